@@ -143,6 +143,12 @@ fn decoding_is_tolerant() {
     let t: Task = serde_json::from_str(r#"{"i\u0064": "t", "status": "SUCCESSED"}"#).unwrap();
     assert_eq!(t.id.as_deref(), Some("t"));
     assert_eq!(t.status, Some(TaskStatus::Succeeded));
+    // Keys are matched as bytes: a non-ASCII or escaped unknown key is skipped like any other,
+    // and a key that only shares a known key's length is not mistaken for it.
+    let vm: Vm =
+        serde_json::from_str(r#"{"nämé": 1, "\u00fcx": [2], "ix": "no", "os": "linux"}"#).unwrap();
+    assert_eq!(vm.os.as_deref(), Some("linux"));
+    assert!(vm.id.is_none());
     let empty: Host = serde_json::from_str("{}").unwrap();
     assert!(empty.id.is_none());
     // A wrong type is still an error, naming the model's type.
@@ -150,12 +156,36 @@ fn decoding_is_tolerant() {
     assert!(err.to_string().contains("i64"), "{err}");
     let err = serde_json::from_str::<Vm>("[1]").unwrap_err();
     assert!(err.to_string().contains("a Vm object"), "{err}");
+    // Lists: null is None, [] is empty, short lists are sized exactly, long ones keep all.
+    let vm: Vm = serde_json::from_value(json!({
+        "vm_disks": null, "vm_nics": [], "labels": [{"id": "l1"}],
+        "snapshots": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}, {"id": "s4"}, {"id": "s5"}]
+    }))
+    .unwrap();
+    assert!(vm.vm_disks.is_none());
+    assert_eq!(vm.vm_nics.as_ref().map(Vec::len), Some(0));
+    let labels = vm.labels.unwrap();
+    assert_eq!((labels.len(), labels.capacity()), (1, 1));
+    let ids: Vec<_> = vm
+        .snapshots
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| s.id)
+        .collect();
+    assert_eq!(ids, ["s1", "s2", "s3", "s4", "s5"]);
+    let err = serde_json::from_str::<Vm>(r#"{"labels": "x"}"#).unwrap_err();
+    assert!(err.to_string().contains("a sequence"), "{err}");
     // Enums: known values round-trip; unknown ones are kept.
     for s in ["RUNNING", "STOPPED", "FUTURE_STATE"] {
         let e: VmStatus = serde_json::from_value(json!(s)).unwrap();
         assert_eq!(serde_json::to_value(&e).unwrap(), json!(s));
     }
     assert_eq!(DiskType::from_wire("NVMe_SSD"), DiskType::NvmeSsd);
+    // Known values are matched as bytes; an unknown one must still be UTF-8.
+    let e: VmStatus = serde_json::from_slice(b"\"RUNNING\"").unwrap();
+    assert_eq!(e, VmStatus::Running);
+    assert!(serde_json::from_slice::<VmStatus>(b"\"RUN\xffNING\"").is_err());
+    assert!(serde_json::from_str::<VmStatus>("1").is_err());
 }
 
 #[test]

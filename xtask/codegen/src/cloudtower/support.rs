@@ -59,58 +59,140 @@ pub fn alias(def: &Def, canonical: &str) -> String {
 
 /// The serde support code of `types/mod.rs`.
 pub const SUPPORT: &str = r#"
-/// Decodes a string enum with `from`, which keeps unknown values.
-pub(crate) fn wire_enum<'de, D, T>(d: D, from: fn(&str) -> T) -> ::core::result::Result<T, D::Error>
+/// Decodes a string enum: `known` maps the bytes of a value the model knows to its variant
+/// (no UTF-8 check, no allocation), `from` keeps any other value in `Other`.
+pub(crate) fn wire_enum<'de, D, T>(
+    d: D,
+    known: fn(&[u8]) -> Option<T>,
+    from: fn(&str) -> T,
+) -> ::core::result::Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    struct Visit<T>(fn(&str) -> T);
+    struct Visit<T>(fn(&[u8]) -> Option<T>, fn(&str) -> T);
     impl<T> serde::de::Visitor<'_> for Visit<T> {
         type Value = T;
         fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
-            Ok((self.0)(v))
+            Ok((self.1)(v))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> ::core::result::Result<T, E> {
+            if let Some(t) = (self.0)(v) {
+                return Ok(t);
+            }
+            match ::core::str::from_utf8(v) {
+                Ok(s) => Ok((self.1)(s)),
+                Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+            }
         }
     }
-    d.deserialize_str(Visit(from))
+    d.deserialize_bytes(Visit(known, from))
 }
 
 /// A struct decoded one key at a time; unknown keys are skipped.
 pub(crate) trait FromMap: Default {
     /// The model's name, for errors.
     const NAME: &'static str;
-    /// Decodes the value of `key` into its field.
+    /// Decodes the value of the key spelled `key` into its field.
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error>;
 }
 
-/// A map key, borrowed from the input when it has no escapes.
-struct Key<'de>(::std::borrow::Cow<'de, str>);
+/// Skips the value of a key the struct does not know.
+#[inline]
+pub(crate) fn skip<'de, A: serde::de::MapAccess<'de>>(m: &mut A) -> ::core::result::Result<(), A::Error> {
+    m.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// A JSON array (or null) read into an `Option<Vec<T>>` whose `Vec` holds exactly its elements
+/// when there are at most three, where `Vec`'s own decoding reserves room for four on the first
+/// push: most lists of a listing are that short (a VM's disks, NICs, labels, snapshots).
+pub(crate) struct List<T>(pub(crate) Option<Vec<T>>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        use ::core::marker::PhantomData;
+        struct Seq<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Seq<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut s: S) -> ::core::result::Result<Vec<T>, S::Error> {
+                let Some(a) = s.next_element()? else {
+                    return Ok(Vec::new());
+                };
+                let Some(b) = s.next_element()? else {
+                    return Ok(vec![a]);
+                };
+                let Some(c) = s.next_element()? else {
+                    return Ok(vec![a, b]);
+                };
+                let mut v = vec![a, b, c];
+                while let Some(x) = s.next_element()? {
+                    v.push(x);
+                }
+                Ok(v)
+            }
+        }
+        struct Opt<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Opt<T> {
+            type Value = Option<Vec<T>>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("option")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> ::core::result::Result<Self::Value, D2::Error> {
+                d.deserialize_seq(Seq(PhantomData)).map(Some)
+            }
+        }
+        d.deserialize_option(Opt(PhantomData)).map(List)
+    }
+}
+
+/// A map key's bytes, borrowed from the input when it has no escapes. Keys are asked for as
+/// bytes: a key only selects a field, so checking that it is UTF-8 (as `&str` would) is wasted.
+struct Key<'de>(::std::borrow::Cow<'de, [u8]>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        use ::std::borrow::Cow;
         struct Visit;
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str("a field name")
             }
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_vec())))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
             fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Borrowed(v)))
+                Ok(Key(Cow::Borrowed(v.as_bytes())))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v.to_owned())))
+                Ok(Key(Cow::Owned(v.as_bytes().to_vec())))
             }
             fn visit_string<E: serde::de::Error>(self, v: String) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v)))
+                Ok(Key(Cow::Owned(v.into_bytes())))
             }
         }
-        d.deserialize_str(Visit)
+        d.deserialize_bytes(Visit)
     }
 }
 

@@ -524,23 +524,18 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             if traits.de {
                 let _ = writeln!(
                     out,
-                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, m: &mut A) -> ::core::result::Result<(), A::Error> {{",
+                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &[u8], m: &mut A) -> ::core::result::Result<(), A::Error> {{",
                     def.ident,
                     str_lit(&def.model)
                 );
                 if fields.is_empty() {
-                    out.push_str("let _ = key;\nm.next_value::<serde::de::IgnoredAny>()?;\n");
+                    out.push_str("let _ = key;\nskip(m)?;\n");
                 } else {
-                    out.push_str("match key {\n");
-                    for f in fields {
-                        let _ = writeln!(
-                            out,
-                            "{} => self.{} = m.next_value()?,",
-                            str_lit(&f.wire),
-                            f.ident
-                        );
-                    }
-                    out.push_str("_ => {\nm.next_value::<serde::de::IgnoredAny>()?;\n}\n}\n");
+                    let plain_list = |f: &Field| {
+                        matches!(f.ty, Ty::List(_))
+                            && !boxed.contains(&(def.ident.clone(), f.ident.clone()))
+                    };
+                    field_match(&mut out, fields, plain_list);
                 }
                 out.push_str("Ok(())\n}\n}\n");
                 let _ = writeln!(
@@ -568,11 +563,12 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
                 let _ = writeln!(out, "Self::{v} => {},", str_lit(wire));
             }
             out.push_str("Self::Other(s) => s,\n}\n}\n\n");
-            out.push_str("/// The variant for a wire value (`Other` when unknown).\n#[inline]\npub fn from_wire(s: &str) -> Self {\nmatch s {\n");
+            out.push_str("/// The variant for a wire value (`Other` when unknown).\n#[inline]\npub fn from_wire(s: &str) -> Self {\nSelf::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))\n}\n\n");
+            out.push_str("/// The variant of a value this model knows, from its bytes (decoding matches the\n/// bytes of a value before any UTF-8 check).\n#[inline]\npub(crate) fn known(b: &[u8]) -> Option<Self> {\nmatch b {\n");
             for (v, wire) in variants {
-                let _ = writeln!(out, "{} => Self::{v},", str_lit(wire));
+                let _ = writeln!(out, "{} => Some(Self::{v}),", byte_lit(wire));
             }
-            out.push_str("other => Self::Other(other.to_owned()),\n}\n}\n\n");
+            out.push_str("_ => None,\n}\n}\n\n");
             let known: Vec<String> = variants.iter().map(|(v, _)| format!("Self::{v}")).collect();
             let _ = writeln!(
                 out,
@@ -591,7 +587,7 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             );
             let _ = writeln!(
                 out,
-                "impl<'de> serde::Deserialize<'de> for {} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {{\nwire_enum(d, Self::from_wire)\n}}\n}}",
+                "impl<'de> serde::Deserialize<'de> for {} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {{\nwire_enum(d, Self::known, Self::from_wire)\n}}\n}}",
                 def.ident
             );
         }
@@ -601,6 +597,74 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             let _ = writeln!(out, "pub type {} = {};", def.ident, rust_ty(ty));
         }
     }
+    out
+}
+
+/// The `match` from a wire key to its field. Past a few fields the key's length picks a group
+/// first (a jump table), so a key is compared with the one or two names of its length instead
+/// of with every name in turn.
+///
+/// A list (`plain_list`) is read through `List`, which sizes a short array's `Vec` exactly.
+fn field_match(out: &mut String, fields: &[Field], plain_list: impl Fn(&Field) -> bool) {
+    let value = |f: &Field| {
+        if plain_list(f) {
+            "m.next_value::<List<_>>()?.0"
+        } else {
+            "m.next_value()?"
+        }
+    };
+    let arm = |out: &mut String, f: &Field| {
+        let _ = writeln!(
+            out,
+            "{} => self.{} = {},",
+            byte_lit(&f.wire),
+            f.ident,
+            value(f)
+        );
+    };
+    if fields.len() <= 4 {
+        out.push_str("match key {\n");
+        fields.iter().for_each(|f| arm(out, f));
+        out.push_str("_ => skip(m)?,\n}\n");
+        return;
+    }
+    let mut by_len: BTreeMap<usize, Vec<&Field>> = BTreeMap::new();
+    for f in fields {
+        by_len.entry(f.wire.len()).or_default().push(f);
+    }
+    out.push_str("match key.len() {\n");
+    for (len, group) in by_len {
+        let _ = writeln!(out, "{len} => {{");
+        for f in group {
+            let _ = writeln!(
+                out,
+                "if key == {} {{\nself.{} = {};\n}} else ",
+                byte_lit(&f.wire),
+                f.ident,
+                value(f)
+            );
+        }
+        out.push_str("{\nskip(m)?;\n}\n}\n");
+    }
+    out.push_str("_ => skip(m)?,\n}\n");
+}
+
+/// A byte string literal of `s`: printable ASCII as is, anything else escaped.
+fn byte_lit(s: &str) -> String {
+    let mut out = String::from("b\"");
+    for b in s.bytes() {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -765,10 +829,12 @@ mod tests {
             text.contains("#[derive(Debug, Clone, Default)]\npub struct Vm {"),
             "{text}"
         );
+        // Keys are matched as bytes, grouped by length first.
         assert!(
-            text.contains("\"status\" => self.status = m.next_value()?,"),
+            text.contains("if key == b\"status\" {\nself.status = m.next_value()?;\n}"),
             "{text}"
         );
+        assert!(text.contains("match key.len() {\n2 => {\nif key == b\"id\" {"));
         assert!(text.contains("impl<'de> serde::Deserialize<'de> for Vm {"));
         assert!(!text.contains("impl serde::Serialize for Vm"));
         assert!(text.contains("pub status: Option<VmStatus>,"));
@@ -800,7 +866,8 @@ mod tests {
             &boxes,
         );
         assert!(text.contains("NvmeSsd,"), "{text}");
-        assert!(text.contains("\"NVMe_SSD\" => Self::NvmeSsd,"));
+        assert!(text.contains("b\"NVMe_SSD\" => Some(Self::NvmeSsd),"));
+        assert!(text.contains("wire_enum(d, Self::known, Self::from_wire)"));
         assert!(text.contains("Other(String),"));
         crate::rustfmt(&text).unwrap();
     }
@@ -840,6 +907,13 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         assert_eq!(boxes, want);
+    }
+
+    #[test]
+    fn byte_literals_escape_what_is_not_printable_ascii() {
+        assert_eq!(byte_lit("entityAsyncStatus"), "b\"entityAsyncStatus\"");
+        assert_eq!(byte_lit("a\"b\\c"), "b\"a\\\"b\\\\c\"");
+        assert_eq!(byte_lit("é\n"), "b\"\\xc3\\xa9\\x0a\"");
     }
 
     #[test]

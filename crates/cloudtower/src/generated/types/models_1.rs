@@ -32,11 +32,18 @@ impl AccessMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALLOW" => Some(Self::Allow),
+            b"DENY" => Some(Self::Deny),
+            b"NONE" => Some(Self::None),
+            _ => None,
         }
     }
 
@@ -64,7 +71,7 @@ impl serde::Serialize for AccessMode {
 
 impl<'de> serde::Deserialize<'de> for AccessMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -121,34 +128,118 @@ impl FromMap for Alert {
     const NAME: &'static str = "Alert";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "alert_rule" => self.alert_rule = m.next_value()?,
-            "cause" => self.cause = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "create_time" => self.create_time = m.next_value()?,
-            "disk" => self.disk = m.next_value()?,
-            "ended" => self.ended = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "impact" => self.impact = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_create_time" => self.local_create_time = m.next_value()?,
-            "local_end_time" => self.local_end_time = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_start_time" => self.local_start_time = m.next_value()?,
-            "local_update_time" => self.local_update_time = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "severity" => self.severity = m.next_value()?,
-            "solution" => self.solution = m.next_value()?,
-            "threshold" => self.threshold = m.next_value()?,
-            "value" => self.value = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"disk" {
+                    self.disk = m.next_value()?;
+                } else if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"cause" {
+                    self.cause = m.next_value()?;
+                } else if key == b"ended" {
+                    self.ended = m.next_value()?;
+                } else if key == b"value" {
+                    self.value = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"impact" {
+                    self.impact = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"severity" {
+                    self.severity = m.next_value()?;
+                } else if key == b"solution" {
+                    self.solution = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"threshold" {
+                    self.threshold = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"alert_rule" {
+                    self.alert_rule = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"create_time" {
+                    self.create_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"local_end_time" {
+                    self.local_end_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_start_time" {
+                    self.local_start_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"local_create_time" {
+                    self.local_create_time = m.next_value()?;
+                } else if key == b"local_update_time" {
+                    self.local_update_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -173,14 +264,12 @@ impl FromMap for AlertConnection {
     const NAME: &'static str = "AlertConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -231,27 +320,84 @@ impl FromMap for AlertNotifier {
     const NAME: &'static str = "AlertNotifier";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "clusters" => self.clusters = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "email_from" => self.email_from = m.next_value()?,
-            "email_tos" => self.email_tos = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "language_code" => self.language_code = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "notice_severities" => self.notice_severities = m.next_value()?,
-            "security_mode" => self.security_mode = m.next_value()?,
-            "smtp_server_config" => self.smtp_server_config = m.next_value()?,
-            "smtp_server_host" => self.smtp_server_host = m.next_value()?,
-            "smtp_server_port" => self.smtp_server_port = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"email_tos" {
+                    self.email_tos = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"email_from" {
+                    self.email_from = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"language_code" {
+                    self.language_code = m.next_value()?;
+                } else if key == b"security_mode" {
+                    self.security_mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"smtp_server_host" {
+                    self.smtp_server_host = m.next_value()?;
+                } else if key == b"smtp_server_port" {
+                    self.smtp_server_port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"notice_severities" {
+                    self.notice_severities = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"smtp_server_config" {
+                    self.smtp_server_config = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -276,14 +422,12 @@ impl FromMap for AlertNotifierConnection {
     const NAME: &'static str = "AlertNotifierConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -320,20 +464,50 @@ impl FromMap for AlertRule {
     const NAME: &'static str = "AlertRule";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "customized" => self.customized = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "global_alert_rule" => self.global_alert_rule = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "thresholds" => self.thresholds = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"customized" {
+                    self.customized = m.next_value()?;
+                } else if key == b"thresholds" {
+                    self.thresholds = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"global_alert_rule" {
+                    self.global_alert_rule = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -358,14 +532,12 @@ impl FromMap for AlertRuleConnection {
     const NAME: &'static str = "AlertRuleConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -475,34 +647,43 @@ impl AlertRuleObject {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BRICK" => Self::Brick,
-            "CLUSTER" => Self::Cluster,
-            "DISK" => Self::Disk,
-            "HYPERVISOR" => Self::Hypervisor,
-            "NETWORK" => Self::Network,
-            "NTP_SERVER" => Self::NtpServer,
-            "OBSERVABILITY_CONNECTED_SYSTEM_SERVICE" => Self::ObservabilityConnectedSystemService,
-            "OBSERVABILITY_SERVICE" => Self::ObservabilityService,
-            "PHYSICAL_HOST" => Self::PhysicalHost,
-            "POD" => Self::Pod,
-            "SCVM" => Self::Scvm,
-            "SKS_CLUSTER" => Self::SksCluster,
-            "SKS_CLUSTER_NODE" => Self::SksClusterNode,
-            "SKS_PV" => Self::SksPv,
-            "SKS_PVC" => Self::SksPvc,
-            "SKS_REGISTRY" => Self::SksRegistry,
-            "SKS_SERVICE" => Self::SksService,
-            "SNAPSHOT_PLAN" => Self::SnapshotPlan,
-            "STORAGE_CHUNK" => Self::StorageChunk,
-            "STORAGE_POOL" => Self::StoragePool,
-            "SYSTEM_SERVICE" => Self::SystemService,
-            "TIME_MACHINE_PLAN" => Self::TimeMachinePlan,
-            "VM" => Self::Vm,
-            "WITNESS" => Self::Witness,
-            "WITNESS_NETWORK" => Self::WitnessNetwork,
-            "ZBS_ZONE" => Self::ZbsZone,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BRICK" => Some(Self::Brick),
+            b"CLUSTER" => Some(Self::Cluster),
+            b"DISK" => Some(Self::Disk),
+            b"HYPERVISOR" => Some(Self::Hypervisor),
+            b"NETWORK" => Some(Self::Network),
+            b"NTP_SERVER" => Some(Self::NtpServer),
+            b"OBSERVABILITY_CONNECTED_SYSTEM_SERVICE" => {
+                Some(Self::ObservabilityConnectedSystemService)
+            }
+            b"OBSERVABILITY_SERVICE" => Some(Self::ObservabilityService),
+            b"PHYSICAL_HOST" => Some(Self::PhysicalHost),
+            b"POD" => Some(Self::Pod),
+            b"SCVM" => Some(Self::Scvm),
+            b"SKS_CLUSTER" => Some(Self::SksCluster),
+            b"SKS_CLUSTER_NODE" => Some(Self::SksClusterNode),
+            b"SKS_PV" => Some(Self::SksPv),
+            b"SKS_PVC" => Some(Self::SksPvc),
+            b"SKS_REGISTRY" => Some(Self::SksRegistry),
+            b"SKS_SERVICE" => Some(Self::SksService),
+            b"SNAPSHOT_PLAN" => Some(Self::SnapshotPlan),
+            b"STORAGE_CHUNK" => Some(Self::StorageChunk),
+            b"STORAGE_POOL" => Some(Self::StoragePool),
+            b"SYSTEM_SERVICE" => Some(Self::SystemService),
+            b"TIME_MACHINE_PLAN" => Some(Self::TimeMachinePlan),
+            b"VM" => Some(Self::Vm),
+            b"WITNESS" => Some(Self::Witness),
+            b"WITNESS_NETWORK" => Some(Self::WitnessNetwork),
+            b"ZBS_ZONE" => Some(Self::ZbsZone),
+            _ => None,
         }
     }
 
@@ -557,7 +738,7 @@ impl serde::Serialize for AlertRuleObject {
 
 impl<'de> serde::Deserialize<'de> for AlertRuleObject {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -636,18 +817,25 @@ impl AlertRuleUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIT" => Self::Bit,
-            "BYTE" => Self::Byte,
-            "BYTE_PER_SECOND" => Self::BytePerSecond,
-            "CELSIUS" => Self::Celsius,
-            "HERTZ" => Self::Hertz,
-            "MICROSECOND" => Self::Microsecond,
-            "NANOSECOND" => Self::Nanosecond,
-            "PERCENT" => Self::Percent,
-            "SECOND" => Self::Second,
-            "UNIT_UNSPECIFIED" => Self::UnitUnspecified,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BIT" => Some(Self::Bit),
+            b"BYTE" => Some(Self::Byte),
+            b"BYTE_PER_SECOND" => Some(Self::BytePerSecond),
+            b"CELSIUS" => Some(Self::Celsius),
+            b"HERTZ" => Some(Self::Hertz),
+            b"MICROSECOND" => Some(Self::Microsecond),
+            b"NANOSECOND" => Some(Self::Nanosecond),
+            b"PERCENT" => Some(Self::Percent),
+            b"SECOND" => Some(Self::Second),
+            b"UNIT_UNSPECIFIED" => Some(Self::UnitUnspecified),
+            _ => None,
         }
     }
 
@@ -686,7 +874,7 @@ impl serde::Serialize for AlertRuleUnit {
 
 impl<'de> serde::Deserialize<'de> for AlertRuleUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -707,16 +895,14 @@ impl FromMap for AllocatableEcStorageCapacity {
     const NAME: &'static str = "AllocatableEcStorageCapacity";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "capacity" => self.capacity = m.next_value()?,
-            "m" => self.m = m.next_value()?,
-            "k" => self.k = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"capacity" => self.capacity = m.next_value()?,
+            b"m" => self.m = m.next_value()?,
+            b"k" => self.k = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -743,15 +929,13 @@ impl FromMap for AllocatableReplicaStorageCapacity {
     const NAME: &'static str = "AllocatableReplicaStorageCapacity";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "capacity" => self.capacity = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"capacity" => self.capacity = m.next_value()?,
+            b"replica_num" => self.replica_num = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -776,15 +960,13 @@ impl FromMap for AllocatableStorageCapacity {
     const NAME: &'static str = "AllocatableStorageCapacity";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "ec" => self.ec = m.next_value()?,
-            "replica" => self.replica = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"ec" => self.ec = m.next_value::<List<_>>()?.0,
+            b"replica" => self.replica = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -835,27 +1017,84 @@ impl FromMap for Application {
     const NAME: &'static str = "Application";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "error_message" => self.error_message = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "image_name" => self.image_name = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "storage_ip" => self.storage_ip = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "update_time" => self.update_time = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "volume_size" => self.volume_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"vcpu" {
+                    self.vcpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"memory" {
+                    self.memory = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"image_name" {
+                    self.image_name = m.next_value()?;
+                } else if key == b"storage_ip" {
+                    self.storage_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"update_time" {
+                    self.update_time = m.next_value()?;
+                } else if key == b"volume_size" {
+                    self.volume_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"error_message" {
+                    self.error_message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -880,14 +1119,12 @@ impl FromMap for ApplicationConnection {
     const NAME: &'static str = "ApplicationConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -946,17 +1183,24 @@ impl ApplicationState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DEPLOYED" => Self::Deployed,
-            "DEPLOYING" => Self::Deploying,
-            "DEPLOY_ERROR" => Self::DeployError,
-            "EDITING" => Self::Editing,
-            "NOT_DEPLOYED" => Self::NotDeployed,
-            "STOPPED" => Self::Stopped,
-            "STOPPING" => Self::Stopping,
-            "STOP_ERROR" => Self::StopError,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DEPLOYED" => Some(Self::Deployed),
+            b"DEPLOYING" => Some(Self::Deploying),
+            b"DEPLOY_ERROR" => Some(Self::DeployError),
+            b"EDITING" => Some(Self::Editing),
+            b"NOT_DEPLOYED" => Some(Self::NotDeployed),
+            b"STOPPED" => Some(Self::Stopped),
+            b"STOPPING" => Some(Self::Stopping),
+            b"STOP_ERROR" => Some(Self::StopError),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
@@ -994,7 +1238,7 @@ impl serde::Serialize for ApplicationState {
 
 impl<'de> serde::Deserialize<'de> for ApplicationState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1021,9 +1265,16 @@ impl ApplicationType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MONITOR" => Some(Self::Monitor),
+            _ => None,
         }
     }
 
@@ -1051,7 +1302,7 @@ impl serde::Serialize for ApplicationType {
 
 impl<'de> serde::Deserialize<'de> for ApplicationType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1169,10 +1420,17 @@ impl ApplicationVmSpecAffinityPolicy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST" => Self::Must,
-            "PREFER" => Self::Prefer,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MUST" => Some(Self::Must),
+            b"PREFER" => Some(Self::Prefer),
+            _ => None,
         }
     }
 
@@ -1200,7 +1458,7 @@ impl serde::Serialize for ApplicationVmSpecAffinityPolicy {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecAffinityPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1384,10 +1642,17 @@ impl ApplicationVmSpecPlacementSituation {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DIFFERENT" => Self::Different,
-            "SAME" => Self::Same,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DIFFERENT" => Some(Self::Different),
+            b"SAME" => Some(Self::Same),
+            _ => None,
         }
     }
 
@@ -1415,7 +1680,7 @@ impl serde::Serialize for ApplicationVmSpecPlacementSituation {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecPlacementSituation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1445,10 +1710,17 @@ impl ApplicationVmSpecPlacementVerb {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST" => Self::Must,
-            "PREFER" => Self::Prefer,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MUST" => Some(Self::Must),
+            b"PREFER" => Some(Self::Prefer),
+            _ => None,
         }
     }
 
@@ -1476,7 +1748,7 @@ impl serde::Serialize for ApplicationVmSpecPlacementVerb {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecPlacementVerb {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1552,10 +1824,17 @@ impl Architecture {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AARCH64" => Self::Aarch64,
-            "X86_64" => Self::X8664,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AARCH64" => Some(Self::Aarch64),
+            b"X86_64" => Some(Self::X8664),
+            _ => None,
         }
     }
 
@@ -1583,7 +1862,7 @@ impl serde::Serialize for Architecture {
 
 impl<'de> serde::Deserialize<'de> for Architecture {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1622,13 +1901,20 @@ impl BpsUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Bps" => Self::Bps,
-            "KBps" => Self::Kbps,
-            "MBps" => Self::Mbps,
-            "GBps" => Self::Gbps,
-            "TBps" => Self::Tbps,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Bps" => Some(Self::Bps),
+            b"KBps" => Some(Self::Kbps),
+            b"MBps" => Some(Self::Mbps),
+            b"GBps" => Some(Self::Gbps),
+            b"TBps" => Some(Self::Tbps),
+            _ => None,
         }
     }
 
@@ -1656,7 +1942,7 @@ impl serde::Serialize for BpsUnit {
 
 impl<'de> serde::Deserialize<'de> for BpsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1686,10 +1972,17 @@ impl BackupDedupMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CHAIN" => Self::Chain,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CHAIN" => Some(Self::Chain),
+            b"NONE" => Some(Self::None),
+            _ => None,
         }
     }
 
@@ -1717,7 +2010,7 @@ impl serde::Serialize for BackupDedupMode {
 
 impl<'de> serde::Deserialize<'de> for BackupDedupMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1747,10 +2040,17 @@ impl BackupExecutionMethod {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTO" => Some(Self::Auto),
+            b"MANUAL" => Some(Self::Manual),
+            _ => None,
         }
     }
 
@@ -1778,7 +2078,7 @@ impl serde::Serialize for BackupExecutionMethod {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1823,15 +2123,22 @@ impl BackupExecutionState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "PARTLY_FAILED" => Self::PartlyFailed,
-            "PAUSED" => Self::Paused,
-            "PAUSING" => Self::Pausing,
-            "RUNNING" => Self::Running,
-            "STARTING" => Self::Starting,
-            "SUCCEED" => Self::Succeed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"PARTLY_FAILED" => Some(Self::PartlyFailed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PAUSING" => Some(Self::Pausing),
+            b"RUNNING" => Some(Self::Running),
+            b"STARTING" => Some(Self::Starting),
+            b"SUCCEED" => Some(Self::Succeed),
+            _ => None,
         }
     }
 
@@ -1867,7 +2174,7 @@ impl serde::Serialize for BackupExecutionState {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1912,15 +2219,22 @@ impl BackupExecutionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ABORTED" => Self::Aborted,
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ABORTED" => Some(Self::Aborted),
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"PENDING" => Some(Self::Pending),
+            b"RUNNING" => Some(Self::Running),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
         }
     }
 
@@ -1956,7 +2270,7 @@ impl serde::Serialize for BackupExecutionStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1986,10 +2300,17 @@ impl BackupExecutionType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "INCREMENTAL" => Self::Incremental,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FULL" => Some(Self::Full),
+            b"INCREMENTAL" => Some(Self::Incremental),
+            _ => None,
         }
     }
 
@@ -2017,7 +2338,7 @@ impl serde::Serialize for BackupExecutionType {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2065,16 +2386,23 @@ impl BackupJobPhase {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ABORTED" => Self::Aborted,
-            "ABORTING" => Self::Aborting,
-            "FINALIZING" => Self::Finalizing,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "RUNNING" => Self::Running,
-            "SKIPPED" => Self::Skipped,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ABORTED" => Some(Self::Aborted),
+            b"ABORTING" => Some(Self::Aborting),
+            b"FINALIZING" => Some(Self::Finalizing),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"RUNNING" => Some(Self::Running),
+            b"SKIPPED" => Some(Self::Skipped),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
         }
     }
 
@@ -2111,7 +2439,7 @@ impl serde::Serialize for BackupJobPhase {
 
 impl<'de> serde::Deserialize<'de> for BackupJobPhase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2218,67 +2546,243 @@ impl FromMap for BackupPlan {
     const NAME: &'static str = "BackupPlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_delay_option" => self.backup_delay_option = m.next_value()?,
-            "backup_plan_executions" => self.backup_plan_executions = m.next_value()?,
-            "backup_restore_point_count" => self.backup_restore_point_count = m.next_value()?,
-            "backup_restore_points" => self.backup_restore_points = m.next_value()?,
-            "backup_service" => self.backup_service = m.next_value()?,
-            "backup_store_repository" => self.backup_store_repository = m.next_value()?,
-            "backup_total_size" => self.backup_total_size = m.next_value()?,
-            "compression" => self.compression = m.next_value()?,
-            "compression_ratio" => self.compression_ratio = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "delete_strategy" => self.delete_strategy = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "enable_window" => self.enable_window = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "full_interval" => self.full_interval = m.next_value()?,
-            "full_period" => self.full_period = m.next_value()?,
-            "full_time_point" => self.full_time_point = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "incremental_interval" => self.incremental_interval = m.next_value()?,
-            "incremental_period" => self.incremental_period = m.next_value()?,
-            "incremental_time_points" => self.incremental_time_points = m.next_value()?,
-            "incremental_weekdays" => self.incremental_weekdays = m.next_value()?,
-            "keep_policy" => self.keep_policy = m.next_value()?,
-            "keep_policy_value" => self.keep_policy_value = m.next_value()?,
-            "last_execute_status" => self.last_execute_status = m.next_value()?,
-            "last_execute_status_message" => self.last_execute_status_message = m.next_value()?,
-            "last_execute_success_job_count" => {
-                self.last_execute_success_job_count = m.next_value()?
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "last_execute_total_job_count" => self.last_execute_total_job_count = m.next_value()?,
-            "last_executed_at" => self.last_executed_at = m.next_value()?,
-            "last_manual_execute_status" => self.last_manual_execute_status = m.next_value()?,
-            "last_manual_execute_status_message" => {
-                self.last_manual_execute_status_message = m.next_value()?
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
-            "last_manual_execute_success_job_count" => {
-                self.last_manual_execute_success_job_count = m.next_value()?
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "last_manual_execute_total_job_count" => {
-                self.last_manual_execute_total_job_count = m.next_value()?
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "last_manual_executed_at" => self.last_manual_executed_at = m.next_value()?,
-            "logical_size" => self.logical_size = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "next_execute_time" => self.next_execute_time = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "physical_size" => self.physical_size = m.next_value()?,
-            "snapshot_consistent_type" => self.snapshot_consistent_type = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "valid_size_of_backup_object" => self.valid_size_of_backup_object = m.next_value()?,
-            "valid_size_of_restore_point" => self.valid_size_of_restore_point = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "window_end" => self.window_end = m.next_value()?,
-            "window_start" => self.window_start = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"window_end" {
+                    self.window_end = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"compression" {
+                    self.compression = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"full_period" {
+                    self.full_period = m.next_value()?;
+                } else if key == b"keep_policy" {
+                    self.keep_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"logical_size" {
+                    self.logical_size = m.next_value()?;
+                } else if key == b"window_start" {
+                    self.window_start = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"enable_window" {
+                    self.enable_window = m.next_value()?;
+                } else if key == b"full_interval" {
+                    self.full_interval = m.next_value()?;
+                } else if key == b"physical_size" {
+                    self.physical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"backup_service" {
+                    self.backup_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"delete_strategy" {
+                    self.delete_strategy = m.next_value()?;
+                } else if key == b"full_time_point" {
+                    self.full_time_point = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"last_executed_at" {
+                    self.last_executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"backup_total_size" {
+                    self.backup_total_size = m.next_value()?;
+                } else if key == b"compression_ratio" {
+                    self.compression_ratio = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"keep_policy_value" {
+                    self.keep_policy_value = m.next_value()?;
+                } else if key == b"next_execute_time" {
+                    self.next_execute_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"incremental_period" {
+                    self.incremental_period = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"backup_delay_option" {
+                    self.backup_delay_option = m.next_value()?;
+                } else if key == b"last_execute_status" {
+                    self.last_execute_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"incremental_interval" {
+                    self.incremental_interval = m.next_value()?;
+                } else if key == b"incremental_weekdays" {
+                    self.incremental_weekdays = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"backup_restore_points" {
+                    self.backup_restore_points = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"backup_plan_executions" {
+                    self.backup_plan_executions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"backup_store_repository" {
+                    self.backup_store_repository = m.next_value()?;
+                } else if key == b"incremental_time_points" {
+                    self.incremental_time_points = m.next_value::<List<_>>()?.0;
+                } else if key == b"last_manual_executed_at" {
+                    self.last_manual_executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"snapshot_consistent_type" {
+                    self.snapshot_consistent_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"backup_restore_point_count" {
+                    self.backup_restore_point_count = m.next_value()?;
+                } else if key == b"last_manual_execute_status" {
+                    self.last_manual_execute_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"last_execute_status_message" {
+                    self.last_execute_status_message = m.next_value()?;
+                } else if key == b"valid_size_of_backup_object" {
+                    self.valid_size_of_backup_object = m.next_value()?;
+                } else if key == b"valid_size_of_restore_point" {
+                    self.valid_size_of_restore_point = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            28 => {
+                if key == b"last_execute_total_job_count" {
+                    self.last_execute_total_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            30 => {
+                if key == b"last_execute_success_job_count" {
+                    self.last_execute_success_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            34 => {
+                if key == b"last_manual_execute_status_message" {
+                    self.last_manual_execute_status_message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            35 => {
+                if key == b"last_manual_execute_total_job_count" {
+                    self.last_manual_execute_total_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            37 => {
+                if key == b"last_manual_execute_success_job_count" {
+                    self.last_manual_execute_success_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2303,14 +2807,12 @@ impl FromMap for BackupPlanConnection {
     const NAME: &'static str = "BackupPlanConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2348,10 +2850,17 @@ impl BackupPlanDelayOption {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KEEP_GO_ON" => Self::KeepGoOn,
-            "STOP_BACKUP" => Self::StopBackup,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"KEEP_GO_ON" => Some(Self::KeepGoOn),
+            b"STOP_BACKUP" => Some(Self::StopBackup),
+            _ => None,
         }
     }
 
@@ -2379,7 +2888,7 @@ impl serde::Serialize for BackupPlanDelayOption {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanDelayOption {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2409,10 +2918,17 @@ impl BackupPlanDeleteStrategy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DELETE_RESTORE_POINT" => Self::DeleteRestorePoint,
-            "KEEP_RESTORE_POINT" => Self::KeepRestorePoint,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DELETE_RESTORE_POINT" => Some(Self::DeleteRestorePoint),
+            b"KEEP_RESTORE_POINT" => Some(Self::KeepRestorePoint),
+            _ => None,
         }
     }
 
@@ -2440,7 +2956,7 @@ impl serde::Serialize for BackupPlanDeleteStrategy {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanDeleteStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2483,27 +2999,89 @@ impl FromMap for BackupPlanExecution {
     const NAME: &'static str = "BackupPlanExecution";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_plan" => self.backup_plan = m.next_value()?,
-            "deletable_flag_marked" => self.deletable_flag_marked = m.next_value()?,
-            "duration" => self.duration = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "executed_at" => self.executed_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "method" => self.method = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "success_job_count" => self.success_job_count = m.next_value()?,
-            "total_job_count" => self.total_job_count = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"method" {
+                    self.method = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"duration" {
+                    self.duration = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"backup_plan" {
+                    self.backup_plan = m.next_value()?;
+                } else if key == b"executed_at" {
+                    self.executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"total_job_count" {
+                    self.total_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"success_job_count" {
+                    self.success_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"deletable_flag_marked" {
+                    self.deletable_flag_marked = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2528,14 +3106,12 @@ impl FromMap for BackupPlanExecutionConnection {
     const NAME: &'static str = "BackupPlanExecutionConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2588,15 +3164,22 @@ impl BackupPlanExecutionState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "PARTLY_FAILED" => Self::PartlyFailed,
-            "PAUSED" => Self::Paused,
-            "PAUSING" => Self::Pausing,
-            "RUNNING" => Self::Running,
-            "STARTING" => Self::Starting,
-            "SUCCEED" => Self::Succeed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"PARTLY_FAILED" => Some(Self::PartlyFailed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PAUSING" => Some(Self::Pausing),
+            b"RUNNING" => Some(Self::Running),
+            b"STARTING" => Some(Self::Starting),
+            b"SUCCEED" => Some(Self::Succeed),
+            _ => None,
         }
     }
 
@@ -2632,7 +3215,7 @@ impl serde::Serialize for BackupPlanExecutionState {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanExecutionState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2677,15 +3260,22 @@ impl BackupPlanExecutionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "NEVER_EXECUTE" => Self::NeverExecute,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "PAUSED" => Self::Paused,
-            "RUNNING" => Self::Running,
-            "SUCCESS" => Self::Success,
-            "WAITING_EXECUTE" => Self::WaitingExecute,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"NEVER_EXECUTE" => Some(Self::NeverExecute),
+            b"PARTIAL_SUCCESS" => Some(Self::PartialSuccess),
+            b"PAUSED" => Some(Self::Paused),
+            b"RUNNING" => Some(Self::Running),
+            b"SUCCESS" => Some(Self::Success),
+            b"WAITING_EXECUTE" => Some(Self::WaitingExecute),
+            _ => None,
         }
     }
 
@@ -2721,7 +3311,7 @@ impl serde::Serialize for BackupPlanExecutionStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanExecutionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2754,11 +3344,18 @@ impl BackupPlanKeepPolicy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "FOREVER" => Self::Forever,
-            "TIME" => Self::Time,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COUNT" => Some(Self::Count),
+            b"FOREVER" => Some(Self::Forever),
+            b"TIME" => Some(Self::Time),
+            _ => None,
         }
     }
 
@@ -2786,7 +3383,7 @@ impl serde::Serialize for BackupPlanKeepPolicy {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanKeepPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2828,14 +3425,21 @@ impl BackupPlanPeriod {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "HOURLY" => Self::Hourly,
-            "MINUTELY" => Self::Minutely,
-            "MONTHLY" => Self::Monthly,
-            "WEEKLY" => Self::Weekly,
-            "YEARLY" => Self::Yearly,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAILY" => Some(Self::Daily),
+            b"HOURLY" => Some(Self::Hourly),
+            b"MINUTELY" => Some(Self::Minutely),
+            b"MONTHLY" => Some(Self::Monthly),
+            b"WEEKLY" => Some(Self::Weekly),
+            b"YEARLY" => Some(Self::Yearly),
+            _ => None,
         }
     }
 
@@ -2870,7 +3474,7 @@ impl serde::Serialize for BackupPlanPeriod {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2912,14 +3516,21 @@ impl BackupPlanPhase {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "INVALID" => Self::Invalid,
-            "PAUSED" => Self::Paused,
-            "SCHEDULING" => Self::Scheduling,
-            "STOPPED" => Self::Stopped,
-            "VALIDATING" => Self::Validating,
-            "WAITING_SCHEDULE" => Self::WaitingSchedule,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"INVALID" => Some(Self::Invalid),
+            b"PAUSED" => Some(Self::Paused),
+            b"SCHEDULING" => Some(Self::Scheduling),
+            b"STOPPED" => Some(Self::Stopped),
+            b"VALIDATING" => Some(Self::Validating),
+            b"WAITING_SCHEDULE" => Some(Self::WaitingSchedule),
+            _ => None,
         }
     }
 
@@ -2954,7 +3565,7 @@ impl serde::Serialize for BackupPlanPhase {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanPhase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2987,11 +3598,18 @@ impl BackupPlanStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PAUSED" => Self::Paused,
-            "STOPPED" => Self::Stopped,
-            "WORKING" => Self::Working,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PAUSED" => Some(Self::Paused),
+            b"STOPPED" => Some(Self::Stopped),
+            b"WORKING" => Some(Self::Working),
+            _ => None,
         }
     }
 
@@ -3019,7 +3637,7 @@ impl serde::Serialize for BackupPlanStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3104,28 +3722,101 @@ impl FromMap for BackupRestoreExecution {
     const NAME: &'static str = "BackupRestoreExecution";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_restore_point" => self.backup_restore_point = m.next_value()?,
-            "duration" => self.duration = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "executed_at" => self.executed_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "mode" => self.mode = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "read_bytes" => self.read_bytes = m.next_value()?,
-            "rebuild_name" => self.rebuild_name = m.next_value()?,
-            "rebuild_network_mapping" => self.rebuild_network_mapping = m.next_value()?,
-            "rebuild_target_cluster" => self.rebuild_target_cluster = m.next_value()?,
-            "retry_times" => self.retry_times = m.next_value()?,
-            "startup_after_restore" => self.startup_after_restore = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "total_bytes" => self.total_bytes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"mode" {
+                    self.mode = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"duration" {
+                    self.duration = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"read_bytes" {
+                    self.read_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"executed_at" {
+                    self.executed_at = m.next_value()?;
+                } else if key == b"retry_times" {
+                    self.retry_times = m.next_value()?;
+                } else if key == b"total_bytes" {
+                    self.total_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"rebuild_name" {
+                    self.rebuild_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"backup_restore_point" {
+                    self.backup_restore_point = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"startup_after_restore" {
+                    self.startup_after_restore = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"rebuild_target_cluster" {
+                    self.rebuild_target_cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"rebuild_network_mapping" {
+                    self.rebuild_network_mapping = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3150,14 +3841,12 @@ impl FromMap for BackupRestoreExecutionConnection {
     const NAME: &'static str = "BackupRestoreExecutionConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3195,10 +3884,17 @@ impl BackupRestoreExecutionMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "INPLACE" => Self::Inplace,
-            "REBUILD" => Self::Rebuild,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"INPLACE" => Some(Self::Inplace),
+            b"REBUILD" => Some(Self::Rebuild),
+            _ => None,
         }
     }
 
@@ -3226,7 +3922,7 @@ impl serde::Serialize for BackupRestoreExecutionMode {
 
 impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3255,11 +3951,18 @@ impl BackupRestoreExecutionNetworkInformationTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BackupRestoreExecutionNetworkInformation" => {
-                Self::BackupRestoreExecutionNetworkInformation
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BackupRestoreExecutionNetworkInformation" => {
+                Some(Self::BackupRestoreExecutionNetworkInformation)
             }
-            other => Self::Other(other.to_owned()),
+            _ => None,
         }
     }
 
@@ -3287,7 +3990,7 @@ impl serde::Serialize for BackupRestoreExecutionNetworkInformationTypename {
 
 impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkInformationTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3326,895 +4029,5 @@ impl serde::Serialize for BackupRestoreExecutionNetworkInformation {
             m.serialize_entry("__typename", v)?;
         }
         m.end()
-    }
-}
-
-/// `BackupRestoreExecutionNetworkMapping.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupRestoreExecutionNetworkMappingTypename {
-    /// `BackupRestoreExecutionNetworkMapping`
-    BackupRestoreExecutionNetworkMapping,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupRestoreExecutionNetworkMappingTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BackupRestoreExecutionNetworkMapping => "BackupRestoreExecutionNetworkMapping",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BackupRestoreExecutionNetworkMapping" => Self::BackupRestoreExecutionNetworkMapping,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkMapping];
-}
-
-impl ::core::fmt::Display for BackupRestoreExecutionNetworkMappingTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupRestoreExecutionNetworkMappingTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupRestoreExecutionNetworkMappingTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkMappingTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupRestoreExecutionNetworkMapping` of the CloudTower model.
-///
-/// The model requires `src_vlan_id`, `dst_vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupRestoreExecutionNetworkMapping {
-    /// `target`: `BackupRestoreExecutionNetworkInformation`.
-    pub target: Option<BackupRestoreExecutionNetworkInformation>,
-    /// `src_vlan_id`: `string`, required by the model.
-    pub src_vlan_id: Option<String>,
-    /// `source`: `BackupRestoreExecutionNetworkInformation`.
-    pub source: Option<BackupRestoreExecutionNetworkInformation>,
-    /// `dst_vlan_id`: `string`, required by the model.
-    pub dst_vlan_id: Option<String>,
-    /// `__typename`: `string`.
-    pub typename: Option<BackupRestoreExecutionNetworkMappingTypename>,
-}
-
-impl serde::Serialize for BackupRestoreExecutionNetworkMapping {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.target {
-            m.serialize_entry("target", v)?;
-        }
-        if let Some(v) = &self.src_vlan_id {
-            m.serialize_entry("src_vlan_id", v)?;
-        }
-        if let Some(v) = &self.source {
-            m.serialize_entry("source", v)?;
-        }
-        if let Some(v) = &self.dst_vlan_id {
-            m.serialize_entry("dst_vlan_id", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `BackupRestorePoint` of the CloudTower model.
-///
-/// The model requires `backup_plan`, `backup_target_execution`, `id`, `local_id`, `slice`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupRestorePoint {
-    /// `backup_plan`: `NestedBackupPlan`, required by the model.
-    pub backup_plan: Option<NestedBackupPlan>,
-    /// `backup_restore_executions`: `NestedBackupRestoreExecution[]`.
-    pub backup_restore_executions: Option<Vec<NestedBackupRestoreExecution>>,
-    /// `backup_target_execution`: `NestedBackupTargetExecution`, required by the model.
-    pub backup_target_execution: Option<NestedBackupTargetExecution>,
-    /// `cluster_local_id`: `string`.
-    pub cluster_local_id: Option<String>,
-    /// `compressed`: `boolean`.
-    pub compressed: Option<bool>,
-    /// `compression_ratio`: `double`.
-    pub compression_ratio: Option<f64>,
-    /// `creation`: `BackupRestorePointCreation`.
-    pub creation: Option<BackupRestorePointCreation>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `logical_size`: `int64`.
-    pub logical_size: Option<i64>,
-    /// `parent_restore_point`: `string`.
-    pub parent_restore_point: Option<String>,
-    /// `physical_size`: `int64`.
-    pub physical_size: Option<i64>,
-    /// `size`: `int64`.
-    pub size: Option<i64>,
-    /// `slice`: `string`, required by the model.
-    pub slice: Option<String>,
-    /// `snapshot_consistent_type`: `ConsistentType`.
-    pub snapshot_consistent_type: Option<ConsistentType>,
-    /// `type`: `BackupRestorePointType`.
-    pub r#type: Option<BackupRestorePointType>,
-    /// `valid_capacity`: `int64`.
-    pub valid_capacity: Option<i64>,
-    /// `valid_size`: `int64`.
-    pub valid_size: Option<i64>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_local_id`: `string`.
-    pub vm_local_id: Option<String>,
-    /// `vm_name`: `string`.
-    pub vm_name: Option<String>,
-}
-
-impl FromMap for BackupRestorePoint {
-    const NAME: &'static str = "BackupRestorePoint";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_plan" => self.backup_plan = m.next_value()?,
-            "backup_restore_executions" => self.backup_restore_executions = m.next_value()?,
-            "backup_target_execution" => self.backup_target_execution = m.next_value()?,
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "compressed" => self.compressed = m.next_value()?,
-            "compression_ratio" => self.compression_ratio = m.next_value()?,
-            "creation" => self.creation = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "logical_size" => self.logical_size = m.next_value()?,
-            "parent_restore_point" => self.parent_restore_point = m.next_value()?,
-            "physical_size" => self.physical_size = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "slice" => self.slice = m.next_value()?,
-            "snapshot_consistent_type" => self.snapshot_consistent_type = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "valid_capacity" => self.valid_capacity = m.next_value()?,
-            "valid_size" => self.valid_size = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_local_id" => self.vm_local_id = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestorePoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupRestorePointConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupRestorePointConnection {
-    /// `aggregate`: `NestedAggregateBackupRestorePoint`, required by the model.
-    pub aggregate: Option<NestedAggregateBackupRestorePoint>,
-}
-
-impl FromMap for BackupRestorePointConnection {
-    const NAME: &'static str = "BackupRestorePointConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestorePointConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupRestorePointCreation` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupRestorePointCreation {
-    /// `AUTO`
-    Auto,
-    /// `FAILBACK`
-    Failback,
-    /// `FAILOVER`
-    Failover,
-    /// `FAILOVER_TEST`
-    FailoverTest,
-    /// `MANUAL`
-    Manual,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupRestorePointCreation {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "AUTO",
-            Self::Failback => "FAILBACK",
-            Self::Failover => "FAILOVER",
-            Self::FailoverTest => "FAILOVER_TEST",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "FAILOVER_TEST" => Self::FailoverTest,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Auto,
-        Self::Failback,
-        Self::Failover,
-        Self::FailoverTest,
-        Self::Manual,
-    ];
-}
-
-impl ::core::fmt::Display for BackupRestorePointCreation {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupRestorePointCreation {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupRestorePointCreation {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestorePointCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupRestorePointType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupRestorePointType {
-    /// `FULL`
-    Full,
-    /// `INCREMENTAL`
-    Incremental,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupRestorePointType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Incremental => "INCREMENTAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "INCREMENTAL" => Self::Incremental,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Incremental];
-}
-
-impl ::core::fmt::Display for BackupRestorePointType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupRestorePointType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupRestorePointType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestorePointType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupService` of the CloudTower model.
-///
-/// The model requires `id`, `kube_config`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupService {
-    /// `application`: `NestedCloudTowerApplication`.
-    pub application: Option<NestedCloudTowerApplication>,
-    /// `backup_clusters`: `NestedCluster[]`.
-    pub backup_clusters: Option<Vec<NestedCluster>>,
-    /// `backup_network_gateway`: `string`.
-    pub backup_network_gateway: Option<String>,
-    /// `backup_network_ip`: `string`.
-    pub backup_network_ip: Option<String>,
-    /// `backup_network_subnet_mask`: `string`.
-    pub backup_network_subnet_mask: Option<String>,
-    /// `backup_network_type`: `BackupServiceNetworkType`.
-    pub backup_network_type: Option<BackupServiceNetworkType>,
-    /// `backup_network_vlan`: `string`.
-    pub backup_network_vlan: Option<String>,
-    /// `backup_plans`: `NestedBackupPlan[]`.
-    pub backup_plans: Option<Vec<NestedBackupPlan>>,
-    /// `backup_rd_iops_max`: `int64`.
-    pub backup_rd_iops_max: Option<i64>,
-    /// `backup_store_repositories`: `NestedBackupStoreRepository[]`.
-    pub backup_store_repositories: Option<Vec<NestedBackupStoreRepository>>,
-    /// `backup_wr_iops_max`: `int64`.
-    pub backup_wr_iops_max: Option<i64>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `kube_config`: `string`, required by the model.
-    pub kube_config: Option<String>,
-    /// `management_network_gateway`: `string`.
-    pub management_network_gateway: Option<String>,
-    /// `management_network_ip`: `string`.
-    pub management_network_ip: Option<String>,
-    /// `management_network_subnet_mask`: `string`.
-    pub management_network_subnet_mask: Option<String>,
-    /// `management_network_vlan`: `string`.
-    pub management_network_vlan: Option<String>,
-    /// `max_job_retry_times`: `int32`.
-    pub max_job_retry_times: Option<i32>,
-    /// `max_parallel_backup_jobs`: `int32`.
-    pub max_parallel_backup_jobs: Option<i32>,
-    /// `max_parallel_restore_jobs`: `int32`.
-    pub max_parallel_restore_jobs: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `network_status`: `NestedBackupServiceNetworkStatus[]`.
-    pub network_status: Option<Vec<NestedBackupServiceNetworkStatus>>,
-    /// `restore_rd_iops_max`: `int64`.
-    pub restore_rd_iops_max: Option<i64>,
-    /// `restore_wr_iops_max`: `int64`.
-    pub restore_wr_iops_max: Option<i64>,
-    /// `retry_interval`: `int32`.
-    pub retry_interval: Option<i32>,
-    /// `running_vm`: `NestedVm`.
-    pub running_vm: Option<NestedVm>,
-    /// `status`: `BackupServiceStatus`.
-    pub status: Option<BackupServiceStatus>,
-    /// `storage_network_gateway`: `string`.
-    pub storage_network_gateway: Option<String>,
-    /// `storage_network_ip`: `string`.
-    pub storage_network_ip: Option<String>,
-    /// `storage_network_subnet_mask`: `string`.
-    pub storage_network_subnet_mask: Option<String>,
-    /// `storage_network_type`: `BackupServiceNetworkType`.
-    pub storage_network_type: Option<BackupServiceNetworkType>,
-    /// `storage_network_vlan`: `string`.
-    pub storage_network_vlan: Option<String>,
-}
-
-impl FromMap for BackupService {
-    const NAME: &'static str = "BackupService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "application" => self.application = m.next_value()?,
-            "backup_clusters" => self.backup_clusters = m.next_value()?,
-            "backup_network_gateway" => self.backup_network_gateway = m.next_value()?,
-            "backup_network_ip" => self.backup_network_ip = m.next_value()?,
-            "backup_network_subnet_mask" => self.backup_network_subnet_mask = m.next_value()?,
-            "backup_network_type" => self.backup_network_type = m.next_value()?,
-            "backup_network_vlan" => self.backup_network_vlan = m.next_value()?,
-            "backup_plans" => self.backup_plans = m.next_value()?,
-            "backup_rd_iops_max" => self.backup_rd_iops_max = m.next_value()?,
-            "backup_store_repositories" => self.backup_store_repositories = m.next_value()?,
-            "backup_wr_iops_max" => self.backup_wr_iops_max = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "kube_config" => self.kube_config = m.next_value()?,
-            "management_network_gateway" => self.management_network_gateway = m.next_value()?,
-            "management_network_ip" => self.management_network_ip = m.next_value()?,
-            "management_network_subnet_mask" => {
-                self.management_network_subnet_mask = m.next_value()?
-            }
-            "management_network_vlan" => self.management_network_vlan = m.next_value()?,
-            "max_job_retry_times" => self.max_job_retry_times = m.next_value()?,
-            "max_parallel_backup_jobs" => self.max_parallel_backup_jobs = m.next_value()?,
-            "max_parallel_restore_jobs" => self.max_parallel_restore_jobs = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "network_status" => self.network_status = m.next_value()?,
-            "restore_rd_iops_max" => self.restore_rd_iops_max = m.next_value()?,
-            "restore_wr_iops_max" => self.restore_wr_iops_max = m.next_value()?,
-            "retry_interval" => self.retry_interval = m.next_value()?,
-            "running_vm" => self.running_vm = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "storage_network_gateway" => self.storage_network_gateway = m.next_value()?,
-            "storage_network_ip" => self.storage_network_ip = m.next_value()?,
-            "storage_network_subnet_mask" => self.storage_network_subnet_mask = m.next_value()?,
-            "storage_network_type" => self.storage_network_type = m.next_value()?,
-            "storage_network_vlan" => self.storage_network_vlan = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupServiceConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupServiceConnection {
-    /// `aggregate`: `NestedAggregateBackupService`, required by the model.
-    pub aggregate: Option<NestedAggregateBackupService>,
-}
-
-impl FromMap for BackupServiceConnection {
-    const NAME: &'static str = "BackupServiceConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupServiceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupServiceNetworkStatusEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupServiceNetworkStatusEnum {
-    /// `CONNECTED`
-    Connected,
-    /// `DISCONNECTED`
-    Disconnected,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupServiceNetworkStatusEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Disconnected => "DISCONNECTED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "DISCONNECTED" => Self::Disconnected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Disconnected];
-}
-
-impl ::core::fmt::Display for BackupServiceNetworkStatusEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupServiceNetworkStatusEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupServiceNetworkStatusEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupServiceNetworkStatusEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupServiceNetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupServiceNetworkType {
-    /// `MANAGEMENT`
-    Management,
-    /// `NEW_NIC`
-    NewNic,
-    /// `STORAGE`
-    Storage,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupServiceNetworkType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Management => "MANAGEMENT",
-            Self::NewNic => "NEW_NIC",
-            Self::Storage => "STORAGE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MANAGEMENT" => Self::Management,
-            "NEW_NIC" => Self::NewNic,
-            "STORAGE" => Self::Storage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Management, Self::NewNic, Self::Storage];
-}
-
-impl ::core::fmt::Display for BackupServiceNetworkType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupServiceNetworkType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupServiceNetworkType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupServiceNetworkType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupServiceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupServiceStatus {
-    /// `ERROR`
-    Error,
-    /// `INITIALIZING`
-    Initializing,
-    /// `INSTALLING`
-    Installing,
-    /// `INSTALL_FAILED`
-    InstallFailed,
-    /// `RUNNING`
-    Running,
-    /// `TERMINATE_FAILED`
-    TerminateFailed,
-    /// `TERMINATING`
-    Terminating,
-    /// `UPGRADE_FAILED`
-    UpgradeFailed,
-    /// `UPGRADING`
-    Upgrading,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupServiceStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::Initializing => "INITIALIZING",
-            Self::Installing => "INSTALLING",
-            Self::InstallFailed => "INSTALL_FAILED",
-            Self::Running => "RUNNING",
-            Self::TerminateFailed => "TERMINATE_FAILED",
-            Self::Terminating => "TERMINATING",
-            Self::UpgradeFailed => "UPGRADE_FAILED",
-            Self::Upgrading => "UPGRADING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "INITIALIZING" => Self::Initializing,
-            "INSTALLING" => Self::Installing,
-            "INSTALL_FAILED" => Self::InstallFailed,
-            "RUNNING" => Self::Running,
-            "TERMINATE_FAILED" => Self::TerminateFailed,
-            "TERMINATING" => Self::Terminating,
-            "UPGRADE_FAILED" => Self::UpgradeFailed,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Error,
-        Self::Initializing,
-        Self::Installing,
-        Self::InstallFailed,
-        Self::Running,
-        Self::TerminateFailed,
-        Self::Terminating,
-        Self::UpgradeFailed,
-        Self::Upgrading,
-    ];
-}
-
-impl ::core::fmt::Display for BackupServiceStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupServiceStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupServiceStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupStoreRepository` of the CloudTower model.
-///
-/// The model requires `createdAt`, `id`, `name`, `status`, `total_capacity`, `type`, `used_data_space`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupStoreRepository {
-    /// `backup_plans`: `NestedBackupPlan[]`.
-    pub backup_plans: Option<Vec<NestedBackupPlan>>,
-    /// `backup_restore_points`: `NestedBackupRestorePoint[]`.
-    pub backup_restore_points: Option<Vec<NestedBackupRestorePoint>>,
-    /// `backup_service`: `NestedBackupService`.
-    pub backup_service: Option<NestedBackupService>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `error_code`: `string`.
-    pub error_code: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_chap_name`: `string`.
-    pub iscsi_chap_name: Option<String>,
-    /// `iscsi_chap_secret`: `string`.
-    pub iscsi_chap_secret: Option<String>,
-    /// `iscsi_ip`: `string`.
-    pub iscsi_ip: Option<String>,
-    /// `iscsi_lun_id`: `string`.
-    pub iscsi_lun_id: Option<String>,
-    /// `iscsi_port`: `int32`.
-    pub iscsi_port: Option<i32>,
-    /// `iscsi_target_iqn`: `string`.
-    pub iscsi_target_iqn: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nfs_path`: `string`.
-    pub nfs_path: Option<String>,
-    /// `nfs_server`: `string`.
-    pub nfs_server: Option<String>,
-    /// `status`: `BackupStoreStatus`, required by the model.
-    pub status: Option<BackupStoreStatus>,
-    /// `total_capacity`: `int64`, required by the model.
-    pub total_capacity: Option<i64>,
-    /// `type`: `BackupStoreType`, required by the model.
-    pub r#type: Option<BackupStoreType>,
-    /// `update_timestamp`: `string`.
-    pub update_timestamp: Option<String>,
-    /// `used_data_space`: `int64`, required by the model.
-    pub used_data_space: Option<i64>,
-    /// `used_data_space_usage`: `double`.
-    pub used_data_space_usage: Option<f64>,
-    /// `valid_data_space`: `int64`.
-    pub valid_data_space: Option<i64>,
-}
-
-impl FromMap for BackupStoreRepository {
-    const NAME: &'static str = "BackupStoreRepository";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_plans" => self.backup_plans = m.next_value()?,
-            "backup_restore_points" => self.backup_restore_points = m.next_value()?,
-            "backup_service" => self.backup_service = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "error_code" => self.error_code = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_chap_name" => self.iscsi_chap_name = m.next_value()?,
-            "iscsi_chap_secret" => self.iscsi_chap_secret = m.next_value()?,
-            "iscsi_ip" => self.iscsi_ip = m.next_value()?,
-            "iscsi_lun_id" => self.iscsi_lun_id = m.next_value()?,
-            "iscsi_port" => self.iscsi_port = m.next_value()?,
-            "iscsi_target_iqn" => self.iscsi_target_iqn = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nfs_path" => self.nfs_path = m.next_value()?,
-            "nfs_server" => self.nfs_server = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "total_capacity" => self.total_capacity = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "update_timestamp" => self.update_timestamp = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "used_data_space_usage" => self.used_data_space_usage = m.next_value()?,
-            "valid_data_space" => self.valid_data_space = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStoreRepository {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupStoreRepositoryConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupStoreRepositoryConnection {
-    /// `aggregate`: `NestedAggregateBackupStoreRepository`, required by the model.
-    pub aggregate: Option<NestedAggregateBackupStoreRepository>,
-}
-
-impl FromMap for BackupStoreRepositoryConnection {
-    const NAME: &'static str = "BackupStoreRepositoryConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStoreRepositoryConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

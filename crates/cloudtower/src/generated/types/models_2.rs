@@ -3,6 +3,1252 @@
 
 use super::*;
 
+/// `BackupRestoreExecutionNetworkMapping.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupRestoreExecutionNetworkMappingTypename {
+    /// `BackupRestoreExecutionNetworkMapping`
+    BackupRestoreExecutionNetworkMapping,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupRestoreExecutionNetworkMappingTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BackupRestoreExecutionNetworkMapping => "BackupRestoreExecutionNetworkMapping",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BackupRestoreExecutionNetworkMapping" => {
+                Some(Self::BackupRestoreExecutionNetworkMapping)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkMapping];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionNetworkMappingTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionNetworkMappingTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupRestoreExecutionNetworkMappingTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkMappingTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupRestoreExecutionNetworkMapping` of the CloudTower model.
+///
+/// The model requires `src_vlan_id`, `dst_vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupRestoreExecutionNetworkMapping {
+    /// `target`: `BackupRestoreExecutionNetworkInformation`.
+    pub target: Option<BackupRestoreExecutionNetworkInformation>,
+    /// `src_vlan_id`: `string`, required by the model.
+    pub src_vlan_id: Option<String>,
+    /// `source`: `BackupRestoreExecutionNetworkInformation`.
+    pub source: Option<BackupRestoreExecutionNetworkInformation>,
+    /// `dst_vlan_id`: `string`, required by the model.
+    pub dst_vlan_id: Option<String>,
+    /// `__typename`: `string`.
+    pub typename: Option<BackupRestoreExecutionNetworkMappingTypename>,
+}
+
+impl serde::Serialize for BackupRestoreExecutionNetworkMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.target {
+            m.serialize_entry("target", v)?;
+        }
+        if let Some(v) = &self.src_vlan_id {
+            m.serialize_entry("src_vlan_id", v)?;
+        }
+        if let Some(v) = &self.source {
+            m.serialize_entry("source", v)?;
+        }
+        if let Some(v) = &self.dst_vlan_id {
+            m.serialize_entry("dst_vlan_id", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `BackupRestorePoint` of the CloudTower model.
+///
+/// The model requires `backup_plan`, `backup_target_execution`, `id`, `local_id`, `slice`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupRestorePoint {
+    /// `backup_plan`: `NestedBackupPlan`, required by the model.
+    pub backup_plan: Option<NestedBackupPlan>,
+    /// `backup_restore_executions`: `NestedBackupRestoreExecution[]`.
+    pub backup_restore_executions: Option<Vec<NestedBackupRestoreExecution>>,
+    /// `backup_target_execution`: `NestedBackupTargetExecution`, required by the model.
+    pub backup_target_execution: Option<NestedBackupTargetExecution>,
+    /// `cluster_local_id`: `string`.
+    pub cluster_local_id: Option<String>,
+    /// `compressed`: `boolean`.
+    pub compressed: Option<bool>,
+    /// `compression_ratio`: `double`.
+    pub compression_ratio: Option<f64>,
+    /// `creation`: `BackupRestorePointCreation`.
+    pub creation: Option<BackupRestorePointCreation>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `logical_size`: `int64`.
+    pub logical_size: Option<i64>,
+    /// `parent_restore_point`: `string`.
+    pub parent_restore_point: Option<String>,
+    /// `physical_size`: `int64`.
+    pub physical_size: Option<i64>,
+    /// `size`: `int64`.
+    pub size: Option<i64>,
+    /// `slice`: `string`, required by the model.
+    pub slice: Option<String>,
+    /// `snapshot_consistent_type`: `ConsistentType`.
+    pub snapshot_consistent_type: Option<ConsistentType>,
+    /// `type`: `BackupRestorePointType`.
+    pub r#type: Option<BackupRestorePointType>,
+    /// `valid_capacity`: `int64`.
+    pub valid_capacity: Option<i64>,
+    /// `valid_size`: `int64`.
+    pub valid_size: Option<i64>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+    /// `vm_local_id`: `string`.
+    pub vm_local_id: Option<String>,
+    /// `vm_name`: `string`.
+    pub vm_name: Option<String>,
+}
+
+impl FromMap for BackupRestorePoint {
+    const NAME: &'static str = "BackupRestorePoint";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"slice" {
+                    self.slice = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"vm_name" {
+                    self.vm_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"creation" {
+                    self.creation = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"compressed" {
+                    self.compressed = m.next_value()?;
+                } else if key == b"valid_size" {
+                    self.valid_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"backup_plan" {
+                    self.backup_plan = m.next_value()?;
+                } else if key == b"vm_local_id" {
+                    self.vm_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"logical_size" {
+                    self.logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"physical_size" {
+                    self.physical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"valid_capacity" {
+                    self.valid_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"cluster_local_id" {
+                    self.cluster_local_id = m.next_value()?;
+                } else if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"compression_ratio" {
+                    self.compression_ratio = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"parent_restore_point" {
+                    self.parent_restore_point = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"backup_target_execution" {
+                    self.backup_target_execution = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"snapshot_consistent_type" {
+                    self.snapshot_consistent_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"backup_restore_executions" {
+                    self.backup_restore_executions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestorePoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupRestorePointConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupRestorePointConnection {
+    /// `aggregate`: `NestedAggregateBackupRestorePoint`, required by the model.
+    pub aggregate: Option<NestedAggregateBackupRestorePoint>,
+}
+
+impl FromMap for BackupRestorePointConnection {
+    const NAME: &'static str = "BackupRestorePointConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestorePointConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupRestorePointCreation` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupRestorePointCreation {
+    /// `AUTO`
+    Auto,
+    /// `FAILBACK`
+    Failback,
+    /// `FAILOVER`
+    Failover,
+    /// `FAILOVER_TEST`
+    FailoverTest,
+    /// `MANUAL`
+    Manual,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupRestorePointCreation {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "AUTO",
+            Self::Failback => "FAILBACK",
+            Self::Failover => "FAILOVER",
+            Self::FailoverTest => "FAILOVER_TEST",
+            Self::Manual => "MANUAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTO" => Some(Self::Auto),
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"FAILOVER_TEST" => Some(Self::FailoverTest),
+            b"MANUAL" => Some(Self::Manual),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Auto,
+        Self::Failback,
+        Self::Failover,
+        Self::FailoverTest,
+        Self::Manual,
+    ];
+}
+
+impl ::core::fmt::Display for BackupRestorePointCreation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestorePointCreation {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupRestorePointCreation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestorePointCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupRestorePointType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupRestorePointType {
+    /// `FULL`
+    Full,
+    /// `INCREMENTAL`
+    Incremental,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupRestorePointType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Full => "FULL",
+            Self::Incremental => "INCREMENTAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FULL" => Some(Self::Full),
+            b"INCREMENTAL" => Some(Self::Incremental),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Incremental];
+}
+
+impl ::core::fmt::Display for BackupRestorePointType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestorePointType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupRestorePointType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestorePointType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupService` of the CloudTower model.
+///
+/// The model requires `id`, `kube_config`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupService {
+    /// `application`: `NestedCloudTowerApplication`.
+    pub application: Option<NestedCloudTowerApplication>,
+    /// `backup_clusters`: `NestedCluster[]`.
+    pub backup_clusters: Option<Vec<NestedCluster>>,
+    /// `backup_network_gateway`: `string`.
+    pub backup_network_gateway: Option<String>,
+    /// `backup_network_ip`: `string`.
+    pub backup_network_ip: Option<String>,
+    /// `backup_network_subnet_mask`: `string`.
+    pub backup_network_subnet_mask: Option<String>,
+    /// `backup_network_type`: `BackupServiceNetworkType`.
+    pub backup_network_type: Option<BackupServiceNetworkType>,
+    /// `backup_network_vlan`: `string`.
+    pub backup_network_vlan: Option<String>,
+    /// `backup_plans`: `NestedBackupPlan[]`.
+    pub backup_plans: Option<Vec<NestedBackupPlan>>,
+    /// `backup_rd_iops_max`: `int64`.
+    pub backup_rd_iops_max: Option<i64>,
+    /// `backup_store_repositories`: `NestedBackupStoreRepository[]`.
+    pub backup_store_repositories: Option<Vec<NestedBackupStoreRepository>>,
+    /// `backup_wr_iops_max`: `int64`.
+    pub backup_wr_iops_max: Option<i64>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `kube_config`: `string`, required by the model.
+    pub kube_config: Option<String>,
+    /// `management_network_gateway`: `string`.
+    pub management_network_gateway: Option<String>,
+    /// `management_network_ip`: `string`.
+    pub management_network_ip: Option<String>,
+    /// `management_network_subnet_mask`: `string`.
+    pub management_network_subnet_mask: Option<String>,
+    /// `management_network_vlan`: `string`.
+    pub management_network_vlan: Option<String>,
+    /// `max_job_retry_times`: `int32`.
+    pub max_job_retry_times: Option<i32>,
+    /// `max_parallel_backup_jobs`: `int32`.
+    pub max_parallel_backup_jobs: Option<i32>,
+    /// `max_parallel_restore_jobs`: `int32`.
+    pub max_parallel_restore_jobs: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `network_status`: `NestedBackupServiceNetworkStatus[]`.
+    pub network_status: Option<Vec<NestedBackupServiceNetworkStatus>>,
+    /// `restore_rd_iops_max`: `int64`.
+    pub restore_rd_iops_max: Option<i64>,
+    /// `restore_wr_iops_max`: `int64`.
+    pub restore_wr_iops_max: Option<i64>,
+    /// `retry_interval`: `int32`.
+    pub retry_interval: Option<i32>,
+    /// `running_vm`: `NestedVm`.
+    pub running_vm: Option<NestedVm>,
+    /// `status`: `BackupServiceStatus`.
+    pub status: Option<BackupServiceStatus>,
+    /// `storage_network_gateway`: `string`.
+    pub storage_network_gateway: Option<String>,
+    /// `storage_network_ip`: `string`.
+    pub storage_network_ip: Option<String>,
+    /// `storage_network_subnet_mask`: `string`.
+    pub storage_network_subnet_mask: Option<String>,
+    /// `storage_network_type`: `BackupServiceNetworkType`.
+    pub storage_network_type: Option<BackupServiceNetworkType>,
+    /// `storage_network_vlan`: `string`.
+    pub storage_network_vlan: Option<String>,
+}
+
+impl FromMap for BackupService {
+    const NAME: &'static str = "BackupService";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"running_vm" {
+                    self.running_vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"application" {
+                    self.application = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"kube_config" {
+                    self.kube_config = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"backup_plans" {
+                    self.backup_plans = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"network_status" {
+                    self.network_status = m.next_value::<List<_>>()?.0;
+                } else if key == b"retry_interval" {
+                    self.retry_interval = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"backup_clusters" {
+                    self.backup_clusters = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"backup_network_ip" {
+                    self.backup_network_ip = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"backup_rd_iops_max" {
+                    self.backup_rd_iops_max = m.next_value()?;
+                } else if key == b"backup_wr_iops_max" {
+                    self.backup_wr_iops_max = m.next_value()?;
+                } else if key == b"storage_network_ip" {
+                    self.storage_network_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"backup_network_type" {
+                    self.backup_network_type = m.next_value()?;
+                } else if key == b"backup_network_vlan" {
+                    self.backup_network_vlan = m.next_value()?;
+                } else if key == b"max_job_retry_times" {
+                    self.max_job_retry_times = m.next_value()?;
+                } else if key == b"restore_rd_iops_max" {
+                    self.restore_rd_iops_max = m.next_value()?;
+                } else if key == b"restore_wr_iops_max" {
+                    self.restore_wr_iops_max = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"storage_network_type" {
+                    self.storage_network_type = m.next_value()?;
+                } else if key == b"storage_network_vlan" {
+                    self.storage_network_vlan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"management_network_ip" {
+                    self.management_network_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"backup_network_gateway" {
+                    self.backup_network_gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"management_network_vlan" {
+                    self.management_network_vlan = m.next_value()?;
+                } else if key == b"storage_network_gateway" {
+                    self.storage_network_gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"max_parallel_backup_jobs" {
+                    self.max_parallel_backup_jobs = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"backup_store_repositories" {
+                    self.backup_store_repositories = m.next_value::<List<_>>()?.0;
+                } else if key == b"max_parallel_restore_jobs" {
+                    self.max_parallel_restore_jobs = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"backup_network_subnet_mask" {
+                    self.backup_network_subnet_mask = m.next_value()?;
+                } else if key == b"management_network_gateway" {
+                    self.management_network_gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"storage_network_subnet_mask" {
+                    self.storage_network_subnet_mask = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            30 => {
+                if key == b"management_network_subnet_mask" {
+                    self.management_network_subnet_mask = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupServiceConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupServiceConnection {
+    /// `aggregate`: `NestedAggregateBackupService`, required by the model.
+    pub aggregate: Option<NestedAggregateBackupService>,
+}
+
+impl FromMap for BackupServiceConnection {
+    const NAME: &'static str = "BackupServiceConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupServiceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupServiceNetworkStatusEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupServiceNetworkStatusEnum {
+    /// `CONNECTED`
+    Connected,
+    /// `DISCONNECTED`
+    Disconnected,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupServiceNetworkStatusEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::Disconnected => "DISCONNECTED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Disconnected];
+}
+
+impl ::core::fmt::Display for BackupServiceNetworkStatusEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceNetworkStatusEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupServiceNetworkStatusEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupServiceNetworkStatusEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupServiceNetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupServiceNetworkType {
+    /// `MANAGEMENT`
+    Management,
+    /// `NEW_NIC`
+    NewNic,
+    /// `STORAGE`
+    Storage,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupServiceNetworkType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Management => "MANAGEMENT",
+            Self::NewNic => "NEW_NIC",
+            Self::Storage => "STORAGE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MANAGEMENT" => Some(Self::Management),
+            b"NEW_NIC" => Some(Self::NewNic),
+            b"STORAGE" => Some(Self::Storage),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Management, Self::NewNic, Self::Storage];
+}
+
+impl ::core::fmt::Display for BackupServiceNetworkType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceNetworkType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupServiceNetworkType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupServiceNetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupServiceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupServiceStatus {
+    /// `ERROR`
+    Error,
+    /// `INITIALIZING`
+    Initializing,
+    /// `INSTALLING`
+    Installing,
+    /// `INSTALL_FAILED`
+    InstallFailed,
+    /// `RUNNING`
+    Running,
+    /// `TERMINATE_FAILED`
+    TerminateFailed,
+    /// `TERMINATING`
+    Terminating,
+    /// `UPGRADE_FAILED`
+    UpgradeFailed,
+    /// `UPGRADING`
+    Upgrading,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupServiceStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Error => "ERROR",
+            Self::Initializing => "INITIALIZING",
+            Self::Installing => "INSTALLING",
+            Self::InstallFailed => "INSTALL_FAILED",
+            Self::Running => "RUNNING",
+            Self::TerminateFailed => "TERMINATE_FAILED",
+            Self::Terminating => "TERMINATING",
+            Self::UpgradeFailed => "UPGRADE_FAILED",
+            Self::Upgrading => "UPGRADING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ERROR" => Some(Self::Error),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"INSTALLING" => Some(Self::Installing),
+            b"INSTALL_FAILED" => Some(Self::InstallFailed),
+            b"RUNNING" => Some(Self::Running),
+            b"TERMINATE_FAILED" => Some(Self::TerminateFailed),
+            b"TERMINATING" => Some(Self::Terminating),
+            b"UPGRADE_FAILED" => Some(Self::UpgradeFailed),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Error,
+        Self::Initializing,
+        Self::Installing,
+        Self::InstallFailed,
+        Self::Running,
+        Self::TerminateFailed,
+        Self::Terminating,
+        Self::UpgradeFailed,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for BackupServiceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupServiceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupStoreRepository` of the CloudTower model.
+///
+/// The model requires `createdAt`, `id`, `name`, `status`, `total_capacity`, `type`, `used_data_space`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupStoreRepository {
+    /// `backup_plans`: `NestedBackupPlan[]`.
+    pub backup_plans: Option<Vec<NestedBackupPlan>>,
+    /// `backup_restore_points`: `NestedBackupRestorePoint[]`.
+    pub backup_restore_points: Option<Vec<NestedBackupRestorePoint>>,
+    /// `backup_service`: `NestedBackupService`.
+    pub backup_service: Option<NestedBackupService>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `error_code`: `string`.
+    pub error_code: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iscsi_chap_name`: `string`.
+    pub iscsi_chap_name: Option<String>,
+    /// `iscsi_chap_secret`: `string`.
+    pub iscsi_chap_secret: Option<String>,
+    /// `iscsi_ip`: `string`.
+    pub iscsi_ip: Option<String>,
+    /// `iscsi_lun_id`: `string`.
+    pub iscsi_lun_id: Option<String>,
+    /// `iscsi_port`: `int32`.
+    pub iscsi_port: Option<i32>,
+    /// `iscsi_target_iqn`: `string`.
+    pub iscsi_target_iqn: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nfs_path`: `string`.
+    pub nfs_path: Option<String>,
+    /// `nfs_server`: `string`.
+    pub nfs_server: Option<String>,
+    /// `status`: `BackupStoreStatus`, required by the model.
+    pub status: Option<BackupStoreStatus>,
+    /// `total_capacity`: `int64`, required by the model.
+    pub total_capacity: Option<i64>,
+    /// `type`: `BackupStoreType`, required by the model.
+    pub r#type: Option<BackupStoreType>,
+    /// `update_timestamp`: `string`.
+    pub update_timestamp: Option<String>,
+    /// `used_data_space`: `int64`, required by the model.
+    pub used_data_space: Option<i64>,
+    /// `used_data_space_usage`: `double`.
+    pub used_data_space_usage: Option<f64>,
+    /// `valid_data_space`: `int64`.
+    pub valid_data_space: Option<i64>,
+}
+
+impl FromMap for BackupStoreRepository {
+    const NAME: &'static str = "BackupStoreRepository";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"iscsi_ip" {
+                    self.iscsi_ip = m.next_value()?;
+                } else if key == b"nfs_path" {
+                    self.nfs_path = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"error_code" {
+                    self.error_code = m.next_value()?;
+                } else if key == b"iscsi_port" {
+                    self.iscsi_port = m.next_value()?;
+                } else if key == b"nfs_server" {
+                    self.nfs_server = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"backup_plans" {
+                    self.backup_plans = m.next_value::<List<_>>()?.0;
+                } else if key == b"iscsi_lun_id" {
+                    self.iscsi_lun_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"backup_service" {
+                    self.backup_service = m.next_value()?;
+                } else if key == b"total_capacity" {
+                    self.total_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"iscsi_chap_name" {
+                    self.iscsi_chap_name = m.next_value()?;
+                } else if key == b"used_data_space" {
+                    self.used_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"iscsi_target_iqn" {
+                    self.iscsi_target_iqn = m.next_value()?;
+                } else if key == b"update_timestamp" {
+                    self.update_timestamp = m.next_value()?;
+                } else if key == b"valid_data_space" {
+                    self.valid_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"iscsi_chap_secret" {
+                    self.iscsi_chap_secret = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"backup_restore_points" {
+                    self.backup_restore_points = m.next_value::<List<_>>()?.0;
+                } else if key == b"used_data_space_usage" {
+                    self.used_data_space_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupStoreRepository {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupStoreRepositoryConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupStoreRepositoryConnection {
+    /// `aggregate`: `NestedAggregateBackupStoreRepository`, required by the model.
+    pub aggregate: Option<NestedAggregateBackupStoreRepository>,
+}
+
+impl FromMap for BackupStoreRepositoryConnection {
+    const NAME: &'static str = "BackupStoreRepositoryConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupStoreRepositoryConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `BackupStoreStatus` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -41,14 +1287,21 @@ impl BackupStoreStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "DISABLED" => Self::Disabled,
-            "ERROR" => Self::Error,
-            "INIT" => Self::Init,
-            "INIT_ERROR" => Self::InitError,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"DISABLED" => Some(Self::Disabled),
+            b"ERROR" => Some(Self::Error),
+            b"INIT" => Some(Self::Init),
+            b"INIT_ERROR" => Some(Self::InitError),
+            _ => None,
         }
     }
 
@@ -83,7 +1336,7 @@ impl serde::Serialize for BackupStoreStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupStoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -116,11 +1369,18 @@ impl BackupStoreType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS3" => Self::Nfs3,
-            "NFS4" => Self::Nfs4,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NFS3" => Some(Self::Nfs3),
+            b"NFS4" => Some(Self::Nfs4),
+            _ => None,
         }
     }
 
@@ -148,7 +1408,7 @@ impl serde::Serialize for BackupStoreType {
 
 impl<'de> serde::Deserialize<'de> for BackupStoreType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -199,31 +1459,112 @@ impl FromMap for BackupTargetExecution {
     const NAME: &'static str = "BackupTargetExecution";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_group" => self.backup_group = m.next_value()?,
-            "backup_plan_execution" => self.backup_plan_execution = m.next_value()?,
-            "backup_restore_point" => self.backup_restore_point = m.next_value()?,
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "duration" => self.duration = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "executed_at" => self.executed_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "parent_backup" => self.parent_backup = m.next_value()?,
-            "read_bytes" => self.read_bytes = m.next_value()?,
-            "retry_times" => self.retry_times = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "total_bytes" => self.total_bytes = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_local_id" => self.vm_local_id = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"vm_name" {
+                    self.vm_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"duration" {
+                    self.duration = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"read_bytes" {
+                    self.read_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"executed_at" {
+                    self.executed_at = m.next_value()?;
+                } else if key == b"retry_times" {
+                    self.retry_times = m.next_value()?;
+                } else if key == b"total_bytes" {
+                    self.total_bytes = m.next_value()?;
+                } else if key == b"vm_local_id" {
+                    self.vm_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"backup_group" {
+                    self.backup_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"parent_backup" {
+                    self.parent_backup = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"cluster_local_id" {
+                    self.cluster_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"backup_restore_point" {
+                    self.backup_restore_point = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"backup_plan_execution" {
+                    self.backup_plan_execution = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -248,14 +1589,12 @@ impl FromMap for BackupTargetExecutionConnection {
     const NAME: &'static str = "BackupTargetExecutionConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -280,14 +1619,12 @@ impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "BatchCreateVirtualPrivateCloudFloatingIp";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "local_id" => self.local_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"local_id" => self.local_id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -312,14 +1649,12 @@ impl FromMap for BatchHosts {
     const NAME: &'static str = "BatchHosts";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task" => self.task = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task" => self.task = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -366,13 +1701,20 @@ impl BitPsUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bps" => Self::Bps,
-            "Kbps" => Self::Kbps,
-            "Mbps" => Self::Mbps,
-            "Gbps" => Self::Gbps,
-            "Tbps" => Self::Tbps,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bps" => Some(Self::Bps),
+            b"Kbps" => Some(Self::Kbps),
+            b"Mbps" => Some(Self::Mbps),
+            b"Gbps" => Some(Self::Gbps),
+            b"Tbps" => Some(Self::Tbps),
+            _ => None,
         }
     }
 
@@ -400,7 +1742,7 @@ impl serde::Serialize for BitPsUnit {
 
 impl<'de> serde::Deserialize<'de> for BitPsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -442,14 +1784,21 @@ impl BitUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bit" => Self::Bit,
-            "Kb" => Self::Kb,
-            "Mb" => Self::Mb,
-            "Gb" => Self::Gb,
-            "Tb" => Self::Tb,
-            "Pb" => Self::Pb,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bit" => Some(Self::Bit),
+            b"Kb" => Some(Self::Kb),
+            b"Mb" => Some(Self::Mb),
+            b"Gb" => Some(Self::Gb),
+            b"Tb" => Some(Self::Tb),
+            b"Pb" => Some(Self::Pb),
+            _ => None,
         }
     }
 
@@ -478,7 +1827,7 @@ impl serde::Serialize for BitUnit {
 
 impl<'de> serde::Deserialize<'de> for BitUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -508,10 +1857,17 @@ impl BrickPhaseEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BACKWARD" => Self::Backward,
-            "FORWARD" => Self::Forward,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BACKWARD" => Some(Self::Backward),
+            b"FORWARD" => Some(Self::Forward),
+            _ => None,
         }
     }
 
@@ -539,7 +1895,7 @@ impl serde::Serialize for BrickPhaseEnum {
 
 impl<'de> serde::Deserialize<'de> for BrickPhaseEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -586,29 +1942,98 @@ impl FromMap for BrickTopo {
     const NAME: &'static str = "BrickTopo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "capacity" => self.capacity = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "cluster_topo" => self.cluster_topo = m.next_value()?,
-            "disk_layout" => self.disk_layout = m.next_value()?,
-            "height" => self.height = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "node_topoes" => self.node_topoes = m.next_value()?,
-            "position" => self.position = m.next_value()?,
-            "power_layout" => self.power_layout = m.next_value()?,
-            "power_position" => self.power_position = m.next_value()?,
-            "powers" => self.powers = m.next_value()?,
-            "rack_topo" => self.rack_topo = m.next_value()?,
-            "tag_position_in_brick" => self.tag_position_in_brick = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"height" {
+                    self.height = m.next_value()?;
+                } else if key == b"powers" {
+                    self.powers = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"capacity" {
+                    self.capacity = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"position" {
+                    self.position = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"rack_topo" {
+                    self.rack_topo = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"disk_layout" {
+                    self.disk_layout = m.next_value()?;
+                } else if key == b"node_topoes" {
+                    self.node_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"cluster_topo" {
+                    self.cluster_topo = m.next_value()?;
+                } else if key == b"power_layout" {
+                    self.power_layout = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"power_position" {
+                    self.power_position = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"tag_position_in_brick" {
+                    self.tag_position_in_brick = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -633,14 +2058,12 @@ impl FromMap for BrickTopoConnection {
     const NAME: &'static str = "BrickTopoConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -684,12 +2107,19 @@ impl Bus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IDE" => Self::Ide,
-            "SCSI" => Self::Scsi,
-            "USB" => Self::Usb,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IDE" => Some(Self::Ide),
+            b"SCSI" => Some(Self::Scsi),
+            b"USB" => Some(Self::Usb),
+            b"VIRTIO" => Some(Self::Virtio),
+            _ => None,
         }
     }
 
@@ -717,7 +2147,7 @@ impl serde::Serialize for Bus {
 
 impl<'de> serde::Deserialize<'de> for Bus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -759,14 +2189,21 @@ impl ByteUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "B" => Self::B,
-            "KB" => Self::Kb,
-            "MB" => Self::Mb,
-            "GB" => Self::Gb,
-            "TB" => Self::Tb,
-            "PB" => Self::Pb,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"B" => Some(Self::B),
+            b"KB" => Some(Self::Kb),
+            b"MB" => Some(Self::Mb),
+            b"GB" => Some(Self::Gb),
+            b"TB" => Some(Self::Tb),
+            b"PB" => Some(Self::Pb),
+            _ => None,
         }
     }
 
@@ -794,7 +2231,7 @@ impl serde::Serialize for ByteUnit {
 
 impl<'de> serde::Deserialize<'de> for ByteUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -894,10 +2331,17 @@ impl CloudInitNetworkTypeEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV4_DHCP" => Self::Ipv4Dhcp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IPV4" => Some(Self::Ipv4),
+            b"IPV4_DHCP" => Some(Self::Ipv4Dhcp),
+            _ => None,
         }
     }
 
@@ -925,7 +2369,7 @@ impl serde::Serialize for CloudInitNetworkTypeEnum {
 
 impl<'de> serde::Deserialize<'de> for CloudInitNetworkTypeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -964,25 +2408,85 @@ impl FromMap for CloudTowerApplication {
     const NAME: &'static str = "CloudTowerApplication";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "instanceStatuses" => self.instance_statuses = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "package" => self.package = m.next_value()?,
-            "placementSituation" => self.placement_situation = m.next_value()?,
-            "placementVerb" => self.placement_verb = m.next_value()?,
-            "resourceVersion" => self.resource_version = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "targetPackage" => self.target_package = m.next_value()?,
-            "user" => self.user = m.next_value()?,
-            "vmSpec" => self.vm_spec = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"user" {
+                    self.user = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"vmSpec" {
+                    self.vm_spec = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"package" {
+                    self.package = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"placementVerb" {
+                    self.placement_verb = m.next_value()?;
+                } else if key == b"targetPackage" {
+                    self.target_package = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"resourceVersion" {
+                    self.resource_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"instanceStatuses" {
+                    self.instance_statuses = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"placementSituation" {
+                    self.placement_situation = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1007,14 +2511,12 @@ impl FromMap for CloudTowerApplicationConnection {
     const NAME: &'static str = "CloudTowerApplicationConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1053,21 +2555,62 @@ impl FromMap for CloudTowerApplicationPackage {
     const NAME: &'static str = "CloudTowerApplicationPackage";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "applications" => self.applications = m.next_value()?,
-            "architecture" => self.architecture = m.next_value()?,
-            "containers" => self.containers = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "images" => self.images = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "scosVersion" => self.scos_version = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"images" {
+                    self.images = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"containers" {
+                    self.containers = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"scosVersion" {
+                    self.scos_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"applications" {
+                    self.applications = m.next_value::<List<_>>()?.0;
+                } else if key == b"architecture" {
+                    self.architecture = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1092,14 +2635,12 @@ impl FromMap for CloudTowerApplicationPackageConnection {
     const NAME: &'static str = "CloudTowerApplicationPackageConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1167,20 +2708,27 @@ impl CloudTowerApplicationState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONFIGURE_FAILED" => Self::ConfigureFailed,
-            "CONFIGURING" => Self::Configuring,
-            "ERROR" => Self::Error,
-            "INSTALLING" => Self::Installing,
-            "INSTALL_FAILED" => Self::InstallFailed,
-            "RUNNING" => Self::Running,
-            "SCALE_FAILED" => Self::ScaleFailed,
-            "SCALING" => Self::Scaling,
-            "TERMINATE_FAILED" => Self::TerminateFailed,
-            "TERMINATING" => Self::Terminating,
-            "UPGRADE_FAILED" => Self::UpgradeFailed,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONFIGURE_FAILED" => Some(Self::ConfigureFailed),
+            b"CONFIGURING" => Some(Self::Configuring),
+            b"ERROR" => Some(Self::Error),
+            b"INSTALLING" => Some(Self::Installing),
+            b"INSTALL_FAILED" => Some(Self::InstallFailed),
+            b"RUNNING" => Some(Self::Running),
+            b"SCALE_FAILED" => Some(Self::ScaleFailed),
+            b"SCALING" => Some(Self::Scaling),
+            b"TERMINATE_FAILED" => Some(Self::TerminateFailed),
+            b"TERMINATING" => Some(Self::Terminating),
+            b"UPGRADE_FAILED" => Some(Self::UpgradeFailed),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
@@ -1221,7 +2769,7 @@ impl serde::Serialize for CloudTowerApplicationState {
 
 impl<'de> serde::Deserialize<'de> for CloudTowerApplicationState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1406,106 +2954,321 @@ impl FromMap for Cluster {
     const NAME: &'static str = "Cluster";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "application_highest_version" => self.application_highest_version = m.next_value()?,
-            "applications" => self.applications = m.next_value()?,
-            "architecture" => self.architecture = m.next_value()?,
-            "auto_converge" => self.auto_converge = m.next_value()?,
-            "connect_state" => self.connect_state = m.next_value()?,
-            "consistency_groups" => self.consistency_groups = m.next_value()?,
-            "current_cpu_model" => self.current_cpu_model = m.next_value()?,
-            "datacenters" => self.datacenters = m.next_value()?,
-            "disconnected_date" => self.disconnected_date = m.next_value()?,
-            "disconnected_reason" => self.disconnected_reason = m.next_value()?,
-            "dns" => self.dns = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "has_metrox" => self.has_metrox = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "hypervisor" => self.hypervisor = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "is_all_flash" => self.is_all_flash = m.next_value()?,
-            "iscsi_vip" => self.iscsi_vip = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "license_expire_date" => self.license_expire_date = m.next_value()?,
-            "license_serial" => self.license_serial = m.next_value()?,
-            "license_sign_date" => self.license_sign_date = m.next_value()?,
-            "license_type" => self.license_type = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "maintenance_end_date" => self.maintenance_end_date = m.next_value()?,
-            "maintenance_start_date" => self.maintenance_start_date = m.next_value()?,
-            "management_vip" => self.management_vip = m.next_value()?,
-            "max_chunk_num" => self.max_chunk_num = m.next_value()?,
-            "max_physical_data_capacity" => self.max_physical_data_capacity = m.next_value()?,
-            "max_physical_data_capacity_per_node" => {
-                self.max_physical_data_capacity_per_node = m.next_value()?
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"ip" {
+                    self.ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "metro_availability_checklist" => self.metro_availability_checklist = m.next_value()?,
-            "mgt_gateway" => self.mgt_gateway = m.next_value()?,
-            "mgt_netmask" => self.mgt_netmask = m.next_value()?,
-            "migration_data_size" => self.migration_data_size = m.next_value()?,
-            "migration_speed" => self.migration_speed = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "ntp_mode" => self.ntp_mode = m.next_value()?,
-            "ntp_servers" => self.ntp_servers = m.next_value()?,
-            "nvme_over_rdma_enabled" => self.nvme_over_rdma_enabled = m.next_value()?,
-            "nvme_over_tcp_enabled" => self.nvme_over_tcp_enabled = m.next_value()?,
-            "nvmf_enabled" => self.nvmf_enabled = m.next_value()?,
-            "pmem_enabled" => self.pmem_enabled = m.next_value()?,
-            "provisioned_cpu_cores" => self.provisioned_cpu_cores = m.next_value()?,
-            "provisioned_cpu_cores_for_active_vm" => {
-                self.provisioned_cpu_cores_for_active_vm = m.next_value()?
+            3 => {
+                if key == b"dns" {
+                    self.dns = m.next_value::<List<_>>()?.0;
+                } else if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
-            "provisioned_for_active_vm_ratio" => {
-                self.provisioned_for_active_vm_ratio = m.next_value()?
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "provisioned_memory_bytes" => self.provisioned_memory_bytes = m.next_value()?,
-            "provisioned_ratio" => self.provisioned_ratio = m.next_value()?,
-            "rdma_enabled" => self.rdma_enabled = m.next_value()?,
-            "recommended_cpu_models" => self.recommended_cpu_models = m.next_value()?,
-            "recover_data_size" => self.recover_data_size = m.next_value()?,
-            "recover_speed" => self.recover_speed = m.next_value()?,
-            "reserved_cpu_cores_for_system_service" => {
-                self.reserved_cpu_cores_for_system_service = m.next_value()?
+            5 => {
+                if key == b"hosts" {
+                    self.hosts = m.next_value::<List<_>>()?.0;
+                } else if key == b"vdses" {
+                    self.vdses = m.next_value::<List<_>>()?.0;
+                } else if key == b"zones" {
+                    self.zones = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
-            "running_vm_num" => self.running_vm_num = m.next_value()?,
-            "settings" => self.settings = m.next_value()?,
-            "software_edition" => self.software_edition = m.next_value()?,
-            "stopped_vm_num" => self.stopped_vm_num = m.next_value()?,
-            "stretch" => self.stretch = m.next_value()?,
-            "suspended_vm_num" => self.suspended_vm_num = m.next_value()?,
-            "total_cache_capacity" => self.total_cache_capacity = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_cpu_models" => self.total_cpu_models = m.next_value()?,
-            "total_cpu_sockets" => self.total_cpu_sockets = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "upgrade_tool_version" => self.upgrade_tool_version = m.next_value()?,
-            "used_cpu_hz" => self.used_cpu_hz = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "used_memory_bytes" => self.used_memory_bytes = m.next_value()?,
-            "valid_data_space" => self.valid_data_space = m.next_value()?,
-            "vcenterAccount" => self.vcenter_account = m.next_value()?,
-            "vdses" => self.vdses = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vhost_enabled" => self.vhost_enabled = m.next_value()?,
-            "vm_folders" => self.vm_folders = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "witness" => self.witness = m.next_value()?,
-            "zones" => self.zones = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_num" {
+                    self.vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            7 => {
+                if key == b"stretch" {
+                    self.stretch = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else if key == b"witness" {
+                    self.witness = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"host_num" {
+                    self.host_num = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"ntp_mode" {
+                    self.ntp_mode = m.next_value()?;
+                } else if key == b"settings" {
+                    self.settings = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"iscsi_vip" {
+                    self.iscsi_vip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"has_metrox" {
+                    self.has_metrox = m.next_value()?;
+                } else if key == b"hypervisor" {
+                    self.hypervisor = m.next_value()?;
+                } else if key == b"vm_folders" {
+                    self.vm_folders = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"datacenters" {
+                    self.datacenters = m.next_value::<List<_>>()?.0;
+                } else if key == b"mgt_gateway" {
+                    self.mgt_gateway = m.next_value()?;
+                } else if key == b"mgt_netmask" {
+                    self.mgt_netmask = m.next_value()?;
+                } else if key == b"ntp_servers" {
+                    self.ntp_servers = m.next_value::<List<_>>()?.0;
+                } else if key == b"used_cpu_hz" {
+                    self.used_cpu_hz = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"applications" {
+                    self.applications = m.next_value::<List<_>>()?.0;
+                } else if key == b"architecture" {
+                    self.architecture = m.next_value()?;
+                } else if key == b"is_all_flash" {
+                    self.is_all_flash = m.next_value()?;
+                } else if key == b"license_type" {
+                    self.license_type = m.next_value()?;
+                } else if key == b"nvmf_enabled" {
+                    self.nvmf_enabled = m.next_value()?;
+                } else if key == b"pmem_enabled" {
+                    self.pmem_enabled = m.next_value()?;
+                } else if key == b"rdma_enabled" {
+                    self.rdma_enabled = m.next_value()?;
+                } else if key == b"total_cpu_hz" {
+                    self.total_cpu_hz = m.next_value()?;
+                } else if key == b"vm_templates" {
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"auto_converge" {
+                    self.auto_converge = m.next_value()?;
+                } else if key == b"connect_state" {
+                    self.connect_state = m.next_value()?;
+                } else if key == b"max_chunk_num" {
+                    self.max_chunk_num = m.next_value()?;
+                } else if key == b"recover_speed" {
+                    self.recover_speed = m.next_value()?;
+                } else if key == b"vhost_enabled" {
+                    self.vhost_enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"license_serial" {
+                    self.license_serial = m.next_value()?;
+                } else if key == b"management_vip" {
+                    self.management_vip = m.next_value()?;
+                } else if key == b"running_vm_num" {
+                    self.running_vm_num = m.next_value()?;
+                } else if key == b"stopped_vm_num" {
+                    self.stopped_vm_num = m.next_value()?;
+                } else if key == b"vcenterAccount" {
+                    self.vcenter_account = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"migration_speed" {
+                    self.migration_speed = m.next_value()?;
+                } else if key == b"total_cpu_cores" {
+                    self.total_cpu_cores = m.next_value()?;
+                } else if key == b"used_data_space" {
+                    self.used_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"everoute_cluster" {
+                    self.everoute_cluster = m.next_value()?;
+                } else if key == b"software_edition" {
+                    self.software_edition = m.next_value()?;
+                } else if key == b"suspended_vm_num" {
+                    self.suspended_vm_num = m.next_value()?;
+                } else if key == b"total_cpu_models" {
+                    self.total_cpu_models = m.next_value::<List<_>>()?.0;
+                } else if key == b"valid_data_space" {
+                    self.valid_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"current_cpu_model" {
+                    self.current_cpu_model = m.next_value()?;
+                } else if key == b"disconnected_date" {
+                    self.disconnected_date = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"license_sign_date" {
+                    self.license_sign_date = m.next_value()?;
+                } else if key == b"provisioned_ratio" {
+                    self.provisioned_ratio = m.next_value()?;
+                } else if key == b"recover_data_size" {
+                    self.recover_data_size = m.next_value()?;
+                } else if key == b"total_cpu_sockets" {
+                    self.total_cpu_sockets = m.next_value()?;
+                } else if key == b"used_memory_bytes" {
+                    self.used_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"consistency_groups" {
+                    self.consistency_groups = m.next_value::<List<_>>()?.0;
+                } else if key == b"failure_data_space" {
+                    self.failure_data_space = m.next_value()?;
+                } else if key == b"total_memory_bytes" {
+                    self.total_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"disconnected_reason" {
+                    self.disconnected_reason = m.next_value()?;
+                } else if key == b"license_expire_date" {
+                    self.license_expire_date = m.next_value()?;
+                } else if key == b"migration_data_size" {
+                    self.migration_data_size = m.next_value()?;
+                } else if key == b"total_data_capacity" {
+                    self.total_data_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"maintenance_end_date" {
+                    self.maintenance_end_date = m.next_value()?;
+                } else if key == b"total_cache_capacity" {
+                    self.total_cache_capacity = m.next_value()?;
+                } else if key == b"upgrade_tool_version" {
+                    self.upgrade_tool_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"nvme_over_tcp_enabled" {
+                    self.nvme_over_tcp_enabled = m.next_value()?;
+                } else if key == b"provisioned_cpu_cores" {
+                    self.provisioned_cpu_cores = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"maintenance_start_date" {
+                    self.maintenance_start_date = m.next_value()?;
+                } else if key == b"nvme_over_rdma_enabled" {
+                    self.nvme_over_rdma_enabled = m.next_value()?;
+                } else if key == b"recommended_cpu_models" {
+                    self.recommended_cpu_models = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"provisioned_memory_bytes" {
+                    self.provisioned_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"max_physical_data_capacity" {
+                    self.max_physical_data_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"application_highest_version" {
+                    self.application_highest_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            28 => {
+                if key == b"metro_availability_checklist" {
+                    self.metro_availability_checklist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            31 => {
+                if key == b"provisioned_for_active_vm_ratio" {
+                    self.provisioned_for_active_vm_ratio = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            35 => {
+                if key == b"max_physical_data_capacity_per_node" {
+                    self.max_physical_data_capacity_per_node = m.next_value()?;
+                } else if key == b"provisioned_cpu_cores_for_active_vm" {
+                    self.provisioned_cpu_cores_for_active_vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            37 => {
+                if key == b"reserved_cpu_cores_for_system_service" {
+                    self.reserved_cpu_cores_for_system_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1530,14 +3293,12 @@ impl FromMap for ClusterConnection {
     const NAME: &'static str = "ClusterConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1584,13 +3345,20 @@ impl ClusterConnectorErrorCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LOAD_CLUSTER_FAILED" => Self::LoadClusterFailed,
-            "LOAD_CLUSTER_NETWORK_ERROR" => Self::LoadClusterNetworkError,
-            "LOAD_CLUSTER_NOT_FOUND" => Self::LoadClusterNotFound,
-            "LOAD_CLUSTER_UNAUTHORIZED" => Self::LoadClusterUnauthorized,
-            "LOAD_CLUSTER_UNHEALTHY" => Self::LoadClusterUnhealthy,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LOAD_CLUSTER_FAILED" => Some(Self::LoadClusterFailed),
+            b"LOAD_CLUSTER_NETWORK_ERROR" => Some(Self::LoadClusterNetworkError),
+            b"LOAD_CLUSTER_NOT_FOUND" => Some(Self::LoadClusterNotFound),
+            b"LOAD_CLUSTER_UNAUTHORIZED" => Some(Self::LoadClusterUnauthorized),
+            b"LOAD_CLUSTER_UNHEALTHY" => Some(Self::LoadClusterUnhealthy),
+            _ => None,
         }
     }
 
@@ -1624,7 +3392,7 @@ impl serde::Serialize for ClusterConnectorErrorCode {
 
 impl<'de> serde::Deserialize<'de> for ClusterConnectorErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1663,25 +3431,80 @@ impl FromMap for ClusterImage {
     const NAME: &'static str = "ClusterImage";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "meta_name" => self.meta_name = m.next_value()?,
-            "meta_size" => self.meta_size = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "upgrade_from" => self.upgrade_from = m.next_value()?,
-            "upgrade_tool_version" => self.upgrade_tool_version = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "zbs_version" => self.zbs_version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"meta_name" {
+                    self.meta_name = m.next_value()?;
+                } else if key == b"meta_size" {
+                    self.meta_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"zbs_version" {
+                    self.zbs_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"upgrade_from" {
+                    self.upgrade_from = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"upgrade_tool_version" {
+                    self.upgrade_tool_version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1706,14 +3529,12 @@ impl FromMap for ClusterImageConnection {
     const NAME: &'static str = "ClusterImageConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1748,19 +3569,53 @@ impl FromMap for ClusterSettings {
     const NAME: &'static str = "ClusterSettings";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "default_ha" => self.default_ha = m.next_value()?,
-            "default_storage_policy" => self.default_storage_policy = m.next_value()?,
-            "enabled_iscsi" => self.enabled_iscsi = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "vm_recycle_bin" => self.vm_recycle_bin = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"default_ha" {
+                    self.default_ha = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"enabled_iscsi" {
+                    self.enabled_iscsi = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"vm_recycle_bin" {
+                    self.vm_recycle_bin = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"default_storage_policy" {
+                    self.default_storage_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1785,14 +3640,12 @@ impl FromMap for ClusterSettingsConnection {
     const NAME: &'static str = "ClusterSettingsConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1835,23 +3688,66 @@ impl FromMap for ClusterStorageInfo {
     const NAME: &'static str = "ClusterStorageInfo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "allocable_storage_capacity" => self.allocable_storage_capacity = m.next_value()?,
-            "free_data_space" => self.free_data_space = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "storage_cluster" => self.storage_cluster = m.next_value()?,
-            "stretch" => self.stretch = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"stretch" {
+                    self.stretch = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"free_data_space" {
+                    self.free_data_space = m.next_value()?;
+                } else if key == b"used_data_space" {
+                    self.used_data_space = m.next_value()?;
+                } else if key == b"storage_cluster" {
+                    self.storage_cluster = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"failure_data_space" {
+                    self.failure_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"total_data_capacity" {
+                    self.total_data_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"allocable_storage_capacity" {
+                    self.allocable_storage_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1913,2310 +3809,61 @@ impl FromMap for ClusterTopo {
     const NAME: &'static str = "ClusterTopo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "brick_topoes" => self.brick_topoes = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "node_topoes" => self.node_topoes = m.next_value()?,
-            "zone_topoes" => self.zone_topoes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"node_topoes" {
+                    self.node_topoes = m.next_value::<List<_>>()?.0;
+                } else if key == b"zone_topoes" {
+                    self.zone_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"brick_topoes" {
+                    self.brick_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ClusterTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterTopoConnection {
-    /// `aggregate`: `NestedAggregateClusterTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateClusterTopo>,
-}
-
-impl FromMap for ClusterTopoConnection {
-    const NAME: &'static str = "ClusterTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterTopoConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ClusterType {
-    /// `BLUESHARK`
-    Blueshark,
-    /// `SMTX_ELF`
-    SmtxElf,
-    /// `SMTX_OS`
-    SmtxOs,
-    /// `SMTX_ZBS`
-    SmtxZbs,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ClusterType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blueshark => "BLUESHARK",
-            Self::SmtxElf => "SMTX_ELF",
-            Self::SmtxOs => "SMTX_OS",
-            Self::SmtxZbs => "SMTX_ZBS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BLUESHARK" => Self::Blueshark,
-            "SMTX_ELF" => Self::SmtxElf,
-            "SMTX_OS" => Self::SmtxOs,
-            "SMTX_ZBS" => Self::SmtxZbs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Blueshark, Self::SmtxElf, Self::SmtxOs, Self::SmtxZbs];
-}
-
-impl ::core::fmt::Display for ClusterType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ClusterType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ClusterType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ClusterUpgradeHistory` of the CloudTower model.
-///
-/// The model requires `cluster`, `date`, `id`, `local_id`, `progress`, `result`, `task_uuid`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterUpgradeHistory {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `date`: `string`, required by the model.
-    pub date: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `progress`: `object`, required by the model.
-    pub progress: Option<serde_json::Value>,
-    /// `result`: `string`, required by the model.
-    pub result: Option<String>,
-    /// `task_uuid`: `string`, required by the model.
-    pub task_uuid: Option<String>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for ClusterUpgradeHistory {
-    const NAME: &'static str = "ClusterUpgradeHistory";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "date" => self.date = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "result" => self.result = m.next_value()?,
-            "task_uuid" => self.task_uuid = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistory {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterUpgradeHistoryConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterUpgradeHistoryConnection {
-    /// `aggregate`: `NestedAggregateClusterUpgradeHistory`, required by the model.
-    pub aggregate: Option<NestedAggregateClusterUpgradeHistory>,
-}
-
-impl FromMap for ClusterUpgradeHistoryConnection {
-    const NAME: &'static str = "ClusterUpgradeHistoryConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistoryConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ColumnConfig` of the CloudTower model.
-///
-/// The model requires `name`, `path`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnConfig {
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-}
-
-impl serde::Serialize for ColumnConfig {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.path {
-            m.serialize_entry("path", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `CommonHeader` of the CloudTower model.
-///
-/// The model requires `x-tower-request-id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct CommonHeader {
-    /// `x-tower-request-id`: `string`, required by the model.
-    pub x_tower_request_id: Option<String>,
-}
-
-impl FromMap for CommonHeader {
-    const NAME: &'static str = "CommonHeader";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "x-tower-request-id" => self.x_tower_request_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommonHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ConnectState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConnectState {
-    /// `CONNECTED`
-    Connected,
-    /// `DISCONNECTED`
-    Disconnected,
-    /// `INITIALIZING`
-    Initializing,
-    /// `REMOVING`
-    Removing,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ConnectState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Disconnected => "DISCONNECTED",
-            Self::Initializing => "INITIALIZING",
-            Self::Removing => "REMOVING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "DISCONNECTED" => Self::Disconnected,
-            "INITIALIZING" => Self::Initializing,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Connected,
-        Self::Disconnected,
-        Self::Initializing,
-        Self::Removing,
-    ];
-}
-
-impl ::core::fmt::Display for ConnectState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ConnectState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ConnectState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConnectState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ConsistencyGroup` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `id`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ConsistencyGroup {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
-    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_luns`: `NestedIscsiLun[]`.
-    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `namespaces`: `NestedNvmfNamespace[]`.
-    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for ConsistencyGroup {
-    const NAME: &'static str = "ConsistencyGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "consistency_group_snapshots" => self.consistency_group_snapshots = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "namespaces" => self.namespaces = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConsistencyGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ConsistencyGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ConsistencyGroupConnection {
-    /// `aggregate`: `NestedAggregateConsistencyGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateConsistencyGroup>,
-}
-
-impl FromMap for ConsistencyGroupConnection {
-    const NAME: &'static str = "ConsistencyGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConsistencyGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ConsistencyGroupSnapshot` of the CloudTower model.
-///
-/// The model requires `id`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ConsistencyGroupSnapshot {
-    /// `Iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
-    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
-    /// `consistency_group`: `NestedConsistencyGroup`.
-    pub consistency_group: Option<NestedConsistencyGroup>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
-    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for ConsistencyGroupSnapshot {
-    const NAME: &'static str = "ConsistencyGroupSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "Iscsi_lun_snapshots" => self.iscsi_lun_snapshots = m.next_value()?,
-            "consistency_group" => self.consistency_group = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nvmf_namespace_snapshots" => self.nvmf_namespace_snapshots = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConsistencyGroupSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ConsistencyGroupSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ConsistencyGroupSnapshotConnection {
-    /// `aggregate`: `NestedAggregateConsistencyGroupSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateConsistencyGroupSnapshot>,
-}
-
-impl FromMap for ConsistencyGroupSnapshotConnection {
-    const NAME: &'static str = "ConsistencyGroupSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConsistencyGroupSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ConsistentType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConsistentType {
-    /// `CRASH_CONSISTENT`
-    CrashConsistent,
-    /// `FILE_SYSTEM_CONSISTENT`
-    FileSystemConsistent,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ConsistentType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrashConsistent => "CRASH_CONSISTENT",
-            Self::FileSystemConsistent => "FILE_SYSTEM_CONSISTENT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRASH_CONSISTENT" => Self::CrashConsistent,
-            "FILE_SYSTEM_CONSISTENT" => Self::FileSystemConsistent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::CrashConsistent, Self::FileSystemConsistent];
-}
-
-impl ::core::fmt::Display for ConsistentType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ConsistentType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ConsistentType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConsistentType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ContentLanguage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContentLanguage {
-    /// `zh-CN`
-    ZhCn,
-    /// `en-US`
-    EnUs,
-    /// `*`
-    Empty,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ContentLanguage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZhCn => "zh-CN",
-            Self::EnUs => "en-US",
-            Self::Empty => "*",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "zh-CN" => Self::ZhCn,
-            "en-US" => Self::EnUs,
-            "*" => Self::Empty,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::ZhCn, Self::EnUs, Self::Empty];
-}
-
-impl ::core::fmt::Display for ContentLanguage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ContentLanguage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ContentLanguage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLanguage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ContentLibraryImage` of the CloudTower model.
-///
-/// The model requires `createdAt`, `description`, `elf_image_uuids`, `id`, `name`, `path`, `size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryImage {
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `elf_image_uuids`: `string[]`, required by the model.
-    pub elf_image_uuids: Option<Vec<String>>,
-    /// `elf_images`: `NestedElfImage[]`.
-    pub elf_images: Option<Vec<NestedElfImage>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_luns`: `NestedIscsiLun[]`.
-    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-    /// `vm_snapshots`: `NestedVmSnapshot[]`.
-    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `vm_templates`: `NestedVmTemplate[]`.
-    pub vm_templates: Option<Vec<NestedVmTemplate>>,
-}
-
-impl FromMap for ContentLibraryImage {
-    const NAME: &'static str = "ContentLibraryImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "clusters" => self.clusters = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "elf_image_uuids" => self.elf_image_uuids = m.next_value()?,
-            "elf_images" => self.elf_images = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLibraryImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ContentLibraryImageConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryImageConnection {
-    /// `aggregate`: `NestedAggregateContentLibraryImage`, required by the model.
-    pub aggregate: Option<NestedAggregateContentLibraryImage>,
-}
-
-impl FromMap for ContentLibraryImageConnection {
-    const NAME: &'static str = "ContentLibraryImageConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLibraryImageConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ContentLibraryImageImportData` of the CloudTower model.
-///
-/// The model requires `url`, `name`, `cluster`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryImageImportData {
-    /// `url`: `string`, required by the model.
-    pub url: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `cluster`: `ClusterWhereInput`, required by the model.
-    pub cluster: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for ContentLibraryImageImportData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.url {
-            m.serialize_entry("url", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.cluster {
-            m.serialize_entry("cluster", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ContentLibraryImportVmNic` of the CloudTower model.
-///
-/// The model requires `model`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryImportVmNic {
-    /// `mirror`: `boolean`.
-    pub mirror: Option<bool>,
-    /// `model`: `VmNicModel`, required by the model.
-    pub model: Option<VmNicModel>,
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-}
-
-impl serde::Serialize for ContentLibraryImportVmNic {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mirror {
-            m.serialize_entry("mirror", v)?;
-        }
-        if let Some(v) = &self.model {
-            m.serialize_entry("model", v)?;
-        }
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ContentLibraryVmTemplate` of the CloudTower model.
-///
-/// The model requires `architecture`, `cloud_init_supported`, `createdAt`, `description`, `id`, `memory`, `name`, `size`, `vcpu`, `vm_template_uuids`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmTemplate {
-    /// `architecture`: `Architecture`, required by the model.
-    pub architecture: Option<Architecture>,
-    /// `clock_offset`: `VmClockOffset`.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `cloud_init_supported`: `boolean`, required by the model.
-    pub cloud_init_supported: Option<bool>,
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `cpu`: `NestedCpu`.
-    pub cpu: Option<NestedCpu>,
-    /// `cpu_model`: `string`.
-    pub cpu_model: Option<String>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `firmware`: `VmFirmware`.
-    pub firmware: Option<VmFirmware>,
-    /// `ha`: `boolean`.
-    pub ha: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `os`: `string`.
-    pub os: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `template_config`: `NestedTemplateConfig`.
-    pub template_config: Option<NestedTemplateConfig>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `video_type`: `string`.
-    pub video_type: Option<String>,
-    /// `vm_disks`: `NestedContentLibraryVmTemplateDisk[]`.
-    pub vm_disks: Option<Vec<NestedContentLibraryVmTemplateDisk>>,
-    /// `vm_nics`: `NestedContentLibraryVmTemplateNic[]`.
-    pub vm_nics: Option<Vec<NestedContentLibraryVmTemplateNic>>,
-    /// `vm_template_uuids`: `string[]`, required by the model.
-    pub vm_template_uuids: Option<Vec<String>>,
-    /// `vm_templates`: `NestedVmTemplate[]`.
-    pub vm_templates: Option<Vec<NestedVmTemplate>>,
-    /// `win_opt`: `boolean`.
-    pub win_opt: Option<bool>,
-    /// `zbs_storage_info`: `NestedZbsStorageInfo[]`.
-    pub zbs_storage_info: Option<Vec<NestedZbsStorageInfo>>,
-}
-
-impl FromMap for ContentLibraryVmTemplate {
-    const NAME: &'static str = "ContentLibraryVmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "architecture" => self.architecture = m.next_value()?,
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "os" => self.os = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "template_config" => self.template_config = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "vm_template_uuids" => self.vm_template_uuids = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            "zbs_storage_info" => self.zbs_storage_info = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ContentLibraryVmTemplateConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmTemplateConnection {
-    /// `aggregate`: `NestedAggregateContentLibraryVmTemplate`, required by the model.
-    pub aggregate: Option<NestedAggregateContentLibraryVmTemplate>,
-}
-
-impl FromMap for ContentLibraryVmTemplateConnection {
-    const NAME: &'static str = "ContentLibraryVmTemplateConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplateConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ContentLibraryVmTemplateOvfDiskOperate` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmTemplateOvfDiskOperate {
-    /// `mount_new_cd_roms`: `ContentLibraryVmdkCdromMount[]`.
-    pub mount_new_cd_roms: Option<Vec<ContentLibraryVmdkCdromMount>>,
-    /// `modify_cd_roms`: `ContentLibraryVmdkCdromModify[]`.
-    pub modify_cd_roms: Option<Vec<ContentLibraryVmdkCdromModify>>,
-    /// `modify_vmdk_disks`: `VmdkDiskModify[]`.
-    pub modify_vmdk_disks: Option<Vec<VmdkDiskModify>>,
-}
-
-impl serde::Serialize for ContentLibraryVmTemplateOvfDiskOperate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mount_new_cd_roms {
-            m.serialize_entry("mount_new_cd_roms", v)?;
-        }
-        if let Some(v) = &self.modify_cd_roms {
-            m.serialize_entry("modify_cd_roms", v)?;
-        }
-        if let Some(v) = &self.modify_vmdk_disks {
-            m.serialize_entry("modify_vmdk_disks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ContentLibraryVmdkCdromModify` of the CloudTower model.
-///
-/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmdkCdromModify {
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-    /// `removed`: `boolean`.
-    pub removed: Option<bool>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-}
-
-impl serde::Serialize for ContentLibraryVmdkCdromModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        if let Some(v) = &self.removed {
-            m.serialize_entry("removed", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ContentLibraryVmdkCdromMount` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmdkCdromMount {
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-}
-
-impl serde::Serialize for ContentLibraryVmdkCdromMount {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `CpuFanSpeedUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CpuFanSpeedUnit {
-    /// `PERCENT`
-    Percent,
-    /// `RPM`
-    Rpm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl CpuFanSpeedUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Percent => "PERCENT",
-            Self::Rpm => "RPM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PERCENT" => Self::Percent,
-            "RPM" => Self::Rpm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Percent, Self::Rpm];
-}
-
-impl ::core::fmt::Display for CpuFanSpeedUnit {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CpuFanSpeedUnit {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for CpuFanSpeedUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CpuFanSpeedUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DataPoint.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DataPointTypename {
-    /// `DataPoint`
-    DataPoint,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DataPointTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataPoint => "DataPoint",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DataPoint" => Self::DataPoint,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::DataPoint];
-}
-
-impl ::core::fmt::Display for DataPointTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DataPointTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DataPointTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataPointTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DataPoint` of the CloudTower model.
-///
-/// The model requires `t`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DataPoint {
-    /// `v`: `double`.
-    pub v: Option<f64>,
-    /// `t`: `int64`, required by the model.
-    pub t: Option<i64>,
-    /// `__typename`: `string`.
-    pub typename: Option<DataPointTypename>,
-}
-
-impl FromMap for DataPoint {
-    const NAME: &'static str = "DataPoint";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "v" => self.v = m.next_value()?,
-            "t" => self.t = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DataPoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Datacenter` of the CloudTower model.
-///
-/// The model requires `id`, `name`, `organization`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Datacenter {
-    /// `cluster_num`: `int32`.
-    pub cluster_num: Option<i32>,
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `failure_data_space`: `int64`.
-    pub failure_data_space: Option<i64>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `organization`: `NestedOrganization`, required by the model.
-    pub organization: Option<NestedOrganization>,
-    /// `total_cpu_hz`: `int64`.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_data_capacity`: `int64`.
-    pub total_data_capacity: Option<i64>,
-    /// `total_memory_bytes`: `int64`.
-    pub total_memory_bytes: Option<i64>,
-    /// `used_cpu_hz`: `double`.
-    pub used_cpu_hz: Option<f64>,
-    /// `used_data_space`: `int64`.
-    pub used_data_space: Option<i64>,
-    /// `used_memory_bytes`: `double`.
-    pub used_memory_bytes: Option<f64>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-}
-
-impl FromMap for Datacenter {
-    const NAME: &'static str = "Datacenter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster_num" => self.cluster_num = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "organization" => self.organization = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            "used_cpu_hz" => self.used_cpu_hz = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "used_memory_bytes" => self.used_memory_bytes = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Datacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DatacenterConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DatacenterConnection {
-    /// `aggregate`: `NestedAggregateDatacenter`, required by the model.
-    pub aggregate: Option<NestedAggregateDatacenter>,
-}
-
-impl FromMap for DatacenterConnection {
-    const NAME: &'static str = "DatacenterConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DatacenterConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Deploy` of the CloudTower model.
-///
-/// The model requires `id`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Deploy {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `license`: `NestedLicense`.
-    pub license: Option<NestedLicense>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for Deploy {
-    const NAME: &'static str = "Deploy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "license" => self.license = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Deploy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeployConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeployConnection {
-    /// `aggregate`: `NestedAggregateDeploy`, required by the model.
-    pub aggregate: Option<NestedAggregateDeploy>,
-}
-
-impl FromMap for DeployConnection {
-    const NAME: &'static str = "DeployConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeployConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Direction` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Direction {
-    /// `HORIZONTAL`
-    Horizontal,
-    /// `VERTICAL`
-    Vertical,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl Direction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Horizontal => "HORIZONTAL",
-            Self::Vertical => "VERTICAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HORIZONTAL" => Self::Horizontal,
-            "VERTICAL" => Self::Vertical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Horizontal, Self::Vertical];
-}
-
-impl ::core::fmt::Display for Direction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for Direction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for Direction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Direction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DisassociateSystemServiceFromObsServiceResult` of the CloudTower model.
-///
-/// The model requires `result`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DisassociateSystemServiceFromObsServiceResult {
-    /// `errorMessage`: `string`.
-    pub error_message: Option<String>,
-    /// `errorCode`: `string`.
-    pub error_code: Option<String>,
-    /// `result`: `DisassociateSystemServiceFromObsServiceResultType`, required by the model.
-    pub result: Option<DisassociateSystemServiceFromObsServiceResultType>,
-}
-
-impl FromMap for DisassociateSystemServiceFromObsServiceResult {
-    const NAME: &'static str = "DisassociateSystemServiceFromObsServiceResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "errorMessage" => self.error_message = m.next_value()?,
-            "errorCode" => self.error_code = m.next_value()?,
-            "result" => self.result = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DisassociateSystemServiceFromObsServiceResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DisassociateSystemServiceFromObsServiceResultType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DisassociateSystemServiceFromObsServiceResultType {
-    /// `FAIL`
-    Fail,
-    /// `SUCCESS`
-    Success,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DisassociateSystemServiceFromObsServiceResultType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fail => "FAIL",
-            Self::Success => "SUCCESS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAIL" => Self::Fail,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Fail, Self::Success];
-}
-
-impl ::core::fmt::Display for DisassociateSystemServiceFromObsServiceResultType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DisassociateSystemServiceFromObsServiceResultType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DisassociateSystemServiceFromObsServiceResultType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DisassociateSystemServiceFromObsServiceResultType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DiscoveredHost` of the CloudTower model.
-///
-/// The model requires `all_flash`, `disks`, `host_ip`, `host_uuid`, `hostname`, `ifaces`, `serial`, `sockets`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DiscoveredHost {
-    /// `all_flash`: `boolean`, required by the model.
-    pub all_flash: Option<bool>,
-    /// `deployed`: `boolean`.
-    pub deployed: Option<bool>,
-    /// `dimms`: `NestedDiscoveredHostDimms[]`.
-    pub dimms: Option<Vec<NestedDiscoveredHostDimms>>,
-    /// `disks`: `NestedDiscoveredHostDisk[]`, required by the model.
-    pub disks: Option<Vec<NestedDiscoveredHostDisk>>,
-    /// `host_ip`: `string`, required by the model.
-    pub host_ip: Option<String>,
-    /// `host_uuid`: `string`, required by the model.
-    pub host_uuid: Option<String>,
-    /// `hostname`: `string`, required by the model.
-    pub hostname: Option<String>,
-    /// `ifaces`: `NestedDiscoveredHostIface[]`, required by the model.
-    pub ifaces: Option<Vec<NestedDiscoveredHostIface>>,
-    /// `ipmi_ip`: `string`.
-    pub ipmi_ip: Option<String>,
-    /// `is_os_in_raid1`: `boolean`.
-    pub is_os_in_raid1: Option<bool>,
-    /// `product`: `string`.
-    pub product: Option<String>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `sockets`: `int32`, required by the model.
-    pub sockets: Option<i32>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-    /// `zbs_spec`: `string`.
-    pub zbs_spec: Option<String>,
-}
-
-impl FromMap for DiscoveredHost {
-    const NAME: &'static str = "DiscoveredHost";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "all_flash" => self.all_flash = m.next_value()?,
-            "deployed" => self.deployed = m.next_value()?,
-            "dimms" => self.dimms = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "host_ip" => self.host_ip = m.next_value()?,
-            "host_uuid" => self.host_uuid = m.next_value()?,
-            "hostname" => self.hostname = m.next_value()?,
-            "ifaces" => self.ifaces = m.next_value()?,
-            "ipmi_ip" => self.ipmi_ip = m.next_value()?,
-            "is_os_in_raid1" => self.is_os_in_raid1 = m.next_value()?,
-            "product" => self.product = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "sockets" => self.sockets = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "zbs_spec" => self.zbs_spec = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiscoveredHost {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Disk` of the CloudTower model.
-///
-/// The model requires `firmware`, `healthy`, `host`, `id`, `local_id`, `model`, `mounted`, `name`, `offline`, `partitions`, `path`, `serial`, `size`, `type`, `usage`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Disk {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `failure_information`: `NestedDiskFailureInformation`.
-    pub failure_information: Option<NestedDiskFailureInformation>,
-    /// `firmware`: `string`, required by the model.
-    pub firmware: Option<String>,
-    /// `function`: `DiskFunction`.
-    pub function: Option<DiskFunction>,
-    /// `health_status`: `DiskHealthStatus`.
-    pub health_status: Option<DiskHealthStatus>,
-    /// `healthy`: `boolean`, required by the model.
-    pub healthy: Option<bool>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `mounted`: `boolean`, required by the model.
-    pub mounted: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `numa_node`: `int32`.
-    pub numa_node: Option<i32>,
-    /// `offline`: `boolean`, required by the model.
-    pub offline: Option<bool>,
-    /// `partitions`: `NestedPartition[]`, required by the model.
-    pub partitions: Option<Vec<NestedPartition>>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `persistent_memory_type`: `string`.
-    pub persistent_memory_type: Option<String>,
-    /// `physical_slot_on_brick`: `int32`.
-    pub physical_slot_on_brick: Option<i32>,
-    /// `pmem_dimms`: `NestedPmemDimm[]`.
-    pub pmem_dimms: Option<Vec<NestedPmemDimm>>,
-    /// `recommended_usage`: `DiskUsage`.
-    pub recommended_usage: Option<DiskUsage>,
-    /// `remaining_life_percent`: `int32`.
-    pub remaining_life_percent: Option<i32>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `type`: `DiskType`, required by the model.
-    pub r#type: Option<DiskType>,
-    /// `usage`: `DiskUsage`, required by the model.
-    pub usage: Option<DiskUsage>,
-    /// `usage_status`: `DiskUsageStatus`.
-    pub usage_status: Option<DiskUsageStatus>,
-}
-
-impl FromMap for Disk {
-    const NAME: &'static str = "Disk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "failure_information" => self.failure_information = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "function" => self.function = m.next_value()?,
-            "health_status" => self.health_status = m.next_value()?,
-            "healthy" => self.healthy = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "mounted" => self.mounted = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "numa_node" => self.numa_node = m.next_value()?,
-            "offline" => self.offline = m.next_value()?,
-            "partitions" => self.partitions = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "persistent_memory_type" => self.persistent_memory_type = m.next_value()?,
-            "physical_slot_on_brick" => self.physical_slot_on_brick = m.next_value()?,
-            "pmem_dimms" => self.pmem_dimms = m.next_value()?,
-            "recommended_usage" => self.recommended_usage = m.next_value()?,
-            "remaining_life_percent" => self.remaining_life_percent = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "usage" => self.usage = m.next_value()?,
-            "usage_status" => self.usage_status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Disk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DiskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DiskConnection {
-    /// `aggregate`: `NestedAggregateDisk`, required by the model.
-    pub aggregate: Option<NestedAggregateDisk>,
-}
-
-impl FromMap for DiskConnection {
-    const NAME: &'static str = "DiskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DiskFunction` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiskFunction {
-    /// `BOOT`
-    Boot,
-    /// `CACHE`
-    Cache,
-    /// `DATA`
-    Data,
-    /// `SMTX_SYSTEM`
-    SmtxSystem,
-    /// `UNMOUNT`
-    Unmount,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DiskFunction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boot => "BOOT",
-            Self::Cache => "CACHE",
-            Self::Data => "DATA",
-            Self::SmtxSystem => "SMTX_SYSTEM",
-            Self::Unmount => "UNMOUNT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "DATA" => Self::Data,
-            "SMTX_SYSTEM" => Self::SmtxSystem,
-            "UNMOUNT" => Self::Unmount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Boot,
-        Self::Cache,
-        Self::Data,
-        Self::SmtxSystem,
-        Self::Unmount,
-    ];
-}
-
-impl ::core::fmt::Display for DiskFunction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DiskFunction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DiskFunction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DiskHealthStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiskHealthStatus {
-    /// `HEALTHY`
-    Healthy,
-    /// `SMART_FAILED`
-    SmartFailed,
-    /// `SOFTWARE_RAID_FAILURE`
-    SoftwareRaidFailure,
-    /// `SUBHEALTHY`
-    Subhealthy,
-    /// `UNHEALTHY`
-    Unhealthy,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DiskHealthStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "HEALTHY",
-            Self::SmartFailed => "SMART_FAILED",
-            Self::SoftwareRaidFailure => "SOFTWARE_RAID_FAILURE",
-            Self::Subhealthy => "SUBHEALTHY",
-            Self::Unhealthy => "UNHEALTHY",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HEALTHY" => Self::Healthy,
-            "SMART_FAILED" => Self::SmartFailed,
-            "SOFTWARE_RAID_FAILURE" => Self::SoftwareRaidFailure,
-            "SUBHEALTHY" => Self::Subhealthy,
-            "UNHEALTHY" => Self::Unhealthy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Healthy,
-        Self::SmartFailed,
-        Self::SoftwareRaidFailure,
-        Self::Subhealthy,
-        Self::Unhealthy,
-    ];
-}
-
-impl ::core::fmt::Display for DiskHealthStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DiskHealthStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DiskHealthStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskHealthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DiskOperateModifyDisk` of the CloudTower model.
-///
-/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DiskOperateModifyDisk {
-    /// `vm_volume_id`: `string`.
-    pub vm_volume_id: Option<String>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `disk_index`: `int32`, required by the model.
-    pub disk_index: Option<i32>,
-}
-
-impl serde::Serialize for DiskOperateModifyDisk {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_volume_id {
-            m.serialize_entry("vm_volume_id", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.disk_index {
-            m.serialize_entry("disk_index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `DiskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiskType {
-    /// `HDD`
-    Hdd,
-    /// `NVMe_SSD`
-    NvmeSsd,
-    /// `PMem`
-    Pmem,
-    /// `SATA_OR_SAS_SSD`
-    SataOrSasSsd,
-    /// `SSD`
-    Ssd,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DiskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hdd => "HDD",
-            Self::NvmeSsd => "NVMe_SSD",
-            Self::Pmem => "PMem",
-            Self::SataOrSasSsd => "SATA_OR_SAS_SSD",
-            Self::Ssd => "SSD",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HDD" => Self::Hdd,
-            "NVMe_SSD" => Self::NvmeSsd,
-            "PMem" => Self::Pmem,
-            "SATA_OR_SAS_SSD" => Self::SataOrSasSsd,
-            "SSD" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Hdd,
-        Self::NvmeSsd,
-        Self::Pmem,
-        Self::SataOrSasSsd,
-        Self::Ssd,
-    ];
-}
-
-impl ::core::fmt::Display for DiskType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DiskType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DiskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DiskUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiskUsage {
-    /// `BOOT`
-    Boot,
-    /// `CACHE`
-    Cache,
-    /// `CACHE_AND_META`
-    CacheAndMeta,
-    /// `DATA`
-    Data,
-    /// `DATA_AND_META`
-    DataAndMeta,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DiskUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boot => "BOOT",
-            Self::Cache => "CACHE",
-            Self::CacheAndMeta => "CACHE_AND_META",
-            Self::Data => "DATA",
-            Self::DataAndMeta => "DATA_AND_META",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "CACHE_AND_META" => Self::CacheAndMeta,
-            "DATA" => Self::Data,
-            "DATA_AND_META" => Self::DataAndMeta,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Boot,
-        Self::Cache,
-        Self::CacheAndMeta,
-        Self::Data,
-        Self::DataAndMeta,
-    ];
-}
-
-impl ::core::fmt::Display for DiskUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DiskUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DiskUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DiskUsageStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DiskUsageStatus {
-    /// `ISOLATED`
-    Isolated,
-    /// `MOUNTED`
-    Mounted,
-    /// `MOUNTING`
-    Mounting,
-    /// `PARTIAL_MOUNTED`
-    PartialMounted,
-    /// `UNMOUNTED`
-    Unmounted,
-    /// `UNMOUNTING`
-    Unmounting,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DiskUsageStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Isolated => "ISOLATED",
-            Self::Mounted => "MOUNTED",
-            Self::Mounting => "MOUNTING",
-            Self::PartialMounted => "PARTIAL_MOUNTED",
-            Self::Unmounted => "UNMOUNTED",
-            Self::Unmounting => "UNMOUNTING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISOLATED" => Self::Isolated,
-            "MOUNTED" => Self::Mounted,
-            "MOUNTING" => Self::Mounting,
-            "PARTIAL_MOUNTED" => Self::PartialMounted,
-            "UNMOUNTED" => Self::Unmounted,
-            "UNMOUNTING" => Self::Unmounting,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Isolated,
-        Self::Mounted,
-        Self::Mounting,
-        Self::PartialMounted,
-        Self::Unmounted,
-        Self::Unmounting,
-    ];
-}
-
-impl ::core::fmt::Display for DiskUsageStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DiskUsageStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for DiskUsageStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DiskUsageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ElfDataStore` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfDataStore {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `external_use`: `boolean`, required by the model.
-    pub external_use: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `ip_whitelist`: `string`, required by the model.
-    pub ip_whitelist: Option<String>,
-    /// `iscsi_target`: `NestedIscsiTarget`.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nfs_export`: `NestedNfsExport`.
-    pub nfs_export: Option<NestedNfsExport>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `type`: `ElfDataStoreType`, required by the model.
-    pub r#type: Option<ElfDataStoreType>,
-}
-
-impl FromMap for ElfDataStore {
-    const NAME: &'static str = "ElfDataStore";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "external_use" => self.external_use = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "ip_whitelist" => self.ip_whitelist = m.next_value()?,
-            "iscsi_target" => self.iscsi_target = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nfs_export" => self.nfs_export = m.next_value()?,
-            "nvmf_subsystem" => self.nvmf_subsystem = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfDataStore {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ElfDataStoreConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfDataStoreConnection {
-    /// `aggregate`: `NestedAggregateElfDataStore`, required by the model.
-    pub aggregate: Option<NestedAggregateElfDataStore>,
-}
-
-impl FromMap for ElfDataStoreConnection {
-    const NAME: &'static str = "ElfDataStoreConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfDataStoreConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,2917 @@
 
 use super::*;
 
+/// `ClusterTopoConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterTopoConnection {
+    /// `aggregate`: `NestedAggregateClusterTopo`, required by the model.
+    pub aggregate: Option<NestedAggregateClusterTopo>,
+}
+
+impl FromMap for ClusterTopoConnection {
+    const NAME: &'static str = "ClusterTopoConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterTopoConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ClusterType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterType {
+    /// `BLUESHARK`
+    Blueshark,
+    /// `SMTX_ELF`
+    SmtxElf,
+    /// `SMTX_OS`
+    SmtxOs,
+    /// `SMTX_ZBS`
+    SmtxZbs,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ClusterType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Blueshark => "BLUESHARK",
+            Self::SmtxElf => "SMTX_ELF",
+            Self::SmtxOs => "SMTX_OS",
+            Self::SmtxZbs => "SMTX_ZBS",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BLUESHARK" => Some(Self::Blueshark),
+            b"SMTX_ELF" => Some(Self::SmtxElf),
+            b"SMTX_OS" => Some(Self::SmtxOs),
+            b"SMTX_ZBS" => Some(Self::SmtxZbs),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Blueshark, Self::SmtxElf, Self::SmtxOs, Self::SmtxZbs];
+}
+
+impl ::core::fmt::Display for ClusterType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ClusterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ClusterUpgradeHistory` of the CloudTower model.
+///
+/// The model requires `cluster`, `date`, `id`, `local_id`, `progress`, `result`, `task_uuid`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterUpgradeHistory {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `date`: `string`, required by the model.
+    pub date: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `progress`: `object`, required by the model.
+    pub progress: Option<serde_json::Value>,
+    /// `result`: `string`, required by the model.
+    pub result: Option<String>,
+    /// `task_uuid`: `string`, required by the model.
+    pub task_uuid: Option<String>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+}
+
+impl FromMap for ClusterUpgradeHistory {
+    const NAME: &'static str = "ClusterUpgradeHistory";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"date" {
+                    self.date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"result" {
+                    self.result = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"progress" {
+                    self.progress = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"task_uuid" {
+                    self.task_uuid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ClusterUpgradeHistoryConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterUpgradeHistoryConnection {
+    /// `aggregate`: `NestedAggregateClusterUpgradeHistory`, required by the model.
+    pub aggregate: Option<NestedAggregateClusterUpgradeHistory>,
+}
+
+impl FromMap for ClusterUpgradeHistoryConnection {
+    const NAME: &'static str = "ClusterUpgradeHistoryConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistoryConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ColumnConfig` of the CloudTower model.
+///
+/// The model requires `name`, `path`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnConfig {
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+}
+
+impl serde::Serialize for ColumnConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.path {
+            m.serialize_entry("path", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `CommonHeader` of the CloudTower model.
+///
+/// The model requires `x-tower-request-id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct CommonHeader {
+    /// `x-tower-request-id`: `string`, required by the model.
+    pub x_tower_request_id: Option<String>,
+}
+
+impl FromMap for CommonHeader {
+    const NAME: &'static str = "CommonHeader";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"x-tower-request-id" => self.x_tower_request_id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommonHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ConnectState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectState {
+    /// `CONNECTED`
+    Connected,
+    /// `DISCONNECTED`
+    Disconnected,
+    /// `INITIALIZING`
+    Initializing,
+    /// `REMOVING`
+    Removing,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ConnectState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::Disconnected => "DISCONNECTED",
+            Self::Initializing => "INITIALIZING",
+            Self::Removing => "REMOVING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Connected,
+        Self::Disconnected,
+        Self::Initializing,
+        Self::Removing,
+    ];
+}
+
+impl ::core::fmt::Display for ConnectState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConnectState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ConnectState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ConsistencyGroup` of the CloudTower model.
+///
+/// The model requires `cluster`, `description`, `id`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ConsistencyGroup {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
+    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iscsi_luns`: `NestedIscsiLun[]`.
+    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `namespaces`: `NestedNvmfNamespace[]`.
+    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+}
+
+impl FromMap for ConsistencyGroup {
+    const NAME: &'static str = "ConsistencyGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"iscsi_luns" {
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
+                } else if key == b"namespaces" {
+                    self.namespaces = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"consistency_group_snapshots" {
+                    self.consistency_group_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsistencyGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ConsistencyGroupConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ConsistencyGroupConnection {
+    /// `aggregate`: `NestedAggregateConsistencyGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateConsistencyGroup>,
+}
+
+impl FromMap for ConsistencyGroupConnection {
+    const NAME: &'static str = "ConsistencyGroupConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsistencyGroupConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ConsistencyGroupSnapshot` of the CloudTower model.
+///
+/// The model requires `id`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ConsistencyGroupSnapshot {
+    /// `Iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
+    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
+    /// `consistency_group`: `NestedConsistencyGroup`.
+    pub consistency_group: Option<NestedConsistencyGroup>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
+    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+}
+
+impl FromMap for ConsistencyGroupSnapshot {
+    const NAME: &'static str = "ConsistencyGroupSnapshot";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"consistency_group" {
+                    self.consistency_group = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"Iscsi_lun_snapshots" {
+                    self.iscsi_lun_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"nvmf_namespace_snapshots" {
+                    self.nvmf_namespace_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsistencyGroupSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ConsistencyGroupSnapshotConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ConsistencyGroupSnapshotConnection {
+    /// `aggregate`: `NestedAggregateConsistencyGroupSnapshot`, required by the model.
+    pub aggregate: Option<NestedAggregateConsistencyGroupSnapshot>,
+}
+
+impl FromMap for ConsistencyGroupSnapshotConnection {
+    const NAME: &'static str = "ConsistencyGroupSnapshotConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsistencyGroupSnapshotConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ConsistentType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConsistentType {
+    /// `CRASH_CONSISTENT`
+    CrashConsistent,
+    /// `FILE_SYSTEM_CONSISTENT`
+    FileSystemConsistent,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ConsistentType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CrashConsistent => "CRASH_CONSISTENT",
+            Self::FileSystemConsistent => "FILE_SYSTEM_CONSISTENT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRASH_CONSISTENT" => Some(Self::CrashConsistent),
+            b"FILE_SYSTEM_CONSISTENT" => Some(Self::FileSystemConsistent),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::CrashConsistent, Self::FileSystemConsistent];
+}
+
+impl ::core::fmt::Display for ConsistentType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConsistentType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ConsistentType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsistentType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ContentLanguage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentLanguage {
+    /// `zh-CN`
+    ZhCn,
+    /// `en-US`
+    EnUs,
+    /// `*`
+    Empty,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ContentLanguage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::EnUs => "en-US",
+            Self::Empty => "*",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"zh-CN" => Some(Self::ZhCn),
+            b"en-US" => Some(Self::EnUs),
+            b"*" => Some(Self::Empty),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ZhCn, Self::EnUs, Self::Empty];
+}
+
+impl ::core::fmt::Display for ContentLanguage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ContentLanguage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ContentLanguage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ContentLibraryImage` of the CloudTower model.
+///
+/// The model requires `createdAt`, `description`, `elf_image_uuids`, `id`, `name`, `path`, `size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryImage {
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `elf_image_uuids`: `string[]`, required by the model.
+    pub elf_image_uuids: Option<Vec<String>>,
+    /// `elf_images`: `NestedElfImage[]`.
+    pub elf_images: Option<Vec<NestedElfImage>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iscsi_luns`: `NestedIscsiLun[]`.
+    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+    /// `vm_snapshots`: `NestedVmSnapshot[]`.
+    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `vm_templates`: `NestedVmTemplate[]`.
+    pub vm_templates: Option<Vec<NestedVmTemplate>>,
+}
+
+impl FromMap for ContentLibraryImage {
+    const NAME: &'static str = "ContentLibraryImage";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_disks" {
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"elf_images" {
+                    self.elf_images = m.next_value::<List<_>>()?.0;
+                } else if key == b"iscsi_luns" {
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"vm_snapshots" {
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_templates" {
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"elf_image_uuids" {
+                    self.elf_image_uuids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibraryImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ContentLibraryImageConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryImageConnection {
+    /// `aggregate`: `NestedAggregateContentLibraryImage`, required by the model.
+    pub aggregate: Option<NestedAggregateContentLibraryImage>,
+}
+
+impl FromMap for ContentLibraryImageConnection {
+    const NAME: &'static str = "ContentLibraryImageConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibraryImageConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ContentLibraryImageImportData` of the CloudTower model.
+///
+/// The model requires `url`, `name`, `cluster`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryImageImportData {
+    /// `url`: `string`, required by the model.
+    pub url: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `cluster`: `ClusterWhereInput`, required by the model.
+    pub cluster: Option<ClusterWhereInput>,
+}
+
+impl serde::Serialize for ContentLibraryImageImportData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.url {
+            m.serialize_entry("url", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.cluster {
+            m.serialize_entry("cluster", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ContentLibraryImportVmNic` of the CloudTower model.
+///
+/// The model requires `model`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryImportVmNic {
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`, required by the model.
+    pub model: Option<VmNicModel>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ContentLibraryImportVmNic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mirror {
+            m.serialize_entry("mirror", v)?;
+        }
+        if let Some(v) = &self.model {
+            m.serialize_entry("model", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ContentLibraryVmTemplate` of the CloudTower model.
+///
+/// The model requires `architecture`, `cloud_init_supported`, `createdAt`, `description`, `id`, `memory`, `name`, `size`, `vcpu`, `vm_template_uuids`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryVmTemplate {
+    /// `architecture`: `Architecture`, required by the model.
+    pub architecture: Option<Architecture>,
+    /// `clock_offset`: `VmClockOffset`.
+    pub clock_offset: Option<VmClockOffset>,
+    /// `cloud_init_supported`: `boolean`, required by the model.
+    pub cloud_init_supported: Option<bool>,
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `cpu`: `NestedCpu`.
+    pub cpu: Option<NestedCpu>,
+    /// `cpu_model`: `string`.
+    pub cpu_model: Option<String>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `firmware`: `VmFirmware`.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `os`: `string`.
+    pub os: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `template_config`: `NestedTemplateConfig`.
+    pub template_config: Option<NestedTemplateConfig>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
+    /// `video_type`: `string`.
+    pub video_type: Option<String>,
+    /// `vm_disks`: `NestedContentLibraryVmTemplateDisk[]`.
+    pub vm_disks: Option<Vec<NestedContentLibraryVmTemplateDisk>>,
+    /// `vm_nics`: `NestedContentLibraryVmTemplateNic[]`.
+    pub vm_nics: Option<Vec<NestedContentLibraryVmTemplateNic>>,
+    /// `vm_template_uuids`: `string[]`, required by the model.
+    pub vm_template_uuids: Option<Vec<String>>,
+    /// `vm_templates`: `NestedVmTemplate[]`.
+    pub vm_templates: Option<Vec<NestedVmTemplate>>,
+    /// `win_opt`: `boolean`.
+    pub win_opt: Option<bool>,
+    /// `zbs_storage_info`: `NestedZbsStorageInfo[]`.
+    pub zbs_storage_info: Option<Vec<NestedZbsStorageInfo>>,
+}
+
+impl FromMap for ContentLibraryVmTemplate {
+    const NAME: &'static str = "ContentLibraryVmTemplate";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"ha" {
+                    self.ha = m.next_value()?;
+                } else if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"os" {
+                    self.os = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"cpu" {
+                    self.cpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"vcpu" {
+                    self.vcpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"memory" {
+                    self.memory = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"vm_nics" {
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"win_opt" {
+                    self.win_opt = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else if key == b"firmware" {
+                    self.firmware = m.next_value()?;
+                } else if key == b"max_iops" {
+                    self.max_iops = m.next_value()?;
+                } else if key == b"vm_disks" {
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"cpu_model" {
+                    self.cpu_model = m.next_value()?;
+                } else if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else if key == b"io_policy" {
+                    self.io_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"video_type" {
+                    self.video_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"architecture" {
+                    self.architecture = m.next_value()?;
+                } else if key == b"clock_offset" {
+                    self.clock_offset = m.next_value()?;
+                } else if key == b"vm_templates" {
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"max_bandwidth" {
+                    self.max_bandwidth = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"max_iops_policy" {
+                    self.max_iops_policy = m.next_value()?;
+                } else if key == b"template_config" {
+                    self.template_config = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"zbs_storage_info" {
+                    self.zbs_storage_info = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"vm_template_uuids" {
+                    self.vm_template_uuids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"cloud_init_supported" {
+                    self.cloud_init_supported = m.next_value()?;
+                } else if key == b"max_bandwidth_policy" {
+                    self.max_bandwidth_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ContentLibraryVmTemplateConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryVmTemplateConnection {
+    /// `aggregate`: `NestedAggregateContentLibraryVmTemplate`, required by the model.
+    pub aggregate: Option<NestedAggregateContentLibraryVmTemplate>,
+}
+
+impl FromMap for ContentLibraryVmTemplateConnection {
+    const NAME: &'static str = "ContentLibraryVmTemplateConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplateConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ContentLibraryVmTemplateOvfDiskOperate` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryVmTemplateOvfDiskOperate {
+    /// `mount_new_cd_roms`: `ContentLibraryVmdkCdromMount[]`.
+    pub mount_new_cd_roms: Option<Vec<ContentLibraryVmdkCdromMount>>,
+    /// `modify_cd_roms`: `ContentLibraryVmdkCdromModify[]`.
+    pub modify_cd_roms: Option<Vec<ContentLibraryVmdkCdromModify>>,
+    /// `modify_vmdk_disks`: `VmdkDiskModify[]`.
+    pub modify_vmdk_disks: Option<Vec<VmdkDiskModify>>,
+}
+
+impl serde::Serialize for ContentLibraryVmTemplateOvfDiskOperate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mount_new_cd_roms {
+            m.serialize_entry("mount_new_cd_roms", v)?;
+        }
+        if let Some(v) = &self.modify_cd_roms {
+            m.serialize_entry("modify_cd_roms", v)?;
+        }
+        if let Some(v) = &self.modify_vmdk_disks {
+            m.serialize_entry("modify_vmdk_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ContentLibraryVmdkCdromModify` of the CloudTower model.
+///
+/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryVmdkCdromModify {
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `removed`: `boolean`.
+    pub removed: Option<bool>,
+    /// `boot`: `int32`.
+    pub boot: Option<i32>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+}
+
+impl serde::Serialize for ContentLibraryVmdkCdromModify {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.removed {
+            m.serialize_entry("removed", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        if let Some(v) = &self.index {
+            m.serialize_entry("index", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ContentLibraryVmdkCdromMount` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct ContentLibraryVmdkCdromMount {
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `boot`: `int32`.
+    pub boot: Option<i32>,
+}
+
+impl serde::Serialize for ContentLibraryVmdkCdromMount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `CpuFanSpeedUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CpuFanSpeedUnit {
+    /// `PERCENT`
+    Percent,
+    /// `RPM`
+    Rpm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl CpuFanSpeedUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Percent => "PERCENT",
+            Self::Rpm => "RPM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PERCENT" => Some(Self::Percent),
+            b"RPM" => Some(Self::Rpm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Percent, Self::Rpm];
+}
+
+impl ::core::fmt::Display for CpuFanSpeedUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CpuFanSpeedUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for CpuFanSpeedUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CpuFanSpeedUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DataPoint.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataPointTypename {
+    /// `DataPoint`
+    DataPoint,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DataPointTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DataPoint => "DataPoint",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DataPoint" => Some(Self::DataPoint),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::DataPoint];
+}
+
+impl ::core::fmt::Display for DataPointTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DataPointTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DataPointTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataPointTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DataPoint` of the CloudTower model.
+///
+/// The model requires `t`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DataPoint {
+    /// `v`: `double`.
+    pub v: Option<f64>,
+    /// `t`: `int64`, required by the model.
+    pub t: Option<i64>,
+    /// `__typename`: `string`.
+    pub typename: Option<DataPointTypename>,
+}
+
+impl FromMap for DataPoint {
+    const NAME: &'static str = "DataPoint";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"v" => self.v = m.next_value()?,
+            b"t" => self.t = m.next_value()?,
+            b"__typename" => self.typename = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Datacenter` of the CloudTower model.
+///
+/// The model requires `id`, `name`, `organization`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Datacenter {
+    /// `cluster_num`: `int32`.
+    pub cluster_num: Option<i32>,
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `failure_data_space`: `int64`.
+    pub failure_data_space: Option<i64>,
+    /// `host_num`: `int32`.
+    pub host_num: Option<i32>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `organization`: `NestedOrganization`, required by the model.
+    pub organization: Option<NestedOrganization>,
+    /// `total_cpu_hz`: `int64`.
+    pub total_cpu_hz: Option<i64>,
+    /// `total_data_capacity`: `int64`.
+    pub total_data_capacity: Option<i64>,
+    /// `total_memory_bytes`: `int64`.
+    pub total_memory_bytes: Option<i64>,
+    /// `used_cpu_hz`: `double`.
+    pub used_cpu_hz: Option<f64>,
+    /// `used_data_space`: `int64`.
+    pub used_data_space: Option<i64>,
+    /// `used_memory_bytes`: `double`.
+    pub used_memory_bytes: Option<f64>,
+    /// `vm_num`: `int32`.
+    pub vm_num: Option<i32>,
+}
+
+impl FromMap for Datacenter {
+    const NAME: &'static str = "Datacenter";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_num" {
+                    self.vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else if key == b"host_num" {
+                    self.host_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"cluster_num" {
+                    self.cluster_num = m.next_value()?;
+                } else if key == b"used_cpu_hz" {
+                    self.used_cpu_hz = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"organization" {
+                    self.organization = m.next_value()?;
+                } else if key == b"total_cpu_hz" {
+                    self.total_cpu_hz = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"used_data_space" {
+                    self.used_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"used_memory_bytes" {
+                    self.used_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"failure_data_space" {
+                    self.failure_data_space = m.next_value()?;
+                } else if key == b"total_memory_bytes" {
+                    self.total_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"total_data_capacity" {
+                    self.total_data_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Datacenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `DatacenterConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DatacenterConnection {
+    /// `aggregate`: `NestedAggregateDatacenter`, required by the model.
+    pub aggregate: Option<NestedAggregateDatacenter>,
+}
+
+impl FromMap for DatacenterConnection {
+    const NAME: &'static str = "DatacenterConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatacenterConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Deploy` of the CloudTower model.
+///
+/// The model requires `id`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Deploy {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `license`: `NestedLicense`.
+    pub license: Option<NestedLicense>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+}
+
+impl FromMap for Deploy {
+    const NAME: &'static str = "Deploy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"id" => self.id = m.next_value()?,
+            b"license" => self.license = m.next_value()?,
+            b"version" => self.version = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Deploy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `DeployConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DeployConnection {
+    /// `aggregate`: `NestedAggregateDeploy`, required by the model.
+    pub aggregate: Option<NestedAggregateDeploy>,
+}
+
+impl FromMap for DeployConnection {
+    const NAME: &'static str = "DeployConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeployConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Direction` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Direction {
+    /// `HORIZONTAL`
+    Horizontal,
+    /// `VERTICAL`
+    Vertical,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl Direction {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Horizontal => "HORIZONTAL",
+            Self::Vertical => "VERTICAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HORIZONTAL" => Some(Self::Horizontal),
+            b"VERTICAL" => Some(Self::Vertical),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Horizontal, Self::Vertical];
+}
+
+impl ::core::fmt::Display for Direction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Direction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for Direction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Direction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DisassociateSystemServiceFromObsServiceResult` of the CloudTower model.
+///
+/// The model requires `result`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DisassociateSystemServiceFromObsServiceResult {
+    /// `errorMessage`: `string`.
+    pub error_message: Option<String>,
+    /// `errorCode`: `string`.
+    pub error_code: Option<String>,
+    /// `result`: `DisassociateSystemServiceFromObsServiceResultType`, required by the model.
+    pub result: Option<DisassociateSystemServiceFromObsServiceResultType>,
+}
+
+impl FromMap for DisassociateSystemServiceFromObsServiceResult {
+    const NAME: &'static str = "DisassociateSystemServiceFromObsServiceResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"errorMessage" => self.error_message = m.next_value()?,
+            b"errorCode" => self.error_code = m.next_value()?,
+            b"result" => self.result = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisassociateSystemServiceFromObsServiceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `DisassociateSystemServiceFromObsServiceResultType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DisassociateSystemServiceFromObsServiceResultType {
+    /// `FAIL`
+    Fail,
+    /// `SUCCESS`
+    Success,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DisassociateSystemServiceFromObsServiceResultType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fail => "FAIL",
+            Self::Success => "SUCCESS",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAIL" => Some(Self::Fail),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Fail, Self::Success];
+}
+
+impl ::core::fmt::Display for DisassociateSystemServiceFromObsServiceResultType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DisassociateSystemServiceFromObsServiceResultType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DisassociateSystemServiceFromObsServiceResultType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DisassociateSystemServiceFromObsServiceResultType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DiscoveredHost` of the CloudTower model.
+///
+/// The model requires `all_flash`, `disks`, `host_ip`, `host_uuid`, `hostname`, `ifaces`, `serial`, `sockets`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DiscoveredHost {
+    /// `all_flash`: `boolean`, required by the model.
+    pub all_flash: Option<bool>,
+    /// `deployed`: `boolean`.
+    pub deployed: Option<bool>,
+    /// `dimms`: `NestedDiscoveredHostDimms[]`.
+    pub dimms: Option<Vec<NestedDiscoveredHostDimms>>,
+    /// `disks`: `NestedDiscoveredHostDisk[]`, required by the model.
+    pub disks: Option<Vec<NestedDiscoveredHostDisk>>,
+    /// `host_ip`: `string`, required by the model.
+    pub host_ip: Option<String>,
+    /// `host_uuid`: `string`, required by the model.
+    pub host_uuid: Option<String>,
+    /// `hostname`: `string`, required by the model.
+    pub hostname: Option<String>,
+    /// `ifaces`: `NestedDiscoveredHostIface[]`, required by the model.
+    pub ifaces: Option<Vec<NestedDiscoveredHostIface>>,
+    /// `ipmi_ip`: `string`.
+    pub ipmi_ip: Option<String>,
+    /// `is_os_in_raid1`: `boolean`.
+    pub is_os_in_raid1: Option<bool>,
+    /// `product`: `string`.
+    pub product: Option<String>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
+    /// `sockets`: `int32`, required by the model.
+    pub sockets: Option<i32>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+    /// `zbs_spec`: `string`.
+    pub zbs_spec: Option<String>,
+}
+
+impl FromMap for DiscoveredHost {
+    const NAME: &'static str = "DiscoveredHost";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            5 => {
+                if key == b"dimms" {
+                    self.dimms = m.next_value::<List<_>>()?.0;
+                } else if key == b"disks" {
+                    self.disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"ifaces" {
+                    self.ifaces = m.next_value::<List<_>>()?.0;
+                } else if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"host_ip" {
+                    self.host_ip = m.next_value()?;
+                } else if key == b"ipmi_ip" {
+                    self.ipmi_ip = m.next_value()?;
+                } else if key == b"product" {
+                    self.product = m.next_value()?;
+                } else if key == b"sockets" {
+                    self.sockets = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"deployed" {
+                    self.deployed = m.next_value()?;
+                } else if key == b"hostname" {
+                    self.hostname = m.next_value()?;
+                } else if key == b"zbs_spec" {
+                    self.zbs_spec = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"all_flash" {
+                    self.all_flash = m.next_value()?;
+                } else if key == b"host_uuid" {
+                    self.host_uuid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"is_os_in_raid1" {
+                    self.is_os_in_raid1 = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiscoveredHost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Disk` of the CloudTower model.
+///
+/// The model requires `firmware`, `healthy`, `host`, `id`, `local_id`, `model`, `mounted`, `name`, `offline`, `partitions`, `path`, `serial`, `size`, `type`, `usage`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Disk {
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `failure_information`: `NestedDiskFailureInformation`.
+    pub failure_information: Option<NestedDiskFailureInformation>,
+    /// `firmware`: `string`, required by the model.
+    pub firmware: Option<String>,
+    /// `function`: `DiskFunction`.
+    pub function: Option<DiskFunction>,
+    /// `health_status`: `DiskHealthStatus`.
+    pub health_status: Option<DiskHealthStatus>,
+    /// `healthy`: `boolean`, required by the model.
+    pub healthy: Option<bool>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `mounted`: `boolean`, required by the model.
+    pub mounted: Option<bool>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `numa_node`: `int32`.
+    pub numa_node: Option<i32>,
+    /// `offline`: `boolean`, required by the model.
+    pub offline: Option<bool>,
+    /// `partitions`: `NestedPartition[]`, required by the model.
+    pub partitions: Option<Vec<NestedPartition>>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `persistent_memory_type`: `string`.
+    pub persistent_memory_type: Option<String>,
+    /// `physical_slot_on_brick`: `int32`.
+    pub physical_slot_on_brick: Option<i32>,
+    /// `pmem_dimms`: `NestedPmemDimm[]`.
+    pub pmem_dimms: Option<Vec<NestedPmemDimm>>,
+    /// `recommended_usage`: `DiskUsage`.
+    pub recommended_usage: Option<DiskUsage>,
+    /// `remaining_life_percent`: `int32`.
+    pub remaining_life_percent: Option<i32>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `type`: `DiskType`, required by the model.
+    pub r#type: Option<DiskType>,
+    /// `usage`: `DiskUsage`, required by the model.
+    pub usage: Option<DiskUsage>,
+    /// `usage_status`: `DiskUsageStatus`.
+    pub usage_status: Option<DiskUsageStatus>,
+}
+
+impl FromMap for Disk {
+    const NAME: &'static str = "Disk";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"usage" {
+                    self.usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"healthy" {
+                    self.healthy = m.next_value()?;
+                } else if key == b"mounted" {
+                    self.mounted = m.next_value()?;
+                } else if key == b"offline" {
+                    self.offline = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"firmware" {
+                    self.firmware = m.next_value()?;
+                } else if key == b"function" {
+                    self.function = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"numa_node" {
+                    self.numa_node = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"partitions" {
+                    self.partitions = m.next_value::<List<_>>()?.0;
+                } else if key == b"pmem_dimms" {
+                    self.pmem_dimms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"usage_status" {
+                    self.usage_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"health_status" {
+                    self.health_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"recommended_usage" {
+                    self.recommended_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"failure_information" {
+                    self.failure_information = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"persistent_memory_type" {
+                    self.persistent_memory_type = m.next_value()?;
+                } else if key == b"physical_slot_on_brick" {
+                    self.physical_slot_on_brick = m.next_value()?;
+                } else if key == b"remaining_life_percent" {
+                    self.remaining_life_percent = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `DiskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DiskConnection {
+    /// `aggregate`: `NestedAggregateDisk`, required by the model.
+    pub aggregate: Option<NestedAggregateDisk>,
+}
+
+impl FromMap for DiskConnection {
+    const NAME: &'static str = "DiskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `DiskFunction` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskFunction {
+    /// `BOOT`
+    Boot,
+    /// `CACHE`
+    Cache,
+    /// `DATA`
+    Data,
+    /// `SMTX_SYSTEM`
+    SmtxSystem,
+    /// `UNMOUNT`
+    Unmount,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DiskFunction {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boot => "BOOT",
+            Self::Cache => "CACHE",
+            Self::Data => "DATA",
+            Self::SmtxSystem => "SMTX_SYSTEM",
+            Self::Unmount => "UNMOUNT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"DATA" => Some(Self::Data),
+            b"SMTX_SYSTEM" => Some(Self::SmtxSystem),
+            b"UNMOUNT" => Some(Self::Unmount),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::Data,
+        Self::SmtxSystem,
+        Self::Unmount,
+    ];
+}
+
+impl ::core::fmt::Display for DiskFunction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskFunction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DiskFunction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskFunction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DiskHealthStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskHealthStatus {
+    /// `HEALTHY`
+    Healthy,
+    /// `SMART_FAILED`
+    SmartFailed,
+    /// `SOFTWARE_RAID_FAILURE`
+    SoftwareRaidFailure,
+    /// `SUBHEALTHY`
+    Subhealthy,
+    /// `UNHEALTHY`
+    Unhealthy,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DiskHealthStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Healthy => "HEALTHY",
+            Self::SmartFailed => "SMART_FAILED",
+            Self::SoftwareRaidFailure => "SOFTWARE_RAID_FAILURE",
+            Self::Subhealthy => "SUBHEALTHY",
+            Self::Unhealthy => "UNHEALTHY",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HEALTHY" => Some(Self::Healthy),
+            b"SMART_FAILED" => Some(Self::SmartFailed),
+            b"SOFTWARE_RAID_FAILURE" => Some(Self::SoftwareRaidFailure),
+            b"SUBHEALTHY" => Some(Self::Subhealthy),
+            b"UNHEALTHY" => Some(Self::Unhealthy),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Healthy,
+        Self::SmartFailed,
+        Self::SoftwareRaidFailure,
+        Self::Subhealthy,
+        Self::Unhealthy,
+    ];
+}
+
+impl ::core::fmt::Display for DiskHealthStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskHealthStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DiskHealthStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskHealthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DiskOperateModifyDisk` of the CloudTower model.
+///
+/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct DiskOperateModifyDisk {
+    /// `vm_volume_id`: `string`.
+    pub vm_volume_id: Option<String>,
+    /// `bus`: `Bus`.
+    pub bus: Option<Bus>,
+    /// `disk_index`: `int32`, required by the model.
+    pub disk_index: Option<i32>,
+}
+
+impl serde::Serialize for DiskOperateModifyDisk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_volume_id {
+            m.serialize_entry("vm_volume_id", v)?;
+        }
+        if let Some(v) = &self.bus {
+            m.serialize_entry("bus", v)?;
+        }
+        if let Some(v) = &self.disk_index {
+            m.serialize_entry("disk_index", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `DiskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskType {
+    /// `HDD`
+    Hdd,
+    /// `NVMe_SSD`
+    NvmeSsd,
+    /// `PMem`
+    Pmem,
+    /// `SATA_OR_SAS_SSD`
+    SataOrSasSsd,
+    /// `SSD`
+    Ssd,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DiskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hdd => "HDD",
+            Self::NvmeSsd => "NVMe_SSD",
+            Self::Pmem => "PMem",
+            Self::SataOrSasSsd => "SATA_OR_SAS_SSD",
+            Self::Ssd => "SSD",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HDD" => Some(Self::Hdd),
+            b"NVMe_SSD" => Some(Self::NvmeSsd),
+            b"PMem" => Some(Self::Pmem),
+            b"SATA_OR_SAS_SSD" => Some(Self::SataOrSasSsd),
+            b"SSD" => Some(Self::Ssd),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Hdd,
+        Self::NvmeSsd,
+        Self::Pmem,
+        Self::SataOrSasSsd,
+        Self::Ssd,
+    ];
+}
+
+impl ::core::fmt::Display for DiskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DiskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DiskUsage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskUsage {
+    /// `BOOT`
+    Boot,
+    /// `CACHE`
+    Cache,
+    /// `CACHE_AND_META`
+    CacheAndMeta,
+    /// `DATA`
+    Data,
+    /// `DATA_AND_META`
+    DataAndMeta,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DiskUsage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boot => "BOOT",
+            Self::Cache => "CACHE",
+            Self::CacheAndMeta => "CACHE_AND_META",
+            Self::Data => "DATA",
+            Self::DataAndMeta => "DATA_AND_META",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"CACHE_AND_META" => Some(Self::CacheAndMeta),
+            b"DATA" => Some(Self::Data),
+            b"DATA_AND_META" => Some(Self::DataAndMeta),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::CacheAndMeta,
+        Self::Data,
+        Self::DataAndMeta,
+    ];
+}
+
+impl ::core::fmt::Display for DiskUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DiskUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `DiskUsageStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiskUsageStatus {
+    /// `ISOLATED`
+    Isolated,
+    /// `MOUNTED`
+    Mounted,
+    /// `MOUNTING`
+    Mounting,
+    /// `PARTIAL_MOUNTED`
+    PartialMounted,
+    /// `UNMOUNTED`
+    Unmounted,
+    /// `UNMOUNTING`
+    Unmounting,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DiskUsageStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Isolated => "ISOLATED",
+            Self::Mounted => "MOUNTED",
+            Self::Mounting => "MOUNTING",
+            Self::PartialMounted => "PARTIAL_MOUNTED",
+            Self::Unmounted => "UNMOUNTED",
+            Self::Unmounting => "UNMOUNTING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISOLATED" => Some(Self::Isolated),
+            b"MOUNTED" => Some(Self::Mounted),
+            b"MOUNTING" => Some(Self::Mounting),
+            b"PARTIAL_MOUNTED" => Some(Self::PartialMounted),
+            b"UNMOUNTED" => Some(Self::Unmounted),
+            b"UNMOUNTING" => Some(Self::Unmounting),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Isolated,
+        Self::Mounted,
+        Self::Mounting,
+        Self::PartialMounted,
+        Self::Unmounted,
+        Self::Unmounting,
+    ];
+}
+
+impl ::core::fmt::Display for DiskUsageStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskUsageStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DiskUsageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskUsageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ElfDataStore` of the CloudTower model.
+///
+/// The model requires `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfDataStore {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `external_use`: `boolean`, required by the model.
+    pub external_use: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `ip_whitelist`: `string`, required by the model.
+    pub ip_whitelist: Option<String>,
+    /// `iscsi_target`: `NestedIscsiTarget`.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nfs_export`: `NestedNfsExport`.
+    pub nfs_export: Option<NestedNfsExport>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `type`: `ElfDataStoreType`, required by the model.
+    pub r#type: Option<ElfDataStoreType>,
+}
+
+impl FromMap for ElfDataStore {
+    const NAME: &'static str = "ElfDataStore";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"nfs_export" {
+                    self.nfs_export = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"external_use" {
+                    self.external_use = m.next_value()?;
+                } else if key == b"ip_whitelist" {
+                    self.ip_whitelist = m.next_value()?;
+                } else if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfDataStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ElfDataStoreConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfDataStoreConnection {
+    /// `aggregate`: `NestedAggregateElfDataStore`, required by the model.
+    pub aggregate: Option<NestedAggregateElfDataStore>,
+}
+
+impl FromMap for ElfDataStoreConnection {
+    const NAME: &'static str = "ElfDataStoreConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfDataStoreConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `ElfDataStoreType` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -32,11 +2943,18 @@ impl ElfDataStoreType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS" => Self::Nfs,
-            "NVMe" => Self::Nvme,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NFS" => Some(Self::Nfs),
+            b"NVMe" => Some(Self::Nvme),
+            _ => None,
         }
     }
 
@@ -64,7 +2982,7 @@ impl serde::Serialize for ElfDataStoreType {
 
 impl<'de> serde::Deserialize<'de> for ElfDataStoreType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -107,27 +3025,89 @@ impl FromMap for ElfImage {
     const NAME: &'static str = "ElfImage";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "content_library_image" => self.content_library_image = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"vm_disks" {
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"vm_snapshots" {
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_templates" {
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"content_library_image" {
+                    self.content_library_image = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -152,14 +3132,12 @@ impl FromMap for ElfImageConnection {
     const NAME: &'static str = "ElfImageConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -202,23 +3180,71 @@ impl FromMap for ElfStoragePolicy {
     const NAME: &'static str = "ElfStoragePolicy";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -243,14 +3269,12 @@ impl FromMap for ElfStoragePolicyConnection {
     const NAME: &'static str = "ElfStoragePolicyConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -286,14 +3310,12 @@ impl FromMap for EnterMaintenanceModeCheckResult {
     const NAME: &'static str = "EnterMaintenanceModeCheckResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -320,15 +3342,13 @@ impl FromMap for EnterMaintenanceModeResult {
     const NAME: &'static str = "EnterMaintenanceModeResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "shutdownVms" => self.shutdown_vms = m.next_value()?,
-            "done" => self.done = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"shutdownVms" => self.shutdown_vms = m.next_value::<List<_>>()?.0,
+            b"done" => self.done = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -369,11 +3389,18 @@ impl EntityAsyncStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "DELETING" => Self::Deleting,
-            "UPDATING" => Self::Updating,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CREATING" => Some(Self::Creating),
+            b"DELETING" => Some(Self::Deleting),
+            b"UPDATING" => Some(Self::Updating),
+            _ => None,
         }
     }
 
@@ -401,7 +3428,7 @@ impl serde::Serialize for EntityAsyncStatus {
 
 impl<'de> serde::Deserialize<'de> for EntityAsyncStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -442,26 +3469,97 @@ impl FromMap for EntityFilter {
     const NAME: &'static str = "EntityFilter";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "apply_to_all_clusters" => self.apply_to_all_clusters = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "entity_type" => self.entity_type = m.next_value()?,
-            "exclude_ids" => self.exclude_ids = m.next_value()?,
-            "exec_failed_cluster" => self.exec_failed_cluster = m.next_value()?,
-            "filter_error" => self.filter_error = m.next_value()?,
-            "filter_status" => self.filter_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ids" => self.ids = m.next_value()?,
-            "last_executed_at" => self.last_executed_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "preset" => self.preset = m.next_value()?,
-            "rules" => self.rules = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"ids" {
+                    self.ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"rules" {
+                    self.rules = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"preset" {
+                    self.preset = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"entity_type" {
+                    self.entity_type = m.next_value()?;
+                } else if key == b"exclude_ids" {
+                    self.exclude_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"filter_error" {
+                    self.filter_error = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"filter_status" {
+                    self.filter_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"last_executed_at" {
+                    self.last_executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"exec_failed_cluster" {
+                    self.exec_failed_cluster = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"apply_to_all_clusters" {
+                    self.apply_to_all_clusters = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -486,14 +3584,12 @@ impl FromMap for EntityFilterConnection {
     const NAME: &'static str = "EntityFilterConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -528,9 +3624,16 @@ impl EntityType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
@@ -558,7 +3661,7 @@ impl serde::Serialize for EntityType {
 
 impl<'de> serde::Deserialize<'de> for EntityType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -587,20 +3690,50 @@ impl FromMap for ErrorBody {
     const NAME: &'static str = "ErrorBody";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "code" => self.code = m.next_value()?,
-            "props" => self.props = m.next_value()?,
-            "stack" => self.stack = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "operationName" => self.operation_name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"code" {
+                    self.code = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"props" {
+                    self.props = m.next_value()?;
+                } else if key == b"stack" {
+                    self.stack = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"operationName" {
+                    self.operation_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -635,9 +3768,16 @@ impl ErrorCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ResourceLocked" => Self::ResourceLocked,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ResourceLocked" => Some(Self::ResourceLocked),
+            _ => None,
         }
     }
 
@@ -665,7 +3805,7 @@ impl serde::Serialize for ErrorCode {
 
 impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -710,3451 +3850,117 @@ impl FromMap for EverouteCluster {
     const NAME: &'static str = "EverouteCluster";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "agent_elf_clusters" => self.agent_elf_clusters = m.next_value()?,
-            "agent_elf_vdses" => self.agent_elf_vdses = m.next_value()?,
-            "controller_instances" => self.controller_instances = m.next_value()?,
-            "controller_template" => self.controller_template = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "global_default_action" => self.global_default_action = m.next_value()?,
-            "global_whitelist" => self.global_whitelist = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "installed" => self.installed = m.next_value()?,
-            "load_balancer_service" => self.load_balancer_service = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vpc_service" => self.vpc_service = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"installed" {
+                    self.installed = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"vpc_service" {
+                    self.vpc_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"agent_elf_vdses" {
+                    self.agent_elf_vdses = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"global_whitelist" {
+                    self.global_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"agent_elf_clusters" {
+                    self.agent_elf_clusters = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"controller_template" {
+                    self.controller_template = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"controller_instances" {
+                    self.controller_instances = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"global_default_action" {
+                    self.global_default_action = m.next_value()?;
+                } else if key == b"load_balancer_service" {
+                    self.load_balancer_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EverouteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteClusterConnection {
-    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
-    pub aggregate: Option<NestedAggregateEverouteCluster>,
-}
-
-impl FromMap for EverouteClusterConnection {
-    const NAME: &'static str = "EverouteClusterConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteClusterPhase {
-    /// `Associated`
-    Associated,
-    /// `Failed`
-    Failed,
-    /// `Init`
-    Init,
-    /// `Running`
-    Running,
-    /// `Terminating`
-    Terminating,
-    /// `Updating`
-    Updating,
-    /// `Upgrading`
-    Upgrading,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteClusterPhase {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Associated => "Associated",
-            Self::Failed => "Failed",
-            Self::Init => "Init",
-            Self::Running => "Running",
-            Self::Terminating => "Terminating",
-            Self::Updating => "Updating",
-            Self::Upgrading => "Upgrading",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Associated" => Self::Associated,
-            "Failed" => Self::Failed,
-            "Init" => Self::Init,
-            "Running" => Self::Running,
-            "Terminating" => Self::Terminating,
-            "Updating" => Self::Updating,
-            "Upgrading" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Associated,
-        Self::Failed,
-        Self::Init,
-        Self::Running,
-        Self::Terminating,
-        Self::Updating,
-        Self::Upgrading,
-    ];
-}
-
-impl ::core::fmt::Display for EverouteClusterPhase {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EverouteClusterPhase {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for EverouteClusterPhase {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteFeatureType {
-    /// `DFW`
-    Dfw,
-    /// `LB`
-    Lb,
-    /// `VPC`
-    Vpc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteFeatureType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dfw => "DFW",
-            Self::Lb => "LB",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DFW" => Self::Dfw,
-            "LB" => Self::Lb,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Dfw, Self::Lb, Self::Vpc];
-}
-
-impl ::core::fmt::Display for EverouteFeatureType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EverouteFeatureType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for EverouteFeatureType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteLicense` of the CloudTower model.
-///
-/// The model requires `code`, `expire_date`, `id`, `max_socket_num`, `serial`, `sign_date`, `software_edition`, `type`, `uid`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteLicense {
-    /// `code`: `string`, required by the model.
-    pub code: Option<String>,
-    /// `expire_date`: `string`, required by the model.
-    pub expire_date: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `max_socket_num`: `int32`, required by the model.
-    pub max_socket_num: Option<i32>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `sign_date`: `string`, required by the model.
-    pub sign_date: Option<String>,
-    /// `software_edition`: `SoftwareEdition`, required by the model.
-    pub software_edition: Option<SoftwareEdition>,
-    /// `type`: `LicenseType`, required by the model.
-    pub r#type: Option<LicenseType>,
-    /// `uid`: `string`, required by the model.
-    pub uid: Option<String>,
-}
-
-impl FromMap for EverouteLicense {
-    const NAME: &'static str = "EverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "code" => self.code = m.next_value()?,
-            "expire_date" => self.expire_date = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "max_socket_num" => self.max_socket_num = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "sign_date" => self.sign_date = m.next_value()?,
-            "software_edition" => self.software_edition = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "uid" => self.uid = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteLicenseConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteLicenseConnection {
-    /// `aggregate`: `NestedAggregateEverouteLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateEverouteLicense>,
-}
-
-impl FromMap for EverouteLicenseConnection {
-    const NAME: &'static str = "EverouteLicenseConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteLicenseConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteLicensePricingType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteLicensePricingType {
-    /// `CPU_SLOT_NUM`
-    CpuSlotNum,
-    /// `VM_NUM`
-    VmNum,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteLicensePricingType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CpuSlotNum => "CPU_SLOT_NUM",
-            Self::VmNum => "VM_NUM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CPU_SLOT_NUM" => Self::CpuSlotNum,
-            "VM_NUM" => Self::VmNum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::CpuSlotNum, Self::VmNum];
-}
-
-impl ::core::fmt::Display for EverouteLicensePricingType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EverouteLicensePricingType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for EverouteLicensePricingType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteLicensePricingType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EveroutePackage` of the CloudTower model.
-///
-/// The model requires `arch`, `description`, `id`, `local_created_at`, `name`, `package_info`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EveroutePackage {
-    /// `arch`: `Architecture`, required by the model.
-    pub arch: Option<Architecture>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `package_info`: `object`, required by the model.
-    pub package_info: Option<serde_json::Value>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for EveroutePackage {
-    const NAME: &'static str = "EveroutePackage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "arch" => self.arch = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "package_info" => self.package_info = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EveroutePackage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EveroutePackageConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EveroutePackageConnection {
-    /// `aggregate`: `NestedAggregateEveroutePackage`, required by the model.
-    pub aggregate: Option<NestedAggregateEveroutePackage>,
-}
-
-impl FromMap for EveroutePackageConnection {
-    const NAME: &'static str = "EveroutePackageConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EveroutePackageConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ExecutePlan.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExecutePlanTypename {
-    /// `ExecutePlan`
-    ExecutePlan,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ExecutePlanTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExecutePlan => "ExecutePlan",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ExecutePlan" => Self::ExecutePlan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::ExecutePlan];
-}
-
-impl ::core::fmt::Display for ExecutePlanTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ExecutePlanTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ExecutePlanTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExecutePlanTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ExecutePlan` of the CloudTower model.
-///
-/// The model requires `start_at`, `retain`, `period`, `id`, `enabled`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExecutePlan {
-    /// `start_at`: `string`, required by the model.
-    pub start_at: Option<String>,
-    /// `retain`: `int32`, required by the model.
-    pub retain: Option<i32>,
-    /// `period`: `string`, required by the model.
-    pub period: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-    /// `__typename`: `string`.
-    pub typename: Option<ExecutePlanTypename>,
-}
-
-impl serde::Serialize for ExecutePlan {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.start_at {
-            m.serialize_entry("start_at", v)?;
-        }
-        if let Some(v) = &self.retain {
-            m.serialize_entry("retain", v)?;
-        }
-        if let Some(v) = &self.period {
-            m.serialize_entry("period", v)?;
-        }
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ExitMaintenanceModeResult` of the CloudTower model.
-///
-/// The model requires `offlineMigrateVms`, `liveMigrateVms`, `shutDownVms`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExitMaintenanceModeResult {
-    /// `offlineMigrateVms`: `MaintenanceModeVmInfo[]`, required by the model.
-    pub offline_migrate_vms: Option<Vec<MaintenanceModeVmInfo>>,
-    /// `liveMigrateVms`: `MaintenanceModeVmInfo[]`, required by the model.
-    pub live_migrate_vms: Option<Vec<MaintenanceModeVmInfo>>,
-    /// `shutDownVms`: `MaintenanceModeVmInfo[]`, required by the model.
-    pub shut_down_vms: Option<Vec<MaintenanceModeVmInfo>>,
-}
-
-impl FromMap for ExitMaintenanceModeResult {
-    const NAME: &'static str = "ExitMaintenanceModeResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "offlineMigrateVms" => self.offline_migrate_vms = m.next_value()?,
-            "liveMigrateVms" => self.live_migrate_vms = m.next_value()?,
-            "shutDownVms" => self.shut_down_vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExitMaintenanceModeResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ExportFileDownloadLinks` of the CloudTower model.
-///
-/// The model requires `link`, `filename`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExportFileDownloadLinks {
-    /// `link`: `string`, required by the model.
-    pub link: Option<String>,
-    /// `filename`: `string`, required by the model.
-    pub filename: Option<String>,
-}
-
-impl FromMap for ExportFileDownloadLinks {
-    const NAME: &'static str = "ExportFileDownloadLinks";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "link" => self.link = m.next_value()?,
-            "filename" => self.filename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExportFileDownloadLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ExternalCloudTowerStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalCloudTowerStatus {
-    /// `CONNECTED`
-    Connected,
-    /// `CONNECTING`
-    Connecting,
-    /// `DISCONNECTED`
-    Disconnected,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ExternalCloudTowerStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Connecting => "CONNECTING",
-            Self::Disconnected => "DISCONNECTED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "DISCONNECTED" => Self::Disconnected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Connecting, Self::Disconnected];
-}
-
-impl ::core::fmt::Display for ExternalCloudTowerStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ExternalCloudTowerStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ExternalCloudTowerStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalCloudTowerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ExtraIp` of the CloudTower model.
-///
-/// The model requires `management_ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExtraIp {
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for ExtraIp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.management_ip {
-            m.serialize_entry("management_ip", v)?;
-        }
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `FailoverShutdownMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FailoverShutdownMode {
-    /// `NONE`
-    None,
-    /// `POWEROFF`
-    Poweroff,
-    /// `SHUTDOWN`
-    Shutdown,
-    /// `SHUTDOWNWITHPOWEROFF`
-    Shutdownwithpoweroff,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl FailoverShutdownMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Poweroff => "POWEROFF",
-            Self::Shutdown => "SHUTDOWN",
-            Self::Shutdownwithpoweroff => "SHUTDOWNWITHPOWEROFF",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "POWEROFF" => Self::Poweroff,
-            "SHUTDOWN" => Self::Shutdown,
-            "SHUTDOWNWITHPOWEROFF" => Self::Shutdownwithpoweroff,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::None,
-        Self::Poweroff,
-        Self::Shutdown,
-        Self::Shutdownwithpoweroff,
-    ];
-}
-
-impl ::core::fmt::Display for FailoverShutdownMode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FailoverShutdownMode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for FailoverShutdownMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FailoverShutdownMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `FilterRuleAggregationEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FilterRuleAggregationEnum {
-    /// `AVG`
-    Avg,
-    /// `MAX`
-    Max,
-    /// `MIN`
-    Min,
-    /// `QUANTILE`
-    Quantile,
-    /// `SUM`
-    Sum,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl FilterRuleAggregationEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avg => "AVG",
-            Self::Max => "MAX",
-            Self::Min => "MIN",
-            Self::Quantile => "QUANTILE",
-            Self::Sum => "SUM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AVG" => Self::Avg,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "QUANTILE" => Self::Quantile,
-            "SUM" => Self::Sum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Avg, Self::Max, Self::Min, Self::Quantile, Self::Sum];
-}
-
-impl ::core::fmt::Display for FilterRuleAggregationEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FilterRuleAggregationEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for FilterRuleAggregationEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterRuleAggregationEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `FilterRuleMetricEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FilterRuleMetricEnum {
-    /// `VM_CPU_USAGE`
-    VmCpuUsage,
-    /// `VM_MEMORY_USAGE`
-    VmMemoryUsage,
-    /// `VM_POWEROFF_DAYS`
-    VmPoweroffDays,
-    /// `VM_POWERON_DAYS`
-    VmPoweronDays,
-    /// `VM_READWRITE_IO`
-    VmReadwriteIo,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl FilterRuleMetricEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VmCpuUsage => "VM_CPU_USAGE",
-            Self::VmMemoryUsage => "VM_MEMORY_USAGE",
-            Self::VmPoweroffDays => "VM_POWEROFF_DAYS",
-            Self::VmPoweronDays => "VM_POWERON_DAYS",
-            Self::VmReadwriteIo => "VM_READWRITE_IO",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VM_CPU_USAGE" => Self::VmCpuUsage,
-            "VM_MEMORY_USAGE" => Self::VmMemoryUsage,
-            "VM_POWEROFF_DAYS" => Self::VmPoweroffDays,
-            "VM_POWERON_DAYS" => Self::VmPoweronDays,
-            "VM_READWRITE_IO" => Self::VmReadwriteIo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::VmCpuUsage,
-        Self::VmMemoryUsage,
-        Self::VmPoweroffDays,
-        Self::VmPoweronDays,
-        Self::VmReadwriteIo,
-    ];
-}
-
-impl ::core::fmt::Display for FilterRuleMetricEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FilterRuleMetricEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for FilterRuleMetricEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterRuleMetricEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `FilterRuleOpEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FilterRuleOpEnum {
-    /// `GT`
-    Gt,
-    /// `GTE`
-    Gte,
-    /// `LT`
-    Lt,
-    /// `LTE`
-    Lte,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl FilterRuleOpEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gt => "GT",
-            Self::Gte => "GTE",
-            Self::Lt => "LT",
-            Self::Lte => "LTE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "GT" => Self::Gt,
-            "GTE" => Self::Gte,
-            "LT" => Self::Lt,
-            "LTE" => Self::Lte,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Gt, Self::Gte, Self::Lt, Self::Lte];
-}
-
-impl ::core::fmt::Display for FilterRuleOpEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FilterRuleOpEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for FilterRuleOpEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterRuleOpEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `FilterStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FilterStatus {
-    /// `EXECUTING`
-    Executing,
-    /// `FAILED`
-    Failed,
-    /// `INITIALIZING`
-    Initializing,
-    /// `PARTIAL_SUCCESSED`
-    PartialSuccessed,
-    /// `SUCCESSED`
-    Succeeded,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl FilterStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Executing => "EXECUTING",
-            Self::Failed => "FAILED",
-            Self::Initializing => "INITIALIZING",
-            Self::PartialSuccessed => "PARTIAL_SUCCESSED",
-            Self::Succeeded => "SUCCESSED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PARTIAL_SUCCESSED" => Self::PartialSuccessed,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Executing,
-        Self::Failed,
-        Self::Initializing,
-        Self::PartialSuccessed,
-        Self::Succeeded,
-    ];
-}
-
-impl ::core::fmt::Display for FilterStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FilterStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for FilterStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FilterStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `GetClusterStorageInfoEffect` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClusterStorageInfoEffect {
-    /// `ec`: `ClusterStorageInfoEcConfig[]`.
-    pub ec: Option<Vec<ClusterStorageInfoEcConfig>>,
-    /// `replica`: `ReplicaNum[]`.
-    pub replica: Option<Vec<ReplicaNum>>,
-}
-
-impl serde::Serialize for GetClusterStorageInfoEffect {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ec {
-            m.serialize_entry("ec", v)?;
-        }
-        if let Some(v) = &self.replica {
-            m.serialize_entry("replica", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GlobalAlertRule` of the CloudTower model.
-///
-/// The model requires `boolean`, `cause`, `default_thresholds`, `disabled`, `id`, `impact`, `message`, `name`, `operator`, `solution`, `thresholds`, `unit`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalAlertRule {
-    /// `alert_rules`: `NestedAlertRule[]`.
-    pub alert_rules: Option<Vec<NestedAlertRule>>,
-    /// `boolean`: `boolean`, required by the model.
-    pub boolean: Option<bool>,
-    /// `cause`: `string`, required by the model.
-    pub cause: Option<String>,
-    /// `default_thresholds`: `NestedThresholds[]`, required by the model.
-    pub default_thresholds: Option<Vec<NestedThresholds>>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `impact`: `string`, required by the model.
-    pub impact: Option<String>,
-    /// `message`: `string`, required by the model.
-    pub message: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `object`: `AlertRuleObject`.
-    pub object: Option<AlertRuleObject>,
-    /// `operator`: `string`, required by the model.
-    pub operator: Option<String>,
-    /// `solution`: `string`, required by the model.
-    pub solution: Option<String>,
-    /// `thresholds`: `NestedThresholds[]`, required by the model.
-    pub thresholds: Option<Vec<NestedThresholds>>,
-    /// `unit`: `AlertRuleUnit`, required by the model.
-    pub unit: Option<AlertRuleUnit>,
-}
-
-impl FromMap for GlobalAlertRule {
-    const NAME: &'static str = "GlobalAlertRule";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "alert_rules" => self.alert_rules = m.next_value()?,
-            "boolean" => self.boolean = m.next_value()?,
-            "cause" => self.cause = m.next_value()?,
-            "default_thresholds" => self.default_thresholds = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "impact" => self.impact = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "object" => self.object = m.next_value()?,
-            "operator" => self.operator = m.next_value()?,
-            "solution" => self.solution = m.next_value()?,
-            "thresholds" => self.thresholds = m.next_value()?,
-            "unit" => self.unit = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GlobalAlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GlobalAlertRuleConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalAlertRuleConnection {
-    /// `aggregate`: `NestedAggregateGlobalAlertRule`, required by the model.
-    pub aggregate: Option<NestedAggregateGlobalAlertRule>,
-}
-
-impl FromMap for GlobalAlertRuleConnection {
-    const NAME: &'static str = "GlobalAlertRuleConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GlobalAlertRuleConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GlobalPolicyAction` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GlobalPolicyAction {
-    /// `ALLOW`
-    Allow,
-    /// `DROP`
-    Drop,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl GlobalPolicyAction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Drop => "DROP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DROP" => Self::Drop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Allow, Self::Drop];
-}
-
-impl ::core::fmt::Display for GlobalPolicyAction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GlobalPolicyAction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for GlobalPolicyAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GlobalPolicyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `GlobalSettings` of the CloudTower model.
-///
-/// The model requires `id`, `vm_recycle_bin`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalSettings {
-    /// `auth`: `NestedAuthSettings`.
-    pub auth: Option<NestedAuthSettings>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `vm_recycle_bin`: `NestedVmRecycleBin`, required by the model.
-    pub vm_recycle_bin: Option<NestedVmRecycleBin>,
-}
-
-impl FromMap for GlobalSettings {
-    const NAME: &'static str = "GlobalSettings";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth" => self.auth = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "vm_recycle_bin" => self.vm_recycle_bin = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GlobalSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GlobalSettingsConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalSettingsConnection {
-    /// `aggregate`: `NestedAggregateGlobalSettings`, required by the model.
-    pub aggregate: Option<NestedAggregateGlobalSettings>,
-}
-
-impl FromMap for GlobalSettingsConnection {
-    const NAME: &'static str = "GlobalSettingsConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GlobalSettingsConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GpuDevice` of the CloudTower model.
-///
-/// The model requires `brand`, `bus_location`, `description`, `host`, `id`, `local_created_at`, `local_id`, `model`, `name`, `status`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDevice {
-    /// `assigned_vgpus_num`: `int32`.
-    pub assigned_vgpus_num: Option<i32>,
-    /// `available_vgpus_num`: `int32`.
-    pub available_vgpus_num: Option<i32>,
-    /// `brand`: `string`, required by the model.
-    pub brand: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `driver_info`: `NestedGpuDriverInfo`.
-    pub driver_info: Option<NestedGpuDriverInfo>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `is_nvidia_tools_ready`: `boolean`.
-    pub is_nvidia_tools_ready: Option<bool>,
-    /// `is_nvidia_vfs_enabled`: `boolean`.
-    pub is_nvidia_vfs_enabled: Option<bool>,
-    /// `is_nvidia_vfs_supported`: `boolean`.
-    pub is_nvidia_vfs_supported: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mdev_supported_types`: `NestedVgpuType[]`.
-    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `status`: `GpuDeviceStatus`, required by the model.
-    pub status: Option<GpuDeviceStatus>,
-    /// `user_usage`: `GpuDeviceUsage`.
-    pub user_usage: Option<GpuDeviceUsage>,
-    /// `user_vgpu_type_id`: `string`.
-    pub user_vgpu_type_id: Option<String>,
-    /// `user_vgpu_type_name`: `string`.
-    pub user_vgpu_type_name: Option<String>,
-    /// `vgpu_instance_num`: `int32`.
-    pub vgpu_instance_num: Option<i32>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for GpuDevice {
-    const NAME: &'static str = "GpuDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "assigned_vgpus_num" => self.assigned_vgpus_num = m.next_value()?,
-            "available_vgpus_num" => self.available_vgpus_num = m.next_value()?,
-            "brand" => self.brand = m.next_value()?,
-            "bus_location" => self.bus_location = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "driver_info" => self.driver_info = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "is_nvidia_tools_ready" => self.is_nvidia_tools_ready = m.next_value()?,
-            "is_nvidia_vfs_enabled" => self.is_nvidia_vfs_enabled = m.next_value()?,
-            "is_nvidia_vfs_supported" => self.is_nvidia_vfs_supported = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mdev_supported_types" => self.mdev_supported_types = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "user_vgpu_type_id" => self.user_vgpu_type_id = m.next_value()?,
-            "user_vgpu_type_name" => self.user_vgpu_type_name = m.next_value()?,
-            "vgpu_instance_num" => self.vgpu_instance_num = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GpuDeviceConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceConnection {
-    /// `aggregate`: `NestedAggregateGpuDevice`, required by the model.
-    pub aggregate: Option<NestedAggregateGpuDevice>,
-}
-
-impl FromMap for GpuDeviceConnection {
-    const NAME: &'static str = "GpuDeviceConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuDeviceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GpuDeviceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GpuDeviceStatus {
-    /// `NEED_REBOOT`
-    NeedReboot,
-    /// `NOT_READY`
-    NotReady,
-    /// `READY`
-    Ready,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl GpuDeviceStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NeedReboot => "NEED_REBOOT",
-            Self::NotReady => "NOT_READY",
-            Self::Ready => "READY",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NEED_REBOOT" => Self::NeedReboot,
-            "NOT_READY" => Self::NotReady,
-            "READY" => Self::Ready,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::NeedReboot, Self::NotReady, Self::Ready];
-}
-
-impl ::core::fmt::Display for GpuDeviceStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GpuDeviceStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for GpuDeviceStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuDeviceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `GpuDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GpuDeviceUsage {
-    /// `PASS_THROUGH`
-    PassThrough,
-    /// `VGPU`
-    Vgpu,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl GpuDeviceUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PassThrough => "PASS_THROUGH",
-            Self::Vgpu => "VGPU",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PASS_THROUGH" => Self::PassThrough,
-            "VGPU" => Self::Vgpu,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::PassThrough, Self::Vgpu];
-}
-
-impl ::core::fmt::Display for GpuDeviceUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GpuDeviceUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for GpuDeviceUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuDeviceUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `GpuVmDetail` of the CloudTower model.
-///
-/// The model requires `win_opt`, `vm_tools_status`, `vcpu`, `status`, `protected`, `out_uninstall_usb`, `node_ip`, `nested_virtualization`, `name`, `memory`, `local_id`, `ips`, `internal`, `in_recycle_bin`, `id`, `ha`, `firmware`, `description`, `cpu_model`, `cpu`, `clock_offset`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuVmDetail {
-    /// `vgpu_instance_on_vm_num`: `int32`.
-    pub vgpu_instance_on_vm_num: Option<i32>,
-    /// `win_opt`: `boolean`, required by the model.
-    pub win_opt: Option<bool>,
-    /// `vm_usage`: `VmUsage`.
-    pub vm_usage: Option<VmUsage>,
-    /// `vm_tools_version`: `string`.
-    pub vm_tools_version: Option<String>,
-    /// `vm_tools_status`: `VmToolsStatus`, required by the model.
-    pub vm_tools_status: Option<VmToolsStatus>,
-    /// `vm_placement_group`: `NestedVmPlacementGroup[]`.
-    pub vm_placement_group: Option<Vec<NestedVmPlacementGroup>>,
-    /// `vm_nics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-    /// `video_type`: `VmVideoType`.
-    pub video_type: Option<VmVideoType>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `usb_devices`: `NestedUsbDevice[]`.
-    pub usb_devices: Option<Vec<NestedUsbDevice>>,
-    /// `unique_size`: `int64`.
-    pub unique_size: Option<i64>,
-    /// `status`: `VmStatus`, required by the model.
-    pub status: Option<VmStatus>,
-    /// `snapshots`: `NestedVmSnapshot[]`.
-    pub snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `snapshot_plan`: `NestedSnapshotPlan`.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `size`: `int64`.
-    pub size: Option<i64>,
-    /// `provisioned_size`: `int64`.
-    pub provisioned_size: Option<i64>,
-    /// `protected`: `boolean`, required by the model.
-    pub protected: Option<bool>,
-    /// `pci_nics`: `NestedNic[]`.
-    pub pci_nics: Option<Vec<NestedNic>>,
-    /// `out_uninstall_usb`: `string[]`, required by the model.
-    pub out_uninstall_usb: Option<Vec<String>>,
-    /// `os`: `string`.
-    pub os: Option<String>,
-    /// `original_name`: `string`.
-    pub original_name: Option<String>,
-    /// `node_ip`: `string`, required by the model.
-    pub node_ip: Option<String>,
-    /// `nested_virtualization`: `boolean`, required by the model.
-    pub nested_virtualization: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `memory_usage`: `double`.
-    pub memory_usage: Option<f64>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `logical_size_bytes`: `int64`.
-    pub logical_size_bytes: Option<i64>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `last_shutdown_time`: `string`.
-    pub last_shutdown_time: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `kernel_info`: `string`.
-    pub kernel_info: Option<String>,
-    /// `isolation_policy`: `NestedIsolationPolicy`.
-    pub isolation_policy: Option<NestedIsolationPolicy>,
-    /// `ips`: `string`, required by the model.
-    pub ips: Option<String>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `in_recycle_bin`: `boolean`, required by the model.
-    pub in_recycle_bin: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `hostname`: `string`.
-    pub hostname: Option<String>,
-    /// `host`: `NestedHost`.
-    pub host: Option<NestedHost>,
-    /// `ha`: `boolean`, required by the model.
-    pub ha: Option<bool>,
-    /// `guest_used_size`: `int64`.
-    pub guest_used_size: Option<i64>,
-    /// `guest_size_usage`: `double`.
-    pub guest_size_usage: Option<f64>,
-    /// `guest_os_type`: `VmGuestsOperationSystem`.
-    pub guest_os_type: Option<VmGuestsOperationSystem>,
-    /// `guest_cpu_model`: `string`.
-    pub guest_cpu_model: Option<String>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `folder`: `NestedVmFolder`.
-    pub folder: Option<NestedVmFolder>,
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `entity_filter_results`: `NestedVmEntityFilterResult[]`.
-    pub entity_filter_results: Option<Vec<NestedVmEntityFilterResult>>,
-    /// `dns_servers`: `string`.
-    pub dns_servers: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `deleted_at`: `string`.
-    pub deleted_at: Option<String>,
-    /// `cpu_usage`: `double`.
-    pub cpu_usage: Option<f64>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `cpu`: `NestedCpu`, required by the model.
-    pub cpu: Option<NestedCpu>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `cloud_init_supported`: `boolean`.
-    pub cloud_init_supported: Option<bool>,
-    /// `clock_offset`: `VmClockOffset`, required by the model.
-    pub clock_offset: Option<VmClockOffset>,
-}
-
-impl FromMap for GpuVmDetail {
-    const NAME: &'static str = "GpuVmDetail";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vgpu_instance_on_vm_num" => self.vgpu_instance_on_vm_num = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            "vm_usage" => self.vm_usage = m.next_value()?,
-            "vm_tools_version" => self.vm_tools_version = m.next_value()?,
-            "vm_tools_status" => self.vm_tools_status = m.next_value()?,
-            "vm_placement_group" => self.vm_placement_group = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "usb_devices" => self.usb_devices = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "snapshots" => self.snapshots = m.next_value()?,
-            "snapshot_plan" => self.snapshot_plan = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "provisioned_size" => self.provisioned_size = m.next_value()?,
-            "protected" => self.protected = m.next_value()?,
-            "pci_nics" => self.pci_nics = m.next_value()?,
-            "out_uninstall_usb" => self.out_uninstall_usb = m.next_value()?,
-            "os" => self.os = m.next_value()?,
-            "original_name" => self.original_name = m.next_value()?,
-            "node_ip" => self.node_ip = m.next_value()?,
-            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "memory_usage" => self.memory_usage = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "last_shutdown_time" => self.last_shutdown_time = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "kernel_info" => self.kernel_info = m.next_value()?,
-            "isolation_policy" => self.isolation_policy = m.next_value()?,
-            "ips" => self.ips = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "in_recycle_bin" => self.in_recycle_bin = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "hostname" => self.hostname = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "guest_used_size" => self.guest_used_size = m.next_value()?,
-            "guest_size_usage" => self.guest_size_usage = m.next_value()?,
-            "guest_os_type" => self.guest_os_type = m.next_value()?,
-            "guest_cpu_model" => self.guest_cpu_model = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "folder" => self.folder = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "entity_filter_results" => self.entity_filter_results = m.next_value()?,
-            "dns_servers" => self.dns_servers = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "deleted_at" => self.deleted_at = m.next_value()?,
-            "cpu_usage" => self.cpu_usage = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuVmDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GpuVmInfo` of the CloudTower model.
-///
-/// The model requires `vms`, `status`, `name`, `model`, `local_id`, `local_created_at`, `id`, `host`, `description`, `bus_location`, `brand`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuVmInfo {
-    /// `vms`: `GpuVmDetail[]`, required by the model.
-    pub vms: Option<Vec<GpuVmDetail>>,
-    /// `vgpu_instance_num`: `int32`.
-    pub vgpu_instance_num: Option<i32>,
-    /// `user_vgpu_type_name`: `string`.
-    pub user_vgpu_type_name: Option<String>,
-    /// `user_vgpu_type_id`: `string`.
-    pub user_vgpu_type_id: Option<String>,
-    /// `user_usage`: `GpuDeviceUsage`.
-    pub user_usage: Option<GpuDeviceUsage>,
-    /// `status`: `GpuDeviceStatus`, required by the model.
-    pub status: Option<GpuDeviceStatus>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `mdev_supported_types`: `NestedVgpuType[]`.
-    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `is_nvidia_vfs_supported`: `boolean`.
-    pub is_nvidia_vfs_supported: Option<bool>,
-    /// `is_nvidia_vfs_enabled`: `boolean`.
-    pub is_nvidia_vfs_enabled: Option<bool>,
-    /// `is_nvidia_tools_ready`: `boolean`.
-    pub is_nvidia_tools_ready: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `driver_info`: `NestedGpuDriverInfo`.
-    pub driver_info: Option<NestedGpuDriverInfo>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `brand`: `string`, required by the model.
-    pub brand: Option<String>,
-    /// `available_vgpus_num`: `int32`.
-    pub available_vgpus_num: Option<i32>,
-    /// `assigned_vgpus_num`: `int32`.
-    pub assigned_vgpus_num: Option<i32>,
-}
-
-impl FromMap for GpuVmInfo {
-    const NAME: &'static str = "GpuVmInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vms" => self.vms = m.next_value()?,
-            "vgpu_instance_num" => self.vgpu_instance_num = m.next_value()?,
-            "user_vgpu_type_name" => self.user_vgpu_type_name = m.next_value()?,
-            "user_vgpu_type_id" => self.user_vgpu_type_id = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "mdev_supported_types" => self.mdev_supported_types = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "is_nvidia_vfs_supported" => self.is_nvidia_vfs_supported = m.next_value()?,
-            "is_nvidia_vfs_enabled" => self.is_nvidia_vfs_enabled = m.next_value()?,
-            "is_nvidia_tools_ready" => self.is_nvidia_tools_ready = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "driver_info" => self.driver_info = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "bus_location" => self.bus_location = m.next_value()?,
-            "brand" => self.brand = m.next_value()?,
-            "available_vgpus_num" => self.available_vgpus_num = m.next_value()?,
-            "assigned_vgpus_num" => self.assigned_vgpus_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GpuVmInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Graph` of the CloudTower model.
-///
-/// The model requires `id`, `instance_ids`, `local_id`, `metric_count`, `metric_name`, `metric_type`, `resource_type`, `targets`, `title`, `type`, `view`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Graph {
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `disks`: `NestedDisk[]`.
-    pub disks: Option<Vec<NestedDisk>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `instance_ids`: `string[]`, required by the model.
-    pub instance_ids: Option<Vec<String>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `luns`: `NestedIscsiLun[]`.
-    pub luns: Option<Vec<NestedIscsiLun>>,
-    /// `metric_count`: `int32`, required by the model.
-    pub metric_count: Option<i32>,
-    /// `metric_name`: `string`, required by the model.
-    pub metric_name: Option<String>,
-    /// `metric_type`: `MetricType`, required by the model.
-    pub metric_type: Option<MetricType>,
-    /// `namespaces`: `NestedNvmfNamespace[]`.
-    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `network`: `NetworkType`.
-    pub network: Option<NetworkType>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `resource_type`: `string`, required by the model.
-    pub resource_type: Option<String>,
-    /// `service`: `string`.
-    pub service: Option<String>,
-    /// `targets`: `object`, required by the model.
-    pub targets: Option<serde_json::Value>,
-    /// `title`: `string`, required by the model.
-    pub title: Option<String>,
-    /// `type`: `GraphType`, required by the model.
-    pub r#type: Option<GraphType>,
-    /// `view`: `NestedView`, required by the model.
-    pub view: Option<NestedView>,
-    /// `vmNics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-    /// `vmVolumes`: `NestedVmVolume[]`.
-    pub vm_volumes: Option<Vec<NestedVmVolume>>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-    /// `witnesses`: `NestedWitness[]`.
-    pub witnesses: Option<Vec<NestedWitness>>,
-    /// `zones`: `NestedZone[]`.
-    pub zones: Option<Vec<NestedZone>>,
-}
-
-impl FromMap for Graph {
-    const NAME: &'static str = "Graph";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "instance_ids" => self.instance_ids = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "luns" => self.luns = m.next_value()?,
-            "metric_count" => self.metric_count = m.next_value()?,
-            "metric_name" => self.metric_name = m.next_value()?,
-            "metric_type" => self.metric_type = m.next_value()?,
-            "namespaces" => self.namespaces = m.next_value()?,
-            "network" => self.network = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "service" => self.service = m.next_value()?,
-            "targets" => self.targets = m.next_value()?,
-            "title" => self.title = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "view" => self.view = m.next_value()?,
-            "vmNics" => self.vm_nics = m.next_value()?,
-            "vmVolumes" => self.vm_volumes = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "witnesses" => self.witnesses = m.next_value()?,
-            "zones" => self.zones = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Graph {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GraphConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GraphConnection {
-    /// `aggregate`: `NestedAggregateGraph`, required by the model.
-    pub aggregate: Option<NestedAggregateGraph>,
-}
-
-impl FromMap for GraphConnection {
-    const NAME: &'static str = "GraphConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GraphConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `GraphType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GraphType {
-    /// `AREA`
-    Area,
-    /// `STACK`
-    Stack,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl GraphType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Area => "AREA",
-            Self::Stack => "STACK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AREA" => Self::Area,
-            "STACK" => Self::Stack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Area, Self::Stack];
-}
-
-impl ::core::fmt::Display for GraphType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GraphType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for GraphType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GraphType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Host` of the CloudTower model.
-///
-/// The model requires `allocatable_memory_bytes`, `chunk_id`, `cluster`, `compatible_cpu_models`, `cpu_brand`, `cpu_fan_speed`, `cpu_hz_per_core`, `cpu_model`, `cpu_temperature_celsius`, `failure_data_space`, `hdd_data_capacity`, `hdd_disk_count`, `id`, `local_id`, `lsm_cap_disk_safe_umount`, `management_ip`, `model`, `name`, `nested_virtualization`, `nic_count`, `os_memory_bytes`, `pmem_dimm_capacity`, `pmem_dimm_count`, `pmem_disk_count`, `provisioned_cpu_cores`, `provisioned_memory_bytes`, `running_pause_vm_memory_bytes`, `ssd_data_capacity`, `ssd_disk_count`, `state`, `status`, `total_cpu_cores`, `total_cpu_hz`, `total_data_capacity`, `total_memory_bytes`, `used_data_space`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Host {
-    /// `access_ip`: `string`.
-    pub access_ip: Option<String>,
-    /// `allocable_cpu_cores_for_vm_exclusive`: `int32`.
-    pub allocable_cpu_cores_for_vm_exclusive: Option<i32>,
-    /// `allocatable_memory_bytes`: `int64`, required by the model.
-    pub allocatable_memory_bytes: Option<i64>,
-    /// `chunk_id`: `string`, required by the model.
-    pub chunk_id: Option<String>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `compatible_cpu_models`: `string[]`, required by the model.
-    pub compatible_cpu_models: Option<Vec<String>>,
-    /// `cpu_brand`: `string`, required by the model.
-    pub cpu_brand: Option<String>,
-    /// `cpu_fan_speed`: `double[]`, required by the model.
-    pub cpu_fan_speed: Option<Vec<f64>>,
-    /// `cpu_fan_speed_unit`: `CpuFanSpeedUnit`.
-    pub cpu_fan_speed_unit: Option<CpuFanSpeedUnit>,
-    /// `cpu_hz_per_core`: `int64`, required by the model.
-    pub cpu_hz_per_core: Option<i64>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `cpu_temperature_celsius`: `int32[]`, required by the model.
-    pub cpu_temperature_celsius: Option<Vec<i32>>,
-    /// `cpu_vendor`: `string`.
-    pub cpu_vendor: Option<String>,
-    /// `data_ip`: `string`.
-    pub data_ip: Option<String>,
-    /// `disks`: `NestedDisk[]`.
-    pub disks: Option<Vec<NestedDisk>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `failure_data_space`: `int64`, required by the model.
-    pub failure_data_space: Option<i64>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `hdd_data_capacity`: `int64`, required by the model.
-    pub hdd_data_capacity: Option<i64>,
-    /// `hdd_disk_count`: `int32`, required by the model.
-    pub hdd_disk_count: Option<i32>,
-    /// `host_state`: `NestedMaintenanceHostState`.
-    pub host_state: Option<NestedMaintenanceHostState>,
-    /// `hypervisor_ip`: `string`.
-    pub hypervisor_ip: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iommu`: `IommuStatus`.
-    pub iommu: Option<IommuStatus>,
-    /// `ipmi`: `NestedIpmi`.
-    pub ipmi: Option<NestedIpmi>,
-    /// `is_os_in_raid1`: `boolean`.
-    pub is_os_in_raid1: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `lsm_cap_disk_safe_umount`: `boolean`, required by the model.
-    pub lsm_cap_disk_safe_umount: Option<bool>,
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nested_virtualization`: `boolean`, required by the model.
-    pub nested_virtualization: Option<bool>,
-    /// `nic_count`: `int32`, required by the model.
-    pub nic_count: Option<i32>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `node_topo_local_id`: `string`.
-    pub node_topo_local_id: Option<String>,
-    /// `os_memory_bytes`: `int64`, required by the model.
-    pub os_memory_bytes: Option<i64>,
-    /// `os_version`: `string`.
-    pub os_version: Option<String>,
-    /// `pmem_dimm_capacity`: `int64`, required by the model.
-    pub pmem_dimm_capacity: Option<i64>,
-    /// `pmem_dimm_count`: `int32`, required by the model.
-    pub pmem_dimm_count: Option<i32>,
-    /// `pmem_dimms`: `NestedPmemDimm[]`.
-    pub pmem_dimms: Option<Vec<NestedPmemDimm>>,
-    /// `pmem_disk_count`: `int32`, required by the model.
-    pub pmem_disk_count: Option<i32>,
-    /// `provisioned_cpu_cores`: `int32`, required by the model.
-    pub provisioned_cpu_cores: Option<i32>,
-    /// `provisioned_memory_bytes`: `int64`, required by the model.
-    pub provisioned_memory_bytes: Option<i64>,
-    /// `running_pause_vm_memory_bytes`: `int64`, required by the model.
-    pub running_pause_vm_memory_bytes: Option<i64>,
-    /// `running_vm_num`: `int32`.
-    pub running_vm_num: Option<i32>,
-    /// `scvm_cpu`: `int32`.
-    pub scvm_cpu: Option<i32>,
-    /// `scvm_memory`: `int64`.
-    pub scvm_memory: Option<i64>,
-    /// `scvm_name`: `string`.
-    pub scvm_name: Option<String>,
-    /// `serial`: `string`.
-    pub serial: Option<String>,
-    /// `ssd_data_capacity`: `int64`, required by the model.
-    pub ssd_data_capacity: Option<i64>,
-    /// `ssd_disk_count`: `int32`, required by the model.
-    pub ssd_disk_count: Option<i32>,
-    /// `state`: `HostState`, required by the model.
-    pub state: Option<HostState>,
-    /// `status`: `HostStatus`, required by the model.
-    pub status: Option<HostStatus>,
-    /// `stopped_vm_num`: `int32`.
-    pub stopped_vm_num: Option<i32>,
-    /// `suspended_vm_num`: `int32`.
-    pub suspended_vm_num: Option<i32>,
-    /// `total_cache_capacity`: `int64`.
-    pub total_cache_capacity: Option<i64>,
-    /// `total_cpu_cores`: `int32`, required by the model.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`, required by the model.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_cpu_sockets`: `int32`.
-    pub total_cpu_sockets: Option<i32>,
-    /// `total_data_capacity`: `int64`, required by the model.
-    pub total_data_capacity: Option<i64>,
-    /// `total_memory_bytes`: `int64`, required by the model.
-    pub total_memory_bytes: Option<i64>,
-    /// `usb_devices`: `NestedUsbDevice[]`.
-    pub usb_devices: Option<Vec<NestedUsbDevice>>,
-    /// `used_cpu_hz`: `double`.
-    pub used_cpu_hz: Option<f64>,
-    /// `used_data_space`: `int64`, required by the model.
-    pub used_data_space: Option<i64>,
-    /// `used_memory_bytes`: `double`.
-    pub used_memory_bytes: Option<f64>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-    /// `vmotion_ip`: `string`.
-    pub vmotion_ip: Option<String>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-    /// `vsphereEsxiAccount`: `NestedVsphereEsxiAccount`.
-    pub vsphere_esxi_account: Option<NestedVsphereEsxiAccount>,
-    /// `with_faster_ssd_as_cache`: `boolean`.
-    pub with_faster_ssd_as_cache: Option<bool>,
-    /// `zone`: `NestedZone`.
-    pub zone: Option<NestedZone>,
-}
-
-impl FromMap for Host {
-    const NAME: &'static str = "Host";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "access_ip" => self.access_ip = m.next_value()?,
-            "allocable_cpu_cores_for_vm_exclusive" => {
-                self.allocable_cpu_cores_for_vm_exclusive = m.next_value()?
-            }
-            "allocatable_memory_bytes" => self.allocatable_memory_bytes = m.next_value()?,
-            "chunk_id" => self.chunk_id = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "compatible_cpu_models" => self.compatible_cpu_models = m.next_value()?,
-            "cpu_brand" => self.cpu_brand = m.next_value()?,
-            "cpu_fan_speed" => self.cpu_fan_speed = m.next_value()?,
-            "cpu_fan_speed_unit" => self.cpu_fan_speed_unit = m.next_value()?,
-            "cpu_hz_per_core" => self.cpu_hz_per_core = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "cpu_temperature_celsius" => self.cpu_temperature_celsius = m.next_value()?,
-            "cpu_vendor" => self.cpu_vendor = m.next_value()?,
-            "data_ip" => self.data_ip = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "hdd_data_capacity" => self.hdd_data_capacity = m.next_value()?,
-            "hdd_disk_count" => self.hdd_disk_count = m.next_value()?,
-            "host_state" => self.host_state = m.next_value()?,
-            "hypervisor_ip" => self.hypervisor_ip = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iommu" => self.iommu = m.next_value()?,
-            "ipmi" => self.ipmi = m.next_value()?,
-            "is_os_in_raid1" => self.is_os_in_raid1 = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "lsm_cap_disk_safe_umount" => self.lsm_cap_disk_safe_umount = m.next_value()?,
-            "management_ip" => self.management_ip = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
-            "nic_count" => self.nic_count = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "node_topo_local_id" => self.node_topo_local_id = m.next_value()?,
-            "os_memory_bytes" => self.os_memory_bytes = m.next_value()?,
-            "os_version" => self.os_version = m.next_value()?,
-            "pmem_dimm_capacity" => self.pmem_dimm_capacity = m.next_value()?,
-            "pmem_dimm_count" => self.pmem_dimm_count = m.next_value()?,
-            "pmem_dimms" => self.pmem_dimms = m.next_value()?,
-            "pmem_disk_count" => self.pmem_disk_count = m.next_value()?,
-            "provisioned_cpu_cores" => self.provisioned_cpu_cores = m.next_value()?,
-            "provisioned_memory_bytes" => self.provisioned_memory_bytes = m.next_value()?,
-            "running_pause_vm_memory_bytes" => {
-                self.running_pause_vm_memory_bytes = m.next_value()?
-            }
-            "running_vm_num" => self.running_vm_num = m.next_value()?,
-            "scvm_cpu" => self.scvm_cpu = m.next_value()?,
-            "scvm_memory" => self.scvm_memory = m.next_value()?,
-            "scvm_name" => self.scvm_name = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "ssd_data_capacity" => self.ssd_data_capacity = m.next_value()?,
-            "ssd_disk_count" => self.ssd_disk_count = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "stopped_vm_num" => self.stopped_vm_num = m.next_value()?,
-            "suspended_vm_num" => self.suspended_vm_num = m.next_value()?,
-            "total_cache_capacity" => self.total_cache_capacity = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_cpu_sockets" => self.total_cpu_sockets = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            "usb_devices" => self.usb_devices = m.next_value()?,
-            "used_cpu_hz" => self.used_cpu_hz = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "used_memory_bytes" => self.used_memory_bytes = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            "vmotion_ip" => self.vmotion_ip = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "vsphereEsxiAccount" => self.vsphere_esxi_account = m.next_value()?,
-            "with_faster_ssd_as_cache" => self.with_faster_ssd_as_cache = m.next_value()?,
-            "zone" => self.zone = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Host {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `HostAuthInfo` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct HostAuthInfo {
-    /// `root_user_password`: `string`.
-    pub root_user_password: Option<String>,
-    /// `default_user_password`: `string`.
-    pub default_user_password: Option<String>,
-}
-
-impl serde::Serialize for HostAuthInfo {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.root_user_password {
-            m.serialize_entry("root_user_password", v)?;
-        }
-        if let Some(v) = &self.default_user_password {
-            m.serialize_entry("default_user_password", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `HostBatchCreateIfaceFunction` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HostBatchCreateIfaceFunction {
-    /// `ACCESS`
-    Access,
-    /// `MANAGEMENT`
-    Management,
-    /// `MIGRATION`
-    Migration,
-    /// `STORAGE`
-    Storage,
-    /// `VMWARE_ACCESS`
-    VmwareAccess,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl HostBatchCreateIfaceFunction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Access => "ACCESS",
-            Self::Management => "MANAGEMENT",
-            Self::Migration => "MIGRATION",
-            Self::Storage => "STORAGE",
-            Self::VmwareAccess => "VMWARE_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ACCESS" => Self::Access,
-            "MANAGEMENT" => Self::Management,
-            "MIGRATION" => Self::Migration,
-            "STORAGE" => Self::Storage,
-            "VMWARE_ACCESS" => Self::VmwareAccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Access,
-        Self::Management,
-        Self::Migration,
-        Self::Storage,
-        Self::VmwareAccess,
-    ];
-}
-
-impl ::core::fmt::Display for HostBatchCreateIfaceFunction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for HostBatchCreateIfaceFunction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for HostBatchCreateIfaceFunction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HostBatchCreateIfaceFunction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `HostConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct HostConnection {
-    /// `aggregate`: `NestedAggregateHost`, required by the model.
-    pub aggregate: Option<NestedAggregateHost>,
-}
-
-impl FromMap for HostConnection {
-    const NAME: &'static str = "HostConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HostConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `HostState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HostState {
-    /// `IDLE`
-    Idle,
-    /// `IN_USE`
-    InUse,
-    /// `REMOVING`
-    Removing,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl HostState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Idle => "IDLE",
-            Self::InUse => "IN_USE",
-            Self::Removing => "REMOVING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IDLE" => Self::Idle,
-            "IN_USE" => Self::InUse,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Idle, Self::InUse, Self::Removing];
-}
-
-impl ::core::fmt::Display for HostState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for HostState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for HostState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HostState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `HostStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum HostStatus {
-    /// `CONNECTED_ERROR`
-    ConnectedError,
-    /// `CONNECTED_HEALTHY`
-    ConnectedHealthy,
-    /// `CONNECTED_WARNING`
-    ConnectedWarning,
-    /// `CONNECTING`
-    Connecting,
-    /// `INITIALIZING`
-    Initializing,
-    /// `SESSION_EXPIRED`
-    SessionExpired,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl HostStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectedError => "CONNECTED_ERROR",
-            Self::ConnectedHealthy => "CONNECTED_HEALTHY",
-            Self::ConnectedWarning => "CONNECTED_WARNING",
-            Self::Connecting => "CONNECTING",
-            Self::Initializing => "INITIALIZING",
-            Self::SessionExpired => "SESSION_EXPIRED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED_ERROR" => Self::ConnectedError,
-            "CONNECTED_HEALTHY" => Self::ConnectedHealthy,
-            "CONNECTED_WARNING" => Self::ConnectedWarning,
-            "CONNECTING" => Self::Connecting,
-            "INITIALIZING" => Self::Initializing,
-            "SESSION_EXPIRED" => Self::SessionExpired,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ConnectedError,
-        Self::ConnectedHealthy,
-        Self::ConnectedWarning,
-        Self::Connecting,
-        Self::Initializing,
-        Self::SessionExpired,
-    ];
-}
-
-impl ::core::fmt::Display for HostStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for HostStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for HostStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HostStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `HostVdsConfig` of the CloudTower model.
-///
-/// The model requires `nics`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct HostVdsConfig {
-    /// `nics`: `string[]`, required by the model.
-    pub nics: Option<Vec<String>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for HostVdsConfig {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `Hypervisor` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Hypervisor {
-    /// `BLUESHARK`
-    Blueshark,
-    /// `ELF`
-    Elf,
-    /// `VMWARE`
-    Vmware,
-    /// `XENSERVER`
-    Xenserver,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl Hypervisor {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blueshark => "BLUESHARK",
-            Self::Elf => "ELF",
-            Self::Vmware => "VMWARE",
-            Self::Xenserver => "XENSERVER",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BLUESHARK" => Self::Blueshark,
-            "ELF" => Self::Elf,
-            "VMWARE" => Self::Vmware,
-            "XENSERVER" => Self::Xenserver,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Blueshark, Self::Elf, Self::Vmware, Self::Xenserver];
-}
-
-impl ::core::fmt::Display for Hypervisor {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for Hypervisor {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for Hypervisor {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Hypervisor {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `IPSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `ip_block`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IpSecurityPolicy {
-    /// `except_ip_block`: `string[]`.
-    pub except_ip_block: Option<Vec<String>>,
-    /// `ip_block`: `string`, required by the model.
-    pub ip_block: Option<String>,
-}
-
-impl serde::Serialize for IpSecurityPolicy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.except_ip_block {
-            m.serialize_entry("except_ip_block", v)?;
-        }
-        if let Some(v) = &self.ip_block {
-            m.serialize_entry("ip_block", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IommuStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IommuStatus {
-    /// `DISABLE`
-    Disable,
-    /// `ENABLE`
-    Enable,
-    /// `NEED_REBOOT`
-    NeedReboot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl IommuStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "DISABLE",
-            Self::Enable => "ENABLE",
-            Self::NeedReboot => "NEED_REBOOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DISABLE" => Self::Disable,
-            "ENABLE" => Self::Enable,
-            "NEED_REBOOT" => Self::NeedReboot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::NeedReboot];
-}
-
-impl ::core::fmt::Display for IommuStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for IommuStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for IommuStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IommuStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Ipmi` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `ip`, `local_id`, `username`, `valid`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Ipmi {
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-    /// `valid`: `boolean`, required by the model.
-    pub valid: Option<bool>,
-}
-
-impl FromMap for Ipmi {
-    const NAME: &'static str = "Ipmi";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            "valid" => self.valid = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Ipmi {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiConnection` of the CloudTower model.
-///
-/// The model requires `client_port`, `cluster`, `host`, `id`, `initiator_ip`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiConnection {
-    /// `client_port`: `int32`, required by the model.
-    pub client_port: Option<i32>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `initiator_ip`: `string`, required by the model.
-    pub initiator_ip: Option<String>,
-    /// `iscsi_target`: `NestedIscsiTarget`.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-    /// `tr_type`: `StoreTransportType`.
-    pub tr_type: Option<StoreTransportType>,
-    /// `type`: `StoreConnectionType`, required by the model.
-    pub r#type: Option<StoreConnectionType>,
-}
-
-impl FromMap for IscsiConnection {
-    const NAME: &'static str = "IscsiConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "client_port" => self.client_port = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "initiator_ip" => self.initiator_ip = m.next_value()?,
-            "iscsi_target" => self.iscsi_target = m.next_value()?,
-            "nvmf_subsystem" => self.nvmf_subsystem = m.next_value()?,
-            "tr_type" => self.tr_type = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiConnectionConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiConnectionConnection {
-    /// `aggregate`: `NestedAggregateIscsiConnection`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiConnection>,
-}
-
-impl FromMap for IscsiConnectionConnection {
-    const NAME: &'static str = "IscsiConnectionConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiConnectionConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLun` of the CloudTower model.
-///
-/// The model requires `allowed_initiators`, `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `iscsi_target`, `local_created_at`, `local_id`, `lun_id`, `name`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLun {
-    /// `allowed_initiators`: `string`, required by the model.
-    pub allowed_initiators: Option<String>,
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `bps`: `int64`, required by the model.
-    pub bps: Option<i64>,
-    /// `bps_max`: `int64`, required by the model.
-    pub bps_max: Option<i64>,
-    /// `bps_max_length`: `int64`, required by the model.
-    pub bps_max_length: Option<i64>,
-    /// `bps_rd`: `int64`, required by the model.
-    pub bps_rd: Option<i64>,
-    /// `bps_rd_max`: `int64`, required by the model.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`, required by the model.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_wr`: `int64`, required by the model.
-    pub bps_wr: Option<i64>,
-    /// `bps_wr_max`: `int64`, required by the model.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_wr_max_length`: `int64`, required by the model.
-    pub bps_wr_max_length: Option<i64>,
-    /// `consistency_group`: `NestedConsistencyGroup`.
-    pub consistency_group: Option<NestedConsistencyGroup>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_size`: `int64`, required by the model.
-    pub io_size: Option<i64>,
-    /// `iops`: `int64`, required by the model.
-    pub iops: Option<i64>,
-    /// `iops_max`: `int64`, required by the model.
-    pub iops_max: Option<i64>,
-    /// `iops_max_length`: `int64`, required by the model.
-    pub iops_max_length: Option<i64>,
-    /// `iops_rd`: `int64`, required by the model.
-    pub iops_rd: Option<i64>,
-    /// `iops_rd_max`: `int64`, required by the model.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`, required by the model.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_wr`: `int64`, required by the model.
-    pub iops_wr: Option<i64>,
-    /// `iops_wr_max`: `int64`, required by the model.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`, required by the model.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `lun_id`: `int32`, required by the model.
-    pub lun_id: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `shared_size`: `int64`, required by the model.
-    pub shared_size: Option<i64>,
-    /// `snapshot_num`: `int32`, required by the model.
-    pub snapshot_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-    /// `zbs_volume_id`: `string`, required by the model.
-    pub zbs_volume_id: Option<String>,
-}
-
-impl FromMap for IscsiLun {
-    const NAME: &'static str = "IscsiLun";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "allowed_initiators" => self.allowed_initiators = m.next_value()?,
-            "assigned_size" => self.assigned_size = m.next_value()?,
-            "bps" => self.bps = m.next_value()?,
-            "bps_max" => self.bps_max = m.next_value()?,
-            "bps_max_length" => self.bps_max_length = m.next_value()?,
-            "bps_rd" => self.bps_rd = m.next_value()?,
-            "bps_rd_max" => self.bps_rd_max = m.next_value()?,
-            "bps_rd_max_length" => self.bps_rd_max_length = m.next_value()?,
-            "bps_wr" => self.bps_wr = m.next_value()?,
-            "bps_wr_max" => self.bps_wr_max = m.next_value()?,
-            "bps_wr_max_length" => self.bps_wr_max_length = m.next_value()?,
-            "consistency_group" => self.consistency_group = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "io_size" => self.io_size = m.next_value()?,
-            "iops" => self.iops = m.next_value()?,
-            "iops_max" => self.iops_max = m.next_value()?,
-            "iops_max_length" => self.iops_max_length = m.next_value()?,
-            "iops_rd" => self.iops_rd = m.next_value()?,
-            "iops_rd_max" => self.iops_rd_max = m.next_value()?,
-            "iops_rd_max_length" => self.iops_rd_max_length = m.next_value()?,
-            "iops_wr" => self.iops_wr = m.next_value()?,
-            "iops_wr_max" => self.iops_wr_max = m.next_value()?,
-            "iops_wr_max_length" => self.iops_wr_max_length = m.next_value()?,
-            "iscsi_target" => self.iscsi_target = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "lun_id" => self.lun_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "shared_size" => self.shared_size = m.next_value()?,
-            "snapshot_num" => self.snapshot_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "zbs_volume_id" => self.zbs_volume_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLun {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLunConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunConnection {
-    /// `aggregate`: `NestedAggregateIscsiLun`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiLun>,
-}
-
-impl FromMap for IscsiLunConnection {
-    const NAME: &'static str = "IscsiLunConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLunConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLunSnapshot` of the CloudTower model.
-///
-/// The model requires `id`, `iscsi_target`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunSnapshot {
-    /// `consistency_group_snapshot`: `NestedConsistencyGroupSnapshot`.
-    pub consistency_group_snapshot: Option<NestedConsistencyGroupSnapshot>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_lun`: `NestedIscsiLun`.
-    pub iscsi_lun: Option<NestedIscsiLun>,
-    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for IscsiLunSnapshot {
-    const NAME: &'static str = "IscsiLunSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "consistency_group_snapshot" => self.consistency_group_snapshot = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_lun" => self.iscsi_lun = m.next_value()?,
-            "iscsi_target" => self.iscsi_target = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLunSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLunSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunSnapshotConnection {
-    /// `aggregate`: `NestedAggregateIscsiLunSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiLunSnapshot>,
-}
-
-impl FromMap for IscsiLunSnapshotConnection {
-    const NAME: &'static str = "IscsiLunSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLunSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLunSnapshotCreationEffect` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunSnapshotCreationEffect {
-    /// `sync`: `boolean`.
-    pub sync: Option<bool>,
-}
-
-impl serde::Serialize for IscsiLunSnapshotCreationEffect {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.sync {
-            m.serialize_entry("sync", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTarget` of the CloudTower model.
-///
-/// The model requires `chap_enabled`, `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `iqn_name`, `iqn_whitelist`, `local_id`, `name`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTarget {
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `chap_enabled`: `boolean`, required by the model.
-    pub chap_enabled: Option<bool>,
-    /// `chap_name`: `string`.
-    pub chap_name: Option<String>,
-    /// `chap_secret`: `string`.
-    pub chap_secret: Option<String>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_use`: `boolean`, required by the model.
-    pub external_use: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `initiator_chaps`: `NestedInitiatorChap[]`.
-    pub initiator_chaps: Option<Vec<NestedInitiatorChap>>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `io_size`: `int64`.
-    pub io_size: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `ip_whitelist`: `string`, required by the model.
-    pub ip_whitelist: Option<String>,
-    /// `iqn_name`: `string`, required by the model.
-    pub iqn_name: Option<String>,
-    /// `iqn_whitelist`: `string`, required by the model.
-    pub iqn_whitelist: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `luns`: `NestedIscsiLun[]`.
-    pub luns: Option<Vec<NestedIscsiLun>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for IscsiTarget {
-    const NAME: &'static str = "IscsiTarget";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "bps" => self.bps = m.next_value()?,
-            "bps_max" => self.bps_max = m.next_value()?,
-            "bps_max_length" => self.bps_max_length = m.next_value()?,
-            "bps_rd" => self.bps_rd = m.next_value()?,
-            "bps_rd_max" => self.bps_rd_max = m.next_value()?,
-            "bps_rd_max_length" => self.bps_rd_max_length = m.next_value()?,
-            "bps_wr" => self.bps_wr = m.next_value()?,
-            "bps_wr_max" => self.bps_wr_max = m.next_value()?,
-            "bps_wr_max_length" => self.bps_wr_max_length = m.next_value()?,
-            "chap_enabled" => self.chap_enabled = m.next_value()?,
-            "chap_name" => self.chap_name = m.next_value()?,
-            "chap_secret" => self.chap_secret = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_use" => self.external_use = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "initiator_chaps" => self.initiator_chaps = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "io_size" => self.io_size = m.next_value()?,
-            "iops" => self.iops = m.next_value()?,
-            "iops_max" => self.iops_max = m.next_value()?,
-            "iops_max_length" => self.iops_max_length = m.next_value()?,
-            "iops_rd" => self.iops_rd = m.next_value()?,
-            "iops_rd_max" => self.iops_rd_max = m.next_value()?,
-            "iops_rd_max_length" => self.iops_rd_max_length = m.next_value()?,
-            "iops_wr" => self.iops_wr = m.next_value()?,
-            "iops_wr_max" => self.iops_wr_max = m.next_value()?,
-            "iops_wr_max_length" => self.iops_wr_max_length = m.next_value()?,
-            "ip_whitelist" => self.ip_whitelist = m.next_value()?,
-            "iqn_name" => self.iqn_name = m.next_value()?,
-            "iqn_whitelist" => self.iqn_whitelist = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "luns" => self.luns = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiTargetConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTargetConnection {
-    /// `aggregate`: `NestedAggregateIscsiTarget`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiTarget>,
-}
-
-impl FromMap for IscsiTargetConnection {
-    const NAME: &'static str = "IscsiTargetConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiTargetConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

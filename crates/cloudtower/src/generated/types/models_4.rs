@@ -3,25 +3,70 @@
 
 use super::*;
 
-/// `IsolationMode` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `EverouteClusterConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteClusterConnection {
+    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
+    pub aggregate: Option<NestedAggregateEverouteCluster>,
+}
+
+impl FromMap for EverouteClusterConnection {
+    const NAME: &'static str = "EverouteClusterConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum IsolationMode {
-    /// `ALL`
-    All,
-    /// `PARTIAL`
-    Partial,
+pub enum EverouteClusterPhase {
+    /// `Associated`
+    Associated,
+    /// `Failed`
+    Failed,
+    /// `Init`
+    Init,
+    /// `Running`
+    Running,
+    /// `Terminating`
+    Terminating,
+    /// `Updating`
+    Updating,
+    /// `Upgrading`
+    Upgrading,
     /// A value this model does not know.
     Other(String),
 }
 
-impl IsolationMode {
+impl EverouteClusterPhase {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::All => "ALL",
-            Self::Partial => "PARTIAL",
+            Self::Associated => "Associated",
+            Self::Failed => "Failed",
+            Self::Init => "Init",
+            Self::Running => "Running",
+            Self::Terminating => "Terminating",
+            Self::Updating => "Updating",
+            Self::Upgrading => "Upgrading",
             Self::Other(s) => s,
         }
     }
@@ -29,541 +74,285 @@ impl IsolationMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "PARTIAL" => Self::Partial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Associated" => Some(Self::Associated),
+            b"Failed" => Some(Self::Failed),
+            b"Init" => Some(Self::Init),
+            b"Running" => Some(Self::Running),
+            b"Terminating" => Some(Self::Terminating),
+            b"Updating" => Some(Self::Updating),
+            b"Upgrading" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::All, Self::Partial];
+    pub const KNOWN: &'static [Self] = &[
+        Self::Associated,
+        Self::Failed,
+        Self::Init,
+        Self::Running,
+        Self::Terminating,
+        Self::Updating,
+        Self::Upgrading,
+    ];
 }
 
-impl ::core::fmt::Display for IsolationMode {
+impl ::core::fmt::Display for EverouteClusterPhase {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for IsolationMode {
+impl From<&str> for EverouteClusterPhase {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for IsolationMode {
+impl serde::Serialize for EverouteClusterPhase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IsolationMode {
+impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `IsolationPolicy` of the CloudTower model.
-///
-/// The model requires `everoute_cluster`, `id`, `mode`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicy {
-    /// `egress`: `NestedNetworkPolicyRule[]`.
-    pub egress: Option<Vec<NestedNetworkPolicyRule>>,
-    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
-    pub everoute_cluster: Option<NestedEverouteCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ingress`: `NestedNetworkPolicyRule[]`.
-    pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `mode`: `IsolationMode`, required by the model.
-    pub mode: Option<IsolationMode>,
-    /// `statistics`: `NestedSecurityPolicyStatistics`.
-    pub statistics: Option<NestedSecurityPolicyStatistics>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
+/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EverouteFeatureType {
+    /// `DFW`
+    Dfw,
+    /// `LB`
+    Lb,
+    /// `VPC`
+    Vpc,
+    /// A value this model does not know.
+    Other(String),
 }
 
-impl FromMap for IsolationPolicy {
-    const NAME: &'static str = "IsolationPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "egress" => self.egress = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "mode" => self.mode = m.next_value()?,
-            "statistics" => self.statistics = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+impl EverouteFeatureType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dfw => "DFW",
+            Self::Lb => "LB",
+            Self::Vpc => "VPC",
+            Self::Other(s) => s,
         }
-        Ok(())
     }
-}
 
-impl<'de> serde::Deserialize<'de> for IsolationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
     }
-}
 
-/// `IsolationPolicyConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyConnection {
-    /// `aggregate`: `NestedAggregateIsolationPolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateIsolationPolicy>,
-}
-
-impl FromMap for IsolationPolicyConnection {
-    const NAME: &'static str = "IsolationPolicyConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DFW" => Some(Self::Dfw),
+            b"LB" => Some(Self::Lb),
+            b"VPC" => Some(Self::Vpc),
+            _ => None,
         }
-        Ok(())
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Dfw, Self::Lb, Self::Vpc];
+}
+
+impl ::core::fmt::Display for EverouteFeatureType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for IsolationPolicyConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+impl From<&str> for EverouteFeatureType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
-/// `IsolationPolicyUpdateBody` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyUpdateBody {
-    /// `data`: `IsolationPolicyUpdateParams`, required by the model.
-    pub data: Option<IsolationPolicyUpdateParams>,
-    /// `where`: `IsolationPolicyWhereInput`, required by the model.
-    pub r#where: Option<IsolationPolicyWhereInput>,
-}
-
-impl serde::Serialize for IsolationPolicyUpdateBody {
+impl serde::Serialize for EverouteFeatureType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
+        s.serialize_str(self.as_str())
     }
 }
 
-/// `Label` of the CloudTower model.
-///
-/// The model requires `createdAt`, `id`, `key`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Label {
-    /// `cluster_num`: `int32`.
-    pub cluster_num: Option<i32>,
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `consistency_group_num`: `int32`.
-    pub consistency_group_num: Option<i32>,
-    /// `consistency_group_snapshot_num`: `int32`.
-    pub consistency_group_snapshot_num: Option<i32>,
-    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
-    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
-    /// `consistency_groups`: `NestedConsistencyGroup[]`.
-    pub consistency_groups: Option<Vec<NestedConsistencyGroup>>,
-    /// `content_library_image_num`: `int32`.
-    pub content_library_image_num: Option<i32>,
-    /// `content_library_images`: `NestedContentLibraryImage[]`.
-    pub content_library_images: Option<Vec<NestedContentLibraryImage>>,
-    /// `content_library_vm_template_num`: `int32`.
-    pub content_library_vm_template_num: Option<i32>,
-    /// `content_library_vm_templates`: `NestedContentLibraryVmTemplate[]`.
-    pub content_library_vm_templates: Option<Vec<NestedContentLibraryVmTemplate>>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `datacenter_num`: `int32`.
-    pub datacenter_num: Option<i32>,
-    /// `datacenters`: `NestedDatacenter[]`.
-    pub datacenters: Option<Vec<NestedDatacenter>>,
-    /// `disk_num`: `int32`.
-    pub disk_num: Option<i32>,
-    /// `disks`: `NestedDisk[]`.
-    pub disks: Option<Vec<NestedDisk>>,
-    /// `elf_image_num`: `int32`.
-    pub elf_image_num: Option<i32>,
-    /// `elf_images`: `NestedElfImage[]`.
-    pub elf_images: Option<Vec<NestedElfImage>>,
-    /// `gpu_device_num`: `int32`.
-    pub gpu_device_num: Option<i32>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_lun_num`: `int32`.
-    pub iscsi_lun_num: Option<i32>,
-    /// `iscsi_lun_snapshot_num`: `int32`.
-    pub iscsi_lun_snapshot_num: Option<i32>,
-    /// `iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
-    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
-    /// `iscsi_luns`: `NestedIscsiLun[]`.
-    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
-    /// `iscsi_target_num`: `int32`.
-    pub iscsi_target_num: Option<i32>,
-    /// `iscsi_targets`: `NestedIscsiTarget[]`.
-    pub iscsi_targets: Option<Vec<NestedIscsiTarget>>,
-    /// `isolation_policies`: `NestedIsolationPolicy[]`.
-    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
-    /// `isolation_policy_num`: `int32`.
-    pub isolation_policy_num: Option<i32>,
-    /// `key`: `string`, required by the model.
-    pub key: Option<String>,
-    /// `namespace_group_num`: `int32`.
-    pub namespace_group_num: Option<i32>,
-    /// `namespace_groups`: `NestedNamespaceGroup[]`.
-    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
-    /// `nfs_export_num`: `int32`.
-    pub nfs_export_num: Option<i32>,
-    /// `nfs_exports`: `NestedNfsExport[]`.
-    pub nfs_exports: Option<Vec<NestedNfsExport>>,
-    /// `nfs_inode_num`: `int32`.
-    pub nfs_inode_num: Option<i32>,
-    /// `nfs_inodes`: `NestedNfsInode[]`.
-    pub nfs_inodes: Option<Vec<NestedNfsInode>>,
-    /// `nic_num`: `int32`.
-    pub nic_num: Option<i32>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `nvmf_namespace_num`: `int32`.
-    pub nvmf_namespace_num: Option<i32>,
-    /// `nvmf_namespace_snapshot_num`: `int32`.
-    pub nvmf_namespace_snapshot_num: Option<i32>,
-    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
-    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
-    /// `nvmf_namespaces`: `NestedNvmfNamespace[]`.
-    pub nvmf_namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `nvmf_subsystem_num`: `int32`.
-    pub nvmf_subsystem_num: Option<i32>,
-    /// `nvmf_subsystems`: `NestedNvmfSubsystem[]`.
-    pub nvmf_subsystems: Option<Vec<NestedNvmfSubsystem>>,
-    /// `security_policies`: `NestedSecurityPolicy[]`.
-    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
-    /// `security_policy_num`: `int32`.
-    pub security_policy_num: Option<i32>,
-    /// `system_vlan_num`: `int32`.
-    pub system_vlan_num: Option<i32>,
-    /// `total_num`: `int32`.
-    pub total_num: Option<i32>,
-    /// `value`: `string`.
-    pub value: Option<String>,
-    /// `vds_num`: `int32`.
-    pub vds_num: Option<i32>,
-    /// `vdses`: `NestedVds[]`.
-    pub vdses: Option<Vec<NestedVds>>,
-    /// `vlans`: `NestedVlan[]`.
-    pub vlans: Option<Vec<NestedVlan>>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-    /// `vm_snapshot_num`: `int32`.
-    pub vm_snapshot_num: Option<i32>,
-    /// `vm_snapshots`: `NestedVmSnapshot[]`.
-    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `vm_template_num`: `int32`.
-    pub vm_template_num: Option<i32>,
-    /// `vm_templates`: `NestedVmTemplate[]`.
-    pub vm_templates: Option<Vec<NestedVmTemplate>>,
-    /// `vm_vlan_num`: `int32`.
-    pub vm_vlan_num: Option<i32>,
-    /// `vm_volume_num`: `int32`.
-    pub vm_volume_num: Option<i32>,
-    /// `vm_volume_snapshot_num`: `int32`.
-    pub vm_volume_snapshot_num: Option<i32>,
-    /// `vm_volume_snapshots`: `NestedVmVolumeSnapshot[]`.
-    pub vm_volume_snapshots: Option<Vec<NestedVmVolumeSnapshot>>,
-    /// `vm_volumes`: `NestedVmVolume[]`.
-    pub vm_volumes: Option<Vec<NestedVmVolume>>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for Label {
-    const NAME: &'static str = "Label";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster_num" => self.cluster_num = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "consistency_group_num" => self.consistency_group_num = m.next_value()?,
-            "consistency_group_snapshot_num" => {
-                self.consistency_group_snapshot_num = m.next_value()?
-            }
-            "consistency_group_snapshots" => self.consistency_group_snapshots = m.next_value()?,
-            "consistency_groups" => self.consistency_groups = m.next_value()?,
-            "content_library_image_num" => self.content_library_image_num = m.next_value()?,
-            "content_library_images" => self.content_library_images = m.next_value()?,
-            "content_library_vm_template_num" => {
-                self.content_library_vm_template_num = m.next_value()?
-            }
-            "content_library_vm_templates" => self.content_library_vm_templates = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "datacenter_num" => self.datacenter_num = m.next_value()?,
-            "datacenters" => self.datacenters = m.next_value()?,
-            "disk_num" => self.disk_num = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "elf_image_num" => self.elf_image_num = m.next_value()?,
-            "elf_images" => self.elf_images = m.next_value()?,
-            "gpu_device_num" => self.gpu_device_num = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_lun_num" => self.iscsi_lun_num = m.next_value()?,
-            "iscsi_lun_snapshot_num" => self.iscsi_lun_snapshot_num = m.next_value()?,
-            "iscsi_lun_snapshots" => self.iscsi_lun_snapshots = m.next_value()?,
-            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
-            "iscsi_target_num" => self.iscsi_target_num = m.next_value()?,
-            "iscsi_targets" => self.iscsi_targets = m.next_value()?,
-            "isolation_policies" => self.isolation_policies = m.next_value()?,
-            "isolation_policy_num" => self.isolation_policy_num = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "namespace_group_num" => self.namespace_group_num = m.next_value()?,
-            "namespace_groups" => self.namespace_groups = m.next_value()?,
-            "nfs_export_num" => self.nfs_export_num = m.next_value()?,
-            "nfs_exports" => self.nfs_exports = m.next_value()?,
-            "nfs_inode_num" => self.nfs_inode_num = m.next_value()?,
-            "nfs_inodes" => self.nfs_inodes = m.next_value()?,
-            "nic_num" => self.nic_num = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "nvmf_namespace_num" => self.nvmf_namespace_num = m.next_value()?,
-            "nvmf_namespace_snapshot_num" => self.nvmf_namespace_snapshot_num = m.next_value()?,
-            "nvmf_namespace_snapshots" => self.nvmf_namespace_snapshots = m.next_value()?,
-            "nvmf_namespaces" => self.nvmf_namespaces = m.next_value()?,
-            "nvmf_subsystem_num" => self.nvmf_subsystem_num = m.next_value()?,
-            "nvmf_subsystems" => self.nvmf_subsystems = m.next_value()?,
-            "security_policies" => self.security_policies = m.next_value()?,
-            "security_policy_num" => self.security_policy_num = m.next_value()?,
-            "system_vlan_num" => self.system_vlan_num = m.next_value()?,
-            "total_num" => self.total_num = m.next_value()?,
-            "value" => self.value = m.next_value()?,
-            "vds_num" => self.vds_num = m.next_value()?,
-            "vdses" => self.vdses = m.next_value()?,
-            "vlans" => self.vlans = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            "vm_snapshot_num" => self.vm_snapshot_num = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            "vm_template_num" => self.vm_template_num = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            "vm_vlan_num" => self.vm_vlan_num = m.next_value()?,
-            "vm_volume_num" => self.vm_volume_num = m.next_value()?,
-            "vm_volume_snapshot_num" => self.vm_volume_snapshot_num = m.next_value()?,
-            "vm_volume_snapshots" => self.vm_volume_snapshots = m.next_value()?,
-            "vm_volumes" => self.vm_volumes = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Label {
+impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `LabelConnection` of the CloudTower model.
+/// `EverouteLicense` of the CloudTower model.
 ///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `code`, `expire_date`, `id`, `max_socket_num`, `serial`, `sign_date`, `software_edition`, `type`, `uid`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LabelConnection {
-    /// `aggregate`: `NestedAggregateLabel`, required by the model.
-    pub aggregate: Option<NestedAggregateLabel>,
-}
-
-impl FromMap for LabelConnection {
-    const NAME: &'static str = "LabelConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LabelConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LabelGroup` of the CloudTower model.
-///
-/// The model requires `label_ids`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelGroup {
-    /// `label_ids`: `string[]`, required by the model.
-    pub label_ids: Option<Vec<String>>,
-}
-
-impl serde::Serialize for LabelGroup {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.label_ids {
-            m.serialize_entry("label_ids", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `License` of the CloudTower model.
-///
-/// The model requires `expire_date`, `id`, `license_serial`, `max_chunk_num`, `max_cluster_num`, `sign_date`, `software_edition`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct License {
+pub struct EverouteLicense {
+    /// `code`: `string`, required by the model.
+    pub code: Option<String>,
     /// `expire_date`: `string`, required by the model.
     pub expire_date: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `license_serial`: `string`, required by the model.
-    pub license_serial: Option<String>,
-    /// `maintenance_end_date`: `string`.
-    pub maintenance_end_date: Option<String>,
-    /// `maintenance_start_date`: `string`.
-    pub maintenance_start_date: Option<String>,
-    /// `max_chunk_num`: `int32`, required by the model.
-    pub max_chunk_num: Option<i32>,
-    /// `max_cluster_num`: `int32`, required by the model.
-    pub max_cluster_num: Option<i32>,
+    /// `max_socket_num`: `int32`, required by the model.
+    pub max_socket_num: Option<i32>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
     /// `sign_date`: `string`, required by the model.
     pub sign_date: Option<String>,
     /// `software_edition`: `SoftwareEdition`, required by the model.
     pub software_edition: Option<SoftwareEdition>,
     /// `type`: `LicenseType`, required by the model.
     pub r#type: Option<LicenseType>,
+    /// `uid`: `string`, required by the model.
+    pub uid: Option<String>,
 }
 
-impl FromMap for License {
-    const NAME: &'static str = "License";
+impl FromMap for EverouteLicense {
+    const NAME: &'static str = "EverouteLicense";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "expire_date" => self.expire_date = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "license_serial" => self.license_serial = m.next_value()?,
-            "maintenance_end_date" => self.maintenance_end_date = m.next_value()?,
-            "maintenance_start_date" => self.maintenance_start_date = m.next_value()?,
-            "max_chunk_num" => self.max_chunk_num = m.next_value()?,
-            "max_cluster_num" => self.max_cluster_num = m.next_value()?,
-            "sign_date" => self.sign_date = m.next_value()?,
-            "software_edition" => self.software_edition = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"uid" {
+                    self.uid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"code" {
+                    self.code = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"sign_date" {
+                    self.sign_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"expire_date" {
+                    self.expire_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"max_socket_num" {
+                    self.max_socket_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"software_edition" {
+                    self.software_edition = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for License {
+impl<'de> serde::Deserialize<'de> for EverouteLicense {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `LicenseConnection` of the CloudTower model.
+/// `EverouteLicenseConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LicenseConnection {
-    /// `aggregate`: `NestedAggregateLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateLicense>,
+pub struct EverouteLicenseConnection {
+    /// `aggregate`: `NestedAggregateEverouteLicense`, required by the model.
+    pub aggregate: Option<NestedAggregateEverouteLicense>,
 }
 
-impl FromMap for LicenseConnection {
-    const NAME: &'static str = "LicenseConnection";
+impl FromMap for EverouteLicenseConnection {
+    const NAME: &'static str = "EverouteLicenseConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LicenseConnection {
+impl<'de> serde::Deserialize<'de> for EverouteLicenseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `LicenseType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `EverouteLicensePricingType` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LicenseType {
-    /// `PERPETUAL`
-    Perpetual,
-    /// `SUBSCRIPTION`
-    Subscription,
-    /// `TRIAL`
-    Trial,
+pub enum EverouteLicensePricingType {
+    /// `CPU_SLOT_NUM`
+    CpuSlotNum,
+    /// `VM_NUM`
+    VmNum,
     /// A value this model does not know.
     Other(String),
 }
 
-impl LicenseType {
+impl EverouteLicensePricingType {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Perpetual => "PERPETUAL",
-            Self::Subscription => "SUBSCRIPTION",
-            Self::Trial => "TRIAL",
+            Self::CpuSlotNum => "CPU_SLOT_NUM",
+            Self::VmNum => "VM_NUM",
             Self::Other(s) => s,
         }
     }
@@ -571,176 +360,192 @@ impl LicenseType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PERPETUAL" => Self::Perpetual,
-            "SUBSCRIPTION" => Self::Subscription,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CPU_SLOT_NUM" => Some(Self::CpuSlotNum),
+            b"VM_NUM" => Some(Self::VmNum),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Perpetual, Self::Subscription, Self::Trial];
+    pub const KNOWN: &'static [Self] = &[Self::CpuSlotNum, Self::VmNum];
 }
 
-impl ::core::fmt::Display for LicenseType {
+impl ::core::fmt::Display for EverouteLicensePricingType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for LicenseType {
+impl From<&str> for EverouteLicensePricingType {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for LicenseType {
+impl serde::Serialize for EverouteLicensePricingType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LicenseType {
+impl<'de> serde::Deserialize<'de> for EverouteLicensePricingType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `LogCollection` of the CloudTower model.
+/// `EveroutePackage` of the CloudTower model.
 ///
-/// The model requires `cluster`, `groups`, `id`, `local_id`, `log_ended_at`, `log_started_at`, `owner`, `path`, `progress`, `services`, `size`, `started_at`, `status`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `arch`, `description`, `id`, `local_created_at`, `name`, `package_info`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LogCollection {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `groups`: `string[]`, required by the model.
-    pub groups: Option<Vec<String>>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
+pub struct EveroutePackage {
+    /// `arch`: `Architecture`, required by the model.
+    pub arch: Option<Architecture>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `log_ended_at`: `string`, required by the model.
-    pub log_ended_at: Option<String>,
-    /// `log_started_at`: `string`, required by the model.
-    pub log_started_at: Option<String>,
-    /// `owner`: `string`, required by the model.
-    pub owner: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `progress`: `double`, required by the model.
-    pub progress: Option<f64>,
-    /// `service_groups`: `object`.
-    pub service_groups: Option<serde_json::Value>,
-    /// `services`: `string[]`, required by the model.
-    pub services: Option<Vec<String>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `package_info`: `object`, required by the model.
+    pub package_info: Option<serde_json::Value>,
     /// `size`: `int64`, required by the model.
     pub size: Option<i64>,
-    /// `started_at`: `string`, required by the model.
-    pub started_at: Option<String>,
-    /// `status`: `LogCollectionStatus`, required by the model.
-    pub status: Option<LogCollectionStatus>,
-    /// `witness`: `NestedWitness`.
-    pub witness: Option<NestedWitness>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
 }
 
-impl FromMap for LogCollection {
-    const NAME: &'static str = "LogCollection";
+impl FromMap for EveroutePackage {
+    const NAME: &'static str = "EveroutePackage";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "groups" => self.groups = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "log_ended_at" => self.log_ended_at = m.next_value()?,
-            "log_started_at" => self.log_started_at = m.next_value()?,
-            "owner" => self.owner = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "service_groups" => self.service_groups = m.next_value()?,
-            "services" => self.services = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "witness" => self.witness = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"arch" {
+                    self.arch = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"package_info" {
+                    self.package_info = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LogCollection {
+impl<'de> serde::Deserialize<'de> for EveroutePackage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `LogCollectionConnection` of the CloudTower model.
+/// `EveroutePackageConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LogCollectionConnection {
-    /// `aggregate`: `NestedAggregateLogCollection`, required by the model.
-    pub aggregate: Option<NestedAggregateLogCollection>,
+pub struct EveroutePackageConnection {
+    /// `aggregate`: `NestedAggregateEveroutePackage`, required by the model.
+    pub aggregate: Option<NestedAggregateEveroutePackage>,
 }
 
-impl FromMap for LogCollectionConnection {
-    const NAME: &'static str = "LogCollectionConnection";
+impl FromMap for EveroutePackageConnection {
+    const NAME: &'static str = "EveroutePackageConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LogCollectionConnection {
+impl<'de> serde::Deserialize<'de> for EveroutePackageConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `LogCollectionStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `ExecutePlan.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum LogCollectionStatus {
-    /// `EXECUTING`
-    Executing,
-    /// `FAILED`
-    Failed,
-    /// `STOPPING`
-    Stopping,
-    /// `SUCCESSED`
-    Succeeded,
+pub enum ExecutePlanTypename {
+    /// `ExecutePlan`
+    ExecutePlan,
     /// A value this model does not know.
     Other(String),
 }
 
-impl LogCollectionStatus {
+impl ExecutePlanTypename {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Executing => "EXECUTING",
-            Self::Failed => "FAILED",
-            Self::Stopping => "STOPPING",
-            Self::Succeeded => "SUCCESSED",
+            Self::ExecutePlan => "ExecutePlan",
             Self::Other(s) => s,
         }
     }
@@ -748,771 +553,183 @@ impl LogCollectionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "STOPPING" => Self::Stopping,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ExecutePlan" => Some(Self::ExecutePlan),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Executing,
-        Self::Failed,
-        Self::Stopping,
-        Self::Succeeded,
-    ];
+    pub const KNOWN: &'static [Self] = &[Self::ExecutePlan];
 }
 
-impl ::core::fmt::Display for LogCollectionStatus {
+impl ::core::fmt::Display for ExecutePlanTypename {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for LogCollectionStatus {
+impl From<&str> for ExecutePlanTypename {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for LogCollectionStatus {
+impl serde::Serialize for ExecutePlanTypename {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LogCollectionStatus {
+impl<'de> serde::Deserialize<'de> for ExecutePlanTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `LogServiceConfig` of the CloudTower model.
+/// `ExecutePlan` of the CloudTower model.
 ///
-/// The model requires `group_name`, `service_list`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `start_at`, `retain`, `period`, `id`, `enabled`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LogServiceConfig {
-    /// `group_name`: `string`, required by the model.
-    pub group_name: Option<String>,
-    /// `service_list`: `string[]`, required by the model.
-    pub service_list: Option<Vec<String>>,
-}
-
-impl FromMap for LogServiceConfig {
-    const NAME: &'static str = "LogServiceConfig";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "group_name" => self.group_name = m.next_value()?,
-            "service_list" => self.service_list = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogServiceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LoginResponse` of the CloudTower model.
-///
-/// The model requires `token`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LoginResponse {
-    /// `token`: `string`, required by the model.
-    pub token: Option<String>,
-}
-
-impl FromMap for LoginResponse {
-    const NAME: &'static str = "LoginResponse";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "token" => self.token = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LoginResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MaintenanceModeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MaintenanceModeEnum {
-    /// `ENTERING_MAINTENANCE_MODE`
-    EnteringMaintenanceMode,
-    /// `IN_USE`
-    InUse,
-    /// `MAINTENANCE_MODE`
-    MaintenanceMode,
-    /// `REMOVING`
-    Removing,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MaintenanceModeEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnteringMaintenanceMode => "ENTERING_MAINTENANCE_MODE",
-            Self::InUse => "IN_USE",
-            Self::MaintenanceMode => "MAINTENANCE_MODE",
-            Self::Removing => "REMOVING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENTERING_MAINTENANCE_MODE" => Self::EnteringMaintenanceMode,
-            "IN_USE" => Self::InUse,
-            "MAINTENANCE_MODE" => Self::MaintenanceMode,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::EnteringMaintenanceMode,
-        Self::InUse,
-        Self::MaintenanceMode,
-        Self::Removing,
-    ];
-}
-
-impl ::core::fmt::Display for MaintenanceModeEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MaintenanceModeEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MaintenanceModeEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MaintenanceModeVerify` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceModeVerify {
-    /// `reason`: `string`.
-    pub reason: Option<String>,
-    /// `changed`: `boolean`.
-    pub changed: Option<bool>,
-}
-
-impl FromMap for MaintenanceModeVerify {
-    const NAME: &'static str = "MaintenanceModeVerify";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "reason" => self.reason = m.next_value()?,
-            "changed" => self.changed = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeVerify {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MaintenanceModeVmInfo` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceModeVmInfo {
-    /// `vm_uuid`: `string`.
-    pub vm_uuid: Option<String>,
-    /// `vm_state`: `string`.
-    pub vm_state: Option<String>,
-    /// `vm_name`: `string`.
-    pub vm_name: Option<String>,
-    /// `vm_ha`: `boolean`.
-    pub vm_ha: Option<bool>,
-    /// `verify`: `MaintenanceModeVerify`.
-    pub verify: Option<MaintenanceModeVerify>,
-    /// `target_host_name`: `string`.
-    pub target_host_name: Option<String>,
-    /// `state`: `string`.
-    pub state: Option<String>,
-}
-
-impl FromMap for MaintenanceModeVmInfo {
-    const NAME: &'static str = "MaintenanceModeVmInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm_uuid" => self.vm_uuid = m.next_value()?,
-            "vm_state" => self.vm_state = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            "vm_ha" => self.vm_ha = m.next_value()?,
-            "verify" => self.verify = m.next_value()?,
-            "target_host_name" => self.target_host_name = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeVmInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MetaLeader` of the CloudTower model.
-///
-/// The model requires `meta_leader`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MetaLeader {
-    /// `meta_leader`: `string`, required by the model.
-    pub meta_leader: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-}
-
-impl FromMap for MetaLeader {
-    const NAME: &'static str = "MetaLeader";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "meta_leader" => self.meta_leader = m.next_value()?,
-            "cluster_id" => self.cluster_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetaLeader {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Metric.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricTypename {
-    /// `Metric`
-    Metric,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Metric => "Metric",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Metric" => Self::Metric,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Metric];
-}
-
-impl ::core::fmt::Display for MetricTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetricTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MetricTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Metric` of the CloudTower model.
-///
-/// The model requires `unit`, `step`, `dropped`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Metric {
-    /// `unit`: `MetricUnit`, required by the model.
-    pub unit: Option<MetricUnit>,
-    /// `step`: `int32`, required by the model.
-    pub step: Option<i32>,
-    /// `samples`: `MetricSample[]`.
-    pub samples: Option<Vec<MetricSample>>,
-    /// `sample_streams`: `MetricStream[]`.
-    pub sample_streams: Option<Vec<MetricStream>>,
-    /// `dropped`: `boolean`, required by the model.
-    pub dropped: Option<bool>,
+pub struct ExecutePlan {
+    /// `start_at`: `string`, required by the model.
+    pub start_at: Option<String>,
+    /// `retain`: `int32`, required by the model.
+    pub retain: Option<i32>,
+    /// `period`: `string`, required by the model.
+    pub period: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
     /// `__typename`: `string`.
-    pub typename: Option<MetricTypename>,
+    pub typename: Option<ExecutePlanTypename>,
 }
 
-impl FromMap for Metric {
-    const NAME: &'static str = "Metric";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "unit" => self.unit = m.next_value()?,
-            "step" => self.step = m.next_value()?,
-            "samples" => self.samples = m.next_value()?,
-            "sample_streams" => self.sample_streams = m.next_value()?,
-            "dropped" => self.dropped = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Metric {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MetricLabel.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricLabelTypename {
-    /// `MetricLabel`
-    MetricLabel,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricLabelTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MetricLabel => "MetricLabel",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricLabel" => Self::MetricLabel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::MetricLabel];
-}
-
-impl ::core::fmt::Display for MetricLabelTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetricLabelTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MetricLabelTypename {
+impl serde::Serialize for ExecutePlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricLabelTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MetricLabel` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MetricLabel {
-    /// `to_hostname`: `string`.
-    pub to_hostname: Option<String>,
-    /// `serial_number`: `string`.
-    pub serial_number: Option<String>,
-    /// `pool`: `string`.
-    pub pool: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `metric_name`: `string`.
-    pub metric_name: Option<String>,
-    /// `job`: `string`.
-    pub job: Option<String>,
-    /// `instance`: `string`.
-    pub instance: Option<String>,
-    /// `_zone`: `string`.
-    pub zone: Option<String>,
-    /// `_witness`: `string`.
-    pub witness: Option<String>,
-    /// `_volume`: `string`.
-    pub volume: Option<String>,
-    /// `_vm`: `string`.
-    pub vm: Option<String>,
-    /// `_to_uuid`: `string`.
-    pub to_uuid: Option<String>,
-    /// `_service`: `string`.
-    pub service: Option<String>,
-    /// `_scvm`: `string`.
-    pub scvm: Option<String>,
-    /// `_network`: `string`.
-    pub network: Option<String>,
-    /// `_mac`: `string`.
-    pub mac: Option<String>,
-    /// `_host`: `string`.
-    pub host: Option<String>,
-    /// `_esxi_uuid`: `string`.
-    pub esxi_uuid: Option<String>,
-    /// `_device`: `string`.
-    pub device: Option<String>,
-    /// `_cluster`: `string`.
-    pub cluster: Option<String>,
-    /// `_chunk`: `string`.
-    pub chunk: Option<String>,
-    /// `__typename`: `string`.
-    pub typename: Option<MetricLabelTypename>,
-}
-
-impl FromMap for MetricLabel {
-    const NAME: &'static str = "MetricLabel";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "to_hostname" => self.to_hostname = m.next_value()?,
-            "serial_number" => self.serial_number = m.next_value()?,
-            "pool" => self.pool = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "metric_name" => self.metric_name = m.next_value()?,
-            "job" => self.job = m.next_value()?,
-            "instance" => self.instance = m.next_value()?,
-            "_zone" => self.zone = m.next_value()?,
-            "_witness" => self.witness = m.next_value()?,
-            "_volume" => self.volume = m.next_value()?,
-            "_vm" => self.vm = m.next_value()?,
-            "_to_uuid" => self.to_uuid = m.next_value()?,
-            "_service" => self.service = m.next_value()?,
-            "_scvm" => self.scvm = m.next_value()?,
-            "_network" => self.network = m.next_value()?,
-            "_mac" => self.mac = m.next_value()?,
-            "_host" => self.host = m.next_value()?,
-            "_esxi_uuid" => self.esxi_uuid = m.next_value()?,
-            "_device" => self.device = m.next_value()?,
-            "_cluster" => self.cluster = m.next_value()?,
-            "_chunk" => self.chunk = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.start_at {
+            m.serialize_entry("start_at", v)?;
         }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MetricSample.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricSampleTypename {
-    /// `MetricSample`
-    MetricSample,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricSampleTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MetricSample => "MetricSample",
-            Self::Other(s) => s,
+        if let Some(v) = &self.retain {
+            m.serialize_entry("retain", v)?;
         }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricSample" => Self::MetricSample,
-            other => Self::Other(other.to_owned()),
+        if let Some(v) = &self.period {
+            m.serialize_entry("period", v)?;
         }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::MetricSample];
-}
-
-impl ::core::fmt::Display for MetricSampleTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetricSampleTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
+        if let Some(v) = &self.id {
+            m.serialize_entry("id", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
+        }
+        m.end()
     }
 }
 
-impl serde::Serialize for MetricSampleTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricSampleTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MetricSample` of the CloudTower model.
+/// `ExitMaintenanceModeResult` of the CloudTower model.
 ///
-/// The model requires `labels`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `offlineMigrateVms`, `liveMigrateVms`, `shutDownVms`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct MetricSample {
-    /// `point`: `DataPoint`.
-    pub point: Option<DataPoint>,
-    /// `labels`: `MetricLabel`, required by the model.
-    pub labels: Option<MetricLabel>,
-    /// `__typename`: `string`.
-    pub typename: Option<MetricSampleTypename>,
+pub struct ExitMaintenanceModeResult {
+    /// `offlineMigrateVms`: `MaintenanceModeVmInfo[]`, required by the model.
+    pub offline_migrate_vms: Option<Vec<MaintenanceModeVmInfo>>,
+    /// `liveMigrateVms`: `MaintenanceModeVmInfo[]`, required by the model.
+    pub live_migrate_vms: Option<Vec<MaintenanceModeVmInfo>>,
+    /// `shutDownVms`: `MaintenanceModeVmInfo[]`, required by the model.
+    pub shut_down_vms: Option<Vec<MaintenanceModeVmInfo>>,
 }
 
-impl FromMap for MetricSample {
-    const NAME: &'static str = "MetricSample";
+impl FromMap for ExitMaintenanceModeResult {
+    const NAME: &'static str = "ExitMaintenanceModeResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "point" => self.point = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"offlineMigrateVms" => self.offline_migrate_vms = m.next_value::<List<_>>()?.0,
+            b"liveMigrateVms" => self.live_migrate_vms = m.next_value::<List<_>>()?.0,
+            b"shutDownVms" => self.shut_down_vms = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MetricSample {
+impl<'de> serde::Deserialize<'de> for ExitMaintenanceModeResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `MetricStream.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricStreamTypename {
-    /// `MetricStream`
-    MetricStream,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricStreamTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MetricStream => "MetricStream",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricStream" => Self::MetricStream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::MetricStream];
-}
-
-impl ::core::fmt::Display for MetricStreamTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetricStreamTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MetricStreamTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricStreamTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MetricStream` of the CloudTower model.
+/// `ExportFileDownloadLinks` of the CloudTower model.
 ///
-/// The model requires `labels`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `link`, `filename`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct MetricStream {
-    /// `points`: `DataPoint[]`.
-    pub points: Option<Vec<DataPoint>>,
-    /// `labels`: `MetricLabel`, required by the model.
-    pub labels: Option<MetricLabel>,
-    /// `__typename`: `string`.
-    pub typename: Option<MetricStreamTypename>,
+pub struct ExportFileDownloadLinks {
+    /// `link`: `string`, required by the model.
+    pub link: Option<String>,
+    /// `filename`: `string`, required by the model.
+    pub filename: Option<String>,
 }
 
-impl FromMap for MetricStream {
-    const NAME: &'static str = "MetricStream";
+impl FromMap for ExportFileDownloadLinks {
+    const NAME: &'static str = "ExportFileDownloadLinks";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "points" => self.points = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"link" => self.link = m.next_value()?,
+            b"filename" => self.filename = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MetricStream {
+impl<'de> serde::Deserialize<'de> for ExportFileDownloadLinks {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `MetricType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `ExternalCloudTowerStatus` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MetricType {
-    /// `BOTTOMK`
-    Bottomk,
-    /// `NORMAL`
-    Normal,
-    /// `TOPK`
-    Topk,
+pub enum ExternalCloudTowerStatus {
+    /// `CONNECTED`
+    Connected,
+    /// `CONNECTING`
+    Connecting,
+    /// `DISCONNECTED`
+    Disconnected,
     /// A value this model does not know.
     Other(String),
 }
 
-impl MetricType {
+impl ExternalCloudTowerStatus {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Bottomk => "BOTTOMK",
-            Self::Normal => "NORMAL",
-            Self::Topk => "TOPK",
+            Self::Connected => "CONNECTED",
+            Self::Connecting => "CONNECTING",
+            Self::Disconnected => "DISCONNECTED",
             Self::Other(s) => s,
         }
     }
@@ -1520,298 +737,66 @@ impl MetricType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOTTOMK" => Self::Bottomk,
-            "NORMAL" => Self::Normal,
-            "TOPK" => Self::Topk,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Bottomk, Self::Normal, Self::Topk];
+    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Connecting, Self::Disconnected];
 }
 
-impl ::core::fmt::Display for MetricType {
+impl ::core::fmt::Display for ExternalCloudTowerStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for MetricType {
+impl From<&str> for ExternalCloudTowerStatus {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for MetricType {
+impl serde::Serialize for ExternalCloudTowerStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for MetricType {
+impl<'de> serde::Deserialize<'de> for ExternalCloudTowerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `MetricUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricUnit {
-    /// `COUNT`
-    Count,
-    /// `DATA_RATE_BIT`
-    DataRateBit,
-    /// `DATA_RATE_BYTE`
-    DataRateByte,
-    /// `DATA_SIZE`
-    DataSize,
-    /// `FREQUENCY`
-    Frequency,
-    /// `LOAD`
-    Load,
-    /// `PERCENT`
-    Percent,
-    /// `RATIO`
-    Ratio,
-    /// `STORAGE_BAND_WIDTH`
-    StorageBandWidth,
-    /// `TEMPERATURE`
-    Temperature,
-    /// `TIME`
-    Time,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::DataRateBit => "DATA_RATE_BIT",
-            Self::DataRateByte => "DATA_RATE_BYTE",
-            Self::DataSize => "DATA_SIZE",
-            Self::Frequency => "FREQUENCY",
-            Self::Load => "LOAD",
-            Self::Percent => "PERCENT",
-            Self::Ratio => "RATIO",
-            Self::StorageBandWidth => "STORAGE_BAND_WIDTH",
-            Self::Temperature => "TEMPERATURE",
-            Self::Time => "TIME",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "DATA_RATE_BIT" => Self::DataRateBit,
-            "DATA_RATE_BYTE" => Self::DataRateByte,
-            "DATA_SIZE" => Self::DataSize,
-            "FREQUENCY" => Self::Frequency,
-            "LOAD" => Self::Load,
-            "PERCENT" => Self::Percent,
-            "RATIO" => Self::Ratio,
-            "STORAGE_BAND_WIDTH" => Self::StorageBandWidth,
-            "TEMPERATURE" => Self::Temperature,
-            "TIME" => Self::Time,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Count,
-        Self::DataRateBit,
-        Self::DataRateByte,
-        Self::DataSize,
-        Self::Frequency,
-        Self::Load,
-        Self::Percent,
-        Self::Ratio,
-        Self::StorageBandWidth,
-        Self::Temperature,
-        Self::Time,
-    ];
-}
-
-impl ::core::fmt::Display for MetricUnit {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetricUnit {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MetricUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MetroCheckStatusEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetroCheckStatusEnum {
-    /// `CRITICAL`
-    Critical,
-    /// `HEALTHY`
-    Healthy,
-    /// `INFO`
-    Info,
-    /// `NOTICE`
-    Notice,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetroCheckStatusEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::Healthy => "HEALTHY",
-            Self::Info => "INFO",
-            Self::Notice => "NOTICE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "HEALTHY" => Self::Healthy,
-            "INFO" => Self::Info,
-            "NOTICE" => Self::Notice,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Healthy, Self::Info, Self::Notice];
-}
-
-impl ::core::fmt::Display for MetroCheckStatusEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MetroCheckStatusEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MetroCheckStatusEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetroCheckStatusEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MfaType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MfaType {
-    /// `Mail`
-    Mail,
-    /// `Sms`
-    Sms,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MfaType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mail => "Mail",
-            Self::Sms => "Sms",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Mail" => Self::Mail,
-            "Sms" => Self::Sms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Mail, Self::Sms];
-}
-
-impl ::core::fmt::Display for MfaType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MfaType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MfaType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MfaType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MgtIpMapper` of the CloudTower model.
+/// `ExtraIp` of the CloudTower model.
 ///
-/// The model requires `ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `management_ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct MgtIpMapper {
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
+pub struct ExtraIp {
+    /// `management_ip`: `string`, required by the model.
+    pub management_ip: Option<String>,
     /// `host_id`: `string`, required by the model.
     pub host_id: Option<String>,
 }
 
-impl serde::Serialize for MgtIpMapper {
+impl serde::Serialize for ExtraIp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ip {
-            m.serialize_entry("ip", v)?;
+        if let Some(v) = &self.management_ip {
+            m.serialize_entry("management_ip", v)?;
         }
         if let Some(v) = &self.host_id {
             m.serialize_entry("host_id", v)?;
@@ -1820,28 +805,31 @@ impl serde::Serialize for MgtIpMapper {
     }
 }
 
-/// `MigrateType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `FailoverShutdownMode` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum MigrateType {
-    /// `COLD_MIGRATE`
-    ColdMigrate,
-    /// `CUTOVER_MIGRATE`
-    CutoverMigrate,
-    /// `LIVE_MIGRATE`
-    LiveMigrate,
+pub enum FailoverShutdownMode {
+    /// `NONE`
+    None,
+    /// `POWEROFF`
+    Poweroff,
+    /// `SHUTDOWN`
+    Shutdown,
+    /// `SHUTDOWNWITHPOWEROFF`
+    Shutdownwithpoweroff,
     /// A value this model does not know.
     Other(String),
 }
 
-impl MigrateType {
+impl FailoverShutdownMode {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ColdMigrate => "COLD_MIGRATE",
-            Self::CutoverMigrate => "CUTOVER_MIGRATE",
-            Self::LiveMigrate => "LIVE_MIGRATE",
+            Self::None => "NONE",
+            Self::Poweroff => "POWEROFF",
+            Self::Shutdown => "SHUTDOWN",
+            Self::Shutdownwithpoweroff => "SHUTDOWNWITHPOWEROFF",
             Self::Other(s) => s,
         }
     }
@@ -1849,461 +837,2405 @@ impl MigrateType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COLD_MIGRATE" => Self::ColdMigrate,
-            "CUTOVER_MIGRATE" => Self::CutoverMigrate,
-            "LIVE_MIGRATE" => Self::LiveMigrate,
-            other => Self::Other(other.to_owned()),
-        }
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
     }
 
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::ColdMigrate, Self::CutoverMigrate, Self::LiveMigrate];
-}
-
-impl ::core::fmt::Display for MigrateType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MigrateType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for MigrateType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MigrateType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MigrateVmConfig` of the CloudTower model.
-///
-/// The model requires `network_mapping`, `migrate_type`, `elf_storage_policy`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MigrateVmConfig {
-    /// `remove_unmovable_devices`: `boolean`.
-    pub remove_unmovable_devices: Option<bool>,
-    /// `new_name`: `string`.
-    pub new_name: Option<String>,
-    /// `network_mapping`: `VlanMapping[]`, required by the model.
-    pub network_mapping: Option<Vec<VlanMapping>>,
-    /// `migrate_type`: `MigrateType`, required by the model.
-    pub migrate_type: Option<MigrateType>,
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `delete_src_vm`: `boolean`.
-    pub delete_src_vm: Option<bool>,
-}
-
-impl serde::Serialize for MigrateVmConfig {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_unmovable_devices {
-            m.serialize_entry("remove_unmovable_devices", v)?;
-        }
-        if let Some(v) = &self.new_name {
-            m.serialize_entry("new_name", v)?;
-        }
-        if let Some(v) = &self.network_mapping {
-            m.serialize_entry("network_mapping", v)?;
-        }
-        if let Some(v) = &self.migrate_type {
-            m.serialize_entry("migrate_type", v)?;
-        }
-        if let Some(v) = &self.elf_storage_policy {
-            m.serialize_entry("elf_storage_policy", v)?;
-        }
-        if let Some(v) = &self.delete_src_vm {
-            m.serialize_entry("delete_src_vm", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NamespaceGroup` of the CloudTower model.
-///
-/// The model requires `id`, `local_create_time`, `local_id`, `name`, `nvmf_subsystem`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NamespaceGroup {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_create_time`: `string`, required by the model.
-    pub local_create_time: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `namespaces`: `NestedNvmfNamespace[]`.
-    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-}
-
-impl FromMap for NamespaceGroup {
-    const NAME: &'static str = "NamespaceGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_create_time" => self.local_create_time = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "namespaces" => self.namespaces = m.next_value()?,
-            "nvmf_subsystem" => self.nvmf_subsystem = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NamespaceGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NamespaceGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NamespaceGroupConnection {
-    /// `aggregate`: `NestedAggregateNamespaceGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateNamespaceGroup>,
-}
-
-impl FromMap for NamespaceGroupConnection {
-    const NAME: &'static str = "NamespaceGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NamespaceGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NetworkPolicyRuleAlgProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkPolicyRuleAlgProtocol {
-    /// `FTP`
-    Ftp,
-    /// `TFTP`
-    Tftp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkPolicyRuleAlgProtocol {
-    /// The value on the wire.
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
     #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ftp => "FTP",
-            Self::Tftp => "TFTP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FTP" => Self::Ftp,
-            "TFTP" => Self::Tftp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ftp, Self::Tftp];
-}
-
-impl ::core::fmt::Display for NetworkPolicyRuleAlgProtocol {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NetworkPolicyRuleAlgProtocol {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NetworkPolicyRuleAlgProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleAlgProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NetworkPolicyRulePortProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkPolicyRulePortProtocol {
-    /// `ALG`
-    Alg,
-    /// `ICMP`
-    Icmp,
-    /// `IPIP`
-    Ipip,
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkPolicyRulePortProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alg => "ALG",
-            Self::Icmp => "ICMP",
-            Self::Ipip => "IPIP",
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALG" => Self::Alg,
-            "ICMP" => Self::Icmp,
-            "IPIP" => Self::Ipip,
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Alg, Self::Icmp, Self::Ipip, Self::Tcp, Self::Udp];
-}
-
-impl ::core::fmt::Display for NetworkPolicyRulePortProtocol {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NetworkPolicyRulePortProtocol {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NetworkPolicyRulePortProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRulePortProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NetworkPolicyRuleService` of the CloudTower model.
-///
-/// The model requires `id`, `members`, `name`, `preset`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleService {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `members`: `NestedNetworkPolicyRulePort[]`, required by the model.
-    pub members: Option<Vec<NestedNetworkPolicyRulePort>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `preset`: `boolean`, required by the model.
-    pub preset: Option<bool>,
-}
-
-impl FromMap for NetworkPolicyRuleService {
-    const NAME: &'static str = "NetworkPolicyRuleService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "description" => self.description = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "members" => self.members = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "preset" => self.preset = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NetworkPolicyRuleServiceConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceConnection {
-    /// `aggregate`: `NestedAggregateNetworkPolicyRuleService`, required by the model.
-    pub aggregate: Option<NestedAggregateNetworkPolicyRuleService>,
-}
-
-impl FromMap for NetworkPolicyRuleServiceConnection {
-    const NAME: &'static str = "NetworkPolicyRuleServiceConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkPolicyRuleType {
-    /// `ALL`
-    All,
-    /// `IP_BLOCK`
-    IpBlock,
-    /// `SECURITY_GROUP`
-    SecurityGroup,
-    /// `SELECTOR`
-    Selector,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkPolicyRuleType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::IpBlock => "IP_BLOCK",
-            Self::SecurityGroup => "SECURITY_GROUP",
-            Self::Selector => "SELECTOR",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "IP_BLOCK" => Self::IpBlock,
-            "SECURITY_GROUP" => Self::SecurityGroup,
-            "SELECTOR" => Self::Selector,
-            other => Self::Other(other.to_owned()),
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NONE" => Some(Self::None),
+            b"POWEROFF" => Some(Self::Poweroff),
+            b"SHUTDOWN" => Some(Self::Shutdown),
+            b"SHUTDOWNWITHPOWEROFF" => Some(Self::Shutdownwithpoweroff),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
-        Self::All,
-        Self::IpBlock,
-        Self::SecurityGroup,
-        Self::Selector,
+        Self::None,
+        Self::Poweroff,
+        Self::Shutdown,
+        Self::Shutdownwithpoweroff,
     ];
 }
 
-impl ::core::fmt::Display for NetworkPolicyRuleType {
+impl ::core::fmt::Display for FailoverShutdownMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for NetworkPolicyRuleType {
+impl From<&str> for FailoverShutdownMode {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for NetworkPolicyRuleType {
+impl serde::Serialize for FailoverShutdownMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleType {
+impl<'de> serde::Deserialize<'de> for FailoverShutdownMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `NetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `FilterRuleAggregationEnum` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NetworkType {
+pub enum FilterRuleAggregationEnum {
+    /// `AVG`
+    Avg,
+    /// `MAX`
+    Max,
+    /// `MIN`
+    Min,
+    /// `QUANTILE`
+    Quantile,
+    /// `SUM`
+    Sum,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl FilterRuleAggregationEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Avg => "AVG",
+            Self::Max => "MAX",
+            Self::Min => "MIN",
+            Self::Quantile => "QUANTILE",
+            Self::Sum => "SUM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AVG" => Some(Self::Avg),
+            b"MAX" => Some(Self::Max),
+            b"MIN" => Some(Self::Min),
+            b"QUANTILE" => Some(Self::Quantile),
+            b"SUM" => Some(Self::Sum),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Avg, Self::Max, Self::Min, Self::Quantile, Self::Sum];
+}
+
+impl ::core::fmt::Display for FilterRuleAggregationEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleAggregationEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for FilterRuleAggregationEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterRuleAggregationEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `FilterRuleMetricEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterRuleMetricEnum {
+    /// `VM_CPU_USAGE`
+    VmCpuUsage,
+    /// `VM_MEMORY_USAGE`
+    VmMemoryUsage,
+    /// `VM_POWEROFF_DAYS`
+    VmPoweroffDays,
+    /// `VM_POWERON_DAYS`
+    VmPoweronDays,
+    /// `VM_READWRITE_IO`
+    VmReadwriteIo,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl FilterRuleMetricEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VmCpuUsage => "VM_CPU_USAGE",
+            Self::VmMemoryUsage => "VM_MEMORY_USAGE",
+            Self::VmPoweroffDays => "VM_POWEROFF_DAYS",
+            Self::VmPoweronDays => "VM_POWERON_DAYS",
+            Self::VmReadwriteIo => "VM_READWRITE_IO",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"VM_CPU_USAGE" => Some(Self::VmCpuUsage),
+            b"VM_MEMORY_USAGE" => Some(Self::VmMemoryUsage),
+            b"VM_POWEROFF_DAYS" => Some(Self::VmPoweroffDays),
+            b"VM_POWERON_DAYS" => Some(Self::VmPoweronDays),
+            b"VM_READWRITE_IO" => Some(Self::VmReadwriteIo),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::VmCpuUsage,
+        Self::VmMemoryUsage,
+        Self::VmPoweroffDays,
+        Self::VmPoweronDays,
+        Self::VmReadwriteIo,
+    ];
+}
+
+impl ::core::fmt::Display for FilterRuleMetricEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleMetricEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for FilterRuleMetricEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterRuleMetricEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `FilterRuleOpEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterRuleOpEnum {
+    /// `GT`
+    Gt,
+    /// `GTE`
+    Gte,
+    /// `LT`
+    Lt,
+    /// `LTE`
+    Lte,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl FilterRuleOpEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gt => "GT",
+            Self::Gte => "GTE",
+            Self::Lt => "LT",
+            Self::Lte => "LTE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"GT" => Some(Self::Gt),
+            b"GTE" => Some(Self::Gte),
+            b"LT" => Some(Self::Lt),
+            b"LTE" => Some(Self::Lte),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Gt, Self::Gte, Self::Lt, Self::Lte];
+}
+
+impl ::core::fmt::Display for FilterRuleOpEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleOpEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for FilterRuleOpEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterRuleOpEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `FilterStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterStatus {
+    /// `EXECUTING`
+    Executing,
+    /// `FAILED`
+    Failed,
+    /// `INITIALIZING`
+    Initializing,
+    /// `PARTIAL_SUCCESSED`
+    PartialSuccessed,
+    /// `SUCCESSED`
+    Succeeded,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl FilterStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Executing => "EXECUTING",
+            Self::Failed => "FAILED",
+            Self::Initializing => "INITIALIZING",
+            Self::PartialSuccessed => "PARTIAL_SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PARTIAL_SUCCESSED" => Some(Self::PartialSuccessed),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Initializing,
+        Self::PartialSuccessed,
+        Self::Succeeded,
+    ];
+}
+
+impl ::core::fmt::Display for FilterStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for FilterStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FilterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `GetClusterStorageInfoEffect` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetClusterStorageInfoEffect {
+    /// `ec`: `ClusterStorageInfoEcConfig[]`.
+    pub ec: Option<Vec<ClusterStorageInfoEcConfig>>,
+    /// `replica`: `ReplicaNum[]`.
+    pub replica: Option<Vec<ReplicaNum>>,
+}
+
+impl serde::Serialize for GetClusterStorageInfoEffect {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ec {
+            m.serialize_entry("ec", v)?;
+        }
+        if let Some(v) = &self.replica {
+            m.serialize_entry("replica", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GlobalAlertRule` of the CloudTower model.
+///
+/// The model requires `boolean`, `cause`, `default_thresholds`, `disabled`, `id`, `impact`, `message`, `name`, `operator`, `solution`, `thresholds`, `unit`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalAlertRule {
+    /// `alert_rules`: `NestedAlertRule[]`.
+    pub alert_rules: Option<Vec<NestedAlertRule>>,
+    /// `boolean`: `boolean`, required by the model.
+    pub boolean: Option<bool>,
+    /// `cause`: `string`, required by the model.
+    pub cause: Option<String>,
+    /// `default_thresholds`: `NestedThresholds[]`, required by the model.
+    pub default_thresholds: Option<Vec<NestedThresholds>>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `impact`: `string`, required by the model.
+    pub impact: Option<String>,
+    /// `message`: `string`, required by the model.
+    pub message: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `object`: `AlertRuleObject`.
+    pub object: Option<AlertRuleObject>,
+    /// `operator`: `string`, required by the model.
+    pub operator: Option<String>,
+    /// `solution`: `string`, required by the model.
+    pub solution: Option<String>,
+    /// `thresholds`: `NestedThresholds[]`, required by the model.
+    pub thresholds: Option<Vec<NestedThresholds>>,
+    /// `unit`: `AlertRuleUnit`, required by the model.
+    pub unit: Option<AlertRuleUnit>,
+}
+
+impl FromMap for GlobalAlertRule {
+    const NAME: &'static str = "GlobalAlertRule";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"unit" {
+                    self.unit = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"cause" {
+                    self.cause = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"impact" {
+                    self.impact = m.next_value()?;
+                } else if key == b"object" {
+                    self.object = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"boolean" {
+                    self.boolean = m.next_value()?;
+                } else if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"operator" {
+                    self.operator = m.next_value()?;
+                } else if key == b"solution" {
+                    self.solution = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"thresholds" {
+                    self.thresholds = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"alert_rules" {
+                    self.alert_rules = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"default_thresholds" {
+                    self.default_thresholds = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalAlertRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GlobalAlertRuleConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalAlertRuleConnection {
+    /// `aggregate`: `NestedAggregateGlobalAlertRule`, required by the model.
+    pub aggregate: Option<NestedAggregateGlobalAlertRule>,
+}
+
+impl FromMap for GlobalAlertRuleConnection {
+    const NAME: &'static str = "GlobalAlertRuleConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalAlertRuleConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GlobalPolicyAction` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GlobalPolicyAction {
+    /// `ALLOW`
+    Allow,
+    /// `DROP`
+    Drop,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GlobalPolicyAction {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Allow => "ALLOW",
+            Self::Drop => "DROP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALLOW" => Some(Self::Allow),
+            b"DROP" => Some(Self::Drop),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Allow, Self::Drop];
+}
+
+impl ::core::fmt::Display for GlobalPolicyAction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GlobalPolicyAction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GlobalPolicyAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalPolicyAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `GlobalSettings` of the CloudTower model.
+///
+/// The model requires `id`, `vm_recycle_bin`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalSettings {
+    /// `auth`: `NestedAuthSettings`.
+    pub auth: Option<NestedAuthSettings>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `vm_recycle_bin`: `NestedVmRecycleBin`, required by the model.
+    pub vm_recycle_bin: Option<NestedVmRecycleBin>,
+}
+
+impl FromMap for GlobalSettings {
+    const NAME: &'static str = "GlobalSettings";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"auth" => self.auth = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            b"vm_recycle_bin" => self.vm_recycle_bin = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GlobalSettingsConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalSettingsConnection {
+    /// `aggregate`: `NestedAggregateGlobalSettings`, required by the model.
+    pub aggregate: Option<NestedAggregateGlobalSettings>,
+}
+
+impl FromMap for GlobalSettingsConnection {
+    const NAME: &'static str = "GlobalSettingsConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GlobalSettingsConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GpuDevice` of the CloudTower model.
+///
+/// The model requires `brand`, `bus_location`, `description`, `host`, `id`, `local_created_at`, `local_id`, `model`, `name`, `status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDevice {
+    /// `assigned_vgpus_num`: `int32`.
+    pub assigned_vgpus_num: Option<i32>,
+    /// `available_vgpus_num`: `int32`.
+    pub available_vgpus_num: Option<i32>,
+    /// `brand`: `string`, required by the model.
+    pub brand: Option<String>,
+    /// `bus_location`: `string`, required by the model.
+    pub bus_location: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `driver_info`: `NestedGpuDriverInfo`.
+    pub driver_info: Option<NestedGpuDriverInfo>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `is_nvidia_tools_ready`: `boolean`.
+    pub is_nvidia_tools_ready: Option<bool>,
+    /// `is_nvidia_vfs_enabled`: `boolean`.
+    pub is_nvidia_vfs_enabled: Option<bool>,
+    /// `is_nvidia_vfs_supported`: `boolean`.
+    pub is_nvidia_vfs_supported: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mdev_supported_types`: `NestedVgpuType[]`.
+    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `status`: `GpuDeviceStatus`, required by the model.
+    pub status: Option<GpuDeviceStatus>,
+    /// `user_usage`: `GpuDeviceUsage`.
+    pub user_usage: Option<GpuDeviceUsage>,
+    /// `user_vgpu_type_id`: `string`.
+    pub user_vgpu_type_id: Option<String>,
+    /// `user_vgpu_type_name`: `string`.
+    pub user_vgpu_type_name: Option<String>,
+    /// `vgpu_instance_num`: `int32`.
+    pub vgpu_instance_num: Option<i32>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for GpuDevice {
+    const NAME: &'static str = "GpuDevice";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"brand" {
+                    self.brand = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"driver_info" {
+                    self.driver_info = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"bus_location" {
+                    self.bus_location = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"user_vgpu_type_id" {
+                    self.user_vgpu_type_id = m.next_value()?;
+                } else if key == b"vgpu_instance_num" {
+                    self.vgpu_instance_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"assigned_vgpus_num" {
+                    self.assigned_vgpus_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"available_vgpus_num" {
+                    self.available_vgpus_num = m.next_value()?;
+                } else if key == b"user_vgpu_type_name" {
+                    self.user_vgpu_type_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"mdev_supported_types" {
+                    self.mdev_supported_types = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"is_nvidia_tools_ready" {
+                    self.is_nvidia_tools_ready = m.next_value()?;
+                } else if key == b"is_nvidia_vfs_enabled" {
+                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"is_nvidia_vfs_supported" {
+                    self.is_nvidia_vfs_supported = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GpuDeviceConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceConnection {
+    /// `aggregate`: `NestedAggregateGpuDevice`, required by the model.
+    pub aggregate: Option<NestedAggregateGpuDevice>,
+}
+
+impl FromMap for GpuDeviceConnection {
+    const NAME: &'static str = "GpuDeviceConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuDeviceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GpuDeviceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GpuDeviceStatus {
+    /// `NEED_REBOOT`
+    NeedReboot,
+    /// `NOT_READY`
+    NotReady,
+    /// `READY`
+    Ready,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GpuDeviceStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NeedReboot => "NEED_REBOOT",
+            Self::NotReady => "NOT_READY",
+            Self::Ready => "READY",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"READY" => Some(Self::Ready),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::NeedReboot, Self::NotReady, Self::Ready];
+}
+
+impl ::core::fmt::Display for GpuDeviceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GpuDeviceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GpuDeviceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuDeviceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `GpuDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GpuDeviceUsage {
+    /// `PASS_THROUGH`
+    PassThrough,
+    /// `VGPU`
+    Vgpu,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GpuDeviceUsage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PassThrough => "PASS_THROUGH",
+            Self::Vgpu => "VGPU",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"VGPU" => Some(Self::Vgpu),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::PassThrough, Self::Vgpu];
+}
+
+impl ::core::fmt::Display for GpuDeviceUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GpuDeviceUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GpuDeviceUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuDeviceUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `GpuVmDetail` of the CloudTower model.
+///
+/// The model requires `win_opt`, `vm_tools_status`, `vcpu`, `status`, `protected`, `out_uninstall_usb`, `node_ip`, `nested_virtualization`, `name`, `memory`, `local_id`, `ips`, `internal`, `in_recycle_bin`, `id`, `ha`, `firmware`, `description`, `cpu_model`, `cpu`, `clock_offset`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuVmDetail {
+    /// `vgpu_instance_on_vm_num`: `int32`.
+    pub vgpu_instance_on_vm_num: Option<i32>,
+    /// `win_opt`: `boolean`, required by the model.
+    pub win_opt: Option<bool>,
+    /// `vm_usage`: `VmUsage`.
+    pub vm_usage: Option<VmUsage>,
+    /// `vm_tools_version`: `string`.
+    pub vm_tools_version: Option<String>,
+    /// `vm_tools_status`: `VmToolsStatus`, required by the model.
+    pub vm_tools_status: Option<VmToolsStatus>,
+    /// `vm_placement_group`: `NestedVmPlacementGroup[]`.
+    pub vm_placement_group: Option<Vec<NestedVmPlacementGroup>>,
+    /// `vm_nics`: `NestedVmNic[]`.
+    pub vm_nics: Option<Vec<NestedVmNic>>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+    /// `video_type`: `VmVideoType`.
+    pub video_type: Option<VmVideoType>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
+    /// `usb_devices`: `NestedUsbDevice[]`.
+    pub usb_devices: Option<Vec<NestedUsbDevice>>,
+    /// `unique_size`: `int64`.
+    pub unique_size: Option<i64>,
+    /// `status`: `VmStatus`, required by the model.
+    pub status: Option<VmStatus>,
+    /// `snapshots`: `NestedVmSnapshot[]`.
+    pub snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `snapshot_plan`: `NestedSnapshotPlan`.
+    pub snapshot_plan: Option<NestedSnapshotPlan>,
+    /// `size`: `int64`.
+    pub size: Option<i64>,
+    /// `provisioned_size`: `int64`.
+    pub provisioned_size: Option<i64>,
+    /// `protected`: `boolean`, required by the model.
+    pub protected: Option<bool>,
+    /// `pci_nics`: `NestedNic[]`.
+    pub pci_nics: Option<Vec<NestedNic>>,
+    /// `out_uninstall_usb`: `string[]`, required by the model.
+    pub out_uninstall_usb: Option<Vec<String>>,
+    /// `os`: `string`.
+    pub os: Option<String>,
+    /// `original_name`: `string`.
+    pub original_name: Option<String>,
+    /// `node_ip`: `string`, required by the model.
+    pub node_ip: Option<String>,
+    /// `nested_virtualization`: `boolean`, required by the model.
+    pub nested_virtualization: Option<bool>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `memory_usage`: `double`.
+    pub memory_usage: Option<f64>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `logical_size_bytes`: `int64`.
+    pub logical_size_bytes: Option<i64>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `local_created_at`: `string`.
+    pub local_created_at: Option<String>,
+    /// `last_shutdown_time`: `string`.
+    pub last_shutdown_time: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `kernel_info`: `string`.
+    pub kernel_info: Option<String>,
+    /// `isolation_policy`: `NestedIsolationPolicy`.
+    pub isolation_policy: Option<NestedIsolationPolicy>,
+    /// `ips`: `string`, required by the model.
+    pub ips: Option<String>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `in_recycle_bin`: `boolean`, required by the model.
+    pub in_recycle_bin: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `hostname`: `string`.
+    pub hostname: Option<String>,
+    /// `host`: `NestedHost`.
+    pub host: Option<NestedHost>,
+    /// `ha`: `boolean`, required by the model.
+    pub ha: Option<bool>,
+    /// `guest_used_size`: `int64`.
+    pub guest_used_size: Option<i64>,
+    /// `guest_size_usage`: `double`.
+    pub guest_size_usage: Option<f64>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `guest_cpu_model`: `string`.
+    pub guest_cpu_model: Option<String>,
+    /// `gpu_devices`: `NestedGpuDevice[]`.
+    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
+    /// `folder`: `NestedVmFolder`.
+    pub folder: Option<NestedVmFolder>,
+    /// `firmware`: `VmFirmware`, required by the model.
+    pub firmware: Option<VmFirmware>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `entity_filter_results`: `NestedVmEntityFilterResult[]`.
+    pub entity_filter_results: Option<Vec<NestedVmEntityFilterResult>>,
+    /// `dns_servers`: `string`.
+    pub dns_servers: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `deleted_at`: `string`.
+    pub deleted_at: Option<String>,
+    /// `cpu_usage`: `double`.
+    pub cpu_usage: Option<f64>,
+    /// `cpu_model`: `string`, required by the model.
+    pub cpu_model: Option<String>,
+    /// `cpu`: `NestedCpu`, required by the model.
+    pub cpu: Option<NestedCpu>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `cloud_init_supported`: `boolean`.
+    pub cloud_init_supported: Option<bool>,
+    /// `clock_offset`: `VmClockOffset`, required by the model.
+    pub clock_offset: Option<VmClockOffset>,
+}
+
+impl FromMap for GpuVmDetail {
+    const NAME: &'static str = "GpuVmDetail";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"os" {
+                    self.os = m.next_value()?;
+                } else if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"ha" {
+                    self.ha = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"ips" {
+                    self.ips = m.next_value()?;
+                } else if key == b"cpu" {
+                    self.cpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"vcpu" {
+                    self.vcpu = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else if key == b"memory" {
+                    self.memory = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"folder" {
+                    self.folder = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"win_opt" {
+                    self.win_opt = m.next_value()?;
+                } else if key == b"vm_nics" {
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"node_ip" {
+                    self.node_ip = m.next_value()?;
+                } else if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"vm_usage" {
+                    self.vm_usage = m.next_value()?;
+                } else if key == b"vm_disks" {
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
+                } else if key == b"pci_nics" {
+                    self.pci_nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"max_iops" {
+                    self.max_iops = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"hostname" {
+                    self.hostname = m.next_value()?;
+                } else if key == b"firmware" {
+                    self.firmware = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"snapshots" {
+                    self.snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"protected" {
+                    self.protected = m.next_value()?;
+                } else if key == b"io_policy" {
+                    self.io_policy = m.next_value()?;
+                } else if key == b"cpu_usage" {
+                    self.cpu_usage = m.next_value()?;
+                } else if key == b"cpu_model" {
+                    self.cpu_model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"video_type" {
+                    self.video_type = m.next_value()?;
+                } else if key == b"deleted_at" {
+                    self.deleted_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"usb_devices" {
+                    self.usb_devices = m.next_value::<List<_>>()?.0;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else if key == b"kernel_info" {
+                    self.kernel_info = m.next_value()?;
+                } else if key == b"gpu_devices" {
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
+                } else if key == b"dns_servers" {
+                    self.dns_servers = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"memory_usage" {
+                    self.memory_usage = m.next_value()?;
+                } else if key == b"clock_offset" {
+                    self.clock_offset = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"snapshot_plan" {
+                    self.snapshot_plan = m.next_value()?;
+                } else if key == b"original_name" {
+                    self.original_name = m.next_value()?;
+                } else if key == b"max_bandwidth" {
+                    self.max_bandwidth = m.next_value()?;
+                } else if key == b"guest_os_type" {
+                    self.guest_os_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"in_recycle_bin" {
+                    self.in_recycle_bin = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"vm_tools_status" {
+                    self.vm_tools_status = m.next_value()?;
+                } else if key == b"max_iops_policy" {
+                    self.max_iops_policy = m.next_value()?;
+                } else if key == b"guest_used_size" {
+                    self.guest_used_size = m.next_value()?;
+                } else if key == b"guest_cpu_model" {
+                    self.guest_cpu_model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"vm_tools_version" {
+                    self.vm_tools_version = m.next_value()?;
+                } else if key == b"provisioned_size" {
+                    self.provisioned_size = m.next_value()?;
+                } else if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else if key == b"isolation_policy" {
+                    self.isolation_policy = m.next_value()?;
+                } else if key == b"guest_size_usage" {
+                    self.guest_size_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"out_uninstall_usb" {
+                    self.out_uninstall_usb = m.next_value::<List<_>>()?.0;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"vm_placement_group" {
+                    self.vm_placement_group = m.next_value::<List<_>>()?.0;
+                } else if key == b"logical_size_bytes" {
+                    self.logical_size_bytes = m.next_value()?;
+                } else if key == b"last_shutdown_time" {
+                    self.last_shutdown_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"max_bandwidth_policy" {
+                    self.max_bandwidth_policy = m.next_value()?;
+                } else if key == b"cloud_init_supported" {
+                    self.cloud_init_supported = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"nested_virtualization" {
+                    self.nested_virtualization = m.next_value()?;
+                } else if key == b"entity_filter_results" {
+                    self.entity_filter_results = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"vgpu_instance_on_vm_num" {
+                    self.vgpu_instance_on_vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuVmDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GpuVmInfo` of the CloudTower model.
+///
+/// The model requires `vms`, `status`, `name`, `model`, `local_id`, `local_created_at`, `id`, `host`, `description`, `bus_location`, `brand`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuVmInfo {
+    /// `vms`: `GpuVmDetail[]`, required by the model.
+    pub vms: Option<Vec<GpuVmDetail>>,
+    /// `vgpu_instance_num`: `int32`.
+    pub vgpu_instance_num: Option<i32>,
+    /// `user_vgpu_type_name`: `string`.
+    pub user_vgpu_type_name: Option<String>,
+    /// `user_vgpu_type_id`: `string`.
+    pub user_vgpu_type_id: Option<String>,
+    /// `user_usage`: `GpuDeviceUsage`.
+    pub user_usage: Option<GpuDeviceUsage>,
+    /// `status`: `GpuDeviceStatus`, required by the model.
+    pub status: Option<GpuDeviceStatus>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `mdev_supported_types`: `NestedVgpuType[]`.
+    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `is_nvidia_vfs_supported`: `boolean`.
+    pub is_nvidia_vfs_supported: Option<bool>,
+    /// `is_nvidia_vfs_enabled`: `boolean`.
+    pub is_nvidia_vfs_enabled: Option<bool>,
+    /// `is_nvidia_tools_ready`: `boolean`.
+    pub is_nvidia_tools_ready: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `driver_info`: `NestedGpuDriverInfo`.
+    pub driver_info: Option<NestedGpuDriverInfo>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `bus_location`: `string`, required by the model.
+    pub bus_location: Option<String>,
+    /// `brand`: `string`, required by the model.
+    pub brand: Option<String>,
+    /// `available_vgpus_num`: `int32`.
+    pub available_vgpus_num: Option<i32>,
+    /// `assigned_vgpus_num`: `int32`.
+    pub assigned_vgpus_num: Option<i32>,
+}
+
+impl FromMap for GpuVmInfo {
+    const NAME: &'static str = "GpuVmInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"brand" {
+                    self.brand = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"driver_info" {
+                    self.driver_info = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"bus_location" {
+                    self.bus_location = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"vgpu_instance_num" {
+                    self.vgpu_instance_num = m.next_value()?;
+                } else if key == b"user_vgpu_type_id" {
+                    self.user_vgpu_type_id = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"assigned_vgpus_num" {
+                    self.assigned_vgpus_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"user_vgpu_type_name" {
+                    self.user_vgpu_type_name = m.next_value()?;
+                } else if key == b"available_vgpus_num" {
+                    self.available_vgpus_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"mdev_supported_types" {
+                    self.mdev_supported_types = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"is_nvidia_vfs_enabled" {
+                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                } else if key == b"is_nvidia_tools_ready" {
+                    self.is_nvidia_tools_ready = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"is_nvidia_vfs_supported" {
+                    self.is_nvidia_vfs_supported = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GpuVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Graph` of the CloudTower model.
+///
+/// The model requires `id`, `instance_ids`, `local_id`, `metric_count`, `metric_name`, `metric_type`, `resource_type`, `targets`, `title`, `type`, `view`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `disks`: `NestedDisk[]`.
+    pub disks: Option<Vec<NestedDisk>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `hosts`: `NestedHost[]`.
+    pub hosts: Option<Vec<NestedHost>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `instance_ids`: `string[]`, required by the model.
+    pub instance_ids: Option<Vec<String>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `luns`: `NestedIscsiLun[]`.
+    pub luns: Option<Vec<NestedIscsiLun>>,
+    /// `metric_count`: `int32`, required by the model.
+    pub metric_count: Option<i32>,
+    /// `metric_name`: `string`, required by the model.
+    pub metric_name: Option<String>,
+    /// `metric_type`: `MetricType`, required by the model.
+    pub metric_type: Option<MetricType>,
+    /// `namespaces`: `NestedNvmfNamespace[]`.
+    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `network`: `NetworkType`.
+    pub network: Option<NetworkType>,
+    /// `nics`: `NestedNic[]`.
+    pub nics: Option<Vec<NestedNic>>,
+    /// `resource_type`: `string`, required by the model.
+    pub resource_type: Option<String>,
+    /// `service`: `string`.
+    pub service: Option<String>,
+    /// `targets`: `object`, required by the model.
+    pub targets: Option<serde_json::Value>,
+    /// `title`: `string`, required by the model.
+    pub title: Option<String>,
+    /// `type`: `GraphType`, required by the model.
+    pub r#type: Option<GraphType>,
+    /// `view`: `NestedView`, required by the model.
+    pub view: Option<NestedView>,
+    /// `vmNics`: `NestedVmNic[]`.
+    pub vm_nics: Option<Vec<NestedVmNic>>,
+    /// `vmVolumes`: `NestedVmVolume[]`.
+    pub vm_volumes: Option<Vec<NestedVmVolume>>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+    /// `witnesses`: `NestedWitness[]`.
+    pub witnesses: Option<Vec<NestedWitness>>,
+    /// `zones`: `NestedZone[]`.
+    pub zones: Option<Vec<NestedZone>>,
+}
+
+impl FromMap for Graph {
+    const NAME: &'static str = "Graph";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"luns" {
+                    self.luns = m.next_value::<List<_>>()?.0;
+                } else if key == b"nics" {
+                    self.nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"view" {
+                    self.view = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"disks" {
+                    self.disks = m.next_value::<List<_>>()?.0;
+                } else if key == b"hosts" {
+                    self.hosts = m.next_value::<List<_>>()?.0;
+                } else if key == b"title" {
+                    self.title = m.next_value()?;
+                } else if key == b"zones" {
+                    self.zones = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"vmNics" {
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"network" {
+                    self.network = m.next_value()?;
+                } else if key == b"service" {
+                    self.service = m.next_value()?;
+                } else if key == b"targets" {
+                    self.targets = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"vmVolumes" {
+                    self.vm_volumes = m.next_value::<List<_>>()?.0;
+                } else if key == b"witnesses" {
+                    self.witnesses = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"namespaces" {
+                    self.namespaces = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"metric_name" {
+                    self.metric_name = m.next_value()?;
+                } else if key == b"metric_type" {
+                    self.metric_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"instance_ids" {
+                    self.instance_ids = m.next_value::<List<_>>()?.0;
+                } else if key == b"metric_count" {
+                    self.metric_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"resource_type" {
+                    self.resource_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Graph {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GraphConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GraphConnection {
+    /// `aggregate`: `NestedAggregateGraph`, required by the model.
+    pub aggregate: Option<NestedAggregateGraph>,
+}
+
+impl FromMap for GraphConnection {
+    const NAME: &'static str = "GraphConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GraphConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `GraphType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GraphType {
+    /// `AREA`
+    Area,
+    /// `STACK`
+    Stack,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GraphType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Area => "AREA",
+            Self::Stack => "STACK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AREA" => Some(Self::Area),
+            b"STACK" => Some(Self::Stack),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Area, Self::Stack];
+}
+
+impl ::core::fmt::Display for GraphType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GraphType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GraphType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GraphType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Host` of the CloudTower model.
+///
+/// The model requires `allocatable_memory_bytes`, `chunk_id`, `cluster`, `compatible_cpu_models`, `cpu_brand`, `cpu_fan_speed`, `cpu_hz_per_core`, `cpu_model`, `cpu_temperature_celsius`, `failure_data_space`, `hdd_data_capacity`, `hdd_disk_count`, `id`, `local_id`, `lsm_cap_disk_safe_umount`, `management_ip`, `model`, `name`, `nested_virtualization`, `nic_count`, `os_memory_bytes`, `pmem_dimm_capacity`, `pmem_dimm_count`, `pmem_disk_count`, `provisioned_cpu_cores`, `provisioned_memory_bytes`, `running_pause_vm_memory_bytes`, `ssd_data_capacity`, `ssd_disk_count`, `state`, `status`, `total_cpu_cores`, `total_cpu_hz`, `total_data_capacity`, `total_memory_bytes`, `used_data_space`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    /// `access_ip`: `string`.
+    pub access_ip: Option<String>,
+    /// `allocable_cpu_cores_for_vm_exclusive`: `int32`.
+    pub allocable_cpu_cores_for_vm_exclusive: Option<i32>,
+    /// `allocatable_memory_bytes`: `int64`, required by the model.
+    pub allocatable_memory_bytes: Option<i64>,
+    /// `chunk_id`: `string`, required by the model.
+    pub chunk_id: Option<String>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `compatible_cpu_models`: `string[]`, required by the model.
+    pub compatible_cpu_models: Option<Vec<String>>,
+    /// `cpu_brand`: `string`, required by the model.
+    pub cpu_brand: Option<String>,
+    /// `cpu_fan_speed`: `double[]`, required by the model.
+    pub cpu_fan_speed: Option<Vec<f64>>,
+    /// `cpu_fan_speed_unit`: `CpuFanSpeedUnit`.
+    pub cpu_fan_speed_unit: Option<CpuFanSpeedUnit>,
+    /// `cpu_hz_per_core`: `int64`, required by the model.
+    pub cpu_hz_per_core: Option<i64>,
+    /// `cpu_model`: `string`, required by the model.
+    pub cpu_model: Option<String>,
+    /// `cpu_temperature_celsius`: `int32[]`, required by the model.
+    pub cpu_temperature_celsius: Option<Vec<i32>>,
+    /// `cpu_vendor`: `string`.
+    pub cpu_vendor: Option<String>,
+    /// `data_ip`: `string`.
+    pub data_ip: Option<String>,
+    /// `disks`: `NestedDisk[]`.
+    pub disks: Option<Vec<NestedDisk>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `failure_data_space`: `int64`, required by the model.
+    pub failure_data_space: Option<i64>,
+    /// `gpu_devices`: `NestedGpuDevice[]`.
+    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
+    /// `hdd_data_capacity`: `int64`, required by the model.
+    pub hdd_data_capacity: Option<i64>,
+    /// `hdd_disk_count`: `int32`, required by the model.
+    pub hdd_disk_count: Option<i32>,
+    /// `host_state`: `NestedMaintenanceHostState`.
+    pub host_state: Option<NestedMaintenanceHostState>,
+    /// `hypervisor_ip`: `string`.
+    pub hypervisor_ip: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iommu`: `IommuStatus`.
+    pub iommu: Option<IommuStatus>,
+    /// `ipmi`: `NestedIpmi`.
+    pub ipmi: Option<NestedIpmi>,
+    /// `is_os_in_raid1`: `boolean`.
+    pub is_os_in_raid1: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `lsm_cap_disk_safe_umount`: `boolean`, required by the model.
+    pub lsm_cap_disk_safe_umount: Option<bool>,
+    /// `management_ip`: `string`, required by the model.
+    pub management_ip: Option<String>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nested_virtualization`: `boolean`, required by the model.
+    pub nested_virtualization: Option<bool>,
+    /// `nic_count`: `int32`, required by the model.
+    pub nic_count: Option<i32>,
+    /// `nics`: `NestedNic[]`.
+    pub nics: Option<Vec<NestedNic>>,
+    /// `node_topo_local_id`: `string`.
+    pub node_topo_local_id: Option<String>,
+    /// `os_memory_bytes`: `int64`, required by the model.
+    pub os_memory_bytes: Option<i64>,
+    /// `os_version`: `string`.
+    pub os_version: Option<String>,
+    /// `pmem_dimm_capacity`: `int64`, required by the model.
+    pub pmem_dimm_capacity: Option<i64>,
+    /// `pmem_dimm_count`: `int32`, required by the model.
+    pub pmem_dimm_count: Option<i32>,
+    /// `pmem_dimms`: `NestedPmemDimm[]`.
+    pub pmem_dimms: Option<Vec<NestedPmemDimm>>,
+    /// `pmem_disk_count`: `int32`, required by the model.
+    pub pmem_disk_count: Option<i32>,
+    /// `provisioned_cpu_cores`: `int32`, required by the model.
+    pub provisioned_cpu_cores: Option<i32>,
+    /// `provisioned_memory_bytes`: `int64`, required by the model.
+    pub provisioned_memory_bytes: Option<i64>,
+    /// `running_pause_vm_memory_bytes`: `int64`, required by the model.
+    pub running_pause_vm_memory_bytes: Option<i64>,
+    /// `running_vm_num`: `int32`.
+    pub running_vm_num: Option<i32>,
+    /// `scvm_cpu`: `int32`.
+    pub scvm_cpu: Option<i32>,
+    /// `scvm_memory`: `int64`.
+    pub scvm_memory: Option<i64>,
+    /// `scvm_name`: `string`.
+    pub scvm_name: Option<String>,
+    /// `serial`: `string`.
+    pub serial: Option<String>,
+    /// `ssd_data_capacity`: `int64`, required by the model.
+    pub ssd_data_capacity: Option<i64>,
+    /// `ssd_disk_count`: `int32`, required by the model.
+    pub ssd_disk_count: Option<i32>,
+    /// `state`: `HostState`, required by the model.
+    pub state: Option<HostState>,
+    /// `status`: `HostStatus`, required by the model.
+    pub status: Option<HostStatus>,
+    /// `stopped_vm_num`: `int32`.
+    pub stopped_vm_num: Option<i32>,
+    /// `suspended_vm_num`: `int32`.
+    pub suspended_vm_num: Option<i32>,
+    /// `total_cache_capacity`: `int64`.
+    pub total_cache_capacity: Option<i64>,
+    /// `total_cpu_cores`: `int32`, required by the model.
+    pub total_cpu_cores: Option<i32>,
+    /// `total_cpu_hz`: `int64`, required by the model.
+    pub total_cpu_hz: Option<i64>,
+    /// `total_cpu_sockets`: `int32`.
+    pub total_cpu_sockets: Option<i32>,
+    /// `total_data_capacity`: `int64`, required by the model.
+    pub total_data_capacity: Option<i64>,
+    /// `total_memory_bytes`: `int64`, required by the model.
+    pub total_memory_bytes: Option<i64>,
+    /// `usb_devices`: `NestedUsbDevice[]`.
+    pub usb_devices: Option<Vec<NestedUsbDevice>>,
+    /// `used_cpu_hz`: `double`.
+    pub used_cpu_hz: Option<f64>,
+    /// `used_data_space`: `int64`, required by the model.
+    pub used_data_space: Option<i64>,
+    /// `used_memory_bytes`: `double`.
+    pub used_memory_bytes: Option<f64>,
+    /// `vm_num`: `int32`.
+    pub vm_num: Option<i32>,
+    /// `vmotion_ip`: `string`.
+    pub vmotion_ip: Option<String>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+    /// `vsphereEsxiAccount`: `NestedVsphereEsxiAccount`.
+    pub vsphere_esxi_account: Option<NestedVsphereEsxiAccount>,
+    /// `with_faster_ssd_as_cache`: `boolean`.
+    pub with_faster_ssd_as_cache: Option<bool>,
+    /// `zone`: `NestedZone`.
+    pub zone: Option<NestedZone>,
+}
+
+impl FromMap for Host {
+    const NAME: &'static str = "Host";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"ipmi" {
+                    self.ipmi = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"nics" {
+                    self.nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"zone" {
+                    self.zone = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"disks" {
+                    self.disks = m.next_value::<List<_>>()?.0;
+                } else if key == b"iommu" {
+                    self.iommu = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else if key == b"vm_num" {
+                    self.vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"data_ip" {
+                    self.data_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"chunk_id" {
+                    self.chunk_id = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"scvm_cpu" {
+                    self.scvm_cpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"access_ip" {
+                    self.access_ip = m.next_value()?;
+                } else if key == b"cpu_brand" {
+                    self.cpu_brand = m.next_value()?;
+                } else if key == b"cpu_model" {
+                    self.cpu_model = m.next_value()?;
+                } else if key == b"nic_count" {
+                    self.nic_count = m.next_value()?;
+                } else if key == b"scvm_name" {
+                    self.scvm_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"cpu_vendor" {
+                    self.cpu_vendor = m.next_value()?;
+                } else if key == b"host_state" {
+                    self.host_state = m.next_value()?;
+                } else if key == b"os_version" {
+                    self.os_version = m.next_value()?;
+                } else if key == b"pmem_dimms" {
+                    self.pmem_dimms = m.next_value::<List<_>>()?.0;
+                } else if key == b"vmotion_ip" {
+                    self.vmotion_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"gpu_devices" {
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
+                } else if key == b"scvm_memory" {
+                    self.scvm_memory = m.next_value()?;
+                } else if key == b"usb_devices" {
+                    self.usb_devices = m.next_value::<List<_>>()?.0;
+                } else if key == b"used_cpu_hz" {
+                    self.used_cpu_hz = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"total_cpu_hz" {
+                    self.total_cpu_hz = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"cpu_fan_speed" {
+                    self.cpu_fan_speed = m.next_value::<List<_>>()?.0;
+                } else if key == b"hypervisor_ip" {
+                    self.hypervisor_ip = m.next_value()?;
+                } else if key == b"management_ip" {
+                    self.management_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"hdd_disk_count" {
+                    self.hdd_disk_count = m.next_value()?;
+                } else if key == b"is_os_in_raid1" {
+                    self.is_os_in_raid1 = m.next_value()?;
+                } else if key == b"running_vm_num" {
+                    self.running_vm_num = m.next_value()?;
+                } else if key == b"ssd_disk_count" {
+                    self.ssd_disk_count = m.next_value()?;
+                } else if key == b"stopped_vm_num" {
+                    self.stopped_vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"cpu_hz_per_core" {
+                    self.cpu_hz_per_core = m.next_value()?;
+                } else if key == b"os_memory_bytes" {
+                    self.os_memory_bytes = m.next_value()?;
+                } else if key == b"pmem_dimm_count" {
+                    self.pmem_dimm_count = m.next_value()?;
+                } else if key == b"pmem_disk_count" {
+                    self.pmem_disk_count = m.next_value()?;
+                } else if key == b"total_cpu_cores" {
+                    self.total_cpu_cores = m.next_value()?;
+                } else if key == b"used_data_space" {
+                    self.used_data_space = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"suspended_vm_num" {
+                    self.suspended_vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"hdd_data_capacity" {
+                    self.hdd_data_capacity = m.next_value()?;
+                } else if key == b"ssd_data_capacity" {
+                    self.ssd_data_capacity = m.next_value()?;
+                } else if key == b"total_cpu_sockets" {
+                    self.total_cpu_sockets = m.next_value()?;
+                } else if key == b"used_memory_bytes" {
+                    self.used_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"cpu_fan_speed_unit" {
+                    self.cpu_fan_speed_unit = m.next_value()?;
+                } else if key == b"failure_data_space" {
+                    self.failure_data_space = m.next_value()?;
+                } else if key == b"node_topo_local_id" {
+                    self.node_topo_local_id = m.next_value()?;
+                } else if key == b"pmem_dimm_capacity" {
+                    self.pmem_dimm_capacity = m.next_value()?;
+                } else if key == b"total_memory_bytes" {
+                    self.total_memory_bytes = m.next_value()?;
+                } else if key == b"vsphereEsxiAccount" {
+                    self.vsphere_esxi_account = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"total_data_capacity" {
+                    self.total_data_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"total_cache_capacity" {
+                    self.total_cache_capacity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"compatible_cpu_models" {
+                    self.compatible_cpu_models = m.next_value::<List<_>>()?.0;
+                } else if key == b"nested_virtualization" {
+                    self.nested_virtualization = m.next_value()?;
+                } else if key == b"provisioned_cpu_cores" {
+                    self.provisioned_cpu_cores = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"cpu_temperature_celsius" {
+                    self.cpu_temperature_celsius = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"allocatable_memory_bytes" {
+                    self.allocatable_memory_bytes = m.next_value()?;
+                } else if key == b"lsm_cap_disk_safe_umount" {
+                    self.lsm_cap_disk_safe_umount = m.next_value()?;
+                } else if key == b"provisioned_memory_bytes" {
+                    self.provisioned_memory_bytes = m.next_value()?;
+                } else if key == b"with_faster_ssd_as_cache" {
+                    self.with_faster_ssd_as_cache = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            29 => {
+                if key == b"running_pause_vm_memory_bytes" {
+                    self.running_pause_vm_memory_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            36 => {
+                if key == b"allocable_cpu_cores_for_vm_exclusive" {
+                    self.allocable_cpu_cores_for_vm_exclusive = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Host {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `HostAuthInfo` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct HostAuthInfo {
+    /// `root_user_password`: `string`.
+    pub root_user_password: Option<String>,
+    /// `default_user_password`: `string`.
+    pub default_user_password: Option<String>,
+}
+
+impl serde::Serialize for HostAuthInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.root_user_password {
+            m.serialize_entry("root_user_password", v)?;
+        }
+        if let Some(v) = &self.default_user_password {
+            m.serialize_entry("default_user_password", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostBatchCreateIfaceFunction` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostBatchCreateIfaceFunction {
     /// `ACCESS`
     Access,
     /// `MANAGEMENT`
@@ -2312,19 +3244,13 @@ pub enum NetworkType {
     Migration,
     /// `STORAGE`
     Storage,
-    /// `STORAGE_ACCESS`
-    StorageAccess,
-    /// `VM`
-    Vm,
-    /// `VPC_SYS`
-    VpcSys,
-    /// `VPC_VM`
-    VpcVm,
+    /// `VMWARE_ACCESS`
+    VmwareAccess,
     /// A value this model does not know.
     Other(String),
 }
 
-impl NetworkType {
+impl HostBatchCreateIfaceFunction {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -2333,10 +3259,7 @@ impl NetworkType {
             Self::Management => "MANAGEMENT",
             Self::Migration => "MIGRATION",
             Self::Storage => "STORAGE",
-            Self::StorageAccess => "STORAGE_ACCESS",
-            Self::Vm => "VM",
-            Self::VpcSys => "VPC_SYS",
-            Self::VpcVm => "VPC_VM",
+            Self::VmwareAccess => "VMWARE_ACCESS",
             Self::Other(s) => s,
         }
     }
@@ -2344,16 +3267,20 @@ impl NetworkType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ACCESS" => Self::Access,
-            "MANAGEMENT" => Self::Management,
-            "MIGRATION" => Self::Migration,
-            "STORAGE" => Self::Storage,
-            "STORAGE_ACCESS" => Self::StorageAccess,
-            "VM" => Self::Vm,
-            "VPC_SYS" => Self::VpcSys,
-            "VPC_VM" => Self::VpcVm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ACCESS" => Some(Self::Access),
+            b"MANAGEMENT" => Some(Self::Management),
+            b"MIGRATION" => Some(Self::Migration),
+            b"STORAGE" => Some(Self::Storage),
+            b"VMWARE_ACCESS" => Some(Self::VmwareAccess),
+            _ => None,
         }
     }
 
@@ -2363,416 +3290,86 @@ impl NetworkType {
         Self::Management,
         Self::Migration,
         Self::Storage,
-        Self::StorageAccess,
-        Self::Vm,
-        Self::VpcSys,
-        Self::VpcVm,
+        Self::VmwareAccess,
     ];
 }
 
-impl ::core::fmt::Display for NetworkType {
+impl ::core::fmt::Display for HostBatchCreateIfaceFunction {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for NetworkType {
+impl From<&str> for HostBatchCreateIfaceFunction {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for NetworkType {
+impl serde::Serialize for HostBatchCreateIfaceFunction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NetworkType {
+impl<'de> serde::Deserialize<'de> for HostBatchCreateIfaceFunction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `NfsExport` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `export_inode_id`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsExport {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `export_inode_id`: `string`, required by the model.
-    pub export_inode_id: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `inodes`: `NestedNfsInode[]`.
-    pub inodes: Option<Vec<NestedNfsInode>>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `ip_whitelist`: `string`, required by the model.
-    pub ip_whitelist: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for NfsExport {
-    const NAME: &'static str = "NfsExport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "export_inode_id" => self.export_inode_id = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "inodes" => self.inodes = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "ip_whitelist" => self.ip_whitelist = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsExport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NfsExportConnection` of the CloudTower model.
+/// `HostConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NfsExportConnection {
-    /// `aggregate`: `NestedAggregateNfsExport`, required by the model.
-    pub aggregate: Option<NestedAggregateNfsExport>,
+pub struct HostConnection {
+    /// `aggregate`: `NestedAggregateHost`, required by the model.
+    pub aggregate: Option<NestedAggregateHost>,
 }
 
-impl FromMap for NfsExportConnection {
-    const NAME: &'static str = "NfsExportConnection";
+impl FromMap for HostConnection {
+    const NAME: &'static str = "HostConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NfsExportConnection {
+impl<'de> serde::Deserialize<'de> for HostConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NfsInode` of the CloudTower model.
-///
-/// The model requires `assigned_size`, `file`, `id`, `local_id`, `local_updated_at`, `name`, `nfs_export`, `parent_id`, `shared_size`, `snapshot_num`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsInode {
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `file`: `boolean`, required by the model.
-    pub file: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_updated_at`: `string`, required by the model.
-    pub local_updated_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nfs_export`: `NestedNfsExport`, required by the model.
-    pub nfs_export: Option<NestedNfsExport>,
-    /// `parent_id`: `string`, required by the model.
-    pub parent_id: Option<String>,
-    /// `shared_size`: `int64`, required by the model.
-    pub shared_size: Option<i64>,
-    /// `snapshot_num`: `int32`, required by the model.
-    pub snapshot_num: Option<i32>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for NfsInode {
-    const NAME: &'static str = "NfsInode";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "assigned_size" => self.assigned_size = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "file" => self.file = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_updated_at" => self.local_updated_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nfs_export" => self.nfs_export = m.next_value()?,
-            "parent_id" => self.parent_id = m.next_value()?,
-            "shared_size" => self.shared_size = m.next_value()?,
-            "snapshot_num" => self.snapshot_num = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsInode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NfsInodeConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsInodeConnection {
-    /// `aggregate`: `NestedAggregateNfsInode`, required by the model.
-    pub aggregate: Option<NestedAggregateNfsInode>,
-}
-
-impl FromMap for NfsInodeConnection {
-    const NAME: &'static str = "NfsInodeConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsInodeConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Nic` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `local_id`, `mac_address`, `mtu`, `name`, `physical`, `running`, `up`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Nic {
-    /// `driver`: `string`.
-    pub driver: Option<String>,
-    /// `driver_state`: `NicDriverState`.
-    pub driver_state: Option<NicDriverState>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `ibdev`: `string`.
-    pub ibdev: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iommu_status`: `IommuStatus`.
-    pub iommu_status: Option<IommuStatus>,
-    /// `ip_address`: `string`.
-    pub ip_address: Option<String>,
-    /// `is_sriov`: `boolean`.
-    pub is_sriov: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mac_address`: `string`, required by the model.
-    pub mac_address: Option<String>,
-    /// `max_vf_num`: `int32`.
-    pub max_vf_num: Option<i32>,
-    /// `model`: `string`.
-    pub model: Option<String>,
-    /// `mtu`: `int32`, required by the model.
-    pub mtu: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nic_uuid`: `string`.
-    pub nic_uuid: Option<String>,
-    /// `physical`: `boolean`, required by the model.
-    pub physical: Option<bool>,
-    /// `rdma_enabled`: `boolean`.
-    pub rdma_enabled: Option<bool>,
-    /// `running`: `boolean`, required by the model.
-    pub running: Option<bool>,
-    /// `speed`: `int64`.
-    pub speed: Option<i64>,
-    /// `subnet_mask`: `string`.
-    pub subnet_mask: Option<String>,
-    /// `total_vf_num`: `int32`.
-    pub total_vf_num: Option<i32>,
-    /// `type`: `NetworkType`.
-    pub r#type: Option<NetworkType>,
-    /// `up`: `boolean`, required by the model.
-    pub up: Option<bool>,
-    /// `used_vf_num`: `int32`.
-    pub used_vf_num: Option<i32>,
-    /// `user_usage`: `NicUserUsage`.
-    pub user_usage: Option<NicUserUsage>,
-    /// `vds`: `NestedVds`.
-    pub vds: Option<NestedVds>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for Nic {
-    const NAME: &'static str = "Nic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "driver" => self.driver = m.next_value()?,
-            "driver_state" => self.driver_state = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "gateway_ip" => self.gateway_ip = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "ibdev" => self.ibdev = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iommu_status" => self.iommu_status = m.next_value()?,
-            "ip_address" => self.ip_address = m.next_value()?,
-            "is_sriov" => self.is_sriov = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "max_vf_num" => self.max_vf_num = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "mtu" => self.mtu = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nic_uuid" => self.nic_uuid = m.next_value()?,
-            "physical" => self.physical = m.next_value()?,
-            "rdma_enabled" => self.rdma_enabled = m.next_value()?,
-            "running" => self.running = m.next_value()?,
-            "speed" => self.speed = m.next_value()?,
-            "subnet_mask" => self.subnet_mask = m.next_value()?,
-            "total_vf_num" => self.total_vf_num = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "up" => self.up = m.next_value()?,
-            "used_vf_num" => self.used_vf_num = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "vds" => self.vds = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Nic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NicConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NicConnection {
-    /// `aggregate`: `NestedAggregateNic`, required by the model.
-    pub aggregate: Option<NestedAggregateNic>,
-}
-
-impl FromMap for NicConnection {
-    const NAME: &'static str = "NicConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NicConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NicDriverState` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `HostState` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum NicDriverState {
-    /// `NEED_REBOOT`
-    NeedReboot,
-    /// `NOT_READY`
-    NotReady,
-    /// `NO_DRIVER`
-    NoDriver,
-    /// `READY`
-    Ready,
+pub enum HostState {
+    /// `IDLE`
+    Idle,
+    /// `IN_USE`
+    InUse,
+    /// `REMOVING`
+    Removing,
     /// A value this model does not know.
     Other(String),
 }
 
-impl NicDriverState {
+impl HostState {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::NeedReboot => "NEED_REBOOT",
-            Self::NotReady => "NOT_READY",
-            Self::NoDriver => "NO_DRIVER",
-            Self::Ready => "READY",
+            Self::Idle => "IDLE",
+            Self::InUse => "IN_USE",
+            Self::Removing => "REMOVING",
             Self::Other(s) => s,
         }
     }
@@ -2780,1279 +3377,157 @@ impl NicDriverState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NEED_REBOOT" => Self::NeedReboot,
-            "NOT_READY" => Self::NotReady,
-            "NO_DRIVER" => Self::NoDriver,
-            "READY" => Self::Ready,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IDLE" => Some(Self::Idle),
+            b"IN_USE" => Some(Self::InUse),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Idle, Self::InUse, Self::Removing];
+}
+
+impl ::core::fmt::Display for HostState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for HostState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for HostState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `HostStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostStatus {
+    /// `CONNECTED_ERROR`
+    ConnectedError,
+    /// `CONNECTED_HEALTHY`
+    ConnectedHealthy,
+    /// `CONNECTED_WARNING`
+    ConnectedWarning,
+    /// `CONNECTING`
+    Connecting,
+    /// `INITIALIZING`
+    Initializing,
+    /// `SESSION_EXPIRED`
+    SessionExpired,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl HostStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectedError => "CONNECTED_ERROR",
+            Self::ConnectedHealthy => "CONNECTED_HEALTHY",
+            Self::ConnectedWarning => "CONNECTED_WARNING",
+            Self::Connecting => "CONNECTING",
+            Self::Initializing => "INITIALIZING",
+            Self::SessionExpired => "SESSION_EXPIRED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED_ERROR" => Some(Self::ConnectedError),
+            b"CONNECTED_HEALTHY" => Some(Self::ConnectedHealthy),
+            b"CONNECTED_WARNING" => Some(Self::ConnectedWarning),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"SESSION_EXPIRED" => Some(Self::SessionExpired),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
-        Self::NeedReboot,
-        Self::NotReady,
-        Self::NoDriver,
-        Self::Ready,
+        Self::ConnectedError,
+        Self::ConnectedHealthy,
+        Self::ConnectedWarning,
+        Self::Connecting,
+        Self::Initializing,
+        Self::SessionExpired,
     ];
 }
 
-impl ::core::fmt::Display for NicDriverState {
+impl ::core::fmt::Display for HostStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for NicDriverState {
+impl From<&str> for HostStatus {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for NicDriverState {
+impl serde::Serialize for HostStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NicDriverState {
+impl<'de> serde::Deserialize<'de> for HostStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `NicUserUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NicUserUsage {
-    /// `DEFAULT`
-    Default,
-    /// `PASS_THROUGH`
-    PassThrough,
-    /// `SRIOV`
-    Sriov,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NicUserUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::PassThrough => "PASS_THROUGH",
-            Self::Sriov => "SRIOV",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "PASS_THROUGH" => Self::PassThrough,
-            "SRIOV" => Self::Sriov,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Default, Self::PassThrough, Self::Sriov];
-}
-
-impl ::core::fmt::Display for NicUserUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NicUserUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NicUserUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NicUserUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NodeTopUpdationParam` of the CloudTower model.
+/// `HostVdsConfig` of the CloudTower model.
 ///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `nics`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NodeTopUpdationParam {
-    /// `data`: `NodeTopoUpdationParamsData`, required by the model.
-    pub data: Option<NodeTopoUpdationParamsData>,
-    /// `where`: `NodeTopoWhereUniqueInput`, required by the model.
-    pub r#where: Option<NodeTopoWhereUniqueInput>,
+pub struct HostVdsConfig {
+    /// `nics`: `string[]`, required by the model.
+    pub nics: Option<Vec<String>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
 }
 
-impl serde::Serialize for NodeTopUpdationParam {
+impl serde::Serialize for HostVdsConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NodeTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `host`, `id`, `local_id`, `name`, `position`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NodeTopo {
-    /// `brick_topo`: `NestedBrickTopo`.
-    pub brick_topo: Option<NestedBrickTopo>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cluster_topo`: `NestedClusterTopo`.
-    pub cluster_topo: Option<NestedClusterTopo>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `position`: `NestedPosition`, required by the model.
-    pub position: Option<NestedPosition>,
-}
-
-impl FromMap for NodeTopo {
-    const NAME: &'static str = "NodeTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "brick_topo" => self.brick_topo = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "cluster_topo" => self.cluster_topo = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "position" => self.position = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NodeTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NodeTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NodeTopoConnection {
-    /// `aggregate`: `NestedAggregateNodeTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateNodeTopo>,
-}
-
-impl FromMap for NodeTopoConnection {
-    const NAME: &'static str = "NodeTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NodeTopoConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NotifierLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NotifierLanguageCode {
-    /// `EN_US`
-    EnUs,
-    /// `ZH_CN`
-    ZhCn,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NotifierLanguageCode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnUs => "EN_US",
-            Self::ZhCn => "ZH_CN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EN_US" => Self::EnUs,
-            "ZH_CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
-}
-
-impl ::core::fmt::Display for NotifierLanguageCode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NotifierLanguageCode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NotifierLanguageCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NotifierLanguageCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NotifierSecurityMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NotifierSecurityMode {
-    /// `SSL`
-    Ssl,
-    /// `STARTTLS`
-    Starttls,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NotifierSecurityMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssl => "SSL",
-            Self::Starttls => "STARTTLS",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "SSL" => Self::Ssl,
-            "STARTTLS" => Self::Starttls,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
-}
-
-impl ::core::fmt::Display for NotifierSecurityMode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NotifierSecurityMode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NotifierSecurityMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NotifierSecurityMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NtpMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NtpMode {
-    /// `EXTERNAL`
-    External,
-    /// `INTERNAL`
-    Internal,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NtpMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::External => "EXTERNAL",
-            Self::Internal => "INTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXTERNAL" => Self::External,
-            "INTERNAL" => Self::Internal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::External, Self::Internal];
-}
-
-impl ::core::fmt::Display for NtpMode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NtpMode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NtpMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NtpMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NtpServiceUrl` of the CloudTower model.
-///
-/// The model requires `ntp_service_url`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NtpServiceUrl {
-    /// `ntp_service_url`: `string`, required by the model.
-    pub ntp_service_url: Option<String>,
-}
-
-impl FromMap for NtpServiceUrl {
-    const NAME: &'static str = "NtpServiceUrl";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "ntp_service_url" => self.ntp_service_url = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NtpServiceUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfNamespace` of the CloudTower model.
-///
-/// The model requires `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `is_shared`, `local_created_at`, `local_id`, `name`, `namespace_id`, `nqn_whitelist`, `nvmf_subsystem`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespace {
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `bps`: `int64`, required by the model.
-    pub bps: Option<i64>,
-    /// `bps_max`: `int64`, required by the model.
-    pub bps_max: Option<i64>,
-    /// `bps_max_length`: `int64`, required by the model.
-    pub bps_max_length: Option<i64>,
-    /// `bps_rd`: `int64`, required by the model.
-    pub bps_rd: Option<i64>,
-    /// `bps_rd_max`: `int64`, required by the model.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`, required by the model.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_wr`: `int64`, required by the model.
-    pub bps_wr: Option<i64>,
-    /// `bps_wr_max`: `int64`, required by the model.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_wr_max_length`: `int64`, required by the model.
-    pub bps_wr_max_length: Option<i64>,
-    /// `consistency_group`: `NestedConsistencyGroup`.
-    pub consistency_group: Option<NestedConsistencyGroup>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_size`: `int64`, required by the model.
-    pub io_size: Option<i64>,
-    /// `iops`: `int64`, required by the model.
-    pub iops: Option<i64>,
-    /// `iops_max`: `int64`, required by the model.
-    pub iops_max: Option<i64>,
-    /// `iops_max_length`: `int64`, required by the model.
-    pub iops_max_length: Option<i64>,
-    /// `iops_rd`: `int64`, required by the model.
-    pub iops_rd: Option<i64>,
-    /// `iops_rd_max`: `int64`, required by the model.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`, required by the model.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_wr`: `int64`, required by the model.
-    pub iops_wr: Option<i64>,
-    /// `iops_wr_max`: `int64`, required by the model.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`, required by the model.
-    pub iops_wr_max_length: Option<i64>,
-    /// `is_shared`: `boolean`, required by the model.
-    pub is_shared: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `namespace_group`: `NestedNamespaceGroup`.
-    pub namespace_group: Option<NestedNamespaceGroup>,
-    /// `namespace_id`: `int32`, required by the model.
-    pub namespace_id: Option<i32>,
-    /// `nqn_whitelist`: `string`, required by the model.
-    pub nqn_whitelist: Option<String>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `shared_size`: `int64`, required by the model.
-    pub shared_size: Option<i64>,
-    /// `snapshot_num`: `int32`, required by the model.
-    pub snapshot_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-    /// `zbs_volume_id`: `string`, required by the model.
-    pub zbs_volume_id: Option<String>,
-}
-
-impl FromMap for NvmfNamespace {
-    const NAME: &'static str = "NvmfNamespace";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "assigned_size" => self.assigned_size = m.next_value()?,
-            "bps" => self.bps = m.next_value()?,
-            "bps_max" => self.bps_max = m.next_value()?,
-            "bps_max_length" => self.bps_max_length = m.next_value()?,
-            "bps_rd" => self.bps_rd = m.next_value()?,
-            "bps_rd_max" => self.bps_rd_max = m.next_value()?,
-            "bps_rd_max_length" => self.bps_rd_max_length = m.next_value()?,
-            "bps_wr" => self.bps_wr = m.next_value()?,
-            "bps_wr_max" => self.bps_wr_max = m.next_value()?,
-            "bps_wr_max_length" => self.bps_wr_max_length = m.next_value()?,
-            "consistency_group" => self.consistency_group = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "io_size" => self.io_size = m.next_value()?,
-            "iops" => self.iops = m.next_value()?,
-            "iops_max" => self.iops_max = m.next_value()?,
-            "iops_max_length" => self.iops_max_length = m.next_value()?,
-            "iops_rd" => self.iops_rd = m.next_value()?,
-            "iops_rd_max" => self.iops_rd_max = m.next_value()?,
-            "iops_rd_max_length" => self.iops_rd_max_length = m.next_value()?,
-            "iops_wr" => self.iops_wr = m.next_value()?,
-            "iops_wr_max" => self.iops_wr_max = m.next_value()?,
-            "iops_wr_max_length" => self.iops_wr_max_length = m.next_value()?,
-            "is_shared" => self.is_shared = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "namespace_group" => self.namespace_group = m.next_value()?,
-            "namespace_id" => self.namespace_id = m.next_value()?,
-            "nqn_whitelist" => self.nqn_whitelist = m.next_value()?,
-            "nvmf_subsystem" => self.nvmf_subsystem = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "shared_size" => self.shared_size = m.next_value()?,
-            "snapshot_num" => self.snapshot_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "zbs_volume_id" => self.zbs_volume_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfNamespace {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfNamespaceConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceConnection {
-    /// `aggregate`: `NestedAggregateNvmfNamespace`, required by the model.
-    pub aggregate: Option<NestedAggregateNvmfNamespace>,
-}
-
-impl FromMap for NvmfNamespaceConnection {
-    const NAME: &'static str = "NvmfNamespaceConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfNamespaceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfNamespaceSnapshot` of the CloudTower model.
-///
-/// The model requires `id`, `local_created_at`, `local_id`, `name`, `nvmf_subsystem`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceSnapshot {
-    /// `consistency_group_snapshot`: `NestedConsistencyGroupSnapshot`.
-    pub consistency_group_snapshot: Option<NestedConsistencyGroupSnapshot>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nvmf_namespace`: `NestedNvmfNamespace`.
-    pub nvmf_namespace: Option<NestedNvmfNamespace>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for NvmfNamespaceSnapshot {
-    const NAME: &'static str = "NvmfNamespaceSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "consistency_group_snapshot" => self.consistency_group_snapshot = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nvmf_namespace" => self.nvmf_namespace = m.next_value()?,
-            "nvmf_subsystem" => self.nvmf_subsystem = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfNamespaceSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfNamespaceSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceSnapshotConnection {
-    /// `aggregate`: `NestedAggregateNvmfNamespaceSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateNvmfNamespaceSnapshot>,
-}
-
-impl FromMap for NvmfNamespaceSnapshotConnection {
-    const NAME: &'static str = "NvmfNamespaceSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfNamespaceSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfSubsystem` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `nqn_name`, `nqn_whitelist`, `policy`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystem {
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_use`: `boolean`, required by the model.
-    pub external_use: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `io_size`: `int64`.
-    pub io_size: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `ip_whitelist`: `string`, required by the model.
-    pub ip_whitelist: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `namespace_groups`: `NestedNamespaceGroup[]`.
-    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
-    /// `namespaces`: `NestedNvmfNamespace[]`.
-    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `nqn_name`: `string`, required by the model.
-    pub nqn_name: Option<String>,
-    /// `nqn_whitelist`: `string`, required by the model.
-    pub nqn_whitelist: Option<String>,
-    /// `policy`: `NvmfSubsystemPolicyType`, required by the model.
-    pub policy: Option<NvmfSubsystemPolicyType>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for NvmfSubsystem {
-    const NAME: &'static str = "NvmfSubsystem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "bps" => self.bps = m.next_value()?,
-            "bps_max" => self.bps_max = m.next_value()?,
-            "bps_max_length" => self.bps_max_length = m.next_value()?,
-            "bps_rd" => self.bps_rd = m.next_value()?,
-            "bps_rd_max" => self.bps_rd_max = m.next_value()?,
-            "bps_rd_max_length" => self.bps_rd_max_length = m.next_value()?,
-            "bps_wr" => self.bps_wr = m.next_value()?,
-            "bps_wr_max" => self.bps_wr_max = m.next_value()?,
-            "bps_wr_max_length" => self.bps_wr_max_length = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_use" => self.external_use = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "io_size" => self.io_size = m.next_value()?,
-            "iops" => self.iops = m.next_value()?,
-            "iops_max" => self.iops_max = m.next_value()?,
-            "iops_max_length" => self.iops_max_length = m.next_value()?,
-            "iops_rd" => self.iops_rd = m.next_value()?,
-            "iops_rd_max" => self.iops_rd_max = m.next_value()?,
-            "iops_rd_max_length" => self.iops_rd_max_length = m.next_value()?,
-            "iops_wr" => self.iops_wr = m.next_value()?,
-            "iops_wr_max" => self.iops_wr_max = m.next_value()?,
-            "iops_wr_max_length" => self.iops_wr_max_length = m.next_value()?,
-            "ip_whitelist" => self.ip_whitelist = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "namespace_groups" => self.namespace_groups = m.next_value()?,
-            "namespaces" => self.namespaces = m.next_value()?,
-            "nqn_name" => self.nqn_name = m.next_value()?,
-            "nqn_whitelist" => self.nqn_whitelist = m.next_value()?,
-            "policy" => self.policy = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfSubsystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfSubsystemConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystemConnection {
-    /// `aggregate`: `NestedAggregateNvmfSubsystem`, required by the model.
-    pub aggregate: Option<NestedAggregateNvmfSubsystem>,
-}
-
-impl FromMap for NvmfSubsystemConnection {
-    const NAME: &'static str = "NvmfSubsystemConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfSubsystemConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NvmfSubsystemPolicyType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NvmfSubsystemPolicyType {
-    /// `BALANCE`
-    Balance,
-    /// `INHERIT`
-    Inherit,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NvmfSubsystemPolicyType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Balance => "BALANCE",
-            Self::Inherit => "INHERIT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BALANCE" => Self::Balance,
-            "INHERIT" => Self::Inherit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Balance, Self::Inherit];
-}
-
-impl ::core::fmt::Display for NvmfSubsystemPolicyType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NvmfSubsystemPolicyType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NvmfSubsystemPolicyType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NvmfSubsystemPolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ObservabilityConnectedSystemServiceType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ObservabilityConnectedSystemServiceType {
-    /// `BACKUP_SERVICE`
-    BackupService,
-    /// `CLOUDTOWER`
-    Cloudtower,
-    /// `EVEROUTE_SERVICE`
-    EverouteService,
-    /// `OBSERVABILITY_SERVICE`
-    ObservabilityService,
-    /// `REPLICATION_SERVICE`
-    ReplicationService,
-    /// `SFS_SERVICE`
-    SfsService,
-    /// `SKS_SERVICE`
-    SksService,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ObservabilityConnectedSystemServiceType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BackupService => "BACKUP_SERVICE",
-            Self::Cloudtower => "CLOUDTOWER",
-            Self::EverouteService => "EVEROUTE_SERVICE",
-            Self::ObservabilityService => "OBSERVABILITY_SERVICE",
-            Self::ReplicationService => "REPLICATION_SERVICE",
-            Self::SfsService => "SFS_SERVICE",
-            Self::SksService => "SKS_SERVICE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BACKUP_SERVICE" => Self::BackupService,
-            "CLOUDTOWER" => Self::Cloudtower,
-            "EVEROUTE_SERVICE" => Self::EverouteService,
-            "OBSERVABILITY_SERVICE" => Self::ObservabilityService,
-            "REPLICATION_SERVICE" => Self::ReplicationService,
-            "SFS_SERVICE" => Self::SfsService,
-            "SKS_SERVICE" => Self::SksService,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::BackupService,
-        Self::Cloudtower,
-        Self::EverouteService,
-        Self::ObservabilityService,
-        Self::ReplicationService,
-        Self::SfsService,
-        Self::SksService,
-    ];
-}
-
-impl ::core::fmt::Display for ObservabilityConnectedSystemServiceType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ObservabilityConnectedSystemServiceType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ObservabilityConnectedSystemServiceType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ObservabilityConnectedSystemServiceType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `OperateActionEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OperateActionEnum {
-    /// `poweroff`
-    Poweroff,
-    /// `reboot`
-    Reboot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl OperateActionEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Poweroff => "poweroff",
-            Self::Reboot => "reboot",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "poweroff" => Self::Poweroff,
-            "reboot" => Self::Reboot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Poweroff, Self::Reboot];
-}
-
-impl ::core::fmt::Display for OperateActionEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OperateActionEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for OperateActionEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OperateActionEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `OperateHostPowerData` of the CloudTower model.
-///
-/// The model requires `force`, `action`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OperateHostPowerData {
-    /// `reason`: `string`.
-    pub reason: Option<String>,
-    /// `force`: `boolean`, required by the model.
-    pub force: Option<bool>,
-    /// `action`: `OperateActionEnum`, required by the model.
-    pub action: Option<OperateActionEnum>,
-}
-
-impl serde::Serialize for OperateHostPowerData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.reason {
-            m.serialize_entry("reason", v)?;
-        }
-        if let Some(v) = &self.force {
-            m.serialize_entry("force", v)?;
-        }
-        if let Some(v) = &self.action {
-            m.serialize_entry("action", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `Organization` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Organization {
-    /// `datacenters`: `NestedDatacenter[]`.
-    pub datacenters: Option<Vec<NestedDatacenter>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for Organization {
-    const NAME: &'static str = "Organization";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "datacenters" => self.datacenters = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `OrganizationConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationConnection {
-    /// `aggregate`: `NestedAggregateOrganization`, required by the model.
-    pub aggregate: Option<NestedAggregateOrganization>,
-}
-
-impl FromMap for OrganizationConnection {
-    const NAME: &'static str = "OrganizationConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrganizationConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `OvfCpu` of the CloudTower model.
-///
-/// The model requires `sockets`, `cores`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OvfCpu {
-    /// `sockets`: `int32`, required by the model.
-    pub sockets: Option<i32>,
-    /// `cores`: `int32`, required by the model.
-    pub cores: Option<i32>,
-}
-
-impl serde::Serialize for OvfCpu {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.sockets {
-            m.serialize_entry("sockets", v)?;
-        }
-        if let Some(v) = &self.cores {
-            m.serialize_entry("cores", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for OvfCpu {
-    const NAME: &'static str = "OvfCpu";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "sockets" => self.sockets = m.next_value()?,
-            "cores" => self.cores = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OvfCpu {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `OvfDisk` of the CloudTower model.
-///
-/// The model requires `size`, `type`, `bus`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OvfDisk {
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `type`: `VmDiskType`, required by the model.
-    pub r#type: Option<VmDiskType>,
-    /// `bus`: `Bus`, required by the model.
-    pub bus: Option<Bus>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for OvfDisk {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.size {
-            m.serialize_entry("size", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
         }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
@@ -4061,98 +3536,245 @@ impl serde::Serialize for OvfDisk {
     }
 }
 
-impl FromMap for OvfDisk {
-    const NAME: &'static str = "OvfDisk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "size" => self.size = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+/// `Hypervisor` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hypervisor {
+    /// `BLUESHARK`
+    Blueshark,
+    /// `ELF`
+    Elf,
+    /// `VMWARE`
+    Vmware,
+    /// `XENSERVER`
+    Xenserver,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl Hypervisor {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Blueshark => "BLUESHARK",
+            Self::Elf => "ELF",
+            Self::Vmware => "VMWARE",
+            Self::Xenserver => "XENSERVER",
+            Self::Other(s) => s,
         }
-        Ok(())
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BLUESHARK" => Some(Self::Blueshark),
+            b"ELF" => Some(Self::Elf),
+            b"VMWARE" => Some(Self::Vmware),
+            b"XENSERVER" => Some(Self::Xenserver),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Blueshark, Self::Elf, Self::Vmware, Self::Xenserver];
+}
+
+impl ::core::fmt::Display for Hypervisor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OvfDisk {
+impl From<&str> for Hypervisor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for Hypervisor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hypervisor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `OvfDiskOperate` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct OvfDiskOperate {
-    /// `new_disks`: `VmDiskParams`.
-    pub new_disks: Option<VmDiskParams>,
-    /// `modify_cd_roms`: `VmdkCdromModify[]`.
-    pub modify_cd_roms: Option<Vec<VmdkCdromModify>>,
-    /// `modify_vmdk_disks`: `VmdkDiskModify[]`.
-    pub modify_vmdk_disks: Option<Vec<VmdkDiskModify>>,
-}
-
-impl serde::Serialize for OvfDiskOperate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.new_disks {
-            m.serialize_entry("new_disks", v)?;
-        }
-        if let Some(v) = &self.modify_cd_roms {
-            m.serialize_entry("modify_cd_roms", v)?;
-        }
-        if let Some(v) = &self.modify_vmdk_disks {
-            m.serialize_entry("modify_vmdk_disks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OvfNic` of the CloudTower model.
+/// `IPSecurityPolicy` of the CloudTower model.
 ///
-/// The model requires `mac`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `ip_block`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct OvfNic {
-    /// `mac`: `string`, required by the model.
-    pub mac: Option<String>,
+pub struct IpSecurityPolicy {
+    /// `except_ip_block`: `string[]`.
+    pub except_ip_block: Option<Vec<String>>,
+    /// `ip_block`: `string`, required by the model.
+    pub ip_block: Option<String>,
 }
 
-impl serde::Serialize for OvfNic {
+impl serde::Serialize for IpSecurityPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mac {
-            m.serialize_entry("mac", v)?;
+        if let Some(v) = &self.except_ip_block {
+            m.serialize_entry("except_ip_block", v)?;
+        }
+        if let Some(v) = &self.ip_block {
+            m.serialize_entry("ip_block", v)?;
         }
         m.end()
     }
 }
 
-impl FromMap for OvfNic {
-    const NAME: &'static str = "OvfNic";
+/// `IommuStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IommuStatus {
+    /// `DISABLE`
+    Disable,
+    /// `ENABLE`
+    Enable,
+    /// `NEED_REBOOT`
+    NeedReboot,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl IommuStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disable => "DISABLE",
+            Self::Enable => "ENABLE",
+            Self::NeedReboot => "NEED_REBOOT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DISABLE" => Some(Self::Disable),
+            b"ENABLE" => Some(Self::Enable),
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::NeedReboot];
+}
+
+impl ::core::fmt::Display for IommuStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IommuStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for IommuStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IommuStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Ipmi` of the CloudTower model.
+///
+/// The model requires `host`, `id`, `ip`, `local_id`, `username`, `valid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Ipmi {
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+    /// `valid`: `boolean`, required by the model.
+    pub valid: Option<bool>,
+}
+
+impl FromMap for Ipmi {
+    const NAME: &'static str = "Ipmi";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "mac" => self.mac = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"ip" {
+                    self.ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"valid" {
+                    self.valid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OvfNic {
+impl<'de> serde::Deserialize<'de> for Ipmi {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

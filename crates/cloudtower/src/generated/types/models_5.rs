@@ -3,3257 +3,898 @@
 
 use super::*;
 
-/// `ParsedOVF` of the CloudTower model.
+/// `IscsiConnection` of the CloudTower model.
 ///
-/// The model requires `firmware`, `disks`, `nics`, `memory`, `cpu`, `vcpu`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `client_port`, `cluster`, `host`, `id`, `initiator_ip`, `type`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ParsedOvf {
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `disks`: `OvfDisk[]`, required by the model.
-    pub disks: Option<Vec<OvfDisk>>,
-    /// `nics`: `OvfNic[]`, required by the model.
-    pub nics: Option<Vec<OvfNic>>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `cpu`: `OvfCpu`, required by the model.
-    pub cpu: Option<OvfCpu>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ParsedOvf {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.firmware {
-            m.serialize_entry("firmware", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.memory {
-            m.serialize_entry("memory", v)?;
-        }
-        if let Some(v) = &self.cpu {
-            m.serialize_entry("cpu", v)?;
-        }
-        if let Some(v) = &self.vcpu {
-            m.serialize_entry("vcpu", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for ParsedOvf {
-    const NAME: &'static str = "ParsedOVF";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "firmware" => self.firmware = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ParsedOvf {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PartitionUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PartitionUsage {
-    /// `BOOT`
-    Boot,
-    /// `CACHE`
-    Cache,
-    /// `EFI_SYSTEM`
-    EfiSystem,
-    /// `JOURNAL`
-    Journal,
-    /// `METAD`
-    Metad,
-    /// `PARTITION`
-    Partition,
-    /// `SWAP`
-    Swap,
-    /// `SYSTEM`
-    System,
-    /// `UNMOUNTED`
-    Unmounted,
-    /// `UNPARTED`
-    Unparted,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PartitionUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boot => "BOOT",
-            Self::Cache => "CACHE",
-            Self::EfiSystem => "EFI_SYSTEM",
-            Self::Journal => "JOURNAL",
-            Self::Metad => "METAD",
-            Self::Partition => "PARTITION",
-            Self::Swap => "SWAP",
-            Self::System => "SYSTEM",
-            Self::Unmounted => "UNMOUNTED",
-            Self::Unparted => "UNPARTED",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "EFI_SYSTEM" => Self::EfiSystem,
-            "JOURNAL" => Self::Journal,
-            "METAD" => Self::Metad,
-            "PARTITION" => Self::Partition,
-            "SWAP" => Self::Swap,
-            "SYSTEM" => Self::System,
-            "UNMOUNTED" => Self::Unmounted,
-            "UNPARTED" => Self::Unparted,
-            "ZOOKEEPER" => Self::Zookeeper,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Boot,
-        Self::Cache,
-        Self::EfiSystem,
-        Self::Journal,
-        Self::Metad,
-        Self::Partition,
-        Self::Swap,
-        Self::System,
-        Self::Unmounted,
-        Self::Unparted,
-        Self::Zookeeper,
-    ];
-}
-
-impl ::core::fmt::Display for PartitionUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PartitionUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PartitionUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PartitionUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PasswordComplexity` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PasswordComplexity {
-    /// `HIGH`
-    High,
-    /// `LOW`
-    Low,
-    /// `MIDDLE`
-    Middle,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PasswordComplexity {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Low => "LOW",
-            Self::Middle => "MIDDLE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "LOW" => Self::Low,
-            "MIDDLE" => Self::Middle,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::High, Self::Low, Self::Middle];
-}
-
-impl ::core::fmt::Display for PasswordComplexity {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PasswordComplexity {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PasswordComplexity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PasswordComplexity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDevice` of the CloudTower model.
-///
-/// The model requires `bus`, `bus_location`, `class_code`, `function_num`, `host`, `id`, `local_id`, `name`, `product_id`, `slot`, `subsystem_product_id`, `subsystem_vendor_id`, `vendor_id`, `verdor_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PciDevice {
-    /// `bus`: `string`, required by the model.
-    pub bus: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `class_code`: `string`, required by the model.
-    pub class_code: Option<String>,
-    /// `device_type`: `string`.
-    pub device_type: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `function_num`: `string`, required by the model.
-    pub function_num: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iommu_status`: `IommuStatus`.
-    pub iommu_status: Option<IommuStatus>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mdev_state`: `PciDeviceMdevState`.
-    pub mdev_state: Option<PciDeviceMdevState>,
-    /// `mdev_type_id`: `string`.
-    pub mdev_type_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `partitioning_state`: `PciDevicePartitionState`.
-    pub partitioning_state: Option<PciDevicePartitionState>,
-    /// `product_id`: `string`, required by the model.
-    pub product_id: Option<String>,
-    /// `slot`: `string`, required by the model.
-    pub slot: Option<String>,
-    /// `sriov_state`: `PciDeviceSriovState`.
-    pub sriov_state: Option<PciDeviceSriovState>,
-    /// `subsystem_product_id`: `string`, required by the model.
-    pub subsystem_product_id: Option<String>,
-    /// `subsystem_vendor_id`: `string`, required by the model.
-    pub subsystem_vendor_id: Option<String>,
-    /// `total_mdev_num`: `int32`.
-    pub total_mdev_num: Option<i32>,
-    /// `total_partitioning_num`: `int32`.
-    pub total_partitioning_num: Option<i32>,
-    /// `total_vf_num`: `int32`.
-    pub total_vf_num: Option<i32>,
-    /// `usage_type`: `PciDeviceType`.
-    pub usage_type: Option<PciDeviceType>,
-    /// `used_mdev_num`: `int32`.
-    pub used_mdev_num: Option<i32>,
-    /// `used_partitioning_num`: `int32`.
-    pub used_partitioning_num: Option<i32>,
-    /// `used_vf_num`: `int32`.
-    pub used_vf_num: Option<i32>,
-    /// `user_usage`: `PciDeviceUsage`.
-    pub user_usage: Option<PciDeviceUsage>,
-    /// `vendor_id`: `string`, required by the model.
-    pub vendor_id: Option<String>,
-    /// `verdor_name`: `string`, required by the model.
-    pub verdor_name: Option<String>,
-}
-
-impl FromMap for PciDevice {
-    const NAME: &'static str = "PciDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "bus" => self.bus = m.next_value()?,
-            "bus_location" => self.bus_location = m.next_value()?,
-            "class_code" => self.class_code = m.next_value()?,
-            "device_type" => self.device_type = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "function_num" => self.function_num = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iommu_status" => self.iommu_status = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mdev_state" => self.mdev_state = m.next_value()?,
-            "mdev_type_id" => self.mdev_type_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "partitioning_state" => self.partitioning_state = m.next_value()?,
-            "product_id" => self.product_id = m.next_value()?,
-            "slot" => self.slot = m.next_value()?,
-            "sriov_state" => self.sriov_state = m.next_value()?,
-            "subsystem_product_id" => self.subsystem_product_id = m.next_value()?,
-            "subsystem_vendor_id" => self.subsystem_vendor_id = m.next_value()?,
-            "total_mdev_num" => self.total_mdev_num = m.next_value()?,
-            "total_partitioning_num" => self.total_partitioning_num = m.next_value()?,
-            "total_vf_num" => self.total_vf_num = m.next_value()?,
-            "usage_type" => self.usage_type = m.next_value()?,
-            "used_mdev_num" => self.used_mdev_num = m.next_value()?,
-            "used_partitioning_num" => self.used_partitioning_num = m.next_value()?,
-            "used_vf_num" => self.used_vf_num = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "vendor_id" => self.vendor_id = m.next_value()?,
-            "verdor_name" => self.verdor_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PciDeviceMdevState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceMdevState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceMdevState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
-}
-
-impl ::core::fmt::Display for PciDeviceMdevState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PciDeviceMdevState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PciDeviceMdevState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceMdevState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDevicePartitionState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDevicePartitionState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDevicePartitionState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
-}
-
-impl ::core::fmt::Display for PciDevicePartitionState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PciDevicePartitionState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PciDevicePartitionState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDevicePartitionState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceSriovState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceSriovState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceSriovState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
-}
-
-impl ::core::fmt::Display for PciDeviceSriovState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PciDeviceSriovState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PciDeviceSriovState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceSriovState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceType {
-    /// `HSM`
-    Hsm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hsm => "HSM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HSM" => Self::Hsm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Hsm];
-}
-
-impl ::core::fmt::Display for PciDeviceType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PciDeviceType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PciDeviceType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceUsage {
-    /// `MDEV`
-    Mdev,
-    /// `PASS_THROUGH`
-    PassThrough,
-    /// `SRIOV_VF`
-    SriovVf,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mdev => "MDEV",
-            Self::PassThrough => "PASS_THROUGH",
-            Self::SriovVf => "SRIOV_VF",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MDEV" => Self::Mdev,
-            "PASS_THROUGH" => Self::PassThrough,
-            "SRIOV_VF" => Self::SriovVf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Mdev, Self::PassThrough, Self::SriovVf];
-}
-
-impl ::core::fmt::Display for PciDeviceUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PciDeviceUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PciDeviceUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PmemDimm` of the CloudTower model.
-///
-/// The model requires `capacity`, `device_locator`, `host`, `id`, `name`, `numa_node`, `part_number`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PmemDimm {
-    /// `capacity`: `int64`, required by the model.
-    pub capacity: Option<i64>,
-    /// `device_locator`: `string`, required by the model.
-    pub device_locator: Option<String>,
-    /// `disk`: `NestedDisk`.
-    pub disk: Option<NestedDisk>,
-    /// `health_status`: `DiskHealthStatus`.
-    pub health_status: Option<DiskHealthStatus>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `numa_node`: `int32`, required by the model.
-    pub numa_node: Option<i32>,
-    /// `part_number`: `string`, required by the model.
-    pub part_number: Option<String>,
-    /// `remaining_life_percent`: `int32`.
-    pub remaining_life_percent: Option<i32>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for PmemDimm {
-    const NAME: &'static str = "PmemDimm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "capacity" => self.capacity = m.next_value()?,
-            "device_locator" => self.device_locator = m.next_value()?,
-            "disk" => self.disk = m.next_value()?,
-            "health_status" => self.health_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "numa_node" => self.numa_node = m.next_value()?,
-            "part_number" => self.part_number = m.next_value()?,
-            "remaining_life_percent" => self.remaining_life_percent = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PmemDimm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PmemDimmConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PmemDimmConnection {
-    /// `aggregate`: `NestedAggregatePmemDimm`, required by the model.
-    pub aggregate: Option<NestedAggregatePmemDimm>,
-}
-
-impl FromMap for PmemDimmConnection {
-    const NAME: &'static str = "PmemDimmConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PmemDimmConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyMode {
-    /// `MONITOR`
-    Monitor,
-    /// `WORK`
-    Work,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PolicyMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monitor => "MONITOR",
-            Self::Work => "WORK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Monitor, Self::Work];
-}
-
-impl ::core::fmt::Display for PolicyMode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PolicyMode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PolicyMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PolicyMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Position.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PositionTypename {
-    /// `position`
-    Position,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PositionTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Position => "position",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "position" => Self::Position,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Position];
-}
-
-impl ::core::fmt::Display for PositionTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PositionTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PositionTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PositionTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Position` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct Position {
-    /// `row`: `int32`.
-    pub row: Option<i32>,
-    /// `column`: `int32`.
-    pub column: Option<i32>,
-    /// `__typename`: `string`.
-    pub typename: Option<PositionTypename>,
-}
-
-impl serde::Serialize for Position {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.row {
-            m.serialize_entry("row", v)?;
-        }
-        if let Some(v) = &self.column {
-            m.serialize_entry("column", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `PowerPosition` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PowerPosition {
-    /// `LEFT`
-    Left,
-    /// `MIDDLE`
-    Middle,
-    /// `RIGHT`
-    Right,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PowerPosition {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Left => "LEFT",
-            Self::Middle => "MIDDLE",
-            Self::Right => "RIGHT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LEFT" => Self::Left,
-            "MIDDLE" => Self::Middle,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Left, Self::Middle, Self::Right];
-}
-
-impl ::core::fmt::Display for PowerPosition {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PowerPosition {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for PowerPosition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PowerPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Priority` of the CloudTower model.
-pub type Priority = f64;
-
-/// `ProtectSnapshotStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProtectSnapshotStatus {
-    /// `PROTECT_SNAPSHOT_STATUS_CREATED`
-    ProtectSnapshotStatusCreated,
-    /// `PROTECT_SNAPSHOT_STATUS_CREATING`
-    ProtectSnapshotStatusCreating,
-    /// `PROTECT_SNAPSHOT_STATUS_DELETED`
-    ProtectSnapshotStatusDeleted,
-    /// `PROTECT_SNAPSHOT_STATUS_FAILED`
-    ProtectSnapshotStatusFailed,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ProtectSnapshotStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProtectSnapshotStatusCreated => "PROTECT_SNAPSHOT_STATUS_CREATED",
-            Self::ProtectSnapshotStatusCreating => "PROTECT_SNAPSHOT_STATUS_CREATING",
-            Self::ProtectSnapshotStatusDeleted => "PROTECT_SNAPSHOT_STATUS_DELETED",
-            Self::ProtectSnapshotStatusFailed => "PROTECT_SNAPSHOT_STATUS_FAILED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PROTECT_SNAPSHOT_STATUS_CREATED" => Self::ProtectSnapshotStatusCreated,
-            "PROTECT_SNAPSHOT_STATUS_CREATING" => Self::ProtectSnapshotStatusCreating,
-            "PROTECT_SNAPSHOT_STATUS_DELETED" => Self::ProtectSnapshotStatusDeleted,
-            "PROTECT_SNAPSHOT_STATUS_FAILED" => Self::ProtectSnapshotStatusFailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ProtectSnapshotStatusCreated,
-        Self::ProtectSnapshotStatusCreating,
-        Self::ProtectSnapshotStatusDeleted,
-        Self::ProtectSnapshotStatusFailed,
-    ];
-}
-
-impl ::core::fmt::Display for ProtectSnapshotStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ProtectSnapshotStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ProtectSnapshotStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectSnapshotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ROLE_ACTION` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RoleAction {
-    /// `*`
-    Empty,
-    /// `MANAGE_DATA_CENTER`
-    ManageDataCenter,
-    /// `MANAGE_CLUSTER_CONNECTION`
-    ManageClusterConnection,
-    /// `MANAGE_STORAGE_CLUSTER_CONNECTION`
-    ManageStorageClusterConnection,
-    /// `MANAGE_PORT_ACCESS_CONTROL`
-    ManagePortAccessControl,
-    /// `MANAGE_HOST`
-    ManageHost,
-    /// `MANAGE_NIC_MTU`
-    ManageNicMtu,
-    /// `MANAGE_DISK`
-    ManageDisk,
-    /// `MANAGE_HARDWARE_TOPO`
-    ManageHardwareTopo,
-    /// `MANAGE_USB_DEVICE`
-    ManageUsbDevice,
-    /// `MANAGE_GPU_DEVICE`
-    ManageGpuDevice,
-    /// `MANAGE_VDS`
-    ManageVds,
-    /// `MANAGE_VLAN`
-    ManageVlan,
-    /// `MANAGE_SYSTEM_VLAN`
-    ManageSystemVlan,
-    /// `MANAGE_ISCSI_DATA_STORE`
-    ManageIscsiDataStore,
-    /// `MANAGE_NFS_DATA_STORE`
-    ManageNfsDataStore,
-    /// `MANAGE_NVMF_DATA_STORE`
-    ManageNvmfDataStore,
-    /// `CREATE_VM`
-    CreateVm,
-    /// `UPDATE_VM`
-    UpdateVm,
-    /// `DELETE_VM`
-    DeleteVm,
-    /// `UPDATE_VM_ADVANCED_SETTING`
-    UpdateVmAdvancedSetting,
-    /// `UPDATE_VM_GUEST`
-    UpdateVmGuest,
-    /// `VM_OPERATION_OPEN_TERMINAL`
-    VmOperationOpenTerminal,
-    /// `VM_OPERATION_MIGRATE`
-    VmOperationMigrate,
-    /// `VM_OPERATION_VM_FOLDER`
-    VmOperationVmFolder,
-    /// `VM_OPERATION_VM_POWER`
-    VmOperationVmPower,
-    /// `VM_OPERATION_CLONE`
-    VmOperationClone,
-    /// `VM_OPERATION_INSTALL_TOOLS`
-    VmOperationInstallTools,
-    /// `VM_IMPORT_EXPORT`
-    VmImportExport,
-    /// `CREATE_VM_TEMPLATE`
-    CreateVmTemplate,
-    /// `MANAGE_VM_TEMPLATE`
-    ManageVmTemplate,
-    /// `VM_TEMPLATE_IMPORT_EXPORT`
-    VmTemplateImportExport,
-    /// `MANAGE_VM_SNAPSHOT`
-    ManageVmSnapshot,
-    /// `MANAGE_VM_VOLUME`
-    ManageVmVolume,
-    /// `VM_VOLUME_IMPORT_EXPORT`
-    VmVolumeImportExport,
-    /// `MANAGE_ISO`
-    ManageIso,
-    /// `DOWNLOAD_ISO`
-    DownloadIso,
-    /// `QUERY_SENSITIVE_RESOURCE_LIST`
-    QuerySensitiveResourceList,
-    /// `QUERY_SENSITIVE_RESOURCE`
-    QuerySensitiveResource,
-    /// `MANAGE_SENSITIVE_RESOURCE`
-    ManageSensitiveResource,
-    /// `MANAGE_VM_PLACEMENT_GROUP`
-    ManageVmPlacementGroup,
-    /// `MANAGE_SNAPSHOT_PLAN`
-    ManageSnapshotPlan,
-    /// `MANAGE_ALERT`
-    ManageAlert,
-    /// `MANAGE_MONITOR_VIEW`
-    ManageMonitorView,
-    /// `MANAGE_ENTITY_FILTER`
-    ManageEntityFilter,
-    /// `MANAGE_CLUSTER_BASIC_INFO`
-    ManageClusterBasicInfo,
-    /// `MANAGE_CLUSTER_LICENCE`
-    ManageClusterLicence,
-    /// `MANAGE_CLUSTER_SNMP_TRANSPORT`
-    ManageClusterSnmpTransport,
-    /// `MANAGE_SNMP_TRAP`
-    ManageSnmpTrap,
-    /// `MANAGE_CLUSTER_VIP`
-    ManageClusterVip,
-    /// `MANAGE_CLUSTER_MANAGEMENT_IP`
-    ManageClusterManagementIp,
-    /// `MANAGE_DNS_SERVER`
-    ManageDnsServer,
-    /// `MANAGE_NTP_SERVER`
-    ManageNtpServer,
-    /// `MANAGE_IPMI`
-    ManageIpmi,
-    /// `MANAGE_CLUSTER_VM_CPU_MODEL`
-    ManageClusterVmCpuModel,
-    /// `MANAGE_CLUSTER_VM_TOOLS`
-    ManageClusterVmTools,
-    /// `MANAGE_CLUSTER_HOT_MIGRATION`
-    ManageClusterHotMigration,
-    /// `MANAGE_CLUSTER_HA`
-    ManageClusterHa,
-    /// `MANAGE_SSL_CERTIFICATE`
-    ManageSslCertificate,
-    /// `MANAGE_LOG_COLLECTION`
-    ManageLogCollection,
-    /// `MANAGE_SYSLOG`
-    ManageSyslog,
-    /// `MANAGE_LOG_FIND`
-    ManageLogFind,
-    /// `MANAGE_LABEL`
-    ManageLabel,
-    /// `MANAGE_USER_AND_ROLE`
-    ManageUserAndRole,
-    /// `MANAGE_PASSWORD_SETTINGS`
-    ManagePasswordSettings,
-    /// `MANAGE_ACCESS_CONTROL`
-    ManageAccessControl,
-    /// `MANAGE_SESSION_EXPIRATION`
-    ManageSessionExpiration,
-    /// `MANAGE_LOGOUT_METHOD`
-    ManageLogoutMethod,
-    /// `MANAGE_VCENTER_ASSOCIATION`
-    ManageVcenterAssociation,
-    /// `MANAGE_ESXI_ASSOCIATION`
-    ManageEsxiAssociation,
-    /// `MANAGE_AUDIT_LOG`
-    ManageAuditLog,
-    /// `MANAGE_AUDIT_LOG_CONFIG`
-    ManageAuditLogConfig,
-    /// `MANAGE_ALERT_EMAIL_SETTING`
-    ManageAlertEmailSetting,
-    /// `MANAGE_SMTP_SERVER`
-    ManageSmtpServer,
-    /// `MANAGE_UPGRADE_CENTER`
-    ManageUpgradeCenter,
-    /// `MANAGE_CLUSTER_UPGRADE`
-    ManageClusterUpgrade,
-    /// `MANAGE_ALERT_NOTIFIER`
-    ManageAlertNotifier,
-    /// `MANAGE_VM_RECYCLE_BIN_SETTING`
-    ManageVmRecycleBinSetting,
-    /// `MANAGE_REPORT`
-    ManageReport,
-    /// `MANAGE_SHARING_VM_TOOLS`
-    ManageSharingVmTools,
-    /// `MANAGE_ADVANCED_MONITOR`
-    ManageAdvancedMonitor,
-    /// `MANAGE_THIRD_PARTY_DRIVER`
-    ManageThirdPartyDriver,
-    /// `MANAGE_ORGANIZATION_NAME`
-    ManageOrganizationName,
-    /// `MANAGE_CLOUD_TOWER_LICENSE`
-    ManageCloudTowerLicense,
-    /// `MANAGE_CONSISTENCY_GROUP`
-    ManageConsistencyGroup,
-    /// `MANAGE_NIC`
-    ManageNic,
-    /// `MANAGE_CLUSTER_ISCSI`
-    ManageClusterIscsi,
-    /// `MANAGE_BACKUP_LICENSE`
-    ManageBackupLicense,
-    /// `MANAGE_BACKUP_PACKAGE`
-    ManageBackupPackage,
-    /// `MANAGE_BACKUP_SERVICE`
-    ManageBackupService,
-    /// `MANAGE_BACKUP_STORE_REPOSITORY`
-    ManageBackupStoreRepository,
-    /// `MANAGE_BACKUP_PLAN`
-    ManageBackupPlan,
-    /// `MANAGE_BACKUP_TASK`
-    ManageBackupTask,
-    /// `MANAGE_BACKUP_RESTORE_POINT`
-    ManageBackupRestorePoint,
-    /// `MANAGE_BACKUP_RESTORE_POINT_TASK`
-    ManageBackupRestorePointTask,
-    /// `MANAGE_SECURITY_POLICY`
-    ManageSecurityPolicy,
-    /// `MANAGE_SECURITY_GROUP`
-    ManageSecurityGroup,
-    /// `ISOLATE_VM`
-    IsolateVm,
-    /// `MANAGE_EVEROUTE_LICENSE`
-    ManageEverouteLicense,
-    /// `MANAGE_EVEROUTE_PACKAGE`
-    ManageEveroutePackage,
-    /// `DEPLOY_EVEROUTE_CLUSTER`
-    DeployEverouteCluster,
-    /// `UNDEPLOY_EVEROUTE_CLUSTER`
-    UndeployEverouteCluster,
-    /// `UPDATE_EVEROUTE_CLUSTER`
-    UpdateEverouteCluster,
-    /// `UPGRADE_EVEROUTE_CLUSTER`
-    UpgradeEverouteCluster,
-    /// `MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE`
-    ManageEverouteNetworkPolicyRuleService,
-    /// `MANAGE_EVEROUTE_CLUSTER_ASSOCIATION`
-    ManageEverouteClusterAssociation,
-    /// `MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY`
-    ManageEverouteClusterGlobalPolicy,
-    /// `MANAGE_MICRO_SEGMENTATION`
-    ManageMicroSegmentation,
-    /// `MANAGE_LOAD_BALANCER_RESOURCE`
-    ManageLoadBalancerResource,
-    /// `MANAGE_LOAD_BALANCER`
-    ManageLoadBalancer,
-    /// `MANAGE_LOAD_BALANCER_VNET_BOND`
-    ManageLoadBalancerVnetBond,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE`
-    ManageVirtualPrivateCloudService,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING`
-    ManageVirtualPrivateCloudClusterBinding,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY`
-    ManageVirtualPrivateCloudEdgeGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET`
-    ManageVirtualPrivateCloudExternalSubnet,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE`
-    ManageVirtualPrivateCloudBasicResource,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP`
-    ManageVirtualPrivateCloudSecurityGroup,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY`
-    ManageVirtualPrivateCloudSecurityPolicy,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY`
-    ManageVirtualPrivateCloudIsolationPolicy,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP`
-    ManageVirtualPrivateCloudFloatingIp,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY`
-    ManageVirtualPrivateCloudRouterGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY`
-    ManageVirtualPrivateCloudNatGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY`
-    ManageVirtualPrivateCloudLayer2Gateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING`
-    ManageVirtualPrivateCloudPeering,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE`
-    ManageVirtualPrivateCloudLoadBalancerResource,
-    /// `MANAGE_LDAP_AD_CONFIG`
-    ManageLdapAdConfig,
-    /// `MANAGE_MFA_CONFIG`
-    ManageMfaConfig,
-    /// `MANAGE_DEFAULT_LOGIN_OPTION`
-    ManageDefaultLoginOption,
-    /// `MANAGE_CLUSTER_STORAGE_POLICY`
-    ManageClusterStoragePolicy,
-    /// `MANAGE_SKS_SERVICE`
-    ManageSksService,
-    /// `MANAGE_SKS_LICENSE`
-    ManageSksLicense,
-    /// `CONFIGURE_SKS_SERVICE`
-    ConfigureSksService,
-    /// `CREATE_SKS_WORKLOAD_CLUSTER`
-    CreateSksWorkloadCluster,
-    /// `DELETE_SKS_WORKLOAD_CLUSTER`
-    DeleteSksWorkloadCluster,
-    /// `UPDATE_SKS_WORKLOAD_CLUSTER`
-    UpdateSksWorkloadCluster,
-    /// `MANAGE_CONTAINER_REGISTRY`
-    ManageContainerRegistry,
-    /// `DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG`
-    DownloadSksWorkloadClusterKubeconfig,
-    /// `DOWNLOAD_SKS_WORKLOAD_SPEC_FILE`
-    DownloadSksWorkloadSpecFile,
-    /// `MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE`
-    ManageSksWorkloadClusterReconcile,
-    /// `MANAGE_OBSERVABILITY_PACKAGE`
-    ManageObservabilityPackage,
-    /// `MANAGE_OBSERVABILITY_SERVICE`
-    ManageObservabilityService,
-    /// `CONFIG_DYNAMIC_RESOURCE_SCHEDULE`
-    ConfigDynamicResourceSchedule,
-    /// `GENERATE_DRS_PROPOSALS`
-    GenerateDrsProposals,
-    /// `APPLY_DRS_PROPOSAL`
-    ApplyDrsProposal,
-    /// `MANAGE_AGENT_MESH`
-    ManageAgentMesh,
-    /// `MANAGE_REPLICATION_SERVICE`
-    ManageReplicationService,
-    /// `MANAGE_REPLICATION_RESTORE_POINT`
-    ManageReplicationRestorePoint,
-    /// `MANAGE_REPLICATION_PLAN`
-    ManageReplicationPlan,
-    /// `MANAGE_REPLICATION_TASK`
-    ManageReplicationTask,
-    /// `MANAGE_REPLICATION_FAULT_TASK`
-    ManageReplicationFaultTask,
-    /// `MANAGE_REPLICA_OBJECT`
-    ManageReplicaObject,
-    /// `MANAGE_BACKUP_AND_DR_EMAIL`
-    ManageBackupAndDrEmail,
-    /// `MANAGE_CLUSTER_PRIORITIZED`
-    ManageClusterPrioritized,
-    /// `SMTX_INSPECTOR`
-    SmtxInspector,
-    /// `MANAGE_SFS_LICENSE`
-    ManageSfsLicense,
-    /// `MANAGE_SFS_IMAGE`
-    ManageSfsImage,
-    /// `MANAGE_SFS_FILE_STORAGE_CLUSTER`
-    ManageSfsFileStorageCluster,
-    /// `MANAGE_SFS_FILE_SYSTEM_CONFIG`
-    ManageSfsFileSystemConfig,
-    /// `MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY`
-    ManageSfsFileSystemAccessibility,
-    /// `MANAGE_SFS_FS_CONTROLLER`
-    ManageSfsFsController,
-    /// `MANAGE_SFS_SNAPSHOT`
-    ManageSfsSnapshot,
-    /// `MANAGE_CLOUDTOWER_SNMP_TRANSPORT`
-    ManageCloudtowerSnmpTransport,
-    /// `MANAGE_CLOUD_TOWER_NTP`
-    ManageCloudTowerNtp,
-    /// `MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER`
-    ManageCloudtowerWebhookNotifier,
-    /// `MANAGE_API_KEY`
-    ManageApiKey,
-    /// `MANAGE_KMS_CLUSTER`
-    ManageKmsCluster,
-    /// `MANAGE_CLUSTER_STORAGE_ENCRYPTION`
-    ManageClusterStorageEncryption,
-    /// `MANAGE_SSO_LOGIN`
-    ManageSsoLogin,
-    /// `MANAGE_SYSTEM_DNS`
-    ManageSystemDns,
-    /// `MANAGE_SYSTEM_UPGRADE`
-    ManageSystemUpgrade,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl RoleAction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "*",
-            Self::ManageDataCenter => "MANAGE_DATA_CENTER",
-            Self::ManageClusterConnection => "MANAGE_CLUSTER_CONNECTION",
-            Self::ManageStorageClusterConnection => "MANAGE_STORAGE_CLUSTER_CONNECTION",
-            Self::ManagePortAccessControl => "MANAGE_PORT_ACCESS_CONTROL",
-            Self::ManageHost => "MANAGE_HOST",
-            Self::ManageNicMtu => "MANAGE_NIC_MTU",
-            Self::ManageDisk => "MANAGE_DISK",
-            Self::ManageHardwareTopo => "MANAGE_HARDWARE_TOPO",
-            Self::ManageUsbDevice => "MANAGE_USB_DEVICE",
-            Self::ManageGpuDevice => "MANAGE_GPU_DEVICE",
-            Self::ManageVds => "MANAGE_VDS",
-            Self::ManageVlan => "MANAGE_VLAN",
-            Self::ManageSystemVlan => "MANAGE_SYSTEM_VLAN",
-            Self::ManageIscsiDataStore => "MANAGE_ISCSI_DATA_STORE",
-            Self::ManageNfsDataStore => "MANAGE_NFS_DATA_STORE",
-            Self::ManageNvmfDataStore => "MANAGE_NVMF_DATA_STORE",
-            Self::CreateVm => "CREATE_VM",
-            Self::UpdateVm => "UPDATE_VM",
-            Self::DeleteVm => "DELETE_VM",
-            Self::UpdateVmAdvancedSetting => "UPDATE_VM_ADVANCED_SETTING",
-            Self::UpdateVmGuest => "UPDATE_VM_GUEST",
-            Self::VmOperationOpenTerminal => "VM_OPERATION_OPEN_TERMINAL",
-            Self::VmOperationMigrate => "VM_OPERATION_MIGRATE",
-            Self::VmOperationVmFolder => "VM_OPERATION_VM_FOLDER",
-            Self::VmOperationVmPower => "VM_OPERATION_VM_POWER",
-            Self::VmOperationClone => "VM_OPERATION_CLONE",
-            Self::VmOperationInstallTools => "VM_OPERATION_INSTALL_TOOLS",
-            Self::VmImportExport => "VM_IMPORT_EXPORT",
-            Self::CreateVmTemplate => "CREATE_VM_TEMPLATE",
-            Self::ManageVmTemplate => "MANAGE_VM_TEMPLATE",
-            Self::VmTemplateImportExport => "VM_TEMPLATE_IMPORT_EXPORT",
-            Self::ManageVmSnapshot => "MANAGE_VM_SNAPSHOT",
-            Self::ManageVmVolume => "MANAGE_VM_VOLUME",
-            Self::VmVolumeImportExport => "VM_VOLUME_IMPORT_EXPORT",
-            Self::ManageIso => "MANAGE_ISO",
-            Self::DownloadIso => "DOWNLOAD_ISO",
-            Self::QuerySensitiveResourceList => "QUERY_SENSITIVE_RESOURCE_LIST",
-            Self::QuerySensitiveResource => "QUERY_SENSITIVE_RESOURCE",
-            Self::ManageSensitiveResource => "MANAGE_SENSITIVE_RESOURCE",
-            Self::ManageVmPlacementGroup => "MANAGE_VM_PLACEMENT_GROUP",
-            Self::ManageSnapshotPlan => "MANAGE_SNAPSHOT_PLAN",
-            Self::ManageAlert => "MANAGE_ALERT",
-            Self::ManageMonitorView => "MANAGE_MONITOR_VIEW",
-            Self::ManageEntityFilter => "MANAGE_ENTITY_FILTER",
-            Self::ManageClusterBasicInfo => "MANAGE_CLUSTER_BASIC_INFO",
-            Self::ManageClusterLicence => "MANAGE_CLUSTER_LICENCE",
-            Self::ManageClusterSnmpTransport => "MANAGE_CLUSTER_SNMP_TRANSPORT",
-            Self::ManageSnmpTrap => "MANAGE_SNMP_TRAP",
-            Self::ManageClusterVip => "MANAGE_CLUSTER_VIP",
-            Self::ManageClusterManagementIp => "MANAGE_CLUSTER_MANAGEMENT_IP",
-            Self::ManageDnsServer => "MANAGE_DNS_SERVER",
-            Self::ManageNtpServer => "MANAGE_NTP_SERVER",
-            Self::ManageIpmi => "MANAGE_IPMI",
-            Self::ManageClusterVmCpuModel => "MANAGE_CLUSTER_VM_CPU_MODEL",
-            Self::ManageClusterVmTools => "MANAGE_CLUSTER_VM_TOOLS",
-            Self::ManageClusterHotMigration => "MANAGE_CLUSTER_HOT_MIGRATION",
-            Self::ManageClusterHa => "MANAGE_CLUSTER_HA",
-            Self::ManageSslCertificate => "MANAGE_SSL_CERTIFICATE",
-            Self::ManageLogCollection => "MANAGE_LOG_COLLECTION",
-            Self::ManageSyslog => "MANAGE_SYSLOG",
-            Self::ManageLogFind => "MANAGE_LOG_FIND",
-            Self::ManageLabel => "MANAGE_LABEL",
-            Self::ManageUserAndRole => "MANAGE_USER_AND_ROLE",
-            Self::ManagePasswordSettings => "MANAGE_PASSWORD_SETTINGS",
-            Self::ManageAccessControl => "MANAGE_ACCESS_CONTROL",
-            Self::ManageSessionExpiration => "MANAGE_SESSION_EXPIRATION",
-            Self::ManageLogoutMethod => "MANAGE_LOGOUT_METHOD",
-            Self::ManageVcenterAssociation => "MANAGE_VCENTER_ASSOCIATION",
-            Self::ManageEsxiAssociation => "MANAGE_ESXI_ASSOCIATION",
-            Self::ManageAuditLog => "MANAGE_AUDIT_LOG",
-            Self::ManageAuditLogConfig => "MANAGE_AUDIT_LOG_CONFIG",
-            Self::ManageAlertEmailSetting => "MANAGE_ALERT_EMAIL_SETTING",
-            Self::ManageSmtpServer => "MANAGE_SMTP_SERVER",
-            Self::ManageUpgradeCenter => "MANAGE_UPGRADE_CENTER",
-            Self::ManageClusterUpgrade => "MANAGE_CLUSTER_UPGRADE",
-            Self::ManageAlertNotifier => "MANAGE_ALERT_NOTIFIER",
-            Self::ManageVmRecycleBinSetting => "MANAGE_VM_RECYCLE_BIN_SETTING",
-            Self::ManageReport => "MANAGE_REPORT",
-            Self::ManageSharingVmTools => "MANAGE_SHARING_VM_TOOLS",
-            Self::ManageAdvancedMonitor => "MANAGE_ADVANCED_MONITOR",
-            Self::ManageThirdPartyDriver => "MANAGE_THIRD_PARTY_DRIVER",
-            Self::ManageOrganizationName => "MANAGE_ORGANIZATION_NAME",
-            Self::ManageCloudTowerLicense => "MANAGE_CLOUD_TOWER_LICENSE",
-            Self::ManageConsistencyGroup => "MANAGE_CONSISTENCY_GROUP",
-            Self::ManageNic => "MANAGE_NIC",
-            Self::ManageClusterIscsi => "MANAGE_CLUSTER_ISCSI",
-            Self::ManageBackupLicense => "MANAGE_BACKUP_LICENSE",
-            Self::ManageBackupPackage => "MANAGE_BACKUP_PACKAGE",
-            Self::ManageBackupService => "MANAGE_BACKUP_SERVICE",
-            Self::ManageBackupStoreRepository => "MANAGE_BACKUP_STORE_REPOSITORY",
-            Self::ManageBackupPlan => "MANAGE_BACKUP_PLAN",
-            Self::ManageBackupTask => "MANAGE_BACKUP_TASK",
-            Self::ManageBackupRestorePoint => "MANAGE_BACKUP_RESTORE_POINT",
-            Self::ManageBackupRestorePointTask => "MANAGE_BACKUP_RESTORE_POINT_TASK",
-            Self::ManageSecurityPolicy => "MANAGE_SECURITY_POLICY",
-            Self::ManageSecurityGroup => "MANAGE_SECURITY_GROUP",
-            Self::IsolateVm => "ISOLATE_VM",
-            Self::ManageEverouteLicense => "MANAGE_EVEROUTE_LICENSE",
-            Self::ManageEveroutePackage => "MANAGE_EVEROUTE_PACKAGE",
-            Self::DeployEverouteCluster => "DEPLOY_EVEROUTE_CLUSTER",
-            Self::UndeployEverouteCluster => "UNDEPLOY_EVEROUTE_CLUSTER",
-            Self::UpdateEverouteCluster => "UPDATE_EVEROUTE_CLUSTER",
-            Self::UpgradeEverouteCluster => "UPGRADE_EVEROUTE_CLUSTER",
-            Self::ManageEverouteNetworkPolicyRuleService => {
-                "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE"
-            }
-            Self::ManageEverouteClusterAssociation => "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION",
-            Self::ManageEverouteClusterGlobalPolicy => "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY",
-            Self::ManageMicroSegmentation => "MANAGE_MICRO_SEGMENTATION",
-            Self::ManageLoadBalancerResource => "MANAGE_LOAD_BALANCER_RESOURCE",
-            Self::ManageLoadBalancer => "MANAGE_LOAD_BALANCER",
-            Self::ManageLoadBalancerVnetBond => "MANAGE_LOAD_BALANCER_VNET_BOND",
-            Self::ManageVirtualPrivateCloudService => "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE",
-            Self::ManageVirtualPrivateCloudClusterBinding => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING"
-            }
-            Self::ManageVirtualPrivateCloudEdgeGateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudExternalSubnet => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET"
-            }
-            Self::ManageVirtualPrivateCloudBasicResource => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE"
-            }
-            Self::ManageVirtualPrivateCloudSecurityGroup => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP"
-            }
-            Self::ManageVirtualPrivateCloudSecurityPolicy => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY"
-            }
-            Self::ManageVirtualPrivateCloudIsolationPolicy => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY"
-            }
-            Self::ManageVirtualPrivateCloudFloatingIp => "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP",
-            Self::ManageVirtualPrivateCloudRouterGateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudNatGateway => "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY",
-            Self::ManageVirtualPrivateCloudLayer2Gateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudPeering => "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING",
-            Self::ManageVirtualPrivateCloudLoadBalancerResource => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE"
-            }
-            Self::ManageLdapAdConfig => "MANAGE_LDAP_AD_CONFIG",
-            Self::ManageMfaConfig => "MANAGE_MFA_CONFIG",
-            Self::ManageDefaultLoginOption => "MANAGE_DEFAULT_LOGIN_OPTION",
-            Self::ManageClusterStoragePolicy => "MANAGE_CLUSTER_STORAGE_POLICY",
-            Self::ManageSksService => "MANAGE_SKS_SERVICE",
-            Self::ManageSksLicense => "MANAGE_SKS_LICENSE",
-            Self::ConfigureSksService => "CONFIGURE_SKS_SERVICE",
-            Self::CreateSksWorkloadCluster => "CREATE_SKS_WORKLOAD_CLUSTER",
-            Self::DeleteSksWorkloadCluster => "DELETE_SKS_WORKLOAD_CLUSTER",
-            Self::UpdateSksWorkloadCluster => "UPDATE_SKS_WORKLOAD_CLUSTER",
-            Self::ManageContainerRegistry => "MANAGE_CONTAINER_REGISTRY",
-            Self::DownloadSksWorkloadClusterKubeconfig => {
-                "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG"
-            }
-            Self::DownloadSksWorkloadSpecFile => "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE",
-            Self::ManageSksWorkloadClusterReconcile => "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE",
-            Self::ManageObservabilityPackage => "MANAGE_OBSERVABILITY_PACKAGE",
-            Self::ManageObservabilityService => "MANAGE_OBSERVABILITY_SERVICE",
-            Self::ConfigDynamicResourceSchedule => "CONFIG_DYNAMIC_RESOURCE_SCHEDULE",
-            Self::GenerateDrsProposals => "GENERATE_DRS_PROPOSALS",
-            Self::ApplyDrsProposal => "APPLY_DRS_PROPOSAL",
-            Self::ManageAgentMesh => "MANAGE_AGENT_MESH",
-            Self::ManageReplicationService => "MANAGE_REPLICATION_SERVICE",
-            Self::ManageReplicationRestorePoint => "MANAGE_REPLICATION_RESTORE_POINT",
-            Self::ManageReplicationPlan => "MANAGE_REPLICATION_PLAN",
-            Self::ManageReplicationTask => "MANAGE_REPLICATION_TASK",
-            Self::ManageReplicationFaultTask => "MANAGE_REPLICATION_FAULT_TASK",
-            Self::ManageReplicaObject => "MANAGE_REPLICA_OBJECT",
-            Self::ManageBackupAndDrEmail => "MANAGE_BACKUP_AND_DR_EMAIL",
-            Self::ManageClusterPrioritized => "MANAGE_CLUSTER_PRIORITIZED",
-            Self::SmtxInspector => "SMTX_INSPECTOR",
-            Self::ManageSfsLicense => "MANAGE_SFS_LICENSE",
-            Self::ManageSfsImage => "MANAGE_SFS_IMAGE",
-            Self::ManageSfsFileStorageCluster => "MANAGE_SFS_FILE_STORAGE_CLUSTER",
-            Self::ManageSfsFileSystemConfig => "MANAGE_SFS_FILE_SYSTEM_CONFIG",
-            Self::ManageSfsFileSystemAccessibility => "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY",
-            Self::ManageSfsFsController => "MANAGE_SFS_FS_CONTROLLER",
-            Self::ManageSfsSnapshot => "MANAGE_SFS_SNAPSHOT",
-            Self::ManageCloudtowerSnmpTransport => "MANAGE_CLOUDTOWER_SNMP_TRANSPORT",
-            Self::ManageCloudTowerNtp => "MANAGE_CLOUD_TOWER_NTP",
-            Self::ManageCloudtowerWebhookNotifier => "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER",
-            Self::ManageApiKey => "MANAGE_API_KEY",
-            Self::ManageKmsCluster => "MANAGE_KMS_CLUSTER",
-            Self::ManageClusterStorageEncryption => "MANAGE_CLUSTER_STORAGE_ENCRYPTION",
-            Self::ManageSsoLogin => "MANAGE_SSO_LOGIN",
-            Self::ManageSystemDns => "MANAGE_SYSTEM_DNS",
-            Self::ManageSystemUpgrade => "MANAGE_SYSTEM_UPGRADE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "*" => Self::Empty,
-            "MANAGE_DATA_CENTER" => Self::ManageDataCenter,
-            "MANAGE_CLUSTER_CONNECTION" => Self::ManageClusterConnection,
-            "MANAGE_STORAGE_CLUSTER_CONNECTION" => Self::ManageStorageClusterConnection,
-            "MANAGE_PORT_ACCESS_CONTROL" => Self::ManagePortAccessControl,
-            "MANAGE_HOST" => Self::ManageHost,
-            "MANAGE_NIC_MTU" => Self::ManageNicMtu,
-            "MANAGE_DISK" => Self::ManageDisk,
-            "MANAGE_HARDWARE_TOPO" => Self::ManageHardwareTopo,
-            "MANAGE_USB_DEVICE" => Self::ManageUsbDevice,
-            "MANAGE_GPU_DEVICE" => Self::ManageGpuDevice,
-            "MANAGE_VDS" => Self::ManageVds,
-            "MANAGE_VLAN" => Self::ManageVlan,
-            "MANAGE_SYSTEM_VLAN" => Self::ManageSystemVlan,
-            "MANAGE_ISCSI_DATA_STORE" => Self::ManageIscsiDataStore,
-            "MANAGE_NFS_DATA_STORE" => Self::ManageNfsDataStore,
-            "MANAGE_NVMF_DATA_STORE" => Self::ManageNvmfDataStore,
-            "CREATE_VM" => Self::CreateVm,
-            "UPDATE_VM" => Self::UpdateVm,
-            "DELETE_VM" => Self::DeleteVm,
-            "UPDATE_VM_ADVANCED_SETTING" => Self::UpdateVmAdvancedSetting,
-            "UPDATE_VM_GUEST" => Self::UpdateVmGuest,
-            "VM_OPERATION_OPEN_TERMINAL" => Self::VmOperationOpenTerminal,
-            "VM_OPERATION_MIGRATE" => Self::VmOperationMigrate,
-            "VM_OPERATION_VM_FOLDER" => Self::VmOperationVmFolder,
-            "VM_OPERATION_VM_POWER" => Self::VmOperationVmPower,
-            "VM_OPERATION_CLONE" => Self::VmOperationClone,
-            "VM_OPERATION_INSTALL_TOOLS" => Self::VmOperationInstallTools,
-            "VM_IMPORT_EXPORT" => Self::VmImportExport,
-            "CREATE_VM_TEMPLATE" => Self::CreateVmTemplate,
-            "MANAGE_VM_TEMPLATE" => Self::ManageVmTemplate,
-            "VM_TEMPLATE_IMPORT_EXPORT" => Self::VmTemplateImportExport,
-            "MANAGE_VM_SNAPSHOT" => Self::ManageVmSnapshot,
-            "MANAGE_VM_VOLUME" => Self::ManageVmVolume,
-            "VM_VOLUME_IMPORT_EXPORT" => Self::VmVolumeImportExport,
-            "MANAGE_ISO" => Self::ManageIso,
-            "DOWNLOAD_ISO" => Self::DownloadIso,
-            "QUERY_SENSITIVE_RESOURCE_LIST" => Self::QuerySensitiveResourceList,
-            "QUERY_SENSITIVE_RESOURCE" => Self::QuerySensitiveResource,
-            "MANAGE_SENSITIVE_RESOURCE" => Self::ManageSensitiveResource,
-            "MANAGE_VM_PLACEMENT_GROUP" => Self::ManageVmPlacementGroup,
-            "MANAGE_SNAPSHOT_PLAN" => Self::ManageSnapshotPlan,
-            "MANAGE_ALERT" => Self::ManageAlert,
-            "MANAGE_MONITOR_VIEW" => Self::ManageMonitorView,
-            "MANAGE_ENTITY_FILTER" => Self::ManageEntityFilter,
-            "MANAGE_CLUSTER_BASIC_INFO" => Self::ManageClusterBasicInfo,
-            "MANAGE_CLUSTER_LICENCE" => Self::ManageClusterLicence,
-            "MANAGE_CLUSTER_SNMP_TRANSPORT" => Self::ManageClusterSnmpTransport,
-            "MANAGE_SNMP_TRAP" => Self::ManageSnmpTrap,
-            "MANAGE_CLUSTER_VIP" => Self::ManageClusterVip,
-            "MANAGE_CLUSTER_MANAGEMENT_IP" => Self::ManageClusterManagementIp,
-            "MANAGE_DNS_SERVER" => Self::ManageDnsServer,
-            "MANAGE_NTP_SERVER" => Self::ManageNtpServer,
-            "MANAGE_IPMI" => Self::ManageIpmi,
-            "MANAGE_CLUSTER_VM_CPU_MODEL" => Self::ManageClusterVmCpuModel,
-            "MANAGE_CLUSTER_VM_TOOLS" => Self::ManageClusterVmTools,
-            "MANAGE_CLUSTER_HOT_MIGRATION" => Self::ManageClusterHotMigration,
-            "MANAGE_CLUSTER_HA" => Self::ManageClusterHa,
-            "MANAGE_SSL_CERTIFICATE" => Self::ManageSslCertificate,
-            "MANAGE_LOG_COLLECTION" => Self::ManageLogCollection,
-            "MANAGE_SYSLOG" => Self::ManageSyslog,
-            "MANAGE_LOG_FIND" => Self::ManageLogFind,
-            "MANAGE_LABEL" => Self::ManageLabel,
-            "MANAGE_USER_AND_ROLE" => Self::ManageUserAndRole,
-            "MANAGE_PASSWORD_SETTINGS" => Self::ManagePasswordSettings,
-            "MANAGE_ACCESS_CONTROL" => Self::ManageAccessControl,
-            "MANAGE_SESSION_EXPIRATION" => Self::ManageSessionExpiration,
-            "MANAGE_LOGOUT_METHOD" => Self::ManageLogoutMethod,
-            "MANAGE_VCENTER_ASSOCIATION" => Self::ManageVcenterAssociation,
-            "MANAGE_ESXI_ASSOCIATION" => Self::ManageEsxiAssociation,
-            "MANAGE_AUDIT_LOG" => Self::ManageAuditLog,
-            "MANAGE_AUDIT_LOG_CONFIG" => Self::ManageAuditLogConfig,
-            "MANAGE_ALERT_EMAIL_SETTING" => Self::ManageAlertEmailSetting,
-            "MANAGE_SMTP_SERVER" => Self::ManageSmtpServer,
-            "MANAGE_UPGRADE_CENTER" => Self::ManageUpgradeCenter,
-            "MANAGE_CLUSTER_UPGRADE" => Self::ManageClusterUpgrade,
-            "MANAGE_ALERT_NOTIFIER" => Self::ManageAlertNotifier,
-            "MANAGE_VM_RECYCLE_BIN_SETTING" => Self::ManageVmRecycleBinSetting,
-            "MANAGE_REPORT" => Self::ManageReport,
-            "MANAGE_SHARING_VM_TOOLS" => Self::ManageSharingVmTools,
-            "MANAGE_ADVANCED_MONITOR" => Self::ManageAdvancedMonitor,
-            "MANAGE_THIRD_PARTY_DRIVER" => Self::ManageThirdPartyDriver,
-            "MANAGE_ORGANIZATION_NAME" => Self::ManageOrganizationName,
-            "MANAGE_CLOUD_TOWER_LICENSE" => Self::ManageCloudTowerLicense,
-            "MANAGE_CONSISTENCY_GROUP" => Self::ManageConsistencyGroup,
-            "MANAGE_NIC" => Self::ManageNic,
-            "MANAGE_CLUSTER_ISCSI" => Self::ManageClusterIscsi,
-            "MANAGE_BACKUP_LICENSE" => Self::ManageBackupLicense,
-            "MANAGE_BACKUP_PACKAGE" => Self::ManageBackupPackage,
-            "MANAGE_BACKUP_SERVICE" => Self::ManageBackupService,
-            "MANAGE_BACKUP_STORE_REPOSITORY" => Self::ManageBackupStoreRepository,
-            "MANAGE_BACKUP_PLAN" => Self::ManageBackupPlan,
-            "MANAGE_BACKUP_TASK" => Self::ManageBackupTask,
-            "MANAGE_BACKUP_RESTORE_POINT" => Self::ManageBackupRestorePoint,
-            "MANAGE_BACKUP_RESTORE_POINT_TASK" => Self::ManageBackupRestorePointTask,
-            "MANAGE_SECURITY_POLICY" => Self::ManageSecurityPolicy,
-            "MANAGE_SECURITY_GROUP" => Self::ManageSecurityGroup,
-            "ISOLATE_VM" => Self::IsolateVm,
-            "MANAGE_EVEROUTE_LICENSE" => Self::ManageEverouteLicense,
-            "MANAGE_EVEROUTE_PACKAGE" => Self::ManageEveroutePackage,
-            "DEPLOY_EVEROUTE_CLUSTER" => Self::DeployEverouteCluster,
-            "UNDEPLOY_EVEROUTE_CLUSTER" => Self::UndeployEverouteCluster,
-            "UPDATE_EVEROUTE_CLUSTER" => Self::UpdateEverouteCluster,
-            "UPGRADE_EVEROUTE_CLUSTER" => Self::UpgradeEverouteCluster,
-            "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE" => {
-                Self::ManageEverouteNetworkPolicyRuleService
-            }
-            "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION" => Self::ManageEverouteClusterAssociation,
-            "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY" => Self::ManageEverouteClusterGlobalPolicy,
-            "MANAGE_MICRO_SEGMENTATION" => Self::ManageMicroSegmentation,
-            "MANAGE_LOAD_BALANCER_RESOURCE" => Self::ManageLoadBalancerResource,
-            "MANAGE_LOAD_BALANCER" => Self::ManageLoadBalancer,
-            "MANAGE_LOAD_BALANCER_VNET_BOND" => Self::ManageLoadBalancerVnetBond,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE" => Self::ManageVirtualPrivateCloudService,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING" => {
-                Self::ManageVirtualPrivateCloudClusterBinding
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudEdgeGateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET" => {
-                Self::ManageVirtualPrivateCloudExternalSubnet
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE" => {
-                Self::ManageVirtualPrivateCloudBasicResource
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP" => {
-                Self::ManageVirtualPrivateCloudSecurityGroup
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY" => {
-                Self::ManageVirtualPrivateCloudSecurityPolicy
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY" => {
-                Self::ManageVirtualPrivateCloudIsolationPolicy
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP" => Self::ManageVirtualPrivateCloudFloatingIp,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudRouterGateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY" => Self::ManageVirtualPrivateCloudNatGateway,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudLayer2Gateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING" => Self::ManageVirtualPrivateCloudPeering,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE" => {
-                Self::ManageVirtualPrivateCloudLoadBalancerResource
-            }
-            "MANAGE_LDAP_AD_CONFIG" => Self::ManageLdapAdConfig,
-            "MANAGE_MFA_CONFIG" => Self::ManageMfaConfig,
-            "MANAGE_DEFAULT_LOGIN_OPTION" => Self::ManageDefaultLoginOption,
-            "MANAGE_CLUSTER_STORAGE_POLICY" => Self::ManageClusterStoragePolicy,
-            "MANAGE_SKS_SERVICE" => Self::ManageSksService,
-            "MANAGE_SKS_LICENSE" => Self::ManageSksLicense,
-            "CONFIGURE_SKS_SERVICE" => Self::ConfigureSksService,
-            "CREATE_SKS_WORKLOAD_CLUSTER" => Self::CreateSksWorkloadCluster,
-            "DELETE_SKS_WORKLOAD_CLUSTER" => Self::DeleteSksWorkloadCluster,
-            "UPDATE_SKS_WORKLOAD_CLUSTER" => Self::UpdateSksWorkloadCluster,
-            "MANAGE_CONTAINER_REGISTRY" => Self::ManageContainerRegistry,
-            "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG" => {
-                Self::DownloadSksWorkloadClusterKubeconfig
-            }
-            "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE" => Self::DownloadSksWorkloadSpecFile,
-            "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE" => Self::ManageSksWorkloadClusterReconcile,
-            "MANAGE_OBSERVABILITY_PACKAGE" => Self::ManageObservabilityPackage,
-            "MANAGE_OBSERVABILITY_SERVICE" => Self::ManageObservabilityService,
-            "CONFIG_DYNAMIC_RESOURCE_SCHEDULE" => Self::ConfigDynamicResourceSchedule,
-            "GENERATE_DRS_PROPOSALS" => Self::GenerateDrsProposals,
-            "APPLY_DRS_PROPOSAL" => Self::ApplyDrsProposal,
-            "MANAGE_AGENT_MESH" => Self::ManageAgentMesh,
-            "MANAGE_REPLICATION_SERVICE" => Self::ManageReplicationService,
-            "MANAGE_REPLICATION_RESTORE_POINT" => Self::ManageReplicationRestorePoint,
-            "MANAGE_REPLICATION_PLAN" => Self::ManageReplicationPlan,
-            "MANAGE_REPLICATION_TASK" => Self::ManageReplicationTask,
-            "MANAGE_REPLICATION_FAULT_TASK" => Self::ManageReplicationFaultTask,
-            "MANAGE_REPLICA_OBJECT" => Self::ManageReplicaObject,
-            "MANAGE_BACKUP_AND_DR_EMAIL" => Self::ManageBackupAndDrEmail,
-            "MANAGE_CLUSTER_PRIORITIZED" => Self::ManageClusterPrioritized,
-            "SMTX_INSPECTOR" => Self::SmtxInspector,
-            "MANAGE_SFS_LICENSE" => Self::ManageSfsLicense,
-            "MANAGE_SFS_IMAGE" => Self::ManageSfsImage,
-            "MANAGE_SFS_FILE_STORAGE_CLUSTER" => Self::ManageSfsFileStorageCluster,
-            "MANAGE_SFS_FILE_SYSTEM_CONFIG" => Self::ManageSfsFileSystemConfig,
-            "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY" => Self::ManageSfsFileSystemAccessibility,
-            "MANAGE_SFS_FS_CONTROLLER" => Self::ManageSfsFsController,
-            "MANAGE_SFS_SNAPSHOT" => Self::ManageSfsSnapshot,
-            "MANAGE_CLOUDTOWER_SNMP_TRANSPORT" => Self::ManageCloudtowerSnmpTransport,
-            "MANAGE_CLOUD_TOWER_NTP" => Self::ManageCloudTowerNtp,
-            "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER" => Self::ManageCloudtowerWebhookNotifier,
-            "MANAGE_API_KEY" => Self::ManageApiKey,
-            "MANAGE_KMS_CLUSTER" => Self::ManageKmsCluster,
-            "MANAGE_CLUSTER_STORAGE_ENCRYPTION" => Self::ManageClusterStorageEncryption,
-            "MANAGE_SSO_LOGIN" => Self::ManageSsoLogin,
-            "MANAGE_SYSTEM_DNS" => Self::ManageSystemDns,
-            "MANAGE_SYSTEM_UPGRADE" => Self::ManageSystemUpgrade,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Empty,
-        Self::ManageDataCenter,
-        Self::ManageClusterConnection,
-        Self::ManageStorageClusterConnection,
-        Self::ManagePortAccessControl,
-        Self::ManageHost,
-        Self::ManageNicMtu,
-        Self::ManageDisk,
-        Self::ManageHardwareTopo,
-        Self::ManageUsbDevice,
-        Self::ManageGpuDevice,
-        Self::ManageVds,
-        Self::ManageVlan,
-        Self::ManageSystemVlan,
-        Self::ManageIscsiDataStore,
-        Self::ManageNfsDataStore,
-        Self::ManageNvmfDataStore,
-        Self::CreateVm,
-        Self::UpdateVm,
-        Self::DeleteVm,
-        Self::UpdateVmAdvancedSetting,
-        Self::UpdateVmGuest,
-        Self::VmOperationOpenTerminal,
-        Self::VmOperationMigrate,
-        Self::VmOperationVmFolder,
-        Self::VmOperationVmPower,
-        Self::VmOperationClone,
-        Self::VmOperationInstallTools,
-        Self::VmImportExport,
-        Self::CreateVmTemplate,
-        Self::ManageVmTemplate,
-        Self::VmTemplateImportExport,
-        Self::ManageVmSnapshot,
-        Self::ManageVmVolume,
-        Self::VmVolumeImportExport,
-        Self::ManageIso,
-        Self::DownloadIso,
-        Self::QuerySensitiveResourceList,
-        Self::QuerySensitiveResource,
-        Self::ManageSensitiveResource,
-        Self::ManageVmPlacementGroup,
-        Self::ManageSnapshotPlan,
-        Self::ManageAlert,
-        Self::ManageMonitorView,
-        Self::ManageEntityFilter,
-        Self::ManageClusterBasicInfo,
-        Self::ManageClusterLicence,
-        Self::ManageClusterSnmpTransport,
-        Self::ManageSnmpTrap,
-        Self::ManageClusterVip,
-        Self::ManageClusterManagementIp,
-        Self::ManageDnsServer,
-        Self::ManageNtpServer,
-        Self::ManageIpmi,
-        Self::ManageClusterVmCpuModel,
-        Self::ManageClusterVmTools,
-        Self::ManageClusterHotMigration,
-        Self::ManageClusterHa,
-        Self::ManageSslCertificate,
-        Self::ManageLogCollection,
-        Self::ManageSyslog,
-        Self::ManageLogFind,
-        Self::ManageLabel,
-        Self::ManageUserAndRole,
-        Self::ManagePasswordSettings,
-        Self::ManageAccessControl,
-        Self::ManageSessionExpiration,
-        Self::ManageLogoutMethod,
-        Self::ManageVcenterAssociation,
-        Self::ManageEsxiAssociation,
-        Self::ManageAuditLog,
-        Self::ManageAuditLogConfig,
-        Self::ManageAlertEmailSetting,
-        Self::ManageSmtpServer,
-        Self::ManageUpgradeCenter,
-        Self::ManageClusterUpgrade,
-        Self::ManageAlertNotifier,
-        Self::ManageVmRecycleBinSetting,
-        Self::ManageReport,
-        Self::ManageSharingVmTools,
-        Self::ManageAdvancedMonitor,
-        Self::ManageThirdPartyDriver,
-        Self::ManageOrganizationName,
-        Self::ManageCloudTowerLicense,
-        Self::ManageConsistencyGroup,
-        Self::ManageNic,
-        Self::ManageClusterIscsi,
-        Self::ManageBackupLicense,
-        Self::ManageBackupPackage,
-        Self::ManageBackupService,
-        Self::ManageBackupStoreRepository,
-        Self::ManageBackupPlan,
-        Self::ManageBackupTask,
-        Self::ManageBackupRestorePoint,
-        Self::ManageBackupRestorePointTask,
-        Self::ManageSecurityPolicy,
-        Self::ManageSecurityGroup,
-        Self::IsolateVm,
-        Self::ManageEverouteLicense,
-        Self::ManageEveroutePackage,
-        Self::DeployEverouteCluster,
-        Self::UndeployEverouteCluster,
-        Self::UpdateEverouteCluster,
-        Self::UpgradeEverouteCluster,
-        Self::ManageEverouteNetworkPolicyRuleService,
-        Self::ManageEverouteClusterAssociation,
-        Self::ManageEverouteClusterGlobalPolicy,
-        Self::ManageMicroSegmentation,
-        Self::ManageLoadBalancerResource,
-        Self::ManageLoadBalancer,
-        Self::ManageLoadBalancerVnetBond,
-        Self::ManageVirtualPrivateCloudService,
-        Self::ManageVirtualPrivateCloudClusterBinding,
-        Self::ManageVirtualPrivateCloudEdgeGateway,
-        Self::ManageVirtualPrivateCloudExternalSubnet,
-        Self::ManageVirtualPrivateCloudBasicResource,
-        Self::ManageVirtualPrivateCloudSecurityGroup,
-        Self::ManageVirtualPrivateCloudSecurityPolicy,
-        Self::ManageVirtualPrivateCloudIsolationPolicy,
-        Self::ManageVirtualPrivateCloudFloatingIp,
-        Self::ManageVirtualPrivateCloudRouterGateway,
-        Self::ManageVirtualPrivateCloudNatGateway,
-        Self::ManageVirtualPrivateCloudLayer2Gateway,
-        Self::ManageVirtualPrivateCloudPeering,
-        Self::ManageVirtualPrivateCloudLoadBalancerResource,
-        Self::ManageLdapAdConfig,
-        Self::ManageMfaConfig,
-        Self::ManageDefaultLoginOption,
-        Self::ManageClusterStoragePolicy,
-        Self::ManageSksService,
-        Self::ManageSksLicense,
-        Self::ConfigureSksService,
-        Self::CreateSksWorkloadCluster,
-        Self::DeleteSksWorkloadCluster,
-        Self::UpdateSksWorkloadCluster,
-        Self::ManageContainerRegistry,
-        Self::DownloadSksWorkloadClusterKubeconfig,
-        Self::DownloadSksWorkloadSpecFile,
-        Self::ManageSksWorkloadClusterReconcile,
-        Self::ManageObservabilityPackage,
-        Self::ManageObservabilityService,
-        Self::ConfigDynamicResourceSchedule,
-        Self::GenerateDrsProposals,
-        Self::ApplyDrsProposal,
-        Self::ManageAgentMesh,
-        Self::ManageReplicationService,
-        Self::ManageReplicationRestorePoint,
-        Self::ManageReplicationPlan,
-        Self::ManageReplicationTask,
-        Self::ManageReplicationFaultTask,
-        Self::ManageReplicaObject,
-        Self::ManageBackupAndDrEmail,
-        Self::ManageClusterPrioritized,
-        Self::SmtxInspector,
-        Self::ManageSfsLicense,
-        Self::ManageSfsImage,
-        Self::ManageSfsFileStorageCluster,
-        Self::ManageSfsFileSystemConfig,
-        Self::ManageSfsFileSystemAccessibility,
-        Self::ManageSfsFsController,
-        Self::ManageSfsSnapshot,
-        Self::ManageCloudtowerSnmpTransport,
-        Self::ManageCloudTowerNtp,
-        Self::ManageCloudtowerWebhookNotifier,
-        Self::ManageApiKey,
-        Self::ManageKmsCluster,
-        Self::ManageClusterStorageEncryption,
-        Self::ManageSsoLogin,
-        Self::ManageSystemDns,
-        Self::ManageSystemUpgrade,
-    ];
-}
-
-impl ::core::fmt::Display for RoleAction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleAction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for RoleAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RoleAction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `RackTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `height`, `id`, `local_id`, `name`, `zone_topo`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopo {
-    /// `brick_topoes`: `NestedBrickTopo[]`.
-    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
+pub struct IscsiConnection {
+    /// `client_port`: `int32`, required by the model.
+    pub client_port: Option<i32>,
     /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `height`: `int32`, required by the model.
-    pub height: Option<i32>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
+    /// `initiator_ip`: `string`, required by the model.
+    pub initiator_ip: Option<String>,
+    /// `iscsi_target`: `NestedIscsiTarget`.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+    /// `tr_type`: `StoreTransportType`.
+    pub tr_type: Option<StoreTransportType>,
+    /// `type`: `StoreConnectionType`, required by the model.
+    pub r#type: Option<StoreConnectionType>,
+}
+
+impl FromMap for IscsiConnection {
+    const NAME: &'static str = "IscsiConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"tr_type" {
+                    self.tr_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"client_port" {
+                    self.client_port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"initiator_ip" {
+                    self.initiator_ip = m.next_value()?;
+                } else if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiConnectionConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiConnectionConnection {
+    /// `aggregate`: `NestedAggregateIscsiConnection`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiConnection>,
+}
+
+impl FromMap for IscsiConnectionConnection {
+    const NAME: &'static str = "IscsiConnectionConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiConnectionConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiLun` of the CloudTower model.
+///
+/// The model requires `allowed_initiators`, `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `iscsi_target`, `local_created_at`, `local_id`, `lun_id`, `name`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLun {
+    /// `allowed_initiators`: `string`, required by the model.
+    pub allowed_initiators: Option<String>,
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `bps`: `int64`, required by the model.
+    pub bps: Option<i64>,
+    /// `bps_max`: `int64`, required by the model.
+    pub bps_max: Option<i64>,
+    /// `bps_max_length`: `int64`, required by the model.
+    pub bps_max_length: Option<i64>,
+    /// `bps_rd`: `int64`, required by the model.
+    pub bps_rd: Option<i64>,
+    /// `bps_rd_max`: `int64`, required by the model.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`, required by the model.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_wr`: `int64`, required by the model.
+    pub bps_wr: Option<i64>,
+    /// `bps_wr_max`: `int64`, required by the model.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_wr_max_length`: `int64`, required by the model.
+    pub bps_wr_max_length: Option<i64>,
+    /// `consistency_group`: `NestedConsistencyGroup`.
+    pub consistency_group: Option<NestedConsistencyGroup>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `io_size`: `int64`, required by the model.
+    pub io_size: Option<i64>,
+    /// `iops`: `int64`, required by the model.
+    pub iops: Option<i64>,
+    /// `iops_max`: `int64`, required by the model.
+    pub iops_max: Option<i64>,
+    /// `iops_max_length`: `int64`, required by the model.
+    pub iops_max_length: Option<i64>,
+    /// `iops_rd`: `int64`, required by the model.
+    pub iops_rd: Option<i64>,
+    /// `iops_rd_max`: `int64`, required by the model.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`, required by the model.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_wr`: `int64`, required by the model.
+    pub iops_wr: Option<i64>,
+    /// `iops_wr_max`: `int64`, required by the model.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`, required by the model.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `lun_id`: `int32`, required by the model.
+    pub lun_id: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `shared_size`: `int64`, required by the model.
+    pub shared_size: Option<i64>,
+    /// `snapshot_num`: `int32`, required by the model.
+    pub snapshot_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+    /// `zbs_volume_id`: `string`, required by the model.
+    pub zbs_volume_id: Option<String>,
+}
+
+impl FromMap for IscsiLun {
+    const NAME: &'static str = "IscsiLun";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"bps" {
+                    self.bps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"iops" {
+                    self.iops = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"bps_rd" {
+                    self.bps_rd = m.next_value()?;
+                } else if key == b"bps_wr" {
+                    self.bps_wr = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"lun_id" {
+                    self.lun_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"bps_max" {
+                    self.bps_max = m.next_value()?;
+                } else if key == b"io_size" {
+                    self.io_size = m.next_value()?;
+                } else if key == b"iops_rd" {
+                    self.iops_rd = m.next_value()?;
+                } else if key == b"iops_wr" {
+                    self.iops_wr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"iops_max" {
+                    self.iops_max = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"bps_rd_max" {
+                    self.bps_rd_max = m.next_value()?;
+                } else if key == b"bps_wr_max" {
+                    self.bps_wr_max = m.next_value()?;
+                } else if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"iops_rd_max" {
+                    self.iops_rd_max = m.next_value()?;
+                } else if key == b"iops_wr_max" {
+                    self.iops_wr_max = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"shared_size" {
+                    self.shared_size = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else if key == b"snapshot_num" {
+                    self.snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"assigned_size" {
+                    self.assigned_size = m.next_value()?;
+                } else if key == b"zbs_volume_id" {
+                    self.zbs_volume_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"bps_max_length" {
+                    self.bps_max_length = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"iops_max_length" {
+                    self.iops_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"bps_rd_max_length" {
+                    self.bps_rd_max_length = m.next_value()?;
+                } else if key == b"bps_wr_max_length" {
+                    self.bps_wr_max_length = m.next_value()?;
+                } else if key == b"consistency_group" {
+                    self.consistency_group = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"allowed_initiators" {
+                    self.allowed_initiators = m.next_value()?;
+                } else if key == b"iops_rd_max_length" {
+                    self.iops_rd_max_length = m.next_value()?;
+                } else if key == b"iops_wr_max_length" {
+                    self.iops_wr_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"unique_logical_size" {
+                    self.unique_logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiLun {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiLunConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunConnection {
+    /// `aggregate`: `NestedAggregateIscsiLun`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiLun>,
+}
+
+impl FromMap for IscsiLunConnection {
+    const NAME: &'static str = "IscsiLunConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiLunConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiLunSnapshot` of the CloudTower model.
+///
+/// The model requires `id`, `iscsi_target`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunSnapshot {
+    /// `consistency_group_snapshot`: `NestedConsistencyGroupSnapshot`.
+    pub consistency_group_snapshot: Option<NestedConsistencyGroupSnapshot>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iscsi_lun`: `NestedIscsiLun`.
+    pub iscsi_lun: Option<NestedIscsiLun>,
+    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `zone_topo`: `NestedZoneTopo`, required by the model.
-    pub zone_topo: Option<NestedZoneTopo>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
 }
 
-impl FromMap for RackTopo {
-    const NAME: &'static str = "RackTopo";
+impl FromMap for IscsiLunSnapshot {
+    const NAME: &'static str = "IscsiLunSnapshot";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "brick_topoes" => self.brick_topoes = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "height" => self.height = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "zone_topo" => self.zone_topo = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"iscsi_lun" {
+                    self.iscsi_lun = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"consistency_group_snapshot" {
+                    self.consistency_group_snapshot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RackTopo {
+impl<'de> serde::Deserialize<'de> for IscsiLunSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `RackTopoConnection` of the CloudTower model.
+/// `IscsiLunSnapshotConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct RackTopoConnection {
-    /// `aggregate`: `NestedAggregateRackTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateRackTopo>,
+pub struct IscsiLunSnapshotConnection {
+    /// `aggregate`: `NestedAggregateIscsiLunSnapshot`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiLunSnapshot>,
 }
 
-impl FromMap for RackTopoConnection {
-    const NAME: &'static str = "RackTopoConnection";
+impl FromMap for IscsiLunSnapshotConnection {
+    const NAME: &'static str = "IscsiLunSnapshotConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RackTopoConnection {
+impl<'de> serde::Deserialize<'de> for IscsiLunSnapshotConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ReplicaNameRule` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicaNameRule {
-    /// `ORIGIN`
-    Origin,
-    /// `PREFIX`
-    Prefix,
-    /// `SUFFIX`
-    Suffix,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicaNameRule {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Prefix => "PREFIX",
-            Self::Suffix => "SUFFIX",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ORIGIN" => Self::Origin,
-            "PREFIX" => Self::Prefix,
-            "SUFFIX" => Self::Suffix,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Origin, Self::Prefix, Self::Suffix];
-}
-
-impl ::core::fmt::Display for ReplicaNameRule {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicaNameRule {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicaNameRule {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicaNameRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicaNum` of the CloudTower model.
-pub type ReplicaNum = i32;
-
-/// `ReplicaVm` of the CloudTower model.
-///
-/// The model requires `createdAt`, `id`, `origin_object_descriptor`, `replication_service`, `state`, `type`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
+/// `IscsiLunSnapshotCreationEffect` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct ReplicaVm {
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_cloudtower`: `NestedExternalCloudTower`.
-    pub external_cloudtower: Option<NestedExternalCloudTower>,
-    /// `failover_test_object_descriptor`: `NestedReplicationObjectDescriptor`.
-    pub failover_test_object_descriptor: Option<NestedReplicationObjectDescriptor>,
-    /// `failover_test_replica_group`: `string`.
-    pub failover_test_replica_group: Option<String>,
-    /// `failover_test_vm`: `NestedVm`.
-    pub failover_test_vm: Option<NestedVm>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `inbound`: `boolean`.
-    pub inbound: Option<bool>,
-    /// `iscsi_lun`: `NestedIscsiLun`.
-    pub iscsi_lun: Option<NestedIscsiLun>,
-    /// `object_descriptor`: `NestedReplicationObjectDescriptor`.
-    pub object_descriptor: Option<NestedReplicationObjectDescriptor>,
-    /// `origin_iscsi_lun`: `NestedIscsiLun`.
-    pub origin_iscsi_lun: Option<NestedIscsiLun>,
-    /// `origin_object_descriptor`: `NestedReplicationObjectDescriptor`, required by the model.
-    pub origin_object_descriptor: Option<NestedReplicationObjectDescriptor>,
-    /// `origin_vm`: `NestedVm`.
-    pub origin_vm: Option<NestedVm>,
-    /// `origin_vm_cluster_local_id`: `string`.
-    pub origin_vm_cluster_local_id: Option<String>,
-    /// `origin_vm_cluster_name`: `string`.
-    pub origin_vm_cluster_name: Option<String>,
-    /// `origin_vm_local_id`: `string`.
-    pub origin_vm_local_id: Option<String>,
-    /// `origin_vm_name`: `string`.
-    pub origin_vm_name: Option<String>,
-    /// `replica_group`: `string`.
-    pub replica_group: Option<String>,
-    /// `replication_group`: `string`.
-    pub replication_group: Option<String>,
-    /// `replication_plan`: `NestedReplicationPlan`.
-    pub replication_plan: Option<NestedReplicationPlan>,
-    /// `replication_service`: `NestedReplicationService`, required by the model.
-    pub replication_service: Option<NestedReplicationService>,
-    /// `replication_target_executions`: `NestedReplicationTargetExecution[]`.
-    pub replication_target_executions: Option<Vec<NestedReplicationTargetExecution>>,
-    /// `restore_points`: `NestedReplicationRestorePoint[]`.
-    pub restore_points: Option<Vec<NestedReplicationRestorePoint>>,
-    /// `state`: `ReplicaVmState`, required by the model.
-    pub state: Option<ReplicaVmState>,
-    /// `targets_deletable`: `boolean`.
-    pub targets_deletable: Option<bool>,
-    /// `type`: `ReplicationObjectType`, required by the model.
-    pub r#type: Option<ReplicationObjectType>,
-    /// `updatedAt`: `string`, required by the model.
-    pub updated_at: Option<String>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
+pub struct IscsiLunSnapshotCreationEffect {
+    /// `sync`: `boolean`.
+    pub sync: Option<bool>,
 }
 
-impl FromMap for ReplicaVm {
-    const NAME: &'static str = "ReplicaVm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "createdAt" => self.created_at = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_cloudtower" => self.external_cloudtower = m.next_value()?,
-            "failover_test_object_descriptor" => {
-                self.failover_test_object_descriptor = m.next_value()?
-            }
-            "failover_test_replica_group" => self.failover_test_replica_group = m.next_value()?,
-            "failover_test_vm" => self.failover_test_vm = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "inbound" => self.inbound = m.next_value()?,
-            "iscsi_lun" => self.iscsi_lun = m.next_value()?,
-            "object_descriptor" => self.object_descriptor = m.next_value()?,
-            "origin_iscsi_lun" => self.origin_iscsi_lun = m.next_value()?,
-            "origin_object_descriptor" => self.origin_object_descriptor = m.next_value()?,
-            "origin_vm" => self.origin_vm = m.next_value()?,
-            "origin_vm_cluster_local_id" => self.origin_vm_cluster_local_id = m.next_value()?,
-            "origin_vm_cluster_name" => self.origin_vm_cluster_name = m.next_value()?,
-            "origin_vm_local_id" => self.origin_vm_local_id = m.next_value()?,
-            "origin_vm_name" => self.origin_vm_name = m.next_value()?,
-            "replica_group" => self.replica_group = m.next_value()?,
-            "replication_group" => self.replication_group = m.next_value()?,
-            "replication_plan" => self.replication_plan = m.next_value()?,
-            "replication_service" => self.replication_service = m.next_value()?,
-            "replication_target_executions" => {
-                self.replication_target_executions = m.next_value()?
-            }
-            "restore_points" => self.restore_points = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "targets_deletable" => self.targets_deletable = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "updatedAt" => self.updated_at = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicaVm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReplicaVmConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicaVmConnection {
-    /// `aggregate`: `NestedAggregateReplicaVm`, required by the model.
-    pub aggregate: Option<NestedAggregateReplicaVm>,
-}
-
-impl FromMap for ReplicaVmConnection {
-    const NAME: &'static str = "ReplicaVmConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicaVmConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReplicaVmState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicaVmState {
-    /// `FAILBACK`
-    Failback,
-    /// `FAILOVER`
-    Failover,
-    /// `FAILOVER_TEST`
-    FailoverTest,
-    /// `NOT_READY`
-    NotReady,
-    /// `PERMANENT_FAILOVER`
-    PermanentFailover,
-    /// `READY`
-    Ready,
-    /// `REPLICATING`
-    Replicating,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicaVmState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failback => "FAILBACK",
-            Self::Failover => "FAILOVER",
-            Self::FailoverTest => "FAILOVER_TEST",
-            Self::NotReady => "NOT_READY",
-            Self::PermanentFailover => "PERMANENT_FAILOVER",
-            Self::Ready => "READY",
-            Self::Replicating => "REPLICATING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "FAILOVER_TEST" => Self::FailoverTest,
-            "NOT_READY" => Self::NotReady,
-            "PERMANENT_FAILOVER" => Self::PermanentFailover,
-            "READY" => Self::Ready,
-            "REPLICATING" => Self::Replicating,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Failback,
-        Self::Failover,
-        Self::FailoverTest,
-        Self::NotReady,
-        Self::PermanentFailover,
-        Self::Ready,
-        Self::Replicating,
-    ];
-}
-
-impl ::core::fmt::Display for ReplicaVmState {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicaVmState {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicaVmState {
+impl serde::Serialize for IscsiLunSnapshotCreationEffect {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicaVmState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicationObjectType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationObjectType {
-    /// `CONSISTENCY_GROUP`
-    ConsistencyGroup,
-    /// `ISCSI_LUN`
-    IscsiLun,
-    /// `NVMF_NAMESPACE`
-    NvmfNamespace,
-    /// `VM`
-    Vm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicationObjectType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConsistencyGroup => "CONSISTENCY_GROUP",
-            Self::IscsiLun => "ISCSI_LUN",
-            Self::NvmfNamespace => "NVMF_NAMESPACE",
-            Self::Vm => "VM",
-            Self::Other(s) => s,
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.sync {
+            m.serialize_entry("sync", v)?;
         }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONSISTENCY_GROUP" => Self::ConsistencyGroup,
-            "ISCSI_LUN" => Self::IscsiLun,
-            "NVMF_NAMESPACE" => Self::NvmfNamespace,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ConsistencyGroup,
-        Self::IscsiLun,
-        Self::NvmfNamespace,
-        Self::Vm,
-    ];
-}
-
-impl ::core::fmt::Display for ReplicationObjectType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
+        m.end()
     }
 }
 
-impl From<&str> for ReplicationObjectType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicationObjectType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicationPlan` of the CloudTower model.
+/// `IscsiTarget` of the CloudTower model.
 ///
-/// The model requires `compression`, `createdAt`, `enable_window`, `id`, `interval`, `ip_mapping`, `last_execute_status`, `last_manual_execute_status`, `name`, `network_mapping`, `objects_descriptor`, `period`, `replica_name_rule`, `status`, `storage_policy`, `target_cluster_descriptor`, `target_replication_service`, `time_points`, `type`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `chap_enabled`, `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `iqn_name`, `iqn_whitelist`, `local_id`, `name`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ReplicationPlan {
-    /// `abort_window_unfinished`: `boolean`.
-    pub abort_window_unfinished: Option<bool>,
-    /// `activation_timestamp`: `string`.
-    pub activation_timestamp: Option<String>,
-    /// `compression`: `boolean`, required by the model.
-    pub compression: Option<bool>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `delete_strategy`: `BackupPlanDeleteStrategy`.
-    pub delete_strategy: Option<BackupPlanDeleteStrategy>,
-    /// `description`: `string`.
+pub struct IscsiTarget {
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `chap_enabled`: `boolean`, required by the model.
+    pub chap_enabled: Option<bool>,
+    /// `chap_name`: `string`.
+    pub chap_name: Option<String>,
+    /// `chap_secret`: `string`.
+    pub chap_secret: Option<String>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
     pub description: Option<String>,
-    /// `ec_k`: `int32`.
-    pub ec_k: Option<i32>,
-    /// `ec_m`: `int32`.
-    pub ec_m: Option<i32>,
-    /// `enable_window`: `boolean`, required by the model.
-    pub enable_window: Option<bool>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_cloudtower`: `NestedExternalCloudTower`.
-    pub external_cloudtower: Option<NestedExternalCloudTower>,
+    /// `external_use`: `boolean`, required by the model.
+    pub external_use: Option<bool>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `inbound`: `boolean`.
-    pub inbound: Option<bool>,
-    /// `interval`: `int32`, required by the model.
-    pub interval: Option<i32>,
-    /// `ip_mapping`: `NestedReplicationIPAddressMapping[]`, required by the model.
-    pub ip_mapping: Option<Vec<NestedReplicationIpAddressMapping>>,
-    /// `iscsi_luns`: `NestedIscsiLun[]`.
-    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
-    /// `keep_mac_address`: `boolean`.
-    pub keep_mac_address: Option<bool>,
-    /// `keep_policy`: `BackupPlanKeepPolicy`.
-    pub keep_policy: Option<BackupPlanKeepPolicy>,
-    /// `keep_policy_value`: `int32`.
-    pub keep_policy_value: Option<i32>,
-    /// `last_execute_status`: `BackupPlanExecutionStatus`, required by the model.
-    pub last_execute_status: Option<BackupPlanExecutionStatus>,
-    /// `last_execute_status_message`: `string`.
-    pub last_execute_status_message: Option<String>,
-    /// `last_execute_success_job_count`: `int32`.
-    pub last_execute_success_job_count: Option<i32>,
-    /// `last_execute_total_job_count`: `int32`.
-    pub last_execute_total_job_count: Option<i32>,
-    /// `last_executed_at`: `string`.
-    pub last_executed_at: Option<String>,
-    /// `last_manual_execute_status`: `BackupPlanExecutionStatus`, required by the model.
-    pub last_manual_execute_status: Option<BackupPlanExecutionStatus>,
-    /// `last_manual_execute_status_message`: `string`.
-    pub last_manual_execute_status_message: Option<String>,
-    /// `last_manual_execute_success_job_count`: `int32`.
-    pub last_manual_execute_success_job_count: Option<i32>,
-    /// `last_manual_execute_total_job_count`: `int32`.
-    pub last_manual_execute_total_job_count: Option<i32>,
-    /// `last_manual_executed_at`: `string`.
-    pub last_manual_executed_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `network_mapping`: `NestedReplicationPlanNetworkMapping[]`, required by the model.
-    pub network_mapping: Option<Vec<NestedReplicationPlanNetworkMapping>>,
-    /// `next_execution_time`: `string`.
-    pub next_execution_time: Option<String>,
-    /// `objects_descriptor`: `NestedReplicationObjectDescriptor[]`, required by the model.
-    pub objects_descriptor: Option<Vec<NestedReplicationObjectDescriptor>>,
-    /// `period`: `ReplicationPlanPeriod`, required by the model.
-    pub period: Option<ReplicationPlanPeriod>,
-    /// `phase`: `BackupPlanPhase`.
-    pub phase: Option<BackupPlanPhase>,
-    /// `replica_name_rule`: `ReplicaNameRule`, required by the model.
-    pub replica_name_rule: Option<ReplicaNameRule>,
-    /// `replica_name_setting`: `string`.
-    pub replica_name_setting: Option<String>,
-    /// `replica_num`: `int32`.
-    pub replica_num: Option<i32>,
-    /// `replica_vms`: `NestedReplicaVm[]`.
-    pub replica_vms: Option<Vec<NestedReplicaVm>>,
-    /// `replication_plan_executions`: `NestedReplicationPlanExecution[]`.
-    pub replication_plan_executions: Option<Vec<NestedReplicationPlanExecution>>,
-    /// `replication_restore_points`: `NestedReplicationRestorePoint[]`.
-    pub replication_restore_points: Option<Vec<NestedReplicationRestorePoint>>,
-    /// `replication_target_executions`: `NestedReplicationTargetExecution[]`.
-    pub replication_target_executions: Option<Vec<NestedReplicationTargetExecution>>,
-    /// `resiliency_type`: `ResiliencyType`.
-    pub resiliency_type: Option<ResiliencyType>,
-    /// `snapshot_consistent_type`: `ConsistentType`.
-    pub snapshot_consistent_type: Option<ConsistentType>,
-    /// `status`: `BackupPlanStatus`, required by the model.
-    pub status: Option<BackupPlanStatus>,
-    /// `storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `target_cluster`: `NestedCluster`.
-    pub target_cluster: Option<NestedCluster>,
-    /// `target_cluster_descriptor`: `NestedReplicationClusterDescriptor`, required by the model.
-    pub target_cluster_descriptor: Option<NestedReplicationClusterDescriptor>,
-    /// `target_replication_service`: `NestedReplicationService`, required by the model.
-    pub target_replication_service: Option<NestedReplicationService>,
-    /// `thin_provision`: `boolean`.
-    pub thin_provision: Option<bool>,
-    /// `time_points`: `NestedBackupPlanTimePoint[]`, required by the model.
-    pub time_points: Option<Vec<NestedBackupPlanTimePoint>>,
-    /// `type`: `ReplicationPlanType`, required by the model.
-    pub r#type: Option<ReplicationPlanType>,
-    /// `updatedAt`: `string`, required by the model.
-    pub updated_at: Option<String>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-    /// `weekdays`: `WeekdayTypeEnum[]`.
-    pub weekdays: Option<Vec<WeekdayTypeEnum>>,
-    /// `window_end`: `string`.
-    pub window_end: Option<String>,
-    /// `window_start`: `string`.
-    pub window_start: Option<String>,
-}
-
-impl FromMap for ReplicationPlan {
-    const NAME: &'static str = "ReplicationPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "abort_window_unfinished" => self.abort_window_unfinished = m.next_value()?,
-            "activation_timestamp" => self.activation_timestamp = m.next_value()?,
-            "compression" => self.compression = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "delete_strategy" => self.delete_strategy = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "ec_k" => self.ec_k = m.next_value()?,
-            "ec_m" => self.ec_m = m.next_value()?,
-            "enable_window" => self.enable_window = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_cloudtower" => self.external_cloudtower = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "inbound" => self.inbound = m.next_value()?,
-            "interval" => self.interval = m.next_value()?,
-            "ip_mapping" => self.ip_mapping = m.next_value()?,
-            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
-            "keep_mac_address" => self.keep_mac_address = m.next_value()?,
-            "keep_policy" => self.keep_policy = m.next_value()?,
-            "keep_policy_value" => self.keep_policy_value = m.next_value()?,
-            "last_execute_status" => self.last_execute_status = m.next_value()?,
-            "last_execute_status_message" => self.last_execute_status_message = m.next_value()?,
-            "last_execute_success_job_count" => {
-                self.last_execute_success_job_count = m.next_value()?
-            }
-            "last_execute_total_job_count" => self.last_execute_total_job_count = m.next_value()?,
-            "last_executed_at" => self.last_executed_at = m.next_value()?,
-            "last_manual_execute_status" => self.last_manual_execute_status = m.next_value()?,
-            "last_manual_execute_status_message" => {
-                self.last_manual_execute_status_message = m.next_value()?
-            }
-            "last_manual_execute_success_job_count" => {
-                self.last_manual_execute_success_job_count = m.next_value()?
-            }
-            "last_manual_execute_total_job_count" => {
-                self.last_manual_execute_total_job_count = m.next_value()?
-            }
-            "last_manual_executed_at" => self.last_manual_executed_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "network_mapping" => self.network_mapping = m.next_value()?,
-            "next_execution_time" => self.next_execution_time = m.next_value()?,
-            "objects_descriptor" => self.objects_descriptor = m.next_value()?,
-            "period" => self.period = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "replica_name_rule" => self.replica_name_rule = m.next_value()?,
-            "replica_name_setting" => self.replica_name_setting = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "replica_vms" => self.replica_vms = m.next_value()?,
-            "replication_plan_executions" => self.replication_plan_executions = m.next_value()?,
-            "replication_restore_points" => self.replication_restore_points = m.next_value()?,
-            "replication_target_executions" => {
-                self.replication_target_executions = m.next_value()?
-            }
-            "resiliency_type" => self.resiliency_type = m.next_value()?,
-            "snapshot_consistent_type" => self.snapshot_consistent_type = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "storage_policy" => self.storage_policy = m.next_value()?,
-            "target_cluster" => self.target_cluster = m.next_value()?,
-            "target_cluster_descriptor" => self.target_cluster_descriptor = m.next_value()?,
-            "target_replication_service" => self.target_replication_service = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            "time_points" => self.time_points = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "updatedAt" => self.updated_at = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "weekdays" => self.weekdays = m.next_value()?,
-            "window_end" => self.window_end = m.next_value()?,
-            "window_start" => self.window_start = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReplicationPlanConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationPlanConnection {
-    /// `aggregate`: `NestedAggregateReplicationPlan`, required by the model.
-    pub aggregate: Option<NestedAggregateReplicationPlan>,
-}
-
-impl FromMap for ReplicationPlanConnection {
-    const NAME: &'static str = "ReplicationPlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationPlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReplicationPlanPeriod` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationPlanPeriod {
-    /// `DAILY`
-    Daily,
-    /// `HOURLY`
-    Hourly,
-    /// `MINUTELY`
-    Minutely,
-    /// `MONTHLY`
-    Monthly,
-    /// `WEEKLY`
-    Weekly,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicationPlanPeriod {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Hourly => "HOURLY",
-            Self::Minutely => "MINUTELY",
-            Self::Monthly => "MONTHLY",
-            Self::Weekly => "WEEKLY",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "HOURLY" => Self::Hourly,
-            "MINUTELY" => Self::Minutely,
-            "MONTHLY" => Self::Monthly,
-            "WEEKLY" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Daily,
-        Self::Hourly,
-        Self::Minutely,
-        Self::Monthly,
-        Self::Weekly,
-    ];
-}
-
-impl ::core::fmt::Display for ReplicationPlanPeriod {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicationPlanPeriod {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicationPlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationPlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicationPlanType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationPlanType {
-    /// `STORAGE_VOLUME`
-    StorageVolume,
-    /// `VM`
-    Vm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicationPlanType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StorageVolume => "STORAGE_VOLUME",
-            Self::Vm => "VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "STORAGE_VOLUME" => Self::StorageVolume,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::StorageVolume, Self::Vm];
-}
-
-impl ::core::fmt::Display for ReplicationPlanType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicationPlanType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicationPlanType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationPlanType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicationTargetExecutionCreation` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationTargetExecutionCreation {
-    /// `FAILBACK`
-    Failback,
-    /// `FAILOVER`
-    Failover,
-    /// `REPLICATION`
-    Replication,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicationTargetExecutionCreation {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failback => "FAILBACK",
-            Self::Failover => "FAILOVER",
-            Self::Replication => "REPLICATION",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "REPLICATION" => Self::Replication,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Failback, Self::Failover, Self::Replication];
-}
-
-impl ::core::fmt::Display for ReplicationTargetExecutionCreation {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicationTargetExecutionCreation {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicationTargetExecutionCreation {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicationTargetExecutionCreation {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReportResourceInputEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReportResourceInputEnum {
-    /// `ALERT`
-    Alert,
-    /// `ALL`
-    All,
-    /// `CLUSTER`
-    Cluster,
-    /// `DATA_CENTER`
-    DataCenter,
-    /// `DISK`
-    Disk,
-    /// `ELF_IMAGE`
-    ElfImage,
-    /// `ENTITY_FILTERS`
-    EntityFilters,
-    /// `GLOBAL_ALERT_RULE`
-    GlobalAlertRule,
-    /// `HOST`
-    Host,
-    /// `TASK`
-    Task,
-    /// `VDS`
-    Vds,
-    /// `VLAN`
-    Vlan,
-    /// `VM`
-    Vm,
-    /// `VM_TEMPLATE`
-    VmTemplate,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReportResourceInputEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "ALERT",
-            Self::All => "ALL",
-            Self::Cluster => "CLUSTER",
-            Self::DataCenter => "DATA_CENTER",
-            Self::Disk => "DISK",
-            Self::ElfImage => "ELF_IMAGE",
-            Self::EntityFilters => "ENTITY_FILTERS",
-            Self::GlobalAlertRule => "GLOBAL_ALERT_RULE",
-            Self::Host => "HOST",
-            Self::Task => "TASK",
-            Self::Vds => "VDS",
-            Self::Vlan => "VLAN",
-            Self::Vm => "VM",
-            Self::VmTemplate => "VM_TEMPLATE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALERT" => Self::Alert,
-            "ALL" => Self::All,
-            "CLUSTER" => Self::Cluster,
-            "DATA_CENTER" => Self::DataCenter,
-            "DISK" => Self::Disk,
-            "ELF_IMAGE" => Self::ElfImage,
-            "ENTITY_FILTERS" => Self::EntityFilters,
-            "GLOBAL_ALERT_RULE" => Self::GlobalAlertRule,
-            "HOST" => Self::Host,
-            "TASK" => Self::Task,
-            "VDS" => Self::Vds,
-            "VLAN" => Self::Vlan,
-            "VM" => Self::Vm,
-            "VM_TEMPLATE" => Self::VmTemplate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Alert,
-        Self::All,
-        Self::Cluster,
-        Self::DataCenter,
-        Self::Disk,
-        Self::ElfImage,
-        Self::EntityFilters,
-        Self::GlobalAlertRule,
-        Self::Host,
-        Self::Task,
-        Self::Vds,
-        Self::Vlan,
-        Self::Vm,
-        Self::VmTemplate,
-    ];
-}
-
-impl ::core::fmt::Display for ReportResourceInputEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReportResourceInputEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReportResourceInputEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReportResourceInputEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReportTask` of the CloudTower model.
-///
-/// The model requires `createdAt`, `id`, `internal`, `name`, `status`, `template`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReportTask {
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
+    /// `initiator_chaps`: `NestedInitiatorChap[]`.
+    pub initiator_chaps: Option<Vec<NestedInitiatorChap>>,
     /// `internal`: `boolean`, required by the model.
     pub internal: Option<bool>,
+    /// `io_size`: `int64`.
+    pub io_size: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `ip_whitelist`: `string`, required by the model.
+    pub ip_whitelist: Option<String>,
+    /// `iqn_name`: `string`, required by the model.
+    pub iqn_name: Option<String>,
+    /// `iqn_whitelist`: `string`, required by the model.
+    pub iqn_whitelist: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `luns`: `NestedIscsiLun[]`.
+    pub luns: Option<Vec<NestedIscsiLun>>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `plan_id`: `string`.
-    pub plan_id: Option<String>,
-    /// `status`: `TaskStatus`, required by the model.
-    pub status: Option<TaskStatus>,
-    /// `template`: `NestedReportTemplate`, required by the model.
-    pub template: Option<NestedReportTemplate>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
 }
 
-impl FromMap for ReportTask {
-    const NAME: &'static str = "ReportTask";
+impl FromMap for IscsiTarget {
+    const NAME: &'static str = "IscsiTarget";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "createdAt" => self.created_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "plan_id" => self.plan_id = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "template" => self.template = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"bps" {
+                    self.bps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"iops" {
+                    self.iops = m.next_value()?;
+                } else if key == b"luns" {
+                    self.luns = m.next_value::<List<_>>()?.0;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"bps_rd" {
+                    self.bps_rd = m.next_value()?;
+                } else if key == b"bps_wr" {
+                    self.bps_wr = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"bps_max" {
+                    self.bps_max = m.next_value()?;
+                } else if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"io_size" {
+                    self.io_size = m.next_value()?;
+                } else if key == b"iops_rd" {
+                    self.iops_rd = m.next_value()?;
+                } else if key == b"iops_wr" {
+                    self.iops_wr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"iops_max" {
+                    self.iops_max = m.next_value()?;
+                } else if key == b"iqn_name" {
+                    self.iqn_name = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"chap_name" {
+                    self.chap_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"bps_rd_max" {
+                    self.bps_rd_max = m.next_value()?;
+                } else if key == b"bps_wr_max" {
+                    self.bps_wr_max = m.next_value()?;
+                } else if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"chap_secret" {
+                    self.chap_secret = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"iops_rd_max" {
+                    self.iops_rd_max = m.next_value()?;
+                } else if key == b"iops_wr_max" {
+                    self.iops_wr_max = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"chap_enabled" {
+                    self.chap_enabled = m.next_value()?;
+                } else if key == b"external_use" {
+                    self.external_use = m.next_value()?;
+                } else if key == b"ip_whitelist" {
+                    self.ip_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"iqn_whitelist" {
+                    self.iqn_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"bps_max_length" {
+                    self.bps_max_length = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"initiator_chaps" {
+                    self.initiator_chaps = m.next_value::<List<_>>()?.0;
+                } else if key == b"iops_max_length" {
+                    self.iops_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"bps_rd_max_length" {
+                    self.bps_rd_max_length = m.next_value()?;
+                } else if key == b"bps_wr_max_length" {
+                    self.bps_wr_max_length = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"iops_rd_max_length" {
+                    self.iops_rd_max_length = m.next_value()?;
+                } else if key == b"iops_wr_max_length" {
+                    self.iops_wr_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReportTask {
+impl<'de> serde::Deserialize<'de> for IscsiTarget {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ReportTaskConnection` of the CloudTower model.
+/// `IscsiTargetConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ReportTaskConnection {
-    /// `aggregate`: `NestedAggregateReportTask`, required by the model.
-    pub aggregate: Option<NestedAggregateReportTask>,
+pub struct IscsiTargetConnection {
+    /// `aggregate`: `NestedAggregateIscsiTarget`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiTarget>,
 }
 
-impl FromMap for ReportTaskConnection {
-    const NAME: &'static str = "ReportTaskConnection";
+impl FromMap for IscsiTargetConnection {
+    const NAME: &'static str = "IscsiTargetConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReportTaskConnection {
+impl<'de> serde::Deserialize<'de> for IscsiTargetConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ReportTemplate` of the CloudTower model.
-///
-/// The model requires `createdAt`, `description`, `execute_plan`, `id`, `name`, `resource_meta`, `task_num`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReportTemplate {
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `execute_plan`: `NestedExecutePlan[]`, required by the model.
-    pub execute_plan: Option<Vec<NestedExecutePlan>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `preset`: `string`.
-    pub preset: Option<String>,
-    /// `resource_meta`: `NestedResourceMeta[]`, required by the model.
-    pub resource_meta: Option<Vec<NestedResourceMeta>>,
-    /// `task_num`: `int32`, required by the model.
-    pub task_num: Option<i32>,
-    /// `tasks`: `NestedReportTask[]`.
-    pub tasks: Option<Vec<NestedReportTask>>,
-}
-
-impl FromMap for ReportTemplate {
-    const NAME: &'static str = "ReportTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "createdAt" => self.created_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "execute_plan" => self.execute_plan = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "preset" => self.preset = m.next_value()?,
-            "resource_meta" => self.resource_meta = m.next_value()?,
-            "task_num" => self.task_num = m.next_value()?,
-            "tasks" => self.tasks = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReportTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReportTemplateConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReportTemplateConnection {
-    /// `aggregate`: `NestedAggregateReportTemplate`, required by the model.
-    pub aggregate: Option<NestedAggregateReportTemplate>,
-}
-
-impl FromMap for ReportTemplateConnection {
-    const NAME: &'static str = "ReportTemplateConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReportTemplateConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ResiliencyType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `IsolationMode` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResiliencyType {
-    /// `EC`
-    Ec,
-    /// `REPLICA`
-    Replica,
+pub enum IsolationMode {
+    /// `ALL`
+    All,
+    /// `PARTIAL`
+    Partial,
     /// A value this model does not know.
     Other(String),
 }
 
-impl ResiliencyType {
+impl IsolationMode {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Ec => "EC",
-            Self::Replica => "REPLICA",
+            Self::All => "ALL",
+            Self::Partial => "PARTIAL",
             Self::Other(s) => s,
         }
     }
@@ -3261,422 +902,53 @@ impl ResiliencyType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EC" => Self::Ec,
-            "REPLICA" => Self::Replica,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"PARTIAL" => Some(Self::Partial),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ec, Self::Replica];
+    pub const KNOWN: &'static [Self] = &[Self::All, Self::Partial];
 }
 
-impl ::core::fmt::Display for ResiliencyType {
+impl ::core::fmt::Display for IsolationMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for ResiliencyType {
+impl From<&str> for IsolationMode {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for ResiliencyType {
+impl serde::Serialize for IsolationMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ResiliencyType {
+impl<'de> serde::Deserialize<'de> for IsolationMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `ResourceChangeEvent` of the CloudTower model.
+/// `IsolationPolicy` of the CloudTower model.
 ///
-/// The model requires `revision`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `everoute_cluster`, `id`, `mode`, `vm`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ResourceChangeEvent {
-    /// `prev_revision`: `string`.
-    pub prev_revision: Option<String>,
-    /// `created_at`: `string`.
-    pub created_at: Option<String>,
-    /// `new_value`: `string`.
-    pub new_value: Option<String>,
-    /// `old_value`: `string`.
-    pub old_value: Option<String>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `action`: `string`.
-    pub action: Option<String>,
-    /// `revision`: `string`, required by the model.
-    pub revision: Option<String>,
-}
-
-impl FromMap for ResourceChangeEvent {
-    const NAME: &'static str = "ResourceChangeEvent";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "prev_revision" => self.prev_revision = m.next_value()?,
-            "created_at" => self.created_at = m.next_value()?,
-            "new_value" => self.new_value = m.next_value()?,
-            "old_value" => self.old_value = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "action" => self.action = m.next_value()?,
-            "revision" => self.revision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResourceChangeEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ResourceChangeLimit` of the CloudTower model.
-pub type ResourceChangeLimit = i32;
-
-/// `ResourceChangeResponse` of the CloudTower model.
-///
-/// The model requires `currentRevision`, `compactRevision`, `data`, `ec`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceChangeResponse {
-    /// `currentRevision`: `string`, required by the model.
-    pub current_revision: Option<String>,
-    /// `compactRevision`: `string`, required by the model.
-    pub compact_revision: Option<String>,
-    /// `data`: `ResourceChangeEvent[]`, required by the model.
-    pub data: Option<Vec<ResourceChangeEvent>>,
-    /// `error`: `any`.
-    pub error: Option<serde_json::Value>,
-    /// `ec`: `string`, required by the model.
-    pub ec: Option<String>,
-}
-
-impl FromMap for ResourceChangeResponse {
-    const NAME: &'static str = "ResourceChangeResponse";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "currentRevision" => self.current_revision = m.next_value()?,
-            "compactRevision" => self.compact_revision = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            "error" => self.error = m.next_value()?,
-            "ec" => self.ec = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResourceChangeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ResourceMeta.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ResourceMetaTypename {
-    /// `ResourceMeta`
-    ResourceMeta,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ResourceMetaTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ResourceMeta => "ResourceMeta",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ResourceMeta" => Self::ResourceMeta,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::ResourceMeta];
-}
-
-impl ::core::fmt::Display for ResourceMetaTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ResourceMetaTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ResourceMetaTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResourceMetaTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ResourceMeta` of the CloudTower model.
-///
-/// The model requires `type`, `name`, `filter`, `fields`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceMeta {
-    /// `type`: `ReportResourceInputEnum`, required by the model.
-    pub r#type: Option<ReportResourceInputEnum>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `filter`: `any`, required by the model.
-    pub filter: Option<serde_json::Value>,
-    /// `fields`: `string[]`, required by the model.
-    pub fields: Option<Vec<String>>,
-    /// `__typename`: `string`.
-    pub typename: Option<ResourceMetaTypename>,
-}
-
-impl serde::Serialize for ResourceMeta {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.filter {
-            m.serialize_entry("filter", v)?;
-        }
-        if let Some(v) = &self.fields {
-            m.serialize_entry("fields", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityGroup` of the CloudTower model.
-///
-/// The model requires `everoute_cluster`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityGroup {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
-    pub everoute_cluster: Option<NestedEverouteCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `isolation_policies`: `NestedIsolationPolicy[]`.
-    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
-    /// `label_groups`: `NestedLabelGroup[]`.
-    pub label_groups: Option<Vec<NestedLabelGroup>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `security_policies`: `NestedSecurityPolicy[]`.
-    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for SecurityGroup {
-    const NAME: &'static str = "SecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "description" => self.description = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "isolation_policies" => self.isolation_policies = m.next_value()?,
-            "label_groups" => self.label_groups = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "security_policies" => self.security_policies = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SecurityGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityGroupConnection {
-    /// `aggregate`: `NestedAggregateSecurityGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateSecurityGroup>,
-}
-
-impl FromMap for SecurityGroupConnection {
-    const NAME: &'static str = "SecurityGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SecurityGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SecurityGroupMemberType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SecurityGroupMemberType {
-    /// `IP`
-    Ip,
-    /// `POD`
-    Pod,
-    /// `VM`
-    Vm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SecurityGroupMemberType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ip => "IP",
-            Self::Pod => "POD",
-            Self::Vm => "VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IP" => Self::Ip,
-            "POD" => Self::Pod,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ip, Self::Pod, Self::Vm];
-}
-
-impl ::core::fmt::Display for SecurityGroupMemberType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SecurityGroupMemberType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SecurityGroupMemberType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SecurityGroupMemberType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SecurityGroupUpdateBody` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityGroupUpdateBody {
-    /// `data`: `SecurityGroupUpdateParams`, required by the model.
-    pub data: Option<SecurityGroupUpdateParams>,
-    /// `where`: `SecurityGroupWhereInput`, required by the model.
-    pub r#where: Option<SecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for SecurityGroupUpdateBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityPolicy` of the CloudTower model.
-///
-/// The model requires `apply_to`, `description`, `everoute_cluster`, `id`, `is_blocklist`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityPolicy {
-    /// `apply_to`: `NestedSecurityPolicyApply[]`, required by the model.
-    pub apply_to: Option<Vec<NestedSecurityPolicyApply>>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
+pub struct IsolationPolicy {
     /// `egress`: `NestedNetworkPolicyRule[]`.
     pub egress: Option<Vec<NestedNetworkPolicyRule>>,
     /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
@@ -3685,200 +957,124 @@ pub struct SecurityPolicy {
     pub id: Option<String>,
     /// `ingress`: `NestedNetworkPolicyRule[]`.
     pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
-    /// `is_blocklist`: `boolean`, required by the model.
-    pub is_blocklist: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `policy_mode`: `PolicyMode`.
-    pub policy_mode: Option<PolicyMode>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `mode`: `IsolationMode`, required by the model.
+    pub mode: Option<IsolationMode>,
     /// `statistics`: `NestedSecurityPolicyStatistics`.
     pub statistics: Option<NestedSecurityPolicyStatistics>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
 }
 
-impl FromMap for SecurityPolicy {
-    const NAME: &'static str = "SecurityPolicy";
+impl FromMap for IsolationPolicy {
+    const NAME: &'static str = "IsolationPolicy";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "apply_to" => self.apply_to = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "egress" => self.egress = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            "is_blocklist" => self.is_blocklist = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "policy_mode" => self.policy_mode = m.next_value()?,
-            "statistics" => self.statistics = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"mode" {
+                    self.mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"egress" {
+                    self.egress = m.next_value::<List<_>>()?.0;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"ingress" {
+                    self.ingress = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"statistics" {
+                    self.statistics = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"everoute_cluster" {
+                    self.everoute_cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SecurityPolicy {
+impl<'de> serde::Deserialize<'de> for IsolationPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SecurityPolicyApplyToInputTarget` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyApplyToInputTarget {
-    /// `security_groups`: `SecurityGroupWhereInput`.
-    pub security_groups: Option<SecurityGroupWhereInput>,
-    /// `label_groups`: `LabelWhereInput[]`.
-    pub label_groups: Option<Vec<LabelWhereInput>>,
-}
-
-impl serde::Serialize for SecurityPolicyApplyToInputTarget {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.security_groups {
-            m.serialize_entry("security_groups", v)?;
-        }
-        if let Some(v) = &self.label_groups {
-            m.serialize_entry("label_groups", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityPolicyConnection` of the CloudTower model.
+/// `IsolationPolicyConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyConnection {
-    /// `aggregate`: `NestedAggregateSecurityPolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateSecurityPolicy>,
+pub struct IsolationPolicyConnection {
+    /// `aggregate`: `NestedAggregateIsolationPolicy`, required by the model.
+    pub aggregate: Option<NestedAggregateIsolationPolicy>,
 }
 
-impl FromMap for SecurityPolicyConnection {
-    const NAME: &'static str = "SecurityPolicyConnection";
+impl FromMap for IsolationPolicyConnection {
+    const NAME: &'static str = "IsolationPolicyConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SecurityPolicyConnection {
+impl<'de> serde::Deserialize<'de> for IsolationPolicyConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SecurityPolicyFlowControlType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SecurityPolicyFlowControlType {
-    /// `ALL`
-    All,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SecurityPolicyFlowControlType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::All];
-}
-
-impl ::core::fmt::Display for SecurityPolicyFlowControlType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SecurityPolicyFlowControlType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SecurityPolicyFlowControlType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SecurityPolicyFlowControlType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SecurityPolicyIngressEgressInputTarget` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyIngressEgressInputTarget {
-    /// `security_groups`: `SecurityGroupWhereInput`.
-    pub security_groups: Option<SecurityGroupWhereInput>,
-    /// `ips`: `IPSecurityPolicy[]`.
-    pub ips: Option<Vec<IpSecurityPolicy>>,
-    /// `label_groups`: `LabelWhereInput[]`.
-    pub label_groups: Option<Vec<LabelWhereInput>>,
-}
-
-impl serde::Serialize for SecurityPolicyIngressEgressInputTarget {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.security_groups {
-            m.serialize_entry("security_groups", v)?;
-        }
-        if let Some(v) = &self.ips {
-            m.serialize_entry("ips", v)?;
-        }
-        if let Some(v) = &self.label_groups {
-            m.serialize_entry("label_groups", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityPolicyUpdateBody` of the CloudTower model.
+/// `IsolationPolicyUpdateBody` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyUpdateBody {
-    /// `data`: `SecurityPolicyUpdateParams`, required by the model.
-    pub data: Option<SecurityPolicyUpdateParams>,
-    /// `where`: `SecurityPolicyWhereInput`, required by the model.
-    pub r#where: Option<SecurityPolicyWhereInput>,
+pub struct IsolationPolicyUpdateBody {
+    /// `data`: `IsolationPolicyUpdateParams`, required by the model.
+    pub data: Option<IsolationPolicyUpdateParams>,
+    /// `where`: `IsolationPolicyWhereInput`, required by the model.
+    pub r#where: Option<IsolationPolicyWhereInput>,
 }
 
-impl serde::Serialize for SecurityPolicyUpdateBody {
+impl serde::Serialize for IsolationPolicyUpdateBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3892,502 +1088,2810 @@ impl serde::Serialize for SecurityPolicyUpdateBody {
     }
 }
 
-/// `SeverityEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SeverityEnum {
-    /// `CRITICAL`
-    Critical,
-    /// `INFO`
-    Info,
-    /// `NOTICE`
-    Notice,
-    /// `SEVERITY_UNSPECIFIED`
-    SeverityUnspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SeverityEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::Info => "INFO",
-            Self::Notice => "NOTICE",
-            Self::SeverityUnspecified => "SEVERITY_UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "INFO" => Self::Info,
-            "NOTICE" => Self::Notice,
-            "SEVERITY_UNSPECIFIED" => Self::SeverityUnspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Critical,
-        Self::Info,
-        Self::Notice,
-        Self::SeverityUnspecified,
-    ];
-}
-
-impl ::core::fmt::Display for SeverityEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SeverityEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SeverityEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SeverityEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ShutdownVmID` of the CloudTower model.
+/// `Label` of the CloudTower model.
 ///
-/// The model requires `vm_uuid`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `createdAt`, `id`, `key`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ShutdownVmId {
-    /// `vm_uuid`: `string`, required by the model.
-    pub vm_uuid: Option<String>,
-}
-
-impl FromMap for ShutdownVmId {
-    const NAME: &'static str = "ShutdownVmID";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm_uuid" => self.vm_uuid = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ShutdownVmId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SmtpSecureMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SmtpSecureMode {
-    /// `SSL`
-    Ssl,
-    /// `STARTTLS`
-    Starttls,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SmtpSecureMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssl => "SSL",
-            Self::Starttls => "STARTTLS",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "SSL" => Self::Ssl,
-            "STARTTLS" => Self::Starttls,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
-}
-
-impl ::core::fmt::Display for SmtpSecureMode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SmtpSecureMode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SmtpSecureMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SmtpSecureMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SmtpServer` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `name`, `port`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SmtpServer {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `host`: `string`, required by the model.
-    pub host: Option<String>,
+pub struct Label {
+    /// `cluster_num`: `int32`.
+    pub cluster_num: Option<i32>,
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `consistency_group_num`: `int32`.
+    pub consistency_group_num: Option<i32>,
+    /// `consistency_group_snapshot_num`: `int32`.
+    pub consistency_group_snapshot_num: Option<i32>,
+    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
+    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
+    /// `consistency_groups`: `NestedConsistencyGroup[]`.
+    pub consistency_groups: Option<Vec<NestedConsistencyGroup>>,
+    /// `content_library_image_num`: `int32`.
+    pub content_library_image_num: Option<i32>,
+    /// `content_library_images`: `NestedContentLibraryImage[]`.
+    pub content_library_images: Option<Vec<NestedContentLibraryImage>>,
+    /// `content_library_vm_template_num`: `int32`.
+    pub content_library_vm_template_num: Option<i32>,
+    /// `content_library_vm_templates`: `NestedContentLibraryVmTemplate[]`.
+    pub content_library_vm_templates: Option<Vec<NestedContentLibraryVmTemplate>>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `datacenter_num`: `int32`.
+    pub datacenter_num: Option<i32>,
+    /// `datacenters`: `NestedDatacenter[]`.
+    pub datacenters: Option<Vec<NestedDatacenter>>,
+    /// `disk_num`: `int32`.
+    pub disk_num: Option<i32>,
+    /// `disks`: `NestedDisk[]`.
+    pub disks: Option<Vec<NestedDisk>>,
+    /// `elf_image_num`: `int32`.
+    pub elf_image_num: Option<i32>,
+    /// `elf_images`: `NestedElfImage[]`.
+    pub elf_images: Option<Vec<NestedElfImage>>,
+    /// `gpu_device_num`: `int32`.
+    pub gpu_device_num: Option<i32>,
+    /// `gpu_devices`: `NestedGpuDevice[]`.
+    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
+    /// `host_num`: `int32`.
+    pub host_num: Option<i32>,
+    /// `hosts`: `NestedHost[]`.
+    pub hosts: Option<Vec<NestedHost>>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `secure_mode`: `SmtpSecureMode`.
-    pub secure_mode: Option<SmtpSecureMode>,
-    /// `username`: `string`.
-    pub username: Option<String>,
+    /// `iscsi_lun_num`: `int32`.
+    pub iscsi_lun_num: Option<i32>,
+    /// `iscsi_lun_snapshot_num`: `int32`.
+    pub iscsi_lun_snapshot_num: Option<i32>,
+    /// `iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
+    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
+    /// `iscsi_luns`: `NestedIscsiLun[]`.
+    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
+    /// `iscsi_target_num`: `int32`.
+    pub iscsi_target_num: Option<i32>,
+    /// `iscsi_targets`: `NestedIscsiTarget[]`.
+    pub iscsi_targets: Option<Vec<NestedIscsiTarget>>,
+    /// `isolation_policies`: `NestedIsolationPolicy[]`.
+    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
+    /// `isolation_policy_num`: `int32`.
+    pub isolation_policy_num: Option<i32>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+    /// `namespace_group_num`: `int32`.
+    pub namespace_group_num: Option<i32>,
+    /// `namespace_groups`: `NestedNamespaceGroup[]`.
+    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
+    /// `nfs_export_num`: `int32`.
+    pub nfs_export_num: Option<i32>,
+    /// `nfs_exports`: `NestedNfsExport[]`.
+    pub nfs_exports: Option<Vec<NestedNfsExport>>,
+    /// `nfs_inode_num`: `int32`.
+    pub nfs_inode_num: Option<i32>,
+    /// `nfs_inodes`: `NestedNfsInode[]`.
+    pub nfs_inodes: Option<Vec<NestedNfsInode>>,
+    /// `nic_num`: `int32`.
+    pub nic_num: Option<i32>,
+    /// `nics`: `NestedNic[]`.
+    pub nics: Option<Vec<NestedNic>>,
+    /// `nvmf_namespace_num`: `int32`.
+    pub nvmf_namespace_num: Option<i32>,
+    /// `nvmf_namespace_snapshot_num`: `int32`.
+    pub nvmf_namespace_snapshot_num: Option<i32>,
+    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
+    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
+    /// `nvmf_namespaces`: `NestedNvmfNamespace[]`.
+    pub nvmf_namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `nvmf_subsystem_num`: `int32`.
+    pub nvmf_subsystem_num: Option<i32>,
+    /// `nvmf_subsystems`: `NestedNvmfSubsystem[]`.
+    pub nvmf_subsystems: Option<Vec<NestedNvmfSubsystem>>,
+    /// `security_policies`: `NestedSecurityPolicy[]`.
+    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
+    /// `security_policy_num`: `int32`.
+    pub security_policy_num: Option<i32>,
+    /// `system_vlan_num`: `int32`.
+    pub system_vlan_num: Option<i32>,
+    /// `total_num`: `int32`.
+    pub total_num: Option<i32>,
+    /// `value`: `string`.
+    pub value: Option<String>,
+    /// `vds_num`: `int32`.
+    pub vds_num: Option<i32>,
+    /// `vdses`: `NestedVds[]`.
+    pub vdses: Option<Vec<NestedVds>>,
+    /// `vlans`: `NestedVlan[]`.
+    pub vlans: Option<Vec<NestedVlan>>,
+    /// `vm_num`: `int32`.
+    pub vm_num: Option<i32>,
+    /// `vm_snapshot_num`: `int32`.
+    pub vm_snapshot_num: Option<i32>,
+    /// `vm_snapshots`: `NestedVmSnapshot[]`.
+    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `vm_template_num`: `int32`.
+    pub vm_template_num: Option<i32>,
+    /// `vm_templates`: `NestedVmTemplate[]`.
+    pub vm_templates: Option<Vec<NestedVmTemplate>>,
+    /// `vm_vlan_num`: `int32`.
+    pub vm_vlan_num: Option<i32>,
+    /// `vm_volume_num`: `int32`.
+    pub vm_volume_num: Option<i32>,
+    /// `vm_volume_snapshot_num`: `int32`.
+    pub vm_volume_snapshot_num: Option<i32>,
+    /// `vm_volume_snapshots`: `NestedVmVolumeSnapshot[]`.
+    pub vm_volume_snapshots: Option<Vec<NestedVmVolumeSnapshot>>,
+    /// `vm_volumes`: `NestedVmVolume[]`.
+    pub vm_volumes: Option<Vec<NestedVmVolume>>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
 }
 
-impl FromMap for SmtpServer {
-    const NAME: &'static str = "SmtpServer";
+impl FromMap for Label {
+    const NAME: &'static str = "Label";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "description" => self.description = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "secure_mode" => self.secure_mode = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"key" {
+                    self.key = m.next_value()?;
+                } else if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"nics" {
+                    self.nics = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"disks" {
+                    self.disks = m.next_value::<List<_>>()?.0;
+                } else if key == b"hosts" {
+                    self.hosts = m.next_value::<List<_>>()?.0;
+                } else if key == b"value" {
+                    self.value = m.next_value()?;
+                } else if key == b"vdses" {
+                    self.vdses = m.next_value::<List<_>>()?.0;
+                } else if key == b"vlans" {
+                    self.vlans = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"vm_num" {
+                    self.vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"nic_num" {
+                    self.nic_num = m.next_value()?;
+                } else if key == b"vds_num" {
+                    self.vds_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"clusters" {
+                    self.clusters = m.next_value::<List<_>>()?.0;
+                } else if key == b"disk_num" {
+                    self.disk_num = m.next_value()?;
+                } else if key == b"host_num" {
+                    self.host_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else if key == b"total_num" {
+                    self.total_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"elf_images" {
+                    self.elf_images = m.next_value::<List<_>>()?.0;
+                } else if key == b"iscsi_luns" {
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
+                } else if key == b"nfs_inodes" {
+                    self.nfs_inodes = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_volumes" {
+                    self.vm_volumes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"cluster_num" {
+                    self.cluster_num = m.next_value()?;
+                } else if key == b"datacenters" {
+                    self.datacenters = m.next_value::<List<_>>()?.0;
+                } else if key == b"gpu_devices" {
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
+                } else if key == b"nfs_exports" {
+                    self.nfs_exports = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_vlan_num" {
+                    self.vm_vlan_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"vm_snapshots" {
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"vm_templates" {
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"elf_image_num" {
+                    self.elf_image_num = m.next_value()?;
+                } else if key == b"iscsi_lun_num" {
+                    self.iscsi_lun_num = m.next_value()?;
+                } else if key == b"iscsi_targets" {
+                    self.iscsi_targets = m.next_value::<List<_>>()?.0;
+                } else if key == b"nfs_inode_num" {
+                    self.nfs_inode_num = m.next_value()?;
+                } else if key == b"vm_volume_num" {
+                    self.vm_volume_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"datacenter_num" {
+                    self.datacenter_num = m.next_value()?;
+                } else if key == b"gpu_device_num" {
+                    self.gpu_device_num = m.next_value()?;
+                } else if key == b"nfs_export_num" {
+                    self.nfs_export_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"nvmf_namespaces" {
+                    self.nvmf_namespaces = m.next_value::<List<_>>()?.0;
+                } else if key == b"nvmf_subsystems" {
+                    self.nvmf_subsystems = m.next_value::<List<_>>()?.0;
+                } else if key == b"system_vlan_num" {
+                    self.system_vlan_num = m.next_value()?;
+                } else if key == b"vm_snapshot_num" {
+                    self.vm_snapshot_num = m.next_value()?;
+                } else if key == b"vm_template_num" {
+                    self.vm_template_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"iscsi_target_num" {
+                    self.iscsi_target_num = m.next_value()?;
+                } else if key == b"namespace_groups" {
+                    self.namespace_groups = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"security_policies" {
+                    self.security_policies = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"consistency_groups" {
+                    self.consistency_groups = m.next_value::<List<_>>()?.0;
+                } else if key == b"isolation_policies" {
+                    self.isolation_policies = m.next_value::<List<_>>()?.0;
+                } else if key == b"nvmf_namespace_num" {
+                    self.nvmf_namespace_num = m.next_value()?;
+                } else if key == b"nvmf_subsystem_num" {
+                    self.nvmf_subsystem_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"iscsi_lun_snapshots" {
+                    self.iscsi_lun_snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"namespace_group_num" {
+                    self.namespace_group_num = m.next_value()?;
+                } else if key == b"security_policy_num" {
+                    self.security_policy_num = m.next_value()?;
+                } else if key == b"vm_volume_snapshots" {
+                    self.vm_volume_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"isolation_policy_num" {
+                    self.isolation_policy_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"consistency_group_num" {
+                    self.consistency_group_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"content_library_images" {
+                    self.content_library_images = m.next_value::<List<_>>()?.0;
+                } else if key == b"iscsi_lun_snapshot_num" {
+                    self.iscsi_lun_snapshot_num = m.next_value()?;
+                } else if key == b"vm_volume_snapshot_num" {
+                    self.vm_volume_snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"nvmf_namespace_snapshots" {
+                    self.nvmf_namespace_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"content_library_image_num" {
+                    self.content_library_image_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"consistency_group_snapshots" {
+                    self.consistency_group_snapshots = m.next_value::<List<_>>()?.0;
+                } else if key == b"nvmf_namespace_snapshot_num" {
+                    self.nvmf_namespace_snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            28 => {
+                if key == b"content_library_vm_templates" {
+                    self.content_library_vm_templates = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            30 => {
+                if key == b"consistency_group_snapshot_num" {
+                    self.consistency_group_snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            31 => {
+                if key == b"content_library_vm_template_num" {
+                    self.content_library_vm_template_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SmtpServer {
+impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SmtpServerConnection` of the CloudTower model.
+/// `LabelConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SmtpServerConnection {
-    /// `aggregate`: `NestedAggregateSmtpServer`, required by the model.
-    pub aggregate: Option<NestedAggregateSmtpServer>,
+pub struct LabelConnection {
+    /// `aggregate`: `NestedAggregateLabel`, required by the model.
+    pub aggregate: Option<NestedAggregateLabel>,
 }
 
-impl FromMap for SmtpServerConnection {
-    const NAME: &'static str = "SmtpServerConnection";
+impl FromMap for LabelConnection {
+    const NAME: &'static str = "LabelConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SmtpServerConnection {
+impl<'de> serde::Deserialize<'de> for LabelConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SnapshotGroup` of the CloudTower model.
+/// `LabelGroup` of the CloudTower model.
 ///
-/// The model requires `cluster`, `deleted`, `id`, `keep`, `local_created_at`, `local_id`, `logical_size_bytes`, `name`, `object_num`, `snapshotPlanTask`, `vm_info`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `label_ids`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotGroup {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `deleted`: `boolean`, required by the model.
-    pub deleted: Option<bool>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `estimated_recycling_time`: `string`.
-    pub estimated_recycling_time: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `keep`: `boolean`, required by the model.
-    pub keep: Option<bool>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `logical_size_bytes`: `int64`, required by the model.
-    pub logical_size_bytes: Option<i64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `object_num`: `int32`, required by the model.
-    pub object_num: Option<i32>,
-    /// `snapshotPlanTask`: `NestedSnapshotPlanTask`, required by the model.
-    pub snapshot_plan_task: Option<NestedSnapshotPlanTask>,
-    /// `vm_info`: `NestedSnapshotGroupVmInfo[]`, required by the model.
-    pub vm_info: Option<Vec<NestedSnapshotGroupVmInfo>>,
-    /// `vm_snapshots`: `NestedVmSnapshot[]`.
-    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
+pub struct LabelGroup {
+    /// `label_ids`: `string[]`, required by the model.
+    pub label_ids: Option<Vec<String>>,
 }
 
-impl FromMap for SnapshotGroup {
-    const NAME: &'static str = "SnapshotGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "deleted" => self.deleted = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "estimated_recycling_time" => self.estimated_recycling_time = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "keep" => self.keep = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "object_num" => self.object_num = m.next_value()?,
-            "snapshotPlanTask" => self.snapshot_plan_task = m.next_value()?,
-            "vm_info" => self.vm_info = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotGroupCloneParam` of the CloudTower model.
-///
-/// The model requires `from_source_vm_id`, `to_cloned_vm_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupCloneParam {
-    /// `from_source_vm_id`: `string`, required by the model.
-    pub from_source_vm_id: Option<String>,
-    /// `to_cloned_vm_name`: `string`, required by the model.
-    pub to_cloned_vm_name: Option<String>,
-}
-
-impl serde::Serialize for SnapshotGroupCloneParam {
+impl serde::Serialize for LabelGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.from_source_vm_id {
-            m.serialize_entry("from_source_vm_id", v)?;
-        }
-        if let Some(v) = &self.to_cloned_vm_name {
-            m.serialize_entry("to_cloned_vm_name", v)?;
+        if let Some(v) = &self.label_ids {
+            m.serialize_entry("label_ids", v)?;
         }
         m.end()
     }
 }
 
-/// `SnapshotGroupConnection` of the CloudTower model.
+/// `License` of the CloudTower model.
+///
+/// The model requires `expire_date`, `id`, `license_serial`, `max_chunk_num`, `max_cluster_num`, `sign_date`, `software_edition`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct License {
+    /// `expire_date`: `string`, required by the model.
+    pub expire_date: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `license_serial`: `string`, required by the model.
+    pub license_serial: Option<String>,
+    /// `maintenance_end_date`: `string`.
+    pub maintenance_end_date: Option<String>,
+    /// `maintenance_start_date`: `string`.
+    pub maintenance_start_date: Option<String>,
+    /// `max_chunk_num`: `int32`, required by the model.
+    pub max_chunk_num: Option<i32>,
+    /// `max_cluster_num`: `int32`, required by the model.
+    pub max_cluster_num: Option<i32>,
+    /// `sign_date`: `string`, required by the model.
+    pub sign_date: Option<String>,
+    /// `software_edition`: `SoftwareEdition`, required by the model.
+    pub software_edition: Option<SoftwareEdition>,
+    /// `type`: `LicenseType`, required by the model.
+    pub r#type: Option<LicenseType>,
+}
+
+impl FromMap for License {
+    const NAME: &'static str = "License";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"sign_date" {
+                    self.sign_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"expire_date" {
+                    self.expire_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"max_chunk_num" {
+                    self.max_chunk_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"license_serial" {
+                    self.license_serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"max_cluster_num" {
+                    self.max_cluster_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"software_edition" {
+                    self.software_edition = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"maintenance_end_date" {
+                    self.maintenance_end_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"maintenance_start_date" {
+                    self.maintenance_start_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for License {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LicenseConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupConnection {
-    /// `aggregate`: `NestedAggregateSnapshotGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotGroup>,
+pub struct LicenseConnection {
+    /// `aggregate`: `NestedAggregateLicense`, required by the model.
+    pub aggregate: Option<NestedAggregateLicense>,
 }
 
-impl FromMap for SnapshotGroupConnection {
-    const NAME: &'static str = "SnapshotGroupConnection";
+impl FromMap for LicenseConnection {
+    const NAME: &'static str = "LicenseConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnapshotGroupConnection {
+impl<'de> serde::Deserialize<'de> for LicenseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SnapshotPlan` of the CloudTower model.
+/// `LicenseType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LicenseType {
+    /// `PERPETUAL`
+    Perpetual,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// `TRIAL`
+    Trial,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LicenseType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Perpetual => "PERPETUAL",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Trial => "TRIAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PERPETUAL" => Some(Self::Perpetual),
+            b"SUBSCRIPTION" => Some(Self::Subscription),
+            b"TRIAL" => Some(Self::Trial),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Perpetual, Self::Subscription, Self::Trial];
+}
+
+impl ::core::fmt::Display for LicenseType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LicenseType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LicenseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LicenseType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `LogCollection` of the CloudTower model.
 ///
-/// The model requires `auto_delete_num`, `auto_execute_num`, `cluster`, `description`, `execute_intervals`, `execute_plan_type`, `healthy`, `id`, `last_execute_status`, `local_id`, `logical_size_bytes`, `manual_delete_num`, `manual_execute_num`, `mirror`, `name`, `object_num`, `physical_size_bytes`, `remain_snapshot_num`, `snapshot_group_num`, `start_time`, `status`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `groups`, `id`, `local_id`, `log_ended_at`, `log_started_at`, `owner`, `path`, `progress`, `services`, `size`, `started_at`, `status`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotPlan {
-    /// `auto_delete_num`: `int32`, required by the model.
-    pub auto_delete_num: Option<i32>,
-    /// `auto_execute_num`: `int32`, required by the model.
-    pub auto_execute_num: Option<i32>,
+pub struct LogCollection {
     /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `exec_h_m`: `object`.
-    pub exec_h_m: Option<serde_json::Value>,
-    /// `execute_intervals`: `int32[]`, required by the model.
-    pub execute_intervals: Option<Vec<i32>>,
-    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
-    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
-    /// `execution_tasks`: `NestedSnapshotPlanTask[]`.
-    pub execution_tasks: Option<Vec<NestedSnapshotPlanTask>>,
-    /// `healthy`: `boolean`, required by the model.
-    pub healthy: Option<bool>,
+    /// `groups`: `string[]`, required by the model.
+    pub groups: Option<Vec<String>>,
+    /// `hosts`: `NestedHost[]`.
+    pub hosts: Option<Vec<NestedHost>>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `last_execute_end_time`: `string`.
-    pub last_execute_end_time: Option<String>,
-    /// `last_execute_status`: `SnapshotPlanExecuteStatus`, required by the model.
-    pub last_execute_status: Option<SnapshotPlanExecuteStatus>,
-    /// `last_execute_time`: `string`.
-    pub last_execute_time: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `logical_size_bytes`: `int64`, required by the model.
-    pub logical_size_bytes: Option<i64>,
-    /// `manual_delete_num`: `int32`, required by the model.
-    pub manual_delete_num: Option<i32>,
-    /// `manual_execute_num`: `int32`, required by the model.
-    pub manual_execute_num: Option<i32>,
-    /// `mirror`: `boolean`, required by the model.
-    pub mirror: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `next_execute_time`: `string`.
-    pub next_execute_time: Option<String>,
-    /// `object_num`: `int32`, required by the model.
-    pub object_num: Option<i32>,
-    /// `physical_size_bytes`: `int64`, required by the model.
-    pub physical_size_bytes: Option<i64>,
-    /// `remain_snapshot_num`: `int32`, required by the model.
-    pub remain_snapshot_num: Option<i32>,
-    /// `snapshot_group_num`: `int32`, required by the model.
-    pub snapshot_group_num: Option<i32>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `status`: `SnapshotPlanStatus`, required by the model.
-    pub status: Option<SnapshotPlanStatus>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
+    /// `log_ended_at`: `string`, required by the model.
+    pub log_ended_at: Option<String>,
+    /// `log_started_at`: `string`, required by the model.
+    pub log_started_at: Option<String>,
+    /// `owner`: `string`, required by the model.
+    pub owner: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `service_groups`: `object`.
+    pub service_groups: Option<serde_json::Value>,
+    /// `services`: `string[]`, required by the model.
+    pub services: Option<Vec<String>>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `started_at`: `string`, required by the model.
+    pub started_at: Option<String>,
+    /// `status`: `LogCollectionStatus`, required by the model.
+    pub status: Option<LogCollectionStatus>,
+    /// `witness`: `NestedWitness`.
+    pub witness: Option<NestedWitness>,
 }
 
-impl FromMap for SnapshotPlan {
-    const NAME: &'static str = "SnapshotPlan";
+impl FromMap for LogCollection {
+    const NAME: &'static str = "LogCollection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auto_delete_num" => self.auto_delete_num = m.next_value()?,
-            "auto_execute_num" => self.auto_execute_num = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "end_time" => self.end_time = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "exec_h_m" => self.exec_h_m = m.next_value()?,
-            "execute_intervals" => self.execute_intervals = m.next_value()?,
-            "execute_plan_type" => self.execute_plan_type = m.next_value()?,
-            "execution_tasks" => self.execution_tasks = m.next_value()?,
-            "healthy" => self.healthy = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "last_execute_end_time" => self.last_execute_end_time = m.next_value()?,
-            "last_execute_status" => self.last_execute_status = m.next_value()?,
-            "last_execute_time" => self.last_execute_time = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
-            "manual_delete_num" => self.manual_delete_num = m.next_value()?,
-            "manual_execute_num" => self.manual_execute_num = m.next_value()?,
-            "mirror" => self.mirror = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "next_execute_time" => self.next_execute_time = m.next_value()?,
-            "object_num" => self.object_num = m.next_value()?,
-            "physical_size_bytes" => self.physical_size_bytes = m.next_value()?,
-            "remain_snapshot_num" => self.remain_snapshot_num = m.next_value()?,
-            "snapshot_group_num" => self.snapshot_group_num = m.next_value()?,
-            "start_time" => self.start_time = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"hosts" {
+                    self.hosts = m.next_value::<List<_>>()?.0;
+                } else if key == b"owner" {
+                    self.owner = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"groups" {
+                    self.groups = m.next_value::<List<_>>()?.0;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"witness" {
+                    self.witness = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"progress" {
+                    self.progress = m.next_value()?;
+                } else if key == b"services" {
+                    self.services = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"started_at" {
+                    self.started_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"log_ended_at" {
+                    self.log_ended_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"log_started_at" {
+                    self.log_started_at = m.next_value()?;
+                } else if key == b"service_groups" {
+                    self.service_groups = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnapshotPlan {
+impl<'de> serde::Deserialize<'de> for LogCollection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
+    }
+}
+
+/// `LogCollectionConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogCollectionConnection {
+    /// `aggregate`: `NestedAggregateLogCollection`, required by the model.
+    pub aggregate: Option<NestedAggregateLogCollection>,
+}
+
+impl FromMap for LogCollectionConnection {
+    const NAME: &'static str = "LogCollectionConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollectionConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LogCollectionStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LogCollectionStatus {
+    /// `EXECUTING`
+    Executing,
+    /// `FAILED`
+    Failed,
+    /// `STOPPING`
+    Stopping,
+    /// `SUCCESSED`
+    Succeeded,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LogCollectionStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Executing => "EXECUTING",
+            Self::Failed => "FAILED",
+            Self::Stopping => "STOPPING",
+            Self::Succeeded => "SUCCESSED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"STOPPING" => Some(Self::Stopping),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Stopping,
+        Self::Succeeded,
+    ];
+}
+
+impl ::core::fmt::Display for LogCollectionStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LogCollectionStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LogCollectionStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `LogServiceConfig` of the CloudTower model.
+///
+/// The model requires `group_name`, `service_list`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogServiceConfig {
+    /// `group_name`: `string`, required by the model.
+    pub group_name: Option<String>,
+    /// `service_list`: `string[]`, required by the model.
+    pub service_list: Option<Vec<String>>,
+}
+
+impl FromMap for LogServiceConfig {
+    const NAME: &'static str = "LogServiceConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"group_name" => self.group_name = m.next_value()?,
+            b"service_list" => self.service_list = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogServiceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LoginResponse` of the CloudTower model.
+///
+/// The model requires `token`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LoginResponse {
+    /// `token`: `string`, required by the model.
+    pub token: Option<String>,
+}
+
+impl FromMap for LoginResponse {
+    const NAME: &'static str = "LoginResponse";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"token" => self.token = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MaintenanceModeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MaintenanceModeEnum {
+    /// `ENTERING_MAINTENANCE_MODE`
+    EnteringMaintenanceMode,
+    /// `IN_USE`
+    InUse,
+    /// `MAINTENANCE_MODE`
+    MaintenanceMode,
+    /// `REMOVING`
+    Removing,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MaintenanceModeEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnteringMaintenanceMode => "ENTERING_MAINTENANCE_MODE",
+            Self::InUse => "IN_USE",
+            Self::MaintenanceMode => "MAINTENANCE_MODE",
+            Self::Removing => "REMOVING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENTERING_MAINTENANCE_MODE" => Some(Self::EnteringMaintenanceMode),
+            b"IN_USE" => Some(Self::InUse),
+            b"MAINTENANCE_MODE" => Some(Self::MaintenanceMode),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EnteringMaintenanceMode,
+        Self::InUse,
+        Self::MaintenanceMode,
+        Self::Removing,
+    ];
+}
+
+impl ::core::fmt::Display for MaintenanceModeEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MaintenanceModeEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MaintenanceModeEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MaintenanceModeVerify` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MaintenanceModeVerify {
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `changed`: `boolean`.
+    pub changed: Option<bool>,
+}
+
+impl FromMap for MaintenanceModeVerify {
+    const NAME: &'static str = "MaintenanceModeVerify";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"reason" => self.reason = m.next_value()?,
+            b"changed" => self.changed = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeVerify {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MaintenanceModeVmInfo` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MaintenanceModeVmInfo {
+    /// `vm_uuid`: `string`.
+    pub vm_uuid: Option<String>,
+    /// `vm_state`: `string`.
+    pub vm_state: Option<String>,
+    /// `vm_name`: `string`.
+    pub vm_name: Option<String>,
+    /// `vm_ha`: `boolean`.
+    pub vm_ha: Option<bool>,
+    /// `verify`: `MaintenanceModeVerify`.
+    pub verify: Option<MaintenanceModeVerify>,
+    /// `target_host_name`: `string`.
+    pub target_host_name: Option<String>,
+    /// `state`: `string`.
+    pub state: Option<String>,
+}
+
+impl FromMap for MaintenanceModeVmInfo {
+    const NAME: &'static str = "MaintenanceModeVmInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            5 => {
+                if key == b"vm_ha" {
+                    self.vm_ha = m.next_value()?;
+                } else if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"verify" {
+                    self.verify = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"vm_uuid" {
+                    self.vm_uuid = m.next_value()?;
+                } else if key == b"vm_name" {
+                    self.vm_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"vm_state" {
+                    self.vm_state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"target_host_name" {
+                    self.target_host_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetaLeader` of the CloudTower model.
+///
+/// The model requires `meta_leader`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MetaLeader {
+    /// `meta_leader`: `string`, required by the model.
+    pub meta_leader: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl FromMap for MetaLeader {
+    const NAME: &'static str = "MetaLeader";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"meta_leader" => self.meta_leader = m.next_value()?,
+            b"cluster_id" => self.cluster_id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetaLeader {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Metric.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricTypename {
+    /// `Metric`
+    Metric,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Metric => "Metric",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Metric" => Some(Self::Metric),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Metric];
+}
+
+impl ::core::fmt::Display for MetricTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Metric` of the CloudTower model.
+///
+/// The model requires `unit`, `step`, `dropped`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Metric {
+    /// `unit`: `MetricUnit`, required by the model.
+    pub unit: Option<MetricUnit>,
+    /// `step`: `int32`, required by the model.
+    pub step: Option<i32>,
+    /// `samples`: `MetricSample[]`.
+    pub samples: Option<Vec<MetricSample>>,
+    /// `sample_streams`: `MetricStream[]`.
+    pub sample_streams: Option<Vec<MetricStream>>,
+    /// `dropped`: `boolean`, required by the model.
+    pub dropped: Option<bool>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricTypename>,
+}
+
+impl FromMap for Metric {
+    const NAME: &'static str = "Metric";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            4 => {
+                if key == b"unit" {
+                    self.unit = m.next_value()?;
+                } else if key == b"step" {
+                    self.step = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"samples" {
+                    self.samples = m.next_value::<List<_>>()?.0;
+                } else if key == b"dropped" {
+                    self.dropped = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"__typename" {
+                    self.typename = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"sample_streams" {
+                    self.sample_streams = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetricLabel.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricLabelTypename {
+    /// `MetricLabel`
+    MetricLabel,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricLabelTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MetricLabel => "MetricLabel",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricLabel" => Some(Self::MetricLabel),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricLabel];
+}
+
+impl ::core::fmt::Display for MetricLabelTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricLabelTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricLabelTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricLabelTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MetricLabel` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MetricLabel {
+    /// `to_hostname`: `string`.
+    pub to_hostname: Option<String>,
+    /// `serial_number`: `string`.
+    pub serial_number: Option<String>,
+    /// `pool`: `string`.
+    pub pool: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `metric_name`: `string`.
+    pub metric_name: Option<String>,
+    /// `job`: `string`.
+    pub job: Option<String>,
+    /// `instance`: `string`.
+    pub instance: Option<String>,
+    /// `_zone`: `string`.
+    pub zone: Option<String>,
+    /// `_witness`: `string`.
+    pub witness: Option<String>,
+    /// `_volume`: `string`.
+    pub volume: Option<String>,
+    /// `_vm`: `string`.
+    pub vm: Option<String>,
+    /// `_to_uuid`: `string`.
+    pub to_uuid: Option<String>,
+    /// `_service`: `string`.
+    pub service: Option<String>,
+    /// `_scvm`: `string`.
+    pub scvm: Option<String>,
+    /// `_network`: `string`.
+    pub network: Option<String>,
+    /// `_mac`: `string`.
+    pub mac: Option<String>,
+    /// `_host`: `string`.
+    pub host: Option<String>,
+    /// `_esxi_uuid`: `string`.
+    pub esxi_uuid: Option<String>,
+    /// `_device`: `string`.
+    pub device: Option<String>,
+    /// `_cluster`: `string`.
+    pub cluster: Option<String>,
+    /// `_chunk`: `string`.
+    pub chunk: Option<String>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricLabelTypename>,
+}
+
+impl FromMap for MetricLabel {
+    const NAME: &'static str = "MetricLabel";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            3 => {
+                if key == b"job" {
+                    self.job = m.next_value()?;
+                } else if key == b"_vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"pool" {
+                    self.pool = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"_mac" {
+                    self.mac = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"_zone" {
+                    self.zone = m.next_value()?;
+                } else if key == b"_scvm" {
+                    self.scvm = m.next_value()?;
+                } else if key == b"_host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"_chunk" {
+                    self.chunk = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"_volume" {
+                    self.volume = m.next_value()?;
+                } else if key == b"_device" {
+                    self.device = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"instance" {
+                    self.instance = m.next_value()?;
+                } else if key == b"_witness" {
+                    self.witness = m.next_value()?;
+                } else if key == b"_to_uuid" {
+                    self.to_uuid = m.next_value()?;
+                } else if key == b"_service" {
+                    self.service = m.next_value()?;
+                } else if key == b"_network" {
+                    self.network = m.next_value()?;
+                } else if key == b"_cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"_esxi_uuid" {
+                    self.esxi_uuid = m.next_value()?;
+                } else if key == b"__typename" {
+                    self.typename = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"to_hostname" {
+                    self.to_hostname = m.next_value()?;
+                } else if key == b"metric_name" {
+                    self.metric_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"serial_number" {
+                    self.serial_number = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetricSample.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricSampleTypename {
+    /// `MetricSample`
+    MetricSample,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricSampleTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MetricSample => "MetricSample",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricSample" => Some(Self::MetricSample),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricSample];
+}
+
+impl ::core::fmt::Display for MetricSampleTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricSampleTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricSampleTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricSampleTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MetricSample` of the CloudTower model.
+///
+/// The model requires `labels`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MetricSample {
+    /// `point`: `DataPoint`.
+    pub point: Option<DataPoint>,
+    /// `labels`: `MetricLabel`, required by the model.
+    pub labels: Option<MetricLabel>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricSampleTypename>,
+}
+
+impl FromMap for MetricSample {
+    const NAME: &'static str = "MetricSample";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"point" => self.point = m.next_value()?,
+            b"labels" => self.labels = m.next_value()?,
+            b"__typename" => self.typename = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricSample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetricStream.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricStreamTypename {
+    /// `MetricStream`
+    MetricStream,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricStreamTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MetricStream => "MetricStream",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricStream" => Some(Self::MetricStream),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricStream];
+}
+
+impl ::core::fmt::Display for MetricStreamTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricStreamTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricStreamTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricStreamTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MetricStream` of the CloudTower model.
+///
+/// The model requires `labels`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MetricStream {
+    /// `points`: `DataPoint[]`.
+    pub points: Option<Vec<DataPoint>>,
+    /// `labels`: `MetricLabel`, required by the model.
+    pub labels: Option<MetricLabel>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricStreamTypename>,
+}
+
+impl FromMap for MetricStream {
+    const NAME: &'static str = "MetricStream";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"points" => self.points = m.next_value::<List<_>>()?.0,
+            b"labels" => self.labels = m.next_value()?,
+            b"__typename" => self.typename = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricStream {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetricType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricType {
+    /// `BOTTOMK`
+    Bottomk,
+    /// `NORMAL`
+    Normal,
+    /// `TOPK`
+    Topk,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bottomk => "BOTTOMK",
+            Self::Normal => "NORMAL",
+            Self::Topk => "TOPK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOTTOMK" => Some(Self::Bottomk),
+            b"NORMAL" => Some(Self::Normal),
+            b"TOPK" => Some(Self::Topk),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bottomk, Self::Normal, Self::Topk];
+}
+
+impl ::core::fmt::Display for MetricType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MetricUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricUnit {
+    /// `COUNT`
+    Count,
+    /// `DATA_RATE_BIT`
+    DataRateBit,
+    /// `DATA_RATE_BYTE`
+    DataRateByte,
+    /// `DATA_SIZE`
+    DataSize,
+    /// `FREQUENCY`
+    Frequency,
+    /// `LOAD`
+    Load,
+    /// `PERCENT`
+    Percent,
+    /// `RATIO`
+    Ratio,
+    /// `STORAGE_BAND_WIDTH`
+    StorageBandWidth,
+    /// `TEMPERATURE`
+    Temperature,
+    /// `TIME`
+    Time,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Count => "COUNT",
+            Self::DataRateBit => "DATA_RATE_BIT",
+            Self::DataRateByte => "DATA_RATE_BYTE",
+            Self::DataSize => "DATA_SIZE",
+            Self::Frequency => "FREQUENCY",
+            Self::Load => "LOAD",
+            Self::Percent => "PERCENT",
+            Self::Ratio => "RATIO",
+            Self::StorageBandWidth => "STORAGE_BAND_WIDTH",
+            Self::Temperature => "TEMPERATURE",
+            Self::Time => "TIME",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COUNT" => Some(Self::Count),
+            b"DATA_RATE_BIT" => Some(Self::DataRateBit),
+            b"DATA_RATE_BYTE" => Some(Self::DataRateByte),
+            b"DATA_SIZE" => Some(Self::DataSize),
+            b"FREQUENCY" => Some(Self::Frequency),
+            b"LOAD" => Some(Self::Load),
+            b"PERCENT" => Some(Self::Percent),
+            b"RATIO" => Some(Self::Ratio),
+            b"STORAGE_BAND_WIDTH" => Some(Self::StorageBandWidth),
+            b"TEMPERATURE" => Some(Self::Temperature),
+            b"TIME" => Some(Self::Time),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Count,
+        Self::DataRateBit,
+        Self::DataRateByte,
+        Self::DataSize,
+        Self::Frequency,
+        Self::Load,
+        Self::Percent,
+        Self::Ratio,
+        Self::StorageBandWidth,
+        Self::Temperature,
+        Self::Time,
+    ];
+}
+
+impl ::core::fmt::Display for MetricUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MetroCheckStatusEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetroCheckStatusEnum {
+    /// `CRITICAL`
+    Critical,
+    /// `HEALTHY`
+    Healthy,
+    /// `INFO`
+    Info,
+    /// `NOTICE`
+    Notice,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetroCheckStatusEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Critical => "CRITICAL",
+            Self::Healthy => "HEALTHY",
+            Self::Info => "INFO",
+            Self::Notice => "NOTICE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"HEALTHY" => Some(Self::Healthy),
+            b"INFO" => Some(Self::Info),
+            b"NOTICE" => Some(Self::Notice),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Healthy, Self::Info, Self::Notice];
+}
+
+impl ::core::fmt::Display for MetroCheckStatusEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetroCheckStatusEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetroCheckStatusEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetroCheckStatusEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MfaType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MfaType {
+    /// `Mail`
+    Mail,
+    /// `Sms`
+    Sms,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MfaType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mail => "Mail",
+            Self::Sms => "Sms",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Mail" => Some(Self::Mail),
+            b"Sms" => Some(Self::Sms),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Mail, Self::Sms];
+}
+
+impl ::core::fmt::Display for MfaType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MfaType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MfaType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MfaType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MgtIpMapper` of the CloudTower model.
+///
+/// The model requires `ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MgtIpMapper {
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `host_id`: `string`, required by the model.
+    pub host_id: Option<String>,
+}
+
+impl serde::Serialize for MgtIpMapper {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ip {
+            m.serialize_entry("ip", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `MigrateType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MigrateType {
+    /// `COLD_MIGRATE`
+    ColdMigrate,
+    /// `CUTOVER_MIGRATE`
+    CutoverMigrate,
+    /// `LIVE_MIGRATE`
+    LiveMigrate,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MigrateType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ColdMigrate => "COLD_MIGRATE",
+            Self::CutoverMigrate => "CUTOVER_MIGRATE",
+            Self::LiveMigrate => "LIVE_MIGRATE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COLD_MIGRATE" => Some(Self::ColdMigrate),
+            b"CUTOVER_MIGRATE" => Some(Self::CutoverMigrate),
+            b"LIVE_MIGRATE" => Some(Self::LiveMigrate),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::ColdMigrate, Self::CutoverMigrate, Self::LiveMigrate];
+}
+
+impl ::core::fmt::Display for MigrateType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MigrateType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MigrateType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MigrateType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `MigrateVmConfig` of the CloudTower model.
+///
+/// The model requires `network_mapping`, `migrate_type`, `elf_storage_policy`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MigrateVmConfig {
+    /// `remove_unmovable_devices`: `boolean`.
+    pub remove_unmovable_devices: Option<bool>,
+    /// `new_name`: `string`.
+    pub new_name: Option<String>,
+    /// `network_mapping`: `VlanMapping[]`, required by the model.
+    pub network_mapping: Option<Vec<VlanMapping>>,
+    /// `migrate_type`: `MigrateType`, required by the model.
+    pub migrate_type: Option<MigrateType>,
+    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `delete_src_vm`: `boolean`.
+    pub delete_src_vm: Option<bool>,
+}
+
+impl serde::Serialize for MigrateVmConfig {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.remove_unmovable_devices {
+            m.serialize_entry("remove_unmovable_devices", v)?;
+        }
+        if let Some(v) = &self.new_name {
+            m.serialize_entry("new_name", v)?;
+        }
+        if let Some(v) = &self.network_mapping {
+            m.serialize_entry("network_mapping", v)?;
+        }
+        if let Some(v) = &self.migrate_type {
+            m.serialize_entry("migrate_type", v)?;
+        }
+        if let Some(v) = &self.elf_storage_policy {
+            m.serialize_entry("elf_storage_policy", v)?;
+        }
+        if let Some(v) = &self.delete_src_vm {
+            m.serialize_entry("delete_src_vm", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NamespaceGroup` of the CloudTower model.
+///
+/// The model requires `id`, `local_create_time`, `local_id`, `name`, `nvmf_subsystem`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroup {
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_create_time`: `string`, required by the model.
+    pub local_create_time: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `namespaces`: `NestedNvmfNamespace[]`.
+    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+}
+
+impl FromMap for NamespaceGroup {
+    const NAME: &'static str = "NamespaceGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"namespaces" {
+                    self.namespaces = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"local_create_time" {
+                    self.local_create_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NamespaceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NamespaceGroupConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroupConnection {
+    /// `aggregate`: `NestedAggregateNamespaceGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateNamespaceGroup>,
+}
+
+impl FromMap for NamespaceGroupConnection {
+    const NAME: &'static str = "NamespaceGroupConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NamespaceGroupConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NetworkPolicyRuleAlgProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkPolicyRuleAlgProtocol {
+    /// `FTP`
+    Ftp,
+    /// `TFTP`
+    Tftp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkPolicyRuleAlgProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ftp => "FTP",
+            Self::Tftp => "TFTP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FTP" => Some(Self::Ftp),
+            b"TFTP" => Some(Self::Tftp),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ftp, Self::Tftp];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleAlgProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleAlgProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkPolicyRuleAlgProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleAlgProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `NetworkPolicyRulePortProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkPolicyRulePortProtocol {
+    /// `ALG`
+    Alg,
+    /// `ICMP`
+    Icmp,
+    /// `IPIP`
+    Ipip,
+    /// `TCP`
+    Tcp,
+    /// `UDP`
+    Udp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkPolicyRulePortProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alg => "ALG",
+            Self::Icmp => "ICMP",
+            Self::Ipip => "IPIP",
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALG" => Some(Self::Alg),
+            b"ICMP" => Some(Self::Icmp),
+            b"IPIP" => Some(Self::Ipip),
+            b"TCP" => Some(Self::Tcp),
+            b"UDP" => Some(Self::Udp),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Alg, Self::Icmp, Self::Ipip, Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRulePortProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRulePortProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkPolicyRulePortProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRulePortProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `NetworkPolicyRuleService` of the CloudTower model.
+///
+/// The model requires `id`, `members`, `name`, `preset`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRuleService {
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `members`: `NestedNetworkPolicyRulePort[]`, required by the model.
+    pub members: Option<Vec<NestedNetworkPolicyRulePort>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `preset`: `boolean`, required by the model.
+    pub preset: Option<bool>,
+}
+
+impl FromMap for NetworkPolicyRuleService {
+    const NAME: &'static str = "NetworkPolicyRuleService";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"preset" {
+                    self.preset = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"members" {
+                    self.members = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NetworkPolicyRuleServiceConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRuleServiceConnection {
+    /// `aggregate`: `NestedAggregateNetworkPolicyRuleService`, required by the model.
+    pub aggregate: Option<NestedAggregateNetworkPolicyRuleService>,
+}
+
+impl FromMap for NetworkPolicyRuleServiceConnection {
+    const NAME: &'static str = "NetworkPolicyRuleServiceConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkPolicyRuleType {
+    /// `ALL`
+    All,
+    /// `IP_BLOCK`
+    IpBlock,
+    /// `SECURITY_GROUP`
+    SecurityGroup,
+    /// `SELECTOR`
+    Selector,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkPolicyRuleType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::IpBlock => "IP_BLOCK",
+            Self::SecurityGroup => "SECURITY_GROUP",
+            Self::Selector => "SELECTOR",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"IP_BLOCK" => Some(Self::IpBlock),
+            b"SECURITY_GROUP" => Some(Self::SecurityGroup),
+            b"SELECTOR" => Some(Self::Selector),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::All,
+        Self::IpBlock,
+        Self::SecurityGroup,
+        Self::Selector,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkPolicyRuleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `NetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkType {
+    /// `ACCESS`
+    Access,
+    /// `MANAGEMENT`
+    Management,
+    /// `MIGRATION`
+    Migration,
+    /// `STORAGE`
+    Storage,
+    /// `STORAGE_ACCESS`
+    StorageAccess,
+    /// `VM`
+    Vm,
+    /// `VPC_SYS`
+    VpcSys,
+    /// `VPC_VM`
+    VpcVm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Access => "ACCESS",
+            Self::Management => "MANAGEMENT",
+            Self::Migration => "MIGRATION",
+            Self::Storage => "STORAGE",
+            Self::StorageAccess => "STORAGE_ACCESS",
+            Self::Vm => "VM",
+            Self::VpcSys => "VPC_SYS",
+            Self::VpcVm => "VPC_VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ACCESS" => Some(Self::Access),
+            b"MANAGEMENT" => Some(Self::Management),
+            b"MIGRATION" => Some(Self::Migration),
+            b"STORAGE" => Some(Self::Storage),
+            b"STORAGE_ACCESS" => Some(Self::StorageAccess),
+            b"VM" => Some(Self::Vm),
+            b"VPC_SYS" => Some(Self::VpcSys),
+            b"VPC_VM" => Some(Self::VpcVm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Access,
+        Self::Management,
+        Self::Migration,
+        Self::Storage,
+        Self::StorageAccess,
+        Self::Vm,
+        Self::VpcSys,
+        Self::VpcVm,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

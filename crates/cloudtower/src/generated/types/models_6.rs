@@ -3,372 +3,595 @@
 
 use super::*;
 
-/// `SnapshotPlanConnection` of the CloudTower model.
+/// `NfsExport` of the CloudTower model.
 ///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `description`, `export_inode_id`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlan>,
-}
-
-impl FromMap for SnapshotPlanConnection {
-    const NAME: &'static str = "SnapshotPlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteStatus {
-    /// `CREATED`
-    Created,
-    /// `FAILED`
-    Failed,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCEED`
-    Succeed,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Failed => "FAILED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Succeed => "SUCCEED",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATED" => Self::Created,
-            "FAILED" => Self::Failed,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCEED" => Self::Succeed,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Created,
-        Self::Failed,
-        Self::InProgress,
-        Self::Succeed,
-        Self::Unspecified,
-    ];
-}
-
-impl ::core::fmt::Display for SnapshotPlanExecuteStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanExecuteStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteType {
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Day, Self::Hour, Self::Minute, Self::Month, Self::Week];
-}
-
-impl ::core::fmt::Display for SnapshotPlanExecuteType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanExecuteType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanStatus {
-    /// `NORMAL`
-    Normal,
-    /// `STOPPED`
-    Stopped,
-    /// `SUSPENDED`
-    Suspended,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Stopped => "STOPPED",
-            Self::Suspended => "SUSPENDED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NORMAL" => Self::Normal,
-            "STOPPED" => Self::Stopped,
-            "SUSPENDED" => Self::Suspended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Stopped, Self::Suspended];
-}
-
-impl ::core::fmt::Display for SnapshotPlanStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanTask` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTask {
+pub struct NfsExport {
     /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `export_inode_id`: `string`, required by the model.
+    pub export_inode_id: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `internal`: `boolean`.
+    /// `inodes`: `NestedNfsInode[]`.
+    pub inodes: Option<Vec<NestedNfsInode>>,
+    /// `internal`: `boolean`, required by the model.
     pub internal: Option<bool>,
+    /// `ip_whitelist`: `string`, required by the model.
+    pub ip_whitelist: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `snapshotGroup`: `NestedSnapshotGroup`.
-    pub snapshot_group: Option<NestedSnapshotGroup>,
-    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
-    pub status: Option<SnapshotPlanExecuteStatus>,
-    /// `type`: `SnapshotPlanTaskType`, required by the model.
-    pub r#type: Option<SnapshotPlanTaskType>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
 }
 
-impl FromMap for SnapshotPlanTask {
-    const NAME: &'static str = "SnapshotPlanTask";
+impl FromMap for NfsExport {
+    const NAME: &'static str = "NfsExport";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "end_time" => self.end_time = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "snapshotGroup" => self.snapshot_group = m.next_value()?,
-            "snapshotPlan" => self.snapshot_plan = m.next_value()?,
-            "start_time" => self.start_time = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"inodes" {
+                    self.inodes = m.next_value::<List<_>>()?.0;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"ip_whitelist" {
+                    self.ip_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"export_inode_id" {
+                    self.export_inode_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
+impl<'de> serde::Deserialize<'de> for NfsExport {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SnapshotPlanTaskConnection` of the CloudTower model.
+/// `NfsExportConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTaskConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
+pub struct NfsExportConnection {
+    /// `aggregate`: `NestedAggregateNfsExport`, required by the model.
+    pub aggregate: Option<NestedAggregateNfsExport>,
 }
 
-impl FromMap for SnapshotPlanTaskConnection {
-    const NAME: &'static str = "SnapshotPlanTaskConnection";
+impl FromMap for NfsExportConnection {
+    const NAME: &'static str = "NfsExportConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
+impl<'de> serde::Deserialize<'de> for NfsExportConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `NfsInode` of the CloudTower model.
+///
+/// The model requires `assigned_size`, `file`, `id`, `local_id`, `local_updated_at`, `name`, `nfs_export`, `parent_id`, `shared_size`, `snapshot_num`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsInode {
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `file`: `boolean`, required by the model.
+    pub file: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `local_updated_at`: `string`, required by the model.
+    pub local_updated_at: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nfs_export`: `NestedNfsExport`, required by the model.
+    pub nfs_export: Option<NestedNfsExport>,
+    /// `parent_id`: `string`, required by the model.
+    pub parent_id: Option<String>,
+    /// `shared_size`: `int64`, required by the model.
+    pub shared_size: Option<i64>,
+    /// `snapshot_num`: `int32`, required by the model.
+    pub snapshot_num: Option<i32>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+}
+
+impl FromMap for NfsInode {
+    const NAME: &'static str = "NfsInode";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"file" {
+                    self.file = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"parent_id" {
+                    self.parent_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"nfs_export" {
+                    self.nfs_export = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"shared_size" {
+                    self.shared_size = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"snapshot_num" {
+                    self.snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"assigned_size" {
+                    self.assigned_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_updated_at" {
+                    self.local_updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"unique_logical_size" {
+                    self.unique_logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsInode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NfsInodeConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsInodeConnection {
+    /// `aggregate`: `NestedAggregateNfsInode`, required by the model.
+    pub aggregate: Option<NestedAggregateNfsInode>,
+}
+
+impl FromMap for NfsInodeConnection {
+    const NAME: &'static str = "NfsInodeConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsInodeConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Nic` of the CloudTower model.
+///
+/// The model requires `host`, `id`, `local_id`, `mac_address`, `mtu`, `name`, `physical`, `running`, `up`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Nic {
+    /// `driver`: `string`.
+    pub driver: Option<String>,
+    /// `driver_state`: `NicDriverState`.
+    pub driver_state: Option<NicDriverState>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `ibdev`: `string`.
+    pub ibdev: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iommu_status`: `IommuStatus`.
+    pub iommu_status: Option<IommuStatus>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `is_sriov`: `boolean`.
+    pub is_sriov: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mac_address`: `string`, required by the model.
+    pub mac_address: Option<String>,
+    /// `max_vf_num`: `int32`.
+    pub max_vf_num: Option<i32>,
+    /// `model`: `string`.
+    pub model: Option<String>,
+    /// `mtu`: `int32`, required by the model.
+    pub mtu: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nic_uuid`: `string`.
+    pub nic_uuid: Option<String>,
+    /// `physical`: `boolean`, required by the model.
+    pub physical: Option<bool>,
+    /// `rdma_enabled`: `boolean`.
+    pub rdma_enabled: Option<bool>,
+    /// `running`: `boolean`, required by the model.
+    pub running: Option<bool>,
+    /// `speed`: `int64`.
+    pub speed: Option<i64>,
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `total_vf_num`: `int32`.
+    pub total_vf_num: Option<i32>,
+    /// `type`: `NetworkType`.
+    pub r#type: Option<NetworkType>,
+    /// `up`: `boolean`, required by the model.
+    pub up: Option<bool>,
+    /// `used_vf_num`: `int32`.
+    pub used_vf_num: Option<i32>,
+    /// `user_usage`: `NicUserUsage`.
+    pub user_usage: Option<NicUserUsage>,
+    /// `vds`: `NestedVds`.
+    pub vds: Option<NestedVds>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for Nic {
+    const NAME: &'static str = "Nic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"up" {
+                    self.up = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"mtu" {
+                    self.mtu = m.next_value()?;
+                } else if key == b"vds" {
+                    self.vds = m.next_value()?;
+                } else if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"ibdev" {
+                    self.ibdev = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"speed" {
+                    self.speed = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"driver" {
+                    self.driver = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"running" {
+                    self.running = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"is_sriov" {
+                    self.is_sriov = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"nic_uuid" {
+                    self.nic_uuid = m.next_value()?;
+                } else if key == b"physical" {
+                    self.physical = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"gateway_ip" {
+                    self.gateway_ip = m.next_value()?;
+                } else if key == b"ip_address" {
+                    self.ip_address = m.next_value()?;
+                } else if key == b"max_vf_num" {
+                    self.max_vf_num = m.next_value()?;
+                } else if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"mac_address" {
+                    self.mac_address = m.next_value()?;
+                } else if key == b"subnet_mask" {
+                    self.subnet_mask = m.next_value()?;
+                } else if key == b"used_vf_num" {
+                    self.used_vf_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"driver_state" {
+                    self.driver_state = m.next_value()?;
+                } else if key == b"iommu_status" {
+                    self.iommu_status = m.next_value()?;
+                } else if key == b"rdma_enabled" {
+                    self.rdma_enabled = m.next_value()?;
+                } else if key == b"total_vf_num" {
+                    self.total_vf_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Nic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NicConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NicConnection {
+    /// `aggregate`: `NestedAggregateNic`, required by the model.
+    pub aggregate: Option<NestedAggregateNic>,
+}
+
+impl FromMap for NicConnection {
+    const NAME: &'static str = "NicConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NicConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NicDriverState` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnapshotPlanTaskType {
-    /// `TASK_TYPE_CLONE`
-    TaskTypeClone,
-    /// `TASK_TYPE_PROTECT`
-    TaskTypeProtect,
-    /// `TASK_TYPE_ROLLBACK`
-    TaskTypeRollback,
+pub enum NicDriverState {
+    /// `NEED_REBOOT`
+    NeedReboot,
+    /// `NOT_READY`
+    NotReady,
+    /// `NO_DRIVER`
+    NoDriver,
+    /// `READY`
+    Ready,
     /// A value this model does not know.
     Other(String),
 }
 
-impl SnapshotPlanTaskType {
+impl NicDriverState {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::TaskTypeClone => "TASK_TYPE_CLONE",
-            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
-            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
+            Self::NeedReboot => "NEED_REBOOT",
+            Self::NotReady => "NOT_READY",
+            Self::NoDriver => "NO_DRIVER",
+            Self::Ready => "READY",
             Self::Other(s) => s,
         }
     }
@@ -376,65 +599,77 @@ impl SnapshotPlanTaskType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TASK_TYPE_CLONE" => Self::TaskTypeClone,
-            "TASK_TYPE_PROTECT" => Self::TaskTypeProtect,
-            "TASK_TYPE_ROLLBACK" => Self::TaskTypeRollback,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"NO_DRIVER" => Some(Self::NoDriver),
+            b"READY" => Some(Self::Ready),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
-        Self::TaskTypeClone,
-        Self::TaskTypeProtect,
-        Self::TaskTypeRollback,
+        Self::NeedReboot,
+        Self::NotReady,
+        Self::NoDriver,
+        Self::Ready,
     ];
 }
 
-impl ::core::fmt::Display for SnapshotPlanTaskType {
+impl ::core::fmt::Display for NicDriverState {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SnapshotPlanTaskType {
+impl From<&str> for NicDriverState {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for SnapshotPlanTaskType {
+impl serde::Serialize for NicDriverState {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
+impl<'de> serde::Deserialize<'de> for NicDriverState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `NicUserUsage` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpAuthProtocol {
-    /// `MD5`
-    Md5,
-    /// `SHA`
-    Sha,
+pub enum NicUserUsage {
+    /// `DEFAULT`
+    Default,
+    /// `PASS_THROUGH`
+    PassThrough,
+    /// `SRIOV`
+    Sriov,
     /// A value this model does not know.
     Other(String),
 }
 
-impl SnmpAuthProtocol {
+impl NicUserUsage {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Md5 => "MD5",
-            Self::Sha => "SHA",
+            Self::Default => "DEFAULT",
+            Self::PassThrough => "PASS_THROUGH",
+            Self::Sriov => "SRIOV",
             Self::Other(s) => s,
         }
     }
@@ -442,45 +677,197 @@ impl SnmpAuthProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MD5" => Self::Md5,
-            "SHA" => Self::Sha,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DEFAULT" => Some(Self::Default),
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"SRIOV" => Some(Self::Sriov),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Md5, Self::Sha];
+    pub const KNOWN: &'static [Self] = &[Self::Default, Self::PassThrough, Self::Sriov];
 }
 
-impl ::core::fmt::Display for SnmpAuthProtocol {
+impl ::core::fmt::Display for NicUserUsage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SnmpAuthProtocol {
+impl From<&str> for NicUserUsage {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for SnmpAuthProtocol {
+impl serde::Serialize for NicUserUsage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
+impl<'de> serde::Deserialize<'de> for NicUserUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `NodeTopUpdationParam` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NodeTopUpdationParam {
+    /// `data`: `NodeTopoUpdationParamsData`, required by the model.
+    pub data: Option<NodeTopoUpdationParamsData>,
+    /// `where`: `NodeTopoWhereUniqueInput`, required by the model.
+    pub r#where: Option<NodeTopoWhereUniqueInput>,
+}
+
+impl serde::Serialize for NodeTopUpdationParam {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NodeTopo` of the CloudTower model.
+///
+/// The model requires `cluster`, `host`, `id`, `local_id`, `name`, `position`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NodeTopo {
+    /// `brick_topo`: `NestedBrickTopo`.
+    pub brick_topo: Option<NestedBrickTopo>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `cluster_topo`: `NestedClusterTopo`.
+    pub cluster_topo: Option<NestedClusterTopo>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `position`: `NestedPosition`, required by the model.
+    pub position: Option<NestedPosition>,
+}
+
+impl FromMap for NodeTopo {
+    const NAME: &'static str = "NodeTopo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"position" {
+                    self.position = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"brick_topo" {
+                    self.brick_topo = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"cluster_topo" {
+                    self.cluster_topo = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NodeTopoConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NodeTopoConnection {
+    /// `aggregate`: `NestedAggregateNodeTopo`, required by the model.
+    pub aggregate: Option<NestedAggregateNodeTopo>,
+}
+
+impl FromMap for NodeTopoConnection {
+    const NAME: &'static str = "NodeTopoConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NodeTopoConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NotifierLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpLanguageCode {
+pub enum NotifierLanguageCode {
     /// `EN_US`
     EnUs,
     /// `ZH_CN`
@@ -489,7 +876,7 @@ pub enum SnmpLanguageCode {
     Other(String),
 }
 
-impl SnmpLanguageCode {
+impl NotifierLanguageCode {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -503,10 +890,17 @@ impl SnmpLanguageCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EN_US" => Self::EnUs,
-            "ZH_CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EN_US" => Some(Self::EnUs),
+            b"ZH_CN" => Some(Self::ZhCn),
+            _ => None,
         }
     }
 
@@ -514,49 +908,52 @@ impl SnmpLanguageCode {
     pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
 }
 
-impl ::core::fmt::Display for SnmpLanguageCode {
+impl ::core::fmt::Display for NotifierLanguageCode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SnmpLanguageCode {
+impl From<&str> for NotifierLanguageCode {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for SnmpLanguageCode {
+impl serde::Serialize for NotifierLanguageCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
+impl<'de> serde::Deserialize<'de> for NotifierLanguageCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `NotifierSecurityMode` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpPrivacyProtocol {
-    /// `AES`
-    Aes,
-    /// `DES`
-    Des,
+pub enum NotifierSecurityMode {
+    /// `SSL`
+    Ssl,
+    /// `STARTTLS`
+    Starttls,
+    /// `UNSPECIFIED`
+    Unspecified,
     /// A value this model does not know.
     Other(String),
 }
 
-impl SnmpPrivacyProtocol {
+impl NotifierSecurityMode {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Aes => "AES",
-            Self::Des => "DES",
+            Self::Ssl => "SSL",
+            Self::Starttls => "STARTTLS",
+            Self::Unspecified => "UNSPECIFIED",
             Self::Other(s) => s,
         }
     }
@@ -564,60 +961,68 @@ impl SnmpPrivacyProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AES" => Self::Aes,
-            "DES" => Self::Des,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"SSL" => Some(Self::Ssl),
+            b"STARTTLS" => Some(Self::Starttls),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Aes, Self::Des];
+    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
 }
 
-impl ::core::fmt::Display for SnmpPrivacyProtocol {
+impl ::core::fmt::Display for NotifierSecurityMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SnmpPrivacyProtocol {
+impl From<&str> for NotifierSecurityMode {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for SnmpPrivacyProtocol {
+impl serde::Serialize for NotifierSecurityMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
+impl<'de> serde::Deserialize<'de> for NotifierSecurityMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `NtpMode` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SnmpProtocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
+pub enum NtpMode {
+    /// `EXTERNAL`
+    External,
+    /// `INTERNAL`
+    Internal,
     /// A value this model does not know.
     Other(String),
 }
 
-impl SnmpProtocol {
+impl NtpMode {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
+            Self::External => "EXTERNAL",
+            Self::Internal => "INTERNAL",
             Self::Other(s) => s,
         }
     }
@@ -625,3380 +1030,1480 @@ impl SnmpProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXTERNAL" => Some(Self::External),
+            b"INTERNAL" => Some(Self::Internal),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Tcp, Self::Udp];
+    pub const KNOWN: &'static [Self] = &[Self::External, Self::Internal];
 }
 
-impl ::core::fmt::Display for SnmpProtocol {
+impl ::core::fmt::Display for NtpMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for SnmpProtocol {
+impl From<&str> for NtpMode {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for SnmpProtocol {
+impl serde::Serialize for NtpMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SnmpProtocol {
+impl<'de> serde::Deserialize<'de> for NtpMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `SnmpTransport` of the CloudTower model.
+/// `NtpServiceUrl` of the CloudTower model.
 ///
-/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `ntp_service_url`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnmpTransport {
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
+pub struct NtpServiceUrl {
+    /// `ntp_service_url`: `string`, required by the model.
+    pub ntp_service_url: Option<String>,
+}
+
+impl FromMap for NtpServiceUrl {
+    const NAME: &'static str = "NtpServiceUrl";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"ntp_service_url" => self.ntp_service_url = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NtpServiceUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NvmfNamespace` of the CloudTower model.
+///
+/// The model requires `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `is_shared`, `local_created_at`, `local_id`, `name`, `namespace_id`, `nqn_whitelist`, `nvmf_subsystem`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespace {
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `bps`: `int64`, required by the model.
+    pub bps: Option<i64>,
+    /// `bps_max`: `int64`, required by the model.
+    pub bps_max: Option<i64>,
+    /// `bps_max_length`: `int64`, required by the model.
+    pub bps_max_length: Option<i64>,
+    /// `bps_rd`: `int64`, required by the model.
+    pub bps_rd: Option<i64>,
+    /// `bps_rd_max`: `int64`, required by the model.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`, required by the model.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_wr`: `int64`, required by the model.
+    pub bps_wr: Option<i64>,
+    /// `bps_wr_max`: `int64`, required by the model.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_wr_max_length`: `int64`, required by the model.
+    pub bps_wr_max_length: Option<i64>,
+    /// `consistency_group`: `NestedConsistencyGroup`.
+    pub consistency_group: Option<NestedConsistencyGroup>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-}
-
-impl FromMap for SnmpTransport {
-    const NAME: &'static str = "SnmpTransport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
-            "auth_protocol" => self.auth_protocol = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "community" => self.community = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
-            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTransportConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransportConnection {
-    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
-    pub aggregate: Option<NestedAggregateSnmpTransport>,
-}
-
-impl FromMap for SnmpTransportConnection {
-    const NAME: &'static str = "SnmpTransportConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTrapReceiver` of the CloudTower model.
-///
-/// The model requires `cluster`, `disabled`, `host`, `id`, `inform`, `language_code`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiver {
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
-    /// `engine_id`: `string`.
-    pub engine_id: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `host`: `string`, required by the model.
-    pub host: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `inform`: `boolean`, required by the model.
-    pub inform: Option<bool>,
-    /// `language_code`: `SnmpLanguageCode`, required by the model.
-    pub language_code: Option<SnmpLanguageCode>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-}
-
-impl FromMap for SnmpTrapReceiver {
-    const NAME: &'static str = "SnmpTrapReceiver";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
-            "auth_protocol" => self.auth_protocol = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "community" => self.community = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "engine_id" => self.engine_id = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "inform" => self.inform = m.next_value()?,
-            "language_code" => self.language_code = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
-            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTrapReceiver {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTrapReceiverConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverConnection {
-    /// `aggregate`: `NestedAggregateSnmpTrapReceiver`, required by the model.
-    pub aggregate: Option<NestedAggregateSnmpTrapReceiver>,
-}
-
-impl FromMap for SnmpTrapReceiverConnection {
-    const NAME: &'static str = "SnmpTrapReceiverConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpVersion` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpVersion {
-    /// `V2C`
-    V2C,
-    /// `V3`
-    V3,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpVersion {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2C => "V2C",
-            Self::V3 => "V3",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "V2C" => Self::V2C,
-            "V3" => Self::V3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::V2C, Self::V3];
-}
-
-impl ::core::fmt::Display for SnmpVersion {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnmpVersion {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnmpVersion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SoftwareEdition` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SoftwareEdition {
-    /// `COMMUNITY`
-    Community,
-    /// `ENTERPRISE`
-    Enterprise,
-    /// `ENTERPRISE_PLUS`
-    EnterprisePlus,
-    /// `ESSENTIAL`
-    Essential,
-    /// `EXPRESS`
-    Express,
-    /// `STANDARD`
-    Standard,
-    /// `TRIAL`
-    Trial,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SoftwareEdition {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Community => "COMMUNITY",
-            Self::Enterprise => "ENTERPRISE",
-            Self::EnterprisePlus => "ENTERPRISE_PLUS",
-            Self::Essential => "ESSENTIAL",
-            Self::Express => "EXPRESS",
-            Self::Standard => "STANDARD",
-            Self::Trial => "TRIAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COMMUNITY" => Self::Community,
-            "ENTERPRISE" => Self::Enterprise,
-            "ENTERPRISE_PLUS" => Self::EnterprisePlus,
-            "ESSENTIAL" => Self::Essential,
-            "EXPRESS" => Self::Express,
-            "STANDARD" => Self::Standard,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Community,
-        Self::Enterprise,
-        Self::EnterprisePlus,
-        Self::Essential,
-        Self::Express,
-        Self::Standard,
-        Self::Trial,
-    ];
-}
-
-impl ::core::fmt::Display for SoftwareEdition {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SoftwareEdition {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SoftwareEdition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SoftwareEdition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StepUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StepUnit {
-    /// `BIT`
-    Bit,
-    /// `BYTE`
-    Byte,
-    /// `COUNT`
-    Count,
-    /// `PERCENT`
-    Percent,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StepUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bit => "BIT",
-            Self::Byte => "BYTE",
-            Self::Count => "COUNT",
-            Self::Percent => "PERCENT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIT" => Self::Bit,
-            "BYTE" => Self::Byte,
-            "COUNT" => Self::Count,
-            "PERCENT" => Self::Percent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Bit, Self::Byte, Self::Count, Self::Percent];
-}
-
-impl ::core::fmt::Display for StepUnit {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for StepUnit {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for StepUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StepUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StoreConnectionType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoreConnectionType {
-    /// `ISCSI`
-    Iscsi,
-    /// `NVMe`
-    Nvme,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StoreConnectionType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iscsi => "ISCSI",
-            Self::Nvme => "NVMe",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NVMe" => Self::Nvme,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nvme];
-}
-
-impl ::core::fmt::Display for StoreConnectionType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for StoreConnectionType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for StoreConnectionType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoreConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StoreTransportType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoreTransportType {
-    /// `RDMA`
-    Rdma,
-    /// `TCP`
-    Tcp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StoreTransportType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rdma => "RDMA",
-            Self::Tcp => "TCP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RDMA" => Self::Rdma,
-            "TCP" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Rdma, Self::Tcp];
-}
-
-impl ::core::fmt::Display for StoreTransportType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for StoreTransportType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for StoreTransportType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoreTransportType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SvtImage` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SvtImage {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
+    /// `io_size`: `int64`, required by the model.
+    pub io_size: Option<i64>,
+    /// `iops`: `int64`, required by the model.
+    pub iops: Option<i64>,
+    /// `iops_max`: `int64`, required by the model.
+    pub iops_max: Option<i64>,
+    /// `iops_max_length`: `int64`, required by the model.
+    pub iops_max_length: Option<i64>,
+    /// `iops_rd`: `int64`, required by the model.
+    pub iops_rd: Option<i64>,
+    /// `iops_rd_max`: `int64`, required by the model.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`, required by the model.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_wr`: `int64`, required by the model.
+    pub iops_wr: Option<i64>,
+    /// `iops_wr_max`: `int64`, required by the model.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`, required by the model.
+    pub iops_wr_max_length: Option<i64>,
+    /// `is_shared`: `boolean`, required by the model.
+    pub is_shared: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
     /// `local_created_at`: `string`, required by the model.
     pub local_created_at: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `version`: `int32`, required by the model.
-    pub version: Option<i32>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
+    /// `namespace_group`: `NestedNamespaceGroup`.
+    pub namespace_group: Option<NestedNamespaceGroup>,
+    /// `namespace_id`: `int32`, required by the model.
+    pub namespace_id: Option<i32>,
+    /// `nqn_whitelist`: `string`, required by the model.
+    pub nqn_whitelist: Option<String>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `shared_size`: `int64`, required by the model.
+    pub shared_size: Option<i64>,
+    /// `snapshot_num`: `int32`, required by the model.
+    pub snapshot_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+    /// `zbs_volume_id`: `string`, required by the model.
+    pub zbs_volume_id: Option<String>,
 }
 
-impl FromMap for SvtImage {
-    const NAME: &'static str = "SvtImage";
+impl FromMap for NvmfNamespace {
+    const NAME: &'static str = "NvmfNamespace";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"bps" {
+                    self.bps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"iops" {
+                    self.iops = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"bps_rd" {
+                    self.bps_rd = m.next_value()?;
+                } else if key == b"bps_wr" {
+                    self.bps_wr = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"bps_max" {
+                    self.bps_max = m.next_value()?;
+                } else if key == b"io_size" {
+                    self.io_size = m.next_value()?;
+                } else if key == b"iops_rd" {
+                    self.iops_rd = m.next_value()?;
+                } else if key == b"iops_wr" {
+                    self.iops_wr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"iops_max" {
+                    self.iops_max = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"is_shared" {
+                    self.is_shared = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"bps_rd_max" {
+                    self.bps_rd_max = m.next_value()?;
+                } else if key == b"bps_wr_max" {
+                    self.bps_wr_max = m.next_value()?;
+                } else if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"iops_rd_max" {
+                    self.iops_rd_max = m.next_value()?;
+                } else if key == b"iops_wr_max" {
+                    self.iops_wr_max = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"shared_size" {
+                    self.shared_size = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"namespace_id" {
+                    self.namespace_id = m.next_value()?;
+                } else if key == b"snapshot_num" {
+                    self.snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"assigned_size" {
+                    self.assigned_size = m.next_value()?;
+                } else if key == b"nqn_whitelist" {
+                    self.nqn_whitelist = m.next_value()?;
+                } else if key == b"zbs_volume_id" {
+                    self.zbs_volume_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"bps_max_length" {
+                    self.bps_max_length = m.next_value()?;
+                } else if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"iops_max_length" {
+                    self.iops_max_length = m.next_value()?;
+                } else if key == b"namespace_group" {
+                    self.namespace_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"bps_rd_max_length" {
+                    self.bps_rd_max_length = m.next_value()?;
+                } else if key == b"bps_wr_max_length" {
+                    self.bps_wr_max_length = m.next_value()?;
+                } else if key == b"consistency_group" {
+                    self.consistency_group = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"iops_rd_max_length" {
+                    self.iops_rd_max_length = m.next_value()?;
+                } else if key == b"iops_wr_max_length" {
+                    self.iops_wr_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"unique_logical_size" {
+                    self.unique_logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SvtImage {
+impl<'de> serde::Deserialize<'de> for NvmfNamespace {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SvtImageConnection` of the CloudTower model.
+/// `NvmfNamespaceConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SvtImageConnection {
-    /// `aggregate`: `NestedAggregateSvtImage`, required by the model.
-    pub aggregate: Option<NestedAggregateSvtImage>,
+pub struct NvmfNamespaceConnection {
+    /// `aggregate`: `NestedAggregateNvmfNamespace`, required by the model.
+    pub aggregate: Option<NestedAggregateNvmfNamespace>,
 }
 
-impl FromMap for SvtImageConnection {
-    const NAME: &'static str = "SvtImageConnection";
+impl FromMap for NvmfNamespaceConnection {
+    const NAME: &'static str = "NvmfNamespaceConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SvtImageConnection {
+impl<'de> serde::Deserialize<'de> for NvmfNamespaceConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SystemAuditLog` of the CloudTower model.
+/// `NvmfNamespaceSnapshot` of the CloudTower model.
 ///
-/// The model requires `action`, `id`, `local_id`, `message`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `id`, `local_created_at`, `local_id`, `name`, `nvmf_subsystem`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SystemAuditLog {
-    /// `action`: `string`, required by the model.
-    pub action: Option<String>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
+pub struct NvmfNamespaceSnapshot {
+    /// `consistency_group_snapshot`: `NestedConsistencyGroupSnapshot`.
+    pub consistency_group_snapshot: Option<NestedConsistencyGroupSnapshot>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `local_created_at`: `string`.
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
     pub local_created_at: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `message`: `string`, required by the model.
-    pub message: Option<String>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `status`: `UserAuditLogStatus`.
-    pub status: Option<UserAuditLogStatus>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nvmf_namespace`: `NestedNvmfNamespace`.
+    pub nvmf_namespace: Option<NestedNvmfNamespace>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`, required by the model.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
 }
 
-impl FromMap for SystemAuditLog {
-    const NAME: &'static str = "SystemAuditLog";
+impl FromMap for NvmfNamespaceSnapshot {
+    const NAME: &'static str = "NvmfNamespaceSnapshot";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "action" => self.action = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"nvmf_namespace" {
+                    self.nvmf_namespace = m.next_value()?;
+                } else if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"consistency_group_snapshot" {
+                    self.consistency_group_snapshot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SystemAuditLog {
+impl<'de> serde::Deserialize<'de> for NvmfNamespaceSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `SystemAuditLogConnection` of the CloudTower model.
+/// `NvmfNamespaceSnapshotConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SystemAuditLogConnection {
-    /// `aggregate`: `NestedAggregateSystemAuditLog`, required by the model.
-    pub aggregate: Option<NestedAggregateSystemAuditLog>,
+pub struct NvmfNamespaceSnapshotConnection {
+    /// `aggregate`: `NestedAggregateNvmfNamespaceSnapshot`, required by the model.
+    pub aggregate: Option<NestedAggregateNvmfNamespaceSnapshot>,
 }
 
-impl FromMap for SystemAuditLogConnection {
-    const NAME: &'static str = "SystemAuditLogConnection";
+impl FromMap for NvmfNamespaceSnapshotConnection {
+    const NAME: &'static str = "NvmfNamespaceSnapshotConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SystemAuditLogConnection {
+impl<'de> serde::Deserialize<'de> for NvmfNamespaceSnapshotConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `Task` of the CloudTower model.
+/// `NvmfSubsystem` of the CloudTower model.
 ///
-/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `description`, `external_use`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `nqn_name`, `nqn_whitelist`, `policy`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct Task {
-    /// `args`: `object`, required by the model.
-    pub args: Option<serde_json::Value>,
-    /// `cluster`: `NestedCluster`.
+pub struct NvmfSubsystem {
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `error_code`: `string`.
-    pub error_code: Option<String>,
-    /// `error_message`: `string`.
-    pub error_message: Option<String>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `progress`: `double`, required by the model.
-    pub progress: Option<f64>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `resource_mutation`: `string`.
-    pub resource_mutation: Option<String>,
-    /// `resource_rollback_error`: `string`.
-    pub resource_rollback_error: Option<String>,
-    /// `resource_rollback_retry_count`: `int32`.
-    pub resource_rollback_retry_count: Option<i32>,
-    /// `resource_rollbacked`: `boolean`.
-    pub resource_rollbacked: Option<bool>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `snapshot`: `string`, required by the model.
-    pub snapshot: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `status`: `TaskStatus`, required by the model.
-    pub status: Option<TaskStatus>,
-    /// `steps`: `NestedStep[]`, required by the model.
-    pub steps: Option<Vec<NestedStep>>,
-    /// `type`: `TaskType`.
-    pub r#type: Option<TaskType>,
-    /// `user`: `NestedUser`.
-    pub user: Option<NestedUser>,
-}
-
-impl FromMap for Task {
-    const NAME: &'static str = "Task";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "args" => self.args = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "error_code" => self.error_code = m.next_value()?,
-            "error_message" => self.error_message = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "resource_mutation" => self.resource_mutation = m.next_value()?,
-            "resource_rollback_error" => self.resource_rollback_error = m.next_value()?,
-            "resource_rollback_retry_count" => {
-                self.resource_rollback_retry_count = m.next_value()?
-            }
-            "resource_rollbacked" => self.resource_rollbacked = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "snapshot" => self.snapshot = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "steps" => self.steps = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "user" => self.user = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `TaskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TaskConnection {
-    /// `aggregate`: `NestedAggregateTask`, required by the model.
-    pub aggregate: Option<NestedAggregateTask>,
-}
-
-impl FromMap for TaskConnection {
-    const NAME: &'static str = "TaskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `TaskDescription` of the CloudTower model.
-///
-/// The model requires `en-US`, `zh-CN`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TaskDescription {
-    /// `en-US`: `string`, required by the model.
-    pub en_us: Option<String>,
-    /// `zh-CN`: `string`, required by the model.
-    pub zh_cn: Option<String>,
-}
-
-impl serde::Serialize for TaskDescription {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.en_us {
-            m.serialize_entry("en-US", v)?;
-        }
-        if let Some(v) = &self.zh_cn {
-            m.serialize_entry("zh-CN", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TaskStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskStatus {
-    /// `EXECUTING`
-    Executing,
-    /// `FAILED`
-    Failed,
-    /// `PAUSED`
-    Paused,
-    /// `PENDING`
-    Pending,
-    /// `SUCCESSED`
-    Succeeded,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl TaskStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Executing => "EXECUTING",
-            Self::Failed => "FAILED",
-            Self::Paused => "PAUSED",
-            Self::Pending => "PENDING",
-            Self::Succeeded => "SUCCESSED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "PAUSED" => Self::Paused,
-            "PENDING" => Self::Pending,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Executing,
-        Self::Failed,
-        Self::Paused,
-        Self::Pending,
-        Self::Succeeded,
-    ];
-}
-
-impl ::core::fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TaskStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for TaskStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `TaskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskType {
-    /// `APPLICATION`
-    Application,
-    /// `BACKUP`
-    Backup,
-    /// `HOST_PLUGIN`
-    HostPlugin,
-    /// `REPLICATION`
-    Replication,
-    /// `RESOLVER`
-    Resolver,
-    /// `SFS`
-    Sfs,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl TaskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "APPLICATION",
-            Self::Backup => "BACKUP",
-            Self::HostPlugin => "HOST_PLUGIN",
-            Self::Replication => "REPLICATION",
-            Self::Resolver => "RESOLVER",
-            Self::Sfs => "SFS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "APPLICATION" => Self::Application,
-            "BACKUP" => Self::Backup,
-            "HOST_PLUGIN" => Self::HostPlugin,
-            "REPLICATION" => Self::Replication,
-            "RESOLVER" => Self::Resolver,
-            "SFS" => Self::Sfs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Application,
-        Self::Backup,
-        Self::HostPlugin,
-        Self::Replication,
-        Self::Resolver,
-        Self::Sfs,
-    ];
-}
-
-impl ::core::fmt::Display for TaskType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TaskType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for TaskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `TemplateCloudInit` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateCloudInit {
-    /// `user_data`: `string`.
-    pub user_data: Option<String>,
-    /// `public_keys`: `string[]`.
-    pub public_keys: Option<Vec<String>>,
-    /// `hostname`: `string`.
-    pub hostname: Option<String>,
-    /// `networks`: `CloudInitNetWork[]`.
-    pub networks: Option<Vec<CloudInitNetWork>>,
-    /// `nameservers`: `string[]`.
-    pub nameservers: Option<Vec<String>>,
-    /// `default_user_password`: `string`.
-    pub default_user_password: Option<String>,
-}
-
-impl serde::Serialize for TemplateCloudInit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.user_data {
-            m.serialize_entry("user_data", v)?;
-        }
-        if let Some(v) = &self.public_keys {
-            m.serialize_entry("public_keys", v)?;
-        }
-        if let Some(v) = &self.hostname {
-            m.serialize_entry("hostname", v)?;
-        }
-        if let Some(v) = &self.networks {
-            m.serialize_entry("networks", v)?;
-        }
-        if let Some(v) = &self.nameservers {
-            m.serialize_entry("nameservers", v)?;
-        }
-        if let Some(v) = &self.default_user_password {
-            m.serialize_entry("default_user_password", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TimeUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TimeUnit {
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `MONTH`
-    Month,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl TimeUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Month => "MONTH",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "MONTH" => Self::Month,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Hour, Self::Minute, Self::Month];
-}
-
-impl ::core::fmt::Display for TimeUnit {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TimeUnit {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for TimeUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TimeUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UpdateVpcNicPayloads` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVpcNicPayloads {
-    /// `floating_ip_id`: `string`.
-    pub floating_ip_id: Option<String>,
-    /// `ip_addresses`: `string[]`.
-    pub ip_addresses: Option<Vec<String>>,
-    /// `vpc_subnet_id`: `string`.
-    pub vpc_subnet_id: Option<String>,
-}
-
-impl serde::Serialize for UpdateVpcNicPayloads {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.floating_ip_id {
-            m.serialize_entry("floating_ip_id", v)?;
-        }
-        if let Some(v) = &self.ip_addresses {
-            m.serialize_entry("ip_addresses", v)?;
-        }
-        if let Some(v) = &self.vpc_subnet_id {
-            m.serialize_entry("vpc_subnet_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UploadResourceType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UploadResourceType {
-    /// `CLOUDTOWER_APPLICATION_PACKAGE`
-    CloudtowerApplicationPackage,
-    /// `CLOUDTOWER_K8S_APP_PACKAGE`
-    CloudtowerK8SAppPackage,
-    /// `CLUSTER_IMAGE`
-    ClusterImage,
-    /// `CLUSTER_IMAGE_META`
-    ClusterImageMeta,
-    /// `CONTENT_LIBRARY_IMAGE`
-    ContentLibraryImage,
-    /// `ELF_IMAGE`
-    ElfImage,
-    /// `EVEROUTE_PACKAGE`
-    EveroutePackage,
-    /// `HOST_PLUGIN_PACKAGE`
-    HostPluginPackage,
-    /// `MONITOR_IMAGE`
-    MonitorImage,
-    /// `OVF`
-    Ovf,
-    /// `SVT_IMAGE`
-    SvtImage,
-    /// `VM_VOLUME_QCOW2`
-    VmVolumeQcow2,
-    /// `VM_VOLUME_RAW`
-    VmVolumeRaw,
-    /// `VM_VOLUME_VMDK`
-    VmVolumeVmdk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UploadResourceType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudtowerApplicationPackage => "CLOUDTOWER_APPLICATION_PACKAGE",
-            Self::CloudtowerK8SAppPackage => "CLOUDTOWER_K8S_APP_PACKAGE",
-            Self::ClusterImage => "CLUSTER_IMAGE",
-            Self::ClusterImageMeta => "CLUSTER_IMAGE_META",
-            Self::ContentLibraryImage => "CONTENT_LIBRARY_IMAGE",
-            Self::ElfImage => "ELF_IMAGE",
-            Self::EveroutePackage => "EVEROUTE_PACKAGE",
-            Self::HostPluginPackage => "HOST_PLUGIN_PACKAGE",
-            Self::MonitorImage => "MONITOR_IMAGE",
-            Self::Ovf => "OVF",
-            Self::SvtImage => "SVT_IMAGE",
-            Self::VmVolumeQcow2 => "VM_VOLUME_QCOW2",
-            Self::VmVolumeRaw => "VM_VOLUME_RAW",
-            Self::VmVolumeVmdk => "VM_VOLUME_VMDK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CLOUDTOWER_APPLICATION_PACKAGE" => Self::CloudtowerApplicationPackage,
-            "CLOUDTOWER_K8S_APP_PACKAGE" => Self::CloudtowerK8SAppPackage,
-            "CLUSTER_IMAGE" => Self::ClusterImage,
-            "CLUSTER_IMAGE_META" => Self::ClusterImageMeta,
-            "CONTENT_LIBRARY_IMAGE" => Self::ContentLibraryImage,
-            "ELF_IMAGE" => Self::ElfImage,
-            "EVEROUTE_PACKAGE" => Self::EveroutePackage,
-            "HOST_PLUGIN_PACKAGE" => Self::HostPluginPackage,
-            "MONITOR_IMAGE" => Self::MonitorImage,
-            "OVF" => Self::Ovf,
-            "SVT_IMAGE" => Self::SvtImage,
-            "VM_VOLUME_QCOW2" => Self::VmVolumeQcow2,
-            "VM_VOLUME_RAW" => Self::VmVolumeRaw,
-            "VM_VOLUME_VMDK" => Self::VmVolumeVmdk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CloudtowerApplicationPackage,
-        Self::CloudtowerK8SAppPackage,
-        Self::ClusterImage,
-        Self::ClusterImageMeta,
-        Self::ContentLibraryImage,
-        Self::ElfImage,
-        Self::EveroutePackage,
-        Self::HostPluginPackage,
-        Self::MonitorImage,
-        Self::Ovf,
-        Self::SvtImage,
-        Self::VmVolumeQcow2,
-        Self::VmVolumeRaw,
-        Self::VmVolumeVmdk,
-    ];
-}
-
-impl ::core::fmt::Display for UploadResourceType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UploadResourceType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UploadResourceType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UploadTask` of the CloudTower model.
-///
-/// The model requires `args`, `chunk_size`, `current_chunk`, `id`, `resource_type`, `size`, `status`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UploadTask {
-    /// `args`: `object`, required by the model.
-    pub args: Option<serde_json::Value>,
-    /// `chunk_size`: `int64`, required by the model.
-    pub chunk_size: Option<i64>,
-    /// `current_chunk`: `int32`, required by the model.
-    pub current_chunk: Option<i32>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `resource_type`: `UploadResourceType`, required by the model.
-    pub resource_type: Option<UploadResourceType>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `status`: `UploadTaskStatus`, required by the model.
-    pub status: Option<UploadTaskStatus>,
-    /// `updatedAt`: `string`, required by the model.
-    pub updated_at: Option<String>,
-}
-
-impl FromMap for UploadTask {
-    const NAME: &'static str = "UploadTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "args" => self.args = m.next_value()?,
-            "chunk_size" => self.chunk_size = m.next_value()?,
-            "current_chunk" => self.current_chunk = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "updatedAt" => self.updated_at = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UploadTaskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UploadTaskConnection {
-    /// `aggregate`: `NestedAggregateUploadTask`, required by the model.
-    pub aggregate: Option<NestedAggregateUploadTask>,
-}
-
-impl FromMap for UploadTaskConnection {
-    const NAME: &'static str = "UploadTaskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadTaskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UploadTaskStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UploadTaskStatus {
-    /// `FAILED`
-    Failed,
-    /// `INITIALIZING`
-    Initializing,
-    /// `PAUSED`
-    Paused,
-    /// `SUCCESSED`
-    Succeeded,
-    /// `UPLOADING`
-    Uploading,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UploadTaskStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Initializing => "INITIALIZING",
-            Self::Paused => "PAUSED",
-            Self::Succeeded => "SUCCESSED",
-            Self::Uploading => "UPLOADING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "SUCCESSED" => Self::Succeeded,
-            "UPLOADING" => Self::Uploading,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Failed,
-        Self::Initializing,
-        Self::Paused,
-        Self::Succeeded,
-        Self::Uploading,
-    ];
-}
-
-impl ::core::fmt::Display for UploadTaskStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UploadTaskStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UploadTaskStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadTaskStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UsbDevice` of the CloudTower model.
-///
-/// The model requires `binded`, `description`, `host`, `id`, `local_created_at`, `local_id`, `manufacturer`, `name`, `size`, `status`, `usb_type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDevice {
-    /// `binded`: `boolean`, required by the model.
-    pub binded: Option<bool>,
     /// `description`: `string`, required by the model.
     pub description: Option<String>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `manufacturer`: `string`, required by the model.
-    pub manufacturer: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `status`: `UsbDeviceStatus`, required by the model.
-    pub status: Option<UsbDeviceStatus>,
-    /// `usb_type`: `string`, required by the model.
-    pub usb_type: Option<String>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for UsbDevice {
-    const NAME: &'static str = "UsbDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "binded" => self.binded = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "manufacturer" => self.manufacturer = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "usb_type" => self.usb_type = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UsbDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UsbDeviceConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDeviceConnection {
-    /// `aggregate`: `NestedAggregateUsbDevice`, required by the model.
-    pub aggregate: Option<NestedAggregateUsbDevice>,
-}
-
-impl FromMap for UsbDeviceConnection {
-    const NAME: &'static str = "UsbDeviceConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UsbDeviceConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UsbDeviceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UsbDeviceStatus {
-    /// `EJECTED`
-    Ejected,
-    /// `NORMAL`
-    Normal,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UsbDeviceStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ejected => "EJECTED",
-            Self::Normal => "NORMAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EJECTED" => Self::Ejected,
-            "NORMAL" => Self::Normal,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ejected, Self::Normal];
-}
-
-impl ::core::fmt::Display for UsbDeviceStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UsbDeviceStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UsbDeviceStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UsbDeviceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `User` of the CloudTower model.
-///
-/// The model requires `display_username`, `id`, `internal`, `name`, `source`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct User {
-    /// `auth_config_id`: `string`.
-    pub auth_config_id: Option<String>,
-    /// `display_username`: `string`, required by the model.
-    pub display_username: Option<String>,
-    /// `email_address`: `string`.
-    pub email_address: Option<String>,
+    /// `external_use`: `boolean`, required by the model.
+    pub external_use: Option<bool>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
     /// `internal`: `boolean`, required by the model.
     pub internal: Option<bool>,
-    /// `ldap_dn`: `string`.
-    pub ldap_dn: Option<String>,
-    /// `mobile_phone`: `string`.
-    pub mobile_phone: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `password_expired`: `boolean`.
-    pub password_expired: Option<bool>,
-    /// `password_recover_qa`: `NestedPasswordRecoverQa`.
-    pub password_recover_qa: Option<NestedPasswordRecoverQa>,
-    /// `password_updated_at`: `string`.
-    pub password_updated_at: Option<String>,
-    /// `role`: `UserRole`.
-    pub role: Option<UserRole>,
-    /// `roles`: `NestedUserRoleNext[]`.
-    pub roles: Option<Vec<NestedUserRoleNext>>,
-    /// `source`: `UserSource`, required by the model.
-    pub source: Option<UserSource>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl FromMap for User {
-    const NAME: &'static str = "User";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth_config_id" => self.auth_config_id = m.next_value()?,
-            "display_username" => self.display_username = m.next_value()?,
-            "email_address" => self.email_address = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "ldap_dn" => self.ldap_dn = m.next_value()?,
-            "mobile_phone" => self.mobile_phone = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "password_expired" => self.password_expired = m.next_value()?,
-            "password_recover_qa" => self.password_recover_qa = m.next_value()?,
-            "password_updated_at" => self.password_updated_at = m.next_value()?,
-            "role" => self.role = m.next_value()?,
-            "roles" => self.roles = m.next_value()?,
-            "source" => self.source = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserAuditLog` of the CloudTower model.
-///
-/// The model requires `action`, `createdAt`, `id`, `ip_address`, `message`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserAuditLog {
-    /// `action`: `string`, required by the model.
-    pub action: Option<String>,
-    /// `auth_type`: `string`.
-    pub auth_type: Option<String>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip_address`: `string`, required by the model.
-    pub ip_address: Option<String>,
-    /// `message`: `string`, required by the model.
-    pub message: Option<String>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `status`: `UserAuditLogStatus`.
-    pub status: Option<UserAuditLogStatus>,
-    /// `user`: `NestedUser`.
-    pub user: Option<NestedUser>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-}
-
-impl FromMap for UserAuditLog {
-    const NAME: &'static str = "UserAuditLog";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "action" => self.action = m.next_value()?,
-            "auth_type" => self.auth_type = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip_address" => self.ip_address = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "user" => self.user = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserAuditLog {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserAuditLogConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserAuditLogConnection {
-    /// `aggregate`: `NestedAggregateUserAuditLog`, required by the model.
-    pub aggregate: Option<NestedAggregateUserAuditLog>,
-}
-
-impl FromMap for UserAuditLogConnection {
-    const NAME: &'static str = "UserAuditLogConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserAuditLogConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserAuditLogMessage` of the CloudTower model: the same fields as `TaskDescription`.
-pub type UserAuditLogMessage = TaskDescription;
-
-/// `UserAuditLogStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserAuditLogStatus {
-    /// `FAILED`
-    Failed,
-    /// `SUCCESSED`
-    Succeeded,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UserAuditLogStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Succeeded => "SUCCESSED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Failed, Self::Succeeded];
-}
-
-impl ::core::fmt::Display for UserAuditLogStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserAuditLogStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UserAuditLogStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserAuditLogStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UserConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserConnection {
-    /// `aggregate`: `NestedAggregateUser`, required by the model.
-    pub aggregate: Option<NestedAggregateUser>,
-}
-
-impl FromMap for UserConnection {
-    const NAME: &'static str = "UserConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserRole` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserRole {
-    /// `ADMIN`
-    Admin,
-    /// `READ_ONLY`
-    ReadOnly,
-    /// `ROOT`
-    Root,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UserRole {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::ReadOnly => "READ_ONLY",
-            Self::Root => "ROOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            "READ_ONLY" => Self::ReadOnly,
-            "ROOT" => Self::Root,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Admin, Self::ReadOnly, Self::Root];
-}
-
-impl ::core::fmt::Display for UserRole {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserRole {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UserRole {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UserRoleNext` of the CloudTower model.
-///
-/// The model requires `actions`, `id`, `name`, `platform`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserRoleNext {
-    /// `actions`: `string[]`, required by the model.
-    pub actions: Option<Vec<String>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `platform`: `UserRolePlatform`, required by the model.
-    pub platform: Option<UserRolePlatform>,
-    /// `preset`: `UserRolePreset`.
-    pub preset: Option<UserRolePreset>,
-    /// `users`: `NestedUser[]`.
-    pub users: Option<Vec<NestedUser>>,
-}
-
-impl FromMap for UserRoleNext {
-    const NAME: &'static str = "UserRoleNext";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "actions" => self.actions = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "platform" => self.platform = m.next_value()?,
-            "preset" => self.preset = m.next_value()?,
-            "users" => self.users = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRoleNext {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserRoleNextConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserRoleNextConnection {
-    /// `aggregate`: `NestedAggregateUserRoleNext`, required by the model.
-    pub aggregate: Option<NestedAggregateUserRoleNext>,
-}
-
-impl FromMap for UserRoleNextConnection {
-    const NAME: &'static str = "UserRoleNextConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRoleNextConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `UserRolePlatform` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserRolePlatform {
-    /// `MANAGEMENT`
-    Management,
-    /// `SELF_SERVICE`
-    SelfService,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UserRolePlatform {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Management => "MANAGEMENT",
-            Self::SelfService => "SELF_SERVICE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MANAGEMENT" => Self::Management,
-            "SELF_SERVICE" => Self::SelfService,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Management, Self::SelfService];
-}
-
-impl ::core::fmt::Display for UserRolePlatform {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserRolePlatform {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UserRolePlatform {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRolePlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UserRolePreset` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserRolePreset {
-    /// `ADMIN`
-    Admin,
-    /// `AUDITOR`
-    Auditor,
-    /// `READ_ONLY`
-    ReadOnly,
-    /// `ROOT`
-    Root,
-    /// `USER_ADMIN`
-    UserAdmin,
-    /// `VM_USER`
-    VmUser,
-    /// `WORKLOAD_CLUSTER_USER`
-    WorkloadClusterUser,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UserRolePreset {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::Auditor => "AUDITOR",
-            Self::ReadOnly => "READ_ONLY",
-            Self::Root => "ROOT",
-            Self::UserAdmin => "USER_ADMIN",
-            Self::VmUser => "VM_USER",
-            Self::WorkloadClusterUser => "WORKLOAD_CLUSTER_USER",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            "AUDITOR" => Self::Auditor,
-            "READ_ONLY" => Self::ReadOnly,
-            "ROOT" => Self::Root,
-            "USER_ADMIN" => Self::UserAdmin,
-            "VM_USER" => Self::VmUser,
-            "WORKLOAD_CLUSTER_USER" => Self::WorkloadClusterUser,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Admin,
-        Self::Auditor,
-        Self::ReadOnly,
-        Self::Root,
-        Self::UserAdmin,
-        Self::VmUser,
-        Self::WorkloadClusterUser,
-    ];
-}
-
-impl ::core::fmt::Display for UserRolePreset {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserRolePreset {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UserRolePreset {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserRolePreset {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UserSource` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserSource {
-    /// `AUTHN`
-    Authn,
-    /// `LDAP`
-    Ldap,
-    /// `LOCAL`
-    Local,
-    /// `SSO`
-    Sso,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UserSource {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authn => "AUTHN",
-            Self::Ldap => "LDAP",
-            Self::Local => "LOCAL",
-            Self::Sso => "SSO",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTHN" => Self::Authn,
-            "LDAP" => Self::Ldap,
-            "LOCAL" => Self::Local,
-            "SSO" => Self::Sso,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Authn, Self::Ldap, Self::Local, Self::Sso];
-}
-
-impl ::core::fmt::Display for UserSource {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserSource {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for UserSource {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserSource {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `V2EverouteLicense` of the CloudTower model.
-///
-/// The model requires `code`, `expire_date`, `feature_type`, `id`, `serial`, `sign_date`, `software_edition`, `type`, `uid`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct V2EverouteLicense {
-    /// `code`: `string`, required by the model.
-    pub code: Option<String>,
-    /// `expire_date`: `string`, required by the model.
-    pub expire_date: Option<String>,
-    /// `feature_type`: `EverouteFeatureType`, required by the model.
-    pub feature_type: Option<EverouteFeatureType>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `max_socket_num`: `int32`.
-    pub max_socket_num: Option<i32>,
-    /// `max_vcpu_num`: `int32`.
-    pub max_vcpu_num: Option<i32>,
-    /// `max_vm_num`: `int32`.
-    pub max_vm_num: Option<i32>,
-    /// `max_vpc_socket_num`: `int32`.
-    pub max_vpc_socket_num: Option<i32>,
-    /// `pricing_type`: `EverouteLicensePricingType`.
-    pub pricing_type: Option<EverouteLicensePricingType>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `sign_date`: `string`, required by the model.
-    pub sign_date: Option<String>,
-    /// `software_edition`: `SoftwareEdition`, required by the model.
-    pub software_edition: Option<SoftwareEdition>,
-    /// `type`: `LicenseType`, required by the model.
-    pub r#type: Option<LicenseType>,
-    /// `uid`: `string`, required by the model.
-    pub uid: Option<String>,
-    /// `version`: `int32`, required by the model.
-    pub version: Option<i32>,
-}
-
-impl FromMap for V2EverouteLicense {
-    const NAME: &'static str = "V2EverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "code" => self.code = m.next_value()?,
-            "expire_date" => self.expire_date = m.next_value()?,
-            "feature_type" => self.feature_type = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "max_socket_num" => self.max_socket_num = m.next_value()?,
-            "max_vcpu_num" => self.max_vcpu_num = m.next_value()?,
-            "max_vm_num" => self.max_vm_num = m.next_value()?,
-            "max_vpc_socket_num" => self.max_vpc_socket_num = m.next_value()?,
-            "pricing_type" => self.pricing_type = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "sign_date" => self.sign_date = m.next_value()?,
-            "software_edition" => self.software_edition = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "uid" => self.uid = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for V2EverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `V2EverouteLicenseConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct V2EverouteLicenseConnection {
-    /// `aggregate`: `NestedAggregateV2EverouteLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateV2EverouteLicense>,
-}
-
-impl FromMap for V2EverouteLicenseConnection {
-    const NAME: &'static str = "V2EverouteLicenseConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for V2EverouteLicenseConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VcenterAccount` of the CloudTower model.
-///
-/// The model requires `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VcenterAccount {
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `is_valid`: `boolean`, required by the model.
-    pub is_valid: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl FromMap for VcenterAccount {
-    const NAME: &'static str = "VcenterAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "is_valid" => self.is_valid = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VcenterAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VcenterAccountConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VcenterAccountConnection {
-    /// `aggregate`: `NestedAggregateVcenterAccount`, required by the model.
-    pub aggregate: Option<NestedAggregateVcenterAccount>,
-}
-
-impl FromMap for VcenterAccountConnection {
-    const NAME: &'static str = "VcenterAccountConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VcenterAccountConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Vds` of the CloudTower model.
-///
-/// The model requires `bond_mode`, `cluster`, `id`, `internal`, `local_id`, `name`, `ovsbr_name`, `type`, `vlans_num`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Vds {
-    /// `bond_mode`: `string`, required by the model.
-    pub bond_mode: Option<String>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `everoute_cluster`: `NestedEverouteCluster`.
-    pub everoute_cluster: Option<NestedEverouteCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
+    /// `io_size`: `int64`.
+    pub io_size: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `ip_whitelist`: `string`, required by the model.
+    pub ip_whitelist: Option<String>,
     /// `labels`: `NestedLabel[]`.
     pub labels: Option<Vec<NestedLabel>>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `ovsbr_name`: `string`, required by the model.
-    pub ovsbr_name: Option<String>,
-    /// `type`: `NetworkType`, required by the model.
-    pub r#type: Option<NetworkType>,
-    /// `vlans`: `NestedVlan[]`.
-    pub vlans: Option<Vec<NestedVlan>>,
-    /// `vlans_num`: `int32`, required by the model.
-    pub vlans_num: Option<i32>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
+    /// `namespace_groups`: `NestedNamespaceGroup[]`.
+    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
+    /// `namespaces`: `NestedNvmfNamespace[]`.
+    pub namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `nqn_name`: `string`, required by the model.
+    pub nqn_name: Option<String>,
+    /// `nqn_whitelist`: `string`, required by the model.
+    pub nqn_whitelist: Option<String>,
+    /// `policy`: `NvmfSubsystemPolicyType`, required by the model.
+    pub policy: Option<NvmfSubsystemPolicyType>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
 }
 
-impl FromMap for Vds {
-    const NAME: &'static str = "Vds";
+impl FromMap for NvmfSubsystem {
+    const NAME: &'static str = "NvmfSubsystem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "bond_mode" => self.bond_mode = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "ovsbr_name" => self.ovsbr_name = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vlans" => self.vlans = m.next_value()?,
-            "vlans_num" => self.vlans_num = m.next_value()?,
-            "work_mode" => self.work_mode = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"bps" {
+                    self.bps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"iops" {
+                    self.iops = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"bps_rd" {
+                    self.bps_rd = m.next_value()?;
+                } else if key == b"bps_wr" {
+                    self.bps_wr = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else if key == b"policy" {
+                    self.policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"bps_max" {
+                    self.bps_max = m.next_value()?;
+                } else if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"io_size" {
+                    self.io_size = m.next_value()?;
+                } else if key == b"iops_rd" {
+                    self.iops_rd = m.next_value()?;
+                } else if key == b"iops_wr" {
+                    self.iops_wr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"iops_max" {
+                    self.iops_max = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"nqn_name" {
+                    self.nqn_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"bps_rd_max" {
+                    self.bps_rd_max = m.next_value()?;
+                } else if key == b"bps_wr_max" {
+                    self.bps_wr_max = m.next_value()?;
+                } else if key == b"namespaces" {
+                    self.namespaces = m.next_value::<List<_>>()?.0;
+                } else if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"iops_rd_max" {
+                    self.iops_rd_max = m.next_value()?;
+                } else if key == b"iops_wr_max" {
+                    self.iops_wr_max = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"external_use" {
+                    self.external_use = m.next_value()?;
+                } else if key == b"ip_whitelist" {
+                    self.ip_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"nqn_whitelist" {
+                    self.nqn_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"bps_max_length" {
+                    self.bps_max_length = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"iops_max_length" {
+                    self.iops_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"namespace_groups" {
+                    self.namespace_groups = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"bps_rd_max_length" {
+                    self.bps_rd_max_length = m.next_value()?;
+                } else if key == b"bps_wr_max_length" {
+                    self.bps_wr_max_length = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"iops_rd_max_length" {
+                    self.iops_rd_max_length = m.next_value()?;
+                } else if key == b"iops_wr_max_length" {
+                    self.iops_wr_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Vds {
+impl<'de> serde::Deserialize<'de> for NvmfSubsystem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VdsConnection` of the CloudTower model.
+/// `NvmfSubsystemConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VdsConnection {
-    /// `aggregate`: `NestedAggregateVds`, required by the model.
-    pub aggregate: Option<NestedAggregateVds>,
+pub struct NvmfSubsystemConnection {
+    /// `aggregate`: `NestedAggregateNvmfSubsystem`, required by the model.
+    pub aggregate: Option<NestedAggregateNvmfSubsystem>,
 }
 
-impl FromMap for VdsConnection {
-    const NAME: &'static str = "VdsConnection";
+impl FromMap for NvmfSubsystemConnection {
+    const NAME: &'static str = "NvmfSubsystemConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VdsConnection {
+impl<'de> serde::Deserialize<'de> for NvmfSubsystemConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `View` of the CloudTower model.
+/// `NvmfSubsystemPolicyType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NvmfSubsystemPolicyType {
+    /// `BALANCE`
+    Balance,
+    /// `INHERIT`
+    Inherit,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NvmfSubsystemPolicyType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Balance => "BALANCE",
+            Self::Inherit => "INHERIT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BALANCE" => Some(Self::Balance),
+            b"INHERIT" => Some(Self::Inherit),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Balance, Self::Inherit];
+}
+
+impl ::core::fmt::Display for NvmfSubsystemPolicyType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NvmfSubsystemPolicyType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NvmfSubsystemPolicyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NvmfSubsystemPolicyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ObservabilityConnectedSystemServiceType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObservabilityConnectedSystemServiceType {
+    /// `BACKUP_SERVICE`
+    BackupService,
+    /// `CLOUDTOWER`
+    Cloudtower,
+    /// `EVEROUTE_SERVICE`
+    EverouteService,
+    /// `OBSERVABILITY_SERVICE`
+    ObservabilityService,
+    /// `REPLICATION_SERVICE`
+    ReplicationService,
+    /// `SFS_SERVICE`
+    SfsService,
+    /// `SKS_SERVICE`
+    SksService,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ObservabilityConnectedSystemServiceType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BackupService => "BACKUP_SERVICE",
+            Self::Cloudtower => "CLOUDTOWER",
+            Self::EverouteService => "EVEROUTE_SERVICE",
+            Self::ObservabilityService => "OBSERVABILITY_SERVICE",
+            Self::ReplicationService => "REPLICATION_SERVICE",
+            Self::SfsService => "SFS_SERVICE",
+            Self::SksService => "SKS_SERVICE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BACKUP_SERVICE" => Some(Self::BackupService),
+            b"CLOUDTOWER" => Some(Self::Cloudtower),
+            b"EVEROUTE_SERVICE" => Some(Self::EverouteService),
+            b"OBSERVABILITY_SERVICE" => Some(Self::ObservabilityService),
+            b"REPLICATION_SERVICE" => Some(Self::ReplicationService),
+            b"SFS_SERVICE" => Some(Self::SfsService),
+            b"SKS_SERVICE" => Some(Self::SksService),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupService,
+        Self::Cloudtower,
+        Self::EverouteService,
+        Self::ObservabilityService,
+        Self::ReplicationService,
+        Self::SfsService,
+        Self::SksService,
+    ];
+}
+
+impl ::core::fmt::Display for ObservabilityConnectedSystemServiceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ObservabilityConnectedSystemServiceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ObservabilityConnectedSystemServiceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ObservabilityConnectedSystemServiceType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `OperateActionEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperateActionEnum {
+    /// `poweroff`
+    Poweroff,
+    /// `reboot`
+    Reboot,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl OperateActionEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Poweroff => "poweroff",
+            Self::Reboot => "reboot",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"poweroff" => Some(Self::Poweroff),
+            b"reboot" => Some(Self::Reboot),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Poweroff, Self::Reboot];
+}
+
+impl ::core::fmt::Display for OperateActionEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for OperateActionEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for OperateActionEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperateActionEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `OperateHostPowerData` of the CloudTower model.
 ///
-/// The model requires `cluster`, `id`, `local_id`, `name`, `time_span`, `time_unit`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `force`, `action`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct View {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `graphs`: `NestedGraph[]`.
-    pub graphs: Option<Vec<NestedGraph>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `time_span`: `int32`, required by the model.
-    pub time_span: Option<i32>,
-    /// `time_unit`: `TimeUnit`, required by the model.
-    pub time_unit: Option<TimeUnit>,
+pub struct OperateHostPowerData {
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `force`: `boolean`, required by the model.
+    pub force: Option<bool>,
+    /// `action`: `OperateActionEnum`, required by the model.
+    pub action: Option<OperateActionEnum>,
 }
 
-impl FromMap for View {
-    const NAME: &'static str = "View";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "graphs" => self.graphs = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "time_span" => self.time_span = m.next_value()?,
-            "time_unit" => self.time_unit = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+impl serde::Serialize for OperateHostPowerData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.reason {
+            m.serialize_entry("reason", v)?;
         }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for View {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ViewConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ViewConnection {
-    /// `aggregate`: `NestedAggregateView`, required by the model.
-    pub aggregate: Option<NestedAggregateView>,
-}
-
-impl FromMap for ViewConnection {
-    const NAME: &'static str = "ViewConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+        if let Some(v) = &self.force {
+            m.serialize_entry("force", v)?;
         }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ViewConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloud` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloud {
-    /// `associate_external_subnet_num`: `int32`.
-    pub associate_external_subnet_num: Option<i32>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `isolation_policies`: `NestedVirtualPrivateCloudIsolationPolicy[]`.
-    pub isolation_policies: Option<Vec<NestedVirtualPrivateCloudIsolationPolicy>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `route_tables`: `NestedVirtualPrivateCloudRouteTable[]`.
-    pub route_tables: Option<Vec<NestedVirtualPrivateCloudRouteTable>>,
-    /// `security_groups`: `NestedVirtualPrivateCloudSecurityGroup[]`.
-    pub security_groups: Option<Vec<NestedVirtualPrivateCloudSecurityGroup>>,
-    /// `security_policies`: `NestedVirtualPrivateCloudSecurityPolicy[]`.
-    pub security_policies: Option<Vec<NestedVirtualPrivateCloudSecurityPolicy>>,
-    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for VirtualPrivateCloud {
-    const NAME: &'static str = "VirtualPrivateCloud";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "associate_external_subnet_num" => {
-                self.associate_external_subnet_num = m.next_value()?
-            }
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "isolation_policies" => self.isolation_policies = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mtu" => self.mtu = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "route_tables" => self.route_tables = m.next_value()?,
-            "security_groups" => self.security_groups = m.next_value()?,
-            "security_policies" => self.security_policies = m.next_value()?,
-            "subnets" => self.subnets = m.next_value()?,
-            "vpc_service" => self.vpc_service = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+        if let Some(v) = &self.action {
+            m.serialize_entry("action", v)?;
         }
-        Ok(())
+        m.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloud {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudClusterBinding` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `vds`, `vlan_id`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudClusterBinding {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `vds`: `NestedVds`, required by the model.
-    pub vds: Option<NestedVds>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for VirtualPrivateCloudClusterBinding {
-    const NAME: &'static str = "VirtualPrivateCloudClusterBinding";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "mtu" => self.mtu = m.next_value()?,
-            "vds" => self.vds = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            "vpc_service" => self.vpc_service = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBinding {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudClusterBindingConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudClusterBindingConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudClusterBinding`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudClusterBinding>,
-}
-
-impl FromMap for VirtualPrivateCloudClusterBindingConnection {
-    const NAME: &'static str = "VirtualPrivateCloudClusterBindingConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBindingConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloud`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudConnection {
-    const NAME: &'static str = "VirtualPrivateCloudConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudEdgeGateway` of the CloudTower model.
+/// `Organization` of the CloudTower model.
 ///
 /// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGateway {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
+pub struct Organization {
+    /// `datacenters`: `NestedDatacenter[]`.
+    pub datacenters: Option<Vec<NestedDatacenter>>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `status`: `NestedVirtualPrivateCloudEdgeGatewayStatus`.
-    pub status: Option<NestedVirtualPrivateCloudEdgeGatewayStatus>,
-    /// `vdses`: `NestedVds[]`.
-    pub vdses: Option<Vec<NestedVds>>,
 }
 
-impl FromMap for VirtualPrivateCloudEdgeGateway {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGateway";
+impl FromMap for Organization {
+    const NAME: &'static str = "Organization";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "vdses" => self.vdses = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"datacenters" => self.datacenters = m.next_value::<List<_>>()?.0,
+            b"id" => self.id = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGateway {
+impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudEdgeGatewayConnection` of the CloudTower model.
+/// `OrganizationConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGateway`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGateway>,
+pub struct OrganizationConnection {
+    /// `aggregate`: `NestedAggregateOrganization`, required by the model.
+    pub aggregate: Option<NestedAggregateOrganization>,
 }
 
-impl FromMap for VirtualPrivateCloudEdgeGatewayConnection {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayConnection";
+impl FromMap for OrganizationConnection {
+    const NAME: &'static str = "OrganizationConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayConnection {
+impl<'de> serde::Deserialize<'de> for OrganizationConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model.
+/// `OvfCpu` of the CloudTower model.
 ///
-/// The model requires `active_edge_gateway_ids`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `sockets`, `cores`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayGroup {
-    /// `active_edge_gateway_ids`: `string[]`, required by the model.
-    pub active_edge_gateway_ids: Option<Vec<String>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `edge_gateways`: `NestedVirtualPrivateCloudEdgeGateway[]`.
-    pub edge_gateways: Option<Vec<NestedVirtualPrivateCloudEdgeGateway>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
+pub struct OvfCpu {
+    /// `sockets`: `int32`, required by the model.
+    pub sockets: Option<i32>,
+    /// `cores`: `int32`, required by the model.
+    pub cores: Option<i32>,
+}
+
+impl serde::Serialize for OvfCpu {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.sockets {
+            m.serialize_entry("sockets", v)?;
+        }
+        if let Some(v) = &self.cores {
+            m.serialize_entry("cores", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for OvfCpu {
+    const NAME: &'static str = "OvfCpu";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"sockets" => self.sockets = m.next_value()?,
+            b"cores" => self.cores = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OvfCpu {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `OvfDisk` of the CloudTower model.
+///
+/// The model requires `size`, `type`, `bus`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct OvfDisk {
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `type`: `VmDiskType`, required by the model.
+    pub r#type: Option<VmDiskType>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `primary_edge_gateway_id`: `string`.
-    pub primary_edge_gateway_id: Option<String>,
 }
 
-impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroup";
+impl serde::Serialize for OvfDisk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.bus {
+            m.serialize_entry("bus", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for OvfDisk {
+    const NAME: &'static str = "OvfDisk";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "active_edge_gateway_ids" => self.active_edge_gateway_ids = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "edge_gateways" => self.edge_gateways = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "primary_edge_gateway_id" => self.primary_edge_gateway_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"size" => self.size = m.next_value()?,
+            b"type" => self.r#type = m.next_value()?,
+            b"bus" => self.bus = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroup {
+impl<'de> serde::Deserialize<'de> for OvfDisk {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudEdgeGatewayGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+/// `OvfDiskOperate` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayGroupConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGatewayGroup>,
+pub struct OvfDiskOperate {
+    /// `new_disks`: `VmDiskParams`.
+    pub new_disks: Option<VmDiskParams>,
+    /// `modify_cd_roms`: `VmdkCdromModify[]`.
+    pub modify_cd_roms: Option<Vec<VmdkCdromModify>>,
+    /// `modify_vmdk_disks`: `VmdkDiskModify[]`.
+    pub modify_vmdk_disks: Option<Vec<VmdkDiskModify>>,
 }
 
-impl FromMap for VirtualPrivateCloudEdgeGatewayGroupConnection {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroupConnection";
+impl serde::Serialize for OvfDiskOperate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.new_disks {
+            m.serialize_entry("new_disks", v)?;
+        }
+        if let Some(v) = &self.modify_cd_roms {
+            m.serialize_entry("modify_cd_roms", v)?;
+        }
+        if let Some(v) = &self.modify_vmdk_disks {
+            m.serialize_entry("modify_vmdk_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `OvfNic` of the CloudTower model.
+///
+/// The model requires `mac`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct OvfNic {
+    /// `mac`: `string`, required by the model.
+    pub mac: Option<String>,
+}
+
+impl serde::Serialize for OvfNic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mac {
+            m.serialize_entry("mac", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for OvfNic {
+    const NAME: &'static str = "OvfNic";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"mac" => self.mac = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroupConnection {
+impl<'de> serde::Deserialize<'de> for OvfNic {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudExternalSubnet` of the CloudTower model.
+/// `ParsedOVF` of the CloudTower model.
 ///
-/// The model requires `cidr`, `exclusive`, `gateway`, `id`, `local_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `firmware`, `disks`, `nics`, `memory`, `cpu`, `vcpu`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnet {
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
+pub struct ParsedOvf {
+    /// `firmware`: `VmFirmware`, required by the model.
+    pub firmware: Option<VmFirmware>,
+    /// `disks`: `OvfDisk[]`, required by the model.
+    pub disks: Option<Vec<OvfDisk>>,
+    /// `nics`: `OvfNic[]`, required by the model.
+    pub nics: Option<Vec<OvfNic>>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `cpu`: `OvfCpu`, required by the model.
+    pub cpu: Option<OvfCpu>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
     /// `description`: `string`.
     pub description: Option<String>,
-    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
-    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `exclusive`: `boolean`, required by the model.
-    pub exclusive: Option<bool>,
-    /// `floating_ip_cidr`: `string`.
-    pub floating_ip_cidr: Option<String>,
-    /// `floating_ips`: `NestedVirtualPrivateCloudFloatingIp[]`.
-    pub floating_ips: Option<Vec<NestedVirtualPrivateCloudFloatingIp>>,
-    /// `gateway`: `string`, required by the model.
-    pub gateway: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `nat_gateway_cidr`: `string`.
-    pub nat_gateway_cidr: Option<String>,
-    /// `nat_gateways`: `NestedVirtualPrivateCloudNatGateway[]`.
-    pub nat_gateways: Option<Vec<NestedVirtualPrivateCloudNatGateway>>,
-    /// `router_gateway_cidr`: `string`.
-    pub router_gateway_cidr: Option<String>,
-    /// `router_gateways`: `NestedVirtualPrivateCloudRouterGateway[]`.
-    pub router_gateways: Option<Vec<NestedVirtualPrivateCloudRouterGateway>>,
-    /// `vlan`: `NestedVlan`, required by the model.
-    pub vlan: Option<NestedVlan>,
-    /// `vpc`: `NestedVirtualPrivateCloud`.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
 }
 
-impl FromMap for VirtualPrivateCloudExternalSubnet {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnet";
+impl serde::Serialize for ParsedOvf {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.disks {
+            m.serialize_entry("disks", v)?;
+        }
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu {
+            m.serialize_entry("cpu", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for ParsedOvf {
+    const NAME: &'static str = "ParsedOVF";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cidr" => self.cidr = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "edge_gateway" => self.edge_gateway = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "exclusive" => self.exclusive = m.next_value()?,
-            "floating_ip_cidr" => self.floating_ip_cidr = m.next_value()?,
-            "floating_ips" => self.floating_ips = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nat_gateway_cidr" => self.nat_gateway_cidr = m.next_value()?,
-            "nat_gateways" => self.nat_gateways = m.next_value()?,
-            "router_gateway_cidr" => self.router_gateway_cidr = m.next_value()?,
-            "router_gateways" => self.router_gateways = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            3 => {
+                if key == b"cpu" {
+                    self.cpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"nics" {
+                    self.nics = m.next_value::<List<_>>()?.0;
+                } else if key == b"vcpu" {
+                    self.vcpu = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"disks" {
+                    self.disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"memory" {
+                    self.memory = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"firmware" {
+                    self.firmware = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnet {
+impl<'de> serde::Deserialize<'de> for ParsedOvf {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudExternalSubnetConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnetConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudExternalSubnet`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudExternalSubnet>,
-}
-
-impl FromMap for VirtualPrivateCloudExternalSubnetConnection {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnetConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
-///
-/// The model requires `edge_gateway_group`, `exclusive`, `external_subnets_spec`, `id`, `local_id`, `name`, `shared_in_edge_gateway_group`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnetGroup {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `edge_gateway_group`: `NestedVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
-    pub edge_gateway_group: Option<NestedVirtualPrivateCloudEdgeGatewayGroup>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `exclusive`: `boolean`, required by the model.
-    pub exclusive: Option<bool>,
-    /// `external_subnets_spec`: `NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec[]`, required by the model.
-    pub external_subnets_spec:
-        Option<Vec<NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec>>,
-    /// `floating_ips`: `NestedVirtualPrivateCloudFloatingIp[]`.
-    pub floating_ips: Option<Vec<NestedVirtualPrivateCloudFloatingIp>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nat_gateways`: `NestedVirtualPrivateCloudNatGateway[]`.
-    pub nat_gateways: Option<Vec<NestedVirtualPrivateCloudNatGateway>>,
-    /// `router_gateways`: `NestedVirtualPrivateCloudRouterGateway[]`.
-    pub router_gateways: Option<Vec<NestedVirtualPrivateCloudRouterGateway>>,
-    /// `shared_in_edge_gateway_group`: `boolean`, required by the model.
-    pub shared_in_edge_gateway_group: Option<bool>,
-    /// `vpc`: `NestedVirtualPrivateCloud`.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnetGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "description" => self.description = m.next_value()?,
-            "edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "exclusive" => self.exclusive = m.next_value()?,
-            "external_subnets_spec" => self.external_subnets_spec = m.next_value()?,
-            "floating_ips" => self.floating_ips = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nat_gateways" => self.nat_gateways = m.next_value()?,
-            "router_gateways" => self.router_gateways = m.next_value()?,
-            "shared_in_edge_gateway_group" => self.shared_in_edge_gateway_group = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudExternalSubnetGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnetGroupConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudExternalSubnetGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudExternalSubnetGroup>,
-}
-
-impl FromMap for VirtualPrivateCloudExternalSubnetGroupConnection {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnetGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudFloatingIp` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudFloatingIp {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `external_subnet`: `NestedVirtualPrivateCloudExternalSubnet`.
-    pub external_subnet: Option<NestedVirtualPrivateCloudExternalSubnet>,
-    /// `external_subnet_group`: `NestedVirtualPrivateCloudExternalSubnetGroup`.
-    pub external_subnet_group: Option<NestedVirtualPrivateCloudExternalSubnetGroup>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudFloatingIp {
-    const NAME: &'static str = "VirtualPrivateCloudFloatingIp";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "external_subnet" => self.external_subnet = m.next_value()?,
-            "external_subnet_group" => self.external_subnet_group = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudFloatingIp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudFloatingIpConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudFloatingIpConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudFloatingIp`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudFloatingIp>,
-}
-
-impl FromMap for VirtualPrivateCloudFloatingIpConnection {
-    const NAME: &'static str = "VirtualPrivateCloudFloatingIpConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudFloatingIpConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudIsolationPolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `PartitionUsage` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VirtualPrivateCloudIsolationPolicyMode {
-    /// `ALL`
-    All,
-    /// `PARTIAL`
-    Partial,
+pub enum PartitionUsage {
+    /// `BOOT`
+    Boot,
+    /// `CACHE`
+    Cache,
+    /// `EFI_SYSTEM`
+    EfiSystem,
+    /// `JOURNAL`
+    Journal,
+    /// `METAD`
+    Metad,
+    /// `PARTITION`
+    Partition,
+    /// `SWAP`
+    Swap,
+    /// `SYSTEM`
+    System,
+    /// `UNMOUNTED`
+    Unmounted,
+    /// `UNPARTED`
+    Unparted,
+    /// `ZOOKEEPER`
+    Zookeeper,
     /// A value this model does not know.
     Other(String),
 }
 
-impl VirtualPrivateCloudIsolationPolicyMode {
+impl PartitionUsage {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::All => "ALL",
-            Self::Partial => "PARTIAL",
+            Self::Boot => "BOOT",
+            Self::Cache => "CACHE",
+            Self::EfiSystem => "EFI_SYSTEM",
+            Self::Journal => "JOURNAL",
+            Self::Metad => "METAD",
+            Self::Partition => "PARTITION",
+            Self::Swap => "SWAP",
+            Self::System => "SYSTEM",
+            Self::Unmounted => "UNMOUNTED",
+            Self::Unparted => "UNPARTED",
+            Self::Zookeeper => "ZOOKEEPER",
             Self::Other(s) => s,
         }
     }
@@ -4006,160 +2511,91 @@ impl VirtualPrivateCloudIsolationPolicyMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "PARTIAL" => Self::Partial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"EFI_SYSTEM" => Some(Self::EfiSystem),
+            b"JOURNAL" => Some(Self::Journal),
+            b"METAD" => Some(Self::Metad),
+            b"PARTITION" => Some(Self::Partition),
+            b"SWAP" => Some(Self::Swap),
+            b"SYSTEM" => Some(Self::System),
+            b"UNMOUNTED" => Some(Self::Unmounted),
+            b"UNPARTED" => Some(Self::Unparted),
+            b"ZOOKEEPER" => Some(Self::Zookeeper),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::All, Self::Partial];
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::EfiSystem,
+        Self::Journal,
+        Self::Metad,
+        Self::Partition,
+        Self::Swap,
+        Self::System,
+        Self::Unmounted,
+        Self::Unparted,
+        Self::Zookeeper,
+    ];
 }
 
-impl ::core::fmt::Display for VirtualPrivateCloudIsolationPolicyMode {
+impl ::core::fmt::Display for PartitionUsage {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VirtualPrivateCloudIsolationPolicyMode {
+impl From<&str> for PartitionUsage {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for VirtualPrivateCloudIsolationPolicyMode {
+impl serde::Serialize for PartitionUsage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudIsolationPolicyMode {
+impl<'de> serde::Deserialize<'de> for PartitionUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `VirtualPrivateCloudNatGateway` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGateway {
-    /// `dnat_rules`: `NestedVpcDnatRuleType[]`.
-    pub dnat_rules: Option<Vec<NestedVpcDnatRuleType>>,
-    /// `enable_dnat`: `boolean`.
-    pub enable_dnat: Option<bool>,
-    /// `enable_snat`: `boolean`.
-    pub enable_snat: Option<bool>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `external_subnet`: `NestedVirtualPrivateCloudExternalSubnet`.
-    pub external_subnet: Option<NestedVirtualPrivateCloudExternalSubnet>,
-    /// `external_subnet_group`: `NestedVirtualPrivateCloudExternalSubnetGroup`.
-    pub external_subnet_group: Option<NestedVirtualPrivateCloudExternalSubnetGroup>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudNatGateway {
-    const NAME: &'static str = "VirtualPrivateCloudNatGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "dnat_rules" => self.dnat_rules = m.next_value()?,
-            "enable_dnat" => self.enable_dnat = m.next_value()?,
-            "enable_snat" => self.enable_snat = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "external_subnet" => self.external_subnet = m.next_value()?,
-            "external_subnet_group" => self.external_subnet_group = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNatGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudNatGatewayConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGatewayConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudNatGateway`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudNatGateway>,
-}
-
-impl FromMap for VirtualPrivateCloudNatGatewayConnection {
-    const NAME: &'static str = "VirtualPrivateCloudNatGatewayConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNatGatewayConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudNetworkPolicyRulePortProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `PasswordComplexity` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VirtualPrivateCloudNetworkPolicyRulePortProtocol {
-    /// `ICMP`
-    Icmp,
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
+pub enum PasswordComplexity {
+    /// `HIGH`
+    High,
+    /// `LOW`
+    Low,
+    /// `MIDDLE`
+    Middle,
     /// A value this model does not know.
     Other(String),
 }
 
-impl VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+impl PasswordComplexity {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Icmp => "ICMP",
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
+            Self::High => "HIGH",
+            Self::Low => "LOW",
+            Self::Middle => "MIDDLE",
             Self::Other(s) => s,
         }
     }
@@ -4167,38 +2603,1086 @@ impl VirtualPrivateCloudNetworkPolicyRulePortProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ICMP" => Self::Icmp,
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HIGH" => Some(Self::High),
+            b"LOW" => Some(Self::Low),
+            b"MIDDLE" => Some(Self::Middle),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Icmp, Self::Tcp, Self::Udp];
+    pub const KNOWN: &'static [Self] = &[Self::High, Self::Low, Self::Middle];
 }
 
-impl ::core::fmt::Display for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+impl ::core::fmt::Display for PasswordComplexity {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+impl From<&str> for PasswordComplexity {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+impl serde::Serialize for PasswordComplexity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+impl<'de> serde::Deserialize<'de> for PasswordComplexity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PciDevice` of the CloudTower model.
+///
+/// The model requires `bus`, `bus_location`, `class_code`, `function_num`, `host`, `id`, `local_id`, `name`, `product_id`, `slot`, `subsystem_product_id`, `subsystem_vendor_id`, `vendor_id`, `verdor_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PciDevice {
+    /// `bus`: `string`, required by the model.
+    pub bus: Option<String>,
+    /// `bus_location`: `string`, required by the model.
+    pub bus_location: Option<String>,
+    /// `class_code`: `string`, required by the model.
+    pub class_code: Option<String>,
+    /// `device_type`: `string`.
+    pub device_type: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `function_num`: `string`, required by the model.
+    pub function_num: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iommu_status`: `IommuStatus`.
+    pub iommu_status: Option<IommuStatus>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mdev_state`: `PciDeviceMdevState`.
+    pub mdev_state: Option<PciDeviceMdevState>,
+    /// `mdev_type_id`: `string`.
+    pub mdev_type_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `partitioning_state`: `PciDevicePartitionState`.
+    pub partitioning_state: Option<PciDevicePartitionState>,
+    /// `product_id`: `string`, required by the model.
+    pub product_id: Option<String>,
+    /// `slot`: `string`, required by the model.
+    pub slot: Option<String>,
+    /// `sriov_state`: `PciDeviceSriovState`.
+    pub sriov_state: Option<PciDeviceSriovState>,
+    /// `subsystem_product_id`: `string`, required by the model.
+    pub subsystem_product_id: Option<String>,
+    /// `subsystem_vendor_id`: `string`, required by the model.
+    pub subsystem_vendor_id: Option<String>,
+    /// `total_mdev_num`: `int32`.
+    pub total_mdev_num: Option<i32>,
+    /// `total_partitioning_num`: `int32`.
+    pub total_partitioning_num: Option<i32>,
+    /// `total_vf_num`: `int32`.
+    pub total_vf_num: Option<i32>,
+    /// `usage_type`: `PciDeviceType`.
+    pub usage_type: Option<PciDeviceType>,
+    /// `used_mdev_num`: `int32`.
+    pub used_mdev_num: Option<i32>,
+    /// `used_partitioning_num`: `int32`.
+    pub used_partitioning_num: Option<i32>,
+    /// `used_vf_num`: `int32`.
+    pub used_vf_num: Option<i32>,
+    /// `user_usage`: `PciDeviceUsage`.
+    pub user_usage: Option<PciDeviceUsage>,
+    /// `vendor_id`: `string`, required by the model.
+    pub vendor_id: Option<String>,
+    /// `verdor_name`: `string`, required by the model.
+    pub verdor_name: Option<String>,
+}
+
+impl FromMap for PciDevice {
+    const NAME: &'static str = "PciDevice";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"bus" {
+                    self.bus = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"slot" {
+                    self.slot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"vendor_id" {
+                    self.vendor_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"class_code" {
+                    self.class_code = m.next_value()?;
+                } else if key == b"mdev_state" {
+                    self.mdev_state = m.next_value()?;
+                } else if key == b"product_id" {
+                    self.product_id = m.next_value()?;
+                } else if key == b"usage_type" {
+                    self.usage_type = m.next_value()?;
+                } else if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"device_type" {
+                    self.device_type = m.next_value()?;
+                } else if key == b"sriov_state" {
+                    self.sriov_state = m.next_value()?;
+                } else if key == b"used_vf_num" {
+                    self.used_vf_num = m.next_value()?;
+                } else if key == b"verdor_name" {
+                    self.verdor_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"bus_location" {
+                    self.bus_location = m.next_value()?;
+                } else if key == b"function_num" {
+                    self.function_num = m.next_value()?;
+                } else if key == b"iommu_status" {
+                    self.iommu_status = m.next_value()?;
+                } else if key == b"mdev_type_id" {
+                    self.mdev_type_id = m.next_value()?;
+                } else if key == b"total_vf_num" {
+                    self.total_vf_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"used_mdev_num" {
+                    self.used_mdev_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"total_mdev_num" {
+                    self.total_mdev_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"partitioning_state" {
+                    self.partitioning_state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"subsystem_vendor_id" {
+                    self.subsystem_vendor_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"subsystem_product_id" {
+                    self.subsystem_product_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"used_partitioning_num" {
+                    self.used_partitioning_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"total_partitioning_num" {
+                    self.total_partitioning_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PciDeviceMdevState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceMdevState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceMdevState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDeviceMdevState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceMdevState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceMdevState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceMdevState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PciDevicePartitionState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDevicePartitionState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDevicePartitionState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDevicePartitionState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDevicePartitionState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDevicePartitionState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDevicePartitionState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PciDeviceSriovState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceSriovState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceSriovState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDeviceSriovState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceSriovState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceSriovState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceSriovState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PciDeviceType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceType {
+    /// `HSM`
+    Hsm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hsm => "HSM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HSM" => Some(Self::Hsm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Hsm];
+}
+
+impl ::core::fmt::Display for PciDeviceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PciDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceUsage {
+    /// `MDEV`
+    Mdev,
+    /// `PASS_THROUGH`
+    PassThrough,
+    /// `SRIOV_VF`
+    SriovVf,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceUsage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mdev => "MDEV",
+            Self::PassThrough => "PASS_THROUGH",
+            Self::SriovVf => "SRIOV_VF",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MDEV" => Some(Self::Mdev),
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"SRIOV_VF" => Some(Self::SriovVf),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Mdev, Self::PassThrough, Self::SriovVf];
+}
+
+impl ::core::fmt::Display for PciDeviceUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `PmemDimm` of the CloudTower model.
+///
+/// The model requires `capacity`, `device_locator`, `host`, `id`, `name`, `numa_node`, `part_number`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PmemDimm {
+    /// `capacity`: `int64`, required by the model.
+    pub capacity: Option<i64>,
+    /// `device_locator`: `string`, required by the model.
+    pub device_locator: Option<String>,
+    /// `disk`: `NestedDisk`.
+    pub disk: Option<NestedDisk>,
+    /// `health_status`: `DiskHealthStatus`.
+    pub health_status: Option<DiskHealthStatus>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `numa_node`: `int32`, required by the model.
+    pub numa_node: Option<i32>,
+    /// `part_number`: `string`, required by the model.
+    pub part_number: Option<String>,
+    /// `remaining_life_percent`: `int32`.
+    pub remaining_life_percent: Option<i32>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+}
+
+impl FromMap for PmemDimm {
+    const NAME: &'static str = "PmemDimm";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"disk" {
+                    self.disk = m.next_value()?;
+                } else if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"capacity" {
+                    self.capacity = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"numa_node" {
+                    self.numa_node = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"part_number" {
+                    self.part_number = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"health_status" {
+                    self.health_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"device_locator" {
+                    self.device_locator = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"remaining_life_percent" {
+                    self.remaining_life_percent = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PmemDimm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PmemDimmConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PmemDimmConnection {
+    /// `aggregate`: `NestedAggregatePmemDimm`, required by the model.
+    pub aggregate: Option<NestedAggregatePmemDimm>,
+}
+
+impl FromMap for PmemDimmConnection {
+    const NAME: &'static str = "PmemDimmConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PmemDimmConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyMode {
+    /// `MONITOR`
+    Monitor,
+    /// `WORK`
+    Work,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PolicyMode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monitor => "MONITOR",
+            Self::Work => "WORK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MONITOR" => Some(Self::Monitor),
+            b"WORK" => Some(Self::Work),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Monitor, Self::Work];
+}
+
+impl ::core::fmt::Display for PolicyMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PolicyMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PolicyMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Position.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PositionTypename {
+    /// `position`
+    Position,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PositionTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Position => "position",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"position" => Some(Self::Position),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Position];
+}
+
+impl ::core::fmt::Display for PositionTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PositionTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PositionTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PositionTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Position` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct Position {
+    /// `row`: `int32`.
+    pub row: Option<i32>,
+    /// `column`: `int32`.
+    pub column: Option<i32>,
+    /// `__typename`: `string`.
+    pub typename: Option<PositionTypename>,
+}
+
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.row {
+            m.serialize_entry("row", v)?;
+        }
+        if let Some(v) = &self.column {
+            m.serialize_entry("column", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `PowerPosition` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PowerPosition {
+    /// `LEFT`
+    Left,
+    /// `MIDDLE`
+    Middle,
+    /// `RIGHT`
+    Right,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PowerPosition {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Left => "LEFT",
+            Self::Middle => "MIDDLE",
+            Self::Right => "RIGHT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LEFT" => Some(Self::Left),
+            b"MIDDLE" => Some(Self::Middle),
+            b"RIGHT" => Some(Self::Right),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Left, Self::Middle, Self::Right];
+}
+
+impl ::core::fmt::Display for PowerPosition {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PowerPosition {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PowerPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PowerPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Priority` of the CloudTower model.
+pub type Priority = f64;
+
+/// `ProtectSnapshotStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProtectSnapshotStatus {
+    /// `PROTECT_SNAPSHOT_STATUS_CREATED`
+    ProtectSnapshotStatusCreated,
+    /// `PROTECT_SNAPSHOT_STATUS_CREATING`
+    ProtectSnapshotStatusCreating,
+    /// `PROTECT_SNAPSHOT_STATUS_DELETED`
+    ProtectSnapshotStatusDeleted,
+    /// `PROTECT_SNAPSHOT_STATUS_FAILED`
+    ProtectSnapshotStatusFailed,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ProtectSnapshotStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ProtectSnapshotStatusCreated => "PROTECT_SNAPSHOT_STATUS_CREATED",
+            Self::ProtectSnapshotStatusCreating => "PROTECT_SNAPSHOT_STATUS_CREATING",
+            Self::ProtectSnapshotStatusDeleted => "PROTECT_SNAPSHOT_STATUS_DELETED",
+            Self::ProtectSnapshotStatusFailed => "PROTECT_SNAPSHOT_STATUS_FAILED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PROTECT_SNAPSHOT_STATUS_CREATED" => Some(Self::ProtectSnapshotStatusCreated),
+            b"PROTECT_SNAPSHOT_STATUS_CREATING" => Some(Self::ProtectSnapshotStatusCreating),
+            b"PROTECT_SNAPSHOT_STATUS_DELETED" => Some(Self::ProtectSnapshotStatusDeleted),
+            b"PROTECT_SNAPSHOT_STATUS_FAILED" => Some(Self::ProtectSnapshotStatusFailed),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ProtectSnapshotStatusCreated,
+        Self::ProtectSnapshotStatusCreating,
+        Self::ProtectSnapshotStatusDeleted,
+        Self::ProtectSnapshotStatusFailed,
+    ];
+}
+
+impl ::core::fmt::Display for ProtectSnapshotStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ProtectSnapshotStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ProtectSnapshotStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProtectSnapshotStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -3,31 +3,553 @@
 
 use super::*;
 
-/// `VirtualPrivateCloudNetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `ROLE_ACTION` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VirtualPrivateCloudNetworkPolicyRuleType {
-    /// `ALL`
-    All,
-    /// `IP_BLOCK`
-    IpBlock,
-    /// `SECURITY_GROUP`
-    SecurityGroup,
-    /// `SELECTOR`
-    Selector,
+pub enum RoleAction {
+    /// `*`
+    Empty,
+    /// `MANAGE_DATA_CENTER`
+    ManageDataCenter,
+    /// `MANAGE_CLUSTER_CONNECTION`
+    ManageClusterConnection,
+    /// `MANAGE_STORAGE_CLUSTER_CONNECTION`
+    ManageStorageClusterConnection,
+    /// `MANAGE_PORT_ACCESS_CONTROL`
+    ManagePortAccessControl,
+    /// `MANAGE_HOST`
+    ManageHost,
+    /// `MANAGE_NIC_MTU`
+    ManageNicMtu,
+    /// `MANAGE_DISK`
+    ManageDisk,
+    /// `MANAGE_HARDWARE_TOPO`
+    ManageHardwareTopo,
+    /// `MANAGE_USB_DEVICE`
+    ManageUsbDevice,
+    /// `MANAGE_GPU_DEVICE`
+    ManageGpuDevice,
+    /// `MANAGE_VDS`
+    ManageVds,
+    /// `MANAGE_VLAN`
+    ManageVlan,
+    /// `MANAGE_SYSTEM_VLAN`
+    ManageSystemVlan,
+    /// `MANAGE_ISCSI_DATA_STORE`
+    ManageIscsiDataStore,
+    /// `MANAGE_NFS_DATA_STORE`
+    ManageNfsDataStore,
+    /// `MANAGE_NVMF_DATA_STORE`
+    ManageNvmfDataStore,
+    /// `CREATE_VM`
+    CreateVm,
+    /// `UPDATE_VM`
+    UpdateVm,
+    /// `DELETE_VM`
+    DeleteVm,
+    /// `UPDATE_VM_ADVANCED_SETTING`
+    UpdateVmAdvancedSetting,
+    /// `UPDATE_VM_GUEST`
+    UpdateVmGuest,
+    /// `VM_OPERATION_OPEN_TERMINAL`
+    VmOperationOpenTerminal,
+    /// `VM_OPERATION_MIGRATE`
+    VmOperationMigrate,
+    /// `VM_OPERATION_VM_FOLDER`
+    VmOperationVmFolder,
+    /// `VM_OPERATION_VM_POWER`
+    VmOperationVmPower,
+    /// `VM_OPERATION_CLONE`
+    VmOperationClone,
+    /// `VM_OPERATION_INSTALL_TOOLS`
+    VmOperationInstallTools,
+    /// `VM_IMPORT_EXPORT`
+    VmImportExport,
+    /// `CREATE_VM_TEMPLATE`
+    CreateVmTemplate,
+    /// `MANAGE_VM_TEMPLATE`
+    ManageVmTemplate,
+    /// `VM_TEMPLATE_IMPORT_EXPORT`
+    VmTemplateImportExport,
+    /// `MANAGE_VM_SNAPSHOT`
+    ManageVmSnapshot,
+    /// `MANAGE_VM_VOLUME`
+    ManageVmVolume,
+    /// `VM_VOLUME_IMPORT_EXPORT`
+    VmVolumeImportExport,
+    /// `MANAGE_ISO`
+    ManageIso,
+    /// `DOWNLOAD_ISO`
+    DownloadIso,
+    /// `QUERY_SENSITIVE_RESOURCE_LIST`
+    QuerySensitiveResourceList,
+    /// `QUERY_SENSITIVE_RESOURCE`
+    QuerySensitiveResource,
+    /// `MANAGE_SENSITIVE_RESOURCE`
+    ManageSensitiveResource,
+    /// `MANAGE_VM_PLACEMENT_GROUP`
+    ManageVmPlacementGroup,
+    /// `MANAGE_SNAPSHOT_PLAN`
+    ManageSnapshotPlan,
+    /// `MANAGE_ALERT`
+    ManageAlert,
+    /// `MANAGE_MONITOR_VIEW`
+    ManageMonitorView,
+    /// `MANAGE_ENTITY_FILTER`
+    ManageEntityFilter,
+    /// `MANAGE_CLUSTER_BASIC_INFO`
+    ManageClusterBasicInfo,
+    /// `MANAGE_CLUSTER_LICENCE`
+    ManageClusterLicence,
+    /// `MANAGE_CLUSTER_SNMP_TRANSPORT`
+    ManageClusterSnmpTransport,
+    /// `MANAGE_SNMP_TRAP`
+    ManageSnmpTrap,
+    /// `MANAGE_CLUSTER_VIP`
+    ManageClusterVip,
+    /// `MANAGE_CLUSTER_MANAGEMENT_IP`
+    ManageClusterManagementIp,
+    /// `MANAGE_DNS_SERVER`
+    ManageDnsServer,
+    /// `MANAGE_NTP_SERVER`
+    ManageNtpServer,
+    /// `MANAGE_IPMI`
+    ManageIpmi,
+    /// `MANAGE_CLUSTER_VM_CPU_MODEL`
+    ManageClusterVmCpuModel,
+    /// `MANAGE_CLUSTER_VM_TOOLS`
+    ManageClusterVmTools,
+    /// `MANAGE_CLUSTER_HOT_MIGRATION`
+    ManageClusterHotMigration,
+    /// `MANAGE_CLUSTER_HA`
+    ManageClusterHa,
+    /// `MANAGE_SSL_CERTIFICATE`
+    ManageSslCertificate,
+    /// `MANAGE_LOG_COLLECTION`
+    ManageLogCollection,
+    /// `MANAGE_SYSLOG`
+    ManageSyslog,
+    /// `MANAGE_LOG_FIND`
+    ManageLogFind,
+    /// `MANAGE_LABEL`
+    ManageLabel,
+    /// `MANAGE_USER_AND_ROLE`
+    ManageUserAndRole,
+    /// `MANAGE_PASSWORD_SETTINGS`
+    ManagePasswordSettings,
+    /// `MANAGE_ACCESS_CONTROL`
+    ManageAccessControl,
+    /// `MANAGE_SESSION_EXPIRATION`
+    ManageSessionExpiration,
+    /// `MANAGE_LOGOUT_METHOD`
+    ManageLogoutMethod,
+    /// `MANAGE_VCENTER_ASSOCIATION`
+    ManageVcenterAssociation,
+    /// `MANAGE_ESXI_ASSOCIATION`
+    ManageEsxiAssociation,
+    /// `MANAGE_AUDIT_LOG`
+    ManageAuditLog,
+    /// `MANAGE_AUDIT_LOG_CONFIG`
+    ManageAuditLogConfig,
+    /// `MANAGE_ALERT_EMAIL_SETTING`
+    ManageAlertEmailSetting,
+    /// `MANAGE_SMTP_SERVER`
+    ManageSmtpServer,
+    /// `MANAGE_UPGRADE_CENTER`
+    ManageUpgradeCenter,
+    /// `MANAGE_CLUSTER_UPGRADE`
+    ManageClusterUpgrade,
+    /// `MANAGE_ALERT_NOTIFIER`
+    ManageAlertNotifier,
+    /// `MANAGE_VM_RECYCLE_BIN_SETTING`
+    ManageVmRecycleBinSetting,
+    /// `MANAGE_REPORT`
+    ManageReport,
+    /// `MANAGE_SHARING_VM_TOOLS`
+    ManageSharingVmTools,
+    /// `MANAGE_ADVANCED_MONITOR`
+    ManageAdvancedMonitor,
+    /// `MANAGE_THIRD_PARTY_DRIVER`
+    ManageThirdPartyDriver,
+    /// `MANAGE_ORGANIZATION_NAME`
+    ManageOrganizationName,
+    /// `MANAGE_CLOUD_TOWER_LICENSE`
+    ManageCloudTowerLicense,
+    /// `MANAGE_CONSISTENCY_GROUP`
+    ManageConsistencyGroup,
+    /// `MANAGE_NIC`
+    ManageNic,
+    /// `MANAGE_CLUSTER_ISCSI`
+    ManageClusterIscsi,
+    /// `MANAGE_BACKUP_LICENSE`
+    ManageBackupLicense,
+    /// `MANAGE_BACKUP_PACKAGE`
+    ManageBackupPackage,
+    /// `MANAGE_BACKUP_SERVICE`
+    ManageBackupService,
+    /// `MANAGE_BACKUP_STORE_REPOSITORY`
+    ManageBackupStoreRepository,
+    /// `MANAGE_BACKUP_PLAN`
+    ManageBackupPlan,
+    /// `MANAGE_BACKUP_TASK`
+    ManageBackupTask,
+    /// `MANAGE_BACKUP_RESTORE_POINT`
+    ManageBackupRestorePoint,
+    /// `MANAGE_BACKUP_RESTORE_POINT_TASK`
+    ManageBackupRestorePointTask,
+    /// `MANAGE_SECURITY_POLICY`
+    ManageSecurityPolicy,
+    /// `MANAGE_SECURITY_GROUP`
+    ManageSecurityGroup,
+    /// `ISOLATE_VM`
+    IsolateVm,
+    /// `MANAGE_EVEROUTE_LICENSE`
+    ManageEverouteLicense,
+    /// `MANAGE_EVEROUTE_PACKAGE`
+    ManageEveroutePackage,
+    /// `DEPLOY_EVEROUTE_CLUSTER`
+    DeployEverouteCluster,
+    /// `UNDEPLOY_EVEROUTE_CLUSTER`
+    UndeployEverouteCluster,
+    /// `UPDATE_EVEROUTE_CLUSTER`
+    UpdateEverouteCluster,
+    /// `UPGRADE_EVEROUTE_CLUSTER`
+    UpgradeEverouteCluster,
+    /// `MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE`
+    ManageEverouteNetworkPolicyRuleService,
+    /// `MANAGE_EVEROUTE_CLUSTER_ASSOCIATION`
+    ManageEverouteClusterAssociation,
+    /// `MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY`
+    ManageEverouteClusterGlobalPolicy,
+    /// `MANAGE_MICRO_SEGMENTATION`
+    ManageMicroSegmentation,
+    /// `MANAGE_LOAD_BALANCER_RESOURCE`
+    ManageLoadBalancerResource,
+    /// `MANAGE_LOAD_BALANCER`
+    ManageLoadBalancer,
+    /// `MANAGE_LOAD_BALANCER_VNET_BOND`
+    ManageLoadBalancerVnetBond,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE`
+    ManageVirtualPrivateCloudService,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING`
+    ManageVirtualPrivateCloudClusterBinding,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY`
+    ManageVirtualPrivateCloudEdgeGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET`
+    ManageVirtualPrivateCloudExternalSubnet,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE`
+    ManageVirtualPrivateCloudBasicResource,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP`
+    ManageVirtualPrivateCloudSecurityGroup,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY`
+    ManageVirtualPrivateCloudSecurityPolicy,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY`
+    ManageVirtualPrivateCloudIsolationPolicy,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP`
+    ManageVirtualPrivateCloudFloatingIp,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY`
+    ManageVirtualPrivateCloudRouterGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY`
+    ManageVirtualPrivateCloudNatGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY`
+    ManageVirtualPrivateCloudLayer2Gateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING`
+    ManageVirtualPrivateCloudPeering,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE`
+    ManageVirtualPrivateCloudLoadBalancerResource,
+    /// `MANAGE_LDAP_AD_CONFIG`
+    ManageLdapAdConfig,
+    /// `MANAGE_MFA_CONFIG`
+    ManageMfaConfig,
+    /// `MANAGE_DEFAULT_LOGIN_OPTION`
+    ManageDefaultLoginOption,
+    /// `MANAGE_CLUSTER_STORAGE_POLICY`
+    ManageClusterStoragePolicy,
+    /// `MANAGE_SKS_SERVICE`
+    ManageSksService,
+    /// `MANAGE_SKS_LICENSE`
+    ManageSksLicense,
+    /// `CONFIGURE_SKS_SERVICE`
+    ConfigureSksService,
+    /// `CREATE_SKS_WORKLOAD_CLUSTER`
+    CreateSksWorkloadCluster,
+    /// `DELETE_SKS_WORKLOAD_CLUSTER`
+    DeleteSksWorkloadCluster,
+    /// `UPDATE_SKS_WORKLOAD_CLUSTER`
+    UpdateSksWorkloadCluster,
+    /// `MANAGE_CONTAINER_REGISTRY`
+    ManageContainerRegistry,
+    /// `DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG`
+    DownloadSksWorkloadClusterKubeconfig,
+    /// `DOWNLOAD_SKS_WORKLOAD_SPEC_FILE`
+    DownloadSksWorkloadSpecFile,
+    /// `MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE`
+    ManageSksWorkloadClusterReconcile,
+    /// `MANAGE_OBSERVABILITY_PACKAGE`
+    ManageObservabilityPackage,
+    /// `MANAGE_OBSERVABILITY_SERVICE`
+    ManageObservabilityService,
+    /// `CONFIG_DYNAMIC_RESOURCE_SCHEDULE`
+    ConfigDynamicResourceSchedule,
+    /// `GENERATE_DRS_PROPOSALS`
+    GenerateDrsProposals,
+    /// `APPLY_DRS_PROPOSAL`
+    ApplyDrsProposal,
+    /// `MANAGE_AGENT_MESH`
+    ManageAgentMesh,
+    /// `MANAGE_REPLICATION_SERVICE`
+    ManageReplicationService,
+    /// `MANAGE_REPLICATION_RESTORE_POINT`
+    ManageReplicationRestorePoint,
+    /// `MANAGE_REPLICATION_PLAN`
+    ManageReplicationPlan,
+    /// `MANAGE_REPLICATION_TASK`
+    ManageReplicationTask,
+    /// `MANAGE_REPLICATION_FAULT_TASK`
+    ManageReplicationFaultTask,
+    /// `MANAGE_REPLICA_OBJECT`
+    ManageReplicaObject,
+    /// `MANAGE_BACKUP_AND_DR_EMAIL`
+    ManageBackupAndDrEmail,
+    /// `MANAGE_CLUSTER_PRIORITIZED`
+    ManageClusterPrioritized,
+    /// `SMTX_INSPECTOR`
+    SmtxInspector,
+    /// `MANAGE_SFS_LICENSE`
+    ManageSfsLicense,
+    /// `MANAGE_SFS_IMAGE`
+    ManageSfsImage,
+    /// `MANAGE_SFS_FILE_STORAGE_CLUSTER`
+    ManageSfsFileStorageCluster,
+    /// `MANAGE_SFS_FILE_SYSTEM_CONFIG`
+    ManageSfsFileSystemConfig,
+    /// `MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY`
+    ManageSfsFileSystemAccessibility,
+    /// `MANAGE_SFS_FS_CONTROLLER`
+    ManageSfsFsController,
+    /// `MANAGE_SFS_SNAPSHOT`
+    ManageSfsSnapshot,
+    /// `MANAGE_CLOUDTOWER_SNMP_TRANSPORT`
+    ManageCloudtowerSnmpTransport,
+    /// `MANAGE_CLOUD_TOWER_NTP`
+    ManageCloudTowerNtp,
+    /// `MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER`
+    ManageCloudtowerWebhookNotifier,
+    /// `MANAGE_API_KEY`
+    ManageApiKey,
+    /// `MANAGE_KMS_CLUSTER`
+    ManageKmsCluster,
+    /// `MANAGE_CLUSTER_STORAGE_ENCRYPTION`
+    ManageClusterStorageEncryption,
+    /// `MANAGE_SSO_LOGIN`
+    ManageSsoLogin,
+    /// `MANAGE_SYSTEM_DNS`
+    ManageSystemDns,
+    /// `MANAGE_SYSTEM_UPGRADE`
+    ManageSystemUpgrade,
     /// A value this model does not know.
     Other(String),
 }
 
-impl VirtualPrivateCloudNetworkPolicyRuleType {
+impl RoleAction {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::All => "ALL",
-            Self::IpBlock => "IP_BLOCK",
-            Self::SecurityGroup => "SECURITY_GROUP",
-            Self::Selector => "SELECTOR",
+            Self::Empty => "*",
+            Self::ManageDataCenter => "MANAGE_DATA_CENTER",
+            Self::ManageClusterConnection => "MANAGE_CLUSTER_CONNECTION",
+            Self::ManageStorageClusterConnection => "MANAGE_STORAGE_CLUSTER_CONNECTION",
+            Self::ManagePortAccessControl => "MANAGE_PORT_ACCESS_CONTROL",
+            Self::ManageHost => "MANAGE_HOST",
+            Self::ManageNicMtu => "MANAGE_NIC_MTU",
+            Self::ManageDisk => "MANAGE_DISK",
+            Self::ManageHardwareTopo => "MANAGE_HARDWARE_TOPO",
+            Self::ManageUsbDevice => "MANAGE_USB_DEVICE",
+            Self::ManageGpuDevice => "MANAGE_GPU_DEVICE",
+            Self::ManageVds => "MANAGE_VDS",
+            Self::ManageVlan => "MANAGE_VLAN",
+            Self::ManageSystemVlan => "MANAGE_SYSTEM_VLAN",
+            Self::ManageIscsiDataStore => "MANAGE_ISCSI_DATA_STORE",
+            Self::ManageNfsDataStore => "MANAGE_NFS_DATA_STORE",
+            Self::ManageNvmfDataStore => "MANAGE_NVMF_DATA_STORE",
+            Self::CreateVm => "CREATE_VM",
+            Self::UpdateVm => "UPDATE_VM",
+            Self::DeleteVm => "DELETE_VM",
+            Self::UpdateVmAdvancedSetting => "UPDATE_VM_ADVANCED_SETTING",
+            Self::UpdateVmGuest => "UPDATE_VM_GUEST",
+            Self::VmOperationOpenTerminal => "VM_OPERATION_OPEN_TERMINAL",
+            Self::VmOperationMigrate => "VM_OPERATION_MIGRATE",
+            Self::VmOperationVmFolder => "VM_OPERATION_VM_FOLDER",
+            Self::VmOperationVmPower => "VM_OPERATION_VM_POWER",
+            Self::VmOperationClone => "VM_OPERATION_CLONE",
+            Self::VmOperationInstallTools => "VM_OPERATION_INSTALL_TOOLS",
+            Self::VmImportExport => "VM_IMPORT_EXPORT",
+            Self::CreateVmTemplate => "CREATE_VM_TEMPLATE",
+            Self::ManageVmTemplate => "MANAGE_VM_TEMPLATE",
+            Self::VmTemplateImportExport => "VM_TEMPLATE_IMPORT_EXPORT",
+            Self::ManageVmSnapshot => "MANAGE_VM_SNAPSHOT",
+            Self::ManageVmVolume => "MANAGE_VM_VOLUME",
+            Self::VmVolumeImportExport => "VM_VOLUME_IMPORT_EXPORT",
+            Self::ManageIso => "MANAGE_ISO",
+            Self::DownloadIso => "DOWNLOAD_ISO",
+            Self::QuerySensitiveResourceList => "QUERY_SENSITIVE_RESOURCE_LIST",
+            Self::QuerySensitiveResource => "QUERY_SENSITIVE_RESOURCE",
+            Self::ManageSensitiveResource => "MANAGE_SENSITIVE_RESOURCE",
+            Self::ManageVmPlacementGroup => "MANAGE_VM_PLACEMENT_GROUP",
+            Self::ManageSnapshotPlan => "MANAGE_SNAPSHOT_PLAN",
+            Self::ManageAlert => "MANAGE_ALERT",
+            Self::ManageMonitorView => "MANAGE_MONITOR_VIEW",
+            Self::ManageEntityFilter => "MANAGE_ENTITY_FILTER",
+            Self::ManageClusterBasicInfo => "MANAGE_CLUSTER_BASIC_INFO",
+            Self::ManageClusterLicence => "MANAGE_CLUSTER_LICENCE",
+            Self::ManageClusterSnmpTransport => "MANAGE_CLUSTER_SNMP_TRANSPORT",
+            Self::ManageSnmpTrap => "MANAGE_SNMP_TRAP",
+            Self::ManageClusterVip => "MANAGE_CLUSTER_VIP",
+            Self::ManageClusterManagementIp => "MANAGE_CLUSTER_MANAGEMENT_IP",
+            Self::ManageDnsServer => "MANAGE_DNS_SERVER",
+            Self::ManageNtpServer => "MANAGE_NTP_SERVER",
+            Self::ManageIpmi => "MANAGE_IPMI",
+            Self::ManageClusterVmCpuModel => "MANAGE_CLUSTER_VM_CPU_MODEL",
+            Self::ManageClusterVmTools => "MANAGE_CLUSTER_VM_TOOLS",
+            Self::ManageClusterHotMigration => "MANAGE_CLUSTER_HOT_MIGRATION",
+            Self::ManageClusterHa => "MANAGE_CLUSTER_HA",
+            Self::ManageSslCertificate => "MANAGE_SSL_CERTIFICATE",
+            Self::ManageLogCollection => "MANAGE_LOG_COLLECTION",
+            Self::ManageSyslog => "MANAGE_SYSLOG",
+            Self::ManageLogFind => "MANAGE_LOG_FIND",
+            Self::ManageLabel => "MANAGE_LABEL",
+            Self::ManageUserAndRole => "MANAGE_USER_AND_ROLE",
+            Self::ManagePasswordSettings => "MANAGE_PASSWORD_SETTINGS",
+            Self::ManageAccessControl => "MANAGE_ACCESS_CONTROL",
+            Self::ManageSessionExpiration => "MANAGE_SESSION_EXPIRATION",
+            Self::ManageLogoutMethod => "MANAGE_LOGOUT_METHOD",
+            Self::ManageVcenterAssociation => "MANAGE_VCENTER_ASSOCIATION",
+            Self::ManageEsxiAssociation => "MANAGE_ESXI_ASSOCIATION",
+            Self::ManageAuditLog => "MANAGE_AUDIT_LOG",
+            Self::ManageAuditLogConfig => "MANAGE_AUDIT_LOG_CONFIG",
+            Self::ManageAlertEmailSetting => "MANAGE_ALERT_EMAIL_SETTING",
+            Self::ManageSmtpServer => "MANAGE_SMTP_SERVER",
+            Self::ManageUpgradeCenter => "MANAGE_UPGRADE_CENTER",
+            Self::ManageClusterUpgrade => "MANAGE_CLUSTER_UPGRADE",
+            Self::ManageAlertNotifier => "MANAGE_ALERT_NOTIFIER",
+            Self::ManageVmRecycleBinSetting => "MANAGE_VM_RECYCLE_BIN_SETTING",
+            Self::ManageReport => "MANAGE_REPORT",
+            Self::ManageSharingVmTools => "MANAGE_SHARING_VM_TOOLS",
+            Self::ManageAdvancedMonitor => "MANAGE_ADVANCED_MONITOR",
+            Self::ManageThirdPartyDriver => "MANAGE_THIRD_PARTY_DRIVER",
+            Self::ManageOrganizationName => "MANAGE_ORGANIZATION_NAME",
+            Self::ManageCloudTowerLicense => "MANAGE_CLOUD_TOWER_LICENSE",
+            Self::ManageConsistencyGroup => "MANAGE_CONSISTENCY_GROUP",
+            Self::ManageNic => "MANAGE_NIC",
+            Self::ManageClusterIscsi => "MANAGE_CLUSTER_ISCSI",
+            Self::ManageBackupLicense => "MANAGE_BACKUP_LICENSE",
+            Self::ManageBackupPackage => "MANAGE_BACKUP_PACKAGE",
+            Self::ManageBackupService => "MANAGE_BACKUP_SERVICE",
+            Self::ManageBackupStoreRepository => "MANAGE_BACKUP_STORE_REPOSITORY",
+            Self::ManageBackupPlan => "MANAGE_BACKUP_PLAN",
+            Self::ManageBackupTask => "MANAGE_BACKUP_TASK",
+            Self::ManageBackupRestorePoint => "MANAGE_BACKUP_RESTORE_POINT",
+            Self::ManageBackupRestorePointTask => "MANAGE_BACKUP_RESTORE_POINT_TASK",
+            Self::ManageSecurityPolicy => "MANAGE_SECURITY_POLICY",
+            Self::ManageSecurityGroup => "MANAGE_SECURITY_GROUP",
+            Self::IsolateVm => "ISOLATE_VM",
+            Self::ManageEverouteLicense => "MANAGE_EVEROUTE_LICENSE",
+            Self::ManageEveroutePackage => "MANAGE_EVEROUTE_PACKAGE",
+            Self::DeployEverouteCluster => "DEPLOY_EVEROUTE_CLUSTER",
+            Self::UndeployEverouteCluster => "UNDEPLOY_EVEROUTE_CLUSTER",
+            Self::UpdateEverouteCluster => "UPDATE_EVEROUTE_CLUSTER",
+            Self::UpgradeEverouteCluster => "UPGRADE_EVEROUTE_CLUSTER",
+            Self::ManageEverouteNetworkPolicyRuleService => {
+                "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE"
+            }
+            Self::ManageEverouteClusterAssociation => "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION",
+            Self::ManageEverouteClusterGlobalPolicy => "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY",
+            Self::ManageMicroSegmentation => "MANAGE_MICRO_SEGMENTATION",
+            Self::ManageLoadBalancerResource => "MANAGE_LOAD_BALANCER_RESOURCE",
+            Self::ManageLoadBalancer => "MANAGE_LOAD_BALANCER",
+            Self::ManageLoadBalancerVnetBond => "MANAGE_LOAD_BALANCER_VNET_BOND",
+            Self::ManageVirtualPrivateCloudService => "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE",
+            Self::ManageVirtualPrivateCloudClusterBinding => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING"
+            }
+            Self::ManageVirtualPrivateCloudEdgeGateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudExternalSubnet => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET"
+            }
+            Self::ManageVirtualPrivateCloudBasicResource => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE"
+            }
+            Self::ManageVirtualPrivateCloudSecurityGroup => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP"
+            }
+            Self::ManageVirtualPrivateCloudSecurityPolicy => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY"
+            }
+            Self::ManageVirtualPrivateCloudIsolationPolicy => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY"
+            }
+            Self::ManageVirtualPrivateCloudFloatingIp => "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP",
+            Self::ManageVirtualPrivateCloudRouterGateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudNatGateway => "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY",
+            Self::ManageVirtualPrivateCloudLayer2Gateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudPeering => "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING",
+            Self::ManageVirtualPrivateCloudLoadBalancerResource => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE"
+            }
+            Self::ManageLdapAdConfig => "MANAGE_LDAP_AD_CONFIG",
+            Self::ManageMfaConfig => "MANAGE_MFA_CONFIG",
+            Self::ManageDefaultLoginOption => "MANAGE_DEFAULT_LOGIN_OPTION",
+            Self::ManageClusterStoragePolicy => "MANAGE_CLUSTER_STORAGE_POLICY",
+            Self::ManageSksService => "MANAGE_SKS_SERVICE",
+            Self::ManageSksLicense => "MANAGE_SKS_LICENSE",
+            Self::ConfigureSksService => "CONFIGURE_SKS_SERVICE",
+            Self::CreateSksWorkloadCluster => "CREATE_SKS_WORKLOAD_CLUSTER",
+            Self::DeleteSksWorkloadCluster => "DELETE_SKS_WORKLOAD_CLUSTER",
+            Self::UpdateSksWorkloadCluster => "UPDATE_SKS_WORKLOAD_CLUSTER",
+            Self::ManageContainerRegistry => "MANAGE_CONTAINER_REGISTRY",
+            Self::DownloadSksWorkloadClusterKubeconfig => {
+                "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG"
+            }
+            Self::DownloadSksWorkloadSpecFile => "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE",
+            Self::ManageSksWorkloadClusterReconcile => "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE",
+            Self::ManageObservabilityPackage => "MANAGE_OBSERVABILITY_PACKAGE",
+            Self::ManageObservabilityService => "MANAGE_OBSERVABILITY_SERVICE",
+            Self::ConfigDynamicResourceSchedule => "CONFIG_DYNAMIC_RESOURCE_SCHEDULE",
+            Self::GenerateDrsProposals => "GENERATE_DRS_PROPOSALS",
+            Self::ApplyDrsProposal => "APPLY_DRS_PROPOSAL",
+            Self::ManageAgentMesh => "MANAGE_AGENT_MESH",
+            Self::ManageReplicationService => "MANAGE_REPLICATION_SERVICE",
+            Self::ManageReplicationRestorePoint => "MANAGE_REPLICATION_RESTORE_POINT",
+            Self::ManageReplicationPlan => "MANAGE_REPLICATION_PLAN",
+            Self::ManageReplicationTask => "MANAGE_REPLICATION_TASK",
+            Self::ManageReplicationFaultTask => "MANAGE_REPLICATION_FAULT_TASK",
+            Self::ManageReplicaObject => "MANAGE_REPLICA_OBJECT",
+            Self::ManageBackupAndDrEmail => "MANAGE_BACKUP_AND_DR_EMAIL",
+            Self::ManageClusterPrioritized => "MANAGE_CLUSTER_PRIORITIZED",
+            Self::SmtxInspector => "SMTX_INSPECTOR",
+            Self::ManageSfsLicense => "MANAGE_SFS_LICENSE",
+            Self::ManageSfsImage => "MANAGE_SFS_IMAGE",
+            Self::ManageSfsFileStorageCluster => "MANAGE_SFS_FILE_STORAGE_CLUSTER",
+            Self::ManageSfsFileSystemConfig => "MANAGE_SFS_FILE_SYSTEM_CONFIG",
+            Self::ManageSfsFileSystemAccessibility => "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY",
+            Self::ManageSfsFsController => "MANAGE_SFS_FS_CONTROLLER",
+            Self::ManageSfsSnapshot => "MANAGE_SFS_SNAPSHOT",
+            Self::ManageCloudtowerSnmpTransport => "MANAGE_CLOUDTOWER_SNMP_TRANSPORT",
+            Self::ManageCloudTowerNtp => "MANAGE_CLOUD_TOWER_NTP",
+            Self::ManageCloudtowerWebhookNotifier => "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER",
+            Self::ManageApiKey => "MANAGE_API_KEY",
+            Self::ManageKmsCluster => "MANAGE_KMS_CLUSTER",
+            Self::ManageClusterStorageEncryption => "MANAGE_CLUSTER_STORAGE_ENCRYPTION",
+            Self::ManageSsoLogin => "MANAGE_SSO_LOGIN",
+            Self::ManageSystemDns => "MANAGE_SYSTEM_DNS",
+            Self::ManageSystemUpgrade => "MANAGE_SYSTEM_UPGRADE",
             Self::Other(s) => s,
         }
     }
@@ -35,539 +557,2572 @@ impl VirtualPrivateCloudNetworkPolicyRuleType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "IP_BLOCK" => Self::IpBlock,
-            "SECURITY_GROUP" => Self::SecurityGroup,
-            "SELECTOR" => Self::Selector,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"*" => Some(Self::Empty),
+            b"MANAGE_DATA_CENTER" => Some(Self::ManageDataCenter),
+            b"MANAGE_CLUSTER_CONNECTION" => Some(Self::ManageClusterConnection),
+            b"MANAGE_STORAGE_CLUSTER_CONNECTION" => Some(Self::ManageStorageClusterConnection),
+            b"MANAGE_PORT_ACCESS_CONTROL" => Some(Self::ManagePortAccessControl),
+            b"MANAGE_HOST" => Some(Self::ManageHost),
+            b"MANAGE_NIC_MTU" => Some(Self::ManageNicMtu),
+            b"MANAGE_DISK" => Some(Self::ManageDisk),
+            b"MANAGE_HARDWARE_TOPO" => Some(Self::ManageHardwareTopo),
+            b"MANAGE_USB_DEVICE" => Some(Self::ManageUsbDevice),
+            b"MANAGE_GPU_DEVICE" => Some(Self::ManageGpuDevice),
+            b"MANAGE_VDS" => Some(Self::ManageVds),
+            b"MANAGE_VLAN" => Some(Self::ManageVlan),
+            b"MANAGE_SYSTEM_VLAN" => Some(Self::ManageSystemVlan),
+            b"MANAGE_ISCSI_DATA_STORE" => Some(Self::ManageIscsiDataStore),
+            b"MANAGE_NFS_DATA_STORE" => Some(Self::ManageNfsDataStore),
+            b"MANAGE_NVMF_DATA_STORE" => Some(Self::ManageNvmfDataStore),
+            b"CREATE_VM" => Some(Self::CreateVm),
+            b"UPDATE_VM" => Some(Self::UpdateVm),
+            b"DELETE_VM" => Some(Self::DeleteVm),
+            b"UPDATE_VM_ADVANCED_SETTING" => Some(Self::UpdateVmAdvancedSetting),
+            b"UPDATE_VM_GUEST" => Some(Self::UpdateVmGuest),
+            b"VM_OPERATION_OPEN_TERMINAL" => Some(Self::VmOperationOpenTerminal),
+            b"VM_OPERATION_MIGRATE" => Some(Self::VmOperationMigrate),
+            b"VM_OPERATION_VM_FOLDER" => Some(Self::VmOperationVmFolder),
+            b"VM_OPERATION_VM_POWER" => Some(Self::VmOperationVmPower),
+            b"VM_OPERATION_CLONE" => Some(Self::VmOperationClone),
+            b"VM_OPERATION_INSTALL_TOOLS" => Some(Self::VmOperationInstallTools),
+            b"VM_IMPORT_EXPORT" => Some(Self::VmImportExport),
+            b"CREATE_VM_TEMPLATE" => Some(Self::CreateVmTemplate),
+            b"MANAGE_VM_TEMPLATE" => Some(Self::ManageVmTemplate),
+            b"VM_TEMPLATE_IMPORT_EXPORT" => Some(Self::VmTemplateImportExport),
+            b"MANAGE_VM_SNAPSHOT" => Some(Self::ManageVmSnapshot),
+            b"MANAGE_VM_VOLUME" => Some(Self::ManageVmVolume),
+            b"VM_VOLUME_IMPORT_EXPORT" => Some(Self::VmVolumeImportExport),
+            b"MANAGE_ISO" => Some(Self::ManageIso),
+            b"DOWNLOAD_ISO" => Some(Self::DownloadIso),
+            b"QUERY_SENSITIVE_RESOURCE_LIST" => Some(Self::QuerySensitiveResourceList),
+            b"QUERY_SENSITIVE_RESOURCE" => Some(Self::QuerySensitiveResource),
+            b"MANAGE_SENSITIVE_RESOURCE" => Some(Self::ManageSensitiveResource),
+            b"MANAGE_VM_PLACEMENT_GROUP" => Some(Self::ManageVmPlacementGroup),
+            b"MANAGE_SNAPSHOT_PLAN" => Some(Self::ManageSnapshotPlan),
+            b"MANAGE_ALERT" => Some(Self::ManageAlert),
+            b"MANAGE_MONITOR_VIEW" => Some(Self::ManageMonitorView),
+            b"MANAGE_ENTITY_FILTER" => Some(Self::ManageEntityFilter),
+            b"MANAGE_CLUSTER_BASIC_INFO" => Some(Self::ManageClusterBasicInfo),
+            b"MANAGE_CLUSTER_LICENCE" => Some(Self::ManageClusterLicence),
+            b"MANAGE_CLUSTER_SNMP_TRANSPORT" => Some(Self::ManageClusterSnmpTransport),
+            b"MANAGE_SNMP_TRAP" => Some(Self::ManageSnmpTrap),
+            b"MANAGE_CLUSTER_VIP" => Some(Self::ManageClusterVip),
+            b"MANAGE_CLUSTER_MANAGEMENT_IP" => Some(Self::ManageClusterManagementIp),
+            b"MANAGE_DNS_SERVER" => Some(Self::ManageDnsServer),
+            b"MANAGE_NTP_SERVER" => Some(Self::ManageNtpServer),
+            b"MANAGE_IPMI" => Some(Self::ManageIpmi),
+            b"MANAGE_CLUSTER_VM_CPU_MODEL" => Some(Self::ManageClusterVmCpuModel),
+            b"MANAGE_CLUSTER_VM_TOOLS" => Some(Self::ManageClusterVmTools),
+            b"MANAGE_CLUSTER_HOT_MIGRATION" => Some(Self::ManageClusterHotMigration),
+            b"MANAGE_CLUSTER_HA" => Some(Self::ManageClusterHa),
+            b"MANAGE_SSL_CERTIFICATE" => Some(Self::ManageSslCertificate),
+            b"MANAGE_LOG_COLLECTION" => Some(Self::ManageLogCollection),
+            b"MANAGE_SYSLOG" => Some(Self::ManageSyslog),
+            b"MANAGE_LOG_FIND" => Some(Self::ManageLogFind),
+            b"MANAGE_LABEL" => Some(Self::ManageLabel),
+            b"MANAGE_USER_AND_ROLE" => Some(Self::ManageUserAndRole),
+            b"MANAGE_PASSWORD_SETTINGS" => Some(Self::ManagePasswordSettings),
+            b"MANAGE_ACCESS_CONTROL" => Some(Self::ManageAccessControl),
+            b"MANAGE_SESSION_EXPIRATION" => Some(Self::ManageSessionExpiration),
+            b"MANAGE_LOGOUT_METHOD" => Some(Self::ManageLogoutMethod),
+            b"MANAGE_VCENTER_ASSOCIATION" => Some(Self::ManageVcenterAssociation),
+            b"MANAGE_ESXI_ASSOCIATION" => Some(Self::ManageEsxiAssociation),
+            b"MANAGE_AUDIT_LOG" => Some(Self::ManageAuditLog),
+            b"MANAGE_AUDIT_LOG_CONFIG" => Some(Self::ManageAuditLogConfig),
+            b"MANAGE_ALERT_EMAIL_SETTING" => Some(Self::ManageAlertEmailSetting),
+            b"MANAGE_SMTP_SERVER" => Some(Self::ManageSmtpServer),
+            b"MANAGE_UPGRADE_CENTER" => Some(Self::ManageUpgradeCenter),
+            b"MANAGE_CLUSTER_UPGRADE" => Some(Self::ManageClusterUpgrade),
+            b"MANAGE_ALERT_NOTIFIER" => Some(Self::ManageAlertNotifier),
+            b"MANAGE_VM_RECYCLE_BIN_SETTING" => Some(Self::ManageVmRecycleBinSetting),
+            b"MANAGE_REPORT" => Some(Self::ManageReport),
+            b"MANAGE_SHARING_VM_TOOLS" => Some(Self::ManageSharingVmTools),
+            b"MANAGE_ADVANCED_MONITOR" => Some(Self::ManageAdvancedMonitor),
+            b"MANAGE_THIRD_PARTY_DRIVER" => Some(Self::ManageThirdPartyDriver),
+            b"MANAGE_ORGANIZATION_NAME" => Some(Self::ManageOrganizationName),
+            b"MANAGE_CLOUD_TOWER_LICENSE" => Some(Self::ManageCloudTowerLicense),
+            b"MANAGE_CONSISTENCY_GROUP" => Some(Self::ManageConsistencyGroup),
+            b"MANAGE_NIC" => Some(Self::ManageNic),
+            b"MANAGE_CLUSTER_ISCSI" => Some(Self::ManageClusterIscsi),
+            b"MANAGE_BACKUP_LICENSE" => Some(Self::ManageBackupLicense),
+            b"MANAGE_BACKUP_PACKAGE" => Some(Self::ManageBackupPackage),
+            b"MANAGE_BACKUP_SERVICE" => Some(Self::ManageBackupService),
+            b"MANAGE_BACKUP_STORE_REPOSITORY" => Some(Self::ManageBackupStoreRepository),
+            b"MANAGE_BACKUP_PLAN" => Some(Self::ManageBackupPlan),
+            b"MANAGE_BACKUP_TASK" => Some(Self::ManageBackupTask),
+            b"MANAGE_BACKUP_RESTORE_POINT" => Some(Self::ManageBackupRestorePoint),
+            b"MANAGE_BACKUP_RESTORE_POINT_TASK" => Some(Self::ManageBackupRestorePointTask),
+            b"MANAGE_SECURITY_POLICY" => Some(Self::ManageSecurityPolicy),
+            b"MANAGE_SECURITY_GROUP" => Some(Self::ManageSecurityGroup),
+            b"ISOLATE_VM" => Some(Self::IsolateVm),
+            b"MANAGE_EVEROUTE_LICENSE" => Some(Self::ManageEverouteLicense),
+            b"MANAGE_EVEROUTE_PACKAGE" => Some(Self::ManageEveroutePackage),
+            b"DEPLOY_EVEROUTE_CLUSTER" => Some(Self::DeployEverouteCluster),
+            b"UNDEPLOY_EVEROUTE_CLUSTER" => Some(Self::UndeployEverouteCluster),
+            b"UPDATE_EVEROUTE_CLUSTER" => Some(Self::UpdateEverouteCluster),
+            b"UPGRADE_EVEROUTE_CLUSTER" => Some(Self::UpgradeEverouteCluster),
+            b"MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE" => {
+                Some(Self::ManageEverouteNetworkPolicyRuleService)
+            }
+            b"MANAGE_EVEROUTE_CLUSTER_ASSOCIATION" => Some(Self::ManageEverouteClusterAssociation),
+            b"MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY" => {
+                Some(Self::ManageEverouteClusterGlobalPolicy)
+            }
+            b"MANAGE_MICRO_SEGMENTATION" => Some(Self::ManageMicroSegmentation),
+            b"MANAGE_LOAD_BALANCER_RESOURCE" => Some(Self::ManageLoadBalancerResource),
+            b"MANAGE_LOAD_BALANCER" => Some(Self::ManageLoadBalancer),
+            b"MANAGE_LOAD_BALANCER_VNET_BOND" => Some(Self::ManageLoadBalancerVnetBond),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE" => Some(Self::ManageVirtualPrivateCloudService),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING" => {
+                Some(Self::ManageVirtualPrivateCloudClusterBinding)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudEdgeGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET" => {
+                Some(Self::ManageVirtualPrivateCloudExternalSubnet)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE" => {
+                Some(Self::ManageVirtualPrivateCloudBasicResource)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP" => {
+                Some(Self::ManageVirtualPrivateCloudSecurityGroup)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY" => {
+                Some(Self::ManageVirtualPrivateCloudSecurityPolicy)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY" => {
+                Some(Self::ManageVirtualPrivateCloudIsolationPolicy)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP" => {
+                Some(Self::ManageVirtualPrivateCloudFloatingIp)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudRouterGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudNatGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudLayer2Gateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING" => Some(Self::ManageVirtualPrivateCloudPeering),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE" => {
+                Some(Self::ManageVirtualPrivateCloudLoadBalancerResource)
+            }
+            b"MANAGE_LDAP_AD_CONFIG" => Some(Self::ManageLdapAdConfig),
+            b"MANAGE_MFA_CONFIG" => Some(Self::ManageMfaConfig),
+            b"MANAGE_DEFAULT_LOGIN_OPTION" => Some(Self::ManageDefaultLoginOption),
+            b"MANAGE_CLUSTER_STORAGE_POLICY" => Some(Self::ManageClusterStoragePolicy),
+            b"MANAGE_SKS_SERVICE" => Some(Self::ManageSksService),
+            b"MANAGE_SKS_LICENSE" => Some(Self::ManageSksLicense),
+            b"CONFIGURE_SKS_SERVICE" => Some(Self::ConfigureSksService),
+            b"CREATE_SKS_WORKLOAD_CLUSTER" => Some(Self::CreateSksWorkloadCluster),
+            b"DELETE_SKS_WORKLOAD_CLUSTER" => Some(Self::DeleteSksWorkloadCluster),
+            b"UPDATE_SKS_WORKLOAD_CLUSTER" => Some(Self::UpdateSksWorkloadCluster),
+            b"MANAGE_CONTAINER_REGISTRY" => Some(Self::ManageContainerRegistry),
+            b"DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG" => {
+                Some(Self::DownloadSksWorkloadClusterKubeconfig)
+            }
+            b"DOWNLOAD_SKS_WORKLOAD_SPEC_FILE" => Some(Self::DownloadSksWorkloadSpecFile),
+            b"MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE" => {
+                Some(Self::ManageSksWorkloadClusterReconcile)
+            }
+            b"MANAGE_OBSERVABILITY_PACKAGE" => Some(Self::ManageObservabilityPackage),
+            b"MANAGE_OBSERVABILITY_SERVICE" => Some(Self::ManageObservabilityService),
+            b"CONFIG_DYNAMIC_RESOURCE_SCHEDULE" => Some(Self::ConfigDynamicResourceSchedule),
+            b"GENERATE_DRS_PROPOSALS" => Some(Self::GenerateDrsProposals),
+            b"APPLY_DRS_PROPOSAL" => Some(Self::ApplyDrsProposal),
+            b"MANAGE_AGENT_MESH" => Some(Self::ManageAgentMesh),
+            b"MANAGE_REPLICATION_SERVICE" => Some(Self::ManageReplicationService),
+            b"MANAGE_REPLICATION_RESTORE_POINT" => Some(Self::ManageReplicationRestorePoint),
+            b"MANAGE_REPLICATION_PLAN" => Some(Self::ManageReplicationPlan),
+            b"MANAGE_REPLICATION_TASK" => Some(Self::ManageReplicationTask),
+            b"MANAGE_REPLICATION_FAULT_TASK" => Some(Self::ManageReplicationFaultTask),
+            b"MANAGE_REPLICA_OBJECT" => Some(Self::ManageReplicaObject),
+            b"MANAGE_BACKUP_AND_DR_EMAIL" => Some(Self::ManageBackupAndDrEmail),
+            b"MANAGE_CLUSTER_PRIORITIZED" => Some(Self::ManageClusterPrioritized),
+            b"SMTX_INSPECTOR" => Some(Self::SmtxInspector),
+            b"MANAGE_SFS_LICENSE" => Some(Self::ManageSfsLicense),
+            b"MANAGE_SFS_IMAGE" => Some(Self::ManageSfsImage),
+            b"MANAGE_SFS_FILE_STORAGE_CLUSTER" => Some(Self::ManageSfsFileStorageCluster),
+            b"MANAGE_SFS_FILE_SYSTEM_CONFIG" => Some(Self::ManageSfsFileSystemConfig),
+            b"MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY" => Some(Self::ManageSfsFileSystemAccessibility),
+            b"MANAGE_SFS_FS_CONTROLLER" => Some(Self::ManageSfsFsController),
+            b"MANAGE_SFS_SNAPSHOT" => Some(Self::ManageSfsSnapshot),
+            b"MANAGE_CLOUDTOWER_SNMP_TRANSPORT" => Some(Self::ManageCloudtowerSnmpTransport),
+            b"MANAGE_CLOUD_TOWER_NTP" => Some(Self::ManageCloudTowerNtp),
+            b"MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER" => Some(Self::ManageCloudtowerWebhookNotifier),
+            b"MANAGE_API_KEY" => Some(Self::ManageApiKey),
+            b"MANAGE_KMS_CLUSTER" => Some(Self::ManageKmsCluster),
+            b"MANAGE_CLUSTER_STORAGE_ENCRYPTION" => Some(Self::ManageClusterStorageEncryption),
+            b"MANAGE_SSO_LOGIN" => Some(Self::ManageSsoLogin),
+            b"MANAGE_SYSTEM_DNS" => Some(Self::ManageSystemDns),
+            b"MANAGE_SYSTEM_UPGRADE" => Some(Self::ManageSystemUpgrade),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
-        Self::All,
-        Self::IpBlock,
-        Self::SecurityGroup,
-        Self::Selector,
+        Self::Empty,
+        Self::ManageDataCenter,
+        Self::ManageClusterConnection,
+        Self::ManageStorageClusterConnection,
+        Self::ManagePortAccessControl,
+        Self::ManageHost,
+        Self::ManageNicMtu,
+        Self::ManageDisk,
+        Self::ManageHardwareTopo,
+        Self::ManageUsbDevice,
+        Self::ManageGpuDevice,
+        Self::ManageVds,
+        Self::ManageVlan,
+        Self::ManageSystemVlan,
+        Self::ManageIscsiDataStore,
+        Self::ManageNfsDataStore,
+        Self::ManageNvmfDataStore,
+        Self::CreateVm,
+        Self::UpdateVm,
+        Self::DeleteVm,
+        Self::UpdateVmAdvancedSetting,
+        Self::UpdateVmGuest,
+        Self::VmOperationOpenTerminal,
+        Self::VmOperationMigrate,
+        Self::VmOperationVmFolder,
+        Self::VmOperationVmPower,
+        Self::VmOperationClone,
+        Self::VmOperationInstallTools,
+        Self::VmImportExport,
+        Self::CreateVmTemplate,
+        Self::ManageVmTemplate,
+        Self::VmTemplateImportExport,
+        Self::ManageVmSnapshot,
+        Self::ManageVmVolume,
+        Self::VmVolumeImportExport,
+        Self::ManageIso,
+        Self::DownloadIso,
+        Self::QuerySensitiveResourceList,
+        Self::QuerySensitiveResource,
+        Self::ManageSensitiveResource,
+        Self::ManageVmPlacementGroup,
+        Self::ManageSnapshotPlan,
+        Self::ManageAlert,
+        Self::ManageMonitorView,
+        Self::ManageEntityFilter,
+        Self::ManageClusterBasicInfo,
+        Self::ManageClusterLicence,
+        Self::ManageClusterSnmpTransport,
+        Self::ManageSnmpTrap,
+        Self::ManageClusterVip,
+        Self::ManageClusterManagementIp,
+        Self::ManageDnsServer,
+        Self::ManageNtpServer,
+        Self::ManageIpmi,
+        Self::ManageClusterVmCpuModel,
+        Self::ManageClusterVmTools,
+        Self::ManageClusterHotMigration,
+        Self::ManageClusterHa,
+        Self::ManageSslCertificate,
+        Self::ManageLogCollection,
+        Self::ManageSyslog,
+        Self::ManageLogFind,
+        Self::ManageLabel,
+        Self::ManageUserAndRole,
+        Self::ManagePasswordSettings,
+        Self::ManageAccessControl,
+        Self::ManageSessionExpiration,
+        Self::ManageLogoutMethod,
+        Self::ManageVcenterAssociation,
+        Self::ManageEsxiAssociation,
+        Self::ManageAuditLog,
+        Self::ManageAuditLogConfig,
+        Self::ManageAlertEmailSetting,
+        Self::ManageSmtpServer,
+        Self::ManageUpgradeCenter,
+        Self::ManageClusterUpgrade,
+        Self::ManageAlertNotifier,
+        Self::ManageVmRecycleBinSetting,
+        Self::ManageReport,
+        Self::ManageSharingVmTools,
+        Self::ManageAdvancedMonitor,
+        Self::ManageThirdPartyDriver,
+        Self::ManageOrganizationName,
+        Self::ManageCloudTowerLicense,
+        Self::ManageConsistencyGroup,
+        Self::ManageNic,
+        Self::ManageClusterIscsi,
+        Self::ManageBackupLicense,
+        Self::ManageBackupPackage,
+        Self::ManageBackupService,
+        Self::ManageBackupStoreRepository,
+        Self::ManageBackupPlan,
+        Self::ManageBackupTask,
+        Self::ManageBackupRestorePoint,
+        Self::ManageBackupRestorePointTask,
+        Self::ManageSecurityPolicy,
+        Self::ManageSecurityGroup,
+        Self::IsolateVm,
+        Self::ManageEverouteLicense,
+        Self::ManageEveroutePackage,
+        Self::DeployEverouteCluster,
+        Self::UndeployEverouteCluster,
+        Self::UpdateEverouteCluster,
+        Self::UpgradeEverouteCluster,
+        Self::ManageEverouteNetworkPolicyRuleService,
+        Self::ManageEverouteClusterAssociation,
+        Self::ManageEverouteClusterGlobalPolicy,
+        Self::ManageMicroSegmentation,
+        Self::ManageLoadBalancerResource,
+        Self::ManageLoadBalancer,
+        Self::ManageLoadBalancerVnetBond,
+        Self::ManageVirtualPrivateCloudService,
+        Self::ManageVirtualPrivateCloudClusterBinding,
+        Self::ManageVirtualPrivateCloudEdgeGateway,
+        Self::ManageVirtualPrivateCloudExternalSubnet,
+        Self::ManageVirtualPrivateCloudBasicResource,
+        Self::ManageVirtualPrivateCloudSecurityGroup,
+        Self::ManageVirtualPrivateCloudSecurityPolicy,
+        Self::ManageVirtualPrivateCloudIsolationPolicy,
+        Self::ManageVirtualPrivateCloudFloatingIp,
+        Self::ManageVirtualPrivateCloudRouterGateway,
+        Self::ManageVirtualPrivateCloudNatGateway,
+        Self::ManageVirtualPrivateCloudLayer2Gateway,
+        Self::ManageVirtualPrivateCloudPeering,
+        Self::ManageVirtualPrivateCloudLoadBalancerResource,
+        Self::ManageLdapAdConfig,
+        Self::ManageMfaConfig,
+        Self::ManageDefaultLoginOption,
+        Self::ManageClusterStoragePolicy,
+        Self::ManageSksService,
+        Self::ManageSksLicense,
+        Self::ConfigureSksService,
+        Self::CreateSksWorkloadCluster,
+        Self::DeleteSksWorkloadCluster,
+        Self::UpdateSksWorkloadCluster,
+        Self::ManageContainerRegistry,
+        Self::DownloadSksWorkloadClusterKubeconfig,
+        Self::DownloadSksWorkloadSpecFile,
+        Self::ManageSksWorkloadClusterReconcile,
+        Self::ManageObservabilityPackage,
+        Self::ManageObservabilityService,
+        Self::ConfigDynamicResourceSchedule,
+        Self::GenerateDrsProposals,
+        Self::ApplyDrsProposal,
+        Self::ManageAgentMesh,
+        Self::ManageReplicationService,
+        Self::ManageReplicationRestorePoint,
+        Self::ManageReplicationPlan,
+        Self::ManageReplicationTask,
+        Self::ManageReplicationFaultTask,
+        Self::ManageReplicaObject,
+        Self::ManageBackupAndDrEmail,
+        Self::ManageClusterPrioritized,
+        Self::SmtxInspector,
+        Self::ManageSfsLicense,
+        Self::ManageSfsImage,
+        Self::ManageSfsFileStorageCluster,
+        Self::ManageSfsFileSystemConfig,
+        Self::ManageSfsFileSystemAccessibility,
+        Self::ManageSfsFsController,
+        Self::ManageSfsSnapshot,
+        Self::ManageCloudtowerSnmpTransport,
+        Self::ManageCloudTowerNtp,
+        Self::ManageCloudtowerWebhookNotifier,
+        Self::ManageApiKey,
+        Self::ManageKmsCluster,
+        Self::ManageClusterStorageEncryption,
+        Self::ManageSsoLogin,
+        Self::ManageSystemDns,
+        Self::ManageSystemUpgrade,
     ];
 }
 
-impl ::core::fmt::Display for VirtualPrivateCloudNetworkPolicyRuleType {
+impl ::core::fmt::Display for RoleAction {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VirtualPrivateCloudNetworkPolicyRuleType {
+impl From<&str> for RoleAction {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleType {
+impl serde::Serialize for RoleAction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRuleType {
+impl<'de> serde::Deserialize<'de> for RoleAction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `VirtualPrivateCloudRouteNextHopType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudRouteNextHopType {
-    /// `NAT_GATEWAY`
-    NatGateway,
-    /// `ROUTER_GATEWAY`
-    RouterGateway,
-    /// `UNKNOWN`
-    Unknown,
-    /// `VPC_PEERING`
-    VpcPeering,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudRouteNextHopType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NatGateway => "NAT_GATEWAY",
-            Self::RouterGateway => "ROUTER_GATEWAY",
-            Self::Unknown => "UNKNOWN",
-            Self::VpcPeering => "VPC_PEERING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NAT_GATEWAY" => Self::NatGateway,
-            "ROUTER_GATEWAY" => Self::RouterGateway,
-            "UNKNOWN" => Self::Unknown,
-            "VPC_PEERING" => Self::VpcPeering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::NatGateway,
-        Self::RouterGateway,
-        Self::Unknown,
-        Self::VpcPeering,
-    ];
-}
-
-impl ::core::fmt::Display for VirtualPrivateCloudRouteNextHopType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VirtualPrivateCloudRouteNextHopType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteNextHopType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteNextHopType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudRouteTable` of the CloudTower model.
+/// `RackTopo` of the CloudTower model.
 ///
-/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `height`, `id`, `local_id`, `name`, `zone_topo`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTable {
-    /// `default_for_vpc`: `boolean`.
-    pub default_for_vpc: Option<bool>,
+pub struct RackTopo {
+    /// `brick_topoes`: `NestedBrickTopo[]`.
+    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `height`: `int32`, required by the model.
+    pub height: Option<i32>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `zone_topo`: `NestedZoneTopo`, required by the model.
+    pub zone_topo: Option<NestedZoneTopo>,
+}
+
+impl FromMap for RackTopo {
+    const NAME: &'static str = "RackTopo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"height" {
+                    self.height = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"zone_topo" {
+                    self.zone_topo = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"brick_topoes" {
+                    self.brick_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RackTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `RackTopoConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopoConnection {
+    /// `aggregate`: `NestedAggregateRackTopo`, required by the model.
+    pub aggregate: Option<NestedAggregateRackTopo>,
+}
+
+impl FromMap for RackTopoConnection {
+    const NAME: &'static str = "RackTopoConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RackTopoConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ReplicaNameRule` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicaNameRule {
+    /// `ORIGIN`
+    Origin,
+    /// `PREFIX`
+    Prefix,
+    /// `SUFFIX`
+    Suffix,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicaNameRule {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Prefix => "PREFIX",
+            Self::Suffix => "SUFFIX",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ORIGIN" => Some(Self::Origin),
+            b"PREFIX" => Some(Self::Prefix),
+            b"SUFFIX" => Some(Self::Suffix),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Origin, Self::Prefix, Self::Suffix];
+}
+
+impl ::core::fmt::Display for ReplicaNameRule {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaNameRule {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicaNameRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicaNameRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicaNum` of the CloudTower model.
+pub type ReplicaNum = i32;
+
+/// `ReplicaVm` of the CloudTower model.
+///
+/// The model requires `createdAt`, `id`, `origin_object_descriptor`, `replication_service`, `state`, `type`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaVm {
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `external_cloudtower`: `NestedExternalCloudTower`.
+    pub external_cloudtower: Option<NestedExternalCloudTower>,
+    /// `failover_test_object_descriptor`: `NestedReplicationObjectDescriptor`.
+    pub failover_test_object_descriptor: Option<NestedReplicationObjectDescriptor>,
+    /// `failover_test_replica_group`: `string`.
+    pub failover_test_replica_group: Option<String>,
+    /// `failover_test_vm`: `NestedVm`.
+    pub failover_test_vm: Option<NestedVm>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `inbound`: `boolean`.
+    pub inbound: Option<bool>,
+    /// `iscsi_lun`: `NestedIscsiLun`.
+    pub iscsi_lun: Option<NestedIscsiLun>,
+    /// `object_descriptor`: `NestedReplicationObjectDescriptor`.
+    pub object_descriptor: Option<NestedReplicationObjectDescriptor>,
+    /// `origin_iscsi_lun`: `NestedIscsiLun`.
+    pub origin_iscsi_lun: Option<NestedIscsiLun>,
+    /// `origin_object_descriptor`: `NestedReplicationObjectDescriptor`, required by the model.
+    pub origin_object_descriptor: Option<NestedReplicationObjectDescriptor>,
+    /// `origin_vm`: `NestedVm`.
+    pub origin_vm: Option<NestedVm>,
+    /// `origin_vm_cluster_local_id`: `string`.
+    pub origin_vm_cluster_local_id: Option<String>,
+    /// `origin_vm_cluster_name`: `string`.
+    pub origin_vm_cluster_name: Option<String>,
+    /// `origin_vm_local_id`: `string`.
+    pub origin_vm_local_id: Option<String>,
+    /// `origin_vm_name`: `string`.
+    pub origin_vm_name: Option<String>,
+    /// `replica_group`: `string`.
+    pub replica_group: Option<String>,
+    /// `replication_group`: `string`.
+    pub replication_group: Option<String>,
+    /// `replication_plan`: `NestedReplicationPlan`.
+    pub replication_plan: Option<NestedReplicationPlan>,
+    /// `replication_service`: `NestedReplicationService`, required by the model.
+    pub replication_service: Option<NestedReplicationService>,
+    /// `replication_target_executions`: `NestedReplicationTargetExecution[]`.
+    pub replication_target_executions: Option<Vec<NestedReplicationTargetExecution>>,
+    /// `restore_points`: `NestedReplicationRestorePoint[]`.
+    pub restore_points: Option<Vec<NestedReplicationRestorePoint>>,
+    /// `state`: `ReplicaVmState`, required by the model.
+    pub state: Option<ReplicaVmState>,
+    /// `targets_deletable`: `boolean`.
+    pub targets_deletable: Option<bool>,
+    /// `type`: `ReplicationObjectType`, required by the model.
+    pub r#type: Option<ReplicationObjectType>,
+    /// `updatedAt`: `string`, required by the model.
+    pub updated_at: Option<String>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for ReplicaVm {
+    const NAME: &'static str = "ReplicaVm";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"state" {
+                    self.state = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"inbound" {
+                    self.inbound = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else if key == b"iscsi_lun" {
+                    self.iscsi_lun = m.next_value()?;
+                } else if key == b"origin_vm" {
+                    self.origin_vm = m.next_value()?;
+                } else if key == b"updatedAt" {
+                    self.updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"replica_group" {
+                    self.replica_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"origin_vm_name" {
+                    self.origin_vm_name = m.next_value()?;
+                } else if key == b"restore_points" {
+                    self.restore_points = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"failover_test_vm" {
+                    self.failover_test_vm = m.next_value()?;
+                } else if key == b"origin_iscsi_lun" {
+                    self.origin_iscsi_lun = m.next_value()?;
+                } else if key == b"replication_plan" {
+                    self.replication_plan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"object_descriptor" {
+                    self.object_descriptor = m.next_value()?;
+                } else if key == b"replication_group" {
+                    self.replication_group = m.next_value()?;
+                } else if key == b"targets_deletable" {
+                    self.targets_deletable = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"origin_vm_local_id" {
+                    self.origin_vm_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"external_cloudtower" {
+                    self.external_cloudtower = m.next_value()?;
+                } else if key == b"replication_service" {
+                    self.replication_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"origin_vm_cluster_name" {
+                    self.origin_vm_cluster_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"origin_object_descriptor" {
+                    self.origin_object_descriptor = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"origin_vm_cluster_local_id" {
+                    self.origin_vm_cluster_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"failover_test_replica_group" {
+                    self.failover_test_replica_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            29 => {
+                if key == b"replication_target_executions" {
+                    self.replication_target_executions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            31 => {
+                if key == b"failover_test_object_descriptor" {
+                    self.failover_test_object_descriptor = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicaVm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ReplicaVmConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicaVmConnection {
+    /// `aggregate`: `NestedAggregateReplicaVm`, required by the model.
+    pub aggregate: Option<NestedAggregateReplicaVm>,
+}
+
+impl FromMap for ReplicaVmConnection {
+    const NAME: &'static str = "ReplicaVmConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicaVmConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ReplicaVmState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicaVmState {
+    /// `FAILBACK`
+    Failback,
+    /// `FAILOVER`
+    Failover,
+    /// `FAILOVER_TEST`
+    FailoverTest,
+    /// `NOT_READY`
+    NotReady,
+    /// `PERMANENT_FAILOVER`
+    PermanentFailover,
+    /// `READY`
+    Ready,
+    /// `REPLICATING`
+    Replicating,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicaVmState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failback => "FAILBACK",
+            Self::Failover => "FAILOVER",
+            Self::FailoverTest => "FAILOVER_TEST",
+            Self::NotReady => "NOT_READY",
+            Self::PermanentFailover => "PERMANENT_FAILOVER",
+            Self::Ready => "READY",
+            Self::Replicating => "REPLICATING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"FAILOVER_TEST" => Some(Self::FailoverTest),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"PERMANENT_FAILOVER" => Some(Self::PermanentFailover),
+            b"READY" => Some(Self::Ready),
+            b"REPLICATING" => Some(Self::Replicating),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failback,
+        Self::Failover,
+        Self::FailoverTest,
+        Self::NotReady,
+        Self::PermanentFailover,
+        Self::Ready,
+        Self::Replicating,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicaVmState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaVmState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicaVmState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicaVmState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicationObjectType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicationObjectType {
+    /// `CONSISTENCY_GROUP`
+    ConsistencyGroup,
+    /// `ISCSI_LUN`
+    IscsiLun,
+    /// `NVMF_NAMESPACE`
+    NvmfNamespace,
+    /// `VM`
+    Vm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicationObjectType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConsistencyGroup => "CONSISTENCY_GROUP",
+            Self::IscsiLun => "ISCSI_LUN",
+            Self::NvmfNamespace => "NVMF_NAMESPACE",
+            Self::Vm => "VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONSISTENCY_GROUP" => Some(Self::ConsistencyGroup),
+            b"ISCSI_LUN" => Some(Self::IscsiLun),
+            b"NVMF_NAMESPACE" => Some(Self::NvmfNamespace),
+            b"VM" => Some(Self::Vm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ConsistencyGroup,
+        Self::IscsiLun,
+        Self::NvmfNamespace,
+        Self::Vm,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicationObjectType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationObjectType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicationObjectType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicationObjectType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicationPlan` of the CloudTower model.
+///
+/// The model requires `compression`, `createdAt`, `enable_window`, `id`, `interval`, `ip_mapping`, `last_execute_status`, `last_manual_execute_status`, `name`, `network_mapping`, `objects_descriptor`, `period`, `replica_name_rule`, `status`, `storage_policy`, `target_cluster_descriptor`, `target_replication_service`, `time_points`, `type`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReplicationPlan {
+    /// `abort_window_unfinished`: `boolean`.
+    pub abort_window_unfinished: Option<bool>,
+    /// `activation_timestamp`: `string`.
+    pub activation_timestamp: Option<String>,
+    /// `compression`: `boolean`, required by the model.
+    pub compression: Option<bool>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `delete_strategy`: `BackupPlanDeleteStrategy`.
+    pub delete_strategy: Option<BackupPlanDeleteStrategy>,
     /// `description`: `string`.
     pub description: Option<String>,
+    /// `ec_k`: `int32`.
+    pub ec_k: Option<i32>,
+    /// `ec_m`: `int32`.
+    pub ec_m: Option<i32>,
+    /// `enable_window`: `boolean`, required by the model.
+    pub enable_window: Option<bool>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `external_cloudtower`: `NestedExternalCloudTower`.
+    pub external_cloudtower: Option<NestedExternalCloudTower>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
+    /// `inbound`: `boolean`.
+    pub inbound: Option<bool>,
+    /// `interval`: `int32`, required by the model.
+    pub interval: Option<i32>,
+    /// `ip_mapping`: `NestedReplicationIPAddressMapping[]`, required by the model.
+    pub ip_mapping: Option<Vec<NestedReplicationIpAddressMapping>>,
+    /// `iscsi_luns`: `NestedIscsiLun[]`.
+    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
+    /// `keep_mac_address`: `boolean`.
+    pub keep_mac_address: Option<bool>,
+    /// `keep_policy`: `BackupPlanKeepPolicy`.
+    pub keep_policy: Option<BackupPlanKeepPolicy>,
+    /// `keep_policy_value`: `int32`.
+    pub keep_policy_value: Option<i32>,
+    /// `last_execute_status`: `BackupPlanExecutionStatus`, required by the model.
+    pub last_execute_status: Option<BackupPlanExecutionStatus>,
+    /// `last_execute_status_message`: `string`.
+    pub last_execute_status_message: Option<String>,
+    /// `last_execute_success_job_count`: `int32`.
+    pub last_execute_success_job_count: Option<i32>,
+    /// `last_execute_total_job_count`: `int32`.
+    pub last_execute_total_job_count: Option<i32>,
+    /// `last_executed_at`: `string`.
+    pub last_executed_at: Option<String>,
+    /// `last_manual_execute_status`: `BackupPlanExecutionStatus`, required by the model.
+    pub last_manual_execute_status: Option<BackupPlanExecutionStatus>,
+    /// `last_manual_execute_status_message`: `string`.
+    pub last_manual_execute_status_message: Option<String>,
+    /// `last_manual_execute_success_job_count`: `int32`.
+    pub last_manual_execute_success_job_count: Option<i32>,
+    /// `last_manual_execute_total_job_count`: `int32`.
+    pub last_manual_execute_total_job_count: Option<i32>,
+    /// `last_manual_executed_at`: `string`.
+    pub last_manual_executed_at: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `routes`: `NestedVirtualPrivateCloudRoute[]`.
-    pub routes: Option<Vec<NestedVirtualPrivateCloudRoute>>,
-    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
+    /// `network_mapping`: `NestedReplicationPlanNetworkMapping[]`, required by the model.
+    pub network_mapping: Option<Vec<NestedReplicationPlanNetworkMapping>>,
+    /// `next_execution_time`: `string`.
+    pub next_execution_time: Option<String>,
+    /// `objects_descriptor`: `NestedReplicationObjectDescriptor[]`, required by the model.
+    pub objects_descriptor: Option<Vec<NestedReplicationObjectDescriptor>>,
+    /// `period`: `ReplicationPlanPeriod`, required by the model.
+    pub period: Option<ReplicationPlanPeriod>,
+    /// `phase`: `BackupPlanPhase`.
+    pub phase: Option<BackupPlanPhase>,
+    /// `replica_name_rule`: `ReplicaNameRule`, required by the model.
+    pub replica_name_rule: Option<ReplicaNameRule>,
+    /// `replica_name_setting`: `string`.
+    pub replica_name_setting: Option<String>,
+    /// `replica_num`: `int32`.
+    pub replica_num: Option<i32>,
+    /// `replica_vms`: `NestedReplicaVm[]`.
+    pub replica_vms: Option<Vec<NestedReplicaVm>>,
+    /// `replication_plan_executions`: `NestedReplicationPlanExecution[]`.
+    pub replication_plan_executions: Option<Vec<NestedReplicationPlanExecution>>,
+    /// `replication_restore_points`: `NestedReplicationRestorePoint[]`.
+    pub replication_restore_points: Option<Vec<NestedReplicationRestorePoint>>,
+    /// `replication_target_executions`: `NestedReplicationTargetExecution[]`.
+    pub replication_target_executions: Option<Vec<NestedReplicationTargetExecution>>,
+    /// `resiliency_type`: `ResiliencyType`.
+    pub resiliency_type: Option<ResiliencyType>,
+    /// `snapshot_consistent_type`: `ConsistentType`.
+    pub snapshot_consistent_type: Option<ConsistentType>,
+    /// `status`: `BackupPlanStatus`, required by the model.
+    pub status: Option<BackupPlanStatus>,
+    /// `storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `target_cluster`: `NestedCluster`.
+    pub target_cluster: Option<NestedCluster>,
+    /// `target_cluster_descriptor`: `NestedReplicationClusterDescriptor`, required by the model.
+    pub target_cluster_descriptor: Option<NestedReplicationClusterDescriptor>,
+    /// `target_replication_service`: `NestedReplicationService`, required by the model.
+    pub target_replication_service: Option<NestedReplicationService>,
+    /// `thin_provision`: `boolean`.
+    pub thin_provision: Option<bool>,
+    /// `time_points`: `NestedBackupPlanTimePoint[]`, required by the model.
+    pub time_points: Option<Vec<NestedBackupPlanTimePoint>>,
+    /// `type`: `ReplicationPlanType`, required by the model.
+    pub r#type: Option<ReplicationPlanType>,
+    /// `updatedAt`: `string`, required by the model.
+    pub updated_at: Option<String>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+    /// `weekdays`: `WeekdayTypeEnum[]`.
+    pub weekdays: Option<Vec<WeekdayTypeEnum>>,
+    /// `window_end`: `string`.
+    pub window_end: Option<String>,
+    /// `window_start`: `string`.
+    pub window_start: Option<String>,
 }
 
-impl FromMap for VirtualPrivateCloudRouteTable {
-    const NAME: &'static str = "VirtualPrivateCloudRouteTable";
+impl FromMap for ReplicationPlan {
+    const NAME: &'static str = "ReplicationPlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "routes" => self.routes = m.next_value()?,
-            "subnets" => self.subnets = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"ec_k" {
+                    self.ec_k = m.next_value()?;
+                } else if key == b"ec_m" {
+                    self.ec_m = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"period" {
+                    self.period = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"inbound" {
+                    self.inbound = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"interval" {
+                    self.interval = m.next_value()?;
+                } else if key == b"weekdays" {
+                    self.weekdays = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else if key == b"updatedAt" {
+                    self.updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"ip_mapping" {
+                    self.ip_mapping = m.next_value::<List<_>>()?.0;
+                } else if key == b"iscsi_luns" {
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
+                } else if key == b"window_end" {
+                    self.window_end = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"compression" {
+                    self.compression = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"keep_policy" {
+                    self.keep_policy = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"replica_vms" {
+                    self.replica_vms = m.next_value::<List<_>>()?.0;
+                } else if key == b"time_points" {
+                    self.time_points = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"window_start" {
+                    self.window_start = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"enable_window" {
+                    self.enable_window = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"storage_policy" {
+                    self.storage_policy = m.next_value()?;
+                } else if key == b"target_cluster" {
+                    self.target_cluster = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"delete_strategy" {
+                    self.delete_strategy = m.next_value()?;
+                } else if key == b"network_mapping" {
+                    self.network_mapping = m.next_value::<List<_>>()?.0;
+                } else if key == b"resiliency_type" {
+                    self.resiliency_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"keep_mac_address" {
+                    self.keep_mac_address = m.next_value()?;
+                } else if key == b"last_executed_at" {
+                    self.last_executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"keep_policy_value" {
+                    self.keep_policy_value = m.next_value()?;
+                } else if key == b"replica_name_rule" {
+                    self.replica_name_rule = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"objects_descriptor" {
+                    self.objects_descriptor = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"external_cloudtower" {
+                    self.external_cloudtower = m.next_value()?;
+                } else if key == b"last_execute_status" {
+                    self.last_execute_status = m.next_value()?;
+                } else if key == b"next_execution_time" {
+                    self.next_execution_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"activation_timestamp" {
+                    self.activation_timestamp = m.next_value()?;
+                } else if key == b"replica_name_setting" {
+                    self.replica_name_setting = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"abort_window_unfinished" {
+                    self.abort_window_unfinished = m.next_value()?;
+                } else if key == b"last_manual_executed_at" {
+                    self.last_manual_executed_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"snapshot_consistent_type" {
+                    self.snapshot_consistent_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"target_cluster_descriptor" {
+                    self.target_cluster_descriptor = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            26 => {
+                if key == b"last_manual_execute_status" {
+                    self.last_manual_execute_status = m.next_value()?;
+                } else if key == b"replication_restore_points" {
+                    self.replication_restore_points = m.next_value::<List<_>>()?.0;
+                } else if key == b"target_replication_service" {
+                    self.target_replication_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"last_execute_status_message" {
+                    self.last_execute_status_message = m.next_value()?;
+                } else if key == b"replication_plan_executions" {
+                    self.replication_plan_executions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            28 => {
+                if key == b"last_execute_total_job_count" {
+                    self.last_execute_total_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            29 => {
+                if key == b"replication_target_executions" {
+                    self.replication_target_executions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            30 => {
+                if key == b"last_execute_success_job_count" {
+                    self.last_execute_success_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            34 => {
+                if key == b"last_manual_execute_status_message" {
+                    self.last_manual_execute_status_message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            35 => {
+                if key == b"last_manual_execute_total_job_count" {
+                    self.last_manual_execute_total_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            37 => {
+                if key == b"last_manual_execute_success_job_count" {
+                    self.last_manual_execute_success_job_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTable {
+impl<'de> serde::Deserialize<'de> for ReplicationPlan {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudRouteTableConnection` of the CloudTower model.
+/// `ReplicationPlanConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouteTable`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouteTable>,
+pub struct ReplicationPlanConnection {
+    /// `aggregate`: `NestedAggregateReplicationPlan`, required by the model.
+    pub aggregate: Option<NestedAggregateReplicationPlan>,
 }
 
-impl FromMap for VirtualPrivateCloudRouteTableConnection {
-    const NAME: &'static str = "VirtualPrivateCloudRouteTableConnection";
+impl FromMap for ReplicationPlanConnection {
+    const NAME: &'static str = "ReplicationPlanConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTableConnection {
+impl<'de> serde::Deserialize<'de> for ReplicationPlanConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudRouterGateway` of the CloudTower model.
+/// `ReplicationPlanPeriod` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicationPlanPeriod {
+    /// `DAILY`
+    Daily,
+    /// `HOURLY`
+    Hourly,
+    /// `MINUTELY`
+    Minutely,
+    /// `MONTHLY`
+    Monthly,
+    /// `WEEKLY`
+    Weekly,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicationPlanPeriod {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "DAILY",
+            Self::Hourly => "HOURLY",
+            Self::Minutely => "MINUTELY",
+            Self::Monthly => "MONTHLY",
+            Self::Weekly => "WEEKLY",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAILY" => Some(Self::Daily),
+            b"HOURLY" => Some(Self::Hourly),
+            b"MINUTELY" => Some(Self::Minutely),
+            b"MONTHLY" => Some(Self::Monthly),
+            b"WEEKLY" => Some(Self::Weekly),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Daily,
+        Self::Hourly,
+        Self::Minutely,
+        Self::Monthly,
+        Self::Weekly,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicationPlanPeriod {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationPlanPeriod {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicationPlanPeriod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicationPlanPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicationPlanType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicationPlanType {
+    /// `STORAGE_VOLUME`
+    StorageVolume,
+    /// `VM`
+    Vm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicationPlanType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StorageVolume => "STORAGE_VOLUME",
+            Self::Vm => "VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"STORAGE_VOLUME" => Some(Self::StorageVolume),
+            b"VM" => Some(Self::Vm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::StorageVolume, Self::Vm];
+}
+
+impl ::core::fmt::Display for ReplicationPlanType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationPlanType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicationPlanType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicationPlanType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicationTargetExecutionCreation` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicationTargetExecutionCreation {
+    /// `FAILBACK`
+    Failback,
+    /// `FAILOVER`
+    Failover,
+    /// `REPLICATION`
+    Replication,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicationTargetExecutionCreation {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failback => "FAILBACK",
+            Self::Failover => "FAILOVER",
+            Self::Replication => "REPLICATION",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"REPLICATION" => Some(Self::Replication),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Failback, Self::Failover, Self::Replication];
+}
+
+impl ::core::fmt::Display for ReplicationTargetExecutionCreation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationTargetExecutionCreation {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicationTargetExecutionCreation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicationTargetExecutionCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReportResourceInputEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReportResourceInputEnum {
+    /// `ALERT`
+    Alert,
+    /// `ALL`
+    All,
+    /// `CLUSTER`
+    Cluster,
+    /// `DATA_CENTER`
+    DataCenter,
+    /// `DISK`
+    Disk,
+    /// `ELF_IMAGE`
+    ElfImage,
+    /// `ENTITY_FILTERS`
+    EntityFilters,
+    /// `GLOBAL_ALERT_RULE`
+    GlobalAlertRule,
+    /// `HOST`
+    Host,
+    /// `TASK`
+    Task,
+    /// `VDS`
+    Vds,
+    /// `VLAN`
+    Vlan,
+    /// `VM`
+    Vm,
+    /// `VM_TEMPLATE`
+    VmTemplate,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReportResourceInputEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alert => "ALERT",
+            Self::All => "ALL",
+            Self::Cluster => "CLUSTER",
+            Self::DataCenter => "DATA_CENTER",
+            Self::Disk => "DISK",
+            Self::ElfImage => "ELF_IMAGE",
+            Self::EntityFilters => "ENTITY_FILTERS",
+            Self::GlobalAlertRule => "GLOBAL_ALERT_RULE",
+            Self::Host => "HOST",
+            Self::Task => "TASK",
+            Self::Vds => "VDS",
+            Self::Vlan => "VLAN",
+            Self::Vm => "VM",
+            Self::VmTemplate => "VM_TEMPLATE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALERT" => Some(Self::Alert),
+            b"ALL" => Some(Self::All),
+            b"CLUSTER" => Some(Self::Cluster),
+            b"DATA_CENTER" => Some(Self::DataCenter),
+            b"DISK" => Some(Self::Disk),
+            b"ELF_IMAGE" => Some(Self::ElfImage),
+            b"ENTITY_FILTERS" => Some(Self::EntityFilters),
+            b"GLOBAL_ALERT_RULE" => Some(Self::GlobalAlertRule),
+            b"HOST" => Some(Self::Host),
+            b"TASK" => Some(Self::Task),
+            b"VDS" => Some(Self::Vds),
+            b"VLAN" => Some(Self::Vlan),
+            b"VM" => Some(Self::Vm),
+            b"VM_TEMPLATE" => Some(Self::VmTemplate),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Alert,
+        Self::All,
+        Self::Cluster,
+        Self::DataCenter,
+        Self::Disk,
+        Self::ElfImage,
+        Self::EntityFilters,
+        Self::GlobalAlertRule,
+        Self::Host,
+        Self::Task,
+        Self::Vds,
+        Self::Vlan,
+        Self::Vm,
+        Self::VmTemplate,
+    ];
+}
+
+impl ::core::fmt::Display for ReportResourceInputEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReportResourceInputEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReportResourceInputEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportResourceInputEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReportTask` of the CloudTower model.
 ///
-/// The model requires `id`, `local_id`, `name`, `rules`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `createdAt`, `id`, `internal`, `name`, `status`, `template`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGateway {
-    /// `associated_subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub associated_subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `external_subnet`: `NestedVirtualPrivateCloudExternalSubnet`.
-    pub external_subnet: Option<NestedVirtualPrivateCloudExternalSubnet>,
-    /// `external_subnet_group`: `NestedVirtualPrivateCloudExternalSubnetGroup`.
-    pub external_subnet_group: Option<NestedVirtualPrivateCloudExternalSubnetGroup>,
+pub struct ReportTask {
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `nexthop_ip`: `string`.
-    pub nexthop_ip: Option<String>,
-    /// `rules`: `NestedVpcRouterGatewayRuleType[]`, required by the model.
-    pub rules: Option<Vec<NestedVpcRouterGatewayRuleType>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
+    /// `plan_id`: `string`.
+    pub plan_id: Option<String>,
+    /// `status`: `TaskStatus`, required by the model.
+    pub status: Option<TaskStatus>,
+    /// `template`: `NestedReportTemplate`, required by the model.
+    pub template: Option<NestedReportTemplate>,
 }
 
-impl FromMap for VirtualPrivateCloudRouterGateway {
-    const NAME: &'static str = "VirtualPrivateCloudRouterGateway";
+impl FromMap for ReportTask {
+    const NAME: &'static str = "ReportTask";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "associated_subnets" => self.associated_subnets = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "external_subnet" => self.external_subnet = m.next_value()?,
-            "external_subnet_group" => self.external_subnet_group = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nexthop_ip" => self.nexthop_ip = m.next_value()?,
-            "rules" => self.rules = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"plan_id" {
+                    self.plan_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"template" {
+                    self.template = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGateway {
+impl<'de> serde::Deserialize<'de> for ReportTask {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudRouterGatewayConnection` of the CloudTower model.
+/// `ReportTaskConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouterGateway`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouterGateway>,
+pub struct ReportTaskConnection {
+    /// `aggregate`: `NestedAggregateReportTask`, required by the model.
+    pub aggregate: Option<NestedAggregateReportTask>,
 }
 
-impl FromMap for VirtualPrivateCloudRouterGatewayConnection {
-    const NAME: &'static str = "VirtualPrivateCloudRouterGatewayConnection";
+impl FromMap for ReportTaskConnection {
+    const NAME: &'static str = "ReportTaskConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGatewayConnection {
+impl<'de> serde::Deserialize<'de> for ReportTaskConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudRouterGatewayNexthopInputType` of the CloudTower model: the same fields as `NestedVpcRouterGatewayRuleNextHopsItemType`.
-pub type VirtualPrivateCloudRouterGatewayNexthopInputType =
-    NestedVpcRouterGatewayRuleNextHopsItemType;
-
-/// `VirtualPrivateCloudRouterGatewayRuleInputType` of the CloudTower model.
+/// `ReportTemplate` of the CloudTower model.
 ///
-/// The model requires `dst`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `createdAt`, `description`, `execute_plan`, `id`, `name`, `resource_meta`, `task_num`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayRuleInputType {
-    /// `nexthops`: `VirtualPrivateCloudRouterGatewayNexthopInputType[]`.
-    pub nexthops: Option<Vec<VirtualPrivateCloudRouterGatewayNexthopInputType>>,
-    /// `dst`: `string`, required by the model.
-    pub dst: Option<String>,
-    /// `nexthop`: `string`.
-    pub nexthop: Option<String>,
+pub struct ReportTemplate {
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `execute_plan`: `NestedExecutePlan[]`, required by the model.
+    pub execute_plan: Option<Vec<NestedExecutePlan>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `preset`: `string`.
+    pub preset: Option<String>,
+    /// `resource_meta`: `NestedResourceMeta[]`, required by the model.
+    pub resource_meta: Option<Vec<NestedResourceMeta>>,
+    /// `task_num`: `int32`, required by the model.
+    pub task_num: Option<i32>,
+    /// `tasks`: `NestedReportTask[]`.
+    pub tasks: Option<Vec<NestedReportTask>>,
 }
 
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayRuleInputType {
+impl FromMap for ReportTemplate {
+    const NAME: &'static str = "ReportTemplate";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"tasks" {
+                    self.tasks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"preset" {
+                    self.preset = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"task_num" {
+                    self.task_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"execute_plan" {
+                    self.execute_plan = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"resource_meta" {
+                    self.resource_meta = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ReportTemplateConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReportTemplateConnection {
+    /// `aggregate`: `NestedAggregateReportTemplate`, required by the model.
+    pub aggregate: Option<NestedAggregateReportTemplate>,
+}
+
+impl FromMap for ReportTemplateConnection {
+    const NAME: &'static str = "ReportTemplateConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportTemplateConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ResiliencyType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResiliencyType {
+    /// `EC`
+    Ec,
+    /// `REPLICA`
+    Replica,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ResiliencyType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ec => "EC",
+            Self::Replica => "REPLICA",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EC" => Some(Self::Ec),
+            b"REPLICA" => Some(Self::Replica),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ec, Self::Replica];
+}
+
+impl ::core::fmt::Display for ResiliencyType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ResiliencyType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ResiliencyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResiliencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ResourceChangeEvent` of the CloudTower model.
+///
+/// The model requires `revision`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceChangeEvent {
+    /// `prev_revision`: `string`.
+    pub prev_revision: Option<String>,
+    /// `created_at`: `string`.
+    pub created_at: Option<String>,
+    /// `new_value`: `string`.
+    pub new_value: Option<String>,
+    /// `old_value`: `string`.
+    pub old_value: Option<String>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `action`: `string`.
+    pub action: Option<String>,
+    /// `revision`: `string`, required by the model.
+    pub revision: Option<String>,
+}
+
+impl FromMap for ResourceChangeEvent {
+    const NAME: &'static str = "ResourceChangeEvent";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            6 => {
+                if key == b"action" {
+                    self.action = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"revision" {
+                    self.revision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"new_value" {
+                    self.new_value = m.next_value()?;
+                } else if key == b"old_value" {
+                    self.old_value = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"created_at" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"resource_id" {
+                    self.resource_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"prev_revision" {
+                    self.prev_revision = m.next_value()?;
+                } else if key == b"resource_type" {
+                    self.resource_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceChangeEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ResourceChangeLimit` of the CloudTower model.
+pub type ResourceChangeLimit = i32;
+
+/// `ResourceChangeResponse` of the CloudTower model.
+///
+/// The model requires `currentRevision`, `compactRevision`, `data`, `ec`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceChangeResponse {
+    /// `currentRevision`: `string`, required by the model.
+    pub current_revision: Option<String>,
+    /// `compactRevision`: `string`, required by the model.
+    pub compact_revision: Option<String>,
+    /// `data`: `ResourceChangeEvent[]`, required by the model.
+    pub data: Option<Vec<ResourceChangeEvent>>,
+    /// `error`: `any`.
+    pub error: Option<serde_json::Value>,
+    /// `ec`: `string`, required by the model.
+    pub ec: Option<String>,
+}
+
+impl FromMap for ResourceChangeResponse {
+    const NAME: &'static str = "ResourceChangeResponse";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"ec" {
+                    self.ec = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"data" {
+                    self.data = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"error" {
+                    self.error = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"currentRevision" {
+                    self.current_revision = m.next_value()?;
+                } else if key == b"compactRevision" {
+                    self.compact_revision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceChangeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ResourceMeta.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceMetaTypename {
+    /// `ResourceMeta`
+    ResourceMeta,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ResourceMetaTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ResourceMeta => "ResourceMeta",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ResourceMeta" => Some(Self::ResourceMeta),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ResourceMeta];
+}
+
+impl ::core::fmt::Display for ResourceMetaTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ResourceMetaTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ResourceMetaTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceMetaTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ResourceMeta` of the CloudTower model.
+///
+/// The model requires `type`, `name`, `filter`, `fields`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceMeta {
+    /// `type`: `ReportResourceInputEnum`, required by the model.
+    pub r#type: Option<ReportResourceInputEnum>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `filter`: `any`, required by the model.
+    pub filter: Option<serde_json::Value>,
+    /// `fields`: `string[]`, required by the model.
+    pub fields: Option<Vec<String>>,
+    /// `__typename`: `string`.
+    pub typename: Option<ResourceMetaTypename>,
+}
+
+impl serde::Serialize for ResourceMeta {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nexthops {
-            m.serialize_entry("nexthops", v)?;
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
         }
-        if let Some(v) = &self.dst {
-            m.serialize_entry("dst", v)?;
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
         }
-        if let Some(v) = &self.nexthop {
-            m.serialize_entry("nexthop", v)?;
+        if let Some(v) = &self.filter {
+            m.serialize_entry("filter", v)?;
+        }
+        if let Some(v) = &self.fields {
+            m.serialize_entry("fields", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
         }
         m.end()
     }
 }
 
-/// `VirtualPrivateCloudSecurityGroup` of the CloudTower model.
+/// `SecurityGroup` of the CloudTower model.
 ///
-/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `everoute_cluster`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroup {
-    /// `default_for_vpc`: `boolean`.
-    pub default_for_vpc: Option<bool>,
+pub struct SecurityGroup {
     /// `description`: `string`.
     pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
+    pub everoute_cluster: Option<NestedEverouteCluster>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `label_groups`: `NestedVirtualPrivateCloudLabelGroup[]`.
-    pub label_groups: Option<Vec<NestedVirtualPrivateCloudLabelGroup>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
+    /// `isolation_policies`: `NestedIsolationPolicy[]`.
+    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
+    /// `label_groups`: `NestedLabelGroup[]`.
+    pub label_groups: Option<Vec<NestedLabelGroup>>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
+    /// `security_policies`: `NestedSecurityPolicy[]`.
+    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
     /// `vms`: `NestedVm[]`.
     pub vms: Option<Vec<NestedVm>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
 }
 
-impl FromMap for VirtualPrivateCloudSecurityGroup {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityGroup";
+impl FromMap for SecurityGroup {
+    const NAME: &'static str = "SecurityGroup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "label_groups" => self.label_groups = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"label_groups" {
+                    self.label_groups = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"everoute_cluster" {
+                    self.everoute_cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"security_policies" {
+                    self.security_policies = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"isolation_policies" {
+                    self.isolation_policies = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroup {
+impl<'de> serde::Deserialize<'de> for SecurityGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudSecurityGroupConnection` of the CloudTower model.
+/// `SecurityGroupConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityGroup>,
+pub struct SecurityGroupConnection {
+    /// `aggregate`: `NestedAggregateSecurityGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateSecurityGroup>,
 }
 
-impl FromMap for VirtualPrivateCloudSecurityGroupConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityGroupConnection";
+impl FromMap for SecurityGroupConnection {
+    const NAME: &'static str = "SecurityGroupConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroupConnection {
+impl<'de> serde::Deserialize<'de> for SecurityGroupConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `apply_to`, `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicy {
-    /// `apply_to`: `NestedVirtualPrivateCloudSecurityPolicyApply[]`, required by the model.
-    pub apply_to: Option<Vec<NestedVirtualPrivateCloudSecurityPolicyApply>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `egress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
-    pub egress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ingress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
-    pub ingress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
-    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityPolicy {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "apply_to" => self.apply_to = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "egress" => self.egress = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "policy_mode" => self.policy_mode = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityPolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityPolicy>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityPolicyConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicyConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `SecurityGroupMemberType` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum VirtualPrivateCloudSecurityPolicyMode {
-    /// `MONITOR`
-    Monitor,
-    /// `WORK`
-    Work,
+pub enum SecurityGroupMemberType {
+    /// `IP`
+    Ip,
+    /// `POD`
+    Pod,
+    /// `VM`
+    Vm,
     /// A value this model does not know.
     Other(String),
 }
 
-impl VirtualPrivateCloudSecurityPolicyMode {
+impl SecurityGroupMemberType {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Monitor => "MONITOR",
-            Self::Work => "WORK",
+            Self::Ip => "IP",
+            Self::Pod => "POD",
+            Self::Vm => "VM",
             Self::Other(s) => s,
         }
     }
@@ -575,53 +3130,61 @@ impl VirtualPrivateCloudSecurityPolicyMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IP" => Some(Self::Ip),
+            b"POD" => Some(Self::Pod),
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Monitor, Self::Work];
+    pub const KNOWN: &'static [Self] = &[Self::Ip, Self::Pod, Self::Vm];
 }
 
-impl ::core::fmt::Display for VirtualPrivateCloudSecurityPolicyMode {
+impl ::core::fmt::Display for SecurityGroupMemberType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for VirtualPrivateCloudSecurityPolicyMode {
+impl From<&str> for SecurityGroupMemberType {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyMode {
+impl serde::Serialize for SecurityGroupMemberType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyMode {
+impl<'de> serde::Deserialize<'de> for SecurityGroupMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `VirtualPrivateCloudSecurityPolicyUpdateBody` of the CloudTower model.
+/// `SecurityGroupUpdateBody` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyUpdateBody {
-    /// `data`: `VirtualPrivateCloudSecurityPolicyUpdateParams`, required by the model.
-    pub data: Option<VirtualPrivateCloudSecurityPolicyUpdateParams>,
-    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
+pub struct SecurityGroupUpdateBody {
+    /// `data`: `SecurityGroupUpdateParams`, required by the model.
+    pub data: Option<SecurityGroupUpdateParams>,
+    /// `where`: `SecurityGroupWhereInput`, required by the model.
+    pub r#where: Option<SecurityGroupWhereInput>,
 }
 
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateBody {
+impl serde::Serialize for SecurityGroupUpdateBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -635,3554 +3198,763 @@ impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateBody {
     }
 }
 
-/// `VirtualPrivateCloudSubnet` of the CloudTower model.
+/// `SecurityPolicy` of the CloudTower model.
 ///
-/// The model requires `cidr`, `id`, `local_id`, `name`, `route_table`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `apply_to`, `description`, `everoute_cluster`, `id`, `is_blocklist`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnet {
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
+pub struct SecurityPolicy {
+    /// `apply_to`: `NestedSecurityPolicyApply[]`, required by the model.
+    pub apply_to: Option<Vec<NestedSecurityPolicyApply>>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `egress`: `NestedNetworkPolicyRule[]`.
+    pub egress: Option<Vec<NestedNetworkPolicyRule>>,
+    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
+    pub everoute_cluster: Option<NestedEverouteCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ingress`: `NestedNetworkPolicyRule[]`.
+    pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
+    /// `is_blocklist`: `boolean`, required by the model.
+    pub is_blocklist: Option<bool>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `policy_mode`: `PolicyMode`.
+    pub policy_mode: Option<PolicyMode>,
+    /// `statistics`: `NestedSecurityPolicyStatistics`.
+    pub statistics: Option<NestedSecurityPolicyStatistics>,
+}
+
+impl FromMap for SecurityPolicy {
+    const NAME: &'static str = "SecurityPolicy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"egress" {
+                    self.egress = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"ingress" {
+                    self.ingress = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"apply_to" {
+                    self.apply_to = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"statistics" {
+                    self.statistics = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"policy_mode" {
+                    self.policy_mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"is_blocklist" {
+                    self.is_blocklist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"everoute_cluster" {
+                    self.everoute_cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecurityPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SecurityPolicyApplyToInputTarget` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyApplyToInputTarget {
+    /// `security_groups`: `SecurityGroupWhereInput`.
+    pub security_groups: Option<SecurityGroupWhereInput>,
+    /// `label_groups`: `LabelWhereInput[]`.
+    pub label_groups: Option<Vec<LabelWhereInput>>,
+}
+
+impl serde::Serialize for SecurityPolicyApplyToInputTarget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.security_groups {
+            m.serialize_entry("security_groups", v)?;
+        }
+        if let Some(v) = &self.label_groups {
+            m.serialize_entry("label_groups", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityPolicyConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyConnection {
+    /// `aggregate`: `NestedAggregateSecurityPolicy`, required by the model.
+    pub aggregate: Option<NestedAggregateSecurityPolicy>,
+}
+
+impl FromMap for SecurityPolicyConnection {
+    const NAME: &'static str = "SecurityPolicyConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecurityPolicyConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SecurityPolicyFlowControlType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityPolicyFlowControlType {
+    /// `ALL`
+    All,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SecurityPolicyFlowControlType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::All];
+}
+
+impl ::core::fmt::Display for SecurityPolicyFlowControlType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SecurityPolicyFlowControlType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SecurityPolicyFlowControlType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecurityPolicyFlowControlType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SecurityPolicyIngressEgressInputTarget` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyIngressEgressInputTarget {
+    /// `security_groups`: `SecurityGroupWhereInput`.
+    pub security_groups: Option<SecurityGroupWhereInput>,
+    /// `ips`: `IPSecurityPolicy[]`.
+    pub ips: Option<Vec<IpSecurityPolicy>>,
+    /// `label_groups`: `LabelWhereInput[]`.
+    pub label_groups: Option<Vec<LabelWhereInput>>,
+}
+
+impl serde::Serialize for SecurityPolicyIngressEgressInputTarget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.security_groups {
+            m.serialize_entry("security_groups", v)?;
+        }
+        if let Some(v) = &self.ips {
+            m.serialize_entry("ips", v)?;
+        }
+        if let Some(v) = &self.label_groups {
+            m.serialize_entry("label_groups", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityPolicyUpdateBody` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyUpdateBody {
+    /// `data`: `SecurityPolicyUpdateParams`, required by the model.
+    pub data: Option<SecurityPolicyUpdateParams>,
+    /// `where`: `SecurityPolicyWhereInput`, required by the model.
+    pub r#where: Option<SecurityPolicyWhereInput>,
+}
+
+impl serde::Serialize for SecurityPolicyUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SeverityEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SeverityEnum {
+    /// `CRITICAL`
+    Critical,
+    /// `INFO`
+    Info,
+    /// `NOTICE`
+    Notice,
+    /// `SEVERITY_UNSPECIFIED`
+    SeverityUnspecified,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SeverityEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Critical => "CRITICAL",
+            Self::Info => "INFO",
+            Self::Notice => "NOTICE",
+            Self::SeverityUnspecified => "SEVERITY_UNSPECIFIED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"INFO" => Some(Self::Info),
+            b"NOTICE" => Some(Self::Notice),
+            b"SEVERITY_UNSPECIFIED" => Some(Self::SeverityUnspecified),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Critical,
+        Self::Info,
+        Self::Notice,
+        Self::SeverityUnspecified,
+    ];
+}
+
+impl ::core::fmt::Display for SeverityEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SeverityEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SeverityEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SeverityEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ShutdownVmID` of the CloudTower model.
+///
+/// The model requires `vm_uuid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ShutdownVmId {
+    /// `vm_uuid`: `string`, required by the model.
+    pub vm_uuid: Option<String>,
+}
+
+impl FromMap for ShutdownVmId {
+    const NAME: &'static str = "ShutdownVmID";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"vm_uuid" => self.vm_uuid = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ShutdownVmId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SmtpSecureMode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmtpSecureMode {
+    /// `SSL`
+    Ssl,
+    /// `STARTTLS`
+    Starttls,
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SmtpSecureMode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssl => "SSL",
+            Self::Starttls => "STARTTLS",
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"SSL" => Some(Self::Ssl),
+            b"STARTTLS" => Some(Self::Starttls),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
+}
+
+impl ::core::fmt::Display for SmtpSecureMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SmtpSecureMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SmtpSecureMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SmtpSecureMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SmtpServer` of the CloudTower model.
+///
+/// The model requires `host`, `id`, `name`, `port`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpServer {
     /// `description`: `string`.
     pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway`: `string`.
-    pub gateway: Option<String>,
+    /// `host`: `string`, required by the model.
+    pub host: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `ip_pools`: `NestedVpcSubnetIpPooType[]`.
-    pub ip_pools: Option<Vec<NestedVpcSubnetIpPooType>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
-    /// `route_table`: `NestedVirtualPrivateCloudRouteTable`, required by the model.
-    pub route_table: Option<NestedVirtualPrivateCloudRouteTable>,
-    /// `total_ip_count`: `int32`.
-    pub total_ip_count: Option<i32>,
-    /// `unused_ip_count`: `int32`.
-    pub unused_ip_count: Option<i32>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `secure_mode`: `SmtpSecureMode`.
+    pub secure_mode: Option<SmtpSecureMode>,
+    /// `username`: `string`.
+    pub username: Option<String>,
 }
 
-impl FromMap for VirtualPrivateCloudSubnet {
-    const NAME: &'static str = "VirtualPrivateCloudSubnet";
+impl FromMap for SmtpServer {
+    const NAME: &'static str = "SmtpServer";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cidr" => self.cidr = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip_pools" => self.ip_pools = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "route_table" => self.route_table = m.next_value()?,
-            "total_ip_count" => self.total_ip_count = m.next_value()?,
-            "unused_ip_count" => self.unused_ip_count = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"port" {
+                    self.port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"secure_mode" {
+                    self.secure_mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnet {
+impl<'de> serde::Deserialize<'de> for SmtpServer {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VirtualPrivateCloudSubnetConnection` of the CloudTower model.
+/// `SmtpServerConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSubnet`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSubnet>,
+pub struct SmtpServerConnection {
+    /// `aggregate`: `NestedAggregateSmtpServer`, required by the model.
+    pub aggregate: Option<NestedAggregateSmtpServer>,
 }
 
-impl FromMap for VirtualPrivateCloudSubnetConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSubnetConnection";
+impl FromMap for SmtpServerConnection {
+    const NAME: &'static str = "SmtpServerConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetConnection {
+impl<'de> serde::Deserialize<'de> for SmtpServerConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `Vlan` of the CloudTower model.
+/// `SnapshotGroup` of the CloudTower model.
 ///
-/// The model requires `id`, `local_id`, `name`, `network_ids`, `type`, `vds`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `deleted`, `id`, `keep`, `local_created_at`, `local_id`, `logical_size_bytes`, `name`, `object_num`, `snapshotPlanTask`, `vm_info`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct Vlan {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `gateway_subnetmask`: `string`.
-    pub gateway_subnetmask: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mode_type`: `VlanModeType`.
-    pub mode_type: Option<VlanModeType>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `network_ids`: `string[]`, required by the model.
-    pub network_ids: Option<Vec<String>>,
-    /// `qos_burst`: `double`.
-    pub qos_burst: Option<f64>,
-    /// `qos_max_bandwidth`: `double`.
-    pub qos_max_bandwidth: Option<f64>,
-    /// `qos_min_bandwidth`: `double`.
-    pub qos_min_bandwidth: Option<f64>,
-    /// `qos_priority`: `int32`.
-    pub qos_priority: Option<i32>,
-    /// `subnetmask`: `string`.
-    pub subnetmask: Option<String>,
-    /// `type`: `NetworkType`, required by the model.
-    pub r#type: Option<NetworkType>,
-    /// `vds`: `NestedVds`, required by the model.
-    pub vds: Option<NestedVds>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-    /// `vm_nics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-}
-
-impl FromMap for Vlan {
-    const NAME: &'static str = "Vlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "gateway_ip" => self.gateway_ip = m.next_value()?,
-            "gateway_subnetmask" => self.gateway_subnetmask = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mode_type" => self.mode_type = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "network_ids" => self.network_ids = m.next_value()?,
-            "qos_burst" => self.qos_burst = m.next_value()?,
-            "qos_max_bandwidth" => self.qos_max_bandwidth = m.next_value()?,
-            "qos_min_bandwidth" => self.qos_min_bandwidth = m.next_value()?,
-            "qos_priority" => self.qos_priority = m.next_value()?,
-            "subnetmask" => self.subnetmask = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vds" => self.vds = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VlanConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VlanConnection {
-    /// `aggregate`: `NestedAggregateVlan`, required by the model.
-    pub aggregate: Option<NestedAggregateVlan>,
-}
-
-impl FromMap for VlanConnection {
-    const NAME: &'static str = "VlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VlanId` of the CloudTower model.
-pub type VlanId = i32;
-
-/// `VlanMapping` of the CloudTower model.
-///
-/// The model requires `src_vlan_local_id`, `dest_vlan_local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VlanMapping {
-    /// `src_vlan_local_id`: `string`, required by the model.
-    pub src_vlan_local_id: Option<String>,
-    /// `dest_vlan_local_id`: `string`, required by the model.
-    pub dest_vlan_local_id: Option<String>,
-}
-
-impl serde::Serialize for VlanMapping {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.src_vlan_local_id {
-            m.serialize_entry("src_vlan_local_id", v)?;
-        }
-        if let Some(v) = &self.dest_vlan_local_id {
-            m.serialize_entry("dest_vlan_local_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VlanModeType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VlanModeType {
-    /// `GENEVE`
-    Geneve,
-    /// `VLAN_ACCESS`
-    VlanAccess,
-    /// `VLAN_TRUNK`
-    VlanTrunk,
-    /// `VXLAN`
-    Vxlan,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VlanModeType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Geneve => "GENEVE",
-            Self::VlanAccess => "VLAN_ACCESS",
-            Self::VlanTrunk => "VLAN_TRUNK",
-            Self::Vxlan => "VXLAN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "VLAN_ACCESS" => Self::VlanAccess,
-            "VLAN_TRUNK" => Self::VlanTrunk,
-            "VXLAN" => Self::Vxlan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Geneve, Self::VlanAccess, Self::VlanTrunk, Self::Vxlan];
-}
-
-impl ::core::fmt::Display for VlanModeType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VlanModeType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VlanModeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VlanModeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Vm` of the CloudTower model.
-///
-/// The model requires `clock_offset`, `cpu`, `cpu_model`, `description`, `firmware`, `ha`, `id`, `in_recycle_bin`, `internal`, `ips`, `local_id`, `memory`, `name`, `nested_virtualization`, `node_ip`, `out_uninstall_usb`, `protected`, `status`, `vcpu`, `vm_tools_status`, `win_opt`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Vm {
-    /// `backup_plans`: `NestedBackupPlan[]`.
-    pub backup_plans: Option<Vec<NestedBackupPlan>>,
-    /// `bios_uuid`: `string`.
-    pub bios_uuid: Option<String>,
-    /// `clock_offset`: `VmClockOffset`, required by the model.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `cloud_init_supported`: `boolean`.
-    pub cloud_init_supported: Option<bool>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `cpu`: `NestedCpu`, required by the model.
-    pub cpu: Option<NestedCpu>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `cpu_usage`: `double`.
-    pub cpu_usage: Option<f64>,
-    /// `deleted_at`: `string`.
-    pub deleted_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `dns_servers`: `string`.
-    pub dns_servers: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `entity_filter_results`: `NestedVmEntityFilterResult[]`.
-    pub entity_filter_results: Option<Vec<NestedVmEntityFilterResult>>,
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `folder`: `NestedVmFolder`.
-    pub folder: Option<NestedVmFolder>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `guest_cpu_model`: `string`.
-    pub guest_cpu_model: Option<String>,
-    /// `guest_os_type`: `VmGuestsOperationSystem`.
-    pub guest_os_type: Option<VmGuestsOperationSystem>,
-    /// `guest_size_usage`: `double`.
-    pub guest_size_usage: Option<f64>,
-    /// `guest_used_size`: `int64`.
-    pub guest_used_size: Option<i64>,
-    /// `ha`: `boolean`, required by the model.
-    pub ha: Option<bool>,
-    /// `host`: `NestedHost`.
-    pub host: Option<NestedHost>,
-    /// `hostname`: `string`.
-    pub hostname: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `in_recycle_bin`: `boolean`, required by the model.
-    pub in_recycle_bin: Option<bool>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `ips`: `string`, required by the model.
-    pub ips: Option<String>,
-    /// `isolation_policy`: `NestedIsolationPolicy`.
-    pub isolation_policy: Option<NestedIsolationPolicy>,
-    /// `kernel_info`: `string`.
-    pub kernel_info: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `last_shutdown_time`: `string`.
-    pub last_shutdown_time: Option<String>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `logical_size_bytes`: `int64`.
-    pub logical_size_bytes: Option<i64>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `memory_usage`: `double`.
-    pub memory_usage: Option<f64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nested_virtualization`: `boolean`, required by the model.
-    pub nested_virtualization: Option<bool>,
-    /// `node_ip`: `string`, required by the model.
-    pub node_ip: Option<String>,
-    /// `original_name`: `string`.
-    pub original_name: Option<String>,
-    /// `os`: `string`.
-    pub os: Option<String>,
-    /// `out_uninstall_usb`: `string[]`, required by the model.
-    pub out_uninstall_usb: Option<Vec<String>>,
-    /// `pci_nics`: `NestedNic[]`.
-    pub pci_nics: Option<Vec<NestedNic>>,
-    /// `protected`: `boolean`, required by the model.
-    pub protected: Option<bool>,
-    /// `provisioned_size`: `int64`.
-    pub provisioned_size: Option<i64>,
-    /// `size`: `int64`.
-    pub size: Option<i64>,
-    /// `snapshot_plan`: `NestedSnapshotPlan`.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `snapshots`: `NestedVmSnapshot[]`.
-    pub snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `status`: `VmStatus`, required by the model.
-    pub status: Option<VmStatus>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`.
-    pub unique_size: Option<i64>,
-    /// `usb_devices`: `NestedUsbDevice[]`.
-    pub usb_devices: Option<Vec<NestedUsbDevice>>,
-    /// `used_size`: `int64`.
-    pub used_size: Option<i64>,
-    /// `used_size_usage`: `double`.
-    pub used_size_usage: Option<f64>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `video_type`: `VmVideoType`.
-    pub video_type: Option<VmVideoType>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-    /// `vm_nics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-    /// `vm_placement_group`: `NestedVmPlacementGroup[]`.
-    pub vm_placement_group: Option<Vec<NestedVmPlacementGroup>>,
-    /// `vm_tools_status`: `VmToolsStatus`, required by the model.
-    pub vm_tools_status: Option<VmToolsStatus>,
-    /// `vm_tools_version`: `string`.
-    pub vm_tools_version: Option<String>,
-    /// `vm_usage`: `VmUsage`.
-    pub vm_usage: Option<VmUsage>,
-    /// `win_opt`: `boolean`, required by the model.
-    pub win_opt: Option<bool>,
-}
-
-impl FromMap for Vm {
-    const NAME: &'static str = "Vm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_plans" => self.backup_plans = m.next_value()?,
-            "bios_uuid" => self.bios_uuid = m.next_value()?,
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "cpu_usage" => self.cpu_usage = m.next_value()?,
-            "deleted_at" => self.deleted_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "dns_servers" => self.dns_servers = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "entity_filter_results" => self.entity_filter_results = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "folder" => self.folder = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "guest_cpu_model" => self.guest_cpu_model = m.next_value()?,
-            "guest_os_type" => self.guest_os_type = m.next_value()?,
-            "guest_size_usage" => self.guest_size_usage = m.next_value()?,
-            "guest_used_size" => self.guest_used_size = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "hostname" => self.hostname = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "in_recycle_bin" => self.in_recycle_bin = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "ips" => self.ips = m.next_value()?,
-            "isolation_policy" => self.isolation_policy = m.next_value()?,
-            "kernel_info" => self.kernel_info = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "last_shutdown_time" => self.last_shutdown_time = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "memory_usage" => self.memory_usage = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
-            "node_ip" => self.node_ip = m.next_value()?,
-            "original_name" => self.original_name = m.next_value()?,
-            "os" => self.os = m.next_value()?,
-            "out_uninstall_usb" => self.out_uninstall_usb = m.next_value()?,
-            "pci_nics" => self.pci_nics = m.next_value()?,
-            "protected" => self.protected = m.next_value()?,
-            "provisioned_size" => self.provisioned_size = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "snapshot_plan" => self.snapshot_plan = m.next_value()?,
-            "snapshots" => self.snapshots = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "usb_devices" => self.usb_devices = m.next_value()?,
-            "used_size" => self.used_size = m.next_value()?,
-            "used_size_usage" => self.used_size_usage = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "vm_placement_group" => self.vm_placement_group = m.next_value()?,
-            "vm_tools_status" => self.vm_tools_status = m.next_value()?,
-            "vm_tools_version" => self.vm_tools_version = m.next_value()?,
-            "vm_usage" => self.vm_usage = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmClockOffset` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmClockOffset {
-    /// `LOCALTIME`
-    Localtime,
-    /// `UTC`
-    Utc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmClockOffset {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Localtime => "LOCALTIME",
-            Self::Utc => "UTC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LOCALTIME" => Self::Localtime,
-            "UTC" => Self::Utc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Localtime, Self::Utc];
-}
-
-impl ::core::fmt::Display for VmClockOffset {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmClockOffset {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmClockOffset {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmClockOffset {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmConnection {
-    /// `aggregate`: `NestedAggregateVm`, required by the model.
-    pub aggregate: Option<NestedAggregateVm>,
-}
-
-impl FromMap for VmConnection {
-    const NAME: &'static str = "VmConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDisk` of the CloudTower model.
-///
-/// The model requires `boot`, `bus`, `id`, `type`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDisk {
-    /// `boot`: `int32`, required by the model.
-    pub boot: Option<i32>,
-    /// `bus`: `Bus`, required by the model.
-    pub bus: Option<Bus>,
-    /// `cloud_init_image_name`: `string`.
-    pub cloud_init_image_name: Option<String>,
-    /// `cloud_init_image_path`: `string`.
-    pub cloud_init_image_path: Option<String>,
-    /// `device`: `string`.
-    pub device: Option<String>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `elf_image`: `NestedElfImage`.
-    pub elf_image: Option<NestedElfImage>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `key`: `int32`.
-    pub key: Option<i32>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `serial`: `string`.
-    pub serial: Option<String>,
-    /// `svt_image`: `NestedSvtImage`.
-    pub svt_image: Option<NestedSvtImage>,
-    /// `type`: `VmDiskType`, required by the model.
-    pub r#type: Option<VmDiskType>,
-    /// `unsafe_image_path`: `string`.
-    pub unsafe_image_path: Option<String>,
-    /// `unsafe_image_uuid`: `string`.
-    pub unsafe_image_uuid: Option<String>,
-    /// `unsafe_provision`: `string`.
-    pub unsafe_provision: Option<String>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-}
-
-impl FromMap for VmDisk {
-    const NAME: &'static str = "VmDisk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "boot" => self.boot = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "cloud_init_image_name" => self.cloud_init_image_name = m.next_value()?,
-            "cloud_init_image_path" => self.cloud_init_image_path = m.next_value()?,
-            "device" => self.device = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "elf_image" => self.elf_image = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "svt_image" => self.svt_image = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "unsafe_image_path" => self.unsafe_image_path = m.next_value()?,
-            "unsafe_image_uuid" => self.unsafe_image_uuid = m.next_value()?,
-            "unsafe_provision" => self.unsafe_provision = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_volume" => self.vm_volume = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDisk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskConnection {
-    /// `aggregate`: `NestedAggregateVmDisk`, required by the model.
-    pub aggregate: Option<NestedAggregateVmDisk>,
-}
-
-impl FromMap for VmDiskConnection {
-    const NAME: &'static str = "VmDiskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoPolicy {
-    /// `RESTRICT_EACH_DISK`
-    RestrictEachDisk,
-    /// `RESTRICT_WHOLE_VM`
-    RestrictWholeVm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoPolicy {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RestrictEachDisk => "RESTRICT_EACH_DISK",
-            Self::RestrictWholeVm => "RESTRICT_WHOLE_VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RESTRICT_EACH_DISK" => Self::RestrictEachDisk,
-            "RESTRICT_WHOLE_VM" => Self::RestrictWholeVm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::RestrictEachDisk, Self::RestrictWholeVm];
-}
-
-impl ::core::fmt::Display for VmDiskIoPolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskIoPolicy {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskIoPolicy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskIoRestrictType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoRestrictType {
-    /// `DYNAMIC`
-    Dynamic,
-    /// `FORCED`
-    Forced,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoRestrictType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dynamic => "DYNAMIC",
-            Self::Forced => "FORCED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DYNAMIC" => Self::Dynamic,
-            "FORCED" => Self::Forced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Dynamic, Self::Forced];
-}
-
-impl ::core::fmt::Display for VmDiskIoRestrictType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskIoRestrictType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskIoRestrictType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoRestrictType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskMetaData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskMetaData {
-    /// `vm_volume_size`: `double`.
-    pub vm_volume_size: Option<f64>,
-    /// `vm_volume_sharing`: `boolean`.
-    pub vm_volume_sharing: Option<bool>,
-    /// `vm_volume_path`: `string`.
-    pub vm_volume_path: Option<String>,
-    /// `vm_volume_name`: `string`.
-    pub vm_volume_name: Option<String>,
-    /// `vm_volume_mounting`: `boolean`.
-    pub vm_volume_mounting: Option<bool>,
-    /// `vm_volume_lun_zbs_volume_id`: `string`.
-    pub vm_volume_lun_zbs_volume_id: Option<String>,
-    /// `vm_volume_elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub vm_volume_elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `type`: `VmDiskType`.
-    pub r#type: Option<VmDiskType>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth`: `double`.
-    pub max_bandwidth: Option<f64>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-}
-
-impl FromMap for VmDiskMetaData {
-    const NAME: &'static str = "VmDiskMetaData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm_volume_size" => self.vm_volume_size = m.next_value()?,
-            "vm_volume_sharing" => self.vm_volume_sharing = m.next_value()?,
-            "vm_volume_path" => self.vm_volume_path = m.next_value()?,
-            "vm_volume_name" => self.vm_volume_name = m.next_value()?,
-            "vm_volume_mounting" => self.vm_volume_mounting = m.next_value()?,
-            "vm_volume_lun_zbs_volume_id" => self.vm_volume_lun_zbs_volume_id = m.next_value()?,
-            "vm_volume_elf_storage_policy" => self.vm_volume_elf_storage_policy = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "boot" => self.boot = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskMetaData {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskOperate.remove_disks` of the CloudTower model.
-///
-/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperateRemoveDisks {
-    /// `disk_index`: `int32[]`, required by the model.
-    pub disk_index: Option<Vec<i32>>,
-}
-
-impl serde::Serialize for VmDiskOperateRemoveDisks {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disk_index {
-            m.serialize_entry("disk_index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskOperate` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperate {
-    /// `remove_disks`: `object`.
-    pub remove_disks: Option<VmDiskOperateRemoveDisks>,
-    /// `modify_disks`: `DiskOperateModifyDisk[]`.
-    pub modify_disks: Option<Vec<DiskOperateModifyDisk>>,
-    /// `new_disks`: `VmDiskParams`.
-    pub new_disks: Option<VmDiskParams>,
-}
-
-impl serde::Serialize for VmDiskOperate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_disks {
-            m.serialize_entry("remove_disks", v)?;
-        }
-        if let Some(v) = &self.modify_disks {
-            m.serialize_entry("modify_disks", v)?;
-        }
-        if let Some(v) = &self.new_disks {
-            m.serialize_entry("new_disks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskType {
-    /// `CD_ROM`
-    CdRom,
-    /// `DISK`
-    Disk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CdRom => "CD_ROM",
-            Self::Disk => "DISK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CD_ROM" => Self::CdRom,
-            "DISK" => Self::Disk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::CdRom, Self::Disk];
-}
-
-impl ::core::fmt::Display for VmDiskType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmEntityFilterResult` of the CloudTower model.
-///
-/// The model requires `entityFilter`, `id`, `result`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResult {
-    /// `entityFilter`: `NestedEntityFilter`, required by the model.
-    pub entity_filter: Option<NestedEntityFilter>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `result`: `double[]`, required by the model.
-    pub result: Option<Vec<f64>>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for VmEntityFilterResult {
-    const NAME: &'static str = "VmEntityFilterResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityFilter" => self.entity_filter = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "result" => self.result = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmEntityFilterResultConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResultConnection {
-    /// `aggregate`: `NestedAggregateVmEntityFilterResult`, required by the model.
-    pub aggregate: Option<NestedAggregateVmEntityFilterResult>,
-}
-
-impl FromMap for VmEntityFilterResultConnection {
-    const NAME: &'static str = "VmEntityFilterResultConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResultConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFile` of the CloudTower model.
-///
-/// The model requires `createdAt`, `damaged`, `data_port_id`, `files`, `id`, `storage_cluster_id`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFile {
-    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
-    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `damaged`: `boolean`, required by the model.
-    pub damaged: Option<bool>,
-    /// `data_port_id`: `string`, required by the model.
-    pub data_port_id: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `files`: `VmExportFileFile[]`, required by the model.
-    pub files: Option<Vec<VmExportFileFile>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `storage_cluster_id`: `string`, required by the model.
-    pub storage_cluster_id: Option<String>,
-    /// `type`: `VmExportFileType`, required by the model.
-    pub r#type: Option<VmExportFileType>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-}
-
-impl FromMap for VmExportFile {
-    const NAME: &'static str = "VmExportFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "content_library_vm_template" => self.content_library_vm_template = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "damaged" => self.damaged = m.next_value()?,
-            "data_port_id" => self.data_port_id = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "files" => self.files = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "storage_cluster_id" => self.storage_cluster_id = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_volume" => self.vm_volume = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFileConnection {
-    /// `aggregate`: `NestedAggregateVmExportFile`, required by the model.
-    pub aggregate: Option<NestedAggregateVmExportFile>,
-}
-
-impl FromMap for VmExportFileConnection {
-    const NAME: &'static str = "VmExportFileConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileFile` of the CloudTower model.
-///
-/// The model requires `md5`, `fileSize`, `fileSecret`, `fileUUID`, `type`, `fileName`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFileFile {
-    /// `md5`: `string`, required by the model.
-    pub md5: Option<String>,
-    /// `fileSize`: `int64`, required by the model.
-    pub file_size: Option<i64>,
-    /// `fileSecret`: `string`, required by the model.
-    pub file_secret: Option<String>,
-    /// `fileUUID`: `string`, required by the model.
-    pub file_uuid: Option<String>,
-    /// `type`: `VmExportFileType`, required by the model.
-    pub r#type: Option<VmExportFileType>,
-    /// `fileName`: `string`, required by the model.
-    pub file_name: Option<String>,
-}
-
-impl FromMap for VmExportFileFile {
-    const NAME: &'static str = "VmExportFileFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "md5" => self.md5 = m.next_value()?,
-            "fileSize" => self.file_size = m.next_value()?,
-            "fileSecret" => self.file_secret = m.next_value()?,
-            "fileUUID" => self.file_uuid = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "fileName" => self.file_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmExportFileType {
-    /// `OVF`
-    Ovf,
-    /// `QCOW2`
-    Qcow2,
-    /// `RAW`
-    Raw,
-    /// `VMDK`
-    Vmdk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmExportFileType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ovf => "OVF",
-            Self::Qcow2 => "QCOW2",
-            Self::Raw => "RAW",
-            Self::Vmdk => "VMDK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "OVF" => Self::Ovf,
-            "QCOW2" => Self::Qcow2,
-            "RAW" => Self::Raw,
-            "VMDK" => Self::Vmdk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ovf, Self::Qcow2, Self::Raw, Self::Vmdk];
-}
-
-impl ::core::fmt::Display for VmExportFileType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmExportFileType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmExportFileType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmFirmware` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmFirmware {
-    /// `BIOS`
-    Bios,
-    /// `UEFI`
-    Uefi,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmFirmware {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bios => "BIOS",
-            Self::Uefi => "UEFI",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIOS" => Self::Bios,
-            "UEFI" => Self::Uefi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Bios, Self::Uefi];
-}
-
-impl ::core::fmt::Display for VmFirmware {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmFirmware {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmFirmware {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFirmware {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmFolder` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmFolder {
+pub struct SnapshotGroup {
     /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for VmFolder {
-    const NAME: &'static str = "VmFolder";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFolder {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmFolderConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmFolderConnection {
-    /// `aggregate`: `NestedAggregateVmFolder`, required by the model.
-    pub aggregate: Option<NestedAggregateVmFolder>,
-}
-
-impl FromMap for VmFolderConnection {
-    const NAME: &'static str = "VmFolderConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFolderConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGpuDetail` of the CloudTower model.
-///
-/// The model requires `status`, `name`, `model`, `local_id`, `local_created_at`, `id`, `host`, `description`, `bus_location`, `brand`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmGpuDetail {
-    /// `vgpu_instance_on_vm_num`: `int32`.
-    pub vgpu_instance_on_vm_num: Option<i32>,
-    /// `vgpu_instance_num`: `int32`.
-    pub vgpu_instance_num: Option<i32>,
-    /// `user_vgpu_type_name`: `string`.
-    pub user_vgpu_type_name: Option<String>,
-    /// `user_vgpu_type_id`: `string`.
-    pub user_vgpu_type_id: Option<String>,
-    /// `user_usage`: `GpuDeviceUsage`.
-    pub user_usage: Option<GpuDeviceUsage>,
-    /// `status`: `GpuDeviceStatus`, required by the model.
-    pub status: Option<GpuDeviceStatus>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `mdev_supported_types`: `NestedVgpuType[]`.
-    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `is_nvidia_vfs_supported`: `boolean`.
-    pub is_nvidia_vfs_supported: Option<bool>,
-    /// `is_nvidia_vfs_enabled`: `boolean`.
-    pub is_nvidia_vfs_enabled: Option<bool>,
-    /// `is_nvidia_tools_ready`: `boolean`.
-    pub is_nvidia_tools_ready: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
+    /// `deleted`: `boolean`, required by the model.
+    pub deleted: Option<bool>,
     /// `entityAsyncStatus`: `EntityAsyncStatus`.
     pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `driver_info`: `NestedGpuDriverInfo`.
-    pub driver_info: Option<NestedGpuDriverInfo>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `brand`: `string`, required by the model.
-    pub brand: Option<String>,
-    /// `available_vgpus_num`: `int32`.
-    pub available_vgpus_num: Option<i32>,
-    /// `assigned_vgpus_num`: `int32`.
-    pub assigned_vgpus_num: Option<i32>,
-}
-
-impl FromMap for VmGpuDetail {
-    const NAME: &'static str = "VmGpuDetail";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vgpu_instance_on_vm_num" => self.vgpu_instance_on_vm_num = m.next_value()?,
-            "vgpu_instance_num" => self.vgpu_instance_num = m.next_value()?,
-            "user_vgpu_type_name" => self.user_vgpu_type_name = m.next_value()?,
-            "user_vgpu_type_id" => self.user_vgpu_type_id = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "mdev_supported_types" => self.mdev_supported_types = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "is_nvidia_vfs_supported" => self.is_nvidia_vfs_supported = m.next_value()?,
-            "is_nvidia_vfs_enabled" => self.is_nvidia_vfs_enabled = m.next_value()?,
-            "is_nvidia_tools_ready" => self.is_nvidia_tools_ready = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "driver_info" => self.driver_info = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "bus_location" => self.bus_location = m.next_value()?,
-            "brand" => self.brand = m.next_value()?,
-            "available_vgpus_num" => self.available_vgpus_num = m.next_value()?,
-            "assigned_vgpus_num" => self.assigned_vgpus_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGpuDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGpuInfo` of the CloudTower model.
-///
-/// The model requires `gpu_devices`, `name`, `local_id`, `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmGpuInfo {
-    /// `gpu_devices`: `VmGpuDetail[]`, required by the model.
-    pub gpu_devices: Option<Vec<VmGpuDetail>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
+    /// `estimated_recycling_time`: `string`.
+    pub estimated_recycling_time: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-}
-
-impl FromMap for VmGpuInfo {
-    const NAME: &'static str = "VmGpuInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGpuInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGuestsOperationSystem` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmGuestsOperationSystem {
-    /// `LINUX`
-    Linux,
-    /// `UNKNOWN`
-    Unknown,
-    /// `WINDOWS`
-    Windows,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmGuestsOperationSystem {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "LINUX",
-            Self::Unknown => "UNKNOWN",
-            Self::Windows => "WINDOWS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LINUX" => Self::Linux,
-            "UNKNOWN" => Self::Unknown,
-            "WINDOWS" => Self::Windows,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Linux, Self::Unknown, Self::Windows];
-}
-
-impl ::core::fmt::Display for VmGuestsOperationSystem {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmGuestsOperationSystem {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmGuestsOperationSystem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGuestsOperationSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmHaPriority` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmHaPriority {
-    /// `LEVEL_1_LOW`
-    Level1Low,
-    /// `LEVEL_2_MEDIUM`
-    Level2Medium,
-    /// `LEVEL_3_HIGH`
-    Level3High,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmHaPriority {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Level1Low => "LEVEL_1_LOW",
-            Self::Level2Medium => "LEVEL_2_MEDIUM",
-            Self::Level3High => "LEVEL_3_HIGH",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LEVEL_1_LOW" => Self::Level1Low,
-            "LEVEL_2_MEDIUM" => Self::Level2Medium,
-            "LEVEL_3_HIGH" => Self::Level3High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Level1Low, Self::Level2Medium, Self::Level3High];
-}
-
-impl ::core::fmt::Display for VmHaPriority {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmHaPriority {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmHaPriority {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmHaPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmMetaData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmMetaData {
-    /// `win_opt`: `boolean`.
-    pub win_opt: Option<bool>,
-    /// `vm_tools_status`: `VmToolsStatus`.
-    pub vm_tools_status: Option<VmToolsStatus>,
-    /// `vm_nics`: `VmNicMetaData[]`.
-    pub vm_nics: Option<Vec<VmNicMetaData>>,
-    /// `vm_disks`: `VmDiskMetaData[]`.
-    pub vm_disks: Option<Vec<VmDiskMetaData>>,
-    /// `video_type`: `VmVideoType`.
-    pub video_type: Option<VmVideoType>,
-    /// `vcpu`: `int32`.
-    pub vcpu: Option<i32>,
-    /// `sync_vm_time_on_resume`: `boolean`.
-    pub sync_vm_time_on_resume: Option<bool>,
-    /// `protected`: `boolean`.
-    pub protected: Option<bool>,
-    /// `nested_virtualization`: `boolean`.
-    pub nested_virtualization: Option<bool>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `memory`: `double`.
-    pub memory: Option<f64>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth`: `double`.
-    pub max_bandwidth: Option<f64>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
     /// `internal`: `boolean`.
     pub internal: Option<bool>,
-    /// `host_local_id`: `string`.
-    pub host_local_id: Option<String>,
-    /// `ha_priority`: `VmHaPriority`.
-    pub ha_priority: Option<VmHaPriority>,
-    /// `ha`: `boolean`.
-    pub ha: Option<bool>,
-    /// `guest_os_type`: `VmGuestsOperationSystem`.
-    pub guest_os_type: Option<VmGuestsOperationSystem>,
-    /// `firmware`: `VmFirmware`.
-    pub firmware: Option<VmFirmware>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `cpu_sockets`: `int32`.
-    pub cpu_sockets: Option<i32>,
-    /// `cpu_model`: `string`.
-    pub cpu_model: Option<String>,
-    /// `cpu_exclusive_expected_enabled`: `boolean`.
-    pub cpu_exclusive_expected_enabled: Option<bool>,
-    /// `cpu_cores`: `int32`.
-    pub cpu_cores: Option<i32>,
-    /// `cluster_vhost_enabled`: `boolean`.
-    pub cluster_vhost_enabled: Option<bool>,
-    /// `cluster_version`: `string`.
-    pub cluster_version: Option<String>,
-    /// `cluster_type`: `ClusterType`.
-    pub cluster_type: Option<ClusterType>,
-    /// `cluster_local_id`: `string`.
-    pub cluster_local_id: Option<String>,
-    /// `cluster_architecture`: `Architecture`.
-    pub cluster_architecture: Option<Architecture>,
-    /// `clock_offset`: `VmClockOffset`.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `boot_with_host`: `boolean`.
-    pub boot_with_host: Option<bool>,
-}
-
-impl FromMap for VmMetaData {
-    const NAME: &'static str = "VmMetaData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "win_opt" => self.win_opt = m.next_value()?,
-            "vm_tools_status" => self.vm_tools_status = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value()?,
-            "protected" => self.protected = m.next_value()?,
-            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "host_local_id" => self.host_local_id = m.next_value()?,
-            "ha_priority" => self.ha_priority = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "guest_os_type" => self.guest_os_type = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "cpu_sockets" => self.cpu_sockets = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "cpu_exclusive_expected_enabled" => {
-                self.cpu_exclusive_expected_enabled = m.next_value()?
-            }
-            "cpu_cores" => self.cpu_cores = m.next_value()?,
-            "cluster_vhost_enabled" => self.cluster_vhost_enabled = m.next_value()?,
-            "cluster_version" => self.cluster_version = m.next_value()?,
-            "cluster_type" => self.cluster_type = m.next_value()?,
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "cluster_architecture" => self.cluster_architecture = m.next_value()?,
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "boot_with_host" => self.boot_with_host = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmMetaData {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmNic` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmNic {
-    /// `egress_rate_limit_burst_in_bit`: `double`.
-    pub egress_rate_limit_burst_in_bit: Option<f64>,
-    /// `egress_rate_limit_enabled`: `boolean`.
-    pub egress_rate_limit_enabled: Option<bool>,
-    /// `egress_rate_limit_max_rate_in_bitps`: `double`.
-    pub egress_rate_limit_max_rate_in_bitps: Option<f64>,
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-    /// `gateway`: `string`.
-    pub gateway: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ingress_rate_limit_burst_in_bit`: `double`.
-    pub ingress_rate_limit_burst_in_bit: Option<f64>,
-    /// `ingress_rate_limit_enabled`: `boolean`.
-    pub ingress_rate_limit_enabled: Option<bool>,
-    /// `ingress_rate_limit_max_rate_in_bitps`: `double`.
-    pub ingress_rate_limit_max_rate_in_bitps: Option<f64>,
-    /// `interface_id`: `string`.
-    pub interface_id: Option<String>,
-    /// `ip_address`: `string`.
-    pub ip_address: Option<String>,
+    /// `keep`: `boolean`, required by the model.
+    pub keep: Option<bool>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `mac_address`: `string`.
-    pub mac_address: Option<String>,
-    /// `mirror`: `boolean`.
-    pub mirror: Option<bool>,
-    /// `model`: `VmNicModel`.
-    pub model: Option<VmNicModel>,
-    /// `nic`: `NestedNic`.
-    pub nic: Option<NestedNic>,
-    /// `order`: `int32`.
-    pub order: Option<i32>,
-    /// `subnet_mask`: `string`.
-    pub subnet_mask: Option<String>,
-    /// `type`: `VmNicType`.
-    pub r#type: Option<VmNicType>,
-    /// `vlan`: `NestedVlan`.
-    pub vlan: Option<NestedVlan>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-    /// `vpc_nic`: `NestedVirtualPrivateCloudNic`.
-    pub vpc_nic: Option<NestedVirtualPrivateCloudNic>,
+    /// `logical_size_bytes`: `int64`, required by the model.
+    pub logical_size_bytes: Option<i64>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `object_num`: `int32`, required by the model.
+    pub object_num: Option<i32>,
+    /// `snapshotPlanTask`: `NestedSnapshotPlanTask`, required by the model.
+    pub snapshot_plan_task: Option<NestedSnapshotPlanTask>,
+    /// `vm_info`: `NestedSnapshotGroupVmInfo[]`, required by the model.
+    pub vm_info: Option<Vec<NestedSnapshotGroupVmInfo>>,
+    /// `vm_snapshots`: `NestedVmSnapshot[]`.
+    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
 }
 
-impl FromMap for VmNic {
-    const NAME: &'static str = "VmNic";
+impl FromMap for SnapshotGroup {
+    const NAME: &'static str = "SnapshotGroup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "egress_rate_limit_burst_in_bit" => {
-                self.egress_rate_limit_burst_in_bit = m.next_value()?
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "egress_rate_limit_enabled" => self.egress_rate_limit_enabled = m.next_value()?,
-            "egress_rate_limit_max_rate_in_bitps" => {
-                self.egress_rate_limit_max_rate_in_bitps = m.next_value()?
+            4 => {
+                if key == b"keep" {
+                    self.keep = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "enabled" => self.enabled = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress_rate_limit_burst_in_bit" => {
-                self.ingress_rate_limit_burst_in_bit = m.next_value()?
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"deleted" {
+                    self.deleted = m.next_value()?;
+                } else if key == b"vm_info" {
+                    self.vm_info = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
-            "ingress_rate_limit_enabled" => self.ingress_rate_limit_enabled = m.next_value()?,
-            "ingress_rate_limit_max_rate_in_bitps" => {
-                self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "interface_id" => self.interface_id = m.next_value()?,
-            "ip_address" => self.ip_address = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "mirror" => self.mirror = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "nic" => self.nic = m.next_value()?,
-            "order" => self.order = m.next_value()?,
-            "subnet_mask" => self.subnet_mask = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vpc_nic" => self.vpc_nic = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+            10 => {
+                if key == b"object_num" {
+                    self.object_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            12 => {
+                if key == b"vm_snapshots" {
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else if key == b"snapshotPlanTask" {
+                    self.snapshot_plan_task = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"logical_size_bytes" {
+                    self.logical_size_bytes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"estimated_recycling_time" {
+                    self.estimated_recycling_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VmNic {
+impl<'de> serde::Deserialize<'de> for SnapshotGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VmNicConnection` of the CloudTower model.
+/// `SnapshotGroupCloneParam` of the CloudTower model.
 ///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `from_source_vm_id`, `to_cloned_vm_name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmNicConnection {
-    /// `aggregate`: `NestedAggregateVmNic`, required by the model.
-    pub aggregate: Option<NestedAggregateVmNic>,
+pub struct SnapshotGroupCloneParam {
+    /// `from_source_vm_id`: `string`, required by the model.
+    pub from_source_vm_id: Option<String>,
+    /// `to_cloned_vm_name`: `string`, required by the model.
+    pub to_cloned_vm_name: Option<String>,
 }
 
-impl FromMap for VmNicConnection {
-    const NAME: &'static str = "VmNicConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmNicConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmNicMetaData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmNicMetaData {
-    /// `vlan_name`: `string`.
-    pub vlan_name: Option<String>,
-    /// `vlan_mode_type`: `VlanModeType`.
-    pub vlan_mode_type: Option<VlanModeType>,
-    /// `vlan_local_id`: `string`.
-    pub vlan_local_id: Option<String>,
-    /// `model`: `string`.
-    pub model: Option<String>,
-    /// `mirror`: `boolean`.
-    pub mirror: Option<bool>,
-    /// `mac_address`: `string`.
-    pub mac_address: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `ingress_rate_limit_max_rate_in_bitps`: `double`.
-    pub ingress_rate_limit_max_rate_in_bitps: Option<f64>,
-    /// `ingress_rate_limit_enabled`: `boolean`.
-    pub ingress_rate_limit_enabled: Option<bool>,
-    /// `ingress_rate_limit_burst_in_bit`: `double`.
-    pub ingress_rate_limit_burst_in_bit: Option<f64>,
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-    /// `egress_rate_limit_max_rate_in_bitps`: `double`.
-    pub egress_rate_limit_max_rate_in_bitps: Option<f64>,
-    /// `egress_rate_limit_enabled`: `boolean`.
-    pub egress_rate_limit_enabled: Option<bool>,
-    /// `egress_rate_limit_burst_in_bit`: `double`.
-    pub egress_rate_limit_burst_in_bit: Option<f64>,
-}
-
-impl FromMap for VmNicMetaData {
-    const NAME: &'static str = "VmNicMetaData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vlan_name" => self.vlan_name = m.next_value()?,
-            "vlan_mode_type" => self.vlan_mode_type = m.next_value()?,
-            "vlan_local_id" => self.vlan_local_id = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "mirror" => self.mirror = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "ingress_rate_limit_max_rate_in_bitps" => {
-                self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?
-            }
-            "ingress_rate_limit_enabled" => self.ingress_rate_limit_enabled = m.next_value()?,
-            "ingress_rate_limit_burst_in_bit" => {
-                self.ingress_rate_limit_burst_in_bit = m.next_value()?
-            }
-            "enabled" => self.enabled = m.next_value()?,
-            "egress_rate_limit_max_rate_in_bitps" => {
-                self.egress_rate_limit_max_rate_in_bitps = m.next_value()?
-            }
-            "egress_rate_limit_enabled" => self.egress_rate_limit_enabled = m.next_value()?,
-            "egress_rate_limit_burst_in_bit" => {
-                self.egress_rate_limit_burst_in_bit = m.next_value()?
-            }
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmNicMetaData {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmNicModel` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmNicModel {
-    /// `E1000`
-    E1000,
-    /// `SRIOV`
-    Sriov,
-    /// `VIRTIO`
-    Virtio,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmNicModel {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::E1000 => "E1000",
-            Self::Sriov => "SRIOV",
-            Self::Virtio => "VIRTIO",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "E1000" => Self::E1000,
-            "SRIOV" => Self::Sriov,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::E1000, Self::Sriov, Self::Virtio];
-}
-
-impl ::core::fmt::Display for VmNicModel {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmNicModel {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmNicModel {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmNicModel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmNicQosOption` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmNicQosOption {
-    /// `egress`: `VmNicQosTraffic`.
-    pub egress: Option<VmNicQosTraffic>,
-    /// `ingress`: `VmNicQosTraffic`.
-    pub ingress: Option<VmNicQosTraffic>,
-}
-
-impl serde::Serialize for VmNicQosOption {
+impl serde::Serialize for SnapshotGroupCloneParam {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
+        if let Some(v) = &self.from_source_vm_id {
+            m.serialize_entry("from_source_vm_id", v)?;
         }
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
+        if let Some(v) = &self.to_cloned_vm_name {
+            m.serialize_entry("to_cloned_vm_name", v)?;
         }
         m.end()
     }
 }
 
-/// `VmNicQosTraffic` of the CloudTower model.
-///
-/// The model requires `enabled`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmNicQosTraffic {
-    /// `rate_limit_unit`: `BitPSUnit`.
-    pub rate_limit_unit: Option<BitPsUnit>,
-    /// `rate_limit`: `int64`.
-    pub rate_limit: Option<i64>,
-    /// `burst_unit`: `BitUnit`.
-    pub burst_unit: Option<BitUnit>,
-    /// `burst`: `int64`.
-    pub burst: Option<i64>,
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-}
-
-impl serde::Serialize for VmNicQosTraffic {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.rate_limit_unit {
-            m.serialize_entry("rate_limit_unit", v)?;
-        }
-        if let Some(v) = &self.rate_limit {
-            m.serialize_entry("rate_limit", v)?;
-        }
-        if let Some(v) = &self.burst_unit {
-            m.serialize_entry("burst_unit", v)?;
-        }
-        if let Some(v) = &self.burst {
-            m.serialize_entry("burst", v)?;
-        }
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmNicType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmNicType {
-    /// `VLAN`
-    Vlan,
-    /// `VPC`
-    Vpc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmNicType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vlan => "VLAN",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VLAN" => Self::Vlan,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Vlan, Self::Vpc];
-}
-
-impl ::core::fmt::Display for VmNicType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmNicType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmNicType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmNicType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmPlacementGroup` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `enabled`, `id`, `local_created_at`, `local_id`, `local_updated_at`, `name`, `vm_host_must_enabled`, `vm_host_must_policy`, `vm_host_prefer_enabled`, `vm_host_prefer_policy`, `vm_vm_policy`, `vm_vm_policy_enabled`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmPlacementGroup {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_updated_at`: `string`, required by the model.
-    pub local_updated_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vm_host_must_enabled`: `boolean`, required by the model.
-    pub vm_host_must_enabled: Option<bool>,
-    /// `vm_host_must_host_uuids`: `NestedHost[]`.
-    pub vm_host_must_host_uuids: Option<Vec<NestedHost>>,
-    /// `vm_host_must_policy`: `boolean`, required by the model.
-    pub vm_host_must_policy: Option<bool>,
-    /// `vm_host_prefer_enabled`: `boolean`, required by the model.
-    pub vm_host_prefer_enabled: Option<bool>,
-    /// `vm_host_prefer_host_uuids`: `NestedHost[]`.
-    pub vm_host_prefer_host_uuids: Option<Vec<NestedHost>>,
-    /// `vm_host_prefer_policy`: `boolean`, required by the model.
-    pub vm_host_prefer_policy: Option<bool>,
-    /// `vm_vm_policy`: `VmVmPolicy`, required by the model.
-    pub vm_vm_policy: Option<VmVmPolicy>,
-    /// `vm_vm_policy_enabled`: `boolean`, required by the model.
-    pub vm_vm_policy_enabled: Option<bool>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for VmPlacementGroup {
-    const NAME: &'static str = "VmPlacementGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "enabled" => self.enabled = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "local_updated_at" => self.local_updated_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vm_host_must_enabled" => self.vm_host_must_enabled = m.next_value()?,
-            "vm_host_must_host_uuids" => self.vm_host_must_host_uuids = m.next_value()?,
-            "vm_host_must_policy" => self.vm_host_must_policy = m.next_value()?,
-            "vm_host_prefer_enabled" => self.vm_host_prefer_enabled = m.next_value()?,
-            "vm_host_prefer_host_uuids" => self.vm_host_prefer_host_uuids = m.next_value()?,
-            "vm_host_prefer_policy" => self.vm_host_prefer_policy = m.next_value()?,
-            "vm_vm_policy" => self.vm_vm_policy = m.next_value()?,
-            "vm_vm_policy_enabled" => self.vm_vm_policy_enabled = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmPlacementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmPlacementGroupConnection` of the CloudTower model.
+/// `SnapshotGroupConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmPlacementGroupConnection {
-    /// `aggregate`: `NestedAggregateVmPlacementGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVmPlacementGroup>,
+pub struct SnapshotGroupConnection {
+    /// `aggregate`: `NestedAggregateSnapshotGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotGroup>,
 }
 
-impl FromMap for VmPlacementGroupConnection {
-    const NAME: &'static str = "VmPlacementGroupConnection";
+impl FromMap for SnapshotGroupConnection {
+    const NAME: &'static str = "SnapshotGroupConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VmPlacementGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmSnapshot` of the CloudTower model.
-///
-/// The model requires `clock_offset`, `cluster`, `consistent_type`, `cpu`, `cpu_model`, `description`, `firmware`, `ha`, `id`, `local_id`, `memory`, `name`, `size`, `vcpu`, `win_opt`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmSnapshot {
-    /// `clock_offset`: `VmClockOffset`, required by the model.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `consistent_type`: `ConsistentType`, required by the model.
-    pub consistent_type: Option<ConsistentType>,
-    /// `cpu`: `NestedCpu`, required by the model.
-    pub cpu: Option<NestedCpu>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `ha`: `boolean`, required by the model.
-    pub ha: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `snapshot_group`: `NestedSnapshotGroup`.
-    pub snapshot_group: Option<NestedSnapshotGroup>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_disks`: `NestedFrozenDisks[]`.
-    pub vm_disks: Option<Vec<NestedFrozenDisks>>,
-    /// `vm_nics`: `NestedFrozenNic[]`.
-    pub vm_nics: Option<Vec<NestedFrozenNic>>,
-    /// `win_opt`: `boolean`, required by the model.
-    pub win_opt: Option<bool>,
-}
-
-impl FromMap for VmSnapshot {
-    const NAME: &'static str = "VmSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "consistent_type" => self.consistent_type = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "snapshot_group" => self.snapshot_group = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmSnapshotConnection {
-    /// `aggregate`: `NestedAggregateVmSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateVmSnapshot>,
-}
-
-impl FromMap for VmSnapshotConnection {
-    const NAME: &'static str = "VmSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmStatus {
-    /// `DELETED`
-    Deleted,
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `SUSPENDED`
-    Suspended,
-    /// `UNKNOWN`
-    Unknown,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deleted => "DELETED",
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Suspended => "SUSPENDED",
-            Self::Unknown => "UNKNOWN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DELETED" => Self::Deleted,
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "SUSPENDED" => Self::Suspended,
-            "UNKNOWN" => Self::Unknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Deleted,
-        Self::Running,
-        Self::Stopped,
-        Self::Suspended,
-        Self::Unknown,
-    ];
-}
-
-impl ::core::fmt::Display for VmStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmTemplate` of the CloudTower model.
-///
-/// The model requires `clock_offset`, `cloud_init_supported`, `cluster`, `cpu`, `cpu_model`, `description`, `firmware`, `ha`, `id`, `local_id`, `memory`, `name`, `size`, `vcpu`, `win_opt`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmTemplate {
-    /// `clock_offset`: `VmClockOffset`, required by the model.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `cloud_init_supported`: `boolean`, required by the model.
-    pub cloud_init_supported: Option<bool>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
-    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
-    /// `cpu`: `NestedCpu`, required by the model.
-    pub cpu: Option<NestedCpu>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `ha`: `boolean`, required by the model.
-    pub ha: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `video_type`: `string`.
-    pub video_type: Option<String>,
-    /// `vm_disks`: `NestedFrozenDisks[]`.
-    pub vm_disks: Option<Vec<NestedFrozenDisks>>,
-    /// `vm_nics`: `NestedTemplateNic[]`.
-    pub vm_nics: Option<Vec<NestedTemplateNic>>,
-    /// `win_opt`: `boolean`, required by the model.
-    pub win_opt: Option<bool>,
-}
-
-impl FromMap for VmTemplate {
-    const NAME: &'static str = "VmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "content_library_vm_template" => self.content_library_vm_template = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmTemplateConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmTemplateConnection {
-    /// `aggregate`: `NestedAggregateVmTemplate`, required by the model.
-    pub aggregate: Option<NestedAggregateVmTemplate>,
-}
-
-impl FromMap for VmTemplateConnection {
-    const NAME: &'static str = "VmTemplateConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmTemplateConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmToolsStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmToolsStatus {
-    /// `NOT_INSTALLED`
-    NotInstalled,
-    /// `NOT_RUNNING`
-    NotRunning,
-    /// `RESTRICTION`
-    Restriction,
-    /// `RUNNING`
-    Running,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmToolsStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotInstalled => "NOT_INSTALLED",
-            Self::NotRunning => "NOT_RUNNING",
-            Self::Restriction => "RESTRICTION",
-            Self::Running => "RUNNING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NOT_INSTALLED" => Self::NotInstalled,
-            "NOT_RUNNING" => Self::NotRunning,
-            "RESTRICTION" => Self::Restriction,
-            "RUNNING" => Self::Running,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::NotInstalled,
-        Self::NotRunning,
-        Self::Restriction,
-        Self::Running,
-    ];
-}
-
-impl ::core::fmt::Display for VmToolsStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmToolsStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmToolsStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmToolsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmUsage {
-    /// `ADVANCED_MONITORING`
-    AdvancedMonitoring,
-    /// `AGENT_MESH_NODE`
-    AgentMeshNode,
-    /// `BACKUP_CONTROLLER`
-    BackupController,
-    /// `BUNDLE_APPLICATION`
-    BundleApplication,
-    /// `CLOUDTOWER`
-    Cloudtower,
-    /// `EVEROUTE_CONTROLLER`
-    EverouteController,
-    /// `REGISTRY`
-    Registry,
-    /// `REPLICATION_CONTROLLER`
-    ReplicationController,
-    /// `SFS_CONTROLLER`
-    SfsController,
-    /// `SHARE_REGISTRY`
-    ShareRegistry,
-    /// `SKS_MANAGEMENT`
-    SksManagement,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdvancedMonitoring => "ADVANCED_MONITORING",
-            Self::AgentMeshNode => "AGENT_MESH_NODE",
-            Self::BackupController => "BACKUP_CONTROLLER",
-            Self::BundleApplication => "BUNDLE_APPLICATION",
-            Self::Cloudtower => "CLOUDTOWER",
-            Self::EverouteController => "EVEROUTE_CONTROLLER",
-            Self::Registry => "REGISTRY",
-            Self::ReplicationController => "REPLICATION_CONTROLLER",
-            Self::SfsController => "SFS_CONTROLLER",
-            Self::ShareRegistry => "SHARE_REGISTRY",
-            Self::SksManagement => "SKS_MANAGEMENT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADVANCED_MONITORING" => Self::AdvancedMonitoring,
-            "AGENT_MESH_NODE" => Self::AgentMeshNode,
-            "BACKUP_CONTROLLER" => Self::BackupController,
-            "BUNDLE_APPLICATION" => Self::BundleApplication,
-            "CLOUDTOWER" => Self::Cloudtower,
-            "EVEROUTE_CONTROLLER" => Self::EverouteController,
-            "REGISTRY" => Self::Registry,
-            "REPLICATION_CONTROLLER" => Self::ReplicationController,
-            "SFS_CONTROLLER" => Self::SfsController,
-            "SHARE_REGISTRY" => Self::ShareRegistry,
-            "SKS_MANAGEMENT" => Self::SksManagement,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::AdvancedMonitoring,
-        Self::AgentMeshNode,
-        Self::BackupController,
-        Self::BundleApplication,
-        Self::Cloudtower,
-        Self::EverouteController,
-        Self::Registry,
-        Self::ReplicationController,
-        Self::SfsController,
-        Self::ShareRegistry,
-        Self::SksManagement,
-    ];
-}
-
-impl ::core::fmt::Display for VmUsage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmUsage {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVideoType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVideoType {
-    /// `CIRRUS`
-    Cirrus,
-    /// `QXL`
-    Qxl,
-    /// `VGA`
-    Vga,
-    /// `VIRTIO`
-    Virtio,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVideoType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cirrus => "CIRRUS",
-            Self::Qxl => "QXL",
-            Self::Vga => "VGA",
-            Self::Virtio => "VIRTIO",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CIRRUS" => Self::Cirrus,
-            "QXL" => Self::Qxl,
-            "VGA" => Self::Vga,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Cirrus, Self::Qxl, Self::Vga, Self::Virtio];
-}
-
-impl ::core::fmt::Display for VmVideoType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVideoType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVideoType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVideoType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVmPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVmPolicy {
-    /// `MUST_DIFFERENT`
-    MustDifferent,
-    /// `MUST_SAME`
-    MustSame,
-    /// `PREFER_DIFFERENT`
-    PreferDifferent,
-    /// `PREFER_SAME`
-    PreferSame,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVmPolicy {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MustDifferent => "MUST_DIFFERENT",
-            Self::MustSame => "MUST_SAME",
-            Self::PreferDifferent => "PREFER_DIFFERENT",
-            Self::PreferSame => "PREFER_SAME",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST_DIFFERENT" => Self::MustDifferent,
-            "MUST_SAME" => Self::MustSame,
-            "PREFER_DIFFERENT" => Self::PreferDifferent,
-            "PREFER_SAME" => Self::PreferSame,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::MustDifferent,
-        Self::MustSame,
-        Self::PreferDifferent,
-        Self::PreferSame,
-    ];
-}
-
-impl ::core::fmt::Display for VmVmPolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVmPolicy {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVmPolicy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVmPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVncInfo` of the CloudTower model.
-///
-/// The model requires `vm`, `terminal`, `redirect`, `cluster_ip`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVncInfo {
-    /// `vm`: `Vm`, required by the model.
-    pub vm: Option<Vm>,
-    /// `terminal`: `string`, required by the model.
-    pub terminal: Option<String>,
-    /// `redirect`: `string`, required by the model.
-    pub redirect: Option<String>,
-    /// `direct`: `string`.
-    pub direct: Option<String>,
-    /// `cluster_ip`: `string`, required by the model.
-    pub cluster_ip: Option<String>,
-}
-
-impl FromMap for VmVncInfo {
-    const NAME: &'static str = "VmVncInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm" => self.vm = m.next_value()?,
-            "terminal" => self.terminal = m.next_value()?,
-            "redirect" => self.redirect = m.next_value()?,
-            "direct" => self.direct = m.next_value()?,
-            "cluster_ip" => self.cluster_ip = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVncInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolume` of the CloudTower model.
-///
-/// The model requires `cluster`, `elf_storage_policy`, `id`, `local_created_at`, `local_id`, `mounting`, `name`, `path`, `sharing`, `size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolume {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `guest_size_usage`: `double`.
-    pub guest_size_usage: Option<f64>,
-    /// `guest_used_size`: `int64`.
-    pub guest_used_size: Option<i64>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `lun`: `NestedIscsiLun`.
-    pub lun: Option<NestedIscsiLun>,
-    /// `mounting`: `boolean`, required by the model.
-    pub mounting: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `sharing`: `boolean`, required by the model.
-    pub sharing: Option<bool>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `type`: `VmVolumeType`.
-    pub r#type: Option<VmVolumeType>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`.
-    pub unique_size: Option<i64>,
-    /// `used_size`: `int64`.
-    pub used_size: Option<i64>,
-    /// `used_size_usage`: `double`.
-    pub used_size_usage: Option<f64>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-}
-
-impl FromMap for VmVolume {
-    const NAME: &'static str = "VmVolume";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "elf_storage_policy" => self.elf_storage_policy = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "guest_size_usage" => self.guest_size_usage = m.next_value()?,
-            "guest_used_size" => self.guest_used_size = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "lun" => self.lun = m.next_value()?,
-            "mounting" => self.mounting = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "sharing" => self.sharing = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "used_size" => self.used_size = m.next_value()?,
-            "used_size_usage" => self.used_size_usage = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolumeConnection {
-    /// `aggregate`: `NestedAggregateVmVolume`, required by the model.
-    pub aggregate: Option<NestedAggregateVmVolume>,
-}
-
-impl FromMap for VmVolumeConnection {
-    const NAME: &'static str = "VmVolumeConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeElfStoragePolicyType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeElfStoragePolicyType {
-    /// `EC`
-    Ec,
-    /// `ELF_CP_REPLICA_2_THICK_PROVISION`
-    ElfCpReplica2ThickProvision,
-    /// `ELF_CP_REPLICA_2_THIN_PROVISION`
-    ElfCpReplica2ThinProvision,
-    /// `ELF_CP_REPLICA_3_THICK_PROVISION`
-    ElfCpReplica3ThickProvision,
-    /// `ELF_CP_REPLICA_3_THIN_PROVISION`
-    ElfCpReplica3ThinProvision,
-    /// `REPLICA_1_THICK_PROVISION`
-    Replica1ThickProvision,
-    /// `REPLICA_1_THIN_PROVISION`
-    Replica1ThinProvision,
-    /// `REPLICA_2_THICK_PROVISION`
-    Replica2ThickProvision,
-    /// `REPLICA_2_THIN_PROVISION`
-    Replica2ThinProvision,
-    /// `REPLICA_3_THICK_PROVISION`
-    Replica3ThickProvision,
-    /// `REPLICA_3_THIN_PROVISION`
-    Replica3ThinProvision,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeElfStoragePolicyType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::ElfCpReplica2ThickProvision => "ELF_CP_REPLICA_2_THICK_PROVISION",
-            Self::ElfCpReplica2ThinProvision => "ELF_CP_REPLICA_2_THIN_PROVISION",
-            Self::ElfCpReplica3ThickProvision => "ELF_CP_REPLICA_3_THICK_PROVISION",
-            Self::ElfCpReplica3ThinProvision => "ELF_CP_REPLICA_3_THIN_PROVISION",
-            Self::Replica1ThickProvision => "REPLICA_1_THICK_PROVISION",
-            Self::Replica1ThinProvision => "REPLICA_1_THIN_PROVISION",
-            Self::Replica2ThickProvision => "REPLICA_2_THICK_PROVISION",
-            Self::Replica2ThinProvision => "REPLICA_2_THIN_PROVISION",
-            Self::Replica3ThickProvision => "REPLICA_3_THICK_PROVISION",
-            Self::Replica3ThinProvision => "REPLICA_3_THIN_PROVISION",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EC" => Self::Ec,
-            "ELF_CP_REPLICA_2_THICK_PROVISION" => Self::ElfCpReplica2ThickProvision,
-            "ELF_CP_REPLICA_2_THIN_PROVISION" => Self::ElfCpReplica2ThinProvision,
-            "ELF_CP_REPLICA_3_THICK_PROVISION" => Self::ElfCpReplica3ThickProvision,
-            "ELF_CP_REPLICA_3_THIN_PROVISION" => Self::ElfCpReplica3ThinProvision,
-            "REPLICA_1_THICK_PROVISION" => Self::Replica1ThickProvision,
-            "REPLICA_1_THIN_PROVISION" => Self::Replica1ThinProvision,
-            "REPLICA_2_THICK_PROVISION" => Self::Replica2ThickProvision,
-            "REPLICA_2_THIN_PROVISION" => Self::Replica2ThinProvision,
-            "REPLICA_3_THICK_PROVISION" => Self::Replica3ThickProvision,
-            "REPLICA_3_THIN_PROVISION" => Self::Replica3ThinProvision,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Ec,
-        Self::ElfCpReplica2ThickProvision,
-        Self::ElfCpReplica2ThinProvision,
-        Self::ElfCpReplica3ThickProvision,
-        Self::ElfCpReplica3ThinProvision,
-        Self::Replica1ThickProvision,
-        Self::Replica1ThinProvision,
-        Self::Replica2ThickProvision,
-        Self::Replica2ThinProvision,
-        Self::Replica3ThickProvision,
-        Self::Replica3ThinProvision,
-    ];
-}
-
-impl ::core::fmt::Display for VmVolumeElfStoragePolicyType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeElfStoragePolicyType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeElfStoragePolicyType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeElfStoragePolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVolumeExportFileType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeExportFileType {
-    /// `QCOW2`
-    Qcow2,
-    /// `RAW`
-    Raw,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeExportFileType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Qcow2 => "QCOW2",
-            Self::Raw => "RAW",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "QCOW2" => Self::Qcow2,
-            "RAW" => Self::Raw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Qcow2, Self::Raw];
-}
-
-impl ::core::fmt::Display for VmVolumeExportFileType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeExportFileType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeExportFileType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeExportFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVolumeSnapshot` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `elf_storage_policy`, `id`, `local_created_at`, `local_id`, `name`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolumeSnapshot {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `createAt`: `string`.
-    pub create_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `shared_size`: `double`.
-    pub shared_size: Option<f64>,
-    /// `size`: `double`.
-    pub size: Option<f64>,
-    /// `type`: `VmVolumeSnapshotType`, required by the model.
-    pub r#type: Option<VmVolumeSnapshotType>,
-    /// `unique_size`: `double`.
-    pub unique_size: Option<f64>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-    /// `volume_sharing`: `boolean`.
-    pub volume_sharing: Option<bool>,
-    /// `volume_size`: `double`.
-    pub volume_size: Option<f64>,
-    /// `zbs_snapshot_uuid`: `string`.
-    pub zbs_snapshot_uuid: Option<String>,
-}
-
-impl FromMap for VmVolumeSnapshot {
-    const NAME: &'static str = "VmVolumeSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "createAt" => self.create_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "elf_storage_policy" => self.elf_storage_policy = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "shared_size" => self.shared_size = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "vm_volume" => self.vm_volume = m.next_value()?,
-            "volume_sharing" => self.volume_sharing = m.next_value()?,
-            "volume_size" => self.volume_size = m.next_value()?,
-            "zbs_snapshot_uuid" => self.zbs_snapshot_uuid = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolumeSnapshotConnection {
-    /// `aggregate`: `NestedAggregateVmVolumeSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateVmVolumeSnapshot>,
-}
-
-impl FromMap for VmVolumeSnapshotConnection {
-    const NAME: &'static str = "VmVolumeSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotConnection {
+impl<'de> serde::Deserialize<'de> for SnapshotGroupConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

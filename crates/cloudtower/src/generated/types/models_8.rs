@@ -3,324 +3,277 @@
 
 use super::*;
 
-/// `VmVolumeSnapshotType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeSnapshotType {
-    /// `KVM_VOLUME_ISCSI_SNAPSHOT`
-    KvmVolumeIscsiSnapshot,
-    /// `KVM_VOLUME_SNAPSHOT`
-    KvmVolumeSnapshot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeSnapshotType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolumeIscsiSnapshot => "KVM_VOLUME_ISCSI_SNAPSHOT",
-            Self::KvmVolumeSnapshot => "KVM_VOLUME_SNAPSHOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME_ISCSI_SNAPSHOT" => Self::KvmVolumeIscsiSnapshot,
-            "KVM_VOLUME_SNAPSHOT" => Self::KvmVolumeSnapshot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::KvmVolumeIscsiSnapshot, Self::KvmVolumeSnapshot];
-}
-
-impl ::core::fmt::Display for VmVolumeSnapshotType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeSnapshotType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeSnapshotType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVolumeType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeType {
-    /// `KVM_VOLUME`
-    KvmVolume,
-    /// `KVM_VOLUME_ISCSI`
-    KvmVolumeIscsi,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolume => "KVM_VOLUME",
-            Self::KvmVolumeIscsi => "KVM_VOLUME_ISCSI",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME" => Self::KvmVolume,
-            "KVM_VOLUME_ISCSI" => Self::KvmVolumeIscsi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::KvmVolume, Self::KvmVolumeIscsi];
-}
-
-impl ::core::fmt::Display for VmVolumeType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmdkCdromModify` of the CloudTower model.
+/// `SnapshotPlan` of the CloudTower model.
 ///
-/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `auto_delete_num`, `auto_execute_num`, `cluster`, `description`, `execute_intervals`, `execute_plan_type`, `healthy`, `id`, `last_execute_status`, `local_id`, `logical_size_bytes`, `manual_delete_num`, `manual_execute_num`, `mirror`, `name`, `object_num`, `physical_size_bytes`, `remain_snapshot_num`, `snapshot_group_num`, `start_time`, `status`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmdkCdromModify {
-    /// `removed`: `boolean`.
-    pub removed: Option<bool>,
-    /// `content_library_image_id`: `string`.
-    pub content_library_image_id: Option<String>,
-    /// `elf_image_id`: `string`.
-    pub elf_image_id: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-}
-
-impl serde::Serialize for VmdkCdromModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.removed {
-            m.serialize_entry("removed", v)?;
-        }
-        if let Some(v) = &self.content_library_image_id {
-            m.serialize_entry("content_library_image_id", v)?;
-        }
-        if let Some(v) = &self.elf_image_id {
-            m.serialize_entry("elf_image_id", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmdkDiskModify` of the CloudTower model.
-///
-/// The model requires `vmdk_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmdkDiskModify {
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `volume_name`: `string`.
-    pub volume_name: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `vmdk_name`: `string`, required by the model.
-    pub vmdk_name: Option<String>,
-}
-
-impl serde::Serialize for VmdkDiskModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.elf_storage_policy {
-            m.serialize_entry("elf_storage_policy", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.volume_name {
-            m.serialize_entry("volume_name", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.vmdk_name {
-            m.serialize_entry("vmdk_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VsphereEsxiAccount` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccount {
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
+pub struct SnapshotPlan {
+    /// `auto_delete_num`: `int32`, required by the model.
+    pub auto_delete_num: Option<i32>,
+    /// `auto_execute_num`: `int32`, required by the model.
+    pub auto_execute_num: Option<i32>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `exec_h_m`: `object`.
+    pub exec_h_m: Option<serde_json::Value>,
+    /// `execute_intervals`: `int32[]`, required by the model.
+    pub execute_intervals: Option<Vec<i32>>,
+    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
+    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
+    /// `execution_tasks`: `NestedSnapshotPlanTask[]`.
+    pub execution_tasks: Option<Vec<NestedSnapshotPlanTask>>,
+    /// `healthy`: `boolean`, required by the model.
+    pub healthy: Option<bool>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `is_valid`: `boolean`, required by the model.
-    pub is_valid: Option<bool>,
+    /// `last_execute_end_time`: `string`.
+    pub last_execute_end_time: Option<String>,
+    /// `last_execute_status`: `SnapshotPlanExecuteStatus`, required by the model.
+    pub last_execute_status: Option<SnapshotPlanExecuteStatus>,
+    /// `last_execute_time`: `string`.
+    pub last_execute_time: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
+    /// `logical_size_bytes`: `int64`, required by the model.
+    pub logical_size_bytes: Option<i64>,
+    /// `manual_delete_num`: `int32`, required by the model.
+    pub manual_delete_num: Option<i32>,
+    /// `manual_execute_num`: `int32`, required by the model.
+    pub manual_execute_num: Option<i32>,
+    /// `mirror`: `boolean`, required by the model.
+    pub mirror: Option<bool>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `next_execute_time`: `string`.
+    pub next_execute_time: Option<String>,
+    /// `object_num`: `int32`, required by the model.
+    pub object_num: Option<i32>,
+    /// `physical_size_bytes`: `int64`, required by the model.
+    pub physical_size_bytes: Option<i64>,
+    /// `remain_snapshot_num`: `int32`, required by the model.
+    pub remain_snapshot_num: Option<i32>,
+    /// `snapshot_group_num`: `int32`, required by the model.
+    pub snapshot_group_num: Option<i32>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `status`: `SnapshotPlanStatus`, required by the model.
+    pub status: Option<SnapshotPlanStatus>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
 }
 
-impl FromMap for VsphereEsxiAccount {
-    const NAME: &'static str = "VsphereEsxiAccount";
+impl FromMap for SnapshotPlan {
+    const NAME: &'static str = "SnapshotPlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "is_valid" => self.is_valid = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"mirror" {
+                    self.mirror = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"healthy" {
+                    self.healthy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"end_time" {
+                    self.end_time = m.next_value()?;
+                } else if key == b"exec_h_m" {
+                    self.exec_h_m = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"object_num" {
+                    self.object_num = m.next_value()?;
+                } else if key == b"start_time" {
+                    self.start_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"auto_delete_num" {
+                    self.auto_delete_num = m.next_value()?;
+                } else if key == b"execution_tasks" {
+                    self.execution_tasks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"auto_execute_num" {
+                    self.auto_execute_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"execute_intervals" {
+                    self.execute_intervals = m.next_value::<List<_>>()?.0;
+                } else if key == b"execute_plan_type" {
+                    self.execute_plan_type = m.next_value()?;
+                } else if key == b"last_execute_time" {
+                    self.last_execute_time = m.next_value()?;
+                } else if key == b"manual_delete_num" {
+                    self.manual_delete_num = m.next_value()?;
+                } else if key == b"next_execute_time" {
+                    self.next_execute_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"logical_size_bytes" {
+                    self.logical_size_bytes = m.next_value()?;
+                } else if key == b"manual_execute_num" {
+                    self.manual_execute_num = m.next_value()?;
+                } else if key == b"snapshot_group_num" {
+                    self.snapshot_group_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"last_execute_status" {
+                    self.last_execute_status = m.next_value()?;
+                } else if key == b"physical_size_bytes" {
+                    self.physical_size_bytes = m.next_value()?;
+                } else if key == b"remain_snapshot_num" {
+                    self.remain_snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"last_execute_end_time" {
+                    self.last_execute_end_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccount {
+impl<'de> serde::Deserialize<'de> for SnapshotPlan {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `VsphereEsxiAccountConnection` of the CloudTower model.
+/// `SnapshotPlanConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccountConnection {
-    /// `aggregate`: `NestedAggregateVsphereEsxiAccount`, required by the model.
-    pub aggregate: Option<NestedAggregateVsphereEsxiAccount>,
+pub struct SnapshotPlanConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlan>,
 }
 
-impl FromMap for VsphereEsxiAccountConnection {
-    const NAME: &'static str = "VsphereEsxiAccountConnection";
+impl FromMap for SnapshotPlanConnection {
+    const NAME: &'static str = "SnapshotPlanConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccountConnection {
+impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `WeekdayTypeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum WeekdayTypeEnum {
-    /// `FRI`
-    Fri,
-    /// `MON`
-    Mon,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// `THU`
-    Thu,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
+pub enum SnapshotPlanExecuteStatus {
+    /// `CREATED`
+    Created,
+    /// `FAILED`
+    Failed,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCEED`
+    Succeed,
+    /// `UNSPECIFIED`
+    Unspecified,
     /// A value this model does not know.
     Other(String),
 }
 
-impl WeekdayTypeEnum {
+impl SnapshotPlanExecuteStatus {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Fri => "FRI",
-            Self::Mon => "MON",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Thu => "THU",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
+            Self::Created => "CREATED",
+            Self::Failed => "FAILED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeed => "SUCCEED",
+            Self::Unspecified => "UNSPECIFIED",
             Self::Other(s) => s,
         }
     }
@@ -328,214 +281,85 @@ impl WeekdayTypeEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FRI" => Self::Fri,
-            "MON" => Self::Mon,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            "THU" => Self::Thu,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CREATED" => Some(Self::Created),
+            b"FAILED" => Some(Self::Failed),
+            b"IN_PROGRESS" => Some(Self::InProgress),
+            b"SUCCEED" => Some(Self::Succeed),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
-        Self::Fri,
-        Self::Mon,
-        Self::Sat,
-        Self::Sun,
-        Self::Thu,
-        Self::Tue,
-        Self::Wed,
+        Self::Created,
+        Self::Failed,
+        Self::InProgress,
+        Self::Succeed,
+        Self::Unspecified,
     ];
 }
 
-impl ::core::fmt::Display for WeekdayTypeEnum {
+impl ::core::fmt::Display for SnapshotPlanExecuteStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for WeekdayTypeEnum {
+impl From<&str> for SnapshotPlanExecuteStatus {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for WeekdayTypeEnum {
+impl serde::Serialize for SnapshotPlanExecuteStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for WeekdayTypeEnum {
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `Witness` of the CloudTower model.
-///
-/// The model requires `cluster`, `cpu_hz_per_core`, `data_ip`, `id`, `management_ip`, `name`, `system_data_capacity`, `system_used_data_space`, `total_cpu_cores`, `total_cpu_hz`, `total_memory_bytes`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Witness {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cpu_hz_per_core`: `int64`, required by the model.
-    pub cpu_hz_per_core: Option<i64>,
-    /// `data_ip`: `string`, required by the model.
-    pub data_ip: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `system_data_capacity`: `int64`, required by the model.
-    pub system_data_capacity: Option<i64>,
-    /// `system_used_data_space`: `int64`, required by the model.
-    pub system_used_data_space: Option<i64>,
-    /// `total_cpu_cores`: `int32`, required by the model.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`, required by the model.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_memory_bytes`: `int64`, required by the model.
-    pub total_memory_bytes: Option<i64>,
-}
-
-impl FromMap for Witness {
-    const NAME: &'static str = "Witness";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "cpu_hz_per_core" => self.cpu_hz_per_core = m.next_value()?,
-            "data_ip" => self.data_ip = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "management_ip" => self.management_ip = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "system_data_capacity" => self.system_data_capacity = m.next_value()?,
-            "system_used_data_space" => self.system_used_data_space = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Witness {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessConnection {
-    /// `aggregate`: `NestedAggregateWitness`, required by the model.
-    pub aggregate: Option<NestedAggregateWitness>,
-}
-
-impl FromMap for WitnessConnection {
-    const NAME: &'static str = "WitnessConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessService` of the CloudTower model.
-///
-/// The model requires `id`, `name`, `role`, `state`, `state_duration`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `role`: `string`, required by the model.
-    pub role: Option<String>,
-    /// `state`: `string`, required by the model.
-    pub state: Option<String>,
-    /// `state_duration`: `double`, required by the model.
-    pub state_duration: Option<f64>,
-}
-
-impl FromMap for WitnessService {
-    const NAME: &'static str = "WitnessService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "role" => self.role = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "state_duration" => self.state_duration = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZbsSpec` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ZbsSpec {
-    /// `normal`
-    Normal,
-    /// `large`
-    Large,
+pub enum SnapshotPlanExecuteType {
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
     /// A value this model does not know.
     Other(String),
 }
 
-impl ZbsSpec {
+impl SnapshotPlanExecuteType {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Normal => "normal",
-            Self::Large => "large",
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
             Self::Other(s) => s,
         }
     }
@@ -543,245 +367,3557 @@ impl ZbsSpec {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "normal" => Self::Normal,
-            "large" => Self::Large,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAY" => Some(Self::Day),
+            b"HOUR" => Some(Self::Hour),
+            b"MINUTE" => Some(Self::Minute),
+            b"MONTH" => Some(Self::Month),
+            b"WEEK" => Some(Self::Week),
+            _ => None,
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Large];
+    pub const KNOWN: &'static [Self] =
+        &[Self::Day, Self::Hour, Self::Minute, Self::Month, Self::Week];
 }
 
-impl ::core::fmt::Display for ZbsSpec {
+impl ::core::fmt::Display for SnapshotPlanExecuteType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for ZbsSpec {
+impl From<&str> for SnapshotPlanExecuteType {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for ZbsSpec {
+impl serde::Serialize for SnapshotPlanExecuteType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ZbsSpec {
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
-/// `Zone` of the CloudTower model.
-///
-/// The model requires `cluster`, `datacenter`, `id`, `is_preferred`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Zone {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `datacenter`: `NestedDatacenter`, required by the model.
-    pub datacenter: Option<NestedDatacenter>,
-    /// `failure_data_space`: `int64`.
-    pub failure_data_space: Option<i64>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `is_preferred`: `boolean`, required by the model.
-    pub is_preferred: Option<bool>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `provisioned_cpu_cores`: `int32`.
-    pub provisioned_cpu_cores: Option<i32>,
-    /// `provisioned_cpu_cores_for_active_vm`: `int32`.
-    pub provisioned_cpu_cores_for_active_vm: Option<i32>,
-    /// `provisioned_data_space`: `int64`.
-    pub provisioned_data_space: Option<i64>,
-    /// `provisioned_memory_bytes`: `int64`.
-    pub provisioned_memory_bytes: Option<i64>,
-    /// `running_vm_num`: `int32`.
-    pub running_vm_num: Option<i32>,
-    /// `stopped_vm_num`: `int32`.
-    pub stopped_vm_num: Option<i32>,
-    /// `suspended_vm_num`: `int32`.
-    pub suspended_vm_num: Option<i32>,
-    /// `total_cache_capacity`: `int64`.
-    pub total_cache_capacity: Option<i64>,
-    /// `total_cpu_cores`: `int32`.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_data_capacity`: `int64`.
-    pub total_data_capacity: Option<i64>,
-    /// `total_memory_bytes`: `int64`.
-    pub total_memory_bytes: Option<i64>,
-    /// `used_data_space`: `int64`.
-    pub used_data_space: Option<i64>,
-    /// `valid_data_space`: `int64`.
-    pub valid_data_space: Option<i64>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
+/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanStatus {
+    /// `NORMAL`
+    Normal,
+    /// `STOPPED`
+    Stopped,
+    /// `SUSPENDED`
+    Suspended,
+    /// A value this model does not know.
+    Other(String),
 }
 
-impl FromMap for Zone {
-    const NAME: &'static str = "Zone";
+impl SnapshotPlanStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Stopped => "STOPPED",
+            Self::Suspended => "SUSPENDED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NORMAL" => Some(Self::Normal),
+            b"STOPPED" => Some(Self::Stopped),
+            b"SUSPENDED" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Stopped, Self::Suspended];
+}
+
+impl ::core::fmt::Display for SnapshotPlanStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanTask` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanTask {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `snapshotGroup`: `NestedSnapshotGroup`.
+    pub snapshot_group: Option<NestedSnapshotGroup>,
+    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
+    pub snapshot_plan: Option<NestedSnapshotPlan>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
+    pub status: Option<SnapshotPlanExecuteStatus>,
+    /// `type`: `SnapshotPlanTaskType`, required by the model.
+    pub r#type: Option<SnapshotPlanTaskType>,
+}
+
+impl FromMap for SnapshotPlanTask {
+    const NAME: &'static str = "SnapshotPlanTask";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "datacenter" => self.datacenter = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "is_preferred" => self.is_preferred = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "provisioned_cpu_cores" => self.provisioned_cpu_cores = m.next_value()?,
-            "provisioned_cpu_cores_for_active_vm" => {
-                self.provisioned_cpu_cores_for_active_vm = m.next_value()?
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "provisioned_data_space" => self.provisioned_data_space = m.next_value()?,
-            "provisioned_memory_bytes" => self.provisioned_memory_bytes = m.next_value()?,
-            "running_vm_num" => self.running_vm_num = m.next_value()?,
-            "stopped_vm_num" => self.stopped_vm_num = m.next_value()?,
-            "suspended_vm_num" => self.suspended_vm_num = m.next_value()?,
-            "total_cache_capacity" => self.total_cache_capacity = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "valid_data_space" => self.valid_data_space = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"end_time" {
+                    self.end_time = m.next_value()?;
+                } else if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"start_time" {
+                    self.start_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"snapshotPlan" {
+                    self.snapshot_plan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"snapshotGroup" {
+                    self.snapshot_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Zone {
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ZoneConnection` of the CloudTower model.
+/// `SnapshotPlanTaskConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ZoneConnection {
-    /// `aggregate`: `NestedAggregateZone`, required by the model.
-    pub aggregate: Option<NestedAggregateZone>,
+pub struct SnapshotPlanTaskConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
 }
 
-impl FromMap for ZoneConnection {
-    const NAME: &'static str = "ZoneConnection";
+impl FromMap for SnapshotPlanTaskConnection {
+    const NAME: &'static str = "SnapshotPlanTaskConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ZoneConnection {
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ZoneTopo` of the CloudTower model.
+/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanTaskType {
+    /// `TASK_TYPE_CLONE`
+    TaskTypeClone,
+    /// `TASK_TYPE_PROTECT`
+    TaskTypeProtect,
+    /// `TASK_TYPE_ROLLBACK`
+    TaskTypeRollback,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanTaskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaskTypeClone => "TASK_TYPE_CLONE",
+            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
+            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"TASK_TYPE_CLONE" => Some(Self::TaskTypeClone),
+            b"TASK_TYPE_PROTECT" => Some(Self::TaskTypeProtect),
+            b"TASK_TYPE_ROLLBACK" => Some(Self::TaskTypeRollback),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::TaskTypeClone,
+        Self::TaskTypeProtect,
+        Self::TaskTypeRollback,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanTaskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanTaskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanTaskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpAuthProtocol {
+    /// `MD5`
+    Md5,
+    /// `SHA`
+    Sha,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpAuthProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Md5 => "MD5",
+            Self::Sha => "SHA",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MD5" => Some(Self::Md5),
+            b"SHA" => Some(Self::Sha),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Md5, Self::Sha];
+}
+
+impl ::core::fmt::Display for SnmpAuthProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpAuthProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpAuthProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpLanguageCode {
+    /// `EN_US`
+    EnUs,
+    /// `ZH_CN`
+    ZhCn,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpLanguageCode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "EN_US",
+            Self::ZhCn => "ZH_CN",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EN_US" => Some(Self::EnUs),
+            b"ZH_CN" => Some(Self::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
+}
+
+impl ::core::fmt::Display for SnmpLanguageCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpLanguageCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpLanguageCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpPrivacyProtocol {
+    /// `AES`
+    Aes,
+    /// `DES`
+    Des,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpPrivacyProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Des => "DES",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AES" => Some(Self::Aes),
+            b"DES" => Some(Self::Des),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Aes, Self::Des];
+}
+
+impl ::core::fmt::Display for SnmpPrivacyProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpPrivacyProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpPrivacyProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpProtocol {
+    /// `TCP`
+    Tcp,
+    /// `UDP`
+    Udp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"TCP" => Some(Self::Tcp),
+            b"UDP" => Some(Self::Udp),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for SnmpProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpTransport` of the CloudTower model.
 ///
-/// The model requires `cluster`, `cluster_topo`, `id`, `local_id`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ZoneTopo {
+pub struct SnmpTransport {
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
     /// `cluster`: `NestedCluster`, required by the model.
     pub cluster: Option<NestedCluster>,
-    /// `cluster_topo`: `NestedClusterTopo`, required by the model.
-    pub cluster_topo: Option<NestedClusterTopo>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
     /// `local_id`: `string`, required by the model.
     pub local_id: Option<String>,
-    /// `rack_topoes`: `NestedRackTopo[]`.
-    pub rack_topoes: Option<Vec<NestedRackTopo>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
 }
 
-impl FromMap for ZoneTopo {
-    const NAME: &'static str = "ZoneTopo";
+impl FromMap for SnmpTransport {
+    const NAME: &'static str = "SnmpTransport";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "cluster_topo" => self.cluster_topo = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "rack_topoes" => self.rack_topoes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"port" {
+                    self.port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"protocol" {
+                    self.protocol = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"community" {
+                    self.community = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"auth_protocol" {
+                    self.auth_protocol = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"auth_pass_phrase" {
+                    self.auth_pass_phrase = m.next_value()?;
+                } else if key == b"privacy_protocol" {
+                    self.privacy_protocol = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"privacy_pass_phrase" {
+                    self.privacy_pass_phrase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ZoneTopo {
+impl<'de> serde::Deserialize<'de> for SnmpTransport {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `ZoneTopoConnection` of the CloudTower model.
+/// `SnmpTransportConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ZoneTopoConnection {
-    /// `aggregate`: `NestedAggregateZoneTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateZoneTopo>,
+pub struct SnmpTransportConnection {
+    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
+    pub aggregate: Option<NestedAggregateSnmpTransport>,
 }
 
-impl FromMap for ZoneTopoConnection {
-    const NAME: &'static str = "ZoneTopoConnection";
+impl FromMap for SnmpTransportConnection {
+    const NAME: &'static str = "SnmpTransportConnection";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ZoneTopoConnection {
+impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
+    }
+}
+
+/// `SnmpTrapReceiver` of the CloudTower model.
+///
+/// The model requires `cluster`, `disabled`, `host`, `id`, `inform`, `language_code`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiver {
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `engine_id`: `string`.
+    pub engine_id: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `host`: `string`, required by the model.
+    pub host: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `inform`: `boolean`, required by the model.
+    pub inform: Option<bool>,
+    /// `language_code`: `SnmpLanguageCode`, required by the model.
+    pub language_code: Option<SnmpLanguageCode>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+}
+
+impl FromMap for SnmpTrapReceiver {
+    const NAME: &'static str = "SnmpTrapReceiver";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"port" {
+                    self.port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"inform" {
+                    self.inform = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"protocol" {
+                    self.protocol = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"community" {
+                    self.community = m.next_value()?;
+                } else if key == b"engine_id" {
+                    self.engine_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"auth_protocol" {
+                    self.auth_protocol = m.next_value()?;
+                } else if key == b"language_code" {
+                    self.language_code = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"auth_pass_phrase" {
+                    self.auth_pass_phrase = m.next_value()?;
+                } else if key == b"privacy_protocol" {
+                    self.privacy_protocol = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"privacy_pass_phrase" {
+                    self.privacy_pass_phrase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTrapReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpTrapReceiverConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverConnection {
+    /// `aggregate`: `NestedAggregateSnmpTrapReceiver`, required by the model.
+    pub aggregate: Option<NestedAggregateSnmpTrapReceiver>,
+}
+
+impl FromMap for SnmpTrapReceiverConnection {
+    const NAME: &'static str = "SnmpTrapReceiverConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpVersion` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpVersion {
+    /// `V2C`
+    V2C,
+    /// `V3`
+    V3,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpVersion {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2C => "V2C",
+            Self::V3 => "V3",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"V2C" => Some(Self::V2C),
+            b"V3" => Some(Self::V3),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::V2C, Self::V3];
+}
+
+impl ::core::fmt::Display for SnmpVersion {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpVersion {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SoftwareEdition` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SoftwareEdition {
+    /// `COMMUNITY`
+    Community,
+    /// `ENTERPRISE`
+    Enterprise,
+    /// `ENTERPRISE_PLUS`
+    EnterprisePlus,
+    /// `ESSENTIAL`
+    Essential,
+    /// `EXPRESS`
+    Express,
+    /// `STANDARD`
+    Standard,
+    /// `TRIAL`
+    Trial,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SoftwareEdition {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Community => "COMMUNITY",
+            Self::Enterprise => "ENTERPRISE",
+            Self::EnterprisePlus => "ENTERPRISE_PLUS",
+            Self::Essential => "ESSENTIAL",
+            Self::Express => "EXPRESS",
+            Self::Standard => "STANDARD",
+            Self::Trial => "TRIAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COMMUNITY" => Some(Self::Community),
+            b"ENTERPRISE" => Some(Self::Enterprise),
+            b"ENTERPRISE_PLUS" => Some(Self::EnterprisePlus),
+            b"ESSENTIAL" => Some(Self::Essential),
+            b"EXPRESS" => Some(Self::Express),
+            b"STANDARD" => Some(Self::Standard),
+            b"TRIAL" => Some(Self::Trial),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Community,
+        Self::Enterprise,
+        Self::EnterprisePlus,
+        Self::Essential,
+        Self::Express,
+        Self::Standard,
+        Self::Trial,
+    ];
+}
+
+impl ::core::fmt::Display for SoftwareEdition {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SoftwareEdition {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SoftwareEdition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareEdition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `StepUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StepUnit {
+    /// `BIT`
+    Bit,
+    /// `BYTE`
+    Byte,
+    /// `COUNT`
+    Count,
+    /// `PERCENT`
+    Percent,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StepUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bit => "BIT",
+            Self::Byte => "BYTE",
+            Self::Count => "COUNT",
+            Self::Percent => "PERCENT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BIT" => Some(Self::Bit),
+            b"BYTE" => Some(Self::Byte),
+            b"COUNT" => Some(Self::Count),
+            b"PERCENT" => Some(Self::Percent),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bit, Self::Byte, Self::Count, Self::Percent];
+}
+
+impl ::core::fmt::Display for StepUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StepUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StepUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StepUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `StoreConnectionType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreConnectionType {
+    /// `ISCSI`
+    Iscsi,
+    /// `NVMe`
+    Nvme,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StoreConnectionType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iscsi => "ISCSI",
+            Self::Nvme => "NVMe",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NVMe" => Some(Self::Nvme),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nvme];
+}
+
+impl ::core::fmt::Display for StoreConnectionType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StoreConnectionType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StoreConnectionType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoreConnectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `StoreTransportType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreTransportType {
+    /// `RDMA`
+    Rdma,
+    /// `TCP`
+    Tcp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StoreTransportType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rdma => "RDMA",
+            Self::Tcp => "TCP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"RDMA" => Some(Self::Rdma),
+            b"TCP" => Some(Self::Tcp),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Rdma, Self::Tcp];
+}
+
+impl ::core::fmt::Display for StoreTransportType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StoreTransportType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StoreTransportType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoreTransportType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SvtImage` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SvtImage {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `version`: `int32`, required by the model.
+    pub version: Option<i32>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+}
+
+impl FromMap for SvtImage {
+    const NAME: &'static str = "SvtImage";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"vm_disks" {
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SvtImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SvtImageConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SvtImageConnection {
+    /// `aggregate`: `NestedAggregateSvtImage`, required by the model.
+    pub aggregate: Option<NestedAggregateSvtImage>,
+}
+
+impl FromMap for SvtImageConnection {
+    const NAME: &'static str = "SvtImageConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SvtImageConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SystemAuditLog` of the CloudTower model.
+///
+/// The model requires `action`, `id`, `local_id`, `message`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SystemAuditLog {
+    /// `action`: `string`, required by the model.
+    pub action: Option<String>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `message`: `string`, required by the model.
+    pub message: Option<String>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `status`: `UserAuditLogStatus`.
+    pub status: Option<UserAuditLogStatus>,
+}
+
+impl FromMap for SystemAuditLog {
+    const NAME: &'static str = "SystemAuditLog";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"action" {
+                    self.action = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"finished_at" {
+                    self.finished_at = m.next_value()?;
+                } else if key == b"resource_id" {
+                    self.resource_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemAuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SystemAuditLogConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SystemAuditLogConnection {
+    /// `aggregate`: `NestedAggregateSystemAuditLog`, required by the model.
+    pub aggregate: Option<NestedAggregateSystemAuditLog>,
+}
+
+impl FromMap for SystemAuditLogConnection {
+    const NAME: &'static str = "SystemAuditLogConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemAuditLogConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Task` of the CloudTower model.
+///
+/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Task {
+    /// `args`: `object`, required by the model.
+    pub args: Option<serde_json::Value>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `error_code`: `string`.
+    pub error_code: Option<String>,
+    /// `error_message`: `string`.
+    pub error_message: Option<String>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `resource_mutation`: `string`.
+    pub resource_mutation: Option<String>,
+    /// `resource_rollback_error`: `string`.
+    pub resource_rollback_error: Option<String>,
+    /// `resource_rollback_retry_count`: `int32`.
+    pub resource_rollback_retry_count: Option<i32>,
+    /// `resource_rollbacked`: `boolean`.
+    pub resource_rollbacked: Option<bool>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `snapshot`: `string`, required by the model.
+    pub snapshot: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `status`: `TaskStatus`, required by the model.
+    pub status: Option<TaskStatus>,
+    /// `steps`: `NestedStep[]`, required by the model.
+    pub steps: Option<Vec<NestedStep>>,
+    /// `type`: `TaskType`.
+    pub r#type: Option<TaskType>,
+    /// `user`: `NestedUser`.
+    pub user: Option<NestedUser>,
+}
+
+impl FromMap for Task {
+    const NAME: &'static str = "Task";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"key" {
+                    self.key = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"args" {
+                    self.args = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"user" {
+                    self.user = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"steps" {
+                    self.steps = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"progress" {
+                    self.progress = m.next_value()?;
+                } else if key == b"snapshot" {
+                    self.snapshot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"error_code" {
+                    self.error_code = m.next_value()?;
+                } else if key == b"started_at" {
+                    self.started_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"finished_at" {
+                    self.finished_at = m.next_value()?;
+                } else if key == b"resource_id" {
+                    self.resource_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"error_message" {
+                    self.error_message = m.next_value()?;
+                } else if key == b"resource_type" {
+                    self.resource_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"resource_mutation" {
+                    self.resource_mutation = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"resource_rollbacked" {
+                    self.resource_rollbacked = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"resource_rollback_error" {
+                    self.resource_rollback_error = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            29 => {
+                if key == b"resource_rollback_retry_count" {
+                    self.resource_rollback_retry_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `TaskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct TaskConnection {
+    /// `aggregate`: `NestedAggregateTask`, required by the model.
+    pub aggregate: Option<NestedAggregateTask>,
+}
+
+impl FromMap for TaskConnection {
+    const NAME: &'static str = "TaskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `TaskDescription` of the CloudTower model.
+///
+/// The model requires `en-US`, `zh-CN`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct TaskDescription {
+    /// `en-US`: `string`, required by the model.
+    pub en_us: Option<String>,
+    /// `zh-CN`: `string`, required by the model.
+    pub zh_cn: Option<String>,
+}
+
+impl serde::Serialize for TaskDescription {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.en_us {
+            m.serialize_entry("en-US", v)?;
+        }
+        if let Some(v) = &self.zh_cn {
+            m.serialize_entry("zh-CN", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TaskStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// `EXECUTING`
+    Executing,
+    /// `FAILED`
+    Failed,
+    /// `PAUSED`
+    Paused,
+    /// `PENDING`
+    Pending,
+    /// `SUCCESSED`
+    Succeeded,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl TaskStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Executing => "EXECUTING",
+            Self::Failed => "FAILED",
+            Self::Paused => "PAUSED",
+            Self::Pending => "PENDING",
+            Self::Succeeded => "SUCCESSED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PENDING" => Some(Self::Pending),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Paused,
+        Self::Pending,
+        Self::Succeeded,
+    ];
+}
+
+impl ::core::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TaskStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `TaskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskType {
+    /// `APPLICATION`
+    Application,
+    /// `BACKUP`
+    Backup,
+    /// `HOST_PLUGIN`
+    HostPlugin,
+    /// `REPLICATION`
+    Replication,
+    /// `RESOLVER`
+    Resolver,
+    /// `SFS`
+    Sfs,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl TaskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Application => "APPLICATION",
+            Self::Backup => "BACKUP",
+            Self::HostPlugin => "HOST_PLUGIN",
+            Self::Replication => "REPLICATION",
+            Self::Resolver => "RESOLVER",
+            Self::Sfs => "SFS",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"APPLICATION" => Some(Self::Application),
+            b"BACKUP" => Some(Self::Backup),
+            b"HOST_PLUGIN" => Some(Self::HostPlugin),
+            b"REPLICATION" => Some(Self::Replication),
+            b"RESOLVER" => Some(Self::Resolver),
+            b"SFS" => Some(Self::Sfs),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Application,
+        Self::Backup,
+        Self::HostPlugin,
+        Self::Replication,
+        Self::Resolver,
+        Self::Sfs,
+    ];
+}
+
+impl ::core::fmt::Display for TaskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TaskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for TaskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `TemplateCloudInit` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateCloudInit {
+    /// `user_data`: `string`.
+    pub user_data: Option<String>,
+    /// `public_keys`: `string[]`.
+    pub public_keys: Option<Vec<String>>,
+    /// `hostname`: `string`.
+    pub hostname: Option<String>,
+    /// `networks`: `CloudInitNetWork[]`.
+    pub networks: Option<Vec<CloudInitNetWork>>,
+    /// `nameservers`: `string[]`.
+    pub nameservers: Option<Vec<String>>,
+    /// `default_user_password`: `string`.
+    pub default_user_password: Option<String>,
+}
+
+impl serde::Serialize for TemplateCloudInit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.user_data {
+            m.serialize_entry("user_data", v)?;
+        }
+        if let Some(v) = &self.public_keys {
+            m.serialize_entry("public_keys", v)?;
+        }
+        if let Some(v) = &self.hostname {
+            m.serialize_entry("hostname", v)?;
+        }
+        if let Some(v) = &self.networks {
+            m.serialize_entry("networks", v)?;
+        }
+        if let Some(v) = &self.nameservers {
+            m.serialize_entry("nameservers", v)?;
+        }
+        if let Some(v) = &self.default_user_password {
+            m.serialize_entry("default_user_password", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TimeUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeUnit {
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `MONTH`
+    Month,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl TimeUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Month => "MONTH",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAY" => Some(Self::Day),
+            b"HOUR" => Some(Self::Hour),
+            b"MINUTE" => Some(Self::Minute),
+            b"MONTH" => Some(Self::Month),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Hour, Self::Minute, Self::Month];
+}
+
+impl ::core::fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TimeUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for TimeUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UpdateVpcNicPayloads` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVpcNicPayloads {
+    /// `floating_ip_id`: `string`.
+    pub floating_ip_id: Option<String>,
+    /// `ip_addresses`: `string[]`.
+    pub ip_addresses: Option<Vec<String>>,
+    /// `vpc_subnet_id`: `string`.
+    pub vpc_subnet_id: Option<String>,
+}
+
+impl serde::Serialize for UpdateVpcNicPayloads {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.floating_ip_id {
+            m.serialize_entry("floating_ip_id", v)?;
+        }
+        if let Some(v) = &self.ip_addresses {
+            m.serialize_entry("ip_addresses", v)?;
+        }
+        if let Some(v) = &self.vpc_subnet_id {
+            m.serialize_entry("vpc_subnet_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UploadResourceType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadResourceType {
+    /// `CLOUDTOWER_APPLICATION_PACKAGE`
+    CloudtowerApplicationPackage,
+    /// `CLOUDTOWER_K8S_APP_PACKAGE`
+    CloudtowerK8SAppPackage,
+    /// `CLUSTER_IMAGE`
+    ClusterImage,
+    /// `CLUSTER_IMAGE_META`
+    ClusterImageMeta,
+    /// `CONTENT_LIBRARY_IMAGE`
+    ContentLibraryImage,
+    /// `ELF_IMAGE`
+    ElfImage,
+    /// `EVEROUTE_PACKAGE`
+    EveroutePackage,
+    /// `HOST_PLUGIN_PACKAGE`
+    HostPluginPackage,
+    /// `MONITOR_IMAGE`
+    MonitorImage,
+    /// `OVF`
+    Ovf,
+    /// `SVT_IMAGE`
+    SvtImage,
+    /// `VM_VOLUME_QCOW2`
+    VmVolumeQcow2,
+    /// `VM_VOLUME_RAW`
+    VmVolumeRaw,
+    /// `VM_VOLUME_VMDK`
+    VmVolumeVmdk,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UploadResourceType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudtowerApplicationPackage => "CLOUDTOWER_APPLICATION_PACKAGE",
+            Self::CloudtowerK8SAppPackage => "CLOUDTOWER_K8S_APP_PACKAGE",
+            Self::ClusterImage => "CLUSTER_IMAGE",
+            Self::ClusterImageMeta => "CLUSTER_IMAGE_META",
+            Self::ContentLibraryImage => "CONTENT_LIBRARY_IMAGE",
+            Self::ElfImage => "ELF_IMAGE",
+            Self::EveroutePackage => "EVEROUTE_PACKAGE",
+            Self::HostPluginPackage => "HOST_PLUGIN_PACKAGE",
+            Self::MonitorImage => "MONITOR_IMAGE",
+            Self::Ovf => "OVF",
+            Self::SvtImage => "SVT_IMAGE",
+            Self::VmVolumeQcow2 => "VM_VOLUME_QCOW2",
+            Self::VmVolumeRaw => "VM_VOLUME_RAW",
+            Self::VmVolumeVmdk => "VM_VOLUME_VMDK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CLOUDTOWER_APPLICATION_PACKAGE" => Some(Self::CloudtowerApplicationPackage),
+            b"CLOUDTOWER_K8S_APP_PACKAGE" => Some(Self::CloudtowerK8SAppPackage),
+            b"CLUSTER_IMAGE" => Some(Self::ClusterImage),
+            b"CLUSTER_IMAGE_META" => Some(Self::ClusterImageMeta),
+            b"CONTENT_LIBRARY_IMAGE" => Some(Self::ContentLibraryImage),
+            b"ELF_IMAGE" => Some(Self::ElfImage),
+            b"EVEROUTE_PACKAGE" => Some(Self::EveroutePackage),
+            b"HOST_PLUGIN_PACKAGE" => Some(Self::HostPluginPackage),
+            b"MONITOR_IMAGE" => Some(Self::MonitorImage),
+            b"OVF" => Some(Self::Ovf),
+            b"SVT_IMAGE" => Some(Self::SvtImage),
+            b"VM_VOLUME_QCOW2" => Some(Self::VmVolumeQcow2),
+            b"VM_VOLUME_RAW" => Some(Self::VmVolumeRaw),
+            b"VM_VOLUME_VMDK" => Some(Self::VmVolumeVmdk),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CloudtowerApplicationPackage,
+        Self::CloudtowerK8SAppPackage,
+        Self::ClusterImage,
+        Self::ClusterImageMeta,
+        Self::ContentLibraryImage,
+        Self::ElfImage,
+        Self::EveroutePackage,
+        Self::HostPluginPackage,
+        Self::MonitorImage,
+        Self::Ovf,
+        Self::SvtImage,
+        Self::VmVolumeQcow2,
+        Self::VmVolumeRaw,
+        Self::VmVolumeVmdk,
+    ];
+}
+
+impl ::core::fmt::Display for UploadResourceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UploadResourceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UploadResourceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UploadTask` of the CloudTower model.
+///
+/// The model requires `args`, `chunk_size`, `current_chunk`, `id`, `resource_type`, `size`, `status`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UploadTask {
+    /// `args`: `object`, required by the model.
+    pub args: Option<serde_json::Value>,
+    /// `chunk_size`: `int64`, required by the model.
+    pub chunk_size: Option<i64>,
+    /// `current_chunk`: `int32`, required by the model.
+    pub current_chunk: Option<i32>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `resource_type`: `UploadResourceType`, required by the model.
+    pub resource_type: Option<UploadResourceType>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `status`: `UploadTaskStatus`, required by the model.
+    pub status: Option<UploadTaskStatus>,
+    /// `updatedAt`: `string`, required by the model.
+    pub updated_at: Option<String>,
+}
+
+impl FromMap for UploadTask {
+    const NAME: &'static str = "UploadTask";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"args" {
+                    self.args = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"updatedAt" {
+                    self.updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"chunk_size" {
+                    self.chunk_size = m.next_value()?;
+                } else if key == b"started_at" {
+                    self.started_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"finished_at" {
+                    self.finished_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"current_chunk" {
+                    self.current_chunk = m.next_value()?;
+                } else if key == b"resource_type" {
+                    self.resource_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UploadTaskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UploadTaskConnection {
+    /// `aggregate`: `NestedAggregateUploadTask`, required by the model.
+    pub aggregate: Option<NestedAggregateUploadTask>,
+}
+
+impl FromMap for UploadTaskConnection {
+    const NAME: &'static str = "UploadTaskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UploadTaskStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadTaskStatus {
+    /// `FAILED`
+    Failed,
+    /// `INITIALIZING`
+    Initializing,
+    /// `PAUSED`
+    Paused,
+    /// `SUCCESSED`
+    Succeeded,
+    /// `UPLOADING`
+    Uploading,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UploadTaskStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failed => "FAILED",
+            Self::Initializing => "INITIALIZING",
+            Self::Paused => "PAUSED",
+            Self::Succeeded => "SUCCESSED",
+            Self::Uploading => "UPLOADING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            b"UPLOADING" => Some(Self::Uploading),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::Initializing,
+        Self::Paused,
+        Self::Succeeded,
+        Self::Uploading,
+    ];
+}
+
+impl ::core::fmt::Display for UploadTaskStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UploadTaskStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UploadTaskStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UsbDevice` of the CloudTower model.
+///
+/// The model requires `binded`, `description`, `host`, `id`, `local_created_at`, `local_id`, `manufacturer`, `name`, `size`, `status`, `usb_type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UsbDevice {
+    /// `binded`: `boolean`, required by the model.
+    pub binded: Option<bool>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `manufacturer`: `string`, required by the model.
+    pub manufacturer: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `status`: `UsbDeviceStatus`, required by the model.
+    pub status: Option<UsbDeviceStatus>,
+    /// `usb_type`: `string`, required by the model.
+    pub usb_type: Option<String>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for UsbDevice {
+    const NAME: &'static str = "UsbDevice";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"binded" {
+                    self.binded = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"usb_type" {
+                    self.usb_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"manufacturer" {
+                    self.manufacturer = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsbDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UsbDeviceConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UsbDeviceConnection {
+    /// `aggregate`: `NestedAggregateUsbDevice`, required by the model.
+    pub aggregate: Option<NestedAggregateUsbDevice>,
+}
+
+impl FromMap for UsbDeviceConnection {
+    const NAME: &'static str = "UsbDeviceConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsbDeviceConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UsbDeviceStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UsbDeviceStatus {
+    /// `EJECTED`
+    Ejected,
+    /// `NORMAL`
+    Normal,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UsbDeviceStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ejected => "EJECTED",
+            Self::Normal => "NORMAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EJECTED" => Some(Self::Ejected),
+            b"NORMAL" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ejected, Self::Normal];
+}
+
+impl ::core::fmt::Display for UsbDeviceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UsbDeviceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UsbDeviceStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UsbDeviceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `User` of the CloudTower model.
+///
+/// The model requires `display_username`, `id`, `internal`, `name`, `source`, `username`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct User {
+    /// `auth_config_id`: `string`.
+    pub auth_config_id: Option<String>,
+    /// `display_username`: `string`, required by the model.
+    pub display_username: Option<String>,
+    /// `email_address`: `string`.
+    pub email_address: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `ldap_dn`: `string`.
+    pub ldap_dn: Option<String>,
+    /// `mobile_phone`: `string`.
+    pub mobile_phone: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `password_expired`: `boolean`.
+    pub password_expired: Option<bool>,
+    /// `password_recover_qa`: `NestedPasswordRecoverQa`.
+    pub password_recover_qa: Option<NestedPasswordRecoverQa>,
+    /// `password_updated_at`: `string`.
+    pub password_updated_at: Option<String>,
+    /// `role`: `UserRole`.
+    pub role: Option<UserRole>,
+    /// `roles`: `NestedUserRoleNext[]`.
+    pub roles: Option<Vec<NestedUserRoleNext>>,
+    /// `source`: `UserSource`, required by the model.
+    pub source: Option<UserSource>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+}
+
+impl FromMap for User {
+    const NAME: &'static str = "User";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"role" {
+                    self.role = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"roles" {
+                    self.roles = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"source" {
+                    self.source = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"ldap_dn" {
+                    self.ldap_dn = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"mobile_phone" {
+                    self.mobile_phone = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"email_address" {
+                    self.email_address = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"auth_config_id" {
+                    self.auth_config_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"display_username" {
+                    self.display_username = m.next_value()?;
+                } else if key == b"password_expired" {
+                    self.password_expired = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"password_recover_qa" {
+                    self.password_recover_qa = m.next_value()?;
+                } else if key == b"password_updated_at" {
+                    self.password_updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserAuditLog` of the CloudTower model.
+///
+/// The model requires `action`, `createdAt`, `id`, `ip_address`, `message`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UserAuditLog {
+    /// `action`: `string`, required by the model.
+    pub action: Option<String>,
+    /// `auth_type`: `string`.
+    pub auth_type: Option<String>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip_address`: `string`, required by the model.
+    pub ip_address: Option<String>,
+    /// `message`: `string`, required by the model.
+    pub message: Option<String>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `status`: `UserAuditLogStatus`.
+    pub status: Option<UserAuditLogStatus>,
+    /// `user`: `NestedUser`.
+    pub user: Option<NestedUser>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+}
+
+impl FromMap for UserAuditLog {
+    const NAME: &'static str = "UserAuditLog";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"user" {
+                    self.user = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"action" {
+                    self.action = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"auth_type" {
+                    self.auth_type = m.next_value()?;
+                } else if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"ip_address" {
+                    self.ip_address = m.next_value()?;
+                } else if key == b"started_at" {
+                    self.started_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"finished_at" {
+                    self.finished_at = m.next_value()?;
+                } else if key == b"resource_id" {
+                    self.resource_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"resource_type" {
+                    self.resource_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserAuditLogConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UserAuditLogConnection {
+    /// `aggregate`: `NestedAggregateUserAuditLog`, required by the model.
+    pub aggregate: Option<NestedAggregateUserAuditLog>,
+}
+
+impl FromMap for UserAuditLogConnection {
+    const NAME: &'static str = "UserAuditLogConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAuditLogConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserAuditLogMessage` of the CloudTower model: the same fields as `TaskDescription`.
+pub type UserAuditLogMessage = TaskDescription;
+
+/// `UserAuditLogStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserAuditLogStatus {
+    /// `FAILED`
+    Failed,
+    /// `SUCCESSED`
+    Succeeded,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UserAuditLogStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failed => "FAILED",
+            Self::Succeeded => "SUCCESSED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Failed, Self::Succeeded];
+}
+
+impl ::core::fmt::Display for UserAuditLogStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserAuditLogStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UserAuditLogStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserAuditLogStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UserConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UserConnection {
+    /// `aggregate`: `NestedAggregateUser`, required by the model.
+    pub aggregate: Option<NestedAggregateUser>,
+}
+
+impl FromMap for UserConnection {
+    const NAME: &'static str = "UserConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserRole` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserRole {
+    /// `ADMIN`
+    Admin,
+    /// `READ_ONLY`
+    ReadOnly,
+    /// `ROOT`
+    Root,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UserRole {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::ReadOnly => "READ_ONLY",
+            Self::Root => "ROOT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ADMIN" => Some(Self::Admin),
+            b"READ_ONLY" => Some(Self::ReadOnly),
+            b"ROOT" => Some(Self::Root),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Admin, Self::ReadOnly, Self::Root];
+}
+
+impl ::core::fmt::Display for UserRole {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRole {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UserRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UserRoleNext` of the CloudTower model.
+///
+/// The model requires `actions`, `id`, `name`, `platform`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UserRoleNext {
+    /// `actions`: `string[]`, required by the model.
+    pub actions: Option<Vec<String>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `platform`: `UserRolePlatform`, required by the model.
+    pub platform: Option<UserRolePlatform>,
+    /// `preset`: `UserRolePreset`.
+    pub preset: Option<UserRolePreset>,
+    /// `users`: `NestedUser[]`.
+    pub users: Option<Vec<NestedUser>>,
+}
+
+impl FromMap for UserRoleNext {
+    const NAME: &'static str = "UserRoleNext";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"users" {
+                    self.users = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"preset" {
+                    self.preset = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"actions" {
+                    self.actions = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"platform" {
+                    self.platform = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRoleNext {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserRoleNextConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UserRoleNextConnection {
+    /// `aggregate`: `NestedAggregateUserRoleNext`, required by the model.
+    pub aggregate: Option<NestedAggregateUserRoleNext>,
+}
+
+impl FromMap for UserRoleNextConnection {
+    const NAME: &'static str = "UserRoleNextConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRoleNextConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `UserRolePlatform` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserRolePlatform {
+    /// `MANAGEMENT`
+    Management,
+    /// `SELF_SERVICE`
+    SelfService,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UserRolePlatform {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Management => "MANAGEMENT",
+            Self::SelfService => "SELF_SERVICE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MANAGEMENT" => Some(Self::Management),
+            b"SELF_SERVICE" => Some(Self::SelfService),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Management, Self::SelfService];
+}
+
+impl ::core::fmt::Display for UserRolePlatform {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRolePlatform {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UserRolePlatform {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRolePlatform {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UserRolePreset` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserRolePreset {
+    /// `ADMIN`
+    Admin,
+    /// `AUDITOR`
+    Auditor,
+    /// `READ_ONLY`
+    ReadOnly,
+    /// `ROOT`
+    Root,
+    /// `USER_ADMIN`
+    UserAdmin,
+    /// `VM_USER`
+    VmUser,
+    /// `WORKLOAD_CLUSTER_USER`
+    WorkloadClusterUser,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UserRolePreset {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::Auditor => "AUDITOR",
+            Self::ReadOnly => "READ_ONLY",
+            Self::Root => "ROOT",
+            Self::UserAdmin => "USER_ADMIN",
+            Self::VmUser => "VM_USER",
+            Self::WorkloadClusterUser => "WORKLOAD_CLUSTER_USER",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ADMIN" => Some(Self::Admin),
+            b"AUDITOR" => Some(Self::Auditor),
+            b"READ_ONLY" => Some(Self::ReadOnly),
+            b"ROOT" => Some(Self::Root),
+            b"USER_ADMIN" => Some(Self::UserAdmin),
+            b"VM_USER" => Some(Self::VmUser),
+            b"WORKLOAD_CLUSTER_USER" => Some(Self::WorkloadClusterUser),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Admin,
+        Self::Auditor,
+        Self::ReadOnly,
+        Self::Root,
+        Self::UserAdmin,
+        Self::VmUser,
+        Self::WorkloadClusterUser,
+    ];
+}
+
+impl ::core::fmt::Display for UserRolePreset {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRolePreset {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UserRolePreset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRolePreset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `UserSource` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserSource {
+    /// `AUTHN`
+    Authn,
+    /// `LDAP`
+    Ldap,
+    /// `LOCAL`
+    Local,
+    /// `SSO`
+    Sso,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UserSource {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Authn => "AUTHN",
+            Self::Ldap => "LDAP",
+            Self::Local => "LOCAL",
+            Self::Sso => "SSO",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTHN" => Some(Self::Authn),
+            b"LDAP" => Some(Self::Ldap),
+            b"LOCAL" => Some(Self::Local),
+            b"SSO" => Some(Self::Sso),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Authn, Self::Ldap, Self::Local, Self::Sso];
+}
+
+impl ::core::fmt::Display for UserSource {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserSource {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UserSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -16,14 +16,12 @@ impl FromMap for NestedAggregateAlert {
     const NAME: &'static str = "NestedAggregateAlert";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"count" => self.count = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -396,21 +394,62 @@ impl FromMap for NestedAuthSettings {
     const NAME: &'static str = "NestedAuthSettings";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "access_list" => self.access_list = m.next_value()?,
-            "access_mode" => self.access_mode = m.next_value()?,
-            "enable_single_session_login" => self.enable_single_session_login = m.next_value()?,
-            "login_miss_num_threshold" => self.login_miss_num_threshold = m.next_value()?,
-            "login_miss_time_threshold" => self.login_miss_time_threshold = m.next_value()?,
-            "password_complexity" => self.password_complexity = m.next_value()?,
-            "password_expire_days" => self.password_expire_days = m.next_value()?,
-            "session_max_age" => self.session_max_age = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            11 => {
+                if key == b"access_list" {
+                    self.access_list = m.next_value::<List<_>>()?.0;
+                } else if key == b"access_mode" {
+                    self.access_mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            15 => {
+                if key == b"session_max_age" {
+                    self.session_max_age = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"password_complexity" {
+                    self.password_complexity = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"password_expire_days" {
+                    self.password_expire_days = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"login_miss_num_threshold" {
+                    self.login_miss_num_threshold = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"login_miss_time_threshold" {
+                    self.login_miss_time_threshold = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"enable_single_session_login" {
+                    self.enable_single_session_login = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -437,15 +476,13 @@ impl FromMap for NestedBackupPlan {
     const NAME: &'static str = "NestedBackupPlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"id" => self.id = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -481,18 +518,41 @@ impl FromMap for NestedBackupPlanTimePoint {
     const NAME: &'static str = "NestedBackupPlanTimePoint";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "date" => self.date = m.next_value()?,
-            "date_position" => self.date_position = m.next_value()?,
-            "hour" => self.hour = m.next_value()?,
-            "minute" => self.minute = m.next_value()?,
-            "weekday" => self.weekday = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"date" {
+                    self.date = m.next_value()?;
+                } else if key == b"hour" {
+                    self.hour = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"minute" {
+                    self.minute = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"weekday" {
+                    self.weekday = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"date_position" {
+                    self.date_position = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -522,15 +582,13 @@ impl FromMap for NestedBackupRestoreExecutionNetworkMapping {
     const NAME: &'static str = "NestedBackupRestoreExecutionNetworkMapping";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "dst_vlan_id" => self.dst_vlan_id = m.next_value()?,
-            "src_vlan_id" => self.src_vlan_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"dst_vlan_id" => self.dst_vlan_id = m.next_value()?,
+            b"src_vlan_id" => self.src_vlan_id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -563,15 +621,13 @@ impl FromMap for NestedBackupServiceNetworkStatus {
     const NAME: &'static str = "NestedBackupServiceNetworkStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"cluster" => self.cluster = m.next_value()?,
+            b"status" => self.status = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -608,17 +664,15 @@ impl FromMap for NestedBrickDiskLayout {
     const NAME: &'static str = "NestedBrickDiskLayout";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "column" => self.column = m.next_value()?,
-            "direction" => self.direction = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "row" => self.row = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"column" => self.column = m.next_value()?,
+            b"direction" => self.direction = m.next_value()?,
+            b"phase" => self.phase = m.next_value()?,
+            b"row" => self.row = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -663,15 +717,13 @@ impl FromMap for NestedCapacity {
     const NAME: &'static str = "NestedCapacity";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "column" => self.column = m.next_value()?,
-            "row" => self.row = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"column" => self.column = m.next_value()?,
+            b"row" => self.row = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -753,29 +805,98 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
     const NAME: &'static str = "NestedContentLibraryVmTemplateDisk";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "boot" => self.boot = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "content_library_image_id" => self.content_library_image_id = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "disk_name" => self.disk_name = m.next_value()?,
-            "index" => self.index = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "resident_in_cache" => self.resident_in_cache = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "storage_encrypted" => self.storage_encrypted = m.next_value()?,
-            "storage_policy" => self.storage_policy = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            3 => {
+                if key == b"bus" {
+                    self.bus = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"boot" {
+                    self.boot = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"index" {
+                    self.index = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"max_iops" {
+                    self.max_iops = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"disk_name" {
+                    self.disk_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"max_bandwidth" {
+                    self.max_bandwidth = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"storage_policy" {
+                    self.storage_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"max_iops_policy" {
+                    self.max_iops_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"resident_in_cache" {
+                    self.resident_in_cache = m.next_value()?;
+                } else if key == b"storage_encrypted" {
+                    self.storage_encrypted = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"max_bandwidth_policy" {
+                    self.max_bandwidth_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"content_library_image_id" {
+                    self.content_library_image_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -824,34 +945,87 @@ impl FromMap for NestedContentLibraryVmTemplateNic {
     const NAME: &'static str = "NestedContentLibraryVmTemplateNic";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "egress_rate_limit_burst_in_bit" => {
-                self.egress_rate_limit_burst_in_bit = m.next_value()?
+        match key.len() {
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"vlan" {
+                    self.vlan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "egress_rate_limit_enabled" => self.egress_rate_limit_enabled = m.next_value()?,
-            "egress_rate_limit_max_rate_in_bitps" => {
-                self.egress_rate_limit_max_rate_in_bitps = m.next_value()?
+            5 => {
+                if key == b"index" {
+                    self.index = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "enabled" => self.enabled = m.next_value()?,
-            "index" => self.index = m.next_value()?,
-            "ingress_rate_limit_burst_in_bit" => {
-                self.ingress_rate_limit_burst_in_bit = m.next_value()?
+            6 => {
+                if key == b"mirror" {
+                    self.mirror = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "ingress_rate_limit_enabled" => self.ingress_rate_limit_enabled = m.next_value()?,
-            "ingress_rate_limit_max_rate_in_bitps" => {
-                self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?
+            7 => {
+                if key == b"enabled" {
+                    self.enabled = m.next_value()?;
+                } else if key == b"vpc_nic" {
+                    self.vpc_nic = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
-            "mirror" => self.mirror = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            "vpc_nic" => self.vpc_nic = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+            25 => {
+                if key == b"egress_rate_limit_enabled" {
+                    self.egress_rate_limit_enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            26 => {
+                if key == b"ingress_rate_limit_enabled" {
+                    self.ingress_rate_limit_enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            30 => {
+                if key == b"egress_rate_limit_burst_in_bit" {
+                    self.egress_rate_limit_burst_in_bit = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            31 => {
+                if key == b"ingress_rate_limit_burst_in_bit" {
+                    self.ingress_rate_limit_burst_in_bit = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            35 => {
+                if key == b"egress_rate_limit_max_rate_in_bitps" {
+                    self.egress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            36 => {
+                if key == b"ingress_rate_limit_max_rate_in_bitps" {
+                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -878,15 +1052,13 @@ impl FromMap for NestedCpu {
     const NAME: &'static str = "NestedCpu";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "cores" => self.cores = m.next_value()?,
-            "sockets" => self.sockets = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"cores" => self.cores = m.next_value()?,
+            b"sockets" => self.sockets = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -920,17 +1092,15 @@ impl FromMap for NestedDiscoveredHostDimms {
     const NAME: &'static str = "NestedDiscoveredHostDimms";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "dimm_id" => self.dimm_id = m.next_value()?,
-            "fw_version" => self.fw_version = m.next_value()?,
-            "health_status" => self.health_status = m.next_value()?,
-            "socket_id" => self.socket_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"dimm_id" => self.dimm_id = m.next_value()?,
+            b"fw_version" => self.fw_version = m.next_value()?,
+            b"health_status" => self.health_status = m.next_value()?,
+            b"socket_id" => self.socket_id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -971,22 +1141,59 @@ impl FromMap for NestedDiscoveredHostDisk {
     const NAME: &'static str = "NestedDiscoveredHostDisk";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "dimm_ids" => self.dimm_ids = m.next_value()?,
-            "drive" => self.drive = m.next_value()?,
-            "function" => self.function = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "numa_node" => self.numa_node = m.next_value()?,
-            "persistent_memory_type" => self.persistent_memory_type = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"drive" {
+                    self.drive = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"dimm_ids" {
+                    self.dimm_ids = m.next_value::<List<_>>()?.0;
+                } else if key == b"function" {
+                    self.function = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"numa_node" {
+                    self.numa_node = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"persistent_memory_type" {
+                    self.persistent_memory_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1027,22 +1234,64 @@ impl FromMap for NestedDiscoveredHostIface {
     const NAME: &'static str = "NestedDiscoveredHostIface";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "ipv4" => self.ipv4 = m.next_value()?,
-            "ipv6" => self.ipv6 = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "mtu" => self.mtu = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "pci_slot_name" => self.pci_slot_name = m.next_value()?,
-            "rdma_enabled" => self.rdma_enabled = m.next_value()?,
-            "speed" => self.speed = m.next_value()?,
-            "up" => self.up = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"up" {
+                    self.up = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            3 => {
+                if key == b"mtu" {
+                    self.mtu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"ipv4" {
+                    self.ipv4 = m.next_value()?;
+                } else if key == b"ipv6" {
+                    self.ipv6 = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"speed" {
+                    self.speed = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"mac_address" {
+                    self.mac_address = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"rdma_enabled" {
+                    self.rdma_enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"pci_slot_name" {
+                    self.pci_slot_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1080,20 +1329,50 @@ impl FromMap for NestedDiskFailureInformation {
     const NAME: &'static str = "NestedDiskFailureInformation";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "chunk_checksum_error" => self.chunk_checksum_error = m.next_value()?,
-            "chunk_errflag" => self.chunk_errflag = m.next_value()?,
-            "chunk_io_error" => self.chunk_io_error = m.next_value()?,
-            "chunk_warnflag" => self.chunk_warnflag = m.next_value()?,
-            "iostat_latency" => self.iostat_latency = m.next_value()?,
-            "iostat_latency_ms" => self.iostat_latency_ms = m.next_value()?,
-            "smart_check" => self.smart_check = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            11 => {
+                if key == b"smart_check" {
+                    self.smart_check = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            13 => {
+                if key == b"chunk_errflag" {
+                    self.chunk_errflag = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"chunk_io_error" {
+                    self.chunk_io_error = m.next_value()?;
+                } else if key == b"chunk_warnflag" {
+                    self.chunk_warnflag = m.next_value()?;
+                } else if key == b"iostat_latency" {
+                    self.iostat_latency = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"iostat_latency_ms" {
+                    self.iostat_latency_ms = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"chunk_checksum_error" {
+                    self.chunk_checksum_error = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1136,20 +1415,50 @@ impl FromMap for NestedEverouteAgentStatus {
     const NAME: &'static str = "NestedEverouteAgentStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "host" => self.host = m.next_value()?,
-            "hostID" => self.host_id = m.next_value()?,
-            "ipAddr" => self.ip_addr = m.next_value()?,
-            "isHealth" => self.is_health = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "reason" => self.reason = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"hostID" {
+                    self.host_id = m.next_value()?;
+                } else if key == b"ipAddr" {
+                    self.ip_addr = m.next_value()?;
+                } else if key == b"reason" {
+                    self.reason = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"isHealth" {
+                    self.is_health = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1183,18 +1492,41 @@ impl FromMap for NestedEverouteClusterAgentStatus {
     const NAME: &'static str = "NestedEverouteClusterAgentStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "currentNumber" => self.current_number = m.next_value()?,
-            "expectNumber" => self.expect_number = m.next_value()?,
-            "instances" => self.instances = m.next_value()?,
-            "manageVDSes" => self.manage_vd_ses = m.next_value()?,
-            "numberHealth" => self.number_health = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            9 => {
+                if key == b"instances" {
+                    self.instances = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
+            11 => {
+                if key == b"manageVDSes" {
+                    self.manage_vd_ses = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"expectNumber" {
+                    self.expect_number = m.next_value()?;
+                } else if key == b"numberHealth" {
+                    self.number_health = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"currentNumber" {
+                    self.current_number = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1221,15 +1553,13 @@ impl FromMap for NestedEverouteClusterCondition {
     const NAME: &'static str = "NestedEverouteClusterCondition";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "lastProbeTime" => self.last_probe_time = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"lastProbeTime" => self.last_probe_time = m.next_value()?,
+            b"type" => self.r#type = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1258,17 +1588,15 @@ impl FromMap for NestedEverouteClusterControllerStatus {
     const NAME: &'static str = "NestedEverouteClusterControllerStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "currentNumber" => self.current_number = m.next_value()?,
-            "expectNumber" => self.expect_number = m.next_value()?,
-            "instances" => self.instances = m.next_value()?,
-            "numberHealth" => self.number_health = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"currentNumber" => self.current_number = m.next_value()?,
+            b"expectNumber" => self.expect_number = m.next_value()?,
+            b"instances" => self.instances = m.next_value::<List<_>>()?.0,
+            b"numberHealth" => self.number_health = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1305,21 +1633,52 @@ impl FromMap for NestedEverouteClusterStatus {
     const NAME: &'static str = "NestedEverouteClusterStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "agents" => self.agents = m.next_value()?,
-            "conditions" => self.conditions = m.next_value()?,
-            "controllers" => self.controllers = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "reason" => self.reason = m.next_value()?,
-            "retryCount" => self.retry_count = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"agents" {
+                    self.agents = m.next_value()?;
+                } else if key == b"reason" {
+                    self.reason = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"message" {
+                    self.message = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"conditions" {
+                    self.conditions = m.next_value::<List<_>>()?.0;
+                } else if key == b"retryCount" {
+                    self.retry_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"controllers" {
+                    self.controllers = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1350,17 +1709,15 @@ impl FromMap for NestedEverouteClusterVmMetrics {
     const NAME: &'static str = "NestedEverouteClusterVMMetrics";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "cpuUsage" => self.cpu_usage = m.next_value()?,
-            "dataVolumeUsage" => self.data_volume_usage = m.next_value()?,
-            "lastAcquisitionTime" => self.last_acquisition_time = m.next_value()?,
-            "memoryUsage" => self.memory_usage = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"cpuUsage" => self.cpu_usage = m.next_value()?,
+            b"dataVolumeUsage" => self.data_volume_usage = m.next_value()?,
+            b"lastAcquisitionTime" => self.last_acquisition_time = m.next_value()?,
+            b"memoryUsage" => self.memory_usage = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1389,16 +1746,14 @@ impl FromMap for NestedEverouteClusterWhitelist {
     const NAME: &'static str = "NestedEverouteClusterWhitelist";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "egress" => self.egress = m.next_value()?,
-            "enable" => self.enable = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"egress" => self.egress = m.next_value::<List<_>>()?.0,
+            b"enable" => self.enable = m.next_value()?,
+            b"ingress" => self.ingress = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1425,15 +1780,13 @@ impl FromMap for NestedEverouteControllerInstance {
     const NAME: &'static str = "NestedEverouteControllerInstance";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "ipAddr" => self.ip_addr = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"ipAddr" => self.ip_addr = m.next_value()?,
+            b"vlan" => self.vlan = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1472,21 +1825,57 @@ impl FromMap for NestedEverouteControllerStatus {
     const NAME: &'static str = "NestedEverouteControllerStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "ipAddr" => self.ip_addr = m.next_value()?,
-            "isHealth" => self.is_health = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "metrics" => self.metrics = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "reason" => self.reason = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vmID" => self.vm_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"vmID" {
+                    self.vm_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"ipAddr" {
+                    self.ip_addr = m.next_value()?;
+                } else if key == b"reason" {
+                    self.reason = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"message" {
+                    self.message = m.next_value()?;
+                } else if key == b"metrics" {
+                    self.metrics = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"isHealth" {
+                    self.is_health = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1521,19 +1910,38 @@ impl FromMap for NestedEverouteControllerTemplate {
     const NAME: &'static str = "NestedEverouteControllerTemplate";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "netmask" => self.netmask = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"vcpu" {
+                    self.vcpu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"memory" {
+                    self.memory = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"gateway" {
+                    self.gateway = m.next_value()?;
+                } else if key == b"netmask" {
+                    self.netmask = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1568,19 +1976,48 @@ impl FromMap for NestedEverouteManageVdsStatus {
     const NAME: &'static str = "NestedEverouteManageVDSStatus";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "message" => self.message = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "reason" => self.reason = m.next_value()?,
-            "retryCount" => self.retry_count = m.next_value()?,
-            "vds" => self.vds = m.next_value()?,
-            "vdsID" => self.vds_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            3 => {
+                if key == b"vds" {
+                    self.vds = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else if key == b"vdsID" {
+                    self.vds_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"reason" {
+                    self.reason = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"message" {
+                    self.message = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"retryCount" {
+                    self.retry_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1613,18 +2050,41 @@ impl FromMap for NestedExecutePlan {
     const NAME: &'static str = "NestedExecutePlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "enabled" => self.enabled = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "period" => self.period = m.next_value()?,
-            "retain" => self.retain = m.next_value()?,
-            "start_at" => self.start_at = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"period" {
+                    self.period = m.next_value()?;
+                } else if key == b"retain" {
+                    self.retain = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"enabled" {
+                    self.enabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"start_at" {
+                    self.start_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1662,19 +2122,48 @@ impl FromMap for NestedFilterRule {
     const NAME: &'static str = "NestedFilterRule";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregation" => self.aggregation = m.next_value()?,
-            "duration" => self.duration = m.next_value()?,
-            "metric" => self.metric = m.next_value()?,
-            "op" => self.op = m.next_value()?,
-            "quantile" => self.quantile = m.next_value()?,
-            "threshold" => self.threshold = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            2 => {
+                if key == b"op" {
+                    self.op = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            6 => {
+                if key == b"metric" {
+                    self.metric = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"duration" {
+                    self.duration = m.next_value()?;
+                } else if key == b"quantile" {
+                    self.quantile = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"threshold" {
+                    self.threshold = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"aggregation" {
+                    self.aggregation = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1739,34 +2228,118 @@ impl FromMap for NestedFrozenDisks {
     const NAME: &'static str = "NestedFrozenDisks";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "boot" => self.boot = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "disk_name" => self.disk_name = m.next_value()?,
-            "elf_image_local_id" => self.elf_image_local_id = m.next_value()?,
-            "image_name" => self.image_name = m.next_value()?,
-            "index" => self.index = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "snapshot_local_id" => self.snapshot_local_id = m.next_value()?,
-            "storage_policy_uuid" => self.storage_policy_uuid = m.next_value()?,
-            "svt_image_local_id" => self.svt_image_local_id = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vm_volume_local_id" => self.vm_volume_local_id = m.next_value()?,
-            "vm_volume_snapshot_uuid" => self.vm_volume_snapshot_uuid = m.next_value()?,
-            "vm_volume_template_uuid" => self.vm_volume_template_uuid = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            3 => {
+                if key == b"bus" {
+                    self.bus = m.next_value()?;
+                } else if key == b"key" {
+                    self.key = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"boot" {
+                    self.boot = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"index" {
+                    self.index = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"max_iops" {
+                    self.max_iops = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"disk_name" {
+                    self.disk_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"image_name" {
+                    self.image_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"max_bandwidth" {
+                    self.max_bandwidth = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"max_iops_policy" {
+                    self.max_iops_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"snapshot_local_id" {
+                    self.snapshot_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"elf_image_local_id" {
+                    self.elf_image_local_id = m.next_value()?;
+                } else if key == b"svt_image_local_id" {
+                    self.svt_image_local_id = m.next_value()?;
+                } else if key == b"vm_volume_local_id" {
+                    self.vm_volume_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"storage_policy_uuid" {
+                    self.storage_policy_uuid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"max_bandwidth_policy" {
+                    self.max_bandwidth_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"vm_volume_snapshot_uuid" {
+                    self.vm_volume_snapshot_uuid = m.next_value()?;
+                } else if key == b"vm_volume_template_uuid" {
+                    self.vm_volume_template_uuid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1807,22 +2380,59 @@ impl FromMap for NestedFrozenNic {
     const NAME: &'static str = "NestedFrozenNic";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "enabled" => self.enabled = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "index" => self.index = m.next_value()?,
-            "ip_address" => self.ip_address = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "mirror" => self.mirror = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "subnet_mask" => self.subnet_mask = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"vlan" {
+                    self.vlan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"index" {
+                    self.index = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"mirror" {
+                    self.mirror = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"enabled" {
+                    self.enabled = m.next_value()?;
+                } else if key == b"gateway" {
+                    self.gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"ip_address" {
+                    self.ip_address = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"mac_address" {
+                    self.mac_address = m.next_value()?;
+                } else if key == b"subnet_mask" {
+                    self.subnet_mask = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1855,18 +2465,41 @@ impl FromMap for NestedFrozenVlan {
     const NAME: &'static str = "NestedFrozenVlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "name" => self.name = m.next_value()?,
-            "network_ids" => self.network_ids = m.next_value()?,
-            "vds_ovs" => self.vds_ovs = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            "vlan_local_id" => self.vlan_local_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            7 => {
+                if key == b"vds_ovs" {
+                    self.vds_ovs = m.next_value()?;
+                } else if key == b"vlan_id" {
+                    self.vlan_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"network_ids" {
+                    self.network_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"vlan_local_id" {
+                    self.vlan_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1907,20 +2540,55 @@ impl FromMap for NestedGpuDriverInfo {
     const NAME: &'static str = "NestedGpuDriverInfo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "filename" => self.filename = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "rhelversion" => self.rhelversion = m.next_value()?,
-            "srcversion" => self.srcversion = m.next_value()?,
-            "supported" => self.supported = m.next_value()?,
-            "vermagic" => self.vermagic = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"filename" {
+                    self.filename = m.next_value()?;
+                } else if key == b"vermagic" {
+                    self.vermagic = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"supported" {
+                    self.supported = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"srcversion" {
+                    self.srcversion = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"rhelversion" {
+                    self.rhelversion = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1952,16 +2620,14 @@ impl FromMap for NestedHost {
     const NAME: &'static str = "NestedHost";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            "management_ip" => self.management_ip = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"id" => self.id = m.next_value()?,
+            b"management_ip" => self.management_ip = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1990,16 +2656,14 @@ impl FromMap for NestedInitiatorChap {
     const NAME: &'static str = "NestedInitiatorChap";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "chap_name" => self.chap_name = m.next_value()?,
-            "chap_secret" => self.chap_secret = m.next_value()?,
-            "initiator_iqn" => self.initiator_iqn = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"chap_name" => self.chap_name = m.next_value()?,
+            b"chap_secret" => self.chap_secret = m.next_value()?,
+            b"initiator_iqn" => self.initiator_iqn = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2043,16 +2707,14 @@ impl FromMap for NestedLabel {
     const NAME: &'static str = "NestedLabel";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "value" => self.value = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"id" => self.id = m.next_value()?,
+            b"key" => self.key = m.next_value()?,
+            b"value" => self.value = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2077,14 +2739,12 @@ impl FromMap for NestedLabelGroup {
     const NAME: &'static str = "NestedLabelGroup";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "labels" => self.labels = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"labels" => self.labels = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2119,16 +2779,14 @@ impl FromMap for NestedMaintenanceHostState {
     const NAME: &'static str = "NestedMaintenanceHostState";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "enter_maintenance_time" => self.enter_maintenance_time = m.next_value()?,
-            "maintenance_job_id" => self.maintenance_job_id = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"enter_maintenance_time" => self.enter_maintenance_time = m.next_value()?,
+            b"maintenance_job_id" => self.maintenance_job_id = m.next_value()?,
+            b"state" => self.state = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2163,19 +2821,48 @@ impl FromMap for NestedMetroAvailabilityChecklist {
     const NAME: &'static str = "NestedMetroAvailabilityChecklist";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "primaryZone" => self.primary_zone = m.next_value()?,
-            "primaryZoneAndWitness" => self.primary_zone_and_witness = m.next_value()?,
-            "secondaryZone" => self.secondary_zone = m.next_value()?,
-            "secondaryZoneAndWitness" => self.secondary_zone_and_witness = m.next_value()?,
-            "witness" => self.witness = m.next_value()?,
-            "zoneAndZone" => self.zone_and_zone = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            7 => {
+                if key == b"witness" {
+                    self.witness = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            11 => {
+                if key == b"primaryZone" {
+                    self.primary_zone = m.next_value()?;
+                } else if key == b"zoneAndZone" {
+                    self.zone_and_zone = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"secondaryZone" {
+                    self.secondary_zone = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"primaryZoneAndWitness" {
+                    self.primary_zone_and_witness = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"secondaryZoneAndWitness" {
+                    self.secondary_zone_and_witness = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2210,19 +2897,43 @@ impl FromMap for NestedMetroCheckItem {
     const NAME: &'static str = "NestedMetroCheckItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "critical" => self.critical = m.next_value()?,
-            "info" => self.info = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "notice" => self.notice = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            3 => {
+                if key == b"key" {
+                    self.key = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            4 => {
+                if key == b"info" {
+                    self.info = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else if key == b"notice" {
+                    self.notice = m.next_value::<List<_>>()?.0;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"critical" {
+                    self.critical = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2255,18 +2966,41 @@ impl FromMap for NestedMetroCheckResult {
     const NAME: &'static str = "NestedMetroCheckResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "critical" => self.critical = m.next_value()?,
-            "info" => self.info = m.next_value()?,
-            "items" => self.items = m.next_value()?,
-            "notice" => self.notice = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"info" {
+                    self.info = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"items" {
+                    self.items = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"notice" {
+                    self.notice = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"critical" {
+                    self.critical = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2312,23 +3046,71 @@ impl FromMap for NestedNetworkPolicyRule {
     const NAME: &'static str = "NestedNetworkPolicyRule";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "except_ip_block" => self.except_ip_block = m.next_value()?,
-            "ip_block" => self.ip_block = m.next_value()?,
-            "ports" => self.ports = m.next_value()?,
-            "security_group" => self.security_group = m.next_value()?,
-            "security_group_id" => self.security_group_id = m.next_value()?,
-            "selector" => self.selector = m.next_value()?,
-            "selector_ids" => self.selector_ids = m.next_value()?,
-            "service_ids" => self.service_ids = m.next_value()?,
-            "services" => self.services = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"ports" {
+                    self.ports = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"ip_block" {
+                    self.ip_block = m.next_value()?;
+                } else if key == b"selector" {
+                    self.selector = m.next_value::<List<_>>()?.0;
+                } else if key == b"services" {
+                    self.services = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"service_ids" {
+                    self.service_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"selector_ids" {
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"security_group" {
+                    self.security_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"except_ip_block" {
+                    self.except_ip_block = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"security_group_id" {
+                    self.security_group_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2374,16 +3156,14 @@ impl FromMap for NestedNetworkPolicyRulePort {
     const NAME: &'static str = "NestedNetworkPolicyRulePort";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "alg_protocol" => self.alg_protocol = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"alg_protocol" => self.alg_protocol = m.next_value()?,
+            b"port" => self.port = m.next_value()?,
+            b"protocol" => self.protocol = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2443,18 +3223,36 @@ impl FromMap for NestedPartition {
     const NAME: &'static str = "NestedPartition";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "usage" => self.usage = m.next_value()?,
-            "used_size" => self.used_size = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"path" {
+                    self.path = m.next_value()?;
+                } else if key == b"size" {
+                    self.size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            5 => {
+                if key == b"usage" {
+                    self.usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"used_size" {
+                    self.used_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2481,15 +3279,13 @@ impl FromMap for NestedPasswordRecoverQa {
     const NAME: &'static str = "NestedPasswordRecoverQa";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "enabled" => self.enabled = m.next_value()?,
-            "items" => self.items = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"enabled" => self.enabled = m.next_value()?,
+            b"items" => self.items = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2514,14 +3310,12 @@ impl FromMap for NestedPasswordReoverQaItem {
     const NAME: &'static str = "NestedPasswordReoverQaItem";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "question" => self.question = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"question" => self.question = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2562,16 +3356,14 @@ impl FromMap for NestedReplicationClusterDescriptor {
     const NAME: &'static str = "NestedReplicationClusterDescriptor";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "cluster_name" => self.cluster_name = m.next_value()?,
-            "tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"cluster_local_id" => self.cluster_local_id = m.next_value()?,
+            b"cluster_name" => self.cluster_name = m.next_value()?,
+            b"tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2598,15 +3390,13 @@ impl FromMap for NestedReplicationIpAddressMapping {
     const NAME: &'static str = "NestedReplicationIPAddressMapping";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "source" => self.source = m.next_value()?,
-            "target" => self.target = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"source" => self.source = m.next_value()?,
+            b"target" => self.target = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2635,16 +3425,14 @@ impl FromMap for NestedReplicationNetworkConfigure {
     const NAME: &'static str = "NestedReplicationNetworkConfigure";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "gateway" => self.gateway = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "subnet_mask" => self.subnet_mask = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"gateway" => self.gateway = m.next_value()?,
+            b"ip" => self.ip = m.next_value()?,
+            b"subnet_mask" => self.subnet_mask = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2683,21 +3471,67 @@ impl FromMap for NestedReplicationNetworkInformation {
     const NAME: &'static str = "NestedReplicationNetworkInformation";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "cluster_name" => self.cluster_name = m.next_value()?,
-            "network_ids" => self.network_ids = m.next_value()?,
-            "vds_name" => self.vds_name = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            "vlan_local_id" => self.vlan_local_id = m.next_value()?,
-            "vlan_mode_type" => self.vlan_mode_type = m.next_value()?,
-            "vlan_name" => self.vlan_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            7 => {
+                if key == b"vlan_id" {
+                    self.vlan_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            8 => {
+                if key == b"vds_name" {
+                    self.vds_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"vlan_name" {
+                    self.vlan_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"network_ids" {
+                    self.network_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"cluster_name" {
+                    self.cluster_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"vlan_local_id" {
+                    self.vlan_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"vlan_mode_type" {
+                    self.vlan_mode_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"cluster_local_id" {
+                    self.cluster_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2736,21 +3570,62 @@ impl FromMap for NestedReplicationObjectDescriptor {
     const NAME: &'static str = "NestedReplicationObjectDescriptor";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "cluster_name" => self.cluster_name = m.next_value()?,
-            "object_local_id" => self.object_local_id = m.next_value()?,
-            "object_name" => self.object_name = m.next_value()?,
-            "parent_object_local_id" => self.parent_object_local_id = m.next_value()?,
-            "parent_object_name" => self.parent_object_name = m.next_value()?,
-            "tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
-            "zbs_volume_id" => self.zbs_volume_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            11 => {
+                if key == b"object_name" {
+                    self.object_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            12 => {
+                if key == b"cluster_name" {
+                    self.cluster_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"zbs_volume_id" {
+                    self.zbs_volume_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"object_local_id" {
+                    self.object_local_id = m.next_value()?;
+                } else if key == b"tower_deploy_id" {
+                    self.tower_deploy_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"cluster_local_id" {
+                    self.cluster_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"parent_object_name" {
+                    self.parent_object_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"parent_object_local_id" {
+                    self.parent_object_local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2783,15 +3658,13 @@ impl FromMap for NestedReplicationPlanNetworkMapping {
     const NAME: &'static str = "NestedReplicationPlanNetworkMapping";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "source" => self.source = m.next_value()?,
-            "target" => self.target = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"source" => self.source = m.next_value()?,
+            b"target" => self.target = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2837,17 +3710,15 @@ impl FromMap for NestedResourceMeta {
     const NAME: &'static str = "NestedResourceMeta";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "fields" => self.fields = m.next_value()?,
-            "filter" => self.filter = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"fields" => self.fields = m.next_value::<List<_>>()?.0,
+            b"filter" => self.filter = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            b"type" => self.r#type = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2886,18 +3757,41 @@ impl FromMap for NestedSecurityPolicyApply {
     const NAME: &'static str = "NestedSecurityPolicyApply";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "communicable" => self.communicable = m.next_value()?,
-            "security_group" => self.security_group = m.next_value()?,
-            "security_group_id" => self.security_group_id = m.next_value()?,
-            "selector" => self.selector = m.next_value()?,
-            "selector_ids" => self.selector_ids = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            8 => {
+                if key == b"selector" {
+                    self.selector = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
             }
+            12 => {
+                if key == b"communicable" {
+                    self.communicable = m.next_value()?;
+                } else if key == b"selector_ids" {
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"security_group" {
+                    self.security_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"security_group_id" {
+                    self.security_group_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2934,21 +3828,62 @@ impl FromMap for NestedSecurityPolicyStatistics {
     const NAME: &'static str = "NestedSecurityPolicyStatistics";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count_reset_timestamp" => self.count_reset_timestamp = m.next_value()?,
-            "count_update_timestamp" => self.count_update_timestamp = m.next_value()?,
-            "match_allow_count" => self.match_allow_count = m.next_value()?,
-            "match_default_allow_count" => self.match_default_allow_count = m.next_value()?,
-            "match_default_drop_count" => self.match_default_drop_count = m.next_value()?,
-            "match_drop_count" => self.match_drop_count = m.next_value()?,
-            "match_whitelist_count" => self.match_whitelist_count = m.next_value()?,
-            "total_count" => self.total_count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
+        match key.len() {
+            11 => {
+                if key == b"total_count" {
+                    self.total_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
             }
+            16 => {
+                if key == b"match_drop_count" {
+                    self.match_drop_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"match_allow_count" {
+                    self.match_allow_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"count_reset_timestamp" {
+                    self.count_reset_timestamp = m.next_value()?;
+                } else if key == b"match_whitelist_count" {
+                    self.match_whitelist_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            22 => {
+                if key == b"count_update_timestamp" {
+                    self.count_update_timestamp = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            24 => {
+                if key == b"match_default_drop_count" {
+                    self.match_default_drop_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            25 => {
+                if key == b"match_default_allow_count" {
+                    self.match_default_allow_count = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2981,15 +3916,13 @@ impl FromMap for NestedSnapshotGroupVmDiskInfo {
     const NAME: &'static str = "NestedSnapshotGroupVmDiskInfo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "disk_id" => self.disk_id = m.next_value()?,
-            "disk_snapshot_status" => self.disk_snapshot_status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"disk_id" => self.disk_id = m.next_value()?,
+            b"disk_snapshot_status" => self.disk_snapshot_status = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3020,1336 +3953,21 @@ impl FromMap for NestedSnapshotGroupVmInfo {
     const NAME: &'static str = "NestedSnapshotGroupVmInfo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "disks" => self.disks = m.next_value()?,
-            "vm_id" => self.vm_id = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            "vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"disks" => self.disks = m.next_value::<List<_>>()?.0,
+            b"vm_id" => self.vm_id = m.next_value()?,
+            b"vm_name" => self.vm_name = m.next_value()?,
+            b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedSnapshotInfo` of the CloudTower model.
-///
-/// The model requires `index`, `iscsi_lun_snapshot_uuid`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedSnapshotInfo {
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-    /// `iscsi_lun_snapshot_uuid`: `string`, required by the model.
-    pub iscsi_lun_snapshot_uuid: Option<String>,
-    /// `storage_encrypted`: `boolean`.
-    pub storage_encrypted: Option<bool>,
-    /// `storage_policy_config`: `NestedStoragePolicyConfig`.
-    pub storage_policy_config: Option<NestedStoragePolicyConfig>,
-}
-
-impl FromMap for NestedSnapshotInfo {
-    const NAME: &'static str = "NestedSnapshotInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "index" => self.index = m.next_value()?,
-            "iscsi_lun_snapshot_uuid" => self.iscsi_lun_snapshot_uuid = m.next_value()?,
-            "storage_encrypted" => self.storage_encrypted = m.next_value()?,
-            "storage_policy_config" => self.storage_policy_config = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedSnapshotInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedSnapshotPlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedSnapshotPlan = NestedBackupPlan;
-
-/// `NestedSnapshotPlanTask` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
-pub type NestedSnapshotPlanTask = CloudTowerApplicationWhereUniqueInput;
-
-/// `NestedStep` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedStep {
-    /// `current`: `double`.
-    pub current: Option<f64>,
-    /// `finished`: `boolean`.
-    pub finished: Option<bool>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `per_second`: `double`.
-    pub per_second: Option<f64>,
-    /// `total`: `double`.
-    pub total: Option<f64>,
-    /// `unit`: `StepUnit`.
-    pub unit: Option<StepUnit>,
-}
-
-impl FromMap for NestedStep {
-    const NAME: &'static str = "NestedStep";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "current" => self.current = m.next_value()?,
-            "finished" => self.finished = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "per_second" => self.per_second = m.next_value()?,
-            "total" => self.total = m.next_value()?,
-            "unit" => self.unit = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedStep {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedStoragePolicyConfig` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedStoragePolicyConfig {
-    /// `replica_num`: `int32`.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for NestedStoragePolicyConfig {
-    const NAME: &'static str = "NestedStoragePolicyConfig";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "replica_num" => self.replica_num = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedStoragePolicyConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedSvtImage` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedSvtImage = NestedBackupPlan;
-
-/// `NestedTagPosition` of the CloudTower model.
-///
-/// The model requires `column`, `row`, `tag`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedTagPosition {
-    /// `column`: `int32`, required by the model.
-    pub column: Option<i32>,
-    /// `row`: `int32`, required by the model.
-    pub row: Option<i32>,
-    /// `tag`: `string`, required by the model.
-    pub tag: Option<String>,
-}
-
-impl serde::Serialize for NestedTagPosition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.column {
-            m.serialize_entry("column", v)?;
-        }
-        if let Some(v) = &self.row {
-            m.serialize_entry("row", v)?;
-        }
-        if let Some(v) = &self.tag {
-            m.serialize_entry("tag", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for NestedTagPosition {
-    const NAME: &'static str = "NestedTagPosition";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "column" => self.column = m.next_value()?,
-            "row" => self.row = m.next_value()?,
-            "tag" => self.tag = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedTagPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedTask` of the CloudTower model.
-///
-/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedTask {
-    /// `args`: `object`, required by the model.
-    pub args: Option<serde_json::Value>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `progress`: `double`, required by the model.
-    pub progress: Option<f64>,
-    /// `snapshot`: `string`, required by the model.
-    pub snapshot: Option<String>,
-    /// `status`: `TaskStatus`, required by the model.
-    pub status: Option<TaskStatus>,
-    /// `steps`: `NestedStep[]`, required by the model.
-    pub steps: Option<Vec<NestedStep>>,
-}
-
-impl FromMap for NestedTask {
-    const NAME: &'static str = "NestedTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "args" => self.args = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "snapshot" => self.snapshot = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "steps" => self.steps = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedTemplateConfig` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedTemplateConfig {
-    /// `cpu_exclusive_expected_enabled`: `boolean`.
-    pub cpu_exclusive_expected_enabled: Option<bool>,
-    /// `guest_os_type`: `string`.
-    pub guest_os_type: Option<String>,
-    /// `minimum_replica`: `boolean`.
-    pub minimum_replica: Option<bool>,
-    /// `sync_vm_time_on_resume`: `boolean`.
-    pub sync_vm_time_on_resume: Option<bool>,
-}
-
-impl FromMap for NestedTemplateConfig {
-    const NAME: &'static str = "NestedTemplateConfig";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cpu_exclusive_expected_enabled" => {
-                self.cpu_exclusive_expected_enabled = m.next_value()?
-            }
-            "guest_os_type" => self.guest_os_type = m.next_value()?,
-            "minimum_replica" => self.minimum_replica = m.next_value()?,
-            "sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedTemplateConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedTemplateNic` of the CloudTower model.
-///
-/// The model requires `index`, `vlan`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedTemplateNic {
-    /// `enabled`: `boolean`.
-    pub enabled: Option<bool>,
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-    /// `ip_address`: `string`.
-    pub ip_address: Option<String>,
-    /// `mac_address`: `string`.
-    pub mac_address: Option<String>,
-    /// `mirror`: `boolean`.
-    pub mirror: Option<bool>,
-    /// `model`: `VmNicModel`.
-    pub model: Option<VmNicModel>,
-    /// `type`: `VmNicType`.
-    pub r#type: Option<VmNicType>,
-    /// `vlan`: `NestedFrozenVlan`, required by the model.
-    pub vlan: Option<NestedFrozenVlan>,
-    /// `vpc_nic`: `NestedTemplateVpcNic`.
-    pub vpc_nic: Option<NestedTemplateVpcNic>,
-}
-
-impl FromMap for NestedTemplateNic {
-    const NAME: &'static str = "NestedTemplateNic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "enabled" => self.enabled = m.next_value()?,
-            "index" => self.index = m.next_value()?,
-            "ip_address" => self.ip_address = m.next_value()?,
-            "mac_address" => self.mac_address = m.next_value()?,
-            "mirror" => self.mirror = m.next_value()?,
-            "model" => self.model = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vlan" => self.vlan = m.next_value()?,
-            "vpc_nic" => self.vpc_nic = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedTemplateNic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedTemplateVpcNic` of the CloudTower model.
-///
-/// The model requires `use_floating_ip`, `vpc_local_id`, `vpc_subnet_local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedTemplateVpcNic {
-    /// `use_floating_ip`: `boolean`, required by the model.
-    pub use_floating_ip: Option<bool>,
-    /// `vpc_local_id`: `string`, required by the model.
-    pub vpc_local_id: Option<String>,
-    /// `vpc_subnet_local_id`: `string`, required by the model.
-    pub vpc_subnet_local_id: Option<String>,
-}
-
-impl FromMap for NestedTemplateVpcNic {
-    const NAME: &'static str = "NestedTemplateVpcNic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "use_floating_ip" => self.use_floating_ip = m.next_value()?,
-            "vpc_local_id" => self.vpc_local_id = m.next_value()?,
-            "vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedTemplateVpcNic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedThresholds` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedThresholds {
-    /// `quantile`: `int32`.
-    pub quantile: Option<i32>,
-    /// `severity`: `SeverityEnum`.
-    pub severity: Option<SeverityEnum>,
-    /// `value`: `double`.
-    pub value: Option<f64>,
-}
-
-impl FromMap for NestedThresholds {
-    const NAME: &'static str = "NestedThresholds";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "quantile" => self.quantile = m.next_value()?,
-            "severity" => self.severity = m.next_value()?,
-            "value" => self.value = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedUsbDevice` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedUsbDevice = NestedBackupPlan;
-
-/// `NestedUser` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedUser = NestedBackupPlan;
-
-/// `NestedUserRoleNext` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedUserRoleNext = NestedBackupPlan;
-
-/// `NestedVcenterAccount` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
-pub type NestedVcenterAccount = CloudTowerApplicationWhereUniqueInput;
-
-/// `NestedVds` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVds = NestedBackupPlan;
-
-/// `NestedVgpuType` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVgpuType {
-    /// `framebuffer`: `double`.
-    pub framebuffer: Option<f64>,
-    /// `max_instance`: `int32`.
-    pub max_instance: Option<i32>,
-    /// `max_resolution`: `string`.
-    pub max_resolution: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `vgpu_type_id`: `string`.
-    pub vgpu_type_id: Option<String>,
-}
-
-impl FromMap for NestedVgpuType {
-    const NAME: &'static str = "NestedVgpuType";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "framebuffer" => self.framebuffer = m.next_value()?,
-            "max_instance" => self.max_instance = m.next_value()?,
-            "max_resolution" => self.max_resolution = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vgpu_type_id" => self.vgpu_type_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVgpuType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedView` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedView = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloud` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloud = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudEdgeGateway` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudEdgeGateway = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudEdgeGatewayGroup = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus` of the CloudTower model.
-///
-/// The model requires `isHealth`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
-    /// `isHealth`: `boolean`, required by the model.
-    pub is_health: Option<bool>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
-    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayInstanceStatus";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "isHealth" => self.is_health = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudEdgeGatewayStatus` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudEdgeGatewayStatus {
-    /// `instances`: `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus[]`.
-    pub instances: Option<Vec<NestedVirtualPrivateCloudEdgeGatewayInstanceStatus>>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudEdgeGatewayStatus {
-    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayStatus";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "instances" => self.instances = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudExternalSubnet` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudExternalSubnet {
-    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
-    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
-    /// `floating_ip_cidr`: `string`.
-    pub floating_ip_cidr: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nat_gateway_cidr`: `string`.
-    pub nat_gateway_cidr: Option<String>,
-    /// `router_gateway_cidr`: `string`.
-    pub router_gateway_cidr: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
-    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "edge_gateway" => self.edge_gateway = m.next_value()?,
-            "floating_ip_cidr" => self.floating_ip_cidr = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nat_gateway_cidr" => self.nat_gateway_cidr = m.next_value()?,
-            "router_gateway_cidr" => self.router_gateway_cidr = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
-///
-/// The model requires `edge_gateway_group`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudExternalSubnetGroup {
-    /// `edge_gateway_group`: `NestedVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
-    pub edge_gateway_group: Option<NestedVirtualPrivateCloudEdgeGatewayGroup>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
-    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnetGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec` of the CloudTower model.
-///
-/// The model requires `cidr`, `edge_gateway_id`, `gateway`, `id`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `floating_ip_cidr`: `string`.
-    pub floating_ip_cidr: Option<String>,
-    /// `gateway`: `string`, required by the model.
-    pub gateway: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `nat_gateway_cidr`: `string`.
-    pub nat_gateway_cidr: Option<String>,
-    /// `router_gateway_cidr`: `string`.
-    pub router_gateway_cidr: Option<String>,
-    /// `vlan_id`: `string`, required by the model.
-    pub vlan_id: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
-    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cidr" => self.cidr = m.next_value()?,
-            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
-            "floating_ip_cidr" => self.floating_ip_cidr = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "nat_gateway_cidr" => self.nat_gateway_cidr = m.next_value()?,
-            "router_gateway_cidr" => self.router_gateway_cidr = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec
-{
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudFloatingIp` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudFloatingIp {
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudFloatingIp {
-    const NAME: &'static str = "NestedVirtualPrivateCloudFloatingIp";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudFloatingIp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudIsolationPolicy` of the CloudTower model.
-///
-/// The model requires `id`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudIsolationPolicy {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
-    const NAME: &'static str = "NestedVirtualPrivateCloudIsolationPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudIsolationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudLabelGroup` of the CloudTower model: the same fields as `NestedLabelGroup`.
-pub type NestedVirtualPrivateCloudLabelGroup = NestedLabelGroup;
-
-/// `NestedVirtualPrivateCloudNatGateway` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudNatGateway {
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudNatGateway {
-    const NAME: &'static str = "NestedVirtualPrivateCloudNatGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNatGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudNetworkPolicyRule` of the CloudTower model.
-///
-/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudNetworkPolicyRule {
-    /// `except_ip_block`: `string[]`.
-    pub except_ip_block: Option<Vec<String>>,
-    /// `ip_block`: `string`.
-    pub ip_block: Option<String>,
-    /// `ports`: `NestedVirtualPrivateCloudNetworkPolicyRulePort[]`.
-    pub ports: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRulePort>>,
-    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
-    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
-    /// `security_group_id`: `string`.
-    pub security_group_id: Option<String>,
-    /// `selector`: `NestedLabel[]`.
-    pub selector: Option<Vec<NestedLabel>>,
-    /// `selector_ids`: `string[]`.
-    pub selector_ids: Option<Vec<String>>,
-    /// `type`: `VirtualPrivateCloudNetworkPolicyRuleType`, required by the model.
-    pub r#type: Option<VirtualPrivateCloudNetworkPolicyRuleType>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
-    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRule";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "except_ip_block" => self.except_ip_block = m.next_value()?,
-            "ip_block" => self.ip_block = m.next_value()?,
-            "ports" => self.ports = m.next_value()?,
-            "security_group" => self.security_group = m.next_value()?,
-            "security_group_id" => self.security_group_id = m.next_value()?,
-            "selector" => self.selector = m.next_value()?,
-            "selector_ids" => self.selector_ids = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudNetworkPolicyRulePort` of the CloudTower model.
-///
-/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudNetworkPolicyRulePort {
-    /// `port`: `string`.
-    pub port: Option<String>,
-    /// `protocol`: `VirtualPrivateCloudNetworkPolicyRulePortProtocol`, required by the model.
-    pub protocol: Option<VirtualPrivateCloudNetworkPolicyRulePortProtocol>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
-    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRulePort";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "port" => self.port = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRulePort {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudNic` of the CloudTower model.
-///
-/// The model requires `id`, `ip_addresses`, `local_id`, `vpc`, `vpc_subnet`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudNic {
-    /// `floating_ip`: `NestedVirtualPrivateCloudFloatingIp`.
-    pub floating_ip: Option<NestedVirtualPrivateCloudFloatingIp>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip_addresses`: `string[]`, required by the model.
-    pub ip_addresses: Option<Vec<String>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-    /// `vpc_subnet`: `NestedVirtualPrivateCloudSubnet`, required by the model.
-    pub vpc_subnet: Option<NestedVirtualPrivateCloudSubnet>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudNic {
-    const NAME: &'static str = "NestedVirtualPrivateCloudNic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "floating_ip" => self.floating_ip = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip_addresses" => self.ip_addresses = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            "vpc_subnet" => self.vpc_subnet = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudRoute` of the CloudTower model.
-///
-/// The model requires `destination`, `id`, `next_hop_local_id`, `next_hop_type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudRoute {
-    /// `destination`: `string`, required by the model.
-    pub destination: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `next_hop_local_id`: `string`, required by the model.
-    pub next_hop_local_id: Option<String>,
-    /// `next_hop_type`: `VirtualPrivateCloudRouteNextHopType`, required by the model.
-    pub next_hop_type: Option<VirtualPrivateCloudRouteNextHopType>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudRoute {
-    const NAME: &'static str = "NestedVirtualPrivateCloudRoute";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "destination" => self.destination = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "next_hop_local_id" => self.next_hop_local_id = m.next_value()?,
-            "next_hop_type" => self.next_hop_type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudRouteTable` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudRouteTable = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudRouterGateway` of the CloudTower model: the same fields as `NestedVirtualPrivateCloudNatGateway`.
-pub type NestedVirtualPrivateCloudRouterGateway = NestedVirtualPrivateCloudNatGateway;
-
-/// `NestedVirtualPrivateCloudSecurityGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudSecurityGroup = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudSecurityPolicy` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudSecurityPolicy = NestedBackupPlan;
-
-/// `NestedVirtualPrivateCloudSecurityPolicyApply` of the CloudTower model.
-///
-/// The model requires `communicable`, `security_group_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudSecurityPolicyApply {
-    /// `communicable`: `boolean`, required by the model.
-    pub communicable: Option<bool>,
-    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
-    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
-    /// `security_group_id`: `string`, required by the model.
-    pub security_group_id: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
-    const NAME: &'static str = "NestedVirtualPrivateCloudSecurityPolicyApply";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "communicable" => self.communicable = m.next_value()?,
-            "security_group" => self.security_group = m.next_value()?,
-            "security_group_id" => self.security_group_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudSecurityPolicyApply {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudService` of the CloudTower model.
-///
-/// The model requires `id`, `internal_cidr`, `tep_ip_pools`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal_cidr`: `string`, required by the model.
-    pub internal_cidr: Option<String>,
-    /// `tep_ip_pools`: `NestedVirtualPrivateCloudServiceTepIpPool[]`, required by the model.
-    pub tep_ip_pools: Option<Vec<NestedVirtualPrivateCloudServiceTepIpPool>>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudService {
-    const NAME: &'static str = "NestedVirtualPrivateCloudService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "internal_cidr" => self.internal_cidr = m.next_value()?,
-            "tep_ip_pools" => self.tep_ip_pools = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudServiceTepIpPool` of the CloudTower model.
-///
-/// The model requires `display_name`, `gateway`, `ip_end`, `ip_start`, `netmask`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVirtualPrivateCloudServiceTepIpPool {
-    /// `display_name`: `string`, required by the model.
-    pub display_name: Option<String>,
-    /// `gateway`: `string`, required by the model.
-    pub gateway: Option<String>,
-    /// `ip_end`: `string`, required by the model.
-    pub ip_end: Option<String>,
-    /// `ip_start`: `string`, required by the model.
-    pub ip_start: Option<String>,
-    /// `netmask`: `string`, required by the model.
-    pub netmask: Option<String>,
-}
-
-impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
-    const NAME: &'static str = "NestedVirtualPrivateCloudServiceTepIpPool";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "display_name" => self.display_name = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "ip_end" => self.ip_end = m.next_value()?,
-            "ip_start" => self.ip_start = m.next_value()?,
-            "netmask" => self.netmask = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudServiceTepIpPool {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVirtualPrivateCloudSubnet` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVirtualPrivateCloudSubnet = NestedBackupPlan;
-
-/// `NestedVlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVlan = NestedBackupPlan;
-
-/// `NestedVm` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVm = NestedBackupPlan;
-
-/// `NestedVmDisk` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
-pub type NestedVmDisk = CloudTowerApplicationWhereUniqueInput;
-
-/// `NestedVmEntityFilterResult` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
-pub type NestedVmEntityFilterResult = CloudTowerApplicationWhereUniqueInput;
-
-/// `NestedVmFolder` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmFolder = NestedBackupPlan;
-
-/// `NestedVmNic` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
-pub type NestedVmNic = CloudTowerApplicationWhereUniqueInput;
-
-/// `NestedVmPlacementGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmPlacementGroup = NestedBackupPlan;
-
-/// `NestedVmRecycleBin` of the CloudTower model.
-///
-/// The model requires `enabled`, `retain`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVmRecycleBin {
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-    /// `retain`: `int32`, required by the model.
-    pub retain: Option<i32>,
-}
-
-impl FromMap for NestedVmRecycleBin {
-    const NAME: &'static str = "NestedVmRecycleBin";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "enabled" => self.enabled = m.next_value()?,
-            "retain" => self.retain = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVmRecycleBin {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVmSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmSnapshot = NestedBackupPlan;
-
-/// `NestedVmTemplate` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmTemplate = NestedBackupPlan;
-
-/// `NestedVmVolume` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmVolume = NestedBackupPlan;
-
-/// `NestedVmVolumeSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
-pub type NestedVmVolumeSnapshot = NestedBackupPlan;
-
-/// `NestedVpcDnatRuleType` of the CloudTower model.
-///
-/// The model requires `port`, `target_ip`, `target_port`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVpcDnatRuleType {
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `target_ip`: `string`, required by the model.
-    pub target_ip: Option<String>,
-    /// `target_port`: `int32`, required by the model.
-    pub target_port: Option<i32>,
-}
-
-impl FromMap for NestedVpcDnatRuleType {
-    const NAME: &'static str = "NestedVpcDnatRuleType";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "port" => self.port = m.next_value()?,
-            "target_ip" => self.target_ip = m.next_value()?,
-            "target_port" => self.target_port = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVpcDnatRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVpcGatewaysCommonExternalIpsType` of the CloudTower model.
-///
-/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVpcGatewaysCommonExternalIpsType {
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-}
-
-impl serde::Serialize for NestedVpcGatewaysCommonExternalIpsType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.edge_gateway_id {
-            m.serialize_entry("edge_gateway_id", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
-    const NAME: &'static str = "NestedVpcGatewaysCommonExternalIpsType";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
-            "external_ip" => self.external_ip = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVpcGatewaysCommonExternalIpsType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedVpcRouterGatewayRuleNextHopsItemType` of the CloudTower model.
-///
-/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedVpcRouterGatewayRuleNextHopsItemType {
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `nexthop`: `string`.
-    pub nexthop: Option<String>,
-}
-
-impl serde::Serialize for NestedVpcRouterGatewayRuleNextHopsItemType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.edge_gateway_id {
-            m.serialize_entry("edge_gateway_id", v)?;
-        }
-        if let Some(v) = &self.nexthop {
-            m.serialize_entry("nexthop", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
-    const NAME: &'static str = "NestedVpcRouterGatewayRuleNextHopsItemType";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
-            "nexthop" => self.nexthop = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedVpcRouterGatewayRuleNextHopsItemType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,1578 @@
 
 use super::*;
 
+/// `NestedSnapshotInfo` of the CloudTower model.
+///
+/// The model requires `index`, `iscsi_lun_snapshot_uuid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSnapshotInfo {
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `iscsi_lun_snapshot_uuid`: `string`, required by the model.
+    pub iscsi_lun_snapshot_uuid: Option<String>,
+    /// `storage_encrypted`: `boolean`.
+    pub storage_encrypted: Option<bool>,
+    /// `storage_policy_config`: `NestedStoragePolicyConfig`.
+    pub storage_policy_config: Option<NestedStoragePolicyConfig>,
+}
+
+impl FromMap for NestedSnapshotInfo {
+    const NAME: &'static str = "NestedSnapshotInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"index" => self.index = m.next_value()?,
+            b"iscsi_lun_snapshot_uuid" => self.iscsi_lun_snapshot_uuid = m.next_value()?,
+            b"storage_encrypted" => self.storage_encrypted = m.next_value()?,
+            b"storage_policy_config" => self.storage_policy_config = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSnapshotInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSnapshotPlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSnapshotPlan = NestedBackupPlan;
+
+/// `NestedSnapshotPlanTask` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedSnapshotPlanTask = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedStep` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedStep {
+    /// `current`: `double`.
+    pub current: Option<f64>,
+    /// `finished`: `boolean`.
+    pub finished: Option<bool>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `per_second`: `double`.
+    pub per_second: Option<f64>,
+    /// `total`: `double`.
+    pub total: Option<f64>,
+    /// `unit`: `StepUnit`.
+    pub unit: Option<StepUnit>,
+}
+
+impl FromMap for NestedStep {
+    const NAME: &'static str = "NestedStep";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            3 => {
+                if key == b"key" {
+                    self.key = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"unit" {
+                    self.unit = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"total" {
+                    self.total = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"current" {
+                    self.current = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"finished" {
+                    self.finished = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"per_second" {
+                    self.per_second = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedStoragePolicyConfig` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedStoragePolicyConfig {
+    /// `replica_num`: `int32`.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`.
+    pub thin_provision: Option<bool>,
+}
+
+impl FromMap for NestedStoragePolicyConfig {
+    const NAME: &'static str = "NestedStoragePolicyConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"replica_num" => self.replica_num = m.next_value()?,
+            b"thin_provision" => self.thin_provision = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedStoragePolicyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSvtImage` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSvtImage = NestedBackupPlan;
+
+/// `NestedTagPosition` of the CloudTower model.
+///
+/// The model requires `column`, `row`, `tag`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTagPosition {
+    /// `column`: `int32`, required by the model.
+    pub column: Option<i32>,
+    /// `row`: `int32`, required by the model.
+    pub row: Option<i32>,
+    /// `tag`: `string`, required by the model.
+    pub tag: Option<String>,
+}
+
+impl serde::Serialize for NestedTagPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.column {
+            m.serialize_entry("column", v)?;
+        }
+        if let Some(v) = &self.row {
+            m.serialize_entry("row", v)?;
+        }
+        if let Some(v) = &self.tag {
+            m.serialize_entry("tag", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedTagPosition {
+    const NAME: &'static str = "NestedTagPosition";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"column" => self.column = m.next_value()?,
+            b"row" => self.row = m.next_value()?,
+            b"tag" => self.tag = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTagPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTask` of the CloudTower model.
+///
+/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTask {
+    /// `args`: `object`, required by the model.
+    pub args: Option<serde_json::Value>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `snapshot`: `string`, required by the model.
+    pub snapshot: Option<String>,
+    /// `status`: `TaskStatus`, required by the model.
+    pub status: Option<TaskStatus>,
+    /// `steps`: `NestedStep[]`, required by the model.
+    pub steps: Option<Vec<NestedStep>>,
+}
+
+impl FromMap for NestedTask {
+    const NAME: &'static str = "NestedTask";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"args" {
+                    self.args = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"steps" {
+                    self.steps = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"progress" {
+                    self.progress = m.next_value()?;
+                } else if key == b"snapshot" {
+                    self.snapshot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateConfig` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateConfig {
+    /// `cpu_exclusive_expected_enabled`: `boolean`.
+    pub cpu_exclusive_expected_enabled: Option<bool>,
+    /// `guest_os_type`: `string`.
+    pub guest_os_type: Option<String>,
+    /// `minimum_replica`: `boolean`.
+    pub minimum_replica: Option<bool>,
+    /// `sync_vm_time_on_resume`: `boolean`.
+    pub sync_vm_time_on_resume: Option<bool>,
+}
+
+impl FromMap for NestedTemplateConfig {
+    const NAME: &'static str = "NestedTemplateConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"cpu_exclusive_expected_enabled" => {
+                self.cpu_exclusive_expected_enabled = m.next_value()?
+            }
+            b"guest_os_type" => self.guest_os_type = m.next_value()?,
+            b"minimum_replica" => self.minimum_replica = m.next_value()?,
+            b"sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateNic` of the CloudTower model.
+///
+/// The model requires `index`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateNic {
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `type`: `VmNicType`.
+    pub r#type: Option<VmNicType>,
+    /// `vlan`: `NestedFrozenVlan`, required by the model.
+    pub vlan: Option<NestedFrozenVlan>,
+    /// `vpc_nic`: `NestedTemplateVpcNic`.
+    pub vpc_nic: Option<NestedTemplateVpcNic>,
+}
+
+impl FromMap for NestedTemplateNic {
+    const NAME: &'static str = "NestedTemplateNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"vlan" {
+                    self.vlan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"index" {
+                    self.index = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"mirror" {
+                    self.mirror = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"enabled" {
+                    self.enabled = m.next_value()?;
+                } else if key == b"vpc_nic" {
+                    self.vpc_nic = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"ip_address" {
+                    self.ip_address = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"mac_address" {
+                    self.mac_address = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateVpcNic` of the CloudTower model.
+///
+/// The model requires `use_floating_ip`, `vpc_local_id`, `vpc_subnet_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateVpcNic {
+    /// `use_floating_ip`: `boolean`, required by the model.
+    pub use_floating_ip: Option<bool>,
+    /// `vpc_local_id`: `string`, required by the model.
+    pub vpc_local_id: Option<String>,
+    /// `vpc_subnet_local_id`: `string`, required by the model.
+    pub vpc_subnet_local_id: Option<String>,
+}
+
+impl FromMap for NestedTemplateVpcNic {
+    const NAME: &'static str = "NestedTemplateVpcNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"use_floating_ip" => self.use_floating_ip = m.next_value()?,
+            b"vpc_local_id" => self.vpc_local_id = m.next_value()?,
+            b"vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateVpcNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedThresholds` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedThresholds {
+    /// `quantile`: `int32`.
+    pub quantile: Option<i32>,
+    /// `severity`: `SeverityEnum`.
+    pub severity: Option<SeverityEnum>,
+    /// `value`: `double`.
+    pub value: Option<f64>,
+}
+
+impl FromMap for NestedThresholds {
+    const NAME: &'static str = "NestedThresholds";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"quantile" => self.quantile = m.next_value()?,
+            b"severity" => self.severity = m.next_value()?,
+            b"value" => self.value = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedUsbDevice` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUsbDevice = NestedBackupPlan;
+
+/// `NestedUser` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUser = NestedBackupPlan;
+
+/// `NestedUserRoleNext` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUserRoleNext = NestedBackupPlan;
+
+/// `NestedVcenterAccount` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVcenterAccount = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVds` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVds = NestedBackupPlan;
+
+/// `NestedVgpuType` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVgpuType {
+    /// `framebuffer`: `double`.
+    pub framebuffer: Option<f64>,
+    /// `max_instance`: `int32`.
+    pub max_instance: Option<i32>,
+    /// `max_resolution`: `string`.
+    pub max_resolution: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `vgpu_type_id`: `string`.
+    pub vgpu_type_id: Option<String>,
+}
+
+impl FromMap for NestedVgpuType {
+    const NAME: &'static str = "NestedVgpuType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"framebuffer" {
+                    self.framebuffer = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"max_instance" {
+                    self.max_instance = m.next_value()?;
+                } else if key == b"vgpu_type_id" {
+                    self.vgpu_type_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"max_resolution" {
+                    self.max_resolution = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVgpuType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedView` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedView = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloud` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloud = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGateway` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudEdgeGateway = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudEdgeGatewayGroup = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus` of the CloudTower model.
+///
+/// The model requires `isHealth`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    /// `isHealth`: `boolean`, required by the model.
+    pub is_health: Option<bool>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayInstanceStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"isHealth" => self.is_health = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudEdgeGatewayStatus` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudEdgeGatewayStatus {
+    /// `instances`: `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus[]`.
+    pub instances: Option<Vec<NestedVirtualPrivateCloudEdgeGatewayInstanceStatus>>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudEdgeGatewayStatus {
+    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"instances" => self.instances = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudExternalSubnet` of the CloudTower model.
+///
+/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudExternalSubnet {
+    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
+    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
+    /// `floating_ip_cidr`: `string`.
+    pub floating_ip_cidr: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nat_gateway_cidr`: `string`.
+    pub nat_gateway_cidr: Option<String>,
+    /// `router_gateway_cidr`: `string`.
+    pub router_gateway_cidr: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnet";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"edge_gateway" {
+                    self.edge_gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"floating_ip_cidr" {
+                    self.floating_ip_cidr = m.next_value()?;
+                } else if key == b"nat_gateway_cidr" {
+                    self.nat_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"router_gateway_cidr" {
+                    self.router_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
+///
+/// The model requires `edge_gateway_group`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudExternalSubnetGroup {
+    /// `edge_gateway_group`: `NestedVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
+    pub edge_gateway_group: Option<NestedVirtualPrivateCloudEdgeGatewayGroup>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnetGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec` of the CloudTower model.
+///
+/// The model requires `cidr`, `edge_gateway_id`, `gateway`, `id`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
+    /// `cidr`: `string`, required by the model.
+    pub cidr: Option<String>,
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `floating_ip_cidr`: `string`.
+    pub floating_ip_cidr: Option<String>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `nat_gateway_cidr`: `string`.
+    pub nat_gateway_cidr: Option<String>,
+    /// `router_gateway_cidr`: `string`.
+    pub router_gateway_cidr: Option<String>,
+    /// `vlan_id`: `string`, required by the model.
+    pub vlan_id: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"cidr" {
+                    self.cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"gateway" {
+                    self.gateway = m.next_value()?;
+                } else if key == b"vlan_id" {
+                    self.vlan_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"edge_gateway_id" {
+                    self.edge_gateway_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"floating_ip_cidr" {
+                    self.floating_ip_cidr = m.next_value()?;
+                } else if key == b"nat_gateway_cidr" {
+                    self.nat_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"router_gateway_cidr" {
+                    self.router_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+    for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudFloatingIp` of the CloudTower model.
+///
+/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudFloatingIp {
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
+    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudFloatingIp {
+    const NAME: &'static str = "NestedVirtualPrivateCloudFloatingIp";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"external_ip" => self.external_ip = m.next_value()?,
+            b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
+            b"id" => self.id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudFloatingIp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudIsolationPolicy` of the CloudTower model.
+///
+/// The model requires `id`, `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudIsolationPolicy {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
+    const NAME: &'static str = "NestedVirtualPrivateCloudIsolationPolicy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"id" => self.id = m.next_value()?,
+            b"vm" => self.vm = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudIsolationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudLabelGroup` of the CloudTower model: the same fields as `NestedLabelGroup`.
+pub type NestedVirtualPrivateCloudLabelGroup = NestedLabelGroup;
+
+/// `NestedVirtualPrivateCloudNatGateway` of the CloudTower model.
+///
+/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudNatGateway {
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
+    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudNatGateway {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNatGateway";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"external_ip" => self.external_ip = m.next_value()?,
+            b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
+            b"id" => self.id = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudNetworkPolicyRule` of the CloudTower model.
+///
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudNetworkPolicyRule {
+    /// `except_ip_block`: `string[]`.
+    pub except_ip_block: Option<Vec<String>>,
+    /// `ip_block`: `string`.
+    pub ip_block: Option<String>,
+    /// `ports`: `NestedVirtualPrivateCloudNetworkPolicyRulePort[]`.
+    pub ports: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRulePort>>,
+    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
+    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
+    /// `security_group_id`: `string`.
+    pub security_group_id: Option<String>,
+    /// `selector`: `NestedLabel[]`.
+    pub selector: Option<Vec<NestedLabel>>,
+    /// `selector_ids`: `string[]`.
+    pub selector_ids: Option<Vec<String>>,
+    /// `type`: `VirtualPrivateCloudNetworkPolicyRuleType`, required by the model.
+    pub r#type: Option<VirtualPrivateCloudNetworkPolicyRuleType>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRule";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"ports" {
+                    self.ports = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"ip_block" {
+                    self.ip_block = m.next_value()?;
+                } else if key == b"selector" {
+                    self.selector = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"selector_ids" {
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"security_group" {
+                    self.security_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"except_ip_block" {
+                    self.except_ip_block = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"security_group_id" {
+                    self.security_group_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudNetworkPolicyRulePort` of the CloudTower model.
+///
+/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudNetworkPolicyRulePort {
+    /// `port`: `string`.
+    pub port: Option<String>,
+    /// `protocol`: `VirtualPrivateCloudNetworkPolicyRulePortProtocol`, required by the model.
+    pub protocol: Option<VirtualPrivateCloudNetworkPolicyRulePortProtocol>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRulePort";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"port" => self.port = m.next_value()?,
+            b"protocol" => self.protocol = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRulePort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudNic` of the CloudTower model.
+///
+/// The model requires `id`, `ip_addresses`, `local_id`, `vpc`, `vpc_subnet`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudNic {
+    /// `floating_ip`: `NestedVirtualPrivateCloudFloatingIp`.
+    pub floating_ip: Option<NestedVirtualPrivateCloudFloatingIp>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip_addresses`: `string[]`, required by the model.
+    pub ip_addresses: Option<Vec<String>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+    /// `vpc_subnet`: `NestedVirtualPrivateCloudSubnet`, required by the model.
+    pub vpc_subnet: Option<NestedVirtualPrivateCloudSubnet>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudNic {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vpc" {
+                    self.vpc = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"vpc_subnet" {
+                    self.vpc_subnet = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"floating_ip" {
+                    self.floating_ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"ip_addresses" {
+                    self.ip_addresses = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudRoute` of the CloudTower model.
+///
+/// The model requires `destination`, `id`, `next_hop_local_id`, `next_hop_type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudRoute {
+    /// `destination`: `string`, required by the model.
+    pub destination: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `next_hop_local_id`: `string`, required by the model.
+    pub next_hop_local_id: Option<String>,
+    /// `next_hop_type`: `VirtualPrivateCloudRouteNextHopType`, required by the model.
+    pub next_hop_type: Option<VirtualPrivateCloudRouteNextHopType>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudRoute {
+    const NAME: &'static str = "NestedVirtualPrivateCloudRoute";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"destination" => self.destination = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            b"next_hop_local_id" => self.next_hop_local_id = m.next_value()?,
+            b"next_hop_type" => self.next_hop_type = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudRouteTable` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudRouteTable = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudRouterGateway` of the CloudTower model: the same fields as `NestedVirtualPrivateCloudNatGateway`.
+pub type NestedVirtualPrivateCloudRouterGateway = NestedVirtualPrivateCloudNatGateway;
+
+/// `NestedVirtualPrivateCloudSecurityGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSecurityGroup = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudSecurityPolicy` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSecurityPolicy = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudSecurityPolicyApply` of the CloudTower model.
+///
+/// The model requires `communicable`, `security_group_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudSecurityPolicyApply {
+    /// `communicable`: `boolean`, required by the model.
+    pub communicable: Option<bool>,
+    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
+    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
+    /// `security_group_id`: `string`, required by the model.
+    pub security_group_id: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
+    const NAME: &'static str = "NestedVirtualPrivateCloudSecurityPolicyApply";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"communicable" => self.communicable = m.next_value()?,
+            b"security_group" => self.security_group = m.next_value()?,
+            b"security_group_id" => self.security_group_id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudSecurityPolicyApply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudService` of the CloudTower model.
+///
+/// The model requires `id`, `internal_cidr`, `tep_ip_pools`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudService {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal_cidr`: `string`, required by the model.
+    pub internal_cidr: Option<String>,
+    /// `tep_ip_pools`: `NestedVirtualPrivateCloudServiceTepIpPool[]`, required by the model.
+    pub tep_ip_pools: Option<Vec<NestedVirtualPrivateCloudServiceTepIpPool>>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudService {
+    const NAME: &'static str = "NestedVirtualPrivateCloudService";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"id" => self.id = m.next_value()?,
+            b"internal_cidr" => self.internal_cidr = m.next_value()?,
+            b"tep_ip_pools" => self.tep_ip_pools = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudServiceTepIpPool` of the CloudTower model.
+///
+/// The model requires `display_name`, `gateway`, `ip_end`, `ip_start`, `netmask`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudServiceTepIpPool {
+    /// `display_name`: `string`, required by the model.
+    pub display_name: Option<String>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `ip_end`: `string`, required by the model.
+    pub ip_end: Option<String>,
+    /// `ip_start`: `string`, required by the model.
+    pub ip_start: Option<String>,
+    /// `netmask`: `string`, required by the model.
+    pub netmask: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
+    const NAME: &'static str = "NestedVirtualPrivateCloudServiceTepIpPool";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            6 => {
+                if key == b"ip_end" {
+                    self.ip_end = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"gateway" {
+                    self.gateway = m.next_value()?;
+                } else if key == b"netmask" {
+                    self.netmask = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"ip_start" {
+                    self.ip_start = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"display_name" {
+                    self.display_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudServiceTepIpPool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudSubnet` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSubnet = NestedBackupPlan;
+
+/// `NestedVlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVlan = NestedBackupPlan;
+
+/// `NestedVm` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVm = NestedBackupPlan;
+
+/// `NestedVmDisk` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmDisk = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmEntityFilterResult` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmEntityFilterResult = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmFolder` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmFolder = NestedBackupPlan;
+
+/// `NestedVmNic` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmNic = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmPlacementGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmPlacementGroup = NestedBackupPlan;
+
+/// `NestedVmRecycleBin` of the CloudTower model.
+///
+/// The model requires `enabled`, `retain`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVmRecycleBin {
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
+    /// `retain`: `int32`, required by the model.
+    pub retain: Option<i32>,
+}
+
+impl FromMap for NestedVmRecycleBin {
+    const NAME: &'static str = "NestedVmRecycleBin";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"enabled" => self.enabled = m.next_value()?,
+            b"retain" => self.retain = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVmRecycleBin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVmSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmSnapshot = NestedBackupPlan;
+
+/// `NestedVmTemplate` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmTemplate = NestedBackupPlan;
+
+/// `NestedVmVolume` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmVolume = NestedBackupPlan;
+
+/// `NestedVmVolumeSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmVolumeSnapshot = NestedBackupPlan;
+
+/// `NestedVpcDnatRuleType` of the CloudTower model.
+///
+/// The model requires `port`, `target_ip`, `target_port`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcDnatRuleType {
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `target_ip`: `string`, required by the model.
+    pub target_ip: Option<String>,
+    /// `target_port`: `int32`, required by the model.
+    pub target_port: Option<i32>,
+}
+
+impl FromMap for NestedVpcDnatRuleType {
+    const NAME: &'static str = "NestedVpcDnatRuleType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"port" => self.port = m.next_value()?,
+            b"target_ip" => self.target_ip = m.next_value()?,
+            b"target_port" => self.target_port = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcDnatRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVpcGatewaysCommonExternalIpsType` of the CloudTower model.
+///
+/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcGatewaysCommonExternalIpsType {
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+}
+
+impl serde::Serialize for NestedVpcGatewaysCommonExternalIpsType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.edge_gateway_id {
+            m.serialize_entry("edge_gateway_id", v)?;
+        }
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
+    const NAME: &'static str = "NestedVpcGatewaysCommonExternalIpsType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
+            b"external_ip" => self.external_ip = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcGatewaysCommonExternalIpsType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVpcRouterGatewayRuleNextHopsItemType` of the CloudTower model.
+///
+/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcRouterGatewayRuleNextHopsItemType {
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `nexthop`: `string`.
+    pub nexthop: Option<String>,
+}
+
+impl serde::Serialize for NestedVpcRouterGatewayRuleNextHopsItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.edge_gateway_id {
+            m.serialize_entry("edge_gateway_id", v)?;
+        }
+        if let Some(v) = &self.nexthop {
+            m.serialize_entry("nexthop", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
+    const NAME: &'static str = "NestedVpcRouterGatewayRuleNextHopsItemType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
+            b"nexthop" => self.nexthop = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcRouterGatewayRuleNextHopsItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `NestedVpcRouterGatewayRuleType` of the CloudTower model.
 ///
 /// The model requires `dst`; every field is optional here so that a tower that omits one still decodes.
@@ -20,16 +1592,14 @@ impl FromMap for NestedVpcRouterGatewayRuleType {
     const NAME: &'static str = "NestedVpcRouterGatewayRuleType";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "dst" => self.dst = m.next_value()?,
-            "nexthop" => self.nexthop = m.next_value()?,
-            "nexthops" => self.nexthops = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"dst" => self.dst = m.next_value()?,
+            b"nexthop" => self.nexthop = m.next_value()?,
+            b"nexthops" => self.nexthops = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -70,15 +1640,13 @@ impl FromMap for NestedVpcSubnetIpPooType {
     const NAME: &'static str = "NestedVpcSubnetIpPooType";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "end" => self.end = m.next_value()?,
-            "start" => self.start = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"end" => self.end = m.next_value()?,
+            b"start" => self.start = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -111,15 +1679,13 @@ impl FromMap for NestedZbsStorageInfo {
     const NAME: &'static str = "NestedZbsStorageInfo";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "cluster_id" => self.cluster_id = m.next_value()?,
-            "snapshot_info" => self.snapshot_info = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"cluster_id" => self.cluster_id = m.next_value()?,
+            b"snapshot_info" => self.snapshot_info = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }

@@ -83,28 +83,35 @@ impl AlertNotifierOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "email_from_ASC" => Self::EmailFromAsc,
-            "email_from_DESC" => Self::EmailFromDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "language_code_ASC" => Self::LanguageCodeAsc,
-            "language_code_DESC" => Self::LanguageCodeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "security_mode_ASC" => Self::SecurityModeAsc,
-            "security_mode_DESC" => Self::SecurityModeDesc,
-            "smtp_server_host_ASC" => Self::SmtpServerHostAsc,
-            "smtp_server_host_DESC" => Self::SmtpServerHostDesc,
-            "smtp_server_port_ASC" => Self::SmtpServerPortAsc,
-            "smtp_server_port_DESC" => Self::SmtpServerPortDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"email_from_ASC" => Some(Self::EmailFromAsc),
+            b"email_from_DESC" => Some(Self::EmailFromDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"language_code_ASC" => Some(Self::LanguageCodeAsc),
+            b"language_code_DESC" => Some(Self::LanguageCodeDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"security_mode_ASC" => Some(Self::SecurityModeAsc),
+            b"security_mode_DESC" => Some(Self::SecurityModeDesc),
+            b"smtp_server_host_ASC" => Some(Self::SmtpServerHostAsc),
+            b"smtp_server_host_DESC" => Some(Self::SmtpServerHostDesc),
+            b"smtp_server_port_ASC" => Some(Self::SmtpServerPortAsc),
+            b"smtp_server_port_DESC" => Some(Self::SmtpServerPortDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
         }
     }
 
@@ -153,7 +160,7 @@ impl serde::Serialize for AlertNotifierOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for AlertNotifierOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -273,40 +280,47 @@ impl AlertOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cause_ASC" => Self::CauseAsc,
-            "cause_DESC" => Self::CauseDesc,
-            "create_time_ASC" => Self::CreateTimeAsc,
-            "create_time_DESC" => Self::CreateTimeDesc,
-            "ended_ASC" => Self::EndedAsc,
-            "ended_DESC" => Self::EndedDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "impact_ASC" => Self::ImpactAsc,
-            "impact_DESC" => Self::ImpactDesc,
-            "labels_ASC" => Self::LabelsAsc,
-            "labels_DESC" => Self::LabelsDesc,
-            "local_create_time_ASC" => Self::LocalCreateTimeAsc,
-            "local_create_time_DESC" => Self::LocalCreateTimeDesc,
-            "local_end_time_ASC" => Self::LocalEndTimeAsc,
-            "local_end_time_DESC" => Self::LocalEndTimeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "local_start_time_ASC" => Self::LocalStartTimeAsc,
-            "local_start_time_DESC" => Self::LocalStartTimeDesc,
-            "local_update_time_ASC" => Self::LocalUpdateTimeAsc,
-            "local_update_time_DESC" => Self::LocalUpdateTimeDesc,
-            "message_ASC" => Self::MessageAsc,
-            "message_DESC" => Self::MessageDesc,
-            "severity_ASC" => Self::SeverityAsc,
-            "severity_DESC" => Self::SeverityDesc,
-            "solution_ASC" => Self::SolutionAsc,
-            "solution_DESC" => Self::SolutionDesc,
-            "threshold_ASC" => Self::ThresholdAsc,
-            "threshold_DESC" => Self::ThresholdDesc,
-            "value_ASC" => Self::ValueAsc,
-            "value_DESC" => Self::ValueDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cause_ASC" => Some(Self::CauseAsc),
+            b"cause_DESC" => Some(Self::CauseDesc),
+            b"create_time_ASC" => Some(Self::CreateTimeAsc),
+            b"create_time_DESC" => Some(Self::CreateTimeDesc),
+            b"ended_ASC" => Some(Self::EndedAsc),
+            b"ended_DESC" => Some(Self::EndedDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"impact_ASC" => Some(Self::ImpactAsc),
+            b"impact_DESC" => Some(Self::ImpactDesc),
+            b"labels_ASC" => Some(Self::LabelsAsc),
+            b"labels_DESC" => Some(Self::LabelsDesc),
+            b"local_create_time_ASC" => Some(Self::LocalCreateTimeAsc),
+            b"local_create_time_DESC" => Some(Self::LocalCreateTimeDesc),
+            b"local_end_time_ASC" => Some(Self::LocalEndTimeAsc),
+            b"local_end_time_DESC" => Some(Self::LocalEndTimeDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"local_start_time_ASC" => Some(Self::LocalStartTimeAsc),
+            b"local_start_time_DESC" => Some(Self::LocalStartTimeDesc),
+            b"local_update_time_ASC" => Some(Self::LocalUpdateTimeAsc),
+            b"local_update_time_DESC" => Some(Self::LocalUpdateTimeDesc),
+            b"message_ASC" => Some(Self::MessageAsc),
+            b"message_DESC" => Some(Self::MessageDesc),
+            b"severity_ASC" => Some(Self::SeverityAsc),
+            b"severity_DESC" => Some(Self::SeverityDesc),
+            b"solution_ASC" => Some(Self::SolutionAsc),
+            b"solution_DESC" => Some(Self::SolutionDesc),
+            b"threshold_ASC" => Some(Self::ThresholdAsc),
+            b"threshold_DESC" => Some(Self::ThresholdDesc),
+            b"value_ASC" => Some(Self::ValueAsc),
+            b"value_DESC" => Some(Self::ValueDesc),
+            _ => None,
         }
     }
 
@@ -367,7 +381,7 @@ impl serde::Serialize for AlertOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for AlertOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -421,18 +435,25 @@ impl AlertRuleOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "customized_ASC" => Self::CustomizedAsc,
-            "customized_DESC" => Self::CustomizedDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "thresholds_ASC" => Self::ThresholdsAsc,
-            "thresholds_DESC" => Self::ThresholdsDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"customized_ASC" => Some(Self::CustomizedAsc),
+            b"customized_DESC" => Some(Self::CustomizedDesc),
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"thresholds_ASC" => Some(Self::ThresholdsAsc),
+            b"thresholds_DESC" => Some(Self::ThresholdsDesc),
+            _ => None,
         }
     }
 
@@ -471,7 +492,7 @@ impl serde::Serialize for AlertRuleOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for AlertRuleOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -567,32 +588,39 @@ impl ApplicationOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "error_message_ASC" => Self::ErrorMessageAsc,
-            "error_message_DESC" => Self::ErrorMessageDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "image_name_ASC" => Self::ImageNameAsc,
-            "image_name_DESC" => Self::ImageNameDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "state_ASC" => Self::StateAsc,
-            "state_DESC" => Self::StateDesc,
-            "storage_ip_ASC" => Self::StorageIpAsc,
-            "storage_ip_DESC" => Self::StorageIpDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "update_time_ASC" => Self::UpdateTimeAsc,
-            "update_time_DESC" => Self::UpdateTimeDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            "volume_size_ASC" => Self::VolumeSizeAsc,
-            "volume_size_DESC" => Self::VolumeSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"error_message_ASC" => Some(Self::ErrorMessageAsc),
+            b"error_message_DESC" => Some(Self::ErrorMessageDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"image_name_ASC" => Some(Self::ImageNameAsc),
+            b"image_name_DESC" => Some(Self::ImageNameDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"memory_ASC" => Some(Self::MemoryAsc),
+            b"memory_DESC" => Some(Self::MemoryDesc),
+            b"state_ASC" => Some(Self::StateAsc),
+            b"state_DESC" => Some(Self::StateDesc),
+            b"storage_ip_ASC" => Some(Self::StorageIpAsc),
+            b"storage_ip_DESC" => Some(Self::StorageIpDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"update_time_ASC" => Some(Self::UpdateTimeAsc),
+            b"update_time_DESC" => Some(Self::UpdateTimeDesc),
+            b"vcpu_ASC" => Some(Self::VcpuAsc),
+            b"vcpu_DESC" => Some(Self::VcpuDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            b"volume_size_ASC" => Some(Self::VolumeSizeAsc),
+            b"volume_size_DESC" => Some(Self::VolumeSizeDesc),
+            _ => None,
         }
     }
 
@@ -645,7 +673,7 @@ impl serde::Serialize for ApplicationOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ApplicationOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -747,34 +775,41 @@ impl BackupPlanExecutionOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "deletable_flag_marked_ASC" => Self::DeletableFlagMarkedAsc,
-            "deletable_flag_marked_DESC" => Self::DeletableFlagMarkedDesc,
-            "duration_ASC" => Self::DurationAsc,
-            "duration_DESC" => Self::DurationDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "executed_at_ASC" => Self::ExecutedAtAsc,
-            "executed_at_DESC" => Self::ExecutedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "method_ASC" => Self::MethodAsc,
-            "method_DESC" => Self::MethodDesc,
-            "state_ASC" => Self::StateAsc,
-            "state_DESC" => Self::StateDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "success_job_count_ASC" => Self::SuccessJobCountAsc,
-            "success_job_count_DESC" => Self::SuccessJobCountDesc,
-            "total_job_count_ASC" => Self::TotalJobCountAsc,
-            "total_job_count_DESC" => Self::TotalJobCountDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"deletable_flag_marked_ASC" => Some(Self::DeletableFlagMarkedAsc),
+            b"deletable_flag_marked_DESC" => Some(Self::DeletableFlagMarkedDesc),
+            b"duration_ASC" => Some(Self::DurationAsc),
+            b"duration_DESC" => Some(Self::DurationDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"executed_at_ASC" => Some(Self::ExecutedAtAsc),
+            b"executed_at_DESC" => Some(Self::ExecutedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"method_ASC" => Some(Self::MethodAsc),
+            b"method_DESC" => Some(Self::MethodDesc),
+            b"state_ASC" => Some(Self::StateAsc),
+            b"state_DESC" => Some(Self::StateDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"success_job_count_ASC" => Some(Self::SuccessJobCountAsc),
+            b"success_job_count_DESC" => Some(Self::SuccessJobCountDesc),
+            b"total_job_count_ASC" => Some(Self::TotalJobCountAsc),
+            b"total_job_count_DESC" => Some(Self::TotalJobCountDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -829,7 +864,7 @@ impl serde::Serialize for BackupPlanExecutionOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanExecutionOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1097,92 +1132,107 @@ impl BackupPlanOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "backup_delay_option_ASC" => Self::BackupDelayOptionAsc,
-            "backup_delay_option_DESC" => Self::BackupDelayOptionDesc,
-            "backup_restore_point_count_ASC" => Self::BackupRestorePointCountAsc,
-            "backup_restore_point_count_DESC" => Self::BackupRestorePointCountDesc,
-            "backup_total_size_ASC" => Self::BackupTotalSizeAsc,
-            "backup_total_size_DESC" => Self::BackupTotalSizeDesc,
-            "compression_ASC" => Self::CompressionAsc,
-            "compression_DESC" => Self::CompressionDesc,
-            "compression_ratio_ASC" => Self::CompressionRatioAsc,
-            "compression_ratio_DESC" => Self::CompressionRatioDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "delete_strategy_ASC" => Self::DeleteStrategyAsc,
-            "delete_strategy_DESC" => Self::DeleteStrategyDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "enable_window_ASC" => Self::EnableWindowAsc,
-            "enable_window_DESC" => Self::EnableWindowDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "full_interval_ASC" => Self::FullIntervalAsc,
-            "full_interval_DESC" => Self::FullIntervalDesc,
-            "full_period_ASC" => Self::FullPeriodAsc,
-            "full_period_DESC" => Self::FullPeriodDesc,
-            "full_time_point_ASC" => Self::FullTimePointAsc,
-            "full_time_point_DESC" => Self::FullTimePointDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "incremental_interval_ASC" => Self::IncrementalIntervalAsc,
-            "incremental_interval_DESC" => Self::IncrementalIntervalDesc,
-            "incremental_period_ASC" => Self::IncrementalPeriodAsc,
-            "incremental_period_DESC" => Self::IncrementalPeriodDesc,
-            "incremental_time_points_ASC" => Self::IncrementalTimePointsAsc,
-            "incremental_time_points_DESC" => Self::IncrementalTimePointsDesc,
-            "keep_policy_ASC" => Self::KeepPolicyAsc,
-            "keep_policy_DESC" => Self::KeepPolicyDesc,
-            "keep_policy_value_ASC" => Self::KeepPolicyValueAsc,
-            "keep_policy_value_DESC" => Self::KeepPolicyValueDesc,
-            "last_execute_status_ASC" => Self::LastExecuteStatusAsc,
-            "last_execute_status_DESC" => Self::LastExecuteStatusDesc,
-            "last_execute_status_message_ASC" => Self::LastExecuteStatusMessageAsc,
-            "last_execute_status_message_DESC" => Self::LastExecuteStatusMessageDesc,
-            "last_execute_success_job_count_ASC" => Self::LastExecuteSuccessJobCountAsc,
-            "last_execute_success_job_count_DESC" => Self::LastExecuteSuccessJobCountDesc,
-            "last_execute_total_job_count_ASC" => Self::LastExecuteTotalJobCountAsc,
-            "last_execute_total_job_count_DESC" => Self::LastExecuteTotalJobCountDesc,
-            "last_executed_at_ASC" => Self::LastExecutedAtAsc,
-            "last_executed_at_DESC" => Self::LastExecutedAtDesc,
-            "last_manual_execute_status_ASC" => Self::LastManualExecuteStatusAsc,
-            "last_manual_execute_status_DESC" => Self::LastManualExecuteStatusDesc,
-            "last_manual_execute_status_message_ASC" => Self::LastManualExecuteStatusMessageAsc,
-            "last_manual_execute_status_message_DESC" => Self::LastManualExecuteStatusMessageDesc,
-            "last_manual_execute_success_job_count_ASC" => {
-                Self::LastManualExecuteSuccessJobCountAsc
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"backup_delay_option_ASC" => Some(Self::BackupDelayOptionAsc),
+            b"backup_delay_option_DESC" => Some(Self::BackupDelayOptionDesc),
+            b"backup_restore_point_count_ASC" => Some(Self::BackupRestorePointCountAsc),
+            b"backup_restore_point_count_DESC" => Some(Self::BackupRestorePointCountDesc),
+            b"backup_total_size_ASC" => Some(Self::BackupTotalSizeAsc),
+            b"backup_total_size_DESC" => Some(Self::BackupTotalSizeDesc),
+            b"compression_ASC" => Some(Self::CompressionAsc),
+            b"compression_DESC" => Some(Self::CompressionDesc),
+            b"compression_ratio_ASC" => Some(Self::CompressionRatioAsc),
+            b"compression_ratio_DESC" => Some(Self::CompressionRatioDesc),
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"delete_strategy_ASC" => Some(Self::DeleteStrategyAsc),
+            b"delete_strategy_DESC" => Some(Self::DeleteStrategyDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"enable_window_ASC" => Some(Self::EnableWindowAsc),
+            b"enable_window_DESC" => Some(Self::EnableWindowDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"full_interval_ASC" => Some(Self::FullIntervalAsc),
+            b"full_interval_DESC" => Some(Self::FullIntervalDesc),
+            b"full_period_ASC" => Some(Self::FullPeriodAsc),
+            b"full_period_DESC" => Some(Self::FullPeriodDesc),
+            b"full_time_point_ASC" => Some(Self::FullTimePointAsc),
+            b"full_time_point_DESC" => Some(Self::FullTimePointDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"incremental_interval_ASC" => Some(Self::IncrementalIntervalAsc),
+            b"incremental_interval_DESC" => Some(Self::IncrementalIntervalDesc),
+            b"incremental_period_ASC" => Some(Self::IncrementalPeriodAsc),
+            b"incremental_period_DESC" => Some(Self::IncrementalPeriodDesc),
+            b"incremental_time_points_ASC" => Some(Self::IncrementalTimePointsAsc),
+            b"incremental_time_points_DESC" => Some(Self::IncrementalTimePointsDesc),
+            b"keep_policy_ASC" => Some(Self::KeepPolicyAsc),
+            b"keep_policy_DESC" => Some(Self::KeepPolicyDesc),
+            b"keep_policy_value_ASC" => Some(Self::KeepPolicyValueAsc),
+            b"keep_policy_value_DESC" => Some(Self::KeepPolicyValueDesc),
+            b"last_execute_status_ASC" => Some(Self::LastExecuteStatusAsc),
+            b"last_execute_status_DESC" => Some(Self::LastExecuteStatusDesc),
+            b"last_execute_status_message_ASC" => Some(Self::LastExecuteStatusMessageAsc),
+            b"last_execute_status_message_DESC" => Some(Self::LastExecuteStatusMessageDesc),
+            b"last_execute_success_job_count_ASC" => Some(Self::LastExecuteSuccessJobCountAsc),
+            b"last_execute_success_job_count_DESC" => Some(Self::LastExecuteSuccessJobCountDesc),
+            b"last_execute_total_job_count_ASC" => Some(Self::LastExecuteTotalJobCountAsc),
+            b"last_execute_total_job_count_DESC" => Some(Self::LastExecuteTotalJobCountDesc),
+            b"last_executed_at_ASC" => Some(Self::LastExecutedAtAsc),
+            b"last_executed_at_DESC" => Some(Self::LastExecutedAtDesc),
+            b"last_manual_execute_status_ASC" => Some(Self::LastManualExecuteStatusAsc),
+            b"last_manual_execute_status_DESC" => Some(Self::LastManualExecuteStatusDesc),
+            b"last_manual_execute_status_message_ASC" => {
+                Some(Self::LastManualExecuteStatusMessageAsc)
             }
-            "last_manual_execute_success_job_count_DESC" => {
-                Self::LastManualExecuteSuccessJobCountDesc
+            b"last_manual_execute_status_message_DESC" => {
+                Some(Self::LastManualExecuteStatusMessageDesc)
             }
-            "last_manual_execute_total_job_count_ASC" => Self::LastManualExecuteTotalJobCountAsc,
-            "last_manual_execute_total_job_count_DESC" => Self::LastManualExecuteTotalJobCountDesc,
-            "last_manual_executed_at_ASC" => Self::LastManualExecutedAtAsc,
-            "last_manual_executed_at_DESC" => Self::LastManualExecutedAtDesc,
-            "logical_size_ASC" => Self::LogicalSizeAsc,
-            "logical_size_DESC" => Self::LogicalSizeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "next_execute_time_ASC" => Self::NextExecuteTimeAsc,
-            "next_execute_time_DESC" => Self::NextExecuteTimeDesc,
-            "phase_ASC" => Self::PhaseAsc,
-            "phase_DESC" => Self::PhaseDesc,
-            "physical_size_ASC" => Self::PhysicalSizeAsc,
-            "physical_size_DESC" => Self::PhysicalSizeDesc,
-            "snapshot_consistent_type_ASC" => Self::SnapshotConsistentTypeAsc,
-            "snapshot_consistent_type_DESC" => Self::SnapshotConsistentTypeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "valid_size_of_backup_object_ASC" => Self::ValidSizeOfBackupObjectAsc,
-            "valid_size_of_backup_object_DESC" => Self::ValidSizeOfBackupObjectDesc,
-            "valid_size_of_restore_point_ASC" => Self::ValidSizeOfRestorePointAsc,
-            "valid_size_of_restore_point_DESC" => Self::ValidSizeOfRestorePointDesc,
-            "window_end_ASC" => Self::WindowEndAsc,
-            "window_end_DESC" => Self::WindowEndDesc,
-            "window_start_ASC" => Self::WindowStartAsc,
-            "window_start_DESC" => Self::WindowStartDesc,
-            other => Self::Other(other.to_owned()),
+            b"last_manual_execute_success_job_count_ASC" => {
+                Some(Self::LastManualExecuteSuccessJobCountAsc)
+            }
+            b"last_manual_execute_success_job_count_DESC" => {
+                Some(Self::LastManualExecuteSuccessJobCountDesc)
+            }
+            b"last_manual_execute_total_job_count_ASC" => {
+                Some(Self::LastManualExecuteTotalJobCountAsc)
+            }
+            b"last_manual_execute_total_job_count_DESC" => {
+                Some(Self::LastManualExecuteTotalJobCountDesc)
+            }
+            b"last_manual_executed_at_ASC" => Some(Self::LastManualExecutedAtAsc),
+            b"last_manual_executed_at_DESC" => Some(Self::LastManualExecutedAtDesc),
+            b"logical_size_ASC" => Some(Self::LogicalSizeAsc),
+            b"logical_size_DESC" => Some(Self::LogicalSizeDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"next_execute_time_ASC" => Some(Self::NextExecuteTimeAsc),
+            b"next_execute_time_DESC" => Some(Self::NextExecuteTimeDesc),
+            b"phase_ASC" => Some(Self::PhaseAsc),
+            b"phase_DESC" => Some(Self::PhaseDesc),
+            b"physical_size_ASC" => Some(Self::PhysicalSizeAsc),
+            b"physical_size_DESC" => Some(Self::PhysicalSizeDesc),
+            b"snapshot_consistent_type_ASC" => Some(Self::SnapshotConsistentTypeAsc),
+            b"snapshot_consistent_type_DESC" => Some(Self::SnapshotConsistentTypeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"valid_size_of_backup_object_ASC" => Some(Self::ValidSizeOfBackupObjectAsc),
+            b"valid_size_of_backup_object_DESC" => Some(Self::ValidSizeOfBackupObjectDesc),
+            b"valid_size_of_restore_point_ASC" => Some(Self::ValidSizeOfRestorePointAsc),
+            b"valid_size_of_restore_point_DESC" => Some(Self::ValidSizeOfRestorePointDesc),
+            b"window_end_ASC" => Some(Self::WindowEndAsc),
+            b"window_end_DESC" => Some(Self::WindowEndDesc),
+            b"window_start_ASC" => Some(Self::WindowStartAsc),
+            b"window_start_DESC" => Some(Self::WindowStartDesc),
+            _ => None,
         }
     }
 
@@ -1291,7 +1341,7 @@ impl serde::Serialize for BackupPlanOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1399,36 +1449,43 @@ impl BackupRestoreExecutionOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "duration_ASC" => Self::DurationAsc,
-            "duration_DESC" => Self::DurationDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "executed_at_ASC" => Self::ExecutedAtAsc,
-            "executed_at_DESC" => Self::ExecutedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "mode_ASC" => Self::ModeAsc,
-            "mode_DESC" => Self::ModeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "read_bytes_ASC" => Self::ReadBytesAsc,
-            "read_bytes_DESC" => Self::ReadBytesDesc,
-            "rebuild_name_ASC" => Self::RebuildNameAsc,
-            "rebuild_name_DESC" => Self::RebuildNameDesc,
-            "rebuild_network_mapping_ASC" => Self::RebuildNetworkMappingAsc,
-            "rebuild_network_mapping_DESC" => Self::RebuildNetworkMappingDesc,
-            "rebuild_target_cluster_ASC" => Self::RebuildTargetClusterAsc,
-            "rebuild_target_cluster_DESC" => Self::RebuildTargetClusterDesc,
-            "retry_times_ASC" => Self::RetryTimesAsc,
-            "retry_times_DESC" => Self::RetryTimesDesc,
-            "startup_after_restore_ASC" => Self::StartupAfterRestoreAsc,
-            "startup_after_restore_DESC" => Self::StartupAfterRestoreDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "total_bytes_ASC" => Self::TotalBytesAsc,
-            "total_bytes_DESC" => Self::TotalBytesDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"duration_ASC" => Some(Self::DurationAsc),
+            b"duration_DESC" => Some(Self::DurationDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"executed_at_ASC" => Some(Self::ExecutedAtAsc),
+            b"executed_at_DESC" => Some(Self::ExecutedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"mode_ASC" => Some(Self::ModeAsc),
+            b"mode_DESC" => Some(Self::ModeDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"read_bytes_ASC" => Some(Self::ReadBytesAsc),
+            b"read_bytes_DESC" => Some(Self::ReadBytesDesc),
+            b"rebuild_name_ASC" => Some(Self::RebuildNameAsc),
+            b"rebuild_name_DESC" => Some(Self::RebuildNameDesc),
+            b"rebuild_network_mapping_ASC" => Some(Self::RebuildNetworkMappingAsc),
+            b"rebuild_network_mapping_DESC" => Some(Self::RebuildNetworkMappingDesc),
+            b"rebuild_target_cluster_ASC" => Some(Self::RebuildTargetClusterAsc),
+            b"rebuild_target_cluster_DESC" => Some(Self::RebuildTargetClusterDesc),
+            b"retry_times_ASC" => Some(Self::RetryTimesAsc),
+            b"retry_times_DESC" => Some(Self::RetryTimesDesc),
+            b"startup_after_restore_ASC" => Some(Self::StartupAfterRestoreAsc),
+            b"startup_after_restore_DESC" => Some(Self::StartupAfterRestoreDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"total_bytes_ASC" => Some(Self::TotalBytesAsc),
+            b"total_bytes_DESC" => Some(Self::TotalBytesDesc),
+            _ => None,
         }
     }
 
@@ -1485,7 +1542,7 @@ impl serde::Serialize for BackupRestoreExecutionOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1623,46 +1680,53 @@ impl BackupRestorePointOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cluster_local_id_ASC" => Self::ClusterLocalIdAsc,
-            "cluster_local_id_DESC" => Self::ClusterLocalIdDesc,
-            "compressed_ASC" => Self::CompressedAsc,
-            "compressed_DESC" => Self::CompressedDesc,
-            "compression_ratio_ASC" => Self::CompressionRatioAsc,
-            "compression_ratio_DESC" => Self::CompressionRatioDesc,
-            "creation_ASC" => Self::CreationAsc,
-            "creation_DESC" => Self::CreationDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_ASC" => Self::LogicalSizeAsc,
-            "logical_size_DESC" => Self::LogicalSizeDesc,
-            "parent_restore_point_ASC" => Self::ParentRestorePointAsc,
-            "parent_restore_point_DESC" => Self::ParentRestorePointDesc,
-            "physical_size_ASC" => Self::PhysicalSizeAsc,
-            "physical_size_DESC" => Self::PhysicalSizeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "slice_ASC" => Self::SliceAsc,
-            "slice_DESC" => Self::SliceDesc,
-            "snapshot_consistent_type_ASC" => Self::SnapshotConsistentTypeAsc,
-            "snapshot_consistent_type_DESC" => Self::SnapshotConsistentTypeDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "valid_capacity_ASC" => Self::ValidCapacityAsc,
-            "valid_capacity_DESC" => Self::ValidCapacityDesc,
-            "valid_size_ASC" => Self::ValidSizeAsc,
-            "valid_size_DESC" => Self::ValidSizeDesc,
-            "vm_local_id_ASC" => Self::VmLocalIdAsc,
-            "vm_local_id_DESC" => Self::VmLocalIdDesc,
-            "vm_name_ASC" => Self::VmNameAsc,
-            "vm_name_DESC" => Self::VmNameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cluster_local_id_ASC" => Some(Self::ClusterLocalIdAsc),
+            b"cluster_local_id_DESC" => Some(Self::ClusterLocalIdDesc),
+            b"compressed_ASC" => Some(Self::CompressedAsc),
+            b"compressed_DESC" => Some(Self::CompressedDesc),
+            b"compression_ratio_ASC" => Some(Self::CompressionRatioAsc),
+            b"compression_ratio_DESC" => Some(Self::CompressionRatioDesc),
+            b"creation_ASC" => Some(Self::CreationAsc),
+            b"creation_DESC" => Some(Self::CreationDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"logical_size_ASC" => Some(Self::LogicalSizeAsc),
+            b"logical_size_DESC" => Some(Self::LogicalSizeDesc),
+            b"parent_restore_point_ASC" => Some(Self::ParentRestorePointAsc),
+            b"parent_restore_point_DESC" => Some(Self::ParentRestorePointDesc),
+            b"physical_size_ASC" => Some(Self::PhysicalSizeAsc),
+            b"physical_size_DESC" => Some(Self::PhysicalSizeDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"slice_ASC" => Some(Self::SliceAsc),
+            b"slice_DESC" => Some(Self::SliceDesc),
+            b"snapshot_consistent_type_ASC" => Some(Self::SnapshotConsistentTypeAsc),
+            b"snapshot_consistent_type_DESC" => Some(Self::SnapshotConsistentTypeDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"valid_capacity_ASC" => Some(Self::ValidCapacityAsc),
+            b"valid_capacity_DESC" => Some(Self::ValidCapacityDesc),
+            b"valid_size_ASC" => Some(Self::ValidSizeAsc),
+            b"valid_size_DESC" => Some(Self::ValidSizeDesc),
+            b"vm_local_id_ASC" => Some(Self::VmLocalIdAsc),
+            b"vm_local_id_DESC" => Some(Self::VmLocalIdDesc),
+            b"vm_name_ASC" => Some(Self::VmNameAsc),
+            b"vm_name_DESC" => Some(Self::VmNameDesc),
+            _ => None,
         }
     }
 
@@ -1729,7 +1793,7 @@ impl serde::Serialize for BackupRestorePointOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupRestorePointOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1927,66 +1991,73 @@ impl BackupServiceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "backup_network_gateway_ASC" => Self::BackupNetworkGatewayAsc,
-            "backup_network_gateway_DESC" => Self::BackupNetworkGatewayDesc,
-            "backup_network_ip_ASC" => Self::BackupNetworkIpAsc,
-            "backup_network_ip_DESC" => Self::BackupNetworkIpDesc,
-            "backup_network_subnet_mask_ASC" => Self::BackupNetworkSubnetMaskAsc,
-            "backup_network_subnet_mask_DESC" => Self::BackupNetworkSubnetMaskDesc,
-            "backup_network_type_ASC" => Self::BackupNetworkTypeAsc,
-            "backup_network_type_DESC" => Self::BackupNetworkTypeDesc,
-            "backup_network_vlan_ASC" => Self::BackupNetworkVlanAsc,
-            "backup_network_vlan_DESC" => Self::BackupNetworkVlanDesc,
-            "backup_rd_iops_max_ASC" => Self::BackupRdIopsMaxAsc,
-            "backup_rd_iops_max_DESC" => Self::BackupRdIopsMaxDesc,
-            "backup_wr_iops_max_ASC" => Self::BackupWrIopsMaxAsc,
-            "backup_wr_iops_max_DESC" => Self::BackupWrIopsMaxDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "kube_config_ASC" => Self::KubeConfigAsc,
-            "kube_config_DESC" => Self::KubeConfigDesc,
-            "management_network_gateway_ASC" => Self::ManagementNetworkGatewayAsc,
-            "management_network_gateway_DESC" => Self::ManagementNetworkGatewayDesc,
-            "management_network_ip_ASC" => Self::ManagementNetworkIpAsc,
-            "management_network_ip_DESC" => Self::ManagementNetworkIpDesc,
-            "management_network_subnet_mask_ASC" => Self::ManagementNetworkSubnetMaskAsc,
-            "management_network_subnet_mask_DESC" => Self::ManagementNetworkSubnetMaskDesc,
-            "management_network_vlan_ASC" => Self::ManagementNetworkVlanAsc,
-            "management_network_vlan_DESC" => Self::ManagementNetworkVlanDesc,
-            "max_job_retry_times_ASC" => Self::MaxJobRetryTimesAsc,
-            "max_job_retry_times_DESC" => Self::MaxJobRetryTimesDesc,
-            "max_parallel_backup_jobs_ASC" => Self::MaxParallelBackupJobsAsc,
-            "max_parallel_backup_jobs_DESC" => Self::MaxParallelBackupJobsDesc,
-            "max_parallel_restore_jobs_ASC" => Self::MaxParallelRestoreJobsAsc,
-            "max_parallel_restore_jobs_DESC" => Self::MaxParallelRestoreJobsDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "network_status_ASC" => Self::NetworkStatusAsc,
-            "network_status_DESC" => Self::NetworkStatusDesc,
-            "restore_rd_iops_max_ASC" => Self::RestoreRdIopsMaxAsc,
-            "restore_rd_iops_max_DESC" => Self::RestoreRdIopsMaxDesc,
-            "restore_wr_iops_max_ASC" => Self::RestoreWrIopsMaxAsc,
-            "restore_wr_iops_max_DESC" => Self::RestoreWrIopsMaxDesc,
-            "retry_interval_ASC" => Self::RetryIntervalAsc,
-            "retry_interval_DESC" => Self::RetryIntervalDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "storage_network_gateway_ASC" => Self::StorageNetworkGatewayAsc,
-            "storage_network_gateway_DESC" => Self::StorageNetworkGatewayDesc,
-            "storage_network_ip_ASC" => Self::StorageNetworkIpAsc,
-            "storage_network_ip_DESC" => Self::StorageNetworkIpDesc,
-            "storage_network_subnet_mask_ASC" => Self::StorageNetworkSubnetMaskAsc,
-            "storage_network_subnet_mask_DESC" => Self::StorageNetworkSubnetMaskDesc,
-            "storage_network_type_ASC" => Self::StorageNetworkTypeAsc,
-            "storage_network_type_DESC" => Self::StorageNetworkTypeDesc,
-            "storage_network_vlan_ASC" => Self::StorageNetworkVlanAsc,
-            "storage_network_vlan_DESC" => Self::StorageNetworkVlanDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"backup_network_gateway_ASC" => Some(Self::BackupNetworkGatewayAsc),
+            b"backup_network_gateway_DESC" => Some(Self::BackupNetworkGatewayDesc),
+            b"backup_network_ip_ASC" => Some(Self::BackupNetworkIpAsc),
+            b"backup_network_ip_DESC" => Some(Self::BackupNetworkIpDesc),
+            b"backup_network_subnet_mask_ASC" => Some(Self::BackupNetworkSubnetMaskAsc),
+            b"backup_network_subnet_mask_DESC" => Some(Self::BackupNetworkSubnetMaskDesc),
+            b"backup_network_type_ASC" => Some(Self::BackupNetworkTypeAsc),
+            b"backup_network_type_DESC" => Some(Self::BackupNetworkTypeDesc),
+            b"backup_network_vlan_ASC" => Some(Self::BackupNetworkVlanAsc),
+            b"backup_network_vlan_DESC" => Some(Self::BackupNetworkVlanDesc),
+            b"backup_rd_iops_max_ASC" => Some(Self::BackupRdIopsMaxAsc),
+            b"backup_rd_iops_max_DESC" => Some(Self::BackupRdIopsMaxDesc),
+            b"backup_wr_iops_max_ASC" => Some(Self::BackupWrIopsMaxAsc),
+            b"backup_wr_iops_max_DESC" => Some(Self::BackupWrIopsMaxDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"kube_config_ASC" => Some(Self::KubeConfigAsc),
+            b"kube_config_DESC" => Some(Self::KubeConfigDesc),
+            b"management_network_gateway_ASC" => Some(Self::ManagementNetworkGatewayAsc),
+            b"management_network_gateway_DESC" => Some(Self::ManagementNetworkGatewayDesc),
+            b"management_network_ip_ASC" => Some(Self::ManagementNetworkIpAsc),
+            b"management_network_ip_DESC" => Some(Self::ManagementNetworkIpDesc),
+            b"management_network_subnet_mask_ASC" => Some(Self::ManagementNetworkSubnetMaskAsc),
+            b"management_network_subnet_mask_DESC" => Some(Self::ManagementNetworkSubnetMaskDesc),
+            b"management_network_vlan_ASC" => Some(Self::ManagementNetworkVlanAsc),
+            b"management_network_vlan_DESC" => Some(Self::ManagementNetworkVlanDesc),
+            b"max_job_retry_times_ASC" => Some(Self::MaxJobRetryTimesAsc),
+            b"max_job_retry_times_DESC" => Some(Self::MaxJobRetryTimesDesc),
+            b"max_parallel_backup_jobs_ASC" => Some(Self::MaxParallelBackupJobsAsc),
+            b"max_parallel_backup_jobs_DESC" => Some(Self::MaxParallelBackupJobsDesc),
+            b"max_parallel_restore_jobs_ASC" => Some(Self::MaxParallelRestoreJobsAsc),
+            b"max_parallel_restore_jobs_DESC" => Some(Self::MaxParallelRestoreJobsDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"network_status_ASC" => Some(Self::NetworkStatusAsc),
+            b"network_status_DESC" => Some(Self::NetworkStatusDesc),
+            b"restore_rd_iops_max_ASC" => Some(Self::RestoreRdIopsMaxAsc),
+            b"restore_rd_iops_max_DESC" => Some(Self::RestoreRdIopsMaxDesc),
+            b"restore_wr_iops_max_ASC" => Some(Self::RestoreWrIopsMaxAsc),
+            b"restore_wr_iops_max_DESC" => Some(Self::RestoreWrIopsMaxDesc),
+            b"retry_interval_ASC" => Some(Self::RetryIntervalAsc),
+            b"retry_interval_DESC" => Some(Self::RetryIntervalDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"storage_network_gateway_ASC" => Some(Self::StorageNetworkGatewayAsc),
+            b"storage_network_gateway_DESC" => Some(Self::StorageNetworkGatewayDesc),
+            b"storage_network_ip_ASC" => Some(Self::StorageNetworkIpAsc),
+            b"storage_network_ip_DESC" => Some(Self::StorageNetworkIpDesc),
+            b"storage_network_subnet_mask_ASC" => Some(Self::StorageNetworkSubnetMaskAsc),
+            b"storage_network_subnet_mask_DESC" => Some(Self::StorageNetworkSubnetMaskDesc),
+            b"storage_network_type_ASC" => Some(Self::StorageNetworkTypeAsc),
+            b"storage_network_type_DESC" => Some(Self::StorageNetworkTypeDesc),
+            b"storage_network_vlan_ASC" => Some(Self::StorageNetworkVlanAsc),
+            b"storage_network_vlan_DESC" => Some(Self::StorageNetworkVlanDesc),
+            _ => None,
         }
     }
 
@@ -2073,7 +2144,7 @@ impl serde::Serialize for BackupServiceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupServiceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2223,50 +2294,57 @@ impl BackupStoreRepositoryOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "error_code_ASC" => Self::ErrorCodeAsc,
-            "error_code_DESC" => Self::ErrorCodeDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iscsi_chap_name_ASC" => Self::IscsiChapNameAsc,
-            "iscsi_chap_name_DESC" => Self::IscsiChapNameDesc,
-            "iscsi_chap_secret_ASC" => Self::IscsiChapSecretAsc,
-            "iscsi_chap_secret_DESC" => Self::IscsiChapSecretDesc,
-            "iscsi_ip_ASC" => Self::IscsiIpAsc,
-            "iscsi_ip_DESC" => Self::IscsiIpDesc,
-            "iscsi_lun_id_ASC" => Self::IscsiLunIdAsc,
-            "iscsi_lun_id_DESC" => Self::IscsiLunIdDesc,
-            "iscsi_port_ASC" => Self::IscsiPortAsc,
-            "iscsi_port_DESC" => Self::IscsiPortDesc,
-            "iscsi_target_iqn_ASC" => Self::IscsiTargetIqnAsc,
-            "iscsi_target_iqn_DESC" => Self::IscsiTargetIqnDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nfs_path_ASC" => Self::NfsPathAsc,
-            "nfs_path_DESC" => Self::NfsPathDesc,
-            "nfs_server_ASC" => Self::NfsServerAsc,
-            "nfs_server_DESC" => Self::NfsServerDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "total_capacity_ASC" => Self::TotalCapacityAsc,
-            "total_capacity_DESC" => Self::TotalCapacityDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "update_timestamp_ASC" => Self::UpdateTimestampAsc,
-            "update_timestamp_DESC" => Self::UpdateTimestampDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "used_data_space_usage_ASC" => Self::UsedDataSpaceUsageAsc,
-            "used_data_space_usage_DESC" => Self::UsedDataSpaceUsageDesc,
-            "valid_data_space_ASC" => Self::ValidDataSpaceAsc,
-            "valid_data_space_DESC" => Self::ValidDataSpaceDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"error_code_ASC" => Some(Self::ErrorCodeAsc),
+            b"error_code_DESC" => Some(Self::ErrorCodeDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"iscsi_chap_name_ASC" => Some(Self::IscsiChapNameAsc),
+            b"iscsi_chap_name_DESC" => Some(Self::IscsiChapNameDesc),
+            b"iscsi_chap_secret_ASC" => Some(Self::IscsiChapSecretAsc),
+            b"iscsi_chap_secret_DESC" => Some(Self::IscsiChapSecretDesc),
+            b"iscsi_ip_ASC" => Some(Self::IscsiIpAsc),
+            b"iscsi_ip_DESC" => Some(Self::IscsiIpDesc),
+            b"iscsi_lun_id_ASC" => Some(Self::IscsiLunIdAsc),
+            b"iscsi_lun_id_DESC" => Some(Self::IscsiLunIdDesc),
+            b"iscsi_port_ASC" => Some(Self::IscsiPortAsc),
+            b"iscsi_port_DESC" => Some(Self::IscsiPortDesc),
+            b"iscsi_target_iqn_ASC" => Some(Self::IscsiTargetIqnAsc),
+            b"iscsi_target_iqn_DESC" => Some(Self::IscsiTargetIqnDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nfs_path_ASC" => Some(Self::NfsPathAsc),
+            b"nfs_path_DESC" => Some(Self::NfsPathDesc),
+            b"nfs_server_ASC" => Some(Self::NfsServerAsc),
+            b"nfs_server_DESC" => Some(Self::NfsServerDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"total_capacity_ASC" => Some(Self::TotalCapacityAsc),
+            b"total_capacity_DESC" => Some(Self::TotalCapacityDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"update_timestamp_ASC" => Some(Self::UpdateTimestampAsc),
+            b"update_timestamp_DESC" => Some(Self::UpdateTimestampDesc),
+            b"used_data_space_ASC" => Some(Self::UsedDataSpaceAsc),
+            b"used_data_space_DESC" => Some(Self::UsedDataSpaceDesc),
+            b"used_data_space_usage_ASC" => Some(Self::UsedDataSpaceUsageAsc),
+            b"used_data_space_usage_DESC" => Some(Self::UsedDataSpaceUsageDesc),
+            b"valid_data_space_ASC" => Some(Self::ValidDataSpaceAsc),
+            b"valid_data_space_DESC" => Some(Self::ValidDataSpaceDesc),
+            _ => None,
         }
     }
 
@@ -2337,7 +2415,7 @@ impl serde::Serialize for BackupStoreRepositoryOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupStoreRepositoryOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2451,38 +2529,45 @@ impl BackupTargetExecutionOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "backup_group_ASC" => Self::BackupGroupAsc,
-            "backup_group_DESC" => Self::BackupGroupDesc,
-            "cluster_local_id_ASC" => Self::ClusterLocalIdAsc,
-            "cluster_local_id_DESC" => Self::ClusterLocalIdDesc,
-            "duration_ASC" => Self::DurationAsc,
-            "duration_DESC" => Self::DurationDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "executed_at_ASC" => Self::ExecutedAtAsc,
-            "executed_at_DESC" => Self::ExecutedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "parent_backup_ASC" => Self::ParentBackupAsc,
-            "parent_backup_DESC" => Self::ParentBackupDesc,
-            "read_bytes_ASC" => Self::ReadBytesAsc,
-            "read_bytes_DESC" => Self::ReadBytesDesc,
-            "retry_times_ASC" => Self::RetryTimesAsc,
-            "retry_times_DESC" => Self::RetryTimesDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "total_bytes_ASC" => Self::TotalBytesAsc,
-            "total_bytes_DESC" => Self::TotalBytesDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "vm_local_id_ASC" => Self::VmLocalIdAsc,
-            "vm_local_id_DESC" => Self::VmLocalIdDesc,
-            "vm_name_ASC" => Self::VmNameAsc,
-            "vm_name_DESC" => Self::VmNameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"backup_group_ASC" => Some(Self::BackupGroupAsc),
+            b"backup_group_DESC" => Some(Self::BackupGroupDesc),
+            b"cluster_local_id_ASC" => Some(Self::ClusterLocalIdAsc),
+            b"cluster_local_id_DESC" => Some(Self::ClusterLocalIdDesc),
+            b"duration_ASC" => Some(Self::DurationAsc),
+            b"duration_DESC" => Some(Self::DurationDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"executed_at_ASC" => Some(Self::ExecutedAtAsc),
+            b"executed_at_DESC" => Some(Self::ExecutedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"parent_backup_ASC" => Some(Self::ParentBackupAsc),
+            b"parent_backup_DESC" => Some(Self::ParentBackupDesc),
+            b"read_bytes_ASC" => Some(Self::ReadBytesAsc),
+            b"read_bytes_DESC" => Some(Self::ReadBytesDesc),
+            b"retry_times_ASC" => Some(Self::RetryTimesAsc),
+            b"retry_times_DESC" => Some(Self::RetryTimesDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"total_bytes_ASC" => Some(Self::TotalBytesAsc),
+            b"total_bytes_DESC" => Some(Self::TotalBytesDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"vm_local_id_ASC" => Some(Self::VmLocalIdAsc),
+            b"vm_local_id_DESC" => Some(Self::VmLocalIdDesc),
+            b"vm_name_ASC" => Some(Self::VmNameAsc),
+            b"vm_name_DESC" => Some(Self::VmNameDesc),
+            _ => None,
         }
     }
 
@@ -2541,7 +2626,7 @@ impl serde::Serialize for BackupTargetExecutionOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BackupTargetExecutionOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2637,32 +2722,39 @@ impl BrickTopoOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "capacity_ASC" => Self::CapacityAsc,
-            "capacity_DESC" => Self::CapacityDesc,
-            "disk_layout_ASC" => Self::DiskLayoutAsc,
-            "disk_layout_DESC" => Self::DiskLayoutDesc,
-            "height_ASC" => Self::HeightAsc,
-            "height_DESC" => Self::HeightDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "position_ASC" => Self::PositionAsc,
-            "position_DESC" => Self::PositionDesc,
-            "power_layout_ASC" => Self::PowerLayoutAsc,
-            "power_layout_DESC" => Self::PowerLayoutDesc,
-            "power_position_ASC" => Self::PowerPositionAsc,
-            "power_position_DESC" => Self::PowerPositionDesc,
-            "powers_ASC" => Self::PowersAsc,
-            "powers_DESC" => Self::PowersDesc,
-            "tag_position_in_brick_ASC" => Self::TagPositionInBrickAsc,
-            "tag_position_in_brick_DESC" => Self::TagPositionInBrickDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"capacity_ASC" => Some(Self::CapacityAsc),
+            b"capacity_DESC" => Some(Self::CapacityDesc),
+            b"disk_layout_ASC" => Some(Self::DiskLayoutAsc),
+            b"disk_layout_DESC" => Some(Self::DiskLayoutDesc),
+            b"height_ASC" => Some(Self::HeightAsc),
+            b"height_DESC" => Some(Self::HeightDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"position_ASC" => Some(Self::PositionAsc),
+            b"position_DESC" => Some(Self::PositionDesc),
+            b"power_layout_ASC" => Some(Self::PowerLayoutAsc),
+            b"power_layout_DESC" => Some(Self::PowerLayoutDesc),
+            b"power_position_ASC" => Some(Self::PowerPositionAsc),
+            b"power_position_DESC" => Some(Self::PowerPositionDesc),
+            b"powers_ASC" => Some(Self::PowersAsc),
+            b"powers_DESC" => Some(Self::PowersDesc),
+            b"tag_position_in_brick_ASC" => Some(Self::TagPositionInBrickAsc),
+            b"tag_position_in_brick_DESC" => Some(Self::TagPositionInBrickDesc),
+            _ => None,
         }
     }
 
@@ -2715,7 +2807,7 @@ impl serde::Serialize for BrickTopoOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for BrickTopoOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2799,28 +2891,35 @@ impl CloudTowerApplicationOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "instanceStatuses_ASC" => Self::InstanceStatusesAsc,
-            "instanceStatuses_DESC" => Self::InstanceStatusesDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "placementSituation_ASC" => Self::PlacementSituationAsc,
-            "placementSituation_DESC" => Self::PlacementSituationDesc,
-            "placementVerb_ASC" => Self::PlacementVerbAsc,
-            "placementVerb_DESC" => Self::PlacementVerbDesc,
-            "resourceVersion_ASC" => Self::ResourceVersionAsc,
-            "resourceVersion_DESC" => Self::ResourceVersionDesc,
-            "state_ASC" => Self::StateAsc,
-            "state_DESC" => Self::StateDesc,
-            "targetPackage_ASC" => Self::TargetPackageAsc,
-            "targetPackage_DESC" => Self::TargetPackageDesc,
-            "vmSpec_ASC" => Self::VmSpecAsc,
-            "vmSpec_DESC" => Self::VmSpecDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"instanceStatuses_ASC" => Some(Self::InstanceStatusesAsc),
+            b"instanceStatuses_DESC" => Some(Self::InstanceStatusesDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"placementSituation_ASC" => Some(Self::PlacementSituationAsc),
+            b"placementSituation_DESC" => Some(Self::PlacementSituationDesc),
+            b"placementVerb_ASC" => Some(Self::PlacementVerbAsc),
+            b"placementVerb_DESC" => Some(Self::PlacementVerbDesc),
+            b"resourceVersion_ASC" => Some(Self::ResourceVersionAsc),
+            b"resourceVersion_DESC" => Some(Self::ResourceVersionDesc),
+            b"state_ASC" => Some(Self::StateAsc),
+            b"state_DESC" => Some(Self::StateDesc),
+            b"targetPackage_ASC" => Some(Self::TargetPackageAsc),
+            b"targetPackage_DESC" => Some(Self::TargetPackageDesc),
+            b"vmSpec_ASC" => Some(Self::VmSpecAsc),
+            b"vmSpec_DESC" => Some(Self::VmSpecDesc),
+            _ => None,
         }
     }
 
@@ -2869,7 +2968,7 @@ impl serde::Serialize for CloudTowerApplicationOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for CloudTowerApplicationOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2935,22 +3034,29 @@ impl CloudTowerApplicationPackageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "architecture_ASC" => Self::ArchitectureAsc,
-            "architecture_DESC" => Self::ArchitectureDesc,
-            "containers_ASC" => Self::ContainersAsc,
-            "containers_DESC" => Self::ContainersDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "images_ASC" => Self::ImagesAsc,
-            "images_DESC" => Self::ImagesDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "scosVersion_ASC" => Self::ScosVersionAsc,
-            "scosVersion_DESC" => Self::ScosVersionDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"architecture_ASC" => Some(Self::ArchitectureAsc),
+            b"architecture_DESC" => Some(Self::ArchitectureDesc),
+            b"containers_ASC" => Some(Self::ContainersAsc),
+            b"containers_DESC" => Some(Self::ContainersDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"images_ASC" => Some(Self::ImagesAsc),
+            b"images_DESC" => Some(Self::ImagesDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"scosVersion_ASC" => Some(Self::ScosVersionAsc),
+            b"scosVersion_DESC" => Some(Self::ScosVersionDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -2993,7 +3099,7 @@ impl serde::Serialize for CloudTowerApplicationPackageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for CloudTowerApplicationPackageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3077,28 +3183,35 @@ impl ClusterImageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "meta_name_ASC" => Self::MetaNameAsc,
-            "meta_name_DESC" => Self::MetaNameDesc,
-            "meta_size_ASC" => Self::MetaSizeAsc,
-            "meta_size_DESC" => Self::MetaSizeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "upgrade_tool_version_ASC" => Self::UpgradeToolVersionAsc,
-            "upgrade_tool_version_DESC" => Self::UpgradeToolVersionDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            "zbs_version_ASC" => Self::ZbsVersionAsc,
-            "zbs_version_DESC" => Self::ZbsVersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"meta_name_ASC" => Some(Self::MetaNameAsc),
+            b"meta_name_DESC" => Some(Self::MetaNameDesc),
+            b"meta_size_ASC" => Some(Self::MetaSizeAsc),
+            b"meta_size_DESC" => Some(Self::MetaSizeDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"upgrade_tool_version_ASC" => Some(Self::UpgradeToolVersionAsc),
+            b"upgrade_tool_version_DESC" => Some(Self::UpgradeToolVersionDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            b"zbs_version_ASC" => Some(Self::ZbsVersionAsc),
+            b"zbs_version_DESC" => Some(Self::ZbsVersionDesc),
+            _ => None,
         }
     }
 
@@ -3147,7 +3260,7 @@ impl serde::Serialize for ClusterImageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ClusterImageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3577,146 +3690,161 @@ impl ClusterOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "application_highest_version_ASC" => Self::ApplicationHighestVersionAsc,
-            "application_highest_version_DESC" => Self::ApplicationHighestVersionDesc,
-            "architecture_ASC" => Self::ArchitectureAsc,
-            "architecture_DESC" => Self::ArchitectureDesc,
-            "auto_converge_ASC" => Self::AutoConvergeAsc,
-            "auto_converge_DESC" => Self::AutoConvergeDesc,
-            "connect_state_ASC" => Self::ConnectStateAsc,
-            "connect_state_DESC" => Self::ConnectStateDesc,
-            "current_cpu_model_ASC" => Self::CurrentCpuModelAsc,
-            "current_cpu_model_DESC" => Self::CurrentCpuModelDesc,
-            "disconnected_date_ASC" => Self::DisconnectedDateAsc,
-            "disconnected_date_DESC" => Self::DisconnectedDateDesc,
-            "disconnected_reason_ASC" => Self::DisconnectedReasonAsc,
-            "disconnected_reason_DESC" => Self::DisconnectedReasonDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
-            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
-            "has_metrox_ASC" => Self::HasMetroxAsc,
-            "has_metrox_DESC" => Self::HasMetroxDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "hypervisor_ASC" => Self::HypervisorAsc,
-            "hypervisor_DESC" => Self::HypervisorDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_ASC" => Self::IpAsc,
-            "ip_DESC" => Self::IpDesc,
-            "is_all_flash_ASC" => Self::IsAllFlashAsc,
-            "is_all_flash_DESC" => Self::IsAllFlashDesc,
-            "iscsi_vip_ASC" => Self::IscsiVipAsc,
-            "iscsi_vip_DESC" => Self::IscsiVipDesc,
-            "license_expire_date_ASC" => Self::LicenseExpireDateAsc,
-            "license_expire_date_DESC" => Self::LicenseExpireDateDesc,
-            "license_serial_ASC" => Self::LicenseSerialAsc,
-            "license_serial_DESC" => Self::LicenseSerialDesc,
-            "license_sign_date_ASC" => Self::LicenseSignDateAsc,
-            "license_sign_date_DESC" => Self::LicenseSignDateDesc,
-            "license_type_ASC" => Self::LicenseTypeAsc,
-            "license_type_DESC" => Self::LicenseTypeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "maintenance_end_date_ASC" => Self::MaintenanceEndDateAsc,
-            "maintenance_end_date_DESC" => Self::MaintenanceEndDateDesc,
-            "maintenance_start_date_ASC" => Self::MaintenanceStartDateAsc,
-            "maintenance_start_date_DESC" => Self::MaintenanceStartDateDesc,
-            "management_vip_ASC" => Self::ManagementVipAsc,
-            "management_vip_DESC" => Self::ManagementVipDesc,
-            "max_chunk_num_ASC" => Self::MaxChunkNumAsc,
-            "max_chunk_num_DESC" => Self::MaxChunkNumDesc,
-            "max_physical_data_capacity_ASC" => Self::MaxPhysicalDataCapacityAsc,
-            "max_physical_data_capacity_DESC" => Self::MaxPhysicalDataCapacityDesc,
-            "max_physical_data_capacity_per_node_ASC" => Self::MaxPhysicalDataCapacityPerNodeAsc,
-            "max_physical_data_capacity_per_node_DESC" => Self::MaxPhysicalDataCapacityPerNodeDesc,
-            "metro_availability_checklist_ASC" => Self::MetroAvailabilityChecklistAsc,
-            "metro_availability_checklist_DESC" => Self::MetroAvailabilityChecklistDesc,
-            "mgt_gateway_ASC" => Self::MgtGatewayAsc,
-            "mgt_gateway_DESC" => Self::MgtGatewayDesc,
-            "mgt_netmask_ASC" => Self::MgtNetmaskAsc,
-            "mgt_netmask_DESC" => Self::MgtNetmaskDesc,
-            "migration_data_size_ASC" => Self::MigrationDataSizeAsc,
-            "migration_data_size_DESC" => Self::MigrationDataSizeDesc,
-            "migration_speed_ASC" => Self::MigrationSpeedAsc,
-            "migration_speed_DESC" => Self::MigrationSpeedDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "ntp_mode_ASC" => Self::NtpModeAsc,
-            "ntp_mode_DESC" => Self::NtpModeDesc,
-            "nvme_over_rdma_enabled_ASC" => Self::NvmeOverRdmaEnabledAsc,
-            "nvme_over_rdma_enabled_DESC" => Self::NvmeOverRdmaEnabledDesc,
-            "nvme_over_tcp_enabled_ASC" => Self::NvmeOverTcpEnabledAsc,
-            "nvme_over_tcp_enabled_DESC" => Self::NvmeOverTcpEnabledDesc,
-            "nvmf_enabled_ASC" => Self::NvmfEnabledAsc,
-            "nvmf_enabled_DESC" => Self::NvmfEnabledDesc,
-            "pmem_enabled_ASC" => Self::PmemEnabledAsc,
-            "pmem_enabled_DESC" => Self::PmemEnabledDesc,
-            "provisioned_cpu_cores_ASC" => Self::ProvisionedCpuCoresAsc,
-            "provisioned_cpu_cores_DESC" => Self::ProvisionedCpuCoresDesc,
-            "provisioned_cpu_cores_for_active_vm_ASC" => Self::ProvisionedCpuCoresForActiveVmAsc,
-            "provisioned_cpu_cores_for_active_vm_DESC" => Self::ProvisionedCpuCoresForActiveVmDesc,
-            "provisioned_for_active_vm_ratio_ASC" => Self::ProvisionedForActiveVmRatioAsc,
-            "provisioned_for_active_vm_ratio_DESC" => Self::ProvisionedForActiveVmRatioDesc,
-            "provisioned_memory_bytes_ASC" => Self::ProvisionedMemoryBytesAsc,
-            "provisioned_memory_bytes_DESC" => Self::ProvisionedMemoryBytesDesc,
-            "provisioned_ratio_ASC" => Self::ProvisionedRatioAsc,
-            "provisioned_ratio_DESC" => Self::ProvisionedRatioDesc,
-            "rdma_enabled_ASC" => Self::RdmaEnabledAsc,
-            "rdma_enabled_DESC" => Self::RdmaEnabledDesc,
-            "recover_data_size_ASC" => Self::RecoverDataSizeAsc,
-            "recover_data_size_DESC" => Self::RecoverDataSizeDesc,
-            "recover_speed_ASC" => Self::RecoverSpeedAsc,
-            "recover_speed_DESC" => Self::RecoverSpeedDesc,
-            "reserved_cpu_cores_for_system_service_ASC" => {
-                Self::ReservedCpuCoresForSystemServiceAsc
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"application_highest_version_ASC" => Some(Self::ApplicationHighestVersionAsc),
+            b"application_highest_version_DESC" => Some(Self::ApplicationHighestVersionDesc),
+            b"architecture_ASC" => Some(Self::ArchitectureAsc),
+            b"architecture_DESC" => Some(Self::ArchitectureDesc),
+            b"auto_converge_ASC" => Some(Self::AutoConvergeAsc),
+            b"auto_converge_DESC" => Some(Self::AutoConvergeDesc),
+            b"connect_state_ASC" => Some(Self::ConnectStateAsc),
+            b"connect_state_DESC" => Some(Self::ConnectStateDesc),
+            b"current_cpu_model_ASC" => Some(Self::CurrentCpuModelAsc),
+            b"current_cpu_model_DESC" => Some(Self::CurrentCpuModelDesc),
+            b"disconnected_date_ASC" => Some(Self::DisconnectedDateAsc),
+            b"disconnected_date_DESC" => Some(Self::DisconnectedDateDesc),
+            b"disconnected_reason_ASC" => Some(Self::DisconnectedReasonAsc),
+            b"disconnected_reason_DESC" => Some(Self::DisconnectedReasonDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"failure_data_space_ASC" => Some(Self::FailureDataSpaceAsc),
+            b"failure_data_space_DESC" => Some(Self::FailureDataSpaceDesc),
+            b"has_metrox_ASC" => Some(Self::HasMetroxAsc),
+            b"has_metrox_DESC" => Some(Self::HasMetroxDesc),
+            b"host_num_ASC" => Some(Self::HostNumAsc),
+            b"host_num_DESC" => Some(Self::HostNumDesc),
+            b"hypervisor_ASC" => Some(Self::HypervisorAsc),
+            b"hypervisor_DESC" => Some(Self::HypervisorDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_ASC" => Some(Self::IpAsc),
+            b"ip_DESC" => Some(Self::IpDesc),
+            b"is_all_flash_ASC" => Some(Self::IsAllFlashAsc),
+            b"is_all_flash_DESC" => Some(Self::IsAllFlashDesc),
+            b"iscsi_vip_ASC" => Some(Self::IscsiVipAsc),
+            b"iscsi_vip_DESC" => Some(Self::IscsiVipDesc),
+            b"license_expire_date_ASC" => Some(Self::LicenseExpireDateAsc),
+            b"license_expire_date_DESC" => Some(Self::LicenseExpireDateDesc),
+            b"license_serial_ASC" => Some(Self::LicenseSerialAsc),
+            b"license_serial_DESC" => Some(Self::LicenseSerialDesc),
+            b"license_sign_date_ASC" => Some(Self::LicenseSignDateAsc),
+            b"license_sign_date_DESC" => Some(Self::LicenseSignDateDesc),
+            b"license_type_ASC" => Some(Self::LicenseTypeAsc),
+            b"license_type_DESC" => Some(Self::LicenseTypeDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"maintenance_end_date_ASC" => Some(Self::MaintenanceEndDateAsc),
+            b"maintenance_end_date_DESC" => Some(Self::MaintenanceEndDateDesc),
+            b"maintenance_start_date_ASC" => Some(Self::MaintenanceStartDateAsc),
+            b"maintenance_start_date_DESC" => Some(Self::MaintenanceStartDateDesc),
+            b"management_vip_ASC" => Some(Self::ManagementVipAsc),
+            b"management_vip_DESC" => Some(Self::ManagementVipDesc),
+            b"max_chunk_num_ASC" => Some(Self::MaxChunkNumAsc),
+            b"max_chunk_num_DESC" => Some(Self::MaxChunkNumDesc),
+            b"max_physical_data_capacity_ASC" => Some(Self::MaxPhysicalDataCapacityAsc),
+            b"max_physical_data_capacity_DESC" => Some(Self::MaxPhysicalDataCapacityDesc),
+            b"max_physical_data_capacity_per_node_ASC" => {
+                Some(Self::MaxPhysicalDataCapacityPerNodeAsc)
             }
-            "reserved_cpu_cores_for_system_service_DESC" => {
-                Self::ReservedCpuCoresForSystemServiceDesc
+            b"max_physical_data_capacity_per_node_DESC" => {
+                Some(Self::MaxPhysicalDataCapacityPerNodeDesc)
             }
-            "running_vm_num_ASC" => Self::RunningVmNumAsc,
-            "running_vm_num_DESC" => Self::RunningVmNumDesc,
-            "software_edition_ASC" => Self::SoftwareEditionAsc,
-            "software_edition_DESC" => Self::SoftwareEditionDesc,
-            "stopped_vm_num_ASC" => Self::StoppedVmNumAsc,
-            "stopped_vm_num_DESC" => Self::StoppedVmNumDesc,
-            "stretch_ASC" => Self::StretchAsc,
-            "stretch_DESC" => Self::StretchDesc,
-            "suspended_vm_num_ASC" => Self::SuspendedVmNumAsc,
-            "suspended_vm_num_DESC" => Self::SuspendedVmNumDesc,
-            "total_cache_capacity_ASC" => Self::TotalCacheCapacityAsc,
-            "total_cache_capacity_DESC" => Self::TotalCacheCapacityDesc,
-            "total_cpu_cores_ASC" => Self::TotalCpuCoresAsc,
-            "total_cpu_cores_DESC" => Self::TotalCpuCoresDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_cpu_sockets_ASC" => Self::TotalCpuSocketsAsc,
-            "total_cpu_sockets_DESC" => Self::TotalCpuSocketsDesc,
-            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
-            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "upgrade_tool_version_ASC" => Self::UpgradeToolVersionAsc,
-            "upgrade_tool_version_DESC" => Self::UpgradeToolVersionDesc,
-            "used_cpu_hz_ASC" => Self::UsedCpuHzAsc,
-            "used_cpu_hz_DESC" => Self::UsedCpuHzDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "used_memory_bytes_ASC" => Self::UsedMemoryBytesAsc,
-            "used_memory_bytes_DESC" => Self::UsedMemoryBytesDesc,
-            "valid_data_space_ASC" => Self::ValidDataSpaceAsc,
-            "valid_data_space_DESC" => Self::ValidDataSpaceDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            "vhost_enabled_ASC" => Self::VhostEnabledAsc,
-            "vhost_enabled_DESC" => Self::VhostEnabledDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
+            b"metro_availability_checklist_ASC" => Some(Self::MetroAvailabilityChecklistAsc),
+            b"metro_availability_checklist_DESC" => Some(Self::MetroAvailabilityChecklistDesc),
+            b"mgt_gateway_ASC" => Some(Self::MgtGatewayAsc),
+            b"mgt_gateway_DESC" => Some(Self::MgtGatewayDesc),
+            b"mgt_netmask_ASC" => Some(Self::MgtNetmaskAsc),
+            b"mgt_netmask_DESC" => Some(Self::MgtNetmaskDesc),
+            b"migration_data_size_ASC" => Some(Self::MigrationDataSizeAsc),
+            b"migration_data_size_DESC" => Some(Self::MigrationDataSizeDesc),
+            b"migration_speed_ASC" => Some(Self::MigrationSpeedAsc),
+            b"migration_speed_DESC" => Some(Self::MigrationSpeedDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"ntp_mode_ASC" => Some(Self::NtpModeAsc),
+            b"ntp_mode_DESC" => Some(Self::NtpModeDesc),
+            b"nvme_over_rdma_enabled_ASC" => Some(Self::NvmeOverRdmaEnabledAsc),
+            b"nvme_over_rdma_enabled_DESC" => Some(Self::NvmeOverRdmaEnabledDesc),
+            b"nvme_over_tcp_enabled_ASC" => Some(Self::NvmeOverTcpEnabledAsc),
+            b"nvme_over_tcp_enabled_DESC" => Some(Self::NvmeOverTcpEnabledDesc),
+            b"nvmf_enabled_ASC" => Some(Self::NvmfEnabledAsc),
+            b"nvmf_enabled_DESC" => Some(Self::NvmfEnabledDesc),
+            b"pmem_enabled_ASC" => Some(Self::PmemEnabledAsc),
+            b"pmem_enabled_DESC" => Some(Self::PmemEnabledDesc),
+            b"provisioned_cpu_cores_ASC" => Some(Self::ProvisionedCpuCoresAsc),
+            b"provisioned_cpu_cores_DESC" => Some(Self::ProvisionedCpuCoresDesc),
+            b"provisioned_cpu_cores_for_active_vm_ASC" => {
+                Some(Self::ProvisionedCpuCoresForActiveVmAsc)
+            }
+            b"provisioned_cpu_cores_for_active_vm_DESC" => {
+                Some(Self::ProvisionedCpuCoresForActiveVmDesc)
+            }
+            b"provisioned_for_active_vm_ratio_ASC" => Some(Self::ProvisionedForActiveVmRatioAsc),
+            b"provisioned_for_active_vm_ratio_DESC" => Some(Self::ProvisionedForActiveVmRatioDesc),
+            b"provisioned_memory_bytes_ASC" => Some(Self::ProvisionedMemoryBytesAsc),
+            b"provisioned_memory_bytes_DESC" => Some(Self::ProvisionedMemoryBytesDesc),
+            b"provisioned_ratio_ASC" => Some(Self::ProvisionedRatioAsc),
+            b"provisioned_ratio_DESC" => Some(Self::ProvisionedRatioDesc),
+            b"rdma_enabled_ASC" => Some(Self::RdmaEnabledAsc),
+            b"rdma_enabled_DESC" => Some(Self::RdmaEnabledDesc),
+            b"recover_data_size_ASC" => Some(Self::RecoverDataSizeAsc),
+            b"recover_data_size_DESC" => Some(Self::RecoverDataSizeDesc),
+            b"recover_speed_ASC" => Some(Self::RecoverSpeedAsc),
+            b"recover_speed_DESC" => Some(Self::RecoverSpeedDesc),
+            b"reserved_cpu_cores_for_system_service_ASC" => {
+                Some(Self::ReservedCpuCoresForSystemServiceAsc)
+            }
+            b"reserved_cpu_cores_for_system_service_DESC" => {
+                Some(Self::ReservedCpuCoresForSystemServiceDesc)
+            }
+            b"running_vm_num_ASC" => Some(Self::RunningVmNumAsc),
+            b"running_vm_num_DESC" => Some(Self::RunningVmNumDesc),
+            b"software_edition_ASC" => Some(Self::SoftwareEditionAsc),
+            b"software_edition_DESC" => Some(Self::SoftwareEditionDesc),
+            b"stopped_vm_num_ASC" => Some(Self::StoppedVmNumAsc),
+            b"stopped_vm_num_DESC" => Some(Self::StoppedVmNumDesc),
+            b"stretch_ASC" => Some(Self::StretchAsc),
+            b"stretch_DESC" => Some(Self::StretchDesc),
+            b"suspended_vm_num_ASC" => Some(Self::SuspendedVmNumAsc),
+            b"suspended_vm_num_DESC" => Some(Self::SuspendedVmNumDesc),
+            b"total_cache_capacity_ASC" => Some(Self::TotalCacheCapacityAsc),
+            b"total_cache_capacity_DESC" => Some(Self::TotalCacheCapacityDesc),
+            b"total_cpu_cores_ASC" => Some(Self::TotalCpuCoresAsc),
+            b"total_cpu_cores_DESC" => Some(Self::TotalCpuCoresDesc),
+            b"total_cpu_hz_ASC" => Some(Self::TotalCpuHzAsc),
+            b"total_cpu_hz_DESC" => Some(Self::TotalCpuHzDesc),
+            b"total_cpu_sockets_ASC" => Some(Self::TotalCpuSocketsAsc),
+            b"total_cpu_sockets_DESC" => Some(Self::TotalCpuSocketsDesc),
+            b"total_data_capacity_ASC" => Some(Self::TotalDataCapacityAsc),
+            b"total_data_capacity_DESC" => Some(Self::TotalDataCapacityDesc),
+            b"total_memory_bytes_ASC" => Some(Self::TotalMemoryBytesAsc),
+            b"total_memory_bytes_DESC" => Some(Self::TotalMemoryBytesDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"upgrade_tool_version_ASC" => Some(Self::UpgradeToolVersionAsc),
+            b"upgrade_tool_version_DESC" => Some(Self::UpgradeToolVersionDesc),
+            b"used_cpu_hz_ASC" => Some(Self::UsedCpuHzAsc),
+            b"used_cpu_hz_DESC" => Some(Self::UsedCpuHzDesc),
+            b"used_data_space_ASC" => Some(Self::UsedDataSpaceAsc),
+            b"used_data_space_DESC" => Some(Self::UsedDataSpaceDesc),
+            b"used_memory_bytes_ASC" => Some(Self::UsedMemoryBytesAsc),
+            b"used_memory_bytes_DESC" => Some(Self::UsedMemoryBytesDesc),
+            b"valid_data_space_ASC" => Some(Self::ValidDataSpaceAsc),
+            b"valid_data_space_DESC" => Some(Self::ValidDataSpaceDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            b"vhost_enabled_ASC" => Some(Self::VhostEnabledAsc),
+            b"vhost_enabled_DESC" => Some(Self::VhostEnabledDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            _ => None,
         }
     }
 
@@ -3879,7 +4007,7 @@ impl serde::Serialize for ClusterOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ClusterOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3933,18 +4061,25 @@ impl ClusterSettingsOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "default_ha_ASC" => Self::DefaultHaAsc,
-            "default_ha_DESC" => Self::DefaultHaDesc,
-            "default_storage_policy_ASC" => Self::DefaultStoragePolicyAsc,
-            "default_storage_policy_DESC" => Self::DefaultStoragePolicyDesc,
-            "enabled_iscsi_ASC" => Self::EnabledIscsiAsc,
-            "enabled_iscsi_DESC" => Self::EnabledIscsiDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "vm_recycle_bin_ASC" => Self::VmRecycleBinAsc,
-            "vm_recycle_bin_DESC" => Self::VmRecycleBinDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"default_ha_ASC" => Some(Self::DefaultHaAsc),
+            b"default_ha_DESC" => Some(Self::DefaultHaDesc),
+            b"default_storage_policy_ASC" => Some(Self::DefaultStoragePolicyAsc),
+            b"default_storage_policy_DESC" => Some(Self::DefaultStoragePolicyDesc),
+            b"enabled_iscsi_ASC" => Some(Self::EnabledIscsiAsc),
+            b"enabled_iscsi_DESC" => Some(Self::EnabledIscsiDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"vm_recycle_bin_ASC" => Some(Self::VmRecycleBinAsc),
+            b"vm_recycle_bin_DESC" => Some(Self::VmRecycleBinDesc),
+            _ => None,
         }
     }
 
@@ -3983,7 +4118,7 @@ impl serde::Serialize for ClusterSettingsOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ClusterSettingsOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4025,14 +4160,21 @@ impl ClusterTopoOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -4067,7 +4209,7 @@ impl serde::Serialize for ClusterTopoOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ClusterTopoOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4133,22 +4275,29 @@ impl ClusterUpgradeHistoryOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "date_ASC" => Self::DateAsc,
-            "date_DESC" => Self::DateDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "progress_ASC" => Self::ProgressAsc,
-            "progress_DESC" => Self::ProgressDesc,
-            "result_ASC" => Self::ResultAsc,
-            "result_DESC" => Self::ResultDesc,
-            "task_uuid_ASC" => Self::TaskUuidAsc,
-            "task_uuid_DESC" => Self::TaskUuidDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"date_ASC" => Some(Self::DateAsc),
+            b"date_DESC" => Some(Self::DateDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"progress_ASC" => Some(Self::ProgressAsc),
+            b"progress_DESC" => Some(Self::ProgressDesc),
+            b"result_ASC" => Some(Self::ResultAsc),
+            b"result_DESC" => Some(Self::ResultDesc),
+            b"task_uuid_ASC" => Some(Self::TaskUuidAsc),
+            b"task_uuid_DESC" => Some(Self::TaskUuidDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -4191,7 +4340,7 @@ impl serde::Serialize for ClusterUpgradeHistoryOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistoryOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4257,22 +4406,29 @@ impl ConsistencyGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            _ => None,
         }
     }
 
@@ -4315,7 +4471,7 @@ impl serde::Serialize for ConsistencyGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ConsistencyGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4375,20 +4531,27 @@ impl ConsistencyGroupSnapshotOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            _ => None,
         }
     }
 
@@ -4429,7 +4592,7 @@ impl serde::Serialize for ConsistencyGroupSnapshotOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ConsistencyGroupSnapshotOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4495,22 +4658,29 @@ impl ContentLibraryImageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            _ => None,
         }
     }
 
@@ -4553,6 +4723,6 @@ impl serde::Serialize for ContentLibraryImageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ContentLibraryImageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

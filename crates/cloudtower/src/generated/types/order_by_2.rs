@@ -185,62 +185,69 @@ impl ContentLibraryVmTemplateOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "architecture_ASC" => Self::ArchitectureAsc,
-            "architecture_DESC" => Self::ArchitectureDesc,
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "os_ASC" => Self::OsAsc,
-            "os_DESC" => Self::OsDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "template_config_ASC" => Self::TemplateConfigAsc,
-            "template_config_DESC" => Self::TemplateConfigDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            "zbs_storage_info_ASC" => Self::ZbsStorageInfoAsc,
-            "zbs_storage_info_DESC" => Self::ZbsStorageInfoDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"architecture_ASC" => Some(Self::ArchitectureAsc),
+            b"architecture_DESC" => Some(Self::ArchitectureDesc),
+            b"clock_offset_ASC" => Some(Self::ClockOffsetAsc),
+            b"clock_offset_DESC" => Some(Self::ClockOffsetDesc),
+            b"cloud_init_supported_ASC" => Some(Self::CloudInitSupportedAsc),
+            b"cloud_init_supported_DESC" => Some(Self::CloudInitSupportedDesc),
+            b"cpu_ASC" => Some(Self::CpuAsc),
+            b"cpu_DESC" => Some(Self::CpuDesc),
+            b"cpu_model_ASC" => Some(Self::CpuModelAsc),
+            b"cpu_model_DESC" => Some(Self::CpuModelDesc),
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"firmware_ASC" => Some(Self::FirmwareAsc),
+            b"firmware_DESC" => Some(Self::FirmwareDesc),
+            b"ha_ASC" => Some(Self::HaAsc),
+            b"ha_DESC" => Some(Self::HaDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"io_policy_ASC" => Some(Self::IoPolicyAsc),
+            b"io_policy_DESC" => Some(Self::IoPolicyDesc),
+            b"max_bandwidth_ASC" => Some(Self::MaxBandwidthAsc),
+            b"max_bandwidth_DESC" => Some(Self::MaxBandwidthDesc),
+            b"max_bandwidth_policy_ASC" => Some(Self::MaxBandwidthPolicyAsc),
+            b"max_bandwidth_policy_DESC" => Some(Self::MaxBandwidthPolicyDesc),
+            b"max_iops_ASC" => Some(Self::MaxIopsAsc),
+            b"max_iops_DESC" => Some(Self::MaxIopsDesc),
+            b"max_iops_policy_ASC" => Some(Self::MaxIopsPolicyAsc),
+            b"max_iops_policy_DESC" => Some(Self::MaxIopsPolicyDesc),
+            b"memory_ASC" => Some(Self::MemoryAsc),
+            b"memory_DESC" => Some(Self::MemoryDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"os_ASC" => Some(Self::OsAsc),
+            b"os_DESC" => Some(Self::OsDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"template_config_ASC" => Some(Self::TemplateConfigAsc),
+            b"template_config_DESC" => Some(Self::TemplateConfigDesc),
+            b"vcpu_ASC" => Some(Self::VcpuAsc),
+            b"vcpu_DESC" => Some(Self::VcpuDesc),
+            b"video_type_ASC" => Some(Self::VideoTypeAsc),
+            b"video_type_DESC" => Some(Self::VideoTypeDesc),
+            b"vm_disks_ASC" => Some(Self::VmDisksAsc),
+            b"vm_disks_DESC" => Some(Self::VmDisksDesc),
+            b"vm_nics_ASC" => Some(Self::VmNicsAsc),
+            b"vm_nics_DESC" => Some(Self::VmNicsDesc),
+            b"win_opt_ASC" => Some(Self::WinOptAsc),
+            b"win_opt_DESC" => Some(Self::WinOptDesc),
+            b"zbs_storage_info_ASC" => Some(Self::ZbsStorageInfoAsc),
+            b"zbs_storage_info_DESC" => Some(Self::ZbsStorageInfoDesc),
+            _ => None,
         }
     }
 
@@ -323,7 +330,7 @@ impl serde::Serialize for ContentLibraryVmTemplateOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplateOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -419,32 +426,39 @@ impl DatacenterOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cluster_num_ASC" => Self::ClusterNumAsc,
-            "cluster_num_DESC" => Self::ClusterNumDesc,
-            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
-            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
-            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            "used_cpu_hz_ASC" => Self::UsedCpuHzAsc,
-            "used_cpu_hz_DESC" => Self::UsedCpuHzDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "used_memory_bytes_ASC" => Self::UsedMemoryBytesAsc,
-            "used_memory_bytes_DESC" => Self::UsedMemoryBytesDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cluster_num_ASC" => Some(Self::ClusterNumAsc),
+            b"cluster_num_DESC" => Some(Self::ClusterNumDesc),
+            b"failure_data_space_ASC" => Some(Self::FailureDataSpaceAsc),
+            b"failure_data_space_DESC" => Some(Self::FailureDataSpaceDesc),
+            b"host_num_ASC" => Some(Self::HostNumAsc),
+            b"host_num_DESC" => Some(Self::HostNumDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"total_cpu_hz_ASC" => Some(Self::TotalCpuHzAsc),
+            b"total_cpu_hz_DESC" => Some(Self::TotalCpuHzDesc),
+            b"total_data_capacity_ASC" => Some(Self::TotalDataCapacityAsc),
+            b"total_data_capacity_DESC" => Some(Self::TotalDataCapacityDesc),
+            b"total_memory_bytes_ASC" => Some(Self::TotalMemoryBytesAsc),
+            b"total_memory_bytes_DESC" => Some(Self::TotalMemoryBytesDesc),
+            b"used_cpu_hz_ASC" => Some(Self::UsedCpuHzAsc),
+            b"used_cpu_hz_DESC" => Some(Self::UsedCpuHzDesc),
+            b"used_data_space_ASC" => Some(Self::UsedDataSpaceAsc),
+            b"used_data_space_DESC" => Some(Self::UsedDataSpaceDesc),
+            b"used_memory_bytes_ASC" => Some(Self::UsedMemoryBytesAsc),
+            b"used_memory_bytes_DESC" => Some(Self::UsedMemoryBytesDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            _ => None,
         }
     }
 
@@ -497,7 +511,7 @@ impl serde::Serialize for DatacenterOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for DatacenterOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -533,12 +547,19 @@ impl DeployOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -571,7 +592,7 @@ impl serde::Serialize for DeployOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for DeployOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -739,56 +760,63 @@ impl DiskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "failure_information_ASC" => Self::FailureInformationAsc,
-            "failure_information_DESC" => Self::FailureInformationDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "function_ASC" => Self::FunctionAsc,
-            "function_DESC" => Self::FunctionDesc,
-            "health_status_ASC" => Self::HealthStatusAsc,
-            "health_status_DESC" => Self::HealthStatusDesc,
-            "healthy_ASC" => Self::HealthyAsc,
-            "healthy_DESC" => Self::HealthyDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "mounted_ASC" => Self::MountedAsc,
-            "mounted_DESC" => Self::MountedDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "numa_node_ASC" => Self::NumaNodeAsc,
-            "numa_node_DESC" => Self::NumaNodeDesc,
-            "offline_ASC" => Self::OfflineAsc,
-            "offline_DESC" => Self::OfflineDesc,
-            "partitions_ASC" => Self::PartitionsAsc,
-            "partitions_DESC" => Self::PartitionsDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "persistent_memory_type_ASC" => Self::PersistentMemoryTypeAsc,
-            "persistent_memory_type_DESC" => Self::PersistentMemoryTypeDesc,
-            "physical_slot_on_brick_ASC" => Self::PhysicalSlotOnBrickAsc,
-            "physical_slot_on_brick_DESC" => Self::PhysicalSlotOnBrickDesc,
-            "recommended_usage_ASC" => Self::RecommendedUsageAsc,
-            "recommended_usage_DESC" => Self::RecommendedUsageDesc,
-            "remaining_life_percent_ASC" => Self::RemainingLifePercentAsc,
-            "remaining_life_percent_DESC" => Self::RemainingLifePercentDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "usage_ASC" => Self::UsageAsc,
-            "usage_DESC" => Self::UsageDesc,
-            "usage_status_ASC" => Self::UsageStatusAsc,
-            "usage_status_DESC" => Self::UsageStatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"failure_information_ASC" => Some(Self::FailureInformationAsc),
+            b"failure_information_DESC" => Some(Self::FailureInformationDesc),
+            b"firmware_ASC" => Some(Self::FirmwareAsc),
+            b"firmware_DESC" => Some(Self::FirmwareDesc),
+            b"function_ASC" => Some(Self::FunctionAsc),
+            b"function_DESC" => Some(Self::FunctionDesc),
+            b"health_status_ASC" => Some(Self::HealthStatusAsc),
+            b"health_status_DESC" => Some(Self::HealthStatusDesc),
+            b"healthy_ASC" => Some(Self::HealthyAsc),
+            b"healthy_DESC" => Some(Self::HealthyDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"mounted_ASC" => Some(Self::MountedAsc),
+            b"mounted_DESC" => Some(Self::MountedDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"numa_node_ASC" => Some(Self::NumaNodeAsc),
+            b"numa_node_DESC" => Some(Self::NumaNodeDesc),
+            b"offline_ASC" => Some(Self::OfflineAsc),
+            b"offline_DESC" => Some(Self::OfflineDesc),
+            b"partitions_ASC" => Some(Self::PartitionsAsc),
+            b"partitions_DESC" => Some(Self::PartitionsDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"persistent_memory_type_ASC" => Some(Self::PersistentMemoryTypeAsc),
+            b"persistent_memory_type_DESC" => Some(Self::PersistentMemoryTypeDesc),
+            b"physical_slot_on_brick_ASC" => Some(Self::PhysicalSlotOnBrickAsc),
+            b"physical_slot_on_brick_DESC" => Some(Self::PhysicalSlotOnBrickDesc),
+            b"recommended_usage_ASC" => Some(Self::RecommendedUsageAsc),
+            b"recommended_usage_DESC" => Some(Self::RecommendedUsageDesc),
+            b"remaining_life_percent_ASC" => Some(Self::RemainingLifePercentAsc),
+            b"remaining_life_percent_DESC" => Some(Self::RemainingLifePercentDesc),
+            b"serial_ASC" => Some(Self::SerialAsc),
+            b"serial_DESC" => Some(Self::SerialDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"usage_ASC" => Some(Self::UsageAsc),
+            b"usage_DESC" => Some(Self::UsageDesc),
+            b"usage_status_ASC" => Some(Self::UsageStatusAsc),
+            b"usage_status_DESC" => Some(Self::UsageStatusDesc),
+            _ => None,
         }
     }
 
@@ -865,7 +893,7 @@ impl serde::Serialize for DiskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for DiskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -949,28 +977,35 @@ impl ElfDataStoreOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "external_use_ASC" => Self::ExternalUseAsc,
-            "external_use_DESC" => Self::ExternalUseDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
-            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"external_use_ASC" => Some(Self::ExternalUseAsc),
+            b"external_use_DESC" => Some(Self::ExternalUseDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"ip_whitelist_ASC" => Some(Self::IpWhitelistAsc),
+            b"ip_whitelist_DESC" => Some(Self::IpWhitelistDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -1019,7 +1054,7 @@ impl serde::Serialize for ElfDataStoreOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ElfDataStoreOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1091,24 +1126,31 @@ impl ElfImageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            _ => None,
         }
     }
 
@@ -1153,7 +1195,7 @@ impl serde::Serialize for ElfImageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ElfImageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1231,26 +1273,33 @@ impl ElfStoragePolicyOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "stripe_num_ASC" => Self::StripeNumAsc,
-            "stripe_num_DESC" => Self::StripeNumDesc,
-            "stripe_size_ASC" => Self::StripeSizeAsc,
-            "stripe_size_DESC" => Self::StripeSizeDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"stripe_num_ASC" => Some(Self::StripeNumAsc),
+            b"stripe_num_DESC" => Some(Self::StripeNumDesc),
+            b"stripe_size_ASC" => Some(Self::StripeSizeAsc),
+            b"stripe_size_DESC" => Some(Self::StripeSizeDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            _ => None,
         }
     }
 
@@ -1297,7 +1346,7 @@ impl serde::Serialize for ElfStoragePolicyOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ElfStoragePolicyOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1369,24 +1418,31 @@ impl EntityFilterOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "apply_to_all_clusters_ASC" => Self::ApplyToAllClustersAsc,
-            "apply_to_all_clusters_DESC" => Self::ApplyToAllClustersDesc,
-            "entity_type_ASC" => Self::EntityTypeAsc,
-            "entity_type_DESC" => Self::EntityTypeDesc,
-            "filter_status_ASC" => Self::FilterStatusAsc,
-            "filter_status_DESC" => Self::FilterStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "last_executed_at_ASC" => Self::LastExecutedAtAsc,
-            "last_executed_at_DESC" => Self::LastExecutedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "preset_ASC" => Self::PresetAsc,
-            "preset_DESC" => Self::PresetDesc,
-            "rules_ASC" => Self::RulesAsc,
-            "rules_DESC" => Self::RulesDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"apply_to_all_clusters_ASC" => Some(Self::ApplyToAllClustersAsc),
+            b"apply_to_all_clusters_DESC" => Some(Self::ApplyToAllClustersDesc),
+            b"entity_type_ASC" => Some(Self::EntityTypeAsc),
+            b"entity_type_DESC" => Some(Self::EntityTypeDesc),
+            b"filter_status_ASC" => Some(Self::FilterStatusAsc),
+            b"filter_status_DESC" => Some(Self::FilterStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"last_executed_at_ASC" => Some(Self::LastExecutedAtAsc),
+            b"last_executed_at_DESC" => Some(Self::LastExecutedAtDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"preset_ASC" => Some(Self::PresetAsc),
+            b"preset_DESC" => Some(Self::PresetDesc),
+            b"rules_ASC" => Some(Self::RulesAsc),
+            b"rules_DESC" => Some(Self::RulesDesc),
+            _ => None,
         }
     }
 
@@ -1431,7 +1487,7 @@ impl serde::Serialize for EntityFilterOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for EntityFilterOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1521,30 +1577,37 @@ impl EverouteClusterOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "controller_instances_ASC" => Self::ControllerInstancesAsc,
-            "controller_instances_DESC" => Self::ControllerInstancesDesc,
-            "controller_template_ASC" => Self::ControllerTemplateAsc,
-            "controller_template_DESC" => Self::ControllerTemplateDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "global_default_action_ASC" => Self::GlobalDefaultActionAsc,
-            "global_default_action_DESC" => Self::GlobalDefaultActionDesc,
-            "global_whitelist_ASC" => Self::GlobalWhitelistAsc,
-            "global_whitelist_DESC" => Self::GlobalWhitelistDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "installed_ASC" => Self::InstalledAsc,
-            "installed_DESC" => Self::InstalledDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "phase_ASC" => Self::PhaseAsc,
-            "phase_DESC" => Self::PhaseDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"controller_instances_ASC" => Some(Self::ControllerInstancesAsc),
+            b"controller_instances_DESC" => Some(Self::ControllerInstancesDesc),
+            b"controller_template_ASC" => Some(Self::ControllerTemplateAsc),
+            b"controller_template_DESC" => Some(Self::ControllerTemplateDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"global_default_action_ASC" => Some(Self::GlobalDefaultActionAsc),
+            b"global_default_action_DESC" => Some(Self::GlobalDefaultActionDesc),
+            b"global_whitelist_ASC" => Some(Self::GlobalWhitelistAsc),
+            b"global_whitelist_DESC" => Some(Self::GlobalWhitelistDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"installed_ASC" => Some(Self::InstalledAsc),
+            b"installed_DESC" => Some(Self::InstalledDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"phase_ASC" => Some(Self::PhaseAsc),
+            b"phase_DESC" => Some(Self::PhaseDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -1595,7 +1658,7 @@ impl serde::Serialize for EverouteClusterOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for EverouteClusterOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1673,26 +1736,33 @@ impl EverouteLicenseOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "code_ASC" => Self::CodeAsc,
-            "code_DESC" => Self::CodeDesc,
-            "expire_date_ASC" => Self::ExpireDateAsc,
-            "expire_date_DESC" => Self::ExpireDateDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "max_socket_num_ASC" => Self::MaxSocketNumAsc,
-            "max_socket_num_DESC" => Self::MaxSocketNumDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "sign_date_ASC" => Self::SignDateAsc,
-            "sign_date_DESC" => Self::SignDateDesc,
-            "software_edition_ASC" => Self::SoftwareEditionAsc,
-            "software_edition_DESC" => Self::SoftwareEditionDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "uid_ASC" => Self::UidAsc,
-            "uid_DESC" => Self::UidDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"code_ASC" => Some(Self::CodeAsc),
+            b"code_DESC" => Some(Self::CodeDesc),
+            b"expire_date_ASC" => Some(Self::ExpireDateAsc),
+            b"expire_date_DESC" => Some(Self::ExpireDateDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"max_socket_num_ASC" => Some(Self::MaxSocketNumAsc),
+            b"max_socket_num_DESC" => Some(Self::MaxSocketNumDesc),
+            b"serial_ASC" => Some(Self::SerialAsc),
+            b"serial_DESC" => Some(Self::SerialDesc),
+            b"sign_date_ASC" => Some(Self::SignDateAsc),
+            b"sign_date_DESC" => Some(Self::SignDateDesc),
+            b"software_edition_ASC" => Some(Self::SoftwareEditionAsc),
+            b"software_edition_DESC" => Some(Self::SoftwareEditionDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"uid_ASC" => Some(Self::UidAsc),
+            b"uid_DESC" => Some(Self::UidDesc),
+            _ => None,
         }
     }
 
@@ -1739,7 +1809,7 @@ impl serde::Serialize for EverouteLicenseOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for EverouteLicenseOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1817,26 +1887,33 @@ impl EveroutePackageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "arch_ASC" => Self::ArchAsc,
-            "arch_DESC" => Self::ArchDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "package_info_ASC" => Self::PackageInfoAsc,
-            "package_info_DESC" => Self::PackageInfoDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"arch_ASC" => Some(Self::ArchAsc),
+            b"arch_DESC" => Some(Self::ArchDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"package_info_ASC" => Some(Self::PackageInfoAsc),
+            b"package_info_DESC" => Some(Self::PackageInfoDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -1883,7 +1960,7 @@ impl serde::Serialize for EveroutePackageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for EveroutePackageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1985,34 +2062,41 @@ impl GlobalAlertRuleOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "boolean_ASC" => Self::BooleanAsc,
-            "boolean_DESC" => Self::BooleanDesc,
-            "cause_ASC" => Self::CauseAsc,
-            "cause_DESC" => Self::CauseDesc,
-            "default_thresholds_ASC" => Self::DefaultThresholdsAsc,
-            "default_thresholds_DESC" => Self::DefaultThresholdsDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "impact_ASC" => Self::ImpactAsc,
-            "impact_DESC" => Self::ImpactDesc,
-            "message_ASC" => Self::MessageAsc,
-            "message_DESC" => Self::MessageDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "object_ASC" => Self::ObjectAsc,
-            "object_DESC" => Self::ObjectDesc,
-            "operator_ASC" => Self::OperatorAsc,
-            "operator_DESC" => Self::OperatorDesc,
-            "solution_ASC" => Self::SolutionAsc,
-            "solution_DESC" => Self::SolutionDesc,
-            "thresholds_ASC" => Self::ThresholdsAsc,
-            "thresholds_DESC" => Self::ThresholdsDesc,
-            "unit_ASC" => Self::UnitAsc,
-            "unit_DESC" => Self::UnitDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"boolean_ASC" => Some(Self::BooleanAsc),
+            b"boolean_DESC" => Some(Self::BooleanDesc),
+            b"cause_ASC" => Some(Self::CauseAsc),
+            b"cause_DESC" => Some(Self::CauseDesc),
+            b"default_thresholds_ASC" => Some(Self::DefaultThresholdsAsc),
+            b"default_thresholds_DESC" => Some(Self::DefaultThresholdsDesc),
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"impact_ASC" => Some(Self::ImpactAsc),
+            b"impact_DESC" => Some(Self::ImpactDesc),
+            b"message_ASC" => Some(Self::MessageAsc),
+            b"message_DESC" => Some(Self::MessageDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"object_ASC" => Some(Self::ObjectAsc),
+            b"object_DESC" => Some(Self::ObjectDesc),
+            b"operator_ASC" => Some(Self::OperatorAsc),
+            b"operator_DESC" => Some(Self::OperatorDesc),
+            b"solution_ASC" => Some(Self::SolutionAsc),
+            b"solution_DESC" => Some(Self::SolutionDesc),
+            b"thresholds_ASC" => Some(Self::ThresholdsAsc),
+            b"thresholds_DESC" => Some(Self::ThresholdsDesc),
+            b"unit_ASC" => Some(Self::UnitAsc),
+            b"unit_DESC" => Some(Self::UnitDesc),
+            _ => None,
         }
     }
 
@@ -2067,7 +2151,7 @@ impl serde::Serialize for GlobalAlertRuleOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for GlobalAlertRuleOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2109,14 +2193,21 @@ impl GlobalSettingsOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_ASC" => Self::AuthAsc,
-            "auth_DESC" => Self::AuthDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "vm_recycle_bin_ASC" => Self::VmRecycleBinAsc,
-            "vm_recycle_bin_DESC" => Self::VmRecycleBinDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"auth_ASC" => Some(Self::AuthAsc),
+            b"auth_DESC" => Some(Self::AuthDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"vm_recycle_bin_ASC" => Some(Self::VmRecycleBinAsc),
+            b"vm_recycle_bin_DESC" => Some(Self::VmRecycleBinDesc),
+            _ => None,
         }
     }
 
@@ -2151,7 +2242,7 @@ impl serde::Serialize for GlobalSettingsOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for GlobalSettingsOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2301,50 +2392,57 @@ impl GpuDeviceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "assigned_vgpus_num_ASC" => Self::AssignedVgpusNumAsc,
-            "assigned_vgpus_num_DESC" => Self::AssignedVgpusNumDesc,
-            "available_vgpus_num_ASC" => Self::AvailableVgpusNumAsc,
-            "available_vgpus_num_DESC" => Self::AvailableVgpusNumDesc,
-            "brand_ASC" => Self::BrandAsc,
-            "brand_DESC" => Self::BrandDesc,
-            "bus_location_ASC" => Self::BusLocationAsc,
-            "bus_location_DESC" => Self::BusLocationDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "driver_info_ASC" => Self::DriverInfoAsc,
-            "driver_info_DESC" => Self::DriverInfoDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "is_nvidia_tools_ready_ASC" => Self::IsNvidiaToolsReadyAsc,
-            "is_nvidia_tools_ready_DESC" => Self::IsNvidiaToolsReadyDesc,
-            "is_nvidia_vfs_enabled_ASC" => Self::IsNvidiaVfsEnabledAsc,
-            "is_nvidia_vfs_enabled_DESC" => Self::IsNvidiaVfsEnabledDesc,
-            "is_nvidia_vfs_supported_ASC" => Self::IsNvidiaVfsSupportedAsc,
-            "is_nvidia_vfs_supported_DESC" => Self::IsNvidiaVfsSupportedDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mdev_supported_types_ASC" => Self::MdevSupportedTypesAsc,
-            "mdev_supported_types_DESC" => Self::MdevSupportedTypesDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "user_usage_ASC" => Self::UserUsageAsc,
-            "user_usage_DESC" => Self::UserUsageDesc,
-            "user_vgpu_type_id_ASC" => Self::UserVgpuTypeIdAsc,
-            "user_vgpu_type_id_DESC" => Self::UserVgpuTypeIdDesc,
-            "user_vgpu_type_name_ASC" => Self::UserVgpuTypeNameAsc,
-            "user_vgpu_type_name_DESC" => Self::UserVgpuTypeNameDesc,
-            "vgpu_instance_num_ASC" => Self::VgpuInstanceNumAsc,
-            "vgpu_instance_num_DESC" => Self::VgpuInstanceNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"assigned_vgpus_num_ASC" => Some(Self::AssignedVgpusNumAsc),
+            b"assigned_vgpus_num_DESC" => Some(Self::AssignedVgpusNumDesc),
+            b"available_vgpus_num_ASC" => Some(Self::AvailableVgpusNumAsc),
+            b"available_vgpus_num_DESC" => Some(Self::AvailableVgpusNumDesc),
+            b"brand_ASC" => Some(Self::BrandAsc),
+            b"brand_DESC" => Some(Self::BrandDesc),
+            b"bus_location_ASC" => Some(Self::BusLocationAsc),
+            b"bus_location_DESC" => Some(Self::BusLocationDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"driver_info_ASC" => Some(Self::DriverInfoAsc),
+            b"driver_info_DESC" => Some(Self::DriverInfoDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"is_nvidia_tools_ready_ASC" => Some(Self::IsNvidiaToolsReadyAsc),
+            b"is_nvidia_tools_ready_DESC" => Some(Self::IsNvidiaToolsReadyDesc),
+            b"is_nvidia_vfs_enabled_ASC" => Some(Self::IsNvidiaVfsEnabledAsc),
+            b"is_nvidia_vfs_enabled_DESC" => Some(Self::IsNvidiaVfsEnabledDesc),
+            b"is_nvidia_vfs_supported_ASC" => Some(Self::IsNvidiaVfsSupportedAsc),
+            b"is_nvidia_vfs_supported_DESC" => Some(Self::IsNvidiaVfsSupportedDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mdev_supported_types_ASC" => Some(Self::MdevSupportedTypesAsc),
+            b"mdev_supported_types_DESC" => Some(Self::MdevSupportedTypesDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"user_usage_ASC" => Some(Self::UserUsageAsc),
+            b"user_usage_DESC" => Some(Self::UserUsageDesc),
+            b"user_vgpu_type_id_ASC" => Some(Self::UserVgpuTypeIdAsc),
+            b"user_vgpu_type_id_DESC" => Some(Self::UserVgpuTypeIdDesc),
+            b"user_vgpu_type_name_ASC" => Some(Self::UserVgpuTypeNameAsc),
+            b"user_vgpu_type_name_DESC" => Some(Self::UserVgpuTypeNameDesc),
+            b"vgpu_instance_num_ASC" => Some(Self::VgpuInstanceNumAsc),
+            b"vgpu_instance_num_DESC" => Some(Self::VgpuInstanceNumDesc),
+            _ => None,
         }
     }
 
@@ -2415,7 +2513,7 @@ impl serde::Serialize for GpuDeviceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for GpuDeviceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2511,32 +2609,39 @@ impl GraphOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "metric_count_ASC" => Self::MetricCountAsc,
-            "metric_count_DESC" => Self::MetricCountDesc,
-            "metric_name_ASC" => Self::MetricNameAsc,
-            "metric_name_DESC" => Self::MetricNameDesc,
-            "metric_type_ASC" => Self::MetricTypeAsc,
-            "metric_type_DESC" => Self::MetricTypeDesc,
-            "network_ASC" => Self::NetworkAsc,
-            "network_DESC" => Self::NetworkDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "service_ASC" => Self::ServiceAsc,
-            "service_DESC" => Self::ServiceDesc,
-            "targets_ASC" => Self::TargetsAsc,
-            "targets_DESC" => Self::TargetsDesc,
-            "title_ASC" => Self::TitleAsc,
-            "title_DESC" => Self::TitleDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"metric_count_ASC" => Some(Self::MetricCountAsc),
+            b"metric_count_DESC" => Some(Self::MetricCountDesc),
+            b"metric_name_ASC" => Some(Self::MetricNameAsc),
+            b"metric_name_DESC" => Some(Self::MetricNameDesc),
+            b"metric_type_ASC" => Some(Self::MetricTypeAsc),
+            b"metric_type_DESC" => Some(Self::MetricTypeDesc),
+            b"network_ASC" => Some(Self::NetworkAsc),
+            b"network_DESC" => Some(Self::NetworkDesc),
+            b"resource_type_ASC" => Some(Self::ResourceTypeAsc),
+            b"resource_type_DESC" => Some(Self::ResourceTypeDesc),
+            b"service_ASC" => Some(Self::ServiceAsc),
+            b"service_DESC" => Some(Self::ServiceDesc),
+            b"targets_ASC" => Some(Self::TargetsAsc),
+            b"targets_DESC" => Some(Self::TargetsDesc),
+            b"title_ASC" => Some(Self::TitleAsc),
+            b"title_DESC" => Some(Self::TitleDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -2589,7 +2694,7 @@ impl serde::Serialize for GraphOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for GraphOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2963,126 +3068,135 @@ impl HostOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "access_ip_ASC" => Self::AccessIpAsc,
-            "access_ip_DESC" => Self::AccessIpDesc,
-            "allocable_cpu_cores_for_vm_exclusive_ASC" => Self::AllocableCpuCoresForVmExclusiveAsc,
-            "allocable_cpu_cores_for_vm_exclusive_DESC" => {
-                Self::AllocableCpuCoresForVmExclusiveDesc
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"access_ip_ASC" => Some(Self::AccessIpAsc),
+            b"access_ip_DESC" => Some(Self::AccessIpDesc),
+            b"allocable_cpu_cores_for_vm_exclusive_ASC" => {
+                Some(Self::AllocableCpuCoresForVmExclusiveAsc)
             }
-            "allocatable_memory_bytes_ASC" => Self::AllocatableMemoryBytesAsc,
-            "allocatable_memory_bytes_DESC" => Self::AllocatableMemoryBytesDesc,
-            "chunk_id_ASC" => Self::ChunkIdAsc,
-            "chunk_id_DESC" => Self::ChunkIdDesc,
-            "cpu_brand_ASC" => Self::CpuBrandAsc,
-            "cpu_brand_DESC" => Self::CpuBrandDesc,
-            "cpu_fan_speed_unit_ASC" => Self::CpuFanSpeedUnitAsc,
-            "cpu_fan_speed_unit_DESC" => Self::CpuFanSpeedUnitDesc,
-            "cpu_hz_per_core_ASC" => Self::CpuHzPerCoreAsc,
-            "cpu_hz_per_core_DESC" => Self::CpuHzPerCoreDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "cpu_vendor_ASC" => Self::CpuVendorAsc,
-            "cpu_vendor_DESC" => Self::CpuVendorDesc,
-            "data_ip_ASC" => Self::DataIpAsc,
-            "data_ip_DESC" => Self::DataIpDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
-            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
-            "hdd_data_capacity_ASC" => Self::HddDataCapacityAsc,
-            "hdd_data_capacity_DESC" => Self::HddDataCapacityDesc,
-            "hdd_disk_count_ASC" => Self::HddDiskCountAsc,
-            "hdd_disk_count_DESC" => Self::HddDiskCountDesc,
-            "host_state_ASC" => Self::HostStateAsc,
-            "host_state_DESC" => Self::HostStateDesc,
-            "hypervisor_ip_ASC" => Self::HypervisorIpAsc,
-            "hypervisor_ip_DESC" => Self::HypervisorIpDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iommu_ASC" => Self::IommuAsc,
-            "iommu_DESC" => Self::IommuDesc,
-            "is_os_in_raid1_ASC" => Self::IsOsInRaid1Asc,
-            "is_os_in_raid1_DESC" => Self::IsOsInRaid1Desc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "lsm_cap_disk_safe_umount_ASC" => Self::LsmCapDiskSafeUmountAsc,
-            "lsm_cap_disk_safe_umount_DESC" => Self::LsmCapDiskSafeUmountDesc,
-            "management_ip_ASC" => Self::ManagementIpAsc,
-            "management_ip_DESC" => Self::ManagementIpDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nested_virtualization_ASC" => Self::NestedVirtualizationAsc,
-            "nested_virtualization_DESC" => Self::NestedVirtualizationDesc,
-            "nic_count_ASC" => Self::NicCountAsc,
-            "nic_count_DESC" => Self::NicCountDesc,
-            "node_topo_local_id_ASC" => Self::NodeTopoLocalIdAsc,
-            "node_topo_local_id_DESC" => Self::NodeTopoLocalIdDesc,
-            "os_memory_bytes_ASC" => Self::OsMemoryBytesAsc,
-            "os_memory_bytes_DESC" => Self::OsMemoryBytesDesc,
-            "os_version_ASC" => Self::OsVersionAsc,
-            "os_version_DESC" => Self::OsVersionDesc,
-            "pmem_dimm_capacity_ASC" => Self::PmemDimmCapacityAsc,
-            "pmem_dimm_capacity_DESC" => Self::PmemDimmCapacityDesc,
-            "pmem_dimm_count_ASC" => Self::PmemDimmCountAsc,
-            "pmem_dimm_count_DESC" => Self::PmemDimmCountDesc,
-            "pmem_disk_count_ASC" => Self::PmemDiskCountAsc,
-            "pmem_disk_count_DESC" => Self::PmemDiskCountDesc,
-            "provisioned_cpu_cores_ASC" => Self::ProvisionedCpuCoresAsc,
-            "provisioned_cpu_cores_DESC" => Self::ProvisionedCpuCoresDesc,
-            "provisioned_memory_bytes_ASC" => Self::ProvisionedMemoryBytesAsc,
-            "provisioned_memory_bytes_DESC" => Self::ProvisionedMemoryBytesDesc,
-            "running_pause_vm_memory_bytes_ASC" => Self::RunningPauseVmMemoryBytesAsc,
-            "running_pause_vm_memory_bytes_DESC" => Self::RunningPauseVmMemoryBytesDesc,
-            "running_vm_num_ASC" => Self::RunningVmNumAsc,
-            "running_vm_num_DESC" => Self::RunningVmNumDesc,
-            "scvm_cpu_ASC" => Self::ScvmCpuAsc,
-            "scvm_cpu_DESC" => Self::ScvmCpuDesc,
-            "scvm_memory_ASC" => Self::ScvmMemoryAsc,
-            "scvm_memory_DESC" => Self::ScvmMemoryDesc,
-            "scvm_name_ASC" => Self::ScvmNameAsc,
-            "scvm_name_DESC" => Self::ScvmNameDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "ssd_data_capacity_ASC" => Self::SsdDataCapacityAsc,
-            "ssd_data_capacity_DESC" => Self::SsdDataCapacityDesc,
-            "ssd_disk_count_ASC" => Self::SsdDiskCountAsc,
-            "ssd_disk_count_DESC" => Self::SsdDiskCountDesc,
-            "state_ASC" => Self::StateAsc,
-            "state_DESC" => Self::StateDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "stopped_vm_num_ASC" => Self::StoppedVmNumAsc,
-            "stopped_vm_num_DESC" => Self::StoppedVmNumDesc,
-            "suspended_vm_num_ASC" => Self::SuspendedVmNumAsc,
-            "suspended_vm_num_DESC" => Self::SuspendedVmNumDesc,
-            "total_cache_capacity_ASC" => Self::TotalCacheCapacityAsc,
-            "total_cache_capacity_DESC" => Self::TotalCacheCapacityDesc,
-            "total_cpu_cores_ASC" => Self::TotalCpuCoresAsc,
-            "total_cpu_cores_DESC" => Self::TotalCpuCoresDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_cpu_sockets_ASC" => Self::TotalCpuSocketsAsc,
-            "total_cpu_sockets_DESC" => Self::TotalCpuSocketsDesc,
-            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
-            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            "used_cpu_hz_ASC" => Self::UsedCpuHzAsc,
-            "used_cpu_hz_DESC" => Self::UsedCpuHzDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "used_memory_bytes_ASC" => Self::UsedMemoryBytesAsc,
-            "used_memory_bytes_DESC" => Self::UsedMemoryBytesDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            "vmotion_ip_ASC" => Self::VmotionIpAsc,
-            "vmotion_ip_DESC" => Self::VmotionIpDesc,
-            "with_faster_ssd_as_cache_ASC" => Self::WithFasterSsdAsCacheAsc,
-            "with_faster_ssd_as_cache_DESC" => Self::WithFasterSsdAsCacheDesc,
-            other => Self::Other(other.to_owned()),
+            b"allocable_cpu_cores_for_vm_exclusive_DESC" => {
+                Some(Self::AllocableCpuCoresForVmExclusiveDesc)
+            }
+            b"allocatable_memory_bytes_ASC" => Some(Self::AllocatableMemoryBytesAsc),
+            b"allocatable_memory_bytes_DESC" => Some(Self::AllocatableMemoryBytesDesc),
+            b"chunk_id_ASC" => Some(Self::ChunkIdAsc),
+            b"chunk_id_DESC" => Some(Self::ChunkIdDesc),
+            b"cpu_brand_ASC" => Some(Self::CpuBrandAsc),
+            b"cpu_brand_DESC" => Some(Self::CpuBrandDesc),
+            b"cpu_fan_speed_unit_ASC" => Some(Self::CpuFanSpeedUnitAsc),
+            b"cpu_fan_speed_unit_DESC" => Some(Self::CpuFanSpeedUnitDesc),
+            b"cpu_hz_per_core_ASC" => Some(Self::CpuHzPerCoreAsc),
+            b"cpu_hz_per_core_DESC" => Some(Self::CpuHzPerCoreDesc),
+            b"cpu_model_ASC" => Some(Self::CpuModelAsc),
+            b"cpu_model_DESC" => Some(Self::CpuModelDesc),
+            b"cpu_vendor_ASC" => Some(Self::CpuVendorAsc),
+            b"cpu_vendor_DESC" => Some(Self::CpuVendorDesc),
+            b"data_ip_ASC" => Some(Self::DataIpAsc),
+            b"data_ip_DESC" => Some(Self::DataIpDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"failure_data_space_ASC" => Some(Self::FailureDataSpaceAsc),
+            b"failure_data_space_DESC" => Some(Self::FailureDataSpaceDesc),
+            b"hdd_data_capacity_ASC" => Some(Self::HddDataCapacityAsc),
+            b"hdd_data_capacity_DESC" => Some(Self::HddDataCapacityDesc),
+            b"hdd_disk_count_ASC" => Some(Self::HddDiskCountAsc),
+            b"hdd_disk_count_DESC" => Some(Self::HddDiskCountDesc),
+            b"host_state_ASC" => Some(Self::HostStateAsc),
+            b"host_state_DESC" => Some(Self::HostStateDesc),
+            b"hypervisor_ip_ASC" => Some(Self::HypervisorIpAsc),
+            b"hypervisor_ip_DESC" => Some(Self::HypervisorIpDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"iommu_ASC" => Some(Self::IommuAsc),
+            b"iommu_DESC" => Some(Self::IommuDesc),
+            b"is_os_in_raid1_ASC" => Some(Self::IsOsInRaid1Asc),
+            b"is_os_in_raid1_DESC" => Some(Self::IsOsInRaid1Desc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"lsm_cap_disk_safe_umount_ASC" => Some(Self::LsmCapDiskSafeUmountAsc),
+            b"lsm_cap_disk_safe_umount_DESC" => Some(Self::LsmCapDiskSafeUmountDesc),
+            b"management_ip_ASC" => Some(Self::ManagementIpAsc),
+            b"management_ip_DESC" => Some(Self::ManagementIpDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nested_virtualization_ASC" => Some(Self::NestedVirtualizationAsc),
+            b"nested_virtualization_DESC" => Some(Self::NestedVirtualizationDesc),
+            b"nic_count_ASC" => Some(Self::NicCountAsc),
+            b"nic_count_DESC" => Some(Self::NicCountDesc),
+            b"node_topo_local_id_ASC" => Some(Self::NodeTopoLocalIdAsc),
+            b"node_topo_local_id_DESC" => Some(Self::NodeTopoLocalIdDesc),
+            b"os_memory_bytes_ASC" => Some(Self::OsMemoryBytesAsc),
+            b"os_memory_bytes_DESC" => Some(Self::OsMemoryBytesDesc),
+            b"os_version_ASC" => Some(Self::OsVersionAsc),
+            b"os_version_DESC" => Some(Self::OsVersionDesc),
+            b"pmem_dimm_capacity_ASC" => Some(Self::PmemDimmCapacityAsc),
+            b"pmem_dimm_capacity_DESC" => Some(Self::PmemDimmCapacityDesc),
+            b"pmem_dimm_count_ASC" => Some(Self::PmemDimmCountAsc),
+            b"pmem_dimm_count_DESC" => Some(Self::PmemDimmCountDesc),
+            b"pmem_disk_count_ASC" => Some(Self::PmemDiskCountAsc),
+            b"pmem_disk_count_DESC" => Some(Self::PmemDiskCountDesc),
+            b"provisioned_cpu_cores_ASC" => Some(Self::ProvisionedCpuCoresAsc),
+            b"provisioned_cpu_cores_DESC" => Some(Self::ProvisionedCpuCoresDesc),
+            b"provisioned_memory_bytes_ASC" => Some(Self::ProvisionedMemoryBytesAsc),
+            b"provisioned_memory_bytes_DESC" => Some(Self::ProvisionedMemoryBytesDesc),
+            b"running_pause_vm_memory_bytes_ASC" => Some(Self::RunningPauseVmMemoryBytesAsc),
+            b"running_pause_vm_memory_bytes_DESC" => Some(Self::RunningPauseVmMemoryBytesDesc),
+            b"running_vm_num_ASC" => Some(Self::RunningVmNumAsc),
+            b"running_vm_num_DESC" => Some(Self::RunningVmNumDesc),
+            b"scvm_cpu_ASC" => Some(Self::ScvmCpuAsc),
+            b"scvm_cpu_DESC" => Some(Self::ScvmCpuDesc),
+            b"scvm_memory_ASC" => Some(Self::ScvmMemoryAsc),
+            b"scvm_memory_DESC" => Some(Self::ScvmMemoryDesc),
+            b"scvm_name_ASC" => Some(Self::ScvmNameAsc),
+            b"scvm_name_DESC" => Some(Self::ScvmNameDesc),
+            b"serial_ASC" => Some(Self::SerialAsc),
+            b"serial_DESC" => Some(Self::SerialDesc),
+            b"ssd_data_capacity_ASC" => Some(Self::SsdDataCapacityAsc),
+            b"ssd_data_capacity_DESC" => Some(Self::SsdDataCapacityDesc),
+            b"ssd_disk_count_ASC" => Some(Self::SsdDiskCountAsc),
+            b"ssd_disk_count_DESC" => Some(Self::SsdDiskCountDesc),
+            b"state_ASC" => Some(Self::StateAsc),
+            b"state_DESC" => Some(Self::StateDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"stopped_vm_num_ASC" => Some(Self::StoppedVmNumAsc),
+            b"stopped_vm_num_DESC" => Some(Self::StoppedVmNumDesc),
+            b"suspended_vm_num_ASC" => Some(Self::SuspendedVmNumAsc),
+            b"suspended_vm_num_DESC" => Some(Self::SuspendedVmNumDesc),
+            b"total_cache_capacity_ASC" => Some(Self::TotalCacheCapacityAsc),
+            b"total_cache_capacity_DESC" => Some(Self::TotalCacheCapacityDesc),
+            b"total_cpu_cores_ASC" => Some(Self::TotalCpuCoresAsc),
+            b"total_cpu_cores_DESC" => Some(Self::TotalCpuCoresDesc),
+            b"total_cpu_hz_ASC" => Some(Self::TotalCpuHzAsc),
+            b"total_cpu_hz_DESC" => Some(Self::TotalCpuHzDesc),
+            b"total_cpu_sockets_ASC" => Some(Self::TotalCpuSocketsAsc),
+            b"total_cpu_sockets_DESC" => Some(Self::TotalCpuSocketsDesc),
+            b"total_data_capacity_ASC" => Some(Self::TotalDataCapacityAsc),
+            b"total_data_capacity_DESC" => Some(Self::TotalDataCapacityDesc),
+            b"total_memory_bytes_ASC" => Some(Self::TotalMemoryBytesAsc),
+            b"total_memory_bytes_DESC" => Some(Self::TotalMemoryBytesDesc),
+            b"used_cpu_hz_ASC" => Some(Self::UsedCpuHzAsc),
+            b"used_cpu_hz_DESC" => Some(Self::UsedCpuHzDesc),
+            b"used_data_space_ASC" => Some(Self::UsedDataSpaceAsc),
+            b"used_data_space_DESC" => Some(Self::UsedDataSpaceDesc),
+            b"used_memory_bytes_ASC" => Some(Self::UsedMemoryBytesAsc),
+            b"used_memory_bytes_DESC" => Some(Self::UsedMemoryBytesDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            b"vmotion_ip_ASC" => Some(Self::VmotionIpAsc),
+            b"vmotion_ip_DESC" => Some(Self::VmotionIpDesc),
+            b"with_faster_ssd_as_cache_ASC" => Some(Self::WithFasterSsdAsCacheAsc),
+            b"with_faster_ssd_as_cache_DESC" => Some(Self::WithFasterSsdAsCacheDesc),
+            _ => None,
         }
     }
 
@@ -3227,7 +3341,7 @@ impl serde::Serialize for HostOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for HostOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3281,18 +3395,25 @@ impl IpmiOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_ASC" => Self::IpAsc,
-            "ip_DESC" => Self::IpDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            "valid_ASC" => Self::ValidAsc,
-            "valid_DESC" => Self::ValidDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_ASC" => Some(Self::IpAsc),
+            b"ip_DESC" => Some(Self::IpDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            b"valid_ASC" => Some(Self::ValidAsc),
+            b"valid_DESC" => Some(Self::ValidDesc),
+            _ => None,
         }
     }
 
@@ -3331,7 +3452,7 @@ impl serde::Serialize for IpmiOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IpmiOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3385,18 +3506,25 @@ impl IscsiConnectionOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "client_port_ASC" => Self::ClientPortAsc,
-            "client_port_DESC" => Self::ClientPortDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "initiator_ip_ASC" => Self::InitiatorIpAsc,
-            "initiator_ip_DESC" => Self::InitiatorIpDesc,
-            "tr_type_ASC" => Self::TrTypeAsc,
-            "tr_type_DESC" => Self::TrTypeDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"client_port_ASC" => Some(Self::ClientPortAsc),
+            b"client_port_DESC" => Some(Self::ClientPortDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"initiator_ip_ASC" => Some(Self::InitiatorIpAsc),
+            b"initiator_ip_DESC" => Some(Self::InitiatorIpDesc),
+            b"tr_type_ASC" => Some(Self::TrTypeAsc),
+            b"tr_type_DESC" => Some(Self::TrTypeDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -3435,7 +3563,7 @@ impl serde::Serialize for IscsiConnectionOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IscsiConnectionOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3675,80 +3803,87 @@ impl IscsiLunOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "allowed_initiators_ASC" => Self::AllowedInitiatorsAsc,
-            "allowed_initiators_DESC" => Self::AllowedInitiatorsDesc,
-            "assigned_size_ASC" => Self::AssignedSizeAsc,
-            "assigned_size_DESC" => Self::AssignedSizeDesc,
-            "bps_ASC" => Self::BpsAsc,
-            "bps_DESC" => Self::BpsDesc,
-            "bps_max_ASC" => Self::BpsMaxAsc,
-            "bps_max_DESC" => Self::BpsMaxDesc,
-            "bps_max_length_ASC" => Self::BpsMaxLengthAsc,
-            "bps_max_length_DESC" => Self::BpsMaxLengthDesc,
-            "bps_rd_ASC" => Self::BpsRdAsc,
-            "bps_rd_DESC" => Self::BpsRdDesc,
-            "bps_rd_max_ASC" => Self::BpsRdMaxAsc,
-            "bps_rd_max_DESC" => Self::BpsRdMaxDesc,
-            "bps_rd_max_length_ASC" => Self::BpsRdMaxLengthAsc,
-            "bps_rd_max_length_DESC" => Self::BpsRdMaxLengthDesc,
-            "bps_wr_ASC" => Self::BpsWrAsc,
-            "bps_wr_DESC" => Self::BpsWrDesc,
-            "bps_wr_max_ASC" => Self::BpsWrMaxAsc,
-            "bps_wr_max_DESC" => Self::BpsWrMaxDesc,
-            "bps_wr_max_length_ASC" => Self::BpsWrMaxLengthAsc,
-            "bps_wr_max_length_DESC" => Self::BpsWrMaxLengthDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_size_ASC" => Self::IoSizeAsc,
-            "io_size_DESC" => Self::IoSizeDesc,
-            "iops_ASC" => Self::IopsAsc,
-            "iops_DESC" => Self::IopsDesc,
-            "iops_max_ASC" => Self::IopsMaxAsc,
-            "iops_max_DESC" => Self::IopsMaxDesc,
-            "iops_max_length_ASC" => Self::IopsMaxLengthAsc,
-            "iops_max_length_DESC" => Self::IopsMaxLengthDesc,
-            "iops_rd_ASC" => Self::IopsRdAsc,
-            "iops_rd_DESC" => Self::IopsRdDesc,
-            "iops_rd_max_ASC" => Self::IopsRdMaxAsc,
-            "iops_rd_max_DESC" => Self::IopsRdMaxDesc,
-            "iops_rd_max_length_ASC" => Self::IopsRdMaxLengthAsc,
-            "iops_rd_max_length_DESC" => Self::IopsRdMaxLengthDesc,
-            "iops_wr_ASC" => Self::IopsWrAsc,
-            "iops_wr_DESC" => Self::IopsWrDesc,
-            "iops_wr_max_ASC" => Self::IopsWrMaxAsc,
-            "iops_wr_max_DESC" => Self::IopsWrMaxDesc,
-            "iops_wr_max_length_ASC" => Self::IopsWrMaxLengthAsc,
-            "iops_wr_max_length_DESC" => Self::IopsWrMaxLengthDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "lun_id_ASC" => Self::LunIdAsc,
-            "lun_id_DESC" => Self::LunIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "shared_size_ASC" => Self::SharedSizeAsc,
-            "shared_size_DESC" => Self::SharedSizeDesc,
-            "snapshot_num_ASC" => Self::SnapshotNumAsc,
-            "snapshot_num_DESC" => Self::SnapshotNumDesc,
-            "stripe_num_ASC" => Self::StripeNumAsc,
-            "stripe_num_DESC" => Self::StripeNumDesc,
-            "stripe_size_ASC" => Self::StripeSizeAsc,
-            "stripe_size_DESC" => Self::StripeSizeDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "zbs_volume_id_ASC" => Self::ZbsVolumeIdAsc,
-            "zbs_volume_id_DESC" => Self::ZbsVolumeIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"allowed_initiators_ASC" => Some(Self::AllowedInitiatorsAsc),
+            b"allowed_initiators_DESC" => Some(Self::AllowedInitiatorsDesc),
+            b"assigned_size_ASC" => Some(Self::AssignedSizeAsc),
+            b"assigned_size_DESC" => Some(Self::AssignedSizeDesc),
+            b"bps_ASC" => Some(Self::BpsAsc),
+            b"bps_DESC" => Some(Self::BpsDesc),
+            b"bps_max_ASC" => Some(Self::BpsMaxAsc),
+            b"bps_max_DESC" => Some(Self::BpsMaxDesc),
+            b"bps_max_length_ASC" => Some(Self::BpsMaxLengthAsc),
+            b"bps_max_length_DESC" => Some(Self::BpsMaxLengthDesc),
+            b"bps_rd_ASC" => Some(Self::BpsRdAsc),
+            b"bps_rd_DESC" => Some(Self::BpsRdDesc),
+            b"bps_rd_max_ASC" => Some(Self::BpsRdMaxAsc),
+            b"bps_rd_max_DESC" => Some(Self::BpsRdMaxDesc),
+            b"bps_rd_max_length_ASC" => Some(Self::BpsRdMaxLengthAsc),
+            b"bps_rd_max_length_DESC" => Some(Self::BpsRdMaxLengthDesc),
+            b"bps_wr_ASC" => Some(Self::BpsWrAsc),
+            b"bps_wr_DESC" => Some(Self::BpsWrDesc),
+            b"bps_wr_max_ASC" => Some(Self::BpsWrMaxAsc),
+            b"bps_wr_max_DESC" => Some(Self::BpsWrMaxDesc),
+            b"bps_wr_max_length_ASC" => Some(Self::BpsWrMaxLengthAsc),
+            b"bps_wr_max_length_DESC" => Some(Self::BpsWrMaxLengthDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"io_size_ASC" => Some(Self::IoSizeAsc),
+            b"io_size_DESC" => Some(Self::IoSizeDesc),
+            b"iops_ASC" => Some(Self::IopsAsc),
+            b"iops_DESC" => Some(Self::IopsDesc),
+            b"iops_max_ASC" => Some(Self::IopsMaxAsc),
+            b"iops_max_DESC" => Some(Self::IopsMaxDesc),
+            b"iops_max_length_ASC" => Some(Self::IopsMaxLengthAsc),
+            b"iops_max_length_DESC" => Some(Self::IopsMaxLengthDesc),
+            b"iops_rd_ASC" => Some(Self::IopsRdAsc),
+            b"iops_rd_DESC" => Some(Self::IopsRdDesc),
+            b"iops_rd_max_ASC" => Some(Self::IopsRdMaxAsc),
+            b"iops_rd_max_DESC" => Some(Self::IopsRdMaxDesc),
+            b"iops_rd_max_length_ASC" => Some(Self::IopsRdMaxLengthAsc),
+            b"iops_rd_max_length_DESC" => Some(Self::IopsRdMaxLengthDesc),
+            b"iops_wr_ASC" => Some(Self::IopsWrAsc),
+            b"iops_wr_DESC" => Some(Self::IopsWrDesc),
+            b"iops_wr_max_ASC" => Some(Self::IopsWrMaxAsc),
+            b"iops_wr_max_DESC" => Some(Self::IopsWrMaxDesc),
+            b"iops_wr_max_length_ASC" => Some(Self::IopsWrMaxLengthAsc),
+            b"iops_wr_max_length_DESC" => Some(Self::IopsWrMaxLengthDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"lun_id_ASC" => Some(Self::LunIdAsc),
+            b"lun_id_DESC" => Some(Self::LunIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"shared_size_ASC" => Some(Self::SharedSizeAsc),
+            b"shared_size_DESC" => Some(Self::SharedSizeDesc),
+            b"snapshot_num_ASC" => Some(Self::SnapshotNumAsc),
+            b"snapshot_num_DESC" => Some(Self::SnapshotNumDesc),
+            b"stripe_num_ASC" => Some(Self::StripeNumAsc),
+            b"stripe_num_DESC" => Some(Self::StripeNumDesc),
+            b"stripe_size_ASC" => Some(Self::StripeSizeAsc),
+            b"stripe_size_DESC" => Some(Self::StripeSizeDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            b"unique_logical_size_ASC" => Some(Self::UniqueLogicalSizeAsc),
+            b"unique_logical_size_DESC" => Some(Self::UniqueLogicalSizeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            b"zbs_volume_id_ASC" => Some(Self::ZbsVolumeIdAsc),
+            b"zbs_volume_id_DESC" => Some(Self::ZbsVolumeIdDesc),
+            _ => None,
         }
     }
 
@@ -3849,7 +3984,7 @@ impl serde::Serialize for IscsiLunOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IscsiLunOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3909,20 +4044,27 @@ impl IscsiLunSnapshotOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            _ => None,
         }
     }
 
@@ -3963,7 +4105,7 @@ impl serde::Serialize for IscsiLunSnapshotOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IscsiLunSnapshotOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4209,82 +4351,89 @@ impl IscsiTargetOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bps_ASC" => Self::BpsAsc,
-            "bps_DESC" => Self::BpsDesc,
-            "bps_max_ASC" => Self::BpsMaxAsc,
-            "bps_max_DESC" => Self::BpsMaxDesc,
-            "bps_max_length_ASC" => Self::BpsMaxLengthAsc,
-            "bps_max_length_DESC" => Self::BpsMaxLengthDesc,
-            "bps_rd_ASC" => Self::BpsRdAsc,
-            "bps_rd_DESC" => Self::BpsRdDesc,
-            "bps_rd_max_ASC" => Self::BpsRdMaxAsc,
-            "bps_rd_max_DESC" => Self::BpsRdMaxDesc,
-            "bps_rd_max_length_ASC" => Self::BpsRdMaxLengthAsc,
-            "bps_rd_max_length_DESC" => Self::BpsRdMaxLengthDesc,
-            "bps_wr_ASC" => Self::BpsWrAsc,
-            "bps_wr_DESC" => Self::BpsWrDesc,
-            "bps_wr_max_ASC" => Self::BpsWrMaxAsc,
-            "bps_wr_max_DESC" => Self::BpsWrMaxDesc,
-            "bps_wr_max_length_ASC" => Self::BpsWrMaxLengthAsc,
-            "bps_wr_max_length_DESC" => Self::BpsWrMaxLengthDesc,
-            "chap_enabled_ASC" => Self::ChapEnabledAsc,
-            "chap_enabled_DESC" => Self::ChapEnabledDesc,
-            "chap_name_ASC" => Self::ChapNameAsc,
-            "chap_name_DESC" => Self::ChapNameDesc,
-            "chap_secret_ASC" => Self::ChapSecretAsc,
-            "chap_secret_DESC" => Self::ChapSecretDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "external_use_ASC" => Self::ExternalUseAsc,
-            "external_use_DESC" => Self::ExternalUseDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "initiator_chaps_ASC" => Self::InitiatorChapsAsc,
-            "initiator_chaps_DESC" => Self::InitiatorChapsDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "io_size_ASC" => Self::IoSizeAsc,
-            "io_size_DESC" => Self::IoSizeDesc,
-            "iops_ASC" => Self::IopsAsc,
-            "iops_DESC" => Self::IopsDesc,
-            "iops_max_ASC" => Self::IopsMaxAsc,
-            "iops_max_DESC" => Self::IopsMaxDesc,
-            "iops_max_length_ASC" => Self::IopsMaxLengthAsc,
-            "iops_max_length_DESC" => Self::IopsMaxLengthDesc,
-            "iops_rd_ASC" => Self::IopsRdAsc,
-            "iops_rd_DESC" => Self::IopsRdDesc,
-            "iops_rd_max_ASC" => Self::IopsRdMaxAsc,
-            "iops_rd_max_DESC" => Self::IopsRdMaxDesc,
-            "iops_rd_max_length_ASC" => Self::IopsRdMaxLengthAsc,
-            "iops_rd_max_length_DESC" => Self::IopsRdMaxLengthDesc,
-            "iops_wr_ASC" => Self::IopsWrAsc,
-            "iops_wr_DESC" => Self::IopsWrDesc,
-            "iops_wr_max_ASC" => Self::IopsWrMaxAsc,
-            "iops_wr_max_DESC" => Self::IopsWrMaxDesc,
-            "iops_wr_max_length_ASC" => Self::IopsWrMaxLengthAsc,
-            "iops_wr_max_length_DESC" => Self::IopsWrMaxLengthDesc,
-            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
-            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
-            "iqn_name_ASC" => Self::IqnNameAsc,
-            "iqn_name_DESC" => Self::IqnNameDesc,
-            "iqn_whitelist_ASC" => Self::IqnWhitelistAsc,
-            "iqn_whitelist_DESC" => Self::IqnWhitelistDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "stripe_num_ASC" => Self::StripeNumAsc,
-            "stripe_num_DESC" => Self::StripeNumDesc,
-            "stripe_size_ASC" => Self::StripeSizeAsc,
-            "stripe_size_DESC" => Self::StripeSizeDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bps_ASC" => Some(Self::BpsAsc),
+            b"bps_DESC" => Some(Self::BpsDesc),
+            b"bps_max_ASC" => Some(Self::BpsMaxAsc),
+            b"bps_max_DESC" => Some(Self::BpsMaxDesc),
+            b"bps_max_length_ASC" => Some(Self::BpsMaxLengthAsc),
+            b"bps_max_length_DESC" => Some(Self::BpsMaxLengthDesc),
+            b"bps_rd_ASC" => Some(Self::BpsRdAsc),
+            b"bps_rd_DESC" => Some(Self::BpsRdDesc),
+            b"bps_rd_max_ASC" => Some(Self::BpsRdMaxAsc),
+            b"bps_rd_max_DESC" => Some(Self::BpsRdMaxDesc),
+            b"bps_rd_max_length_ASC" => Some(Self::BpsRdMaxLengthAsc),
+            b"bps_rd_max_length_DESC" => Some(Self::BpsRdMaxLengthDesc),
+            b"bps_wr_ASC" => Some(Self::BpsWrAsc),
+            b"bps_wr_DESC" => Some(Self::BpsWrDesc),
+            b"bps_wr_max_ASC" => Some(Self::BpsWrMaxAsc),
+            b"bps_wr_max_DESC" => Some(Self::BpsWrMaxDesc),
+            b"bps_wr_max_length_ASC" => Some(Self::BpsWrMaxLengthAsc),
+            b"bps_wr_max_length_DESC" => Some(Self::BpsWrMaxLengthDesc),
+            b"chap_enabled_ASC" => Some(Self::ChapEnabledAsc),
+            b"chap_enabled_DESC" => Some(Self::ChapEnabledDesc),
+            b"chap_name_ASC" => Some(Self::ChapNameAsc),
+            b"chap_name_DESC" => Some(Self::ChapNameDesc),
+            b"chap_secret_ASC" => Some(Self::ChapSecretAsc),
+            b"chap_secret_DESC" => Some(Self::ChapSecretDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"external_use_ASC" => Some(Self::ExternalUseAsc),
+            b"external_use_DESC" => Some(Self::ExternalUseDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"initiator_chaps_ASC" => Some(Self::InitiatorChapsAsc),
+            b"initiator_chaps_DESC" => Some(Self::InitiatorChapsDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"io_size_ASC" => Some(Self::IoSizeAsc),
+            b"io_size_DESC" => Some(Self::IoSizeDesc),
+            b"iops_ASC" => Some(Self::IopsAsc),
+            b"iops_DESC" => Some(Self::IopsDesc),
+            b"iops_max_ASC" => Some(Self::IopsMaxAsc),
+            b"iops_max_DESC" => Some(Self::IopsMaxDesc),
+            b"iops_max_length_ASC" => Some(Self::IopsMaxLengthAsc),
+            b"iops_max_length_DESC" => Some(Self::IopsMaxLengthDesc),
+            b"iops_rd_ASC" => Some(Self::IopsRdAsc),
+            b"iops_rd_DESC" => Some(Self::IopsRdDesc),
+            b"iops_rd_max_ASC" => Some(Self::IopsRdMaxAsc),
+            b"iops_rd_max_DESC" => Some(Self::IopsRdMaxDesc),
+            b"iops_rd_max_length_ASC" => Some(Self::IopsRdMaxLengthAsc),
+            b"iops_rd_max_length_DESC" => Some(Self::IopsRdMaxLengthDesc),
+            b"iops_wr_ASC" => Some(Self::IopsWrAsc),
+            b"iops_wr_DESC" => Some(Self::IopsWrDesc),
+            b"iops_wr_max_ASC" => Some(Self::IopsWrMaxAsc),
+            b"iops_wr_max_DESC" => Some(Self::IopsWrMaxDesc),
+            b"iops_wr_max_length_ASC" => Some(Self::IopsWrMaxLengthAsc),
+            b"iops_wr_max_length_DESC" => Some(Self::IopsWrMaxLengthDesc),
+            b"ip_whitelist_ASC" => Some(Self::IpWhitelistAsc),
+            b"ip_whitelist_DESC" => Some(Self::IpWhitelistDesc),
+            b"iqn_name_ASC" => Some(Self::IqnNameAsc),
+            b"iqn_name_DESC" => Some(Self::IqnNameDesc),
+            b"iqn_whitelist_ASC" => Some(Self::IqnWhitelistAsc),
+            b"iqn_whitelist_DESC" => Some(Self::IqnWhitelistDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"stripe_num_ASC" => Some(Self::StripeNumAsc),
+            b"stripe_num_DESC" => Some(Self::StripeNumDesc),
+            b"stripe_size_ASC" => Some(Self::StripeSizeAsc),
+            b"stripe_size_DESC" => Some(Self::StripeSizeDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            _ => None,
         }
     }
 
@@ -4387,7 +4536,7 @@ impl serde::Serialize for IscsiTargetOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IscsiTargetOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4435,16 +4584,23 @@ impl IsolationPolicyOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "egress_ASC" => Self::EgressAsc,
-            "egress_DESC" => Self::EgressDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ingress_ASC" => Self::IngressAsc,
-            "ingress_DESC" => Self::IngressDesc,
-            "mode_ASC" => Self::ModeAsc,
-            "mode_DESC" => Self::ModeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"egress_ASC" => Some(Self::EgressAsc),
+            b"egress_DESC" => Some(Self::EgressDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ingress_ASC" => Some(Self::IngressAsc),
+            b"ingress_DESC" => Some(Self::IngressDesc),
+            b"mode_ASC" => Some(Self::ModeAsc),
+            b"mode_DESC" => Some(Self::ModeDesc),
+            _ => None,
         }
     }
 
@@ -4481,6 +4637,6 @@ impl serde::Serialize for IsolationPolicyOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for IsolationPolicyOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -233,78 +233,85 @@ impl LabelOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cluster_num_ASC" => Self::ClusterNumAsc,
-            "cluster_num_DESC" => Self::ClusterNumDesc,
-            "consistency_group_num_ASC" => Self::ConsistencyGroupNumAsc,
-            "consistency_group_num_DESC" => Self::ConsistencyGroupNumDesc,
-            "consistency_group_snapshot_num_ASC" => Self::ConsistencyGroupSnapshotNumAsc,
-            "consistency_group_snapshot_num_DESC" => Self::ConsistencyGroupSnapshotNumDesc,
-            "content_library_image_num_ASC" => Self::ContentLibraryImageNumAsc,
-            "content_library_image_num_DESC" => Self::ContentLibraryImageNumDesc,
-            "content_library_vm_template_num_ASC" => Self::ContentLibraryVmTemplateNumAsc,
-            "content_library_vm_template_num_DESC" => Self::ContentLibraryVmTemplateNumDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "datacenter_num_ASC" => Self::DatacenterNumAsc,
-            "datacenter_num_DESC" => Self::DatacenterNumDesc,
-            "disk_num_ASC" => Self::DiskNumAsc,
-            "disk_num_DESC" => Self::DiskNumDesc,
-            "elf_image_num_ASC" => Self::ElfImageNumAsc,
-            "elf_image_num_DESC" => Self::ElfImageNumDesc,
-            "gpu_device_num_ASC" => Self::GpuDeviceNumAsc,
-            "gpu_device_num_DESC" => Self::GpuDeviceNumDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iscsi_lun_num_ASC" => Self::IscsiLunNumAsc,
-            "iscsi_lun_num_DESC" => Self::IscsiLunNumDesc,
-            "iscsi_lun_snapshot_num_ASC" => Self::IscsiLunSnapshotNumAsc,
-            "iscsi_lun_snapshot_num_DESC" => Self::IscsiLunSnapshotNumDesc,
-            "iscsi_target_num_ASC" => Self::IscsiTargetNumAsc,
-            "iscsi_target_num_DESC" => Self::IscsiTargetNumDesc,
-            "isolation_policy_num_ASC" => Self::IsolationPolicyNumAsc,
-            "isolation_policy_num_DESC" => Self::IsolationPolicyNumDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "namespace_group_num_ASC" => Self::NamespaceGroupNumAsc,
-            "namespace_group_num_DESC" => Self::NamespaceGroupNumDesc,
-            "nfs_export_num_ASC" => Self::NfsExportNumAsc,
-            "nfs_export_num_DESC" => Self::NfsExportNumDesc,
-            "nfs_inode_num_ASC" => Self::NfsInodeNumAsc,
-            "nfs_inode_num_DESC" => Self::NfsInodeNumDesc,
-            "nic_num_ASC" => Self::NicNumAsc,
-            "nic_num_DESC" => Self::NicNumDesc,
-            "nvmf_namespace_num_ASC" => Self::NvmfNamespaceNumAsc,
-            "nvmf_namespace_num_DESC" => Self::NvmfNamespaceNumDesc,
-            "nvmf_namespace_snapshot_num_ASC" => Self::NvmfNamespaceSnapshotNumAsc,
-            "nvmf_namespace_snapshot_num_DESC" => Self::NvmfNamespaceSnapshotNumDesc,
-            "nvmf_subsystem_num_ASC" => Self::NvmfSubsystemNumAsc,
-            "nvmf_subsystem_num_DESC" => Self::NvmfSubsystemNumDesc,
-            "security_policy_num_ASC" => Self::SecurityPolicyNumAsc,
-            "security_policy_num_DESC" => Self::SecurityPolicyNumDesc,
-            "system_vlan_num_ASC" => Self::SystemVlanNumAsc,
-            "system_vlan_num_DESC" => Self::SystemVlanNumDesc,
-            "total_num_ASC" => Self::TotalNumAsc,
-            "total_num_DESC" => Self::TotalNumDesc,
-            "value_ASC" => Self::ValueAsc,
-            "value_DESC" => Self::ValueDesc,
-            "vds_num_ASC" => Self::VdsNumAsc,
-            "vds_num_DESC" => Self::VdsNumDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            "vm_snapshot_num_ASC" => Self::VmSnapshotNumAsc,
-            "vm_snapshot_num_DESC" => Self::VmSnapshotNumDesc,
-            "vm_template_num_ASC" => Self::VmTemplateNumAsc,
-            "vm_template_num_DESC" => Self::VmTemplateNumDesc,
-            "vm_vlan_num_ASC" => Self::VmVlanNumAsc,
-            "vm_vlan_num_DESC" => Self::VmVlanNumDesc,
-            "vm_volume_num_ASC" => Self::VmVolumeNumAsc,
-            "vm_volume_num_DESC" => Self::VmVolumeNumDesc,
-            "vm_volume_snapshot_num_ASC" => Self::VmVolumeSnapshotNumAsc,
-            "vm_volume_snapshot_num_DESC" => Self::VmVolumeSnapshotNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cluster_num_ASC" => Some(Self::ClusterNumAsc),
+            b"cluster_num_DESC" => Some(Self::ClusterNumDesc),
+            b"consistency_group_num_ASC" => Some(Self::ConsistencyGroupNumAsc),
+            b"consistency_group_num_DESC" => Some(Self::ConsistencyGroupNumDesc),
+            b"consistency_group_snapshot_num_ASC" => Some(Self::ConsistencyGroupSnapshotNumAsc),
+            b"consistency_group_snapshot_num_DESC" => Some(Self::ConsistencyGroupSnapshotNumDesc),
+            b"content_library_image_num_ASC" => Some(Self::ContentLibraryImageNumAsc),
+            b"content_library_image_num_DESC" => Some(Self::ContentLibraryImageNumDesc),
+            b"content_library_vm_template_num_ASC" => Some(Self::ContentLibraryVmTemplateNumAsc),
+            b"content_library_vm_template_num_DESC" => Some(Self::ContentLibraryVmTemplateNumDesc),
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"datacenter_num_ASC" => Some(Self::DatacenterNumAsc),
+            b"datacenter_num_DESC" => Some(Self::DatacenterNumDesc),
+            b"disk_num_ASC" => Some(Self::DiskNumAsc),
+            b"disk_num_DESC" => Some(Self::DiskNumDesc),
+            b"elf_image_num_ASC" => Some(Self::ElfImageNumAsc),
+            b"elf_image_num_DESC" => Some(Self::ElfImageNumDesc),
+            b"gpu_device_num_ASC" => Some(Self::GpuDeviceNumAsc),
+            b"gpu_device_num_DESC" => Some(Self::GpuDeviceNumDesc),
+            b"host_num_ASC" => Some(Self::HostNumAsc),
+            b"host_num_DESC" => Some(Self::HostNumDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"iscsi_lun_num_ASC" => Some(Self::IscsiLunNumAsc),
+            b"iscsi_lun_num_DESC" => Some(Self::IscsiLunNumDesc),
+            b"iscsi_lun_snapshot_num_ASC" => Some(Self::IscsiLunSnapshotNumAsc),
+            b"iscsi_lun_snapshot_num_DESC" => Some(Self::IscsiLunSnapshotNumDesc),
+            b"iscsi_target_num_ASC" => Some(Self::IscsiTargetNumAsc),
+            b"iscsi_target_num_DESC" => Some(Self::IscsiTargetNumDesc),
+            b"isolation_policy_num_ASC" => Some(Self::IsolationPolicyNumAsc),
+            b"isolation_policy_num_DESC" => Some(Self::IsolationPolicyNumDesc),
+            b"key_ASC" => Some(Self::KeyAsc),
+            b"key_DESC" => Some(Self::KeyDesc),
+            b"namespace_group_num_ASC" => Some(Self::NamespaceGroupNumAsc),
+            b"namespace_group_num_DESC" => Some(Self::NamespaceGroupNumDesc),
+            b"nfs_export_num_ASC" => Some(Self::NfsExportNumAsc),
+            b"nfs_export_num_DESC" => Some(Self::NfsExportNumDesc),
+            b"nfs_inode_num_ASC" => Some(Self::NfsInodeNumAsc),
+            b"nfs_inode_num_DESC" => Some(Self::NfsInodeNumDesc),
+            b"nic_num_ASC" => Some(Self::NicNumAsc),
+            b"nic_num_DESC" => Some(Self::NicNumDesc),
+            b"nvmf_namespace_num_ASC" => Some(Self::NvmfNamespaceNumAsc),
+            b"nvmf_namespace_num_DESC" => Some(Self::NvmfNamespaceNumDesc),
+            b"nvmf_namespace_snapshot_num_ASC" => Some(Self::NvmfNamespaceSnapshotNumAsc),
+            b"nvmf_namespace_snapshot_num_DESC" => Some(Self::NvmfNamespaceSnapshotNumDesc),
+            b"nvmf_subsystem_num_ASC" => Some(Self::NvmfSubsystemNumAsc),
+            b"nvmf_subsystem_num_DESC" => Some(Self::NvmfSubsystemNumDesc),
+            b"security_policy_num_ASC" => Some(Self::SecurityPolicyNumAsc),
+            b"security_policy_num_DESC" => Some(Self::SecurityPolicyNumDesc),
+            b"system_vlan_num_ASC" => Some(Self::SystemVlanNumAsc),
+            b"system_vlan_num_DESC" => Some(Self::SystemVlanNumDesc),
+            b"total_num_ASC" => Some(Self::TotalNumAsc),
+            b"total_num_DESC" => Some(Self::TotalNumDesc),
+            b"value_ASC" => Some(Self::ValueAsc),
+            b"value_DESC" => Some(Self::ValueDesc),
+            b"vds_num_ASC" => Some(Self::VdsNumAsc),
+            b"vds_num_DESC" => Some(Self::VdsNumDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            b"vm_snapshot_num_ASC" => Some(Self::VmSnapshotNumAsc),
+            b"vm_snapshot_num_DESC" => Some(Self::VmSnapshotNumDesc),
+            b"vm_template_num_ASC" => Some(Self::VmTemplateNumAsc),
+            b"vm_template_num_DESC" => Some(Self::VmTemplateNumDesc),
+            b"vm_vlan_num_ASC" => Some(Self::VmVlanNumAsc),
+            b"vm_vlan_num_DESC" => Some(Self::VmVlanNumDesc),
+            b"vm_volume_num_ASC" => Some(Self::VmVolumeNumAsc),
+            b"vm_volume_num_DESC" => Some(Self::VmVolumeNumDesc),
+            b"vm_volume_snapshot_num_ASC" => Some(Self::VmVolumeSnapshotNumAsc),
+            b"vm_volume_snapshot_num_DESC" => Some(Self::VmVolumeSnapshotNumDesc),
+            _ => None,
         }
     }
 
@@ -403,7 +410,7 @@ impl serde::Serialize for LabelOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for LabelOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -487,28 +494,35 @@ impl LicenseOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "expire_date_ASC" => Self::ExpireDateAsc,
-            "expire_date_DESC" => Self::ExpireDateDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "license_serial_ASC" => Self::LicenseSerialAsc,
-            "license_serial_DESC" => Self::LicenseSerialDesc,
-            "maintenance_end_date_ASC" => Self::MaintenanceEndDateAsc,
-            "maintenance_end_date_DESC" => Self::MaintenanceEndDateDesc,
-            "maintenance_start_date_ASC" => Self::MaintenanceStartDateAsc,
-            "maintenance_start_date_DESC" => Self::MaintenanceStartDateDesc,
-            "max_chunk_num_ASC" => Self::MaxChunkNumAsc,
-            "max_chunk_num_DESC" => Self::MaxChunkNumDesc,
-            "max_cluster_num_ASC" => Self::MaxClusterNumAsc,
-            "max_cluster_num_DESC" => Self::MaxClusterNumDesc,
-            "sign_date_ASC" => Self::SignDateAsc,
-            "sign_date_DESC" => Self::SignDateDesc,
-            "software_edition_ASC" => Self::SoftwareEditionAsc,
-            "software_edition_DESC" => Self::SoftwareEditionDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"expire_date_ASC" => Some(Self::ExpireDateAsc),
+            b"expire_date_DESC" => Some(Self::ExpireDateDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"license_serial_ASC" => Some(Self::LicenseSerialAsc),
+            b"license_serial_DESC" => Some(Self::LicenseSerialDesc),
+            b"maintenance_end_date_ASC" => Some(Self::MaintenanceEndDateAsc),
+            b"maintenance_end_date_DESC" => Some(Self::MaintenanceEndDateDesc),
+            b"maintenance_start_date_ASC" => Some(Self::MaintenanceStartDateAsc),
+            b"maintenance_start_date_DESC" => Some(Self::MaintenanceStartDateDesc),
+            b"max_chunk_num_ASC" => Some(Self::MaxChunkNumAsc),
+            b"max_chunk_num_DESC" => Some(Self::MaxChunkNumDesc),
+            b"max_cluster_num_ASC" => Some(Self::MaxClusterNumAsc),
+            b"max_cluster_num_DESC" => Some(Self::MaxClusterNumDesc),
+            b"sign_date_ASC" => Some(Self::SignDateAsc),
+            b"sign_date_DESC" => Some(Self::SignDateDesc),
+            b"software_edition_ASC" => Some(Self::SoftwareEditionAsc),
+            b"software_edition_DESC" => Some(Self::SoftwareEditionDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -557,7 +571,7 @@ impl serde::Serialize for LicenseOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for LicenseOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -647,30 +661,37 @@ impl LogCollectionOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "log_ended_at_ASC" => Self::LogEndedAtAsc,
-            "log_ended_at_DESC" => Self::LogEndedAtDesc,
-            "log_started_at_ASC" => Self::LogStartedAtAsc,
-            "log_started_at_DESC" => Self::LogStartedAtDesc,
-            "owner_ASC" => Self::OwnerAsc,
-            "owner_DESC" => Self::OwnerDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "progress_ASC" => Self::ProgressAsc,
-            "progress_DESC" => Self::ProgressDesc,
-            "service_groups_ASC" => Self::ServiceGroupsAsc,
-            "service_groups_DESC" => Self::ServiceGroupsDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"log_ended_at_ASC" => Some(Self::LogEndedAtAsc),
+            b"log_ended_at_DESC" => Some(Self::LogEndedAtDesc),
+            b"log_started_at_ASC" => Some(Self::LogStartedAtAsc),
+            b"log_started_at_DESC" => Some(Self::LogStartedAtDesc),
+            b"owner_ASC" => Some(Self::OwnerAsc),
+            b"owner_DESC" => Some(Self::OwnerDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"progress_ASC" => Some(Self::ProgressAsc),
+            b"progress_DESC" => Some(Self::ProgressDesc),
+            b"service_groups_ASC" => Some(Self::ServiceGroupsAsc),
+            b"service_groups_DESC" => Some(Self::ServiceGroupsDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"started_at_ASC" => Some(Self::StartedAtAsc),
+            b"started_at_DESC" => Some(Self::StartedAtDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            _ => None,
         }
     }
 
@@ -721,7 +742,7 @@ impl serde::Serialize for LogCollectionOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for LogCollectionOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -775,18 +796,25 @@ impl NamespaceGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_create_time_ASC" => Self::LocalCreateTimeAsc,
-            "local_create_time_DESC" => Self::LocalCreateTimeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_create_time_ASC" => Some(Self::LocalCreateTimeAsc),
+            b"local_create_time_DESC" => Some(Self::LocalCreateTimeDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -825,7 +853,7 @@ impl serde::Serialize for NamespaceGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NamespaceGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -879,18 +907,25 @@ impl NetworkPolicyRuleServiceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "members_ASC" => Self::MembersAsc,
-            "members_DESC" => Self::MembersDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "preset_ASC" => Self::PresetAsc,
-            "preset_DESC" => Self::PresetDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"members_ASC" => Some(Self::MembersAsc),
+            b"members_DESC" => Some(Self::MembersDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"preset_ASC" => Some(Self::PresetAsc),
+            b"preset_DESC" => Some(Self::PresetDesc),
+            _ => None,
         }
     }
 
@@ -929,7 +964,7 @@ impl serde::Serialize for NetworkPolicyRuleServiceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1013,28 +1048,35 @@ impl NfsExportOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "export_inode_id_ASC" => Self::ExportInodeIdAsc,
-            "export_inode_id_DESC" => Self::ExportInodeIdDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
-            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"export_inode_id_ASC" => Some(Self::ExportInodeIdAsc),
+            b"export_inode_id_DESC" => Some(Self::ExportInodeIdDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"ip_whitelist_ASC" => Some(Self::IpWhitelistAsc),
+            b"ip_whitelist_DESC" => Some(Self::IpWhitelistDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            _ => None,
         }
     }
 
@@ -1083,7 +1125,7 @@ impl serde::Serialize for NfsExportOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NfsExportOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1179,32 +1221,39 @@ impl NfsInodeOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "assigned_size_ASC" => Self::AssignedSizeAsc,
-            "assigned_size_DESC" => Self::AssignedSizeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "file_ASC" => Self::FileAsc,
-            "file_DESC" => Self::FileDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
-            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "parent_id_ASC" => Self::ParentIdAsc,
-            "parent_id_DESC" => Self::ParentIdDesc,
-            "shared_size_ASC" => Self::SharedSizeAsc,
-            "shared_size_DESC" => Self::SharedSizeDesc,
-            "snapshot_num_ASC" => Self::SnapshotNumAsc,
-            "snapshot_num_DESC" => Self::SnapshotNumDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"assigned_size_ASC" => Some(Self::AssignedSizeAsc),
+            b"assigned_size_DESC" => Some(Self::AssignedSizeDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"file_ASC" => Some(Self::FileAsc),
+            b"file_DESC" => Some(Self::FileDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"local_updated_at_ASC" => Some(Self::LocalUpdatedAtAsc),
+            b"local_updated_at_DESC" => Some(Self::LocalUpdatedAtDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"parent_id_ASC" => Some(Self::ParentIdAsc),
+            b"parent_id_DESC" => Some(Self::ParentIdDesc),
+            b"shared_size_ASC" => Some(Self::SharedSizeAsc),
+            b"shared_size_DESC" => Some(Self::SharedSizeDesc),
+            b"snapshot_num_ASC" => Some(Self::SnapshotNumAsc),
+            b"snapshot_num_DESC" => Some(Self::SnapshotNumDesc),
+            b"unique_logical_size_ASC" => Some(Self::UniqueLogicalSizeAsc),
+            b"unique_logical_size_DESC" => Some(Self::UniqueLogicalSizeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            _ => None,
         }
     }
 
@@ -1257,7 +1306,7 @@ impl serde::Serialize for NfsInodeOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NfsInodeOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1437,60 +1486,67 @@ impl NicOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "driver_ASC" => Self::DriverAsc,
-            "driver_DESC" => Self::DriverDesc,
-            "driver_state_ASC" => Self::DriverStateAsc,
-            "driver_state_DESC" => Self::DriverStateDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "gateway_ip_ASC" => Self::GatewayIpAsc,
-            "gateway_ip_DESC" => Self::GatewayIpDesc,
-            "ibdev_ASC" => Self::IbdevAsc,
-            "ibdev_DESC" => Self::IbdevDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iommu_status_ASC" => Self::IommuStatusAsc,
-            "iommu_status_DESC" => Self::IommuStatusDesc,
-            "ip_address_ASC" => Self::IpAddressAsc,
-            "ip_address_DESC" => Self::IpAddressDesc,
-            "is_sriov_ASC" => Self::IsSriovAsc,
-            "is_sriov_DESC" => Self::IsSriovDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mac_address_ASC" => Self::MacAddressAsc,
-            "mac_address_DESC" => Self::MacAddressDesc,
-            "max_vf_num_ASC" => Self::MaxVfNumAsc,
-            "max_vf_num_DESC" => Self::MaxVfNumDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "mtu_ASC" => Self::MtuAsc,
-            "mtu_DESC" => Self::MtuDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nic_uuid_ASC" => Self::NicUuidAsc,
-            "nic_uuid_DESC" => Self::NicUuidDesc,
-            "physical_ASC" => Self::PhysicalAsc,
-            "physical_DESC" => Self::PhysicalDesc,
-            "rdma_enabled_ASC" => Self::RdmaEnabledAsc,
-            "rdma_enabled_DESC" => Self::RdmaEnabledDesc,
-            "running_ASC" => Self::RunningAsc,
-            "running_DESC" => Self::RunningDesc,
-            "speed_ASC" => Self::SpeedAsc,
-            "speed_DESC" => Self::SpeedDesc,
-            "subnet_mask_ASC" => Self::SubnetMaskAsc,
-            "subnet_mask_DESC" => Self::SubnetMaskDesc,
-            "total_vf_num_ASC" => Self::TotalVfNumAsc,
-            "total_vf_num_DESC" => Self::TotalVfNumDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "up_ASC" => Self::UpAsc,
-            "up_DESC" => Self::UpDesc,
-            "used_vf_num_ASC" => Self::UsedVfNumAsc,
-            "used_vf_num_DESC" => Self::UsedVfNumDesc,
-            "user_usage_ASC" => Self::UserUsageAsc,
-            "user_usage_DESC" => Self::UserUsageDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"driver_ASC" => Some(Self::DriverAsc),
+            b"driver_DESC" => Some(Self::DriverDesc),
+            b"driver_state_ASC" => Some(Self::DriverStateAsc),
+            b"driver_state_DESC" => Some(Self::DriverStateDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"gateway_ip_ASC" => Some(Self::GatewayIpAsc),
+            b"gateway_ip_DESC" => Some(Self::GatewayIpDesc),
+            b"ibdev_ASC" => Some(Self::IbdevAsc),
+            b"ibdev_DESC" => Some(Self::IbdevDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"iommu_status_ASC" => Some(Self::IommuStatusAsc),
+            b"iommu_status_DESC" => Some(Self::IommuStatusDesc),
+            b"ip_address_ASC" => Some(Self::IpAddressAsc),
+            b"ip_address_DESC" => Some(Self::IpAddressDesc),
+            b"is_sriov_ASC" => Some(Self::IsSriovAsc),
+            b"is_sriov_DESC" => Some(Self::IsSriovDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mac_address_ASC" => Some(Self::MacAddressAsc),
+            b"mac_address_DESC" => Some(Self::MacAddressDesc),
+            b"max_vf_num_ASC" => Some(Self::MaxVfNumAsc),
+            b"max_vf_num_DESC" => Some(Self::MaxVfNumDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"mtu_ASC" => Some(Self::MtuAsc),
+            b"mtu_DESC" => Some(Self::MtuDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nic_uuid_ASC" => Some(Self::NicUuidAsc),
+            b"nic_uuid_DESC" => Some(Self::NicUuidDesc),
+            b"physical_ASC" => Some(Self::PhysicalAsc),
+            b"physical_DESC" => Some(Self::PhysicalDesc),
+            b"rdma_enabled_ASC" => Some(Self::RdmaEnabledAsc),
+            b"rdma_enabled_DESC" => Some(Self::RdmaEnabledDesc),
+            b"running_ASC" => Some(Self::RunningAsc),
+            b"running_DESC" => Some(Self::RunningDesc),
+            b"speed_ASC" => Some(Self::SpeedAsc),
+            b"speed_DESC" => Some(Self::SpeedDesc),
+            b"subnet_mask_ASC" => Some(Self::SubnetMaskAsc),
+            b"subnet_mask_DESC" => Some(Self::SubnetMaskDesc),
+            b"total_vf_num_ASC" => Some(Self::TotalVfNumAsc),
+            b"total_vf_num_DESC" => Some(Self::TotalVfNumDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"up_ASC" => Some(Self::UpAsc),
+            b"up_DESC" => Some(Self::UpDesc),
+            b"used_vf_num_ASC" => Some(Self::UsedVfNumAsc),
+            b"used_vf_num_DESC" => Some(Self::UsedVfNumDesc),
+            b"user_usage_ASC" => Some(Self::UserUsageAsc),
+            b"user_usage_DESC" => Some(Self::UserUsageDesc),
+            _ => None,
         }
     }
 
@@ -1571,7 +1627,7 @@ impl serde::Serialize for NicOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NicOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1619,16 +1675,23 @@ impl NodeTopoOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "position_ASC" => Self::PositionAsc,
-            "position_DESC" => Self::PositionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"position_ASC" => Some(Self::PositionAsc),
+            b"position_DESC" => Some(Self::PositionDesc),
+            _ => None,
         }
     }
 
@@ -1665,7 +1728,7 @@ impl serde::Serialize for NodeTopoOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NodeTopoOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1911,82 +1974,89 @@ impl NvmfNamespaceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "assigned_size_ASC" => Self::AssignedSizeAsc,
-            "assigned_size_DESC" => Self::AssignedSizeDesc,
-            "bps_ASC" => Self::BpsAsc,
-            "bps_DESC" => Self::BpsDesc,
-            "bps_max_ASC" => Self::BpsMaxAsc,
-            "bps_max_DESC" => Self::BpsMaxDesc,
-            "bps_max_length_ASC" => Self::BpsMaxLengthAsc,
-            "bps_max_length_DESC" => Self::BpsMaxLengthDesc,
-            "bps_rd_ASC" => Self::BpsRdAsc,
-            "bps_rd_DESC" => Self::BpsRdDesc,
-            "bps_rd_max_ASC" => Self::BpsRdMaxAsc,
-            "bps_rd_max_DESC" => Self::BpsRdMaxDesc,
-            "bps_rd_max_length_ASC" => Self::BpsRdMaxLengthAsc,
-            "bps_rd_max_length_DESC" => Self::BpsRdMaxLengthDesc,
-            "bps_wr_ASC" => Self::BpsWrAsc,
-            "bps_wr_DESC" => Self::BpsWrDesc,
-            "bps_wr_max_ASC" => Self::BpsWrMaxAsc,
-            "bps_wr_max_DESC" => Self::BpsWrMaxDesc,
-            "bps_wr_max_length_ASC" => Self::BpsWrMaxLengthAsc,
-            "bps_wr_max_length_DESC" => Self::BpsWrMaxLengthDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_size_ASC" => Self::IoSizeAsc,
-            "io_size_DESC" => Self::IoSizeDesc,
-            "iops_ASC" => Self::IopsAsc,
-            "iops_DESC" => Self::IopsDesc,
-            "iops_max_ASC" => Self::IopsMaxAsc,
-            "iops_max_DESC" => Self::IopsMaxDesc,
-            "iops_max_length_ASC" => Self::IopsMaxLengthAsc,
-            "iops_max_length_DESC" => Self::IopsMaxLengthDesc,
-            "iops_rd_ASC" => Self::IopsRdAsc,
-            "iops_rd_DESC" => Self::IopsRdDesc,
-            "iops_rd_max_ASC" => Self::IopsRdMaxAsc,
-            "iops_rd_max_DESC" => Self::IopsRdMaxDesc,
-            "iops_rd_max_length_ASC" => Self::IopsRdMaxLengthAsc,
-            "iops_rd_max_length_DESC" => Self::IopsRdMaxLengthDesc,
-            "iops_wr_ASC" => Self::IopsWrAsc,
-            "iops_wr_DESC" => Self::IopsWrDesc,
-            "iops_wr_max_ASC" => Self::IopsWrMaxAsc,
-            "iops_wr_max_DESC" => Self::IopsWrMaxDesc,
-            "iops_wr_max_length_ASC" => Self::IopsWrMaxLengthAsc,
-            "iops_wr_max_length_DESC" => Self::IopsWrMaxLengthDesc,
-            "is_shared_ASC" => Self::IsSharedAsc,
-            "is_shared_DESC" => Self::IsSharedDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "namespace_id_ASC" => Self::NamespaceIdAsc,
-            "namespace_id_DESC" => Self::NamespaceIdDesc,
-            "nqn_whitelist_ASC" => Self::NqnWhitelistAsc,
-            "nqn_whitelist_DESC" => Self::NqnWhitelistDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "shared_size_ASC" => Self::SharedSizeAsc,
-            "shared_size_DESC" => Self::SharedSizeDesc,
-            "snapshot_num_ASC" => Self::SnapshotNumAsc,
-            "snapshot_num_DESC" => Self::SnapshotNumDesc,
-            "stripe_num_ASC" => Self::StripeNumAsc,
-            "stripe_num_DESC" => Self::StripeNumDesc,
-            "stripe_size_ASC" => Self::StripeSizeAsc,
-            "stripe_size_DESC" => Self::StripeSizeDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "zbs_volume_id_ASC" => Self::ZbsVolumeIdAsc,
-            "zbs_volume_id_DESC" => Self::ZbsVolumeIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"assigned_size_ASC" => Some(Self::AssignedSizeAsc),
+            b"assigned_size_DESC" => Some(Self::AssignedSizeDesc),
+            b"bps_ASC" => Some(Self::BpsAsc),
+            b"bps_DESC" => Some(Self::BpsDesc),
+            b"bps_max_ASC" => Some(Self::BpsMaxAsc),
+            b"bps_max_DESC" => Some(Self::BpsMaxDesc),
+            b"bps_max_length_ASC" => Some(Self::BpsMaxLengthAsc),
+            b"bps_max_length_DESC" => Some(Self::BpsMaxLengthDesc),
+            b"bps_rd_ASC" => Some(Self::BpsRdAsc),
+            b"bps_rd_DESC" => Some(Self::BpsRdDesc),
+            b"bps_rd_max_ASC" => Some(Self::BpsRdMaxAsc),
+            b"bps_rd_max_DESC" => Some(Self::BpsRdMaxDesc),
+            b"bps_rd_max_length_ASC" => Some(Self::BpsRdMaxLengthAsc),
+            b"bps_rd_max_length_DESC" => Some(Self::BpsRdMaxLengthDesc),
+            b"bps_wr_ASC" => Some(Self::BpsWrAsc),
+            b"bps_wr_DESC" => Some(Self::BpsWrDesc),
+            b"bps_wr_max_ASC" => Some(Self::BpsWrMaxAsc),
+            b"bps_wr_max_DESC" => Some(Self::BpsWrMaxDesc),
+            b"bps_wr_max_length_ASC" => Some(Self::BpsWrMaxLengthAsc),
+            b"bps_wr_max_length_DESC" => Some(Self::BpsWrMaxLengthDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"io_size_ASC" => Some(Self::IoSizeAsc),
+            b"io_size_DESC" => Some(Self::IoSizeDesc),
+            b"iops_ASC" => Some(Self::IopsAsc),
+            b"iops_DESC" => Some(Self::IopsDesc),
+            b"iops_max_ASC" => Some(Self::IopsMaxAsc),
+            b"iops_max_DESC" => Some(Self::IopsMaxDesc),
+            b"iops_max_length_ASC" => Some(Self::IopsMaxLengthAsc),
+            b"iops_max_length_DESC" => Some(Self::IopsMaxLengthDesc),
+            b"iops_rd_ASC" => Some(Self::IopsRdAsc),
+            b"iops_rd_DESC" => Some(Self::IopsRdDesc),
+            b"iops_rd_max_ASC" => Some(Self::IopsRdMaxAsc),
+            b"iops_rd_max_DESC" => Some(Self::IopsRdMaxDesc),
+            b"iops_rd_max_length_ASC" => Some(Self::IopsRdMaxLengthAsc),
+            b"iops_rd_max_length_DESC" => Some(Self::IopsRdMaxLengthDesc),
+            b"iops_wr_ASC" => Some(Self::IopsWrAsc),
+            b"iops_wr_DESC" => Some(Self::IopsWrDesc),
+            b"iops_wr_max_ASC" => Some(Self::IopsWrMaxAsc),
+            b"iops_wr_max_DESC" => Some(Self::IopsWrMaxDesc),
+            b"iops_wr_max_length_ASC" => Some(Self::IopsWrMaxLengthAsc),
+            b"iops_wr_max_length_DESC" => Some(Self::IopsWrMaxLengthDesc),
+            b"is_shared_ASC" => Some(Self::IsSharedAsc),
+            b"is_shared_DESC" => Some(Self::IsSharedDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"namespace_id_ASC" => Some(Self::NamespaceIdAsc),
+            b"namespace_id_DESC" => Some(Self::NamespaceIdDesc),
+            b"nqn_whitelist_ASC" => Some(Self::NqnWhitelistAsc),
+            b"nqn_whitelist_DESC" => Some(Self::NqnWhitelistDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"shared_size_ASC" => Some(Self::SharedSizeAsc),
+            b"shared_size_DESC" => Some(Self::SharedSizeDesc),
+            b"snapshot_num_ASC" => Some(Self::SnapshotNumAsc),
+            b"snapshot_num_DESC" => Some(Self::SnapshotNumDesc),
+            b"stripe_num_ASC" => Some(Self::StripeNumAsc),
+            b"stripe_num_DESC" => Some(Self::StripeNumDesc),
+            b"stripe_size_ASC" => Some(Self::StripeSizeAsc),
+            b"stripe_size_DESC" => Some(Self::StripeSizeDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            b"unique_logical_size_ASC" => Some(Self::UniqueLogicalSizeAsc),
+            b"unique_logical_size_DESC" => Some(Self::UniqueLogicalSizeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            b"zbs_volume_id_ASC" => Some(Self::ZbsVolumeIdAsc),
+            b"zbs_volume_id_DESC" => Some(Self::ZbsVolumeIdDesc),
+            _ => None,
         }
     }
 
@@ -2089,7 +2159,7 @@ impl serde::Serialize for NvmfNamespaceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NvmfNamespaceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2149,20 +2219,27 @@ impl NvmfNamespaceSnapshotOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            _ => None,
         }
     }
 
@@ -2203,7 +2280,7 @@ impl serde::Serialize for NvmfNamespaceSnapshotOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NvmfNamespaceSnapshotOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2431,76 +2508,83 @@ impl NvmfSubsystemOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bps_ASC" => Self::BpsAsc,
-            "bps_DESC" => Self::BpsDesc,
-            "bps_max_ASC" => Self::BpsMaxAsc,
-            "bps_max_DESC" => Self::BpsMaxDesc,
-            "bps_max_length_ASC" => Self::BpsMaxLengthAsc,
-            "bps_max_length_DESC" => Self::BpsMaxLengthDesc,
-            "bps_rd_ASC" => Self::BpsRdAsc,
-            "bps_rd_DESC" => Self::BpsRdDesc,
-            "bps_rd_max_ASC" => Self::BpsRdMaxAsc,
-            "bps_rd_max_DESC" => Self::BpsRdMaxDesc,
-            "bps_rd_max_length_ASC" => Self::BpsRdMaxLengthAsc,
-            "bps_rd_max_length_DESC" => Self::BpsRdMaxLengthDesc,
-            "bps_wr_ASC" => Self::BpsWrAsc,
-            "bps_wr_DESC" => Self::BpsWrDesc,
-            "bps_wr_max_ASC" => Self::BpsWrMaxAsc,
-            "bps_wr_max_DESC" => Self::BpsWrMaxDesc,
-            "bps_wr_max_length_ASC" => Self::BpsWrMaxLengthAsc,
-            "bps_wr_max_length_DESC" => Self::BpsWrMaxLengthDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "external_use_ASC" => Self::ExternalUseAsc,
-            "external_use_DESC" => Self::ExternalUseDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "io_size_ASC" => Self::IoSizeAsc,
-            "io_size_DESC" => Self::IoSizeDesc,
-            "iops_ASC" => Self::IopsAsc,
-            "iops_DESC" => Self::IopsDesc,
-            "iops_max_ASC" => Self::IopsMaxAsc,
-            "iops_max_DESC" => Self::IopsMaxDesc,
-            "iops_max_length_ASC" => Self::IopsMaxLengthAsc,
-            "iops_max_length_DESC" => Self::IopsMaxLengthDesc,
-            "iops_rd_ASC" => Self::IopsRdAsc,
-            "iops_rd_DESC" => Self::IopsRdDesc,
-            "iops_rd_max_ASC" => Self::IopsRdMaxAsc,
-            "iops_rd_max_DESC" => Self::IopsRdMaxDesc,
-            "iops_rd_max_length_ASC" => Self::IopsRdMaxLengthAsc,
-            "iops_rd_max_length_DESC" => Self::IopsRdMaxLengthDesc,
-            "iops_wr_ASC" => Self::IopsWrAsc,
-            "iops_wr_DESC" => Self::IopsWrDesc,
-            "iops_wr_max_ASC" => Self::IopsWrMaxAsc,
-            "iops_wr_max_DESC" => Self::IopsWrMaxDesc,
-            "iops_wr_max_length_ASC" => Self::IopsWrMaxLengthAsc,
-            "iops_wr_max_length_DESC" => Self::IopsWrMaxLengthDesc,
-            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
-            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nqn_name_ASC" => Self::NqnNameAsc,
-            "nqn_name_DESC" => Self::NqnNameDesc,
-            "nqn_whitelist_ASC" => Self::NqnWhitelistAsc,
-            "nqn_whitelist_DESC" => Self::NqnWhitelistDesc,
-            "policy_ASC" => Self::PolicyAsc,
-            "policy_DESC" => Self::PolicyDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "stripe_num_ASC" => Self::StripeNumAsc,
-            "stripe_num_DESC" => Self::StripeNumDesc,
-            "stripe_size_ASC" => Self::StripeSizeAsc,
-            "stripe_size_DESC" => Self::StripeSizeDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bps_ASC" => Some(Self::BpsAsc),
+            b"bps_DESC" => Some(Self::BpsDesc),
+            b"bps_max_ASC" => Some(Self::BpsMaxAsc),
+            b"bps_max_DESC" => Some(Self::BpsMaxDesc),
+            b"bps_max_length_ASC" => Some(Self::BpsMaxLengthAsc),
+            b"bps_max_length_DESC" => Some(Self::BpsMaxLengthDesc),
+            b"bps_rd_ASC" => Some(Self::BpsRdAsc),
+            b"bps_rd_DESC" => Some(Self::BpsRdDesc),
+            b"bps_rd_max_ASC" => Some(Self::BpsRdMaxAsc),
+            b"bps_rd_max_DESC" => Some(Self::BpsRdMaxDesc),
+            b"bps_rd_max_length_ASC" => Some(Self::BpsRdMaxLengthAsc),
+            b"bps_rd_max_length_DESC" => Some(Self::BpsRdMaxLengthDesc),
+            b"bps_wr_ASC" => Some(Self::BpsWrAsc),
+            b"bps_wr_DESC" => Some(Self::BpsWrDesc),
+            b"bps_wr_max_ASC" => Some(Self::BpsWrMaxAsc),
+            b"bps_wr_max_DESC" => Some(Self::BpsWrMaxDesc),
+            b"bps_wr_max_length_ASC" => Some(Self::BpsWrMaxLengthAsc),
+            b"bps_wr_max_length_DESC" => Some(Self::BpsWrMaxLengthDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"external_use_ASC" => Some(Self::ExternalUseAsc),
+            b"external_use_DESC" => Some(Self::ExternalUseDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"io_size_ASC" => Some(Self::IoSizeAsc),
+            b"io_size_DESC" => Some(Self::IoSizeDesc),
+            b"iops_ASC" => Some(Self::IopsAsc),
+            b"iops_DESC" => Some(Self::IopsDesc),
+            b"iops_max_ASC" => Some(Self::IopsMaxAsc),
+            b"iops_max_DESC" => Some(Self::IopsMaxDesc),
+            b"iops_max_length_ASC" => Some(Self::IopsMaxLengthAsc),
+            b"iops_max_length_DESC" => Some(Self::IopsMaxLengthDesc),
+            b"iops_rd_ASC" => Some(Self::IopsRdAsc),
+            b"iops_rd_DESC" => Some(Self::IopsRdDesc),
+            b"iops_rd_max_ASC" => Some(Self::IopsRdMaxAsc),
+            b"iops_rd_max_DESC" => Some(Self::IopsRdMaxDesc),
+            b"iops_rd_max_length_ASC" => Some(Self::IopsRdMaxLengthAsc),
+            b"iops_rd_max_length_DESC" => Some(Self::IopsRdMaxLengthDesc),
+            b"iops_wr_ASC" => Some(Self::IopsWrAsc),
+            b"iops_wr_DESC" => Some(Self::IopsWrDesc),
+            b"iops_wr_max_ASC" => Some(Self::IopsWrMaxAsc),
+            b"iops_wr_max_DESC" => Some(Self::IopsWrMaxDesc),
+            b"iops_wr_max_length_ASC" => Some(Self::IopsWrMaxLengthAsc),
+            b"iops_wr_max_length_DESC" => Some(Self::IopsWrMaxLengthDesc),
+            b"ip_whitelist_ASC" => Some(Self::IpWhitelistAsc),
+            b"ip_whitelist_DESC" => Some(Self::IpWhitelistDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nqn_name_ASC" => Some(Self::NqnNameAsc),
+            b"nqn_name_DESC" => Some(Self::NqnNameDesc),
+            b"nqn_whitelist_ASC" => Some(Self::NqnWhitelistAsc),
+            b"nqn_whitelist_DESC" => Some(Self::NqnWhitelistDesc),
+            b"policy_ASC" => Some(Self::PolicyAsc),
+            b"policy_DESC" => Some(Self::PolicyDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"stripe_num_ASC" => Some(Self::StripeNumAsc),
+            b"stripe_num_DESC" => Some(Self::StripeNumDesc),
+            b"stripe_size_ASC" => Some(Self::StripeSizeAsc),
+            b"stripe_size_DESC" => Some(Self::StripeSizeDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            _ => None,
         }
     }
 
@@ -2597,7 +2681,7 @@ impl serde::Serialize for NvmfSubsystemOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for NvmfSubsystemOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2633,12 +2717,19 @@ impl OrganizationOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -2666,7 +2757,7 @@ impl serde::Serialize for OrganizationOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for OrganizationOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2858,64 +2949,71 @@ impl PciDeviceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bus_ASC" => Self::BusAsc,
-            "bus_DESC" => Self::BusDesc,
-            "bus_location_ASC" => Self::BusLocationAsc,
-            "bus_location_DESC" => Self::BusLocationDesc,
-            "class_code_ASC" => Self::ClassCodeAsc,
-            "class_code_DESC" => Self::ClassCodeDesc,
-            "device_type_ASC" => Self::DeviceTypeAsc,
-            "device_type_DESC" => Self::DeviceTypeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "function_num_ASC" => Self::FunctionNumAsc,
-            "function_num_DESC" => Self::FunctionNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iommu_status_ASC" => Self::IommuStatusAsc,
-            "iommu_status_DESC" => Self::IommuStatusDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mdev_state_ASC" => Self::MdevStateAsc,
-            "mdev_state_DESC" => Self::MdevStateDesc,
-            "mdev_type_id_ASC" => Self::MdevTypeIdAsc,
-            "mdev_type_id_DESC" => Self::MdevTypeIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "partitioning_state_ASC" => Self::PartitioningStateAsc,
-            "partitioning_state_DESC" => Self::PartitioningStateDesc,
-            "product_id_ASC" => Self::ProductIdAsc,
-            "product_id_DESC" => Self::ProductIdDesc,
-            "slot_ASC" => Self::SlotAsc,
-            "slot_DESC" => Self::SlotDesc,
-            "sriov_state_ASC" => Self::SriovStateAsc,
-            "sriov_state_DESC" => Self::SriovStateDesc,
-            "subsystem_product_id_ASC" => Self::SubsystemProductIdAsc,
-            "subsystem_product_id_DESC" => Self::SubsystemProductIdDesc,
-            "subsystem_vendor_id_ASC" => Self::SubsystemVendorIdAsc,
-            "subsystem_vendor_id_DESC" => Self::SubsystemVendorIdDesc,
-            "total_mdev_num_ASC" => Self::TotalMdevNumAsc,
-            "total_mdev_num_DESC" => Self::TotalMdevNumDesc,
-            "total_partitioning_num_ASC" => Self::TotalPartitioningNumAsc,
-            "total_partitioning_num_DESC" => Self::TotalPartitioningNumDesc,
-            "total_vf_num_ASC" => Self::TotalVfNumAsc,
-            "total_vf_num_DESC" => Self::TotalVfNumDesc,
-            "usage_type_ASC" => Self::UsageTypeAsc,
-            "usage_type_DESC" => Self::UsageTypeDesc,
-            "used_mdev_num_ASC" => Self::UsedMdevNumAsc,
-            "used_mdev_num_DESC" => Self::UsedMdevNumDesc,
-            "used_partitioning_num_ASC" => Self::UsedPartitioningNumAsc,
-            "used_partitioning_num_DESC" => Self::UsedPartitioningNumDesc,
-            "used_vf_num_ASC" => Self::UsedVfNumAsc,
-            "used_vf_num_DESC" => Self::UsedVfNumDesc,
-            "user_usage_ASC" => Self::UserUsageAsc,
-            "user_usage_DESC" => Self::UserUsageDesc,
-            "vendor_id_ASC" => Self::VendorIdAsc,
-            "vendor_id_DESC" => Self::VendorIdDesc,
-            "verdor_name_ASC" => Self::VerdorNameAsc,
-            "verdor_name_DESC" => Self::VerdorNameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bus_ASC" => Some(Self::BusAsc),
+            b"bus_DESC" => Some(Self::BusDesc),
+            b"bus_location_ASC" => Some(Self::BusLocationAsc),
+            b"bus_location_DESC" => Some(Self::BusLocationDesc),
+            b"class_code_ASC" => Some(Self::ClassCodeAsc),
+            b"class_code_DESC" => Some(Self::ClassCodeDesc),
+            b"device_type_ASC" => Some(Self::DeviceTypeAsc),
+            b"device_type_DESC" => Some(Self::DeviceTypeDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"function_num_ASC" => Some(Self::FunctionNumAsc),
+            b"function_num_DESC" => Some(Self::FunctionNumDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"iommu_status_ASC" => Some(Self::IommuStatusAsc),
+            b"iommu_status_DESC" => Some(Self::IommuStatusDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mdev_state_ASC" => Some(Self::MdevStateAsc),
+            b"mdev_state_DESC" => Some(Self::MdevStateDesc),
+            b"mdev_type_id_ASC" => Some(Self::MdevTypeIdAsc),
+            b"mdev_type_id_DESC" => Some(Self::MdevTypeIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"partitioning_state_ASC" => Some(Self::PartitioningStateAsc),
+            b"partitioning_state_DESC" => Some(Self::PartitioningStateDesc),
+            b"product_id_ASC" => Some(Self::ProductIdAsc),
+            b"product_id_DESC" => Some(Self::ProductIdDesc),
+            b"slot_ASC" => Some(Self::SlotAsc),
+            b"slot_DESC" => Some(Self::SlotDesc),
+            b"sriov_state_ASC" => Some(Self::SriovStateAsc),
+            b"sriov_state_DESC" => Some(Self::SriovStateDesc),
+            b"subsystem_product_id_ASC" => Some(Self::SubsystemProductIdAsc),
+            b"subsystem_product_id_DESC" => Some(Self::SubsystemProductIdDesc),
+            b"subsystem_vendor_id_ASC" => Some(Self::SubsystemVendorIdAsc),
+            b"subsystem_vendor_id_DESC" => Some(Self::SubsystemVendorIdDesc),
+            b"total_mdev_num_ASC" => Some(Self::TotalMdevNumAsc),
+            b"total_mdev_num_DESC" => Some(Self::TotalMdevNumDesc),
+            b"total_partitioning_num_ASC" => Some(Self::TotalPartitioningNumAsc),
+            b"total_partitioning_num_DESC" => Some(Self::TotalPartitioningNumDesc),
+            b"total_vf_num_ASC" => Some(Self::TotalVfNumAsc),
+            b"total_vf_num_DESC" => Some(Self::TotalVfNumDesc),
+            b"usage_type_ASC" => Some(Self::UsageTypeAsc),
+            b"usage_type_DESC" => Some(Self::UsageTypeDesc),
+            b"used_mdev_num_ASC" => Some(Self::UsedMdevNumAsc),
+            b"used_mdev_num_DESC" => Some(Self::UsedMdevNumDesc),
+            b"used_partitioning_num_ASC" => Some(Self::UsedPartitioningNumAsc),
+            b"used_partitioning_num_DESC" => Some(Self::UsedPartitioningNumDesc),
+            b"used_vf_num_ASC" => Some(Self::UsedVfNumAsc),
+            b"used_vf_num_DESC" => Some(Self::UsedVfNumDesc),
+            b"user_usage_ASC" => Some(Self::UserUsageAsc),
+            b"user_usage_DESC" => Some(Self::UserUsageDesc),
+            b"vendor_id_ASC" => Some(Self::VendorIdAsc),
+            b"vendor_id_DESC" => Some(Self::VendorIdDesc),
+            b"verdor_name_ASC" => Some(Self::VerdorNameAsc),
+            b"verdor_name_DESC" => Some(Self::VerdorNameDesc),
+            _ => None,
         }
     }
 
@@ -3000,7 +3098,7 @@ impl serde::Serialize for PciDeviceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3084,28 +3182,35 @@ impl PmemDimmOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "capacity_ASC" => Self::CapacityAsc,
-            "capacity_DESC" => Self::CapacityDesc,
-            "device_locator_ASC" => Self::DeviceLocatorAsc,
-            "device_locator_DESC" => Self::DeviceLocatorDesc,
-            "health_status_ASC" => Self::HealthStatusAsc,
-            "health_status_DESC" => Self::HealthStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "numa_node_ASC" => Self::NumaNodeAsc,
-            "numa_node_DESC" => Self::NumaNodeDesc,
-            "part_number_ASC" => Self::PartNumberAsc,
-            "part_number_DESC" => Self::PartNumberDesc,
-            "remaining_life_percent_ASC" => Self::RemainingLifePercentAsc,
-            "remaining_life_percent_DESC" => Self::RemainingLifePercentDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"capacity_ASC" => Some(Self::CapacityAsc),
+            b"capacity_DESC" => Some(Self::CapacityDesc),
+            b"device_locator_ASC" => Some(Self::DeviceLocatorAsc),
+            b"device_locator_DESC" => Some(Self::DeviceLocatorDesc),
+            b"health_status_ASC" => Some(Self::HealthStatusAsc),
+            b"health_status_DESC" => Some(Self::HealthStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"numa_node_ASC" => Some(Self::NumaNodeAsc),
+            b"numa_node_DESC" => Some(Self::NumaNodeDesc),
+            b"part_number_ASC" => Some(Self::PartNumberAsc),
+            b"part_number_DESC" => Some(Self::PartNumberDesc),
+            b"remaining_life_percent_ASC" => Some(Self::RemainingLifePercentAsc),
+            b"remaining_life_percent_DESC" => Some(Self::RemainingLifePercentDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -3154,7 +3259,7 @@ impl serde::Serialize for PmemDimmOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for PmemDimmOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3202,16 +3307,23 @@ impl RackTopoOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "height_ASC" => Self::HeightAsc,
-            "height_DESC" => Self::HeightDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"height_ASC" => Some(Self::HeightAsc),
+            b"height_DESC" => Some(Self::HeightDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -3248,7 +3360,7 @@ impl serde::Serialize for RackTopoOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for RackTopoOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3380,44 +3492,51 @@ impl ReplicaVmOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "failover_test_object_descriptor_ASC" => Self::FailoverTestObjectDescriptorAsc,
-            "failover_test_object_descriptor_DESC" => Self::FailoverTestObjectDescriptorDesc,
-            "failover_test_replica_group_ASC" => Self::FailoverTestReplicaGroupAsc,
-            "failover_test_replica_group_DESC" => Self::FailoverTestReplicaGroupDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "inbound_ASC" => Self::InboundAsc,
-            "inbound_DESC" => Self::InboundDesc,
-            "object_descriptor_ASC" => Self::ObjectDescriptorAsc,
-            "object_descriptor_DESC" => Self::ObjectDescriptorDesc,
-            "origin_object_descriptor_ASC" => Self::OriginObjectDescriptorAsc,
-            "origin_object_descriptor_DESC" => Self::OriginObjectDescriptorDesc,
-            "origin_vm_cluster_local_id_ASC" => Self::OriginVmClusterLocalIdAsc,
-            "origin_vm_cluster_local_id_DESC" => Self::OriginVmClusterLocalIdDesc,
-            "origin_vm_cluster_name_ASC" => Self::OriginVmClusterNameAsc,
-            "origin_vm_cluster_name_DESC" => Self::OriginVmClusterNameDesc,
-            "origin_vm_local_id_ASC" => Self::OriginVmLocalIdAsc,
-            "origin_vm_local_id_DESC" => Self::OriginVmLocalIdDesc,
-            "origin_vm_name_ASC" => Self::OriginVmNameAsc,
-            "origin_vm_name_DESC" => Self::OriginVmNameDesc,
-            "replica_group_ASC" => Self::ReplicaGroupAsc,
-            "replica_group_DESC" => Self::ReplicaGroupDesc,
-            "replication_group_ASC" => Self::ReplicationGroupAsc,
-            "replication_group_DESC" => Self::ReplicationGroupDesc,
-            "state_ASC" => Self::StateAsc,
-            "state_DESC" => Self::StateDesc,
-            "targets_deletable_ASC" => Self::TargetsDeletableAsc,
-            "targets_deletable_DESC" => Self::TargetsDeletableDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "updatedAt_ASC" => Self::UpdatedAtAsc,
-            "updatedAt_DESC" => Self::UpdatedAtDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"failover_test_object_descriptor_ASC" => Some(Self::FailoverTestObjectDescriptorAsc),
+            b"failover_test_object_descriptor_DESC" => Some(Self::FailoverTestObjectDescriptorDesc),
+            b"failover_test_replica_group_ASC" => Some(Self::FailoverTestReplicaGroupAsc),
+            b"failover_test_replica_group_DESC" => Some(Self::FailoverTestReplicaGroupDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"inbound_ASC" => Some(Self::InboundAsc),
+            b"inbound_DESC" => Some(Self::InboundDesc),
+            b"object_descriptor_ASC" => Some(Self::ObjectDescriptorAsc),
+            b"object_descriptor_DESC" => Some(Self::ObjectDescriptorDesc),
+            b"origin_object_descriptor_ASC" => Some(Self::OriginObjectDescriptorAsc),
+            b"origin_object_descriptor_DESC" => Some(Self::OriginObjectDescriptorDesc),
+            b"origin_vm_cluster_local_id_ASC" => Some(Self::OriginVmClusterLocalIdAsc),
+            b"origin_vm_cluster_local_id_DESC" => Some(Self::OriginVmClusterLocalIdDesc),
+            b"origin_vm_cluster_name_ASC" => Some(Self::OriginVmClusterNameAsc),
+            b"origin_vm_cluster_name_DESC" => Some(Self::OriginVmClusterNameDesc),
+            b"origin_vm_local_id_ASC" => Some(Self::OriginVmLocalIdAsc),
+            b"origin_vm_local_id_DESC" => Some(Self::OriginVmLocalIdDesc),
+            b"origin_vm_name_ASC" => Some(Self::OriginVmNameAsc),
+            b"origin_vm_name_DESC" => Some(Self::OriginVmNameDesc),
+            b"replica_group_ASC" => Some(Self::ReplicaGroupAsc),
+            b"replica_group_DESC" => Some(Self::ReplicaGroupDesc),
+            b"replication_group_ASC" => Some(Self::ReplicationGroupAsc),
+            b"replication_group_DESC" => Some(Self::ReplicationGroupDesc),
+            b"state_ASC" => Some(Self::StateAsc),
+            b"state_DESC" => Some(Self::StateDesc),
+            b"targets_deletable_ASC" => Some(Self::TargetsDeletableAsc),
+            b"targets_deletable_DESC" => Some(Self::TargetsDeletableDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"updatedAt_ASC" => Some(Self::UpdatedAtAsc),
+            b"updatedAt_DESC" => Some(Self::UpdatedAtDesc),
+            _ => None,
         }
     }
 
@@ -3482,7 +3601,7 @@ impl serde::Serialize for ReplicaVmOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ReplicaVmOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3792,106 +3911,121 @@ impl ReplicationPlanOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "abort_window_unfinished_ASC" => Self::AbortWindowUnfinishedAsc,
-            "abort_window_unfinished_DESC" => Self::AbortWindowUnfinishedDesc,
-            "activation_timestamp_ASC" => Self::ActivationTimestampAsc,
-            "activation_timestamp_DESC" => Self::ActivationTimestampDesc,
-            "compression_ASC" => Self::CompressionAsc,
-            "compression_DESC" => Self::CompressionDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "delete_strategy_ASC" => Self::DeleteStrategyAsc,
-            "delete_strategy_DESC" => Self::DeleteStrategyDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "ec_k_ASC" => Self::EcKAsc,
-            "ec_k_DESC" => Self::EcKDesc,
-            "ec_m_ASC" => Self::EcMAsc,
-            "ec_m_DESC" => Self::EcMDesc,
-            "enable_window_ASC" => Self::EnableWindowAsc,
-            "enable_window_DESC" => Self::EnableWindowDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "inbound_ASC" => Self::InboundAsc,
-            "inbound_DESC" => Self::InboundDesc,
-            "interval_ASC" => Self::IntervalAsc,
-            "interval_DESC" => Self::IntervalDesc,
-            "ip_mapping_ASC" => Self::IpMappingAsc,
-            "ip_mapping_DESC" => Self::IpMappingDesc,
-            "keep_mac_address_ASC" => Self::KeepMacAddressAsc,
-            "keep_mac_address_DESC" => Self::KeepMacAddressDesc,
-            "keep_policy_ASC" => Self::KeepPolicyAsc,
-            "keep_policy_DESC" => Self::KeepPolicyDesc,
-            "keep_policy_value_ASC" => Self::KeepPolicyValueAsc,
-            "keep_policy_value_DESC" => Self::KeepPolicyValueDesc,
-            "last_execute_status_ASC" => Self::LastExecuteStatusAsc,
-            "last_execute_status_DESC" => Self::LastExecuteStatusDesc,
-            "last_execute_status_message_ASC" => Self::LastExecuteStatusMessageAsc,
-            "last_execute_status_message_DESC" => Self::LastExecuteStatusMessageDesc,
-            "last_execute_success_job_count_ASC" => Self::LastExecuteSuccessJobCountAsc,
-            "last_execute_success_job_count_DESC" => Self::LastExecuteSuccessJobCountDesc,
-            "last_execute_total_job_count_ASC" => Self::LastExecuteTotalJobCountAsc,
-            "last_execute_total_job_count_DESC" => Self::LastExecuteTotalJobCountDesc,
-            "last_executed_at_ASC" => Self::LastExecutedAtAsc,
-            "last_executed_at_DESC" => Self::LastExecutedAtDesc,
-            "last_manual_execute_status_ASC" => Self::LastManualExecuteStatusAsc,
-            "last_manual_execute_status_DESC" => Self::LastManualExecuteStatusDesc,
-            "last_manual_execute_status_message_ASC" => Self::LastManualExecuteStatusMessageAsc,
-            "last_manual_execute_status_message_DESC" => Self::LastManualExecuteStatusMessageDesc,
-            "last_manual_execute_success_job_count_ASC" => {
-                Self::LastManualExecuteSuccessJobCountAsc
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"abort_window_unfinished_ASC" => Some(Self::AbortWindowUnfinishedAsc),
+            b"abort_window_unfinished_DESC" => Some(Self::AbortWindowUnfinishedDesc),
+            b"activation_timestamp_ASC" => Some(Self::ActivationTimestampAsc),
+            b"activation_timestamp_DESC" => Some(Self::ActivationTimestampDesc),
+            b"compression_ASC" => Some(Self::CompressionAsc),
+            b"compression_DESC" => Some(Self::CompressionDesc),
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"delete_strategy_ASC" => Some(Self::DeleteStrategyAsc),
+            b"delete_strategy_DESC" => Some(Self::DeleteStrategyDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"ec_k_ASC" => Some(Self::EcKAsc),
+            b"ec_k_DESC" => Some(Self::EcKDesc),
+            b"ec_m_ASC" => Some(Self::EcMAsc),
+            b"ec_m_DESC" => Some(Self::EcMDesc),
+            b"enable_window_ASC" => Some(Self::EnableWindowAsc),
+            b"enable_window_DESC" => Some(Self::EnableWindowDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"inbound_ASC" => Some(Self::InboundAsc),
+            b"inbound_DESC" => Some(Self::InboundDesc),
+            b"interval_ASC" => Some(Self::IntervalAsc),
+            b"interval_DESC" => Some(Self::IntervalDesc),
+            b"ip_mapping_ASC" => Some(Self::IpMappingAsc),
+            b"ip_mapping_DESC" => Some(Self::IpMappingDesc),
+            b"keep_mac_address_ASC" => Some(Self::KeepMacAddressAsc),
+            b"keep_mac_address_DESC" => Some(Self::KeepMacAddressDesc),
+            b"keep_policy_ASC" => Some(Self::KeepPolicyAsc),
+            b"keep_policy_DESC" => Some(Self::KeepPolicyDesc),
+            b"keep_policy_value_ASC" => Some(Self::KeepPolicyValueAsc),
+            b"keep_policy_value_DESC" => Some(Self::KeepPolicyValueDesc),
+            b"last_execute_status_ASC" => Some(Self::LastExecuteStatusAsc),
+            b"last_execute_status_DESC" => Some(Self::LastExecuteStatusDesc),
+            b"last_execute_status_message_ASC" => Some(Self::LastExecuteStatusMessageAsc),
+            b"last_execute_status_message_DESC" => Some(Self::LastExecuteStatusMessageDesc),
+            b"last_execute_success_job_count_ASC" => Some(Self::LastExecuteSuccessJobCountAsc),
+            b"last_execute_success_job_count_DESC" => Some(Self::LastExecuteSuccessJobCountDesc),
+            b"last_execute_total_job_count_ASC" => Some(Self::LastExecuteTotalJobCountAsc),
+            b"last_execute_total_job_count_DESC" => Some(Self::LastExecuteTotalJobCountDesc),
+            b"last_executed_at_ASC" => Some(Self::LastExecutedAtAsc),
+            b"last_executed_at_DESC" => Some(Self::LastExecutedAtDesc),
+            b"last_manual_execute_status_ASC" => Some(Self::LastManualExecuteStatusAsc),
+            b"last_manual_execute_status_DESC" => Some(Self::LastManualExecuteStatusDesc),
+            b"last_manual_execute_status_message_ASC" => {
+                Some(Self::LastManualExecuteStatusMessageAsc)
             }
-            "last_manual_execute_success_job_count_DESC" => {
-                Self::LastManualExecuteSuccessJobCountDesc
+            b"last_manual_execute_status_message_DESC" => {
+                Some(Self::LastManualExecuteStatusMessageDesc)
             }
-            "last_manual_execute_total_job_count_ASC" => Self::LastManualExecuteTotalJobCountAsc,
-            "last_manual_execute_total_job_count_DESC" => Self::LastManualExecuteTotalJobCountDesc,
-            "last_manual_executed_at_ASC" => Self::LastManualExecutedAtAsc,
-            "last_manual_executed_at_DESC" => Self::LastManualExecutedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "network_mapping_ASC" => Self::NetworkMappingAsc,
-            "network_mapping_DESC" => Self::NetworkMappingDesc,
-            "next_execution_time_ASC" => Self::NextExecutionTimeAsc,
-            "next_execution_time_DESC" => Self::NextExecutionTimeDesc,
-            "objects_descriptor_ASC" => Self::ObjectsDescriptorAsc,
-            "objects_descriptor_DESC" => Self::ObjectsDescriptorDesc,
-            "period_ASC" => Self::PeriodAsc,
-            "period_DESC" => Self::PeriodDesc,
-            "phase_ASC" => Self::PhaseAsc,
-            "phase_DESC" => Self::PhaseDesc,
-            "replica_name_rule_ASC" => Self::ReplicaNameRuleAsc,
-            "replica_name_rule_DESC" => Self::ReplicaNameRuleDesc,
-            "replica_name_setting_ASC" => Self::ReplicaNameSettingAsc,
-            "replica_name_setting_DESC" => Self::ReplicaNameSettingDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "resiliency_type_ASC" => Self::ResiliencyTypeAsc,
-            "resiliency_type_DESC" => Self::ResiliencyTypeDesc,
-            "snapshot_consistent_type_ASC" => Self::SnapshotConsistentTypeAsc,
-            "snapshot_consistent_type_DESC" => Self::SnapshotConsistentTypeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "storage_policy_ASC" => Self::StoragePolicyAsc,
-            "storage_policy_DESC" => Self::StoragePolicyDesc,
-            "target_cluster_descriptor_ASC" => Self::TargetClusterDescriptorAsc,
-            "target_cluster_descriptor_DESC" => Self::TargetClusterDescriptorDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            "time_points_ASC" => Self::TimePointsAsc,
-            "time_points_DESC" => Self::TimePointsDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "updatedAt_ASC" => Self::UpdatedAtAsc,
-            "updatedAt_DESC" => Self::UpdatedAtDesc,
-            "window_end_ASC" => Self::WindowEndAsc,
-            "window_end_DESC" => Self::WindowEndDesc,
-            "window_start_ASC" => Self::WindowStartAsc,
-            "window_start_DESC" => Self::WindowStartDesc,
-            other => Self::Other(other.to_owned()),
+            b"last_manual_execute_success_job_count_ASC" => {
+                Some(Self::LastManualExecuteSuccessJobCountAsc)
+            }
+            b"last_manual_execute_success_job_count_DESC" => {
+                Some(Self::LastManualExecuteSuccessJobCountDesc)
+            }
+            b"last_manual_execute_total_job_count_ASC" => {
+                Some(Self::LastManualExecuteTotalJobCountAsc)
+            }
+            b"last_manual_execute_total_job_count_DESC" => {
+                Some(Self::LastManualExecuteTotalJobCountDesc)
+            }
+            b"last_manual_executed_at_ASC" => Some(Self::LastManualExecutedAtAsc),
+            b"last_manual_executed_at_DESC" => Some(Self::LastManualExecutedAtDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"network_mapping_ASC" => Some(Self::NetworkMappingAsc),
+            b"network_mapping_DESC" => Some(Self::NetworkMappingDesc),
+            b"next_execution_time_ASC" => Some(Self::NextExecutionTimeAsc),
+            b"next_execution_time_DESC" => Some(Self::NextExecutionTimeDesc),
+            b"objects_descriptor_ASC" => Some(Self::ObjectsDescriptorAsc),
+            b"objects_descriptor_DESC" => Some(Self::ObjectsDescriptorDesc),
+            b"period_ASC" => Some(Self::PeriodAsc),
+            b"period_DESC" => Some(Self::PeriodDesc),
+            b"phase_ASC" => Some(Self::PhaseAsc),
+            b"phase_DESC" => Some(Self::PhaseDesc),
+            b"replica_name_rule_ASC" => Some(Self::ReplicaNameRuleAsc),
+            b"replica_name_rule_DESC" => Some(Self::ReplicaNameRuleDesc),
+            b"replica_name_setting_ASC" => Some(Self::ReplicaNameSettingAsc),
+            b"replica_name_setting_DESC" => Some(Self::ReplicaNameSettingDesc),
+            b"replica_num_ASC" => Some(Self::ReplicaNumAsc),
+            b"replica_num_DESC" => Some(Self::ReplicaNumDesc),
+            b"resiliency_type_ASC" => Some(Self::ResiliencyTypeAsc),
+            b"resiliency_type_DESC" => Some(Self::ResiliencyTypeDesc),
+            b"snapshot_consistent_type_ASC" => Some(Self::SnapshotConsistentTypeAsc),
+            b"snapshot_consistent_type_DESC" => Some(Self::SnapshotConsistentTypeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"storage_policy_ASC" => Some(Self::StoragePolicyAsc),
+            b"storage_policy_DESC" => Some(Self::StoragePolicyDesc),
+            b"target_cluster_descriptor_ASC" => Some(Self::TargetClusterDescriptorAsc),
+            b"target_cluster_descriptor_DESC" => Some(Self::TargetClusterDescriptorDesc),
+            b"thin_provision_ASC" => Some(Self::ThinProvisionAsc),
+            b"thin_provision_DESC" => Some(Self::ThinProvisionDesc),
+            b"time_points_ASC" => Some(Self::TimePointsAsc),
+            b"time_points_DESC" => Some(Self::TimePointsDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"updatedAt_ASC" => Some(Self::UpdatedAtAsc),
+            b"updatedAt_DESC" => Some(Self::UpdatedAtDesc),
+            b"window_end_ASC" => Some(Self::WindowEndAsc),
+            b"window_end_DESC" => Some(Self::WindowEndDesc),
+            b"window_start_ASC" => Some(Self::WindowStartAsc),
+            b"window_start_DESC" => Some(Self::WindowStartDesc),
+            _ => None,
         }
     }
 
@@ -4014,7 +4148,7 @@ impl serde::Serialize for ReplicationPlanOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ReplicationPlanOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4074,20 +4208,27 @@ impl ReportTaskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "plan_id_ASC" => Self::PlanIdAsc,
-            "plan_id_DESC" => Self::PlanIdDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"plan_id_ASC" => Some(Self::PlanIdAsc),
+            b"plan_id_DESC" => Some(Self::PlanIdDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            _ => None,
         }
     }
 
@@ -4128,7 +4269,7 @@ impl serde::Serialize for ReportTaskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ReportTaskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4200,24 +4341,31 @@ impl ReportTemplateOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "execute_plan_ASC" => Self::ExecutePlanAsc,
-            "execute_plan_DESC" => Self::ExecutePlanDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "preset_ASC" => Self::PresetAsc,
-            "preset_DESC" => Self::PresetDesc,
-            "resource_meta_ASC" => Self::ResourceMetaAsc,
-            "resource_meta_DESC" => Self::ResourceMetaDesc,
-            "task_num_ASC" => Self::TaskNumAsc,
-            "task_num_DESC" => Self::TaskNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"execute_plan_ASC" => Some(Self::ExecutePlanAsc),
+            b"execute_plan_DESC" => Some(Self::ExecutePlanDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"preset_ASC" => Some(Self::PresetAsc),
+            b"preset_DESC" => Some(Self::PresetDesc),
+            b"resource_meta_ASC" => Some(Self::ResourceMetaAsc),
+            b"resource_meta_DESC" => Some(Self::ResourceMetaDesc),
+            b"task_num_ASC" => Some(Self::TaskNumAsc),
+            b"task_num_DESC" => Some(Self::TaskNumDesc),
+            _ => None,
         }
     }
 
@@ -4262,7 +4410,7 @@ impl serde::Serialize for ReportTemplateOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ReportTemplateOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4310,16 +4458,23 @@ impl SecurityGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "label_groups_ASC" => Self::LabelGroupsAsc,
-            "label_groups_DESC" => Self::LabelGroupsDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"label_groups_ASC" => Some(Self::LabelGroupsAsc),
+            b"label_groups_DESC" => Some(Self::LabelGroupsDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -4356,7 +4511,7 @@ impl serde::Serialize for SecurityGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4428,24 +4583,31 @@ impl SecurityPolicyOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "apply_to_ASC" => Self::ApplyToAsc,
-            "apply_to_DESC" => Self::ApplyToDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "egress_ASC" => Self::EgressAsc,
-            "egress_DESC" => Self::EgressDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ingress_ASC" => Self::IngressAsc,
-            "ingress_DESC" => Self::IngressDesc,
-            "is_blocklist_ASC" => Self::IsBlocklistAsc,
-            "is_blocklist_DESC" => Self::IsBlocklistDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "policy_mode_ASC" => Self::PolicyModeAsc,
-            "policy_mode_DESC" => Self::PolicyModeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"apply_to_ASC" => Some(Self::ApplyToAsc),
+            b"apply_to_DESC" => Some(Self::ApplyToDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"egress_ASC" => Some(Self::EgressAsc),
+            b"egress_DESC" => Some(Self::EgressDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ingress_ASC" => Some(Self::IngressAsc),
+            b"ingress_DESC" => Some(Self::IngressDesc),
+            b"is_blocklist_ASC" => Some(Self::IsBlocklistAsc),
+            b"is_blocklist_DESC" => Some(Self::IsBlocklistDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"policy_mode_ASC" => Some(Self::PolicyModeAsc),
+            b"policy_mode_DESC" => Some(Self::PolicyModeDesc),
+            _ => None,
         }
     }
 
@@ -4490,130 +4652,6 @@ impl serde::Serialize for SecurityPolicyOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SecurityPolicyOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SmtpServerOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SmtpServerOrderByInput {
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `host_ASC`
-    HostAsc,
-    /// `host_DESC`
-    HostDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `port_ASC`
-    PortAsc,
-    /// `port_DESC`
-    PortDesc,
-    /// `secure_mode_ASC`
-    SecureModeAsc,
-    /// `secure_mode_DESC`
-    SecureModeDesc,
-    /// `username_ASC`
-    UsernameAsc,
-    /// `username_DESC`
-    UsernameDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SmtpServerOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::HostAsc => "host_ASC",
-            Self::HostDesc => "host_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PortAsc => "port_ASC",
-            Self::PortDesc => "port_DESC",
-            Self::SecureModeAsc => "secure_mode_ASC",
-            Self::SecureModeDesc => "secure_mode_DESC",
-            Self::UsernameAsc => "username_ASC",
-            Self::UsernameDesc => "username_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "host_ASC" => Self::HostAsc,
-            "host_DESC" => Self::HostDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "secure_mode_ASC" => Self::SecureModeAsc,
-            "secure_mode_DESC" => Self::SecureModeDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::DescriptionAsc,
-        Self::DescriptionDesc,
-        Self::HostAsc,
-        Self::HostDesc,
-        Self::IdAsc,
-        Self::IdDesc,
-        Self::NameAsc,
-        Self::NameDesc,
-        Self::PortAsc,
-        Self::PortDesc,
-        Self::SecureModeAsc,
-        Self::SecureModeDesc,
-        Self::UsernameAsc,
-        Self::UsernameDesc,
-    ];
-}
-
-impl ::core::fmt::Display for SmtpServerOrderByInput {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SmtpServerOrderByInput {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SmtpServerOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SmtpServerOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

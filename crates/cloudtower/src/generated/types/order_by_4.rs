@@ -3,6 +3,137 @@
 
 use super::*;
 
+/// `SmtpServerOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmtpServerOrderByInput {
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `host_ASC`
+    HostAsc,
+    /// `host_DESC`
+    HostDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `port_ASC`
+    PortAsc,
+    /// `port_DESC`
+    PortDesc,
+    /// `secure_mode_ASC`
+    SecureModeAsc,
+    /// `secure_mode_DESC`
+    SecureModeDesc,
+    /// `username_ASC`
+    UsernameAsc,
+    /// `username_DESC`
+    UsernameDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SmtpServerOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::HostAsc => "host_ASC",
+            Self::HostDesc => "host_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PortAsc => "port_ASC",
+            Self::PortDesc => "port_DESC",
+            Self::SecureModeAsc => "secure_mode_ASC",
+            Self::SecureModeDesc => "secure_mode_DESC",
+            Self::UsernameAsc => "username_ASC",
+            Self::UsernameDesc => "username_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"host_ASC" => Some(Self::HostAsc),
+            b"host_DESC" => Some(Self::HostDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"port_ASC" => Some(Self::PortAsc),
+            b"port_DESC" => Some(Self::PortDesc),
+            b"secure_mode_ASC" => Some(Self::SecureModeAsc),
+            b"secure_mode_DESC" => Some(Self::SecureModeDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::HostAsc,
+        Self::HostDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::SecureModeAsc,
+        Self::SecureModeDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SmtpServerOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SmtpServerOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SmtpServerOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SmtpServerOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
 /// `SnapshotGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -95,32 +226,39 @@ impl SnapshotGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "deleted_ASC" => Self::DeletedAsc,
-            "deleted_DESC" => Self::DeletedDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "estimated_recycling_time_ASC" => Self::EstimatedRecyclingTimeAsc,
-            "estimated_recycling_time_DESC" => Self::EstimatedRecyclingTimeDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "keep_ASC" => Self::KeepAsc,
-            "keep_DESC" => Self::KeepDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "object_num_ASC" => Self::ObjectNumAsc,
-            "object_num_DESC" => Self::ObjectNumDesc,
-            "vm_info_ASC" => Self::VmInfoAsc,
-            "vm_info_DESC" => Self::VmInfoDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"deleted_ASC" => Some(Self::DeletedAsc),
+            b"deleted_DESC" => Some(Self::DeletedDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"estimated_recycling_time_ASC" => Some(Self::EstimatedRecyclingTimeAsc),
+            b"estimated_recycling_time_DESC" => Some(Self::EstimatedRecyclingTimeDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"keep_ASC" => Some(Self::KeepAsc),
+            b"keep_DESC" => Some(Self::KeepDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"logical_size_bytes_ASC" => Some(Self::LogicalSizeBytesAsc),
+            b"logical_size_bytes_DESC" => Some(Self::LogicalSizeBytesDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"object_num_ASC" => Some(Self::ObjectNumAsc),
+            b"object_num_DESC" => Some(Self::ObjectNumDesc),
+            b"vm_info_ASC" => Some(Self::VmInfoAsc),
+            b"vm_info_DESC" => Some(Self::VmInfoDesc),
+            _ => None,
         }
     }
 
@@ -173,7 +311,7 @@ impl serde::Serialize for SnapshotGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SnapshotGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -347,58 +485,65 @@ impl SnapshotPlanOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auto_delete_num_ASC" => Self::AutoDeleteNumAsc,
-            "auto_delete_num_DESC" => Self::AutoDeleteNumDesc,
-            "auto_execute_num_ASC" => Self::AutoExecuteNumAsc,
-            "auto_execute_num_DESC" => Self::AutoExecuteNumDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "end_time_ASC" => Self::EndTimeAsc,
-            "end_time_DESC" => Self::EndTimeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "exec_h_m_ASC" => Self::ExecHmAsc,
-            "exec_h_m_DESC" => Self::ExecHmDesc,
-            "execute_plan_type_ASC" => Self::ExecutePlanTypeAsc,
-            "execute_plan_type_DESC" => Self::ExecutePlanTypeDesc,
-            "healthy_ASC" => Self::HealthyAsc,
-            "healthy_DESC" => Self::HealthyDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "last_execute_end_time_ASC" => Self::LastExecuteEndTimeAsc,
-            "last_execute_end_time_DESC" => Self::LastExecuteEndTimeDesc,
-            "last_execute_status_ASC" => Self::LastExecuteStatusAsc,
-            "last_execute_status_DESC" => Self::LastExecuteStatusDesc,
-            "last_execute_time_ASC" => Self::LastExecuteTimeAsc,
-            "last_execute_time_DESC" => Self::LastExecuteTimeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "manual_delete_num_ASC" => Self::ManualDeleteNumAsc,
-            "manual_delete_num_DESC" => Self::ManualDeleteNumDesc,
-            "manual_execute_num_ASC" => Self::ManualExecuteNumAsc,
-            "manual_execute_num_DESC" => Self::ManualExecuteNumDesc,
-            "mirror_ASC" => Self::MirrorAsc,
-            "mirror_DESC" => Self::MirrorDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "next_execute_time_ASC" => Self::NextExecuteTimeAsc,
-            "next_execute_time_DESC" => Self::NextExecuteTimeDesc,
-            "object_num_ASC" => Self::ObjectNumAsc,
-            "object_num_DESC" => Self::ObjectNumDesc,
-            "physical_size_bytes_ASC" => Self::PhysicalSizeBytesAsc,
-            "physical_size_bytes_DESC" => Self::PhysicalSizeBytesDesc,
-            "remain_snapshot_num_ASC" => Self::RemainSnapshotNumAsc,
-            "remain_snapshot_num_DESC" => Self::RemainSnapshotNumDesc,
-            "snapshot_group_num_ASC" => Self::SnapshotGroupNumAsc,
-            "snapshot_group_num_DESC" => Self::SnapshotGroupNumDesc,
-            "start_time_ASC" => Self::StartTimeAsc,
-            "start_time_DESC" => Self::StartTimeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"auto_delete_num_ASC" => Some(Self::AutoDeleteNumAsc),
+            b"auto_delete_num_DESC" => Some(Self::AutoDeleteNumDesc),
+            b"auto_execute_num_ASC" => Some(Self::AutoExecuteNumAsc),
+            b"auto_execute_num_DESC" => Some(Self::AutoExecuteNumDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"end_time_ASC" => Some(Self::EndTimeAsc),
+            b"end_time_DESC" => Some(Self::EndTimeDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"exec_h_m_ASC" => Some(Self::ExecHmAsc),
+            b"exec_h_m_DESC" => Some(Self::ExecHmDesc),
+            b"execute_plan_type_ASC" => Some(Self::ExecutePlanTypeAsc),
+            b"execute_plan_type_DESC" => Some(Self::ExecutePlanTypeDesc),
+            b"healthy_ASC" => Some(Self::HealthyAsc),
+            b"healthy_DESC" => Some(Self::HealthyDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"last_execute_end_time_ASC" => Some(Self::LastExecuteEndTimeAsc),
+            b"last_execute_end_time_DESC" => Some(Self::LastExecuteEndTimeDesc),
+            b"last_execute_status_ASC" => Some(Self::LastExecuteStatusAsc),
+            b"last_execute_status_DESC" => Some(Self::LastExecuteStatusDesc),
+            b"last_execute_time_ASC" => Some(Self::LastExecuteTimeAsc),
+            b"last_execute_time_DESC" => Some(Self::LastExecuteTimeDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"logical_size_bytes_ASC" => Some(Self::LogicalSizeBytesAsc),
+            b"logical_size_bytes_DESC" => Some(Self::LogicalSizeBytesDesc),
+            b"manual_delete_num_ASC" => Some(Self::ManualDeleteNumAsc),
+            b"manual_delete_num_DESC" => Some(Self::ManualDeleteNumDesc),
+            b"manual_execute_num_ASC" => Some(Self::ManualExecuteNumAsc),
+            b"manual_execute_num_DESC" => Some(Self::ManualExecuteNumDesc),
+            b"mirror_ASC" => Some(Self::MirrorAsc),
+            b"mirror_DESC" => Some(Self::MirrorDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"next_execute_time_ASC" => Some(Self::NextExecuteTimeAsc),
+            b"next_execute_time_DESC" => Some(Self::NextExecuteTimeDesc),
+            b"object_num_ASC" => Some(Self::ObjectNumAsc),
+            b"object_num_DESC" => Some(Self::ObjectNumDesc),
+            b"physical_size_bytes_ASC" => Some(Self::PhysicalSizeBytesAsc),
+            b"physical_size_bytes_DESC" => Some(Self::PhysicalSizeBytesDesc),
+            b"remain_snapshot_num_ASC" => Some(Self::RemainSnapshotNumAsc),
+            b"remain_snapshot_num_DESC" => Some(Self::RemainSnapshotNumDesc),
+            b"snapshot_group_num_ASC" => Some(Self::SnapshotGroupNumAsc),
+            b"snapshot_group_num_DESC" => Some(Self::SnapshotGroupNumDesc),
+            b"start_time_ASC" => Some(Self::StartTimeAsc),
+            b"start_time_DESC" => Some(Self::StartTimeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            _ => None,
         }
     }
 
@@ -477,7 +622,7 @@ impl serde::Serialize for SnapshotPlanOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SnapshotPlanOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -549,24 +694,31 @@ impl SnapshotPlanTaskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "end_time_ASC" => Self::EndTimeAsc,
-            "end_time_DESC" => Self::EndTimeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "start_time_ASC" => Self::StartTimeAsc,
-            "start_time_DESC" => Self::StartTimeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"end_time_ASC" => Some(Self::EndTimeAsc),
+            b"end_time_DESC" => Some(Self::EndTimeDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"start_time_ASC" => Some(Self::StartTimeAsc),
+            b"start_time_DESC" => Some(Self::StartTimeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -611,7 +763,7 @@ impl serde::Serialize for SnapshotPlanTaskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -719,36 +871,43 @@ impl SnmpTransportOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
-            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
-            "auth_protocol_ASC" => Self::AuthProtocolAsc,
-            "auth_protocol_DESC" => Self::AuthProtocolDesc,
-            "community_ASC" => Self::CommunityAsc,
-            "community_DESC" => Self::CommunityDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
-            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
-            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
-            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
-            "protocol_ASC" => Self::ProtocolAsc,
-            "protocol_DESC" => Self::ProtocolDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"auth_pass_phrase_ASC" => Some(Self::AuthPassPhraseAsc),
+            b"auth_pass_phrase_DESC" => Some(Self::AuthPassPhraseDesc),
+            b"auth_protocol_ASC" => Some(Self::AuthProtocolAsc),
+            b"auth_protocol_DESC" => Some(Self::AuthProtocolDesc),
+            b"community_ASC" => Some(Self::CommunityAsc),
+            b"community_DESC" => Some(Self::CommunityDesc),
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"port_ASC" => Some(Self::PortAsc),
+            b"port_DESC" => Some(Self::PortDesc),
+            b"privacy_pass_phrase_ASC" => Some(Self::PrivacyPassPhraseAsc),
+            b"privacy_pass_phrase_DESC" => Some(Self::PrivacyPassPhraseDesc),
+            b"privacy_protocol_ASC" => Some(Self::PrivacyProtocolAsc),
+            b"privacy_protocol_DESC" => Some(Self::PrivacyProtocolDesc),
+            b"protocol_ASC" => Some(Self::ProtocolAsc),
+            b"protocol_DESC" => Some(Self::ProtocolDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -805,7 +964,7 @@ impl serde::Serialize for SnmpTransportOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SnmpTransportOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -937,44 +1096,51 @@ impl SnmpTrapReceiverOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
-            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
-            "auth_protocol_ASC" => Self::AuthProtocolAsc,
-            "auth_protocol_DESC" => Self::AuthProtocolDesc,
-            "community_ASC" => Self::CommunityAsc,
-            "community_DESC" => Self::CommunityDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "engine_id_ASC" => Self::EngineIdAsc,
-            "engine_id_DESC" => Self::EngineIdDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "host_ASC" => Self::HostAsc,
-            "host_DESC" => Self::HostDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "inform_ASC" => Self::InformAsc,
-            "inform_DESC" => Self::InformDesc,
-            "language_code_ASC" => Self::LanguageCodeAsc,
-            "language_code_DESC" => Self::LanguageCodeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
-            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
-            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
-            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
-            "protocol_ASC" => Self::ProtocolAsc,
-            "protocol_DESC" => Self::ProtocolDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"auth_pass_phrase_ASC" => Some(Self::AuthPassPhraseAsc),
+            b"auth_pass_phrase_DESC" => Some(Self::AuthPassPhraseDesc),
+            b"auth_protocol_ASC" => Some(Self::AuthProtocolAsc),
+            b"auth_protocol_DESC" => Some(Self::AuthProtocolDesc),
+            b"community_ASC" => Some(Self::CommunityAsc),
+            b"community_DESC" => Some(Self::CommunityDesc),
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"engine_id_ASC" => Some(Self::EngineIdAsc),
+            b"engine_id_DESC" => Some(Self::EngineIdDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"host_ASC" => Some(Self::HostAsc),
+            b"host_DESC" => Some(Self::HostDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"inform_ASC" => Some(Self::InformAsc),
+            b"inform_DESC" => Some(Self::InformDesc),
+            b"language_code_ASC" => Some(Self::LanguageCodeAsc),
+            b"language_code_DESC" => Some(Self::LanguageCodeDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"port_ASC" => Some(Self::PortAsc),
+            b"port_DESC" => Some(Self::PortDesc),
+            b"privacy_pass_phrase_ASC" => Some(Self::PrivacyPassPhraseAsc),
+            b"privacy_pass_phrase_DESC" => Some(Self::PrivacyPassPhraseDesc),
+            b"privacy_protocol_ASC" => Some(Self::PrivacyProtocolAsc),
+            b"privacy_protocol_DESC" => Some(Self::PrivacyProtocolDesc),
+            b"protocol_ASC" => Some(Self::ProtocolAsc),
+            b"protocol_DESC" => Some(Self::ProtocolDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -1039,7 +1205,7 @@ impl serde::Serialize for SnmpTrapReceiverOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1111,24 +1277,31 @@ impl SvtImageOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -1173,7 +1346,7 @@ impl serde::Serialize for SvtImageOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SvtImageOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1245,24 +1418,31 @@ impl SystemAuditLogOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "action_ASC" => Self::ActionAsc,
-            "action_DESC" => Self::ActionDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "message_ASC" => Self::MessageAsc,
-            "message_DESC" => Self::MessageDesc,
-            "resource_id_ASC" => Self::ResourceIdAsc,
-            "resource_id_DESC" => Self::ResourceIdDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"action_ASC" => Some(Self::ActionAsc),
+            b"action_DESC" => Some(Self::ActionDesc),
+            b"finished_at_ASC" => Some(Self::FinishedAtAsc),
+            b"finished_at_DESC" => Some(Self::FinishedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"message_ASC" => Some(Self::MessageAsc),
+            b"message_DESC" => Some(Self::MessageDesc),
+            b"resource_id_ASC" => Some(Self::ResourceIdAsc),
+            b"resource_id_DESC" => Some(Self::ResourceIdDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            _ => None,
         }
     }
 
@@ -1307,7 +1487,7 @@ impl serde::Serialize for SystemAuditLogOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for SystemAuditLogOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1457,50 +1637,57 @@ impl TaskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "args_ASC" => Self::ArgsAsc,
-            "args_DESC" => Self::ArgsDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "error_code_ASC" => Self::ErrorCodeAsc,
-            "error_code_DESC" => Self::ErrorCodeDesc,
-            "error_message_ASC" => Self::ErrorMessageAsc,
-            "error_message_DESC" => Self::ErrorMessageDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "progress_ASC" => Self::ProgressAsc,
-            "progress_DESC" => Self::ProgressDesc,
-            "resource_id_ASC" => Self::ResourceIdAsc,
-            "resource_id_DESC" => Self::ResourceIdDesc,
-            "resource_mutation_ASC" => Self::ResourceMutationAsc,
-            "resource_mutation_DESC" => Self::ResourceMutationDesc,
-            "resource_rollback_error_ASC" => Self::ResourceRollbackErrorAsc,
-            "resource_rollback_error_DESC" => Self::ResourceRollbackErrorDesc,
-            "resource_rollback_retry_count_ASC" => Self::ResourceRollbackRetryCountAsc,
-            "resource_rollback_retry_count_DESC" => Self::ResourceRollbackRetryCountDesc,
-            "resource_rollbacked_ASC" => Self::ResourceRollbackedAsc,
-            "resource_rollbacked_DESC" => Self::ResourceRollbackedDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "snapshot_ASC" => Self::SnapshotAsc,
-            "snapshot_DESC" => Self::SnapshotDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "steps_ASC" => Self::StepsAsc,
-            "steps_DESC" => Self::StepsDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"args_ASC" => Some(Self::ArgsAsc),
+            b"args_DESC" => Some(Self::ArgsDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"error_code_ASC" => Some(Self::ErrorCodeAsc),
+            b"error_code_DESC" => Some(Self::ErrorCodeDesc),
+            b"error_message_ASC" => Some(Self::ErrorMessageAsc),
+            b"error_message_DESC" => Some(Self::ErrorMessageDesc),
+            b"finished_at_ASC" => Some(Self::FinishedAtAsc),
+            b"finished_at_DESC" => Some(Self::FinishedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"key_ASC" => Some(Self::KeyAsc),
+            b"key_DESC" => Some(Self::KeyDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"progress_ASC" => Some(Self::ProgressAsc),
+            b"progress_DESC" => Some(Self::ProgressDesc),
+            b"resource_id_ASC" => Some(Self::ResourceIdAsc),
+            b"resource_id_DESC" => Some(Self::ResourceIdDesc),
+            b"resource_mutation_ASC" => Some(Self::ResourceMutationAsc),
+            b"resource_mutation_DESC" => Some(Self::ResourceMutationDesc),
+            b"resource_rollback_error_ASC" => Some(Self::ResourceRollbackErrorAsc),
+            b"resource_rollback_error_DESC" => Some(Self::ResourceRollbackErrorDesc),
+            b"resource_rollback_retry_count_ASC" => Some(Self::ResourceRollbackRetryCountAsc),
+            b"resource_rollback_retry_count_DESC" => Some(Self::ResourceRollbackRetryCountDesc),
+            b"resource_rollbacked_ASC" => Some(Self::ResourceRollbackedAsc),
+            b"resource_rollbacked_DESC" => Some(Self::ResourceRollbackedDesc),
+            b"resource_type_ASC" => Some(Self::ResourceTypeAsc),
+            b"resource_type_DESC" => Some(Self::ResourceTypeDesc),
+            b"snapshot_ASC" => Some(Self::SnapshotAsc),
+            b"snapshot_DESC" => Some(Self::SnapshotDesc),
+            b"started_at_ASC" => Some(Self::StartedAtAsc),
+            b"started_at_DESC" => Some(Self::StartedAtDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"steps_ASC" => Some(Self::StepsAsc),
+            b"steps_DESC" => Some(Self::StepsDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -1571,7 +1758,7 @@ impl serde::Serialize for TaskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for TaskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1655,28 +1842,35 @@ impl UploadTaskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "args_ASC" => Self::ArgsAsc,
-            "args_DESC" => Self::ArgsDesc,
-            "chunk_size_ASC" => Self::ChunkSizeAsc,
-            "chunk_size_DESC" => Self::ChunkSizeDesc,
-            "current_chunk_ASC" => Self::CurrentChunkAsc,
-            "current_chunk_DESC" => Self::CurrentChunkDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "updatedAt_ASC" => Self::UpdatedAtAsc,
-            "updatedAt_DESC" => Self::UpdatedAtDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"args_ASC" => Some(Self::ArgsAsc),
+            b"args_DESC" => Some(Self::ArgsDesc),
+            b"chunk_size_ASC" => Some(Self::ChunkSizeAsc),
+            b"chunk_size_DESC" => Some(Self::ChunkSizeDesc),
+            b"current_chunk_ASC" => Some(Self::CurrentChunkAsc),
+            b"current_chunk_DESC" => Some(Self::CurrentChunkDesc),
+            b"finished_at_ASC" => Some(Self::FinishedAtAsc),
+            b"finished_at_DESC" => Some(Self::FinishedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"resource_type_ASC" => Some(Self::ResourceTypeAsc),
+            b"resource_type_DESC" => Some(Self::ResourceTypeDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"started_at_ASC" => Some(Self::StartedAtAsc),
+            b"started_at_DESC" => Some(Self::StartedAtDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"updatedAt_ASC" => Some(Self::UpdatedAtAsc),
+            b"updatedAt_DESC" => Some(Self::UpdatedAtDesc),
+            _ => None,
         }
     }
 
@@ -1725,7 +1919,7 @@ impl serde::Serialize for UploadTaskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for UploadTaskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1815,30 +2009,37 @@ impl UsbDeviceOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "binded_ASC" => Self::BindedAsc,
-            "binded_DESC" => Self::BindedDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "manufacturer_ASC" => Self::ManufacturerAsc,
-            "manufacturer_DESC" => Self::ManufacturerDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "usb_type_ASC" => Self::UsbTypeAsc,
-            "usb_type_DESC" => Self::UsbTypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"binded_ASC" => Some(Self::BindedAsc),
+            b"binded_DESC" => Some(Self::BindedDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"manufacturer_ASC" => Some(Self::ManufacturerAsc),
+            b"manufacturer_DESC" => Some(Self::ManufacturerDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"usb_type_ASC" => Some(Self::UsbTypeAsc),
+            b"usb_type_DESC" => Some(Self::UsbTypeDesc),
+            _ => None,
         }
     }
 
@@ -1889,7 +2090,7 @@ impl serde::Serialize for UsbDeviceOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for UsbDeviceOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1985,32 +2186,39 @@ impl UserAuditLogOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "action_ASC" => Self::ActionAsc,
-            "action_DESC" => Self::ActionDesc,
-            "auth_type_ASC" => Self::AuthTypeAsc,
-            "auth_type_DESC" => Self::AuthTypeDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_address_ASC" => Self::IpAddressAsc,
-            "ip_address_DESC" => Self::IpAddressDesc,
-            "message_ASC" => Self::MessageAsc,
-            "message_DESC" => Self::MessageDesc,
-            "resource_id_ASC" => Self::ResourceIdAsc,
-            "resource_id_DESC" => Self::ResourceIdDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"action_ASC" => Some(Self::ActionAsc),
+            b"action_DESC" => Some(Self::ActionDesc),
+            b"auth_type_ASC" => Some(Self::AuthTypeAsc),
+            b"auth_type_DESC" => Some(Self::AuthTypeDesc),
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"finished_at_ASC" => Some(Self::FinishedAtAsc),
+            b"finished_at_DESC" => Some(Self::FinishedAtDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_address_ASC" => Some(Self::IpAddressAsc),
+            b"ip_address_DESC" => Some(Self::IpAddressDesc),
+            b"message_ASC" => Some(Self::MessageAsc),
+            b"message_DESC" => Some(Self::MessageDesc),
+            b"resource_id_ASC" => Some(Self::ResourceIdAsc),
+            b"resource_id_DESC" => Some(Self::ResourceIdDesc),
+            b"resource_type_ASC" => Some(Self::ResourceTypeAsc),
+            b"resource_type_DESC" => Some(Self::ResourceTypeDesc),
+            b"started_at_ASC" => Some(Self::StartedAtAsc),
+            b"started_at_DESC" => Some(Self::StartedAtDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
         }
     }
 
@@ -2063,7 +2271,7 @@ impl serde::Serialize for UserAuditLogOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for UserAuditLogOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2171,36 +2379,43 @@ impl UserOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_config_id_ASC" => Self::AuthConfigIdAsc,
-            "auth_config_id_DESC" => Self::AuthConfigIdDesc,
-            "display_username_ASC" => Self::DisplayUsernameAsc,
-            "display_username_DESC" => Self::DisplayUsernameDesc,
-            "email_address_ASC" => Self::EmailAddressAsc,
-            "email_address_DESC" => Self::EmailAddressDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "ldap_dn_ASC" => Self::LdapDnAsc,
-            "ldap_dn_DESC" => Self::LdapDnDesc,
-            "mobile_phone_ASC" => Self::MobilePhoneAsc,
-            "mobile_phone_DESC" => Self::MobilePhoneDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "password_expired_ASC" => Self::PasswordExpiredAsc,
-            "password_expired_DESC" => Self::PasswordExpiredDesc,
-            "password_recover_qa_ASC" => Self::PasswordRecoverQaAsc,
-            "password_recover_qa_DESC" => Self::PasswordRecoverQaDesc,
-            "password_updated_at_ASC" => Self::PasswordUpdatedAtAsc,
-            "password_updated_at_DESC" => Self::PasswordUpdatedAtDesc,
-            "role_ASC" => Self::RoleAsc,
-            "role_DESC" => Self::RoleDesc,
-            "source_ASC" => Self::SourceAsc,
-            "source_DESC" => Self::SourceDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"auth_config_id_ASC" => Some(Self::AuthConfigIdAsc),
+            b"auth_config_id_DESC" => Some(Self::AuthConfigIdDesc),
+            b"display_username_ASC" => Some(Self::DisplayUsernameAsc),
+            b"display_username_DESC" => Some(Self::DisplayUsernameDesc),
+            b"email_address_ASC" => Some(Self::EmailAddressAsc),
+            b"email_address_DESC" => Some(Self::EmailAddressDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"ldap_dn_ASC" => Some(Self::LdapDnAsc),
+            b"ldap_dn_DESC" => Some(Self::LdapDnDesc),
+            b"mobile_phone_ASC" => Some(Self::MobilePhoneAsc),
+            b"mobile_phone_DESC" => Some(Self::MobilePhoneDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"password_expired_ASC" => Some(Self::PasswordExpiredAsc),
+            b"password_expired_DESC" => Some(Self::PasswordExpiredDesc),
+            b"password_recover_qa_ASC" => Some(Self::PasswordRecoverQaAsc),
+            b"password_recover_qa_DESC" => Some(Self::PasswordRecoverQaDesc),
+            b"password_updated_at_ASC" => Some(Self::PasswordUpdatedAtAsc),
+            b"password_updated_at_DESC" => Some(Self::PasswordUpdatedAtDesc),
+            b"role_ASC" => Some(Self::RoleAsc),
+            b"role_DESC" => Some(Self::RoleDesc),
+            b"source_ASC" => Some(Self::SourceAsc),
+            b"source_DESC" => Some(Self::SourceDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
         }
     }
 
@@ -2257,7 +2472,7 @@ impl serde::Serialize for UserOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for UserOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2305,16 +2520,23 @@ impl UserRoleNextOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "platform_ASC" => Self::PlatformAsc,
-            "platform_DESC" => Self::PlatformDesc,
-            "preset_ASC" => Self::PresetAsc,
-            "preset_DESC" => Self::PresetDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"platform_ASC" => Some(Self::PlatformAsc),
+            b"platform_DESC" => Some(Self::PlatformDesc),
+            b"preset_ASC" => Some(Self::PresetAsc),
+            b"preset_DESC" => Some(Self::PresetDesc),
+            _ => None,
         }
     }
 
@@ -2351,7 +2573,7 @@ impl serde::Serialize for UserRoleNextOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for UserRoleNextOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2465,38 +2687,45 @@ impl V2EverouteLicenseOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "code_ASC" => Self::CodeAsc,
-            "code_DESC" => Self::CodeDesc,
-            "expire_date_ASC" => Self::ExpireDateAsc,
-            "expire_date_DESC" => Self::ExpireDateDesc,
-            "feature_type_ASC" => Self::FeatureTypeAsc,
-            "feature_type_DESC" => Self::FeatureTypeDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "max_socket_num_ASC" => Self::MaxSocketNumAsc,
-            "max_socket_num_DESC" => Self::MaxSocketNumDesc,
-            "max_vcpu_num_ASC" => Self::MaxVcpuNumAsc,
-            "max_vcpu_num_DESC" => Self::MaxVcpuNumDesc,
-            "max_vm_num_ASC" => Self::MaxVmNumAsc,
-            "max_vm_num_DESC" => Self::MaxVmNumDesc,
-            "max_vpc_socket_num_ASC" => Self::MaxVpcSocketNumAsc,
-            "max_vpc_socket_num_DESC" => Self::MaxVpcSocketNumDesc,
-            "pricing_type_ASC" => Self::PricingTypeAsc,
-            "pricing_type_DESC" => Self::PricingTypeDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "sign_date_ASC" => Self::SignDateAsc,
-            "sign_date_DESC" => Self::SignDateDesc,
-            "software_edition_ASC" => Self::SoftwareEditionAsc,
-            "software_edition_DESC" => Self::SoftwareEditionDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "uid_ASC" => Self::UidAsc,
-            "uid_DESC" => Self::UidDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"code_ASC" => Some(Self::CodeAsc),
+            b"code_DESC" => Some(Self::CodeDesc),
+            b"expire_date_ASC" => Some(Self::ExpireDateAsc),
+            b"expire_date_DESC" => Some(Self::ExpireDateDesc),
+            b"feature_type_ASC" => Some(Self::FeatureTypeAsc),
+            b"feature_type_DESC" => Some(Self::FeatureTypeDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"max_socket_num_ASC" => Some(Self::MaxSocketNumAsc),
+            b"max_socket_num_DESC" => Some(Self::MaxSocketNumDesc),
+            b"max_vcpu_num_ASC" => Some(Self::MaxVcpuNumAsc),
+            b"max_vcpu_num_DESC" => Some(Self::MaxVcpuNumDesc),
+            b"max_vm_num_ASC" => Some(Self::MaxVmNumAsc),
+            b"max_vm_num_DESC" => Some(Self::MaxVmNumDesc),
+            b"max_vpc_socket_num_ASC" => Some(Self::MaxVpcSocketNumAsc),
+            b"max_vpc_socket_num_DESC" => Some(Self::MaxVpcSocketNumDesc),
+            b"pricing_type_ASC" => Some(Self::PricingTypeAsc),
+            b"pricing_type_DESC" => Some(Self::PricingTypeDesc),
+            b"serial_ASC" => Some(Self::SerialAsc),
+            b"serial_DESC" => Some(Self::SerialDesc),
+            b"sign_date_ASC" => Some(Self::SignDateAsc),
+            b"sign_date_DESC" => Some(Self::SignDateDesc),
+            b"software_edition_ASC" => Some(Self::SoftwareEditionAsc),
+            b"software_edition_DESC" => Some(Self::SoftwareEditionDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"uid_ASC" => Some(Self::UidAsc),
+            b"uid_DESC" => Some(Self::UidDesc),
+            b"version_ASC" => Some(Self::VersionAsc),
+            b"version_DESC" => Some(Self::VersionDesc),
+            _ => None,
         }
     }
 
@@ -2555,7 +2784,7 @@ impl serde::Serialize for V2EverouteLicenseOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for V2EverouteLicenseOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2615,20 +2844,27 @@ impl VcenterAccountOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_ASC" => Self::IpAsc,
-            "ip_DESC" => Self::IpDesc,
-            "is_valid_ASC" => Self::IsValidAsc,
-            "is_valid_DESC" => Self::IsValidDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_ASC" => Some(Self::IpAsc),
+            b"ip_DESC" => Some(Self::IpDesc),
+            b"is_valid_ASC" => Some(Self::IsValidAsc),
+            b"is_valid_DESC" => Some(Self::IsValidDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"port_ASC" => Some(Self::PortAsc),
+            b"port_DESC" => Some(Self::PortDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
         }
     }
 
@@ -2669,7 +2905,7 @@ impl serde::Serialize for VcenterAccountOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VcenterAccountOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2753,28 +2989,35 @@ impl VdsOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bond_mode_ASC" => Self::BondModeAsc,
-            "bond_mode_DESC" => Self::BondModeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "ovsbr_name_ASC" => Self::OvsbrNameAsc,
-            "ovsbr_name_DESC" => Self::OvsbrNameDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "vlans_num_ASC" => Self::VlansNumAsc,
-            "vlans_num_DESC" => Self::VlansNumDesc,
-            "work_mode_ASC" => Self::WorkModeAsc,
-            "work_mode_DESC" => Self::WorkModeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bond_mode_ASC" => Some(Self::BondModeAsc),
+            b"bond_mode_DESC" => Some(Self::BondModeDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"ovsbr_name_ASC" => Some(Self::OvsbrNameAsc),
+            b"ovsbr_name_DESC" => Some(Self::OvsbrNameDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"vlans_num_ASC" => Some(Self::VlansNumAsc),
+            b"vlans_num_DESC" => Some(Self::VlansNumDesc),
+            b"work_mode_ASC" => Some(Self::WorkModeAsc),
+            b"work_mode_DESC" => Some(Self::WorkModeDesc),
+            _ => None,
         }
     }
 
@@ -2823,7 +3066,7 @@ impl serde::Serialize for VdsOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VdsOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2883,20 +3126,27 @@ impl ViewOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "time_span_ASC" => Self::TimeSpanAsc,
-            "time_span_DESC" => Self::TimeSpanDesc,
-            "time_unit_ASC" => Self::TimeUnitAsc,
-            "time_unit_DESC" => Self::TimeUnitDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"time_span_ASC" => Some(Self::TimeSpanAsc),
+            b"time_span_DESC" => Some(Self::TimeSpanDesc),
+            b"time_unit_ASC" => Some(Self::TimeUnitAsc),
+            b"time_unit_DESC" => Some(Self::TimeUnitDesc),
+            _ => None,
         }
     }
 
@@ -2937,7 +3187,7 @@ impl serde::Serialize for ViewOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ViewOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2985,16 +3235,23 @@ impl VirtualPrivateCloudClusterBindingOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "mtu_ASC" => Self::MtuAsc,
-            "mtu_DESC" => Self::MtuDesc,
-            "vlan_id_ASC" => Self::VlanIdAsc,
-            "vlan_id_DESC" => Self::VlanIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"mtu_ASC" => Some(Self::MtuAsc),
+            b"mtu_DESC" => Some(Self::MtuDesc),
+            b"vlan_id_ASC" => Some(Self::VlanIdAsc),
+            b"vlan_id_DESC" => Some(Self::VlanIdDesc),
+            _ => None,
         }
     }
 
@@ -3031,7 +3288,7 @@ impl serde::Serialize for VirtualPrivateCloudClusterBindingOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBindingOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3085,18 +3342,25 @@ impl VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "primary_edge_gateway_id_ASC" => Self::PrimaryEdgeGatewayIdAsc,
-            "primary_edge_gateway_id_DESC" => Self::PrimaryEdgeGatewayIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"primary_edge_gateway_id_ASC" => Some(Self::PrimaryEdgeGatewayIdAsc),
+            b"primary_edge_gateway_id_DESC" => Some(Self::PrimaryEdgeGatewayIdDesc),
+            _ => None,
         }
     }
 
@@ -3135,7 +3399,7 @@ impl serde::Serialize for VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3189,18 +3453,25 @@ impl VirtualPrivateCloudEdgeGatewayOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            _ => None,
         }
     }
 
@@ -3239,7 +3510,7 @@ impl serde::Serialize for VirtualPrivateCloudEdgeGatewayOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3311,24 +3582,31 @@ impl VirtualPrivateCloudExternalSubnetGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "exclusive_ASC" => Self::ExclusiveAsc,
-            "exclusive_DESC" => Self::ExclusiveDesc,
-            "external_subnets_spec_ASC" => Self::ExternalSubnetsSpecAsc,
-            "external_subnets_spec_DESC" => Self::ExternalSubnetsSpecDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "shared_in_edge_gateway_group_ASC" => Self::SharedInEdgeGatewayGroupAsc,
-            "shared_in_edge_gateway_group_DESC" => Self::SharedInEdgeGatewayGroupDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"exclusive_ASC" => Some(Self::ExclusiveAsc),
+            b"exclusive_DESC" => Some(Self::ExclusiveDesc),
+            b"external_subnets_spec_ASC" => Some(Self::ExternalSubnetsSpecAsc),
+            b"external_subnets_spec_DESC" => Some(Self::ExternalSubnetsSpecDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"shared_in_edge_gateway_group_ASC" => Some(Self::SharedInEdgeGatewayGroupAsc),
+            b"shared_in_edge_gateway_group_DESC" => Some(Self::SharedInEdgeGatewayGroupDesc),
+            _ => None,
         }
     }
 
@@ -3373,7 +3651,7 @@ impl serde::Serialize for VirtualPrivateCloudExternalSubnetGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3463,30 +3741,37 @@ impl VirtualPrivateCloudExternalSubnetOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cidr_ASC" => Self::CidrAsc,
-            "cidr_DESC" => Self::CidrDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "exclusive_ASC" => Self::ExclusiveAsc,
-            "exclusive_DESC" => Self::ExclusiveDesc,
-            "floating_ip_cidr_ASC" => Self::FloatingIpCidrAsc,
-            "floating_ip_cidr_DESC" => Self::FloatingIpCidrDesc,
-            "gateway_ASC" => Self::GatewayAsc,
-            "gateway_DESC" => Self::GatewayDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nat_gateway_cidr_ASC" => Self::NatGatewayCidrAsc,
-            "nat_gateway_cidr_DESC" => Self::NatGatewayCidrDesc,
-            "router_gateway_cidr_ASC" => Self::RouterGatewayCidrAsc,
-            "router_gateway_cidr_DESC" => Self::RouterGatewayCidrDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cidr_ASC" => Some(Self::CidrAsc),
+            b"cidr_DESC" => Some(Self::CidrDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"exclusive_ASC" => Some(Self::ExclusiveAsc),
+            b"exclusive_DESC" => Some(Self::ExclusiveDesc),
+            b"floating_ip_cidr_ASC" => Some(Self::FloatingIpCidrAsc),
+            b"floating_ip_cidr_DESC" => Some(Self::FloatingIpCidrDesc),
+            b"gateway_ASC" => Some(Self::GatewayAsc),
+            b"gateway_DESC" => Some(Self::GatewayDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nat_gateway_cidr_ASC" => Some(Self::NatGatewayCidrAsc),
+            b"nat_gateway_cidr_DESC" => Some(Self::NatGatewayCidrDesc),
+            b"router_gateway_cidr_ASC" => Some(Self::RouterGatewayCidrAsc),
+            b"router_gateway_cidr_DESC" => Some(Self::RouterGatewayCidrDesc),
+            _ => None,
         }
     }
 
@@ -3537,7 +3822,7 @@ impl serde::Serialize for VirtualPrivateCloudExternalSubnetOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3591,18 +3876,25 @@ impl VirtualPrivateCloudFloatingIpOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "external_ip_ASC" => Self::ExternalIpAsc,
-            "external_ip_DESC" => Self::ExternalIpDesc,
-            "external_ips_ASC" => Self::ExternalIpsAsc,
-            "external_ips_DESC" => Self::ExternalIpsDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"external_ip_ASC" => Some(Self::ExternalIpAsc),
+            b"external_ip_DESC" => Some(Self::ExternalIpDesc),
+            b"external_ips_ASC" => Some(Self::ExternalIpsAsc),
+            b"external_ips_DESC" => Some(Self::ExternalIpsDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            _ => None,
         }
     }
 
@@ -3641,7 +3933,7 @@ impl serde::Serialize for VirtualPrivateCloudFloatingIpOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudFloatingIpOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3719,26 +4011,33 @@ impl VirtualPrivateCloudNatGatewayOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "dnat_rules_ASC" => Self::DnatRulesAsc,
-            "dnat_rules_DESC" => Self::DnatRulesDesc,
-            "enable_dnat_ASC" => Self::EnableDnatAsc,
-            "enable_dnat_DESC" => Self::EnableDnatDesc,
-            "enable_snat_ASC" => Self::EnableSnatAsc,
-            "enable_snat_DESC" => Self::EnableSnatDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "external_ip_ASC" => Self::ExternalIpAsc,
-            "external_ip_DESC" => Self::ExternalIpDesc,
-            "external_ips_ASC" => Self::ExternalIpsAsc,
-            "external_ips_DESC" => Self::ExternalIpsDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"dnat_rules_ASC" => Some(Self::DnatRulesAsc),
+            b"dnat_rules_DESC" => Some(Self::DnatRulesDesc),
+            b"enable_dnat_ASC" => Some(Self::EnableDnatAsc),
+            b"enable_dnat_DESC" => Some(Self::EnableDnatDesc),
+            b"enable_snat_ASC" => Some(Self::EnableSnatAsc),
+            b"enable_snat_DESC" => Some(Self::EnableSnatDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"external_ip_ASC" => Some(Self::ExternalIpAsc),
+            b"external_ip_DESC" => Some(Self::ExternalIpDesc),
+            b"external_ips_ASC" => Some(Self::ExternalIpsAsc),
+            b"external_ips_DESC" => Some(Self::ExternalIpsDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -3785,7 +4084,7 @@ impl serde::Serialize for VirtualPrivateCloudNatGatewayOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNatGatewayOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3851,22 +4150,29 @@ impl VirtualPrivateCloudOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "associate_external_subnet_num_ASC" => Self::AssociateExternalSubnetNumAsc,
-            "associate_external_subnet_num_DESC" => Self::AssociateExternalSubnetNumDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mtu_ASC" => Self::MtuAsc,
-            "mtu_DESC" => Self::MtuDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"associate_external_subnet_num_ASC" => Some(Self::AssociateExternalSubnetNumAsc),
+            b"associate_external_subnet_num_DESC" => Some(Self::AssociateExternalSubnetNumDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mtu_ASC" => Some(Self::MtuAsc),
+            b"mtu_DESC" => Some(Self::MtuDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -3909,7 +4215,7 @@ impl serde::Serialize for VirtualPrivateCloudOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3969,20 +4275,27 @@ impl VirtualPrivateCloudRouteTableOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "default_for_vpc_ASC" => Self::DefaultForVpcAsc,
-            "default_for_vpc_DESC" => Self::DefaultForVpcDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"default_for_vpc_ASC" => Some(Self::DefaultForVpcAsc),
+            b"default_for_vpc_DESC" => Some(Self::DefaultForVpcDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
         }
     }
 
@@ -4023,7 +4336,7 @@ impl serde::Serialize for VirtualPrivateCloudRouteTableOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTableOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -4095,24 +4408,31 @@ impl VirtualPrivateCloudRouterGatewayOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "external_ip_ASC" => Self::ExternalIpAsc,
-            "external_ip_DESC" => Self::ExternalIpDesc,
-            "external_ips_ASC" => Self::ExternalIpsAsc,
-            "external_ips_DESC" => Self::ExternalIpsDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nexthop_ip_ASC" => Self::NexthopIpAsc,
-            "nexthop_ip_DESC" => Self::NexthopIpDesc,
-            "rules_ASC" => Self::RulesAsc,
-            "rules_DESC" => Self::RulesDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"external_ip_ASC" => Some(Self::ExternalIpAsc),
+            b"external_ip_DESC" => Some(Self::ExternalIpDesc),
+            b"external_ips_ASC" => Some(Self::ExternalIpsAsc),
+            b"external_ips_DESC" => Some(Self::ExternalIpsDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nexthop_ip_ASC" => Some(Self::NexthopIpAsc),
+            b"nexthop_ip_DESC" => Some(Self::NexthopIpDesc),
+            b"rules_ASC" => Some(Self::RulesAsc),
+            b"rules_DESC" => Some(Self::RulesDesc),
+            _ => None,
         }
     }
 
@@ -4157,428 +4477,6 @@ impl serde::Serialize for VirtualPrivateCloudRouterGatewayOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGatewayOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudSecurityGroupOrderByInput {
-    /// `default_for_vpc_ASC`
-    DefaultForVpcAsc,
-    /// `default_for_vpc_DESC`
-    DefaultForVpcDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `label_groups_ASC`
-    LabelGroupsAsc,
-    /// `label_groups_DESC`
-    LabelGroupsDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudSecurityGroupOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DefaultForVpcAsc => "default_for_vpc_ASC",
-            Self::DefaultForVpcDesc => "default_for_vpc_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LabelGroupsAsc => "label_groups_ASC",
-            Self::LabelGroupsDesc => "label_groups_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "default_for_vpc_ASC" => Self::DefaultForVpcAsc,
-            "default_for_vpc_DESC" => Self::DefaultForVpcDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "label_groups_ASC" => Self::LabelGroupsAsc,
-            "label_groups_DESC" => Self::LabelGroupsDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::DefaultForVpcAsc,
-        Self::DefaultForVpcDesc,
-        Self::DescriptionAsc,
-        Self::DescriptionDesc,
-        Self::EntityAsyncStatusAsc,
-        Self::EntityAsyncStatusDesc,
-        Self::IdAsc,
-        Self::IdDesc,
-        Self::LabelGroupsAsc,
-        Self::LabelGroupsDesc,
-        Self::LocalIdAsc,
-        Self::LocalIdDesc,
-        Self::NameAsc,
-        Self::NameDesc,
-    ];
-}
-
-impl ::core::fmt::Display for VirtualPrivateCloudSecurityGroupOrderByInput {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VirtualPrivateCloudSecurityGroupOrderByInput {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityGroupOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroupOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudSecurityPolicyOrderByInput {
-    /// `apply_to_ASC`
-    ApplyToAsc,
-    /// `apply_to_DESC`
-    ApplyToDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `egress_ASC`
-    EgressAsc,
-    /// `egress_DESC`
-    EgressDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `ingress_ASC`
-    IngressAsc,
-    /// `ingress_DESC`
-    IngressDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `policy_mode_ASC`
-    PolicyModeAsc,
-    /// `policy_mode_DESC`
-    PolicyModeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudSecurityPolicyOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplyToAsc => "apply_to_ASC",
-            Self::ApplyToDesc => "apply_to_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EgressAsc => "egress_ASC",
-            Self::EgressDesc => "egress_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IngressAsc => "ingress_ASC",
-            Self::IngressDesc => "ingress_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PolicyModeAsc => "policy_mode_ASC",
-            Self::PolicyModeDesc => "policy_mode_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "apply_to_ASC" => Self::ApplyToAsc,
-            "apply_to_DESC" => Self::ApplyToDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "egress_ASC" => Self::EgressAsc,
-            "egress_DESC" => Self::EgressDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ingress_ASC" => Self::IngressAsc,
-            "ingress_DESC" => Self::IngressDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "policy_mode_ASC" => Self::PolicyModeAsc,
-            "policy_mode_DESC" => Self::PolicyModeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::ApplyToAsc,
-        Self::ApplyToDesc,
-        Self::DescriptionAsc,
-        Self::DescriptionDesc,
-        Self::EgressAsc,
-        Self::EgressDesc,
-        Self::EntityAsyncStatusAsc,
-        Self::EntityAsyncStatusDesc,
-        Self::IdAsc,
-        Self::IdDesc,
-        Self::IngressAsc,
-        Self::IngressDesc,
-        Self::LocalIdAsc,
-        Self::LocalIdDesc,
-        Self::NameAsc,
-        Self::NameDesc,
-        Self::PolicyModeAsc,
-        Self::PolicyModeDesc,
-    ];
-}
-
-impl ::core::fmt::Display for VirtualPrivateCloudSecurityPolicyOrderByInput {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VirtualPrivateCloudSecurityPolicyOrderByInput {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudSubnetOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudSubnetOrderByInput {
-    /// `cidr_ASC`
-    CidrAsc,
-    /// `cidr_DESC`
-    CidrDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `gateway_ASC`
-    GatewayAsc,
-    /// `gateway_DESC`
-    GatewayDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `ip_pools_ASC`
-    IpPoolsAsc,
-    /// `ip_pools_DESC`
-    IpPoolsDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `total_ip_count_ASC`
-    TotalIpCountAsc,
-    /// `total_ip_count_DESC`
-    TotalIpCountDesc,
-    /// `unused_ip_count_ASC`
-    UnusedIpCountAsc,
-    /// `unused_ip_count_DESC`
-    UnusedIpCountDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudSubnetOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CidrAsc => "cidr_ASC",
-            Self::CidrDesc => "cidr_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::GatewayAsc => "gateway_ASC",
-            Self::GatewayDesc => "gateway_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IpPoolsAsc => "ip_pools_ASC",
-            Self::IpPoolsDesc => "ip_pools_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::TotalIpCountAsc => "total_ip_count_ASC",
-            Self::TotalIpCountDesc => "total_ip_count_DESC",
-            Self::UnusedIpCountAsc => "unused_ip_count_ASC",
-            Self::UnusedIpCountDesc => "unused_ip_count_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cidr_ASC" => Self::CidrAsc,
-            "cidr_DESC" => Self::CidrDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "gateway_ASC" => Self::GatewayAsc,
-            "gateway_DESC" => Self::GatewayDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_pools_ASC" => Self::IpPoolsAsc,
-            "ip_pools_DESC" => Self::IpPoolsDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "total_ip_count_ASC" => Self::TotalIpCountAsc,
-            "total_ip_count_DESC" => Self::TotalIpCountDesc,
-            "unused_ip_count_ASC" => Self::UnusedIpCountAsc,
-            "unused_ip_count_DESC" => Self::UnusedIpCountDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::CidrAsc,
-        Self::CidrDesc,
-        Self::DescriptionAsc,
-        Self::DescriptionDesc,
-        Self::EntityAsyncStatusAsc,
-        Self::EntityAsyncStatusDesc,
-        Self::GatewayAsc,
-        Self::GatewayDesc,
-        Self::IdAsc,
-        Self::IdDesc,
-        Self::IpPoolsAsc,
-        Self::IpPoolsDesc,
-        Self::LocalIdAsc,
-        Self::LocalIdDesc,
-        Self::NameAsc,
-        Self::NameDesc,
-        Self::TotalIpCountAsc,
-        Self::TotalIpCountDesc,
-        Self::UnusedIpCountAsc,
-        Self::UnusedIpCountDesc,
-    ];
-}
-
-impl ::core::fmt::Display for VirtualPrivateCloudSubnetOrderByInput {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VirtualPrivateCloudSubnetOrderByInput {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -3,6 +3,449 @@
 
 use super::*;
 
+/// `VirtualPrivateCloudSecurityGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudSecurityGroupOrderByInput {
+    /// `default_for_vpc_ASC`
+    DefaultForVpcAsc,
+    /// `default_for_vpc_DESC`
+    DefaultForVpcDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `label_groups_ASC`
+    LabelGroupsAsc,
+    /// `label_groups_DESC`
+    LabelGroupsDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudSecurityGroupOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DefaultForVpcAsc => "default_for_vpc_ASC",
+            Self::DefaultForVpcDesc => "default_for_vpc_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LabelGroupsAsc => "label_groups_ASC",
+            Self::LabelGroupsDesc => "label_groups_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"default_for_vpc_ASC" => Some(Self::DefaultForVpcAsc),
+            b"default_for_vpc_DESC" => Some(Self::DefaultForVpcDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"label_groups_ASC" => Some(Self::LabelGroupsAsc),
+            b"label_groups_DESC" => Some(Self::LabelGroupsDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DefaultForVpcAsc,
+        Self::DefaultForVpcDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LabelGroupsAsc,
+        Self::LabelGroupsDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudSecurityPolicyOrderByInput {
+    /// `apply_to_ASC`
+    ApplyToAsc,
+    /// `apply_to_DESC`
+    ApplyToDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `egress_ASC`
+    EgressAsc,
+    /// `egress_DESC`
+    EgressDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `ingress_ASC`
+    IngressAsc,
+    /// `ingress_DESC`
+    IngressDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `policy_mode_ASC`
+    PolicyModeAsc,
+    /// `policy_mode_DESC`
+    PolicyModeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudSecurityPolicyOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApplyToAsc => "apply_to_ASC",
+            Self::ApplyToDesc => "apply_to_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EgressAsc => "egress_ASC",
+            Self::EgressDesc => "egress_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IngressAsc => "ingress_ASC",
+            Self::IngressDesc => "ingress_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PolicyModeAsc => "policy_mode_ASC",
+            Self::PolicyModeDesc => "policy_mode_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"apply_to_ASC" => Some(Self::ApplyToAsc),
+            b"apply_to_DESC" => Some(Self::ApplyToDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"egress_ASC" => Some(Self::EgressAsc),
+            b"egress_DESC" => Some(Self::EgressDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ingress_ASC" => Some(Self::IngressAsc),
+            b"ingress_DESC" => Some(Self::IngressDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"policy_mode_ASC" => Some(Self::PolicyModeAsc),
+            b"policy_mode_DESC" => Some(Self::PolicyModeDesc),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ApplyToAsc,
+        Self::ApplyToDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EgressAsc,
+        Self::EgressDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IngressAsc,
+        Self::IngressDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PolicyModeAsc,
+        Self::PolicyModeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VirtualPrivateCloudSubnetOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudSubnetOrderByInput {
+    /// `cidr_ASC`
+    CidrAsc,
+    /// `cidr_DESC`
+    CidrDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `gateway_ASC`
+    GatewayAsc,
+    /// `gateway_DESC`
+    GatewayDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `ip_pools_ASC`
+    IpPoolsAsc,
+    /// `ip_pools_DESC`
+    IpPoolsDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `total_ip_count_ASC`
+    TotalIpCountAsc,
+    /// `total_ip_count_DESC`
+    TotalIpCountDesc,
+    /// `unused_ip_count_ASC`
+    UnusedIpCountAsc,
+    /// `unused_ip_count_DESC`
+    UnusedIpCountDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudSubnetOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CidrAsc => "cidr_ASC",
+            Self::CidrDesc => "cidr_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::GatewayAsc => "gateway_ASC",
+            Self::GatewayDesc => "gateway_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IpPoolsAsc => "ip_pools_ASC",
+            Self::IpPoolsDesc => "ip_pools_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::TotalIpCountAsc => "total_ip_count_ASC",
+            Self::TotalIpCountDesc => "total_ip_count_DESC",
+            Self::UnusedIpCountAsc => "unused_ip_count_ASC",
+            Self::UnusedIpCountDesc => "unused_ip_count_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cidr_ASC" => Some(Self::CidrAsc),
+            b"cidr_DESC" => Some(Self::CidrDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"gateway_ASC" => Some(Self::GatewayAsc),
+            b"gateway_DESC" => Some(Self::GatewayDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_pools_ASC" => Some(Self::IpPoolsAsc),
+            b"ip_pools_DESC" => Some(Self::IpPoolsDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"total_ip_count_ASC" => Some(Self::TotalIpCountAsc),
+            b"total_ip_count_DESC" => Some(Self::TotalIpCountDesc),
+            b"unused_ip_count_ASC" => Some(Self::UnusedIpCountAsc),
+            b"unused_ip_count_DESC" => Some(Self::UnusedIpCountDesc),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CidrAsc,
+        Self::CidrDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GatewayAsc,
+        Self::GatewayDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpPoolsAsc,
+        Self::IpPoolsDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::TotalIpCountAsc,
+        Self::TotalIpCountDesc,
+        Self::UnusedIpCountAsc,
+        Self::UnusedIpCountDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSubnetOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSubnetOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudSubnetOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
 /// `VlanOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -107,36 +550,43 @@ impl VlanOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "gateway_ip_ASC" => Self::GatewayIpAsc,
-            "gateway_ip_DESC" => Self::GatewayIpDesc,
-            "gateway_subnetmask_ASC" => Self::GatewaySubnetmaskAsc,
-            "gateway_subnetmask_DESC" => Self::GatewaySubnetmaskDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mode_type_ASC" => Self::ModeTypeAsc,
-            "mode_type_DESC" => Self::ModeTypeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "qos_burst_ASC" => Self::QosBurstAsc,
-            "qos_burst_DESC" => Self::QosBurstDesc,
-            "qos_max_bandwidth_ASC" => Self::QosMaxBandwidthAsc,
-            "qos_max_bandwidth_DESC" => Self::QosMaxBandwidthDesc,
-            "qos_min_bandwidth_ASC" => Self::QosMinBandwidthAsc,
-            "qos_min_bandwidth_DESC" => Self::QosMinBandwidthDesc,
-            "qos_priority_ASC" => Self::QosPriorityAsc,
-            "qos_priority_DESC" => Self::QosPriorityDesc,
-            "subnetmask_ASC" => Self::SubnetmaskAsc,
-            "subnetmask_DESC" => Self::SubnetmaskDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "vlan_id_ASC" => Self::VlanIdAsc,
-            "vlan_id_DESC" => Self::VlanIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"gateway_ip_ASC" => Some(Self::GatewayIpAsc),
+            b"gateway_ip_DESC" => Some(Self::GatewayIpDesc),
+            b"gateway_subnetmask_ASC" => Some(Self::GatewaySubnetmaskAsc),
+            b"gateway_subnetmask_DESC" => Some(Self::GatewaySubnetmaskDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mode_type_ASC" => Some(Self::ModeTypeAsc),
+            b"mode_type_DESC" => Some(Self::ModeTypeDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"qos_burst_ASC" => Some(Self::QosBurstAsc),
+            b"qos_burst_DESC" => Some(Self::QosBurstDesc),
+            b"qos_max_bandwidth_ASC" => Some(Self::QosMaxBandwidthAsc),
+            b"qos_max_bandwidth_DESC" => Some(Self::QosMaxBandwidthDesc),
+            b"qos_min_bandwidth_ASC" => Some(Self::QosMinBandwidthAsc),
+            b"qos_min_bandwidth_DESC" => Some(Self::QosMinBandwidthDesc),
+            b"qos_priority_ASC" => Some(Self::QosPriorityAsc),
+            b"qos_priority_DESC" => Some(Self::QosPriorityDesc),
+            b"subnetmask_ASC" => Some(Self::SubnetmaskAsc),
+            b"subnetmask_DESC" => Some(Self::SubnetmaskDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"vlan_id_ASC" => Some(Self::VlanIdAsc),
+            b"vlan_id_DESC" => Some(Self::VlanIdDesc),
+            _ => None,
         }
     }
 
@@ -193,7 +643,7 @@ impl serde::Serialize for VlanOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VlanOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -319,42 +769,49 @@ impl VmDiskOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "boot_ASC" => Self::BootAsc,
-            "boot_DESC" => Self::BootDesc,
-            "bus_ASC" => Self::BusAsc,
-            "bus_DESC" => Self::BusDesc,
-            "cloud_init_image_name_ASC" => Self::CloudInitImageNameAsc,
-            "cloud_init_image_name_DESC" => Self::CloudInitImageNameDesc,
-            "cloud_init_image_path_ASC" => Self::CloudInitImagePathAsc,
-            "cloud_init_image_path_DESC" => Self::CloudInitImagePathDesc,
-            "device_ASC" => Self::DeviceAsc,
-            "device_DESC" => Self::DeviceDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "unsafe_image_path_ASC" => Self::UnsafeImagePathAsc,
-            "unsafe_image_path_DESC" => Self::UnsafeImagePathDesc,
-            "unsafe_image_uuid_ASC" => Self::UnsafeImageUuidAsc,
-            "unsafe_image_uuid_DESC" => Self::UnsafeImageUuidDesc,
-            "unsafe_provision_ASC" => Self::UnsafeProvisionAsc,
-            "unsafe_provision_DESC" => Self::UnsafeProvisionDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"boot_ASC" => Some(Self::BootAsc),
+            b"boot_DESC" => Some(Self::BootDesc),
+            b"bus_ASC" => Some(Self::BusAsc),
+            b"bus_DESC" => Some(Self::BusDesc),
+            b"cloud_init_image_name_ASC" => Some(Self::CloudInitImageNameAsc),
+            b"cloud_init_image_name_DESC" => Some(Self::CloudInitImageNameDesc),
+            b"cloud_init_image_path_ASC" => Some(Self::CloudInitImagePathAsc),
+            b"cloud_init_image_path_DESC" => Some(Self::CloudInitImagePathDesc),
+            b"device_ASC" => Some(Self::DeviceAsc),
+            b"device_DESC" => Some(Self::DeviceDesc),
+            b"disabled_ASC" => Some(Self::DisabledAsc),
+            b"disabled_DESC" => Some(Self::DisabledDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"key_ASC" => Some(Self::KeyAsc),
+            b"key_DESC" => Some(Self::KeyDesc),
+            b"max_bandwidth_ASC" => Some(Self::MaxBandwidthAsc),
+            b"max_bandwidth_DESC" => Some(Self::MaxBandwidthDesc),
+            b"max_bandwidth_policy_ASC" => Some(Self::MaxBandwidthPolicyAsc),
+            b"max_bandwidth_policy_DESC" => Some(Self::MaxBandwidthPolicyDesc),
+            b"max_iops_ASC" => Some(Self::MaxIopsAsc),
+            b"max_iops_DESC" => Some(Self::MaxIopsDesc),
+            b"max_iops_policy_ASC" => Some(Self::MaxIopsPolicyAsc),
+            b"max_iops_policy_DESC" => Some(Self::MaxIopsPolicyDesc),
+            b"serial_ASC" => Some(Self::SerialAsc),
+            b"serial_DESC" => Some(Self::SerialDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"unsafe_image_path_ASC" => Some(Self::UnsafeImagePathAsc),
+            b"unsafe_image_path_DESC" => Some(Self::UnsafeImagePathDesc),
+            b"unsafe_image_uuid_ASC" => Some(Self::UnsafeImageUuidAsc),
+            b"unsafe_image_uuid_DESC" => Some(Self::UnsafeImageUuidDesc),
+            b"unsafe_provision_ASC" => Some(Self::UnsafeProvisionAsc),
+            b"unsafe_provision_DESC" => Some(Self::UnsafeProvisionDesc),
+            _ => None,
         }
     }
 
@@ -417,7 +874,7 @@ impl serde::Serialize for VmDiskOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmDiskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -447,10 +904,17 @@ impl VmEntityFilterResultOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            _ => None,
         }
     }
 
@@ -478,7 +942,7 @@ impl serde::Serialize for VmEntityFilterResultOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmEntityFilterResultOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -550,24 +1014,31 @@ impl VmExportFileOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "damaged_ASC" => Self::DamagedAsc,
-            "damaged_DESC" => Self::DamagedDesc,
-            "data_port_id_ASC" => Self::DataPortIdAsc,
-            "data_port_id_DESC" => Self::DataPortIdDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "files_ASC" => Self::FilesAsc,
-            "files_DESC" => Self::FilesDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "storage_cluster_id_ASC" => Self::StorageClusterIdAsc,
-            "storage_cluster_id_DESC" => Self::StorageClusterIdDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createdAt_ASC" => Some(Self::CreatedAtAsc),
+            b"createdAt_DESC" => Some(Self::CreatedAtDesc),
+            b"damaged_ASC" => Some(Self::DamagedAsc),
+            b"damaged_DESC" => Some(Self::DamagedDesc),
+            b"data_port_id_ASC" => Some(Self::DataPortIdAsc),
+            b"data_port_id_DESC" => Some(Self::DataPortIdDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"files_ASC" => Some(Self::FilesAsc),
+            b"files_DESC" => Some(Self::FilesDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"storage_cluster_id_ASC" => Some(Self::StorageClusterIdAsc),
+            b"storage_cluster_id_DESC" => Some(Self::StorageClusterIdDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -612,7 +1083,7 @@ impl serde::Serialize for VmExportFileOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmExportFileOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -660,16 +1131,23 @@ impl VmFolderOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            _ => None,
         }
     }
 
@@ -706,7 +1184,7 @@ impl serde::Serialize for VmFolderOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmFolderOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -838,44 +1316,59 @@ impl VmNicOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "egress_rate_limit_burst_in_bit_ASC" => Self::EgressRateLimitBurstInBitAsc,
-            "egress_rate_limit_burst_in_bit_DESC" => Self::EgressRateLimitBurstInBitDesc,
-            "egress_rate_limit_enabled_ASC" => Self::EgressRateLimitEnabledAsc,
-            "egress_rate_limit_enabled_DESC" => Self::EgressRateLimitEnabledDesc,
-            "egress_rate_limit_max_rate_in_bitps_ASC" => Self::EgressRateLimitMaxRateInBitpsAsc,
-            "egress_rate_limit_max_rate_in_bitps_DESC" => Self::EgressRateLimitMaxRateInBitpsDesc,
-            "enabled_ASC" => Self::EnabledAsc,
-            "enabled_DESC" => Self::EnabledDesc,
-            "gateway_ASC" => Self::GatewayAsc,
-            "gateway_DESC" => Self::GatewayDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ingress_rate_limit_burst_in_bit_ASC" => Self::IngressRateLimitBurstInBitAsc,
-            "ingress_rate_limit_burst_in_bit_DESC" => Self::IngressRateLimitBurstInBitDesc,
-            "ingress_rate_limit_enabled_ASC" => Self::IngressRateLimitEnabledAsc,
-            "ingress_rate_limit_enabled_DESC" => Self::IngressRateLimitEnabledDesc,
-            "ingress_rate_limit_max_rate_in_bitps_ASC" => Self::IngressRateLimitMaxRateInBitpsAsc,
-            "ingress_rate_limit_max_rate_in_bitps_DESC" => Self::IngressRateLimitMaxRateInBitpsDesc,
-            "interface_id_ASC" => Self::InterfaceIdAsc,
-            "interface_id_DESC" => Self::InterfaceIdDesc,
-            "ip_address_ASC" => Self::IpAddressAsc,
-            "ip_address_DESC" => Self::IpAddressDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mac_address_ASC" => Self::MacAddressAsc,
-            "mac_address_DESC" => Self::MacAddressDesc,
-            "mirror_ASC" => Self::MirrorAsc,
-            "mirror_DESC" => Self::MirrorDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "order_ASC" => Self::OrderAsc,
-            "order_DESC" => Self::OrderDesc,
-            "subnet_mask_ASC" => Self::SubnetMaskAsc,
-            "subnet_mask_DESC" => Self::SubnetMaskDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"egress_rate_limit_burst_in_bit_ASC" => Some(Self::EgressRateLimitBurstInBitAsc),
+            b"egress_rate_limit_burst_in_bit_DESC" => Some(Self::EgressRateLimitBurstInBitDesc),
+            b"egress_rate_limit_enabled_ASC" => Some(Self::EgressRateLimitEnabledAsc),
+            b"egress_rate_limit_enabled_DESC" => Some(Self::EgressRateLimitEnabledDesc),
+            b"egress_rate_limit_max_rate_in_bitps_ASC" => {
+                Some(Self::EgressRateLimitMaxRateInBitpsAsc)
+            }
+            b"egress_rate_limit_max_rate_in_bitps_DESC" => {
+                Some(Self::EgressRateLimitMaxRateInBitpsDesc)
+            }
+            b"enabled_ASC" => Some(Self::EnabledAsc),
+            b"enabled_DESC" => Some(Self::EnabledDesc),
+            b"gateway_ASC" => Some(Self::GatewayAsc),
+            b"gateway_DESC" => Some(Self::GatewayDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ingress_rate_limit_burst_in_bit_ASC" => Some(Self::IngressRateLimitBurstInBitAsc),
+            b"ingress_rate_limit_burst_in_bit_DESC" => Some(Self::IngressRateLimitBurstInBitDesc),
+            b"ingress_rate_limit_enabled_ASC" => Some(Self::IngressRateLimitEnabledAsc),
+            b"ingress_rate_limit_enabled_DESC" => Some(Self::IngressRateLimitEnabledDesc),
+            b"ingress_rate_limit_max_rate_in_bitps_ASC" => {
+                Some(Self::IngressRateLimitMaxRateInBitpsAsc)
+            }
+            b"ingress_rate_limit_max_rate_in_bitps_DESC" => {
+                Some(Self::IngressRateLimitMaxRateInBitpsDesc)
+            }
+            b"interface_id_ASC" => Some(Self::InterfaceIdAsc),
+            b"interface_id_DESC" => Some(Self::InterfaceIdDesc),
+            b"ip_address_ASC" => Some(Self::IpAddressAsc),
+            b"ip_address_DESC" => Some(Self::IpAddressDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mac_address_ASC" => Some(Self::MacAddressAsc),
+            b"mac_address_DESC" => Some(Self::MacAddressDesc),
+            b"mirror_ASC" => Some(Self::MirrorAsc),
+            b"mirror_DESC" => Some(Self::MirrorDesc),
+            b"model_ASC" => Some(Self::ModelAsc),
+            b"model_DESC" => Some(Self::ModelDesc),
+            b"order_ASC" => Some(Self::OrderAsc),
+            b"order_DESC" => Some(Self::OrderDesc),
+            b"subnet_mask_ASC" => Some(Self::SubnetMaskAsc),
+            b"subnet_mask_DESC" => Some(Self::SubnetMaskDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            _ => None,
         }
     }
 
@@ -940,7 +1433,7 @@ impl serde::Serialize for VmNicOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmNicOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1276,112 +1769,119 @@ impl VmOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bios_uuid_ASC" => Self::BiosUuidAsc,
-            "bios_uuid_DESC" => Self::BiosUuidDesc,
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "cpu_usage_ASC" => Self::CpuUsageAsc,
-            "cpu_usage_DESC" => Self::CpuUsageDesc,
-            "deleted_at_ASC" => Self::DeletedAtAsc,
-            "deleted_at_DESC" => Self::DeletedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "dns_servers_ASC" => Self::DnsServersAsc,
-            "dns_servers_DESC" => Self::DnsServersDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "guest_cpu_model_ASC" => Self::GuestCpuModelAsc,
-            "guest_cpu_model_DESC" => Self::GuestCpuModelDesc,
-            "guest_os_type_ASC" => Self::GuestOsTypeAsc,
-            "guest_os_type_DESC" => Self::GuestOsTypeDesc,
-            "guest_size_usage_ASC" => Self::GuestSizeUsageAsc,
-            "guest_size_usage_DESC" => Self::GuestSizeUsageDesc,
-            "guest_used_size_ASC" => Self::GuestUsedSizeAsc,
-            "guest_used_size_DESC" => Self::GuestUsedSizeDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "hostname_ASC" => Self::HostnameAsc,
-            "hostname_DESC" => Self::HostnameDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "in_recycle_bin_ASC" => Self::InRecycleBinAsc,
-            "in_recycle_bin_DESC" => Self::InRecycleBinDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "ips_ASC" => Self::IpsAsc,
-            "ips_DESC" => Self::IpsDesc,
-            "kernel_info_ASC" => Self::KernelInfoAsc,
-            "kernel_info_DESC" => Self::KernelInfoDesc,
-            "last_shutdown_time_ASC" => Self::LastShutdownTimeAsc,
-            "last_shutdown_time_DESC" => Self::LastShutdownTimeDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "memory_usage_ASC" => Self::MemoryUsageAsc,
-            "memory_usage_DESC" => Self::MemoryUsageDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nested_virtualization_ASC" => Self::NestedVirtualizationAsc,
-            "nested_virtualization_DESC" => Self::NestedVirtualizationDesc,
-            "node_ip_ASC" => Self::NodeIpAsc,
-            "node_ip_DESC" => Self::NodeIpDesc,
-            "original_name_ASC" => Self::OriginalNameAsc,
-            "original_name_DESC" => Self::OriginalNameDesc,
-            "os_ASC" => Self::OsAsc,
-            "os_DESC" => Self::OsDesc,
-            "protected_ASC" => Self::ProtectedAsc,
-            "protected_DESC" => Self::ProtectedDesc,
-            "provisioned_size_ASC" => Self::ProvisionedSizeAsc,
-            "provisioned_size_DESC" => Self::ProvisionedSizeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "used_size_ASC" => Self::UsedSizeAsc,
-            "used_size_DESC" => Self::UsedSizeDesc,
-            "used_size_usage_ASC" => Self::UsedSizeUsageAsc,
-            "used_size_usage_DESC" => Self::UsedSizeUsageDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_tools_status_ASC" => Self::VmToolsStatusAsc,
-            "vm_tools_status_DESC" => Self::VmToolsStatusDesc,
-            "vm_tools_version_ASC" => Self::VmToolsVersionAsc,
-            "vm_tools_version_DESC" => Self::VmToolsVersionDesc,
-            "vm_usage_ASC" => Self::VmUsageAsc,
-            "vm_usage_DESC" => Self::VmUsageDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bios_uuid_ASC" => Some(Self::BiosUuidAsc),
+            b"bios_uuid_DESC" => Some(Self::BiosUuidDesc),
+            b"clock_offset_ASC" => Some(Self::ClockOffsetAsc),
+            b"clock_offset_DESC" => Some(Self::ClockOffsetDesc),
+            b"cloud_init_supported_ASC" => Some(Self::CloudInitSupportedAsc),
+            b"cloud_init_supported_DESC" => Some(Self::CloudInitSupportedDesc),
+            b"cpu_ASC" => Some(Self::CpuAsc),
+            b"cpu_DESC" => Some(Self::CpuDesc),
+            b"cpu_model_ASC" => Some(Self::CpuModelAsc),
+            b"cpu_model_DESC" => Some(Self::CpuModelDesc),
+            b"cpu_usage_ASC" => Some(Self::CpuUsageAsc),
+            b"cpu_usage_DESC" => Some(Self::CpuUsageDesc),
+            b"deleted_at_ASC" => Some(Self::DeletedAtAsc),
+            b"deleted_at_DESC" => Some(Self::DeletedAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"dns_servers_ASC" => Some(Self::DnsServersAsc),
+            b"dns_servers_DESC" => Some(Self::DnsServersDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"firmware_ASC" => Some(Self::FirmwareAsc),
+            b"firmware_DESC" => Some(Self::FirmwareDesc),
+            b"guest_cpu_model_ASC" => Some(Self::GuestCpuModelAsc),
+            b"guest_cpu_model_DESC" => Some(Self::GuestCpuModelDesc),
+            b"guest_os_type_ASC" => Some(Self::GuestOsTypeAsc),
+            b"guest_os_type_DESC" => Some(Self::GuestOsTypeDesc),
+            b"guest_size_usage_ASC" => Some(Self::GuestSizeUsageAsc),
+            b"guest_size_usage_DESC" => Some(Self::GuestSizeUsageDesc),
+            b"guest_used_size_ASC" => Some(Self::GuestUsedSizeAsc),
+            b"guest_used_size_DESC" => Some(Self::GuestUsedSizeDesc),
+            b"ha_ASC" => Some(Self::HaAsc),
+            b"ha_DESC" => Some(Self::HaDesc),
+            b"hostname_ASC" => Some(Self::HostnameAsc),
+            b"hostname_DESC" => Some(Self::HostnameDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"in_recycle_bin_ASC" => Some(Self::InRecycleBinAsc),
+            b"in_recycle_bin_DESC" => Some(Self::InRecycleBinDesc),
+            b"internal_ASC" => Some(Self::InternalAsc),
+            b"internal_DESC" => Some(Self::InternalDesc),
+            b"io_policy_ASC" => Some(Self::IoPolicyAsc),
+            b"io_policy_DESC" => Some(Self::IoPolicyDesc),
+            b"ips_ASC" => Some(Self::IpsAsc),
+            b"ips_DESC" => Some(Self::IpsDesc),
+            b"kernel_info_ASC" => Some(Self::KernelInfoAsc),
+            b"kernel_info_DESC" => Some(Self::KernelInfoDesc),
+            b"last_shutdown_time_ASC" => Some(Self::LastShutdownTimeAsc),
+            b"last_shutdown_time_DESC" => Some(Self::LastShutdownTimeDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"logical_size_bytes_ASC" => Some(Self::LogicalSizeBytesAsc),
+            b"logical_size_bytes_DESC" => Some(Self::LogicalSizeBytesDesc),
+            b"max_bandwidth_ASC" => Some(Self::MaxBandwidthAsc),
+            b"max_bandwidth_DESC" => Some(Self::MaxBandwidthDesc),
+            b"max_bandwidth_policy_ASC" => Some(Self::MaxBandwidthPolicyAsc),
+            b"max_bandwidth_policy_DESC" => Some(Self::MaxBandwidthPolicyDesc),
+            b"max_iops_ASC" => Some(Self::MaxIopsAsc),
+            b"max_iops_DESC" => Some(Self::MaxIopsDesc),
+            b"max_iops_policy_ASC" => Some(Self::MaxIopsPolicyAsc),
+            b"max_iops_policy_DESC" => Some(Self::MaxIopsPolicyDesc),
+            b"memory_ASC" => Some(Self::MemoryAsc),
+            b"memory_DESC" => Some(Self::MemoryDesc),
+            b"memory_usage_ASC" => Some(Self::MemoryUsageAsc),
+            b"memory_usage_DESC" => Some(Self::MemoryUsageDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"nested_virtualization_ASC" => Some(Self::NestedVirtualizationAsc),
+            b"nested_virtualization_DESC" => Some(Self::NestedVirtualizationDesc),
+            b"node_ip_ASC" => Some(Self::NodeIpAsc),
+            b"node_ip_DESC" => Some(Self::NodeIpDesc),
+            b"original_name_ASC" => Some(Self::OriginalNameAsc),
+            b"original_name_DESC" => Some(Self::OriginalNameDesc),
+            b"os_ASC" => Some(Self::OsAsc),
+            b"os_DESC" => Some(Self::OsDesc),
+            b"protected_ASC" => Some(Self::ProtectedAsc),
+            b"protected_DESC" => Some(Self::ProtectedDesc),
+            b"provisioned_size_ASC" => Some(Self::ProvisionedSizeAsc),
+            b"provisioned_size_DESC" => Some(Self::ProvisionedSizeDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"status_ASC" => Some(Self::StatusAsc),
+            b"status_DESC" => Some(Self::StatusDesc),
+            b"unique_logical_size_ASC" => Some(Self::UniqueLogicalSizeAsc),
+            b"unique_logical_size_DESC" => Some(Self::UniqueLogicalSizeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            b"used_size_ASC" => Some(Self::UsedSizeAsc),
+            b"used_size_DESC" => Some(Self::UsedSizeDesc),
+            b"used_size_usage_ASC" => Some(Self::UsedSizeUsageAsc),
+            b"used_size_usage_DESC" => Some(Self::UsedSizeUsageDesc),
+            b"vcpu_ASC" => Some(Self::VcpuAsc),
+            b"vcpu_DESC" => Some(Self::VcpuDesc),
+            b"video_type_ASC" => Some(Self::VideoTypeAsc),
+            b"video_type_DESC" => Some(Self::VideoTypeDesc),
+            b"vm_tools_status_ASC" => Some(Self::VmToolsStatusAsc),
+            b"vm_tools_status_DESC" => Some(Self::VmToolsStatusDesc),
+            b"vm_tools_version_ASC" => Some(Self::VmToolsVersionAsc),
+            b"vm_tools_version_DESC" => Some(Self::VmToolsVersionDesc),
+            b"vm_usage_ASC" => Some(Self::VmUsageAsc),
+            b"vm_usage_DESC" => Some(Self::VmUsageDesc),
+            b"win_opt_ASC" => Some(Self::WinOptAsc),
+            b"win_opt_DESC" => Some(Self::WinOptDesc),
+            _ => None,
         }
     }
 
@@ -1514,7 +2014,7 @@ impl serde::Serialize for VmOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1622,36 +2122,43 @@ impl VmPlacementGroupOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "enabled_ASC" => Self::EnabledAsc,
-            "enabled_DESC" => Self::EnabledDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
-            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "vm_host_must_enabled_ASC" => Self::VmHostMustEnabledAsc,
-            "vm_host_must_enabled_DESC" => Self::VmHostMustEnabledDesc,
-            "vm_host_must_policy_ASC" => Self::VmHostMustPolicyAsc,
-            "vm_host_must_policy_DESC" => Self::VmHostMustPolicyDesc,
-            "vm_host_prefer_enabled_ASC" => Self::VmHostPreferEnabledAsc,
-            "vm_host_prefer_enabled_DESC" => Self::VmHostPreferEnabledDesc,
-            "vm_host_prefer_policy_ASC" => Self::VmHostPreferPolicyAsc,
-            "vm_host_prefer_policy_DESC" => Self::VmHostPreferPolicyDesc,
-            "vm_vm_policy_ASC" => Self::VmVmPolicyAsc,
-            "vm_vm_policy_DESC" => Self::VmVmPolicyDesc,
-            "vm_vm_policy_enabled_ASC" => Self::VmVmPolicyEnabledAsc,
-            "vm_vm_policy_enabled_DESC" => Self::VmVmPolicyEnabledDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"enabled_ASC" => Some(Self::EnabledAsc),
+            b"enabled_DESC" => Some(Self::EnabledDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"local_updated_at_ASC" => Some(Self::LocalUpdatedAtAsc),
+            b"local_updated_at_DESC" => Some(Self::LocalUpdatedAtDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"vm_host_must_enabled_ASC" => Some(Self::VmHostMustEnabledAsc),
+            b"vm_host_must_enabled_DESC" => Some(Self::VmHostMustEnabledDesc),
+            b"vm_host_must_policy_ASC" => Some(Self::VmHostMustPolicyAsc),
+            b"vm_host_must_policy_DESC" => Some(Self::VmHostMustPolicyDesc),
+            b"vm_host_prefer_enabled_ASC" => Some(Self::VmHostPreferEnabledAsc),
+            b"vm_host_prefer_enabled_DESC" => Some(Self::VmHostPreferEnabledDesc),
+            b"vm_host_prefer_policy_ASC" => Some(Self::VmHostPreferPolicyAsc),
+            b"vm_host_prefer_policy_DESC" => Some(Self::VmHostPreferPolicyDesc),
+            b"vm_vm_policy_ASC" => Some(Self::VmVmPolicyAsc),
+            b"vm_vm_policy_DESC" => Some(Self::VmVmPolicyDesc),
+            b"vm_vm_policy_enabled_ASC" => Some(Self::VmVmPolicyEnabledAsc),
+            b"vm_vm_policy_enabled_DESC" => Some(Self::VmVmPolicyEnabledDesc),
+            _ => None,
         }
     }
 
@@ -1708,7 +2215,7 @@ impl serde::Serialize for VmPlacementGroupOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmPlacementGroupOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1870,54 +2377,61 @@ impl VmSnapshotOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "consistent_type_ASC" => Self::ConsistentTypeAsc,
-            "consistent_type_DESC" => Self::ConsistentTypeDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"clock_offset_ASC" => Some(Self::ClockOffsetAsc),
+            b"clock_offset_DESC" => Some(Self::ClockOffsetDesc),
+            b"consistent_type_ASC" => Some(Self::ConsistentTypeAsc),
+            b"consistent_type_DESC" => Some(Self::ConsistentTypeDesc),
+            b"cpu_ASC" => Some(Self::CpuAsc),
+            b"cpu_DESC" => Some(Self::CpuDesc),
+            b"cpu_model_ASC" => Some(Self::CpuModelAsc),
+            b"cpu_model_DESC" => Some(Self::CpuModelDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"firmware_ASC" => Some(Self::FirmwareAsc),
+            b"firmware_DESC" => Some(Self::FirmwareDesc),
+            b"ha_ASC" => Some(Self::HaAsc),
+            b"ha_DESC" => Some(Self::HaDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"io_policy_ASC" => Some(Self::IoPolicyAsc),
+            b"io_policy_DESC" => Some(Self::IoPolicyDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"max_bandwidth_ASC" => Some(Self::MaxBandwidthAsc),
+            b"max_bandwidth_DESC" => Some(Self::MaxBandwidthDesc),
+            b"max_bandwidth_policy_ASC" => Some(Self::MaxBandwidthPolicyAsc),
+            b"max_bandwidth_policy_DESC" => Some(Self::MaxBandwidthPolicyDesc),
+            b"max_iops_ASC" => Some(Self::MaxIopsAsc),
+            b"max_iops_DESC" => Some(Self::MaxIopsDesc),
+            b"max_iops_policy_ASC" => Some(Self::MaxIopsPolicyAsc),
+            b"max_iops_policy_DESC" => Some(Self::MaxIopsPolicyDesc),
+            b"memory_ASC" => Some(Self::MemoryAsc),
+            b"memory_DESC" => Some(Self::MemoryDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"vcpu_ASC" => Some(Self::VcpuAsc),
+            b"vcpu_DESC" => Some(Self::VcpuDesc),
+            b"vm_disks_ASC" => Some(Self::VmDisksAsc),
+            b"vm_disks_DESC" => Some(Self::VmDisksDesc),
+            b"vm_nics_ASC" => Some(Self::VmNicsAsc),
+            b"vm_nics_DESC" => Some(Self::VmNicsDesc),
+            b"win_opt_ASC" => Some(Self::WinOptAsc),
+            b"win_opt_DESC" => Some(Self::WinOptDesc),
+            _ => None,
         }
     }
 
@@ -1992,7 +2506,7 @@ impl serde::Serialize for VmSnapshotOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmSnapshotOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2160,56 +2674,63 @@ impl VmTemplateOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"clock_offset_ASC" => Some(Self::ClockOffsetAsc),
+            b"clock_offset_DESC" => Some(Self::ClockOffsetDesc),
+            b"cloud_init_supported_ASC" => Some(Self::CloudInitSupportedAsc),
+            b"cloud_init_supported_DESC" => Some(Self::CloudInitSupportedDesc),
+            b"cpu_ASC" => Some(Self::CpuAsc),
+            b"cpu_DESC" => Some(Self::CpuDesc),
+            b"cpu_model_ASC" => Some(Self::CpuModelAsc),
+            b"cpu_model_DESC" => Some(Self::CpuModelDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"firmware_ASC" => Some(Self::FirmwareAsc),
+            b"firmware_DESC" => Some(Self::FirmwareDesc),
+            b"ha_ASC" => Some(Self::HaAsc),
+            b"ha_DESC" => Some(Self::HaDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"io_policy_ASC" => Some(Self::IoPolicyAsc),
+            b"io_policy_DESC" => Some(Self::IoPolicyDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"max_bandwidth_ASC" => Some(Self::MaxBandwidthAsc),
+            b"max_bandwidth_DESC" => Some(Self::MaxBandwidthDesc),
+            b"max_bandwidth_policy_ASC" => Some(Self::MaxBandwidthPolicyAsc),
+            b"max_bandwidth_policy_DESC" => Some(Self::MaxBandwidthPolicyDesc),
+            b"max_iops_ASC" => Some(Self::MaxIopsAsc),
+            b"max_iops_DESC" => Some(Self::MaxIopsDesc),
+            b"max_iops_policy_ASC" => Some(Self::MaxIopsPolicyAsc),
+            b"max_iops_policy_DESC" => Some(Self::MaxIopsPolicyDesc),
+            b"memory_ASC" => Some(Self::MemoryAsc),
+            b"memory_DESC" => Some(Self::MemoryDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"vcpu_ASC" => Some(Self::VcpuAsc),
+            b"vcpu_DESC" => Some(Self::VcpuDesc),
+            b"video_type_ASC" => Some(Self::VideoTypeAsc),
+            b"video_type_DESC" => Some(Self::VideoTypeDesc),
+            b"vm_disks_ASC" => Some(Self::VmDisksAsc),
+            b"vm_disks_DESC" => Some(Self::VmDisksDesc),
+            b"vm_nics_ASC" => Some(Self::VmNicsAsc),
+            b"vm_nics_DESC" => Some(Self::VmNicsDesc),
+            b"win_opt_ASC" => Some(Self::WinOptAsc),
+            b"win_opt_DESC" => Some(Self::WinOptDesc),
+            _ => None,
         }
     }
 
@@ -2286,7 +2807,7 @@ impl serde::Serialize for VmTemplateOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmTemplateOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2418,44 +2939,51 @@ impl VmVolumeOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "elf_storage_policy_ASC" => Self::ElfStoragePolicyAsc,
-            "elf_storage_policy_DESC" => Self::ElfStoragePolicyDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "guest_size_usage_ASC" => Self::GuestSizeUsageAsc,
-            "guest_size_usage_DESC" => Self::GuestSizeUsageDesc,
-            "guest_used_size_ASC" => Self::GuestUsedSizeAsc,
-            "guest_used_size_DESC" => Self::GuestUsedSizeDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mounting_ASC" => Self::MountingAsc,
-            "mounting_DESC" => Self::MountingDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "sharing_ASC" => Self::SharingAsc,
-            "sharing_DESC" => Self::SharingDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "used_size_ASC" => Self::UsedSizeAsc,
-            "used_size_DESC" => Self::UsedSizeDesc,
-            "used_size_usage_ASC" => Self::UsedSizeUsageAsc,
-            "used_size_usage_DESC" => Self::UsedSizeUsageDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"elf_storage_policy_ASC" => Some(Self::ElfStoragePolicyAsc),
+            b"elf_storage_policy_DESC" => Some(Self::ElfStoragePolicyDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"guest_size_usage_ASC" => Some(Self::GuestSizeUsageAsc),
+            b"guest_size_usage_DESC" => Some(Self::GuestSizeUsageDesc),
+            b"guest_used_size_ASC" => Some(Self::GuestUsedSizeAsc),
+            b"guest_used_size_DESC" => Some(Self::GuestUsedSizeDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"mounting_ASC" => Some(Self::MountingAsc),
+            b"mounting_DESC" => Some(Self::MountingDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"path_ASC" => Some(Self::PathAsc),
+            b"path_DESC" => Some(Self::PathDesc),
+            b"sharing_ASC" => Some(Self::SharingAsc),
+            b"sharing_DESC" => Some(Self::SharingDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"unique_logical_size_ASC" => Some(Self::UniqueLogicalSizeAsc),
+            b"unique_logical_size_DESC" => Some(Self::UniqueLogicalSizeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            b"used_size_ASC" => Some(Self::UsedSizeAsc),
+            b"used_size_DESC" => Some(Self::UsedSizeDesc),
+            b"used_size_usage_ASC" => Some(Self::UsedSizeUsageAsc),
+            b"used_size_usage_DESC" => Some(Self::UsedSizeUsageDesc),
+            _ => None,
         }
     }
 
@@ -2520,7 +3048,7 @@ impl serde::Serialize for VmVolumeOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmVolumeOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2634,38 +3162,45 @@ impl VmVolumeSnapshotOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createAt_ASC" => Self::CreateAtAsc,
-            "createAt_DESC" => Self::CreateAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "elf_storage_policy_ASC" => Self::ElfStoragePolicyAsc,
-            "elf_storage_policy_DESC" => Self::ElfStoragePolicyDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "shared_size_ASC" => Self::SharedSizeAsc,
-            "shared_size_DESC" => Self::SharedSizeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "volume_sharing_ASC" => Self::VolumeSharingAsc,
-            "volume_sharing_DESC" => Self::VolumeSharingDesc,
-            "volume_size_ASC" => Self::VolumeSizeAsc,
-            "volume_size_DESC" => Self::VolumeSizeDesc,
-            "zbs_snapshot_uuid_ASC" => Self::ZbsSnapshotUuidAsc,
-            "zbs_snapshot_uuid_DESC" => Self::ZbsSnapshotUuidDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"createAt_ASC" => Some(Self::CreateAtAsc),
+            b"createAt_DESC" => Some(Self::CreateAtDesc),
+            b"description_ASC" => Some(Self::DescriptionAsc),
+            b"description_DESC" => Some(Self::DescriptionDesc),
+            b"elf_storage_policy_ASC" => Some(Self::ElfStoragePolicyAsc),
+            b"elf_storage_policy_DESC" => Some(Self::ElfStoragePolicyDesc),
+            b"entityAsyncStatus_ASC" => Some(Self::EntityAsyncStatusAsc),
+            b"entityAsyncStatus_DESC" => Some(Self::EntityAsyncStatusDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_created_at_ASC" => Some(Self::LocalCreatedAtAsc),
+            b"local_created_at_DESC" => Some(Self::LocalCreatedAtDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"shared_size_ASC" => Some(Self::SharedSizeAsc),
+            b"shared_size_DESC" => Some(Self::SharedSizeDesc),
+            b"size_ASC" => Some(Self::SizeAsc),
+            b"size_DESC" => Some(Self::SizeDesc),
+            b"type_ASC" => Some(Self::TypeAsc),
+            b"type_DESC" => Some(Self::TypeDesc),
+            b"unique_size_ASC" => Some(Self::UniqueSizeAsc),
+            b"unique_size_DESC" => Some(Self::UniqueSizeDesc),
+            b"volume_sharing_ASC" => Some(Self::VolumeSharingAsc),
+            b"volume_sharing_DESC" => Some(Self::VolumeSharingDesc),
+            b"volume_size_ASC" => Some(Self::VolumeSizeAsc),
+            b"volume_size_DESC" => Some(Self::VolumeSizeDesc),
+            b"zbs_snapshot_uuid_ASC" => Some(Self::ZbsSnapshotUuidAsc),
+            b"zbs_snapshot_uuid_DESC" => Some(Self::ZbsSnapshotUuidDesc),
+            _ => None,
         }
     }
 
@@ -2724,7 +3259,7 @@ impl serde::Serialize for VmVolumeSnapshotOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2784,20 +3319,27 @@ impl VsphereEsxiAccountOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ip_ASC" => Self::IpAsc,
-            "ip_DESC" => Self::IpDesc,
-            "is_valid_ASC" => Self::IsValidAsc,
-            "is_valid_DESC" => Self::IsValidDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"ip_ASC" => Some(Self::IpAsc),
+            b"ip_DESC" => Some(Self::IpDesc),
+            b"is_valid_ASC" => Some(Self::IsValidAsc),
+            b"is_valid_DESC" => Some(Self::IsValidDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"port_ASC" => Some(Self::PortAsc),
+            b"port_DESC" => Some(Self::PortDesc),
+            b"username_ASC" => Some(Self::UsernameAsc),
+            b"username_DESC" => Some(Self::UsernameDesc),
+            _ => None,
         }
     }
 
@@ -2838,7 +3380,7 @@ impl serde::Serialize for VsphereEsxiAccountOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for VsphereEsxiAccountOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2928,30 +3470,37 @@ impl WitnessOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cpu_hz_per_core_ASC" => Self::CpuHzPerCoreAsc,
-            "cpu_hz_per_core_DESC" => Self::CpuHzPerCoreDesc,
-            "data_ip_ASC" => Self::DataIpAsc,
-            "data_ip_DESC" => Self::DataIpDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "management_ip_ASC" => Self::ManagementIpAsc,
-            "management_ip_DESC" => Self::ManagementIpDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "system_data_capacity_ASC" => Self::SystemDataCapacityAsc,
-            "system_data_capacity_DESC" => Self::SystemDataCapacityDesc,
-            "system_used_data_space_ASC" => Self::SystemUsedDataSpaceAsc,
-            "system_used_data_space_DESC" => Self::SystemUsedDataSpaceDesc,
-            "total_cpu_cores_ASC" => Self::TotalCpuCoresAsc,
-            "total_cpu_cores_DESC" => Self::TotalCpuCoresDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"cpu_hz_per_core_ASC" => Some(Self::CpuHzPerCoreAsc),
+            b"cpu_hz_per_core_DESC" => Some(Self::CpuHzPerCoreDesc),
+            b"data_ip_ASC" => Some(Self::DataIpAsc),
+            b"data_ip_DESC" => Some(Self::DataIpDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"management_ip_ASC" => Some(Self::ManagementIpAsc),
+            b"management_ip_DESC" => Some(Self::ManagementIpDesc),
+            b"name_ASC" => Some(Self::NameAsc),
+            b"name_DESC" => Some(Self::NameDesc),
+            b"system_data_capacity_ASC" => Some(Self::SystemDataCapacityAsc),
+            b"system_data_capacity_DESC" => Some(Self::SystemDataCapacityDesc),
+            b"system_used_data_space_ASC" => Some(Self::SystemUsedDataSpaceAsc),
+            b"system_used_data_space_DESC" => Some(Self::SystemUsedDataSpaceDesc),
+            b"total_cpu_cores_ASC" => Some(Self::TotalCpuCoresAsc),
+            b"total_cpu_cores_DESC" => Some(Self::TotalCpuCoresDesc),
+            b"total_cpu_hz_ASC" => Some(Self::TotalCpuHzAsc),
+            b"total_cpu_hz_DESC" => Some(Self::TotalCpuHzDesc),
+            b"total_memory_bytes_ASC" => Some(Self::TotalMemoryBytesAsc),
+            b"total_memory_bytes_DESC" => Some(Self::TotalMemoryBytesDesc),
+            _ => None,
         }
     }
 
@@ -3002,7 +3551,7 @@ impl serde::Serialize for WitnessOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for WitnessOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3146,48 +3695,59 @@ impl ZoneOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
-            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "is_preferred_ASC" => Self::IsPreferredAsc,
-            "is_preferred_DESC" => Self::IsPreferredDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "provisioned_cpu_cores_ASC" => Self::ProvisionedCpuCoresAsc,
-            "provisioned_cpu_cores_DESC" => Self::ProvisionedCpuCoresDesc,
-            "provisioned_cpu_cores_for_active_vm_ASC" => Self::ProvisionedCpuCoresForActiveVmAsc,
-            "provisioned_cpu_cores_for_active_vm_DESC" => Self::ProvisionedCpuCoresForActiveVmDesc,
-            "provisioned_data_space_ASC" => Self::ProvisionedDataSpaceAsc,
-            "provisioned_data_space_DESC" => Self::ProvisionedDataSpaceDesc,
-            "provisioned_memory_bytes_ASC" => Self::ProvisionedMemoryBytesAsc,
-            "provisioned_memory_bytes_DESC" => Self::ProvisionedMemoryBytesDesc,
-            "running_vm_num_ASC" => Self::RunningVmNumAsc,
-            "running_vm_num_DESC" => Self::RunningVmNumDesc,
-            "stopped_vm_num_ASC" => Self::StoppedVmNumAsc,
-            "stopped_vm_num_DESC" => Self::StoppedVmNumDesc,
-            "suspended_vm_num_ASC" => Self::SuspendedVmNumAsc,
-            "suspended_vm_num_DESC" => Self::SuspendedVmNumDesc,
-            "total_cache_capacity_ASC" => Self::TotalCacheCapacityAsc,
-            "total_cache_capacity_DESC" => Self::TotalCacheCapacityDesc,
-            "total_cpu_cores_ASC" => Self::TotalCpuCoresAsc,
-            "total_cpu_cores_DESC" => Self::TotalCpuCoresDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
-            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "valid_data_space_ASC" => Self::ValidDataSpaceAsc,
-            "valid_data_space_DESC" => Self::ValidDataSpaceDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"failure_data_space_ASC" => Some(Self::FailureDataSpaceAsc),
+            b"failure_data_space_DESC" => Some(Self::FailureDataSpaceDesc),
+            b"host_num_ASC" => Some(Self::HostNumAsc),
+            b"host_num_DESC" => Some(Self::HostNumDesc),
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"is_preferred_ASC" => Some(Self::IsPreferredAsc),
+            b"is_preferred_DESC" => Some(Self::IsPreferredDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            b"provisioned_cpu_cores_ASC" => Some(Self::ProvisionedCpuCoresAsc),
+            b"provisioned_cpu_cores_DESC" => Some(Self::ProvisionedCpuCoresDesc),
+            b"provisioned_cpu_cores_for_active_vm_ASC" => {
+                Some(Self::ProvisionedCpuCoresForActiveVmAsc)
+            }
+            b"provisioned_cpu_cores_for_active_vm_DESC" => {
+                Some(Self::ProvisionedCpuCoresForActiveVmDesc)
+            }
+            b"provisioned_data_space_ASC" => Some(Self::ProvisionedDataSpaceAsc),
+            b"provisioned_data_space_DESC" => Some(Self::ProvisionedDataSpaceDesc),
+            b"provisioned_memory_bytes_ASC" => Some(Self::ProvisionedMemoryBytesAsc),
+            b"provisioned_memory_bytes_DESC" => Some(Self::ProvisionedMemoryBytesDesc),
+            b"running_vm_num_ASC" => Some(Self::RunningVmNumAsc),
+            b"running_vm_num_DESC" => Some(Self::RunningVmNumDesc),
+            b"stopped_vm_num_ASC" => Some(Self::StoppedVmNumAsc),
+            b"stopped_vm_num_DESC" => Some(Self::StoppedVmNumDesc),
+            b"suspended_vm_num_ASC" => Some(Self::SuspendedVmNumAsc),
+            b"suspended_vm_num_DESC" => Some(Self::SuspendedVmNumDesc),
+            b"total_cache_capacity_ASC" => Some(Self::TotalCacheCapacityAsc),
+            b"total_cache_capacity_DESC" => Some(Self::TotalCacheCapacityDesc),
+            b"total_cpu_cores_ASC" => Some(Self::TotalCpuCoresAsc),
+            b"total_cpu_cores_DESC" => Some(Self::TotalCpuCoresDesc),
+            b"total_cpu_hz_ASC" => Some(Self::TotalCpuHzAsc),
+            b"total_cpu_hz_DESC" => Some(Self::TotalCpuHzDesc),
+            b"total_data_capacity_ASC" => Some(Self::TotalDataCapacityAsc),
+            b"total_data_capacity_DESC" => Some(Self::TotalDataCapacityDesc),
+            b"total_memory_bytes_ASC" => Some(Self::TotalMemoryBytesAsc),
+            b"total_memory_bytes_DESC" => Some(Self::TotalMemoryBytesDesc),
+            b"used_data_space_ASC" => Some(Self::UsedDataSpaceAsc),
+            b"used_data_space_DESC" => Some(Self::UsedDataSpaceDesc),
+            b"valid_data_space_ASC" => Some(Self::ValidDataSpaceAsc),
+            b"valid_data_space_DESC" => Some(Self::ValidDataSpaceDesc),
+            b"vm_num_ASC" => Some(Self::VmNumAsc),
+            b"vm_num_DESC" => Some(Self::VmNumDesc),
+            _ => None,
         }
     }
 
@@ -3256,7 +3816,7 @@ impl serde::Serialize for ZoneOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ZoneOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3292,12 +3852,19 @@ impl ZoneTopoOrderByInput {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"id_ASC" => Some(Self::IdAsc),
+            b"id_DESC" => Some(Self::IdDesc),
+            b"local_id_ASC" => Some(Self::LocalIdAsc),
+            b"local_id_DESC" => Some(Self::LocalIdDesc),
+            _ => None,
         }
     }
 
@@ -3330,6 +3897,6 @@ impl serde::Serialize for ZoneTopoOrderByInput {
 
 impl<'de> serde::Deserialize<'de> for ZoneTopoOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

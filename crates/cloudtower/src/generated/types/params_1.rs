@@ -278,11 +278,18 @@ impl AlertNotifierCreationParamsNoticeSeveritiesItem {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "NOTICE" => Self::Notice,
-            "INFO" => Self::Info,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"NOTICE" => Some(Self::Notice),
+            b"INFO" => Some(Self::Info),
+            _ => None,
         }
     }
 
@@ -310,7 +317,7 @@ impl serde::Serialize for AlertNotifierCreationParamsNoticeSeveritiesItem {
 
 impl<'de> serde::Deserialize<'de> for AlertNotifierCreationParamsNoticeSeveritiesItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -398,11 +405,18 @@ impl AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "NOTICE" => Self::Notice,
-            "INFO" => Self::Info,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"NOTICE" => Some(Self::Notice),
+            b"INFO" => Some(Self::Info),
+            _ => None,
         }
     }
 
@@ -430,7 +444,7 @@ impl serde::Serialize for AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
 
 impl<'de> serde::Deserialize<'de> for AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -518,11 +532,18 @@ impl AlertNotifierUpdationParamsNoticeSeveritiesItem {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "NOTICE" => Self::Notice,
-            "INFO" => Self::Info,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"NOTICE" => Some(Self::Notice),
+            b"INFO" => Some(Self::Info),
+            _ => None,
         }
     }
 
@@ -550,7 +571,7 @@ impl serde::Serialize for AlertNotifierUpdationParamsNoticeSeveritiesItem {
 
 impl<'de> serde::Deserialize<'de> for AlertNotifierUpdationParamsNoticeSeveritiesItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1456,14 +1477,12 @@ impl FromMap for CloudTowerApplicationWhereUniqueInput {
     const NAME: &'static str = "CloudTowerApplicationWhereUniqueInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"id" => self.id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }

@@ -3555,10 +3555,17 @@ impl GetTopNMetricInputType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "top" => Self::Top,
-            "bottom" => Self::Bottom,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"top" => Some(Self::Top),
+            b"bottom" => Some(Self::Bottom),
+            _ => None,
         }
     }
 
@@ -3586,7 +3593,7 @@ impl serde::Serialize for GetTopNMetricInputType {
 
 impl<'de> serde::Deserialize<'de> for GetTopNMetricInputType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 

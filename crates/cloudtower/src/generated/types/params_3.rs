@@ -1658,10 +1658,17 @@ impl GetZoneMetricInputType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "primary-to-secondary" => Self::PrimaryToSecondary,
-            "secondary-to-primary" => Self::SecondaryToPrimary,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"primary-to-secondary" => Some(Self::PrimaryToSecondary),
+            b"secondary-to-primary" => Some(Self::SecondaryToPrimary),
+            _ => None,
         }
     }
 
@@ -1689,7 +1696,7 @@ impl serde::Serialize for GetZoneMetricInputType {
 
 impl<'de> serde::Deserialize<'de> for GetZoneMetricInputType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 

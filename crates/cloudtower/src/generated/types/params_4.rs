@@ -3534,10 +3534,17 @@ impl TriggerDiskBlinkParamsLedStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"on" => Some(Self::On),
+            b"off" => Some(Self::Off),
+            _ => None,
         }
     }
 
@@ -3565,7 +3572,7 @@ impl serde::Serialize for TriggerDiskBlinkParamsLedStatus {
 
 impl<'de> serde::Deserialize<'de> for TriggerDiskBlinkParamsLedStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 

@@ -3,6 +3,34 @@
 
 use super::*;
 
+/// `VmRemoveDiskParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRemoveDiskParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmRemoveDiskParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmRemoveDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveGpuDeviceParams` of the CloudTower model: the same fields as `VmAddGpuDeviceParams`.
+pub type VmRemoveGpuDeviceParams = VmAddGpuDeviceParams;
+
 /// `VmRemoveNicByWhereParams.effect` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct VmRemoveNicByWhereParamsEffect {
@@ -994,10 +1022,17 @@ impl VmUpdateOwnerParamsDataSearchFor {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "username" => Self::Username,
-            "id" => Self::Id,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"username" => Some(Self::Username),
+            b"id" => Some(Self::Id),
+            _ => None,
         }
     }
 
@@ -1025,7 +1060,7 @@ impl serde::Serialize for VmUpdateOwnerParamsDataSearchFor {
 
 impl<'de> serde::Deserialize<'de> for VmUpdateOwnerParamsDataSearchFor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 

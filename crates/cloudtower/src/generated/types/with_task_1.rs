@@ -41,15 +41,13 @@ impl FromMap for DeleteBackupPlan {
     const NAME: &'static str = "DeleteBackupPlan";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -258,15 +256,13 @@ impl FromMap for WithTaskAlertNotifier {
     const NAME: &'static str = "WithTask_AlertNotifier_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -293,15 +289,13 @@ impl FromMap for WithTaskAlert {
     const NAME: &'static str = "WithTask_Alert_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -328,15 +322,13 @@ impl FromMap for WithTaskBackupPlanExecution {
     const NAME: &'static str = "WithTask_BackupPlanExecution_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -363,15 +355,13 @@ impl FromMap for WithTaskBackupPlan {
     const NAME: &'static str = "WithTask_BackupPlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -398,15 +388,13 @@ impl FromMap for WithTaskBackupRestoreExecution {
     const NAME: &'static str = "WithTask_BackupRestoreExecution_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -433,15 +421,13 @@ impl FromMap for WithTaskBatchCreateVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_BatchCreateVirtualPrivateCloudFloatingIp_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -468,15 +454,13 @@ impl FromMap for WithTaskBatchHosts {
     const NAME: &'static str = "WithTask_BatchHosts_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -503,15 +487,13 @@ impl FromMap for WithTaskBrickTopo {
     const NAME: &'static str = "WithTask_BrickTopo_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -538,15 +520,13 @@ impl FromMap for WithTaskClusterSettings {
     const NAME: &'static str = "WithTask_ClusterSettings_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -573,15 +553,13 @@ impl FromMap for WithTaskCluster {
     const NAME: &'static str = "WithTask_Cluster_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -608,15 +586,13 @@ impl FromMap for WithTaskConsistencyGroupSnapshot {
     const NAME: &'static str = "WithTask_ConsistencyGroupSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -643,15 +619,13 @@ impl FromMap for WithTaskConsistencyGroup {
     const NAME: &'static str = "WithTask_ConsistencyGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -678,15 +652,13 @@ impl FromMap for WithTaskContentLibraryImage {
     const NAME: &'static str = "WithTask_ContentLibraryImage_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -713,15 +685,13 @@ impl FromMap for WithTaskContentLibraryVmTemplate {
     const NAME: &'static str = "WithTask_ContentLibraryVmTemplate_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -748,15 +718,13 @@ impl FromMap for WithTaskDatacenter {
     const NAME: &'static str = "WithTask_Datacenter_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -783,15 +751,13 @@ impl FromMap for WithTaskDeleteAlertNotifier {
     const NAME: &'static str = "WithTask_DeleteAlertNotifier_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -818,15 +784,13 @@ impl FromMap for WithTaskDeleteBackupPlan {
     const NAME: &'static str = "WithTask_DeleteBackupPlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -853,15 +817,13 @@ impl FromMap for WithTaskDeleteBackupRestorePointArray {
     const NAME: &'static str = "WithTask_DeleteBackupRestorePoint-Array_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -888,15 +850,13 @@ impl FromMap for WithTaskDeleteBrickTopo {
     const NAME: &'static str = "WithTask_DeleteBrickTopo_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -923,15 +883,13 @@ impl FromMap for WithTaskDeleteClusterRecycleBin {
     const NAME: &'static str = "WithTask_DeleteClusterRecycleBin_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -958,15 +916,13 @@ impl FromMap for WithTaskDeleteCluster {
     const NAME: &'static str = "WithTask_DeleteCluster_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -993,15 +949,13 @@ impl FromMap for WithTaskDeleteConsistencyGroupSnapshot {
     const NAME: &'static str = "WithTask_DeleteConsistencyGroupSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1028,15 +982,13 @@ impl FromMap for WithTaskDeleteConsistencyGroup {
     const NAME: &'static str = "WithTask_DeleteConsistencyGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1063,15 +1015,13 @@ impl FromMap for WithTaskDeleteContentLibraryImage {
     const NAME: &'static str = "WithTask_DeleteContentLibraryImage_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1098,15 +1048,13 @@ impl FromMap for WithTaskDeleteContentLibraryVmTemplate {
     const NAME: &'static str = "WithTask_DeleteContentLibraryVmTemplate_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1133,15 +1081,13 @@ impl FromMap for WithTaskDeleteDatacenter {
     const NAME: &'static str = "WithTask_DeleteDatacenter_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1168,15 +1114,13 @@ impl FromMap for WithTaskDeleteElfImage {
     const NAME: &'static str = "WithTask_DeleteElfImage_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1203,15 +1147,13 @@ impl FromMap for WithTaskDeleteEntityFilter {
     const NAME: &'static str = "WithTask_DeleteEntityFilter_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1238,15 +1180,13 @@ impl FromMap for WithTaskDeleteGraph {
     const NAME: &'static str = "WithTask_DeleteGraph_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1273,15 +1213,13 @@ impl FromMap for WithTaskDeleteIscsiLunSnapshot {
     const NAME: &'static str = "WithTask_DeleteIscsiLunSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1308,15 +1246,13 @@ impl FromMap for WithTaskDeleteIscsiLun {
     const NAME: &'static str = "WithTask_DeleteIscsiLun_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1343,15 +1279,13 @@ impl FromMap for WithTaskDeleteIscsiTarget {
     const NAME: &'static str = "WithTask_DeleteIscsiTarget_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1378,15 +1312,13 @@ impl FromMap for WithTaskDeleteLabel {
     const NAME: &'static str = "WithTask_DeleteLabel_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1413,15 +1345,13 @@ impl FromMap for WithTaskDeleteLogCollection {
     const NAME: &'static str = "WithTask_DeleteLogCollection_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1448,15 +1378,13 @@ impl FromMap for WithTaskDeleteNamespaceGroup {
     const NAME: &'static str = "WithTask_DeleteNamespaceGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1483,15 +1411,13 @@ impl FromMap for WithTaskDeleteNetworkPolicyRuleService {
     const NAME: &'static str = "WithTask_DeleteNetworkPolicyRuleService_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1518,15 +1444,13 @@ impl FromMap for WithTaskDeleteNfsExport {
     const NAME: &'static str = "WithTask_DeleteNfsExport_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1553,15 +1477,13 @@ impl FromMap for WithTaskDeleteNvmfNamespaceSnapshot {
     const NAME: &'static str = "WithTask_DeleteNvmfNamespaceSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1588,15 +1510,13 @@ impl FromMap for WithTaskDeleteNvmfNamespace {
     const NAME: &'static str = "WithTask_DeleteNvmfNamespace_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1623,15 +1543,13 @@ impl FromMap for WithTaskDeleteNvmfSubsystem {
     const NAME: &'static str = "WithTask_DeleteNvmfSubsystem_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1658,15 +1576,13 @@ impl FromMap for WithTaskDeleteOrganization {
     const NAME: &'static str = "WithTask_DeleteOrganization_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1693,15 +1609,13 @@ impl FromMap for WithTaskDeleteRackTopo {
     const NAME: &'static str = "WithTask_DeleteRackTopo_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1728,15 +1642,13 @@ impl FromMap for WithTaskDeleteReportTemplate {
     const NAME: &'static str = "WithTask_DeleteReportTemplate_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1763,15 +1675,13 @@ impl FromMap for WithTaskDeleteRole {
     const NAME: &'static str = "WithTask_DeleteRole_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1798,15 +1708,13 @@ impl FromMap for WithTaskDeleteSecurityGroup {
     const NAME: &'static str = "WithTask_DeleteSecurityGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1833,15 +1741,13 @@ impl FromMap for WithTaskDeleteSecurityPolicy {
     const NAME: &'static str = "WithTask_DeleteSecurityPolicy_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1868,15 +1774,13 @@ impl FromMap for WithTaskDeleteSnapshotGroup {
     const NAME: &'static str = "WithTask_DeleteSnapshotGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1903,15 +1807,13 @@ impl FromMap for WithTaskDeleteSnapshotPlan {
     const NAME: &'static str = "WithTask_DeleteSnapshotPlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1938,15 +1840,13 @@ impl FromMap for WithTaskDeleteSnmpTransport {
     const NAME: &'static str = "WithTask_DeleteSnmpTransport_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -1973,15 +1873,13 @@ impl FromMap for WithTaskDeleteSnmpTrapReceiver {
     const NAME: &'static str = "WithTask_DeleteSnmpTrapReceiver_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2008,15 +1906,13 @@ impl FromMap for WithTaskDeleteUser {
     const NAME: &'static str = "WithTask_DeleteUser_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2043,15 +1939,13 @@ impl FromMap for WithTaskDeleteVds {
     const NAME: &'static str = "WithTask_DeleteVds_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2078,15 +1972,13 @@ impl FromMap for WithTaskDeleteView {
     const NAME: &'static str = "WithTask_DeleteView_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2113,15 +2005,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudFloatingIp_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2148,15 +2038,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudNatGateway {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudNatGateway_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2183,15 +2071,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouteTable {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudRouteTable_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2218,15 +2104,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouterGateway {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudRouterGateway_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2253,15 +2137,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityGroup {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSecurityGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2288,15 +2170,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityPolicy {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSecurityPolicy_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2323,15 +2203,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSubnet {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSubnet_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2358,15 +2236,13 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloud {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloud_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2393,15 +2269,13 @@ impl FromMap for WithTaskDeleteVlan {
     const NAME: &'static str = "WithTask_DeleteVlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2428,15 +2302,13 @@ impl FromMap for WithTaskDeleteVmFolder {
     const NAME: &'static str = "WithTask_DeleteVmFolder_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2463,15 +2335,13 @@ impl FromMap for WithTaskDeleteVmPlacementGroup {
     const NAME: &'static str = "WithTask_DeleteVmPlacementGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2498,15 +2368,13 @@ impl FromMap for WithTaskDeleteVmSnapshot {
     const NAME: &'static str = "WithTask_DeleteVmSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2533,15 +2401,13 @@ impl FromMap for WithTaskDeleteVmTemplate {
     const NAME: &'static str = "WithTask_DeleteVmTemplate_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2568,15 +2434,13 @@ impl FromMap for WithTaskDeleteVmVolumeSnapshot {
     const NAME: &'static str = "WithTask_DeleteVmVolumeSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2603,15 +2467,13 @@ impl FromMap for WithTaskDeleteVmVolume {
     const NAME: &'static str = "WithTask_DeleteVmVolume_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2638,15 +2500,13 @@ impl FromMap for WithTaskDeleteVm {
     const NAME: &'static str = "WithTask_DeleteVm_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2673,15 +2533,13 @@ impl FromMap for WithTaskDisassociateSystemServiceFromObsServiceResult {
     const NAME: &'static str = "WithTask_DisassociateSystemServiceFromObsServiceResult_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2708,15 +2566,13 @@ impl FromMap for WithTaskDisk {
     const NAME: &'static str = "WithTask_Disk_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2743,15 +2599,13 @@ impl FromMap for WithTaskElfImage {
     const NAME: &'static str = "WithTask_ElfImage_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2778,15 +2632,13 @@ impl FromMap for WithTaskEntityFilter {
     const NAME: &'static str = "WithTask_EntityFilter_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2813,15 +2665,13 @@ impl FromMap for WithTaskGlobalAlertRule {
     const NAME: &'static str = "WithTask_GlobalAlertRule_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2848,15 +2698,13 @@ impl FromMap for WithTaskGlobalSettings {
     const NAME: &'static str = "WithTask_GlobalSettings_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2883,15 +2731,13 @@ impl FromMap for WithTaskGpuDevice {
     const NAME: &'static str = "WithTask_GpuDevice_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2918,15 +2764,13 @@ impl FromMap for WithTaskGraph {
     const NAME: &'static str = "WithTask_Graph_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2953,15 +2797,13 @@ impl FromMap for WithTaskHost {
     const NAME: &'static str = "WithTask_Host_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -2988,15 +2830,13 @@ impl FromMap for WithTaskIscsiLunSnapshot {
     const NAME: &'static str = "WithTask_IscsiLunSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3023,15 +2863,13 @@ impl FromMap for WithTaskIscsiLun {
     const NAME: &'static str = "WithTask_IscsiLun_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3058,15 +2896,13 @@ impl FromMap for WithTaskIscsiTarget {
     const NAME: &'static str = "WithTask_IscsiTarget_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3093,15 +2929,13 @@ impl FromMap for WithTaskLabel {
     const NAME: &'static str = "WithTask_Label_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3128,15 +2962,13 @@ impl FromMap for WithTaskLicense {
     const NAME: &'static str = "WithTask_License_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3163,15 +2995,13 @@ impl FromMap for WithTaskLogCollection {
     const NAME: &'static str = "WithTask_LogCollection_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3198,15 +3028,13 @@ impl FromMap for WithTaskLoginResponse {
     const NAME: &'static str = "WithTask_LoginResponse_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3233,15 +3061,13 @@ impl FromMap for WithTaskMetric {
     const NAME: &'static str = "WithTask_Metric_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3268,15 +3094,13 @@ impl FromMap for WithTaskNamespaceGroup {
     const NAME: &'static str = "WithTask_NamespaceGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3303,15 +3127,13 @@ impl FromMap for WithTaskNetworkPolicyRuleService {
     const NAME: &'static str = "WithTask_NetworkPolicyRuleService_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3338,15 +3160,13 @@ impl FromMap for WithTaskNfsExport {
     const NAME: &'static str = "WithTask_NfsExport_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3373,15 +3193,13 @@ impl FromMap for WithTaskNic {
     const NAME: &'static str = "WithTask_Nic_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3408,15 +3226,13 @@ impl FromMap for WithTaskNodeTopo {
     const NAME: &'static str = "WithTask_NodeTopo_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3443,15 +3259,13 @@ impl FromMap for WithTaskNvmfNamespaceSnapshot {
     const NAME: &'static str = "WithTask_NvmfNamespaceSnapshot_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3478,15 +3292,13 @@ impl FromMap for WithTaskNvmfNamespace {
     const NAME: &'static str = "WithTask_NvmfNamespace_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3513,15 +3325,13 @@ impl FromMap for WithTaskNvmfSubsystem {
     const NAME: &'static str = "WithTask_NvmfSubsystem_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3548,15 +3358,13 @@ impl FromMap for WithTaskOrganization {
     const NAME: &'static str = "WithTask_Organization_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3583,15 +3391,13 @@ impl FromMap for WithTaskRackTopo {
     const NAME: &'static str = "WithTask_RackTopo_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3618,15 +3424,13 @@ impl FromMap for WithTaskReportTask {
     const NAME: &'static str = "WithTask_ReportTask_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3653,15 +3457,13 @@ impl FromMap for WithTaskReportTemplate {
     const NAME: &'static str = "WithTask_ReportTemplate_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3688,15 +3490,13 @@ impl FromMap for WithTaskSecurityGroup {
     const NAME: &'static str = "WithTask_SecurityGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3723,15 +3523,13 @@ impl FromMap for WithTaskSecurityPolicy {
     const NAME: &'static str = "WithTask_SecurityPolicy_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3758,15 +3556,13 @@ impl FromMap for WithTaskSnapshotGroup {
     const NAME: &'static str = "WithTask_SnapshotGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3793,15 +3589,13 @@ impl FromMap for WithTaskSnapshotPlan {
     const NAME: &'static str = "WithTask_SnapshotPlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3828,15 +3622,13 @@ impl FromMap for WithTaskSnmpTransport {
     const NAME: &'static str = "WithTask_SnmpTransport_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3863,15 +3655,13 @@ impl FromMap for WithTaskSnmpTrapReceiver {
     const NAME: &'static str = "WithTask_SnmpTrapReceiver_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3898,15 +3688,13 @@ impl FromMap for WithTaskTask {
     const NAME: &'static str = "WithTask_Task_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3933,15 +3721,13 @@ impl FromMap for WithTaskUsbDevice {
     const NAME: &'static str = "WithTask_UsbDevice_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -3968,15 +3754,13 @@ impl FromMap for WithTaskUserAuditLog {
     const NAME: &'static str = "WithTask_UserAuditLog_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4003,15 +3787,13 @@ impl FromMap for WithTaskUserRoleNext {
     const NAME: &'static str = "WithTask_UserRoleNext_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4038,15 +3820,13 @@ impl FromMap for WithTaskUser {
     const NAME: &'static str = "WithTask_User_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4073,15 +3853,13 @@ impl FromMap for WithTaskVcenterAccount {
     const NAME: &'static str = "WithTask_VcenterAccount_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4108,15 +3886,13 @@ impl FromMap for WithTaskVds {
     const NAME: &'static str = "WithTask_Vds_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4143,15 +3919,13 @@ impl FromMap for WithTaskView {
     const NAME: &'static str = "WithTask_View_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4178,15 +3952,13 @@ impl FromMap for WithTaskVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudFloatingIp_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4213,15 +3985,13 @@ impl FromMap for WithTaskVirtualPrivateCloudNatGateway {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudNatGateway_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4248,15 +4018,13 @@ impl FromMap for WithTaskVirtualPrivateCloudRouteTable {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudRouteTable_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4283,15 +4051,13 @@ impl FromMap for WithTaskVirtualPrivateCloudRouterGateway {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudRouterGateway_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4318,15 +4084,13 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityGroup {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityGroup_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4353,15 +4117,13 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityPolicy {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityPolicy_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4388,15 +4150,13 @@ impl FromMap for WithTaskVirtualPrivateCloudSubnet {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSubnet_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4423,15 +4183,13 @@ impl FromMap for WithTaskVirtualPrivateCloud {
     const NAME: &'static str = "WithTask_VirtualPrivateCloud_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -4458,21 +4216,283 @@ impl FromMap for WithTaskVlan {
     const NAME: &'static str = "WithTask_Vlan_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WithTaskVlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Vm-Array_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmArray {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Vm[]`, required by the model.
+    pub data: Option<Vec<Vm>>,
+}
+
+impl FromMap for WithTaskVmArray {
+    const NAME: &'static str = "WithTask_Vm-Array_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmArray {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmExportFile_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmExportFile {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmExportFile`, required by the model.
+    pub data: Option<VmExportFile>,
+}
+
+impl FromMap for WithTaskVmExportFile {
+    const NAME: &'static str = "WithTask_VmExportFile_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmExportFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmFolder_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmFolder {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmFolder`, required by the model.
+    pub data: Option<VmFolder>,
+}
+
+impl FromMap for WithTaskVmFolder {
+    const NAME: &'static str = "WithTask_VmFolder_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmFolder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmPlacementGroup_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmPlacementGroup {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmPlacementGroup`, required by the model.
+    pub data: Option<VmPlacementGroup>,
+}
+
+impl FromMap for WithTaskVmPlacementGroup {
+    const NAME: &'static str = "WithTask_VmPlacementGroup_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmPlacementGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmSnapshot`, required by the model.
+    pub data: Option<VmSnapshot>,
+}
+
+impl FromMap for WithTaskVmSnapshot {
+    const NAME: &'static str = "WithTask_VmSnapshot_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmTemplate_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmTemplate {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmTemplate`, required by the model.
+    pub data: Option<VmTemplate>,
+}
+
+impl FromMap for WithTaskVmTemplate {
+    const NAME: &'static str = "WithTask_VmTemplate_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmVolumeSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmVolumeSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmVolumeSnapshot`, required by the model.
+    pub data: Option<VmVolumeSnapshot>,
+}
+
+impl FromMap for WithTaskVmVolumeSnapshot {
+    const NAME: &'static str = "WithTask_VmVolumeSnapshot_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmVolumeSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmVolume_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmVolume {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmVolume`, required by the model.
+    pub data: Option<VmVolume>,
+}
+
+impl FromMap for WithTaskVmVolume {
+    const NAME: &'static str = "WithTask_VmVolume_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmVolume {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,286 +3,6 @@
 
 use super::*;
 
-/// `WithTask_Vm-Array_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmArray {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `Vm[]`, required by the model.
-    pub data: Option<Vec<Vm>>,
-}
-
-impl FromMap for WithTaskVmArray {
-    const NAME: &'static str = "WithTask_Vm-Array_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmArray {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmExportFile_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmExportFile {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmExportFile`, required by the model.
-    pub data: Option<VmExportFile>,
-}
-
-impl FromMap for WithTaskVmExportFile {
-    const NAME: &'static str = "WithTask_VmExportFile_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmExportFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmFolder_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmFolder {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmFolder`, required by the model.
-    pub data: Option<VmFolder>,
-}
-
-impl FromMap for WithTaskVmFolder {
-    const NAME: &'static str = "WithTask_VmFolder_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmFolder {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmPlacementGroup_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmPlacementGroup {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmPlacementGroup`, required by the model.
-    pub data: Option<VmPlacementGroup>,
-}
-
-impl FromMap for WithTaskVmPlacementGroup {
-    const NAME: &'static str = "WithTask_VmPlacementGroup_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmPlacementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmSnapshot_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmSnapshot {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmSnapshot`, required by the model.
-    pub data: Option<VmSnapshot>,
-}
-
-impl FromMap for WithTaskVmSnapshot {
-    const NAME: &'static str = "WithTask_VmSnapshot_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmTemplate_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmTemplate {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmTemplate`, required by the model.
-    pub data: Option<VmTemplate>,
-}
-
-impl FromMap for WithTaskVmTemplate {
-    const NAME: &'static str = "WithTask_VmTemplate_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmVolumeSnapshot_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmVolumeSnapshot {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmVolumeSnapshot`, required by the model.
-    pub data: Option<VmVolumeSnapshot>,
-}
-
-impl FromMap for WithTaskVmVolumeSnapshot {
-    const NAME: &'static str = "WithTask_VmVolumeSnapshot_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmVolume_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmVolume {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmVolume`, required by the model.
-    pub data: Option<VmVolume>,
-}
-
-impl FromMap for WithTaskVmVolume {
-    const NAME: &'static str = "WithTask_VmVolume_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
 /// `WithTask_Vm_` of the CloudTower model.
 ///
 /// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
@@ -298,15 +18,13 @@ impl FromMap for WithTaskVm {
     const NAME: &'static str = "WithTask_Vm_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }
@@ -333,15 +51,13 @@ impl FromMap for WithTaskVsphereEsxiAccountArray {
     const NAME: &'static str = "WithTask_VsphereEsxiAccount-Array_";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "task_id" => self.task_id = m.next_value()?,
-            "data" => self.data = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"task_id" => self.task_id = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
+            _ => skip(m)?,
         }
         Ok(())
     }

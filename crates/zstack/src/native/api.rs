@@ -5,7 +5,7 @@ use omnivirt_core::{Error, Op, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::client::{RawReply, Reply, ZStackClient};
+use super::client::{RawReply, Reply, ZStackClient, json_or_empty};
 use super::query::{Condition, Query};
 use crate::VENDOR;
 use crate::generated::ops;
@@ -260,10 +260,6 @@ pub(crate) fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> R
     }
 }
 
-fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| not_described(path, &e))
-}
-
 fn not_described(path: &str, e: &serde_json::Error) -> Error {
     Error::protocol(format!(
         "{path}: the answer is not what the API describes: {e}"
@@ -290,11 +286,8 @@ impl ZStackClient {
             .with_vendor(VENDOR));
         };
         // Straight from the bytes into the page type: no `Value` tree in between.
-        let page: QueryReply<T> = if body.iter().all(u8::is_ascii_whitespace) {
-            decode(resource, json!({}))?
-        } else {
-            serde_json::from_slice(&body).map_err(|e| not_described(resource, &e))?
-        };
+        let page: QueryReply<T> = serde_json::from_slice(json_or_empty(&body))
+            .map_err(|e| not_described(resource, &e))?;
         let count_only = pairs.iter().any(|(k, v)| k == "count" && v == "true");
         let items = match page.inventories {
             Some(items) => items,

@@ -201,6 +201,16 @@ pub enum Reply {
     Accepted(Job),
 }
 
+/// A finished answer's body as JSON text: an empty (or blank) body, which some calls answer
+/// with, reads as `{}`.
+pub(crate) fn json_or_empty(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    }
+}
+
 /// What [`ZStackClient::send_raw`] got: a finished answer's body, undecoded, or a job.
 pub(crate) enum RawReply {
     /// 200/204: the body as it came (maybe empty).
@@ -364,24 +374,19 @@ impl ZStackClient {
             .await?
         {
             RawReply::Accepted(job) => Ok(Reply::Accepted(job)),
-            RawReply::Done(bytes) => {
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    return Ok(Reply::Done(json!({})));
-                }
-                serde_json::from_slice(&bytes)
-                    .map(Reply::Done)
-                    .map_err(|e| {
-                        let e = Error::protocol(format!(
-                            "/{}: the answer is not JSON: {e}",
-                            path.trim_start_matches('/')
-                        ))
-                        .with_vendor(VENDOR);
-                        match op {
-                            Some(op) => e.with_op(op),
-                            None => e,
-                        }
-                    })
-            }
+            RawReply::Done(bytes) => serde_json::from_slice(json_or_empty(&bytes))
+                .map(Reply::Done)
+                .map_err(|e| {
+                    let e = Error::protocol(format!(
+                        "/{}: the answer is not JSON: {e}",
+                        path.trim_start_matches('/')
+                    ))
+                    .with_vendor(VENDOR);
+                    match op {
+                        Some(op) => e.with_op(op),
+                        None => e,
+                    }
+                }),
         }
     }
 

@@ -140,6 +140,11 @@ pub fn json_response(status: StatusCode, value: &serde_json::Value) -> Response 
     with_type(status, "application/json", body)
 }
 
+/// A JSON response whose body is already JSON text.
+pub fn json_text_response(status: StatusCode, body: impl Into<Bytes>) -> Response {
+    with_type(status, "application/json", body)
+}
+
 /// A JSON response from any serialisable value.
 pub fn json_response_of<T: serde::Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {

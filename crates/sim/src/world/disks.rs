@@ -29,6 +29,15 @@ impl World {
             .ok_or_else(|| disk_not_found(id))
     }
 
+    /// The summed size of the disks `ids` that exist, read under one lock.
+    pub fn disk_bytes(&self, ids: &[DiskId]) -> u64 {
+        let g = self.lock();
+        ids.iter()
+            .filter_map(|id| g.disks.get(id.as_str()))
+            .map(|d| d.size_bytes)
+            .fold(0, u64::saturating_add)
+    }
+
     /// Disks matching `filter` (ids, name, disk states, cluster, vm, attached). **Observes**
     /// the running task of every disk returned.
     pub fn list_disks(&self, filter: &Filter, paging: &Paging) -> Listing<SimDisk> {

@@ -5,7 +5,7 @@ use omnivirt_core::{HostState, ResourceRef, VmState};
 use serde_json::{Value, json};
 
 use super::ctx::Ctx;
-use super::devices::{cd_rom_id, cd_roms_of, nic_flags, nic_id};
+use super::devices::{cd_rom_id, cd_rom_n, cd_roms_of, nic_flags, nic_id};
 use super::status::{mutation_name, task_word};
 use crate::ids::uuid_from;
 use crate::model::{SimTask, SimTemplate, SimVm, rfc3339};
@@ -49,7 +49,7 @@ impl Ctx<'_> {
         cd_roms_of(vm)
             .iter()
             .map(|c| {
-                let n = c["n"].as_u64().unwrap_or(0);
+                let n = cd_rom_n(c);
                 let image = c["elf_image_id"]
                     .as_str()
                     .or_else(|| c["content_library_image_id"].as_str())

@@ -171,6 +171,11 @@ pub(super) fn cd_roms_of(vm: &SimVm) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// The slot number `n` of a kept CD-ROM.
+pub(super) fn cd_rom_n(c: &Value) -> u64 {
+    c["n"].as_u64().unwrap_or(0)
+}
+
 pub(super) fn cd_rom_id(vm: &str, n: u64) -> String {
     format!("vc.{vm}.{n}")
 }

@@ -4,6 +4,7 @@
 //! tag `key` (no value) or `key=value`, and its id is derived from that text: one label, one
 //! id. Labels created before any VM carries them are defined tags of the World.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Kind};
@@ -42,17 +43,27 @@ pub(super) fn label_id(tag: &str) -> String {
     out
 }
 
-/// A VM's `labels`: `NestedLabel`s.
-pub(super) fn nested(vm: &SimVm) -> Value {
-    Value::Array(
-        vm.tags
-            .iter()
-            .map(|t| {
-                let (k, v) = split(t);
-                json!({"id": label_id(t), "key": k, "value": v})
-            })
-            .collect(),
-    )
+/// One of a VM's `labels` (a `NestedLabel`).
+#[derive(Serialize)]
+pub(super) struct NestedLabel<'a> {
+    id: String,
+    key: &'a str,
+    value: Option<&'a str>,
+}
+
+/// A VM's `labels`.
+pub(super) fn nested_labels(vm: &SimVm) -> Vec<NestedLabel<'_>> {
+    vm.tags
+        .iter()
+        .map(|t| {
+            let (key, value) = split(t);
+            NestedLabel {
+                id: label_id(t),
+                key,
+                value,
+            }
+        })
+        .collect()
 }
 
 impl Ctx<'_> {

@@ -57,6 +57,7 @@ mod reply;
 mod router;
 mod select;
 mod status;
+mod vm_doc;
 mod vm_page;
 
 /// Where the API lives.

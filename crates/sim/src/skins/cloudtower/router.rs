@@ -55,6 +55,15 @@ pub(super) fn handle(world: &World, req: &Request) -> Response {
         return error_body(&api_path, fail(401, "Unauthorized"));
     }
     let ctx = Ctx::new(world);
+    if op == "get-vms" {
+        match ctx.vm_page_json(&body) {
+            Ok(Some(text)) => {
+                return with_request_id(skin::json_text_response(StatusCode::OK, text));
+            }
+            Ok(None) => {}
+            Err(f) => return error_body(&api_path, f),
+        }
+    }
     let answer = if op == "get-vm-vnc-info" {
         vnc_info(&ctx, &body, tower_of(&req.url))
     } else {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::ctx::Ctx;
 use super::reply::Fail;
-use super::select::{int_arg, simple_ids};
+use super::select::{int_arg, simple_ids, where_of};
 use super::status::vm_words;
 use crate::model::SimVm;
 use crate::query::{Filter, NameMatch, Paging, SortBy};
@@ -170,6 +170,21 @@ impl Ctx<'_> {
             .iter()
             .map(|v| self.render_vm(v))
             .collect()
+    }
+
+    /// The `get-vms` answer as JSON text, written VM by VM without building `Value`s, or
+    /// `None` when the body needs the general path (see [`VmPage::of`]).
+    pub(super) fn vm_page_json(&self, body: &Value) -> Result<Option<Vec<u8>>, Fail> {
+        let Some(q) = VmPage::of(&where_of(body)?, body)? else {
+            return Ok(None);
+        };
+        let vms = self.vm_listing(&q, &q.paging).items;
+        let docs: Vec<_> = vms.iter().map(|v| self.vm_doc(v)).collect();
+        // About 2.4 kB a VM: one allocation for the whole page.
+        let mut out = Vec::with_capacity(docs.len() * 2600 + 2);
+        serde_json::to_writer(&mut out, &docs)
+            .map_err(|e| Fail::internal(format!("cannot encode the page: {e}")))?;
+        Ok(Some(out))
     }
 
     /// How many VMs `get-vms` would return for this body.

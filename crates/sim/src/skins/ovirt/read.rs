@@ -10,7 +10,7 @@ use super::filter::{
 use super::render::{
     write_api, write_attachment, write_cluster, write_data_center, write_disk, write_host, write_vm,
 };
-use super::reply::{bad_request, list_doc, not_found_empty};
+use super::reply::{bad_request, list_doc, list_response, not_found_empty};
 use super::status::vm_states_for;
 use super::xml::X;
 use crate::query::{Filter, Paging};
@@ -72,11 +72,13 @@ pub(super) fn list_vms(world: &World, req: &Request, v3: bool) -> Response {
         Err(e) => return bad_request(&e),
     };
     let follow = follow_of(req);
-    let mut x = X::new(v3);
-    for vm in world.list_vms(&f, &p).items {
-        write_vm(&mut x, world, &vm, follow);
+    let vms = world.list_vms(&f, &p).items;
+    // About 5 kB of XML a VM with its links and followed parts: one allocation a page.
+    let mut x = X::list(v3, "vms", vms.len() * 5120);
+    for vm in &vms {
+        write_vm(&mut x, world, vm, follow);
     }
-    list_doc("vms", x.s)
+    list_response(x, "vms")
 }
 
 pub(super) fn api_root(world: &World, v3: bool) -> Response {

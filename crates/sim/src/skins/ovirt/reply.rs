@@ -91,12 +91,12 @@ pub(super) fn not_found_empty() -> Response {
 }
 
 pub(super) fn list_doc(tag: &str, inner: String) -> Response {
-    let body = if inner.is_empty() {
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<{tag}/>\n")
-    } else {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<{tag}>{inner}</{tag}>\n"
-        )
-    };
-    skin::xml_response(StatusCode::OK, body)
+    let mut x = X::list(false, tag, inner.len());
+    x.s.push_str(&inner);
+    list_response(x, tag)
+}
+
+/// The list document begun with [`X::list`], as the answer.
+pub(super) fn list_response(x: X, tag: &str) -> Response {
+    skin::xml_response(StatusCode::OK, x.end_list(tag))
 }

@@ -4,6 +4,20 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+/// The first line of every document.
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+
+/// The bytes [`X::esc`] replaces, as a table: one lookup a byte instead of five comparisons.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
+
 pub(super) struct X {
     pub(super) s: String,
     pub(super) v3: bool,
@@ -16,14 +30,33 @@ impl X {
             v3,
         }
     }
+    /// A list document begun: the XML declaration and `<tag>`, with room for `capacity`
+    /// bytes of items. [`X::end_list`] ends it.
+    pub(super) fn list(v3: bool, tag: &str, capacity: usize) -> Self {
+        let mut x = X {
+            s: String::with_capacity(capacity + DECLARATION.len() + 2 * tag.len() + 8),
+            v3,
+        };
+        x.s.push_str(DECLARATION);
+        x.open(tag);
+        x
+    }
+    /// The list document begun by [`X::list`]: `<tag/>` when no item was written.
+    pub(super) fn end_list(mut self, tag: &str) -> String {
+        if self.s.len() == DECLARATION.len() + tag.len() + 2 {
+            self.s.truncate(self.s.len() - 1);
+            self.s.push_str("/>");
+        } else {
+            self.close(tag);
+        }
+        self.s.push('\n');
+        self.s
+    }
     /// Appends `v` escaped for XML text and attributes. Most values (ids, hrefs, names) have
     /// nothing to escape and are copied in one go.
     pub(super) fn esc(&mut self, v: &str) {
         let mut rest = v;
-        while let Some(i) = rest
-            .bytes()
-            .position(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
-        {
+        while let Some(i) = rest.bytes().position(|b| ESCAPED[usize::from(b)]) {
             self.s.push_str(&rest[..i]);
             self.s.push_str(match rest.as_bytes()[i] {
                 b'<' => "&lt;",
@@ -90,9 +123,20 @@ impl X {
         self.esc(rel);
         self.s.push_str("\"/>");
     }
+    /// `<link href="base/rel" rel="rel"/>` for each of `rels`; `base` is escaped once.
     pub(super) fn links(&mut self, base: &str, rels: &[&str]) {
+        let start = self.s.len();
+        self.esc(base);
+        let escaped = self.s[start..].to_owned();
+        self.s.truncate(start);
         for r in rels {
-            self.link_of(&[base, "/", r], r);
+            self.s.push_str("<link href=\"");
+            self.s.push_str(&escaped);
+            self.s.push('/');
+            self.esc(r);
+            self.s.push_str("\" rel=\"");
+            self.esc(r);
+            self.s.push_str("\"/>");
         }
     }
     pub(super) fn actions(&mut self, base: &str, names: &[&str]) {
@@ -110,10 +154,7 @@ impl X {
         }
     }
     pub(super) fn doc(self) -> String {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n{}\n",
-            self.s
-        )
+        format!("{DECLARATION}{}\n", self.s)
     }
 }
 
@@ -243,5 +284,32 @@ pub(super) fn parse_xml(body: &[u8]) -> Result<El, String> {
             Event::Eof => return Err("Request body is empty or incomplete".into()),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod writer_tests {
+    use super::{DECLARATION, X};
+
+    #[test]
+    fn an_empty_list_is_one_empty_element_and_a_full_one_wraps_its_items() {
+        let empty = X::list(false, "vms", 0).end_list("vms");
+        assert_eq!(empty, format!("{DECLARATION}<vms/>\n"));
+        let mut x = X::list(false, "vms", 16);
+        x.leaf("vm", "a");
+        assert_eq!(
+            x.end_list("vms"),
+            format!("{DECLARATION}<vms><vm>a</vm></vms>\n")
+        );
+    }
+
+    #[test]
+    fn escaping_replaces_the_five_markup_bytes_and_keeps_the_rest() {
+        let mut x = X::new(false);
+        x.esc("a<b>c&d\"e'f é");
+        assert_eq!(x.s, "a&lt;b&gt;c&amp;d&quot;e&apos;f é");
+        let mut x = X::new(false);
+        x.links("/api/vms/1&2", &["nics"]);
+        assert_eq!(x.s, "<link href=\"/api/vms/1&amp;2/nics\" rel=\"nics\"/>");
     }
 }

@@ -150,7 +150,14 @@ fn api_path(
     if path == *api {
         return Err(Error::invalid_input("`href` names no object"));
     }
-    path.push_str(rest);
+    // What follows `{href}` (`/copy`, `/certificates/{certificate}`) is the same number of
+    // segments at the end of the bound path, its own variables already filled in.
+    let tail = rest.split('/').filter(|s| !s.is_empty()).count();
+    let bound: Vec<&str> = call.path.rsplit('/').take(tail).collect();
+    for seg in bound.iter().rev() {
+        path.push('/');
+        path.push_str(seg);
+    }
     Ok(path)
 }
 

@@ -20,12 +20,32 @@ fn model_methods() -> usize {
     counted
 }
 
+/// The model method an operation runs: its summary ends in `(Service.method).`.
+fn service_method(op: &omnivirt_core::api::ApiOperation) -> &str {
+    let start = op.summary.rfind('(').unwrap();
+    &op.summary[start..]
+}
+
 #[test]
-fn every_model_method_is_one_operation_with_a_unique_name() {
-    assert_eq!(OPERATIONS.len(), model_methods());
-    assert_eq!(OPERATIONS.len(), 706);
+fn every_model_method_is_an_operation_on_every_path_of_its_service_with_a_unique_name() {
+    let methods: BTreeSet<&str> = OPERATIONS.iter().map(service_method).collect();
+    assert_eq!(methods.len(), model_methods());
+    assert_eq!(methods.len(), 706);
+    assert_eq!(OPERATIONS.len(), 1189);
     let names: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.name).collect();
     assert_eq!(names.len(), OPERATIONS.len(), "names are unique");
+    // A service with several parents is reachable under each of them.
+    for parent in [
+        "/vms/{vm}",
+        "/hosts/{host}",
+        "/templates/{template}",
+        "/groups/{group}",
+    ] {
+        let name = format!("{parent}/tags:list");
+        let op = OPERATIONS.iter().find(|o| o.name == name).unwrap();
+        assert_eq!(service_method(op), "(AssignedTagsService.list).", "{name}");
+        assert_eq!(op.path, format!("{parent}/tags"));
+    }
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! Services to operations: the path of every service (breadth first from the root over the
-//! locators, `{id}` named after its locator), and one operation per method, named
+//! Services to operations: every path of every service (from the root over the locators,
+//! `{id}` named after its locator), and one operation per method and path, named
 //! `<path template>:<method>`.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -75,24 +75,43 @@ impl Op {
     }
 }
 
-/// The path template of every service: `(path, variables)`.
-pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<String>)>, String> {
-    let mut paths: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    let mut todo = VecDeque::new();
-    paths.insert(model.root.clone(), (String::new(), Vec::new()));
-    todo.push_back(model.root.clone());
+/// One path of a service: the template and its variables in order.
+pub type ServicePath = (String, Vec<String>);
+
+/// More paths than this means the locators loop: the generator stops instead of growing.
+const MAX_PATHS: usize = 10_000;
+
+/// Every path template of every service, fewest segments first (then alphabetical): a service
+/// reached through several parents (`AssignedTagsService` under `/vms/{vm}/tags`,
+/// `/hosts/{host}/tags`, ...) gets each of them. A locator back to a service already on the
+/// way is not followed.
+pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>, String> {
+    let mut paths: BTreeMap<String, Vec<ServicePath>> = BTreeMap::new();
+    let mut todo: VecDeque<(String, ServicePath, Vec<String>)> = VecDeque::new();
+    todo.push_back((model.root.clone(), (String::new(), Vec::new()), Vec::new()));
     let mut mounts = MOUNTS.iter();
+    let mut total = 0usize;
     loop {
-        while let Some(name) = todo.pop_front() {
+        while let Some((name, (base, vars), mut on_the_way)) = todo.pop_front() {
+            total += 1;
+            if total > MAX_PATHS {
+                return Err(format!(
+                    "more than {MAX_PATHS} service paths: a locator loop?"
+                ));
+            }
             let svc = model
                 .service(&name)
                 .ok_or_else(|| format!("no service {name}"))?;
-            let (base, vars) = paths.get(&name).cloned().unwrap_or_default();
+            paths
+                .entry(name.clone())
+                .or_default()
+                .push((base.clone(), vars.clone()));
+            on_the_way.push(name);
             for loc in &svc.locators {
-                if paths.contains_key(&loc.service) {
+                if on_the_way.contains(&loc.service) {
                     continue;
                 }
-                let (seg, mut vs) = (loc.path.clone(), vars.clone());
+                let mut vs = vars.clone();
                 let seg = if loc.by_id {
                     let mut v = loc.name.clone();
                     let mut n = 2;
@@ -103,10 +122,13 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<Stri
                     vs.push(v.clone());
                     format!("{{{v}}}")
                 } else {
-                    seg
+                    loc.path.clone()
                 };
-                paths.insert(loc.service.clone(), (format!("{base}/{seg}"), vs));
-                todo.push_back(loc.service.clone());
+                todo.push_back((
+                    loc.service.clone(),
+                    (format!("{base}/{seg}"), vs),
+                    on_the_way.clone(),
+                ));
             }
         }
         // Then the services only a mount reaches (their locators are walked as above).
@@ -121,14 +143,20 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<Stri
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(str::to_owned)
             .collect();
-        paths.insert((*name).to_string(), ((*path).to_string(), vars));
-        todo.push_back((*name).to_string());
+        todo.push_back(((*name).to_string(), ((*path).to_string(), vars), Vec::new()));
+    }
+    for list in paths.values_mut() {
+        list.sort_by(|a, b| {
+            let depth = |p: &ServicePath| p.0.matches('/').count();
+            depth(a).cmp(&depth(b)).then_with(|| a.0.cmp(&b.0))
+        });
+        list.dedup();
     }
     Ok(paths)
 }
 
-/// Every method of every service as one operation, in service then method order; fails when
-/// a method has no path or two operations share a name.
+/// Every method of every service as one operation per path of the service, in service, method
+/// then path order; fails when a method has no path or two operations share a name.
 pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
     let paths = service_paths(model)?;
     let mut ops = Vec::new();
@@ -137,84 +165,86 @@ pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
         if svc.methods.is_empty() {
             continue;
         }
-        let Some((base, vars)) = paths.get(&svc.name) else {
+        let Some(service_paths) = paths.get(&svc.name) else {
             return Err(format!(
                 "{} has methods but no path (add it to MOUNTS)",
                 svc.name
             ));
         };
         for m in &svc.methods {
-            let path = match (base.is_empty(), m.path.is_empty()) {
-                (true, true) => "/".to_string(),
-                (_, true) => base.clone(),
-                (_, false) => format!("{base}/{}", m.path),
-            };
-            let template = if base.is_empty() { "/" } else { base };
-            let name = format!("{template}:{}", m.name);
-            if !names.insert(name.clone()) {
-                return Err(format!("operation `{name}` twice"));
-            }
-            let mut params: Vec<(String, &'static str, String, bool)> = vars
-                .iter()
-                .map(|v| (v.clone(), "path", "String".to_string(), true))
-                .collect();
-            let mut body = String::new();
-            let mut is_async = false;
-            for p in &m.params {
-                let loc = match p.loc {
-                    Loc::Query => "query",
-                    Loc::Action => "action",
-                    Loc::Body => {
-                        body = p.kind.display();
-                        "body"
+            for (base, vars) in service_paths {
+                let path = match (base.is_empty(), m.path.is_empty()) {
+                    (true, true) => "/".to_string(),
+                    (_, true) => base.clone(),
+                    (_, false) => format!("{base}/{}", m.path),
+                };
+                let template = if base.is_empty() { "/" } else { base };
+                let name = format!("{template}:{}", m.name);
+                if !names.insert(name.clone()) {
+                    return Err(format!("operation `{name}` twice"));
+                }
+                let mut params: Vec<(String, &'static str, String, bool)> = vars
+                    .iter()
+                    .map(|v| (v.clone(), "path", "String".to_string(), true))
+                    .collect();
+                let mut body = String::new();
+                let mut is_async = false;
+                for p in &m.params {
+                    let loc = match p.loc {
+                        Loc::Query => "query",
+                        Loc::Action => "action",
+                        Loc::Body => {
+                            body = p.kind.display();
+                            "body"
+                        }
+                    };
+                    if p.wire == "async" {
+                        is_async = true;
                     }
-                };
-                if p.wire == "async" {
-                    is_async = true;
+                    // The body is one parameter, `body`; an action or query parameter named like a
+                    // path variable (`/vms/{vm}:start` takes `<vm>` too) gets its location as a prefix.
+                    let pname = match p.loc {
+                        Loc::Body => BODY_PARAM.to_string(),
+                        _ if vars.contains(&p.wire) => format!("{loc}.{}", p.wire),
+                        _ => p.wire.clone(),
+                    };
+                    if params.iter().any(|(n, ..)| *n == pname) {
+                        return Err(format!("{name}: parameter `{pname}` twice"));
+                    }
+                    params.push((pname, loc, p.kind.display(), p.required));
                 }
-                // The body is one parameter, `body`; an action or query parameter named like a
-                // path variable (`/vms/{vm}:start` takes `<vm>` too) gets its location as a prefix.
-                let pname = match p.loc {
-                    Loc::Body => BODY_PARAM.to_string(),
-                    _ if vars.contains(&p.wire) => format!("{loc}.{}", p.wire),
-                    _ => p.wire.clone(),
-                };
-                if params.iter().any(|(n, ..)| *n == pname) {
-                    return Err(format!("{name}: parameter `{pname}` twice"));
+                if m.kind == "action" {
+                    body = "Action".into();
                 }
-                params.push((pname, loc, p.kind.display(), p.required));
+                let (result, action_member) = match (&m.output, m.kind.as_str()) {
+                    (Some(k), "action") => (k.display(), m.output_member.clone()),
+                    (Some(k), _) => (k.display(), None),
+                    (None, "action") => ("Action".to_string(), None),
+                    (None, _) => (String::new(), None),
+                };
+                if let (Some(member), Some(Kind::Struct(_) | Kind::List(_))) =
+                    (&action_member, &m.output)
+                    && !model
+                        .strukt("Action")
+                        .is_some_and(|a| a.attrs.iter().any(|x| x.xml_tag == *member))
+                {
+                    return Err(format!("{name}: <action> has no `{member}`"));
+                }
+                ops.push(Op {
+                    name,
+                    http: m.http.clone(),
+                    path,
+                    params,
+                    result,
+                    body,
+                    is_async,
+                    service: svc.name.clone(),
+                    method: m.name.clone(),
+                    kind: m.kind.clone(),
+                    action_member,
+                    vars: vars.clone(),
+                });
             }
-            if m.kind == "action" {
-                body = "Action".into();
-            }
-            let (result, action_member) = match (&m.output, m.kind.as_str()) {
-                (Some(k), "action") => (k.display(), m.output_member.clone()),
-                (Some(k), _) => (k.display(), None),
-                (None, "action") => ("Action".to_string(), None),
-                (None, _) => (String::new(), None),
-            };
-            if let (Some(member), Some(Kind::Struct(_) | Kind::List(_))) =
-                (&action_member, &m.output)
-                && !model
-                    .strukt("Action")
-                    .is_some_and(|a| a.attrs.iter().any(|x| x.xml_tag == *member))
-            {
-                return Err(format!("{name}: <action> has no `{member}`"));
-            }
-            ops.push(Op {
-                name,
-                http: m.http.clone(),
-                path,
-                params,
-                result,
-                body,
-                is_async,
-                service: svc.name.clone(),
-                method: m.name.clone(),
-                kind: m.kind.clone(),
-                action_member,
-                vars: vars.clone(),
-            });
         }
     }
     Ok(ops)

@@ -63,7 +63,7 @@ async fn main() -> omnivirt_core::Result<()> {
         .collect();
     let created = tower.vm().create_from_template(&specs).await?;
     tower.wait_tasks(&task_ids(&created), wait.clone()).await?;
-    let ids: Vec<String> = created.iter().map(|w| w.data.id.clone()).collect();
+    let ids: Vec<String> = created.iter().filter_map(|w| w.data.id.clone()).collect();
     println!("created {} VMs", ids.len());
 
     let batch = VmWhere::new().id().in_(ids.clone());
@@ -81,7 +81,7 @@ async fn main() -> omnivirt_core::Result<()> {
     for vm in tower.vms().list_where(batch.clone()).await? {
         println!(
             "  {} {}",
-            vm.name,
+            vm.name.unwrap_or_default(),
             vm.status.map(|s| s.to_string()).unwrap_or_default()
         );
     }

@@ -41,13 +41,14 @@ async fn main() -> omnivirt_core::Result<()> {
     } else {
         ConsistentType::CrashConsistent
     };
-    println!("VM {} ({}), snapshot {consistency}", vm.name, vm.id);
+    // Generated model types keep every field optional, as the spec allows a server to omit it.
+    let (id, name) = (vm.id.unwrap_or_default(), vm.name.unwrap_or_default());
+    println!("VM {name} ({id}), snapshot {consistency}");
 
     let created = tower
         .vm()
         .create_snapshot(&[
-            SnapshotCreate::new(vm.id.clone(), format!("{}-backup", vm.name))
-                .consistency(consistency),
+            SnapshotCreate::new(id, format!("{name}-backup")).consistency(consistency)
         ])
         .await?;
     let wait = WaitTasks::default().interval(Duration::from_millis(200));

@@ -479,9 +479,13 @@ impl Backend for CloudTowerBackend {
         };
         let target = items
             .first()
-            .map(|w| ResourceRef::Vm(VmId::new(w.data.id.as_str())));
-        if let Some(w) = items.first().filter(|_| !spec.tags.is_empty()) {
-            let id = w.data.id.as_str();
+            .and_then(|w| w.data.id.as_deref())
+            .map(|id| ResourceRef::Vm(VmId::new(id)));
+        if let Some(id) = items
+            .first()
+            .filter(|_| !spec.tags.is_empty())
+            .and_then(|w| w.data.id.as_deref())
+        {
             if let Err(e) = self.label_vm(id, &spec.tags).await {
                 return Err(Error::new(
                     e.kind(),

@@ -6,6 +6,7 @@ use omnivirt_core::{
 };
 use serde_json::Value;
 
+use crate::generated::types::NestedLabel;
 use crate::wire;
 
 mod inventory;
@@ -172,19 +173,28 @@ pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "se
 
 /// A CloudTower VM as a neutral [`Vm`].
 pub fn vm(v: &wire::Vm) -> Vm {
-    let mut out = Vm::new(v.id.as_str(), v.name.as_str(), vm_state(v));
+    let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_owned();
+    let mut out = Vm::new(text(&v.id), text(&v.name), vm_state(v));
     out.raw_state = v.status.as_ref().map(|s| s.as_str().to_owned());
-    out.vcpus = v.vcpu;
+    out.vcpus = v.vcpu.and_then(|n| u32::try_from(n).ok());
     out.memory_bytes = v.memory.and_then(|m| u64::try_from(m).ok());
-    out.cluster_id = v.cluster.as_ref().map(|c| c.id.as_str().into());
-    out.host_id = v.host.as_ref().map(|h| h.id.as_str().into());
+    out.cluster_id = v
+        .cluster
+        .as_ref()
+        .and_then(|c| c.id.as_deref())
+        .map(Into::into);
+    out.host_id = v
+        .host
+        .as_ref()
+        .and_then(|h| h.id.as_deref())
+        .map(Into::into);
     out.description = non_empty(&v.description);
     out.ips = vm_ips(v.ips.as_deref());
     out.tags = v.labels.iter().flatten().map(label_tag).collect();
     out.created_at = non_empty(&v.local_created_at);
     let x = &mut out.extra;
-    if !v.local_id.is_empty() {
-        put(x, "local_id", v.local_id.as_str());
+    if let Some(id) = v.local_id.as_deref().filter(|s| !s.is_empty()) {
+        put(x, "local_id", id);
     }
     if let Some(b) = &v.entity_async_status {
         put(x, "entity_async_status", b.as_str());
@@ -216,10 +226,11 @@ pub fn vm_ips(ips: Option<&str>) -> Vec<String> {
 }
 
 /// A label as a tag: `key=value`, or the bare `key` when the value is empty.
-pub fn label_tag(l: &wire::NestedLabel) -> String {
+pub fn label_tag(l: &NestedLabel) -> String {
+    let key = l.key.as_deref().unwrap_or("");
     match l.value.as_deref().filter(|v| !v.is_empty()) {
-        Some(v) => format!("{}={v}", l.key),
-        None => l.key.clone(),
+        Some(v) => format!("{key}={v}"),
+        None => key.to_owned(),
     }
 }
 
@@ -379,7 +390,7 @@ mod tests {
         ];
         for (status, busy, recycled, want) in cases {
             let mut v = wire::Vm {
-                id: "c1".into(),
+                id: Some("c1".into()),
                 status: Some(VmStatus::from_wire(status)),
                 in_recycle_bin: Some(*recycled),
                 ..Default::default()
@@ -393,7 +404,7 @@ mod tests {
     /// A VM that matches `f` on the server, and nothing else.
     fn vm_matching(f: VmStateFilter) -> wire::Vm {
         let mut v = wire::Vm {
-            id: "c1".into(),
+            id: Some("c1".into()),
             in_recycle_bin: Some(false),
             ..Default::default()
         };

@@ -117,7 +117,7 @@ async fn where_operators_and_relations_are_evaluated() {
     // Nested to-many relation through the VM's disk slots to their volumes.
     let disk = tower
         .vm_disks()
-        .list_where(VmDiskWhere::new().vm(VmWhere::new().id().eq(first.id.clone())))
+        .list_where(VmDiskWhere::new().vm(VmWhere::new().id().eq(first.id.clone().unwrap())))
         .await
         .unwrap();
     let vol_name = disk[0].vm_volume.as_ref().unwrap().name.clone().unwrap();
@@ -191,7 +191,7 @@ async fn order_paging_and_streams() {
         )
         .await
         .unwrap();
-    let names: Vec<&str> = desc.iter().map(|v| v.name.as_str()).collect();
+    let names: Vec<&str> = desc.iter().map(|v| v.name.as_deref().unwrap()).collect();
     assert_eq!(names, ["vm-00020", "vm-00019", "vm-00018"]);
     let page2 = tower
         .vms()
@@ -203,7 +203,7 @@ async fn order_paging_and_streams() {
         )
         .await
         .unwrap();
-    assert_eq!(page2[0].name, "vm-00006");
+    assert_eq!(page2[0].name.as_deref(), Some("vm-00006"));
     let streamed: Vec<_> = tower
         .vms()
         .stream(Query::all(), 6)
@@ -224,7 +224,7 @@ async fn order_paging_and_streams() {
         )
         .await
         .unwrap();
-    assert_eq!(last[1].name, "vm-00020");
+    assert_eq!(last[1].name.as_deref(), Some("vm-00020"));
     let zh = tower.with_language(Language::ZhCn);
     assert!(!zh.alerts().list(Query::all()).await.unwrap().is_empty());
 }
@@ -238,7 +238,7 @@ async fn batch_power_with_one_task_per_vm_and_batched_waiting() {
         .await
         .unwrap();
     assert_eq!(stopped.len(), 3);
-    let ids: Vec<String> = stopped.iter().map(|v| v.id.clone()).collect();
+    let ids: Vec<String> = stopped.iter().map(|v| v.id.clone().unwrap()).collect();
     let started = tower
         .vm()
         .start(&VmWhere::new().id().in_(ids.clone()), None)
@@ -299,7 +299,7 @@ async fn failed_task_unknown_task_and_timeout() {
         .fail_next_task("VM_START_FAILED", "no memory on host");
     let started = tower
         .vm()
-        .start(&VmWhere::new().id().eq(vm.id.clone()), None)
+        .start(&VmWhere::new().id().eq(vm.id.clone().unwrap()), None)
         .await
         .unwrap();
     let err = tower
@@ -324,12 +324,12 @@ async fn failed_task_unknown_task_and_timeout() {
         .fail_next_task("VM_SUSPEND_FAILED", "guest agent timeout");
     let first = tower
         .vm()
-        .suspend(&VmWhere::new().id().eq(two[0].id.clone()))
+        .suspend(&VmWhere::new().id().eq(two[0].id.clone().unwrap()))
         .await
         .unwrap();
     let second = tower
         .vm()
-        .suspend(&VmWhere::new().id().eq(two[1].id.clone()))
+        .suspend(&VmWhere::new().id().eq(two[1].id.clone().unwrap()))
         .await
         .unwrap();
     let mut ids = task_ids(&first);
@@ -353,7 +353,7 @@ async fn failed_task_unknown_task_and_timeout() {
     world.set_tick(omnivirt_sim::Tick::Wall(Duration::from_secs(3600)));
     let started = tower
         .vm()
-        .start(&VmWhere::new().id().eq(vm.id.clone()), None)
+        .start(&VmWhere::new().id().eq(vm.id.clone().unwrap()), None)
         .await
         .unwrap();
     let err = tower
@@ -368,7 +368,7 @@ async fn resource_locked_is_resent_when_asked() {
     let (world, tower) = sim();
     world.set_tick(omnivirt_sim::Tick::Wall(Duration::from_secs(3)));
     let vm = first_vm(&tower, VmStatus::Running).await;
-    let w = VmWhere::new().id().eq(vm.id.clone());
+    let w = VmWhere::new().id().eq(vm.id.clone().unwrap());
     tower.vm().suspend(&w).await.unwrap();
     // Without the option: refused at once.
     let err = tower.vm().resume(&w).await.unwrap_err();
@@ -410,7 +410,7 @@ async fn create_update_snapshot_and_delete() {
         Some(EntityAsyncStatus::Creating)
     );
     tower.wait_tasks(&task_ids(&created), fast()).await.unwrap();
-    let id = created[0].data.id.clone();
+    let id = created[0].data.id.clone().unwrap();
     let w = VmWhere::new().id().eq(id.clone());
     let vm = tower.vms().get(&id).await.unwrap();
     assert_eq!(vm.vcpu, Some(4));
@@ -585,7 +585,10 @@ async fn over_loopback_http() {
         .unwrap();
     let started = tower
         .vm()
-        .start(&VmWhere::new().id().eq(stopped[0].id.clone()), None)
+        .start(
+            &VmWhere::new().id().eq(stopped[0].id.clone().unwrap()),
+            None,
+        )
         .await
         .unwrap();
     let done = tower.wait_tasks(&task_ids(&started), fast()).await.unwrap();
@@ -593,7 +596,7 @@ async fn over_loopback_http() {
     let vol = tower
         .vm()
         .create_volume(&[VolumeCreate::new(
-            stopped[0].cluster.clone().unwrap().id,
+            stopped[0].cluster.clone().unwrap().id.unwrap(),
             "v1",
             1 << 30,
         )])
@@ -691,11 +694,11 @@ async fn nic_and_cd_rom_edits() {
         .await
         .unwrap()
         .remove(0);
-    let w = VmWhere::new().id().eq(vm.id.clone());
-    let of_vm = || VmNicWhere::new().vm(VmWhere::new().id().eq(vm.id.clone()));
+    let w = VmWhere::new().id().eq(vm.id.clone().unwrap());
+    let of_vm = || VmNicWhere::new().vm(VmWhere::new().id().eq(vm.id.clone().unwrap()));
 
     // The World's NICs: a VLAN of the VM's cluster, added by a task.
-    let cluster = vm.cluster.as_ref().unwrap().id.clone();
+    let cluster = vm.cluster.as_ref().unwrap().id.clone().unwrap();
     let vlans = tower
         .vlans()
         .list_where(
@@ -784,7 +787,7 @@ async fn nic_and_cd_rom_edits() {
 
     // A busy VM refuses edits with ResourceLocked.
     let busy = first_vm(&tower, VmStatus::Running).await;
-    let bw = VmWhere::new().id().eq(busy.id.clone());
+    let bw = VmWhere::new().id().eq(busy.id.clone().unwrap());
     tower.vm().shutdown(&bw).await.unwrap();
     let err = tower
         .vm()

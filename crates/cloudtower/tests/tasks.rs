@@ -33,7 +33,7 @@ async fn start_one(tower: &CloudTowerClient) -> Vec<String> {
         .remove(0);
     let started = tower
         .vm()
-        .start(&VmWhere::new().id().eq(vm.id), None)
+        .start(&VmWhere::new().id().eq(vm.id.unwrap()), None)
         .await
         .unwrap();
     task_ids(&started)

@@ -179,7 +179,7 @@ impl Resource for Vm {
     const LIST: &'static str = "get-vms";
     const COUNT: &'static str = "get-vms-connection";
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_deref().unwrap_or("")
     }
 }
 

@@ -65,7 +65,9 @@ async fn main() -> omnivirt_core::Result<()> {
         .await?;
     let mut by_sev: BTreeMap<String, usize> = BTreeMap::new();
     for a in &alerts {
-        *by_sev.entry(a.severity.clone()).or_default() += 1;
+        *by_sev
+            .entry(a.severity.clone().unwrap_or_default())
+            .or_default() += 1;
     }
     println!("Alerts (open): {}", alerts.len());
     for sev in ["CRITICAL", "NOTICE", "INFO"] {
@@ -109,7 +111,7 @@ async fn main() -> omnivirt_core::Result<()> {
     let clusters = tower.clusters().list(Query::all()).await?;
     let hosts = tower.hosts().list(Query::all()).await?;
     for c in &clusters {
-        let os = c.cluster_type == Some(ClusterType::SmtxOs);
+        let os = c.r#type == Some(ClusterType::SmtxOs);
         let cpu_total = c.total_cpu_hz.unwrap_or(0) as f64;
         let cpu_used = c.used_cpu_hz.unwrap_or(0.0);
         let (mem_used, mem_total) = if c.hypervisor == Some(Hypervisor::Vmware) {
@@ -134,7 +136,7 @@ async fn main() -> omnivirt_core::Result<()> {
         let failed = c.failure_data_space.unwrap_or(0) as f64;
         println!(
             "Cluster {} ({} hosts, {} VMs)",
-            c.name,
+            c.name.as_deref().unwrap_or(""),
             c.host_num.unwrap_or(0),
             c.vm_num.unwrap_or(0)
         );

@@ -36,13 +36,22 @@ async fn main() -> omnivirt_core::Result<()> {
         .await?
         .remove(0);
     let cluster = tower.clusters().list(Query::all()).await?.remove(0);
-    println!("template {} -> cluster {}", template.name, cluster.name);
+    // Generated model fields are Options (a tower may omit any); these two always come.
+    let (template_id, template_name) = (
+        template.id.unwrap_or_default(),
+        template.name.unwrap_or_default(),
+    );
+    let (cluster_id, cluster_name) = (
+        cluster.id.unwrap_or_default(),
+        cluster.name.unwrap_or_default(),
+    );
+    println!("template {template_name} -> cluster {cluster_name}");
 
     let specs: Vec<VmFromTemplate> = (1..=3)
         .map(|i| {
             VmFromTemplate::new(
-                template.id.clone(),
-                cluster.id.clone(),
+                template_id.clone(),
+                cluster_id.clone(),
                 format!("app-{i:02}"),
             )
             .cpu(1, 2)

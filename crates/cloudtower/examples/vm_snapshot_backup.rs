@@ -53,11 +53,14 @@ async fn main() -> omnivirt_core::Result<()> {
         .await?;
     let wait = WaitTasks::default().interval(Duration::from_millis(200));
     tower.wait_tasks(&task_ids(&created), wait).await?;
-    let snapshot = tower.vm_snapshots().get(&created[0].data.id).await?;
+    let snapshot = tower
+        .vm_snapshots()
+        .get(created[0].data.id.as_deref().unwrap_or_default())
+        .await?;
     println!(
         "snapshot {} ({}) at {}",
-        snapshot.name,
-        snapshot.id,
+        snapshot.name.as_deref().unwrap_or(""),
+        snapshot.id.as_deref().unwrap_or(""),
         snapshot.local_created_at.as_deref().unwrap_or("-")
     );
 
@@ -75,7 +78,7 @@ async fn main() -> omnivirt_core::Result<()> {
     for l in &luns {
         println!(
             "  {}  target {}  unique {} bytes",
-            l.name,
+            l.name.as_deref().unwrap_or(""),
             l.iscsi_target
                 .as_ref()
                 .and_then(|t| t.name.clone())

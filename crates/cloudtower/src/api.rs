@@ -195,16 +195,19 @@ async fn follow_tasks(
     if ids.is_empty() {
         return Ok(value);
     }
-    let tasks = client.wait_tasks(&ids, wait).await?;
+    client.wait_tasks(&ids, wait).await?;
+    // The finished tasks once more as the tower wrote them (the typed model decodes only), so
+    // the output keeps every field under the spec's own names.
+    let tasks: Vec<Value> = client
+        .call("get-tasks", &serde_json::json!({"where": {"id_in": ids}}))
+        .await?;
     let attach = |item: &mut Value| {
         let Some(id) = item.get("task_id").and_then(Value::as_str) else {
             return;
         };
-        let found = tasks.iter().find(|t| t.id == id);
+        let found = tasks.iter().find(|t| t["id"].as_str() == Some(id));
         if let (Some(task), Value::Object(map)) = (found, item) {
-            if let Ok(t) = serde_json::to_value(task) {
-                map.insert("task".to_owned(), t);
-            }
+            map.insert("task".to_owned(), task.clone());
         }
     };
     match &mut value {

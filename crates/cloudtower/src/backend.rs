@@ -372,7 +372,8 @@ impl CloudTowerBackend {
         Ok(policies
             .iter()
             .map(|p| {
-                let c = policy_cluster(p).and_then(|id| clusters.iter().find(|c| c.id == id));
+                let c = policy_cluster(p)
+                    .and_then(|id| clusters.iter().find(|c| c.id.as_deref() == Some(id)));
                 convert::storage_pool(p, c)
             })
             .collect())
@@ -391,9 +392,13 @@ impl CloudTowerBackend {
         for d in disks.iter_mut() {
             d.vm_id = slots
                 .iter()
-                .find(|s| s.vm_volume.as_ref().is_some_and(|v| v.id == d.id.as_str()))
+                .find(|s| {
+                    s.vm_volume
+                        .as_ref()
+                        .is_some_and(|v| v.id.as_deref() == Some(d.id.as_str()))
+                })
                 .and_then(|s| s.vm.as_ref())
-                .map(|v| VmId::new(v.id.as_str()));
+                .map(|v| VmId::new(crate::convert::text(&v.id)));
         }
         Ok(())
     }
@@ -618,7 +623,7 @@ impl Backend for CloudTowerBackend {
         let items = self.client.vm().create_volume(&[p]).await?;
         let target = items
             .first()
-            .map(|w| ResourceRef::Disk(DiskId::new(w.data.id.as_str())));
+            .map(|w| ResourceRef::Disk(DiskId::new(crate::convert::text(&w.data.id))));
         let s = submitted(Op::DiskCreate, items, "volume", target)?;
         Ok(s.expect(Expect::DiskReady))
     }
@@ -655,7 +660,7 @@ impl Backend for CloudTowerBackend {
                     .with_op(Op::DiskDetach),
             );
         }
-        let ids: Vec<String> = slots.into_iter().map(|s| s.id).collect();
+        let ids: Vec<String> = slots.into_iter().filter_map(|s| s.id).collect();
         let items = self.client.vm().remove_disk(&Self::by_id(vm), &ids).await?;
         let s = submitted_on_vm(Op::DiskDetach, items, vm, ResourceRef::Disk(disk.clone()))?;
         Ok(s.expect(Expect::DiskDetached))

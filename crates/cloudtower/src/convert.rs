@@ -163,7 +163,12 @@ fn put(extra: &mut Extra, k: &str, v: impl Into<Value>) {
     extra.insert(k.to_owned(), v.into());
 }
 
-fn non_empty(s: &Option<String>) -> Option<String> {
+/// The text of an optional field of a generated model type, empty when the server left it out.
+pub(crate) fn text(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref().filter(|s| !s.is_empty()).cloned()
 }
 
@@ -249,14 +254,14 @@ pub fn host(h: &wire::Host) -> Host {
             .and_then(|s| lookup(HOST_STATUS, s.as_str()))
             .unwrap_or(HostState::Unknown)
     };
-    let mut out = Host::new(h.id.as_str(), h.name.as_str(), state);
+    let mut out = Host::new(text(&h.id), text(&h.name), state);
     out.raw_state = h.status.as_ref().map(|s| s.as_str().to_owned());
-    out.cluster_id = h.cluster.as_ref().map(|c| c.id.as_str().into());
+    out.cluster_id = h.cluster.as_ref().map(|c| text(&c.id).into());
     out.address = non_empty(&h.management_ip);
-    out.cpu_threads = h.total_cpu_cores;
+    out.cpu_threads = h.total_cpu_cores.and_then(|n| u32::try_from(n).ok());
     out.memory_bytes = h.total_memory_bytes.and_then(|m| u64::try_from(m).ok());
-    if !h.local_id.is_empty() {
-        put(&mut out.extra, "local_id", h.local_id.as_str());
+    if let Some(id) = h.local_id.as_deref().filter(|s| !s.is_empty()) {
+        put(&mut out.extra, "local_id", id);
     }
     if let Some(n) = h.vm_num {
         put(&mut out.extra, "vm_num", n);
@@ -266,7 +271,7 @@ pub fn host(h: &wire::Host) -> Host {
 
 /// A CloudTower cluster as a neutral [`Cluster`].
 pub fn cluster(c: &wire::Cluster) -> Cluster {
-    let mut out = Cluster::new(c.id.as_str(), c.name.as_str());
+    let mut out = Cluster::new(text(&c.id), text(&c.name));
     out.state = c
         .connect_state
         .as_ref()
@@ -274,7 +279,7 @@ pub fn cluster(c: &wire::Cluster) -> Cluster {
         .unwrap_or(ClusterState::Unknown);
     out.raw_state = c.connect_state.as_ref().map(|s| s.as_str().to_owned());
     let x = &mut out.extra;
-    if let Some(t) = &c.cluster_type {
+    if let Some(t) = &c.r#type {
         put(x, "type", t.as_str());
     }
     if let Some(h) = &c.hypervisor {
@@ -297,14 +302,14 @@ pub fn volume(v: &wire::VmVolume) -> Disk {
         .as_deref()
         .and_then(|b| lookup(VOLUME_BUSY, b))
         .unwrap_or(DiskState::Ready);
-    let mut out = Disk::new(v.id.as_str(), v.name.as_str(), state);
+    let mut out = Disk::new(text(&v.id), text(&v.name), state);
     out.raw_state = busy;
     out.size_bytes = v.size.and_then(|s| u64::try_from(s).ok());
     if let Some(p) = &v.elf_storage_policy {
         put(&mut out.extra, "elf_storage_policy", p.as_str());
     }
     if let Some(c) = &v.cluster {
-        put(&mut out.extra, "cluster_id", c.id.as_str());
+        put(&mut out.extra, "cluster_id", text(&c.id));
     }
     if let Some(s) = v.sharing {
         put(&mut out.extra, "sharing", s);
@@ -315,7 +320,7 @@ pub fn volume(v: &wire::VmVolume) -> Disk {
 /// A CloudTower task as a neutral [`Task`].
 pub fn task(t: &wire::Task) -> Task {
     let state = task_state(t.status.as_ref());
-    let mut out = Task::new(t.id.as_str(), state);
+    let mut out = Task::new(text(&t.id), state);
     out.name = non_empty(&t.description);
     out.raw_state = t.status.as_ref().map(|s| s.as_str().to_owned());
     // Towers report 0..=1; some report percent. Either way this yields 0..=100.
@@ -486,7 +491,7 @@ mod tests {
     #[test]
     fn failed_task_carries_code_and_message() {
         let t = wire::Task {
-            id: "t1".into(),
+            id: Some("t1".into()),
             status: Some(TaskStatus::Failed),
             progress: Some(0.5),
             error_code: Some("CREATE_VM_FORM_TEMPLATE_FAILED".into()),

@@ -249,9 +249,11 @@ async fn a_task_is_followed_to_its_end() {
     Mock::given(method("POST"))
         .and(path("/v2/api/get-tasks"))
         .respond_with(ok(
-            json!([{"id": "t1", "status": "SUCCESSED", "progress": 1.0}]),
+            json!([{"id": "t1", "status": "SUCCESSED", "progress": 1.0, "new_in_5_0": 7}]),
         ))
-        .expect(1)
+        // The poll that sees it done, then one read of the finished task as the tower wrote
+        // it (the typed model decodes only, and would drop what it does not know).
+        .expect(2)
         .mount(&server)
         .await;
     let t = tower(&server);
@@ -260,6 +262,7 @@ async fn a_task_is_followed_to_its_end() {
         .unwrap();
     assert_eq!(out[0]["data"]["id"], "vm1");
     assert_eq!(out[0]["task"]["status"], "SUCCESSED");
+    assert_eq!(out[0]["task"]["new_in_5_0"], 7, "every field the tower sent");
     assert_eq!(out[0]["task_id"], "t1");
 }
 

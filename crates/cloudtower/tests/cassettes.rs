@@ -95,7 +95,7 @@ async fn batch_start_then_wait_with_one_get_tasks_per_poll() {
             .iter()
             .all(|t| t.status == Some(TaskStatus::Succeeded))
     );
-    assert_eq!(tasks[0].id, ids[0]);
+    assert_eq!(tasks[0].id.as_deref(), Some(ids[0].as_str()));
     // Three polls, two pauses in between, no pause after the last one.
     assert_eq!(t0.elapsed(), Duration::from_secs(2));
     layer.finish().unwrap();

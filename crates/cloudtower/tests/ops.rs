@@ -92,7 +92,7 @@ async fn a_typed_query_and_a_typed_creation_followed_by_its_task() {
         )
         .await
         .unwrap();
-    assert_eq!(tasks[0].id, "t1");
+    assert_eq!(tasks[0].id.as_deref(), Some("t1"));
 }
 
 #[tokio::test]

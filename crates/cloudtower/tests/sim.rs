@@ -393,7 +393,7 @@ async fn create_update_snapshot_and_delete() {
     let cluster = tower.clusters().list(Query::all()).await.unwrap().remove(0);
     let created = tower
         .vm()
-        .create(&[VmCreate::new(cluster.id.clone(), "web-new")
+        .create(&[VmCreate::new(cluster.id.clone().unwrap(), "web-new")
             .cpu(2, 2)
             .memory_bytes(2 << 30)
             .disks(DiskParams::new().create(NewDisk::new(
@@ -433,7 +433,11 @@ async fn create_update_snapshot_and_delete() {
         .await
         .unwrap();
     tower.wait_tasks(&task_ids(&snap), fast()).await.unwrap();
-    let snap = tower.vm_snapshots().get(&snap[0].data.id).await.unwrap();
+    let snap = tower
+        .vm_snapshots()
+        .get(snap[0].data.id.as_deref().unwrap())
+        .await
+        .unwrap();
     let lun_names: Vec<String> = snap
         .vm_disks
         .unwrap()
@@ -458,7 +462,11 @@ async fn create_update_snapshot_and_delete() {
         .await
         .unwrap();
     tower.wait_tasks(&task_ids(&resized), fast()).await.unwrap();
-    let rolled = tower.vm().rollback(&w, &snap.id).await.unwrap();
+    let rolled = tower
+        .vm()
+        .rollback(&w, snap.id.as_deref().unwrap())
+        .await
+        .unwrap();
     tower.wait_tasks(&task_ids(&rolled), fast()).await.unwrap();
     assert_eq!(tower.vms().get(&id).await.unwrap().memory, Some(2 << 30));
     let deleted = tower
@@ -466,7 +474,7 @@ async fn create_update_snapshot_and_delete() {
         .delete_snapshot(
             &omnivirt_cloudtower::filter::VmSnapshotWhere::new()
                 .id()
-                .eq(snap.id.clone()),
+                .eq(snap.id.clone().unwrap()),
         )
         .await
         .unwrap();
@@ -504,7 +512,11 @@ async fn create_update_snapshot_and_delete() {
         .remove(0);
     let from_tpl = tower
         .vm()
-        .create_from_template(&[VmFromTemplate::new(tpl.id, cluster.id.clone(), "from-tpl")])
+        .create_from_template(&[VmFromTemplate::new(
+            tpl.id.unwrap(),
+            cluster.id.clone().unwrap(),
+            "from-tpl",
+        )])
         .await
         .unwrap();
     tower
@@ -744,7 +756,10 @@ async fn nic_and_cd_rom_edits() {
     tower.wait_tasks(&task_ids(&removed), fast()).await.unwrap();
     let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
     assert_eq!(nics.len(), 1);
-    assert_eq!(nics[0].vlan.as_ref().unwrap().id, vlan);
+    assert_eq!(
+        nics[0].vlan.as_ref().unwrap().id.as_deref(),
+        Some(vlan.as_str())
+    );
     assert_eq!(nics[0].mac_address.as_deref(), Some("52:54:00:aa:bb:cc"));
     assert_eq!(nics[0].enabled, Some(false), "the flags follow the NIC");
     let err = tower.vm().remove_nic(&w, &[5]).await.unwrap_err();
@@ -769,17 +784,24 @@ async fn nic_and_cd_rom_edits() {
         .unwrap();
     let cds = tower.vm_disks().list_where(cd_roms()).await.unwrap();
     assert_eq!(cds.len(), 1);
-    assert_eq!(cds[0].elf_image.as_ref().unwrap().id, "iso-1");
+    assert_eq!(
+        cds[0].elf_image.as_ref().unwrap().id.as_deref(),
+        Some("iso-1")
+    );
     tower
         .vm()
-        .update_disk(&w, &DiskUpdate::eject(cds[0].id.clone()))
+        .update_disk(&w, &DiskUpdate::eject(cds[0].id.clone().unwrap()))
         .await
         .unwrap();
-    let cd = tower.vm_disks().get(&cds[0].id).await.unwrap();
-    assert_eq!(cd.elf_image, None, "null ejected the ISO");
+    let cd = tower
+        .vm_disks()
+        .get(cds[0].id.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert!(cd.elf_image.is_none(), "null ejected the ISO");
     tower
         .vm()
-        .remove_cd_rom(&w, std::slice::from_ref(&cds[0].id))
+        .remove_cd_rom(&w, &[cds[0].id.clone().unwrap()])
         .await
         .unwrap();
     let left = tower.vm_disks().count(cd_roms()).await.unwrap();

@@ -62,7 +62,12 @@ pub fn snapshot(vm: &VmId, s: &wire::VmSnapshot) -> Snapshot {
             .find(|(k, _)| *k == b)
             .map_or(SnapshotState::Unknown, |(_, st)| *st),
     };
-    let mut out = Snapshot::new(s.id.as_str(), vm.clone(), s.name.as_str(), state);
+    let mut out = Snapshot::new(
+        crate::convert::text(&s.id),
+        vm.clone(),
+        crate::convert::text(&s.name),
+        state,
+    );
     out.raw_state = busy;
     out.created_at = s
         .local_created_at
@@ -262,7 +267,7 @@ impl CloudTowerBackend {
             .map_err(|e| e.with_op(Op::SnapshotCreate))?;
         let snap = items
             .first()
-            .map(|w| SnapshotId::new(w.data.id.as_str()))
+            .map(|w| SnapshotId::new(crate::convert::text(&w.data.id)))
             .ok_or_else(|| {
                 Error::protocol("create-vm-snapshot answered no snapshot")
                     .with_vendor(VENDOR)
@@ -399,8 +404,8 @@ mod tests {
         ];
         for (busy, want) in cases {
             let s = wire::VmSnapshot {
-                id: "s1".into(),
-                name: "n".into(),
+                id: Some("s1".into()),
+                name: Some("n".into()),
                 entity_async_status: busy.map(EntityAsyncStatus::from_wire),
                 ..Default::default()
             };

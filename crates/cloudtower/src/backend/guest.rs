@@ -43,13 +43,15 @@ pub fn nic(vm: &VmId, n: &wire::VmNic) -> Nic {
         .map(mac_norm)
         .filter(|m| !m.is_empty());
     // Without a MAC (never seen on a synced NIC) the CloudTower id is all there is.
-    let id = mac.clone().unwrap_or_else(|| n.id.clone());
+    let id = mac
+        .clone()
+        .unwrap_or_else(|| crate::convert::text(&n.id).to_owned());
     let mut out = Nic::new(id, vm.clone(), "");
     out.mac = mac;
     out.network_id = n
         .vlan
         .as_ref()
-        .map(|v| v.id.as_str())
+        .map(|v| crate::convert::text(&v.id))
         .filter(|v| !v.is_empty())
         .map(Into::into);
     out.ips = n
@@ -62,7 +64,7 @@ pub fn nic(vm: &VmId, n: &wire::VmNic) -> Nic {
         .collect();
     out.model = n.model.as_ref().map(|m| m.as_str().to_ascii_lowercase());
     let x = &mut out.extra;
-    x.insert("vm_nic_id".into(), n.id.as_str().into());
+    x.insert("vm_nic_id".into(), crate::convert::text(&n.id).into());
     if let Some(o) = n.order {
         x.insert("nic_index".into(), o.into());
     }
@@ -264,7 +266,7 @@ impl CloudTowerBackend {
             .enumerate()
             .find(|(_, n)| {
                 n.mac_address.as_deref().map(mac_norm).as_deref() == Some(want.as_str())
-                    || n.id == id.as_str()
+                    || n.id.as_deref() == Some(id.as_str())
             })
             .ok_or_else(|| {
                 Error::not_found(format!("VM {vm} has no NIC {id}"))
@@ -356,7 +358,7 @@ mod tests {
     #[test]
     fn a_nic_is_known_by_its_mac() {
         let n = wire::VmNic {
-            id: "ckvmnic9".into(),
+            id: Some("ckvmnic9".into()),
             mac_address: Some("52:54:00:AA:BB:CC".into()),
             ip_address: Some("10.0.0.5".into()),
             order: Some(1),

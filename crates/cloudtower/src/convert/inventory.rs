@@ -28,11 +28,20 @@ pub const STORAGE_CONNECT: &[(&str, StorageState)] = &[
 /// A content-library template is distributed to several clusters; `cluster_id` is set only
 /// when it is on exactly one, and the ids of all of them are in `extra.cluster_ids`.
 pub fn template(t: &wire::ContentLibraryVmTemplate) -> Template {
-    let mut out = Template::new(t.id.as_str(), t.name.as_str(), TemplateKind::Template);
+    let mut out = Template::new(
+        crate::convert::text(&t.id),
+        crate::convert::text(&t.name),
+        TemplateKind::Template,
+    );
     out.os = non_empty(&t.os);
     out.size_bytes = t.size.and_then(|s| u64::try_from(s).ok());
     out.description = non_empty(&t.description);
-    let clusters: Vec<&str> = t.clusters.iter().flatten().map(|c| c.id.as_str()).collect();
+    let clusters: Vec<&str> = t
+        .clusters
+        .iter()
+        .flatten()
+        .map(|c| crate::convert::text(&c.id))
+        .collect();
     if let [one] = clusters.as_slice() {
         out.cluster_id = Some((*one).into());
     }
@@ -46,8 +55,8 @@ pub fn template(t: &wire::ContentLibraryVmTemplate) -> Template {
     if let Some(m) = t.memory.and_then(|m| u64::try_from(m).ok()) {
         put(x, "memory_bytes", m);
     }
-    if let Some(a) = non_empty(&t.architecture) {
-        put(x, "architecture", a);
+    if let Some(a) = &t.architecture {
+        put(x, "architecture", a.as_str());
     }
     if let Some(c) = t.cloud_init_supported {
         put(x, "cloud_init_supported", c);

@@ -179,7 +179,7 @@ impl Resource for Vm {
     const LIST: &'static str = "get-vms";
     const COUNT: &'static str = "get-vms-connection";
     fn id(&self) -> &str {
-        self.id.as_deref().unwrap_or("")
+        crate::convert::text(&self.id)
     }
 }
 
@@ -188,7 +188,7 @@ impl Resource for Host {
     const LIST: &'static str = "get-hosts";
     const COUNT: &'static str = "get-hosts-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -197,7 +197,7 @@ impl Resource for Cluster {
     const LIST: &'static str = "get-clusters";
     const COUNT: &'static str = "get-clusters-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -206,7 +206,7 @@ impl Resource for Datacenter {
     const LIST: &'static str = "get-datacenters";
     const COUNT: &'static str = "get-datacenters-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -224,7 +224,7 @@ impl Resource for Alert {
     const LIST: &'static str = "get-alerts";
     const COUNT: &'static str = "get-alerts-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -233,7 +233,7 @@ impl Resource for Task {
     const LIST: &'static str = "get-tasks";
     const COUNT: &'static str = "get-tasks-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -242,7 +242,7 @@ impl Resource for VmSnapshot {
     const LIST: &'static str = "get-vm-snapshots";
     const COUNT: &'static str = "get-vm-snapshots-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -251,7 +251,7 @@ impl Resource for IscsiLunSnapshot {
     const LIST: &'static str = "get-iscsi-lun-snapshots";
     const COUNT: &'static str = "get-iscsi-lun-snapshots-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -260,7 +260,7 @@ impl Resource for VmDisk {
     const LIST: &'static str = "get-vm-disks";
     const COUNT: &'static str = "get-vm-disks-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -269,7 +269,7 @@ impl Resource for VmNic {
     const LIST: &'static str = "get-vm-nics";
     const COUNT: &'static str = "get-vm-nics-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -278,7 +278,7 @@ impl Resource for VmVolume {
     const LIST: &'static str = "get-vm-volumes";
     const COUNT: &'static str = "get-vm-volumes-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 
@@ -287,7 +287,7 @@ impl Resource for ContentLibraryVmTemplate {
     const LIST: &'static str = "get-content-library-vm-templates";
     const COUNT: &'static str = "get-content-library-vm-templates-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 

@@ -94,9 +94,9 @@ pub fn task_failed(task: &Task) -> Error {
         detail = detail.message(msg.clone());
     }
     let text = if msg.is_empty() {
-        format!("task {} failed", task.id)
+        format!("task {} failed", crate::convert::text(&task.id))
     } else {
-        format!("task {} failed: {msg}", task.id)
+        format!("task {} failed: {msg}", crate::convert::text(&task.id))
     };
     Error::new(ErrorKind::TaskFailed, text)
         .with_vendor(VENDOR)
@@ -157,8 +157,10 @@ impl CloudTowerClient {
         while !pending.is_empty() {
             waiter.count_poll();
             let tasks = self.get_tasks(&pending).await?;
-            let mut seen: HashMap<String, Task> =
-                tasks.into_iter().map(|t| (t.id.clone(), t)).collect();
+            let mut seen: HashMap<String, Task> = tasks
+                .into_iter()
+                .filter_map(|t| Some((t.id.clone()?, t)))
+                .collect();
             if let Some(missing) = pending.iter().find(|id| !seen.contains_key(*id)) {
                 return Err(Error::not_found(format!(
                     "task {missing} is unknown to the server; it will never finish"
@@ -199,7 +201,10 @@ impl CloudTowerClient {
             if failed.len() > 1 {
                 let all: Vec<String> = failed
                     .iter()
-                    .map(|t| format!("{}: {}", t.id, t.error_message.as_deref().unwrap_or("")))
+                    .map(|t| {
+                        let id = crate::convert::text(&t.id);
+                        format!("{id}: {}", t.error_message.as_deref().unwrap_or(""))
+                    })
                     .collect();
                 let detail = err.detail().cloned().unwrap_or_default();
                 err = Error::new(

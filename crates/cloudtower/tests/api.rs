@@ -262,7 +262,10 @@ async fn a_task_is_followed_to_its_end() {
         .unwrap();
     assert_eq!(out[0]["data"]["id"], "vm1");
     assert_eq!(out[0]["task"]["status"], "SUCCESSED");
-    assert_eq!(out[0]["task"]["new_in_5_0"], 7, "every field the tower sent");
+    assert_eq!(
+        out[0]["task"]["new_in_5_0"], 7,
+        "every field the tower sent"
+    );
     assert_eq!(out[0]["task_id"], "t1");
 }
 

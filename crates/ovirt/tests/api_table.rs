@@ -21,11 +21,41 @@ fn model_methods() -> usize {
 }
 
 #[test]
-fn every_model_method_is_one_operation_with_a_unique_name() {
-    assert_eq!(OPERATIONS.len(), model_methods());
-    assert_eq!(OPERATIONS.len(), 706);
+fn every_model_method_is_one_operation_per_path_with_a_unique_name() {
+    // The summary names the model method: `Lists the collection (AssignedTagsService.list).`
+    let method = |summary: &str| {
+        let (_, m) = summary.rsplit_once('(').unwrap();
+        m.trim_end_matches(").").to_owned()
+    };
+    let methods: BTreeSet<String> = OPERATIONS.iter().map(|o| method(o.summary)).collect();
+    assert_eq!(methods.len(), model_methods());
+    assert_eq!(methods.len(), 706);
+    assert_eq!(
+        OPERATIONS.len(),
+        1189,
+        "a method once per path of its service"
+    );
     let names: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.name).collect();
     assert_eq!(names.len(), OPERATIONS.len(), "names are unique");
+}
+
+#[test]
+fn a_service_reachable_from_two_parents_is_listed_under_both() {
+    let op = |n: &str| omnivirt_core::api::find(OPERATIONS, n).unwrap();
+    for (name, path) in [
+        ("/vms/{vm}/tags:list", "/vms/{vm}/tags"),
+        ("/hosts/{host}/tags:list", "/hosts/{host}/tags"),
+        ("/groups/{group}/tags:list", "/groups/{group}/tags"),
+    ] {
+        let o = op(name);
+        assert_eq!((o.method, o.path), ("GET", path), "{name}");
+        assert!(o.summary.contains("(AssignedTagsService.list)"), "{name}");
+    }
+    assert_eq!(op("/vms/{vm}/tags:add").method, "POST");
+    assert_eq!(
+        op("/hosts/{host}/tags/{tag}:remove").path,
+        "/hosts/{host}/tags/{tag}"
+    );
 }
 
 #[test]

@@ -13,7 +13,14 @@ fn api_json(args: &[&str]) -> Value {
 #[test]
 fn api_list_covers_every_operation_of_each_model_without_a_server() {
     for (vendor, count, sample, method, path) in [
-        ("ovirt", 706, "/vms/{vm}:start", "POST", "/vms/{vm}/start"),
+        ("ovirt", 1189, "/vms/{vm}:start", "POST", "/vms/{vm}/start"),
+        (
+            "ovirt",
+            1189,
+            "/hosts/{host}/tags:list",
+            "GET",
+            "/hosts/{host}/tags",
+        ),
         ("cloudtower", 554, "get-vms", "POST", "/get-vms"),
         ("zstack", 1905, "QueryVmInstance", "GET", "/v1/vm-instances"),
         ("veil", 122, "domain.start", "POST", "/domains/{id}/start/"),

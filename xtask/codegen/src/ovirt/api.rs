@@ -50,7 +50,7 @@ pub fn files(out: &str, ops: &[Op]) -> Vec<GeneratedFile> {
     let mut m = String::new();
     m.push_str(
         "//! Every oVirt operation as data: the table behind `omnivirt api` for oVirt, one entry per\n\
-         //! method of the model, named `<path template>:<method>`.\n\n\
+         //! method of the model and path of its service, named `<path template>:<method>`.\n\n\
          use omnivirt_core::api::ApiOperation;\n\n",
     );
     for g in groups.keys() {
@@ -58,7 +58,11 @@ pub fn files(out: &str, ops: &[Op]) -> Vec<GeneratedFile> {
     }
     let _ = writeln!(
         m,
-        "\n/// Every operation of `crates/ovirt/model/services.json` ({} methods), in service then method order.\npub static OPERATIONS: &[ApiOperation] = &[",
+        "\n/// Every operation of `crates/ovirt/model/services.json` ({} methods, {} path operations), in service, path\n/// (shortest first) then method order.\npub static OPERATIONS: &[ApiOperation] = &[",
+        ops.iter()
+            .map(|o| (o.service.as_str(), o.method.as_str()))
+            .collect::<BTreeSet<_>>()
+            .len(),
         ops.len()
     );
     for (op, c) in ops.iter().zip(&consts) {

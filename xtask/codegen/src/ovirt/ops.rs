@@ -1,5 +1,5 @@
-//! Services to operations: the path of every service (breadth first from the root over the
-//! locators, `{id}` named after its locator), and one operation per method, named
+//! Services to operations: every path of every service (breadth first from the root over the
+//! locators, `{id}` named after its locator), and one operation per method and path, named
 //! `<path template>:<method>`.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -75,24 +75,39 @@ impl Op {
     }
 }
 
-/// The path template of every service: `(path, variables)`.
-pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<String>)>, String> {
-    let mut paths: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    let mut todo = VecDeque::new();
-    paths.insert(model.root.clone(), (String::new(), Vec::new()));
-    todo.push_back(model.root.clone());
+/// A path template and its variables in order.
+pub type ServicePath = (String, Vec<String>);
+
+/// Every path template of every service, shortest first: `service -> [(path, variables)]`.
+///
+/// A service is reachable along every chain of locators from the root (or from a mount), and
+/// each chain is a path of its own: `AssignedTagsService` is `/vms/{vm}/tags`, `/hosts/{host}/tags`,
+/// ... A locator back to a service already on the chain is not followed (the model has none).
+pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>, String> {
+    let mut paths: BTreeMap<String, Vec<ServicePath>> = BTreeMap::new();
+    // (service, path, variables, services on the chain)
+    let mut todo: VecDeque<(String, String, Vec<String>, Vec<String>)> = VecDeque::new();
+    todo.push_back((
+        model.root.clone(),
+        String::new(),
+        Vec::new(),
+        vec![model.root.clone()],
+    ));
     let mut mounts = MOUNTS.iter();
     loop {
-        while let Some(name) = todo.pop_front() {
+        while let Some((name, base, vars, chain)) = todo.pop_front() {
             let svc = model
                 .service(&name)
                 .ok_or_else(|| format!("no service {name}"))?;
-            let (base, vars) = paths.get(&name).cloned().unwrap_or_default();
+            paths
+                .entry(name.clone())
+                .or_default()
+                .push((base.clone(), vars.clone()));
             for loc in &svc.locators {
-                if paths.contains_key(&loc.service) {
+                if chain.contains(&loc.service) {
                     continue;
                 }
-                let (seg, mut vs) = (loc.path.clone(), vars.clone());
+                let mut vs = vars.clone();
                 let seg = if loc.by_id {
                     let mut v = loc.name.clone();
                     let mut n = 2;
@@ -103,10 +118,11 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<Stri
                     vs.push(v.clone());
                     format!("{{{v}}}")
                 } else {
-                    seg
+                    loc.path.clone()
                 };
-                paths.insert(loc.service.clone(), (format!("{base}/{seg}"), vs));
-                todo.push_back(loc.service.clone());
+                let mut next_chain = chain.clone();
+                next_chain.push(loc.service.clone());
+                todo.push_back((loc.service.clone(), format!("{base}/{seg}"), vs, next_chain));
             }
         }
         // Then the services only a mount reaches (their locators are walked as above).
@@ -121,14 +137,19 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, (String, Vec<Stri
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(str::to_owned)
             .collect();
-        paths.insert((*name).to_string(), ((*path).to_string(), vars));
-        todo.push_back((*name).to_string());
+        todo.push_back((
+            (*name).to_string(),
+            (*path).to_string(),
+            vars,
+            vec![(*name).to_string()],
+        ));
     }
     Ok(paths)
 }
 
-/// Every method of every service as one operation, in service then method order; fails when
-/// a method has no path or two operations share a name.
+/// Every method of every service as one operation per path of the service, in service, path
+/// (shortest first) then method order; fails when a method has no path or two operations share
+/// a name.
 pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
     let paths = service_paths(model)?;
     let mut ops = Vec::new();
@@ -137,84 +158,86 @@ pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
         if svc.methods.is_empty() {
             continue;
         }
-        let Some((base, vars)) = paths.get(&svc.name) else {
+        let Some(svc_paths) = paths.get(&svc.name) else {
             return Err(format!(
                 "{} has methods but no path (add it to MOUNTS)",
                 svc.name
             ));
         };
-        for m in &svc.methods {
-            let path = match (base.is_empty(), m.path.is_empty()) {
-                (true, true) => "/".to_string(),
-                (_, true) => base.clone(),
-                (_, false) => format!("{base}/{}", m.path),
-            };
-            let template = if base.is_empty() { "/" } else { base };
-            let name = format!("{template}:{}", m.name);
-            if !names.insert(name.clone()) {
-                return Err(format!("operation `{name}` twice"));
-            }
-            let mut params: Vec<(String, &'static str, String, bool)> = vars
-                .iter()
-                .map(|v| (v.clone(), "path", "String".to_string(), true))
-                .collect();
-            let mut body = String::new();
-            let mut is_async = false;
-            for p in &m.params {
-                let loc = match p.loc {
-                    Loc::Query => "query",
-                    Loc::Action => "action",
-                    Loc::Body => {
-                        body = p.kind.display();
-                        "body"
+        for (base, vars) in svc_paths {
+            for m in &svc.methods {
+                let path = match (base.is_empty(), m.path.is_empty()) {
+                    (true, true) => "/".to_string(),
+                    (_, true) => base.clone(),
+                    (_, false) => format!("{base}/{}", m.path),
+                };
+                let template = if base.is_empty() { "/" } else { base };
+                let name = format!("{template}:{}", m.name);
+                if !names.insert(name.clone()) {
+                    return Err(format!("operation `{name}` twice"));
+                }
+                let mut params: Vec<(String, &'static str, String, bool)> = vars
+                    .iter()
+                    .map(|v| (v.clone(), "path", "String".to_string(), true))
+                    .collect();
+                let mut body = String::new();
+                let mut is_async = false;
+                for p in &m.params {
+                    let loc = match p.loc {
+                        Loc::Query => "query",
+                        Loc::Action => "action",
+                        Loc::Body => {
+                            body = p.kind.display();
+                            "body"
+                        }
+                    };
+                    if p.wire == "async" {
+                        is_async = true;
                     }
-                };
-                if p.wire == "async" {
-                    is_async = true;
+                    // The body is one parameter, `body`; an action or query parameter named like a
+                    // path variable (`/vms/{vm}:start` takes `<vm>` too) gets its location as a prefix.
+                    let pname = match p.loc {
+                        Loc::Body => BODY_PARAM.to_string(),
+                        _ if vars.contains(&p.wire) => format!("{loc}.{}", p.wire),
+                        _ => p.wire.clone(),
+                    };
+                    if params.iter().any(|(n, ..)| *n == pname) {
+                        return Err(format!("{name}: parameter `{pname}` twice"));
+                    }
+                    params.push((pname, loc, p.kind.display(), p.required));
                 }
-                // The body is one parameter, `body`; an action or query parameter named like a
-                // path variable (`/vms/{vm}:start` takes `<vm>` too) gets its location as a prefix.
-                let pname = match p.loc {
-                    Loc::Body => BODY_PARAM.to_string(),
-                    _ if vars.contains(&p.wire) => format!("{loc}.{}", p.wire),
-                    _ => p.wire.clone(),
-                };
-                if params.iter().any(|(n, ..)| *n == pname) {
-                    return Err(format!("{name}: parameter `{pname}` twice"));
+                if m.kind == "action" {
+                    body = "Action".into();
                 }
-                params.push((pname, loc, p.kind.display(), p.required));
+                let (result, action_member) = match (&m.output, m.kind.as_str()) {
+                    (Some(k), "action") => (k.display(), m.output_member.clone()),
+                    (Some(k), _) => (k.display(), None),
+                    (None, "action") => ("Action".to_string(), None),
+                    (None, _) => (String::new(), None),
+                };
+                if let (Some(member), Some(Kind::Struct(_) | Kind::List(_))) =
+                    (&action_member, &m.output)
+                    && !model
+                        .strukt("Action")
+                        .is_some_and(|a| a.attrs.iter().any(|x| x.xml_tag == *member))
+                {
+                    return Err(format!("{name}: <action> has no `{member}`"));
+                }
+                ops.push(Op {
+                    name,
+                    http: m.http.clone(),
+                    path,
+                    params,
+                    result,
+                    body,
+                    is_async,
+                    service: svc.name.clone(),
+                    method: m.name.clone(),
+                    kind: m.kind.clone(),
+                    action_member,
+                    vars: vars.clone(),
+                });
             }
-            if m.kind == "action" {
-                body = "Action".into();
-            }
-            let (result, action_member) = match (&m.output, m.kind.as_str()) {
-                (Some(k), "action") => (k.display(), m.output_member.clone()),
-                (Some(k), _) => (k.display(), None),
-                (None, "action") => ("Action".to_string(), None),
-                (None, _) => (String::new(), None),
-            };
-            if let (Some(member), Some(Kind::Struct(_) | Kind::List(_))) =
-                (&action_member, &m.output)
-                && !model
-                    .strukt("Action")
-                    .is_some_and(|a| a.attrs.iter().any(|x| x.xml_tag == *member))
-            {
-                return Err(format!("{name}: <action> has no `{member}`"));
-            }
-            ops.push(Op {
-                name,
-                http: m.http.clone(),
-                path,
-                params,
-                result,
-                body,
-                is_async,
-                service: svc.name.clone(),
-                method: m.name.clone(),
-                kind: m.kind.clone(),
-                action_member,
-                vars: vars.clone(),
-            });
         }
     }
     Ok(ops)

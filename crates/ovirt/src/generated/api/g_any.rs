@@ -9,6 +9,20 @@ pub(super) const HREF_COPY_PARAMS: &[ApiParam] = &[
     ApiParam::new("async", ParamIn::Action, "Boolean"),
 ];
 
+/// Parameters of `/{href}/certificates/{certificate}:get`.
+pub(super) const HREF_CERTIFICATES_CERTIFICATE_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("href", ParamIn::Path, "String").required(),
+    ApiParam::new("certificate", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/{href}/certificates:list`.
+pub(super) const HREF_CERTIFICATES_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("href", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/{href}:import_certificates`.
 pub(super) const HREF_IMPORT_CERTIFICATES_PARAMS: &[ApiParam] = &[
     ApiParam::new("href", ParamIn::Path, "String").required(),
@@ -25,4 +39,18 @@ pub(super) const HREF_TEST_CONNECTIVITY_PARAMS: &[ApiParam] = &[
 pub(super) const HREF_MOVE_PARAMS: &[ApiParam] = &[
     ApiParam::new("href", ParamIn::Path, "String").required(),
     ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/{href}/statistics/{statistic}:get`.
+pub(super) const HREF_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("href", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/{href}/statistics:list`.
+pub(super) const HREF_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("href", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
 ];

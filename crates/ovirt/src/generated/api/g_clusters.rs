@@ -578,3 +578,65 @@ pub(super) const CLUSTERS_CLUSTER_GLUSTERVOLUMES_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("max", ParamIn::Query, "Integer"),
     ApiParam::new("search", ParamIn::Query, "String"),
 ];
+
+/// Parameters of `/clusters/{cluster}/networkfilters/{network_filter}:get`.
+pub(super) const CLUSTERS_CLUSTER_NETWORKFILTERS_NETWORK_FILTER_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("network_filter", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/clusters/{cluster}/networkfilters:list`.
+pub(super) const CLUSTERS_CLUSTER_NETWORKFILTERS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/clusters/{cluster}/permissions/{permission}:get`.
+pub(super) const CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/clusters/{cluster}/permissions/{permission}:remove`.
+pub(super) const CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}:get`.
+pub(super) const CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STATISTICS_STATISTIC_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}:get`.
+pub(super) const CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("statistic", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/clusters/{cluster}/glustervolumes/{volume}/statistics:list`.
+pub(super) const CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics:list`.
+pub(super) const CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];

@@ -3,6 +3,736 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("label", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTLABELS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "AffinityLabel").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTLABELS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts/{host}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTS_HOST_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("host", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTS_ADD_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Host").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_HOSTS_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:update`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_UPDATE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "AffinityGroup").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("label", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMLABELS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "AffinityLabel").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMLABELS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms/{vm}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMS_VM_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("group", ParamIn::Path, "String").required(),
+ApiParam::new("vm", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMS_ADD_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Vm").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_GROUP_VMS_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_ADD_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("data_center", ParamIn::Path, "String").required(),
+        ApiParam::new("cluster", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "AffinityGroup").required(),
+    ];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/affinitygroups:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_AFFINITYGROUPS_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_CPUPROFILES_PROFILE_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_CPUPROFILES_PROFILE_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_CPUPROFILES_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "CpuProfile").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_CPUPROFILES_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("data_center", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "Permission").required(),
+    ];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("quota", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("quota", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "VnicProfile").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}:copy`.
 pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_COPY_PARAMS:
     &[ApiParam] = &[
@@ -136,6 +866,159 @@ pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_LIST_PARAMS: &[ApiParam]
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
 
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_ENABLEDFEATURES_FEATURE_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("feature", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_ENABLEDFEATURES_FEATURE_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("feature", ParamIn::Path, "String").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_ENABLEDFEATURES_ADD_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "ClusterFeature").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_ENABLEDFEATURES_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/externalnetworkproviders:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_EXTERNALNETWORKPROVIDERS_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKS_NETWORK_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKS_NETWORK_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:update`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKS_NETWORK_UPDATE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Network").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networks:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Network").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networks:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("filter", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:refresh_gluster_heal_status`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_REFRESH_GLUSTER_HEAL_STATUS_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:reset_emulated_machine`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_RESET_EMULATED_MACHINE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:sync_all_networks`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_SYNC_ALL_NETWORKS_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:update`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Cluster").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}:upgrade`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_UPGRADE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+    ApiParam::new("correlation_id", ParamIn::Action, "String"),
+    ApiParam::new("upgrade_action", ParamIn::Action, "ClusterUpgradeAction"),
+    ApiParam::new("upgrade_percent_complete", ParamIn::Action, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Cluster").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("case_sensitive", ParamIn::Query, "Boolean"),
+    ApiParam::new("filter", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+    ApiParam::new("search", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/datacenters/{data_center}/networks/{network}:get`.
 pub(super) const DATACENTERS_DATA_CENTER_NETWORKS_NETWORK_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
@@ -216,6 +1099,271 @@ pub(super) const DATACENTERS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("search", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:replace`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_REPLACE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("force", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:activate`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_ACTIVATE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("bricks", ParamIn::Action, "GlusterBrick[]"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "GlusterBrick[]").required(),
+ApiParam::new("replica_count", ParamIn::Query, "Integer"),
+ApiParam::new("stripe_count", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:migrate`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_MIGRATE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("bricks", ParamIn::Action, "GlusterBrick[]"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("bricks", ParamIn::Query, "GlusterBrick[]"),
+ApiParam::new("replica_count", ParamIn::Query, "Integer"),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:stop_migrate`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_STOP_MIGRATE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("bricks", ParamIn::Action, "GlusterBrick[]"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:disable`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_HOOK_DISABLE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("hook", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:enable`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_HOOK_ENABLE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("hook", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_HOOK_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("hook", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_HOOK_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("hook", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:resolve`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_HOOK_RESOLVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("hook", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+    ApiParam::new("host", ParamIn::Action, "Host"),
+    ApiParam::new("resolution_type", ParamIn::Action, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glusterhooks:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERHOOKS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:get_profile_statistics`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GET_PROFILE_STATISTICS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:rebalance`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_REBALANCE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+    ApiParam::new("fix_layout", ParamIn::Action, "Boolean"),
+    ApiParam::new("force", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:reset_all_options`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_RESET_ALL_OPTIONS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:reset_option`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_RESET_OPTION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("force", ParamIn::Action, "Boolean"),
+ApiParam::new("option", ParamIn::Action, "Option"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:set_option`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_SET_OPTION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+ApiParam::new("option", ParamIn::Action, "Option"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:start`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_START_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+    ApiParam::new("force", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:start_profile`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_START_PROFILE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STOP_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("volume", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Action, "Boolean"),
+    ApiParam::new("force", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop_profile`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STOP_PROFILE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop_rebalance`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STOP_REBALANCE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Action, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes:add`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_ADD_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("data_center", ParamIn::Path, "String").required(),
+        ApiParam::new("cluster", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "GlusterVolume").required(),
+    ];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("case_sensitive", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+    ApiParam::new("search", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}:get`.
 pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
@@ -249,6 +1397,209 @@ pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_LIST_PARAMS: &[ApiParam] = &
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networkfilters/{network_filter}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKFILTERS_NETWORK_FILTER_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("network_filter", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/networkfilters:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_NETWORKFILTERS_LIST_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_NETWORKLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("label", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_NETWORKLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("label", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_NETWORKLABELS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_NETWORKLABELS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:update`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_UPDATE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Network").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Network").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_LIST_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("data_center", ParamIn::Path, "String").required(),
+        ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+        ApiParam::new("case_sensitive", ParamIn::Query, "Boolean"),
+        ApiParam::new("follow", ParamIn::Query, "String"),
+        ApiParam::new("max", ParamIn::Query, "Integer"),
+        ApiParam::new("search", ParamIn::Query, "String"),
+    ];
+
+/// Parameters of `/datacenters/{data_center}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/datacenters/{data_center}/qoss/{qos}:get`.
@@ -389,4 +1740,187 @@ pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("statistic", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("statistic", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("statistic", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics:list`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_GLUSTERVOLUMES_VOLUME_GLUSTERBRICKS_BRICK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("volume", ParamIn::Path, "String").required(),
+ApiParam::new("brick", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_REMOVE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("host", ParamIn::Query, "String"),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_glusterfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_GLUSTERFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_iscsi`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_ISCSI_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_local`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_LOCAL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_nfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_NFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_vfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_STORAGE_CONNECTION_UPDATE_VFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("storage_connection", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+ApiParam::new("async", ParamIn::Query, "Boolean"),
+ApiParam::new("force", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_glusterfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_GLUSTERFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_iscsi`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_ISCSI_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_local`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_LOCAL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_nfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_NFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_vfs`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_ADD_VFS_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "StorageConnection").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_STORAGESERVERCONNECTIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+ApiParam::new("max", ParamIn::Query, "Integer"),
 ];

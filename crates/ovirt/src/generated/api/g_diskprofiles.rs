@@ -3,6 +3,77 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_cluster_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_data_center_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_group_level`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_host_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_storage_domain_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_template_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_user_level`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_vm_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:add_vm_pool_permission`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions:list`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/diskprofiles/{disk_profile}:get`.
 pub(super) const DISKPROFILES_DISK_PROFILE_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
@@ -30,4 +101,18 @@ pub(super) const DISKPROFILES_ADD_PARAMS: &[ApiParam] =
 pub(super) const DISKPROFILES_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions/{permission}:get`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/diskprofiles/{disk_profile}/permissions/{permission}:remove`.
+pub(super) const DISKPROFILES_DISK_PROFILE_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk_profile", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];

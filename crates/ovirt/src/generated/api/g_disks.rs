@@ -3,6 +3,72 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/disks/{disk}/permissions:add`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_cluster_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_data_center_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_group_level`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_host_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_storage_domain_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_template_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_user_level`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_vm_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:add_vm_pool_permission`.
+pub(super) const DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/disks/{disk}/permissions:list`.
+pub(super) const DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/disks/{disk}:convert`.
 pub(super) const DISKS_DISK_CONVERT_PARAMS: &[ApiParam] = &[
     ApiParam::new("disk", ParamIn::Path, "String").required(),
@@ -115,6 +181,20 @@ pub(super) const DISKS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
     ApiParam::new("search", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/disks/{disk}/permissions/{permission}:get`.
+pub(super) const DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/disks/{disk}/permissions/{permission}:remove`.
+pub(super) const DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/disks/{disk}/statistics/{statistic}:get`.

@@ -3,6 +3,72 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/groups/{group}/permissions:add`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_cluster_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_data_center_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_group_level`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_host_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_storage_domain_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_template_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_user_level`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_vm_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:add_vm_pool_permission`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/groups/{group}/permissions:list`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/groups/{group}/roles:list`.
 pub(super) const GROUPS_GROUP_ROLES_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("group", ParamIn::Path, "String").required(),
@@ -59,4 +125,71 @@ pub(super) const GROUPS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
     ApiParam::new("search", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/groups/{group}/permissions/{permission}:get`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/groups/{group}/permissions/{permission}:remove`.
+pub(super) const GROUPS_GROUP_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}/permits/{permit}:get`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_PERMITS_PERMIT_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("permit", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}/permits/{permit}:remove`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_PERMITS_PERMIT_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("permit", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}/permits:add`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_PERMITS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permit").required(),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}/permits:list`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_PERMITS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}:get`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}:remove`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/groups/{group}/roles/{role}:update`.
+pub(super) const GROUPS_GROUP_ROLES_ROLE_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("group", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Role").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];

@@ -28,6 +28,99 @@ pub(super) const HOSTS_HOST_AFFINITYLABELS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/hosts/{host}/permissions:add`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_cluster_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_data_center_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_group_level`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_host_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_storage_domain_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_template_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_user_level`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_vm_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:add_vm_pool_permission`.
+pub(super) const HOSTS_HOST_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/hosts/{host}/permissions:list`.
+pub(super) const HOSTS_HOST_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/tags/{tag}:get`.
+pub(super) const HOSTS_HOST_TAGS_TAG_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/tags/{tag}:remove`.
+pub(super) const HOSTS_HOST_TAGS_TAG_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/tags:add`.
+pub(super) const HOSTS_HOST_TAGS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Tag").required(),
+];
+
+/// Parameters of `/hosts/{host}/tags:list`.
+pub(super) const HOSTS_HOST_TAGS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/hosts/{host}/externalnetworkproviderconfigurations/{configuration}:get`.
 pub(super) const HOSTS_HOST_EXTERNALNETWORKPROVIDERCONFIGURATIONS_CONFIGURATION_GET_PARAMS:
     &[ApiParam] = &[
@@ -442,6 +535,13 @@ pub(super) const HOSTS_HOST_KATELLOERRATA_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
 
+/// Parameters of `/hosts/{host}/katelloerrata/{katello_erratum}:get`.
+pub(super) const HOSTS_HOST_KATELLOERRATA_KATELLO_ERRATUM_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("katello_erratum", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/hosts/{host}/nics/{nic}/linklayerdiscoveryprotocolelements:list`.
 pub(super) const HOSTS_HOST_NICS_NIC_LINKLAYERDISCOVERYPROTOCOLELEMENTS_LIST_PARAMS: &[ApiParam] =
     &[
@@ -472,6 +572,31 @@ pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ATTACHMENT_UPDATE_PARAMS: &[ApiPa
     ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("attachment", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("attachment", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:update`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("attachment", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/hosts/{host}/networkattachments:add`.
 pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
@@ -481,6 +606,144 @@ pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
 /// Parameters of `/hosts/{host}/networkattachments:list`.
 pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments:add`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments:list`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networklabels/{label}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networklabels/{label}:remove`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:remove`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_LABEL_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networklabels:add`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networklabels:list`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:add`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:list`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/permissions/{permission}:get`.
+pub(super) const HOSTS_HOST_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/permissions/{permission}:remove`.
+pub(super) const HOSTS_HOST_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/statistics/{statistic}:get`.
+pub(super) const HOSTS_HOST_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/statistics/{statistic}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/numanodes/{node}/statistics/{statistic}:get`.
+pub(super) const HOSTS_HOST_NUMANODES_NODE_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("node", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/statistics:list`.
+pub(super) const HOSTS_HOST_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/statistics:list`.
+pub(super) const HOSTS_HOST_NICS_NIC_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/numanodes/{node}/statistics:list`.
+pub(super) const HOSTS_HOST_NUMANODES_NODE_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("node", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];

@@ -35,6 +35,22 @@ pub(super) const JOBS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("search", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/jobs/{job}/steps/{step}/statistics/{statistic}:get`.
+pub(super) const JOBS_JOB_STEPS_STEP_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("job", ParamIn::Path, "String").required(),
+    ApiParam::new("step", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/jobs/{job}/steps/{step}/statistics:list`.
+pub(super) const JOBS_JOB_STEPS_STEP_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("job", ParamIn::Path, "String").required(),
+    ApiParam::new("step", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/jobs/{job}/steps/{step}:end`.
 pub(super) const JOBS_JOB_STEPS_STEP_END_PARAMS: &[ApiParam] = &[
     ApiParam::new("job", ParamIn::Path, "String").required(),

@@ -3,6 +3,155 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/networks/{network}/permissions:add`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_cluster_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_data_center_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_group_level`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_host_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_storage_domain_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_template_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_user_level`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_vm_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_vm_pool_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:list`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_cluster_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_group_level`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_storage_domain_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_user_level`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_pool_permission`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:list`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}:get`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("network", ParamIn::Path, "String").required(),
@@ -86,4 +235,36 @@ pub(super) const NETWORKS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
     ApiParam::new("search", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/networks/{network}/permissions/{permission}:get`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/networks/{network}/permissions/{permission}:remove`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`.
+pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("profile", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];

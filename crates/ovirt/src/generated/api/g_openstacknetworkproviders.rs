@@ -3,6 +3,21 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/openstacknetworkproviders/{provider}/certificates/{certificate}:get`.
+pub(super) const OPENSTACKNETWORKPROVIDERS_PROVIDER_CERTIFICATES_CERTIFICATE_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("provider", ParamIn::Path, "String").required(),
+    ApiParam::new("certificate", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/openstacknetworkproviders/{provider}/certificates:list`.
+pub(super) const OPENSTACKNETWORKPROVIDERS_PROVIDER_CERTIFICATES_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("provider", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/openstacknetworkproviders/{provider}:get`.
 pub(super) const OPENSTACKNETWORKPROVIDERS_PROVIDER_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("provider", ParamIn::Path, "String").required(),

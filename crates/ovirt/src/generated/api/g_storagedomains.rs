@@ -30,6 +30,184 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKPROFILES_LIST_PARAMS: &[ApiPa
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
 
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_cluster_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_data_center_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_group_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_host_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_template_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_user_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "Permission").required(),
+    ];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disksnapshots/{snapshot}:get`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKSNAPSHOTS_SNAPSHOT_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("snapshot", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disksnapshots/{snapshot}:remove`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKSNAPSHOTS_SNAPSHOT_REMOVE_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+        ApiParam::new("snapshot", ParamIn::Path, "String").required(),
+        ApiParam::new("async", ParamIn::Query, "Boolean"),
+    ];
+
+/// Parameters of `/storagedomains/{storage_domain}/disksnapshots:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKSNAPSHOTS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("include_active", ParamIn::Query, "Boolean"),
+    ApiParam::new("include_template", ParamIn::Query, "Boolean"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/storagedomains/{storage_domain}/files/{file}:get`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_FILES_FILE_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
@@ -73,11 +251,70 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_IMAGES_LIST_PARAMS: &[ApiParam] =
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
 
+/// Parameters of `/storagedomains/{storage_domain}/permissions/{permission}:get`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions/{permission}:remove`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+        ApiParam::new("permission", ParamIn::Path, "String").required(),
+        ApiParam::new("async", ParamIn::Query, "Boolean"),
+    ];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}:get`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_STATISTICS_STATISTIC_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/statistics:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/storagedomains/{storage_domain}/templates/{template}/disks/{disk}:get`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_TEMPLATES_TEMPLATE_DISKS_DISK_GET_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
     ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("filter", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/vms/{vm}/disks/{disk}:get`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_VMS_VM_DISKS_DISK_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("filter", ParamIn::Query, "Boolean"),
     ApiParam::new("follow", ParamIn::Query, "String"),
@@ -93,6 +330,16 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_TEMPLATES_TEMPLATE_DISKS_LIST_PAR
         ApiParam::new("max", ParamIn::Query, "Integer"),
         ApiParam::new("search", ParamIn::Query, "String"),
     ];
+
+/// Parameters of `/storagedomains/{storage_domain}/vms/{vm}/disks:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_VMS_VM_DISKS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("case_sensitive", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+    ApiParam::new("search", ParamIn::Query, "String"),
+];
 
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}:copy`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_COPY_PARAMS: &[ApiParam] = &[

@@ -3,6 +3,114 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/templates/{template}/permissions:add`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_cluster_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_data_center_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_group_level`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_host_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_storage_domain_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_template_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_user_level`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_vm_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:add_vm_pool_permission`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/templates/{template}/permissions:list`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/templates/{template}/tags/{tag}:get`.
+pub(super) const TEMPLATES_TEMPLATE_TAGS_TAG_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/templates/{template}/tags/{tag}:remove`.
+pub(super) const TEMPLATES_TEMPLATE_TAGS_TAG_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/templates/{template}/tags:add`.
+pub(super) const TEMPLATES_TEMPLATE_TAGS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Tag").required(),
+];
+
+/// Parameters of `/templates/{template}/tags:list`.
+pub(super) const TEMPLATES_TEMPLATE_TAGS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/templates/{template}/permissions/{permission}:get`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/templates/{template}/permissions/{permission}:remove`.
+pub(super) const TEMPLATES_TEMPLATE_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("template", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/templates/{template}/cdroms/{cdrom}:get`.
 pub(super) const TEMPLATES_TEMPLATE_CDROMS_CDROM_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("template", ParamIn::Path, "String").required(),

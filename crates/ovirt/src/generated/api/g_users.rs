@@ -3,6 +3,106 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/users/{user}/permissions:add`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_cluster_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_data_center_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_group_level`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_host_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_storage_domain_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_template_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_user_level`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_vm_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:add_vm_pool_permission`.
+pub(super) const USERS_USER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/users/{user}/permissions:list`.
+pub(super) const USERS_USER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/users/{user}/roles:list`.
+pub(super) const USERS_USER_ROLES_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/users/{user}/tags/{tag}:get`.
+pub(super) const USERS_USER_TAGS_TAG_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/users/{user}/tags/{tag}:remove`.
+pub(super) const USERS_USER_TAGS_TAG_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/users/{user}/tags:add`.
+pub(super) const USERS_USER_TAGS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Tag").required(),
+];
+
+/// Parameters of `/users/{user}/tags:list`.
+pub(super) const USERS_USER_TAGS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/users/{user}/groups:list`.
 pub(super) const USERS_USER_GROUPS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("user", ParamIn::Path, "String").required(),
@@ -33,6 +133,73 @@ pub(super) const USERS_USER_EVENTSUBSCRIPTIONS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("user", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/users/{user}/permissions/{permission}:get`.
+pub(super) const USERS_USER_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/users/{user}/permissions/{permission}:remove`.
+pub(super) const USERS_USER_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}/permits/{permit}:get`.
+pub(super) const USERS_USER_ROLES_ROLE_PERMITS_PERMIT_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("permit", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}/permits/{permit}:remove`.
+pub(super) const USERS_USER_ROLES_ROLE_PERMITS_PERMIT_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("permit", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}/permits:add`.
+pub(super) const USERS_USER_ROLES_ROLE_PERMITS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permit").required(),
+];
+
+/// Parameters of `/users/{user}/roles/{role}/permits:list`.
+pub(super) const USERS_USER_ROLES_ROLE_PERMITS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}:get`.
+pub(super) const USERS_USER_ROLES_ROLE_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}:remove`.
+pub(super) const USERS_USER_ROLES_ROLE_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/users/{user}/roles/{role}:update`.
+pub(super) const USERS_USER_ROLES_ROLE_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Path, "String").required(),
+    ApiParam::new("role", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Role").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/users/{user}/sshpublickeys/{key}:get`.

@@ -3,6 +3,86 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/vmpools/{pool}/permissions:add`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_cluster_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_data_center_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_group_level`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_host_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_storage_domain_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_template_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_user_level`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_vm_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:add_vm_pool_permission`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions:list`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions/{permission}:get`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vmpools/{pool}/permissions/{permission}:remove`.
+pub(super) const VMPOOLS_POOL_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("pool", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/vmpools/{pool}:allocate_vm`.
 pub(super) const VMPOOLS_POOL_ALLOCATE_VM_PARAMS: &[ApiParam] = &[
     ApiParam::new("pool", ParamIn::Path, "String").required(),

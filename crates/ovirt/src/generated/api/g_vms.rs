@@ -3,6 +3,202 @@
 
 use omnivirt_core::api::{ApiParam, ParamIn};
 
+/// Parameters of `/vms/{vm}/affinitylabels/{label}:get`.
+pub(super) const VMS_VM_AFFINITYLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/affinitylabels/{label}:remove`.
+pub(super) const VMS_VM_AFFINITYLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+];
+
+/// Parameters of `/vms/{vm}/affinitylabels:add`.
+pub(super) const VMS_VM_AFFINITYLABELS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "AffinityLabel").required(),
+];
+
+/// Parameters of `/vms/{vm}/affinitylabels:list`.
+pub(super) const VMS_VM_AFFINITYLABELS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_cluster_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_data_center_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_group_level`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_host_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_storage_domain_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_template_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_user_level`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_vm_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_vm_pool_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:list`.
+pub(super) const VMS_VM_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_cluster_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_data_center_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_group_level`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_host_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_storage_domain_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("vm", ParamIn::Path, "String").required(),
+        ApiParam::new("disk", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "Permission").required(),
+    ];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_template_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_user_level`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_vm_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_vm_pool_permission`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions:list`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/tags/{tag}:get`.
+pub(super) const VMS_VM_TAGS_TAG_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/tags/{tag}:remove`.
+pub(super) const VMS_VM_TAGS_TAG_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("tag", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/vms/{vm}/tags:add`.
+pub(super) const VMS_VM_TAGS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Tag").required(),
+];
+
+/// Parameters of `/vms/{vm}/tags:list`.
+pub(super) const VMS_VM_TAGS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
 /// Parameters of `/vms/{vm}/diskattachments/{attachment}:get`.
 pub(super) const VMS_VM_DISKATTACHMENTS_ATTACHMENT_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
@@ -48,6 +244,20 @@ pub(super) const VMS_VM_DISKATTACHMENTS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/vms/{vm}/katelloerrata:list`.
+pub(super) const VMS_VM_KATELLOERRATA_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/katelloerrata/{katello_erratum}:get`.
+pub(super) const VMS_VM_KATELLOERRATA_KATELLO_ERRATUM_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("katello_erratum", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/vms/{vm}/nics/{nic}/networkfilterparameters/{parameter}:get`.
 pub(super) const VMS_VM_NICS_NIC_NETWORKFILTERPARAMETERS_PARAMETER_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
@@ -83,6 +293,36 @@ pub(super) const VMS_VM_NICS_NIC_NETWORKFILTERPARAMETERS_LIST_PARAMS: &[ApiParam
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("nic", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/permissions/{permission}:get`.
+pub(super) const VMS_VM_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/permissions/{permission}:remove`.
+pub(super) const VMS_VM_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions/{permission}:get`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/permissions/{permission}:remove`.
+pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/vms/{vm}/snapshots/{snapshot}/cdroms/{cdrom}:get`.
@@ -167,6 +407,52 @@ pub(super) const VMS_VM_SNAPSHOTS_ADD_PARAMS: &[ApiParam] = &[
 pub(super) const VMS_VM_SNAPSHOTS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("all_content", ParamIn::Query, "Boolean"),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/statistics/{statistic}:get`.
+pub(super) const VMS_VM_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/nics/{nic}/statistics/{statistic}:get`.
+pub(super) const VMS_VM_NICS_NIC_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`.
+pub(super) const VMS_VM_DISKS_DISK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/statistics:list`.
+pub(super) const VMS_VM_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/nics/{nic}/statistics:list`.
+pub(super) const VMS_VM_NICS_NIC_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/statistics:list`.
+pub(super) const VMS_VM_DISKS_DISK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
@@ -572,9 +858,25 @@ pub(super) const VMS_VM_REPORTEDDEVICES_REPORTED_DEVICE_GET_PARAMS: &[ApiParam] 
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/vms/{vm}/nics/{nic}/reporteddevices/{reported_device}:get`.
+pub(super) const VMS_VM_NICS_NIC_REPORTEDDEVICES_REPORTED_DEVICE_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("reported_device", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/vms/{vm}/reporteddevices:list`.
 pub(super) const VMS_VM_REPORTEDDEVICES_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/nics/{nic}/reporteddevices:list`.
+pub(super) const VMS_VM_NICS_NIC_REPORTEDDEVICES_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];

@@ -19,6 +19,33 @@ impl Ops {
             .await
     }
 
+    /// `/{href}/certificates/{certificate}:get`: `GET /{href}/certificates/{certificate}`. Reads the object (ExternalProviderCertificateService.get).
+    /// Query parameters: `follow`.
+    pub async fn href_certificates_certificate_get(
+        &self,
+        href: &str,
+        certificate: &str,
+        query: &Query,
+    ) -> Result<Certificate> {
+        let path = format!(
+            "/{}/certificates/{}",
+            g::href_path(href)?,
+            g::segment(certificate)
+        );
+        Certificate::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/{href}/certificates:list`: `GET /{href}/certificates`. Lists the collection (ExternalProviderCertificatesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn href_certificates_list(
+        &self,
+        href: &str,
+        query: &Query,
+    ) -> Result<Vec<Certificate>> {
+        let path = format!("/{}/certificates", g::href_path(href)?);
+        Certificate::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/{href}:import_certificates`: `POST /{href}/importcertificates`. Runs the action (ExternalProviderService.import\_certificates).
     /// Action parameters (fields of `action`): `certificates`.
     pub async fn href_import_certificates(
@@ -51,5 +78,28 @@ impl Ops {
         let path = format!("/{}/move", g::href_path(href)?);
         self.action(Method::POST, path, query, Some(action.to_xml()))
             .await
+    }
+
+    /// `/{href}/statistics/{statistic}:get`: `GET /{href}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn href_statistics_statistic_get(
+        &self,
+        href: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/{}/statistics/{}",
+            g::href_path(href)?,
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/{href}/statistics:list`: `GET /{href}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn href_statistics_list(&self, href: &str, query: &Query) -> Result<Vec<Statistic>> {
+        let path = format!("/{}/statistics", g::href_path(href)?);
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 }

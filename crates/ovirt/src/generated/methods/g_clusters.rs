@@ -1269,4 +1269,135 @@ impl Ops {
         let path = format!("/clusters/{}/glustervolumes", g::segment(cluster));
         GlusterVolume::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
+
+    /// `/clusters/{cluster}/networkfilters/{network_filter}:get`: `GET /clusters/{cluster}/networkfilters/{network_filter}`. Reads the object (NetworkFilterService.get).
+    /// Query parameters: `follow`.
+    pub async fn clusters_cluster_networkfilters_network_filter_get(
+        &self,
+        cluster: &str,
+        network_filter: &str,
+        query: &Query,
+    ) -> Result<NetworkFilter> {
+        let path = format!(
+            "/clusters/{}/networkfilters/{}",
+            g::segment(cluster),
+            g::segment(network_filter)
+        );
+        NetworkFilter::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/networkfilters:list`: `GET /clusters/{cluster}/networkfilters`. Lists the collection (NetworkFiltersService.list).
+    /// Query parameters: `follow`.
+    pub async fn clusters_cluster_networkfilters_list(
+        &self,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkFilter>> {
+        let path = format!("/clusters/{}/networkfilters", g::segment(cluster));
+        NetworkFilter::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/permissions/{permission}:get`: `GET /clusters/{cluster}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn clusters_cluster_permissions_permission_get(
+        &self,
+        cluster: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/clusters/{}/permissions/{}",
+            g::segment(cluster),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/permissions/{permission}:remove`: `DELETE /clusters/{cluster}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn clusters_cluster_permissions_permission_remove(
+        &self,
+        cluster: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/clusters/{}/permissions/{}",
+            g::segment(cluster),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}:get`: `GET /clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn clusters_cluster_glustervolumes_volume_statistics_statistic_get(
+        &self,
+        cluster: &str,
+        volume: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/clusters/{}/glustervolumes/{}/statistics/{}",
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}:get`: `GET /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn clusters_cluster_glustervolumes_volume_glusterbricks_brick_statistics_statistic_get(
+        &self,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/clusters/{}/glustervolumes/{}/glusterbricks/{}/statistics/{}",
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/glustervolumes/{volume}/statistics:list`: `GET /clusters/{cluster}/glustervolumes/{volume}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn clusters_cluster_glustervolumes_volume_statistics_list(
+        &self,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/clusters/{}/glustervolumes/{}/statistics",
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics:list`: `GET /clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn clusters_cluster_glustervolumes_volume_glusterbricks_brick_statistics_list(
+        &self,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/clusters/{}/glustervolumes/{}/glusterbricks/{}/statistics",
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
 }

@@ -11,6 +11,1822 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels/{label}`. Removes the object (AffinityGroupHostLabelService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hostlabels_label_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hostlabels/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels:add`: `POST /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels`. Adds to the collection (AffinityGroupHostLabelsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hostlabels_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        body: &AffinityLabel,
+        query: &Query,
+    ) -> Result<AffinityLabel> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hostlabels",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels:list`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hostlabels`. Lists the collection (AffinityGroupHostLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hostlabels_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<Vec<AffinityLabel>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hostlabels",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts/{host}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts/{host}`. Removes the object (AffinityGroupHostService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hosts_host_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        host: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hosts/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group),
+            g::segment(host)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts:add`: `POST /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts`. Adds to the collection (AffinityGroupHostsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hosts_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        body: &Host,
+        query: &Query,
+    ) -> Result<Host> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hosts",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        Host::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts:list`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/hosts`. Lists the collection (AffinityGroupHostsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_hosts_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<Vec<Host>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/hosts",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        Host::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}`. Reads the object (AffinityGroupService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<AffinityGroup> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityGroup::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}`. Removes the object (AffinityGroupService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}:update`: `PUT /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}`. Updates the object (AffinityGroupService.update).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_update(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        body: &AffinityGroup,
+        query: &Query,
+    ) -> Result<AffinityGroup> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityGroup::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels/{label}`. Removes the object (AffinityGroupVmLabelService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vmlabels_label_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vmlabels/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels:add`: `POST /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels`. Adds to the collection (AffinityGroupVmLabelsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vmlabels_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        body: &AffinityLabel,
+        query: &Query,
+    ) -> Result<AffinityLabel> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vmlabels",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels:list`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vmlabels`. Lists the collection (AffinityGroupVmLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vmlabels_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<Vec<AffinityLabel>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vmlabels",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        AffinityLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms/{vm}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms/{vm}`. Removes the object (AffinityGroupVmService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vms_vm_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        vm: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vms/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group),
+            g::segment(vm)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms:add`: `POST /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms`. Adds to the collection (AffinityGroupVmsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vms_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        body: &Vm,
+        query: &Query,
+    ) -> Result<Vm> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vms",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        Vm::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms:list`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups/{group}/vms`. Lists the collection (AffinityGroupVmsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_group_vms_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        group: &str,
+        query: &Query,
+    ) -> Result<Vec<Vm>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups/{}/vms",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(group)
+        );
+        Vm::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups:add`: `POST /datacenters/{data_center}/clusters/{cluster}/affinitygroups`. Adds to the collection (AffinityGroupsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &AffinityGroup,
+        query: &Query,
+    ) -> Result<AffinityGroup> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        AffinityGroup::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/affinitygroups:list`: `GET /datacenters/{data_center}/clusters/{cluster}/affinitygroups`. Lists the collection (AffinityGroupsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_affinitygroups_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<AffinityGroup>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/affinitygroups",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        AffinityGroup::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}`. Reads the object (AssignedCpuProfileService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_cpuprofiles_profile_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<CpuProfile> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/cpuprofiles/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(profile)
+        );
+        CpuProfile::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/cpuprofiles/{profile}`. Removes the object (AssignedCpuProfileService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_cpuprofiles_profile_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/cpuprofiles/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(profile)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles:add`: `POST /datacenters/{data_center}/clusters/{cluster}/cpuprofiles`. Adds to the collection (AssignedCpuProfilesService.add).
+    pub async fn datacenters_data_center_clusters_cluster_cpuprofiles_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &CpuProfile,
+        query: &Query,
+    ) -> Result<CpuProfile> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/cpuprofiles",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        CpuProfile::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/cpuprofiles:list`: `GET /datacenters/{data_center}/clusters/{cluster}/cpuprofiles`. Lists the collection (AssignedCpuProfilesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_cpuprofiles_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<CpuProfile>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/cpuprofiles",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        CpuProfile::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/permissions:add`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_permissions_add(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_group_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_host_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_template_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_user_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:list`: `GET /datacenters/{data_center}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_permissions_list(
+        &self,
+        data_center: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:list`: `GET /datacenters/{data_center}/clusters/{cluster}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_permissions_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:list`: `GET /datacenters/{data_center}/quotas/{quota}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_quotas_quota_permissions_list(
+        &self,
+        data_center: &str,
+        quota: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_list(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_group_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_user_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}`. Reads the object (AssignedVnicProfileService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<VnicProfile> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        VnicProfile::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}`. Removes the object (AssignedVnicProfileService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles`. Adds to the collection (AssignedVnicProfilesService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &VnicProfile,
+        query: &Query,
+    ) -> Result<VnicProfile> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        VnicProfile::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles`. Lists the collection (AssignedVnicProfilesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<VnicProfile>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        VnicProfile::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}:copy`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/copy`. Runs the action (AttachedStorageDomainDiskService.copy).
     /// Action parameters (fields of `action`): `disk`, `storage_domain`.
     pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_copy(
@@ -297,6 +2113,336 @@ impl Ops {
         StorageDomain::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}`. Reads the object (ClusterEnabledFeatureService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_enabledfeatures_feature_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        feature: &str,
+        query: &Query,
+    ) -> Result<ClusterFeature> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/enabledfeatures/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(feature)
+        );
+        ClusterFeature::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/enabledfeatures/{feature}`. Removes the object (ClusterEnabledFeatureService.remove).
+    pub async fn datacenters_data_center_clusters_cluster_enabledfeatures_feature_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        feature: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/enabledfeatures/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(feature)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures:add`: `POST /datacenters/{data_center}/clusters/{cluster}/enabledfeatures`. Adds to the collection (ClusterEnabledFeaturesService.add).
+    pub async fn datacenters_data_center_clusters_cluster_enabledfeatures_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &ClusterFeature,
+        query: &Query,
+    ) -> Result<ClusterFeature> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/enabledfeatures",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        ClusterFeature::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/enabledfeatures:list`: `GET /datacenters/{data_center}/clusters/{cluster}/enabledfeatures`. Lists the collection (ClusterEnabledFeaturesService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_enabledfeatures_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<ClusterFeature>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/enabledfeatures",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        ClusterFeature::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/externalnetworkproviders:list`: `GET /datacenters/{data_center}/clusters/{cluster}/externalnetworkproviders`. Lists the collection (ClusterExternalProvidersService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_externalnetworkproviders_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<ExternalProvider>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/externalnetworkproviders",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        ExternalProvider::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/networks/{network}`. Reads the object (ClusterNetworkService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_networks_network_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(network)
+        );
+        Network::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/networks/{network}`. Removes the object (ClusterNetworkService.remove).
+    pub async fn datacenters_data_center_clusters_cluster_networks_network_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(network)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networks/{network}:update`: `PUT /datacenters/{data_center}/clusters/{cluster}/networks/{network}`. Updates the object (ClusterNetworkService.update).
+    pub async fn datacenters_data_center_clusters_cluster_networks_network_update(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        network: &str,
+        body: &Network,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(network)
+        );
+        Network::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networks:add`: `POST /datacenters/{data_center}/clusters/{cluster}/networks`. Adds to the collection (ClusterNetworksService.add).
+    pub async fn datacenters_data_center_clusters_cluster_networks_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Network,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networks",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Network::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networks:list`: `GET /datacenters/{data_center}/clusters/{cluster}/networks`. Lists the collection (ClusterNetworksService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_networks_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<Network>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networks",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Network::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:get`: `GET /datacenters/{data_center}/clusters/{cluster}`. Reads the object (ClusterService.get).
+    /// Query parameters: `filter`, `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Cluster> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Cluster::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:refresh_gluster_heal_status`: `POST /datacenters/{data_center}/clusters/{cluster}/refreshglusterhealstatus`. Runs the action (ClusterService.refresh\_gluster\_heal\_status).
+    pub async fn datacenters_data_center_clusters_cluster_refresh_gluster_heal_status(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/refreshglusterhealstatus",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}`. Removes the object (ClusterService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:reset_emulated_machine`: `POST /datacenters/{data_center}/clusters/{cluster}/resetemulatedmachine`. Runs the action (ClusterService.reset\_emulated\_machine).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_reset_emulated_machine(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/resetemulatedmachine",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:sync_all_networks`: `POST /datacenters/{data_center}/clusters/{cluster}/syncallnetworks`. Runs the action (ClusterService.sync\_all\_networks).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_sync_all_networks(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/syncallnetworks",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:update`: `PUT /datacenters/{data_center}/clusters/{cluster}`. Updates the object (ClusterService.update).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_update(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Cluster,
+        query: &Query,
+    ) -> Result<Cluster> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Cluster::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}:upgrade`: `POST /datacenters/{data_center}/clusters/{cluster}/upgrade`. Runs the action (ClusterService.upgrade).
+    /// Action parameters (fields of `action`): `async`, `correlation_id`, `upgrade_action`, `upgrade_percent_complete`.
+    pub async fn datacenters_data_center_clusters_cluster_upgrade(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/upgrade",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters:add`: `POST /datacenters/{data_center}/clusters`. Adds to the collection (ClustersService.add).
+    pub async fn datacenters_data_center_clusters_add(
+        &self,
+        data_center: &str,
+        body: &Cluster,
+        query: &Query,
+    ) -> Result<Cluster> {
+        let path = format!("/datacenters/{}/clusters", g::segment(data_center));
+        Cluster::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters:list`: `GET /datacenters/{data_center}/clusters`. Lists the collection (ClustersService.list).
+    /// Query parameters: `case_sensitive`, `filter`, `follow`, `max`, `search`.
+    pub async fn datacenters_data_center_clusters_list(
+        &self,
+        data_center: &str,
+        query: &Query,
+    ) -> Result<Vec<Cluster>> {
+        let path = format!("/datacenters/{}/clusters", g::segment(data_center));
+        Cluster::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/datacenters/{data_center}/networks/{network}:get`: `GET /datacenters/{data_center}/networks/{network}`. Reads the object (DataCenterNetworkService.get).
     /// Query parameters: `follow`.
     pub async fn datacenters_data_center_networks_network_get(
@@ -458,6 +2604,575 @@ impl Ops {
         DataCenter::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`. Reads the object (GlusterBrickService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_brick_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        query: &Query,
+    ) -> Result<GlusterBrick> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick)
+        );
+        GlusterBrick::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}`. Removes the object (GlusterBrickService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_brick_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}:replace`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/replace`. Runs the action (GlusterBrickService.replace).
+    /// Action parameters (fields of `action`): `async`, `force`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_brick_replace(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/{}/replace",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:activate`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/activate`. Runs the action (GlusterBricksService.activate).
+    /// Action parameters (fields of `action`): `async`, `bricks`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_activate(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/activate",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:add`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`. Adds to the collection (GlusterBricksService.add).
+    /// Query parameters: `replica_count`, `stripe_count`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        body: &[GlusterBrick],
+        query: &Query,
+    ) -> Result<Vec<GlusterBrick>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        GlusterBrick::list_from_xml(
+            &self
+                .xml(
+                    Method::POST,
+                    path,
+                    query,
+                    Some(GlusterBrick::list_to_xml(body)),
+                )
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:list`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`. Lists the collection (GlusterBricksService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<Vec<GlusterBrick>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        GlusterBrick::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:migrate`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/migrate`. Runs the action (GlusterBricksService.migrate).
+    /// Action parameters (fields of `action`): `async`, `bricks`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_migrate(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/migrate",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks`. Removes the object (GlusterBricksService.remove).
+    /// Query parameters: `bricks`, `replica_count`, `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks:stop_migrate`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/stopmigrate`. Runs the action (GlusterBricksService.stop\_migrate).
+    /// Action parameters (fields of `action`): `async`, `bricks`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_stop_migrate(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/stopmigrate",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:disable`: `POST /datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}/disable`. Runs the action (GlusterHookService.disable).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_hook_disable(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        hook: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks/{}/disable",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(hook)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:enable`: `POST /datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}/enable`. Runs the action (GlusterHookService.enable).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_hook_enable(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        hook: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks/{}/enable",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(hook)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}`. Reads the object (GlusterHookService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_hook_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        hook: &str,
+        query: &Query,
+    ) -> Result<GlusterHook> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(hook)
+        );
+        GlusterHook::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}`. Removes the object (GlusterHookService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_hook_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        hook: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(hook)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}:resolve`: `POST /datacenters/{data_center}/clusters/{cluster}/glusterhooks/{hook}/resolve`. Runs the action (GlusterHookService.resolve).
+    /// Action parameters (fields of `action`): `async`, `host`, `resolution_type`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_hook_resolve(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        hook: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks/{}/resolve",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(hook)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glusterhooks:list`: `GET /datacenters/{data_center}/clusters/{cluster}/glusterhooks`. Lists the collection (GlusterHooksService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_glusterhooks_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<GlusterHook>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glusterhooks",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        GlusterHook::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}`. Reads the object (GlusterVolumeService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<GlusterVolume> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        GlusterVolume::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:get_profile_statistics`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/getprofilestatistics`. Runs the action (GlusterVolumeService.get\_profile\_statistics).
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_get_profile_statistics(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/getprofilestatistics",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:rebalance`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/rebalance`. Runs the action (GlusterVolumeService.rebalance).
+    /// Action parameters (fields of `action`): `async`, `fix_layout`, `force`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_rebalance(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/rebalance",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}`. Removes the object (GlusterVolumeService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:reset_all_options`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/resetalloptions`. Runs the action (GlusterVolumeService.reset\_all\_options).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_reset_all_options(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/resetalloptions",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:reset_option`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/resetoption`. Runs the action (GlusterVolumeService.reset\_option).
+    /// Action parameters (fields of `action`): `async`, `force`, `option`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_reset_option(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/resetoption",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:set_option`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/setoption`. Runs the action (GlusterVolumeService.set\_option).
+    /// Action parameters (fields of `action`): `async`, `option`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_set_option(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/setoption",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:start`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/start`. Runs the action (GlusterVolumeService.start).
+    /// Action parameters (fields of `action`): `async`, `force`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_start(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/start",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:start_profile`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/startprofile`. Runs the action (GlusterVolumeService.start\_profile).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_start_profile(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/startprofile",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/stop`. Runs the action (GlusterVolumeService.stop).
+    /// Action parameters (fields of `action`): `async`, `force`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_stop(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/stop",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop_profile`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/stopprofile`. Runs the action (GlusterVolumeService.stop\_profile).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_stop_profile(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/stopprofile",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}:stop_rebalance`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/stoprebalance`. Runs the action (GlusterVolumeService.stop\_rebalance).
+    /// Action parameters (fields of `action`): `async`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_stop_rebalance(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        action: &Action,
+        query: &Query,
+    ) -> Result<Action> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/stoprebalance",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        self.action(Method::POST, path, query, Some(action.to_xml()))
+            .await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes:add`: `POST /datacenters/{data_center}/clusters/{cluster}/glustervolumes`. Adds to the collection (GlusterVolumesService.add).
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_add(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &GlusterVolume,
+        query: &Query,
+    ) -> Result<GlusterVolume> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        GlusterVolume::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes:list`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes`. Lists the collection (GlusterVolumesService.list).
+    /// Query parameters: `case_sensitive`, `follow`, `max`, `search`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<GlusterVolume>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        GlusterVolume::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}`. Reads the object (IscsiBondService.get).
     /// Query parameters: `follow`.
     pub async fn datacenters_data_center_iscsibonds_iscsi_bond_get(
@@ -535,6 +3250,443 @@ impl Ops {
     ) -> Result<Vec<IscsiBond>> {
         let path = format!("/datacenters/{}/iscsibonds", g::segment(data_center));
         IscsiBond::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networkfilters/{network_filter}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/networkfilters/{network_filter}`. Reads the object (NetworkFilterService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_networkfilters_network_filter_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        network_filter: &str,
+        query: &Query,
+    ) -> Result<NetworkFilter> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networkfilters/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(network_filter)
+        );
+        NetworkFilter::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/networkfilters:list`: `GET /datacenters/{data_center}/clusters/{cluster}/networkfilters`. Lists the collection (NetworkFiltersService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_networkfilters_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkFilter>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/networkfilters",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        NetworkFilter::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}`. Reads the object (NetworkLabelService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_networklabels_label_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/networklabels/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(label)
+        );
+        NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels/{label}`. Removes the object (NetworkLabelService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_networklabels_label_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/networklabels/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels`. Adds to the collection (NetworkLabelsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_networklabels_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &NetworkLabel,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/networklabels",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        NetworkLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/networklabels`. Lists the collection (NetworkLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_networklabels_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkLabel>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/networklabels",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        NetworkLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}`. Reads the object (NetworkService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Network::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}`. Removes the object (NetworkService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}:update`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}`. Updates the object (NetworkService.update).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_update(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Network,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Network::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks`. Adds to the collection (NetworksService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &Network,
+        query: &Query,
+    ) -> Result<Network> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        Network::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks`. Lists the collection (NetworksService.list).
+    /// Query parameters: `case_sensitive`, `follow`, `max`, `search`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        query: &Query,
+    ) -> Result<Vec<Network>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        Network::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/permissions/{permission}:get`: `GET /datacenters/{data_center}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_permissions_permission_get(
+        &self,
+        data_center: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_permissions_permission_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:get`: `GET /datacenters/{data_center}/quotas/{quota}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_quotas_quota_permissions_permission_get(
+        &self,
+        data_center: &str,
+        quota: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(quota),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/quotas/{quota}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_quotas_quota_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        quota: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(quota),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_permission_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_permission_get(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_permission_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/datacenters/{data_center}/qoss/{qos}:get`: `GET /datacenters/{data_center}/qoss/{qos}`. Reads the object (QosService.get).
@@ -837,5 +3989,433 @@ impl Ops {
     ) -> Result<Vec<Quota>> {
         let path = format!("/datacenters/{}/quotas", g::segment(data_center));
         Quota::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_statistics_statistic_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/statistics/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}:get`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_statistics_statistic_get(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/statistics/{}",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_brick_statistics_statistic_get(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/{}/statistics/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics:list`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_statistics_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/statistics",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics:list`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_statistics_list(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/statistics",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics:list`: `GET /datacenters/{data_center}/clusters/{cluster}/glustervolumes/{volume}/glusterbricks/{brick}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_clusters_cluster_glustervolumes_volume_glusterbricks_brick_statistics_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        volume: &str,
+        brick: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/glustervolumes/{}/glusterbricks/{}/statistics",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(volume),
+            g::segment(brick)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Reads the object (StorageServerConnectionService.get).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_get(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Removes the object (StorageServerConnectionService.remove).
+    /// Query parameters: `host`, `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_glusterfs`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update\_glusterfs).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update_glusterfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_iscsi`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update\_iscsi).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update_iscsi(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_local`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update\_local).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update_local(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_nfs`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update\_nfs).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update_nfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}:update_vfs`: `PUT /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections/{storage_connection}`. Updates the object (StorageServerConnectionService.update\_vfs).
+    /// Query parameters: `async`, `force`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_storage_connection_update_vfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        storage_connection: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(storage_connection)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_glusterfs`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add\_glusterfs).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add_glusterfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_iscsi`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add\_iscsi).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add_iscsi(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_local`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add\_local).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add_local(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_nfs`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add\_nfs).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add_nfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:add_vfs`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Adds to the collection (StorageServerConnectionsService.add\_vfs).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_add_vfs(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        body: &StorageConnection,
+        query: &Query,
+    ) -> Result<StorageConnection> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/storageserverconnections`. Lists the collection (StorageServerConnectionsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_storageserverconnections_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        query: &Query,
+    ) -> Result<Vec<StorageConnection>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/storageserverconnections",
+            g::segment(data_center),
+            g::segment(iscsi_bond)
+        );
+        StorageConnection::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 }

@@ -11,6 +11,167 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/diskprofiles/{disk_profile}/permissions:add`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn diskprofiles_disk_profile_permissions_add(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_cluster_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_cluster_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_data_center_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_data_center_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_group_level`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn diskprofiles_disk_profile_permissions_add_group_level(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_host_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_host_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_storage_domain_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_storage_domain_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_template_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_template_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_user_level`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn diskprofiles_disk_profile_permissions_add_user_level(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_vm_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_vm_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:add_vm_pool_permission`: `POST /diskprofiles/{disk_profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn diskprofiles_disk_profile_permissions_add_vm_pool_permission(
+        &self,
+        disk_profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions:list`: `GET /diskprofiles/{disk_profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn diskprofiles_disk_profile_permissions_list(
+        &self,
+        disk_profile: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/diskprofiles/{}/permissions", g::segment(disk_profile));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/diskprofiles/{disk_profile}:get`: `GET /diskprofiles/{disk_profile}`. Reads the object (DiskProfileService.get).
     /// Query parameters: `follow`.
     pub async fn diskprofiles_disk_profile_get(
@@ -64,5 +225,37 @@ impl Ops {
     pub async fn diskprofiles_list(&self, query: &Query) -> Result<Vec<DiskProfile>> {
         let path = "/diskprofiles".to_owned();
         DiskProfile::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions/{permission}:get`: `GET /diskprofiles/{disk_profile}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn diskprofiles_disk_profile_permissions_permission_get(
+        &self,
+        disk_profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/diskprofiles/{}/permissions/{}",
+            g::segment(disk_profile),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/diskprofiles/{disk_profile}/permissions/{permission}:remove`: `DELETE /diskprofiles/{disk_profile}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn diskprofiles_disk_profile_permissions_permission_remove(
+        &self,
+        disk_profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/diskprofiles/{}/permissions/{}",
+            g::segment(disk_profile),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 }

@@ -11,6 +11,167 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/disks/{disk}/permissions:add`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn disks_disk_permissions_add(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_cluster_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn disks_disk_permissions_add_cluster_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_data_center_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn disks_disk_permissions_add_data_center_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_group_level`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn disks_disk_permissions_add_group_level(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_host_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn disks_disk_permissions_add_host_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_storage_domain_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn disks_disk_permissions_add_storage_domain_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_template_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn disks_disk_permissions_add_template_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_user_level`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn disks_disk_permissions_add_user_level(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_vm_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn disks_disk_permissions_add_vm_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:add_vm_pool_permission`: `POST /disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn disks_disk_permissions_add_vm_pool_permission(
+        &self,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/disks/{disk}/permissions:list`: `GET /disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn disks_disk_permissions_list(
+        &self,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/disks/{}/permissions", g::segment(disk));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/disks/{disk}:convert`: `POST /disks/{disk}/convert`. Runs the action (DiskService.convert).
     /// Action parameters (fields of `action`): `disk`, `follow`.
     pub async fn disks_disk_convert(
@@ -203,6 +364,38 @@ impl Ops {
     pub async fn disks_list(&self, query: &Query) -> Result<Vec<Disk>> {
         let path = "/disks".to_owned();
         Disk::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/disks/{disk}/permissions/{permission}:get`: `GET /disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn disks_disk_permissions_permission_get(
+        &self,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/disks/{}/permissions/{}",
+            g::segment(disk),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/disks/{disk}/permissions/{permission}:remove`: `DELETE /disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn disks_disk_permissions_permission_remove(
+        &self,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/disks/{}/permissions/{}",
+            g::segment(disk),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/disks/{disk}/statistics/{statistic}:get`: `GET /disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).

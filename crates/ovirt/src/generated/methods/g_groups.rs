@@ -11,6 +11,167 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/groups/{group}/permissions:add`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn groups_group_permissions_add(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_cluster_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn groups_group_permissions_add_cluster_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_data_center_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn groups_group_permissions_add_data_center_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_group_level`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn groups_group_permissions_add_group_level(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_host_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn groups_group_permissions_add_host_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_storage_domain_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn groups_group_permissions_add_storage_domain_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_template_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn groups_group_permissions_add_template_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_user_level`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn groups_group_permissions_add_user_level(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_vm_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn groups_group_permissions_add_vm_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:add_vm_pool_permission`: `POST /groups/{group}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn groups_group_permissions_add_vm_pool_permission(
+        &self,
+        group: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/permissions:list`: `GET /groups/{group}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn groups_group_permissions_list(
+        &self,
+        group: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/groups/{}/permissions", g::segment(group));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/groups/{group}/roles:list`: `GET /groups/{group}/roles`. Lists the collection (AssignedRolesService.list).
     /// Query parameters: `follow`, `max`.
     pub async fn groups_group_roles_list(&self, group: &str, query: &Query) -> Result<Vec<Role>> {
@@ -93,5 +254,150 @@ impl Ops {
     pub async fn groups_list(&self, query: &Query) -> Result<Vec<Group>> {
         let path = "/groups".to_owned();
         Group::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/groups/{group}/permissions/{permission}:get`: `GET /groups/{group}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn groups_group_permissions_permission_get(
+        &self,
+        group: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/groups/{}/permissions/{}",
+            g::segment(group),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/groups/{group}/permissions/{permission}:remove`: `DELETE /groups/{group}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn groups_group_permissions_permission_remove(
+        &self,
+        group: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/groups/{}/permissions/{}",
+            g::segment(group),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/groups/{group}/roles/{role}/permits/{permit}:get`: `GET /groups/{group}/roles/{role}/permits/{permit}`. Reads the object (PermitService.get).
+    /// Query parameters: `follow`.
+    pub async fn groups_group_roles_role_permits_permit_get(
+        &self,
+        group: &str,
+        role: &str,
+        permit: &str,
+        query: &Query,
+    ) -> Result<Permit> {
+        let path = format!(
+            "/groups/{}/roles/{}/permits/{}",
+            g::segment(group),
+            g::segment(role),
+            g::segment(permit)
+        );
+        Permit::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/groups/{group}/roles/{role}/permits/{permit}:remove`: `DELETE /groups/{group}/roles/{role}/permits/{permit}`. Removes the object (PermitService.remove).
+    /// Query parameters: `async`.
+    pub async fn groups_group_roles_role_permits_permit_remove(
+        &self,
+        group: &str,
+        role: &str,
+        permit: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/groups/{}/roles/{}/permits/{}",
+            g::segment(group),
+            g::segment(role),
+            g::segment(permit)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/groups/{group}/roles/{role}/permits:add`: `POST /groups/{group}/roles/{role}/permits`. Adds to the collection (PermitsService.add).
+    pub async fn groups_group_roles_role_permits_add(
+        &self,
+        group: &str,
+        role: &str,
+        body: &Permit,
+        query: &Query,
+    ) -> Result<Permit> {
+        let path = format!(
+            "/groups/{}/roles/{}/permits",
+            g::segment(group),
+            g::segment(role)
+        );
+        Permit::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/groups/{group}/roles/{role}/permits:list`: `GET /groups/{group}/roles/{role}/permits`. Lists the collection (PermitsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn groups_group_roles_role_permits_list(
+        &self,
+        group: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<Vec<Permit>> {
+        let path = format!(
+            "/groups/{}/roles/{}/permits",
+            g::segment(group),
+            g::segment(role)
+        );
+        Permit::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/groups/{group}/roles/{role}:get`: `GET /groups/{group}/roles/{role}`. Reads the object (RoleService.get).
+    /// Query parameters: `follow`.
+    pub async fn groups_group_roles_role_get(
+        &self,
+        group: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<Role> {
+        let path = format!("/groups/{}/roles/{}", g::segment(group), g::segment(role));
+        Role::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/groups/{group}/roles/{role}:remove`: `DELETE /groups/{group}/roles/{role}`. Removes the object (RoleService.remove).
+    /// Query parameters: `async`.
+    pub async fn groups_group_roles_role_remove(
+        &self,
+        group: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!("/groups/{}/roles/{}", g::segment(group), g::segment(role));
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/groups/{group}/roles/{role}:update`: `PUT /groups/{group}/roles/{role}`. Updates the object (RoleService.update).
+    /// Query parameters: `async`.
+    pub async fn groups_group_roles_role_update(
+        &self,
+        group: &str,
+        role: &str,
+        body: &Role,
+        query: &Query,
+    ) -> Result<Role> {
+        let path = format!("/groups/{}/roles/{}", g::segment(group), g::segment(role));
+        Role::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
     }
 }

@@ -68,6 +68,208 @@ impl Ops {
         AffinityLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/hosts/{host}/permissions:add`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn hosts_host_permissions_add(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_cluster_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn hosts_host_permissions_add_cluster_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_data_center_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn hosts_host_permissions_add_data_center_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_group_level`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn hosts_host_permissions_add_group_level(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_host_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn hosts_host_permissions_add_host_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_storage_domain_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn hosts_host_permissions_add_storage_domain_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_template_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn hosts_host_permissions_add_template_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_user_level`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn hosts_host_permissions_add_user_level(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_vm_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn hosts_host_permissions_add_vm_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:add_vm_pool_permission`: `POST /hosts/{host}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn hosts_host_permissions_add_vm_pool_permission(
+        &self,
+        host: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/permissions:list`: `GET /hosts/{host}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_permissions_list(
+        &self,
+        host: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/hosts/{}/permissions", g::segment(host));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/tags/{tag}:get`: `GET /hosts/{host}/tags/{tag}`. Reads the object (AssignedTagService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_tags_tag_get(
+        &self,
+        host: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<Tag> {
+        let path = format!("/hosts/{}/tags/{}", g::segment(host), g::segment(tag));
+        Tag::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/tags/{tag}:remove`: `DELETE /hosts/{host}/tags/{tag}`. Removes the object (AssignedTagService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_tags_tag_remove(
+        &self,
+        host: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!("/hosts/{}/tags/{}", g::segment(host), g::segment(tag));
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/tags:add`: `POST /hosts/{host}/tags`. Adds to the collection (AssignedTagsService.add).
+    pub async fn hosts_host_tags_add(&self, host: &str, body: &Tag, query: &Query) -> Result<Tag> {
+        let path = format!("/hosts/{}/tags", g::segment(host));
+        Tag::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/tags:list`: `GET /hosts/{host}/tags`. Lists the collection (AssignedTagsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_tags_list(&self, host: &str, query: &Query) -> Result<Vec<Tag>> {
+        let path = format!("/hosts/{}/tags", g::segment(host));
+        Tag::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/hosts/{host}/externalnetworkproviderconfigurations/{configuration}:get`: `GET /hosts/{host}/externalnetworkproviderconfigurations/{configuration}`. Reads the object (ExternalNetworkProviderConfigurationService.get).
     /// Query parameters: `follow`.
     pub async fn hosts_host_externalnetworkproviderconfigurations_configuration_get(
@@ -701,6 +903,22 @@ impl Ops {
         KatelloErratum::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/hosts/{host}/katelloerrata/{katello_erratum}:get`: `GET /hosts/{host}/katelloerrata/{katello_erratum}`. Reads the object (KatelloErratumService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_katelloerrata_katello_erratum_get(
+        &self,
+        host: &str,
+        katello_erratum: &str,
+        query: &Query,
+    ) -> Result<KatelloErratum> {
+        let path = format!(
+            "/hosts/{}/katelloerrata/{}",
+            g::segment(host),
+            g::segment(katello_erratum)
+        );
+        KatelloErratum::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/hosts/{host}/nics/{nic}/linklayerdiscoveryprotocolelements:list`: `GET /hosts/{host}/nics/{nic}/linklayerdiscoveryprotocolelements`. Lists the collection (LinkLayerDiscoveryProtocolService.list).
     /// Query parameters: `follow`.
     pub async fn hosts_host_nics_nic_linklayerdiscoveryprotocolelements_list(
@@ -772,6 +990,65 @@ impl Ops {
         )
     }
 
+    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`: `GET /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Reads the object (NetworkAttachmentService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_networkattachments_attachment_get(
+        &self,
+        host: &str,
+        nic: &str,
+        attachment: &str,
+        query: &Query,
+    ) -> Result<NetworkAttachment> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(attachment)
+        );
+        NetworkAttachment::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`: `DELETE /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Removes the object (NetworkAttachmentService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_nics_nic_networkattachments_attachment_remove(
+        &self,
+        host: &str,
+        nic: &str,
+        attachment: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(attachment)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:update`: `PUT /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Updates the object (NetworkAttachmentService.update).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_nics_nic_networkattachments_attachment_update(
+        &self,
+        host: &str,
+        nic: &str,
+        attachment: &str,
+        body: &NetworkAttachment,
+        query: &Query,
+    ) -> Result<NetworkAttachment> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(attachment)
+        );
+        NetworkAttachment::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
     /// `/hosts/{host}/networkattachments:add`: `POST /hosts/{host}/networkattachments`. Adds to the collection (NetworkAttachmentsService.add).
     pub async fn hosts_host_networkattachments_add(
         &self,
@@ -796,6 +1073,313 @@ impl Ops {
     ) -> Result<Vec<NetworkAttachment>> {
         let path = format!("/hosts/{}/networkattachments", g::segment(host));
         NetworkAttachment::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments:add`: `POST /hosts/{host}/nics/{nic}/networkattachments`. Adds to the collection (NetworkAttachmentsService.add).
+    pub async fn hosts_host_nics_nic_networkattachments_add(
+        &self,
+        host: &str,
+        nic: &str,
+        body: &NetworkAttachment,
+        query: &Query,
+    ) -> Result<NetworkAttachment> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkAttachment::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments:list`: `GET /hosts/{host}/nics/{nic}/networkattachments`. Lists the collection (NetworkAttachmentsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_nics_nic_networkattachments_list(
+        &self,
+        host: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkAttachment>> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkAttachment::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networklabels/{label}:get`: `GET /hosts/{host}/nics/{nic}/networklabels/{label}`. Reads the object (NetworkLabelService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_networklabels_label_get(
+        &self,
+        host: &str,
+        nic: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networklabels/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(label)
+        );
+        NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networklabels/{label}:remove`: `DELETE /hosts/{host}/nics/{nic}/networklabels/{label}`. Removes the object (NetworkLabelService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_nics_nic_networklabels_label_remove(
+        &self,
+        host: &str,
+        nic: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networklabels/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`: `GET /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`. Reads the object (NetworkLabelService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_label_get(
+        &self,
+        host: &str,
+        nic: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/hosts/{}/nics/{}/virtualfunctionallowedlabels/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(label)
+        );
+        NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:remove`: `DELETE /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`. Removes the object (NetworkLabelService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_label_remove(
+        &self,
+        host: &str,
+        nic: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/hosts/{}/nics/{}/virtualfunctionallowedlabels/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networklabels:add`: `POST /hosts/{host}/nics/{nic}/networklabels`. Adds to the collection (NetworkLabelsService.add).
+    pub async fn hosts_host_nics_nic_networklabels_add(
+        &self,
+        host: &str,
+        nic: &str,
+        body: &NetworkLabel,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networklabels",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networklabels:list`: `GET /hosts/{host}/nics/{nic}/networklabels`. Lists the collection (NetworkLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_nics_nic_networklabels_list(
+        &self,
+        host: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkLabel>> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networklabels",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:add`: `POST /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels`. Adds to the collection (NetworkLabelsService.add).
+    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_add(
+        &self,
+        host: &str,
+        nic: &str,
+        body: &NetworkLabel,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/hosts/{}/nics/{}/virtualfunctionallowedlabels",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:list`: `GET /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels`. Lists the collection (NetworkLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_list(
+        &self,
+        host: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkLabel>> {
+        let path = format!(
+            "/hosts/{}/nics/{}/virtualfunctionallowedlabels",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/permissions/{permission}:get`: `GET /hosts/{host}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_permissions_permission_get(
+        &self,
+        host: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/hosts/{}/permissions/{}",
+            g::segment(host),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/permissions/{permission}:remove`: `DELETE /hosts/{host}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_permissions_permission_remove(
+        &self,
+        host: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/hosts/{}/permissions/{}",
+            g::segment(host),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/statistics/{statistic}:get`: `GET /hosts/{host}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_statistics_statistic_get(
+        &self,
+        host: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/hosts/{}/statistics/{}",
+            g::segment(host),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/statistics/{statistic}:get`: `GET /hosts/{host}/nics/{nic}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_statistics_statistic_get(
+        &self,
+        host: &str,
+        nic: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/hosts/{}/nics/{}/statistics/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/numanodes/{node}/statistics/{statistic}:get`: `GET /hosts/{host}/numanodes/{node}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_numanodes_node_statistics_statistic_get(
+        &self,
+        host: &str,
+        node: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/hosts/{}/numanodes/{}/statistics/{}",
+            g::segment(host),
+            g::segment(node),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/statistics:list`: `GET /hosts/{host}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_statistics_list(
+        &self,
+        host: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!("/hosts/{}/statistics", g::segment(host));
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/statistics:list`: `GET /hosts/{host}/nics/{nic}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_nics_nic_statistics_list(
+        &self,
+        host: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/hosts/{}/nics/{}/statistics",
+            g::segment(host),
+            g::segment(nic)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/numanodes/{node}/statistics:list`: `GET /hosts/{host}/numanodes/{node}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_numanodes_node_statistics_list(
+        &self,
+        host: &str,
+        node: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/hosts/{}/numanodes/{}/statistics",
+            g::segment(host),
+            g::segment(node)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/hosts/{host}/storageconnectionextensions/{storage_connection_extension}:get`: `GET /hosts/{host}/storageconnectionextensions/{storage_connection_extension}`. Reads the object (StorageServerConnectionExtensionService.get).

@@ -56,6 +56,40 @@ impl Ops {
         Job::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/jobs/{job}/steps/{step}/statistics/{statistic}:get`: `GET /jobs/{job}/steps/{step}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn jobs_job_steps_step_statistics_statistic_get(
+        &self,
+        job: &str,
+        step: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/jobs/{}/steps/{}/statistics/{}",
+            g::segment(job),
+            g::segment(step),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/jobs/{job}/steps/{step}/statistics:list`: `GET /jobs/{job}/steps/{step}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn jobs_job_steps_step_statistics_list(
+        &self,
+        job: &str,
+        step: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/jobs/{}/steps/{}/statistics",
+            g::segment(job),
+            g::segment(step)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/jobs/{job}/steps/{step}:end`: `POST /jobs/{job}/steps/{step}/end`. Runs the action (StepService.end).
     /// Action parameters (fields of `action`): `async`, `force`, `succeeded`.
     pub async fn jobs_job_steps_step_end(

@@ -11,6 +11,167 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/macpools/{mac_pool}/permissions:add`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn macpools_mac_pool_permissions_add(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_cluster_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn macpools_mac_pool_permissions_add_cluster_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_data_center_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn macpools_mac_pool_permissions_add_data_center_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_group_level`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn macpools_mac_pool_permissions_add_group_level(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_host_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn macpools_mac_pool_permissions_add_host_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_storage_domain_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn macpools_mac_pool_permissions_add_storage_domain_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_template_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn macpools_mac_pool_permissions_add_template_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_user_level`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn macpools_mac_pool_permissions_add_user_level(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_vm_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn macpools_mac_pool_permissions_add_vm_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:add_vm_pool_permission`: `POST /macpools/{mac_pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn macpools_mac_pool_permissions_add_vm_pool_permission(
+        &self,
+        mac_pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/macpools/{mac_pool}/permissions:list`: `GET /macpools/{mac_pool}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn macpools_mac_pool_permissions_list(
+        &self,
+        mac_pool: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/macpools/{}/permissions", g::segment(mac_pool));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/macpools/{mac_pool}:get`: `GET /macpools/{mac_pool}`. Reads the object (MacPoolService.get).
     /// Query parameters: `follow`.
     pub async fn macpools_mac_pool_get(&self, mac_pool: &str, query: &Query) -> Result<MacPool> {
@@ -56,5 +217,37 @@ impl Ops {
     pub async fn macpools_list(&self, query: &Query) -> Result<Vec<MacPool>> {
         let path = "/macpools".to_owned();
         MacPool::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/macpools/{mac_pool}/permissions/{permission}:get`: `GET /macpools/{mac_pool}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn macpools_mac_pool_permissions_permission_get(
+        &self,
+        mac_pool: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/macpools/{}/permissions/{}",
+            g::segment(mac_pool),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/macpools/{mac_pool}/permissions/{permission}:remove`: `DELETE /macpools/{mac_pool}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn macpools_mac_pool_permissions_permission_remove(
+        &self,
+        mac_pool: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/macpools/{}/permissions/{}",
+            g::segment(mac_pool),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 }

@@ -11,6 +11,383 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/networks/{network}/permissions:add`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn networks_network_permissions_add(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_cluster_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn networks_network_permissions_add_cluster_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_data_center_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn networks_network_permissions_add_data_center_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_group_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn networks_network_permissions_add_group_level(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_host_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn networks_network_permissions_add_host_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_storage_domain_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn networks_network_permissions_add_storage_domain_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_template_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn networks_network_permissions_add_template_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_user_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn networks_network_permissions_add_user_level(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_vm_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn networks_network_permissions_add_vm_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_vm_pool_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn networks_network_permissions_add_vm_pool_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:list`: `GET /networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn networks_network_permissions_list(
+        &self,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_cluster_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_cluster_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_data_center_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_group_level`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_group_level(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_host_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_storage_domain_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_storage_domain_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_template_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_user_level`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_user_level(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_vm_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_pool_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn networks_network_vnicprofiles_profile_permissions_add_vm_pool_permission(
+        &self,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions:list`: `GET /networks/{network}/vnicprofiles/{profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn networks_network_vnicprofiles_profile_permissions_list(
+        &self,
+        network: &str,
+        profile: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(network),
+            g::segment(profile)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/networks/{network}/vnicprofiles/{profile}:get`: `GET /networks/{network}/vnicprofiles/{profile}`. Reads the object (AssignedVnicProfileService.get).
     /// Query parameters: `follow`.
     pub async fn networks_network_vnicprofiles_profile_get(
@@ -172,5 +549,73 @@ impl Ops {
     pub async fn networks_list(&self, query: &Query) -> Result<Vec<Network>> {
         let path = "/networks".to_owned();
         Network::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/networks/{network}/permissions/{permission}:get`: `GET /networks/{network}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn networks_network_permissions_permission_get(
+        &self,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/permissions/{}",
+            g::segment(network),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/networks/{network}/permissions/{permission}:remove`: `DELETE /networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn networks_network_permissions_permission_remove(
+        &self,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/networks/{}/permissions/{}",
+            g::segment(network),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`: `GET /networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn networks_network_vnicprofiles_profile_permissions_permission_get(
+        &self,
+        network: &str,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions/{}",
+            g::segment(network),
+            g::segment(profile),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`: `DELETE /networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn networks_network_vnicprofiles_profile_permissions_permission_remove(
+        &self,
+        network: &str,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/networks/{}/vnicprofiles/{}/permissions/{}",
+            g::segment(network),
+            g::segment(profile),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 }

@@ -11,6 +11,36 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/openstackimageproviders/{provider}/certificates/{certificate}:get`: `GET /openstackimageproviders/{provider}/certificates/{certificate}`. Reads the object (ExternalProviderCertificateService.get).
+    /// Query parameters: `follow`.
+    pub async fn openstackimageproviders_provider_certificates_certificate_get(
+        &self,
+        provider: &str,
+        certificate: &str,
+        query: &Query,
+    ) -> Result<Certificate> {
+        let path = format!(
+            "/openstackimageproviders/{}/certificates/{}",
+            g::segment(provider),
+            g::segment(certificate)
+        );
+        Certificate::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/openstackimageproviders/{provider}/certificates:list`: `GET /openstackimageproviders/{provider}/certificates`. Lists the collection (ExternalProviderCertificatesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn openstackimageproviders_provider_certificates_list(
+        &self,
+        provider: &str,
+        query: &Query,
+    ) -> Result<Vec<Certificate>> {
+        let path = format!(
+            "/openstackimageproviders/{}/certificates",
+            g::segment(provider)
+        );
+        Certificate::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/openstackimageproviders/{provider}:get`: `GET /openstackimageproviders/{provider}`. Reads the object (OpenstackImageProviderService.get).
     /// Query parameters: `follow`.
     pub async fn openstackimageproviders_provider_get(

@@ -11,6 +11,36 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/openstacknetworkproviders/{provider}/certificates/{certificate}:get`: `GET /openstacknetworkproviders/{provider}/certificates/{certificate}`. Reads the object (ExternalProviderCertificateService.get).
+    /// Query parameters: `follow`.
+    pub async fn openstacknetworkproviders_provider_certificates_certificate_get(
+        &self,
+        provider: &str,
+        certificate: &str,
+        query: &Query,
+    ) -> Result<Certificate> {
+        let path = format!(
+            "/openstacknetworkproviders/{}/certificates/{}",
+            g::segment(provider),
+            g::segment(certificate)
+        );
+        Certificate::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/openstacknetworkproviders/{provider}/certificates:list`: `GET /openstacknetworkproviders/{provider}/certificates`. Lists the collection (ExternalProviderCertificatesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn openstacknetworkproviders_provider_certificates_list(
+        &self,
+        provider: &str,
+        query: &Query,
+    ) -> Result<Vec<Certificate>> {
+        let path = format!(
+            "/openstacknetworkproviders/{}/certificates",
+            g::segment(provider)
+        );
+        Certificate::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/openstacknetworkproviders/{provider}:get`: `GET /openstacknetworkproviders/{provider}`. Reads the object (OpenstackNetworkProviderService.get).
     /// Query parameters: `follow`.
     pub async fn openstacknetworkproviders_provider_get(

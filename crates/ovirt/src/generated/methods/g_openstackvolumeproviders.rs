@@ -11,6 +11,36 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/openstackvolumeproviders/{provider}/certificates/{certificate}:get`: `GET /openstackvolumeproviders/{provider}/certificates/{certificate}`. Reads the object (ExternalProviderCertificateService.get).
+    /// Query parameters: `follow`.
+    pub async fn openstackvolumeproviders_provider_certificates_certificate_get(
+        &self,
+        provider: &str,
+        certificate: &str,
+        query: &Query,
+    ) -> Result<Certificate> {
+        let path = format!(
+            "/openstackvolumeproviders/{}/certificates/{}",
+            g::segment(provider),
+            g::segment(certificate)
+        );
+        Certificate::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/openstackvolumeproviders/{provider}/certificates:list`: `GET /openstackvolumeproviders/{provider}/certificates`. Lists the collection (ExternalProviderCertificatesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn openstackvolumeproviders_provider_certificates_list(
+        &self,
+        provider: &str,
+        query: &Query,
+    ) -> Result<Vec<Certificate>> {
+        let path = format!(
+            "/openstackvolumeproviders/{}/certificates",
+            g::segment(provider)
+        );
+        Certificate::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/openstackvolumeproviders/{provider}/authenticationkeys/{key}:get`: `GET /openstackvolumeproviders/{provider}/authenticationkeys/{key}`. Reads the object (OpenstackVolumeAuthenticationKeyService.get).
     /// Query parameters: `follow`.
     pub async fn openstackvolumeproviders_provider_authenticationkeys_key_get(

@@ -75,6 +75,429 @@ impl Ops {
         DiskProfile::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/storagedomains/{storage_domain}/permissions:add`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn storagedomains_storage_domain_permissions_add(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_cluster_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_cluster_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_data_center_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_data_center_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_group_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn storagedomains_storage_domain_permissions_add_group_level(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_host_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_host_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_storage_domain_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_template_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_template_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_user_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn storagedomains_storage_domain_permissions_add_user_level(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_vm_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_vm_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_vm_pool_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:list`: `GET /storagedomains/{storage_domain}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_permissions_list(
+        &self,
+        storage_domain: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_cluster_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_data_center_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_group_level(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_host_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_storage_domain_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_template_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_user_level(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_vm_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_add_vm_pool_permission(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:list`: `GET /storagedomains/{storage_domain}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_list(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/disksnapshots/{snapshot}:get`: `GET /storagedomains/{storage_domain}/disksnapshots/{snapshot}`. Reads the object (DiskSnapshotService.get).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_disksnapshots_snapshot_get(
+        &self,
+        storage_domain: &str,
+        snapshot: &str,
+        query: &Query,
+    ) -> Result<DiskSnapshot> {
+        let path = format!(
+            "/storagedomains/{}/disksnapshots/{}",
+            g::segment(storage_domain),
+            g::segment(snapshot)
+        );
+        DiskSnapshot::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/disksnapshots/{snapshot}:remove`: `DELETE /storagedomains/{storage_domain}/disksnapshots/{snapshot}`. Removes the object (DiskSnapshotService.remove).
+    /// Query parameters: `async`.
+    pub async fn storagedomains_storage_domain_disksnapshots_snapshot_remove(
+        &self,
+        storage_domain: &str,
+        snapshot: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/storagedomains/{}/disksnapshots/{}",
+            g::segment(storage_domain),
+            g::segment(snapshot)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/storagedomains/{storage_domain}/disksnapshots:list`: `GET /storagedomains/{storage_domain}/disksnapshots`. Lists the collection (DiskSnapshotsService.list).
+    /// Query parameters: `follow`, `include_active`, `include_template`, `max`.
+    pub async fn storagedomains_storage_domain_disksnapshots_list(
+        &self,
+        storage_domain: &str,
+        query: &Query,
+    ) -> Result<Vec<DiskSnapshot>> {
+        let path = format!(
+            "/storagedomains/{}/disksnapshots",
+            g::segment(storage_domain)
+        );
+        DiskSnapshot::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/storagedomains/{storage_domain}/files/{file}:get`: `GET /storagedomains/{storage_domain}/files/{file}`. Reads the object (FileService.get).
     /// Query parameters: `follow`.
     pub async fn storagedomains_storage_domain_files_file_get(
@@ -147,6 +570,108 @@ impl Ops {
         Image::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/storagedomains/{storage_domain}/permissions/{permission}:get`: `GET /storagedomains/{storage_domain}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_permissions_permission_get(
+        &self,
+        storage_domain: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/permissions/{}",
+            g::segment(storage_domain),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions/{permission}:remove`: `DELETE /storagedomains/{storage_domain}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn storagedomains_storage_domain_permissions_permission_remove(
+        &self,
+        storage_domain: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/storagedomains/{}/permissions/{}",
+            g::segment(storage_domain),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`: `GET /storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_permission_get(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions/{}",
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`: `DELETE /storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn storagedomains_storage_domain_disks_disk_permissions_permission_remove(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/permissions/{}",
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}:get`: `GET /storagedomains/{storage_domain}/disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_disks_disk_statistics_statistic_get(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/statistics/{}",
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/disks/{disk}/statistics:list`: `GET /storagedomains/{storage_domain}/disks/{disk}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn storagedomains_storage_domain_disks_disk_statistics_list(
+        &self,
+        storage_domain: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/storagedomains/{}/disks/{}/statistics",
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/storagedomains/{storage_domain}/templates/{template}/disks/{disk}:get`: `GET /storagedomains/{storage_domain}/templates/{template}/disks/{disk}`. Reads the object (StorageDomainContentDiskService.get).
     /// Query parameters: `filter`, `follow`.
     pub async fn storagedomains_storage_domain_templates_template_disks_disk_get(
@@ -165,6 +690,24 @@ impl Ops {
         Disk::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/storagedomains/{storage_domain}/vms/{vm}/disks/{disk}:get`: `GET /storagedomains/{storage_domain}/vms/{vm}/disks/{disk}`. Reads the object (StorageDomainContentDiskService.get).
+    /// Query parameters: `filter`, `follow`.
+    pub async fn storagedomains_storage_domain_vms_vm_disks_disk_get(
+        &self,
+        storage_domain: &str,
+        vm: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Disk> {
+        let path = format!(
+            "/storagedomains/{}/vms/{}/disks/{}",
+            g::segment(storage_domain),
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Disk::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/storagedomains/{storage_domain}/templates/{template}/disks:list`: `GET /storagedomains/{storage_domain}/templates/{template}/disks`. Lists the collection (StorageDomainContentDisksService.list).
     /// Query parameters: `case_sensitive`, `follow`, `max`, `search`.
     pub async fn storagedomains_storage_domain_templates_template_disks_list(
@@ -177,6 +720,22 @@ impl Ops {
             "/storagedomains/{}/templates/{}/disks",
             g::segment(storage_domain),
             g::segment(template)
+        );
+        Disk::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/storagedomains/{storage_domain}/vms/{vm}/disks:list`: `GET /storagedomains/{storage_domain}/vms/{vm}/disks`. Lists the collection (StorageDomainContentDisksService.list).
+    /// Query parameters: `case_sensitive`, `follow`, `max`, `search`.
+    pub async fn storagedomains_storage_domain_vms_vm_disks_list(
+        &self,
+        storage_domain: &str,
+        vm: &str,
+        query: &Query,
+    ) -> Result<Vec<Disk>> {
+        let path = format!(
+            "/storagedomains/{}/vms/{}/disks",
+            g::segment(storage_domain),
+            g::segment(vm)
         );
         Disk::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }

@@ -11,6 +11,257 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/templates/{template}/permissions:add`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn templates_template_permissions_add(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_cluster_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn templates_template_permissions_add_cluster_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_data_center_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn templates_template_permissions_add_data_center_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_group_level`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn templates_template_permissions_add_group_level(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_host_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn templates_template_permissions_add_host_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_storage_domain_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn templates_template_permissions_add_storage_domain_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_template_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn templates_template_permissions_add_template_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_user_level`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn templates_template_permissions_add_user_level(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_vm_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn templates_template_permissions_add_vm_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:add_vm_pool_permission`: `POST /templates/{template}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn templates_template_permissions_add_vm_pool_permission(
+        &self,
+        template: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/permissions:list`: `GET /templates/{template}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn templates_template_permissions_list(
+        &self,
+        template: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/templates/{}/permissions", g::segment(template));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/templates/{template}/tags/{tag}:get`: `GET /templates/{template}/tags/{tag}`. Reads the object (AssignedTagService.get).
+    /// Query parameters: `follow`.
+    pub async fn templates_template_tags_tag_get(
+        &self,
+        template: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<Tag> {
+        let path = format!(
+            "/templates/{}/tags/{}",
+            g::segment(template),
+            g::segment(tag)
+        );
+        Tag::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/templates/{template}/tags/{tag}:remove`: `DELETE /templates/{template}/tags/{tag}`. Removes the object (AssignedTagService.remove).
+    /// Query parameters: `async`.
+    pub async fn templates_template_tags_tag_remove(
+        &self,
+        template: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/templates/{}/tags/{}",
+            g::segment(template),
+            g::segment(tag)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/templates/{template}/tags:add`: `POST /templates/{template}/tags`. Adds to the collection (AssignedTagsService.add).
+    pub async fn templates_template_tags_add(
+        &self,
+        template: &str,
+        body: &Tag,
+        query: &Query,
+    ) -> Result<Tag> {
+        let path = format!("/templates/{}/tags", g::segment(template));
+        Tag::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/templates/{template}/tags:list`: `GET /templates/{template}/tags`. Lists the collection (AssignedTagsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn templates_template_tags_list(
+        &self,
+        template: &str,
+        query: &Query,
+    ) -> Result<Vec<Tag>> {
+        let path = format!("/templates/{}/tags", g::segment(template));
+        Tag::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/templates/{template}/permissions/{permission}:get`: `GET /templates/{template}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn templates_template_permissions_permission_get(
+        &self,
+        template: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/templates/{}/permissions/{}",
+            g::segment(template),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/templates/{template}/permissions/{permission}:remove`: `DELETE /templates/{template}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn templates_template_permissions_permission_remove(
+        &self,
+        template: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/templates/{}/permissions/{}",
+            g::segment(template),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/templates/{template}/cdroms/{cdrom}:get`: `GET /templates/{template}/cdroms/{cdrom}`. Reads the object (TemplateCdromService.get).
     /// Query parameters: `follow`.
     pub async fn templates_template_cdroms_cdrom_get(

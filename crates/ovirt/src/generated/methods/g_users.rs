@@ -11,6 +11,215 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/users/{user}/permissions:add`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn users_user_permissions_add(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_cluster_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn users_user_permissions_add_cluster_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_data_center_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn users_user_permissions_add_data_center_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_group_level`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn users_user_permissions_add_group_level(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_host_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn users_user_permissions_add_host_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_storage_domain_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn users_user_permissions_add_storage_domain_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_template_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn users_user_permissions_add_template_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_user_level`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn users_user_permissions_add_user_level(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_vm_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn users_user_permissions_add_vm_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:add_vm_pool_permission`: `POST /users/{user}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn users_user_permissions_add_vm_pool_permission(
+        &self,
+        user: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/permissions:list`: `GET /users/{user}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn users_user_permissions_list(
+        &self,
+        user: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/users/{}/permissions", g::segment(user));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/roles:list`: `GET /users/{user}/roles`. Lists the collection (AssignedRolesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn users_user_roles_list(&self, user: &str, query: &Query) -> Result<Vec<Role>> {
+        let path = format!("/users/{}/roles", g::segment(user));
+        Role::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/tags/{tag}:get`: `GET /users/{user}/tags/{tag}`. Reads the object (AssignedTagService.get).
+    /// Query parameters: `follow`.
+    pub async fn users_user_tags_tag_get(
+        &self,
+        user: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<Tag> {
+        let path = format!("/users/{}/tags/{}", g::segment(user), g::segment(tag));
+        Tag::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/tags/{tag}:remove`: `DELETE /users/{user}/tags/{tag}`. Removes the object (AssignedTagService.remove).
+    /// Query parameters: `async`.
+    pub async fn users_user_tags_tag_remove(
+        &self,
+        user: &str,
+        tag: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!("/users/{}/tags/{}", g::segment(user), g::segment(tag));
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/users/{user}/tags:add`: `POST /users/{user}/tags`. Adds to the collection (AssignedTagsService.add).
+    pub async fn users_user_tags_add(&self, user: &str, body: &Tag, query: &Query) -> Result<Tag> {
+        let path = format!("/users/{}/tags", g::segment(user));
+        Tag::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/tags:list`: `GET /users/{user}/tags`. Lists the collection (AssignedTagsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn users_user_tags_list(&self, user: &str, query: &Query) -> Result<Vec<Tag>> {
+        let path = format!("/users/{}/tags", g::segment(user));
+        Tag::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/users/{user}/groups:list`: `GET /users/{user}/groups`. Lists the collection (DomainUserGroupsService.list).
     /// Query parameters: `follow`.
     pub async fn users_user_groups_list(&self, user: &str, query: &Query) -> Result<Vec<Group>> {
@@ -73,6 +282,151 @@ impl Ops {
     ) -> Result<Vec<EventSubscription>> {
         let path = format!("/users/{}/eventsubscriptions", g::segment(user));
         EventSubscription::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/permissions/{permission}:get`: `GET /users/{user}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn users_user_permissions_permission_get(
+        &self,
+        user: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/users/{}/permissions/{}",
+            g::segment(user),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/permissions/{permission}:remove`: `DELETE /users/{user}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn users_user_permissions_permission_remove(
+        &self,
+        user: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/users/{}/permissions/{}",
+            g::segment(user),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/users/{user}/roles/{role}/permits/{permit}:get`: `GET /users/{user}/roles/{role}/permits/{permit}`. Reads the object (PermitService.get).
+    /// Query parameters: `follow`.
+    pub async fn users_user_roles_role_permits_permit_get(
+        &self,
+        user: &str,
+        role: &str,
+        permit: &str,
+        query: &Query,
+    ) -> Result<Permit> {
+        let path = format!(
+            "/users/{}/roles/{}/permits/{}",
+            g::segment(user),
+            g::segment(role),
+            g::segment(permit)
+        );
+        Permit::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/roles/{role}/permits/{permit}:remove`: `DELETE /users/{user}/roles/{role}/permits/{permit}`. Removes the object (PermitService.remove).
+    /// Query parameters: `async`.
+    pub async fn users_user_roles_role_permits_permit_remove(
+        &self,
+        user: &str,
+        role: &str,
+        permit: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/users/{}/roles/{}/permits/{}",
+            g::segment(user),
+            g::segment(role),
+            g::segment(permit)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/users/{user}/roles/{role}/permits:add`: `POST /users/{user}/roles/{role}/permits`. Adds to the collection (PermitsService.add).
+    pub async fn users_user_roles_role_permits_add(
+        &self,
+        user: &str,
+        role: &str,
+        body: &Permit,
+        query: &Query,
+    ) -> Result<Permit> {
+        let path = format!(
+            "/users/{}/roles/{}/permits",
+            g::segment(user),
+            g::segment(role)
+        );
+        Permit::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/users/{user}/roles/{role}/permits:list`: `GET /users/{user}/roles/{role}/permits`. Lists the collection (PermitsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn users_user_roles_role_permits_list(
+        &self,
+        user: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<Vec<Permit>> {
+        let path = format!(
+            "/users/{}/roles/{}/permits",
+            g::segment(user),
+            g::segment(role)
+        );
+        Permit::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/roles/{role}:get`: `GET /users/{user}/roles/{role}`. Reads the object (RoleService.get).
+    /// Query parameters: `follow`.
+    pub async fn users_user_roles_role_get(
+        &self,
+        user: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<Role> {
+        let path = format!("/users/{}/roles/{}", g::segment(user), g::segment(role));
+        Role::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/users/{user}/roles/{role}:remove`: `DELETE /users/{user}/roles/{role}`. Removes the object (RoleService.remove).
+    /// Query parameters: `async`.
+    pub async fn users_user_roles_role_remove(
+        &self,
+        user: &str,
+        role: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!("/users/{}/roles/{}", g::segment(user), g::segment(role));
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/users/{user}/roles/{role}:update`: `PUT /users/{user}/roles/{role}`. Updates the object (RoleService.update).
+    /// Query parameters: `async`.
+    pub async fn users_user_roles_role_update(
+        &self,
+        user: &str,
+        role: &str,
+        body: &Role,
+        query: &Query,
+    ) -> Result<Role> {
+        let path = format!("/users/{}/roles/{}", g::segment(user), g::segment(role));
+        Role::from_xml(
+            &self
+                .xml(Method::PUT, path, query, Some(body.to_xml()))
+                .await?,
+        )
     }
 
     /// `/users/{user}/sshpublickeys/{key}:get`: `GET /users/{user}/sshpublickeys/{key}`. Reads the object (SshPublicKeyService.get).

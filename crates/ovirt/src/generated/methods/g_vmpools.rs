@@ -11,6 +11,199 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/vmpools/{pool}/permissions:add`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn vmpools_pool_permissions_add(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_cluster_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn vmpools_pool_permissions_add_cluster_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_data_center_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn vmpools_pool_permissions_add_data_center_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_group_level`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn vmpools_pool_permissions_add_group_level(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_host_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn vmpools_pool_permissions_add_host_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_storage_domain_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn vmpools_pool_permissions_add_storage_domain_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_template_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn vmpools_pool_permissions_add_template_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_user_level`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn vmpools_pool_permissions_add_user_level(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_vm_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn vmpools_pool_permissions_add_vm_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:add_vm_pool_permission`: `POST /vmpools/{pool}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn vmpools_pool_permissions_add_vm_pool_permission(
+        &self,
+        pool: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vmpools/{pool}/permissions:list`: `GET /vmpools/{pool}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vmpools_pool_permissions_list(
+        &self,
+        pool: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/vmpools/{}/permissions", g::segment(pool));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vmpools/{pool}/permissions/{permission}:get`: `GET /vmpools/{pool}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn vmpools_pool_permissions_permission_get(
+        &self,
+        pool: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vmpools/{}/permissions/{}",
+            g::segment(pool),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vmpools/{pool}/permissions/{permission}:remove`: `DELETE /vmpools/{pool}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn vmpools_pool_permissions_permission_remove(
+        &self,
+        pool: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vmpools/{}/permissions/{}",
+            g::segment(pool),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/vmpools/{pool}:allocate_vm`: `POST /vmpools/{pool}/allocatevm`. Runs the action (VmPoolService.allocate\_vm).
     /// Action parameters (fields of `action`): `async`.
     pub async fn vmpools_pool_allocate_vm(

@@ -11,6 +11,471 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/vms/{vm}/affinitylabels/{label}:get`: `GET /vms/{vm}/affinitylabels/{label}`. Reads the object (AssignedAffinityLabelService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_affinitylabels_label_get(
+        &self,
+        vm: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<AffinityLabel> {
+        let path = format!(
+            "/vms/{}/affinitylabels/{}",
+            g::segment(vm),
+            g::segment(label)
+        );
+        AffinityLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/affinitylabels/{label}:remove`: `DELETE /vms/{vm}/affinitylabels/{label}`. Removes the object (AssignedAffinityLabelService.remove).
+    pub async fn vms_vm_affinitylabels_label_remove(
+        &self,
+        vm: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vms/{}/affinitylabels/{}",
+            g::segment(vm),
+            g::segment(label)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/vms/{vm}/affinitylabels:add`: `POST /vms/{vm}/affinitylabels`. Adds to the collection (AssignedAffinityLabelsService.add).
+    pub async fn vms_vm_affinitylabels_add(
+        &self,
+        vm: &str,
+        body: &AffinityLabel,
+        query: &Query,
+    ) -> Result<AffinityLabel> {
+        let path = format!("/vms/{}/affinitylabels", g::segment(vm));
+        AffinityLabel::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/affinitylabels:list`: `GET /vms/{vm}/affinitylabels`. Lists the collection (AssignedAffinityLabelsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_affinitylabels_list(
+        &self,
+        vm: &str,
+        query: &Query,
+    ) -> Result<Vec<AffinityLabel>> {
+        let path = format!("/vms/{}/affinitylabels", g::segment(vm));
+        AffinityLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/permissions:add`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn vms_vm_permissions_add(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_cluster_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn vms_vm_permissions_add_cluster_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_data_center_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn vms_vm_permissions_add_data_center_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_group_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn vms_vm_permissions_add_group_level(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_host_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn vms_vm_permissions_add_host_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_storage_domain_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn vms_vm_permissions_add_storage_domain_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_template_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn vms_vm_permissions_add_template_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_user_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn vms_vm_permissions_add_user_level(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_vm_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn vms_vm_permissions_add_vm_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_vm_pool_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn vms_vm_permissions_add_vm_pool_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:list`: `GET /vms/{vm}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_permissions_list(
+        &self,
+        vm: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn vms_vm_disks_disk_permissions_add(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_cluster_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_cluster_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_data_center_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_data_center_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_group_level`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn vms_vm_disks_disk_permissions_add_group_level(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_host_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_host_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_storage_domain_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_storage_domain_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_template_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_template_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_user_level`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn vms_vm_disks_disk_permissions_add_user_level(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_vm_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_vm_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:add_vm_pool_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn vms_vm_disks_disk_permissions_add_vm_pool_permission(
+        &self,
+        vm: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions:list`: `GET /vms/{vm}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_disks_disk_permissions_list(
+        &self,
+        vm: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/tags/{tag}:get`: `GET /vms/{vm}/tags/{tag}`. Reads the object (AssignedTagService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_tags_tag_get(&self, vm: &str, tag: &str, query: &Query) -> Result<Tag> {
+        let path = format!("/vms/{}/tags/{}", g::segment(vm), g::segment(tag));
+        Tag::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/tags/{tag}:remove`: `DELETE /vms/{vm}/tags/{tag}`. Removes the object (AssignedTagService.remove).
+    /// Query parameters: `async`.
+    pub async fn vms_vm_tags_tag_remove(&self, vm: &str, tag: &str, query: &Query) -> Result<()> {
+        let path = format!("/vms/{}/tags/{}", g::segment(vm), g::segment(tag));
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/vms/{vm}/tags:add`: `POST /vms/{vm}/tags`. Adds to the collection (AssignedTagsService.add).
+    pub async fn vms_vm_tags_add(&self, vm: &str, body: &Tag, query: &Query) -> Result<Tag> {
+        let path = format!("/vms/{}/tags", g::segment(vm));
+        Tag::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/tags:list`: `GET /vms/{vm}/tags`. Lists the collection (AssignedTagsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_tags_list(&self, vm: &str, query: &Query) -> Result<Vec<Tag>> {
+        let path = format!("/vms/{}/tags", g::segment(vm));
+        Tag::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/vms/{vm}/diskattachments/{attachment}:get`: `GET /vms/{vm}/diskattachments/{attachment}`. Reads the object (DiskAttachmentService.get).
     /// Query parameters: `follow`.
     pub async fn vms_vm_diskattachments_attachment_get(
@@ -119,6 +584,33 @@ impl Ops {
         DiskAttachment::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/vms/{vm}/katelloerrata:list`: `GET /vms/{vm}/katelloerrata`. Lists the collection (KatelloErrataService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_katelloerrata_list(
+        &self,
+        vm: &str,
+        query: &Query,
+    ) -> Result<Vec<KatelloErratum>> {
+        let path = format!("/vms/{}/katelloerrata", g::segment(vm));
+        KatelloErratum::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/katelloerrata/{katello_erratum}:get`: `GET /vms/{vm}/katelloerrata/{katello_erratum}`. Reads the object (KatelloErratumService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_katelloerrata_katello_erratum_get(
+        &self,
+        vm: &str,
+        katello_erratum: &str,
+        query: &Query,
+    ) -> Result<KatelloErratum> {
+        let path = format!(
+            "/vms/{}/katelloerrata/{}",
+            g::segment(vm),
+            g::segment(katello_erratum)
+        );
+        KatelloErratum::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/vms/{vm}/nics/{nic}/networkfilterparameters/{parameter}:get`: `GET /vms/{vm}/nics/{nic}/networkfilterparameters/{parameter}`. Reads the object (NicNetworkFilterParameterService.get).
     /// Query parameters: `follow`.
     pub async fn vms_vm_nics_nic_networkfilterparameters_parameter_get(
@@ -210,6 +702,74 @@ impl Ops {
             g::segment(nic)
         );
         NetworkFilterParameter::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/permissions/{permission}:get`: `GET /vms/{vm}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_permissions_permission_get(
+        &self,
+        vm: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/permissions/{}",
+            g::segment(vm),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/permissions/{permission}:remove`: `DELETE /vms/{vm}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn vms_vm_permissions_permission_remove(
+        &self,
+        vm: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vms/{}/permissions/{}",
+            g::segment(vm),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions/{permission}:get`: `GET /vms/{vm}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_disks_disk_permissions_permission_get(
+        &self,
+        vm: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions/{}",
+            g::segment(vm),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/disks/{disk}/permissions/{permission}:remove`: `DELETE /vms/{vm}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn vms_vm_disks_disk_permissions_permission_remove(
+        &self,
+        vm: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vms/{}/disks/{}/permissions/{}",
+            g::segment(vm),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/vms/{vm}/snapshots/{snapshot}/cdroms/{cdrom}:get`: `GET /vms/{vm}/snapshots/{snapshot}/cdroms/{cdrom}`. Reads the object (SnapshotCdromService.get).
@@ -376,6 +936,97 @@ impl Ops {
     pub async fn vms_vm_snapshots_list(&self, vm: &str, query: &Query) -> Result<Vec<Snapshot>> {
         let path = format!("/vms/{}/snapshots", g::segment(vm));
         Snapshot::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/statistics/{statistic}:get`: `GET /vms/{vm}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_statistics_statistic_get(
+        &self,
+        vm: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/vms/{}/statistics/{}",
+            g::segment(vm),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/nics/{nic}/statistics/{statistic}:get`: `GET /vms/{vm}/nics/{nic}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_nics_nic_statistics_statistic_get(
+        &self,
+        vm: &str,
+        nic: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/vms/{}/nics/{}/statistics/{}",
+            g::segment(vm),
+            g::segment(nic),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`: `GET /vms/{vm}/disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_disks_disk_statistics_statistic_get(
+        &self,
+        vm: &str,
+        disk: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/vms/{}/disks/{}/statistics/{}",
+            g::segment(vm),
+            g::segment(disk),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/statistics:list`: `GET /vms/{vm}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_statistics_list(&self, vm: &str, query: &Query) -> Result<Vec<Statistic>> {
+        let path = format!("/vms/{}/statistics", g::segment(vm));
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/nics/{nic}/statistics:list`: `GET /vms/{vm}/nics/{nic}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_nics_nic_statistics_list(
+        &self,
+        vm: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/vms/{}/nics/{}/statistics",
+            g::segment(vm),
+            g::segment(nic)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/disks/{disk}/statistics:list`: `GET /vms/{vm}/disks/{disk}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_disks_disk_statistics_list(
+        &self,
+        vm: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/vms/{}/disks/{}/statistics",
+            g::segment(vm),
+            g::segment(disk)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/vms/{vm}/applications/{application}:get`: `GET /vms/{vm}/applications/{application}`. Reads the object (VmApplicationService.get).
@@ -1148,6 +1799,24 @@ impl Ops {
         ReportedDevice::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/vms/{vm}/nics/{nic}/reporteddevices/{reported_device}:get`: `GET /vms/{vm}/nics/{nic}/reporteddevices/{reported_device}`. Reads the object (VmReportedDeviceService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_nics_nic_reporteddevices_reported_device_get(
+        &self,
+        vm: &str,
+        nic: &str,
+        reported_device: &str,
+        query: &Query,
+    ) -> Result<ReportedDevice> {
+        let path = format!(
+            "/vms/{}/nics/{}/reporteddevices/{}",
+            g::segment(vm),
+            g::segment(nic),
+            g::segment(reported_device)
+        );
+        ReportedDevice::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/vms/{vm}/reporteddevices:list`: `GET /vms/{vm}/reporteddevices`. Lists the collection (VmReportedDevicesService.list).
     /// Query parameters: `follow`, `max`.
     pub async fn vms_vm_reporteddevices_list(
@@ -1156,6 +1825,22 @@ impl Ops {
         query: &Query,
     ) -> Result<Vec<ReportedDevice>> {
         let path = format!("/vms/{}/reporteddevices", g::segment(vm));
+        ReportedDevice::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/nics/{nic}/reporteddevices:list`: `GET /vms/{vm}/nics/{nic}/reporteddevices`. Lists the collection (VmReportedDevicesService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_nics_nic_reporteddevices_list(
+        &self,
+        vm: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<ReportedDevice>> {
+        let path = format!(
+            "/vms/{}/nics/{}/reporteddevices",
+            g::segment(vm),
+            g::segment(nic)
+        );
         ReportedDevice::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 

@@ -11,6 +11,199 @@ use crate::native::typed::{Ops, Query};
 use crate::wire::gen_support as g;
 
 impl Ops {
+    /// `/vnicprofiles/{profile}/permissions:add`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn vnicprofiles_profile_permissions_add(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_cluster_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_cluster_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_data_center_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_data_center_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_group_level`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn vnicprofiles_profile_permissions_add_group_level(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_host_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_host_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_storage_domain_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_storage_domain_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_template_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_template_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_user_level`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn vnicprofiles_profile_permissions_add_user_level(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_vm_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_vm_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:add_vm_pool_permission`: `POST /vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn vnicprofiles_profile_permissions_add_vm_pool_permission(
+        &self,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vnicprofiles/{profile}/permissions:list`: `GET /vnicprofiles/{profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vnicprofiles_profile_permissions_list(
+        &self,
+        profile: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/vnicprofiles/{}/permissions", g::segment(profile));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vnicprofiles/{profile}/permissions/{permission}:get`: `GET /vnicprofiles/{profile}/permissions/{permission}`. Reads the object (PermissionService.get).
+    /// Query parameters: `follow`.
+    pub async fn vnicprofiles_profile_permissions_permission_get(
+        &self,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/vnicprofiles/{}/permissions/{}",
+            g::segment(profile),
+            g::segment(permission)
+        );
+        Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vnicprofiles/{profile}/permissions/{permission}:remove`: `DELETE /vnicprofiles/{profile}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn vnicprofiles_profile_permissions_permission_remove(
+        &self,
+        profile: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vnicprofiles/{}/permissions/{}",
+            g::segment(profile),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/vnicprofiles/{profile}:get`: `GET /vnicprofiles/{profile}`. Reads the object (VnicProfileService.get).
     /// Query parameters: `follow`.
     pub async fn vnicprofiles_profile_get(

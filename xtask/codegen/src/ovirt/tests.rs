@@ -242,7 +242,10 @@ fn the_real_model_gives_706_methods_on_1189_path_operations() {
         .filter(|f| f.path.to_string_lossy().contains("/types/"))
         .map(|f| f.text.matches("\npub struct ").count())
         .sum::<usize>();
-    assert_eq!(structs, 220 + 1, "every struct, and Link");
+    assert_eq!(
+        structs, 220,
+        "every struct (links are the runtime's packed Links)"
+    );
     for f in &files {
         let lines = f.text.lines().count();
         assert!(lines < 8000, "{} has {lines} lines", f.path.display());

@@ -739,11 +739,8 @@ impl Backend for OvirtBackend {
     async fn get_task(&self, id: &TaskId) -> Result<Task> {
         let j = self
             .conn
-            .system()
-            .jobs()
-            .job(id.as_str())
-            .get()
-            .send()
+            .ops()
+            .jobs_job_get(id.as_str(), &Query::new())
             .await
             .map_err(wrap(Op::TaskGet))?;
         let mut task = convert::task(&j)?;
@@ -903,7 +900,12 @@ impl OvirtBackend {
         let corr = corr?;
         let job = match from_answer {
             Some(j) => Some(j),
-            None => match self.conn.system().jobs().find_by_correlation_id(corr).await {
+            None => match self
+                .conn
+                .ops()
+                .jobs_list(&Query::new().set("search", format!("correlation_id={corr}")))
+                .await
+            {
                 Ok(jobs) => jobs.into_iter().find_map(|j| j.id),
                 Err(e) => {
                     tracing::debug!(

@@ -11,8 +11,9 @@ use crate::error::VENDOR;
 
 mod guest;
 
+use crate::generated::types::Job;
 use crate::native::types::{
-    Cluster, Disk, Host, Job, Network, StorageDomain, StorageDomainStatus, Template, Vm,
+    Cluster, Disk, Host, Network, StorageDomain, StorageDomainStatus, Template, Vm,
 };
 pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 

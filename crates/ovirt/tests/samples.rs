@@ -163,7 +163,11 @@ fn storage_domains_and_templates() {
 #[test]
 fn jobs_events_faults_actions() {
     let job = Job::from_xml(&sample("job-doc-example.xml")).unwrap();
-    let task = convert::task(&job).unwrap();
+    assert_eq!(job.status, Some(omnivirt_ovirt::types::JobStatus::Failed));
+    // The backend reads jobs with the generated type.
+    let generated_job =
+        omnivirt_ovirt::generated::types::Job::from_xml(&sample("job-doc-example.xml")).unwrap();
+    let task = convert::task(&generated_job).unwrap();
     assert_eq!(task.state, omnivirt_core::TaskState::Failed);
     let events = Event::list_from_xml(&sample("events-list-doc-example.xml")).unwrap();
     assert_eq!(events[0].code, Some(31));

@@ -45,10 +45,11 @@ pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)
 }
 
-/// The text of the current element, borrowed from the input when it is one plain text node
-/// (enum values are matched on it without a `String` of their own).
-pub(crate) fn text_cow<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<std::borrow::Cow<'a, str>> {
-    x.text_cow(empty)
+/// The value of an enum element, borrowed from the input when it is one plain text node (so it
+/// is matched without a `String` of its own); the 3.x form `<status><state>up</state></status>`
+/// reads as `up`.
+pub(crate) fn enum_text<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<std::borrow::Cow<'a, str>> {
+    x.enum_text(empty)
 }
 
 /// A boolean element (`true`/`false`, any case, or `1`/`0`).

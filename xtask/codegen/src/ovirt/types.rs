@@ -71,8 +71,9 @@ fn read_expr(kind: &Kind, tag: &str) -> String {
         Kind::Boolean => format!("g::boolean(x, empty, {})?", str_lit(tag)),
         Kind::Integer => format!("g::integer(x, empty, {})?", str_lit(tag)),
         Kind::Decimal => format!("g::decimal(x, empty, {})?", str_lit(tag)),
-        // Matched on the text borrowed from the input: no String per enum value.
-        Kind::Enum(n) => format!("{}::from_wire(&g::text_cow(x, empty)?)", rust_type(n)),
+        // Matched on the text borrowed from the input (no String per enum value); the 3.x
+        // `<status><state>up</state></status>` reads as `up`.
+        Kind::Enum(n) => format!("{}::from_wire(&g::enum_text(x, empty)?)", rust_type(n)),
         Kind::Struct(n) => format!("{}::read(x, &e, empty)?", rust_type(n)),
         Kind::List(_) => "Vec::new()".into(),
     }

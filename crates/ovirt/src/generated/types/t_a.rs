@@ -651,7 +651,7 @@ impl Action {
                     }
                     b"upgrade_action" => {
                         v.upgrade_action =
-                            Some(ClusterUpgradeAction::from_wire(&g::text_cow(x, empty)?))
+                            Some(ClusterUpgradeAction::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"use_cloud_init" => {
                         v.use_cloud_init = Some(g::boolean(x, empty, "use_cloud_init")?)
@@ -728,7 +728,7 @@ impl Action {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"maintenance_enabled" => {
                         v.maintenance_enabled = Some(g::boolean(x, empty, "maintenance_enabled")?)
@@ -2101,7 +2101,7 @@ impl AgentConfiguration {
                 },
                 11 => match tag {
                     b"broker_type" => {
-                        v.broker_type = Some(MessageBrokerType::from_wire(&g::text_cow(x, empty)?))
+                        v.broker_type = Some(MessageBrokerType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

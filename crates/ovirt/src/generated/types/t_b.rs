@@ -327,7 +327,7 @@ impl Backup {
                         }
                         v.disks = Some(items);
                     }
-                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::text_cow(x, empty)?)),
+                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -637,7 +637,7 @@ impl Bios {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(BiosType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(BiosType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1146,7 +1146,7 @@ impl Boot {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(BootDevice::from_wire(&g::text_cow(x, empty)?));
+                                items.push(BootDevice::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.devices = Some(items);

@@ -739,7 +739,9 @@ impl Checkpoint {
                         }
                         v.disks = Some(items);
                     }
-                    b"state" => v.state = Some(CheckpointState::from_wire(&g::text_cow(x, empty)?)),
+                    b"state" => {
+                        v.state = Some(CheckpointState::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1198,10 +1200,10 @@ impl Cluster {
                 },
                 9 => match tag {
                     b"bios_type" => {
-                        v.bios_type = Some(BiosType::from_wire(&g::text_cow(x, empty)?))
+                        v.bios_type = Some(BiosType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"fips_mode" => {
-                        v.fips_mode = Some(FipsMode::from_wire(&g::text_cow(x, empty)?))
+                        v.fips_mode = Some(FipsMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration" => {
                         v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
@@ -1223,7 +1225,7 @@ impl Cluster {
                         v.permissions = Some(items);
                     }
                     b"switch_type" => {
-                        v.switch_type = Some(SwitchType::from_wire(&g::text_cow(x, empty)?))
+                        v.switch_type = Some(SwitchType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1242,7 +1244,7 @@ impl Cluster {
                 },
                 13 => match tag {
                     b"firewall_type" => {
-                        v.firewall_type = Some(FirewallType::from_wire(&g::text_cow(x, empty)?))
+                        v.firewall_type = Some(FirewallType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"gluster_hooks" => {
                         let mut items = Vec::new();
@@ -1368,7 +1370,7 @@ impl Cluster {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::text_cow(x, empty)?));
+                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.required_rng_sources = Some(items);
@@ -1421,7 +1423,7 @@ impl Cluster {
                 34 => match tag {
                     b"log_max_memory_used_threshold_type" => {
                         v.log_max_memory_used_threshold_type = Some(
-                            LogMaxMemoryUsedThresholdType::from_wire(&g::text_cow(x, empty)?),
+                            LogMaxMemoryUsedThresholdType::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2054,7 +2056,7 @@ impl Configuration {
                 4 => match tag {
                     b"data" => v.data = Some(g::text(x, empty)?),
                     b"type" => {
-                        v.r#type = Some(ConfigurationType::from_wire(&g::text_cow(x, empty)?))
+                        v.r#type = Some(ConfigurationType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -2377,7 +2379,7 @@ impl Cpu {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::text_cow(x, empty)?)),
+                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::enum_text(x, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
@@ -2404,7 +2406,7 @@ impl Cpu {
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text_cow(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2924,7 +2926,7 @@ impl CpuType {
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text_cow(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -608,7 +608,7 @@ impl DataCenter {
                         v.quotas = Some(items);
                     }
                     b"status" => {
-                        v.status = Some(DataCenterStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(DataCenterStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -641,7 +641,7 @@ impl DataCenter {
                 },
                 10 => match tag {
                     b"quota_mode" => {
-                        v.quota_mode = Some(QuotaModeType::from_wire(&g::text_cow(x, empty)?))
+                        v.quota_mode = Some(QuotaModeType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -669,7 +669,7 @@ impl DataCenter {
                 },
                 14 => match tag {
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::text_cow(x, empty)?))
+                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1155,7 +1155,7 @@ impl Disk {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text_cow(x, empty)?)),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1166,10 +1166,10 @@ impl Disk {
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text_cow(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text_cow(x, empty)?)),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1185,7 +1185,7 @@ impl Disk {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text_cow(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
@@ -1207,7 +1207,7 @@ impl Disk {
                 11 => match tag {
                     b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text_cow(x, empty)?))
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"lun_storage" => {
@@ -1226,7 +1226,7 @@ impl Disk {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::text_cow(x, empty)?))
+                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"disk_profile" => {
                         v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
@@ -1234,10 +1234,10 @@ impl Disk {
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::text_cow(x, empty)?))
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::text_cow(x, empty)?))
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1596,7 +1596,7 @@ impl DiskAttachment {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text_cow(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     _ => x.skip(&e, empty)?,
@@ -2016,7 +2016,7 @@ impl DiskSnapshot {
                 4 => match tag {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text_cow(x, empty)?)),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2027,11 +2027,11 @@ impl DiskSnapshot {
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text_cow(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text_cow(x, empty)?)),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     b"parent" => v.parent = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
                     b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2047,7 +2047,7 @@ impl DiskSnapshot {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text_cow(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
@@ -2069,7 +2069,7 @@ impl DiskSnapshot {
                 11 => match tag {
                     b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text_cow(x, empty)?))
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"lun_storage" => {
@@ -2088,7 +2088,7 @@ impl DiskSnapshot {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::text_cow(x, empty)?))
+                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"disk_profile" => {
                         v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
@@ -2096,10 +2096,10 @@ impl DiskSnapshot {
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::text_cow(x, empty)?))
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::text_cow(x, empty)?))
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2443,7 +2443,7 @@ impl Display {
             match tag.len() {
                 4 => match tag {
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2461,7 +2461,7 @@ impl Display {
                 },
                 10 => match tag {
                     b"video_type" => {
-                        v.video_type = Some(VideoType::from_wire(&g::text_cow(x, empty)?))
+                        v.video_type = Some(VideoType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -524,7 +524,7 @@ impl ErrorHandling {
                 },
                 8 => match tag {
                     b"on_error" => {
-                        v.on_error = Some(MigrateOnError::from_wire(&g::text_cow(x, empty)?))
+                        v.on_error = Some(MigrateOnError::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -689,7 +689,7 @@ impl Event {
                 },
                 8 => match tag {
                     b"severity" => {
-                        v.severity = Some(LogSeverity::from_wire(&g::text_cow(x, empty)?))
+                        v.severity = Some(LogSeverity::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
@@ -892,7 +892,9 @@ impl EventSubscription {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"event" => v.event = Some(NotifiableEvent::from_wire(&g::text_cow(x, empty)?)),
+                    b"event" => {
+                        v.event = Some(NotifiableEvent::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -907,7 +909,7 @@ impl EventSubscription {
                 19 => match tag {
                     b"notification_method" => {
                         v.notification_method =
-                            Some(NotificationMethod::from_wire(&g::text_cow(x, empty)?))
+                            Some(NotificationMethod::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2481,7 +2483,7 @@ impl ExternalVmImport {
                     b"password" => v.password = Some(g::text(x, empty)?),
                     b"provider" => {
                         v.provider =
-                            Some(ExternalVmProviderType::from_wire(&g::text_cow(x, empty)?))
+                            Some(ExternalVmProviderType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,

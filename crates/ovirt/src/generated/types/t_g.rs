@@ -425,7 +425,7 @@ impl GlusterBrick {
                 6 => match tag {
                     b"device" => v.device = Some(g::text(x, empty)?),
                     b"status" => {
-                        v.status = Some(GlusterBrickStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(GlusterBrickStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1187,12 +1187,12 @@ impl GlusterHook {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"stage" => v.stage = Some(HookStage::from_wire(&g::text_cow(x, empty)?)),
+                    b"stage" => v.stage = Some(HookStage::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"status" => {
-                        v.status = Some(GlusterHookStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1216,7 +1216,7 @@ impl GlusterHook {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::text_cow(x, empty)?))
+                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"server_hooks" => {
                         let mut items = Vec::new();
@@ -1573,7 +1573,7 @@ impl GlusterServerHook {
                 },
                 6 => match tag {
                     b"status" => {
-                        v.status = Some(GlusterHookStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1591,7 +1591,7 @@ impl GlusterServerHook {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::text_cow(x, empty)?))
+                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1753,7 +1753,7 @@ impl GlusterVolume {
                         v.bricks = Some(items);
                     }
                     b"status" => {
-                        v.status = Some(GlusterVolumeStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(GlusterVolumeStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1786,7 +1786,7 @@ impl GlusterVolume {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"volume_type" => {
-                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::text_cow(x, empty)?))
+                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1811,7 +1811,7 @@ impl GlusterVolume {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(TransportType::from_wire(&g::text_cow(x, empty)?));
+                                items.push(TransportType::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.transport_types = Some(items);
@@ -2280,7 +2280,7 @@ impl GraphicsConsole {
                 },
                 8 => match tag {
                     b"protocol" => {
-                        v.protocol = Some(GraphicsType::from_wire(&g::text_cow(x, empty)?))
+                        v.protocol = Some(GraphicsType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
                     b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),

@@ -418,7 +418,7 @@ impl HardwareInformation {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::text_cow(x, empty)?));
+                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.supported_rng_sources = Some(items);
@@ -940,7 +940,7 @@ impl Host {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(HostType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(HostType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -968,7 +968,7 @@ impl Host {
                         v.agents = Some(items);
                     }
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"status" => v.status = Some(HostStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(HostStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -991,7 +991,7 @@ impl Host {
                 },
                 8 => match tag {
                     b"protocol" => {
-                        v.protocol = Some(HostProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.protocol = Some(HostProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"se_linux" => v.se_linux = Some(Box::new(SeLinux::read(x, &e, empty)?)),
                     b"storages" => {
@@ -1047,7 +1047,7 @@ impl Host {
                 },
                 12 => match tag {
                     b"kdump_status" => {
-                        v.kdump_status = Some(KdumpStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.kdump_status = Some(KdumpStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1076,7 +1076,7 @@ impl Host {
                         v.ovn_configured = Some(g::boolean(x, empty, "ovn_configured")?)
                     }
                     b"vgpu_placement" => {
-                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::text_cow(x, empty)?))
+                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1091,7 +1091,8 @@ impl Host {
                         v.affinity_labels = Some(items);
                     }
                     b"external_status" => {
-                        v.external_status = Some(ExternalStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.external_status =
+                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"libvirt_version" => {
                         v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
@@ -1110,7 +1111,7 @@ impl Host {
                 16 => match tag {
                     b"auto_numa_status" => {
                         v.auto_numa_status =
-                            Some(AutoNumaStatus::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoNumaStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"power_management" => {
                         v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
@@ -2136,7 +2137,7 @@ impl HostNic {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(NicStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(NicStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2173,7 +2174,7 @@ impl HostNic {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2208,7 +2209,7 @@ impl HostNic {
                     }
                     b"ipv6_boot_protocol" => {
                         v.ipv6_boot_protocol =
-                            Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2596,7 +2597,7 @@ impl HostStorage {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2624,7 +2625,7 @@ impl HostStorage {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::text_cow(x, empty)?))
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

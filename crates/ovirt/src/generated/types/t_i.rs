@@ -653,7 +653,7 @@ impl Image {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -828,14 +828,14 @@ impl ImageTransfer {
                 5 => match tag {
                     b"image" => v.image = Some(Box::new(Image::read(x, &e, empty)?)),
                     b"phase" => {
-                        v.phase = Some(ImageTransferPhase::from_wire(&g::text_cow(x, empty)?))
+                        v.phase = Some(ImageTransferPhase::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
                     b"backup" => v.backup = Some(Box::new(Backup::read(x, &e, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text_cow(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -850,7 +850,7 @@ impl ImageTransfer {
                 9 => match tag {
                     b"direction" => {
                         v.direction =
-                            Some(ImageTransferDirection::from_wire(&g::text_cow(x, empty)?))
+                            Some(ImageTransferDirection::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"proxy_url" => v.proxy_url = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -867,7 +867,7 @@ impl ImageTransfer {
                 14 => match tag {
                     b"timeout_policy" => {
                         v.timeout_policy = Some(ImageTransferTimeoutPolicy::from_wire(
-                            &g::text_cow(x, empty)?,
+                            &g::enum_text(x, empty)?,
                         ))
                     }
                     _ => x.skip(&e, empty)?,
@@ -1136,8 +1136,9 @@ impl Initialization {
                 },
                 27 => match tag {
                     b"cloud_init_network_protocol" => {
-                        v.cloud_init_network_protocol =
-                            Some(CloudInitNetworkProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.cloud_init_network_protocol = Some(CloudInitNetworkProtocol::from_wire(
+                            &g::enum_text(x, empty)?,
+                        ))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1457,7 +1458,7 @@ impl InstanceType {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1480,7 +1481,7 @@ impl InstanceType {
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => {
-                        v.status = Some(TemplateStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1620,7 +1621,7 @@ impl InstanceType {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -1630,7 +1631,7 @@ impl InstanceType {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1663,7 +1664,7 @@ impl InstanceType {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text_cow(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2107,7 +2108,7 @@ impl Ip {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"gateway" => v.gateway = Some(g::text(x, empty)?),
                     b"netmask" => v.netmask = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(IpVersion::from_wire(&g::text_cow(x, empty)?)),
+                    b"version" => v.version = Some(IpVersion::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2222,7 +2223,8 @@ impl IpAddressAssignment {
                 },
                 17 => match tag {
                     b"assignment_method" => {
-                        v.assignment_method = Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.assignment_method =
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -175,7 +175,7 @@ impl Job {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(JobStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(JobStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

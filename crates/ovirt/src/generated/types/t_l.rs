@@ -427,7 +427,7 @@ impl LogicalUnit {
                 6 => match tag {
                     b"portal" => v.portal = Some(g::text(x, empty)?),
                     b"serial" => v.serial = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(LunStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(LunStatus::from_wire(&g::enum_text(x, empty)?)),
                     b"target" => v.target = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },

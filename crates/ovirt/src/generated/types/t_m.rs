@@ -958,7 +958,7 @@ impl MigrationBandwidth {
                 17 => match tag {
                     b"assignment_method" => {
                         v.assignment_method = Some(MigrationBandwidthAssignmentMethod::from_wire(
-                            &g::text_cow(x, empty)?,
+                            &g::enum_text(x, empty)?,
                         ))
                     }
                     _ => x.skip(&e, empty)?,
@@ -1082,20 +1082,20 @@ impl MigrationOptions {
                         v.bandwidth = Some(Box::new(MigrationBandwidth::read(x, &e, empty)?))
                     }
                     b"encrypted" => {
-                        v.encrypted = Some(InheritableBoolean::from_wire(&g::text_cow(x, empty)?))
+                        v.encrypted = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"compressed" => {
-                        v.compressed = Some(InheritableBoolean::from_wire(&g::text_cow(x, empty)?))
+                        v.compressed = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"auto_converge" => {
                         v.auto_converge =
-                            Some(InheritableBoolean::from_wire(&g::text_cow(x, empty)?))
+                            Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1105,8 +1105,9 @@ impl MigrationOptions {
                             Some(g::integer(x, empty, "custom_parallel_migrations")?)
                     }
                     b"parallel_migrations_policy" => {
-                        v.parallel_migrations_policy =
-                            Some(ParallelMigrationsPolicy::from_wire(&g::text_cow(x, empty)?))
+                        v.parallel_migrations_policy = Some(ParallelMigrationsPolicy::from_wire(
+                            &g::enum_text(x, empty)?,
+                        ))
                     }
                     _ => x.skip(&e, empty)?,
                 },

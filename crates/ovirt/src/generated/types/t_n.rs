@@ -1265,12 +1265,14 @@ impl Network {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(NetworkStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(NetworkStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"usages" => {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(NetworkUsage::from_wire(&g::text_cow(x, empty)?));
+                                items.push(NetworkUsage::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.usages = Some(items);
@@ -2505,7 +2507,7 @@ impl Nic {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(NicInterface::from_wire(&g::text_cow(x, empty)?))
+                        v.interface = Some(NicInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2533,7 +2535,7 @@ impl Nic {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"instance_type" => {
                         v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
@@ -2838,14 +2840,14 @@ impl NicConfiguration {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"ipv6_boot_protocol" => {
                         v.ipv6_boot_protocol =
-                            Some(BootProtocol::from_wire(&g::text_cow(x, empty)?))
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -833,7 +833,7 @@ impl OpenStackNetworkProvider {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => {
-                        v.r#type = Some(OpenStackNetworkProviderType::from_wire(&g::text_cow(
+                        v.r#type = Some(OpenStackNetworkProviderType::from_wire(&g::enum_text(
                             x, empty,
                         )?))
                     }
@@ -888,7 +888,7 @@ impl OpenStackNetworkProvider {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"plugin_type" => {
-                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::text_cow(x, empty)?))
+                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -1934,7 +1934,7 @@ impl OpenstackVolumeAuthenticationKey {
                 10 => match tag {
                     b"usage_type" => {
                         v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(
-                            &g::text_cow(x, empty)?,
+                            &g::enum_text(x, empty)?,
                         ))
                     }
                     _ => x.skip(&e, empty)?,
@@ -2263,13 +2263,13 @@ impl OperatingSystemInfo {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"tpm_support" => {
-                        v.tpm_support = Some(TpmSupport::from_wire(&g::text_cow(x, empty)?))
+                        v.tpm_support = Some(TpmSupport::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text_cow(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

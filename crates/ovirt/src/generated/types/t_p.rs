@@ -401,7 +401,7 @@ impl Payload {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(VmDeviceType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmDeviceType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -865,7 +865,7 @@ impl PmProxy {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(PmProxyType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(PmProxyType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1086,7 +1086,7 @@ impl PowerManagement {
                         v.agents = Some(items);
                     }
                     b"status" => {
-                        v.status = Some(PowerManagementStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(PowerManagementStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

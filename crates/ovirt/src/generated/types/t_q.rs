@@ -256,7 +256,7 @@ impl Qos {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(QosType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(QosType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },

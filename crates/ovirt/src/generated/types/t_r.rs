@@ -1585,7 +1585,7 @@ impl ReportedDevice {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => {
-                        v.r#type = Some(ReportedDeviceType::from_wire(&g::text_cow(x, empty)?))
+                        v.r#type = Some(ReportedDeviceType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -1723,7 +1723,7 @@ impl RngDevice {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"source" => v.source = Some(RngSource::from_wire(&g::text_cow(x, empty)?)),
+                    b"source" => v.source = Some(RngSource::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,

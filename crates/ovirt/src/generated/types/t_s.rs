@@ -1149,7 +1149,7 @@ impl SchedulingPolicyUnit {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1296,7 +1296,7 @@ impl SeLinux {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::text_cow(x, empty)?)),
+                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1403,7 +1403,7 @@ impl SerialNumber {
                 },
                 6 => match tag {
                     b"policy" => {
-                        v.policy = Some(SerialNumberPolicy::from_wire(&g::text_cow(x, empty)?))
+                        v.policy = Some(SerialNumberPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2096,7 +2096,7 @@ impl Snapshot {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2127,7 +2127,7 @@ impl Snapshot {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(VmStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2272,7 +2272,7 @@ impl Snapshot {
                         v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
                     }
                     b"snapshot_type" => {
-                        v.snapshot_type = Some(SnapshotType::from_wire(&g::text_cow(x, empty)?))
+                        v.snapshot_type = Some(SnapshotType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -2291,7 +2291,7 @@ impl Snapshot {
                         v.katello_errata = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text_cow(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_domain" => {
                         v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
@@ -2321,7 +2321,8 @@ impl Snapshot {
                         v.numa_nodes = Some(items);
                     }
                     b"snapshot_status" => {
-                        v.snapshot_status = Some(SnapshotStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.snapshot_status =
+                            Some(SnapshotStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2398,7 +2399,7 @@ impl Snapshot {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"has_illegal_images" => {
                         v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
@@ -2411,7 +2412,7 @@ impl Snapshot {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"persist_memorystate" => {
                         v.persist_memorystate = Some(g::boolean(x, empty, "persist_memorystate")?)
@@ -2472,7 +2473,7 @@ impl Snapshot {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text_cow(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -3082,7 +3083,7 @@ impl Spm {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(SpmStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(SpmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3224,7 +3225,7 @@ impl Ssh {
                 21 => match tag {
                     b"authentication_method" => {
                         v.authentication_method =
-                            Some(SshAuthenticationMethod::from_wire(&g::text_cow(x, empty)?))
+                            Some(SshAuthenticationMethod::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3633,11 +3634,11 @@ impl Statistic {
                 4 => match tag {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::text_cow(x, empty)?)),
+                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::enum_text(x, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"step" => v.step = Some(Box::new(Step::read(x, &e, empty)?)),
-                    b"type" => v.r#type = Some(ValueType::from_wire(&g::text_cow(x, empty)?)),
-                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(ValueType::from_wire(&g::enum_text(x, empty)?)),
+                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3860,13 +3861,13 @@ impl Step {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"number" => v.number = Some(g::integer(x, empty, "number")?),
-                    b"status" => v.status = Some(StepStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(StepStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3900,7 +3901,7 @@ impl Step {
                 13 => match tag {
                     b"external_type" => {
                         v.external_type =
-                            Some(ExternalSystemType::from_wire(&g::text_cow(x, empty)?))
+                            Some(ExternalSystemType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4094,7 +4095,7 @@ impl StorageConnection {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -4122,7 +4123,7 @@ impl StorageConnection {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::text_cow(x, empty)?))
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4516,7 +4517,7 @@ impl StorageDomain {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => {
-                        v.r#type = Some(StorageDomainType::from_wire(&g::text_cow(x, empty)?))
+                        v.r#type = Some(StorageDomainType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"used" => v.used = Some(g::integer(x, empty, "used")?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
@@ -4557,7 +4558,7 @@ impl StorageDomain {
                     b"import" => v.import = Some(g::boolean(x, empty, "import")?),
                     b"master" => v.master = Some(g::boolean(x, empty, "master")?),
                     b"status" => {
-                        v.status = Some(StorageDomainStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(StorageDomainStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4635,13 +4636,14 @@ impl StorageDomain {
                         v.disk_snapshots = Some(items);
                     }
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::text_cow(x, empty)?))
+                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"external_status" => {
-                        v.external_status = Some(ExternalStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.external_status =
+                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

@@ -532,7 +532,7 @@ impl Template {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -555,7 +555,7 @@ impl Template {
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => {
-                        v.status = Some(TemplateStatus::from_wire(&g::text_cow(x, empty)?))
+                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -695,7 +695,7 @@ impl Template {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -705,7 +705,7 @@ impl Template {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -738,7 +738,7 @@ impl Template {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text_cow(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,

@@ -259,7 +259,7 @@ impl Usb {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(UsbType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(UsbType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },

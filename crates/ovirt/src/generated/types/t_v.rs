@@ -1223,7 +1223,7 @@ impl VirtualNumaNode {
                         v.numa_node_pins = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text_cow(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1678,7 +1678,7 @@ impl Vm {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1700,7 +1700,7 @@ impl Vm {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(VmStatus::from_wire(&g::text_cow(x, empty)?)),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1861,7 +1861,7 @@ impl Vm {
                         v.katello_errata = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text_cow(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_domain" => {
                         v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
@@ -1965,7 +1965,7 @@ impl Vm {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"has_illegal_images" => {
                         v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
@@ -1978,7 +1978,7 @@ impl Vm {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2036,7 +2036,7 @@ impl Vm {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text_cow(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2622,7 +2622,7 @@ impl VmBase {
                 4 => match tag {
                     b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2727,7 +2727,7 @@ impl VmBase {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -2737,7 +2737,7 @@ impl VmBase {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text_cow(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2770,7 +2770,7 @@ impl VmBase {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text_cow(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -3239,7 +3239,7 @@ impl VmPlacementPolicy {
                 },
                 8 => match tag {
                     b"affinity" => {
-                        v.affinity = Some(VmAffinity::from_wire(&g::text_cow(x, empty)?))
+                        v.affinity = Some(VmAffinity::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3389,7 +3389,7 @@ impl VmPool {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::text_cow(x, empty)?)),
+                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3729,7 +3729,7 @@ impl VnicPassThrough {
             match tag.len() {
                 4 => match tag {
                     b"mode" => {
-                        v.mode = Some(VnicPassThroughMode::from_wire(&g::text_cow(x, empty)?))
+                        v.mode = Some(VnicPassThroughMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,

@@ -213,12 +213,12 @@ impl Watchdog {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::text_cow(x, empty)?)),
+                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"action" => {
-                        v.action = Some(WatchdogAction::from_wire(&g::text_cow(x, empty)?))
+                        v.action = Some(WatchdogAction::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },

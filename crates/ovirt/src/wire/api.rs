@@ -1,4 +1,4 @@
-//! The API root, actions and their faults, jobs and events.
+//! The API root, actions and their faults, jobs (events are the generated `Event`).
 
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
@@ -7,9 +7,7 @@ use super::parts::{read_ref, read_version};
 use super::reader::{XmlIn, id_href, link, push_link};
 use super::vm::{read_vm, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{
-    Action, Api, CreationStatus, Event, Fault, Job, JobStatus, LogSeverity, Ref, SummaryItem,
-};
+use crate::native::types::{Action, Api, CreationStatus, Fault, Job, JobStatus, Ref, SummaryItem};
 
 pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Job> {
     let mut j = Job::default();
@@ -38,42 +36,6 @@ pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -
         }
     }
     Ok(j)
-}
-
-pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Event> {
-    let mut v = Event::default();
-    (v.id, v.href) = id_href(e)?;
-    if empty {
-        return Ok(v);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => v.name = Some(x.text(ce)?),
-            b"description" => v.description = Some(x.text(ce)?),
-            b"comment" => v.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut v.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => v.action_links = x.actions(ce)?,
-            b"code" => v.code = x.i64("code", ce)?,
-            b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
-            b"time" => v.time = Some(x.text(ce)?),
-            b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
-            b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
-            b"flood_rate" => v.flood_rate = x.i64("flood_rate", ce)?,
-            b"origin" => v.origin = Some(x.text(ce)?),
-            b"user" => v.user = Some(read_ref(x, &c, ce)?),
-            b"vm" => v.vm = Some(read_ref(x, &c, ce)?),
-            b"host" => v.host = Some(read_ref(x, &c, ce)?),
-            b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
-            b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
-            b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
-            b"template" => v.template = Some(read_ref(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(v)
 }
 
 pub(crate) fn read_action<'a>(
@@ -233,17 +195,6 @@ pub(crate) fn write_job(w: &mut XmlOut, tag: &str, j: &Job) {
     w.common(&None, &j.description, &j.comment);
     w.bool("auto_cleared", j.auto_cleared);
     w.en("status", &j.status);
-    w.close(tag);
-}
-
-pub(crate) fn write_event(w: &mut XmlOut, tag: &str, e: &Event) {
-    w.open(tag, e.id.as_deref());
-    w.common(&None, &e.description, &e.comment);
-    w.i64("custom_id", e.custom_id);
-    w.str("origin", &e.origin);
-    w.en("severity", &e.severity);
-    w.reference("vm", &e.vm);
-    w.reference("host", &e.host);
     w.close(tag);
 }
 

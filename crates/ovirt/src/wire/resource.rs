@@ -4,8 +4,7 @@ use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
 use super::api::{
-    read_action, read_api, read_event, read_fault, read_job, write_action_tag, write_api,
-    write_event, write_job,
+    read_action, read_api, read_fault, read_job, write_action_tag, write_api, write_job,
 };
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
@@ -292,20 +291,22 @@ impl Resource for Job {
     }
 }
 
+/// The generated `Event` (the model's whole type) in the services tree: the root is checked
+/// like every other resource's, then the generated reader reads it.
 impl Resource for Event {
-    const TAG: &'static str = "event";
-    const PLURAL: &'static str = "events";
+    const TAG: &'static str = Event::TAG;
+    const PLURAL: &'static str = Event::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_event)
+        one_from_xml(bytes, Self::TAG, Event::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_event)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Event::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_event)
+        Event::to_xml(self)
     }
 }
 

@@ -251,20 +251,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Severity of an event.
-    pub enum LogSeverity {
-        /// Alert.
-        Alert => "alert",
-        /// Error.
-        Error => "error",
-        /// Normal.
-        Normal => "normal",
-        /// Warning.
-        Warning => "warning",
-    }
-);
-
-ovirt_enum!(
     /// Disk image format.
     pub enum DiskFormat {
         /// QCOW2, copy on write.

@@ -18,7 +18,7 @@ use super::storage::{
     read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
     write_disk_attachment, write_storage_domain, write_template,
 };
-use super::vm::{read_nic, read_snapshot, read_vm, write_nic, write_snapshot, write_vm};
+use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
     Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Network, Nic,
@@ -257,20 +257,21 @@ impl Resource for Nic {
     }
 }
 
+/// The generated `Snapshot` in the services tree (root checked, then the generated reader).
 impl Resource for Snapshot {
-    const TAG: &'static str = "snapshot";
-    const PLURAL: &'static str = "snapshots";
+    const TAG: &'static str = Snapshot::TAG;
+    const PLURAL: &'static str = Snapshot::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_snapshot)
+        one_from_xml(bytes, Self::TAG, Snapshot::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_snapshot)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Snapshot::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_snapshot)
+        Snapshot::to_xml(self)
     }
 }
 

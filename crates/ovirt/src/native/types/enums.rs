@@ -307,18 +307,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a snapshot.
-    pub enum SnapshotStatus {
-        /// Being previewed.
-        InPreview => "in_preview",
-        /// Locked.
-        Locked => "locked",
-        /// Usable.
-        Ok => "ok",
-    }
-);
-
-ovirt_enum!(
     /// Model of a virtual NIC.
     pub enum NicInterface {
         /// e1000.

@@ -532,8 +532,14 @@ mod tests {
         for s in HostStatus::KNOWN {
             assert!(HOST_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
         }
-        for s in JobStatus::KNOWN {
-            assert!(JOB_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
+        for s in [
+            JobStatus::Aborted,
+            JobStatus::Failed,
+            JobStatus::Finished,
+            JobStatus::Started,
+            JobStatus::Unknown,
+        ] {
+            assert!(JOB_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s:?}");
         }
     }
 

@@ -3,9 +3,7 @@
 use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
-use super::api::{
-    read_action, read_api, read_fault, read_job, write_action_tag, write_api, write_job,
-};
+use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
 };
@@ -275,25 +273,24 @@ impl Resource for Snapshot {
     }
 }
 
+/// The generated `Job` in the services tree (root checked, then the generated reader).
 impl Resource for Job {
-    const TAG: &'static str = "job";
-    const PLURAL: &'static str = "jobs";
+    const TAG: &'static str = Job::TAG;
+    const PLURAL: &'static str = Job::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_job)
+        one_from_xml(bytes, Self::TAG, Job::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_job)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Job::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_job)
+        Job::to_xml(self)
     }
 }
 
-/// The generated `Event` (the model's whole type) in the services tree: the root is checked
-/// like every other resource's, then the generated reader reads it.
 impl Resource for Event {
     const TAG: &'static str = Event::TAG;
     const PLURAL: &'static str = Event::COLLECTION;

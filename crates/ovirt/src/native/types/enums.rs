@@ -221,22 +221,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a job or step.
-    pub enum JobStatus {
-        /// Aborted.
-        Aborted => "aborted",
-        /// Failed.
-        Failed => "failed",
-        /// Finished successfully.
-        Finished => "finished",
-        /// Running.
-        Started => "started",
-        /// Unknown.
-        Unknown => "unknown",
-    }
-);
-
-ovirt_enum!(
     /// Status of an action (`CreationStatus`).
     pub enum CreationStatus {
         /// Done (for VM power actions: accepted, not yet converged).

@@ -18,14 +18,15 @@ use serde::Serialize;
 
 /// Events are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Event, LogSeverity};
+/// Jobs are the model's generated type (read by the generated reader).
+pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
-pub use activity::Job;
 pub use compute::{Cluster, DataCenter, Host, Initialization, Nic, Vm};
 pub use enums::{
     Architecture, CreationStatus, DataCenterStatus, DiskFormat, DiskInterface, DiskStatus,
-    HostStatus, JobStatus, NicInterface, StorageDomainStatus, StorageDomainType, TemplateStatus,
-    VmStatus, VmType,
+    HostStatus, NicInterface, StorageDomainStatus, StorageDomainType, TemplateStatus, VmStatus,
+    VmType,
 };
 pub use network::{Ip, Network, ReportedDevice, VnicProfile};
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};

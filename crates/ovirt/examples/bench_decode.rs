@@ -123,13 +123,17 @@ async fn walk(total: usize, page: u32) {
 #[tokio::main]
 async fn main() {
     let mode = std::env::args().nth(1);
-    if let Some(m @ ("decode" | "raw" | "gen")) = mode.as_deref() {
+    if let Some(m @ ("decode" | "generated" | "raw" | "gen")) = mode.as_deref() {
         // For profilers (`perf stat -e cycles:u`): build the document, then decode it ten
-        // times typed, or run the raw loop ten times, or nothing (the baseline).
+        // times typed (the hand-written or the generated `Vm`), or run the raw loop ten times,
+        // or nothing (the baseline).
         let doc = support::vms_doc(&support::vm_template(), 0, 10_000);
         for _ in 0..10 {
             match m {
                 "decode" => drop(std::hint::black_box(Vm::list_from_xml(&doc).unwrap())),
+                "generated" => drop(std::hint::black_box(
+                    omnivirt_ovirt::generated::types::Vm::list_from_xml(&doc).unwrap(),
+                )),
                 "raw" => {
                     std::hint::black_box(support::raw_event_loop(&doc));
                 }

@@ -115,7 +115,7 @@ fn wire_name(name: &str) -> &str {
 }
 
 /// The absolute request path: the API path, then the bound template (`/{href}` expanded as a
-/// path, each segment encoded).
+/// path, each segment encoded, then the bound rest of the template).
 fn api_path(
     conn: &Connection,
     op: &ApiOperation,
@@ -150,11 +150,12 @@ fn api_path(
     if path == *api {
         return Err(Error::invalid_input("`href` names no object"));
     }
-    // What follows `{href}` (`/copy`, `/certificates/{certificate}`) is the same number of
-    // segments at the end of the bound path, its own variables already filled in.
-    let tail = rest.split('/').filter(|s| !s.is_empty()).count();
-    let bound: Vec<&str> = call.path.rsplit('/').take(tail).collect();
-    for seg in bound.iter().rev() {
+    // The rest of the template comes bound from `call.path` (`/{href}/certificates/{certificate}`
+    // has its `{certificate}` filled there): its last segments, one per segment of `rest`, as
+    // the bound `href` is one encoded segment.
+    let n = rest.split('/').filter(|s| !s.is_empty()).count();
+    let bound: Vec<&str> = call.path.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in &bound[bound.len().saturating_sub(n)..] {
         path.push('/');
         path.push_str(seg);
     }

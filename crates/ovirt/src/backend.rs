@@ -19,8 +19,10 @@ use omnivirt_http::{Secret, SharedTransport};
 use crate::config::OvirtConfig;
 use crate::convert;
 use crate::error::VENDOR;
+use crate::generated::types as g;
 use crate::native::connection::Connection;
 use crate::native::services::{ListRequest, ObjectService, RemoveRequest};
+use crate::native::typed::Query;
 use crate::native::types as t;
 use crate::wire::Resource;
 
@@ -131,9 +133,6 @@ pub async fn connect(config: &OvirtConfig) -> Result<OvirtBackend> {
 
 fn capabilities() -> Capabilities {
     let caps = Capabilities::all();
-    // The console goes through the generated graphics console types.
-    #[cfg(not(feature = "typed"))]
-    let caps = caps.without(Op::VmConsole);
     caps.without(Op::TaskGetBatch)
         .with_note(
             Op::VmCreateStorage,
@@ -442,10 +441,14 @@ async fn removed(
 }
 
 fn expect_id(obj: &impl t::Object, what: &str) -> Result<String> {
-    obj.id().map(str::to_owned).ok_or_else(|| {
-        Error::protocol(format!("the engine answered a new {what} without an id"))
-            .with_vendor(VENDOR)
-    })
+    obj.id()
+        .map(str::to_owned)
+        .ok_or_else(|| new_without_id(what))
+}
+
+/// The engine answered a new object without an id.
+fn new_without_id(what: &str) -> Error {
+    Error::protocol(format!("the engine answered a new {what} without an id")).with_vendor(VENDOR)
 }
 
 #[async_trait]
@@ -736,11 +739,8 @@ impl Backend for OvirtBackend {
     async fn get_task(&self, id: &TaskId) -> Result<Task> {
         let j = self
             .conn
-            .system()
-            .jobs()
-            .job(id.as_str())
-            .get()
-            .send()
+            .ops()
+            .jobs_job_get(id.as_str(), &Query::new())
             .await
             .map_err(wrap(Op::TaskGet))?;
         let mut task = convert::task(&j)?;
@@ -765,7 +765,6 @@ impl Backend for OvirtBackend {
         self.copy_vm(id, spec).await
     }
 
-    #[cfg(feature = "typed")]
     async fn console(&self, id: &VmId) -> Result<Console> {
         self.console_of(id).await
     }
@@ -826,17 +825,17 @@ fn with_job(submitted: Submitted, job: Option<String>) -> Submitted {
 /// The events that explain a failure: those of severity `error`/`alert` (all of them if
 /// none is), logged no earlier than the job started (when both times are comparable),
 /// oldest first.
-fn failure_events(mut events: Vec<t::Event>, job_start: Option<&str>) -> Vec<t::Event> {
+fn failure_events(mut events: Vec<g::Event>, job_start: Option<&str>) -> Vec<g::Event> {
     if let Some(start) = job_start {
         events.retain(|e| match e.time.as_deref() {
             Some(time) if time.len() == start.len() => time >= start,
             _ => true,
         });
     }
-    let serious = |e: &t::Event| {
+    let serious = |e: &g::Event| {
         matches!(
             e.severity,
-            Some(t::LogSeverity::Error) | Some(t::LogSeverity::Alert)
+            Some(g::LogSeverity::Error) | Some(g::LogSeverity::Alert)
         )
     };
     if events.iter().any(serious) {
@@ -848,13 +847,13 @@ fn failure_events(mut events: Vec<t::Event>, job_start: Option<&str>) -> Vec<t::
     events
 }
 
-fn numeric_id(e: &t::Event) -> Option<u64> {
+fn numeric_id(e: &g::Event) -> Option<u64> {
     e.id.as_deref().and_then(|i| i.parse().ok())
 }
 
 /// A task error from the events of a failed command: the first event's code, every event's
 /// text.
-fn reason_from_events(events: &[t::Event]) -> Option<TaskError> {
+fn reason_from_events(events: &[g::Event]) -> Option<TaskError> {
     let texts: Vec<&str> = events
         .iter()
         .filter_map(|e| e.description.as_deref())
@@ -901,7 +900,12 @@ impl OvirtBackend {
         let corr = corr?;
         let job = match from_answer {
             Some(j) => Some(j),
-            None => match self.conn.system().jobs().find_by_correlation_id(corr).await {
+            None => match self
+                .conn
+                .ops()
+                .jobs_list(&Query::new().set("search", format!("correlation_id={corr}")))
+                .await
+            {
                 Ok(jobs) => jobs.into_iter().find_map(|j| j.id),
                 Err(e) => {
                     tracing::debug!(
@@ -923,11 +927,8 @@ impl OvirtBackend {
     async fn failure_reason(&self, corr: &str, job_start: Option<&str>) -> Option<TaskError> {
         let events = self
             .conn
-            .system()
-            .events()
-            .list()
-            .search(format!("correlation_id={corr}"))
-            .send()
+            .ops()
+            .events_list(&Query::new().set("search", format!("correlation_id={corr}")))
             .await;
         match events {
             Ok(ev) => reason_from_events(&failure_events(ev, job_start)),

@@ -11,8 +11,9 @@ use crate::error::VENDOR;
 
 mod guest;
 
+use crate::generated::types::Job;
 use crate::native::types::{
-    Cluster, Disk, Host, Job, Network, StorageDomain, StorageDomainStatus, Template, Vm,
+    Cluster, Disk, Host, Network, StorageDomain, StorageDomainStatus, Template, Vm,
 };
 pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 
@@ -531,8 +532,14 @@ mod tests {
         for s in HostStatus::KNOWN {
             assert!(HOST_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
         }
-        for s in JobStatus::KNOWN {
-            assert!(JOB_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
+        for s in [
+            JobStatus::Aborted,
+            JobStatus::Failed,
+            JobStatus::Finished,
+            JobStatus::Started,
+            JobStatus::Unknown,
+        ] {
+            assert!(JOB_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s:?}");
         }
     }
 

@@ -20,32 +20,42 @@ fn model_methods() -> usize {
     counted
 }
 
-/// The model method an operation runs: its summary ends in `(Service.method).`.
-fn service_method(op: &omnivirt_core::api::ApiOperation) -> &str {
-    let start = op.summary.rfind('(').unwrap();
-    &op.summary[start..]
+#[test]
+fn every_model_method_is_one_operation_per_path_with_a_unique_name() {
+    // The summary names the model method: `Lists the collection (AssignedTagsService.list).`
+    let method = |summary: &str| {
+        let (_, m) = summary.rsplit_once('(').unwrap();
+        m.trim_end_matches(").").to_owned()
+    };
+    let methods: BTreeSet<String> = OPERATIONS.iter().map(|o| method(o.summary)).collect();
+    assert_eq!(methods.len(), model_methods());
+    assert_eq!(methods.len(), 706);
+    assert_eq!(
+        OPERATIONS.len(),
+        1189,
+        "a method once per path of its service"
+    );
+    let names: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+    assert_eq!(names.len(), OPERATIONS.len(), "names are unique");
 }
 
 #[test]
-fn every_model_method_is_an_operation_on_every_path_of_its_service_with_a_unique_name() {
-    let methods: BTreeSet<&str> = OPERATIONS.iter().map(service_method).collect();
-    assert_eq!(methods.len(), model_methods());
-    assert_eq!(methods.len(), 706);
-    assert_eq!(OPERATIONS.len(), 1189);
-    let names: BTreeSet<&str> = OPERATIONS.iter().map(|o| o.name).collect();
-    assert_eq!(names.len(), OPERATIONS.len(), "names are unique");
-    // A service with several parents is reachable under each of them.
-    for parent in [
-        "/vms/{vm}",
-        "/hosts/{host}",
-        "/templates/{template}",
-        "/groups/{group}",
+fn a_service_reachable_from_two_parents_is_listed_under_both() {
+    let op = |n: &str| omnivirt_core::api::find(OPERATIONS, n).unwrap();
+    for (name, path) in [
+        ("/vms/{vm}/tags:list", "/vms/{vm}/tags"),
+        ("/hosts/{host}/tags:list", "/hosts/{host}/tags"),
+        ("/groups/{group}/tags:list", "/groups/{group}/tags"),
     ] {
-        let name = format!("{parent}/tags:list");
-        let op = OPERATIONS.iter().find(|o| o.name == name).unwrap();
-        assert_eq!(service_method(op), "(AssignedTagsService.list).", "{name}");
-        assert_eq!(op.path, format!("{parent}/tags"));
+        let o = op(name);
+        assert_eq!((o.method, o.path), ("GET", path), "{name}");
+        assert!(o.summary.contains("(AssignedTagsService.list)"), "{name}");
     }
+    assert_eq!(op("/vms/{vm}/tags:add").method, "POST");
+    assert_eq!(
+        op("/hosts/{host}/tags/{tag}:remove").path,
+        "/hosts/{host}/tags/{tag}"
+    );
 }
 
 #[test]

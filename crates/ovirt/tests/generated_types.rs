@@ -175,3 +175,21 @@ fn writers_round_trip_every_sample() {
         "<vm><cluster><name>Default</name></cluster><memory>1024</memory><name>a&lt;b</name></vm>"
     );
 }
+
+#[test]
+fn enums_read_both_dialects_and_unknown_values() {
+    use omnivirt_ovirt::generated::types::{Job, JobStatus, Vm, VmStatus};
+    let v4 = Vm::from_xml(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
+    let v3 = Vm::from_xml(
+        b"<vm id=\"1\"><status>\n <state>UP</state><detail>x</detail>\n</status></vm>",
+    )
+    .unwrap();
+    assert_eq!(v4.status, Some(VmStatus::Up));
+    assert_eq!(v3.status, Some(VmStatus::Up));
+    let j = Job::from_xml(b"<job><status><state>FINISHED</state></status></job>").unwrap();
+    assert_eq!(j.status, Some(JobStatus::Finished));
+    let odd = Vm::from_xml(b"<vm><status> teleporting </status></vm>").unwrap();
+    assert_eq!(odd.status, Some(VmStatus::Other("teleporting".into())));
+    let amp = Vm::from_xml(b"<vm><status>a&amp;b</status></vm>").unwrap();
+    assert_eq!(amp.status, Some(VmStatus::Other("a&b".into())));
+}

@@ -163,10 +163,24 @@ fn storage_domains_and_templates() {
 #[test]
 fn jobs_events_faults_actions() {
     let job = Job::from_xml(&sample("job-doc-example.xml")).unwrap();
+    assert_eq!(job.status, Some(omnivirt_ovirt::types::JobStatus::Failed));
+    assert_eq!(job.description.as_deref(), Some("Adding Disk"));
+    // Jobs are the generated type (no serde): the snapshot holds their neutral form, the task.
     let task = convert::task(&job).unwrap();
     assert_eq!(task.state, omnivirt_core::TaskState::Failed);
     let events = Event::list_from_xml(&sample("events-list-doc-example.xml")).unwrap();
     assert_eq!(events[0].code, Some(31));
+    assert_eq!(
+        events[0].severity,
+        Some(omnivirt_ovirt::types::LogSeverity::Normal)
+    );
+    assert_eq!(events[0].custom_id, Some(-1));
+    assert_eq!(
+        events[0].user.as_ref().and_then(|u| u.id.as_deref()),
+        Some("57d91d48-00da-0137-0138-000000000244")
+    );
+    // Events are the generated type (no serde): the snapshot holds their neutral form.
+    let events: Vec<_> = events.iter().map(|e| convert::event(e).unwrap()).collect();
     let fault = fault_from_xml(&sample("fault-doc-example.xml")).unwrap();
     assert_eq!(fault.reason.as_deref(), Some("Incomplete parameters"));
     let action = Action::from_xml(&sample("action-fault-sdk-test.xml")).unwrap();
@@ -182,7 +196,7 @@ fn jobs_events_faults_actions() {
     insta::assert_json_snapshot!(
         "jobs_events_faults",
         json!({
-            "job": to_json(&job), "task": to_json(&task), "events": to_json(&events),
+            "task": to_json(&task), "events": to_json(&events),
             "fault": to_json(&fault), "action_fault": to_json(&action), "start_request": to_json(&start)
         })
     );

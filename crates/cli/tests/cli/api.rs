@@ -13,12 +13,13 @@ fn api_json(args: &[&str]) -> Value {
 #[test]
 fn api_list_covers_every_operation_of_each_model_without_a_server() {
     for (vendor, count, sample, method, path) in [
+        ("ovirt", 1189, "/vms/{vm}:start", "POST", "/vms/{vm}/start"),
         (
             "ovirt",
             1189,
-            "/vms/{vm}/tags:list",
+            "/hosts/{host}/tags:list",
             "GET",
-            "/vms/{vm}/tags",
+            "/hosts/{host}/tags",
         ),
         ("cloudtower", 554, "get-vms", "POST", "/get-vms"),
         ("zstack", 1905, "QueryVmInstance", "GET", "/v1/vm-instances"),

@@ -10,6 +10,7 @@ use omnivirt_core::{Cursor, Error, ErrorKind, Event, EventQuery, Op, Page, Resul
 use super::{OvirtBackend, convert_kept, next_cursor, page_of, search_value, wrap};
 use crate::convert;
 use crate::error::VENDOR;
+use crate::native::typed::Query;
 
 const DEFAULT_EVENT_PAGE: u32 = 100;
 
@@ -40,14 +41,13 @@ impl OvirtBackend {
     ) -> Result<Page<Event>> {
         let page = page_of(cursor)?;
         let size = q.page_size.unwrap_or(DEFAULT_EVENT_PAGE).clamp(1, 1000);
+        let query = Query::new()
+            .set("search", event_search(q, page)?)
+            .set("max", size);
         let raw = self
             .conn
-            .system()
-            .events()
-            .list()
-            .search(event_search(q, page)?)
-            .max(size)
-            .send()
+            .ops()
+            .events_list(&query)
             .await
             .map_err(wrap(Op::EventList))?;
         let next = next_cursor(raw.len(), size, page);
@@ -56,13 +56,11 @@ impl OvirtBackend {
         Ok(Page::new(items, next).filtered_client_side(dropped))
     }
 
-    #[cfg(feature = "typed")]
     pub(super) async fn console_of(
         &self,
         id: &omnivirt_core::VmId,
     ) -> Result<omnivirt_core::Console> {
         use crate::generated::types as g;
-        use crate::native::typed::Query;
         use omnivirt_core::{Console, ConsoleProtocol, Secret};
 
         /// Seconds a ticket stays valid (the engine's default is 120).

@@ -15,7 +15,6 @@
 
 use std::time::Duration;
 
-use http::Method;
 use omnivirt_core::{
     Error, ErrorKind, Expect, Op, Result, Submitted, VmId, VmSource, VmSpec, VmState,
 };
@@ -167,10 +166,7 @@ impl OvirtBackend {
                 name: Some(name.clone()),
                 ..g::Tag::default()
             };
-            // The model reaches this collection under `/groups/{group}/tags` only, so the
-            // generated methods have no `vms` form of it; the request is the same.
-            let path = format!("/vms/{}/tags", id.as_str());
-            ops.xml(Method::POST, path, &Query::new(), Some(tag.to_xml()))
+            ops.vms_vm_tags_add(id.as_str(), &tag, &Query::new())
                 .await
                 .map_err(wrap(Op::VmCreateTags))?;
         }

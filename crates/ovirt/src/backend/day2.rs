@@ -15,9 +15,11 @@ use omnivirt_core::{
     SnapshotSpec, Submitted, Vm, VmId, VmState, VmUpdate,
 };
 
-use super::{OvirtBackend, convert_kept, expect_id, with_job, wrap};
+use super::{OvirtBackend, convert_kept, new_without_id, with_job, wrap};
 use crate::convert;
 use crate::error::VENDOR;
+use crate::generated::types as g;
+use crate::native::typed::Query;
 use crate::native::types as t;
 
 /// Ids per batched read: the default page size of the VM listing.
@@ -113,18 +115,14 @@ impl OvirtBackend {
     pub(super) async fn snapshots_of(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
         let raw = self
             .conn
-            .system()
-            .vms()
-            .vm(vm.as_str())
-            .snapshots()
-            .list()
-            .send()
+            .ops()
+            .vms_vm_snapshots_list(vm.as_str(), &Query::new())
             .await
             .map_err(wrap(Op::SnapshotList))?;
         // The `active` snapshot is the VM's running configuration, not a point to go back to.
-        let taken: Vec<t::Snapshot> = raw
+        let taken: Vec<g::Snapshot> = raw
             .into_iter()
-            .filter(|s| s.snapshot_type.as_deref() != Some("active"))
+            .filter(|s| s.snapshot_type != Some(g::SnapshotType::Active))
             .collect();
         convert_kept(&taken, |s| convert::snapshot(s, vm), |_| true)
     }
@@ -140,24 +138,23 @@ impl OvirtBackend {
                 "description: an oVirt snapshot has one text, its description, which holds the name",
             ));
         }
-        let snap = t::Snapshot {
+        let snap = g::Snapshot {
             description: Some(spec.name.clone()),
             persist_memorystate: Some(spec.include_memory),
-            ..t::Snapshot::default()
+            ..g::Snapshot::default()
         };
         let corr = self.next_correlation("snapshot", vm.as_str());
-        let mut req = self
-            .conn
-            .system()
-            .vms()
-            .vm(vm.as_str())
-            .snapshots()
-            .add(snap);
+        let mut query = Query::new();
         if let Some(c) = &corr {
-            req = req.correlation_id(c.clone());
+            query = query.set("correlation_id", c);
         }
-        let created = req.send().await.map_err(wrap(Op::SnapshotCreate))?;
-        let sid = expect_id(&created, "snapshot")?;
+        let created = self
+            .conn
+            .ops()
+            .vms_vm_snapshots_add(vm.as_str(), &snap, &query)
+            .await
+            .map_err(wrap(Op::SnapshotCreate))?;
+        let sid = created.id.ok_or_else(|| new_without_id("snapshot"))?;
         let job = self.job_of(None, corr.as_deref()).await;
         Ok(with_job(Submitted::done(Op::SnapshotCreate), job)
             .target(ResourceRef::Vm(vm.clone()))

@@ -67,14 +67,14 @@ fn the_job_book_forgets_the_oldest() {
     assert_eq!(book.correlation_of("job-1").as_deref(), Some("corr-1"));
 }
 
-fn event(id: &str, sev: t::LogSeverity, time: &str, code: i64, text: &str) -> t::Event {
-    t::Event {
+fn event(id: &str, sev: g::LogSeverity, time: &str, code: i64, text: &str) -> g::Event {
+    g::Event {
         id: Some(id.into()),
         severity: Some(sev),
         time: Some(time.into()),
         code: Some(code),
         description: Some(text.into()),
-        ..t::Event::default()
+        ..g::Event::default()
     }
 }
 
@@ -84,28 +84,28 @@ fn failure_reason_comes_from_the_serious_events_after_the_job_started() {
     let events = vec![
         event(
             "9",
-            t::LogSeverity::Error,
+            g::LogSeverity::Error,
             "2026-01-01T00:00:12.000+00:00",
             54,
             "Failed to run VM web (User: admin@internal-authz).",
         ),
         event(
             "8",
-            t::LogSeverity::Normal,
+            g::LogSeverity::Normal,
             "2026-01-01T00:00:11.000+00:00",
             153,
             "VM web was started by admin.",
         ),
         event(
             "7",
-            t::LogSeverity::Error,
+            g::LogSeverity::Error,
             "2026-01-01T00:00:11.500+00:00",
             119,
             "VM web is down with error. Exit message: no memory.",
         ),
         event(
             "1",
-            t::LogSeverity::Error,
+            g::LogSeverity::Error,
             "2025-12-31T23:00:00.000+00:00",
             119,
             "an older command that reused the correlation id",
@@ -119,7 +119,7 @@ fn failure_reason_comes_from_the_serious_events_after_the_job_started() {
          Failed to run VM web (User: admin@internal-authz)."
     );
     // Only normal events: they are all the engine has to say.
-    let normal = vec![event("3", t::LogSeverity::Normal, start, 1, "note")];
+    let normal = vec![event("3", g::LogSeverity::Normal, start, 1, "note")];
     let reason = reason_from_events(&failure_events(normal, None)).unwrap();
     assert_eq!(reason.message, "note");
     assert!(reason_from_events(&[]).is_none());

@@ -5,7 +5,7 @@ use omnivirt_core::{
 };
 
 use super::{lookup, need_id, put, rfc3339};
-use crate::native::types::{Event, Snapshot};
+use crate::generated::types::{Event, Snapshot};
 
 /// oVirt snapshot status -> neutral state. `locked` is any command holding the snapshot
 /// (taking, restoring or removing it); the backend follows that command's job.
@@ -36,7 +36,11 @@ pub fn snapshot(s: &Snapshot, vm: &VmId) -> Result<NSnapshot> {
     out.raw_state = raw;
     out.created_at = s.date.as_deref().and_then(rfc3339);
     out.includes_memory = s.persist_memorystate;
-    put(&mut out.extra, "snapshot_type", s.snapshot_type.clone());
+    put(
+        &mut out.extra,
+        "snapshot_type",
+        s.snapshot_type.as_ref().map(|t| t.as_str().to_owned()),
+    );
     Ok(out)
 }
 
@@ -57,14 +61,13 @@ pub fn event(e: &Event) -> Result<NEvent> {
         e.description.clone().unwrap_or_default(),
     );
     out.code = e.code.map(|c| c.to_string());
-    let id = |r: &Option<crate::native::types::Ref>| r.as_ref().and_then(|r| r.id.clone());
-    if let Some(v) = id(&e.vm) {
+    if let Some(v) = e.vm.as_ref().and_then(|r| r.id.clone()) {
         out.refs.push(super::vm_ref(&v));
     }
-    if let Some(h) = id(&e.host) {
+    if let Some(h) = e.host.as_ref().and_then(|r| r.id.clone()) {
         out.refs.push(omnivirt_core::ResourceRef::Host(h.into()));
     }
-    if let Some(c) = id(&e.cluster) {
+    if let Some(c) = e.cluster.as_ref().and_then(|r| r.id.clone()) {
         out.refs.push(omnivirt_core::ResourceRef::Cluster(c.into()));
     }
     let x = &mut out.extra;

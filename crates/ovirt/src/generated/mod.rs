@@ -2,8 +2,6 @@
 //! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.
 
 pub mod api;
-#[cfg(feature = "typed")]
 mod methods;
 pub mod schema;
-#[cfg(feature = "typed")]
 pub mod types;

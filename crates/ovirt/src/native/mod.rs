@@ -3,6 +3,5 @@
 pub mod connection;
 pub mod filter;
 pub mod services;
-#[cfg(feature = "typed")]
 pub mod typed;
 pub mod types;

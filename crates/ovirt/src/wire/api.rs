@@ -1,80 +1,13 @@
-//! The API root, actions and their faults, jobs and events.
+//! The API root, actions and their faults (jobs and events are the generated types).
 
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
 use super::parts::{read_ref, read_version};
-use super::reader::{XmlIn, id_href, link, push_link};
+use super::reader::{XmlIn, link, push_link};
 use super::vm::{read_vm, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{
-    Action, Api, CreationStatus, Event, Fault, Job, JobStatus, LogSeverity, Ref, SummaryItem,
-};
-
-pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Job> {
-    let mut j = Job::default();
-    (j.id, j.href) = id_href(e)?;
-    if empty {
-        return Ok(j);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => j.name = Some(x.text(ce)?),
-            b"description" => j.description = Some(x.text(ce)?),
-            b"comment" => j.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut j.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => j.action_links = x.actions(ce)?,
-            b"status" => j.status = x.status(ce)?.0.map(|s| JobStatus::parse(&s)),
-            b"start_time" => j.start_time = Some(x.text(ce)?),
-            b"end_time" => j.end_time = Some(x.text(ce)?),
-            b"last_updated" => j.last_updated = Some(x.text(ce)?),
-            b"external" => j.external = x.bool("external", ce)?,
-            b"auto_cleared" => j.auto_cleared = x.bool("auto_cleared", ce)?,
-            b"owner" => j.owner = Some(read_ref(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(j)
-}
-
-pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Event> {
-    let mut v = Event::default();
-    (v.id, v.href) = id_href(e)?;
-    if empty {
-        return Ok(v);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => v.name = Some(x.text(ce)?),
-            b"description" => v.description = Some(x.text(ce)?),
-            b"comment" => v.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut v.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => v.action_links = x.actions(ce)?,
-            b"code" => v.code = x.i64("code", ce)?,
-            b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
-            b"time" => v.time = Some(x.text(ce)?),
-            b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
-            b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
-            b"flood_rate" => v.flood_rate = x.i64("flood_rate", ce)?,
-            b"origin" => v.origin = Some(x.text(ce)?),
-            b"user" => v.user = Some(read_ref(x, &c, ce)?),
-            b"vm" => v.vm = Some(read_ref(x, &c, ce)?),
-            b"host" => v.host = Some(read_ref(x, &c, ce)?),
-            b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
-            b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
-            b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
-            b"template" => v.template = Some(read_ref(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(v)
-}
+use crate::native::types::{Action, Api, CreationStatus, Fault, Ref, SummaryItem};
 
 pub(crate) fn read_action<'a>(
     x: &mut XmlIn<'a>,
@@ -226,25 +159,6 @@ pub(crate) fn read_fault_doc(bytes: &[u8]) -> Option<Fault> {
         b"action" => read_action(&mut x, &root, empty).ok()?.fault,
         _ => None,
     }
-}
-
-pub(crate) fn write_job(w: &mut XmlOut, tag: &str, j: &Job) {
-    w.open(tag, j.id.as_deref());
-    w.common(&None, &j.description, &j.comment);
-    w.bool("auto_cleared", j.auto_cleared);
-    w.en("status", &j.status);
-    w.close(tag);
-}
-
-pub(crate) fn write_event(w: &mut XmlOut, tag: &str, e: &Event) {
-    w.open(tag, e.id.as_deref());
-    w.common(&None, &e.description, &e.comment);
-    w.i64("custom_id", e.custom_id);
-    w.str("origin", &e.origin);
-    w.en("severity", &e.severity);
-    w.reference("vm", &e.vm);
-    w.reference("host", &e.host);
-    w.close(tag);
 }
 
 pub(crate) fn write_action(w: &mut XmlOut, a: &Action) {

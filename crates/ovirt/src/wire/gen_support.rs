@@ -7,7 +7,7 @@ use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
 use super::reader::{each_attr, xml_err};
-use crate::generated::types::Link;
+use crate::generated::types::Links;
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
 pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
@@ -43,6 +43,13 @@ pub(crate) fn href_id(e: &BytesStart<'_>) -> Result<(Option<String>, Option<Stri
 /// The text of the current element.
 pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)
+}
+
+/// The value of an enum element, borrowed from the input when it is one plain text node (so it
+/// is matched without a `String` of its own); the 3.x form `<status><state>up</state></status>`
+/// reads as `up`.
+pub(crate) fn enum_text<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<std::borrow::Cow<'a, str>> {
+    x.enum_text(empty)
 }
 
 /// A boolean element (`true`/`false`, any case, or `1`/`0`).
@@ -89,19 +96,16 @@ pub(crate) fn parse_decimal(t: &str, tag: &str) -> Result<f64> {
         .map_err(|_| xml_err(0, format!("<{tag}> is `{}`, not a number", t.trim())))
 }
 
-/// A `<link rel href/>` (its content, if any, skipped).
-pub(crate) fn link<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Link> {
-    let mut l = Link::default();
-    each_attr(e, |k, v| {
-        match k {
-            b"rel" => l.rel = v,
-            b"href" => l.href = v,
-            _ => {}
-        }
-        Ok(())
-    })?;
-    x.skip(e, empty)?;
-    Ok(l)
+/// A `<link rel href/>` added to `links` (its content, if any, skipped); the attribute values
+/// are borrowed from the input unless they hold entities.
+pub(crate) fn push_link<'a>(
+    x: &mut XmlIn<'a>,
+    e: &BytesStart<'a>,
+    empty: bool,
+    links: &mut Links,
+) -> Result<()> {
+    super::reader::push_link(e, links)?;
+    x.skip(e, empty)
 }
 
 /// `<tag` (attributes may follow; then [`end_open`]).

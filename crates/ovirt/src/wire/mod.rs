@@ -7,7 +7,6 @@
 
 mod api;
 pub(crate) mod bridge;
-#[cfg(feature = "typed")]
 pub(crate) mod gen_support;
 mod host;
 mod network;

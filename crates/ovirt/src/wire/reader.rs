@@ -107,6 +107,47 @@ impl<'a> XmlIn<'a> {
         }
     }
 
+    /// The value of an enum element, borrowed from the input in the usual case: the text of
+    /// `<status>up</status>` (4.x), or of its `<state>` child in the 3.x form
+    /// `<status><state>up</state><detail>..</detail></status>` (other children are skipped).
+    pub(crate) fn enum_text(&mut self, empty: bool) -> Result<Cow<'a, str>> {
+        if empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        let mut state = None;
+        loop {
+            match self.event()? {
+                XmlEvent::Text(t) => {
+                    let s = t.decode().map_err(|e| self.err(e))?;
+                    if text.is_empty() {
+                        text = s;
+                    } else {
+                        text.to_mut().push_str(&s);
+                    }
+                }
+                ev @ (XmlEvent::CData(_) | XmlEvent::GeneralRef(_)) => {
+                    let mut out = text.into_owned();
+                    self.text_rest(ev, &mut out)?;
+                    return Ok(Cow::Owned(out));
+                }
+                XmlEvent::Start(e) if e.local_name().as_ref() == b"state" => {
+                    state = Some(self.text_cow(false)?);
+                }
+                XmlEvent::Start(e) => self.skip(&e, false)?,
+                XmlEvent::Empty(_) => {}
+                XmlEvent::End(_) => break,
+                XmlEvent::Eof => return Err(self.err("unexpected end of document")),
+                _ => {}
+            }
+        }
+        Ok(match state {
+            Some(s) => s,
+            None if text.trim().len() != text.len() => Cow::Owned(text.trim().to_owned()),
+            None => text,
+        })
+    }
+
     /// Appends the text of `ev` and of the events up to the element's end.
     pub(super) fn text_rest(&mut self, mut ev: XmlEvent<'a>, out: &mut String) -> Result<()> {
         loop {

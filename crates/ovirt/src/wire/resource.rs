@@ -3,10 +3,7 @@
 use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
-use super::api::{
-    read_action, read_api, read_event, read_fault, read_job, write_action_tag, write_api,
-    write_event, write_job,
-};
+use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
 };
@@ -19,7 +16,7 @@ use super::storage::{
     read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
     write_disk_attachment, write_storage_domain, write_template,
 };
-use super::vm::{read_nic, read_snapshot, read_vm, write_nic, write_snapshot, write_vm};
+use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
     Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Network, Nic,
@@ -258,54 +255,56 @@ impl Resource for Nic {
     }
 }
 
+/// The generated `Snapshot` in the services tree (root checked, then the generated reader).
 impl Resource for Snapshot {
-    const TAG: &'static str = "snapshot";
-    const PLURAL: &'static str = "snapshots";
+    const TAG: &'static str = Snapshot::TAG;
+    const PLURAL: &'static str = Snapshot::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_snapshot)
+        one_from_xml(bytes, Self::TAG, Snapshot::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_snapshot)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Snapshot::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_snapshot)
+        Snapshot::to_xml(self)
     }
 }
 
+/// The generated `Job` in the services tree (root checked, then the generated reader).
 impl Resource for Job {
-    const TAG: &'static str = "job";
-    const PLURAL: &'static str = "jobs";
+    const TAG: &'static str = Job::TAG;
+    const PLURAL: &'static str = Job::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_job)
+        one_from_xml(bytes, Self::TAG, Job::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_job)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Job::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_job)
+        Job::to_xml(self)
     }
 }
 
 impl Resource for Event {
-    const TAG: &'static str = "event";
-    const PLURAL: &'static str = "events";
+    const TAG: &'static str = Event::TAG;
+    const PLURAL: &'static str = Event::COLLECTION;
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_event)
+        one_from_xml(bytes, Self::TAG, Event::read)
     }
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_event)
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, Event::read)
     }
 
     fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_event)
+        Event::to_xml(self)
     }
 }
 

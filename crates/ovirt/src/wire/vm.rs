@@ -1,4 +1,4 @@
-//! VMs and what hangs off them: NICs and snapshots.
+//! VMs and their NICs (snapshots are the generated `Snapshot`).
 
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
@@ -8,7 +8,7 @@ use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, each_attr, id_href, push_link};
 use super::storage::{read_disk_attachment, write_disk_attachment};
 use super::writer::XmlOut;
-use crate::native::types::{Nic, NicInterface, Snapshot, SnapshotStatus, Vm, VmStatus, VmType};
+use crate::native::types::{Nic, NicInterface, Vm, VmStatus, VmType};
 
 pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Vm> {
     let mut v = Vm::default();
@@ -108,37 +108,6 @@ pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -
     Ok(n)
 }
 
-pub(crate) fn read_snapshot<'a>(
-    x: &mut XmlIn<'a>,
-    e: &BytesStart<'a>,
-    empty: bool,
-) -> Result<Snapshot> {
-    let mut s = Snapshot::default();
-    (s.id, s.href) = id_href(e)?;
-    if empty {
-        return Ok(s);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => s.name = Some(x.text(ce)?),
-            b"description" => s.description = Some(x.text(ce)?),
-            b"comment" => s.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut s.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => s.action_links = x.actions(ce)?,
-            b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text_cow(ce)?)),
-            b"snapshot_type" => s.snapshot_type = Some(x.text(ce)?),
-            b"date" => s.date = Some(x.text(ce)?),
-            b"persist_memorystate" => s.persist_memorystate = x.bool("persist_memorystate", ce)?,
-            b"vm" => s.vm = Some(read_ref(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(s)
-}
-
 pub(crate) fn write_vm(w: &mut XmlOut, tag: &str, v: &Vm) {
     w.open(tag, v.id.as_deref());
     w.common(&v.name, &v.description, &v.comment);
@@ -190,12 +159,5 @@ pub(crate) fn write_nic(w: &mut XmlOut, tag: &str, n: &Nic) {
     }
     w.bool("plugged", n.plugged);
     w.reference("vnic_profile", &n.vnic_profile);
-    w.close(tag);
-}
-
-pub(crate) fn write_snapshot(w: &mut XmlOut, tag: &str, s: &Snapshot) {
-    w.open(tag, s.id.as_deref());
-    w.common(&None, &s.description, &s.comment);
-    w.bool("persist_memorystate", s.persist_memorystate);
     w.close(tag);
 }

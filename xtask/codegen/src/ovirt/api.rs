@@ -58,9 +58,9 @@ pub fn files(out: &str, ops: &[Op]) -> Vec<GeneratedFile> {
     }
     let _ = writeln!(
         m,
-        "\n/// Every operation of `crates/ovirt/model/services.json`: its {} methods, each once per path of\n/// its service ({} operations), in service, method then path order.\npub static OPERATIONS: &[ApiOperation] = &[",
+        "\n/// Every operation of `crates/ovirt/model/services.json` ({} methods, {} path operations), in service, path\n/// (shortest first) then method order.\npub static OPERATIONS: &[ApiOperation] = &[",
         ops.iter()
-            .map(|o| (&o.service, &o.method))
+            .map(|o| (o.service.as_str(), o.method.as_str()))
             .collect::<BTreeSet<_>>()
             .len(),
         ops.len()

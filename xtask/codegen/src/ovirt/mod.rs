@@ -31,7 +31,7 @@ pub fn generate_from(model: &model::Model) -> Result<Vec<GeneratedFile>, String>
     let ops = ops::operations(model)?;
     let mut files = vec![GeneratedFile::new(
         format!("{OUT}/mod.rs"),
-        "//! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.\n\npub mod api;\n#[cfg(feature = \"typed\")]\nmod methods;\npub mod schema;\n#[cfg(feature = \"typed\")]\npub mod types;\n",
+        "//! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.\n\npub mod api;\nmod methods;\npub mod schema;\npub mod types;\n",
     )];
     files.extend(api::files(OUT, &ops));
     files.extend(schema::files(OUT, model));

@@ -1,5 +1,5 @@
-//! Services to operations: every path of every service (from the root over the locators,
-//! `{id}` named after its locator), and one operation per method and path, named
+//! Services to operations: every path of every service (breadth first from the root over the
+//! locators, `{id}` named after its locator), and one operation per method and path, named
 //! `<path template>:<method>`.
 
 use std::collections::{BTreeMap, VecDeque};
@@ -75,30 +75,27 @@ impl Op {
     }
 }
 
-/// One path of a service: the template and its variables in order.
+/// A path template and its variables in order.
 pub type ServicePath = (String, Vec<String>);
 
-/// More paths than this means the locators loop: the generator stops instead of growing.
-const MAX_PATHS: usize = 10_000;
-
-/// Every path template of every service, fewest segments first (then alphabetical): a service
-/// reached through several parents (`AssignedTagsService` under `/vms/{vm}/tags`,
-/// `/hosts/{host}/tags`, ...) gets each of them. A locator back to a service already on the
-/// way is not followed.
+/// Every path template of every service, shortest first: `service -> [(path, variables)]`.
+///
+/// A service is reachable along every chain of locators from the root (or from a mount), and
+/// each chain is a path of its own: `AssignedTagsService` is `/vms/{vm}/tags`, `/hosts/{host}/tags`,
+/// ... A locator back to a service already on the chain is not followed (the model has none).
 pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>, String> {
     let mut paths: BTreeMap<String, Vec<ServicePath>> = BTreeMap::new();
-    let mut todo: VecDeque<(String, ServicePath, Vec<String>)> = VecDeque::new();
-    todo.push_back((model.root.clone(), (String::new(), Vec::new()), Vec::new()));
+    // (service, path, variables, services on the chain)
+    let mut todo: VecDeque<(String, String, Vec<String>, Vec<String>)> = VecDeque::new();
+    todo.push_back((
+        model.root.clone(),
+        String::new(),
+        Vec::new(),
+        vec![model.root.clone()],
+    ));
     let mut mounts = MOUNTS.iter();
-    let mut total = 0usize;
     loop {
-        while let Some((name, (base, vars), mut on_the_way)) = todo.pop_front() {
-            total += 1;
-            if total > MAX_PATHS {
-                return Err(format!(
-                    "more than {MAX_PATHS} service paths: a locator loop?"
-                ));
-            }
+        while let Some((name, base, vars, chain)) = todo.pop_front() {
             let svc = model
                 .service(&name)
                 .ok_or_else(|| format!("no service {name}"))?;
@@ -106,9 +103,8 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>
                 .entry(name.clone())
                 .or_default()
                 .push((base.clone(), vars.clone()));
-            on_the_way.push(name);
             for loc in &svc.locators {
-                if on_the_way.contains(&loc.service) {
+                if chain.contains(&loc.service) {
                     continue;
                 }
                 let mut vs = vars.clone();
@@ -124,11 +120,9 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>
                 } else {
                     loc.path.clone()
                 };
-                todo.push_back((
-                    loc.service.clone(),
-                    (format!("{base}/{seg}"), vs),
-                    on_the_way.clone(),
-                ));
+                let mut next_chain = chain.clone();
+                next_chain.push(loc.service.clone());
+                todo.push_back((loc.service.clone(), format!("{base}/{seg}"), vs, next_chain));
             }
         }
         // Then the services only a mount reaches (their locators are walked as above).
@@ -143,20 +137,19 @@ pub fn service_paths(model: &Model) -> Result<BTreeMap<String, Vec<ServicePath>>
             .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(str::to_owned)
             .collect();
-        todo.push_back(((*name).to_string(), ((*path).to_string(), vars), Vec::new()));
-    }
-    for list in paths.values_mut() {
-        list.sort_by(|a, b| {
-            let depth = |p: &ServicePath| p.0.matches('/').count();
-            depth(a).cmp(&depth(b)).then_with(|| a.0.cmp(&b.0))
-        });
-        list.dedup();
+        todo.push_back((
+            (*name).to_string(),
+            (*path).to_string(),
+            vars,
+            vec![(*name).to_string()],
+        ));
     }
     Ok(paths)
 }
 
-/// Every method of every service as one operation per path of the service, in service, method
-/// then path order; fails when a method has no path or two operations share a name.
+/// Every method of every service as one operation per path of the service, in service, path
+/// (shortest first) then method order; fails when a method has no path or two operations share
+/// a name.
 pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
     let paths = service_paths(model)?;
     let mut ops = Vec::new();
@@ -165,14 +158,14 @@ pub fn operations(model: &Model) -> Result<Vec<Op>, String> {
         if svc.methods.is_empty() {
             continue;
         }
-        let Some(service_paths) = paths.get(&svc.name) else {
+        let Some(svc_paths) = paths.get(&svc.name) else {
             return Err(format!(
                 "{} has methods but no path (add it to MOUNTS)",
                 svc.name
             ));
         };
-        for m in &svc.methods {
-            for (base, vars) in service_paths {
+        for (base, vars) in svc_paths {
+            for m in &svc.methods {
                 let path = match (base.is_empty(), m.path.is_empty()) {
                     (true, true) => "/".to_string(),
                     (_, true) => base.clone(),

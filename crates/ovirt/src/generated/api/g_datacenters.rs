@@ -195,48 +195,73 @@ pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
+/// Parameters of `/datacenters/{data_center}/permissions:add_cluster_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("data_center", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "Permission").required(),
+    ];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add`.
 pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
     ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:add_cluster_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -247,12 +272,163 @@ ApiParam::new("cluster", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("cluster", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("cluster", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
 /// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_cluster_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("data_center", ParamIn::Path, "String").required(),
     ApiParam::new("quota", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("quota", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("quota", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_cluster_permission`.
@@ -263,11 +439,172 @@ ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
 /// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
 ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
 ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -280,87 +617,12 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/datacenters/{data_center}/permissions:add_data_center_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("cluster", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("quota", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
 ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:add_group_level`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -373,87 +635,12 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/datacenters/{data_center}/permissions:add_host_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
 ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:add_storage_domain_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("cluster", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("quota", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -466,88 +653,12 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/datacenters/{data_center}/permissions:add_template_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] =
-    &[
-        ApiParam::new("data_center", ParamIn::Path, "String").required(),
-        ApiParam::new("body", ParamIn::Body, "Permission").required(),
-    ];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("cluster", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
 ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:add_user_level`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -560,87 +671,12 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/datacenters/{data_center}/permissions:add_vm_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`.
 pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
 ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:add_vm_pool_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("cluster", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -651,42 +687,6 @@ ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions:list`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions:list`.
-pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("cluster", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions:list`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:list`.
@@ -1503,6 +1503,13 @@ pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_PERMISSION_GET_PARAMS: &[Ap
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/datacenters/{data_center}/permissions/{permission}:remove`.
+pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:get`.
 pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION_GET_PARAMS:
     &[ApiParam] = &[
@@ -1510,50 +1517,6 @@ pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION
     ApiParam::new("cluster", ParamIn::Path, "String").required(),
     ApiParam::new("permission", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:get`.
-pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_GET_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("quota", ParamIn::Path, "String").required(),
-    ApiParam::new("permission", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:get`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("permission", ParamIn::Path, "String").required(),
-ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`.
-pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-ApiParam::new("disk", ParamIn::Path, "String").required(),
-ApiParam::new("permission", ParamIn::Path, "String").required(),
-ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`.
-pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
-ApiParam::new("data_center", ParamIn::Path, "String").required(),
-ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
-ApiParam::new("network", ParamIn::Path, "String").required(),
-ApiParam::new("profile", ParamIn::Path, "String").required(),
-ApiParam::new("permission", ParamIn::Path, "String").required(),
-ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/datacenters/{data_center}/permissions/{permission}:remove`.
-pub(super) const DATACENTERS_DATA_CENTER_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
-    ApiParam::new("data_center", ParamIn::Path, "String").required(),
-    ApiParam::new("permission", ParamIn::Path, "String").required(),
-    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:remove`.
@@ -1565,6 +1528,15 @@ pub(super) const DATACENTERS_DATA_CENTER_CLUSTERS_CLUSTER_PERMISSIONS_PERMISSION
     ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
+/// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_GET_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("data_center", ParamIn::Path, "String").required(),
+    ApiParam::new("quota", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:remove`.
 pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_REMOVE_PARAMS:
     &[ApiParam] = &[
@@ -1572,6 +1544,15 @@ pub(super) const DATACENTERS_DATA_CENTER_QUOTAS_QUOTA_PERMISSIONS_PERMISSION_REM
     ApiParam::new("quota", ParamIn::Path, "String").required(),
     ApiParam::new("permission", ParamIn::Path, "String").required(),
     ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:remove`.
@@ -1583,6 +1564,15 @@ ApiParam::new("permission", ParamIn::Path, "String").required(),
 ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
+/// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+ApiParam::new("disk", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`.
 pub(super) const DATACENTERS_DATA_CENTER_STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
 ApiParam::new("data_center", ParamIn::Path, "String").required(),
@@ -1590,6 +1580,16 @@ ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
 ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("permission", ParamIn::Path, "String").required(),
 ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`.
+pub(super) const DATACENTERS_DATA_CENTER_ISCSIBONDS_ISCSI_BOND_NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
+ApiParam::new("data_center", ParamIn::Path, "String").required(),
+ApiParam::new("iscsi_bond", ParamIn::Path, "String").required(),
+ApiParam::new("network", ParamIn::Path, "String").required(),
+ApiParam::new("profile", ParamIn::Path, "String").required(),
+ApiParam::new("permission", ParamIn::Path, "String").required(),
+ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`.

@@ -557,25 +557,9 @@ pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ATTACHMENT_GET_PARAMS: &[ApiParam
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
-/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`.
-pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_GET_PARAMS: &[ApiParam] = &[
-    ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("nic", ParamIn::Path, "String").required(),
-    ApiParam::new("attachment", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
 /// Parameters of `/hosts/{host}/networkattachments/{attachment}:remove`.
 pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ATTACHMENT_REMOVE_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("attachment", ParamIn::Path, "String").required(),
-    ApiParam::new("async", ParamIn::Query, "Boolean"),
-];
-
-/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`.
-pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_REMOVE_PARAMS: &[ApiParam] = &[
-    ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("nic", ParamIn::Path, "String").required(),
     ApiParam::new("attachment", ParamIn::Path, "String").required(),
     ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
@@ -585,6 +569,22 @@ pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ATTACHMENT_UPDATE_PARAMS: &[ApiPa
     ApiParam::new("host", ParamIn::Path, "String").required(),
     ApiParam::new("attachment", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("attachment", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ATTACHMENT_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("attachment", ParamIn::Path, "String").required(),
     ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
@@ -603,18 +603,18 @@ pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
 ];
 
-/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments:add`.
-pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
-    ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("nic", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
-];
-
 /// Parameters of `/hosts/{host}/networkattachments:list`.
 pub(super) const HOSTS_HOST_NETWORKATTACHMENTS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/networkattachments:add`.
+pub(super) const HOSTS_HOST_NICS_NIC_NETWORKATTACHMENTS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkAttachment").required(),
 ];
 
 /// Parameters of `/hosts/{host}/nics/{nic}/networkattachments:list`.
@@ -633,20 +633,20 @@ pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LABEL_GET_PARAMS: &[ApiParam]
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
-/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`.
-pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
-    ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("nic", ParamIn::Path, "String").required(),
-    ApiParam::new("label", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
 /// Parameters of `/hosts/{host}/nics/{nic}/networklabels/{label}:remove`.
 pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LABEL_REMOVE_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
     ApiParam::new("nic", ParamIn::Path, "String").required(),
     ApiParam::new("label", ParamIn::Path, "String").required(),
     ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_LABEL_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("label", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:remove`.
@@ -665,19 +665,19 @@ pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
 ];
 
-/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:add`.
-pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_ADD_PARAMS: &[ApiParam] = &[
-    ApiParam::new("host", ParamIn::Path, "String").required(),
-    ApiParam::new("nic", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
-];
-
 /// Parameters of `/hosts/{host}/nics/{nic}/networklabels:list`.
 pub(super) const HOSTS_HOST_NICS_NIC_NETWORKLABELS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("host", ParamIn::Path, "String").required(),
     ApiParam::new("nic", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:add`.
+pub(super) const HOSTS_HOST_NICS_NIC_VIRTUALFUNCTIONALLOWEDLABELS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("host", ParamIn::Path, "String").required(),
+    ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "NetworkLabel").required(),
 ];
 
 /// Parameters of `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:list`.

@@ -9,16 +9,70 @@ pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
+/// Parameters of `/networks/{network}/permissions:add_cluster_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_data_center_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_group_level`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_host_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_storage_domain_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_template_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_user_level`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_vm_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:add_vm_pool_permission`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/networks/{network}/permissions:list`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("profile", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/networks/{network}/permissions:add_cluster_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -30,12 +84,6 @@ pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_CLUSTER_P
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/networks/{network}/permissions:add_data_center_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("network", ParamIn::Path, "String").required(),
@@ -43,23 +91,11 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/networks/{network}/permissions:add_group_level`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_group_level`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("profile", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/networks/{network}/permissions:add_host_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -71,23 +107,11 @@ pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_HOST_PERM
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/networks/{network}/permissions:add_storage_domain_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_storage_domain_permission`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("network", ParamIn::Path, "String").required(),
 ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/networks/{network}/permissions:add_template_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`.
@@ -97,23 +121,11 @@ ApiParam::new("profile", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/networks/{network}/permissions:add_user_level`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_user_level`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_USER_LEVEL_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("profile", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/networks/{network}/permissions:add_vm_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -125,24 +137,12 @@ pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_PERMIS
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/networks/{network}/permissions:add_vm_pool_permission`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_pool_permission`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("network", ParamIn::Path, "String").required(),
     ApiParam::new("profile", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/networks/{network}/permissions:list`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions:list`.
@@ -244,6 +244,13 @@ pub(super) const NETWORKS_NETWORK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam]
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/networks/{network}/permissions/{permission}:remove`.
+pub(super) const NETWORKS_NETWORK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("network", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`.
 pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GET_PARAMS:
     &[ApiParam] = &[
@@ -251,13 +258,6 @@ pub(super) const NETWORKS_NETWORK_VNICPROFILES_PROFILE_PERMISSIONS_PERMISSION_GE
     ApiParam::new("profile", ParamIn::Path, "String").required(),
     ApiParam::new("permission", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/networks/{network}/permissions/{permission}:remove`.
-pub(super) const NETWORKS_NETWORK_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
-    ApiParam::new("network", ParamIn::Path, "String").required(),
-    ApiParam::new("permission", ParamIn::Path, "String").required(),
-    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`.

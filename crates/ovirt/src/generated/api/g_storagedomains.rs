@@ -36,17 +36,77 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_PARAMS: &[ApiPara
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/permissions:add_cluster_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_data_center_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_group_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_host_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_template_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_user_level`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+        ApiParam::new("body", ParamIn::Body, "Permission").required(),
+    ];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
+    &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/permissions:list`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -57,13 +117,6 @@ ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_data_center_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
@@ -71,24 +124,11 @@ ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_group_level`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS:
     &[ApiParam] = &[
     ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_host_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -100,13 +140,6 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_HOST_P
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
@@ -114,24 +147,11 @@ ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_template_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
 ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_user_level`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`.
@@ -142,13 +162,6 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_USER_L
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] =
-    &[
-        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-        ApiParam::new("body", ParamIn::Body, "Permission").required(),
-    ];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS:
     &[ApiParam] = &[
@@ -157,24 +170,11 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_PER
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS:
-    &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
 ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
 ApiParam::new("disk", ParamIn::Path, "String").required(),
 ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/storagedomains/{storage_domain}/permissions:list`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions:list`.
@@ -258,6 +258,14 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_PERMISSION_GET_PARAMS
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/storagedomains/{storage_domain}/permissions/{permission}:remove`.
+pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] =
+    &[
+        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
+        ApiParam::new("permission", ParamIn::Path, "String").required(),
+        ApiParam::new("async", ParamIn::Query, "Boolean"),
+    ];
+
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS:
     &[ApiParam] = &[
@@ -266,14 +274,6 @@ pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION
     ApiParam::new("permission", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
-
-/// Parameters of `/storagedomains/{storage_domain}/permissions/{permission}:remove`.
-pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] =
-    &[
-        ApiParam::new("storage_domain", ParamIn::Path, "String").required(),
-        ApiParam::new("permission", ParamIn::Path, "String").required(),
-        ApiParam::new("async", ParamIn::Query, "Boolean"),
-    ];
 
 /// Parameters of `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`.
 pub(super) const STORAGEDOMAINS_STORAGE_DOMAIN_DISKS_DISK_PERMISSIONS_PERMISSION_REMOVE_PARAMS:

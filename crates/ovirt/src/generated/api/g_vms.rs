@@ -34,16 +34,70 @@ pub(super) const VMS_VM_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
+/// Parameters of `/vms/{vm}/permissions:add_cluster_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_data_center_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_group_level`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_host_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_storage_domain_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_template_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_user_level`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_vm_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:add_vm_pool_permission`.
+pub(super) const VMS_VM_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("body", ParamIn::Body, "Permission").required(),
+];
+
+/// Parameters of `/vms/{vm}/permissions:list`.
+pub(super) const VMS_VM_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:add`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:add_cluster_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -54,22 +108,10 @@ pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_CLUSTER_PERMISSION_PARAMS: &[
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/vms/{vm}/permissions:add_data_center_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_data_center_permission`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_DATA_CENTER_PERMISSION_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:add_group_level`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -80,22 +122,10 @@ pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_GROUP_LEVEL_PARAMS: &[ApiPara
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/vms/{vm}/permissions:add_host_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_host_permission`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_HOST_PERMISSION_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:add_storage_domain_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -107,22 +137,10 @@ pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_STORAGE_DOMAIN_PERMISSION_PAR
         ApiParam::new("body", ParamIn::Body, "Permission").required(),
     ];
 
-/// Parameters of `/vms/{vm}/permissions:add_template_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_template_permission`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_TEMPLATE_PERMISSION_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:add_user_level`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -133,22 +151,10 @@ pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_USER_LEVEL_PARAMS: &[ApiParam
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
-/// Parameters of `/vms/{vm}/permissions:add_vm_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:add_vm_permission`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_VM_PERMISSION_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:add_vm_pool_permission`.
-pub(super) const VMS_VM_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
 ];
 
@@ -157,12 +163,6 @@ pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_ADD_VM_POOL_PERMISSION_PARAMS: &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("body", ParamIn::Body, "Permission").required(),
-];
-
-/// Parameters of `/vms/{vm}/permissions:list`.
-pub(super) const VMS_VM_PERMISSIONS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions:list`.
@@ -302,19 +302,19 @@ pub(super) const VMS_VM_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
+/// Parameters of `/vms/{vm}/permissions/{permission}:remove`.
+pub(super) const VMS_VM_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("permission", ParamIn::Path, "String").required(),
+    ApiParam::new("async", ParamIn::Query, "Boolean"),
+];
+
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions/{permission}:get`.
 pub(super) const VMS_VM_DISKS_DISK_PERMISSIONS_PERMISSION_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("permission", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
-/// Parameters of `/vms/{vm}/permissions/{permission}:remove`.
-pub(super) const VMS_VM_PERMISSIONS_PERMISSION_REMOVE_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("permission", ParamIn::Path, "String").required(),
-    ApiParam::new("async", ParamIn::Query, "Boolean"),
 ];
 
 /// Parameters of `/vms/{vm}/disks/{disk}/permissions/{permission}:remove`.
@@ -418,18 +418,18 @@ pub(super) const VMS_VM_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
 
-/// Parameters of `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`.
-pub(super) const VMS_VM_DISKS_DISK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("statistic", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-];
-
 /// Parameters of `/vms/{vm}/nics/{nic}/statistics/{statistic}:get`.
 pub(super) const VMS_VM_NICS_NIC_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("statistic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`.
+pub(super) const VMS_VM_DISKS_DISK_STATISTICS_STATISTIC_GET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("statistic", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
 ];
@@ -441,18 +441,18 @@ pub(super) const VMS_VM_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];
 
-/// Parameters of `/vms/{vm}/disks/{disk}/statistics:list`.
-pub(super) const VMS_VM_DISKS_DISK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
-    ApiParam::new("vm", ParamIn::Path, "String").required(),
-    ApiParam::new("disk", ParamIn::Path, "String").required(),
-    ApiParam::new("follow", ParamIn::Query, "String"),
-    ApiParam::new("max", ParamIn::Query, "Integer"),
-];
-
 /// Parameters of `/vms/{vm}/nics/{nic}/statistics:list`.
 pub(super) const VMS_VM_NICS_NIC_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("vm", ParamIn::Path, "String").required(),
     ApiParam::new("nic", ParamIn::Path, "String").required(),
+    ApiParam::new("follow", ParamIn::Query, "String"),
+    ApiParam::new("max", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `/vms/{vm}/disks/{disk}/statistics:list`.
+pub(super) const VMS_VM_DISKS_DISK_STATISTICS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("vm", ParamIn::Path, "String").required(),
+    ApiParam::new("disk", ParamIn::Path, "String").required(),
     ApiParam::new("follow", ParamIn::Query, "String"),
     ApiParam::new("max", ParamIn::Query, "Integer"),
 ];

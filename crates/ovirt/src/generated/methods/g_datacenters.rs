@@ -433,6 +433,152 @@ impl Ops {
         )
     }
 
+    /// `/datacenters/{data_center}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn datacenters_data_center_permissions_add_cluster_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_group_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_host_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_template_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_user_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/permissions:list`: `GET /datacenters/{data_center}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_permissions_list(
+        &self,
+        data_center: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add).
     pub async fn datacenters_data_center_clusters_cluster_permissions_add(
         &self,
@@ -446,109 +592,6 @@ impl Ops {
             g::segment(data_center),
             g::segment(cluster)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        profile: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network),
-            g::segment(profile)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
-    pub async fn datacenters_data_center_permissions_add_cluster_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -576,6 +619,202 @@ impl Ops {
         )
     }
 
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:list`: `GET /datacenters/{data_center}/clusters/{cluster}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_clusters_cluster_permissions_list(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions",
+            g::segment(data_center),
+            g::segment(cluster)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
     /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
     pub async fn datacenters_data_center_quotas_quota_permissions_add_cluster_permission(
         &self,
@@ -588,6 +827,204 @@ impl Ops {
             "/datacenters/{}/quotas/{}/permissions",
             g::segment(data_center),
             g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        quota: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions:list`: `GET /datacenters/{data_center}/quotas/{quota}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_quotas_quota_permissions_list(
+        &self,
+        data_center: &str,
+        quota: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions",
+            g::segment(data_center),
+            g::segment(quota)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
         );
         Permission::from_xml(
             &self
@@ -618,6 +1055,222 @@ impl Ops {
         )
     }
 
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_list(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
     /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_cluster_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
     pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_cluster_permission(
         &self,
@@ -632,6 +1285,224 @@ impl Ops {
             g::segment(data_center),
             g::segment(storage_domain),
             g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_data_center_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_group_level(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_host_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_storage_domain_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_template_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_user_level(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_pool_permission(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_list(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk)
+        );
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        profile: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/vnicprofiles/{}/permissions",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(profile)
         );
         Permission::from_xml(
             &self
@@ -664,105 +1535,6 @@ impl Ops {
         )
     }
 
-    /// `/datacenters/{data_center}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn datacenters_data_center_permissions_add_data_center_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_data_center_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_data_center_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_data_center_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_data_center_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
     pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_data_center_permission(
         &self,
@@ -779,105 +1551,6 @@ impl Ops {
             g::segment(iscsi_bond),
             g::segment(network),
             g::segment(profile)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/permissions:add_group_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn datacenters_data_center_permissions_add_group_level(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_group_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_group_level(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_group_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_group_level(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_group_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_group_level(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_group_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_group_level(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
         );
         Permission::from_xml(
             &self
@@ -910,105 +1583,6 @@ impl Ops {
         )
     }
 
-    /// `/datacenters/{data_center}/permissions:add_host_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn datacenters_data_center_permissions_add_host_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_host_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_host_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_host_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_host_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_host_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_host_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_host_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
     pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_host_permission(
         &self,
@@ -1025,105 +1599,6 @@ impl Ops {
             g::segment(iscsi_bond),
             g::segment(network),
             g::segment(profile)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn datacenters_data_center_permissions_add_storage_domain_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_storage_domain_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_storage_domain_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_storage_domain_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_storage_domain_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_storage_domain_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
         );
         Permission::from_xml(
             &self
@@ -1156,105 +1631,6 @@ impl Ops {
         )
     }
 
-    /// `/datacenters/{data_center}/permissions:add_template_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn datacenters_data_center_permissions_add_template_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_template_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_template_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_template_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_template_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_template_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_template_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_template_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
     pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_template_permission(
         &self,
@@ -1271,105 +1647,6 @@ impl Ops {
             g::segment(iscsi_bond),
             g::segment(network),
             g::segment(profile)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/permissions:add_user_level`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn datacenters_data_center_permissions_add_user_level(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_user_level`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_user_level(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_user_level`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_user_level(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_user_level`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_user_level(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_user_level`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_user_level(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
         );
         Permission::from_xml(
             &self
@@ -1402,105 +1679,6 @@ impl Ops {
         )
     }
 
-    /// `/datacenters/{data_center}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn datacenters_data_center_permissions_add_vm_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
     pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_vnicprofiles_profile_permissions_add_vm_permission(
         &self,
@@ -1517,105 +1695,6 @@ impl Ops {
             g::segment(iscsi_bond),
             g::segment(network),
             g::segment(profile)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn datacenters_data_center_permissions_add_vm_pool_permission(
-        &self,
-        data_center: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/clusters/{cluster}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn datacenters_data_center_clusters_cluster_permissions_add_vm_pool_permission(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/quotas/{quota}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn datacenters_data_center_quotas_quota_permissions_add_vm_pool_permission(
-        &self,
-        data_center: &str,
-        quota: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_add_vm_pool_permission(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_pool_permission`: `POST /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_add_vm_pool_permission(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
         );
         Permission::from_xml(
             &self
@@ -1646,85 +1725,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/datacenters/{data_center}/permissions:list`: `GET /datacenters/{data_center}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn datacenters_data_center_permissions_list(
-        &self,
-        data_center: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!("/datacenters/{}/permissions", g::segment(data_center));
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions:list`: `GET /datacenters/{data_center}/clusters/{cluster}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn datacenters_data_center_clusters_cluster_permissions_list(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions",
-            g::segment(data_center),
-            g::segment(cluster)
-        );
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions:list`: `GET /datacenters/{data_center}/quotas/{quota}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn datacenters_data_center_quotas_quota_permissions_list(
-        &self,
-        data_center: &str,
-        quota: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions",
-            g::segment(data_center),
-            g::segment(quota)
-        );
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_list(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network)
-        );
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions:list`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_list(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk)
-        );
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions:list`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
@@ -3477,6 +3477,22 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/datacenters/{data_center}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:get`: `GET /datacenters/{data_center}/clusters/{cluster}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn datacenters_data_center_clusters_cluster_permissions_permission_get(
@@ -3495,6 +3511,24 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_clusters_cluster_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        cluster: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/clusters/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(cluster),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:get`: `GET /datacenters/{data_center}/quotas/{quota}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn datacenters_data_center_quotas_quota_permissions_permission_get(
@@ -3511,6 +3545,24 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/quotas/{quota}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_quotas_quota_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        quota: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/quotas/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(quota),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}`. Reads the object (PermissionService.get).
@@ -3533,6 +3585,26 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        iscsi_bond: &str,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(iscsi_bond),
+            g::segment(network),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`: `GET /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_permission_get(
@@ -3551,6 +3623,26 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_permission_remove(
+        &self,
+        data_center: &str,
+        storage_domain: &str,
+        disk: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/datacenters/{}/storagedomains/{}/disks/{}/permissions/{}",
+            g::segment(data_center),
+            g::segment(storage_domain),
+            g::segment(disk),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`: `GET /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Reads the object (PermissionService.get).
@@ -3573,98 +3665,6 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/datacenters/{data_center}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn datacenters_data_center_permissions_permission_remove(
-        &self,
-        data_center: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/datacenters/{}/permissions/{}",
-            g::segment(data_center),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
-    }
-
-    /// `/datacenters/{data_center}/clusters/{cluster}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/clusters/{cluster}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn datacenters_data_center_clusters_cluster_permissions_permission_remove(
-        &self,
-        data_center: &str,
-        cluster: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/datacenters/{}/clusters/{}/permissions/{}",
-            g::segment(data_center),
-            g::segment(cluster),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
-    }
-
-    /// `/datacenters/{data_center}/quotas/{quota}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/quotas/{quota}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn datacenters_data_center_quotas_quota_permissions_permission_remove(
-        &self,
-        data_center: &str,
-        quota: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/datacenters/{}/quotas/{}/permissions/{}",
-            g::segment(data_center),
-            g::segment(quota),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
-    }
-
-    /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn datacenters_data_center_iscsibonds_iscsi_bond_networks_network_permissions_permission_remove(
-        &self,
-        data_center: &str,
-        iscsi_bond: &str,
-        network: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/datacenters/{}/iscsibonds/{}/networks/{}/permissions/{}",
-            g::segment(data_center),
-            g::segment(iscsi_bond),
-            g::segment(network),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
-    }
-
-    /// `/datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn datacenters_data_center_storagedomains_storage_domain_disks_disk_permissions_permission_remove(
-        &self,
-        data_center: &str,
-        storage_domain: &str,
-        disk: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/datacenters/{}/storagedomains/{}/disks/{}/permissions/{}",
-            g::segment(data_center),
-            g::segment(storage_domain),
-            g::segment(disk),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`: `DELETE /datacenters/{data_center}/iscsibonds/{iscsi_bond}/networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Removes the object (PermissionService.remove).

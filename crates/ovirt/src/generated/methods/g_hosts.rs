@@ -953,24 +953,6 @@ impl Ops {
         NetworkAttachment::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
-    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`: `GET /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Reads the object (NetworkAttachmentService.get).
-    /// Query parameters: `follow`.
-    pub async fn hosts_host_nics_nic_networkattachments_attachment_get(
-        &self,
-        host: &str,
-        nic: &str,
-        attachment: &str,
-        query: &Query,
-    ) -> Result<NetworkAttachment> {
-        let path = format!(
-            "/hosts/{}/nics/{}/networkattachments/{}",
-            g::segment(host),
-            g::segment(nic),
-            g::segment(attachment)
-        );
-        NetworkAttachment::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
     /// `/hosts/{host}/networkattachments/{attachment}:remove`: `DELETE /hosts/{host}/networkattachments/{attachment}`. Removes the object (NetworkAttachmentService.remove).
     /// Query parameters: `async`.
     pub async fn hosts_host_networkattachments_attachment_remove(
@@ -982,24 +964,6 @@ impl Ops {
         let path = format!(
             "/hosts/{}/networkattachments/{}",
             g::segment(host),
-            g::segment(attachment)
-        );
-        self.empty(Method::DELETE, path, query, None).await
-    }
-
-    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`: `DELETE /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Removes the object (NetworkAttachmentService.remove).
-    /// Query parameters: `async`.
-    pub async fn hosts_host_nics_nic_networkattachments_attachment_remove(
-        &self,
-        host: &str,
-        nic: &str,
-        attachment: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/hosts/{}/nics/{}/networkattachments/{}",
-            g::segment(host),
-            g::segment(nic),
             g::segment(attachment)
         );
         self.empty(Method::DELETE, path, query, None).await
@@ -1024,6 +988,42 @@ impl Ops {
                 .xml(Method::PUT, path, query, Some(body.to_xml()))
                 .await?,
         )
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:get`: `GET /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Reads the object (NetworkAttachmentService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_networkattachments_attachment_get(
+        &self,
+        host: &str,
+        nic: &str,
+        attachment: &str,
+        query: &Query,
+    ) -> Result<NetworkAttachment> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(attachment)
+        );
+        NetworkAttachment::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:remove`: `DELETE /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Removes the object (NetworkAttachmentService.remove).
+    /// Query parameters: `async`.
+    pub async fn hosts_host_nics_nic_networkattachments_attachment_remove(
+        &self,
+        host: &str,
+        nic: &str,
+        attachment: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networkattachments/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(attachment)
+        );
+        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/hosts/{host}/nics/{nic}/networkattachments/{attachment}:update`: `PUT /hosts/{host}/nics/{nic}/networkattachments/{attachment}`. Updates the object (NetworkAttachmentService.update).
@@ -1064,6 +1064,17 @@ impl Ops {
         )
     }
 
+    /// `/hosts/{host}/networkattachments:list`: `GET /hosts/{host}/networkattachments`. Lists the collection (NetworkAttachmentsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_networkattachments_list(
+        &self,
+        host: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkAttachment>> {
+        let path = format!("/hosts/{}/networkattachments", g::segment(host));
+        NetworkAttachment::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/hosts/{host}/nics/{nic}/networkattachments:add`: `POST /hosts/{host}/nics/{nic}/networkattachments`. Adds to the collection (NetworkAttachmentsService.add).
     pub async fn hosts_host_nics_nic_networkattachments_add(
         &self,
@@ -1082,17 +1093,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/hosts/{host}/networkattachments:list`: `GET /hosts/{host}/networkattachments`. Lists the collection (NetworkAttachmentsService.list).
-    /// Query parameters: `follow`, `max`.
-    pub async fn hosts_host_networkattachments_list(
-        &self,
-        host: &str,
-        query: &Query,
-    ) -> Result<Vec<NetworkAttachment>> {
-        let path = format!("/hosts/{}/networkattachments", g::segment(host));
-        NetworkAttachment::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/hosts/{host}/nics/{nic}/networkattachments:list`: `GET /hosts/{host}/nics/{nic}/networkattachments`. Lists the collection (NetworkAttachmentsService.list).
@@ -1129,24 +1129,6 @@ impl Ops {
         NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
-    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`: `GET /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`. Reads the object (NetworkLabelService.get).
-    /// Query parameters: `follow`.
-    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_label_get(
-        &self,
-        host: &str,
-        nic: &str,
-        label: &str,
-        query: &Query,
-    ) -> Result<NetworkLabel> {
-        let path = format!(
-            "/hosts/{}/nics/{}/virtualfunctionallowedlabels/{}",
-            g::segment(host),
-            g::segment(nic),
-            g::segment(label)
-        );
-        NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
     /// `/hosts/{host}/nics/{nic}/networklabels/{label}:remove`: `DELETE /hosts/{host}/nics/{nic}/networklabels/{label}`. Removes the object (NetworkLabelService.remove).
     /// Query parameters: `async`.
     pub async fn hosts_host_nics_nic_networklabels_label_remove(
@@ -1163,6 +1145,24 @@ impl Ops {
             g::segment(label)
         );
         self.empty(Method::DELETE, path, query, None).await
+    }
+
+    /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:get`: `GET /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`. Reads the object (NetworkLabelService.get).
+    /// Query parameters: `follow`.
+    pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_label_get(
+        &self,
+        host: &str,
+        nic: &str,
+        label: &str,
+        query: &Query,
+    ) -> Result<NetworkLabel> {
+        let path = format!(
+            "/hosts/{}/nics/{}/virtualfunctionallowedlabels/{}",
+            g::segment(host),
+            g::segment(nic),
+            g::segment(label)
+        );
+        NetworkLabel::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}:remove`: `DELETE /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels/{label}`. Removes the object (NetworkLabelService.remove).
@@ -1203,6 +1203,22 @@ impl Ops {
         )
     }
 
+    /// `/hosts/{host}/nics/{nic}/networklabels:list`: `GET /hosts/{host}/nics/{nic}/networklabels`. Lists the collection (NetworkLabelsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn hosts_host_nics_nic_networklabels_list(
+        &self,
+        host: &str,
+        nic: &str,
+        query: &Query,
+    ) -> Result<Vec<NetworkLabel>> {
+        let path = format!(
+            "/hosts/{}/nics/{}/networklabels",
+            g::segment(host),
+            g::segment(nic)
+        );
+        NetworkLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:add`: `POST /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels`. Adds to the collection (NetworkLabelsService.add).
     pub async fn hosts_host_nics_nic_virtualfunctionallowedlabels_add(
         &self,
@@ -1221,22 +1237,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/hosts/{host}/nics/{nic}/networklabels:list`: `GET /hosts/{host}/nics/{nic}/networklabels`. Lists the collection (NetworkLabelsService.list).
-    /// Query parameters: `follow`, `max`.
-    pub async fn hosts_host_nics_nic_networklabels_list(
-        &self,
-        host: &str,
-        nic: &str,
-        query: &Query,
-    ) -> Result<Vec<NetworkLabel>> {
-        let path = format!(
-            "/hosts/{}/nics/{}/networklabels",
-            g::segment(host),
-            g::segment(nic)
-        );
-        NetworkLabel::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/hosts/{host}/nics/{nic}/virtualfunctionallowedlabels:list`: `GET /hosts/{host}/nics/{nic}/virtualfunctionallowedlabels`. Lists the collection (NetworkLabelsService.list).

@@ -26,6 +26,152 @@ impl Ops {
         )
     }
 
+    /// `/networks/{network}/permissions:add_cluster_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn networks_network_permissions_add_cluster_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_data_center_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn networks_network_permissions_add_data_center_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_group_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn networks_network_permissions_add_group_level(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_host_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn networks_network_permissions_add_host_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_storage_domain_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn networks_network_permissions_add_storage_domain_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_template_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn networks_network_permissions_add_template_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_user_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn networks_network_permissions_add_user_level(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_vm_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn networks_network_permissions_add_vm_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:add_vm_pool_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn networks_network_permissions_add_vm_pool_permission(
+        &self,
+        network: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/networks/{network}/permissions:list`: `GET /networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn networks_network_permissions_list(
+        &self,
+        network: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/networks/{}/permissions", g::segment(network));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:add`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add).
     pub async fn networks_network_vnicprofiles_profile_permissions_add(
         &self,
@@ -39,21 +185,6 @@ impl Ops {
             g::segment(network),
             g::segment(profile)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/networks/{network}/permissions:add_cluster_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
-    pub async fn networks_network_permissions_add_cluster_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -81,21 +212,6 @@ impl Ops {
         )
     }
 
-    /// `/networks/{network}/permissions:add_data_center_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn networks_network_permissions_add_data_center_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_data_center_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
     pub async fn networks_network_vnicprofiles_profile_permissions_add_data_center_permission(
         &self,
@@ -109,21 +225,6 @@ impl Ops {
             g::segment(network),
             g::segment(profile)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/networks/{network}/permissions:add_group_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn networks_network_permissions_add_group_level(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -151,21 +252,6 @@ impl Ops {
         )
     }
 
-    /// `/networks/{network}/permissions:add_host_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn networks_network_permissions_add_host_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_host_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
     pub async fn networks_network_vnicprofiles_profile_permissions_add_host_permission(
         &self,
@@ -179,21 +265,6 @@ impl Ops {
             g::segment(network),
             g::segment(profile)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/networks/{network}/permissions:add_storage_domain_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn networks_network_permissions_add_storage_domain_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -221,21 +292,6 @@ impl Ops {
         )
     }
 
-    /// `/networks/{network}/permissions:add_template_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn networks_network_permissions_add_template_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_template_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
     pub async fn networks_network_vnicprofiles_profile_permissions_add_template_permission(
         &self,
@@ -249,21 +305,6 @@ impl Ops {
             g::segment(network),
             g::segment(profile)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/networks/{network}/permissions:add_user_level`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn networks_network_permissions_add_user_level(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -291,21 +332,6 @@ impl Ops {
         )
     }
 
-    /// `/networks/{network}/permissions:add_vm_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn networks_network_permissions_add_vm_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:add_vm_permission`: `POST /networks/{network}/vnicprofiles/{profile}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
     pub async fn networks_network_vnicprofiles_profile_permissions_add_vm_permission(
         &self,
@@ -319,21 +345,6 @@ impl Ops {
             g::segment(network),
             g::segment(profile)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/networks/{network}/permissions:add_vm_pool_permission`: `POST /networks/{network}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn networks_network_permissions_add_vm_pool_permission(
-        &self,
-        network: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -359,17 +370,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/networks/{network}/permissions:list`: `GET /networks/{network}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn networks_network_permissions_list(
-        &self,
-        network: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!("/networks/{}/permissions", g::segment(network));
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/networks/{network}/vnicprofiles/{profile}/permissions:list`: `GET /networks/{network}/vnicprofiles/{profile}/permissions`. Lists the collection (AssignedPermissionsService.list).
@@ -567,6 +567,22 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/networks/{network}/permissions/{permission}:remove`: `DELETE /networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn networks_network_permissions_permission_remove(
+        &self,
+        network: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/networks/{}/permissions/{}",
+            g::segment(network),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:get`: `GET /networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn networks_network_vnicprofiles_profile_permissions_permission_get(
@@ -583,22 +599,6 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/networks/{network}/permissions/{permission}:remove`: `DELETE /networks/{network}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn networks_network_permissions_permission_remove(
-        &self,
-        network: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/networks/{}/permissions/{}",
-            g::segment(network),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/networks/{network}/vnicprofiles/{profile}/permissions/{permission}:remove`: `DELETE /networks/{network}/vnicprofiles/{profile}/permissions/{permission}`. Removes the object (PermissionService.remove).

@@ -90,6 +90,152 @@ impl Ops {
         )
     }
 
+    /// `/storagedomains/{storage_domain}/permissions:add_cluster_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_cluster_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_data_center_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_data_center_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_group_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn storagedomains_storage_domain_permissions_add_group_level(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_host_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_host_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_storage_domain_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_template_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_template_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_user_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn storagedomains_storage_domain_permissions_add_user_level(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_vm_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_vm_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn storagedomains_storage_domain_permissions_add_vm_pool_permission(
+        &self,
+        storage_domain: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/storagedomains/{storage_domain}/permissions:list`: `GET /storagedomains/{storage_domain}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn storagedomains_storage_domain_permissions_list(
+        &self,
+        storage_domain: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
     pub async fn storagedomains_storage_domain_disks_disk_permissions_add(
         &self,
@@ -103,21 +249,6 @@ impl Ops {
             g::segment(storage_domain),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:add_cluster_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_cluster_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -145,21 +276,6 @@ impl Ops {
         )
     }
 
-    /// `/storagedomains/{storage_domain}/permissions:add_data_center_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_data_center_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_data_center_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
     pub async fn storagedomains_storage_domain_disks_disk_permissions_add_data_center_permission(
         &self,
@@ -173,21 +289,6 @@ impl Ops {
             g::segment(storage_domain),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:add_group_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn storagedomains_storage_domain_permissions_add_group_level(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -215,21 +316,6 @@ impl Ops {
         )
     }
 
-    /// `/storagedomains/{storage_domain}/permissions:add_host_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_host_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_host_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
     pub async fn storagedomains_storage_domain_disks_disk_permissions_add_host_permission(
         &self,
@@ -243,21 +329,6 @@ impl Ops {
             g::segment(storage_domain),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:add_storage_domain_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_storage_domain_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -285,21 +356,6 @@ impl Ops {
         )
     }
 
-    /// `/storagedomains/{storage_domain}/permissions:add_template_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_template_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_template_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
     pub async fn storagedomains_storage_domain_disks_disk_permissions_add_template_permission(
         &self,
@@ -313,21 +369,6 @@ impl Ops {
             g::segment(storage_domain),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:add_user_level`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn storagedomains_storage_domain_permissions_add_user_level(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -355,21 +396,6 @@ impl Ops {
         )
     }
 
-    /// `/storagedomains/{storage_domain}/permissions:add_vm_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_vm_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:add_vm_permission`: `POST /storagedomains/{storage_domain}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
     pub async fn storagedomains_storage_domain_disks_disk_permissions_add_vm_permission(
         &self,
@@ -383,21 +409,6 @@ impl Ops {
             g::segment(storage_domain),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:add_vm_pool_permission`: `POST /storagedomains/{storage_domain}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn storagedomains_storage_domain_permissions_add_vm_pool_permission(
-        &self,
-        storage_domain: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -423,17 +434,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions:list`: `GET /storagedomains/{storage_domain}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn storagedomains_storage_domain_permissions_list(
-        &self,
-        storage_domain: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!("/storagedomains/{}/permissions", g::segment(storage_domain));
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions:list`: `GET /storagedomains/{storage_domain}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
@@ -586,6 +586,22 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/storagedomains/{storage_domain}/permissions/{permission}:remove`: `DELETE /storagedomains/{storage_domain}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn storagedomains_storage_domain_permissions_permission_remove(
+        &self,
+        storage_domain: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/storagedomains/{}/permissions/{}",
+            g::segment(storage_domain),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:get`: `GET /storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn storagedomains_storage_domain_disks_disk_permissions_permission_get(
@@ -602,22 +618,6 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/storagedomains/{storage_domain}/permissions/{permission}:remove`: `DELETE /storagedomains/{storage_domain}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn storagedomains_storage_domain_permissions_permission_remove(
-        &self,
-        storage_domain: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/storagedomains/{}/permissions/{}",
-            g::segment(storage_domain),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}:remove`: `DELETE /storagedomains/{storage_domain}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).

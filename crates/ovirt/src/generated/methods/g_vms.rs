@@ -83,6 +83,152 @@ impl Ops {
         )
     }
 
+    /// `/vms/{vm}/permissions:add_cluster_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
+    pub async fn vms_vm_permissions_add_cluster_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_data_center_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
+    pub async fn vms_vm_permissions_add_data_center_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_group_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
+    pub async fn vms_vm_permissions_add_group_level(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_host_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
+    pub async fn vms_vm_permissions_add_host_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_storage_domain_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
+    pub async fn vms_vm_permissions_add_storage_domain_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_template_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
+    pub async fn vms_vm_permissions_add_template_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_user_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
+    pub async fn vms_vm_permissions_add_user_level(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_vm_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
+    pub async fn vms_vm_permissions_add_vm_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:add_vm_pool_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
+    pub async fn vms_vm_permissions_add_vm_pool_permission(
+        &self,
+        vm: &str,
+        body: &Permission,
+        query: &Query,
+    ) -> Result<Permission> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::from_xml(
+            &self
+                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .await?,
+        )
+    }
+
+    /// `/vms/{vm}/permissions:list`: `GET /vms/{vm}/permissions`. Lists the collection (AssignedPermissionsService.list).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_permissions_list(
+        &self,
+        vm: &str,
+        query: &Query,
+    ) -> Result<Vec<Permission>> {
+        let path = format!("/vms/{}/permissions", g::segment(vm));
+        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/vms/{vm}/disks/{disk}/permissions:add`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add).
     pub async fn vms_vm_disks_disk_permissions_add(
         &self,
@@ -96,21 +242,6 @@ impl Ops {
             g::segment(vm),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/vms/{vm}/permissions:add_cluster_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_cluster\_permission).
-    pub async fn vms_vm_permissions_add_cluster_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -138,21 +269,6 @@ impl Ops {
         )
     }
 
-    /// `/vms/{vm}/permissions:add_data_center_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
-    pub async fn vms_vm_permissions_add_data_center_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/vms/{vm}/disks/{disk}/permissions:add_data_center_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_data\_center\_permission).
     pub async fn vms_vm_disks_disk_permissions_add_data_center_permission(
         &self,
@@ -166,21 +282,6 @@ impl Ops {
             g::segment(vm),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/vms/{vm}/permissions:add_group_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_group\_level).
-    pub async fn vms_vm_permissions_add_group_level(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -208,21 +309,6 @@ impl Ops {
         )
     }
 
-    /// `/vms/{vm}/permissions:add_host_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
-    pub async fn vms_vm_permissions_add_host_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/vms/{vm}/disks/{disk}/permissions:add_host_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_host\_permission).
     pub async fn vms_vm_disks_disk_permissions_add_host_permission(
         &self,
@@ -236,21 +322,6 @@ impl Ops {
             g::segment(vm),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/vms/{vm}/permissions:add_storage_domain_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_storage\_domain\_permission).
-    pub async fn vms_vm_permissions_add_storage_domain_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -278,21 +349,6 @@ impl Ops {
         )
     }
 
-    /// `/vms/{vm}/permissions:add_template_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
-    pub async fn vms_vm_permissions_add_template_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/vms/{vm}/disks/{disk}/permissions:add_template_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_template\_permission).
     pub async fn vms_vm_disks_disk_permissions_add_template_permission(
         &self,
@@ -306,21 +362,6 @@ impl Ops {
             g::segment(vm),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/vms/{vm}/permissions:add_user_level`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_user\_level).
-    pub async fn vms_vm_permissions_add_user_level(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -348,21 +389,6 @@ impl Ops {
         )
     }
 
-    /// `/vms/{vm}/permissions:add_vm_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
-    pub async fn vms_vm_permissions_add_vm_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
     /// `/vms/{vm}/disks/{disk}/permissions:add_vm_permission`: `POST /vms/{vm}/disks/{disk}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_permission).
     pub async fn vms_vm_disks_disk_permissions_add_vm_permission(
         &self,
@@ -376,21 +402,6 @@ impl Ops {
             g::segment(vm),
             g::segment(disk)
         );
-        Permission::from_xml(
-            &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
-                .await?,
-        )
-    }
-
-    /// `/vms/{vm}/permissions:add_vm_pool_permission`: `POST /vms/{vm}/permissions`. Adds to the collection (AssignedPermissionsService.add\_vm\_pool\_permission).
-    pub async fn vms_vm_permissions_add_vm_pool_permission(
-        &self,
-        vm: &str,
-        body: &Permission,
-        query: &Query,
-    ) -> Result<Permission> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
         Permission::from_xml(
             &self
                 .xml(Method::POST, path, query, Some(body.to_xml()))
@@ -416,17 +427,6 @@ impl Ops {
                 .xml(Method::POST, path, query, Some(body.to_xml()))
                 .await?,
         )
-    }
-
-    /// `/vms/{vm}/permissions:list`: `GET /vms/{vm}/permissions`. Lists the collection (AssignedPermissionsService.list).
-    /// Query parameters: `follow`.
-    pub async fn vms_vm_permissions_list(
-        &self,
-        vm: &str,
-        query: &Query,
-    ) -> Result<Vec<Permission>> {
-        let path = format!("/vms/{}/permissions", g::segment(vm));
-        Permission::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
     /// `/vms/{vm}/disks/{disk}/permissions:list`: `GET /vms/{vm}/disks/{disk}/permissions`. Lists the collection (AssignedPermissionsService.list).
@@ -720,6 +720,22 @@ impl Ops {
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/vms/{vm}/permissions/{permission}:remove`: `DELETE /vms/{vm}/permissions/{permission}`. Removes the object (PermissionService.remove).
+    /// Query parameters: `async`.
+    pub async fn vms_vm_permissions_permission_remove(
+        &self,
+        vm: &str,
+        permission: &str,
+        query: &Query,
+    ) -> Result<()> {
+        let path = format!(
+            "/vms/{}/permissions/{}",
+            g::segment(vm),
+            g::segment(permission)
+        );
+        self.empty(Method::DELETE, path, query, None).await
+    }
+
     /// `/vms/{vm}/disks/{disk}/permissions/{permission}:get`: `GET /vms/{vm}/disks/{disk}/permissions/{permission}`. Reads the object (PermissionService.get).
     /// Query parameters: `follow`.
     pub async fn vms_vm_disks_disk_permissions_permission_get(
@@ -736,22 +752,6 @@ impl Ops {
             g::segment(permission)
         );
         Permission::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/vms/{vm}/permissions/{permission}:remove`: `DELETE /vms/{vm}/permissions/{permission}`. Removes the object (PermissionService.remove).
-    /// Query parameters: `async`.
-    pub async fn vms_vm_permissions_permission_remove(
-        &self,
-        vm: &str,
-        permission: &str,
-        query: &Query,
-    ) -> Result<()> {
-        let path = format!(
-            "/vms/{}/permissions/{}",
-            g::segment(vm),
-            g::segment(permission)
-        );
-        self.empty(Method::DELETE, path, query, None).await
     }
 
     /// `/vms/{vm}/disks/{disk}/permissions/{permission}:remove`: `DELETE /vms/{vm}/disks/{disk}/permissions/{permission}`. Removes the object (PermissionService.remove).
@@ -954,24 +954,6 @@ impl Ops {
         Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
-    /// `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`: `GET /vms/{vm}/disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).
-    /// Query parameters: `follow`.
-    pub async fn vms_vm_disks_disk_statistics_statistic_get(
-        &self,
-        vm: &str,
-        disk: &str,
-        statistic: &str,
-        query: &Query,
-    ) -> Result<Statistic> {
-        let path = format!(
-            "/vms/{}/disks/{}/statistics/{}",
-            g::segment(vm),
-            g::segment(disk),
-            g::segment(statistic)
-        );
-        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
     /// `/vms/{vm}/nics/{nic}/statistics/{statistic}:get`: `GET /vms/{vm}/nics/{nic}/statistics/{statistic}`. Reads the object (StatisticService.get).
     /// Query parameters: `follow`.
     pub async fn vms_vm_nics_nic_statistics_statistic_get(
@@ -990,26 +972,28 @@ impl Ops {
         Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
+    /// `/vms/{vm}/disks/{disk}/statistics/{statistic}:get`: `GET /vms/{vm}/disks/{disk}/statistics/{statistic}`. Reads the object (StatisticService.get).
+    /// Query parameters: `follow`.
+    pub async fn vms_vm_disks_disk_statistics_statistic_get(
+        &self,
+        vm: &str,
+        disk: &str,
+        statistic: &str,
+        query: &Query,
+    ) -> Result<Statistic> {
+        let path = format!(
+            "/vms/{}/disks/{}/statistics/{}",
+            g::segment(vm),
+            g::segment(disk),
+            g::segment(statistic)
+        );
+        Statistic::from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
     /// `/vms/{vm}/statistics:list`: `GET /vms/{vm}/statistics`. Lists the collection (StatisticsService.list).
     /// Query parameters: `follow`, `max`.
     pub async fn vms_vm_statistics_list(&self, vm: &str, query: &Query) -> Result<Vec<Statistic>> {
         let path = format!("/vms/{}/statistics", g::segment(vm));
-        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
-    }
-
-    /// `/vms/{vm}/disks/{disk}/statistics:list`: `GET /vms/{vm}/disks/{disk}/statistics`. Lists the collection (StatisticsService.list).
-    /// Query parameters: `follow`, `max`.
-    pub async fn vms_vm_disks_disk_statistics_list(
-        &self,
-        vm: &str,
-        disk: &str,
-        query: &Query,
-    ) -> Result<Vec<Statistic>> {
-        let path = format!(
-            "/vms/{}/disks/{}/statistics",
-            g::segment(vm),
-            g::segment(disk)
-        );
         Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }
 
@@ -1025,6 +1009,22 @@ impl Ops {
             "/vms/{}/nics/{}/statistics",
             g::segment(vm),
             g::segment(nic)
+        );
+        Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
+    }
+
+    /// `/vms/{vm}/disks/{disk}/statistics:list`: `GET /vms/{vm}/disks/{disk}/statistics`. Lists the collection (StatisticsService.list).
+    /// Query parameters: `follow`, `max`.
+    pub async fn vms_vm_disks_disk_statistics_list(
+        &self,
+        vm: &str,
+        disk: &str,
+        query: &Query,
+    ) -> Result<Vec<Statistic>> {
+        let path = format!(
+            "/vms/{}/disks/{}/statistics",
+            g::segment(vm),
+            g::segment(disk)
         );
         Statistic::list_from_xml(&self.xml(Method::GET, path, query, None).await?)
     }

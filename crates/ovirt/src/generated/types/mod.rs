@@ -50,11 +50,6 @@ pub use t_u::*;
 pub use t_v::*;
 pub use t_w::*;
 
-/// One `<link rel href>` of an object: a sub-collection or related object not inlined.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Link {
-    /// The relation (`nics`, `diskattachments`).
-    pub rel: String,
-    /// Where it is (`/ovirt-engine/api/vms/123/nics`).
-    pub href: String,
-}
+/// The `<link rel href>` elements of an object (packed; `iter()`, `get(rel)`), one link and
+/// a borrowed link.
+pub use crate::native::types::{Link, LinkRef, Links};

@@ -396,8 +396,8 @@ pub struct Action {
     pub vnic_profile_mappings: Option<Vec<VnicProfileMapping>>,
     /// `volatile`: Boolean.
     pub volatile: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Action {
@@ -475,7 +475,7 @@ impl Action {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"seal" => v.seal = Some(g::boolean(x, empty, "seal")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -651,7 +651,7 @@ impl Action {
                     }
                     b"upgrade_action" => {
                         v.upgrade_action =
-                            Some(ClusterUpgradeAction::from_wire(&g::text(x, empty)?))
+                            Some(ClusterUpgradeAction::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"use_cloud_init" => {
                         v.use_cloud_init = Some(g::boolean(x, empty, "use_cloud_init")?)
@@ -728,7 +728,7 @@ impl Action {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"maintenance_enabled" => {
                         v.maintenance_enabled = Some(g::boolean(x, empty, "maintenance_enabled")?)
@@ -1270,8 +1270,8 @@ pub struct AffinityGroup {
     pub vms: Option<Vec<Vm>>,
     /// `vms_rule`: AffinityRule.
     pub vms_rule: Option<Box<AffinityRule>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl AffinityGroup {
@@ -1349,7 +1349,7 @@ impl AffinityGroup {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1515,8 +1515,8 @@ pub struct AffinityLabel {
     pub read_only: Option<bool>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl AffinityLabel {
@@ -1594,7 +1594,7 @@ impl AffinityLabel {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1691,8 +1691,8 @@ pub struct AffinityRule {
     pub enforcing: Option<bool>,
     /// `positive`: Boolean.
     pub positive: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl AffinityRule {
@@ -1755,7 +1755,7 @@ impl AffinityRule {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1830,8 +1830,8 @@ pub struct Agent {
     pub r#type: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Agent {
@@ -1900,7 +1900,7 @@ impl Agent {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2022,8 +2022,8 @@ pub struct AgentConfiguration {
     pub port: Option<i64>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl AgentConfiguration {
@@ -2087,7 +2087,7 @@ impl AgentConfiguration {
             match tag.len() {
                 4 => match tag {
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2101,7 +2101,7 @@ impl AgentConfiguration {
                 },
                 11 => match tag {
                     b"broker_type" => {
-                        v.broker_type = Some(MessageBrokerType::from_wire(&g::text(x, empty)?))
+                        v.broker_type = Some(MessageBrokerType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2164,8 +2164,8 @@ pub struct Api {
     pub summary: Option<Box<ApiSummary>>,
     /// `time`: Date.
     pub time: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Api {
@@ -2229,7 +2229,7 @@ impl Api {
             match tag.len() {
                 4 => match tag {
                     b"time" => v.time = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2318,8 +2318,8 @@ pub struct ApiSummary {
     pub users: Option<Box<ApiSummaryItem>>,
     /// `vms`: ApiSummaryItem.
     pub vms: Option<Box<ApiSummaryItem>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ApiSummary {
@@ -2386,7 +2386,7 @@ impl ApiSummary {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2439,8 +2439,8 @@ pub struct ApiSummaryItem {
     pub active: Option<i64>,
     /// `total`: Integer.
     pub total: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ApiSummaryItem {
@@ -2503,7 +2503,7 @@ impl ApiSummaryItem {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2553,8 +2553,8 @@ pub struct Application {
     pub name: Option<String>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Application {
@@ -2624,7 +2624,7 @@ impl Application {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2685,8 +2685,8 @@ pub struct AuthorizedKey {
     pub name: Option<String>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl AuthorizedKey {
@@ -2757,7 +2757,7 @@ impl AuthorizedKey {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

@@ -242,8 +242,8 @@ pub struct Backup {
     pub to_checkpoint_id: Option<String>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Backup {
@@ -314,7 +314,7 @@ impl Backup {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -327,7 +327,7 @@ impl Backup {
                         }
                         v.disks = Some(items);
                     }
-                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::text(x, empty)?)),
+                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -437,8 +437,8 @@ pub struct Balance {
     pub scheduling_policy: Option<Box<SchedulingPolicy>>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
     pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Balance {
@@ -504,7 +504,7 @@ impl Balance {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -573,8 +573,8 @@ pub struct Bios {
     pub boot_menu: Option<Box<BootMenu>>,
     /// `type`: BiosType.
     pub r#type: Option<BiosType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Bios {
@@ -637,8 +637,8 @@ impl Bios {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(BiosType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(BiosType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -676,8 +676,8 @@ pub struct BlockStatistic {
     pub href: Option<String>,
     /// `statistics`: Statistic\[\].
     pub statistics: Option<Vec<Statistic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl BlockStatistic {
@@ -740,7 +740,7 @@ impl BlockStatistic {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -794,8 +794,8 @@ pub struct Bonding {
     pub options: Option<Vec<OptionEntry>>,
     /// `slaves`: HostNic\[\].
     pub slaves: Option<Vec<HostNic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Bonding {
@@ -858,7 +858,7 @@ impl Bonding {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -952,8 +952,8 @@ pub struct Bookmark {
     pub name: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Bookmark {
@@ -1019,7 +1019,7 @@ impl Bookmark {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1074,8 +1074,8 @@ pub struct Boot {
     pub href: Option<String>,
     /// `devices`: BootDevice\[\].
     pub devices: Option<Vec<BootDevice>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Boot {
@@ -1138,7 +1138,7 @@ impl Boot {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1146,7 +1146,7 @@ impl Boot {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(BootDevice::from_wire(&g::text(x, empty)?));
+                                items.push(BootDevice::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.devices = Some(items);
@@ -1186,8 +1186,8 @@ pub struct BootMenu {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl BootMenu {
@@ -1250,7 +1250,7 @@ impl BootMenu {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1287,8 +1287,8 @@ pub struct BrickProfileDetail {
     pub brick: Option<Box<GlusterBrick>>,
     /// `profile_details`: ProfileDetail\[\].
     pub profile_details: Option<Vec<ProfileDetail>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl BrickProfileDetail {
@@ -1351,7 +1351,7 @@ impl BrickProfileDetail {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

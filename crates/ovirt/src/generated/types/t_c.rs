@@ -335,8 +335,8 @@ pub struct Cdrom {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Cdrom {
@@ -419,7 +419,7 @@ impl Cdrom {
                 4 => match tag {
                     b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -509,8 +509,8 @@ pub struct Certificate {
     pub organization: Option<String>,
     /// `subject`: String.
     pub subject: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Certificate {
@@ -576,7 +576,7 @@ impl Certificate {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -655,8 +655,8 @@ pub struct Checkpoint {
     pub state: Option<CheckpointState>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Checkpoint {
@@ -726,7 +726,7 @@ impl Checkpoint {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -739,7 +739,9 @@ impl Checkpoint {
                         }
                         v.disks = Some(items);
                     }
-                    b"state" => v.state = Some(CheckpointState::from_wire(&g::text(x, empty)?)),
+                    b"state" => {
+                        v.state = Some(CheckpointState::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -827,8 +829,8 @@ pub struct CloudInit {
     pub timezone: Option<String>,
     /// `users`: User\[\].
     pub users: Option<Vec<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CloudInit {
@@ -892,7 +894,7 @@ impl CloudInit {
             match tag.len() {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1102,8 +1104,8 @@ pub struct Cluster {
     pub virt_service: Option<bool>,
     /// `vnc_encryption`: Boolean.
     pub vnc_encryption: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Cluster {
@@ -1174,7 +1176,7 @@ impl Cluster {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1197,8 +1199,12 @@ impl Cluster {
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
-                    b"bios_type" => v.bios_type = Some(BiosType::from_wire(&g::text(x, empty)?)),
-                    b"fips_mode" => v.fips_mode = Some(FipsMode::from_wire(&g::text(x, empty)?)),
+                    b"bios_type" => {
+                        v.bios_type = Some(BiosType::from_wire(&g::enum_text(x, empty)?))
+                    }
+                    b"fips_mode" => {
+                        v.fips_mode = Some(FipsMode::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"migration" => {
                         v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
                     }
@@ -1219,7 +1225,7 @@ impl Cluster {
                         v.permissions = Some(items);
                     }
                     b"switch_type" => {
-                        v.switch_type = Some(SwitchType::from_wire(&g::text(x, empty)?))
+                        v.switch_type = Some(SwitchType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1238,7 +1244,7 @@ impl Cluster {
                 },
                 13 => match tag {
                     b"firewall_type" => {
-                        v.firewall_type = Some(FirewallType::from_wire(&g::text(x, empty)?))
+                        v.firewall_type = Some(FirewallType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"gluster_hooks" => {
                         let mut items = Vec::new();
@@ -1364,7 +1370,7 @@ impl Cluster {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::text(x, empty)?));
+                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.required_rng_sources = Some(items);
@@ -1417,7 +1423,7 @@ impl Cluster {
                 34 => match tag {
                     b"log_max_memory_used_threshold_type" => {
                         v.log_max_memory_used_threshold_type = Some(
-                            LogMaxMemoryUsedThresholdType::from_wire(&g::text(x, empty)?),
+                            LogMaxMemoryUsedThresholdType::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -1674,8 +1680,8 @@ pub struct ClusterFeature {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ClusterFeature {
@@ -1741,7 +1747,7 @@ impl ClusterFeature {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1810,8 +1816,8 @@ pub struct ClusterLevel {
     pub name: Option<String>,
     /// `permits`: Permit\[\].
     pub permits: Option<Vec<Permit>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ClusterLevel {
@@ -1877,7 +1883,7 @@ impl ClusterLevel {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1984,8 +1990,8 @@ pub struct Configuration {
     pub data: Option<String>,
     /// `type`: ConfigurationType.
     pub r#type: Option<ConfigurationType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Configuration {
@@ -2049,8 +2055,10 @@ impl Configuration {
             match tag.len() {
                 4 => match tag {
                     b"data" => v.data = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(ConfigurationType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => {
+                        v.r#type = Some(ConfigurationType::from_wire(&g::enum_text(x, empty)?))
+                    }
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2084,8 +2092,8 @@ pub struct Console {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Console {
@@ -2148,7 +2156,7 @@ impl Console {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2185,8 +2193,8 @@ pub struct Core {
     pub index: Option<i64>,
     /// `socket`: Integer.
     pub socket: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Core {
@@ -2249,7 +2257,7 @@ impl Core {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2307,8 +2315,8 @@ pub struct Cpu {
     pub topology: Option<Box<CpuTopology>>,
     /// `type`: String.
     pub r#type: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Cpu {
@@ -2371,10 +2379,10 @@ impl Cpu {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::text(x, empty)?)),
+                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::enum_text(x, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2398,7 +2406,7 @@ impl Cpu {
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2471,8 +2479,8 @@ pub struct CpuProfile {
     pub permissions: Option<Vec<Permission>>,
     /// `qos`: Qos.
     pub qos: Option<Box<Qos>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CpuProfile {
@@ -2542,7 +2550,7 @@ impl CpuProfile {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2618,8 +2626,8 @@ pub struct CpuTopology {
     pub sockets: Option<i64>,
     /// `threads`: Integer.
     pub threads: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CpuTopology {
@@ -2682,7 +2690,7 @@ impl CpuTopology {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2728,8 +2736,8 @@ pub struct CpuTune {
     pub href: Option<String>,
     /// `vcpu_pins`: VcpuPin\[\].
     pub vcpu_pins: Option<Vec<VcpuPin>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CpuTune {
@@ -2792,7 +2800,7 @@ impl CpuTune {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2844,8 +2852,8 @@ pub struct CpuType {
     pub level: Option<i64>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CpuType {
@@ -2909,7 +2917,7 @@ impl CpuType {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2918,7 +2926,7 @@ impl CpuType {
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2960,8 +2968,8 @@ pub struct CustomProperty {
     pub regexp: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl CustomProperty {
@@ -3025,7 +3033,7 @@ impl CustomProperty {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

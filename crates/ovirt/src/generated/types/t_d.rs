@@ -514,8 +514,8 @@ pub struct DataCenter {
     pub supported_versions: Option<Vec<Version>>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DataCenter {
@@ -590,7 +590,7 @@ impl DataCenter {
                         }
                         v.qoss = Some(items);
                     }
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -607,7 +607,9 @@ impl DataCenter {
                         }
                         v.quotas = Some(items);
                     }
-                    b"status" => v.status = Some(DataCenterStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(DataCenterStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -639,7 +641,7 @@ impl DataCenter {
                 },
                 10 => match tag {
                     b"quota_mode" => {
-                        v.quota_mode = Some(QuotaModeType::from_wire(&g::text(x, empty)?))
+                        v.quota_mode = Some(QuotaModeType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -667,7 +669,7 @@ impl DataCenter {
                 },
                 14 => match tag {
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
+                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -828,8 +830,8 @@ pub struct Device {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Device {
@@ -911,7 +913,7 @@ impl Device {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1070,8 +1072,8 @@ pub struct Disk {
     pub vms: Option<Vec<Vm>>,
     /// `wipe_after_delete`: Boolean.
     pub wipe_after_delete: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Disk {
@@ -1153,8 +1155,8 @@ impl Disk {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1164,10 +1166,10 @@ impl Disk {
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1183,7 +1185,7 @@ impl Disk {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
@@ -1205,7 +1207,7 @@ impl Disk {
                 11 => match tag {
                     b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"lun_storage" => {
@@ -1224,7 +1226,7 @@ impl Disk {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
+                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"disk_profile" => {
                         v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
@@ -1232,10 +1234,10 @@ impl Disk {
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1504,8 +1506,8 @@ pub struct DiskAttachment {
     pub uses_scsi_reservation: Option<bool>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DiskAttachment {
@@ -1576,7 +1578,7 @@ impl DiskAttachment {
                 4 => match tag {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1594,7 +1596,7 @@ impl DiskAttachment {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     _ => x.skip(&e, empty)?,
@@ -1694,8 +1696,8 @@ pub struct DiskProfile {
     pub qos: Option<Box<Qos>>,
     /// `storage_domain`: StorageDomain.
     pub storage_domain: Option<Box<StorageDomain>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DiskProfile {
@@ -1765,7 +1767,7 @@ impl DiskProfile {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1930,8 +1932,8 @@ pub struct DiskSnapshot {
     pub vms: Option<Vec<Vm>>,
     /// `wipe_after_delete`: Boolean.
     pub wipe_after_delete: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DiskSnapshot {
@@ -2014,8 +2016,8 @@ impl DiskSnapshot {
                 4 => match tag {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2025,11 +2027,11 @@ impl DiskSnapshot {
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     b"parent" => v.parent = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
                     b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2045,7 +2047,7 @@ impl DiskSnapshot {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                        v.interface = Some(DiskInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
                     b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
@@ -2067,7 +2069,7 @@ impl DiskSnapshot {
                 11 => match tag {
                     b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
                     b"backup_mode" => {
-                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"lun_storage" => {
@@ -2086,7 +2088,7 @@ impl DiskSnapshot {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
+                        v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"disk_profile" => {
                         v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
@@ -2094,10 +2096,10 @@ impl DiskSnapshot {
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
-                        v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_type" => {
-                        v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2376,8 +2378,8 @@ pub struct Display {
     pub r#type: Option<DisplayType>,
     /// `video_type`: VideoType.
     pub video_type: Option<VideoType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Display {
@@ -2441,8 +2443,8 @@ impl Display {
             match tag.len() {
                 4 => match tag {
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2458,7 +2460,9 @@ impl Display {
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"video_type" => v.video_type = Some(VideoType::from_wire(&g::text(x, empty)?)),
+                    b"video_type" => {
+                        v.video_type = Some(VideoType::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2583,8 +2587,8 @@ pub struct Dns {
     pub search_domains: Option<Vec<Host>>,
     /// `servers`: Host\[\].
     pub servers: Option<Vec<Host>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Dns {
@@ -2647,7 +2651,7 @@ impl Dns {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2715,8 +2719,8 @@ pub struct DnsResolverConfiguration {
     pub href: Option<String>,
     /// `name_servers`: String\[\].
     pub name_servers: Option<Vec<String>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DnsResolverConfiguration {
@@ -2779,7 +2783,7 @@ impl DnsResolverConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -2839,8 +2843,8 @@ pub struct Domain {
     pub user: Option<Box<User>>,
     /// `users`: User\[\]; served as `<link rel="users">` unless followed.
     pub users: Option<Vec<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Domain {
@@ -2907,7 +2911,7 @@ impl Domain {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -3000,8 +3004,8 @@ pub struct DynamicCpu {
     pub cpu_tune: Option<Box<CpuTune>>,
     /// `topology`: CpuTopology.
     pub topology: Option<Box<CpuTopology>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl DynamicCpu {
@@ -3064,7 +3068,7 @@ impl DynamicCpu {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {

@@ -212,8 +212,8 @@ pub struct EngineBackupInfo {
     pub last_grafana_backup: Option<String>,
     /// `last_keycloak_backup`: Date.
     pub last_keycloak_backup: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl EngineBackupInfo {
@@ -276,7 +276,7 @@ impl EngineBackupInfo {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -343,8 +343,8 @@ pub struct EntityProfileDetail {
     pub href: Option<String>,
     /// `profile_details`: ProfileDetail\[\].
     pub profile_details: Option<Vec<ProfileDetail>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl EntityProfileDetail {
@@ -407,7 +407,7 @@ impl EntityProfileDetail {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -455,8 +455,8 @@ pub struct ErrorHandling {
     pub href: Option<String>,
     /// `on_error`: MigrateOnError.
     pub on_error: Option<MigrateOnError>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ErrorHandling {
@@ -519,12 +519,12 @@ impl ErrorHandling {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
                     b"on_error" => {
-                        v.on_error = Some(MigrateOnError::from_wire(&g::text(x, empty)?))
+                        v.on_error = Some(MigrateOnError::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -596,8 +596,8 @@ pub struct Event {
     pub user: Option<Box<User>>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Event {
@@ -671,7 +671,7 @@ impl Event {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"time" => v.time = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -688,7 +688,9 @@ impl Event {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"severity" => v.severity = Some(LogSeverity::from_wire(&g::text(x, empty)?)),
+                    b"severity" => {
+                        v.severity = Some(LogSeverity::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
@@ -818,8 +820,8 @@ pub struct EventSubscription {
     pub notification_method: Option<NotificationMethod>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl EventSubscription {
@@ -886,11 +888,13 @@ impl EventSubscription {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"event" => v.event = Some(NotifiableEvent::from_wire(&g::text(x, empty)?)),
+                    b"event" => {
+                        v.event = Some(NotifiableEvent::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -905,7 +909,7 @@ impl EventSubscription {
                 19 => match tag {
                     b"notification_method" => {
                         v.notification_method =
-                            Some(NotificationMethod::from_wire(&g::text(x, empty)?))
+                            Some(NotificationMethod::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -972,8 +976,8 @@ pub struct ExternalComputeResource {
     pub url: Option<String>,
     /// `user`: String.
     pub user: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalComputeResource {
@@ -1044,7 +1048,7 @@ impl ExternalComputeResource {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1131,8 +1135,8 @@ pub struct ExternalDiscoveredHost {
     pub name: Option<String>,
     /// `subnet_name`: String.
     pub subnet_name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalDiscoveredHost {
@@ -1206,7 +1210,7 @@ impl ExternalDiscoveredHost {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1288,8 +1292,8 @@ pub struct ExternalHost {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalHost {
@@ -1355,7 +1359,7 @@ impl ExternalHost {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1433,8 +1437,8 @@ pub struct ExternalHostGroup {
     pub operating_system_name: Option<String>,
     /// `subnet_name`: String.
     pub subnet_name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalHostGroup {
@@ -1500,7 +1504,7 @@ impl ExternalHostGroup {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1608,8 +1612,8 @@ pub struct ExternalHostProvider {
     pub url: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalHostProvider {
@@ -1679,7 +1683,7 @@ impl ExternalHostProvider {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1885,8 +1889,8 @@ pub struct ExternalNetworkProviderConfiguration {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalNetworkProviderConfiguration {
@@ -1953,7 +1957,7 @@ impl ExternalNetworkProviderConfiguration {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2032,8 +2036,8 @@ pub struct ExternalProvider {
     pub url: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalProvider {
@@ -2103,7 +2107,7 @@ impl ExternalProvider {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2216,8 +2220,8 @@ pub struct ExternalTemplateImport {
     pub template: Option<Box<Template>>,
     /// `url`: String.
     pub url: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalTemplateImport {
@@ -2285,7 +2289,7 @@ impl ExternalTemplateImport {
                 },
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2386,8 +2390,8 @@ pub struct ExternalVmImport {
     pub username: Option<String>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ExternalVmImport {
@@ -2460,7 +2464,7 @@ impl ExternalVmImport {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2478,7 +2482,8 @@ impl ExternalVmImport {
                 8 => match tag {
                     b"password" => v.password = Some(g::text(x, empty)?),
                     b"provider" => {
-                        v.provider = Some(ExternalVmProviderType::from_wire(&g::text(x, empty)?))
+                        v.provider =
+                            Some(ExternalVmProviderType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,

@@ -153,8 +153,8 @@ pub struct Fault {
     pub detail: Option<String>,
     /// `reason`: String.
     pub reason: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Fault {
@@ -217,7 +217,7 @@ impl Fault {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -264,8 +264,8 @@ pub struct FencingPolicy {
     pub skip_if_gluster_quorum_not_met: Option<bool>,
     /// `skip_if_sd_active`: SkipIfSdActive.
     pub skip_if_sd_active: Option<Box<SkipIfSdActive>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl FencingPolicy {
@@ -328,7 +328,7 @@ impl FencingPolicy {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -414,8 +414,8 @@ pub struct File {
     pub storage_domain: Option<Box<StorageDomain>>,
     /// `type`: String.
     pub r#type: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl File {
@@ -482,7 +482,7 @@ impl File {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -556,8 +556,8 @@ pub struct Filter {
     pub position: Option<i64>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
     pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Filter {
@@ -623,7 +623,7 @@ impl Filter {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -704,8 +704,8 @@ pub struct Floppy {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Floppy {
@@ -788,7 +788,7 @@ impl Floppy {
                 4 => match tag {
                     b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -868,8 +868,8 @@ pub struct FopStatistic {
     pub name: Option<String>,
     /// `statistics`: Statistic\[\].
     pub statistics: Option<Vec<Statistic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl FopStatistic {
@@ -933,7 +933,7 @@ impl FopStatistic {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {

@@ -334,8 +334,8 @@ pub struct GlusterBrick {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterBrick {
@@ -419,13 +419,13 @@ impl GlusterBrick {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"device" => v.device = Some(g::text(x, empty)?),
                     b"status" => {
-                        v.status = Some(GlusterBrickStatus::from_wire(&g::text(x, empty)?))
+                        v.status = Some(GlusterBrickStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -629,8 +629,8 @@ pub struct GlusterBrickAdvancedDetails {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterBrickAdvancedDetails {
@@ -714,7 +714,7 @@ impl GlusterBrickAdvancedDetails {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -850,8 +850,8 @@ pub struct GlusterBrickMemoryInfo {
     pub href: Option<String>,
     /// `memory_pools`: GlusterMemoryPool\[\].
     pub memory_pools: Option<Vec<GlusterMemoryPool>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterBrickMemoryInfo {
@@ -914,7 +914,7 @@ impl GlusterBrickMemoryInfo {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -968,8 +968,8 @@ pub struct GlusterClient {
     pub client_port: Option<i64>,
     /// `host_name`: String.
     pub host_name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterClient {
@@ -1032,7 +1032,7 @@ impl GlusterClient {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1116,8 +1116,8 @@ pub struct GlusterHook {
     pub stage: Option<HookStage>,
     /// `status`: GlusterHookStatus.
     pub status: Option<GlusterHookStatus>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterHook {
@@ -1183,15 +1183,17 @@ impl GlusterHook {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"stage" => v.stage = Some(HookStage::from_wire(&g::text(x, empty)?)),
+                    b"stage" => v.stage = Some(HookStage::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1214,7 +1216,7 @@ impl GlusterHook {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
+                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"server_hooks" => {
                         let mut items = Vec::new();
@@ -1328,8 +1330,8 @@ pub struct GlusterMemoryPool {
     pub pool_misses: Option<i64>,
     /// `type`: String.
     pub r#type: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterMemoryPool {
@@ -1396,7 +1398,7 @@ impl GlusterMemoryPool {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1498,8 +1500,8 @@ pub struct GlusterServerHook {
     pub name: Option<String>,
     /// `status`: GlusterHookStatus.
     pub status: Option<GlusterHookStatus>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterServerHook {
@@ -1566,11 +1568,13 @@ impl GlusterServerHook {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(GlusterHookStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1587,7 +1591,7 @@ impl GlusterServerHook {
                 },
                 12 => match tag {
                     b"content_type" => {
-                        v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
+                        v.content_type = Some(HookContentType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1668,8 +1672,8 @@ pub struct GlusterVolume {
     pub transport_types: Option<Vec<TransportType>>,
     /// `volume_type`: GlusterVolumeType.
     pub volume_type: Option<GlusterVolumeType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterVolume {
@@ -1735,7 +1739,7 @@ impl GlusterVolume {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1749,7 +1753,7 @@ impl GlusterVolume {
                         v.bricks = Some(items);
                     }
                     b"status" => {
-                        v.status = Some(GlusterVolumeStatus::from_wire(&g::text(x, empty)?))
+                        v.status = Some(GlusterVolumeStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1782,7 +1786,7 @@ impl GlusterVolume {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"volume_type" => {
-                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::text(x, empty)?))
+                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1807,7 +1811,7 @@ impl GlusterVolume {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(TransportType::from_wire(&g::text(x, empty)?));
+                                items.push(TransportType::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.transport_types = Some(items);
@@ -1920,8 +1924,8 @@ pub struct GlusterVolumeProfileDetails {
     pub name: Option<String>,
     /// `nfs_profile_details`: NfsProfileDetail\[\].
     pub nfs_profile_details: Option<Vec<NfsProfileDetail>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GlusterVolumeProfileDetails {
@@ -1987,7 +1991,7 @@ impl GlusterVolumeProfileDetails {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2075,8 +2079,8 @@ pub struct GracePeriod {
     pub href: Option<String>,
     /// `expiry`: Integer.
     pub expiry: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GracePeriod {
@@ -2139,7 +2143,7 @@ impl GracePeriod {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2194,8 +2198,8 @@ pub struct GraphicsConsole {
     pub tls_port: Option<i64>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GraphicsConsole {
@@ -2266,7 +2270,7 @@ impl GraphicsConsole {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2275,7 +2279,9 @@ impl GraphicsConsole {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"protocol" => v.protocol = Some(GraphicsType::from_wire(&g::text(x, empty)?)),
+                    b"protocol" => {
+                        v.protocol = Some(GraphicsType::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
                     b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),
                     _ => x.skip(&e, empty)?,
@@ -2366,8 +2372,8 @@ pub struct Group {
     pub roles: Option<Vec<Role>>,
     /// `tags`: Tag\[\]; served as `<link rel="tags">` unless followed.
     pub tags: Option<Vec<Tag>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Group {
@@ -2442,7 +2448,7 @@ impl Group {
                         }
                         v.tags = Some(items);
                     }
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2566,8 +2572,8 @@ pub struct GuestOperatingSystem {
     pub kernel: Option<Box<Kernel>>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl GuestOperatingSystem {
@@ -2630,7 +2636,7 @@ impl GuestOperatingSystem {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {

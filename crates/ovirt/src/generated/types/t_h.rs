@@ -328,8 +328,8 @@ pub struct HardwareInformation {
     pub uuid: Option<String>,
     /// `version`: String.
     pub version: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HardwareInformation {
@@ -393,7 +393,7 @@ impl HardwareInformation {
             match tag.len() {
                 4 => match tag {
                     b"uuid" => v.uuid = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -418,7 +418,7 @@ impl HardwareInformation {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(RngSource::from_wire(&g::text(x, empty)?));
+                                items.push(RngSource::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.supported_rng_sources = Some(items);
@@ -478,8 +478,8 @@ pub struct HighAvailability {
     pub enabled: Option<bool>,
     /// `priority`: Integer.
     pub priority: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HighAvailability {
@@ -542,7 +542,7 @@ impl HighAvailability {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -596,8 +596,8 @@ pub struct Hook {
     pub md5: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Hook {
@@ -668,7 +668,7 @@ impl Hook {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -843,8 +843,8 @@ pub struct Host {
     pub version: Option<Box<Version>>,
     /// `vgpu_placement`: VgpuPlacement.
     pub vgpu_placement: Option<VgpuPlacement>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Host {
@@ -940,8 +940,8 @@ impl Host {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(HostType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(HostType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -968,7 +968,7 @@ impl Host {
                         v.agents = Some(items);
                     }
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"status" => v.status = Some(HostStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(HostStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -990,7 +990,9 @@ impl Host {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"protocol" => v.protocol = Some(HostProtocol::from_wire(&g::text(x, empty)?)),
+                    b"protocol" => {
+                        v.protocol = Some(HostProtocol::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"se_linux" => v.se_linux = Some(Box::new(SeLinux::read(x, &e, empty)?)),
                     b"storages" => {
                         let mut items = Vec::new();
@@ -1045,7 +1047,7 @@ impl Host {
                 },
                 12 => match tag {
                     b"kdump_status" => {
-                        v.kdump_status = Some(KdumpStatus::from_wire(&g::text(x, empty)?))
+                        v.kdump_status = Some(KdumpStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1074,7 +1076,7 @@ impl Host {
                         v.ovn_configured = Some(g::boolean(x, empty, "ovn_configured")?)
                     }
                     b"vgpu_placement" => {
-                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::text(x, empty)?))
+                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1089,7 +1091,8 @@ impl Host {
                         v.affinity_labels = Some(items);
                     }
                     b"external_status" => {
-                        v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
+                        v.external_status =
+                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"libvirt_version" => {
                         v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
@@ -1107,7 +1110,8 @@ impl Host {
                 },
                 16 => match tag {
                     b"auto_numa_status" => {
-                        v.auto_numa_status = Some(AutoNumaStatus::from_wire(&g::text(x, empty)?))
+                        v.auto_numa_status =
+                            Some(AutoNumaStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"power_management" => {
                         v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
@@ -1508,8 +1512,8 @@ pub struct HostCpuUnit {
     pub socket_id: Option<i64>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostCpuUnit {
@@ -1587,7 +1591,7 @@ impl HostCpuUnit {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1695,8 +1699,8 @@ pub struct HostDevice {
     pub virtual_functions: Option<i64>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostDevice {
@@ -1767,7 +1771,7 @@ impl HostDevice {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1892,8 +1896,8 @@ pub struct HostDevicePassthrough {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostDevicePassthrough {
@@ -1956,7 +1960,7 @@ impl HostDevicePassthrough {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2045,8 +2049,8 @@ pub struct HostNic {
     pub virtual_functions_configuration: Option<Box<HostNicVirtualFunctionsConfiguration>>,
     /// `vlan`: Vlan.
     pub vlan: Option<Box<Vlan>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostNic {
@@ -2125,7 +2129,7 @@ impl HostNic {
                     b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2133,7 +2137,7 @@ impl HostNic {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(NicStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(NicStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2170,7 +2174,7 @@ impl HostNic {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2204,7 +2208,8 @@ impl HostNic {
                         v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
                     }
                     b"ipv6_boot_protocol" => {
-                        v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.ipv6_boot_protocol =
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2357,8 +2362,8 @@ pub struct HostNicVirtualFunctionsConfiguration {
     pub max_number_of_virtual_functions: Option<i64>,
     /// `number_of_virtual_functions`: Integer.
     pub number_of_virtual_functions: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostNicVirtualFunctionsConfiguration {
@@ -2421,7 +2426,7 @@ impl HostNicVirtualFunctionsConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 20 => match tag {
@@ -2522,8 +2527,8 @@ pub struct HostStorage {
     pub vfs_type: Option<String>,
     /// `volume_group`: VolumeGroup.
     pub volume_group: Option<Box<VolumeGroup>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostStorage {
@@ -2592,8 +2597,8 @@ impl HostStorage {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2620,7 +2625,7 @@ impl HostStorage {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?))
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2787,8 +2792,8 @@ pub struct HostedEngine {
     pub local_maintenance: Option<bool>,
     /// `score`: Integer.
     pub score: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl HostedEngine {
@@ -2851,7 +2856,7 @@ impl HostedEngine {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

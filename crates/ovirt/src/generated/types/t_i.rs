@@ -326,8 +326,8 @@ pub struct Icon {
     pub media_type: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Icon {
@@ -394,7 +394,7 @@ impl Icon {
                 4 => match tag {
                     b"data" => v.data = Some(g::text(x, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -458,8 +458,8 @@ pub struct Identified {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Identified {
@@ -525,7 +525,7 @@ impl Identified {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -585,8 +585,8 @@ pub struct Image {
     pub storage_domain: Option<Box<StorageDomain>>,
     /// `type`: ImageFileType.
     pub r#type: Option<ImageFileType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Image {
@@ -653,8 +653,8 @@ impl Image {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -753,8 +753,8 @@ pub struct ImageTransfer {
     pub transfer_url: Option<String>,
     /// `transferred`: Integer.
     pub transferred: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ImageTransfer {
@@ -822,18 +822,20 @@ impl ImageTransfer {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
                     b"image" => v.image = Some(Box::new(Image::read(x, &e, empty)?)),
-                    b"phase" => v.phase = Some(ImageTransferPhase::from_wire(&g::text(x, empty)?)),
+                    b"phase" => {
+                        v.phase = Some(ImageTransferPhase::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
                     b"backup" => v.backup = Some(Box::new(Backup::read(x, &e, empty)?)),
-                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -847,7 +849,8 @@ impl ImageTransfer {
                 },
                 9 => match tag {
                     b"direction" => {
-                        v.direction = Some(ImageTransferDirection::from_wire(&g::text(x, empty)?))
+                        v.direction =
+                            Some(ImageTransferDirection::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"proxy_url" => v.proxy_url = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -863,8 +866,9 @@ impl ImageTransfer {
                 },
                 14 => match tag {
                     b"timeout_policy" => {
-                        v.timeout_policy =
-                            Some(ImageTransferTimeoutPolicy::from_wire(&g::text(x, empty)?))
+                        v.timeout_policy = Some(ImageTransferTimeoutPolicy::from_wire(
+                            &g::enum_text(x, empty)?,
+                        ))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -998,8 +1002,8 @@ pub struct Initialization {
     pub user_name: Option<String>,
     /// `windows_license_key`: String.
     pub windows_license_key: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Initialization {
@@ -1062,7 +1066,7 @@ impl Initialization {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1132,8 +1136,9 @@ impl Initialization {
                 },
                 27 => match tag {
                     b"cloud_init_network_protocol" => {
-                        v.cloud_init_network_protocol =
-                            Some(CloudInitNetworkProtocol::from_wire(&g::text(x, empty)?))
+                        v.cloud_init_network_protocol = Some(CloudInitNetworkProtocol::from_wire(
+                            &g::enum_text(x, empty)?,
+                        ))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1355,8 +1360,8 @@ pub struct InstanceType {
     pub vm: Option<Box<Vm>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl InstanceType {
@@ -1453,8 +1458,8 @@ impl InstanceType {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1475,7 +1480,9 @@ impl InstanceType {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1614,7 +1621,7 @@ impl InstanceType {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -1624,7 +1631,7 @@ impl InstanceType {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1657,7 +1664,7 @@ impl InstanceType {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -1925,8 +1932,8 @@ pub struct Io {
     pub href: Option<String>,
     /// `threads`: Integer.
     pub threads: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Io {
@@ -1989,7 +1996,7 @@ impl Io {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2030,8 +2037,8 @@ pub struct Ip {
     pub netmask: Option<String>,
     /// `version`: IpVersion.
     pub version: Option<IpVersion>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Ip {
@@ -2094,14 +2101,14 @@ impl Ip {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"gateway" => v.gateway = Some(g::text(x, empty)?),
                     b"netmask" => v.netmask = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(IpVersion::from_wire(&g::text(x, empty)?)),
+                    b"version" => v.version = Some(IpVersion::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2143,8 +2150,8 @@ pub struct IpAddressAssignment {
     pub assignment_method: Option<BootProtocol>,
     /// `ip`: Ip.
     pub ip: Option<Box<Ip>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl IpAddressAssignment {
@@ -2211,12 +2218,13 @@ impl IpAddressAssignment {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
                     b"assignment_method" => {
-                        v.assignment_method = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.assignment_method =
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2263,8 +2271,8 @@ pub struct IscsiBond {
     pub networks: Option<Vec<Network>>,
     /// `storage_connections`: StorageConnection\[\]; served as `<link rel="storageconnections">` unless followed.
     pub storage_connections: Option<Vec<StorageConnection>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl IscsiBond {
@@ -2330,7 +2338,7 @@ impl IscsiBond {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2456,8 +2464,8 @@ pub struct IscsiDetails {
     pub vendor_id: Option<String>,
     /// `volume_group_id`: String.
     pub volume_group_id: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl IscsiDetails {
@@ -2522,7 +2530,7 @@ impl IscsiDetails {
                 4 => match tag {
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

@@ -91,8 +91,8 @@ pub struct Job {
     pub status: Option<JobStatus>,
     /// `steps`: Step\[\]; served as `<link rel="steps">` unless followed.
     pub steps: Option<Vec<Step>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Job {
@@ -158,7 +158,7 @@ impl Job {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -175,7 +175,7 @@ impl Job {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(JobStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(JobStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

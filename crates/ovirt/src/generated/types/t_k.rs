@@ -85,8 +85,8 @@ pub struct KatelloErratum {
     pub r#type: Option<String>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl KatelloErratum {
@@ -158,7 +158,7 @@ impl KatelloErratum {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -261,8 +261,8 @@ pub struct Kernel {
     pub href: Option<String>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Kernel {
@@ -325,7 +325,7 @@ impl Kernel {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -362,8 +362,8 @@ pub struct Ksm {
     pub enabled: Option<bool>,
     /// `merge_across_nodes`: Boolean.
     pub merge_across_nodes: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Ksm {
@@ -426,7 +426,7 @@ impl Ksm {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

@@ -161,8 +161,8 @@ pub struct LinkLayerDiscoveryProtocolElement {
     pub subtype: Option<i64>,
     /// `type`: Integer.
     pub r#type: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl LinkLayerDiscoveryProtocolElement {
@@ -233,7 +233,7 @@ impl LinkLayerDiscoveryProtocolElement {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::integer(x, empty, "type")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -349,8 +349,8 @@ pub struct LogicalUnit {
     pub vendor_id: Option<String>,
     /// `volume_group_id`: String.
     pub volume_group_id: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl LogicalUnit {
@@ -417,7 +417,7 @@ impl LogicalUnit {
                 4 => match tag {
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -427,7 +427,7 @@ impl LogicalUnit {
                 6 => match tag {
                     b"portal" => v.portal = Some(g::text(x, empty)?),
                     b"serial" => v.serial = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(LunStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(LunStatus::from_wire(&g::enum_text(x, empty)?)),
                     b"target" => v.target = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },

@@ -149,8 +149,8 @@ pub struct MDevType {
     pub human_readable_name: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MDevType {
@@ -214,7 +214,7 @@ impl MDevType {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -265,8 +265,8 @@ pub struct Mac {
     pub href: Option<String>,
     /// `address`: String.
     pub address: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Mac {
@@ -329,7 +329,7 @@ impl Mac {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -378,8 +378,8 @@ pub struct MacPool {
     pub permissions: Option<Vec<Permission>>,
     /// `ranges`: Range\[\].
     pub ranges: Option<Vec<Range>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MacPool {
@@ -445,7 +445,7 @@ impl MacPool {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -546,8 +546,8 @@ pub struct MemoryOverCommit {
     pub href: Option<String>,
     /// `percent`: Integer.
     pub percent: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MemoryOverCommit {
@@ -610,7 +610,7 @@ impl MemoryOverCommit {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -653,8 +653,8 @@ pub struct MemoryPolicy {
     pub over_commit: Option<Box<MemoryOverCommit>>,
     /// `transparent_huge_pages`: TransparentHugePages (element `transparent_hugepages`).
     pub transparent_huge_pages: Option<Box<TransparentHugePages>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MemoryPolicy {
@@ -721,7 +721,7 @@ impl MemoryPolicy {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -782,8 +782,8 @@ pub struct Method {
     pub href: Option<String>,
     /// `id`: SsoMethod (an XML attribute).
     pub id: Option<SsoMethod>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Method {
@@ -851,7 +851,7 @@ impl Method {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -884,8 +884,8 @@ pub struct MigrationBandwidth {
     pub assignment_method: Option<MigrationBandwidthAssignmentMethod>,
     /// `custom_value`: Integer.
     pub custom_value: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MigrationBandwidth {
@@ -948,7 +948,7 @@ impl MigrationBandwidth {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -958,7 +958,7 @@ impl MigrationBandwidth {
                 17 => match tag {
                     b"assignment_method" => {
                         v.assignment_method = Some(MigrationBandwidthAssignmentMethod::from_wire(
-                            &g::text(x, empty)?,
+                            &g::enum_text(x, empty)?,
                         ))
                     }
                     _ => x.skip(&e, empty)?,
@@ -1006,8 +1006,8 @@ pub struct MigrationOptions {
     pub parallel_migrations_policy: Option<ParallelMigrationsPolicy>,
     /// `policy`: MigrationPolicy.
     pub policy: Option<Box<MigrationPolicy>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MigrationOptions {
@@ -1070,7 +1070,7 @@ impl MigrationOptions {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1082,19 +1082,20 @@ impl MigrationOptions {
                         v.bandwidth = Some(Box::new(MigrationBandwidth::read(x, &e, empty)?))
                     }
                     b"encrypted" => {
-                        v.encrypted = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                        v.encrypted = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
                     b"compressed" => {
-                        v.compressed = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                        v.compressed = Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"auto_converge" => {
-                        v.auto_converge = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                        v.auto_converge =
+                            Some(InheritableBoolean::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1104,8 +1105,9 @@ impl MigrationOptions {
                             Some(g::integer(x, empty, "custom_parallel_migrations")?)
                     }
                     b"parallel_migrations_policy" => {
-                        v.parallel_migrations_policy =
-                            Some(ParallelMigrationsPolicy::from_wire(&g::text(x, empty)?))
+                        v.parallel_migrations_policy = Some(ParallelMigrationsPolicy::from_wire(
+                            &g::enum_text(x, empty)?,
+                        ))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1161,8 +1163,8 @@ pub struct MigrationPolicy {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl MigrationPolicy {
@@ -1228,7 +1230,7 @@ impl MigrationPolicy {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

@@ -1183,8 +1183,8 @@ pub struct Network {
     pub vlan: Option<Box<Vlan>>,
     /// `vnic_profiles`: VnicProfile\[\]; served as `<link rel="vnicprofiles">` unless followed.
     pub vnic_profiles: Option<Vec<VnicProfile>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Network {
@@ -1261,16 +1261,18 @@ impl Network {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(NetworkStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(NetworkStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"usages" => {
                         let mut items = Vec::new();
                         if !empty {
                             while let Some((_e, empty)) = x.child()? {
-                                items.push(NetworkUsage::from_wire(&g::text(x, empty)?));
+                                items.push(NetworkUsage::from_wire(&g::enum_text(x, empty)?));
                             }
                         }
                         v.usages = Some(items);
@@ -1502,8 +1504,8 @@ pub struct NetworkAttachment {
     pub qos: Option<Box<Qos>>,
     /// `reported_configurations`: ReportedConfiguration\[\].
     pub reported_configurations: Option<Vec<ReportedConfiguration>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NetworkAttachment {
@@ -1574,7 +1576,7 @@ impl NetworkAttachment {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1715,8 +1717,8 @@ pub struct NetworkConfiguration {
     pub dns: Option<Box<Dns>>,
     /// `nics`: Nic\[\].
     pub nics: Option<Vec<Nic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NetworkConfiguration {
@@ -1792,7 +1794,7 @@ impl NetworkConfiguration {
                         }
                         v.nics = Some(items);
                     }
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1839,8 +1841,8 @@ pub struct NetworkFilter {
     pub name: Option<String>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NetworkFilter {
@@ -1906,7 +1908,7 @@ impl NetworkFilter {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1968,8 +1970,8 @@ pub struct NetworkFilterParameter {
     pub nic: Option<Box<Nic>>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NetworkFilterParameter {
@@ -2039,7 +2041,7 @@ impl NetworkFilterParameter {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2107,8 +2109,8 @@ pub struct NetworkLabel {
     pub name: Option<String>,
     /// `network`: Network.
     pub network: Option<Box<Network>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NetworkLabel {
@@ -2174,7 +2176,7 @@ impl NetworkLabel {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2235,8 +2237,8 @@ pub struct NfsProfileDetail {
     pub nfs_server_ip: Option<String>,
     /// `profile_details`: ProfileDetail\[\].
     pub profile_details: Option<Vec<ProfileDetail>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NfsProfileDetail {
@@ -2299,7 +2301,7 @@ impl NfsProfileDetail {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
@@ -2400,8 +2402,8 @@ pub struct Nic {
     pub vms: Option<Vec<Vm>>,
     /// `vnic_profile`: VnicProfile.
     pub vnic_profile: Option<Box<VnicProfile>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Nic {
@@ -2484,7 +2486,7 @@ impl Nic {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2505,7 +2507,7 @@ impl Nic {
                 },
                 9 => match tag {
                     b"interface" => {
-                        v.interface = Some(NicInterface::from_wire(&g::text(x, empty)?))
+                        v.interface = Some(NicInterface::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2533,7 +2535,7 @@ impl Nic {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"instance_type" => {
                         v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
@@ -2759,8 +2761,8 @@ pub struct NicConfiguration {
     pub name: Option<String>,
     /// `on_boot`: Boolean.
     pub on_boot: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NicConfiguration {
@@ -2829,7 +2831,7 @@ impl NicConfiguration {
                 4 => match tag {
                     b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2838,13 +2840,14 @@ impl NicConfiguration {
                 },
                 13 => match tag {
                     b"boot_protocol" => {
-                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"ipv6_boot_protocol" => {
-                        v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                        v.ipv6_boot_protocol =
+                            Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2909,8 +2912,8 @@ pub struct NumaNode {
     pub node_distance: Option<String>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
     pub statistics: Option<Vec<Statistic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NumaNode {
@@ -2981,7 +2984,7 @@ impl NumaNode {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -3080,8 +3083,8 @@ pub struct NumaNodePin {
     pub index: Option<i64>,
     /// `pinned`: Boolean.
     pub pinned: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl NumaNodePin {
@@ -3144,7 +3147,7 @@ impl NumaNodePin {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

@@ -219,8 +219,8 @@ pub struct OpenStackImage {
     pub name: Option<String>,
     /// `openstack_image_provider`: OpenStackImageProvider.
     pub openstack_image_provider: Option<Box<OpenStackImageProvider>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackImage {
@@ -286,7 +286,7 @@ impl OpenStackImage {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -368,8 +368,8 @@ pub struct OpenStackImageProvider {
     pub url: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackImageProvider {
@@ -439,7 +439,7 @@ impl OpenStackImageProvider {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -590,8 +590,8 @@ pub struct OpenStackNetwork {
     pub name: Option<String>,
     /// `openstack_network_provider`: OpenStackNetworkProvider.
     pub openstack_network_provider: Option<Box<OpenStackNetworkProvider>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackNetwork {
@@ -657,7 +657,7 @@ impl OpenStackNetwork {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -761,8 +761,8 @@ pub struct OpenStackNetworkProvider {
     pub user_domain_name: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackNetworkProvider {
@@ -833,10 +833,11 @@ impl OpenStackNetworkProvider {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => {
-                        v.r#type =
-                            Some(OpenStackNetworkProviderType::from_wire(&g::text(x, empty)?))
+                        v.r#type = Some(OpenStackNetworkProviderType::from_wire(&g::enum_text(
+                            x, empty,
+                        )?))
                     }
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -887,7 +888,7 @@ impl OpenStackNetworkProvider {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"plugin_type" => {
-                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::text(x, empty)?))
+                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -1069,8 +1070,8 @@ pub struct OpenStackProvider {
     pub url: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackProvider {
@@ -1140,7 +1141,7 @@ impl OpenStackProvider {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1259,8 +1260,8 @@ pub struct OpenStackSubnet {
     pub name: Option<String>,
     /// `openstack_network`: OpenStackNetwork.
     pub openstack_network: Option<Box<OpenStackNetwork>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackSubnet {
@@ -1327,7 +1328,7 @@ impl OpenStackSubnet {
                 4 => match tag {
                     b"cidr" => v.cidr = Some(g::text(x, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1443,8 +1444,8 @@ pub struct OpenStackVolumeProvider {
     pub username: Option<String>,
     /// `volume_types`: OpenStackVolumeType\[\]; served as `<link rel="volumetypes">` unless followed.
     pub volume_types: Option<Vec<OpenStackVolumeType>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackVolumeProvider {
@@ -1514,7 +1515,7 @@ impl OpenStackVolumeProvider {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1690,8 +1691,8 @@ pub struct OpenStackVolumeType {
     pub openstack_volume_provider: Option<Box<OpenStackVolumeProvider>>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenStackVolumeType {
@@ -1757,7 +1758,7 @@ impl OpenStackVolumeType {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1851,8 +1852,8 @@ pub struct OpenstackVolumeAuthenticationKey {
     pub uuid: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OpenstackVolumeAuthenticationKey {
@@ -1919,7 +1920,7 @@ impl OpenstackVolumeAuthenticationKey {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"uuid" => v.uuid = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1933,7 +1934,7 @@ impl OpenstackVolumeAuthenticationKey {
                 10 => match tag {
                     b"usage_type" => {
                         v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(
-                            &g::text(x, empty)?,
+                            &g::enum_text(x, empty)?,
                         ))
                     }
                     _ => x.skip(&e, empty)?,
@@ -2021,8 +2022,8 @@ pub struct OperatingSystem {
     pub r#type: Option<String>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OperatingSystem {
@@ -2087,7 +2088,7 @@ impl OperatingSystem {
                 4 => match tag {
                     b"boot" => v.boot = Some(Box::new(Boot::read(x, &e, empty)?)),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2180,8 +2181,8 @@ pub struct OperatingSystemInfo {
     pub small_icon: Option<Box<Icon>>,
     /// `tpm_support`: TpmSupport.
     pub tpm_support: Option<TpmSupport>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OperatingSystemInfo {
@@ -2247,7 +2248,7 @@ impl OperatingSystemInfo {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2262,13 +2263,13 @@ impl OperatingSystemInfo {
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"tpm_support" => {
-                        v.tpm_support = Some(TpmSupport::from_wire(&g::text(x, empty)?))
+                        v.tpm_support = Some(TpmSupport::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
                     b"architecture" => {
-                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                        v.architecture = Some(Architecture::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2325,8 +2326,8 @@ pub struct OptionEntry {
     pub r#type: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl OptionEntry {
@@ -2391,7 +2392,7 @@ impl OptionEntry {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

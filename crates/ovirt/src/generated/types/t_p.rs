@@ -237,8 +237,8 @@ pub struct Package {
     pub href: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Package {
@@ -302,7 +302,7 @@ impl Package {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -337,8 +337,8 @@ pub struct Payload {
     pub r#type: Option<VmDeviceType>,
     /// `volume_id`: String.
     pub volume_id: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Payload {
@@ -401,8 +401,8 @@ impl Payload {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(VmDeviceType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmDeviceType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -488,8 +488,8 @@ pub struct Permission {
     pub vm: Option<Box<Vm>>,
     /// `vm_pool`: VmPool.
     pub vm_pool: Option<Box<VmPool>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Permission {
@@ -563,7 +563,7 @@ impl Permission {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"role" => v.role = Some(Box::new(Role::read(x, &e, empty)?)),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -673,8 +673,8 @@ pub struct Permit {
     pub name: Option<String>,
     /// `role`: Role.
     pub role: Option<Box<Role>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Permit {
@@ -741,7 +741,7 @@ impl Permit {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"role" => v.role = Some(Box::new(Role::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -801,8 +801,8 @@ pub struct PmProxy {
     pub href: Option<String>,
     /// `type`: PmProxyType.
     pub r#type: Option<PmProxyType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl PmProxy {
@@ -865,8 +865,8 @@ impl PmProxy {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(PmProxyType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(PmProxyType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -895,8 +895,8 @@ impl PmProxy {
 pub struct PortMirroring {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl PortMirroring {
@@ -959,7 +959,7 @@ impl PortMirroring {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1007,8 +1007,8 @@ pub struct PowerManagement {
     pub r#type: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl PowerManagement {
@@ -1072,7 +1072,7 @@ impl PowerManagement {
             match tag.len() {
                 4 => match tag {
                     b"type" => v.r#type = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1086,7 +1086,7 @@ impl PowerManagement {
                         v.agents = Some(items);
                     }
                     b"status" => {
-                        v.status = Some(PowerManagementStatus::from_wire(&g::text(x, empty)?))
+                        v.status = Some(PowerManagementStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1212,8 +1212,8 @@ pub struct Product {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Product {
@@ -1279,7 +1279,7 @@ impl Product {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1333,8 +1333,8 @@ pub struct ProductInfo {
     pub vendor: Option<String>,
     /// `version`: Version.
     pub version: Option<Box<Version>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ProductInfo {
@@ -1398,7 +1398,7 @@ impl ProductInfo {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1458,8 +1458,8 @@ pub struct ProfileDetail {
     pub profile_type: Option<String>,
     /// `statistics`: Statistic\[\].
     pub statistics: Option<Vec<Statistic>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ProfileDetail {
@@ -1522,7 +1522,7 @@ impl ProfileDetail {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1626,8 +1626,8 @@ pub struct Property {
     pub name: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Property {
@@ -1691,7 +1691,7 @@ impl Property {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1729,8 +1729,8 @@ pub struct ProxyTicket {
     pub href: Option<String>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ProxyTicket {
@@ -1793,7 +1793,7 @@ impl ProxyTicket {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

@@ -176,8 +176,8 @@ pub struct Range {
     pub from: Option<String>,
     /// `to`: String.
     pub to: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Range {
@@ -245,7 +245,7 @@ impl Range {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -281,8 +281,8 @@ pub struct Rate {
     pub bytes: Option<i64>,
     /// `period`: Integer.
     pub period: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Rate {
@@ -345,7 +345,7 @@ impl Rate {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -389,8 +389,8 @@ pub struct RegistrationAffinityGroupMapping {
     pub from: Option<Box<AffinityGroup>>,
     /// `to`: AffinityGroup.
     pub to: Option<Box<AffinityGroup>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationAffinityGroupMapping {
@@ -458,7 +458,7 @@ impl RegistrationAffinityGroupMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -494,8 +494,8 @@ pub struct RegistrationAffinityLabelMapping {
     pub from: Option<Box<AffinityLabel>>,
     /// `to`: AffinityLabel.
     pub to: Option<Box<AffinityLabel>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationAffinityLabelMapping {
@@ -563,7 +563,7 @@ impl RegistrationAffinityLabelMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -599,8 +599,8 @@ pub struct RegistrationClusterMapping {
     pub from: Option<Box<Cluster>>,
     /// `to`: Cluster.
     pub to: Option<Box<Cluster>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationClusterMapping {
@@ -668,7 +668,7 @@ impl RegistrationClusterMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -714,8 +714,8 @@ pub struct RegistrationConfiguration {
     pub role_mappings: Option<Vec<RegistrationRoleMapping>>,
     /// `vnic_profile_mappings`: RegistrationVnicProfileMapping\[\].
     pub vnic_profile_mappings: Option<Vec<RegistrationVnicProfileMapping>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationConfiguration {
@@ -778,7 +778,7 @@ impl RegistrationConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -945,8 +945,8 @@ pub struct RegistrationDomainMapping {
     pub from: Option<Box<Domain>>,
     /// `to`: Domain.
     pub to: Option<Box<Domain>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationDomainMapping {
@@ -1014,7 +1014,7 @@ impl RegistrationDomainMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1050,8 +1050,8 @@ pub struct RegistrationLunMapping {
     pub from: Option<Box<Disk>>,
     /// `to`: Disk.
     pub to: Option<Box<Disk>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationLunMapping {
@@ -1119,7 +1119,7 @@ impl RegistrationLunMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1155,8 +1155,8 @@ pub struct RegistrationRoleMapping {
     pub from: Option<Box<Role>>,
     /// `to`: Role.
     pub to: Option<Box<Role>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationRoleMapping {
@@ -1224,7 +1224,7 @@ impl RegistrationRoleMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1260,8 +1260,8 @@ pub struct RegistrationVnicProfileMapping {
     pub from: Option<Box<VnicProfile>>,
     /// `to`: VnicProfile.
     pub to: Option<Box<VnicProfile>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RegistrationVnicProfileMapping {
@@ -1329,7 +1329,7 @@ impl RegistrationVnicProfileMapping {
                 },
                 4 => match tag {
                     b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1369,8 +1369,8 @@ pub struct ReportedConfiguration {
     pub in_sync: Option<bool>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ReportedConfiguration {
@@ -1434,7 +1434,7 @@ impl ReportedConfiguration {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1500,8 +1500,8 @@ pub struct ReportedDevice {
     pub r#type: Option<ReportedDeviceType>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl ReportedDevice {
@@ -1584,8 +1584,10 @@ impl ReportedDevice {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(ReportedDeviceType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => {
+                        v.r#type = Some(ReportedDeviceType::from_wire(&g::enum_text(x, empty)?))
+                    }
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1652,8 +1654,8 @@ pub struct RngDevice {
     pub rate: Option<Box<Rate>>,
     /// `source`: RngSource.
     pub source: Option<RngSource>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl RngDevice {
@@ -1717,11 +1719,11 @@ impl RngDevice {
             match tag.len() {
                 4 => match tag {
                     b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"source" => v.source = Some(RngSource::from_wire(&g::text(x, empty)?)),
+                    b"source" => v.source = Some(RngSource::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1769,8 +1771,8 @@ pub struct Role {
     pub permits: Option<Vec<Permit>>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Role {
@@ -1837,7 +1839,7 @@ impl Role {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

@@ -863,8 +863,8 @@ pub struct SchedulingPolicy {
     pub properties: Option<Vec<Property>>,
     /// `weight`: Weight\[\]; served as `<link rel="weight">` unless followed.
     pub weight: Option<Vec<Weight>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SchedulingPolicy {
@@ -930,7 +930,7 @@ impl SchedulingPolicy {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1082,8 +1082,8 @@ pub struct SchedulingPolicyUnit {
     pub properties: Option<Vec<Property>>,
     /// `type`: PolicyUnitType.
     pub r#type: Option<PolicyUnitType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SchedulingPolicyUnit {
@@ -1149,8 +1149,8 @@ impl SchedulingPolicyUnit {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1232,8 +1232,8 @@ pub struct SeLinux {
     pub href: Option<String>,
     /// `mode`: SeLinuxMode.
     pub mode: Option<SeLinuxMode>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SeLinux {
@@ -1296,8 +1296,8 @@ impl SeLinux {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1330,8 +1330,8 @@ pub struct SerialNumber {
     pub policy: Option<SerialNumberPolicy>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SerialNumber {
@@ -1394,7 +1394,7 @@ impl SerialNumber {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1403,7 +1403,7 @@ impl SerialNumber {
                 },
                 6 => match tag {
                     b"policy" => {
-                        v.policy = Some(SerialNumberPolicy::from_wire(&g::text(x, empty)?))
+                        v.policy = Some(SerialNumberPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1454,8 +1454,8 @@ pub struct Session {
     pub user: Option<Box<User>>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Session {
@@ -1527,7 +1527,7 @@ impl Session {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1600,8 +1600,8 @@ pub struct SkipIfConnectivityBroken {
     pub enabled: Option<bool>,
     /// `threshold`: Integer.
     pub threshold: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SkipIfConnectivityBroken {
@@ -1664,7 +1664,7 @@ impl SkipIfConnectivityBroken {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1706,8 +1706,8 @@ pub struct SkipIfSdActive {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SkipIfSdActive {
@@ -1770,7 +1770,7 @@ impl SkipIfSdActive {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1995,8 +1995,8 @@ pub struct Snapshot {
     pub vm_pool: Option<Box<VmPool>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Snapshot {
@@ -2096,8 +2096,8 @@ impl Snapshot {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2127,7 +2127,7 @@ impl Snapshot {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -2272,7 +2272,7 @@ impl Snapshot {
                         v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
                     }
                     b"snapshot_type" => {
-                        v.snapshot_type = Some(SnapshotType::from_wire(&g::text(x, empty)?))
+                        v.snapshot_type = Some(SnapshotType::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -2291,7 +2291,7 @@ impl Snapshot {
                         v.katello_errata = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_domain" => {
                         v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
@@ -2321,7 +2321,8 @@ impl Snapshot {
                         v.numa_nodes = Some(items);
                     }
                     b"snapshot_status" => {
-                        v.snapshot_status = Some(SnapshotStatus::from_wire(&g::text(x, empty)?))
+                        v.snapshot_status =
+                            Some(SnapshotStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2398,7 +2399,7 @@ impl Snapshot {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"has_illegal_images" => {
                         v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
@@ -2411,7 +2412,7 @@ impl Snapshot {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"persist_memorystate" => {
                         v.persist_memorystate = Some(g::boolean(x, empty, "persist_memorystate")?)
@@ -2472,7 +2473,7 @@ impl Snapshot {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2904,8 +2905,8 @@ pub struct SpecialObjects {
     pub blank_template: Option<Box<Template>>,
     /// `root_tag`: Tag.
     pub root_tag: Option<Box<Tag>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SpecialObjects {
@@ -2968,7 +2969,7 @@ impl SpecialObjects {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3014,8 +3015,8 @@ pub struct Spm {
     pub priority: Option<i64>,
     /// `status`: SpmStatus.
     pub status: Option<SpmStatus>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Spm {
@@ -3078,11 +3079,11 @@ impl Spm {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"status" => v.status = Some(SpmStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(SpmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3136,8 +3137,8 @@ pub struct Ssh {
     pub public_key: Option<String>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Ssh {
@@ -3205,7 +3206,7 @@ impl Ssh {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3224,7 +3225,7 @@ impl Ssh {
                 21 => match tag {
                     b"authentication_method" => {
                         v.authentication_method =
-                            Some(SshAuthenticationMethod::from_wire(&g::text(x, empty)?))
+                            Some(SshAuthenticationMethod::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3290,8 +3291,8 @@ pub struct SshPublicKey {
     pub name: Option<String>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SshPublicKey {
@@ -3358,7 +3359,7 @@ impl SshPublicKey {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3413,8 +3414,8 @@ pub struct Sso {
     pub href: Option<String>,
     /// `methods`: Method\[\].
     pub methods: Option<Vec<Method>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Sso {
@@ -3477,7 +3478,7 @@ impl Sso {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3557,8 +3558,8 @@ pub struct Statistic {
     pub values: Option<Vec<Value>>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Statistic {
@@ -3633,12 +3634,12 @@ impl Statistic {
                 4 => match tag {
                     b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::text(x, empty)?)),
+                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::enum_text(x, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"step" => v.step = Some(Box::new(Step::read(x, &e, empty)?)),
-                    b"type" => v.r#type = Some(ValueType::from_wire(&g::text(x, empty)?)),
-                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(ValueType::from_wire(&g::enum_text(x, empty)?)),
+                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -3789,8 +3790,8 @@ pub struct Step {
     pub status: Option<StepStatus>,
     /// `type`: StepEnum.
     pub r#type: Option<StepEnum>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Step {
@@ -3860,13 +3861,13 @@ impl Step {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"number" => v.number = Some(g::integer(x, empty, "number")?),
-                    b"status" => v.status = Some(StepStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(StepStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3899,7 +3900,8 @@ impl Step {
                 },
                 13 => match tag {
                     b"external_type" => {
-                        v.external_type = Some(ExternalSystemType::from_wire(&g::text(x, empty)?))
+                        v.external_type =
+                            Some(ExternalSystemType::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4023,8 +4025,8 @@ pub struct StorageConnection {
     pub username: Option<String>,
     /// `vfs_type`: String.
     pub vfs_type: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl StorageConnection {
@@ -4093,8 +4095,8 @@ impl StorageConnection {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -4121,7 +4123,7 @@ impl StorageConnection {
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
                     b"nfs_version" => {
-                        v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?))
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4231,8 +4233,8 @@ pub struct StorageConnectionExtension {
     pub target: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl StorageConnectionExtension {
@@ -4299,7 +4301,7 @@ impl StorageConnectionExtension {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -4434,8 +4436,8 @@ pub struct StorageDomain {
     pub warning_low_space_indicator: Option<i64>,
     /// `wipe_after_delete`: Boolean.
     pub wipe_after_delete: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl StorageDomain {
@@ -4514,9 +4516,11 @@ impl StorageDomain {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(StorageDomainType::from_wire(&g::text(x, empty)?)),
+                    b"type" => {
+                        v.r#type = Some(StorageDomainType::from_wire(&g::enum_text(x, empty)?))
+                    }
                     b"used" => v.used = Some(g::integer(x, empty, "used")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -4554,7 +4558,7 @@ impl StorageDomain {
                     b"import" => v.import = Some(g::boolean(x, empty, "import")?),
                     b"master" => v.master = Some(g::boolean(x, empty, "master")?),
                     b"status" => {
-                        v.status = Some(StorageDomainStatus::from_wire(&g::text(x, empty)?))
+                        v.status = Some(StorageDomainStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4632,13 +4636,14 @@ impl StorageDomain {
                         v.disk_snapshots = Some(items);
                     }
                     b"storage_format" => {
-                        v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
+                        v.storage_format = Some(StorageFormat::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
                     b"external_status" => {
-                        v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
+                        v.external_status =
+                            Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4870,8 +4875,8 @@ pub struct StorageDomainLease {
     pub href: Option<String>,
     /// `storage_domain`: StorageDomain.
     pub storage_domain: Option<Box<StorageDomain>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl StorageDomainLease {
@@ -4934,7 +4939,7 @@ impl StorageDomainLease {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -4979,8 +4984,8 @@ pub struct SystemOption {
     pub name: Option<String>,
     /// `values`: SystemOptionValue\[\].
     pub values: Option<Vec<SystemOptionValue>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SystemOption {
@@ -5046,7 +5051,7 @@ impl SystemOption {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -5116,8 +5121,8 @@ pub struct SystemOptionValue {
     pub value: Option<String>,
     /// `version`: String.
     pub version: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl SystemOptionValue {
@@ -5180,7 +5185,7 @@ impl SystemOptionValue {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {

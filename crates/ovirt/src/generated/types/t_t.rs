@@ -161,8 +161,8 @@ pub struct Tag {
     pub user: Option<Box<User>>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Tag {
@@ -234,7 +234,7 @@ impl Tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -434,8 +434,8 @@ pub struct Template {
     pub vm: Option<Box<Vm>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Template {
@@ -532,8 +532,8 @@ impl Template {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -554,7 +554,9 @@ impl Template {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => {
+                        v.status = Some(TemplateStatus::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -693,7 +695,7 @@ impl Template {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -703,7 +705,7 @@ impl Template {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -736,7 +738,7 @@ impl Template {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -1008,8 +1010,8 @@ pub struct TemplateVersion {
     pub version_name: Option<String>,
     /// `version_number`: Integer.
     pub version_number: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl TemplateVersion {
@@ -1072,7 +1074,7 @@ impl TemplateVersion {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
@@ -1127,8 +1129,8 @@ pub struct Ticket {
     pub expiry: Option<i64>,
     /// `value`: String.
     pub value: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Ticket {
@@ -1191,7 +1193,7 @@ impl Ticket {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1235,8 +1237,8 @@ pub struct TimeZone {
     pub name: Option<String>,
     /// `utc_offset`: String.
     pub utc_offset: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl TimeZone {
@@ -1300,7 +1302,7 @@ impl TimeZone {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -1338,8 +1340,8 @@ pub struct TransparentHugePages {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl TransparentHugePages {
@@ -1402,7 +1404,7 @@ impl TransparentHugePages {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

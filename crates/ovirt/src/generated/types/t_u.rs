@@ -67,8 +67,8 @@ pub struct UnmanagedNetwork {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl UnmanagedNetwork {
@@ -135,7 +135,7 @@ impl UnmanagedNetwork {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -195,8 +195,8 @@ pub struct Usb {
     pub enabled: Option<bool>,
     /// `type`: UsbType.
     pub r#type: Option<UsbType>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Usb {
@@ -259,8 +259,8 @@ impl Usb {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"type" => v.r#type = Some(UsbType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(UsbType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -338,8 +338,8 @@ pub struct User {
     pub user_name: Option<String>,
     /// `user_options`: Property\[\].
     pub user_options: Option<Vec<Property>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl User {
@@ -414,7 +414,7 @@ impl User {
                         }
                         v.tags = Some(items);
                     }
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -643,8 +643,8 @@ pub struct UserOption {
     pub name: Option<String>,
     /// `user`: User.
     pub user: Option<Box<User>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl UserOption {
@@ -711,7 +711,7 @@ impl UserOption {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

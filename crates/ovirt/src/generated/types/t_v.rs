@@ -486,8 +486,8 @@ pub struct Value {
     pub datum: Option<f64>,
     /// `detail`: String.
     pub detail: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Value {
@@ -550,7 +550,7 @@ impl Value {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -594,8 +594,8 @@ pub struct VcpuPin {
     pub cpu_set: Option<String>,
     /// `vcpu`: Integer.
     pub vcpu: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VcpuPin {
@@ -659,7 +659,7 @@ impl VcpuPin {
             match tag.len() {
                 4 => match tag {
                     b"vcpu" => v.vcpu = Some(g::integer(x, empty, "vcpu")?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -703,8 +703,8 @@ pub struct Vendor {
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Vendor {
@@ -770,7 +770,7 @@ impl Vendor {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -834,8 +834,8 @@ pub struct Version {
     pub name: Option<String>,
     /// `revision`: Integer.
     pub revision: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Version {
@@ -901,7 +901,7 @@ impl Version {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -978,8 +978,8 @@ pub struct VirtioScsi {
     pub href: Option<String>,
     /// `enabled`: Boolean.
     pub enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VirtioScsi {
@@ -1042,7 +1042,7 @@ impl VirtioScsi {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1101,8 +1101,8 @@ pub struct VirtualNumaNode {
     pub statistics: Option<Vec<Statistic>>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VirtualNumaNode {
@@ -1177,7 +1177,7 @@ impl VirtualNumaNode {
                 4 => match tag {
                     b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1223,7 +1223,7 @@ impl VirtualNumaNode {
                         v.numa_node_pins = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1301,8 +1301,8 @@ pub struct Vlan {
     pub href: Option<String>,
     /// `id`: Integer (an XML attribute).
     pub id: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Vlan {
@@ -1370,7 +1370,7 @@ impl Vlan {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1579,8 +1579,8 @@ pub struct Vm {
     pub vm_pool: Option<Box<VmPool>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Vm {
@@ -1678,8 +1678,8 @@ impl Vm {
                         }
                         v.tags = Some(items);
                     }
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -1700,7 +1700,7 @@ impl Vm {
                     b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -1861,7 +1861,7 @@ impl Vm {
                         v.katello_errata = Some(items);
                     }
                     b"numa_tune_mode" => {
-                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"storage_domain" => {
                         v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
@@ -1965,7 +1965,7 @@ impl Vm {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"has_illegal_images" => {
                         v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
@@ -1978,7 +1978,7 @@ impl Vm {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2036,7 +2036,7 @@ impl Vm {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2543,8 +2543,8 @@ pub struct VmBase {
     pub virtio_scsi_multi_queues: Option<i64>,
     /// `virtio_scsi_multi_queues_enabled`: Boolean.
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VmBase {
@@ -2622,8 +2622,8 @@ impl VmBase {
                 4 => match tag {
                     b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -2727,7 +2727,7 @@ impl VmBase {
                 18 => match tag {
                     b"cpu_pinning_policy" => {
                         v.cpu_pinning_policy =
-                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(CpuPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"migration_downtime" => {
                         v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
@@ -2737,7 +2737,7 @@ impl VmBase {
                 19 => match tag {
                     b"auto_pinning_policy" => {
                         v.auto_pinning_policy =
-                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                            Some(AutoPinningPolicy::from_wire(&g::enum_text(x, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2770,7 +2770,7 @@ impl VmBase {
                 30 => match tag {
                     b"storage_error_resume_behaviour" => {
                         v.storage_error_resume_behaviour = Some(
-                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                            VmStorageErrorResumeBehaviour::from_wire(&g::enum_text(x, empty)?),
                         )
                     }
                     _ => x.skip(&e, empty)?,
@@ -2981,8 +2981,8 @@ pub struct VmMediatedDevice {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VmMediatedDevice {
@@ -3064,7 +3064,7 @@ impl VmMediatedDevice {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3158,8 +3158,8 @@ pub struct VmPlacementPolicy {
     pub affinity: Option<VmAffinity>,
     /// `hosts`: Host\[\]; served as `<link rel="hosts">` unless followed.
     pub hosts: Option<Vec<Host>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VmPlacementPolicy {
@@ -3222,7 +3222,7 @@ impl VmPlacementPolicy {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -3238,7 +3238,9 @@ impl VmPlacementPolicy {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"affinity" => v.affinity = Some(VmAffinity::from_wire(&g::text(x, empty)?)),
+                    b"affinity" => {
+                        v.affinity = Some(VmAffinity::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3315,8 +3317,8 @@ pub struct VmPool {
     pub use_latest_template_version: Option<bool>,
     /// `vm`: Vm.
     pub vm: Option<Box<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VmPool {
@@ -3387,8 +3389,8 @@ impl VmPool {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::enum_text(x, empty)?)),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3549,8 +3551,8 @@ pub struct VmSummary {
     pub migrating: Option<i64>,
     /// `total`: Integer.
     pub total: Option<i64>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VmSummary {
@@ -3613,7 +3615,7 @@ impl VmSummary {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
@@ -3662,8 +3664,8 @@ pub struct VnicPassThrough {
     pub href: Option<String>,
     /// `mode`: VnicPassThroughMode.
     pub mode: Option<VnicPassThroughMode>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VnicPassThrough {
@@ -3726,8 +3728,10 @@ impl VnicPassThrough {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"mode" => v.mode = Some(VnicPassThroughMode::from_wire(&g::text(x, empty)?)),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"mode" => {
+                        v.mode = Some(VnicPassThroughMode::from_wire(&g::enum_text(x, empty)?))
+                    }
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3782,8 +3786,8 @@ pub struct VnicProfile {
     pub port_mirroring: Option<bool>,
     /// `qos`: Qos.
     pub qos: Option<Box<Qos>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VnicProfile {
@@ -3853,7 +3857,7 @@ impl VnicProfile {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3987,8 +3991,8 @@ pub struct VnicProfileMapping {
     pub source_network_profile_name: Option<String>,
     /// `target_vnic_profile`: VnicProfile.
     pub target_vnic_profile: Option<Box<VnicProfile>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VnicProfileMapping {
@@ -4051,7 +4055,7 @@ impl VnicProfileMapping {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 19 => match tag {
@@ -4105,8 +4109,8 @@ pub struct VolumeGroup {
     pub logical_units: Option<Vec<LogicalUnit>>,
     /// `name`: String.
     pub name: Option<String>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl VolumeGroup {
@@ -4172,7 +4176,7 @@ impl VolumeGroup {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {

@@ -126,8 +126,8 @@ pub struct Watchdog {
     pub vm: Option<Box<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Watchdog {
@@ -209,15 +209,17 @@ impl Watchdog {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::text(x, empty)?)),
+                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"action" => v.action = Some(WatchdogAction::from_wire(&g::text(x, empty)?)),
+                    b"action" => {
+                        v.action = Some(WatchdogAction::from_wire(&g::enum_text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -310,8 +312,8 @@ pub struct Weight {
     pub scheduling_policy: Option<Box<SchedulingPolicy>>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
     pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
-    /// The `<link rel href>` elements of the object, in document order.
-    pub links: Vec<Link>,
+    /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
+    pub links: Links,
 }
 
 impl Weight {
@@ -377,7 +379,7 @@ impl Weight {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{
     Cpu, DataCenterStatus, DiskAttachment, HostStatus, Links, NicInterface, Object,
-    OperatingSystem, Ref, SnapshotStatus, Version, VmStatus, VmType,
+    OperatingSystem, Ref, Snapshot, Version, VmStatus, VmType,
 };
 
 /// A virtual machine.
@@ -204,47 +204,8 @@ impl Object for Nic {
     }
 }
 
-/// A VM snapshot.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Snapshot {
-    /// Identifier (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Path of the object (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshot_status: Option<SnapshotStatus>,
-    /// Type (`regular`, `active`, `preview`, `stateless`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshot_type: Option<String>,
-    /// Time taken, as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Includes memory state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub persist_memorystate: Option<bool>,
-    /// The VM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vm: Option<Ref>,
-    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub links: Links,
-    /// Actions available on the object (`<actions><link rel href>`).
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub action_links: Links,
-}
-
+/// The generated VM snapshot: identity and links for the services tree (a snapshot has no
+/// `<actions>`).
 impl Object for Snapshot {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -259,7 +220,8 @@ impl Object for Snapshot {
         &self.links
     }
     fn action_links(&self) -> &Links {
-        &self.action_links
+        static NONE: Links = Links::new();
+        &NONE
     }
 }
 

@@ -221,22 +221,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a job or step.
-    pub enum JobStatus {
-        /// Aborted.
-        Aborted => "aborted",
-        /// Failed.
-        Failed => "failed",
-        /// Finished successfully.
-        Finished => "finished",
-        /// Running.
-        Started => "started",
-        /// Unknown.
-        Unknown => "unknown",
-    }
-);
-
-ovirt_enum!(
     /// Status of an action (`CreationStatus`).
     pub enum CreationStatus {
         /// Done (for VM power actions: accepted, not yet converged).
@@ -247,20 +231,6 @@ ovirt_enum!(
         InProgress => "in_progress",
         /// Queued.
         Pending => "pending",
-    }
-);
-
-ovirt_enum!(
-    /// Severity of an event.
-    pub enum LogSeverity {
-        /// Alert.
-        Alert => "alert",
-        /// Error.
-        Error => "error",
-        /// Normal.
-        Normal => "normal",
-        /// Warning.
-        Warning => "warning",
     }
 );
 
@@ -317,18 +287,6 @@ ovirt_enum!(
         Undefined => "undefined",
         /// x86-64.
         X86_64 => "x86_64",
-    }
-);
-
-ovirt_enum!(
-    /// Status of a snapshot.
-    pub enum SnapshotStatus {
-        /// Being previewed.
-        InPreview => "in_preview",
-        /// Locked.
-        Locked => "locked",
-        /// Usable.
-        Ok => "ok",
     }
 );
 

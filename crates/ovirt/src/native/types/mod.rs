@@ -16,12 +16,17 @@ mod storage;
 
 use serde::Serialize;
 
-pub use activity::{Event, Job};
-pub use compute::{Cluster, DataCenter, Host, Initialization, Nic, Snapshot, Vm};
+/// Events are the model's generated type (read by the generated reader).
+pub use crate::generated::types::{Event, LogSeverity};
+/// Jobs are the model's generated type (read by the generated reader).
+pub use crate::generated::types::{Job, JobStatus};
+/// Snapshots are the model's generated type (read by the generated reader).
+pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
+pub use compute::{Cluster, DataCenter, Host, Initialization, Nic, Vm};
 pub use enums::{
     Architecture, CreationStatus, DataCenterStatus, DiskFormat, DiskInterface, DiskStatus,
-    HostStatus, JobStatus, LogSeverity, NicInterface, SnapshotStatus, StorageDomainStatus,
-    StorageDomainType, TemplateStatus, VmStatus, VmType,
+    HostStatus, NicInterface, StorageDomainStatus, StorageDomainType, TemplateStatus, VmStatus,
+    VmType,
 };
 pub use network::{Ip, Network, ReportedDevice, VnicProfile};
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};

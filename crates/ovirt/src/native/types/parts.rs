@@ -45,8 +45,11 @@ pub struct Links {
 
 impl Links {
     /// No links.
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        Self {
+            buf: String::new(),
+            idx: Vec::new(),
+        }
     }
 
     /// Adds a link.

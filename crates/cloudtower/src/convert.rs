@@ -168,7 +168,7 @@ pub(crate) fn text(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
-pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
+fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref().filter(|s| !s.is_empty()).cloned()
 }
 
@@ -178,7 +178,6 @@ pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "se
 
 /// A CloudTower VM as a neutral [`Vm`].
 pub fn vm(v: &wire::Vm) -> Vm {
-    let text = |s: &Option<String>| s.as_deref().unwrap_or("").to_owned();
     let mut out = Vm::new(text(&v.id), text(&v.name), vm_state(v));
     out.raw_state = v.status.as_ref().map(|s| s.as_str().to_owned());
     out.vcpus = v.vcpu.and_then(|n| u32::try_from(n).ok());
@@ -232,7 +231,7 @@ pub fn vm_ips(ips: Option<&str>) -> Vec<String> {
 
 /// A label as a tag: `key=value`, or the bare `key` when the value is empty.
 pub fn label_tag(l: &NestedLabel) -> String {
-    let key = l.key.as_deref().unwrap_or("");
+    let key = text(&l.key);
     match l.value.as_deref().filter(|v| !v.is_empty()) {
         Some(v) => format!("{key}={v}"),
         None => key.to_owned(),

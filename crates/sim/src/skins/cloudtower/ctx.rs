@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::model::{SimCluster, SimDisk, SimHost, SimStoragePool, SimVm};
 use crate::query::{Filter, Paging};
@@ -116,15 +116,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn cluster_stub(&self, id: &str) -> Value {
-        let name = self.cluster(id).map_or("", |c| c.name.as_str());
-        json!({"id": id, "name": name})
+        serde_json::to_value(self.cluster_ref(id)).unwrap_or(Value::Null)
     }
 
     pub(super) fn host_stub(&self, id: &str) -> Value {
-        match self.host(id) {
-            Some(h) => json!({"id": id, "name": h.name, "management_ip": h.address}),
-            None => json!({"id": id, "name": "", "management_ip": ""}),
-        }
+        serde_json::to_value(self.host_ref(id)).unwrap_or(Value::Null)
     }
 
     /// The full object a stub of `kind` stands for.

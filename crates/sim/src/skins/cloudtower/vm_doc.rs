@@ -139,19 +139,27 @@ impl<'a> OrWord<'a> {
 }
 
 impl Ctx<'_> {
+    /// A cluster as other objects embed it: `{id, name}` (an empty name when it is gone).
+    pub(super) fn cluster_ref<'a>(&'a self, id: &'a str) -> NamedRef<'a> {
+        let name = self.cluster(id).map_or("", |c| c.name.as_str());
+        NamedRef { id, name }
+    }
+
+    /// A host as other objects embed it: `{id, name, management_ip}`.
+    pub(super) fn host_ref<'a>(&'a self, id: &'a str) -> HostRef<'a> {
+        let found = self.host(id);
+        HostRef {
+            id,
+            name: found.map_or("", |h| h.name.as_str()),
+            management_ip: found.map_or("", |h| h.address.as_str()),
+        }
+    }
+
     pub(super) fn vm_doc<'a>(&'a self, v: &'a SimVm) -> VmDoc<'a> {
         let (status, busy) = vm_words(v.state, v.task_id.is_some());
         let flag =
             |key: &str, default: bool| v.extra.get(key).and_then(Value::as_bool).unwrap_or(default);
-        let host = v.host_id.as_ref().map(|h| {
-            let id = h.as_str();
-            let found = self.host(id);
-            HostRef {
-                id,
-                name: found.map_or("", |h| h.name.as_str()),
-                management_ip: found.map_or("", |h| h.address.as_str()),
-            }
-        });
+        let host = v.host_id.as_ref().map(|h| self.host_ref(h.as_str()));
         let node_ip = host.as_ref().map_or("", |h| h.management_ip);
         let size = self.world.disk_bytes(&v.disk_ids);
         let vm_id = v.id.as_str();
@@ -194,12 +202,7 @@ impl Ctx<'_> {
             vm_tools_status: if running { "RUNNING" } else { "NOT_RUNNING" },
             vm_tools_version: "3.1.0",
             win_opt: false,
-            cluster: NamedRef {
-                id: v.cluster_id.as_str(),
-                name: self
-                    .cluster(v.cluster_id.as_str())
-                    .map_or("", |c| c.name.as_str()),
-            },
+            cluster: self.cluster_ref(v.cluster_id.as_str()),
             host,
             folder: (),
             vm_disks,

@@ -3,11 +3,11 @@
 //! code until used. Decoding is as tolerant as the generated types: a missing or mistyped field
 //! is `None`/empty and kept in `extra`, and the query reply's `schema` map lands there too.
 
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::{Deserializer, MapAccess};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::fields::{object, put, take};
+use super::fields::{Fields, Lenient, deserialize_struct, next, put};
 
 /// `{"inventory": T}`: the result of most actions (create, change, attach...).
 #[derive(Debug, Clone)]
@@ -32,28 +32,65 @@ pub struct Inventories<T> {
     pub extra: Map<String, Value>,
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Inventory<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut m = object(d)?;
-        let mut extra = Map::new();
-        let inventory = take(&mut m, &mut extra, "inventory");
-        extra.extend(m);
-        Ok(Inventory { inventory, extra })
+impl<T> Default for Inventory<T> {
+    fn default() -> Self {
+        Inventory {
+            inventory: None,
+            extra: Map::new(),
+        }
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Inventories<T> {
+impl<T> Default for Inventories<T> {
+    fn default() -> Self {
+        Inventories {
+            inventories: Vec::new(),
+            total: None,
+            extra: Map::new(),
+        }
+    }
+}
+
+impl<T: Lenient> Fields for Inventory<T> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "inventory" => next(map, &mut self.inventory, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl<T: Lenient> Fields for Inventories<T> {
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+        match key {
+            "inventories" => {
+                let mut slot = None;
+                next(map, &mut slot, &mut self.extra, key)?;
+                self.inventories = slot.unwrap_or_default();
+            }
+            "total" => next(map, &mut self.total, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+    fn extra(&mut self) -> &mut Map<String, Value> {
+        &mut self.extra
+    }
+}
+
+impl<'de, T: Lenient> Deserialize<'de> for Inventory<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut m = object(d)?;
-        let mut extra = Map::new();
-        let inventories = take(&mut m, &mut extra, "inventories").unwrap_or_default();
-        let total = take(&mut m, &mut extra, "total");
-        extra.extend(m);
-        Ok(Inventories {
-            inventories,
-            total,
-            extra,
-        })
+        deserialize_struct(d)
+    }
+}
+
+impl<'de, T: Lenient> Deserialize<'de> for Inventories<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_struct(d)
     }
 }
 

@@ -141,28 +141,8 @@ pub fn struct_def(types: &Types<'_>, class: &Class) -> String {
     out.push_str("    pub extra: serde_json::Map<String, serde_json::Value>,\n}\n\n");
     let _ = writeln!(out, "impl {name} {{");
     out.push_str("    /// Decodes from a JSON object; never fails.\n");
-    if fields.is_empty() {
-        out.push_str(
-            "    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {\n",
-        );
-        out.push_str("        Self { extra: m }\n    }\n\n");
-    } else {
-        out.push_str(
-            "    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {\n",
-        );
-        out.push_str("        let mut extra = serde_json::Map::new();\n        Self {\n");
-        for ((json, _), ident) in fields.iter().zip(&idents) {
-            let _ = writeln!(
-                out,
-                "            {ident}: {FIELDS}::take(&mut m, &mut extra, {}),",
-                str_lit(json)
-            );
-        }
-        out.push_str(
-            "            extra: {\n                extra.extend(m);\n                extra\n",
-        );
-        out.push_str("            },\n        }\n    }\n\n");
-    }
+    out.push_str("    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {\n");
+    let _ = writeln!(out, "        {FIELDS}::from_map(m)\n    }}\n");
     out.push_str("    /// Encodes as a JSON object: the fields that are set, then `extra`.\n");
     out.push_str("    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {\n");
     out.push_str("        let mut m = serde_json::Map::new();\n");
@@ -181,16 +161,56 @@ pub fn struct_def(types: &Types<'_>, class: &Class) -> String {
     out.push_str(
         "    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {\n",
     );
-    let _ = writeln!(
-        out,
-        "        {FIELDS}::object(d).map(Self::from_map)\n    }}\n}}\n"
-    );
+    let _ = writeln!(out, "        {FIELDS}::deserialize_struct(d)\n    }}\n}}\n");
+    out.push_str(&fields_impl(&name, &fields, &idents));
+    out.push_str(&lenient_impl(
+        &name,
+        "read_struct",
+        "serde_json::Value::Object(self.to_map())",
+    ));
     let _ = writeln!(out, "impl serde::Serialize for {name} {{");
     out.push_str(
         "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {\n",
     );
     out.push_str("        serde::Serialize::serialize(&self.to_map(), s)\n    }\n}\n");
     out
+}
+
+/// `impl Fields`: the field names the streaming decoder matches, each read with `next`.
+fn fields_impl(name: &str, fields: &[(String, String)], idents: &[String]) -> String {
+    let mut out = format!("impl {FIELDS}::Fields for {name} {{\n");
+    out.push_str(
+        "    fn field<'de, A: serde::de::MapAccess<'de>>(\n        &mut self,\n        \
+         key: &str,\n        map: &mut A,\n    ) -> Result<bool, A::Error> {\n",
+    );
+    if fields.is_empty() {
+        out.push_str("        let _ = (key, map);\n        Ok(false)\n    }\n\n");
+    } else {
+        out.push_str("        match key {\n");
+        for ((json, _), ident) in fields.iter().zip(idents) {
+            let _ = writeln!(
+                out,
+                "            {} => {FIELDS}::next(map, &mut self.{ident}, &mut self.extra, key)?,",
+                str_lit(json)
+            );
+        }
+        out.push_str("            _ => return Ok(false),\n        }\n        Ok(true)\n    }\n\n");
+    }
+    out.push_str(
+        "    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {\n        \
+         &mut self.extra\n    }\n}\n\n",
+    );
+    out
+}
+
+/// `impl Lenient`: how the type reads as a field of another (`read_struct` or `read_enum`).
+fn lenient_impl(name: &str, read: &str, to_json: &str) -> String {
+    format!(
+        "impl {FIELDS}::Lenient for {name} {{\n    fn read<'de, D: serde::Deserializer<'de>>(\n        \
+         d: D,\n    ) -> Result<{FIELDS}::Read<Self>, D::Error> {{\n        \
+         {FIELDS}::{read}(d)\n    }}\n\n    fn to_json(&self) -> serde_json::Value {{\n        \
+         {to_json}\n    }}\n}}\n\n"
+    )
 }
 
 /// Variant names for enum values, unique (`_2` on a clash), never `Unrecognized`.
@@ -248,7 +268,12 @@ pub fn enum_def(class: &Class) -> String {
     let _ = writeln!(out, "    fn from(v: {name}) -> Self {{");
     out.push_str("        match v {\n");
     let _ = writeln!(out, "            {name}::Unrecognized(s) => s,");
-    out.push_str("            other => other.as_str().to_string(),\n        }\n    }\n}\n");
+    out.push_str("            other => other.as_str().to_string(),\n        }\n    }\n}\n\n");
+    out.push_str(&lenient_impl(
+        &name,
+        "read_enum",
+        "serde_json::Value::from(self.as_str())",
+    ));
     out
 }
 
@@ -390,11 +415,19 @@ mod tests {
         assert!(s.contains("pub struct KvmHostInventory {"), "{s}");
         assert!(s.contains("    pub r#type: Option<String>,"), "{s}");
         assert!(
-            s.contains("r#type: crate::native::fields::take(&mut m, &mut extra, \"type\"),"),
+            s.contains(
+                "\"type\" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,"
+            ),
             "{s}"
         );
         assert!(
-            s.contains("ssh_port: crate::native::fields::take(&mut m, &mut extra, \"sshPort\"),"),
+            s.contains(
+                "\"sshPort\" => crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?,"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("impl crate::native::fields::Lenient for KvmHostInventory {"),
             "{s}"
         );
         assert!(
@@ -410,6 +443,7 @@ mod tests {
             "{s}"
         );
         let e = enum_def(&classes[3]);
+        assert!(e.contains("crate::native::fields::read_enum(d)"), "{e}");
         assert!(e.contains("    Normal,\n"), "{e}");
         assert!(e.contains("    Normal2,\n"), "{e}");
         assert!(

@@ -31,24 +31,8 @@ pub struct AccessControlListEntryInventory {
 
 impl AccessControlListEntryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            acl_uuid: crate::native::fields::take(&mut m, &mut extra, "aclUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            domain: crate::native::fields::take(&mut m, &mut extra, "domain"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            ip_entries: crate::native::fields::take(&mut m, &mut extra, "ipEntries"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -73,7 +57,56 @@ impl AccessControlListEntryInventory {
 
 impl<'de> serde::Deserialize<'de> for AccessControlListEntryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccessControlListEntryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "aclUuid" => {
+                crate::native::fields::next(map, &mut self.acl_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "domain" => crate::native::fields::next(map, &mut self.domain, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "ipEntries" => {
+                crate::native::fields::next(map, &mut self.ip_entries, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccessControlListEntryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -107,21 +140,8 @@ pub struct AccessControlListInventory {
 
 impl AccessControlListInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            entries: crate::native::fields::take(&mut m, &mut extra, "entries"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -143,7 +163,51 @@ impl AccessControlListInventory {
 
 impl<'de> serde::Deserialize<'de> for AccessControlListInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccessControlListInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "entries" => crate::native::fields::next(map, &mut self.entries, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccessControlListInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -177,21 +241,8 @@ pub struct AccessControlRuleInventory {
 
 impl AccessControlRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            rule: crate::native::fields::take(&mut m, &mut extra, "rule"),
-            strategy: crate::native::fields::take(&mut m, &mut extra, "strategy"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -213,7 +264,51 @@ impl AccessControlRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for AccessControlRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccessControlRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "rule" => crate::native::fields::next(map, &mut self.rule, &mut self.extra, key)?,
+            "strategy" => {
+                crate::native::fields::next(map, &mut self.strategy, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccessControlRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -251,23 +346,8 @@ pub struct AccessKeyInventory {
 
 impl AccessKeyInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            user_uuid: crate::native::fields::take(&mut m, &mut extra, "userUuid"),
-            access_key_id: crate::native::fields::take(&mut m, &mut extra, "AccessKeyID"),
-            access_key_secret: crate::native::fields::take(&mut m, &mut extra, "AccessKeySecret"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -291,7 +371,59 @@ impl AccessKeyInventory {
 
 impl<'de> serde::Deserialize<'de> for AccessKeyInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccessKeyInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "userUuid" => {
+                crate::native::fields::next(map, &mut self.user_uuid, &mut self.extra, key)?
+            }
+            "AccessKeyID" => {
+                crate::native::fields::next(map, &mut self.access_key_id, &mut self.extra, key)?
+            }
+            "AccessKeySecret" => {
+                crate::native::fields::next(map, &mut self.access_key_secret, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccessKeyInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -344,6 +476,18 @@ impl From<AccessKeyState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AccessKeyState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AccessPathInfo` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -364,19 +508,8 @@ pub struct AccessPathInfo {
 
 impl AccessPathInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            access_path_id: crate::native::fields::take(&mut m, &mut extra, "accessPathId"),
-            access_path_iqn: crate::native::fields::take(&mut m, &mut extra, "accessPathIqn"),
-            target_count: crate::native::fields::take(&mut m, &mut extra, "targetCount"),
-            gateway_ips: crate::native::fields::take(&mut m, &mut extra, "gatewayIps"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -396,7 +529,49 @@ impl AccessPathInfo {
 
 impl<'de> serde::Deserialize<'de> for AccessPathInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccessPathInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "accessPathId" => {
+                crate::native::fields::next(map, &mut self.access_path_id, &mut self.extra, key)?
+            }
+            "accessPathIqn" => {
+                crate::native::fields::next(map, &mut self.access_path_iqn, &mut self.extra, key)?
+            }
+            "targetCount" => {
+                crate::native::fields::next(map, &mut self.target_count, &mut self.extra, key)?
+            }
+            "gatewayIps" => {
+                crate::native::fields::next(map, &mut self.gateway_ips, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccessPathInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -428,20 +603,8 @@ pub struct AccountInventory {
 
 impl AccountInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -462,7 +625,48 @@ impl AccountInventory {
 
 impl<'de> serde::Deserialize<'de> for AccountInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccountInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccountInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -490,18 +694,8 @@ pub struct AccountPriceTableRefInventory {
 
 impl AccountPriceTableRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            table_uuid: crate::native::fields::take(&mut m, &mut extra, "tableUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -520,7 +714,48 @@ impl AccountPriceTableRefInventory {
 
 impl<'de> serde::Deserialize<'de> for AccountPriceTableRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccountPriceTableRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "tableUuid" => {
+                crate::native::fields::next(map, &mut self.table_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccountPriceTableRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -552,24 +787,8 @@ pub struct AccountResourceRefInventory {
 
 impl AccountResourceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            concrete_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "concreteResourceType",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -590,7 +809,57 @@ impl AccountResourceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for AccountResourceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AccountResourceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "concreteResourceType" => crate::native::fields::next(
+                map,
+                &mut self.concrete_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AccountResourceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -614,16 +883,8 @@ pub struct ActionParam {
 
 impl ActionParam {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            action_uuid: crate::native::fields::take(&mut m, &mut extra, "actionUuid"),
-            action_type: crate::native::fields::take(&mut m, &mut extra, "actionType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -640,7 +901,42 @@ impl ActionParam {
 
 impl<'de> serde::Deserialize<'de> for ActionParam {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ActionParam {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "actionUuid" => {
+                crate::native::fields::next(map, &mut self.action_uuid, &mut self.extra, key)?
+            }
+            "actionType" => {
+                crate::native::fields::next(map, &mut self.action_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ActionParam {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -672,20 +968,8 @@ pub struct ActionStruct {
 
 impl ActionStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            action_name: crate::native::fields::take(&mut m, &mut extra, "actionName"),
-            round: crate::native::fields::take(&mut m, &mut extra, "round"),
-            in_degree: crate::native::fields::take(&mut m, &mut extra, "inDegree"),
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -706,7 +990,48 @@ impl ActionStruct {
 
 impl<'de> serde::Deserialize<'de> for ActionStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ActionStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "actionName" => {
+                crate::native::fields::next(map, &mut self.action_name, &mut self.extra, key)?
+            }
+            "round" => crate::native::fields::next(map, &mut self.round, &mut self.extra, key)?,
+            "inDegree" => {
+                crate::native::fields::next(map, &mut self.in_degree, &mut self.extra, key)?
+            }
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ActionStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -763,6 +1088,18 @@ impl From<ActionType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ActionType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ActiveAlarmInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -783,19 +1120,8 @@ pub struct ActiveAlarmInventory {
 
 impl ActiveAlarmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -815,7 +1141,49 @@ impl ActiveAlarmInventory {
 
 impl<'de> serde::Deserialize<'de> for ActiveAlarmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ActiveAlarmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ActiveAlarmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -839,16 +1207,8 @@ pub struct ActiveAlarmStatus {
 
 impl ActiveAlarmStatus {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -865,7 +1225,40 @@ impl ActiveAlarmStatus {
 
 impl<'de> serde::Deserialize<'de> for ActiveAlarmStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ActiveAlarmStatus {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ActiveAlarmStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -911,31 +1304,8 @@ pub struct ActiveAlarmTemplateInventory {
 
 impl ActiveAlarmTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            alarm_name: crate::native::fields::take(&mut m, &mut extra, "alarmName"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            repeat_interval: crate::native::fields::take(&mut m, &mut extra, "repeatInterval"),
-            repeat_count: crate::native::fields::take(&mut m, &mut extra, "repeatCount"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -963,7 +1333,72 @@ impl ActiveAlarmTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for ActiveAlarmTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ActiveAlarmTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "alarmName" => {
+                crate::native::fields::next(map, &mut self.alarm_name, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "repeatInterval" => {
+                crate::native::fields::next(map, &mut self.repeat_interval, &mut self.extra, key)?
+            }
+            "repeatCount" => {
+                crate::native::fields::next(map, &mut self.repeat_count, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ActiveAlarmTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -989,17 +1424,8 @@ pub struct AddHostFromFileResult {
 
 impl AddHostFromFileResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1017,7 +1443,39 @@ impl AddHostFromFileResult {
 
 impl<'de> serde::Deserialize<'de> for AddHostFromFileResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AddHostFromFileResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AddHostFromFileResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1065,28 +1523,8 @@ pub struct AddingNewVmRuleInventory {
 
 impl AddingNewVmRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cooldown: crate::native::fields::take(&mut m, &mut extra, "cooldown"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            scaling_group_uuid: crate::native::fields::take(&mut m, &mut extra, "scalingGroupUuid"),
-            rule_triggers: crate::native::fields::take(&mut m, &mut extra, "ruleTriggers"),
-            adjustment_type: crate::native::fields::take(&mut m, &mut extra, "adjustmentType"),
-            adjustment_value: crate::native::fields::take(&mut m, &mut extra, "adjustmentValue"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1115,7 +1553,71 @@ impl AddingNewVmRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for AddingNewVmRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AddingNewVmRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cooldown" => {
+                crate::native::fields::next(map, &mut self.cooldown, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "scalingGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ruleTriggers" => {
+                crate::native::fields::next(map, &mut self.rule_triggers, &mut self.extra, key)?
+            }
+            "adjustmentType" => {
+                crate::native::fields::next(map, &mut self.adjustment_type, &mut self.extra, key)?
+            }
+            "adjustmentValue" => {
+                crate::native::fields::next(map, &mut self.adjustment_value, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AddingNewVmRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1147,24 +1649,8 @@ pub struct AdditionalLicenseInfo {
 
 impl AdditionalLicenseInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            primary_license_info: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryLicenseInfo",
-            ),
-            app_id: crate::native::fields::take(&mut m, &mut extra, "appId"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            info: crate::native::fields::take(&mut m, &mut extra, "info"),
-            key_id: crate::native::fields::take(&mut m, &mut extra, "keyId"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1185,7 +1671,47 @@ impl AdditionalLicenseInfo {
 
 impl<'de> serde::Deserialize<'de> for AdditionalLicenseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AdditionalLicenseInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "primaryLicenseInfo" => crate::native::fields::next(
+                map,
+                &mut self.primary_license_info,
+                &mut self.extra,
+                key,
+            )?,
+            "appId" => crate::native::fields::next(map, &mut self.app_id, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "info" => crate::native::fields::next(map, &mut self.info, &mut self.extra, key)?,
+            "keyId" => crate::native::fields::next(map, &mut self.key_id, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AdditionalLicenseInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1246,6 +1772,18 @@ impl From<AdditionalLicenseType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AdditionalLicenseType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AddressPoolInventory` of the ZStack SDK (with the fields of its superclass `IpRangeInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1286,29 +1824,8 @@ pub struct AddressPoolInventory {
 
 impl AddressPoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            start_ip: crate::native::fields::take(&mut m, &mut extra, "startIp"),
-            end_ip: crate::native::fields::take(&mut m, &mut extra, "endIp"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            network_cidr: crate::native::fields::take(&mut m, &mut extra, "networkCidr"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            address_mode: crate::native::fields::take(&mut m, &mut extra, "addressMode"),
-            prefix_len: crate::native::fields::take(&mut m, &mut extra, "prefixLen"),
-            ip_range_type: crate::native::fields::take(&mut m, &mut extra, "ipRangeType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1338,7 +1855,71 @@ impl AddressPoolInventory {
 
 impl<'de> serde::Deserialize<'de> for AddressPoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AddressPoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "startIp" => {
+                crate::native::fields::next(map, &mut self.start_ip, &mut self.extra, key)?
+            }
+            "endIp" => crate::native::fields::next(map, &mut self.end_ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "networkCidr" => {
+                crate::native::fields::next(map, &mut self.network_cidr, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "addressMode" => {
+                crate::native::fields::next(map, &mut self.address_mode, &mut self.extra, key)?
+            }
+            "prefixLen" => {
+                crate::native::fields::next(map, &mut self.prefix_len, &mut self.extra, key)?
+            }
+            "ipRangeType" => {
+                crate::native::fields::next(map, &mut self.ip_range_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AddressPoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1382,26 +1963,8 @@ pub struct AffinityGroupInventory {
 
 impl AffinityGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            policy: crate::native::fields::take(&mut m, &mut extra, "policy"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            appliance: crate::native::fields::take(&mut m, &mut extra, "appliance"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            usages: crate::native::fields::take(&mut m, &mut extra, "usages"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1428,7 +1991,58 @@ impl AffinityGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for AffinityGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AffinityGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "policy" => crate::native::fields::next(map, &mut self.policy, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "appliance" => {
+                crate::native::fields::next(map, &mut self.appliance, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "usages" => crate::native::fields::next(map, &mut self.usages, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AffinityGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1460,24 +2074,8 @@ pub struct AffinityGroupUsageInventory {
 
 impl AffinityGroupUsageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            affinity_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "affinityGroupUuid",
-            ),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1498,7 +2096,55 @@ impl AffinityGroupUsageInventory {
 
 impl<'de> serde::Deserialize<'de> for AffinityGroupUsageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AffinityGroupUsageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "affinityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.affinity_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AffinityGroupUsageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1530,20 +2176,8 @@ pub struct AgentVersionInventory {
 
 impl AgentVersionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            agent_type: crate::native::fields::take(&mut m, &mut extra, "agentType"),
-            current_version: crate::native::fields::take(&mut m, &mut extra, "currentVersion"),
-            expect_version: crate::native::fields::take(&mut m, &mut extra, "expectVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1564,7 +2198,52 @@ impl AgentVersionInventory {
 
 impl<'de> serde::Deserialize<'de> for AgentVersionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AgentVersionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "agentType" => {
+                crate::native::fields::next(map, &mut self.agent_type, &mut self.extra, key)?
+            }
+            "currentVersion" => {
+                crate::native::fields::next(map, &mut self.current_version, &mut self.extra, key)?
+            }
+            "expectVersion" => {
+                crate::native::fields::next(map, &mut self.expect_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AgentVersionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1624,38 +2303,8 @@ pub struct AiSiNoSecretResourcePoolInventory {
 
 impl AiSiNoSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            route: crate::native::fields::take(&mut m, &mut extra, "route"),
-            client_id: crate::native::fields::take(&mut m, &mut extra, "clientID"),
-            client_secrete: crate::native::fields::take(&mut m, &mut extra, "clientSecrete"),
-            app_id: crate::native::fields::take(&mut m, &mut extra, "appId"),
-            key_num_sm2: crate::native::fields::take(&mut m, &mut extra, "keyNumSM2"),
-            key_num_sm4: crate::native::fields::take(&mut m, &mut extra, "keyNumSM4"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1690,7 +2339,79 @@ impl AiSiNoSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for AiSiNoSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AiSiNoSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "route" => crate::native::fields::next(map, &mut self.route, &mut self.extra, key)?,
+            "clientID" => {
+                crate::native::fields::next(map, &mut self.client_id, &mut self.extra, key)?
+            }
+            "clientSecrete" => {
+                crate::native::fields::next(map, &mut self.client_secrete, &mut self.extra, key)?
+            }
+            "appId" => crate::native::fields::next(map, &mut self.app_id, &mut self.extra, key)?,
+            "keyNumSM2" => {
+                crate::native::fields::next(map, &mut self.key_num_sm2, &mut self.extra, key)?
+            }
+            "keyNumSM4" => {
+                crate::native::fields::next(map, &mut self.key_num_sm4, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AiSiNoSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1720,19 +2441,8 @@ pub struct AlarmActionInventory {
 
 impl AlarmActionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            action_type: crate::native::fields::take(&mut m, &mut extra, "actionType"),
-            action_uuid: crate::native::fields::take(&mut m, &mut extra, "actionUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1752,7 +2462,51 @@ impl AlarmActionInventory {
 
 impl<'de> serde::Deserialize<'de> for AlarmActionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmActionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "actionType" => {
+                crate::native::fields::next(map, &mut self.action_type, &mut self.extra, key)?
+            }
+            "actionUuid" => {
+                crate::native::fields::next(map, &mut self.action_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmActionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1808,36 +2562,8 @@ pub struct AlarmData {
 
 impl AlarmData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            alarm_status: crate::native::fields::take(&mut m, &mut extra, "alarmStatus"),
-            alarm_name: crate::native::fields::take(&mut m, &mut extra, "alarmName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            metric_value: crate::native::fields::take(&mut m, &mut extra, "metricValue"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1870,7 +2596,85 @@ impl AlarmData {
 
 impl<'de> serde::Deserialize<'de> for AlarmData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "alarmStatus" => {
+                crate::native::fields::next(map, &mut self.alarm_status, &mut self.extra, key)?
+            }
+            "alarmName" => {
+                crate::native::fields::next(map, &mut self.alarm_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "metricValue" => {
+                crate::native::fields::next(map, &mut self.metric_value, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1906,26 +2710,8 @@ pub struct AlarmDataAckInventory {
 
 impl AlarmDataAckInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alert_data_uuid: crate::native::fields::take(&mut m, &mut extra, "alertDataUuid"),
-            alert_type: crate::native::fields::take(&mut m, &mut extra, "alertType"),
-            ack_period: crate::native::fields::take(&mut m, &mut extra, "ackPeriod"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            ack_date: crate::native::fields::take(&mut m, &mut extra, "ackDate"),
-            resume_alert: crate::native::fields::take(&mut m, &mut extra, "resumeAlert"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1948,7 +2734,63 @@ impl AlarmDataAckInventory {
 
 impl<'de> serde::Deserialize<'de> for AlarmDataAckInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmDataAckInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alertDataUuid" => {
+                crate::native::fields::next(map, &mut self.alert_data_uuid, &mut self.extra, key)?
+            }
+            "alertType" => {
+                crate::native::fields::next(map, &mut self.alert_type, &mut self.extra, key)?
+            }
+            "ackPeriod" => {
+                crate::native::fields::next(map, &mut self.ack_period, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "ackDate" => {
+                crate::native::fields::next(map, &mut self.ack_date, &mut self.extra, key)?
+            }
+            "resumeAlert" => {
+                crate::native::fields::next(map, &mut self.resume_alert, &mut self.extra, key)?
+            }
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmDataAckInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2004,36 +2846,8 @@ pub struct AlarmDataV1 {
 
 impl AlarmDataV1 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            alarm_status: crate::native::fields::take(&mut m, &mut extra, "alarmStatus"),
-            alarm_name: crate::native::fields::take(&mut m, &mut extra, "alarmName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            metric_value: crate::native::fields::take(&mut m, &mut extra, "metricValue"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2066,7 +2880,85 @@ impl AlarmDataV1 {
 
 impl<'de> serde::Deserialize<'de> for AlarmDataV1 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmDataV1 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "alarmStatus" => {
+                crate::native::fields::next(map, &mut self.alarm_status, &mut self.extra, key)?
+            }
+            "alarmName" => {
+                crate::native::fields::next(map, &mut self.alarm_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "metricValue" => {
+                crate::native::fields::next(map, &mut self.metric_value, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmDataV1 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2122,36 +3014,8 @@ pub struct AlarmDataV2 {
 
 impl AlarmDataV2 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            alarm_status: crate::native::fields::take(&mut m, &mut extra, "alarmStatus"),
-            alarm_name: crate::native::fields::take(&mut m, &mut extra, "alarmName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            metric_value: crate::native::fields::take(&mut m, &mut extra, "metricValue"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2184,7 +3048,85 @@ impl AlarmDataV2 {
 
 impl<'de> serde::Deserialize<'de> for AlarmDataV2 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmDataV2 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "alarmStatus" => {
+                crate::native::fields::next(map, &mut self.alarm_status, &mut self.extra, key)?
+            }
+            "alarmName" => {
+                crate::native::fields::next(map, &mut self.alarm_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "metricValue" => {
+                crate::native::fields::next(map, &mut self.metric_value, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmDataV2 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2240,36 +3182,8 @@ pub struct AlarmInventory {
 
 impl AlarmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            repeat_interval: crate::native::fields::take(&mut m, &mut extra, "repeatInterval"),
-            repeat_count: crate::native::fields::take(&mut m, &mut extra, "repeatCount"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            enable_recovery: crate::native::fields::take(&mut m, &mut extra, "enableRecovery"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2302,7 +3216,79 @@ impl AlarmInventory {
 
 impl<'de> serde::Deserialize<'de> for AlarmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "repeatInterval" => {
+                crate::native::fields::next(map, &mut self.repeat_interval, &mut self.extra, key)?
+            }
+            "repeatCount" => {
+                crate::native::fields::next(map, &mut self.repeat_count, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "enableRecovery" => {
+                crate::native::fields::next(map, &mut self.enable_recovery, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2330,18 +3316,8 @@ pub struct AlarmLabelInventory {
 
 impl AlarmLabelInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            key: crate::native::fields::take(&mut m, &mut extra, "key"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2360,7 +3336,42 @@ impl AlarmLabelInventory {
 
 impl<'de> serde::Deserialize<'de> for AlarmLabelInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmLabelInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "key" => crate::native::fields::next(map, &mut self.key, &mut self.extra, key)?,
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmLabelInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2416,36 +3427,8 @@ pub struct AlarmRecordsInventory {
 
 impl AlarmRecordsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            create_time: crate::native::fields::take(&mut m, &mut extra, "createTime"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            alarm_name: crate::native::fields::take(&mut m, &mut extra, "alarmName"),
-            alarm_status: crate::native::fields::take(&mut m, &mut extra, "alarmStatus"),
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            metric_value: crate::native::fields::take(&mut m, &mut extra, "metricValue"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2478,7 +3461,85 @@ impl AlarmRecordsInventory {
 
 impl<'de> serde::Deserialize<'de> for AlarmRecordsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlarmRecordsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "createTime" => {
+                crate::native::fields::next(map, &mut self.create_time, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "alarmName" => {
+                crate::native::fields::next(map, &mut self.alarm_name, &mut self.extra, key)?
+            }
+            "alarmStatus" => {
+                crate::native::fields::next(map, &mut self.alarm_status, &mut self.extra, key)?
+            }
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "metricValue" => {
+                crate::native::fields::next(map, &mut self.metric_value, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlarmRecordsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2531,6 +3592,18 @@ impl From<AlarmState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AlarmState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AlarmStatus` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -2578,6 +3651,18 @@ impl From<AlarmStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AlarmStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AlertDataAckInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2602,25 +3687,8 @@ pub struct AlertDataAckInventory {
 
 impl AlertDataAckInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alert_data_uuid: crate::native::fields::take(&mut m, &mut extra, "alertDataUuid"),
-            alert_type: crate::native::fields::take(&mut m, &mut extra, "alertType"),
-            ack_period: crate::native::fields::take(&mut m, &mut extra, "ackPeriod"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            ack_date: crate::native::fields::take(&mut m, &mut extra, "ackDate"),
-            resume_alert: crate::native::fields::take(&mut m, &mut extra, "resumeAlert"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2642,7 +3710,60 @@ impl AlertDataAckInventory {
 
 impl<'de> serde::Deserialize<'de> for AlertDataAckInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlertDataAckInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alertDataUuid" => {
+                crate::native::fields::next(map, &mut self.alert_data_uuid, &mut self.extra, key)?
+            }
+            "alertType" => {
+                crate::native::fields::next(map, &mut self.alert_type, &mut self.extra, key)?
+            }
+            "ackPeriod" => {
+                crate::native::fields::next(map, &mut self.ack_period, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "ackDate" => {
+                crate::native::fields::next(map, &mut self.ack_date, &mut self.extra, key)?
+            }
+            "resumeAlert" => {
+                crate::native::fields::next(map, &mut self.resume_alert, &mut self.extra, key)?
+            }
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlertDataAckInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2674,24 +3795,8 @@ pub struct AlertInventory {
 
 impl AlertInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            trigger_uuid: crate::native::fields::take(&mut m, &mut extra, "triggerUuid"),
-            target_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "targetResourceUuid",
-            ),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2712,7 +3817,53 @@ impl AlertInventory {
 
 impl<'de> serde::Deserialize<'de> for AlertInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AlertInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "triggerUuid" => {
+                crate::native::fields::next(map, &mut self.trigger_uuid, &mut self.extra, key)?
+            }
+            "targetResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.target_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AlertInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2760,28 +3911,8 @@ pub struct AliyunDiskInventory {
 
 impl AliyunDiskInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            disk_id: crate::native::fields::take(&mut m, &mut extra, "diskId"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            identity_zone_uuid: crate::native::fields::take(&mut m, &mut extra, "identityZoneUuid"),
-            ecs_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "ecsInstanceUuid"),
-            disk_category: crate::native::fields::take(&mut m, &mut extra, "diskCategory"),
-            disk_type: crate::native::fields::take(&mut m, &mut extra, "diskType"),
-            disk_charge_type: crate::native::fields::take(&mut m, &mut extra, "diskChargeType"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            size_with_gb: crate::native::fields::take(&mut m, &mut extra, "sizeWithGB"),
-            device_info: crate::native::fields::take(&mut m, &mut extra, "deviceInfo"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2810,7 +3941,73 @@ impl AliyunDiskInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunDiskInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunDiskInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "diskId" => crate::native::fields::next(map, &mut self.disk_id, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "identityZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.identity_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ecsInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.ecs_instance_uuid, &mut self.extra, key)?
+            }
+            "diskCategory" => {
+                crate::native::fields::next(map, &mut self.disk_category, &mut self.extra, key)?
+            }
+            "diskType" => {
+                crate::native::fields::next(map, &mut self.disk_type, &mut self.extra, key)?
+            }
+            "diskChargeType" => {
+                crate::native::fields::next(map, &mut self.disk_charge_type, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "sizeWithGB" => {
+                crate::native::fields::next(map, &mut self.size_with_gb, &mut self.extra, key)?
+            }
+            "deviceInfo" => {
+                crate::native::fields::next(map, &mut self.device_info, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunDiskInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2856,35 +4053,8 @@ pub struct AliyunEbsBackupStorageInventory {
 
 impl AliyunEbsBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            oss_bucket_uuid: crate::native::fields::take(&mut m, &mut extra, "ossBucketUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2912,7 +4082,69 @@ impl AliyunEbsBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunEbsBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunEbsBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "ossBucketUuid" => {
+                crate::native::fields::next(map, &mut self.oss_bucket_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunEbsBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2974,59 +4206,8 @@ pub struct AliyunEbsPrimaryStorageInventory {
 
 impl AliyunEbsPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            pangu_app_name: crate::native::fields::take(&mut m, &mut extra, "panguAppName"),
-            pangu_partition_name: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "panguPartitionName",
-            ),
-            identity_zone_uuid: crate::native::fields::take(&mut m, &mut extra, "identityZoneUuid"),
-            default_io_type: crate::native::fields::take(&mut m, &mut extra, "defaultIoType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3070,7 +4251,108 @@ impl AliyunEbsPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunEbsPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunEbsPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "panguAppName" => {
+                crate::native::fields::next(map, &mut self.pangu_app_name, &mut self.extra, key)?
+            }
+            "panguPartitionName" => crate::native::fields::next(
+                map,
+                &mut self.pangu_partition_name,
+                &mut self.extra,
+                key,
+            )?,
+            "identityZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.identity_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "defaultIoType" => {
+                crate::native::fields::next(map, &mut self.default_io_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunEbsPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3106,22 +4388,8 @@ pub struct AliyunErrorCode {
 
 impl AliyunErrorCode {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            elaboration: crate::native::fields::take(&mut m, &mut extra, "elaboration"),
-            location: crate::native::fields::take(&mut m, &mut extra, "location"),
-            cost: crate::native::fields::take(&mut m, &mut extra, "cost"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3144,7 +4412,50 @@ impl AliyunErrorCode {
 
 impl<'de> serde::Deserialize<'de> for AliyunErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunErrorCode {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "elaboration" => {
+                crate::native::fields::next(map, &mut self.elaboration, &mut self.extra, key)?
+            }
+            "location" => {
+                crate::native::fields::next(map, &mut self.location, &mut self.extra, key)?
+            }
+            "cost" => crate::native::fields::next(map, &mut self.cost, &mut self.extra, key)?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunErrorCode {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3180,22 +4491,8 @@ pub struct AliyunNasAccessGroupInventory {
 
 impl AliyunNasAccessGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            rules: crate::native::fields::take(&mut m, &mut extra, "rules"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3218,7 +4515,52 @@ impl AliyunNasAccessGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasAccessGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasAccessGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "rules" => crate::native::fields::next(map, &mut self.rules, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasAccessGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3246,18 +4588,8 @@ pub struct AliyunNasAccessGroupProperty {
 
 impl AliyunNasAccessGroupProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            rule_count: crate::native::fields::take(&mut m, &mut extra, "ruleCount"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            network_type: crate::native::fields::take(&mut m, &mut extra, "networkType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3276,7 +4608,46 @@ impl AliyunNasAccessGroupProperty {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasAccessGroupProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasAccessGroupProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ruleCount" => {
+                crate::native::fields::next(map, &mut self.rule_count, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "networkType" => {
+                crate::native::fields::next(map, &mut self.network_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasAccessGroupProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3314,23 +4685,8 @@ pub struct AliyunNasAccessRuleInventory {
 
 impl AliyunNasAccessRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            access_group_uuid: crate::native::fields::take(&mut m, &mut extra, "accessGroupUuid"),
-            source_cidr: crate::native::fields::take(&mut m, &mut extra, "sourceCidr"),
-            rule: crate::native::fields::take(&mut m, &mut extra, "rule"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            user_access: crate::native::fields::take(&mut m, &mut extra, "userAccess"),
-            rule_id: crate::native::fields::take(&mut m, &mut extra, "ruleId"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3354,7 +4710,57 @@ impl AliyunNasAccessRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasAccessRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasAccessRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accessGroupUuid" => {
+                crate::native::fields::next(map, &mut self.access_group_uuid, &mut self.extra, key)?
+            }
+            "sourceCidr" => {
+                crate::native::fields::next(map, &mut self.source_cidr, &mut self.extra, key)?
+            }
+            "rule" => crate::native::fields::next(map, &mut self.rule, &mut self.extra, key)?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "userAccess" => {
+                crate::native::fields::next(map, &mut self.user_access, &mut self.extra, key)?
+            }
+            "ruleId" => crate::native::fields::next(map, &mut self.rule_id, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasAccessRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3394,24 +4800,8 @@ pub struct AliyunNasFileSystemInventory {
 
 impl AliyunNasFileSystemInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            file_system_id: crate::native::fields::take(&mut m, &mut extra, "fileSystemId"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            storage_type: crate::native::fields::take(&mut m, &mut extra, "storageType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3436,7 +4826,60 @@ impl AliyunNasFileSystemInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasFileSystemInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasFileSystemInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "fileSystemId" => {
+                crate::native::fields::next(map, &mut self.file_system_id, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "storageType" => {
+                crate::native::fields::next(map, &mut self.storage_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasFileSystemInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3466,19 +4909,8 @@ pub struct AliyunNasFileSystemProperty {
 
 impl AliyunNasFileSystemProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            file_system_id: crate::native::fields::take(&mut m, &mut extra, "fileSystemId"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            storage_type: crate::native::fields::take(&mut m, &mut extra, "storageType"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3498,7 +4930,51 @@ impl AliyunNasFileSystemProperty {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasFileSystemProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasFileSystemProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "fileSystemId" => {
+                crate::native::fields::next(map, &mut self.file_system_id, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "storageType" => {
+                crate::native::fields::next(map, &mut self.storage_type, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasFileSystemProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3538,28 +5014,8 @@ pub struct AliyunNasMountTargetInventory {
 
 impl AliyunNasMountTargetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            mount_domain: crate::native::fields::take(&mut m, &mut extra, "mountDomain"),
-            nas_file_system_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "nasFileSystemUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            access_group_uuid: crate::native::fields::take(&mut m, &mut extra, "accessGroupUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3584,7 +5040,61 @@ impl AliyunNasMountTargetInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasMountTargetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasMountTargetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "mountDomain" => {
+                crate::native::fields::next(map, &mut self.mount_domain, &mut self.extra, key)?
+            }
+            "nasFileSystemUuid" => crate::native::fields::next(
+                map,
+                &mut self.nas_file_system_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accessGroupUuid" => {
+                crate::native::fields::next(map, &mut self.access_group_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasMountTargetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3610,17 +5120,8 @@ pub struct AliyunNasMountTargetProperty {
 
 impl AliyunNasMountTargetProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            access_group_name: crate::native::fields::take(&mut m, &mut extra, "accessGroupName"),
-            mount_domain: crate::native::fields::take(&mut m, &mut extra, "mountDomain"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3638,7 +5139,43 @@ impl AliyunNasMountTargetProperty {
 
 impl<'de> serde::Deserialize<'de> for AliyunNasMountTargetProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunNasMountTargetProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "accessGroupName" => {
+                crate::native::fields::next(map, &mut self.access_group_name, &mut self.extra, key)?
+            }
+            "mountDomain" => {
+                crate::native::fields::next(map, &mut self.mount_domain, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunNasMountTargetProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3674,22 +5211,8 @@ pub struct AliyunOssException {
 
 impl AliyunOssException {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            elaboration: crate::native::fields::take(&mut m, &mut extra, "elaboration"),
-            location: crate::native::fields::take(&mut m, &mut extra, "location"),
-            cost: crate::native::fields::take(&mut m, &mut extra, "cost"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3712,7 +5235,50 @@ impl AliyunOssException {
 
 impl<'de> serde::Deserialize<'de> for AliyunOssException {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunOssException {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "elaboration" => {
+                crate::native::fields::next(map, &mut self.elaboration, &mut self.extra, key)?
+            }
+            "location" => {
+                crate::native::fields::next(map, &mut self.location, &mut self.extra, key)?
+            }
+            "cost" => crate::native::fields::next(map, &mut self.cost, &mut self.extra, key)?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunOssException {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3750,23 +5316,8 @@ pub struct AliyunPanguPartitionInventory {
 
 impl AliyunPanguPartitionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            identity_zone_uuid: crate::native::fields::take(&mut m, &mut extra, "identityZoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            app_name: crate::native::fields::take(&mut m, &mut extra, "appName"),
-            partition_name: crate::native::fields::take(&mut m, &mut extra, "partitionName"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3790,7 +5341,62 @@ impl AliyunPanguPartitionInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunPanguPartitionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunPanguPartitionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "identityZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.identity_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "appName" => {
+                crate::native::fields::next(map, &mut self.app_name, &mut self.extra, key)?
+            }
+            "partitionName" => {
+                crate::native::fields::next(map, &mut self.partition_name, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunPanguPartitionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3830,28 +5436,8 @@ pub struct AliyunProxyVpcInventory {
 
 impl AliyunProxyVpcInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vpc_name: crate::native::fields::take(&mut m, &mut extra, "vpcName"),
-            cidr_block: crate::native::fields::take(&mut m, &mut extra, "cidrBlock"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            aliyun_proxy_v_switches: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "aliyunProxyVSwitches",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3880,7 +5466,65 @@ impl AliyunProxyVpcInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunProxyVpcInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunProxyVpcInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vpcName" => {
+                crate::native::fields::next(map, &mut self.vpc_name, &mut self.extra, key)?
+            }
+            "cidrBlock" => {
+                crate::native::fields::next(map, &mut self.cidr_block, &mut self.extra, key)?
+            }
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "aliyunProxyVSwitches" => crate::native::fields::next(
+                map,
+                &mut self.aliyun_proxy_v_switches,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunProxyVpcInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3910,27 +5554,8 @@ pub struct AliyunProxyVSwitchInventory {
 
 impl AliyunProxyVSwitchInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            aliyun_proxy_vpc_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "aliyunProxyVpcUuid",
-            ),
-            vpc_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vpcL3NetworkUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3950,7 +5575,53 @@ impl AliyunProxyVSwitchInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunProxyVSwitchInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunProxyVSwitchInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "aliyunProxyVpcUuid" => crate::native::fields::next(
+                map,
+                &mut self.aliyun_proxy_vpc_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vpcL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.vpc_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunProxyVSwitchInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3998,40 +5669,8 @@ pub struct AliyunRouterInterfaceInventory {
 
 impl AliyunRouterInterfaceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            router_interface_id: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "routerInterfaceId",
-            ),
-            virtual_router_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualRouterUuid",
-            ),
-            access_point_uuid: crate::native::fields::take(&mut m, &mut extra, "accessPointUuid"),
-            role: crate::native::fields::take(&mut m, &mut extra, "role"),
-            v_router_type: crate::native::fields::take(&mut m, &mut extra, "vRouterType"),
-            spec: crate::native::fields::take(&mut m, &mut extra, "spec"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            opposite_interface_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "oppositeInterfaceUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4064,7 +5703,77 @@ impl AliyunRouterInterfaceInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunRouterInterfaceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunRouterInterfaceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "routerInterfaceId" => crate::native::fields::next(
+                map,
+                &mut self.router_interface_id,
+                &mut self.extra,
+                key,
+            )?,
+            "virtualRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.virtual_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "accessPointUuid" => {
+                crate::native::fields::next(map, &mut self.access_point_uuid, &mut self.extra, key)?
+            }
+            "role" => crate::native::fields::next(map, &mut self.role, &mut self.extra, key)?,
+            "vRouterType" => {
+                crate::native::fields::next(map, &mut self.v_router_type, &mut self.extra, key)?
+            }
+            "spec" => crate::native::fields::next(map, &mut self.spec, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "oppositeInterfaceUuid" => crate::native::fields::next(
+                map,
+                &mut self.opposite_interface_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunRouterInterfaceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4116,42 +5825,8 @@ pub struct AliyunSmsSnsTextTemplateInventory {
 
 impl AliyunSmsSnsTextTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            application_platform_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "applicationPlatformType",
-            ),
-            subject: crate::native::fields::take(&mut m, &mut extra, "subject"),
-            recovery_subject: crate::native::fields::take(&mut m, &mut extra, "recoverySubject"),
-            template: crate::native::fields::take(&mut m, &mut extra, "template"),
-            recovery_template: crate::native::fields::take(&mut m, &mut extra, "recoveryTemplate"),
-            default_template: crate::native::fields::take(&mut m, &mut extra, "defaultTemplate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            alarm_template_code: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "alarmTemplateCode",
-            ),
-            sign: crate::native::fields::take(&mut m, &mut extra, "sign"),
-            event_template_code: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "eventTemplateCode",
-            ),
-            event_template: crate::native::fields::take(&mut m, &mut extra, "eventTemplate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4186,7 +5861,83 @@ impl AliyunSmsSnsTextTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunSmsSnsTextTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunSmsSnsTextTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "applicationPlatformType" => crate::native::fields::next(
+                map,
+                &mut self.application_platform_type,
+                &mut self.extra,
+                key,
+            )?,
+            "subject" => crate::native::fields::next(map, &mut self.subject, &mut self.extra, key)?,
+            "recoverySubject" => {
+                crate::native::fields::next(map, &mut self.recovery_subject, &mut self.extra, key)?
+            }
+            "template" => {
+                crate::native::fields::next(map, &mut self.template, &mut self.extra, key)?
+            }
+            "recoveryTemplate" => {
+                crate::native::fields::next(map, &mut self.recovery_template, &mut self.extra, key)?
+            }
+            "defaultTemplate" => {
+                crate::native::fields::next(map, &mut self.default_template, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "alarmTemplateCode" => crate::native::fields::next(
+                map,
+                &mut self.alarm_template_code,
+                &mut self.extra,
+                key,
+            )?,
+            "sign" => crate::native::fields::next(map, &mut self.sign, &mut self.extra, key)?,
+            "eventTemplateCode" => crate::native::fields::next(
+                map,
+                &mut self.event_template_code,
+                &mut self.extra,
+                key,
+            )?,
+            "eventTemplate" => {
+                crate::native::fields::next(map, &mut self.event_template, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunSmsSnsTextTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4226,28 +5977,8 @@ pub struct AliyunSnapshotInventory {
 
 impl AliyunSnapshotInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            snapshot_id: crate::native::fields::take(&mut m, &mut extra, "snapshotId"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            disk_uuid: crate::native::fields::take(&mut m, &mut extra, "diskUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            aliyun_snapshot_usage: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "aliyunSnapshotUsage",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4272,7 +6003,63 @@ impl AliyunSnapshotInventory {
 
 impl<'de> serde::Deserialize<'de> for AliyunSnapshotInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AliyunSnapshotInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "snapshotId" => {
+                crate::native::fields::next(map, &mut self.snapshot_id, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "diskUuid" => {
+                crate::native::fields::next(map, &mut self.disk_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "aliyunSnapshotUsage" => crate::native::fields::next(
+                map,
+                &mut self.aliyun_snapshot_usage,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AliyunSnapshotInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4296,16 +6083,8 @@ pub struct ApiPermissionStruct {
 
 impl ApiPermissionStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            body: crate::native::fields::take(&mut m, &mut extra, "body"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4322,7 +6101,40 @@ impl ApiPermissionStruct {
 
 impl<'de> serde::Deserialize<'de> for ApiPermissionStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ApiPermissionStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "body" => crate::native::fields::next(map, &mut self.body, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ApiPermissionStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4370,32 +6182,8 @@ pub struct AppBuildSystemInventory {
 
 impl AppBuildSystemInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            storage_type: crate::native::fields::take(&mut m, &mut extra, "storageType"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4424,7 +6212,71 @@ impl AppBuildSystemInventory {
 
 impl<'de> serde::Deserialize<'de> for AppBuildSystemInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AppBuildSystemInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "storageType" => {
+                crate::native::fields::next(map, &mut self.storage_type, &mut self.extra, key)?
+            }
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AppBuildSystemInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4454,19 +6306,8 @@ pub struct AppBuildSystemZoneRefInventory {
 
 impl AppBuildSystemZoneRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            build_system_uuid: crate::native::fields::take(&mut m, &mut extra, "buildSystemUuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4486,7 +6327,49 @@ impl AppBuildSystemZoneRefInventory {
 
 impl<'de> serde::Deserialize<'de> for AppBuildSystemZoneRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AppBuildSystemZoneRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "buildSystemUuid" => {
+                crate::native::fields::next(map, &mut self.build_system_uuid, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AppBuildSystemZoneRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4572,71 +6455,8 @@ pub struct ApplianceVmInventory {
 
 impl ApplianceVmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            appliance_vm_type: crate::native::fields::take(&mut m, &mut extra, "applianceVmType"),
-            management_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNetworkUuid",
-            ),
-            default_route_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultRouteL3NetworkUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            agent_port: crate::native::fields::take(&mut m, &mut extra, "agentPort"),
-            ha_status: crate::native::fields::take(&mut m, &mut extra, "haStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4696,7 +6516,139 @@ impl ApplianceVmInventory {
 
 impl<'de> serde::Deserialize<'de> for ApplianceVmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ApplianceVmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "applianceVmType" => {
+                crate::native::fields::next(map, &mut self.appliance_vm_type, &mut self.extra, key)?
+            }
+            "managementNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "defaultRouteL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_route_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "agentPort" => {
+                crate::native::fields::next(map, &mut self.agent_port, &mut self.extra, key)?
+            }
+            "haStatus" => {
+                crate::native::fields::next(map, &mut self.ha_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ApplianceVmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4744,40 +6696,8 @@ pub struct ArchiveTicketInventory {
 
 impl ArchiveTicketInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ticket_uuid: crate::native::fields::take(&mut m, &mut extra, "ticketUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            request: crate::native::fields::take(&mut m, &mut extra, "request"),
-            account_system_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "accountSystemType",
-            ),
-            account_system_context: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "accountSystemContext",
-            ),
-            current_flow_uuid: crate::native::fields::take(&mut m, &mut extra, "currentFlowUuid"),
-            flow_collection_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "flowCollectionUuid",
-            ),
-            ticket_type_uuid: crate::native::fields::take(&mut m, &mut extra, "ticketTypeUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4806,7 +6726,79 @@ impl ArchiveTicketInventory {
 
 impl<'de> serde::Deserialize<'de> for ArchiveTicketInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ArchiveTicketInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ticketUuid" => {
+                crate::native::fields::next(map, &mut self.ticket_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "request" => crate::native::fields::next(map, &mut self.request, &mut self.extra, key)?,
+            "accountSystemType" => crate::native::fields::next(
+                map,
+                &mut self.account_system_type,
+                &mut self.extra,
+                key,
+            )?,
+            "accountSystemContext" => crate::native::fields::next(
+                map,
+                &mut self.account_system_context,
+                &mut self.extra,
+                key,
+            )?,
+            "currentFlowUuid" => {
+                crate::native::fields::next(map, &mut self.current_flow_uuid, &mut self.extra, key)?
+            }
+            "flowCollectionUuid" => crate::native::fields::next(
+                map,
+                &mut self.flow_collection_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ticketTypeUuid" => {
+                crate::native::fields::next(map, &mut self.ticket_type_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ArchiveTicketInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4856,33 +6848,8 @@ pub struct ArchiveTicketStatusHistoryInventory {
 
 impl ArchiveTicketStatusHistoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            sequence: crate::native::fields::take(&mut m, &mut extra, "sequence"),
-            ticket_uuid: crate::native::fields::take(&mut m, &mut extra, "ticketUuid"),
-            history_uuid: crate::native::fields::take(&mut m, &mut extra, "historyUuid"),
-            from_status: crate::native::fields::take(&mut m, &mut extra, "fromStatus"),
-            to_status: crate::native::fields::take(&mut m, &mut extra, "toStatus"),
-            comment: crate::native::fields::take(&mut m, &mut extra, "comment"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            operation_context_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operationContextType",
-            ),
-            operation_context: crate::native::fields::take(&mut m, &mut extra, "operationContext"),
-            operator_type: crate::native::fields::take(&mut m, &mut extra, "operatorType"),
-            operator_uuid: crate::native::fields::take(&mut m, &mut extra, "operatorUuid"),
-            flow_name: crate::native::fields::take(&mut m, &mut extra, "flowName"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4912,7 +6879,80 @@ impl ArchiveTicketStatusHistoryInventory {
 
 impl<'de> serde::Deserialize<'de> for ArchiveTicketStatusHistoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ArchiveTicketStatusHistoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "sequence" => {
+                crate::native::fields::next(map, &mut self.sequence, &mut self.extra, key)?
+            }
+            "ticketUuid" => {
+                crate::native::fields::next(map, &mut self.ticket_uuid, &mut self.extra, key)?
+            }
+            "historyUuid" => {
+                crate::native::fields::next(map, &mut self.history_uuid, &mut self.extra, key)?
+            }
+            "fromStatus" => {
+                crate::native::fields::next(map, &mut self.from_status, &mut self.extra, key)?
+            }
+            "toStatus" => {
+                crate::native::fields::next(map, &mut self.to_status, &mut self.extra, key)?
+            }
+            "comment" => crate::native::fields::next(map, &mut self.comment, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "operationContextType" => crate::native::fields::next(
+                map,
+                &mut self.operation_context_type,
+                &mut self.extra,
+                key,
+            )?,
+            "operationContext" => {
+                crate::native::fields::next(map, &mut self.operation_context, &mut self.extra, key)?
+            }
+            "operatorType" => {
+                crate::native::fields::next(map, &mut self.operator_type, &mut self.extra, key)?
+            }
+            "operatorUuid" => {
+                crate::native::fields::next(map, &mut self.operator_uuid, &mut self.extra, key)?
+            }
+            "flowName" => {
+                crate::native::fields::next(map, &mut self.flow_name, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ArchiveTicketStatusHistoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4938,17 +6978,8 @@ pub struct AttachTagResult {
 
 impl AttachTagResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            inventory: crate::native::fields::take(&mut m, &mut extra, "inventory"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4966,7 +6997,41 @@ impl AttachTagResult {
 
 impl<'de> serde::Deserialize<'de> for AttachTagResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AttachTagResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "inventory" => {
+                crate::native::fields::next(map, &mut self.inventory, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AttachTagResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4990,16 +7055,8 @@ pub struct Attribute {
 
 impl Attribute {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5016,7 +7073,38 @@ impl Attribute {
 
 impl<'de> serde::Deserialize<'de> for Attribute {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Attribute {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Attribute {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5069,6 +7157,18 @@ impl From<AttributeType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AttributeType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AuditData` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5111,34 +7211,8 @@ pub struct AuditData {
 
 impl AuditData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            client_ip: crate::native::fields::take(&mut m, &mut extra, "clientIp"),
-            client_browser: crate::native::fields::take(&mut m, &mut extra, "clientBrowser"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            request_uuid: crate::native::fields::take(&mut m, &mut extra, "requestUuid"),
-            response_uuid: crate::native::fields::take(&mut m, &mut extra, "responseUuid"),
-            session_uuid: crate::native::fields::take(&mut m, &mut extra, "sessionUuid"),
-            request_dump: crate::native::fields::take(&mut m, &mut extra, "requestDump"),
-            response_dump: crate::native::fields::take(&mut m, &mut extra, "responseDump"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5169,7 +7243,81 @@ impl AuditData {
 
 impl<'de> serde::Deserialize<'de> for AuditData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AuditData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "clientIp" => {
+                crate::native::fields::next(map, &mut self.client_ip, &mut self.extra, key)?
+            }
+            "clientBrowser" => {
+                crate::native::fields::next(map, &mut self.client_browser, &mut self.extra, key)?
+            }
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "requestUuid" => {
+                crate::native::fields::next(map, &mut self.request_uuid, &mut self.extra, key)?
+            }
+            "responseUuid" => {
+                crate::native::fields::next(map, &mut self.response_uuid, &mut self.extra, key)?
+            }
+            "sessionUuid" => {
+                crate::native::fields::next(map, &mut self.session_uuid, &mut self.extra, key)?
+            }
+            "requestDump" => {
+                crate::native::fields::next(map, &mut self.request_dump, &mut self.extra, key)?
+            }
+            "responseDump" => {
+                crate::native::fields::next(map, &mut self.response_dump, &mut self.extra, key)?
+            }
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AuditData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5221,34 +7369,8 @@ pub struct AuditDataV1 {
 
 impl AuditDataV1 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            client_ip: crate::native::fields::take(&mut m, &mut extra, "clientIp"),
-            client_browser: crate::native::fields::take(&mut m, &mut extra, "clientBrowser"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            request_uuid: crate::native::fields::take(&mut m, &mut extra, "requestUuid"),
-            response_uuid: crate::native::fields::take(&mut m, &mut extra, "responseUuid"),
-            session_uuid: crate::native::fields::take(&mut m, &mut extra, "sessionUuid"),
-            request_dump: crate::native::fields::take(&mut m, &mut extra, "requestDump"),
-            response_dump: crate::native::fields::take(&mut m, &mut extra, "responseDump"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5279,7 +7401,81 @@ impl AuditDataV1 {
 
 impl<'de> serde::Deserialize<'de> for AuditDataV1 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AuditDataV1 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "clientIp" => {
+                crate::native::fields::next(map, &mut self.client_ip, &mut self.extra, key)?
+            }
+            "clientBrowser" => {
+                crate::native::fields::next(map, &mut self.client_browser, &mut self.extra, key)?
+            }
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "requestUuid" => {
+                crate::native::fields::next(map, &mut self.request_uuid, &mut self.extra, key)?
+            }
+            "responseUuid" => {
+                crate::native::fields::next(map, &mut self.response_uuid, &mut self.extra, key)?
+            }
+            "sessionUuid" => {
+                crate::native::fields::next(map, &mut self.session_uuid, &mut self.extra, key)?
+            }
+            "requestDump" => {
+                crate::native::fields::next(map, &mut self.request_dump, &mut self.extra, key)?
+            }
+            "responseDump" => {
+                crate::native::fields::next(map, &mut self.response_dump, &mut self.extra, key)?
+            }
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AuditDataV1 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5333,35 +7529,8 @@ pub struct AuditDataV2 {
 
 impl AuditDataV2 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            client_ip: crate::native::fields::take(&mut m, &mut extra, "clientIp"),
-            client_browser: crate::native::fields::take(&mut m, &mut extra, "clientBrowser"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            request_uuid: crate::native::fields::take(&mut m, &mut extra, "requestUuid"),
-            response_uuid: crate::native::fields::take(&mut m, &mut extra, "responseUuid"),
-            session_uuid: crate::native::fields::take(&mut m, &mut extra, "sessionUuid"),
-            request_dump: crate::native::fields::take(&mut m, &mut extra, "requestDump"),
-            response_dump: crate::native::fields::take(&mut m, &mut extra, "responseDump"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5393,7 +7562,82 @@ impl AuditDataV2 {
 
 impl<'de> serde::Deserialize<'de> for AuditDataV2 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AuditDataV2 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "clientIp" => {
+                crate::native::fields::next(map, &mut self.client_ip, &mut self.extra, key)?
+            }
+            "clientBrowser" => {
+                crate::native::fields::next(map, &mut self.client_browser, &mut self.extra, key)?
+            }
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "requestUuid" => {
+                crate::native::fields::next(map, &mut self.request_uuid, &mut self.extra, key)?
+            }
+            "responseUuid" => {
+                crate::native::fields::next(map, &mut self.response_uuid, &mut self.extra, key)?
+            }
+            "sessionUuid" => {
+                crate::native::fields::next(map, &mut self.session_uuid, &mut self.extra, key)?
+            }
+            "requestDump" => {
+                crate::native::fields::next(map, &mut self.request_dump, &mut self.extra, key)?
+            }
+            "responseDump" => {
+                crate::native::fields::next(map, &mut self.response_dump, &mut self.extra, key)?
+            }
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AuditDataV2 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5451,37 +7695,8 @@ pub struct AuditsInventory {
 
 impl AuditsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            create_time: crate::native::fields::take(&mut m, &mut extra, "createTime"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            client_browser: crate::native::fields::take(&mut m, &mut extra, "clientBrowser"),
-            client_ip: crate::native::fields::take(&mut m, &mut extra, "clientIp"),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            request_dump: crate::native::fields::take(&mut m, &mut extra, "requestDump"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            request_uuid: crate::native::fields::take(&mut m, &mut extra, "requestUuid"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            response_dump: crate::native::fields::take(&mut m, &mut extra, "responseDump"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            signed_text: crate::native::fields::take(&mut m, &mut extra, "signedText"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            response_uuid: crate::native::fields::take(&mut m, &mut extra, "responseUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5515,7 +7730,90 @@ impl AuditsInventory {
 
 impl<'de> serde::Deserialize<'de> for AuditsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AuditsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "createTime" => {
+                crate::native::fields::next(map, &mut self.create_time, &mut self.extra, key)?
+            }
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "clientBrowser" => {
+                crate::native::fields::next(map, &mut self.client_browser, &mut self.extra, key)?
+            }
+            "clientIp" => {
+                crate::native::fields::next(map, &mut self.client_ip, &mut self.extra, key)?
+            }
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "requestDump" => {
+                crate::native::fields::next(map, &mut self.request_dump, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "requestUuid" => {
+                crate::native::fields::next(map, &mut self.request_uuid, &mut self.extra, key)?
+            }
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "responseDump" => {
+                crate::native::fields::next(map, &mut self.response_dump, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "signedText" => {
+                crate::native::fields::next(map, &mut self.signed_text, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "responseUuid" => {
+                crate::native::fields::next(map, &mut self.response_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AuditsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5568,6 +7866,18 @@ impl From<AuditType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AuditType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AutoScalingGroupActivityInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5604,35 +7914,8 @@ pub struct AutoScalingGroupActivityInventory {
 
 impl AutoScalingGroupActivityInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            scaling_group_uuid: crate::native::fields::take(&mut m, &mut extra, "scalingGroupUuid"),
-            activity_action: crate::native::fields::take(&mut m, &mut extra, "activityAction"),
-            instance_uuids: crate::native::fields::take(&mut m, &mut extra, "instanceUuids"),
-            scaling_group_rule_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scalingGroupRuleUuid",
-            ),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            activity_action_result_message: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "activityActionResultMessage",
-            ),
-            end_date: crate::native::fields::take(&mut m, &mut extra, "endDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5668,7 +7951,76 @@ impl AutoScalingGroupActivityInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingGroupActivityInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingGroupActivityInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "scalingGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "activityAction" => {
+                crate::native::fields::next(map, &mut self.activity_action, &mut self.extra, key)?
+            }
+            "instanceUuids" => {
+                crate::native::fields::next(map, &mut self.instance_uuids, &mut self.extra, key)?
+            }
+            "scalingGroupRuleUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_rule_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "activityActionResultMessage" => crate::native::fields::next(
+                map,
+                &mut self.activity_action_result_message,
+                &mut self.extra,
+                key,
+            )?,
+            "endDate" => {
+                crate::native::fields::next(map, &mut self.end_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingGroupActivityInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5710,33 +8062,8 @@ pub struct AutoScalingGroupInstanceInventory {
 
 impl AutoScalingGroupInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            instance_uuid: crate::native::fields::take(&mut m, &mut extra, "instanceUuid"),
-            scaling_group_uuid: crate::native::fields::take(&mut m, &mut extra, "scalingGroupUuid"),
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            scaling_group_activity_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scalingGroupActivityUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            health_status: crate::native::fields::take(&mut m, &mut extra, "healthStatus"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            protection_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "protectionStrategy",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5766,7 +8093,74 @@ impl AutoScalingGroupInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingGroupInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingGroupInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "instanceUuid" => {
+                crate::native::fields::next(map, &mut self.instance_uuid, &mut self.extra, key)?
+            }
+            "scalingGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "scalingGroupActivityUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_activity_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "healthStatus" => {
+                crate::native::fields::next(map, &mut self.health_status, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "protectionStrategy" => crate::native::fields::next(
+                map,
+                &mut self.protection_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingGroupInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

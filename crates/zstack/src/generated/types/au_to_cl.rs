@@ -37,35 +37,8 @@ pub struct AutoScalingGroupInventory {
 
 impl AutoScalingGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            scaling_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scalingResourceType",
-            ),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            default_cooldown: crate::native::fields::take(&mut m, &mut extra, "defaultCooldown"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            min_resource_size: crate::native::fields::take(&mut m, &mut extra, "minResourceSize"),
-            max_resource_size: crate::native::fields::take(&mut m, &mut extra, "maxResourceSize"),
-            removal_policy: crate::native::fields::take(&mut m, &mut extra, "removalPolicy"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_templates: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedTemplates",
-            ),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -93,7 +66,75 @@ impl AutoScalingGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "scalingResourceType" => crate::native::fields::next(
+                map,
+                &mut self.scaling_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "defaultCooldown" => {
+                crate::native::fields::next(map, &mut self.default_cooldown, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "minResourceSize" => {
+                crate::native::fields::next(map, &mut self.min_resource_size, &mut self.extra, key)?
+            }
+            "maxResourceSize" => {
+                crate::native::fields::next(map, &mut self.max_resource_size, &mut self.extra, key)?
+            }
+            "removalPolicy" => {
+                crate::native::fields::next(map, &mut self.removal_policy, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedTemplates" => crate::native::fields::next(
+                map,
+                &mut self.attached_templates,
+                &mut self.extra,
+                key,
+            )?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -131,23 +172,8 @@ pub struct AutoScalingRuleAlarmTriggerInventory {
 
 impl AutoScalingRuleAlarmTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            rule_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -171,7 +197,55 @@ impl AutoScalingRuleAlarmTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingRuleAlarmTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingRuleAlarmTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ruleUuid" => {
+                crate::native::fields::next(map, &mut self.rule_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingRuleAlarmTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -215,26 +289,8 @@ pub struct AutoScalingRuleInventory {
 
 impl AutoScalingRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cooldown: crate::native::fields::take(&mut m, &mut extra, "cooldown"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            scaling_group_uuid: crate::native::fields::take(&mut m, &mut extra, "scalingGroupUuid"),
-            rule_triggers: crate::native::fields::take(&mut m, &mut extra, "ruleTriggers"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -261,7 +317,65 @@ impl AutoScalingRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cooldown" => {
+                crate::native::fields::next(map, &mut self.cooldown, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "scalingGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ruleTriggers" => {
+                crate::native::fields::next(map, &mut self.rule_triggers, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -299,23 +413,8 @@ pub struct AutoScalingRuleSchedulerJobTriggerInventory {
 
 impl AutoScalingRuleSchedulerJobTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            rule_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            scheduler_job_uuid: crate::native::fields::take(&mut m, &mut extra, "schedulerJobUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -339,7 +438,58 @@ impl AutoScalingRuleSchedulerJobTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingRuleSchedulerJobTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingRuleSchedulerJobTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ruleUuid" => {
+                crate::native::fields::next(map, &mut self.rule_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "schedulerJobUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingRuleSchedulerJobTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -389,6 +539,18 @@ impl From<AutoScalingRuleState> for String {
             AutoScalingRuleState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingRuleState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -443,6 +605,18 @@ impl From<AutoScalingRuleStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for AutoScalingRuleStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `AutoScalingRuleTriggerInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -469,22 +643,8 @@ pub struct AutoScalingRuleTriggerInventory {
 
 impl AutoScalingRuleTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            rule_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -507,7 +667,52 @@ impl AutoScalingRuleTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingRuleTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingRuleTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ruleUuid" => {
+                crate::native::fields::next(map, &mut self.rule_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingRuleTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -543,22 +748,8 @@ pub struct AutoScalingTemplateInventory {
 
 impl AutoScalingTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -581,7 +772,52 @@ impl AutoScalingTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -645,68 +881,8 @@ pub struct AutoScalingVmTemplateInventory {
 
 impl AutoScalingVmTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_instance_name: crate::native::fields::take(&mut m, &mut extra, "vmInstanceName"),
-            vm_instance_type: crate::native::fields::take(&mut m, &mut extra, "vmInstanceType"),
-            vm_instance_description: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmInstanceDescription",
-            ),
-            vm_instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmInstanceOfferingUuid",
-            ),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            l3_network_uuids: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuids"),
-            root_disk_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootDiskOfferingUuid",
-            ),
-            data_disk_offering_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "dataDiskOfferingUuids",
-            ),
-            vm_instance_zone_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmInstanceZoneUuid",
-            ),
-            vm_instance_cluster_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmInstanceClusterUuid",
-            ),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            primary_storage_uuid_for_root_volume: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuidForRootVolume",
-            ),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            strategy: crate::native::fields::take(&mut m, &mut extra, "strategy"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -771,7 +947,118 @@ impl AutoScalingVmTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for AutoScalingVmTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for AutoScalingVmTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmInstanceName" => {
+                crate::native::fields::next(map, &mut self.vm_instance_name, &mut self.extra, key)?
+            }
+            "vmInstanceType" => {
+                crate::native::fields::next(map, &mut self.vm_instance_type, &mut self.extra, key)?
+            }
+            "vmInstanceDescription" => crate::native::fields::next(
+                map,
+                &mut self.vm_instance_description,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuids" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuids, &mut self.extra, key)?
+            }
+            "rootDiskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.root_disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "dataDiskOfferingUuids" => crate::native::fields::next(
+                map,
+                &mut self.data_disk_offering_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_instance_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceClusterUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_instance_cluster_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "primaryStorageUuidForRootVolume" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid_for_root_volume,
+                &mut self.extra,
+                key,
+            )?,
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "strategy" => {
+                crate::native::fields::next(map, &mut self.strategy, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for AutoScalingVmTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -828,6 +1115,18 @@ impl From<BackupMode> for String {
     }
 }
 
+impl crate::native::fields::Lenient for BackupMode {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `BackupStorageExternalBackupInfo` of the ZStack SDK (with the fields of its superclass `ResourceExternalBackupInfo`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -850,20 +1149,8 @@ pub struct BackupStorageExternalBackupInfo {
 
 impl BackupStorageExternalBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -884,7 +1171,46 @@ impl BackupStorageExternalBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for BackupStorageExternalBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BackupStorageExternalBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BackupStorageExternalBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -928,34 +1254,8 @@ pub struct BackupStorageInventory {
 
 impl BackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -982,7 +1282,66 @@ impl BackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for BackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1026,30 +1385,8 @@ pub struct BareMetal2BillingInventory {
 
 impl BareMetal2BillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            bare_metal2_chassis_offering_u_uid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2ChassisOfferingUUid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1080,7 +1417,73 @@ impl BareMetal2BillingInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2BillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2BillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "bareMetal2ChassisOfferingUUid" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_chassis_offering_u_uid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2BillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1118,23 +1521,8 @@ pub struct BareMetal2BondingInventory {
 
 impl BareMetal2BondingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            slaves: crate::native::fields::take(&mut m, &mut extra, "slaves"),
-            opts: crate::native::fields::take(&mut m, &mut extra, "opts"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1158,7 +1546,53 @@ impl BareMetal2BondingInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2BondingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2BondingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "slaves" => crate::native::fields::next(map, &mut self.slaves, &mut self.extra, key)?,
+            "opts" => crate::native::fields::next(map, &mut self.opts, &mut self.extra, key)?,
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2BondingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1198,28 +1632,8 @@ pub struct BareMetal2BondingNicRefInventory {
 
 impl BareMetal2BondingNicRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            nic_uuid: crate::native::fields::take(&mut m, &mut extra, "nicUuid"),
-            instance_uuid: crate::native::fields::take(&mut m, &mut extra, "instanceUuid"),
-            bonding_uuid: crate::native::fields::take(&mut m, &mut extra, "bondingUuid"),
-            provision_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "provisionNicUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_nic: crate::native::fields::take(&mut m, &mut extra, "vmNic"),
-            provision_nic: crate::native::fields::take(&mut m, &mut extra, "provisionNic"),
-            bare_metal2_bonding: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2Bonding",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1244,7 +1658,68 @@ impl BareMetal2BondingNicRefInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2BondingNicRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2BondingNicRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "nicUuid" => {
+                crate::native::fields::next(map, &mut self.nic_uuid, &mut self.extra, key)?
+            }
+            "instanceUuid" => {
+                crate::native::fields::next(map, &mut self.instance_uuid, &mut self.extra, key)?
+            }
+            "bondingUuid" => {
+                crate::native::fields::next(map, &mut self.bonding_uuid, &mut self.extra, key)?
+            }
+            "provisionNicUuid" => crate::native::fields::next(
+                map,
+                &mut self.provision_nic_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmNic" => crate::native::fields::next(map, &mut self.vm_nic, &mut self.extra, key)?,
+            "provisionNic" => {
+                crate::native::fields::next(map, &mut self.provision_nic, &mut self.extra, key)?
+            }
+            "bareMetal2Bonding" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_bonding,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2BondingNicRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1278,21 +1753,8 @@ pub struct BareMetal2ChassisDiskInventory {
 
 impl BareMetal2ChassisDiskInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            disk_size: crate::native::fields::take(&mut m, &mut extra, "diskSize"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1314,7 +1776,51 @@ impl BareMetal2ChassisDiskInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisDiskInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisDiskInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "diskSize" => {
+                crate::native::fields::next(map, &mut self.disk_size, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisDiskInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1372,33 +1878,8 @@ pub struct BareMetal2ChassisGpuDeviceInventory {
 
 impl BareMetal2ChassisGpuDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            iommu_group: crate::native::fields::take(&mut m, &mut extra, "iommuGroup"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            serial_number: crate::native::fields::take(&mut m, &mut extra, "serialNumber"),
-            memory: crate::native::fields::take(&mut m, &mut extra, "memory"),
-            power: crate::native::fields::take(&mut m, &mut extra, "power"),
-            is_driver_loaded: crate::native::fields::take(&mut m, &mut extra, "isDriverLoaded"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1432,7 +1913,82 @@ impl BareMetal2ChassisGpuDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisGpuDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisGpuDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "iommuGroup" => {
+                crate::native::fields::next(map, &mut self.iommu_group, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "serialNumber" => {
+                crate::native::fields::next(map, &mut self.serial_number, &mut self.extra, key)?
+            }
+            "memory" => crate::native::fields::next(map, &mut self.memory, &mut self.extra, key)?,
+            "power" => crate::native::fields::next(map, &mut self.power, &mut self.extra, key)?,
+            "isDriverLoaded" => {
+                crate::native::fields::next(map, &mut self.is_driver_loaded, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisGpuDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1484,34 +2040,8 @@ pub struct BareMetal2ChassisInventory {
 
 impl BareMetal2ChassisInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            chassis_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "chassisOfferingUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            power_status: crate::native::fields::take(&mut m, &mut extra, "powerStatus"),
-            provision_type: crate::native::fields::take(&mut m, &mut extra, "provisionType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            chassis_nics: crate::native::fields::take(&mut m, &mut extra, "chassisNics"),
-            chassis_disks: crate::native::fields::take(&mut m, &mut extra, "chassisDisks"),
-            chassis_offering: crate::native::fields::take(&mut m, &mut extra, "chassisOffering"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1542,7 +2072,77 @@ impl BareMetal2ChassisInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "chassisOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.chassis_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "powerStatus" => {
+                crate::native::fields::next(map, &mut self.power_status, &mut self.extra, key)?
+            }
+            "provisionType" => {
+                crate::native::fields::next(map, &mut self.provision_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "chassisNics" => {
+                crate::native::fields::next(map, &mut self.chassis_nics, &mut self.extra, key)?
+            }
+            "chassisDisks" => {
+                crate::native::fields::next(map, &mut self.chassis_disks, &mut self.extra, key)?
+            }
+            "chassisOffering" => {
+                crate::native::fields::next(map, &mut self.chassis_offering, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1578,22 +2178,8 @@ pub struct BareMetal2ChassisNicInventory {
 
 impl BareMetal2ChassisNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            nic_name: crate::native::fields::take(&mut m, &mut extra, "nicName"),
-            speed: crate::native::fields::take(&mut m, &mut extra, "speed"),
-            is_provision_nic: crate::native::fields::take(&mut m, &mut extra, "isProvisionNic"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1616,7 +2202,54 @@ impl BareMetal2ChassisNicInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "nicName" => {
+                crate::native::fields::next(map, &mut self.nic_name, &mut self.extra, key)?
+            }
+            "speed" => crate::native::fields::next(map, &mut self.speed, &mut self.extra, key)?,
+            "isProvisionNic" => {
+                crate::native::fields::next(map, &mut self.is_provision_nic, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1660,26 +2293,8 @@ pub struct BareMetal2ChassisOfferingInventory {
 
 impl BareMetal2ChassisOfferingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            cpu_model_name: crate::native::fields::take(&mut m, &mut extra, "cpuModelName"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            boot_mode: crate::native::fields::take(&mut m, &mut extra, "bootMode"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            provision_type: crate::native::fields::take(&mut m, &mut extra, "provisionType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1706,7 +2321,64 @@ impl BareMetal2ChassisOfferingInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisOfferingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisOfferingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "cpuModelName" => {
+                crate::native::fields::next(map, &mut self.cpu_model_name, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "bootMode" => {
+                crate::native::fields::next(map, &mut self.boot_mode, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "provisionType" => {
+                crate::native::fields::next(map, &mut self.provision_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisOfferingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1756,29 +2428,8 @@ pub struct BareMetal2ChassisPciDeviceInventory {
 
 impl BareMetal2ChassisPciDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            iommu_group: crate::native::fields::take(&mut m, &mut extra, "iommuGroup"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1808,7 +2459,74 @@ impl BareMetal2ChassisPciDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ChassisPciDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ChassisPciDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "iommuGroup" => {
+                crate::native::fields::next(map, &mut self.iommu_group, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ChassisPciDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1904,76 +2622,8 @@ pub struct BareMetal2GatewayInventory {
 
 impl BareMetal2GatewayInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            os_distribution: crate::native::fields::take(&mut m, &mut extra, "osDistribution"),
-            os_release: crate::native::fields::take(&mut m, &mut extra, "osRelease"),
-            os_version: crate::native::fields::take(&mut m, &mut extra, "osVersion"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            provision_nic: crate::native::fields::take(&mut m, &mut extra, "provisionNic"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2030,7 +2680,161 @@ impl BareMetal2GatewayInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2GatewayInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2GatewayInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "osDistribution" => {
+                crate::native::fields::next(map, &mut self.os_distribution, &mut self.extra, key)?
+            }
+            "osRelease" => {
+                crate::native::fields::next(map, &mut self.os_release, &mut self.extra, key)?
+            }
+            "osVersion" => {
+                crate::native::fields::next(map, &mut self.os_version, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "provisionNic" => {
+                crate::native::fields::next(map, &mut self.provision_nic, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2GatewayInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2068,23 +2872,8 @@ pub struct BareMetal2GatewayProvisionNicInventory {
 
 impl BareMetal2GatewayProvisionNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            network_uuid: crate::native::fields::take(&mut m, &mut extra, "networkUuid"),
-            interface_name: crate::native::fields::take(&mut m, &mut extra, "interfaceName"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2108,7 +2897,55 @@ impl BareMetal2GatewayProvisionNicInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2GatewayProvisionNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2GatewayProvisionNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "networkUuid" => {
+                crate::native::fields::next(map, &mut self.network_uuid, &mut self.extra, key)?
+            }
+            "interfaceName" => {
+                crate::native::fields::next(map, &mut self.interface_name, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2GatewayProvisionNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2204,76 +3041,8 @@ pub struct BareMetal2InstanceInventory {
 
 impl BareMetal2InstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            last_chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "lastChassisUuid"),
-            gateway_uuid: crate::native::fields::take(&mut m, &mut extra, "gatewayUuid"),
-            last_gateway_uuid: crate::native::fields::take(&mut m, &mut extra, "lastGatewayUuid"),
-            chassis_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "chassisOfferingUuid",
-            ),
-            gateway_allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "gatewayAllocatorStrategy",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            provision_type: crate::native::fields::take(&mut m, &mut extra, "provisionType"),
-            agent_version: crate::native::fields::take(&mut m, &mut extra, "agentVersion"),
-            is_latest_agent: crate::native::fields::take(&mut m, &mut extra, "isLatestAgent"),
-            provision_nic: crate::native::fields::take(&mut m, &mut extra, "provisionNic"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2334,7 +3103,154 @@ impl BareMetal2InstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2InstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2InstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "lastChassisUuid" => {
+                crate::native::fields::next(map, &mut self.last_chassis_uuid, &mut self.extra, key)?
+            }
+            "gatewayUuid" => {
+                crate::native::fields::next(map, &mut self.gateway_uuid, &mut self.extra, key)?
+            }
+            "lastGatewayUuid" => {
+                crate::native::fields::next(map, &mut self.last_gateway_uuid, &mut self.extra, key)?
+            }
+            "chassisOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.chassis_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "gatewayAllocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.gateway_allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "provisionType" => {
+                crate::native::fields::next(map, &mut self.provision_type, &mut self.extra, key)?
+            }
+            "agentVersion" => {
+                crate::native::fields::next(map, &mut self.agent_version, &mut self.extra, key)?
+            }
+            "isLatestAgent" => {
+                crate::native::fields::next(map, &mut self.is_latest_agent, &mut self.extra, key)?
+            }
+            "provisionNic" => {
+                crate::native::fields::next(map, &mut self.provision_nic, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2InstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2372,23 +3288,8 @@ pub struct BareMetal2InstanceProvisionNicInventory {
 
 impl BareMetal2InstanceProvisionNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            network_uuid: crate::native::fields::take(&mut m, &mut extra, "networkUuid"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2412,7 +3313,53 @@ impl BareMetal2InstanceProvisionNicInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2InstanceProvisionNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2InstanceProvisionNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "networkUuid" => {
+                crate::native::fields::next(map, &mut self.network_uuid, &mut self.extra, key)?
+            }
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2InstanceProvisionNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2470,37 +3417,8 @@ pub struct BareMetal2IpmiChassisInventory {
 
 impl BareMetal2IpmiChassisInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            chassis_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "chassisOfferingUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            power_status: crate::native::fields::take(&mut m, &mut extra, "powerStatus"),
-            provision_type: crate::native::fields::take(&mut m, &mut extra, "provisionType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            chassis_nics: crate::native::fields::take(&mut m, &mut extra, "chassisNics"),
-            chassis_disks: crate::native::fields::take(&mut m, &mut extra, "chassisDisks"),
-            chassis_offering: crate::native::fields::take(&mut m, &mut extra, "chassisOffering"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2534,7 +3452,86 @@ impl BareMetal2IpmiChassisInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2IpmiChassisInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2IpmiChassisInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "chassisOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.chassis_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "powerStatus" => {
+                crate::native::fields::next(map, &mut self.power_status, &mut self.extra, key)?
+            }
+            "provisionType" => {
+                crate::native::fields::next(map, &mut self.provision_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "chassisNics" => {
+                crate::native::fields::next(map, &mut self.chassis_nics, &mut self.extra, key)?
+            }
+            "chassisDisks" => {
+                crate::native::fields::next(map, &mut self.chassis_disks, &mut self.extra, key)?
+            }
+            "chassisOffering" => {
+                crate::native::fields::next(map, &mut self.chassis_offering, &mut self.extra, key)?
+            }
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2IpmiChassisInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2582,40 +3579,8 @@ pub struct BareMetal2ProvisionNetworkInventory {
 
 impl BareMetal2ProvisionNetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            dhcp_interface: crate::native::fields::take(&mut m, &mut extra, "dhcpInterface"),
-            dhcp_range_start_ip: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "dhcpRangeStartIp",
-            ),
-            dhcp_range_end_ip: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeEndIp"),
-            dhcp_range_netmask: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeNetmask"),
-            dhcp_range_gateway: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeGateway"),
-            dhcp_range_network_cidr: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "dhcpRangeNetworkCidr",
-            ),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2648,7 +3613,87 @@ impl BareMetal2ProvisionNetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ProvisionNetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ProvisionNetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "dhcpInterface" => {
+                crate::native::fields::next(map, &mut self.dhcp_interface, &mut self.extra, key)?
+            }
+            "dhcpRangeStartIp" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_range_start_ip,
+                &mut self.extra,
+                key,
+            )?,
+            "dhcpRangeEndIp" => {
+                crate::native::fields::next(map, &mut self.dhcp_range_end_ip, &mut self.extra, key)?
+            }
+            "dhcpRangeNetmask" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_range_netmask,
+                &mut self.extra,
+                key,
+            )?,
+            "dhcpRangeGateway" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_range_gateway,
+                &mut self.extra,
+                key,
+            )?,
+            "dhcpRangeNetworkCidr" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_range_network_cidr,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ProvisionNetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2678,31 +3723,8 @@ pub struct BareMetal2ProvisionNetworkIpCapacity {
 
 impl BareMetal2ProvisionNetworkIpCapacity {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            network_uuid: crate::native::fields::take(&mut m, &mut extra, "networkUuid"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            gateway_used_ip_number: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "gatewayUsedIpNumber",
-            ),
-            instance_used_ip_number: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceUsedIpNumber",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2726,7 +3748,60 @@ impl BareMetal2ProvisionNetworkIpCapacity {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2ProvisionNetworkIpCapacity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2ProvisionNetworkIpCapacity {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "networkUuid" => {
+                crate::native::fields::next(map, &mut self.network_uuid, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "gatewayUsedIpNumber" => crate::native::fields::next(
+                map,
+                &mut self.gateway_used_ip_number,
+                &mut self.extra,
+                key,
+            )?,
+            "instanceUsedIpNumber" => crate::native::fields::next(
+                map,
+                &mut self.instance_used_ip_number,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2ProvisionNetworkIpCapacity {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2758,24 +3833,8 @@ pub struct BareMetal2Spending {
 
 impl BareMetal2Spending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            bare_metal2_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2Inventory",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2796,7 +3855,55 @@ impl BareMetal2Spending {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2Spending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2Spending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "bareMetal2Inventory" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2Spending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2824,22 +3931,8 @@ pub struct BareMetal2SpendingDetails {
 
 impl BareMetal2SpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            bare_metal2_offering_u_uid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2OfferingUUid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2862,7 +3955,51 @@ impl BareMetal2SpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for BareMetal2SpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BareMetal2SpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "bareMetal2OfferingUUid" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_offering_u_uid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BareMetal2SpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2898,22 +4035,8 @@ pub struct BaremetalBondingInventory {
 
 impl BaremetalBondingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            slaves: crate::native::fields::take(&mut m, &mut extra, "slaves"),
-            opts: crate::native::fields::take(&mut m, &mut extra, "opts"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2936,7 +4059,50 @@ impl BaremetalBondingInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalBondingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalBondingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "slaves" => crate::native::fields::next(map, &mut self.slaves, &mut self.extra, key)?,
+            "opts" => crate::native::fields::next(map, &mut self.opts, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalBondingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2984,28 +4150,8 @@ pub struct BaremetalChassisInventory {
 
 impl BaremetalChassisInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            pxe_server_uuid: crate::native::fields::take(&mut m, &mut extra, "pxeServerUuid"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            hardware_infos: crate::native::fields::take(&mut m, &mut extra, "hardwareInfos"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3034,7 +4180,70 @@ impl BaremetalChassisInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalChassisInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalChassisInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "pxeServerUuid" => {
+                crate::native::fields::next(map, &mut self.pxe_server_uuid, &mut self.extra, key)?
+            }
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "hardwareInfos" => {
+                crate::native::fields::next(map, &mut self.hardware_infos, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalChassisInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3070,22 +4279,8 @@ pub struct BaremetalException {
 
 impl BaremetalException {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            elaboration: crate::native::fields::take(&mut m, &mut extra, "elaboration"),
-            location: crate::native::fields::take(&mut m, &mut extra, "location"),
-            cost: crate::native::fields::take(&mut m, &mut extra, "cost"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3108,7 +4303,50 @@ impl BaremetalException {
 
 impl<'de> serde::Deserialize<'de> for BaremetalException {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalException {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "elaboration" => {
+                crate::native::fields::next(map, &mut self.elaboration, &mut self.extra, key)?
+            }
+            "location" => {
+                crate::native::fields::next(map, &mut self.location, &mut self.extra, key)?
+            }
+            "cost" => crate::native::fields::next(map, &mut self.cost, &mut self.extra, key)?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalException {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3140,20 +4378,8 @@ pub struct BaremetalHardwareInfoInventory {
 
 impl BaremetalHardwareInfoInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3174,7 +4400,48 @@ impl BaremetalHardwareInfoInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalHardwareInfoInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalHardwareInfoInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalHardwareInfoInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3230,32 +4497,8 @@ pub struct BaremetalInstanceInventory {
 
 impl BaremetalInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            pxe_server_uuid: crate::native::fields::take(&mut m, &mut extra, "pxeServerUuid"),
-            chassis_uuid: crate::native::fields::take(&mut m, &mut extra, "chassisUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            bm_nics: crate::native::fields::take(&mut m, &mut extra, "bmNics"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3288,7 +4531,78 @@ impl BaremetalInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "pxeServerUuid" => {
+                crate::native::fields::next(map, &mut self.pxe_server_uuid, &mut self.extra, key)?
+            }
+            "chassisUuid" => {
+                crate::native::fields::next(map, &mut self.chassis_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "bmNics" => crate::native::fields::next(map, &mut self.bm_nics, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3332,34 +4646,8 @@ pub struct BaremetalNicInventory {
 
 impl BaremetalNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            baremetal_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "baremetalInstanceUuid",
-            ),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            baremetal_bonding_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "baremetalBondingUuid",
-            ),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            pxe: crate::native::fields::take(&mut m, &mut extra, "pxe"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3390,7 +4678,66 @@ impl BaremetalNicInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "baremetalInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.baremetal_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "baremetalBondingUuid" => crate::native::fields::next(
+                map,
+                &mut self.baremetal_bonding_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "pxe" => crate::native::fields::next(map, &mut self.pxe, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3452,47 +4799,8 @@ pub struct BaremetalPxeServerInventory {
 
 impl BaremetalPxeServerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            ssh_username: crate::native::fields::take(&mut m, &mut extra, "sshUsername"),
-            ssh_password: crate::native::fields::take(&mut m, &mut extra, "sshPassword"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            storage_path: crate::native::fields::take(&mut m, &mut extra, "storagePath"),
-            dhcp_interface: crate::native::fields::take(&mut m, &mut extra, "dhcpInterface"),
-            dhcp_interface_address: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "dhcpInterfaceAddress",
-            ),
-            dhcp_range_begin: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeBegin"),
-            dhcp_range_end: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeEnd"),
-            dhcp_range_netmask: crate::native::fields::take(&mut m, &mut extra, "dhcpRangeNetmask"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3528,7 +4836,103 @@ impl BaremetalPxeServerInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalPxeServerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalPxeServerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "sshUsername" => {
+                crate::native::fields::next(map, &mut self.ssh_username, &mut self.extra, key)?
+            }
+            "sshPassword" => {
+                crate::native::fields::next(map, &mut self.ssh_password, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "storagePath" => {
+                crate::native::fields::next(map, &mut self.storage_path, &mut self.extra, key)?
+            }
+            "dhcpInterface" => {
+                crate::native::fields::next(map, &mut self.dhcp_interface, &mut self.extra, key)?
+            }
+            "dhcpInterfaceAddress" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_interface_address,
+                &mut self.extra,
+                key,
+            )?,
+            "dhcpRangeBegin" => {
+                crate::native::fields::next(map, &mut self.dhcp_range_begin, &mut self.extra, key)?
+            }
+            "dhcpRangeEnd" => {
+                crate::native::fields::next(map, &mut self.dhcp_range_end, &mut self.extra, key)?
+            }
+            "dhcpRangeNetmask" => crate::native::fields::next(
+                map,
+                &mut self.dhcp_range_netmask,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalPxeServerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3574,35 +4978,8 @@ pub struct BaremetalVlanNicInventory {
 
 impl BaremetalVlanNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            baremetal_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "baremetalInstanceUuid",
-            ),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            baremetal_bonding_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "baremetalBondingUuid",
-            ),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            pxe: crate::native::fields::take(&mut m, &mut extra, "pxe"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vlan: crate::native::fields::take(&mut m, &mut extra, "vlan"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3634,7 +5011,67 @@ impl BaremetalVlanNicInventory {
 
 impl<'de> serde::Deserialize<'de> for BaremetalVlanNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BaremetalVlanNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "baremetalInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.baremetal_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "baremetalBondingUuid" => crate::native::fields::next(
+                map,
+                &mut self.baremetal_bonding_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "pxe" => crate::native::fields::next(map, &mut self.pxe, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vlan" => crate::native::fields::next(map, &mut self.vlan, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BaremetalVlanNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3660,17 +5097,8 @@ pub struct BatchDeleteVolumeSnapshotStruct {
 
 impl BatchDeleteVolumeSnapshotStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            snapshot_uuid: crate::native::fields::take(&mut m, &mut extra, "snapshotUuid"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3688,7 +5116,41 @@ impl BatchDeleteVolumeSnapshotStruct {
 
 impl<'de> serde::Deserialize<'de> for BatchDeleteVolumeSnapshotStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BatchDeleteVolumeSnapshotStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "snapshotUuid" => {
+                crate::native::fields::next(map, &mut self.snapshot_uuid, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BatchDeleteVolumeSnapshotStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3730,25 +5192,8 @@ pub struct BillingInventory {
 
 impl BillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3774,7 +5219,67 @@ impl BillingInventory {
 
 impl<'de> serde::Deserialize<'de> for BillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3832,53 +5337,8 @@ pub struct BlockPrimaryStorageInventory {
 
 impl BlockPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            vendor_name: crate::native::fields::take(&mut m, &mut extra, "vendorName"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3920,7 +5380,96 @@ impl BlockPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for BlockPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BlockPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vendorName" => {
+                crate::native::fields::next(map, &mut self.vendor_name, &mut self.extra, key)?
+            }
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BlockPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3990,47 +5539,8 @@ pub struct BlockVolumeInventory {
 
 impl BlockVolumeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            disk_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "diskOfferingUuid"),
-            root_image_uuid: crate::native::fields::take(&mut m, &mut extra, "rootImageUuid"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_shareable: crate::native::fields::take(&mut m, &mut extra, "isShareable"),
-            volume_qos: crate::native::fields::take(&mut m, &mut extra, "volumeQos"),
-            last_detach_date: crate::native::fields::take(&mut m, &mut extra, "lastDetachDate"),
-            last_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastVmInstanceUuid",
-            ),
-            last_attach_date: crate::native::fields::take(&mut m, &mut extra, "lastAttachDate"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            iscsi_path: crate::native::fields::take(&mut m, &mut extra, "iscsiPath"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4070,7 +5580,104 @@ impl BlockVolumeInventory {
 
 impl<'de> serde::Deserialize<'de> for BlockVolumeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BlockVolumeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "diskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootImageUuid" => {
+                crate::native::fields::next(map, &mut self.root_image_uuid, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isShareable" => {
+                crate::native::fields::next(map, &mut self.is_shareable, &mut self.extra, key)?
+            }
+            "volumeQos" => {
+                crate::native::fields::next(map, &mut self.volume_qos, &mut self.extra, key)?
+            }
+            "lastDetachDate" => {
+                crate::native::fields::next(map, &mut self.last_detach_date, &mut self.extra, key)?
+            }
+            "lastVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.last_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "lastAttachDate" => {
+                crate::native::fields::next(map, &mut self.last_attach_date, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "iscsiPath" => {
+                crate::native::fields::next(map, &mut self.iscsi_path, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BlockVolumeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4110,24 +5717,8 @@ pub struct BuildAppExportHistoryInventory {
 
 impl BuildAppExportHistoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            build_app_uuid: crate::native::fields::take(&mut m, &mut extra, "buildAppUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            md5_sum: crate::native::fields::take(&mut m, &mut extra, "md5Sum"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4152,7 +5743,52 @@ impl BuildAppExportHistoryInventory {
 
 impl<'de> serde::Deserialize<'de> for BuildAppExportHistoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BuildAppExportHistoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "buildAppUuid" => {
+                crate::native::fields::next(map, &mut self.build_app_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "md5Sum" => crate::native::fields::next(map, &mut self.md5_sum, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BuildAppExportHistoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4196,26 +5832,8 @@ pub struct BuildApplicationInventory {
 
 impl BuildApplicationInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            build_system_uuid: crate::native::fields::take(&mut m, &mut extra, "buildSystemUuid"),
-            template_content: crate::native::fields::take(&mut m, &mut extra, "templateContent"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            app_meta_data: crate::native::fields::take(&mut m, &mut extra, "appMetaData"),
-            app_id: crate::native::fields::take(&mut m, &mut extra, "appId"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4242,7 +5860,62 @@ impl BuildApplicationInventory {
 
 impl<'de> serde::Deserialize<'de> for BuildApplicationInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for BuildApplicationInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "buildSystemUuid" => {
+                crate::native::fields::next(map, &mut self.build_system_uuid, &mut self.extra, key)?
+            }
+            "templateContent" => {
+                crate::native::fields::next(map, &mut self.template_content, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "appMetaData" => {
+                crate::native::fields::next(map, &mut self.app_meta_data, &mut self.extra, key)?
+            }
+            "appId" => crate::native::fields::next(map, &mut self.app_id, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for BuildApplicationInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4290,36 +5963,8 @@ pub struct CasClientInventory {
 
 impl CasClientInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            client_type: crate::native::fields::take(&mut m, &mut extra, "clientType"),
-            login_type: crate::native::fields::take(&mut m, &mut extra, "loginType"),
-            login_mn_url: crate::native::fields::take(&mut m, &mut extra, "loginMNUrl"),
-            redirect_url: crate::native::fields::take(&mut m, &mut extra, "redirectUrl"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            cas_server_login_url: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "casServerLoginUrl",
-            ),
-            cas_server_url_prefix: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "casServerUrlPrefix",
-            ),
-            server_name: crate::native::fields::take(&mut m, &mut extra, "serverName"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4348,7 +5993,78 @@ impl CasClientInventory {
 
 impl<'de> serde::Deserialize<'de> for CasClientInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CasClientInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "clientType" => {
+                crate::native::fields::next(map, &mut self.client_type, &mut self.extra, key)?
+            }
+            "loginType" => {
+                crate::native::fields::next(map, &mut self.login_type, &mut self.extra, key)?
+            }
+            "loginMNUrl" => {
+                crate::native::fields::next(map, &mut self.login_mn_url, &mut self.extra, key)?
+            }
+            "redirectUrl" => {
+                crate::native::fields::next(map, &mut self.redirect_url, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "casServerLoginUrl" => crate::native::fields::next(
+                map,
+                &mut self.cas_server_login_url,
+                &mut self.extra,
+                key,
+            )?,
+            "casServerUrlPrefix" => crate::native::fields::next(
+                map,
+                &mut self.cas_server_url_prefix,
+                &mut self.extra,
+                key,
+            )?,
+            "serverName" => {
+                crate::native::fields::next(map, &mut self.server_name, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CasClientInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4401,6 +6117,18 @@ impl From<CasState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for CasState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `CCSCertificateInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4433,29 +6161,8 @@ pub struct CcsCertificateInventory {
 
 impl CcsCertificateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            algorithm: crate::native::fields::take(&mut m, &mut extra, "algorithm"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            issuer_dn: crate::native::fields::take(&mut m, &mut extra, "issuerDN"),
-            subject_dn: crate::native::fields::take(&mut m, &mut extra, "subjectDN"),
-            ser_number: crate::native::fields::take(&mut m, &mut extra, "serNumber"),
-            effective_time: crate::native::fields::take(&mut m, &mut extra, "effectiveTime"),
-            expiration_time: crate::native::fields::take(&mut m, &mut extra, "expirationTime"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            user_certificate_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "userCertificateRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4481,7 +6188,68 @@ impl CcsCertificateInventory {
 
 impl<'de> serde::Deserialize<'de> for CcsCertificateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CcsCertificateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "algorithm" => {
+                crate::native::fields::next(map, &mut self.algorithm, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "issuerDN" => {
+                crate::native::fields::next(map, &mut self.issuer_dn, &mut self.extra, key)?
+            }
+            "subjectDN" => {
+                crate::native::fields::next(map, &mut self.subject_dn, &mut self.extra, key)?
+            }
+            "serNumber" => {
+                crate::native::fields::next(map, &mut self.ser_number, &mut self.extra, key)?
+            }
+            "effectiveTime" => {
+                crate::native::fields::next(map, &mut self.effective_time, &mut self.extra, key)?
+            }
+            "expirationTime" => {
+                crate::native::fields::next(map, &mut self.expiration_time, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "userCertificateRefs" => crate::native::fields::next(
+                map,
+                &mut self.user_certificate_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CcsCertificateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4511,19 +6279,8 @@ pub struct CcsCertificateUserRefInventory {
 
 impl CcsCertificateUserRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            user_uuid: crate::native::fields::take(&mut m, &mut extra, "userUuid"),
-            certificate_uuid: crate::native::fields::take(&mut m, &mut extra, "certificateUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4543,7 +6300,49 @@ impl CcsCertificateUserRefInventory {
 
 impl<'de> serde::Deserialize<'de> for CcsCertificateUserRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CcsCertificateUserRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "userUuid" => {
+                crate::native::fields::next(map, &mut self.user_uuid, &mut self.extra, key)?
+            }
+            "certificateUuid" => {
+                crate::native::fields::next(map, &mut self.certificate_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CcsCertificateUserRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4596,6 +6395,18 @@ impl From<CcsCertificateUserState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for CcsCertificateUserState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `CdpPolicyInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4630,42 +6441,8 @@ pub struct CdpPolicyInventory {
 
 impl CdpPolicyInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            retention_time_per_day: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "retentionTimePerDay",
-            ),
-            hourly_rp_since_day: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "hourlyRpSinceDay",
-            ),
-            daily_rp_since_day: crate::native::fields::take(&mut m, &mut extra, "dailyRpSinceDay"),
-            expire_time_in_day: crate::native::fields::take(&mut m, &mut extra, "expireTimeInDay"),
-            full_backup_interval_in_day: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "fullBackupIntervalInDay",
-            ),
-            recovery_point_per_second: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "recoveryPointPerSecond",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4700,7 +6477,84 @@ impl CdpPolicyInventory {
 
 impl<'de> serde::Deserialize<'de> for CdpPolicyInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CdpPolicyInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "retentionTimePerDay" => crate::native::fields::next(
+                map,
+                &mut self.retention_time_per_day,
+                &mut self.extra,
+                key,
+            )?,
+            "hourlyRpSinceDay" => crate::native::fields::next(
+                map,
+                &mut self.hourly_rp_since_day,
+                &mut self.extra,
+                key,
+            )?,
+            "dailyRpSinceDay" => crate::native::fields::next(
+                map,
+                &mut self.daily_rp_since_day,
+                &mut self.extra,
+                key,
+            )?,
+            "expireTimeInDay" => crate::native::fields::next(
+                map,
+                &mut self.expire_time_in_day,
+                &mut self.extra,
+                key,
+            )?,
+            "fullBackupIntervalInDay" => crate::native::fields::next(
+                map,
+                &mut self.full_backup_interval_in_day,
+                &mut self.extra,
+                key,
+            )?,
+            "recoveryPointPerSecond" => crate::native::fields::next(
+                map,
+                &mut self.recovery_point_per_second,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CdpPolicyInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4753,6 +6607,18 @@ impl From<CdpPolicyState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for CdpPolicyState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `CdpTaskInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4795,34 +6661,8 @@ pub struct CdpTaskInventory {
 
 impl CdpTaskInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            policy_uuid: crate::native::fields::take(&mut m, &mut extra, "policyUuid"),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            task_type: crate::native::fields::take(&mut m, &mut extra, "taskType"),
-            backup_bandwidth: crate::native::fields::take(&mut m, &mut extra, "backupBandwidth"),
-            max_capacity: crate::native::fields::take(&mut m, &mut extra, "maxCapacity"),
-            used_capacity: crate::native::fields::take(&mut m, &mut extra, "usedCapacity"),
-            max_latency: crate::native::fields::take(&mut m, &mut extra, "maxLatency"),
-            last_latency: crate::native::fields::take(&mut m, &mut extra, "lastLatency"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            resource_refs: crate::native::fields::take(&mut m, &mut extra, "resourceRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4853,7 +6693,79 @@ impl CdpTaskInventory {
 
 impl<'de> serde::Deserialize<'de> for CdpTaskInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CdpTaskInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "policyUuid" => {
+                crate::native::fields::next(map, &mut self.policy_uuid, &mut self.extra, key)?
+            }
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "taskType" => {
+                crate::native::fields::next(map, &mut self.task_type, &mut self.extra, key)?
+            }
+            "backupBandwidth" => {
+                crate::native::fields::next(map, &mut self.backup_bandwidth, &mut self.extra, key)?
+            }
+            "maxCapacity" => {
+                crate::native::fields::next(map, &mut self.max_capacity, &mut self.extra, key)?
+            }
+            "usedCapacity" => {
+                crate::native::fields::next(map, &mut self.used_capacity, &mut self.extra, key)?
+            }
+            "maxLatency" => {
+                crate::native::fields::next(map, &mut self.max_latency, &mut self.extra, key)?
+            }
+            "lastLatency" => {
+                crate::native::fields::next(map, &mut self.last_latency, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "resourceRefs" => {
+                crate::native::fields::next(map, &mut self.resource_refs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CdpTaskInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4883,19 +6795,8 @@ pub struct CdpTaskResourceRefInventory {
 
 impl CdpTaskResourceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            task_uuid: crate::native::fields::take(&mut m, &mut extra, "taskUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4915,7 +6816,51 @@ impl CdpTaskResourceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for CdpTaskResourceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CdpTaskResourceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "taskUuid" => {
+                crate::native::fields::next(map, &mut self.task_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CdpTaskResourceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4965,6 +6910,18 @@ impl From<CdpTaskState> for String {
             CdpTaskState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for CdpTaskState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -5031,6 +6988,18 @@ impl From<CdpTaskStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for CdpTaskStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `CdpTaskType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -5067,6 +7036,18 @@ impl From<CdpTaskType> for String {
             CdpTaskType::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for CdpTaskType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -5120,58 +7101,8 @@ pub struct CephBackupStorageInventory {
 
 impl CephBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            mons: crate::native::fields::take(&mut m, &mut extra, "mons"),
-            fsid: crate::native::fields::take(&mut m, &mut extra, "fsid"),
-            pool_name: crate::native::fields::take(&mut m, &mut extra, "poolName"),
-            pool_available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "poolAvailableCapacity",
-            ),
-            pool_used_capacity: crate::native::fields::take(&mut m, &mut extra, "poolUsedCapacity"),
-            pool_replicated_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "poolReplicatedSize",
-            ),
-            pool_disk_utilization: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "poolDiskUtilization",
-            ),
-            pool_security_policy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "poolSecurityPolicy",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5210,7 +7141,101 @@ impl CephBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for CephBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "mons" => crate::native::fields::next(map, &mut self.mons, &mut self.extra, key)?,
+            "fsid" => crate::native::fields::next(map, &mut self.fsid, &mut self.extra, key)?,
+            "poolName" => {
+                crate::native::fields::next(map, &mut self.pool_name, &mut self.extra, key)?
+            }
+            "poolAvailableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.pool_available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "poolUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.pool_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "poolReplicatedSize" => crate::native::fields::next(
+                map,
+                &mut self.pool_replicated_size,
+                &mut self.extra,
+                key,
+            )?,
+            "poolDiskUtilization" => crate::native::fields::next(
+                map,
+                &mut self.pool_disk_utilization,
+                &mut self.extra,
+                key,
+            )?,
+            "poolSecurityPolicy" => crate::native::fields::next(
+                map,
+                &mut self.pool_security_policy,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5252,29 +7277,8 @@ pub struct CephBackupStorageMonInventory {
 
 impl CephBackupStorageMonInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            mon_port: crate::native::fields::take(&mut m, &mut extra, "monPort"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            mon_addr: crate::native::fields::take(&mut m, &mut extra, "monAddr"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            ssh_username: crate::native::fields::take(&mut m, &mut extra, "sshUsername"),
-            ssh_password: crate::native::fields::take(&mut m, &mut extra, "sshPassword"),
-            mon_uuid: crate::native::fields::take(&mut m, &mut extra, "monUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5300,7 +7304,70 @@ impl CephBackupStorageMonInventory {
 
 impl<'de> serde::Deserialize<'de> for CephBackupStorageMonInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephBackupStorageMonInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "monPort" => {
+                crate::native::fields::next(map, &mut self.mon_port, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "monAddr" => {
+                crate::native::fields::next(map, &mut self.mon_addr, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "sshUsername" => {
+                crate::native::fields::next(map, &mut self.ssh_username, &mut self.extra, key)?
+            }
+            "sshPassword" => {
+                crate::native::fields::next(map, &mut self.ssh_password, &mut self.extra, key)?
+            }
+            "monUuid" => {
+                crate::native::fields::next(map, &mut self.mon_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephBackupStorageMonInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5336,38 +7403,8 @@ pub struct CephOsdGroupInventory {
 
 impl CephOsdGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            osds: crate::native::fields::take(&mut m, &mut extra, "osds"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5398,7 +7435,68 @@ impl CephOsdGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for CephOsdGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephOsdGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "osds" => crate::native::fields::next(map, &mut self.osds, &mut self.extra, key)?,
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephOsdGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5458,54 +7556,8 @@ pub struct CephPrimaryStorageInventory {
 
 impl CephPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            mons: crate::native::fields::take(&mut m, &mut extra, "mons"),
-            pools: crate::native::fields::take(&mut m, &mut extra, "pools"),
-            fsid: crate::native::fields::take(&mut m, &mut extra, "fsid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5548,7 +7600,93 @@ impl CephPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for CephPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "mons" => crate::native::fields::next(map, &mut self.mons, &mut self.extra, key)?,
+            "pools" => crate::native::fields::next(map, &mut self.pools, &mut self.extra, key)?,
+            "fsid" => crate::native::fields::next(map, &mut self.fsid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5590,29 +7728,8 @@ pub struct CephPrimaryStorageMonInventory {
 
 impl CephPrimaryStorageMonInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            mon_port: crate::native::fields::take(&mut m, &mut extra, "monPort"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            mon_addr: crate::native::fields::take(&mut m, &mut extra, "monAddr"),
-            ssh_username: crate::native::fields::take(&mut m, &mut extra, "sshUsername"),
-            ssh_password: crate::native::fields::take(&mut m, &mut extra, "sshPassword"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mon_uuid: crate::native::fields::take(&mut m, &mut extra, "monUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5638,7 +7755,70 @@ impl CephPrimaryStorageMonInventory {
 
 impl<'de> serde::Deserialize<'de> for CephPrimaryStorageMonInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephPrimaryStorageMonInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "monPort" => {
+                crate::native::fields::next(map, &mut self.mon_port, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "monAddr" => {
+                crate::native::fields::next(map, &mut self.mon_addr, &mut self.extra, key)?
+            }
+            "sshUsername" => {
+                crate::native::fields::next(map, &mut self.ssh_username, &mut self.extra, key)?
+            }
+            "sshPassword" => {
+                crate::native::fields::next(map, &mut self.ssh_password, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "monUuid" => {
+                crate::native::fields::next(map, &mut self.mon_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephPrimaryStorageMonInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5686,36 +7866,8 @@ pub struct CephPrimaryStoragePoolInventory {
 
 impl CephPrimaryStoragePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            pool_name: crate::native::fields::take(&mut m, &mut extra, "poolName"),
-            alias_name: crate::native::fields::take(&mut m, &mut extra, "aliasName"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            used_capacity: crate::native::fields::take(&mut m, &mut extra, "usedCapacity"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            security_policy: crate::native::fields::take(&mut m, &mut extra, "securityPolicy"),
-            replicated_size: crate::native::fields::take(&mut m, &mut extra, "replicatedSize"),
-            disk_utilization: crate::native::fields::take(&mut m, &mut extra, "diskUtilization"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5744,7 +7896,80 @@ impl CephPrimaryStoragePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for CephPrimaryStoragePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CephPrimaryStoragePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "poolName" => {
+                crate::native::fields::next(map, &mut self.pool_name, &mut self.extra, key)?
+            }
+            "aliasName" => {
+                crate::native::fields::next(map, &mut self.alias_name, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "usedCapacity" => {
+                crate::native::fields::next(map, &mut self.used_capacity, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "securityPolicy" => {
+                crate::native::fields::next(map, &mut self.security_policy, &mut self.extra, key)?
+            }
+            "replicatedSize" => {
+                crate::native::fields::next(map, &mut self.replicated_size, &mut self.extra, key)?
+            }
+            "diskUtilization" => {
+                crate::native::fields::next(map, &mut self.disk_utilization, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CephPrimaryStoragePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5778,21 +8003,8 @@ pub struct CertificateInventory {
 
 impl CertificateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            certificate: crate::native::fields::take(&mut m, &mut extra, "certificate"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            listeners: crate::native::fields::take(&mut m, &mut extra, "listeners"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5814,7 +8026,53 @@ impl CertificateInventory {
 
 impl<'de> serde::Deserialize<'de> for CertificateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CertificateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "certificate" => {
+                crate::native::fields::next(map, &mut self.certificate, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "listeners" => {
+                crate::native::fields::next(map, &mut self.listeners, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CertificateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5838,16 +8096,8 @@ pub struct ChainInfo {
 
 impl ChainInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            running_task: crate::native::fields::take(&mut m, &mut extra, "runningTask"),
-            pending_task: crate::native::fields::take(&mut m, &mut extra, "pendingTask"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5864,7 +8114,42 @@ impl ChainInfo {
 
 impl<'de> serde::Deserialize<'de> for ChainInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ChainInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "runningTask" => {
+                crate::native::fields::next(map, &mut self.running_task, &mut self.extra, key)?
+            }
+            "pendingTask" => {
+                crate::native::fields::next(map, &mut self.pending_task, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ChainInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5888,16 +8173,8 @@ pub struct ChronyServerInfo {
 
 impl ChronyServerInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5914,7 +8191,40 @@ impl ChronyServerInfo {
 
 impl<'de> serde::Deserialize<'de> for ChronyServerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ChronyServerInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ChronyServerInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5938,16 +8248,8 @@ pub struct ChronyServerInfoPair {
 
 impl ChronyServerInfoPair {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            internal: crate::native::fields::take(&mut m, &mut extra, "internal"),
-            external: crate::native::fields::take(&mut m, &mut extra, "external"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5964,7 +8266,42 @@ impl ChronyServerInfoPair {
 
 impl<'de> serde::Deserialize<'de> for ChronyServerInfoPair {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ChronyServerInfoPair {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "internal" => {
+                crate::native::fields::next(map, &mut self.internal, &mut self.extra, key)?
+            }
+            "external" => {
+                crate::native::fields::next(map, &mut self.external, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ChronyServerInfoPair {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5990,17 +8327,8 @@ pub struct CleanTrashResult {
 
 impl CleanTrashResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuids: crate::native::fields::take(&mut m, &mut extra, "resourceUuids"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -6018,7 +8346,41 @@ impl CleanTrashResult {
 
 impl<'de> serde::Deserialize<'de> for CleanTrashResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CleanTrashResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuids" => {
+                crate::native::fields::next(map, &mut self.resource_uuids, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CleanTrashResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -6042,16 +8404,8 @@ pub struct CloneVmInstanceInventory {
 
 impl CloneVmInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            inventory: crate::native::fields::take(&mut m, &mut extra, "inventory"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -6068,7 +8422,40 @@ impl CloneVmInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for CloneVmInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CloneVmInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "inventory" => {
+                crate::native::fields::next(map, &mut self.inventory, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CloneVmInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -6092,20 +8479,8 @@ pub struct CloneVmInstanceResults {
 
 impl CloneVmInstanceResults {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            number_of_cloned_vm: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "numberOfClonedVm",
-            ),
-            inventories: crate::native::fields::take(&mut m, &mut extra, "inventories"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -6122,7 +8497,45 @@ impl CloneVmInstanceResults {
 
 impl<'de> serde::Deserialize<'de> for CloneVmInstanceResults {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CloneVmInstanceResults {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "numberOfClonedVm" => crate::native::fields::next(
+                map,
+                &mut self.number_of_cloned_vm,
+                &mut self.extra,
+                key,
+            )?,
+            "inventories" => {
+                crate::native::fields::next(map, &mut self.inventories, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CloneVmInstanceResults {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -6162,24 +8575,8 @@ pub struct CloudFormationStackEventInventory {
 
 impl CloudFormationStackEventInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            action_status: crate::native::fields::take(&mut m, &mut extra, "actionStatus"),
-            stack_uuid: crate::native::fields::take(&mut m, &mut extra, "stackUuid"),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -6204,7 +8601,60 @@ impl CloudFormationStackEventInventory {
 
 impl<'de> serde::Deserialize<'de> for CloudFormationStackEventInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CloudFormationStackEventInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "actionStatus" => {
+                crate::native::fields::next(map, &mut self.action_status, &mut self.extra, key)?
+            }
+            "stackUuid" => {
+                crate::native::fields::next(map, &mut self.stack_uuid, &mut self.extra, key)?
+            }
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CloudFormationStackEventInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

@@ -33,29 +33,8 @@ pub struct ClusterDrsInventory {
 
 impl ClusterDrsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            balanced_state: crate::native::fields::take(&mut m, &mut extra, "balancedState"),
-            automation_level: crate::native::fields::take(&mut m, &mut extra, "automationLevel"),
-            thresholds: crate::native::fields::take(&mut m, &mut extra, "thresholds"),
-            threshold_duration: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "thresholdDuration",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -81,7 +60,66 @@ impl ClusterDrsInventory {
 
 impl<'de> serde::Deserialize<'de> for ClusterDrsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ClusterDrsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "balancedState" => {
+                crate::native::fields::next(map, &mut self.balanced_state, &mut self.extra, key)?
+            }
+            "automationLevel" => {
+                crate::native::fields::next(map, &mut self.automation_level, &mut self.extra, key)?
+            }
+            "thresholds" => {
+                crate::native::fields::next(map, &mut self.thresholds, &mut self.extra, key)?
+            }
+            "thresholdDuration" => crate::native::fields::next(
+                map,
+                &mut self.threshold_duration,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ClusterDrsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -121,24 +159,8 @@ pub struct ClusterInventory {
 
 impl ClusterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -163,7 +185,58 @@ impl ClusterInventory {
 
 impl<'de> serde::Deserialize<'de> for ClusterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ClusterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ClusterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -224,6 +297,18 @@ impl From<ComparisonOperator> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ComparisonOperator {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ConnectionAccessPointInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -254,24 +339,8 @@ pub struct ConnectionAccessPointInventory {
 
 impl ConnectionAccessPointInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            access_point_id: crate::native::fields::take(&mut m, &mut extra, "accessPointId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            host_operator: crate::native::fields::take(&mut m, &mut extra, "hostOperator"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -296,7 +365,58 @@ impl ConnectionAccessPointInventory {
 
 impl<'de> serde::Deserialize<'de> for ConnectionAccessPointInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ConnectionAccessPointInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accessPointId" => {
+                crate::native::fields::next(map, &mut self.access_point_id, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "hostOperator" => {
+                crate::native::fields::next(map, &mut self.host_operator, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ConnectionAccessPointInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -328,20 +448,8 @@ pub struct ConnectionRelationShipInventory {
 
 impl ConnectionRelationShipInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            relation_ships: crate::native::fields::take(&mut m, &mut extra, "relationShips"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -362,7 +470,50 @@ impl ConnectionRelationShipInventory {
 
 impl<'de> serde::Deserialize<'de> for ConnectionRelationShipInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ConnectionRelationShipInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "relationShips" => {
+                crate::native::fields::next(map, &mut self.relation_ships, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ConnectionRelationShipInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -400,23 +551,8 @@ pub struct ConnectionRelationShipProperty {
 
 impl ConnectionRelationShipProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            connection_type: crate::native::fields::take(&mut m, &mut extra, "connectionType"),
-            direction: crate::native::fields::take(&mut m, &mut extra, "direction"),
-            relation_ships: crate::native::fields::take(&mut m, &mut extra, "relationShips"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -440,7 +576,59 @@ impl ConnectionRelationShipProperty {
 
 impl<'de> serde::Deserialize<'de> for ConnectionRelationShipProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ConnectionRelationShipProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "connectionType" => {
+                crate::native::fields::next(map, &mut self.connection_type, &mut self.extra, key)?
+            }
+            "direction" => {
+                crate::native::fields::next(map, &mut self.direction, &mut self.extra, key)?
+            }
+            "relationShips" => {
+                crate::native::fields::next(map, &mut self.relation_ships, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ConnectionRelationShipProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -474,21 +662,8 @@ pub struct ConsoleInventory {
 
 impl ConsoleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            scheme: crate::native::fields::take(&mut m, &mut extra, "scheme"),
-            target_scheme: crate::native::fields::take(&mut m, &mut extra, "targetScheme"),
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            token: crate::native::fields::take(&mut m, &mut extra, "token"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            expired_date: crate::native::fields::take(&mut m, &mut extra, "expiredDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -510,7 +685,49 @@ impl ConsoleInventory {
 
 impl<'de> serde::Deserialize<'de> for ConsoleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ConsoleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "scheme" => crate::native::fields::next(map, &mut self.scheme, &mut self.extra, key)?,
+            "targetScheme" => {
+                crate::native::fields::next(map, &mut self.target_scheme, &mut self.extra, key)?
+            }
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "token" => crate::native::fields::next(map, &mut self.token, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "expiredDate" => {
+                crate::native::fields::next(map, &mut self.expired_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ConsoleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -550,28 +767,8 @@ pub struct ConsoleProxyAgentInventory {
 
 impl ConsoleProxyAgentInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            console_proxy_overridden_ip: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "consoleProxyOverriddenIp",
-            ),
-            console_proxy_port: crate::native::fields::take(&mut m, &mut extra, "consoleProxyPort"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -600,7 +797,64 @@ impl ConsoleProxyAgentInventory {
 
 impl<'de> serde::Deserialize<'de> for ConsoleProxyAgentInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ConsoleProxyAgentInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "consoleProxyOverriddenIp" => crate::native::fields::next(
+                map,
+                &mut self.console_proxy_overridden_ip,
+                &mut self.extra,
+                key,
+            )?,
+            "consoleProxyPort" => crate::native::fields::next(
+                map,
+                &mut self.console_proxy_port,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ConsoleProxyAgentInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -653,6 +907,18 @@ impl From<ControlStrategy> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ControlStrategy {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `CpuMemoryCapacityData` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -675,20 +941,8 @@ pub struct CpuMemoryCapacityData {
 
 impl CpuMemoryCapacityData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            total_cpu: crate::native::fields::take(&mut m, &mut extra, "totalCpu"),
-            available_cpu: crate::native::fields::take(&mut m, &mut extra, "availableCpu"),
-            total_memory: crate::native::fields::take(&mut m, &mut extra, "totalMemory"),
-            available_memory: crate::native::fields::take(&mut m, &mut extra, "availableMemory"),
-            managed_cpu_num: crate::native::fields::take(&mut m, &mut extra, "managedCpuNum"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -709,7 +963,54 @@ impl CpuMemoryCapacityData {
 
 impl<'de> serde::Deserialize<'de> for CpuMemoryCapacityData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CpuMemoryCapacityData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "totalCpu" => {
+                crate::native::fields::next(map, &mut self.total_cpu, &mut self.extra, key)?
+            }
+            "availableCpu" => {
+                crate::native::fields::next(map, &mut self.available_cpu, &mut self.extra, key)?
+            }
+            "totalMemory" => {
+                crate::native::fields::next(map, &mut self.total_memory, &mut self.extra, key)?
+            }
+            "availableMemory" => {
+                crate::native::fields::next(map, &mut self.available_memory, &mut self.extra, key)?
+            }
+            "managedCpuNum" => {
+                crate::native::fields::next(map, &mut self.managed_cpu_num, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CpuMemoryCapacityData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -733,20 +1034,8 @@ pub struct CreateDataVolumeTemplateFromVolumeSnapshotFailure {
 
 impl CreateDataVolumeTemplateFromVolumeSnapshotFailure {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -763,7 +1052,43 @@ impl CreateDataVolumeTemplateFromVolumeSnapshotFailure {
 
 impl<'de> serde::Deserialize<'de> for CreateDataVolumeTemplateFromVolumeSnapshotFailure {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CreateDataVolumeTemplateFromVolumeSnapshotFailure {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CreateDataVolumeTemplateFromVolumeSnapshotFailure {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -787,20 +1112,8 @@ pub struct CreateRootVolumeTemplateFromVolumeSnapshotFailure {
 
 impl CreateRootVolumeTemplateFromVolumeSnapshotFailure {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -817,7 +1130,43 @@ impl CreateRootVolumeTemplateFromVolumeSnapshotFailure {
 
 impl<'de> serde::Deserialize<'de> for CreateRootVolumeTemplateFromVolumeSnapshotFailure {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CreateRootVolumeTemplateFromVolumeSnapshotFailure {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CreateRootVolumeTemplateFromVolumeSnapshotFailure {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -875,37 +1224,8 @@ pub struct CspSecretResourcePoolInventory {
 
 impl CspSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            app_id: crate::native::fields::take(&mut m, &mut extra, "appId"),
-            app_key: crate::native::fields::take(&mut m, &mut extra, "appKey"),
-            key_id: crate::native::fields::take(&mut m, &mut extra, "keyId"),
-            user_id: crate::native::fields::take(&mut m, &mut extra, "userId"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -939,7 +1259,72 @@ impl CspSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for CspSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for CspSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "appId" => crate::native::fields::next(map, &mut self.app_id, &mut self.extra, key)?,
+            "appKey" => crate::native::fields::next(map, &mut self.app_key, &mut self.extra, key)?,
+            "keyId" => crate::native::fields::next(map, &mut self.key_id, &mut self.extra, key)?,
+            "userId" => crate::native::fields::next(map, &mut self.user_id, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for CspSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -979,28 +1364,8 @@ pub struct DatabaseBackupInventory {
 
 impl DatabaseBackupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1025,7 +1390,59 @@ impl DatabaseBackupInventory {
 
 impl<'de> serde::Deserialize<'de> for DatabaseBackupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DatabaseBackupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DatabaseBackupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1059,29 +1476,8 @@ pub struct DatabaseBackupStorageRefInventory {
 
 impl DatabaseBackupStorageRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            database_backup_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "databaseBackupUuid",
-            ),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            export_url: crate::native::fields::take(&mut m, &mut extra, "exportUrl"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1103,7 +1499,61 @@ impl DatabaseBackupStorageRefInventory {
 
 impl<'de> serde::Deserialize<'de> for DatabaseBackupStorageRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DatabaseBackupStorageRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "databaseBackupUuid" => crate::native::fields::next(
+                map,
+                &mut self.database_backup_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "exportUrl" => {
+                crate::native::fields::next(map, &mut self.export_url, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DatabaseBackupStorageRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1137,21 +1587,8 @@ pub struct DatabaseBackupStruct {
 
 impl DatabaseBackupStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            md5: crate::native::fields::take(&mut m, &mut extra, "md5"),
-            created_time: crate::native::fields::take(&mut m, &mut extra, "createdTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1173,7 +1610,47 @@ impl DatabaseBackupStruct {
 
 impl<'de> serde::Deserialize<'de> for DatabaseBackupStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DatabaseBackupStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "md5" => crate::native::fields::next(map, &mut self.md5, &mut self.extra, key)?,
+            "createdTime" => {
+                crate::native::fields::next(map, &mut self.created_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DatabaseBackupStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1226,6 +1703,18 @@ impl From<DatabaseType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for DatabaseType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `DataCenterInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1254,23 +1743,8 @@ pub struct DataCenterInventory {
 
 impl DataCenterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            deleted: crate::native::fields::take(&mut m, &mut extra, "deleted"),
-            region_name: crate::native::fields::take(&mut m, &mut extra, "regionName"),
-            dc_type: crate::native::fields::take(&mut m, &mut extra, "dcType"),
-            region_id: crate::native::fields::take(&mut m, &mut extra, "regionId"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            endpoint: crate::native::fields::take(&mut m, &mut extra, "endpoint"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1294,7 +1768,57 @@ impl DataCenterInventory {
 
 impl<'de> serde::Deserialize<'de> for DataCenterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DataCenterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "deleted" => crate::native::fields::next(map, &mut self.deleted, &mut self.extra, key)?,
+            "regionName" => {
+                crate::native::fields::next(map, &mut self.region_name, &mut self.extra, key)?
+            }
+            "dcType" => crate::native::fields::next(map, &mut self.dc_type, &mut self.extra, key)?,
+            "regionId" => {
+                crate::native::fields::next(map, &mut self.region_id, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "endpoint" => {
+                crate::native::fields::next(map, &mut self.endpoint, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DataCenterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1318,16 +1842,8 @@ pub struct DataCenterProperty {
 
 impl DataCenterProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            region_id: crate::native::fields::take(&mut m, &mut extra, "regionId"),
-            region_name: crate::native::fields::take(&mut m, &mut extra, "regionName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1344,7 +1860,42 @@ impl DataCenterProperty {
 
 impl<'de> serde::Deserialize<'de> for DataCenterProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DataCenterProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "regionId" => {
+                crate::native::fields::next(map, &mut self.region_id, &mut self.extra, key)?
+            }
+            "regionName" => {
+                crate::native::fields::next(map, &mut self.region_name, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DataCenterProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1370,17 +1921,8 @@ pub struct Datapoint {
 
 impl Datapoint {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1398,7 +1940,39 @@ impl Datapoint {
 
 impl<'de> serde::Deserialize<'de> for Datapoint {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Datapoint {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Datapoint {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1442,26 +2016,8 @@ pub struct DataVolumeBillingInventory {
 
 impl DataVolumeBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            volume_size: crate::native::fields::take(&mut m, &mut extra, "volumeSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1488,7 +2044,70 @@ impl DataVolumeBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for DataVolumeBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DataVolumeBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "volumeSize" => {
+                crate::native::fields::next(map, &mut self.volume_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DataVolumeBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1520,20 +2139,8 @@ pub struct DataVolumeSpending {
 
 impl DataVolumeSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size_inventory: crate::native::fields::take(&mut m, &mut extra, "sizeInventory"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1554,7 +2161,52 @@ impl DataVolumeSpending {
 
 impl<'de> serde::Deserialize<'de> for DataVolumeSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DataVolumeSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "sizeInventory" => {
+                crate::native::fields::next(map, &mut self.size_inventory, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DataVolumeSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1582,18 +2234,8 @@ pub struct DataVolumeSpendingInventory {
 
 impl DataVolumeSpendingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            volume_size: crate::native::fields::take(&mut m, &mut extra, "volumeSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1612,7 +2254,48 @@ impl DataVolumeSpendingInventory {
 
 impl<'de> serde::Deserialize<'de> for DataVolumeSpendingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DataVolumeSpendingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "volumeSize" => {
+                crate::native::fields::next(map, &mut self.volume_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DataVolumeSpendingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1640,18 +2323,8 @@ pub struct DeleteSnapshotGroupResult {
 
 impl DeleteSnapshotGroupResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            snapshot_uuid: crate::native::fields::take(&mut m, &mut extra, "snapshotUuid"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1670,7 +2343,44 @@ impl DeleteSnapshotGroupResult {
 
 impl<'de> serde::Deserialize<'de> for DeleteSnapshotGroupResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DeleteSnapshotGroupResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "snapshotUuid" => {
+                crate::native::fields::next(map, &mut self.snapshot_uuid, &mut self.extra, key)?
+            }
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DeleteSnapshotGroupResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1708,27 +2418,8 @@ pub struct DirectoryInventory {
 
 impl DirectoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            group_name: crate::native::fields::take(&mut m, &mut extra, "groupName"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            root_directory_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootDirectoryUuid",
-            ),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1752,7 +2443,60 @@ impl DirectoryInventory {
 
 impl<'de> serde::Deserialize<'de> for DirectoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DirectoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "groupName" => {
+                crate::native::fields::next(map, &mut self.group_name, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "rootDirectoryUuid" => crate::native::fields::next(
+                map,
+                &mut self.root_directory_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DirectoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1796,30 +2540,8 @@ pub struct DiskAo {
 
 impl DiskAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            boot: crate::native::fields::take(&mut m, &mut extra, "boot"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            disk_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "diskOfferingUuid"),
-            source_type: crate::native::fields::take(&mut m, &mut extra, "sourceType"),
-            source_uuid: crate::native::fields::take(&mut m, &mut extra, "sourceUuid"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1846,7 +2568,72 @@ impl DiskAo {
 
 impl<'de> serde::Deserialize<'de> for DiskAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DiskAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "boot" => crate::native::fields::next(map, &mut self.boot, &mut self.extra, key)?,
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "diskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "sourceType" => {
+                crate::native::fields::next(map, &mut self.source_type, &mut self.extra, key)?
+            }
+            "sourceUuid" => {
+                crate::native::fields::next(map, &mut self.source_uuid, &mut self.extra, key)?
+            }
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DiskAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1886,28 +2673,8 @@ pub struct DiskOfferingInventory {
 
 impl DiskOfferingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            disk_size: crate::native::fields::take(&mut m, &mut extra, "diskSize"),
-            sort_key: crate::native::fields::take(&mut m, &mut extra, "sortKey"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1932,7 +2699,61 @@ impl DiskOfferingInventory {
 
 impl<'de> serde::Deserialize<'de> for DiskOfferingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DiskOfferingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "diskSize" => {
+                crate::native::fields::next(map, &mut self.disk_size, &mut self.extra, key)?
+            }
+            "sortKey" => {
+                crate::native::fields::next(map, &mut self.sort_key, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DiskOfferingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1970,31 +2791,8 @@ pub struct DrsAdviceInventory {
 
 impl DrsAdviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            drs_uuid: crate::native::fields::take(&mut m, &mut extra, "drsUuid"),
-            advice_group_uuid: crate::native::fields::take(&mut m, &mut extra, "adviceGroupUuid"),
-            vm_uuid: crate::native::fields::take(&mut m, &mut extra, "vmUuid"),
-            vm_source_host_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmSourceHostUuid",
-            ),
-            vm_target_host_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmTargetHostUuid",
-            ),
-            reason: crate::native::fields::take(&mut m, &mut extra, "reason"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2018,7 +2816,63 @@ impl DrsAdviceInventory {
 
 impl<'de> serde::Deserialize<'de> for DrsAdviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DrsAdviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "drsUuid" => {
+                crate::native::fields::next(map, &mut self.drs_uuid, &mut self.extra, key)?
+            }
+            "adviceGroupUuid" => {
+                crate::native::fields::next(map, &mut self.advice_group_uuid, &mut self.extra, key)?
+            }
+            "vmUuid" => crate::native::fields::next(map, &mut self.vm_uuid, &mut self.extra, key)?,
+            "vmSourceHostUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_source_host_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmTargetHostUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_target_host_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "reason" => crate::native::fields::next(map, &mut self.reason, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DrsAdviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2064,35 +2918,8 @@ pub struct DrsVmMigrationActivityInventory {
 
 impl DrsVmMigrationActivityInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            drs_uuid: crate::native::fields::take(&mut m, &mut extra, "drsUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vm_uuid: crate::native::fields::take(&mut m, &mut extra, "vmUuid"),
-            vm_source_host_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmSourceHostUuid",
-            ),
-            vm_target_host_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vmTargetHostUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            result: crate::native::fields::take(&mut m, &mut extra, "result"),
-            reason: crate::native::fields::take(&mut m, &mut extra, "reason"),
-            advice_uuid: crate::native::fields::take(&mut m, &mut extra, "adviceUuid"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            end_date: crate::native::fields::take(&mut m, &mut extra, "endDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2120,7 +2947,69 @@ impl DrsVmMigrationActivityInventory {
 
 impl<'de> serde::Deserialize<'de> for DrsVmMigrationActivityInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for DrsVmMigrationActivityInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "drsUuid" => {
+                crate::native::fields::next(map, &mut self.drs_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vmUuid" => crate::native::fields::next(map, &mut self.vm_uuid, &mut self.extra, key)?,
+            "vmSourceHostUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_source_host_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmTargetHostUuid" => crate::native::fields::next(
+                map,
+                &mut self.vm_target_host_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "result" => crate::native::fields::next(map, &mut self.result, &mut self.extra, key)?,
+            "reason" => crate::native::fields::next(map, &mut self.reason, &mut self.extra, key)?,
+            "adviceUuid" => {
+                crate::native::fields::next(map, &mut self.advice_uuid, &mut self.extra, key)?
+            }
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "endDate" => {
+                crate::native::fields::next(map, &mut self.end_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for DrsVmMigrationActivityInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2168,28 +3057,8 @@ pub struct EcsImageInventory {
 
 impl EcsImageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            local_image_uuid: crate::native::fields::take(&mut m, &mut extra, "localImageUuid"),
-            ecs_image_id: crate::native::fields::take(&mut m, &mut extra, "ecsImageId"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ecs_image_size: crate::native::fields::take(&mut m, &mut extra, "ecsImageSize"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            oss_md5_sum: crate::native::fields::take(&mut m, &mut extra, "ossMd5Sum"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            os_name: crate::native::fields::take(&mut m, &mut extra, "osName"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2218,7 +3087,68 @@ impl EcsImageInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsImageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsImageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "localImageUuid" => {
+                crate::native::fields::next(map, &mut self.local_image_uuid, &mut self.extra, key)?
+            }
+            "ecsImageId" => {
+                crate::native::fields::next(map, &mut self.ecs_image_id, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ecsImageSize" => {
+                crate::native::fields::next(map, &mut self.ecs_image_size, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ossMd5Sum" => {
+                crate::native::fields::next(map, &mut self.oss_md5_sum, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "osName" => crate::native::fields::next(map, &mut self.os_name, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsImageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2284,53 +3214,8 @@ pub struct EcsInstanceInventory {
 
 impl EcsInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            local_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "localVmInstanceUuid",
-            ),
-            ecs_instance_id: crate::native::fields::take(&mut m, &mut extra, "ecsInstanceId"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ecs_status: crate::native::fields::take(&mut m, &mut extra, "ecsStatus"),
-            cpu_cores: crate::native::fields::take(&mut m, &mut extra, "cpuCores"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            ecs_instance_type: crate::native::fields::take(&mut m, &mut extra, "ecsInstanceType"),
-            ecs_band_width: crate::native::fields::take(&mut m, &mut extra, "ecsBandWidth"),
-            ecs_root_volume_id: crate::native::fields::take(&mut m, &mut extra, "ecsRootVolumeId"),
-            ecs_root_volume_category: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ecsRootVolumeCategory",
-            ),
-            ecs_root_volume_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ecsRootVolumeSize",
-            ),
-            private_ip_address: crate::native::fields::take(&mut m, &mut extra, "privateIpAddress"),
-            public_ip_address: crate::native::fields::take(&mut m, &mut extra, "publicIpAddress"),
-            ecs_v_switch_uuid: crate::native::fields::take(&mut m, &mut extra, "ecsVSwitchUuid"),
-            ecs_image_uuid: crate::native::fields::take(&mut m, &mut extra, "ecsImageUuid"),
-            ecs_security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ecsSecurityGroupUuid",
-            ),
-            identity_zone_uuid: crate::native::fields::take(&mut m, &mut extra, "identityZoneUuid"),
-            charge_type: crate::native::fields::take(&mut m, &mut extra, "chargeType"),
-            expire_date: crate::native::fields::take(&mut m, &mut extra, "expireDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2376,7 +3261,122 @@ impl EcsInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "localVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.local_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ecsInstanceId" => {
+                crate::native::fields::next(map, &mut self.ecs_instance_id, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ecsStatus" => {
+                crate::native::fields::next(map, &mut self.ecs_status, &mut self.extra, key)?
+            }
+            "cpuCores" => {
+                crate::native::fields::next(map, &mut self.cpu_cores, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "ecsInstanceType" => {
+                crate::native::fields::next(map, &mut self.ecs_instance_type, &mut self.extra, key)?
+            }
+            "ecsBandWidth" => {
+                crate::native::fields::next(map, &mut self.ecs_band_width, &mut self.extra, key)?
+            }
+            "ecsRootVolumeId" => crate::native::fields::next(
+                map,
+                &mut self.ecs_root_volume_id,
+                &mut self.extra,
+                key,
+            )?,
+            "ecsRootVolumeCategory" => crate::native::fields::next(
+                map,
+                &mut self.ecs_root_volume_category,
+                &mut self.extra,
+                key,
+            )?,
+            "ecsRootVolumeSize" => crate::native::fields::next(
+                map,
+                &mut self.ecs_root_volume_size,
+                &mut self.extra,
+                key,
+            )?,
+            "privateIpAddress" => crate::native::fields::next(
+                map,
+                &mut self.private_ip_address,
+                &mut self.extra,
+                key,
+            )?,
+            "publicIpAddress" => {
+                crate::native::fields::next(map, &mut self.public_ip_address, &mut self.extra, key)?
+            }
+            "ecsVSwitchUuid" => {
+                crate::native::fields::next(map, &mut self.ecs_v_switch_uuid, &mut self.extra, key)?
+            }
+            "ecsImageUuid" => {
+                crate::native::fields::next(map, &mut self.ecs_image_uuid, &mut self.extra, key)?
+            }
+            "ecsSecurityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.ecs_security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "identityZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.identity_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "chargeType" => {
+                crate::native::fields::next(map, &mut self.charge_type, &mut self.extra, key)?
+            }
+            "expireDate" => {
+                crate::native::fields::next(map, &mut self.expire_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2406,19 +3406,8 @@ pub struct EcsInstanceType {
 
 impl EcsInstanceType {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            type_id: crate::native::fields::take(&mut m, &mut extra, "typeId"),
-            cpu: crate::native::fields::take(&mut m, &mut extra, "cpu"),
-            memory: crate::native::fields::take(&mut m, &mut extra, "memory"),
-            type_family: crate::native::fields::take(&mut m, &mut extra, "typeFamily"),
-            generation: crate::native::fields::take(&mut m, &mut extra, "generation"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2438,7 +3427,45 @@ impl EcsInstanceType {
 
 impl<'de> serde::Deserialize<'de> for EcsInstanceType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsInstanceType {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "typeId" => crate::native::fields::next(map, &mut self.type_id, &mut self.extra, key)?,
+            "cpu" => crate::native::fields::next(map, &mut self.cpu, &mut self.extra, key)?,
+            "memory" => crate::native::fields::next(map, &mut self.memory, &mut self.extra, key)?,
+            "typeFamily" => {
+                crate::native::fields::next(map, &mut self.type_family, &mut self.extra, key)?
+            }
+            "generation" => {
+                crate::native::fields::next(map, &mut self.generation, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsInstanceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2472,21 +3499,8 @@ pub struct EcsSecurityGroupInventory {
 
 impl EcsSecurityGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ecs_vpc_uuid: crate::native::fields::take(&mut m, &mut extra, "ecsVpcUuid"),
-            security_group_id: crate::native::fields::take(&mut m, &mut extra, "securityGroupId"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2508,7 +3522,53 @@ impl EcsSecurityGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsSecurityGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsSecurityGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ecsVpcUuid" => {
+                crate::native::fields::next(map, &mut self.ecs_vpc_uuid, &mut self.extra, key)?
+            }
+            "securityGroupId" => {
+                crate::native::fields::next(map, &mut self.security_group_id, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsSecurityGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2552,30 +3612,8 @@ pub struct EcsSecurityGroupRuleInventory {
 
 impl EcsSecurityGroupRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ecs_security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ecsSecurityGroupUuid",
-            ),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            port_range: crate::native::fields::take(&mut m, &mut extra, "portRange"),
-            cidr_ip: crate::native::fields::take(&mut m, &mut extra, "cidrIp"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            direction: crate::native::fields::take(&mut m, &mut extra, "direction"),
-            nic_type: crate::native::fields::take(&mut m, &mut extra, "nicType"),
-            policy: crate::native::fields::take(&mut m, &mut extra, "policy"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2606,7 +3644,69 @@ impl EcsSecurityGroupRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsSecurityGroupRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsSecurityGroupRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ecsSecurityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.ecs_security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "portRange" => {
+                crate::native::fields::next(map, &mut self.port_range, &mut self.extra, key)?
+            }
+            "cidrIp" => crate::native::fields::next(map, &mut self.cidr_ip, &mut self.extra, key)?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "direction" => {
+                crate::native::fields::next(map, &mut self.direction, &mut self.extra, key)?
+            }
+            "nicType" => {
+                crate::native::fields::next(map, &mut self.nic_type, &mut self.extra, key)?
+            }
+            "policy" => crate::native::fields::next(map, &mut self.policy, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsSecurityGroupRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2648,25 +3748,8 @@ pub struct EcsVpcInventory {
 
 impl EcsVpcInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ecs_vpc_id: crate::native::fields::take(&mut m, &mut extra, "ecsVpcId"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            deleted: crate::native::fields::take(&mut m, &mut extra, "deleted"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            cidr_block: crate::native::fields::take(&mut m, &mut extra, "cidrBlock"),
-            v_router_id: crate::native::fields::take(&mut m, &mut extra, "vRouterId"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2692,7 +3775,61 @@ impl EcsVpcInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsVpcInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsVpcInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ecsVpcId" => {
+                crate::native::fields::next(map, &mut self.ecs_vpc_id, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "deleted" => crate::native::fields::next(map, &mut self.deleted, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "cidrBlock" => {
+                crate::native::fields::next(map, &mut self.cidr_block, &mut self.extra, key)?
+            }
+            "vRouterId" => {
+                crate::native::fields::next(map, &mut self.v_router_id, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsVpcInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2734,29 +3871,8 @@ pub struct EcsVSwitchInventory {
 
 impl EcsVSwitchInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_switch_id: crate::native::fields::take(&mut m, &mut extra, "vSwitchId"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            cidr_block: crate::native::fields::take(&mut m, &mut extra, "cidrBlock"),
-            available_ip_address_count: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableIpAddressCount",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ecs_vpc_uuid: crate::native::fields::take(&mut m, &mut extra, "ecsVpcUuid"),
-            identity_zone_uuid: crate::native::fields::take(&mut m, &mut extra, "identityZoneUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2786,7 +3902,69 @@ impl EcsVSwitchInventory {
 
 impl<'de> serde::Deserialize<'de> for EcsVSwitchInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EcsVSwitchInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vSwitchId" => {
+                crate::native::fields::next(map, &mut self.v_switch_id, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "cidrBlock" => {
+                crate::native::fields::next(map, &mut self.cidr_block, &mut self.extra, key)?
+            }
+            "availableIpAddressCount" => crate::native::fields::next(
+                map,
+                &mut self.available_ip_address_count,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ecsVpcUuid" => {
+                crate::native::fields::next(map, &mut self.ecs_vpc_uuid, &mut self.extra, key)?
+            }
+            "identityZoneUuid" => crate::native::fields::next(
+                map,
+                &mut self.identity_zone_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EcsVSwitchInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2826,24 +4004,8 @@ pub struct EipInventory {
 
 impl EipInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vip_ip: crate::native::fields::take(&mut m, &mut extra, "vipIp"),
-            guest_ip: crate::native::fields::take(&mut m, &mut extra, "guestIp"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2868,7 +4030,58 @@ impl EipInventory {
 
 impl<'de> serde::Deserialize<'de> for EipInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EipInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vipIp" => crate::native::fields::next(map, &mut self.vip_ip, &mut self.extra, key)?,
+            "guestIp" => {
+                crate::native::fields::next(map, &mut self.guest_ip, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EipInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2892,16 +4105,8 @@ pub struct ElaborationCategory {
 
 impl ElaborationCategory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            num: crate::native::fields::take(&mut m, &mut extra, "num"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2918,7 +4123,40 @@ impl ElaborationCategory {
 
 impl<'de> serde::Deserialize<'de> for ElaborationCategory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ElaborationCategory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "num" => crate::native::fields::next(map, &mut self.num, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ElaborationCategory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2944,17 +4182,8 @@ pub struct ElaborationCheckResult {
 
 impl ElaborationCheckResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            file_name: crate::native::fields::take(&mut m, &mut extra, "fileName"),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            reason: crate::native::fields::take(&mut m, &mut extra, "reason"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2972,7 +4201,41 @@ impl ElaborationCheckResult {
 
 impl<'de> serde::Deserialize<'de> for ElaborationCheckResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ElaborationCheckResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "fileName" => {
+                crate::native::fields::next(map, &mut self.file_name, &mut self.extra, key)?
+            }
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "reason" => crate::native::fields::next(map, &mut self.reason, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ElaborationCheckResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3008,22 +4271,8 @@ pub struct ElaborationContent {
 
 impl ElaborationContent {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            regex: crate::native::fields::take(&mut m, &mut extra, "regex"),
-            message_cn: crate::native::fields::take(&mut m, &mut extra, "message_cn"),
-            message_en: crate::native::fields::take(&mut m, &mut extra, "message_en"),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            method: crate::native::fields::take(&mut m, &mut extra, "method"),
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3046,7 +4295,52 @@ impl ElaborationContent {
 
 impl<'de> serde::Deserialize<'de> for ElaborationContent {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ElaborationContent {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "regex" => crate::native::fields::next(map, &mut self.regex, &mut self.extra, key)?,
+            "message_cn" => {
+                crate::native::fields::next(map, &mut self.message_cn, &mut self.extra, key)?
+            }
+            "message_en" => {
+                crate::native::fields::next(map, &mut self.message_en, &mut self.extra, key)?
+            }
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "method" => crate::native::fields::next(map, &mut self.method, &mut self.extra, key)?,
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ElaborationContent {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3086,24 +4380,8 @@ pub struct EmailMediaInventory {
 
 impl EmailMediaInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            smtp_server: crate::native::fields::take(&mut m, &mut extra, "smtpServer"),
-            smtp_port: crate::native::fields::take(&mut m, &mut extra, "smtpPort"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3128,7 +4406,58 @@ impl EmailMediaInventory {
 
 impl<'de> serde::Deserialize<'de> for EmailMediaInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EmailMediaInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "smtpServer" => {
+                crate::native::fields::next(map, &mut self.smtp_server, &mut self.extra, key)?
+            }
+            "smtpPort" => {
+                crate::native::fields::next(map, &mut self.smtp_port, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EmailMediaInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3168,24 +4497,8 @@ pub struct EmailTriggerActionInventory {
 
 impl EmailTriggerActionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            trigger_uuids: crate::native::fields::take(&mut m, &mut extra, "triggerUuids"),
-            email: crate::native::fields::take(&mut m, &mut extra, "email"),
-            media_uuid: crate::native::fields::take(&mut m, &mut extra, "mediaUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3210,7 +4523,56 @@ impl EmailTriggerActionInventory {
 
 impl<'de> serde::Deserialize<'de> for EmailTriggerActionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EmailTriggerActionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "triggerUuids" => {
+                crate::native::fields::next(map, &mut self.trigger_uuids, &mut self.extra, key)?
+            }
+            "email" => crate::native::fields::next(map, &mut self.email, &mut self.extra, key)?,
+            "mediaUuid" => {
+                crate::native::fields::next(map, &mut self.media_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EmailTriggerActionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3267,6 +4629,18 @@ impl From<EmergencyLevel> for String {
     }
 }
 
+impl crate::native::fields::Lenient for EmergencyLevel {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ErrorCode` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3293,22 +4667,8 @@ pub struct ErrorCode {
 
 impl ErrorCode {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            elaboration: crate::native::fields::take(&mut m, &mut extra, "elaboration"),
-            location: crate::native::fields::take(&mut m, &mut extra, "location"),
-            cost: crate::native::fields::take(&mut m, &mut extra, "cost"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3331,7 +4691,50 @@ impl ErrorCode {
 
 impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ErrorCode {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "elaboration" => {
+                crate::native::fields::next(map, &mut self.elaboration, &mut self.extra, key)?
+            }
+            "location" => {
+                crate::native::fields::next(map, &mut self.location, &mut self.extra, key)?
+            }
+            "cost" => crate::native::fields::next(map, &mut self.cost, &mut self.extra, key)?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ErrorCode {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3369,23 +4772,8 @@ pub struct ErrorCodeList {
 
 impl ErrorCodeList {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            code: crate::native::fields::take(&mut m, &mut extra, "code"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            details: crate::native::fields::take(&mut m, &mut extra, "details"),
-            elaboration: crate::native::fields::take(&mut m, &mut extra, "elaboration"),
-            location: crate::native::fields::take(&mut m, &mut extra, "location"),
-            cost: crate::native::fields::take(&mut m, &mut extra, "cost"),
-            cause: crate::native::fields::take(&mut m, &mut extra, "cause"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            causes: crate::native::fields::take(&mut m, &mut extra, "causes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3409,7 +4797,51 @@ impl ErrorCodeList {
 
 impl<'de> serde::Deserialize<'de> for ErrorCodeList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ErrorCodeList {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "code" => crate::native::fields::next(map, &mut self.code, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "details" => crate::native::fields::next(map, &mut self.details, &mut self.extra, key)?,
+            "elaboration" => {
+                crate::native::fields::next(map, &mut self.elaboration, &mut self.extra, key)?
+            }
+            "location" => {
+                crate::native::fields::next(map, &mut self.location, &mut self.extra, key)?
+            }
+            "cost" => crate::native::fields::next(map, &mut self.cost, &mut self.extra, key)?,
+            "cause" => crate::native::fields::next(map, &mut self.cause, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            "causes" => crate::native::fields::next(map, &mut self.causes, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ErrorCodeList {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3433,16 +4865,8 @@ pub struct ErrorResult {
 
 impl ErrorResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            line: crate::native::fields::take(&mut m, &mut extra, "line"),
-            detail: crate::native::fields::take(&mut m, &mut extra, "detail"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3459,7 +4883,38 @@ impl ErrorResult {
 
 impl<'de> serde::Deserialize<'de> for ErrorResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ErrorResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "line" => crate::native::fields::next(map, &mut self.line, &mut self.extra, key)?,
+            "detail" => crate::native::fields::next(map, &mut self.detail, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ErrorResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3547,68 +5002,8 @@ pub struct EsxHostInventory {
 
 impl EsxHostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            v_center_uuid: crate::native::fields::take(&mut m, &mut extra, "vCenterUuid"),
-            morval: crate::native::fields::take(&mut m, &mut extra, "morval"),
-            esxi_version: crate::native::fields::take(&mut m, &mut extra, "esxiVersion"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3661,7 +5056,144 @@ impl EsxHostInventory {
 
 impl<'de> serde::Deserialize<'de> for EsxHostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EsxHostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vCenterUuid" => {
+                crate::native::fields::next(map, &mut self.v_center_uuid, &mut self.extra, key)?
+            }
+            "morval" => crate::native::fields::next(map, &mut self.morval, &mut self.extra, key)?,
+            "esxiVersion" => {
+                crate::native::fields::next(map, &mut self.esxi_version, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EsxHostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3743,49 +5275,8 @@ pub struct EthernetVfPciDeviceInventory {
 
 impl EthernetVfPciDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            pci_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "pciSpecUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            virt_status: crate::native::fields::take(&mut m, &mut extra, "virtStatus"),
-            chooser: crate::native::fields::take(&mut m, &mut extra, "chooser"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            iommu_group: crate::native::fields::take(&mut m, &mut extra, "iommuGroup"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            rev: crate::native::fields::take(&mut m, &mut extra, "rev"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            matched_pci_device_offering_ref: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "matchedPciDeviceOfferingRef",
-            ),
-            mdev_spec_refs: crate::native::fields::take(&mut m, &mut extra, "mdevSpecRefs"),
-            host_dev_uuid: crate::native::fields::take(&mut m, &mut extra, "hostDevUuid"),
-            interface_name: crate::native::fields::take(&mut m, &mut extra, "interfaceName"),
-            vm_uuid: crate::native::fields::take(&mut m, &mut extra, "vmUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            vf_status: crate::native::fields::take(&mut m, &mut extra, "vfStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3835,7 +5326,115 @@ impl EthernetVfPciDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for EthernetVfPciDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EthernetVfPciDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "pciSpecUuid" => {
+                crate::native::fields::next(map, &mut self.pci_spec_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "virtStatus" => {
+                crate::native::fields::next(map, &mut self.virt_status, &mut self.extra, key)?
+            }
+            "chooser" => crate::native::fields::next(map, &mut self.chooser, &mut self.extra, key)?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "iommuGroup" => {
+                crate::native::fields::next(map, &mut self.iommu_group, &mut self.extra, key)?
+            }
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "rev" => crate::native::fields::next(map, &mut self.rev, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "matchedPciDeviceOfferingRef" => crate::native::fields::next(
+                map,
+                &mut self.matched_pci_device_offering_ref,
+                &mut self.extra,
+                key,
+            )?,
+            "mdevSpecRefs" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_refs, &mut self.extra, key)?
+            }
+            "hostDevUuid" => {
+                crate::native::fields::next(map, &mut self.host_dev_uuid, &mut self.extra, key)?
+            }
+            "interfaceName" => {
+                crate::native::fields::next(map, &mut self.interface_name, &mut self.extra, key)?
+            }
+            "vmUuid" => crate::native::fields::next(map, &mut self.vm_uuid, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "vfStatus" => {
+                crate::native::fields::next(map, &mut self.vf_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EthernetVfPciDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3896,6 +5495,18 @@ impl From<EthernetVfStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for EthernetVfStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `EventData` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3930,26 +5541,8 @@ pub struct EventData {
 
 impl EventData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            resource_id: crate::native::fields::take(&mut m, &mut extra, "resourceId"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3976,7 +5569,64 @@ impl EventData {
 
 impl<'de> serde::Deserialize<'de> for EventData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "resourceId" => {
+                crate::native::fields::next(map, &mut self.resource_id, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4012,30 +5662,8 @@ pub struct EventDataAckInventory {
 
 impl EventDataAckInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            alert_data_uuid: crate::native::fields::take(&mut m, &mut extra, "alertDataUuid"),
-            alert_type: crate::native::fields::take(&mut m, &mut extra, "alertType"),
-            ack_period: crate::native::fields::take(&mut m, &mut extra, "ackPeriod"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            ack_date: crate::native::fields::take(&mut m, &mut extra, "ackDate"),
-            resume_alert: crate::native::fields::take(&mut m, &mut extra, "resumeAlert"),
-            operator_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "operatorAccountUuid",
-            ),
-            event_subscription_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "eventSubscriptionUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4062,7 +5690,66 @@ impl EventDataAckInventory {
 
 impl<'de> serde::Deserialize<'de> for EventDataAckInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventDataAckInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "alertDataUuid" => {
+                crate::native::fields::next(map, &mut self.alert_data_uuid, &mut self.extra, key)?
+            }
+            "alertType" => {
+                crate::native::fields::next(map, &mut self.alert_type, &mut self.extra, key)?
+            }
+            "ackPeriod" => {
+                crate::native::fields::next(map, &mut self.ack_period, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "ackDate" => {
+                crate::native::fields::next(map, &mut self.ack_date, &mut self.extra, key)?
+            }
+            "resumeAlert" => {
+                crate::native::fields::next(map, &mut self.resume_alert, &mut self.extra, key)?
+            }
+            "operatorAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.operator_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "eventSubscriptionUuid" => crate::native::fields::next(
+                map,
+                &mut self.event_subscription_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventDataAckInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4100,23 +5787,8 @@ pub struct EventLogInventory {
 
 impl EventLogInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            tracking_id: crate::native::fields::take(&mut m, &mut extra, "trackingId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4140,7 +5812,55 @@ impl EventLogInventory {
 
 impl<'de> serde::Deserialize<'de> for EventLogInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventLogInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "trackingId" => {
+                crate::native::fields::next(map, &mut self.tracking_id, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventLogInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4184,26 +5904,8 @@ pub struct EventRecordsInventory {
 
 impl EventRecordsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            create_time: crate::native::fields::take(&mut m, &mut extra, "createTime"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            resource_id: crate::native::fields::take(&mut m, &mut extra, "resourceId"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4230,7 +5932,64 @@ impl EventRecordsInventory {
 
 impl<'de> serde::Deserialize<'de> for EventRecordsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventRecordsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "createTime" => {
+                crate::native::fields::next(map, &mut self.create_time, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "resourceId" => {
+                crate::native::fields::next(map, &mut self.resource_id, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventRecordsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4268,27 +6027,8 @@ pub struct EventRuleTemplateInventory {
 
 impl EventRuleTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            monitor_template_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "monitorTemplateUuid",
-            ),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            event_name: crate::native::fields::take(&mut m, &mut extra, "eventName"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4312,7 +6052,60 @@ impl EventRuleTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for EventRuleTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventRuleTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "monitorTemplateUuid" => crate::native::fields::next(
+                map,
+                &mut self.monitor_template_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "eventName" => {
+                crate::native::fields::next(map, &mut self.event_name, &mut self.extra, key)?
+            }
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventRuleTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4340,18 +6133,8 @@ pub struct EventStruct {
 
 impl EventStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            label_names: crate::native::fields::take(&mut m, &mut extra, "labelNames"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4370,7 +6153,46 @@ impl EventStruct {
 
 impl<'de> serde::Deserialize<'de> for EventStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "labelNames" => {
+                crate::native::fields::next(map, &mut self.label_names, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4400,19 +6222,8 @@ pub struct EventSubscriptionActionInventory {
 
 impl EventSubscriptionActionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            action_type: crate::native::fields::take(&mut m, &mut extra, "actionType"),
-            action_uuid: crate::native::fields::take(&mut m, &mut extra, "actionUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4432,7 +6243,51 @@ impl EventSubscriptionActionInventory {
 
 impl<'de> serde::Deserialize<'de> for EventSubscriptionActionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventSubscriptionActionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "actionType" => {
+                crate::native::fields::next(map, &mut self.action_type, &mut self.extra, key)?
+            }
+            "actionUuid" => {
+                crate::native::fields::next(map, &mut self.action_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventSubscriptionActionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4472,24 +6327,8 @@ pub struct EventSubscriptionInventory {
 
 impl EventSubscriptionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            event_name: crate::native::fields::take(&mut m, &mut extra, "eventName"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4514,7 +6353,56 @@ impl EventSubscriptionInventory {
 
 impl<'de> serde::Deserialize<'de> for EventSubscriptionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventSubscriptionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "eventName" => {
+                crate::native::fields::next(map, &mut self.event_name, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventSubscriptionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4542,18 +6430,8 @@ pub struct EventSubscriptionLabelInventory {
 
 impl EventSubscriptionLabelInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            key: crate::native::fields::take(&mut m, &mut extra, "key"),
-            operator: crate::native::fields::take(&mut m, &mut extra, "operator"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4572,7 +6450,42 @@ impl EventSubscriptionLabelInventory {
 
 impl<'de> serde::Deserialize<'de> for EventSubscriptionLabelInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for EventSubscriptionLabelInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "key" => crate::native::fields::next(map, &mut self.key, &mut self.extra, key)?,
+            "operator" => {
+                crate::native::fields::next(map, &mut self.operator, &mut self.extra, key)?
+            }
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for EventSubscriptionLabelInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4622,6 +6535,18 @@ impl From<EventSubscriptionState> for String {
             EventSubscriptionState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for EventSubscriptionState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -4687,48 +6612,8 @@ pub struct ExponBlockVolumeInventory {
 
 impl ExponBlockVolumeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            disk_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "diskOfferingUuid"),
-            root_image_uuid: crate::native::fields::take(&mut m, &mut extra, "rootImageUuid"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_shareable: crate::native::fields::take(&mut m, &mut extra, "isShareable"),
-            volume_qos: crate::native::fields::take(&mut m, &mut extra, "volumeQos"),
-            last_detach_date: crate::native::fields::take(&mut m, &mut extra, "lastDetachDate"),
-            last_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastVmInstanceUuid",
-            ),
-            last_attach_date: crate::native::fields::take(&mut m, &mut extra, "lastAttachDate"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            iscsi_path: crate::native::fields::take(&mut m, &mut extra, "iscsiPath"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            expon_status: crate::native::fields::take(&mut m, &mut extra, "exponStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4769,7 +6654,107 @@ impl ExponBlockVolumeInventory {
 
 impl<'de> serde::Deserialize<'de> for ExponBlockVolumeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExponBlockVolumeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "diskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootImageUuid" => {
+                crate::native::fields::next(map, &mut self.root_image_uuid, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isShareable" => {
+                crate::native::fields::next(map, &mut self.is_shareable, &mut self.extra, key)?
+            }
+            "volumeQos" => {
+                crate::native::fields::next(map, &mut self.volume_qos, &mut self.extra, key)?
+            }
+            "lastDetachDate" => {
+                crate::native::fields::next(map, &mut self.last_detach_date, &mut self.extra, key)?
+            }
+            "lastVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.last_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "lastAttachDate" => {
+                crate::native::fields::next(map, &mut self.last_attach_date, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "iscsiPath" => {
+                crate::native::fields::next(map, &mut self.iscsi_path, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "exponStatus" => {
+                crate::native::fields::next(map, &mut self.expon_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExponBlockVolumeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4809,24 +6794,8 @@ pub struct ExternalBackupInventory {
 
 impl ExternalBackupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            total_size: crate::native::fields::take(&mut m, &mut extra, "totalSize"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4851,7 +6820,56 @@ impl ExternalBackupInventory {
 
 impl<'de> serde::Deserialize<'de> for ExternalBackupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalBackupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "totalSize" => {
+                crate::native::fields::next(map, &mut self.total_size, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalBackupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4912,6 +6930,18 @@ impl From<ExternalBackupState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ExternalBackupState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ExternalBackupStorageInventory` of the ZStack SDK (with the fields of its superclass `BackupStorageInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4948,35 +6978,8 @@ pub struct ExternalBackupStorageInventory {
 
 impl ExternalBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            identity: crate::native::fields::take(&mut m, &mut extra, "identity"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5004,7 +7007,69 @@ impl ExternalBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for ExternalBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "identity" => {
+                crate::native::fields::next(map, &mut self.identity, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5068,56 +7133,8 @@ pub struct ExternalPrimaryStorageInventory {
 
 impl ExternalPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            identity: crate::native::fields::take(&mut m, &mut extra, "identity"),
-            config: crate::native::fields::take(&mut m, &mut extra, "config"),
-            addon_info: crate::native::fields::take(&mut m, &mut extra, "addonInfo"),
-            output_protocols: crate::native::fields::take(&mut m, &mut extra, "outputProtocols"),
-            default_protocol: crate::native::fields::take(&mut m, &mut extra, "defaultProtocol"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5162,7 +7179,103 @@ impl ExternalPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for ExternalPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "identity" => {
+                crate::native::fields::next(map, &mut self.identity, &mut self.extra, key)?
+            }
+            "config" => crate::native::fields::next(map, &mut self.config, &mut self.extra, key)?,
+            "addonInfo" => {
+                crate::native::fields::next(map, &mut self.addon_info, &mut self.extra, key)?
+            }
+            "outputProtocols" => {
+                crate::native::fields::next(map, &mut self.output_protocols, &mut self.extra, key)?
+            }
+            "defaultProtocol" => {
+                crate::native::fields::next(map, &mut self.default_protocol, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5184,15 +7297,8 @@ pub struct ExternalServiceCapabilities {
 
 impl ExternalServiceCapabilities {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            reload_config: crate::native::fields::take(&mut m, &mut extra, "reloadConfig"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5208,7 +7314,39 @@ impl ExternalServiceCapabilities {
 
 impl<'de> serde::Deserialize<'de> for ExternalServiceCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalServiceCapabilities {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "reloadConfig" => {
+                crate::native::fields::next(map, &mut self.reload_config, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalServiceCapabilities {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5230,15 +7368,8 @@ pub struct ExternalServiceCapabilitiesBuilder {
 
 impl ExternalServiceCapabilitiesBuilder {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            reload_config: crate::native::fields::take(&mut m, &mut extra, "reloadConfig"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5254,7 +7385,39 @@ impl ExternalServiceCapabilitiesBuilder {
 
 impl<'de> serde::Deserialize<'de> for ExternalServiceCapabilitiesBuilder {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalServiceCapabilitiesBuilder {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "reloadConfig" => {
+                crate::native::fields::next(map, &mut self.reload_config, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalServiceCapabilitiesBuilder {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5280,17 +7443,8 @@ pub struct ExternalServiceInventory {
 
 impl ExternalServiceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            capabilities: crate::native::fields::take(&mut m, &mut extra, "capabilities"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5308,7 +7462,41 @@ impl ExternalServiceInventory {
 
 impl<'de> serde::Deserialize<'de> for ExternalServiceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ExternalServiceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "capabilities" => {
+                crate::native::fields::next(map, &mut self.capabilities, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ExternalServiceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5388,68 +7576,8 @@ pub struct FaultToleranceVmGroupInventory {
 
 impl FaultToleranceVmGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            primary_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryVmInstanceUuid",
-            ),
-            secondary_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secondaryVmInstanceUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5506,7 +7634,130 @@ impl FaultToleranceVmGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for FaultToleranceVmGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FaultToleranceVmGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "primaryVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "secondaryVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.secondary_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FaultToleranceVmGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5564,45 +7815,8 @@ pub struct FiberChannelLunInventory {
 
 impl FiberChannelLunInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            multipath_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multipathDeviceUuid",
-            ),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            scsi_lun_host_refs: crate::native::fields::take(&mut m, &mut extra, "scsiLunHostRefs"),
-            scsi_lun_vm_instance_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scsiLunVmInstanceRefs",
-            ),
-            fiber_channel_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "fiberChannelStorageUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5644,7 +7858,79 @@ impl FiberChannelLunInventory {
 
 impl<'de> serde::Deserialize<'de> for FiberChannelLunInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FiberChannelLunInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "multipathDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.multipath_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "scsiLunHostRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_host_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "scsiLunVmInstanceRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_vm_instance_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "fiberChannelStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.fiber_channel_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FiberChannelLunInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5678,21 +7964,8 @@ pub struct FiberChannelStorageInventory {
 
 impl FiberChannelStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            wwnn: crate::native::fields::take(&mut m, &mut extra, "wwnn"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            fiber_channel_luns: crate::native::fields::take(&mut m, &mut extra, "fiberChannelLuns"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5714,7 +7987,52 @@ impl FiberChannelStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for FiberChannelStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FiberChannelStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "wwnn" => crate::native::fields::next(map, &mut self.wwnn, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "fiberChannelLuns" => crate::native::fields::next(
+                map,
+                &mut self.fiber_channel_luns,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FiberChannelStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

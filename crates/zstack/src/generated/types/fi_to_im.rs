@@ -44,6 +44,18 @@ impl From<FirewallRuleState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for FirewallRuleState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `FiSecSecretResourcePoolInventory` of the ZStack SDK (with the fields of its superclass `SecretResourcePoolInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -80,31 +92,8 @@ pub struct FiSecSecretResourcePoolInventory {
 
 impl FiSecSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            key_num: crate::native::fields::take(&mut m, &mut extra, "keyNum"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -132,7 +121,62 @@ impl FiSecSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for FiSecSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FiSecSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "keyNum" => crate::native::fields::next(map, &mut self.key_num, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FiSecSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -178,31 +222,8 @@ pub struct FiSecSecurityMachineInventory {
 
 impl FiSecSecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -234,7 +255,64 @@ impl FiSecSecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for FiSecSecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FiSecSecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FiSecSecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -288,35 +366,8 @@ pub struct FlkSecSecretResourcePoolInventory {
 
 impl FlkSecSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            encrypt_result: crate::native::fields::take(&mut m, &mut extra, "encryptResult"),
-            activated_token: crate::native::fields::take(&mut m, &mut extra, "activatedToken"),
-            protect_token: crate::native::fields::take(&mut m, &mut extra, "protectToken"),
-            hmac_token: crate::native::fields::take(&mut m, &mut extra, "hmacToken"),
-            ukey_type: crate::native::fields::take(&mut m, &mut extra, "ukeyType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -348,7 +399,76 @@ impl FlkSecSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for FlkSecSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FlkSecSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "encryptResult" => {
+                crate::native::fields::next(map, &mut self.encrypt_result, &mut self.extra, key)?
+            }
+            "activatedToken" => {
+                crate::native::fields::next(map, &mut self.activated_token, &mut self.extra, key)?
+            }
+            "protectToken" => {
+                crate::native::fields::next(map, &mut self.protect_token, &mut self.extra, key)?
+            }
+            "hmacToken" => {
+                crate::native::fields::next(map, &mut self.hmac_token, &mut self.extra, key)?
+            }
+            "ukeyType" => {
+                crate::native::fields::next(map, &mut self.ukey_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FlkSecSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -394,31 +514,8 @@ pub struct FlkSecSecurityMachineInventory {
 
 impl FlkSecSecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -450,7 +547,64 @@ impl FlkSecSecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for FlkSecSecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FlkSecSecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FlkSecSecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -486,22 +640,8 @@ pub struct FlowCollectorInventory {
 
 impl FlowCollectorInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            flow_meter_uuid: crate::native::fields::take(&mut m, &mut extra, "flowMeterUuid"),
-            server: crate::native::fields::take(&mut m, &mut extra, "server"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -524,7 +664,52 @@ impl FlowCollectorInventory {
 
 impl<'de> serde::Deserialize<'de> for FlowCollectorInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FlowCollectorInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "flowMeterUuid" => {
+                crate::native::fields::next(map, &mut self.flow_meter_uuid, &mut self.extra, key)?
+            }
+            "server" => crate::native::fields::next(map, &mut self.server, &mut self.extra, key)?,
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FlowCollectorInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -552,18 +737,8 @@ pub struct FlowCounter {
 
 impl FlowCounter {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            total_entries: crate::native::fields::take(&mut m, &mut extra, "totalEntries"),
-            total_pkts: crate::native::fields::take(&mut m, &mut extra, "totalPkts"),
-            total_bytes: crate::native::fields::take(&mut m, &mut extra, "totalBytes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -582,7 +757,46 @@ impl FlowCounter {
 
 impl<'de> serde::Deserialize<'de> for FlowCounter {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FlowCounter {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "totalEntries" => {
+                crate::native::fields::next(map, &mut self.total_entries, &mut self.extra, key)?
+            }
+            "totalPkts" => {
+                crate::native::fields::next(map, &mut self.total_pkts, &mut self.extra, key)?
+            }
+            "totalBytes" => {
+                crate::native::fields::next(map, &mut self.total_bytes, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FlowCounter {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -624,25 +838,8 @@ pub struct FlowMeterInventory {
 
 impl FlowMeterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            collectors: crate::native::fields::take(&mut m, &mut extra, "collectors"),
-            network_refs: crate::native::fields::take(&mut m, &mut extra, "networkRefs"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            sample: crate::native::fields::take(&mut m, &mut extra, "sample"),
-            expire_interval: crate::native::fields::take(&mut m, &mut extra, "expireInterval"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -668,7 +865,59 @@ impl FlowMeterInventory {
 
 impl<'de> serde::Deserialize<'de> for FlowMeterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FlowMeterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "collectors" => {
+                crate::native::fields::next(map, &mut self.collectors, &mut self.extra, key)?
+            }
+            "networkRefs" => {
+                crate::native::fields::next(map, &mut self.network_refs, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "sample" => crate::native::fields::next(map, &mut self.sample, &mut self.extra, key)?,
+            "expireInterval" => {
+                crate::native::fields::next(map, &mut self.expire_interval, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FlowMeterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -696,18 +945,8 @@ pub struct FreeIpInventory {
 
 impl FreeIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            ip_range_uuid: crate::native::fields::take(&mut m, &mut extra, "ipRangeUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -726,7 +965,42 @@ impl FreeIpInventory {
 
 impl<'de> serde::Deserialize<'de> for FreeIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for FreeIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ipRangeUuid" => {
+                crate::native::fields::next(map, &mut self.ip_range_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for FreeIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -764,27 +1038,8 @@ pub struct GarbageCollectorInventory {
 
 impl GarbageCollectorInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            runner_class: crate::native::fields::take(&mut m, &mut extra, "runnerClass"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -808,7 +1063,56 @@ impl GarbageCollectorInventory {
 
 impl<'de> serde::Deserialize<'de> for GarbageCollectorInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GarbageCollectorInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "runnerClass" => {
+                crate::native::fields::next(map, &mut self.runner_class, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GarbageCollectorInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -840,20 +1144,8 @@ pub struct GlobalConfigInventory {
 
 impl GlobalConfigInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            default_value: crate::native::fields::take(&mut m, &mut extra, "defaultValue"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -874,7 +1166,48 @@ impl GlobalConfigInventory {
 
 impl<'de> serde::Deserialize<'de> for GlobalConfigInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GlobalConfigInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "defaultValue" => {
+                crate::native::fields::next(map, &mut self.default_value, &mut self.extra, key)?
+            }
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GlobalConfigInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -904,31 +1237,8 @@ pub struct GlobalConfigOptions {
 
 impl GlobalConfigOptions {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            valid_value: crate::native::fields::take(&mut m, &mut extra, "validValue"),
-            number_greater_than: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "numberGreaterThan",
-            ),
-            number_less_than: crate::native::fields::take(&mut m, &mut extra, "numberLessThan"),
-            number_greater_than_or_equal: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "numberGreaterThanOrEqual",
-            ),
-            number_less_than_or_equal: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "numberLessThanOrEqual",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -956,7 +1266,60 @@ impl GlobalConfigOptions {
 
 impl<'de> serde::Deserialize<'de> for GlobalConfigOptions {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GlobalConfigOptions {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "validValue" => {
+                crate::native::fields::next(map, &mut self.valid_value, &mut self.extra, key)?
+            }
+            "numberGreaterThan" => crate::native::fields::next(
+                map,
+                &mut self.number_greater_than,
+                &mut self.extra,
+                key,
+            )?,
+            "numberLessThan" => {
+                crate::native::fields::next(map, &mut self.number_less_than, &mut self.extra, key)?
+            }
+            "numberGreaterThanOrEqual" => crate::native::fields::next(
+                map,
+                &mut self.number_greater_than_or_equal,
+                &mut self.extra,
+                key,
+            )?,
+            "numberLessThanOrEqual" => crate::native::fields::next(
+                map,
+                &mut self.number_less_than_or_equal,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GlobalConfigOptions {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -984,18 +1347,8 @@ pub struct GlobalConfigTemplateInventory {
 
 impl GlobalConfigTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1014,7 +1367,42 @@ impl GlobalConfigTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for GlobalConfigTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GlobalConfigTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GlobalConfigTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1094,48 +1482,8 @@ pub struct GpuDeviceInventory {
 
 impl GpuDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            pci_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "pciSpecUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            virt_status: crate::native::fields::take(&mut m, &mut extra, "virtStatus"),
-            chooser: crate::native::fields::take(&mut m, &mut extra, "chooser"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            iommu_group: crate::native::fields::take(&mut m, &mut extra, "iommuGroup"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            rev: crate::native::fields::take(&mut m, &mut extra, "rev"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            matched_pci_device_offering_ref: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "matchedPciDeviceOfferingRef",
-            ),
-            mdev_spec_refs: crate::native::fields::take(&mut m, &mut extra, "mdevSpecRefs"),
-            serial_number: crate::native::fields::take(&mut m, &mut extra, "serialNumber"),
-            memory: crate::native::fields::take(&mut m, &mut extra, "memory"),
-            power: crate::native::fields::take(&mut m, &mut extra, "power"),
-            is_driver_loaded: crate::native::fields::take(&mut m, &mut extra, "isDriverLoaded"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1184,7 +1532,110 @@ impl GpuDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for GpuDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GpuDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "pciSpecUuid" => {
+                crate::native::fields::next(map, &mut self.pci_spec_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "virtStatus" => {
+                crate::native::fields::next(map, &mut self.virt_status, &mut self.extra, key)?
+            }
+            "chooser" => crate::native::fields::next(map, &mut self.chooser, &mut self.extra, key)?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "iommuGroup" => {
+                crate::native::fields::next(map, &mut self.iommu_group, &mut self.extra, key)?
+            }
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "rev" => crate::native::fields::next(map, &mut self.rev, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "matchedPciDeviceOfferingRef" => crate::native::fields::next(
+                map,
+                &mut self.matched_pci_device_offering_ref,
+                &mut self.extra,
+                key,
+            )?,
+            "mdevSpecRefs" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_refs, &mut self.extra, key)?
+            }
+            "serialNumber" => {
+                crate::native::fields::next(map, &mut self.serial_number, &mut self.extra, key)?
+            }
+            "memory" => crate::native::fields::next(map, &mut self.memory, &mut self.extra, key)?,
+            "power" => crate::native::fields::next(map, &mut self.power, &mut self.extra, key)?,
+            "isDriverLoaded" => {
+                crate::native::fields::next(map, &mut self.is_driver_loaded, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GpuDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1220,22 +1671,8 @@ pub struct GuestOsCharacterInventory {
 
 impl GuestOsCharacterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            os_release: crate::native::fields::take(&mut m, &mut extra, "osRelease"),
-            acpi: crate::native::fields::take(&mut m, &mut extra, "acpi"),
-            hygon_tag: crate::native::fields::take(&mut m, &mut extra, "hygonTag"),
-            x2apic: crate::native::fields::take(&mut m, &mut extra, "x2apic"),
-            cpu_model: crate::native::fields::take(&mut m, &mut extra, "cpuModel"),
-            nic_driver: crate::native::fields::take(&mut m, &mut extra, "nicDriver"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1258,7 +1695,56 @@ impl GuestOsCharacterInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestOsCharacterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestOsCharacterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "osRelease" => {
+                crate::native::fields::next(map, &mut self.os_release, &mut self.extra, key)?
+            }
+            "acpi" => crate::native::fields::next(map, &mut self.acpi, &mut self.extra, key)?,
+            "hygonTag" => {
+                crate::native::fields::next(map, &mut self.hygon_tag, &mut self.extra, key)?
+            }
+            "x2apic" => crate::native::fields::next(map, &mut self.x2apic, &mut self.extra, key)?,
+            "cpuModel" => {
+                crate::native::fields::next(map, &mut self.cpu_model, &mut self.extra, key)?
+            }
+            "nicDriver" => {
+                crate::native::fields::next(map, &mut self.nic_driver, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestOsCharacterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1298,28 +1784,8 @@ pub struct GuestToolsInventory {
 
 impl GuestToolsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            agent_type: crate::native::fields::take(&mut m, &mut extra, "agentType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1344,7 +1810,63 @@ impl GuestToolsInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestToolsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestToolsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "agentType" => {
+                crate::native::fields::next(map, &mut self.agent_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestToolsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1380,22 +1902,8 @@ pub struct GuestToolsStateInventory {
 
 impl GuestToolsStateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            qga_state: crate::native::fields::take(&mut m, &mut extra, "qgaState"),
-            zwatch_state: crate::native::fields::take(&mut m, &mut extra, "zwatchState"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            os_type: crate::native::fields::take(&mut m, &mut extra, "osType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1418,7 +1926,56 @@ impl GuestToolsStateInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestToolsStateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestToolsStateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "qgaState" => {
+                crate::native::fields::next(map, &mut self.qga_state, &mut self.extra, key)?
+            }
+            "zwatchState" => {
+                crate::native::fields::next(map, &mut self.zwatch_state, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "osType" => crate::native::fields::next(map, &mut self.os_type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestToolsStateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1458,24 +2015,8 @@ pub struct GuestVmScriptExecutedRecordDetailInventory {
 
 impl GuestVmScriptExecutedRecordDetailInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            record_uuid: crate::native::fields::take(&mut m, &mut extra, "recordUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            vm_name: crate::native::fields::take(&mut m, &mut extra, "vmName"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            exit_code: crate::native::fields::take(&mut m, &mut extra, "exitCode"),
-            stdout: crate::native::fields::take(&mut m, &mut extra, "stdout"),
-            err_cause: crate::native::fields::take(&mut m, &mut extra, "errCause"),
-            stderr: crate::native::fields::take(&mut m, &mut extra, "stderr"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1500,7 +2041,58 @@ impl GuestVmScriptExecutedRecordDetailInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestVmScriptExecutedRecordDetailInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestVmScriptExecutedRecordDetailInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "recordUuid" => {
+                crate::native::fields::next(map, &mut self.record_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "vmName" => crate::native::fields::next(map, &mut self.vm_name, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "exitCode" => {
+                crate::native::fields::next(map, &mut self.exit_code, &mut self.extra, key)?
+            }
+            "stdout" => crate::native::fields::next(map, &mut self.stdout, &mut self.extra, key)?,
+            "errCause" => {
+                crate::native::fields::next(map, &mut self.err_cause, &mut self.extra, key)?
+            }
+            "stderr" => crate::native::fields::next(map, &mut self.stderr, &mut self.extra, key)?,
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestVmScriptExecutedRecordDetailInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1544,26 +2136,8 @@ pub struct GuestVmScriptExecutedRecordInventory {
 
 impl GuestVmScriptExecutedRecordInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            script_uuid: crate::native::fields::take(&mut m, &mut extra, "scriptUuid"),
-            record_name: crate::native::fields::take(&mut m, &mut extra, "recordName"),
-            script_timeout: crate::native::fields::take(&mut m, &mut extra, "scriptTimeout"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            executor: crate::native::fields::take(&mut m, &mut extra, "executor"),
-            execution_count: crate::native::fields::take(&mut m, &mut extra, "executionCount"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            script_content: crate::native::fields::take(&mut m, &mut extra, "scriptContent"),
-            render_params: crate::native::fields::take(&mut m, &mut extra, "renderParams"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1590,7 +2164,66 @@ impl GuestVmScriptExecutedRecordInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestVmScriptExecutedRecordInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestVmScriptExecutedRecordInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "scriptUuid" => {
+                crate::native::fields::next(map, &mut self.script_uuid, &mut self.extra, key)?
+            }
+            "recordName" => {
+                crate::native::fields::next(map, &mut self.record_name, &mut self.extra, key)?
+            }
+            "scriptTimeout" => {
+                crate::native::fields::next(map, &mut self.script_timeout, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "executor" => {
+                crate::native::fields::next(map, &mut self.executor, &mut self.extra, key)?
+            }
+            "executionCount" => {
+                crate::native::fields::next(map, &mut self.execution_count, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "scriptContent" => {
+                crate::native::fields::next(map, &mut self.script_content, &mut self.extra, key)?
+            }
+            "renderParams" => {
+                crate::native::fields::next(map, &mut self.render_params, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestVmScriptExecutedRecordInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1630,24 +2263,8 @@ pub struct GuestVmScriptInventory {
 
 impl GuestVmScriptInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            script_content: crate::native::fields::take(&mut m, &mut extra, "scriptContent"),
-            render_params: crate::native::fields::take(&mut m, &mut extra, "renderParams"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            script_type: crate::native::fields::take(&mut m, &mut extra, "scriptType"),
-            script_timeout: crate::native::fields::take(&mut m, &mut extra, "scriptTimeout"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1672,7 +2289,62 @@ impl GuestVmScriptInventory {
 
 impl<'de> serde::Deserialize<'de> for GuestVmScriptInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for GuestVmScriptInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "scriptContent" => {
+                crate::native::fields::next(map, &mut self.script_content, &mut self.extra, key)?
+            }
+            "renderParams" => {
+                crate::native::fields::next(map, &mut self.render_params, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "scriptType" => {
+                crate::native::fields::next(map, &mut self.script_type, &mut self.extra, key)?
+            }
+            "scriptTimeout" => {
+                crate::native::fields::next(map, &mut self.script_timeout, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for GuestVmScriptInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1722,33 +2394,8 @@ pub struct HaiTaiSecretResourcePoolInventory {
 
 impl HaiTaiSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            realm: crate::native::fields::take(&mut m, &mut extra, "realm"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1778,7 +2425,66 @@ impl HaiTaiSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for HaiTaiSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HaiTaiSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "realm" => crate::native::fields::next(map, &mut self.realm, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HaiTaiSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1836,53 +2542,8 @@ pub struct HardwareL2VxlanNetworkPoolInventory {
 
 impl HardwareL2VxlanNetworkPoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            attached_vtep_refs: crate::native::fields::take(&mut m, &mut extra, "attachedVtepRefs"),
-            remote_vteps: crate::native::fields::take(&mut m, &mut extra, "remoteVteps"),
-            attached_vxlan_network_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedVxlanNetworkRefs",
-            ),
-            attached_vni_ranges: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedVniRanges",
-            ),
-            attached_cidrs: crate::native::fields::take(&mut m, &mut extra, "attachedCidrs"),
-            sdn_controller_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "sdnControllerUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1920,7 +2581,106 @@ impl HardwareL2VxlanNetworkPoolInventory {
 
 impl<'de> serde::Deserialize<'de> for HardwareL2VxlanNetworkPoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HardwareL2VxlanNetworkPoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedVtepRefs" => crate::native::fields::next(
+                map,
+                &mut self.attached_vtep_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "remoteVteps" => {
+                crate::native::fields::next(map, &mut self.remote_vteps, &mut self.extra, key)?
+            }
+            "attachedVxlanNetworkRefs" => crate::native::fields::next(
+                map,
+                &mut self.attached_vxlan_network_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedVniRanges" => crate::native::fields::next(
+                map,
+                &mut self.attached_vni_ranges,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedCidrs" => {
+                crate::native::fields::next(map, &mut self.attached_cidrs, &mut self.extra, key)?
+            }
+            "sdnControllerUuid" => crate::native::fields::next(
+                map,
+                &mut self.sdn_controller_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HardwareL2VxlanNetworkPoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1952,20 +2712,8 @@ pub struct HaStrategyConditionInventory {
 
 impl HaStrategyConditionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            fencer_name: crate::native::fields::take(&mut m, &mut extra, "fencerName"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1986,7 +2734,48 @@ impl HaStrategyConditionInventory {
 
 impl<'de> serde::Deserialize<'de> for HaStrategyConditionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HaStrategyConditionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "fencerName" => {
+                crate::native::fields::next(map, &mut self.fencer_name, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HaStrategyConditionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2012,17 +2801,8 @@ pub struct Histogram {
 
 impl Histogram {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            count: crate::native::fields::take(&mut m, &mut extra, "count"),
-            tags: crate::native::fields::take(&mut m, &mut extra, "tags"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2040,7 +2820,39 @@ impl Histogram {
 
 impl<'de> serde::Deserialize<'de> for Histogram {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Histogram {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "count" => crate::native::fields::next(map, &mut self.count, &mut self.extra, key)?,
+            "tags" => crate::native::fields::next(map, &mut self.tags, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Histogram {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2097,6 +2909,18 @@ impl From<HostConnectedStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HostConnectedStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HostDiskCapacity` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2117,31 +2941,8 @@ pub struct HostDiskCapacity {
 
 impl HostDiskCapacity {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2169,7 +2970,60 @@ impl HostDiskCapacity {
 
 impl<'de> serde::Deserialize<'de> for HostDiskCapacity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostDiskCapacity {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostDiskCapacity {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2251,65 +3105,8 @@ pub struct HostInventory {
 
 impl HostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2359,7 +3156,137 @@ impl HostInventory {
 
 impl<'de> serde::Deserialize<'de> for HostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2412,6 +3339,18 @@ impl From<HostIommuStateType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HostIommuStateType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HostIommuStatusType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -2455,6 +3394,18 @@ impl From<HostIommuStatusType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HostIommuStatusType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HostIpmiInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2475,19 +3426,8 @@ pub struct HostIpmiInventory {
 
 impl HostIpmiInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2507,7 +3447,49 @@ impl HostIpmiInventory {
 
 impl<'de> serde::Deserialize<'de> for HostIpmiInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostIpmiInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostIpmiInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2533,21 +3515,8 @@ pub struct HostLoad {
 
 impl HostLoad {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            used_cpu_percent: crate::native::fields::take(&mut m, &mut extra, "usedCPUPercent"),
-            used_memory_percent: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "usedMemoryPercent",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2565,7 +3534,48 @@ impl HostLoad {
 
 impl<'de> serde::Deserialize<'de> for HostLoad {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostLoad {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "usedCPUPercent" => {
+                crate::native::fields::next(map, &mut self.used_cpu_percent, &mut self.extra, key)?
+            }
+            "usedMemoryPercent" => crate::native::fields::next(
+                map,
+                &mut self.used_memory_percent,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostLoad {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2623,33 +3633,8 @@ pub struct HostNetworkBondingInventory {
 
 impl HostNetworkBondingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            bonding_name: crate::native::fields::take(&mut m, &mut extra, "bondingName"),
-            bonding_type: crate::native::fields::take(&mut m, &mut extra, "bondingType"),
-            speed: crate::native::fields::take(&mut m, &mut extra, "speed"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            xmit_hash_policy: crate::native::fields::take(&mut m, &mut extra, "xmitHashPolicy"),
-            mii_status: crate::native::fields::take(&mut m, &mut extra, "miiStatus"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            ip_addresses: crate::native::fields::take(&mut m, &mut extra, "ipAddresses"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            call_back_ip: crate::native::fields::take(&mut m, &mut extra, "callBackIp"),
-            miimon: crate::native::fields::take(&mut m, &mut extra, "miimon"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            all_slaves_active: crate::native::fields::take(&mut m, &mut extra, "allSlavesActive"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            slaves: crate::native::fields::take(&mut m, &mut extra, "slaves"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2683,7 +3668,77 @@ impl HostNetworkBondingInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkBondingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkBondingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "bondingName" => {
+                crate::native::fields::next(map, &mut self.bonding_name, &mut self.extra, key)?
+            }
+            "bondingType" => {
+                crate::native::fields::next(map, &mut self.bonding_type, &mut self.extra, key)?
+            }
+            "speed" => crate::native::fields::next(map, &mut self.speed, &mut self.extra, key)?,
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "xmitHashPolicy" => {
+                crate::native::fields::next(map, &mut self.xmit_hash_policy, &mut self.extra, key)?
+            }
+            "miiStatus" => {
+                crate::native::fields::next(map, &mut self.mii_status, &mut self.extra, key)?
+            }
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "ipAddresses" => {
+                crate::native::fields::next(map, &mut self.ip_addresses, &mut self.extra, key)?
+            }
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "callBackIp" => {
+                crate::native::fields::next(map, &mut self.call_back_ip, &mut self.extra, key)?
+            }
+            "miimon" => crate::native::fields::next(map, &mut self.miimon, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "allSlavesActive" => {
+                crate::native::fields::next(map, &mut self.all_slaves_active, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "slaves" => crate::native::fields::next(map, &mut self.slaves, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkBondingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2713,19 +3768,8 @@ pub struct HostNetworkBondingServiceRefInventory {
 
 impl HostNetworkBondingServiceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            bonding_uuid: crate::native::fields::take(&mut m, &mut extra, "bondingUuid"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            service_type: crate::native::fields::take(&mut m, &mut extra, "serviceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2745,7 +3789,49 @@ impl HostNetworkBondingServiceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkBondingServiceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkBondingServiceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "bondingUuid" => {
+                crate::native::fields::next(map, &mut self.bonding_uuid, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "serviceType" => {
+                crate::native::fields::next(map, &mut self.service_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkBondingServiceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2811,37 +3897,8 @@ pub struct HostNetworkInterfaceInventory {
 
 impl HostNetworkInterfaceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            bonding_uuid: crate::native::fields::take(&mut m, &mut extra, "bondingUuid"),
-            interface_model: crate::native::fields::take(&mut m, &mut extra, "interfaceModel"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            interface_name: crate::native::fields::take(&mut m, &mut extra, "interfaceName"),
-            interface_type: crate::native::fields::take(&mut m, &mut extra, "interfaceType"),
-            speed: crate::native::fields::take(&mut m, &mut extra, "speed"),
-            slave_active: crate::native::fields::take(&mut m, &mut extra, "slaveActive"),
-            carrier_active: crate::native::fields::take(&mut m, &mut extra, "carrierActive"),
-            ip_addresses: crate::native::fields::take(&mut m, &mut extra, "ipAddresses"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            call_back_ip: crate::native::fields::take(&mut m, &mut extra, "callBackIp"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            offload_status: crate::native::fields::take(&mut m, &mut extra, "offloadStatus"),
-            virt_status: crate::native::fields::take(&mut m, &mut extra, "virtStatus"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2879,7 +3936,100 @@ impl HostNetworkInterfaceInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkInterfaceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkInterfaceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "bondingUuid" => {
+                crate::native::fields::next(map, &mut self.bonding_uuid, &mut self.extra, key)?
+            }
+            "interfaceModel" => {
+                crate::native::fields::next(map, &mut self.interface_model, &mut self.extra, key)?
+            }
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "interfaceName" => {
+                crate::native::fields::next(map, &mut self.interface_name, &mut self.extra, key)?
+            }
+            "interfaceType" => {
+                crate::native::fields::next(map, &mut self.interface_type, &mut self.extra, key)?
+            }
+            "speed" => crate::native::fields::next(map, &mut self.speed, &mut self.extra, key)?,
+            "slaveActive" => {
+                crate::native::fields::next(map, &mut self.slave_active, &mut self.extra, key)?
+            }
+            "carrierActive" => {
+                crate::native::fields::next(map, &mut self.carrier_active, &mut self.extra, key)?
+            }
+            "ipAddresses" => {
+                crate::native::fields::next(map, &mut self.ip_addresses, &mut self.extra, key)?
+            }
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "callBackIp" => {
+                crate::native::fields::next(map, &mut self.call_back_ip, &mut self.extra, key)?
+            }
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "offloadStatus" => {
+                crate::native::fields::next(map, &mut self.offload_status, &mut self.extra, key)?
+            }
+            "virtStatus" => {
+                crate::native::fields::next(map, &mut self.virt_status, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkInterfaceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2911,20 +4061,8 @@ pub struct HostNetworkInterfaceLldpInventory {
 
 impl HostNetworkInterfaceLldpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            interface_uuid: crate::native::fields::take(&mut m, &mut extra, "interfaceUuid"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            neighbor_device: crate::native::fields::take(&mut m, &mut extra, "neighborDevice"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2945,7 +4083,50 @@ impl HostNetworkInterfaceLldpInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkInterfaceLldpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkInterfaceLldpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "interfaceUuid" => {
+                crate::native::fields::next(map, &mut self.interface_uuid, &mut self.extra, key)?
+            }
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "neighborDevice" => {
+                crate::native::fields::next(map, &mut self.neighbor_device, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkInterfaceLldpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2993,44 +4174,8 @@ pub struct HostNetworkInterfaceLldpRefInventory {
 
 impl HostNetworkInterfaceLldpRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            lldp_uuid: crate::native::fields::take(&mut m, &mut extra, "lldpUuid"),
-            chassis_id: crate::native::fields::take(&mut m, &mut extra, "chassisId"),
-            time_to_live: crate::native::fields::take(&mut m, &mut extra, "timeToLive"),
-            management_address: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementAddress",
-            ),
-            system_name: crate::native::fields::take(&mut m, &mut extra, "systemName"),
-            system_description: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemDescription",
-            ),
-            system_capabilities: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemCapabilities",
-            ),
-            port_id: crate::native::fields::take(&mut m, &mut extra, "portId"),
-            port_description: crate::native::fields::take(&mut m, &mut extra, "portDescription"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            aggregation_port_id: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "aggregationPortId",
-            ),
-            mtu: crate::native::fields::take(&mut m, &mut extra, "mtu"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3059,7 +4204,84 @@ impl HostNetworkInterfaceLldpRefInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkInterfaceLldpRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkInterfaceLldpRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "lldpUuid" => {
+                crate::native::fields::next(map, &mut self.lldp_uuid, &mut self.extra, key)?
+            }
+            "chassisId" => {
+                crate::native::fields::next(map, &mut self.chassis_id, &mut self.extra, key)?
+            }
+            "timeToLive" => {
+                crate::native::fields::next(map, &mut self.time_to_live, &mut self.extra, key)?
+            }
+            "managementAddress" => crate::native::fields::next(
+                map,
+                &mut self.management_address,
+                &mut self.extra,
+                key,
+            )?,
+            "systemName" => {
+                crate::native::fields::next(map, &mut self.system_name, &mut self.extra, key)?
+            }
+            "systemDescription" => crate::native::fields::next(
+                map,
+                &mut self.system_description,
+                &mut self.extra,
+                key,
+            )?,
+            "systemCapabilities" => crate::native::fields::next(
+                map,
+                &mut self.system_capabilities,
+                &mut self.extra,
+                key,
+            )?,
+            "portId" => crate::native::fields::next(map, &mut self.port_id, &mut self.extra, key)?,
+            "portDescription" => {
+                crate::native::fields::next(map, &mut self.port_description, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "aggregationPortId" => crate::native::fields::next(
+                map,
+                &mut self.aggregation_port_id,
+                &mut self.extra,
+                key,
+            )?,
+            "mtu" => crate::native::fields::next(map, &mut self.mtu, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkInterfaceLldpRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3089,19 +4311,8 @@ pub struct HostNetworkInterfaceServiceRefInventory {
 
 impl HostNetworkInterfaceServiceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            interface_uuid: crate::native::fields::take(&mut m, &mut extra, "interfaceUuid"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            service_type: crate::native::fields::take(&mut m, &mut extra, "serviceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3121,7 +4332,49 @@ impl HostNetworkInterfaceServiceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for HostNetworkInterfaceServiceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNetworkInterfaceServiceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "interfaceUuid" => {
+                crate::native::fields::next(map, &mut self.interface_uuid, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "serviceType" => {
+                crate::native::fields::next(map, &mut self.service_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNetworkInterfaceServiceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3186,6 +4439,18 @@ impl From<HostNetworkInterfaceServiceType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HostNetworkInterfaceServiceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HostNUMANode` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3208,20 +4473,8 @@ pub struct HostNumaNode {
 
 impl HostNumaNode {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            cpus: crate::native::fields::take(&mut m, &mut extra, "cpus"),
-            free: crate::native::fields::take(&mut m, &mut extra, "free"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            node_id: crate::native::fields::take(&mut m, &mut extra, "nodeID"),
-            v_ms_uuid: crate::native::fields::take(&mut m, &mut extra, "VMsUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3242,7 +4495,46 @@ impl HostNumaNode {
 
 impl<'de> serde::Deserialize<'de> for HostNumaNode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostNumaNode {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            "cpus" => crate::native::fields::next(map, &mut self.cpus, &mut self.extra, key)?,
+            "free" => crate::native::fields::next(map, &mut self.free, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "nodeID" => crate::native::fields::next(map, &mut self.node_id, &mut self.extra, key)?,
+            "VMsUuid" => {
+                crate::native::fields::next(map, &mut self.v_ms_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostNumaNode {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3274,20 +4566,8 @@ pub struct HostOsCategoryInventory {
 
 impl HostOsCategoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            os_release_version: crate::native::fields::take(&mut m, &mut extra, "osReleaseVersion"),
-            metadata_list: crate::native::fields::take(&mut m, &mut extra, "metadataList"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3308,7 +4588,55 @@ impl HostOsCategoryInventory {
 
 impl<'de> serde::Deserialize<'de> for HostOsCategoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostOsCategoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "osReleaseVersion" => crate::native::fields::next(
+                map,
+                &mut self.os_release_version,
+                &mut self.extra,
+                key,
+            )?,
+            "metadataList" => {
+                crate::native::fields::next(map, &mut self.metadata_list, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostOsCategoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3354,27 +4682,8 @@ pub struct HostPhysicalMemoryInventory {
 
 impl HostPhysicalMemoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            manufacturer: crate::native::fields::take(&mut m, &mut extra, "manufacturer"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            speed: crate::native::fields::take(&mut m, &mut extra, "speed"),
-            clock_speed: crate::native::fields::take(&mut m, &mut extra, "clockSpeed"),
-            locator: crate::native::fields::take(&mut m, &mut extra, "locator"),
-            serial_number: crate::native::fields::take(&mut m, &mut extra, "serialNumber"),
-            rank: crate::native::fields::take(&mut m, &mut extra, "rank"),
-            voltage: crate::native::fields::take(&mut m, &mut extra, "voltage"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3402,7 +4711,61 @@ impl HostPhysicalMemoryInventory {
 
 impl<'de> serde::Deserialize<'de> for HostPhysicalMemoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostPhysicalMemoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "manufacturer" => {
+                crate::native::fields::next(map, &mut self.manufacturer, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "speed" => crate::native::fields::next(map, &mut self.speed, &mut self.extra, key)?,
+            "clockSpeed" => {
+                crate::native::fields::next(map, &mut self.clock_speed, &mut self.extra, key)?
+            }
+            "locator" => crate::native::fields::next(map, &mut self.locator, &mut self.extra, key)?,
+            "serialNumber" => {
+                crate::native::fields::next(map, &mut self.serial_number, &mut self.extra, key)?
+            }
+            "rank" => crate::native::fields::next(map, &mut self.rank, &mut self.extra, key)?,
+            "voltage" => crate::native::fields::next(map, &mut self.voltage, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostPhysicalMemoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3434,20 +4797,8 @@ pub struct HostSchedulingRuleGroupInventory {
 
 impl HostSchedulingRuleGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3468,7 +4819,50 @@ impl HostSchedulingRuleGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for HostSchedulingRuleGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HostSchedulingRuleGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HostSchedulingRuleGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3525,6 +4919,18 @@ impl From<HwMonitorStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HwMonitorStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HybridAccountInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3561,27 +4967,8 @@ pub struct HybridAccountInventory {
 
 impl HybridAccountInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            user_uuid: crate::native::fields::take(&mut m, &mut extra, "userUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            akey: crate::native::fields::take(&mut m, &mut extra, "akey"),
-            hybrid_account_id: crate::native::fields::take(&mut m, &mut extra, "hybridAccountId"),
-            hybrid_user_id: crate::native::fields::take(&mut m, &mut extra, "hybridUserId"),
-            hybrid_user_name: crate::native::fields::take(&mut m, &mut extra, "hybridUserName"),
-            current: crate::native::fields::take(&mut m, &mut extra, "current"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3609,7 +4996,65 @@ impl HybridAccountInventory {
 
 impl<'de> serde::Deserialize<'de> for HybridAccountInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HybridAccountInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "userUuid" => {
+                crate::native::fields::next(map, &mut self.user_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "akey" => crate::native::fields::next(map, &mut self.akey, &mut self.extra, key)?,
+            "hybridAccountId" => {
+                crate::native::fields::next(map, &mut self.hybrid_account_id, &mut self.extra, key)?
+            }
+            "hybridUserId" => {
+                crate::native::fields::next(map, &mut self.hybrid_user_id, &mut self.extra, key)?
+            }
+            "hybridUserName" => {
+                crate::native::fields::next(map, &mut self.hybrid_user_name, &mut self.extra, key)?
+            }
+            "current" => crate::native::fields::next(map, &mut self.current, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HybridAccountInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3662,6 +5107,18 @@ impl From<HybridConnectionType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HybridConnectionType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HybridEipAddressInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3702,37 +5159,8 @@ pub struct HybridEipAddressInventory {
 
 impl HybridEipAddressInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            eip_id: crate::native::fields::take(&mut m, &mut extra, "eipId"),
-            band_width: crate::native::fields::take(&mut m, &mut extra, "bandWidth"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            allocate_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocateResourceUuid",
-            ),
-            allocate_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocateResourceType",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            eip_address: crate::native::fields::take(&mut m, &mut extra, "eipAddress"),
-            eip_type: crate::native::fields::take(&mut m, &mut extra, "eipType"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            charge_type: crate::native::fields::take(&mut m, &mut extra, "chargeType"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            allocate_time: crate::native::fields::take(&mut m, &mut extra, "allocateTime"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3762,7 +5190,79 @@ impl HybridEipAddressInventory {
 
 impl<'de> serde::Deserialize<'de> for HybridEipAddressInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for HybridEipAddressInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "eipId" => crate::native::fields::next(map, &mut self.eip_id, &mut self.extra, key)?,
+            "bandWidth" => {
+                crate::native::fields::next(map, &mut self.band_width, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "allocateResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.allocate_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "allocateResourceType" => crate::native::fields::next(
+                map,
+                &mut self.allocate_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "eipAddress" => {
+                crate::native::fields::next(map, &mut self.eip_address, &mut self.extra, key)?
+            }
+            "eipType" => {
+                crate::native::fields::next(map, &mut self.eip_type, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "chargeType" => {
+                crate::native::fields::next(map, &mut self.charge_type, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "allocateTime" => {
+                crate::native::fields::next(map, &mut self.allocate_time, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for HybridEipAddressInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3820,6 +5320,18 @@ impl From<HybridEipStatus> for String {
             HybridEipStatus::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for HybridEipStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -3882,6 +5394,18 @@ impl From<HybridType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HybridType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `HypervisorVersionState` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -3929,6 +5453,18 @@ impl From<HypervisorVersionState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for HypervisorVersionState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `IAM2AttributeInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3951,20 +5487,8 @@ pub struct Iam2AttributeInventory {
 
 impl Iam2AttributeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3985,7 +5509,46 @@ impl Iam2AttributeInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2AttributeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2AttributeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2AttributeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4019,21 +5582,8 @@ pub struct Iam2OrganizationAttributeInventory {
 
 impl Iam2OrganizationAttributeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            organization_uuid: crate::native::fields::take(&mut m, &mut extra, "organizationUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4055,7 +5605,49 @@ impl Iam2OrganizationAttributeInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2OrganizationAttributeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2OrganizationAttributeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "organizationUuid" => {
+                crate::native::fields::next(map, &mut self.organization_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2OrganizationAttributeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4097,29 +5689,8 @@ pub struct Iam2OrganizationInventory {
 
 impl Iam2OrganizationInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            src_type: crate::native::fields::take(&mut m, &mut extra, "srcType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            root_organization_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootOrganizationUuid",
-            ),
-            attributes: crate::native::fields::take(&mut m, &mut extra, "attributes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4145,7 +5716,64 @@ impl Iam2OrganizationInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2OrganizationInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2OrganizationInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "srcType" => {
+                crate::native::fields::next(map, &mut self.src_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "rootOrganizationUuid" => crate::native::fields::next(
+                map,
+                &mut self.root_organization_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "attributes" => {
+                crate::native::fields::next(map, &mut self.attributes, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2OrganizationInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4173,18 +5801,8 @@ pub struct Iam2OrganizationProjectRefInventory {
 
 impl Iam2OrganizationProjectRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            project_uuid: crate::native::fields::take(&mut m, &mut extra, "projectUuid"),
-            organization_uuid: crate::native::fields::take(&mut m, &mut extra, "organizationUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4203,7 +5821,48 @@ impl Iam2OrganizationProjectRefInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2OrganizationProjectRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2OrganizationProjectRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "projectUuid" => {
+                crate::native::fields::next(map, &mut self.project_uuid, &mut self.extra, key)?
+            }
+            "organizationUuid" => {
+                crate::native::fields::next(map, &mut self.organization_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2OrganizationProjectRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4231,18 +5890,8 @@ pub struct Iam2ProjectAccountRefInventory {
 
 impl Iam2ProjectAccountRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            project_uuid: crate::native::fields::take(&mut m, &mut extra, "projectUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4261,7 +5910,48 @@ impl Iam2ProjectAccountRefInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2ProjectAccountRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2ProjectAccountRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "projectUuid" => {
+                crate::native::fields::next(map, &mut self.project_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2ProjectAccountRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4295,21 +5985,8 @@ pub struct Iam2ProjectAttributeInventory {
 
 impl Iam2ProjectAttributeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            project_uuid: crate::native::fields::take(&mut m, &mut extra, "projectUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4331,7 +6008,49 @@ impl Iam2ProjectAttributeInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2ProjectAttributeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2ProjectAttributeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "projectUuid" => {
+                crate::native::fields::next(map, &mut self.project_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2ProjectAttributeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4367,26 +6086,8 @@ pub struct Iam2ProjectInventory {
 
 impl Iam2ProjectInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attributes: crate::native::fields::take(&mut m, &mut extra, "attributes"),
-            linked_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "linkedAccountUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4409,7 +6110,57 @@ impl Iam2ProjectInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2ProjectInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2ProjectInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attributes" => {
+                crate::native::fields::next(map, &mut self.attributes, &mut self.extra, key)?
+            }
+            "linkedAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.linked_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2ProjectInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4451,29 +6202,8 @@ pub struct Iam2ProjectRoleInventory {
 
 impl Iam2ProjectRoleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            identity: crate::native::fields::take(&mut m, &mut extra, "identity"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            statements: crate::native::fields::take(&mut m, &mut extra, "statements"),
-            policies: crate::native::fields::take(&mut m, &mut extra, "policies"),
-            iam2_project_role_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "iam2ProjectRoleType",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4499,7 +6229,64 @@ impl Iam2ProjectRoleInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2ProjectRoleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2ProjectRoleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "identity" => {
+                crate::native::fields::next(map, &mut self.identity, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "statements" => {
+                crate::native::fields::next(map, &mut self.statements, &mut self.extra, key)?
+            }
+            "policies" => {
+                crate::native::fields::next(map, &mut self.policies, &mut self.extra, key)?
+            }
+            "iam2ProjectRoleType" => crate::native::fields::next(
+                map,
+                &mut self.iam2_project_role_type,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2ProjectRoleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4531,20 +6318,8 @@ pub struct Iam2ProjectTemplateInventory {
 
 impl Iam2ProjectTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            template: crate::native::fields::take(&mut m, &mut extra, "template"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4565,7 +6340,50 @@ impl Iam2ProjectTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2ProjectTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2ProjectTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "template" => {
+                crate::native::fields::next(map, &mut self.template, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2ProjectTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4607,25 +6425,8 @@ pub struct Iam2TicketFlowCollectionInventory {
 
 impl Iam2TicketFlowCollectionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            flows: crate::native::fields::take(&mut m, &mut extra, "flows"),
-            ticket_type_uuids: crate::native::fields::take(&mut m, &mut extra, "ticketTypeUuids"),
-            project_uuid: crate::native::fields::take(&mut m, &mut extra, "projectUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4651,7 +6452,59 @@ impl Iam2TicketFlowCollectionInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2TicketFlowCollectionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2TicketFlowCollectionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "flows" => crate::native::fields::next(map, &mut self.flows, &mut self.extra, key)?,
+            "ticketTypeUuids" => {
+                crate::native::fields::next(map, &mut self.ticket_type_uuids, &mut self.extra, key)?
+            }
+            "projectUuid" => {
+                crate::native::fields::next(map, &mut self.project_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2TicketFlowCollectionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4693,25 +6546,8 @@ pub struct Iam2TicketFlowInventory {
 
 impl Iam2TicketFlowInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            parent_flow_uuid: crate::native::fields::take(&mut m, &mut extra, "parentFlowUuid"),
-            flow_context: crate::native::fields::take(&mut m, &mut extra, "flowContext"),
-            flow_context_type: crate::native::fields::take(&mut m, &mut extra, "flowContextType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            collection_uuid: crate::native::fields::take(&mut m, &mut extra, "collectionUuid"),
-            approver_uuid: crate::native::fields::take(&mut m, &mut extra, "approverUuid"),
-            valid: crate::native::fields::take(&mut m, &mut extra, "valid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4737,7 +6573,63 @@ impl Iam2TicketFlowInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2TicketFlowInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2TicketFlowInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "parentFlowUuid" => {
+                crate::native::fields::next(map, &mut self.parent_flow_uuid, &mut self.extra, key)?
+            }
+            "flowContext" => {
+                crate::native::fields::next(map, &mut self.flow_context, &mut self.extra, key)?
+            }
+            "flowContextType" => {
+                crate::native::fields::next(map, &mut self.flow_context_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "collectionUuid" => {
+                crate::native::fields::next(map, &mut self.collection_uuid, &mut self.extra, key)?
+            }
+            "approverUuid" => {
+                crate::native::fields::next(map, &mut self.approver_uuid, &mut self.extra, key)?
+            }
+            "valid" => crate::native::fields::next(map, &mut self.valid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2TicketFlowInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4771,21 +6663,8 @@ pub struct Iam2VirtualIdAttributeInventory {
 
 impl Iam2VirtualIdAttributeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            virtual_id_uuid: crate::native::fields::take(&mut m, &mut extra, "virtualIDUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4807,7 +6686,49 @@ impl Iam2VirtualIdAttributeInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2VirtualIdAttributeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2VirtualIdAttributeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "virtualIDUuid" => {
+                crate::native::fields::next(map, &mut self.virtual_id_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2VirtualIdAttributeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4841,21 +6762,8 @@ pub struct Iam2VirtualIdGroupAttributeInventory {
 
 impl Iam2VirtualIdGroupAttributeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4877,7 +6785,49 @@ impl Iam2VirtualIdGroupAttributeInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2VirtualIdGroupAttributeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2VirtualIdGroupAttributeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2VirtualIdGroupAttributeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4913,22 +6863,8 @@ pub struct Iam2VirtualIdGroupInventory {
 
 impl Iam2VirtualIdGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            project_uuid: crate::native::fields::take(&mut m, &mut extra, "projectUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attributes: crate::native::fields::take(&mut m, &mut extra, "attributes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4951,7 +6887,54 @@ impl Iam2VirtualIdGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2VirtualIdGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2VirtualIdGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "projectUuid" => {
+                crate::native::fields::next(map, &mut self.project_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attributes" => {
+                crate::native::fields::next(map, &mut self.attributes, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2VirtualIdGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4987,22 +6970,8 @@ pub struct Iam2VirtualIdInventory {
 
 impl Iam2VirtualIdInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attributes: crate::native::fields::take(&mut m, &mut extra, "attributes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5025,7 +6994,52 @@ impl Iam2VirtualIdInventory {
 
 impl<'de> serde::Deserialize<'de> for Iam2VirtualIdInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Iam2VirtualIdInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attributes" => {
+                crate::native::fields::next(map, &mut self.attributes, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Iam2VirtualIdInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5063,23 +7077,8 @@ pub struct IdentityZoneInventory {
 
 impl IdentityZoneInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            closed: crate::native::fields::take(&mut m, &mut extra, "closed"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            zone_id: crate::native::fields::take(&mut m, &mut extra, "zoneId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            zone_name: crate::native::fields::take(&mut m, &mut extra, "zoneName"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5103,7 +7102,55 @@ impl IdentityZoneInventory {
 
 impl<'de> serde::Deserialize<'de> for IdentityZoneInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IdentityZoneInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "closed" => crate::native::fields::next(map, &mut self.closed, &mut self.extra, key)?,
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "zoneId" => crate::native::fields::next(map, &mut self.zone_id, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "zoneName" => {
+                crate::native::fields::next(map, &mut self.zone_name, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IdentityZoneInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5133,31 +7180,8 @@ pub struct IdentityZoneProperty {
 
 impl IdentityZoneProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_id: crate::native::fields::take(&mut m, &mut extra, "zoneId"),
-            local_name: crate::native::fields::take(&mut m, &mut extra, "localName"),
-            available_instance_types: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableInstanceTypes",
-            ),
-            available_resource_creation: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableResourceCreation",
-            ),
-            available_disk_categories: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableDiskCategories",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5189,7 +7213,58 @@ impl IdentityZoneProperty {
 
 impl<'de> serde::Deserialize<'de> for IdentityZoneProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IdentityZoneProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneId" => crate::native::fields::next(map, &mut self.zone_id, &mut self.extra, key)?,
+            "localName" => {
+                crate::native::fields::next(map, &mut self.local_name, &mut self.extra, key)?
+            }
+            "availableInstanceTypes" => crate::native::fields::next(
+                map,
+                &mut self.available_instance_types,
+                &mut self.extra,
+                key,
+            )?,
+            "availableResourceCreation" => crate::native::fields::next(
+                map,
+                &mut self.available_resource_creation,
+                &mut self.extra,
+                key,
+            )?,
+            "availableDiskCategories" => crate::native::fields::next(
+                map,
+                &mut self.available_disk_categories,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IdentityZoneProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5225,26 +7300,8 @@ pub struct ImageBackupStorageRefInventory {
 
 impl ImageBackupStorageRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            export_md5_sum: crate::native::fields::take(&mut m, &mut extra, "exportMd5Sum"),
-            export_url: crate::native::fields::take(&mut m, &mut extra, "exportUrl"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5267,7 +7324,61 @@ impl ImageBackupStorageRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageBackupStorageRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageBackupStorageRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "exportMd5Sum" => {
+                crate::native::fields::next(map, &mut self.export_md5_sum, &mut self.extra, key)?
+            }
+            "exportUrl" => {
+                crate::native::fields::next(map, &mut self.export_url, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageBackupStorageRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5307,28 +7418,8 @@ pub struct ImageCacheInventory {
 
 impl ImageCacheInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            install_url: crate::native::fields::take(&mut m, &mut extra, "installUrl"),
-            media_type: crate::native::fields::take(&mut m, &mut extra, "mediaType"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            md5sum: crate::native::fields::take(&mut m, &mut extra, "md5sum"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5353,7 +7444,61 @@ impl ImageCacheInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageCacheInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageCacheInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "installUrl" => {
+                crate::native::fields::next(map, &mut self.install_url, &mut self.extra, key)?
+            }
+            "mediaType" => {
+                crate::native::fields::next(map, &mut self.media_type, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "md5sum" => crate::native::fields::next(map, &mut self.md5sum, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageCacheInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5415,39 +7560,8 @@ pub struct ImageInventory {
 
 impl ImageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            md5_sum: crate::native::fields::take(&mut m, &mut extra, "md5Sum"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            media_type: crate::native::fields::take(&mut m, &mut extra, "mediaType"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            system: crate::native::fields::take(&mut m, &mut extra, "system"),
-            virtio: crate::native::fields::take(&mut m, &mut extra, "virtio"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5483,7 +7597,80 @@ impl ImageInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "md5Sum" => crate::native::fields::next(map, &mut self.md5_sum, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "mediaType" => {
+                crate::native::fields::next(map, &mut self.media_type, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "system" => crate::native::fields::next(map, &mut self.system, &mut self.extra, key)?,
+            "virtio" => crate::native::fields::next(map, &mut self.virtio, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5527,30 +7714,8 @@ pub struct ImagePackageInventory {
 
 impl ImagePackageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            vm_uuid: crate::native::fields::take(&mut m, &mut extra, "vmUuid"),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            export_url: crate::native::fields::take(&mut m, &mut extra, "exportUrl"),
-            md5_sum: crate::native::fields::take(&mut m, &mut extra, "md5Sum"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5577,7 +7742,61 @@ impl ImagePackageInventory {
 
 impl<'de> serde::Deserialize<'de> for ImagePackageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImagePackageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "vmUuid" => crate::native::fields::next(map, &mut self.vm_uuid, &mut self.extra, key)?,
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "exportUrl" => {
+                crate::native::fields::next(map, &mut self.export_url, &mut self.extra, key)?
+            }
+            "md5Sum" => crate::native::fields::next(map, &mut self.md5_sum, &mut self.extra, key)?,
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImagePackageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

@@ -44,6 +44,18 @@ impl From<ImagePackageState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ImagePackageState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ImageReplicationGroupBackupStorageRefInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -62,26 +74,8 @@ pub struct ImageReplicationGroupBackupStorageRefInventory {
 
 impl ImageReplicationGroupBackupStorageRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            replication_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "replicationGroupUuid",
-            ),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -100,7 +94,54 @@ impl ImageReplicationGroupBackupStorageRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageReplicationGroupBackupStorageRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageReplicationGroupBackupStorageRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "replicationGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.replication_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageReplicationGroupBackupStorageRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -134,25 +175,8 @@ pub struct ImageReplicationGroupInventory {
 
 impl ImageReplicationGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -174,7 +198,54 @@ impl ImageReplicationGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageReplicationGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageReplicationGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageReplicationGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -224,37 +295,8 @@ pub struct ImageStoreBackupStorageInventory {
 
 impl ImageStoreBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -284,7 +326,75 @@ impl ImageStoreBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for ImageStoreBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageStoreBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageStoreBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -306,19 +416,8 @@ pub struct ImageStoreGcResult {
 
 impl ImageStoreGcResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            freed_space_in_bytes: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "freedSpaceInBytes",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -334,7 +433,42 @@ impl ImageStoreGcResult {
 
 impl<'de> serde::Deserialize<'de> for ImageStoreGcResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageStoreGcResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "freedSpaceInBytes" => crate::native::fields::next(
+                map,
+                &mut self.freed_space_in_bytes,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageStoreGcResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -374,24 +508,8 @@ pub struct ImageStoreImageStruct {
 
 impl ImageStoreImageStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            parent: crate::native::fields::take(&mut m, &mut extra, "parent"),
-            blobsum: crate::native::fields::take(&mut m, &mut extra, "blobsum"),
-            created: crate::native::fields::take(&mut m, &mut extra, "created"),
-            author: crate::native::fields::take(&mut m, &mut extra, "author"),
-            arch: crate::native::fields::take(&mut m, &mut extra, "arch"),
-            desc: crate::native::fields::take(&mut m, &mut extra, "desc"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            virtualsize: crate::native::fields::take(&mut m, &mut extra, "virtualsize"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -416,7 +534,48 @@ impl ImageStoreImageStruct {
 
 impl<'de> serde::Deserialize<'de> for ImageStoreImageStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ImageStoreImageStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "parent" => crate::native::fields::next(map, &mut self.parent, &mut self.extra, key)?,
+            "blobsum" => crate::native::fields::next(map, &mut self.blobsum, &mut self.extra, key)?,
+            "created" => crate::native::fields::next(map, &mut self.created, &mut self.extra, key)?,
+            "author" => crate::native::fields::next(map, &mut self.author, &mut self.extra, key)?,
+            "arch" => crate::native::fields::next(map, &mut self.arch, &mut self.extra, key)?,
+            "desc" => crate::native::fields::next(map, &mut self.desc, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "virtualsize" => {
+                crate::native::fields::next(map, &mut self.virtualsize, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ImageStoreImageStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -460,26 +619,8 @@ pub struct InfluxEventData {
 
 impl InfluxEventData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            resource_id: crate::native::fields::take(&mut m, &mut extra, "resourceId"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -506,7 +647,64 @@ impl InfluxEventData {
 
 impl<'de> serde::Deserialize<'de> for InfluxEventData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InfluxEventData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "resourceId" => {
+                crate::native::fields::next(map, &mut self.resource_id, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InfluxEventData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -550,26 +748,8 @@ pub struct InfluxEventDataV1 {
 
 impl InfluxEventDataV1 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            resource_id: crate::native::fields::take(&mut m, &mut extra, "resourceId"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -596,7 +776,64 @@ impl InfluxEventDataV1 {
 
 impl<'de> serde::Deserialize<'de> for InfluxEventDataV1 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InfluxEventDataV1 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "resourceId" => {
+                crate::native::fields::next(map, &mut self.resource_id, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InfluxEventDataV1 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -640,26 +877,8 @@ pub struct InfluxEventDataV2 {
 
 impl InfluxEventDataV2 {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            resource_id: crate::native::fields::take(&mut m, &mut extra, "resourceId"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            data_uuid: crate::native::fields::take(&mut m, &mut extra, "dataUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            subscription_uuid: crate::native::fields::take(&mut m, &mut extra, "subscriptionUuid"),
-            read_status: crate::native::fields::take(&mut m, &mut extra, "readStatus"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -686,7 +905,64 @@ impl InfluxEventDataV2 {
 
 impl<'de> serde::Deserialize<'de> for InfluxEventDataV2 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InfluxEventDataV2 {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "resourceId" => {
+                crate::native::fields::next(map, &mut self.resource_id, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "dataUuid" => {
+                crate::native::fields::next(map, &mut self.data_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "subscriptionUuid" => {
+                crate::native::fields::next(map, &mut self.subscription_uuid, &mut self.extra, key)?
+            }
+            "readStatus" => {
+                crate::native::fields::next(map, &mut self.read_status, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InfluxEventDataV2 {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -738,34 +1014,8 @@ pub struct InfoSecSecretResourcePoolInventory {
 
 impl InfoSecSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            connection_mode: crate::native::fields::take(&mut m, &mut extra, "connectionMode"),
-            activated_token: crate::native::fields::take(&mut m, &mut extra, "activatedToken"),
-            protect_token: crate::native::fields::take(&mut m, &mut extra, "protectToken"),
-            hmac_token: crate::native::fields::take(&mut m, &mut extra, "hmacToken"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -796,7 +1046,73 @@ impl InfoSecSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for InfoSecSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InfoSecSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "connectionMode" => {
+                crate::native::fields::next(map, &mut self.connection_mode, &mut self.extra, key)?
+            }
+            "activatedToken" => {
+                crate::native::fields::next(map, &mut self.activated_token, &mut self.extra, key)?
+            }
+            "protectToken" => {
+                crate::native::fields::next(map, &mut self.protect_token, &mut self.extra, key)?
+            }
+            "hmacToken" => {
+                crate::native::fields::next(map, &mut self.hmac_token, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InfoSecSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -842,31 +1158,8 @@ pub struct InfoSecSecurityMachineInventory {
 
 impl InfoSecSecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -898,7 +1191,64 @@ impl InfoSecSecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for InfoSecSecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InfoSecSecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InfoSecSecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -942,26 +1292,8 @@ pub struct InstallPathRecycleInventory {
 
 impl InstallPathRecycleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            trash_id: crate::native::fields::take(&mut m, &mut extra, "trashId"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            storage_uuid: crate::native::fields::take(&mut m, &mut extra, "storageUuid"),
-            storage_type: crate::native::fields::take(&mut m, &mut extra, "storageType"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            is_folder: crate::native::fields::take(&mut m, &mut extra, "isFolder"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            trash_type: crate::native::fields::take(&mut m, &mut extra, "trashType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -988,7 +1320,70 @@ impl InstallPathRecycleInventory {
 
 impl<'de> serde::Deserialize<'de> for InstallPathRecycleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InstallPathRecycleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "trashId" => {
+                crate::native::fields::next(map, &mut self.trash_id, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "storageUuid" => {
+                crate::native::fields::next(map, &mut self.storage_uuid, &mut self.extra, key)?
+            }
+            "storageType" => {
+                crate::native::fields::next(map, &mut self.storage_type, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "isFolder" => {
+                crate::native::fields::next(map, &mut self.is_folder, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "trashType" => {
+                crate::native::fields::next(map, &mut self.trash_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InstallPathRecycleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1034,35 +1429,8 @@ pub struct InstanceOfferingInventory {
 
 impl InstanceOfferingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            sort_key: crate::native::fields::take(&mut m, &mut extra, "sortKey"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1090,7 +1458,71 @@ impl InstanceOfferingInventory {
 
 impl<'de> serde::Deserialize<'de> for InstanceOfferingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for InstanceOfferingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "sortKey" => {
+                crate::native::fields::next(map, &mut self.sort_key, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for InstanceOfferingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1130,56 +1562,8 @@ pub struct IpCapacityData {
 
 impl IpCapacityData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            used_ip_address_number: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "usedIpAddressNumber",
-            ),
-            ipv4_total_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv4TotalCapacity",
-            ),
-            ipv4_available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv4AvailableCapacity",
-            ),
-            ipv4_used_ip_address_number: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv4UsedIpAddressNumber",
-            ),
-            ipv6_total_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv6TotalCapacity",
-            ),
-            ipv6_available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv6AvailableCapacity",
-            ),
-            ipv6_used_ip_address_number: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv6UsedIpAddressNumber",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1220,7 +1604,90 @@ impl IpCapacityData {
 
 impl<'de> serde::Deserialize<'de> for IpCapacityData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IpCapacityData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "usedIpAddressNumber" => crate::native::fields::next(
+                map,
+                &mut self.used_ip_address_number,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv4TotalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.ipv4_total_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv4AvailableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.ipv4_available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv4UsedIpAddressNumber" => crate::native::fields::next(
+                map,
+                &mut self.ipv4_used_ip_address_number,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv6TotalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.ipv6_total_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv6AvailableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.ipv6_available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv6UsedIpAddressNumber" => crate::native::fields::next(
+                map,
+                &mut self.ipv6_used_ip_address_number,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IpCapacityData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1270,29 +1737,8 @@ pub struct IpRangeInventory {
 
 impl IpRangeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            start_ip: crate::native::fields::take(&mut m, &mut extra, "startIp"),
-            end_ip: crate::native::fields::take(&mut m, &mut extra, "endIp"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            network_cidr: crate::native::fields::take(&mut m, &mut extra, "networkCidr"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            address_mode: crate::native::fields::take(&mut m, &mut extra, "addressMode"),
-            prefix_len: crate::native::fields::take(&mut m, &mut extra, "prefixLen"),
-            ip_range_type: crate::native::fields::take(&mut m, &mut extra, "ipRangeType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1322,7 +1768,71 @@ impl IpRangeInventory {
 
 impl<'de> serde::Deserialize<'de> for IpRangeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IpRangeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "startIp" => {
+                crate::native::fields::next(map, &mut self.start_ip, &mut self.extra, key)?
+            }
+            "endIp" => crate::native::fields::next(map, &mut self.end_ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "networkCidr" => {
+                crate::native::fields::next(map, &mut self.network_cidr, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "addressMode" => {
+                crate::native::fields::next(map, &mut self.address_mode, &mut self.extra, key)?
+            }
+            "prefixLen" => {
+                crate::native::fields::next(map, &mut self.prefix_len, &mut self.extra, key)?
+            }
+            "ipRangeType" => {
+                crate::native::fields::next(map, &mut self.ip_range_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IpRangeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1372,6 +1882,18 @@ impl From<IpRangeType> for String {
             IpRangeType::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for IpRangeType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -1439,57 +1961,8 @@ pub struct IPsecConnectionInventory {
 
 impl IPsecConnectionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            peer_address: crate::native::fields::take(&mut m, &mut extra, "peerAddress"),
-            auth_mode: crate::native::fields::take(&mut m, &mut extra, "authMode"),
-            auth_key: crate::native::fields::take(&mut m, &mut extra, "authKey"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            ike_auth_algorithm: crate::native::fields::take(&mut m, &mut extra, "ikeAuthAlgorithm"),
-            ike_encryption_algorithm: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ikeEncryptionAlgorithm",
-            ),
-            ike_dh_group: crate::native::fields::take(&mut m, &mut extra, "ikeDhGroup"),
-            policy_auth_algorithm: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "policyAuthAlgorithm",
-            ),
-            policy_encryption_algorithm: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "policyEncryptionAlgorithm",
-            ),
-            pfs: crate::native::fields::take(&mut m, &mut extra, "pfs"),
-            policy_mode: crate::native::fields::take(&mut m, &mut extra, "policyMode"),
-            transform_protocol: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "transformProtocol",
-            ),
-            ike_version: crate::native::fields::take(&mut m, &mut extra, "ikeVersion"),
-            id_type: crate::native::fields::take(&mut m, &mut extra, "idType"),
-            local_id: crate::native::fields::take(&mut m, &mut extra, "localId"),
-            remote_id: crate::native::fields::take(&mut m, &mut extra, "remoteId"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            ike_life_time: crate::native::fields::take(&mut m, &mut extra, "ikeLifeTime"),
-            life_time: crate::native::fields::take(&mut m, &mut extra, "lifeTime"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            peer_cidrs: crate::native::fields::take(&mut m, &mut extra, "peerCidrs"),
-            l3_network_refs: crate::native::fields::take(&mut m, &mut extra, "l3NetworkRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1539,7 +2012,120 @@ impl IPsecConnectionInventory {
 
 impl<'de> serde::Deserialize<'de> for IPsecConnectionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IPsecConnectionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "peerAddress" => {
+                crate::native::fields::next(map, &mut self.peer_address, &mut self.extra, key)?
+            }
+            "authMode" => {
+                crate::native::fields::next(map, &mut self.auth_mode, &mut self.extra, key)?
+            }
+            "authKey" => {
+                crate::native::fields::next(map, &mut self.auth_key, &mut self.extra, key)?
+            }
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "ikeAuthAlgorithm" => crate::native::fields::next(
+                map,
+                &mut self.ike_auth_algorithm,
+                &mut self.extra,
+                key,
+            )?,
+            "ikeEncryptionAlgorithm" => crate::native::fields::next(
+                map,
+                &mut self.ike_encryption_algorithm,
+                &mut self.extra,
+                key,
+            )?,
+            "ikeDhGroup" => {
+                crate::native::fields::next(map, &mut self.ike_dh_group, &mut self.extra, key)?
+            }
+            "policyAuthAlgorithm" => crate::native::fields::next(
+                map,
+                &mut self.policy_auth_algorithm,
+                &mut self.extra,
+                key,
+            )?,
+            "policyEncryptionAlgorithm" => crate::native::fields::next(
+                map,
+                &mut self.policy_encryption_algorithm,
+                &mut self.extra,
+                key,
+            )?,
+            "pfs" => crate::native::fields::next(map, &mut self.pfs, &mut self.extra, key)?,
+            "policyMode" => {
+                crate::native::fields::next(map, &mut self.policy_mode, &mut self.extra, key)?
+            }
+            "transformProtocol" => crate::native::fields::next(
+                map,
+                &mut self.transform_protocol,
+                &mut self.extra,
+                key,
+            )?,
+            "ikeVersion" => {
+                crate::native::fields::next(map, &mut self.ike_version, &mut self.extra, key)?
+            }
+            "idType" => crate::native::fields::next(map, &mut self.id_type, &mut self.extra, key)?,
+            "localId" => {
+                crate::native::fields::next(map, &mut self.local_id, &mut self.extra, key)?
+            }
+            "remoteId" => {
+                crate::native::fields::next(map, &mut self.remote_id, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "ikeLifeTime" => {
+                crate::native::fields::next(map, &mut self.ike_life_time, &mut self.extra, key)?
+            }
+            "lifeTime" => {
+                crate::native::fields::next(map, &mut self.life_time, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "peerCidrs" => {
+                crate::native::fields::next(map, &mut self.peer_cidrs, &mut self.extra, key)?
+            }
+            "l3NetworkRefs" => {
+                crate::native::fields::next(map, &mut self.l3_network_refs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IPsecConnectionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1569,19 +2155,8 @@ pub struct IPsecL3NetworkRefInventory {
 
 impl IPsecL3NetworkRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            connection_uuid: crate::native::fields::take(&mut m, &mut extra, "connectionUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1601,7 +2176,49 @@ impl IPsecL3NetworkRefInventory {
 
 impl<'de> serde::Deserialize<'de> for IPsecL3NetworkRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IPsecL3NetworkRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "connectionUuid" => {
+                crate::native::fields::next(map, &mut self.connection_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IPsecL3NetworkRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1631,19 +2248,8 @@ pub struct IPsecPeerCidrInventory {
 
 impl IPsecPeerCidrInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cidr: crate::native::fields::take(&mut m, &mut extra, "cidr"),
-            connection_uuid: crate::native::fields::take(&mut m, &mut extra, "connectionUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1663,7 +2269,47 @@ impl IPsecPeerCidrInventory {
 
 impl<'de> serde::Deserialize<'de> for IPsecPeerCidrInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IPsecPeerCidrInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "cidr" => crate::native::fields::next(map, &mut self.cidr, &mut self.extra, key)?,
+            "connectionUuid" => {
+                crate::native::fields::next(map, &mut self.connection_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IPsecPeerCidrInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1716,6 +2362,18 @@ impl From<IpSetType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for IpSetType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `IpStatisticData` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1752,31 +2410,8 @@ pub struct IpStatisticData {
 
 impl IpStatisticData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            vip_name: crate::native::fields::take(&mut m, &mut extra, "vipName"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            vm_instance_name: crate::native::fields::take(&mut m, &mut extra, "vmInstanceName"),
-            vm_instance_type: crate::native::fields::take(&mut m, &mut extra, "vmInstanceType"),
-            appliance_vm_owner_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "applianceVmOwnerUuid",
-            ),
-            vm_default_ip: crate::native::fields::take(&mut m, &mut extra, "vmDefaultIp"),
-            resource_types: crate::native::fields::take(&mut m, &mut extra, "resourceTypes"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            use_for: crate::native::fields::take(&mut m, &mut extra, "useFor"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            owner_name: crate::native::fields::take(&mut m, &mut extra, "ownerName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1808,7 +2443,72 @@ impl IpStatisticData {
 
 impl<'de> serde::Deserialize<'de> for IpStatisticData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IpStatisticData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "vipName" => {
+                crate::native::fields::next(map, &mut self.vip_name, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceName" => {
+                crate::native::fields::next(map, &mut self.vm_instance_name, &mut self.extra, key)?
+            }
+            "vmInstanceType" => {
+                crate::native::fields::next(map, &mut self.vm_instance_type, &mut self.extra, key)?
+            }
+            "applianceVmOwnerUuid" => crate::native::fields::next(
+                map,
+                &mut self.appliance_vm_owner_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmDefaultIp" => {
+                crate::native::fields::next(map, &mut self.vm_default_ip, &mut self.extra, key)?
+            }
+            "resourceTypes" => {
+                crate::native::fields::next(map, &mut self.resource_types, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "useFor" => crate::native::fields::next(map, &mut self.use_for, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "ownerName" => {
+                crate::native::fields::next(map, &mut self.owner_name, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IpStatisticData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1866,41 +2566,8 @@ pub struct IscsiLunInventory {
 
 impl IscsiLunInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            multipath_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multipathDeviceUuid",
-            ),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            scsi_lun_host_refs: crate::native::fields::take(&mut m, &mut extra, "scsiLunHostRefs"),
-            scsi_lun_vm_instance_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scsiLunVmInstanceRefs",
-            ),
-            iscsi_target_uuid: crate::native::fields::take(&mut m, &mut extra, "iscsiTargetUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1938,7 +2605,76 @@ impl IscsiLunInventory {
 
 impl<'de> serde::Deserialize<'de> for IscsiLunInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IscsiLunInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "multipathDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.multipath_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "scsiLunHostRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_host_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "scsiLunVmInstanceRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_vm_instance_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "iscsiTargetUuid" => {
+                crate::native::fields::next(map, &mut self.iscsi_target_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IscsiLunInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1966,18 +2702,8 @@ pub struct IscsiServerClusterRefInventory {
 
 impl IscsiServerClusterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            iscsi_server_uuid: crate::native::fields::take(&mut m, &mut extra, "iscsiServerUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1996,7 +2722,48 @@ impl IscsiServerClusterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for IscsiServerClusterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IscsiServerClusterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "iscsiServerUuid" => {
+                crate::native::fields::next(map, &mut self.iscsi_server_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IscsiServerClusterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2038,25 +2805,8 @@ pub struct IscsiServerInventory {
 
 impl IscsiServerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            chap_user_name: crate::native::fields::take(&mut m, &mut extra, "chapUserName"),
-            chap_user_password: crate::native::fields::take(&mut m, &mut extra, "chapUserPassword"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            iscsi_targets: crate::native::fields::take(&mut m, &mut extra, "iscsiTargets"),
-            iscsi_cluster_refs: crate::native::fields::take(&mut m, &mut extra, "iscsiClusterRefs"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2082,7 +2832,65 @@ impl IscsiServerInventory {
 
 impl<'de> serde::Deserialize<'de> for IscsiServerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IscsiServerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "chapUserName" => {
+                crate::native::fields::next(map, &mut self.chap_user_name, &mut self.extra, key)?
+            }
+            "chapUserPassword" => crate::native::fields::next(
+                map,
+                &mut self.chap_user_password,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "iscsiTargets" => {
+                crate::native::fields::next(map, &mut self.iscsi_targets, &mut self.extra, key)?
+            }
+            "iscsiClusterRefs" => crate::native::fields::next(
+                map,
+                &mut self.iscsi_cluster_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IscsiServerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2114,20 +2922,8 @@ pub struct IscsiTargetInventory {
 
 impl IscsiTargetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            iscsi_server_uuid: crate::native::fields::take(&mut m, &mut extra, "iscsiServerUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            iqn: crate::native::fields::take(&mut m, &mut extra, "iqn"),
-            iscsi_luns: crate::native::fields::take(&mut m, &mut extra, "iscsiLuns"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2148,7 +2944,50 @@ impl IscsiTargetInventory {
 
 impl<'de> serde::Deserialize<'de> for IscsiTargetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for IscsiTargetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "iscsiServerUuid" => {
+                crate::native::fields::next(map, &mut self.iscsi_server_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "iqn" => crate::native::fields::next(map, &mut self.iqn, &mut self.extra, key)?,
+            "iscsiLuns" => {
+                crate::native::fields::next(map, &mut self.iscsi_luns, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for IscsiTargetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2172,16 +3011,8 @@ pub struct ItemInventory {
 
 impl ItemInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            readable_name: crate::native::fields::take(&mut m, &mut extra, "readableName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2198,7 +3029,40 @@ impl ItemInventory {
 
 impl<'de> serde::Deserialize<'de> for ItemInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ItemInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "readableName" => {
+                crate::native::fields::next(map, &mut self.readable_name, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ItemInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2244,31 +3108,8 @@ pub struct JitSecurityMachineInventory {
 
 impl JitSecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2300,7 +3141,64 @@ impl JitSecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for JitSecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for JitSecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for JitSecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2330,19 +3228,8 @@ pub struct JobDetails {
 
 impl JobDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            long_job_uuid: crate::native::fields::take(&mut m, &mut extra, "longJobUuid"),
-            long_job_state: crate::native::fields::take(&mut m, &mut extra, "longJobState"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            image_upload_url: crate::native::fields::take(&mut m, &mut extra, "imageUploadUrl"),
-            offset: crate::native::fields::take(&mut m, &mut extra, "offset"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2362,7 +3249,49 @@ impl JobDetails {
 
 impl<'de> serde::Deserialize<'de> for JobDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for JobDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "longJobUuid" => {
+                crate::native::fields::next(map, &mut self.long_job_uuid, &mut self.extra, key)?
+            }
+            "longJobState" => {
+                crate::native::fields::next(map, &mut self.long_job_state, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "imageUploadUrl" => {
+                crate::native::fields::next(map, &mut self.image_upload_url, &mut self.extra, key)?
+            }
+            "offset" => crate::native::fields::next(map, &mut self.offset, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for JobDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2394,20 +3323,8 @@ pub struct JsonLabelInventory {
 
 impl JsonLabelInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            label_key: crate::native::fields::take(&mut m, &mut extra, "labelKey"),
-            label_value: crate::native::fields::take(&mut m, &mut extra, "labelValue"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2428,7 +3345,52 @@ impl JsonLabelInventory {
 
 impl<'de> serde::Deserialize<'de> for JsonLabelInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for JsonLabelInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "labelKey" => {
+                crate::native::fields::next(map, &mut self.label_key, &mut self.extra, key)?
+            }
+            "labelValue" => {
+                crate::native::fields::next(map, &mut self.label_value, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for JsonLabelInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2462,25 +3424,8 @@ pub struct KvmHostHypervisorMetadataInventory {
 
 impl KvmHostHypervisorMetadataInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            category_uuid: crate::native::fields::take(&mut m, &mut extra, "categoryUuid"),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            hypervisor: crate::native::fields::take(&mut m, &mut extra, "hypervisor"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2502,7 +3447,56 @@ impl KvmHostHypervisorMetadataInventory {
 
 impl<'de> serde::Deserialize<'de> for KvmHostHypervisorMetadataInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for KvmHostHypervisorMetadataInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "categoryUuid" => {
+                crate::native::fields::next(map, &mut self.category_uuid, &mut self.extra, key)?
+            }
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hypervisor" => {
+                crate::native::fields::next(map, &mut self.hypervisor, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for KvmHostHypervisorMetadataInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2594,70 +3588,8 @@ pub struct KvmHostInventory {
 
 impl KvmHostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            os_distribution: crate::native::fields::take(&mut m, &mut extra, "osDistribution"),
-            os_release: crate::native::fields::take(&mut m, &mut extra, "osRelease"),
-            os_version: crate::native::fields::take(&mut m, &mut extra, "osVersion"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2712,7 +3644,152 @@ impl KvmHostInventory {
 
 impl<'de> serde::Deserialize<'de> for KvmHostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for KvmHostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "osDistribution" => {
+                crate::native::fields::next(map, &mut self.os_distribution, &mut self.extra, key)?
+            }
+            "osRelease" => {
+                crate::native::fields::next(map, &mut self.os_release, &mut self.extra, key)?
+            }
+            "osVersion" => {
+                crate::native::fields::next(map, &mut self.os_version, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for KvmHostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2744,20 +3821,8 @@ pub struct KvmHypervisorInfoInventory {
 
 impl KvmHypervisorInfoInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            hypervisor: crate::native::fields::take(&mut m, &mut extra, "hypervisor"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            match_state: crate::native::fields::take(&mut m, &mut extra, "matchState"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2778,7 +3843,50 @@ impl KvmHypervisorInfoInventory {
 
 impl<'de> serde::Deserialize<'de> for KvmHypervisorInfoInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for KvmHypervisorInfoInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hypervisor" => {
+                crate::native::fields::next(map, &mut self.hypervisor, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "matchState" => {
+                crate::native::fields::next(map, &mut self.match_state, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for KvmHypervisorInfoInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2844,41 +3952,8 @@ pub struct KvmIsoTo {
 
 impl KvmIsoTo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            md5_sum: crate::native::fields::take(&mut m, &mut extra, "md5Sum"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            media_type: crate::native::fields::take(&mut m, &mut extra, "mediaType"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            system: crate::native::fields::take(&mut m, &mut extra, "system"),
-            virtio: crate::native::fields::take(&mut m, &mut extra, "virtio"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            path_in_cache: crate::native::fields::take(&mut m, &mut extra, "pathInCache"),
-            install_url: crate::native::fields::take(&mut m, &mut extra, "installUrl"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2916,7 +3991,86 @@ impl KvmIsoTo {
 
 impl<'de> serde::Deserialize<'de> for KvmIsoTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for KvmIsoTo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "md5Sum" => crate::native::fields::next(map, &mut self.md5_sum, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "mediaType" => {
+                crate::native::fields::next(map, &mut self.media_type, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "system" => crate::native::fields::next(map, &mut self.system, &mut self.extra, key)?,
+            "virtio" => crate::native::fields::next(map, &mut self.virtio, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "pathInCache" => {
+                crate::native::fields::next(map, &mut self.path_in_cache, &mut self.extra, key)?
+            }
+            "installUrl" => {
+                crate::native::fields::next(map, &mut self.install_url, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for KvmIsoTo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2958,29 +4112,8 @@ pub struct L2NetworkData {
 
 impl L2NetworkData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            pool_uuid: crate::native::fields::take(&mut m, &mut extra, "poolUuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vni: crate::native::fields::take(&mut m, &mut extra, "vni"),
-            vlan: crate::native::fields::take(&mut m, &mut extra, "vlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3006,7 +4139,62 @@ impl L2NetworkData {
 
 impl<'de> serde::Deserialize<'de> for L2NetworkData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2NetworkData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "poolUuid" => {
+                crate::native::fields::next(map, &mut self.pool_uuid, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vni" => crate::native::fields::next(map, &mut self.vni, &mut self.extra, key)?,
+            "vlan" => crate::native::fields::next(map, &mut self.vlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2NetworkData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3052,35 +4240,8 @@ pub struct L2NetworkInventory {
 
 impl L2NetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3108,7 +4269,76 @@ impl L2NetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L2NetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2NetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2NetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3162,39 +4392,8 @@ pub struct L2PortGroupNetworkInventory {
 
 impl L2PortGroupNetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            v_switch_uuid: crate::native::fields::take(&mut m, &mut extra, "vSwitchUuid"),
-            vlan_mode: crate::native::fields::take(&mut m, &mut extra, "vlanMode"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            vlan_ranges: crate::native::fields::take(&mut m, &mut extra, "vlanRanges"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3226,7 +4425,86 @@ impl L2PortGroupNetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L2PortGroupNetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2PortGroupNetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vSwitchUuid" => {
+                crate::native::fields::next(map, &mut self.v_switch_uuid, &mut self.extra, key)?
+            }
+            "vlanMode" => {
+                crate::native::fields::next(map, &mut self.vlan_mode, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "vlanRanges" => {
+                crate::native::fields::next(map, &mut self.vlan_ranges, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2PortGroupNetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3283,6 +4561,18 @@ impl From<L2PortGroupVlanMode> for String {
     }
 }
 
+impl crate::native::fields::Lenient for L2PortGroupVlanMode {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `L2VirtualSwitchNetworkInventory` of the ZStack SDK (with the fields of its superclass `L2NetworkInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3323,37 +4613,8 @@ pub struct L2VirtualSwitchNetworkInventory {
 
 impl L2VirtualSwitchNetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            is_distributed: crate::native::fields::take(&mut m, &mut extra, "isDistributed"),
-            port_groups: crate::native::fields::take(&mut m, &mut extra, "portGroups"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3383,7 +4644,82 @@ impl L2VirtualSwitchNetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L2VirtualSwitchNetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2VirtualSwitchNetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "isDistributed" => {
+                crate::native::fields::next(map, &mut self.is_distributed, &mut self.extra, key)?
+            }
+            "portGroups" => {
+                crate::native::fields::next(map, &mut self.port_groups, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2VirtualSwitchNetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3431,36 +4767,8 @@ pub struct L2VlanNetworkInventory {
 
 impl L2VlanNetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            vlan: crate::native::fields::take(&mut m, &mut extra, "vlan"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3489,7 +4797,77 @@ impl L2VlanNetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L2VlanNetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2VlanNetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vlan" => crate::native::fields::next(map, &mut self.vlan, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2VlanNetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3539,37 +4917,8 @@ pub struct L2VxlanNetworkInventory {
 
 impl L2VxlanNetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            vni: crate::native::fields::take(&mut m, &mut extra, "vni"),
-            pool_uuid: crate::native::fields::take(&mut m, &mut extra, "poolUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3599,7 +4948,80 @@ impl L2VxlanNetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L2VxlanNetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2VxlanNetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vni" => crate::native::fields::next(map, &mut self.vni, &mut self.extra, key)?,
+            "poolUuid" => {
+                crate::native::fields::next(map, &mut self.pool_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2VxlanNetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3655,48 +5077,8 @@ pub struct L2VxlanNetworkPoolInventory {
 
 impl L2VxlanNetworkPoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_switch_type: crate::native::fields::take(&mut m, &mut extra, "vSwitchType"),
-            virtual_network_id: crate::native::fields::take(&mut m, &mut extra, "virtualNetworkId"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            pvlan: crate::native::fields::take(&mut m, &mut extra, "pvlan"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            attached_vtep_refs: crate::native::fields::take(&mut m, &mut extra, "attachedVtepRefs"),
-            remote_vteps: crate::native::fields::take(&mut m, &mut extra, "remoteVteps"),
-            attached_vxlan_network_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedVxlanNetworkRefs",
-            ),
-            attached_vni_ranges: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedVniRanges",
-            ),
-            attached_cidrs: crate::native::fields::take(&mut m, &mut extra, "attachedCidrs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3733,7 +5115,100 @@ impl L2VxlanNetworkPoolInventory {
 
 impl<'de> serde::Deserialize<'de> for L2VxlanNetworkPoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L2VxlanNetworkPoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vSwitchType" => {
+                crate::native::fields::next(map, &mut self.v_switch_type, &mut self.extra, key)?
+            }
+            "virtualNetworkId" => crate::native::fields::next(
+                map,
+                &mut self.virtual_network_id,
+                &mut self.extra,
+                key,
+            )?,
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "pvlan" => crate::native::fields::next(map, &mut self.pvlan, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedVtepRefs" => crate::native::fields::next(
+                map,
+                &mut self.attached_vtep_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "remoteVteps" => {
+                crate::native::fields::next(map, &mut self.remote_vteps, &mut self.extra, key)?
+            }
+            "attachedVxlanNetworkRefs" => crate::native::fields::next(
+                map,
+                &mut self.attached_vxlan_network_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedVniRanges" => crate::native::fields::next(
+                map,
+                &mut self.attached_vni_ranges,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedCidrs" => {
+                crate::native::fields::next(map, &mut self.attached_cidrs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L2VxlanNetworkPoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3765,20 +5240,8 @@ pub struct L3NetworkHostRouteInventory {
 
 impl L3NetworkHostRouteInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            prefix: crate::native::fields::take(&mut m, &mut extra, "prefix"),
-            nexthop: crate::native::fields::take(&mut m, &mut extra, "nexthop"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3799,7 +5262,48 @@ impl L3NetworkHostRouteInventory {
 
 impl<'de> serde::Deserialize<'de> for L3NetworkHostRouteInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L3NetworkHostRouteInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "prefix" => crate::native::fields::next(map, &mut self.prefix, &mut self.extra, key)?,
+            "nexthop" => crate::native::fields::next(map, &mut self.nexthop, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L3NetworkHostRouteInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3859,34 +5363,8 @@ pub struct L3NetworkInventory {
 
 impl L3NetworkInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            l2_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l2NetworkUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            dns_domain: crate::native::fields::take(&mut m, &mut extra, "dnsDomain"),
-            system: crate::native::fields::take(&mut m, &mut extra, "system"),
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            enable_ipam: crate::native::fields::take(&mut m, &mut extra, "enableIPAM"),
-            isolated: crate::native::fields::take(&mut m, &mut extra, "isolated"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            dns: crate::native::fields::take(&mut m, &mut extra, "dns"),
-            ip_ranges: crate::native::fields::take(&mut m, &mut extra, "ipRanges"),
-            network_services: crate::native::fields::take(&mut m, &mut extra, "networkServices"),
-            host_route: crate::native::fields::take(&mut m, &mut extra, "hostRoute"),
-            reserved_ip_ranges: crate::native::fields::take(&mut m, &mut extra, "reservedIpRanges"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3921,7 +5399,87 @@ impl L3NetworkInventory {
 
 impl<'de> serde::Deserialize<'de> for L3NetworkInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for L3NetworkInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "l2NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l2_network_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "dnsDomain" => {
+                crate::native::fields::next(map, &mut self.dns_domain, &mut self.extra, key)?
+            }
+            "system" => crate::native::fields::next(map, &mut self.system, &mut self.extra, key)?,
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "enableIPAM" => {
+                crate::native::fields::next(map, &mut self.enable_ipam, &mut self.extra, key)?
+            }
+            "isolated" => {
+                crate::native::fields::next(map, &mut self.isolated, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "dns" => crate::native::fields::next(map, &mut self.dns, &mut self.extra, key)?,
+            "ipRanges" => {
+                crate::native::fields::next(map, &mut self.ip_ranges, &mut self.extra, key)?
+            }
+            "networkServices" => {
+                crate::native::fields::next(map, &mut self.network_services, &mut self.extra, key)?
+            }
+            "hostRoute" => {
+                crate::native::fields::next(map, &mut self.host_route, &mut self.extra, key)?
+            }
+            "reservedIpRanges" => crate::native::fields::next(
+                map,
+                &mut self.reserved_ip_ranges,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for L3NetworkInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3949,18 +5507,8 @@ pub struct Label {
 
 impl Label {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            key: crate::native::fields::take(&mut m, &mut extra, "key"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            op: crate::native::fields::take(&mut m, &mut extra, "op"),
-            compatible: crate::native::fields::take(&mut m, &mut extra, "compatible"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3979,7 +5527,42 @@ impl Label {
 
 impl<'de> serde::Deserialize<'de> for Label {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Label {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => crate::native::fields::next(map, &mut self.key, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "op" => crate::native::fields::next(map, &mut self.op, &mut self.extra, key)?,
+            "compatible" => {
+                crate::native::fields::next(map, &mut self.compatible, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Label {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4011,20 +5594,8 @@ pub struct LdapAccountRefInventory {
 
 impl LdapAccountRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ldap_uid: crate::native::fields::take(&mut m, &mut extra, "ldapUid"),
-            ldap_server_uuid: crate::native::fields::take(&mut m, &mut extra, "ldapServerUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4045,7 +5616,52 @@ impl LdapAccountRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LdapAccountRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LdapAccountRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ldapUid" => {
+                crate::native::fields::next(map, &mut self.ldap_uid, &mut self.extra, key)?
+            }
+            "ldapServerUuid" => {
+                crate::native::fields::next(map, &mut self.ldap_server_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LdapAccountRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4079,21 +5695,8 @@ pub struct LdapResourceRefInventory {
 
 impl LdapResourceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ldap_uid: crate::native::fields::take(&mut m, &mut extra, "ldapUid"),
-            ldap_server_uuid: crate::native::fields::take(&mut m, &mut extra, "ldapServerUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4115,7 +5718,55 @@ impl LdapResourceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LdapResourceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LdapResourceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ldapUid" => {
+                crate::native::fields::next(map, &mut self.ldap_uid, &mut self.extra, key)?
+            }
+            "ldapServerUuid" => {
+                crate::native::fields::next(map, &mut self.ldap_server_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LdapResourceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4155,24 +5806,8 @@ pub struct LdapServerInventory {
 
 impl LdapServerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            base: crate::native::fields::take(&mut m, &mut extra, "base"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            scope: crate::native::fields::take(&mut m, &mut extra, "scope"),
-            encryption: crate::native::fields::take(&mut m, &mut extra, "encryption"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4197,7 +5832,56 @@ impl LdapServerInventory {
 
 impl<'de> serde::Deserialize<'de> for LdapServerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LdapServerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "base" => crate::native::fields::next(map, &mut self.base, &mut self.extra, key)?,
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "scope" => crate::native::fields::next(map, &mut self.scope, &mut self.extra, key)?,
+            "encryption" => {
+                crate::native::fields::next(map, &mut self.encryption, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LdapServerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4259,39 +5943,8 @@ pub struct LicenseAddOnInventory {
 
 impl LicenseAddOnInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            user: crate::native::fields::take(&mut m, &mut extra, "user"),
-            prod_info: crate::native::fields::take(&mut m, &mut extra, "prodInfo"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            host_num: crate::native::fields::take(&mut m, &mut extra, "hostNum"),
-            vm_num: crate::native::fields::take(&mut m, &mut extra, "vmNum"),
-            capacity: crate::native::fields::take(&mut m, &mut extra, "capacity"),
-            license_type: crate::native::fields::take(&mut m, &mut extra, "licenseType"),
-            expired_date: crate::native::fields::take(&mut m, &mut extra, "expiredDate"),
-            issued_date: crate::native::fields::take(&mut m, &mut extra, "issuedDate"),
-            upload_date: crate::native::fields::take(&mut m, &mut extra, "uploadDate"),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            expired: crate::native::fields::take(&mut m, &mut extra, "expired"),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            platform_id: crate::native::fields::take(&mut m, &mut extra, "platformId"),
-            license_request: crate::native::fields::take(&mut m, &mut extra, "licenseRequest"),
-            available_host_num: crate::native::fields::take(&mut m, &mut extra, "availableHostNum"),
-            available_cpu_num: crate::native::fields::take(&mut m, &mut extra, "availableCpuNum"),
-            available_vm_num: crate::native::fields::take(&mut m, &mut extra, "availableVmNum"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            modules: crate::native::fields::take(&mut m, &mut extra, "modules"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4327,7 +5980,89 @@ impl LicenseAddOnInventory {
 
 impl<'de> serde::Deserialize<'de> for LicenseAddOnInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LicenseAddOnInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "user" => crate::native::fields::next(map, &mut self.user, &mut self.extra, key)?,
+            "prodInfo" => {
+                crate::native::fields::next(map, &mut self.prod_info, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "hostNum" => {
+                crate::native::fields::next(map, &mut self.host_num, &mut self.extra, key)?
+            }
+            "vmNum" => crate::native::fields::next(map, &mut self.vm_num, &mut self.extra, key)?,
+            "capacity" => {
+                crate::native::fields::next(map, &mut self.capacity, &mut self.extra, key)?
+            }
+            "licenseType" => {
+                crate::native::fields::next(map, &mut self.license_type, &mut self.extra, key)?
+            }
+            "expiredDate" => {
+                crate::native::fields::next(map, &mut self.expired_date, &mut self.extra, key)?
+            }
+            "issuedDate" => {
+                crate::native::fields::next(map, &mut self.issued_date, &mut self.extra, key)?
+            }
+            "uploadDate" => {
+                crate::native::fields::next(map, &mut self.upload_date, &mut self.extra, key)?
+            }
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "expired" => crate::native::fields::next(map, &mut self.expired, &mut self.extra, key)?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "platformId" => {
+                crate::native::fields::next(map, &mut self.platform_id, &mut self.extra, key)?
+            }
+            "licenseRequest" => {
+                crate::native::fields::next(map, &mut self.license_request, &mut self.extra, key)?
+            }
+            "availableHostNum" => crate::native::fields::next(
+                map,
+                &mut self.available_host_num,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuNum" => {
+                crate::native::fields::next(map, &mut self.available_cpu_num, &mut self.extra, key)?
+            }
+            "availableVmNum" => {
+                crate::native::fields::next(map, &mut self.available_vm_num, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "modules" => crate::native::fields::next(map, &mut self.modules, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LicenseAddOnInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4385,37 +6120,8 @@ pub struct LicenseInventory {
 
 impl LicenseInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            user: crate::native::fields::take(&mut m, &mut extra, "user"),
-            prod_info: crate::native::fields::take(&mut m, &mut extra, "prodInfo"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            host_num: crate::native::fields::take(&mut m, &mut extra, "hostNum"),
-            vm_num: crate::native::fields::take(&mut m, &mut extra, "vmNum"),
-            capacity: crate::native::fields::take(&mut m, &mut extra, "capacity"),
-            license_type: crate::native::fields::take(&mut m, &mut extra, "licenseType"),
-            expired_date: crate::native::fields::take(&mut m, &mut extra, "expiredDate"),
-            issued_date: crate::native::fields::take(&mut m, &mut extra, "issuedDate"),
-            upload_date: crate::native::fields::take(&mut m, &mut extra, "uploadDate"),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            expired: crate::native::fields::take(&mut m, &mut extra, "expired"),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            platform_id: crate::native::fields::take(&mut m, &mut extra, "platformId"),
-            license_request: crate::native::fields::take(&mut m, &mut extra, "licenseRequest"),
-            available_host_num: crate::native::fields::take(&mut m, &mut extra, "availableHostNum"),
-            available_cpu_num: crate::native::fields::take(&mut m, &mut extra, "availableCpuNum"),
-            available_vm_num: crate::native::fields::take(&mut m, &mut extra, "availableVmNum"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4449,7 +6155,87 @@ impl LicenseInventory {
 
 impl<'de> serde::Deserialize<'de> for LicenseInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LicenseInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "user" => crate::native::fields::next(map, &mut self.user, &mut self.extra, key)?,
+            "prodInfo" => {
+                crate::native::fields::next(map, &mut self.prod_info, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "hostNum" => {
+                crate::native::fields::next(map, &mut self.host_num, &mut self.extra, key)?
+            }
+            "vmNum" => crate::native::fields::next(map, &mut self.vm_num, &mut self.extra, key)?,
+            "capacity" => {
+                crate::native::fields::next(map, &mut self.capacity, &mut self.extra, key)?
+            }
+            "licenseType" => {
+                crate::native::fields::next(map, &mut self.license_type, &mut self.extra, key)?
+            }
+            "expiredDate" => {
+                crate::native::fields::next(map, &mut self.expired_date, &mut self.extra, key)?
+            }
+            "issuedDate" => {
+                crate::native::fields::next(map, &mut self.issued_date, &mut self.extra, key)?
+            }
+            "uploadDate" => {
+                crate::native::fields::next(map, &mut self.upload_date, &mut self.extra, key)?
+            }
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "expired" => crate::native::fields::next(map, &mut self.expired, &mut self.extra, key)?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "platformId" => {
+                crate::native::fields::next(map, &mut self.platform_id, &mut self.extra, key)?
+            }
+            "licenseRequest" => {
+                crate::native::fields::next(map, &mut self.license_request, &mut self.extra, key)?
+            }
+            "availableHostNum" => crate::native::fields::next(
+                map,
+                &mut self.available_host_num,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuNum" => {
+                crate::native::fields::next(map, &mut self.available_cpu_num, &mut self.extra, key)?
+            }
+            "availableVmNum" => {
+                crate::native::fields::next(map, &mut self.available_vm_num, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LicenseInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4491,25 +6277,8 @@ pub struct LoadBalancerAclEntry {
 
 impl LoadBalancerAclEntry {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            acl_uuid: crate::native::fields::take(&mut m, &mut extra, "aclUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            domain: crate::native::fields::take(&mut m, &mut extra, "domain"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            ip_entries: crate::native::fields::take(&mut m, &mut extra, "ipEntries"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            server_groups: crate::native::fields::take(&mut m, &mut extra, "serverGroups"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4535,7 +6304,59 @@ impl LoadBalancerAclEntry {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerAclEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerAclEntry {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "aclUuid" => {
+                crate::native::fields::next(map, &mut self.acl_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "domain" => crate::native::fields::next(map, &mut self.domain, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "ipEntries" => {
+                crate::native::fields::next(map, &mut self.ip_entries, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "serverGroups" => {
+                crate::native::fields::next(map, &mut self.server_groups, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerAclEntry {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4577,25 +6398,8 @@ pub struct LoadBalancerInventory {
 
 impl LoadBalancerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            ipv6_vip_uuid: crate::native::fields::take(&mut m, &mut extra, "ipv6VipUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            listeners: crate::native::fields::take(&mut m, &mut extra, "listeners"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4621,7 +6425,61 @@ impl LoadBalancerInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "ipv6VipUuid" => {
+                crate::native::fields::next(map, &mut self.ipv6_vip_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "listeners" => {
+                crate::native::fields::next(map, &mut self.listeners, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4655,21 +6513,8 @@ pub struct LoadBalancerListenerAclRefInventory {
 
 impl LoadBalancerListenerAclRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            listener_uuid: crate::native::fields::take(&mut m, &mut extra, "listenerUuid"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            acl_uuid: crate::native::fields::take(&mut m, &mut extra, "aclUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4691,7 +6536,53 @@ impl LoadBalancerListenerAclRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListenerAclRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListenerAclRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "listenerUuid" => {
+                crate::native::fields::next(map, &mut self.listener_uuid, &mut self.extra, key)?
+            }
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "aclUuid" => {
+                crate::native::fields::next(map, &mut self.acl_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListenerAclRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4721,19 +6612,8 @@ pub struct LoadBalancerListenerCertificateRefInventory {
 
 impl LoadBalancerListenerCertificateRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            listener_uuid: crate::native::fields::take(&mut m, &mut extra, "listenerUuid"),
-            certificate_uuid: crate::native::fields::take(&mut m, &mut extra, "certificateUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4753,7 +6633,49 @@ impl LoadBalancerListenerCertificateRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListenerCertificateRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListenerCertificateRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "listenerUuid" => {
+                crate::native::fields::next(map, &mut self.listener_uuid, &mut self.extra, key)?
+            }
+            "certificateUuid" => {
+                crate::native::fields::next(map, &mut self.certificate_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListenerCertificateRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4803,33 +6725,8 @@ pub struct LoadBalancerListenerInventory {
 
 impl LoadBalancerListenerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            load_balancer_uuid: crate::native::fields::take(&mut m, &mut extra, "loadBalancerUuid"),
-            instance_port: crate::native::fields::take(&mut m, &mut extra, "instancePort"),
-            load_balancer_port: crate::native::fields::take(&mut m, &mut extra, "loadBalancerPort"),
-            security_policy_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "securityPolicyType",
-            ),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_nic_refs: crate::native::fields::take(&mut m, &mut extra, "vmNicRefs"),
-            acl_refs: crate::native::fields::take(&mut m, &mut extra, "aclRefs"),
-            certificate_refs: crate::native::fields::take(&mut m, &mut extra, "certificateRefs"),
-            server_group_refs: crate::native::fields::take(&mut m, &mut extra, "serverGroupRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4859,7 +6756,86 @@ impl LoadBalancerListenerInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListenerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListenerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "loadBalancerUuid" => crate::native::fields::next(
+                map,
+                &mut self.load_balancer_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "instancePort" => {
+                crate::native::fields::next(map, &mut self.instance_port, &mut self.extra, key)?
+            }
+            "loadBalancerPort" => crate::native::fields::next(
+                map,
+                &mut self.load_balancer_port,
+                &mut self.extra,
+                key,
+            )?,
+            "securityPolicyType" => crate::native::fields::next(
+                map,
+                &mut self.security_policy_type,
+                &mut self.extra,
+                key,
+            )?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmNicRefs" => {
+                crate::native::fields::next(map, &mut self.vm_nic_refs, &mut self.extra, key)?
+            }
+            "aclRefs" => {
+                crate::native::fields::next(map, &mut self.acl_refs, &mut self.extra, key)?
+            }
+            "certificateRefs" => {
+                crate::native::fields::next(map, &mut self.certificate_refs, &mut self.extra, key)?
+            }
+            "serverGroupRefs" => {
+                crate::native::fields::next(map, &mut self.server_group_refs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListenerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4889,19 +6865,8 @@ pub struct LoadBalancerListenerServerGroupRefInventory {
 
 impl LoadBalancerListenerServerGroupRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            listener_uuid: crate::native::fields::take(&mut m, &mut extra, "listenerUuid"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4921,7 +6886,49 @@ impl LoadBalancerListenerServerGroupRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListenerServerGroupRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListenerServerGroupRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "listenerUuid" => {
+                crate::native::fields::next(map, &mut self.listener_uuid, &mut self.extra, key)?
+            }
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListenerServerGroupRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4953,20 +6960,8 @@ pub struct LoadBalancerListenerVmNicRefInventory {
 
 impl LoadBalancerListenerVmNicRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            listener_uuid: crate::native::fields::take(&mut m, &mut extra, "listenerUuid"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4987,7 +6982,50 @@ impl LoadBalancerListenerVmNicRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListenerVmNicRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListenerVmNicRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "listenerUuid" => {
+                crate::native::fields::next(map, &mut self.listener_uuid, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListenerVmNicRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5013,17 +7051,8 @@ pub struct LoadBalancerListerAcl {
 
 impl LoadBalancerListerAcl {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            acl_uuid: crate::native::fields::take(&mut m, &mut extra, "aclUuid"),
-            listener_uuid: crate::native::fields::take(&mut m, &mut extra, "listenerUuid"),
-            server_group_uuids: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuids"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5041,7 +7070,48 @@ impl LoadBalancerListerAcl {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerListerAcl {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerListerAcl {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "aclUuid" => {
+                crate::native::fields::next(map, &mut self.acl_uuid, &mut self.extra, key)?
+            }
+            "listenerUuid" => {
+                crate::native::fields::next(map, &mut self.listener_uuid, &mut self.extra, key)?
+            }
+            "serverGroupUuids" => crate::native::fields::next(
+                map,
+                &mut self.server_group_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerListerAcl {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5081,28 +7151,8 @@ pub struct LoadBalancerServerGroupInventory {
 
 impl LoadBalancerServerGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            load_balancer_uuid: crate::native::fields::take(&mut m, &mut extra, "loadBalancerUuid"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            listener_server_group_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "listenerServerGroupRefs",
-            ),
-            server_ips: crate::native::fields::take(&mut m, &mut extra, "serverIps"),
-            vm_nic_refs: crate::native::fields::take(&mut m, &mut extra, "vmNicRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5131,7 +7181,68 @@ impl LoadBalancerServerGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerServerGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerServerGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "loadBalancerUuid" => crate::native::fields::next(
+                map,
+                &mut self.load_balancer_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "listenerServerGroupRefs" => crate::native::fields::next(
+                map,
+                &mut self.listener_server_group_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "serverIps" => {
+                crate::native::fields::next(map, &mut self.server_ips, &mut self.extra, key)?
+            }
+            "vmNicRefs" => {
+                crate::native::fields::next(map, &mut self.vm_nic_refs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerServerGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5165,21 +7276,8 @@ pub struct LoadBalancerServerGroupServerIpInventory {
 
 impl LoadBalancerServerGroupServerIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            ip_address: crate::native::fields::take(&mut m, &mut extra, "ipAddress"),
-            weight: crate::native::fields::take(&mut m, &mut extra, "weight"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5201,7 +7299,51 @@ impl LoadBalancerServerGroupServerIpInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerServerGroupServerIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerServerGroupServerIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "ipAddress" => {
+                crate::native::fields::next(map, &mut self.ip_address, &mut self.extra, key)?
+            }
+            "weight" => crate::native::fields::next(map, &mut self.weight, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerServerGroupServerIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5237,22 +7379,8 @@ pub struct LoadBalancerServerGroupVmNicRefInventory {
 
 impl LoadBalancerServerGroupVmNicRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            weight: crate::native::fields::take(&mut m, &mut extra, "weight"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5275,7 +7403,54 @@ impl LoadBalancerServerGroupVmNicRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LoadBalancerServerGroupVmNicRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoadBalancerServerGroupVmNicRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "weight" => crate::native::fields::next(map, &mut self.weight, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoadBalancerServerGroupVmNicRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5309,25 +7484,8 @@ pub struct LocalStorageResourceRefInventory {
 
 impl LocalStorageResourceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5349,7 +7507,58 @@ impl LocalStorageResourceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for LocalStorageResourceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LocalStorageResourceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LocalStorageResourceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5402,6 +7611,18 @@ impl From<LocateStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for LocateStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `LoginAuthenticationProcedureDesc` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5418,17 +7639,8 @@ pub struct LoginAuthenticationProcedureDesc {
 
 impl LoginAuthenticationProcedureDesc {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            order: crate::native::fields::take(&mut m, &mut extra, "order"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            properties: crate::native::fields::take(&mut m, &mut extra, "properties"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5446,7 +7658,41 @@ impl LoginAuthenticationProcedureDesc {
 
 impl<'de> serde::Deserialize<'de> for LoginAuthenticationProcedureDesc {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LoginAuthenticationProcedureDesc {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "order" => crate::native::fields::next(map, &mut self.order, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "properties" => {
+                crate::native::fields::next(map, &mut self.properties, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LoginAuthenticationProcedureDesc {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5492,35 +7738,8 @@ pub struct LongJobInventory {
 
 impl LongJobInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            api_id: crate::native::fields::take(&mut m, &mut extra, "apiId"),
-            job_name: crate::native::fields::take(&mut m, &mut extra, "jobName"),
-            job_data: crate::native::fields::take(&mut m, &mut extra, "jobData"),
-            job_result: crate::native::fields::take(&mut m, &mut extra, "jobResult"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            target_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "targetResourceUuid",
-            ),
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            execute_time: crate::native::fields::take(&mut m, &mut extra, "executeTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5548,7 +7767,73 @@ impl LongJobInventory {
 
 impl<'de> serde::Deserialize<'de> for LongJobInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LongJobInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "apiId" => crate::native::fields::next(map, &mut self.api_id, &mut self.extra, key)?,
+            "jobName" => {
+                crate::native::fields::next(map, &mut self.job_name, &mut self.extra, key)?
+            }
+            "jobData" => {
+                crate::native::fields::next(map, &mut self.job_data, &mut self.extra, key)?
+            }
+            "jobResult" => {
+                crate::native::fields::next(map, &mut self.job_result, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "targetResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.target_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "executeTime" => {
+                crate::native::fields::next(map, &mut self.execute_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LongJobInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5621,6 +7906,18 @@ impl From<LongJobState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for LongJobState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `LunInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5663,34 +7960,8 @@ pub struct LunInventory {
 
 impl LunInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            multipath_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multipathDeviceUuid",
-            ),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5721,7 +7992,61 @@ impl LunInventory {
 
 impl<'de> serde::Deserialize<'de> for LunInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for LunInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "multipathDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.multipath_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for LunInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5749,18 +8074,8 @@ pub struct ManagementNodeInventory {
 
 impl ManagementNodeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            host_name: crate::native::fields::take(&mut m, &mut extra, "hostName"),
-            join_date: crate::native::fields::take(&mut m, &mut extra, "joinDate"),
-            heart_beat: crate::native::fields::take(&mut m, &mut extra, "heartBeat"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5779,7 +8094,46 @@ impl ManagementNodeInventory {
 
 impl<'de> serde::Deserialize<'de> for ManagementNodeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ManagementNodeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hostName" => {
+                crate::native::fields::next(map, &mut self.host_name, &mut self.extra, key)?
+            }
+            "joinDate" => {
+                crate::native::fields::next(map, &mut self.join_date, &mut self.extra, key)?
+            }
+            "heartBeat" => {
+                crate::native::fields::next(map, &mut self.heart_beat, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ManagementNodeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5836,6 +8190,18 @@ impl From<MdevDeviceChooser> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MdevDeviceChooser {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MdevDeviceInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -5876,29 +8242,8 @@ pub struct MdevDeviceInventory {
 
 impl MdevDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            mtty_uuid: crate::native::fields::take(&mut m, &mut extra, "mttyUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            mdev_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "mdevSpecUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            chooser: crate::native::fields::take(&mut m, &mut extra, "chooser"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5928,7 +8273,67 @@ impl MdevDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for MdevDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MdevDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "mttyUuid" => {
+                crate::native::fields::next(map, &mut self.mtty_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "mdevSpecUuid" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "chooser" => crate::native::fields::next(map, &mut self.chooser, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MdevDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5966,23 +8371,8 @@ pub struct MdevDeviceSpecInventory {
 
 impl MdevDeviceSpecInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            specification: crate::native::fields::take(&mut m, &mut extra, "specification"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -6006,7 +8396,53 @@ impl MdevDeviceSpecInventory {
 
 impl<'de> serde::Deserialize<'de> for MdevDeviceSpecInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MdevDeviceSpecInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "specification" => {
+                crate::native::fields::next(map, &mut self.specification, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MdevDeviceSpecInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

@@ -44,6 +44,18 @@ impl From<MdevDeviceSpecState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MdevDeviceSpecState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MdevDeviceState` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -84,6 +96,18 @@ impl From<MdevDeviceState> for String {
             MdevDeviceState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for MdevDeviceState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -131,6 +155,18 @@ impl From<MdevDeviceStatus> for String {
             MdevDeviceStatus::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for MdevDeviceStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -185,6 +221,18 @@ impl From<MdevDeviceType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MdevDeviceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MediaInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -209,21 +257,8 @@ pub struct MediaInventory {
 
 impl MediaInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -245,7 +280,49 @@ impl MediaInventory {
 
 impl<'de> serde::Deserialize<'de> for MediaInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MediaInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MediaInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -279,21 +356,8 @@ pub struct MetricDataHttpReceiverInventory {
 
 impl MetricDataHttpReceiverInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -315,7 +379,49 @@ impl MetricDataHttpReceiverInventory {
 
 impl<'de> serde::Deserialize<'de> for MetricDataHttpReceiverInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MetricDataHttpReceiverInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MetricDataHttpReceiverInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -343,18 +449,8 @@ pub struct MetricDatum {
 
 impl MetricDatum {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            time: crate::native::fields::take(&mut m, &mut extra, "time"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -373,7 +469,42 @@ impl MetricDatum {
 
 impl<'de> serde::Deserialize<'de> for MetricDatum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MetricDatum {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "time" => crate::native::fields::next(map, &mut self.time, &mut self.extra, key)?,
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MetricDatum {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -423,37 +554,8 @@ pub struct MetricRuleTemplateInventory {
 
 impl MetricRuleTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            monitor_template_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "monitorTemplateUuid",
-            ),
-            comparison_operator: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "comparisonOperator",
-            ),
-            period: crate::native::fields::take(&mut m, &mut extra, "period"),
-            repeat_interval: crate::native::fields::take(&mut m, &mut extra, "repeatInterval"),
-            repeat_count: crate::native::fields::take(&mut m, &mut extra, "repeatCount"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            threshold: crate::native::fields::take(&mut m, &mut extra, "threshold"),
-            emergency_level: crate::native::fields::take(&mut m, &mut extra, "emergencyLevel"),
-            labels: crate::native::fields::take(&mut m, &mut extra, "labels"),
-            enable_recovery: crate::native::fields::take(&mut m, &mut extra, "enableRecovery"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -483,7 +585,79 @@ impl MetricRuleTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for MetricRuleTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MetricRuleTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "monitorTemplateUuid" => crate::native::fields::next(
+                map,
+                &mut self.monitor_template_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "comparisonOperator" => crate::native::fields::next(
+                map,
+                &mut self.comparison_operator,
+                &mut self.extra,
+                key,
+            )?,
+            "period" => crate::native::fields::next(map, &mut self.period, &mut self.extra, key)?,
+            "repeatInterval" => {
+                crate::native::fields::next(map, &mut self.repeat_interval, &mut self.extra, key)?
+            }
+            "repeatCount" => {
+                crate::native::fields::next(map, &mut self.repeat_count, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "threshold" => {
+                crate::native::fields::next(map, &mut self.threshold, &mut self.extra, key)?
+            }
+            "emergencyLevel" => {
+                crate::native::fields::next(map, &mut self.emergency_level, &mut self.extra, key)?
+            }
+            "labels" => crate::native::fields::next(map, &mut self.labels, &mut self.extra, key)?,
+            "enableRecovery" => {
+                crate::native::fields::next(map, &mut self.enable_recovery, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MetricRuleTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -513,19 +687,8 @@ pub struct MetricStruct {
 
 impl MetricStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            label_names: crate::native::fields::take(&mut m, &mut extra, "labelNames"),
-            driver: crate::native::fields::take(&mut m, &mut extra, "driver"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -545,7 +708,47 @@ impl MetricStruct {
 
 impl<'de> serde::Deserialize<'de> for MetricStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MetricStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "labelNames" => {
+                crate::native::fields::next(map, &mut self.label_names, &mut self.extra, key)?
+            }
+            "driver" => crate::native::fields::next(map, &mut self.driver, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MetricStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -583,23 +786,8 @@ pub struct MetricTemplateInventory {
 
 impl MetricTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            receiver_uuid: crate::native::fields::take(&mut m, &mut extra, "receiverUuid"),
-            template: crate::native::fields::take(&mut m, &mut extra, "template"),
-            namespace: crate::native::fields::take(&mut m, &mut extra, "namespace"),
-            metric_name: crate::native::fields::take(&mut m, &mut extra, "metricName"),
-            labels_json_str: crate::native::fields::take(&mut m, &mut extra, "labelsJsonStr"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -623,7 +811,61 @@ impl MetricTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for MetricTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MetricTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "receiverUuid" => {
+                crate::native::fields::next(map, &mut self.receiver_uuid, &mut self.extra, key)?
+            }
+            "template" => {
+                crate::native::fields::next(map, &mut self.template, &mut self.extra, key)?
+            }
+            "namespace" => {
+                crate::native::fields::next(map, &mut self.namespace, &mut self.extra, key)?
+            }
+            "metricName" => {
+                crate::native::fields::next(map, &mut self.metric_name, &mut self.extra, key)?
+            }
+            "labelsJsonStr" => {
+                crate::native::fields::next(map, &mut self.labels_json_str, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MetricTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -673,33 +915,8 @@ pub struct MiniCandidateHostStruct {
 
 impl MiniCandidateHostStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            host_name: crate::native::fields::take(&mut m, &mut extra, "hostName"),
-            ipv4_address: crate::native::fields::take(&mut m, &mut extra, "ipv4Address"),
-            ipv6_address: crate::native::fields::take(&mut m, &mut extra, "ipv6Address"),
-            ipv4_interface: crate::native::fields::take(&mut m, &mut extra, "ipv4Interface"),
-            ipv4_cidr_prefix: crate::native::fields::take(&mut m, &mut extra, "ipv4CidrPrefix"),
-            ipv4_interface_bond: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ipv4InterfaceBond",
-            ),
-            ipv4_gateway: crate::native::fields::take(&mut m, &mut extra, "ipv4Gateway"),
-            management_vip: crate::native::fields::take(&mut m, &mut extra, "managementVip"),
-            ipmi_ipv4_addr: crate::native::fields::take(&mut m, &mut extra, "ipmiIpv4Addr"),
-            ipmi_ipv4_gateway: crate::native::fields::take(&mut m, &mut extra, "ipmiIpv4Gateway"),
-            ipmi_vlan: crate::native::fields::take(&mut m, &mut extra, "ipmiVlan"),
-            ipv6_interface: crate::native::fields::take(&mut m, &mut extra, "ipv6Interface"),
-            manufacturer: crate::native::fields::take(&mut m, &mut extra, "manufacturer"),
-            product: crate::native::fields::take(&mut m, &mut extra, "product"),
-            sn: crate::native::fields::take(&mut m, &mut extra, "sn"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -729,7 +946,80 @@ impl MiniCandidateHostStruct {
 
 impl<'de> serde::Deserialize<'de> for MiniCandidateHostStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniCandidateHostStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hostName" => {
+                crate::native::fields::next(map, &mut self.host_name, &mut self.extra, key)?
+            }
+            "ipv4Address" => {
+                crate::native::fields::next(map, &mut self.ipv4_address, &mut self.extra, key)?
+            }
+            "ipv6Address" => {
+                crate::native::fields::next(map, &mut self.ipv6_address, &mut self.extra, key)?
+            }
+            "ipv4Interface" => {
+                crate::native::fields::next(map, &mut self.ipv4_interface, &mut self.extra, key)?
+            }
+            "ipv4CidrPrefix" => {
+                crate::native::fields::next(map, &mut self.ipv4_cidr_prefix, &mut self.extra, key)?
+            }
+            "ipv4InterfaceBond" => crate::native::fields::next(
+                map,
+                &mut self.ipv4_interface_bond,
+                &mut self.extra,
+                key,
+            )?,
+            "ipv4Gateway" => {
+                crate::native::fields::next(map, &mut self.ipv4_gateway, &mut self.extra, key)?
+            }
+            "managementVip" => {
+                crate::native::fields::next(map, &mut self.management_vip, &mut self.extra, key)?
+            }
+            "ipmiIpv4Addr" => {
+                crate::native::fields::next(map, &mut self.ipmi_ipv4_addr, &mut self.extra, key)?
+            }
+            "ipmiIpv4Gateway" => {
+                crate::native::fields::next(map, &mut self.ipmi_ipv4_gateway, &mut self.extra, key)?
+            }
+            "ipmiVlan" => {
+                crate::native::fields::next(map, &mut self.ipmi_vlan, &mut self.extra, key)?
+            }
+            "ipv6Interface" => {
+                crate::native::fields::next(map, &mut self.ipv6_interface, &mut self.extra, key)?
+            }
+            "manufacturer" => {
+                crate::native::fields::next(map, &mut self.manufacturer, &mut self.extra, key)?
+            }
+            "product" => crate::native::fields::next(map, &mut self.product, &mut self.extra, key)?,
+            "sn" => crate::native::fields::next(map, &mut self.sn, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniCandidateHostStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -757,18 +1047,8 @@ pub struct MiniHostInfo {
 
 impl MiniHostInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            sn: crate::native::fields::take(&mut m, &mut extra, "sn"),
-            dns_addresses: crate::native::fields::take(&mut m, &mut extra, "dnsAddresses"),
-            ipmi: crate::native::fields::take(&mut m, &mut extra, "ipmi"),
-            mgmt: crate::native::fields::take(&mut m, &mut extra, "mgmt"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -787,7 +1067,42 @@ impl MiniHostInfo {
 
 impl<'de> serde::Deserialize<'de> for MiniHostInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniHostInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "sn" => crate::native::fields::next(map, &mut self.sn, &mut self.extra, key)?,
+            "dnsAddresses" => {
+                crate::native::fields::next(map, &mut self.dns_addresses, &mut self.extra, key)?
+            }
+            "ipmi" => crate::native::fields::next(map, &mut self.ipmi, &mut self.extra, key)?,
+            "mgmt" => crate::native::fields::next(map, &mut self.mgmt, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniHostInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -815,18 +1130,8 @@ pub struct MiniNetworkConfigStruct {
 
 impl MiniNetworkConfigStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            gw: crate::native::fields::take(&mut m, &mut extra, "gw"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            vlan: crate::native::fields::take(&mut m, &mut extra, "vlan"),
-            bond: crate::native::fields::take(&mut m, &mut extra, "bond"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -845,7 +1150,40 @@ impl MiniNetworkConfigStruct {
 
 impl<'de> serde::Deserialize<'de> for MiniNetworkConfigStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniNetworkConfigStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "gw" => crate::native::fields::next(map, &mut self.gw, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "vlan" => crate::native::fields::next(map, &mut self.vlan, &mut self.extra, key)?,
+            "bond" => crate::native::fields::next(map, &mut self.bond, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniNetworkConfigStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -883,39 +1221,8 @@ pub struct MiniStorageHostRefInventory {
 
 impl MiniStorageHostRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -947,7 +1254,73 @@ impl MiniStorageHostRefInventory {
 
 impl<'de> serde::Deserialize<'de> for MiniStorageHostRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniStorageHostRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniStorageHostRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1005,53 +1378,8 @@ pub struct MiniStorageInventory {
 
 impl MiniStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            mini_storage_type: crate::native::fields::take(&mut m, &mut extra, "miniStorageType"),
-            disk_identifier: crate::native::fields::take(&mut m, &mut extra, "diskIdentifier"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1093,7 +1421,96 @@ impl MiniStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for MiniStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "miniStorageType" => {
+                crate::native::fields::next(map, &mut self.mini_storage_type, &mut self.extra, key)?
+            }
+            "diskIdentifier" => {
+                crate::native::fields::next(map, &mut self.disk_identifier, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1137,30 +1554,8 @@ pub struct MiniStorageResourceReplicationInventory {
 
 impl MiniStorageResourceReplicationInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            role: crate::native::fields::take(&mut m, &mut extra, "role"),
-            network_status: crate::native::fields::take(&mut m, &mut extra, "networkStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1187,7 +1582,65 @@ impl MiniStorageResourceReplicationInventory {
 
 impl<'de> serde::Deserialize<'de> for MiniStorageResourceReplicationInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MiniStorageResourceReplicationInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "role" => crate::native::fields::next(map, &mut self.role, &mut self.extra, key)?,
+            "networkStatus" => {
+                crate::native::fields::next(map, &mut self.network_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MiniStorageResourceReplicationInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1236,6 +1689,18 @@ impl From<MiniStorageType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MiniStorageType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MirrorNetworkUsedIpInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1258,20 +1723,8 @@ pub struct MirrorNetworkUsedIpInventory {
 
 impl MirrorNetworkUsedIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            used_ip_inventory: crate::native::fields::take(&mut m, &mut extra, "usedIpInventory"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1292,7 +1745,52 @@ impl MirrorNetworkUsedIpInventory {
 
 impl<'de> serde::Deserialize<'de> for MirrorNetworkUsedIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MirrorNetworkUsedIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "usedIpInventory" => {
+                crate::native::fields::next(map, &mut self.used_ip_inventory, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MirrorNetworkUsedIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1322,23 +1820,8 @@ pub struct MonitorGroupAlarmInventory {
 
 impl MonitorGroupAlarmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            alarm_uuid: crate::native::fields::take(&mut m, &mut extra, "alarmUuid"),
-            metric_rule_template_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "metricRuleTemplateUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1362,7 +1845,52 @@ impl MonitorGroupAlarmInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupAlarmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupAlarmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "alarmUuid" => {
+                crate::native::fields::next(map, &mut self.alarm_uuid, &mut self.extra, key)?
+            }
+            "metricRuleTemplateUuid" => crate::native::fields::next(
+                map,
+                &mut self.metric_rule_template_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupAlarmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1392,27 +1920,8 @@ pub struct MonitorGroupEventSubscriptionInventory {
 
 impl MonitorGroupEventSubscriptionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            event_subscription_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "eventSubscriptionUuid",
-            ),
-            event_rule_template_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "eventRuleTemplateUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1440,7 +1949,55 @@ impl MonitorGroupEventSubscriptionInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupEventSubscriptionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupEventSubscriptionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "eventSubscriptionUuid" => crate::native::fields::next(
+                map,
+                &mut self.event_subscription_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "eventRuleTemplateUuid" => crate::native::fields::next(
+                map,
+                &mut self.event_rule_template_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupEventSubscriptionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1474,25 +2031,8 @@ pub struct MonitorGroupInstanceInventory {
 
 impl MonitorGroupInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            instance_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceResourceType",
-            ),
-            instance_uuid: crate::native::fields::take(&mut m, &mut extra, "instanceUuid"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1514,7 +2054,56 @@ impl MonitorGroupInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "instanceResourceType" => crate::native::fields::next(
+                map,
+                &mut self.instance_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            "instanceUuid" => {
+                crate::native::fields::next(map, &mut self.instance_uuid, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1550,26 +2139,8 @@ pub struct MonitorGroupInventory {
 
 impl MonitorGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            monitor_group_template_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "monitorGroupTemplateRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1596,7 +2167,55 @@ impl MonitorGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "monitorGroupTemplateRefs" => crate::native::fields::next(
+                map,
+                &mut self.monitor_group_template_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1649,6 +2268,18 @@ impl From<MonitorGroupState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MonitorGroupState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MonitorGroupTemplateRefInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1671,20 +2302,8 @@ pub struct MonitorGroupTemplateRefInventory {
 
 impl MonitorGroupTemplateRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_applied: crate::native::fields::take(&mut m, &mut extra, "isApplied"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1705,7 +2324,52 @@ impl MonitorGroupTemplateRefInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupTemplateRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupTemplateRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isApplied" => {
+                crate::native::fields::next(map, &mut self.is_applied, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupTemplateRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1737,20 +2401,8 @@ pub struct MonitorGroupTemplateRefVo {
 
 impl MonitorGroupTemplateRefVo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            template_uuid: crate::native::fields::take(&mut m, &mut extra, "templateUuid"),
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_applied: crate::native::fields::take(&mut m, &mut extra, "isApplied"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1771,7 +2423,52 @@ impl MonitorGroupTemplateRefVo {
 
 impl<'de> serde::Deserialize<'de> for MonitorGroupTemplateRefVo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorGroupTemplateRefVo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "templateUuid" => {
+                crate::native::fields::next(map, &mut self.template_uuid, &mut self.extra, key)?
+            }
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isApplied" => {
+                crate::native::fields::next(map, &mut self.is_applied, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorGroupTemplateRefVo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1803,24 +2500,8 @@ pub struct MonitorTemplateInventory {
 
 impl MonitorTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            monitor_group_template_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "monitorGroupTemplateRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1845,7 +2526,53 @@ impl MonitorTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "monitorGroupTemplateRefs" => crate::native::fields::next(
+                map,
+                &mut self.monitor_group_template_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1881,22 +2608,8 @@ pub struct MonitorTriggerActionInventory {
 
 impl MonitorTriggerActionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            trigger_uuids: crate::native::fields::take(&mut m, &mut extra, "triggerUuids"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1919,7 +2632,52 @@ impl MonitorTriggerActionInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorTriggerActionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorTriggerActionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "triggerUuids" => {
+                crate::native::fields::next(map, &mut self.trigger_uuids, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorTriggerActionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1963,38 +2721,8 @@ pub struct MonitorTriggerInventory {
 
 impl MonitorTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            expression: crate::native::fields::take(&mut m, &mut extra, "expression"),
-            recovery_expression: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "recoveryExpression",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            duration: crate::native::fields::take(&mut m, &mut extra, "duration"),
-            target_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "targetResourceUuid",
-            ),
-            last_status_change_time: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastStatusChangeTime",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2025,7 +2753,73 @@ impl MonitorTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for MonitorTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MonitorTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "expression" => {
+                crate::native::fields::next(map, &mut self.expression, &mut self.extra, key)?
+            }
+            "recoveryExpression" => crate::native::fields::next(
+                map,
+                &mut self.recovery_expression,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "duration" => {
+                crate::native::fields::next(map, &mut self.duration, &mut self.extra, key)?
+            }
+            "targetResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.target_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "lastStatusChangeTime" => crate::native::fields::next(
+                map,
+                &mut self.last_status_change_time,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MonitorTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2063,23 +2857,8 @@ pub struct MttyDeviceInventory {
 
 impl MttyDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            virt_status: crate::native::fields::take(&mut m, &mut extra, "virtStatus"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2103,7 +2882,55 @@ impl MttyDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for MttyDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MttyDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "virtStatus" => {
+                crate::native::fields::next(map, &mut self.virt_status, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MttyDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2156,6 +2983,18 @@ impl From<MttyDeviceState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MttyDeviceState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MttyDeviceType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -2192,6 +3031,18 @@ impl From<MttyDeviceType> for String {
             MttyDeviceType::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for MttyDeviceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -2246,6 +3097,18 @@ impl From<MttyDeviceVirtStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for MttyDeviceVirtStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `MulticastRouteInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2264,22 +3127,8 @@ pub struct MulticastRouteInventory {
 
 impl MulticastRouteInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            source_address: crate::native::fields::take(&mut m, &mut extra, "sourceAddress"),
-            group_address: crate::native::fields::take(&mut m, &mut extra, "groupAddress"),
-            ingress_interfaces: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "ingressInterfaces",
-            ),
-            egress_interfaces: crate::native::fields::take(&mut m, &mut extra, "egressInterfaces"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2298,7 +3147,51 @@ impl MulticastRouteInventory {
 
 impl<'de> serde::Deserialize<'de> for MulticastRouteInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MulticastRouteInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "sourceAddress" => {
+                crate::native::fields::next(map, &mut self.source_address, &mut self.extra, key)?
+            }
+            "groupAddress" => {
+                crate::native::fields::next(map, &mut self.group_address, &mut self.extra, key)?
+            }
+            "ingressInterfaces" => crate::native::fields::next(
+                map,
+                &mut self.ingress_interfaces,
+                &mut self.extra,
+                key,
+            )?,
+            "egressInterfaces" => {
+                crate::native::fields::next(map, &mut self.egress_interfaces, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MulticastRouteInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2332,21 +3225,8 @@ pub struct MulticastRouterInventory {
 
 impl MulticastRouterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            rp_groups: crate::native::fields::take(&mut m, &mut extra, "rpGroups"),
-            vpc_vrs: crate::native::fields::take(&mut m, &mut extra, "vpcVrs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2368,7 +3248,51 @@ impl MulticastRouterInventory {
 
 impl<'de> serde::Deserialize<'de> for MulticastRouterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MulticastRouterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "rpGroups" => {
+                crate::native::fields::next(map, &mut self.rp_groups, &mut self.extra, key)?
+            }
+            "vpcVrs" => crate::native::fields::next(map, &mut self.vpc_vrs, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MulticastRouterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2400,24 +3324,8 @@ pub struct MulticastRouterRendezvousPointInventory {
 
 impl MulticastRouterRendezvousPointInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            multicast_router_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multicastRouterUuid",
-            ),
-            rp_address: crate::native::fields::take(&mut m, &mut extra, "rpAddress"),
-            group_address: crate::native::fields::take(&mut m, &mut extra, "groupAddress"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2438,7 +3346,55 @@ impl MulticastRouterRendezvousPointInventory {
 
 impl<'de> serde::Deserialize<'de> for MulticastRouterRendezvousPointInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MulticastRouterRendezvousPointInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "multicastRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.multicast_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rpAddress" => {
+                crate::native::fields::next(map, &mut self.rp_address, &mut self.extra, key)?
+            }
+            "groupAddress" => {
+                crate::native::fields::next(map, &mut self.group_address, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MulticastRouterRendezvousPointInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2462,16 +3418,8 @@ pub struct MulticastRouterVpcVRouterRefInventory {
 
 impl MulticastRouterVpcVRouterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vpc_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcRouterUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2488,7 +3436,40 @@ impl MulticastRouterVpcVRouterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for MulticastRouterVpcVRouterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for MulticastRouterVpcVRouterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vpcRouterUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_router_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for MulticastRouterVpcVRouterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2524,22 +3505,8 @@ pub struct NasFileSystemInventory {
 
 impl NasFileSystemInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            file_system_id: crate::native::fields::take(&mut m, &mut extra, "fileSystemId"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2562,7 +3529,54 @@ impl NasFileSystemInventory {
 
 impl<'de> serde::Deserialize<'de> for NasFileSystemInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NasFileSystemInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "fileSystemId" => {
+                crate::native::fields::next(map, &mut self.file_system_id, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NasFileSystemInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2598,26 +3612,8 @@ pub struct NasMountTargetInventory {
 
 impl NasMountTargetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            mount_domain: crate::native::fields::take(&mut m, &mut extra, "mountDomain"),
-            nas_file_system_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "nasFileSystemUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2640,7 +3636,57 @@ impl NasMountTargetInventory {
 
 impl<'de> serde::Deserialize<'de> for NasMountTargetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NasMountTargetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "mountDomain" => {
+                crate::native::fields::next(map, &mut self.mount_domain, &mut self.extra, key)?
+            }
+            "nasFileSystemUuid" => crate::native::fields::next(
+                map,
+                &mut self.nas_file_system_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NasMountTargetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2693,6 +3739,18 @@ impl From<NasProtocolType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for NasProtocolType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `Neighbor` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2715,20 +3773,8 @@ pub struct Neighbor {
 
 impl Neighbor {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            dead_time: crate::native::fields::take(&mut m, &mut extra, "deadTime"),
-            neighbor_address: crate::native::fields::take(&mut m, &mut extra, "neighborAddress"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2749,7 +3795,48 @@ impl Neighbor {
 
 impl<'de> serde::Deserialize<'de> for Neighbor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Neighbor {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "deadTime" => {
+                crate::native::fields::next(map, &mut self.dead_time, &mut self.extra, key)?
+            }
+            "neighborAddress" => {
+                crate::native::fields::next(map, &mut self.neighbor_address, &mut self.extra, key)?
+            }
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Neighbor {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2775,17 +3862,8 @@ pub struct NetworkReachablePair {
 
 impl NetworkReachablePair {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            source_hostname: crate::native::fields::take(&mut m, &mut extra, "sourceHostname"),
-            target_hostname: crate::native::fields::take(&mut m, &mut extra, "targetHostname"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2803,7 +3881,43 @@ impl NetworkReachablePair {
 
 impl<'de> serde::Deserialize<'de> for NetworkReachablePair {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NetworkReachablePair {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "sourceHostname" => {
+                crate::native::fields::next(map, &mut self.source_hostname, &mut self.extra, key)?
+            }
+            "targetHostname" => {
+                crate::native::fields::next(map, &mut self.target_hostname, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NetworkReachablePair {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2837,21 +3951,8 @@ pub struct NetworkRouterAreaRefInventory {
 
 impl NetworkRouterAreaRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            appliance_vm_type: crate::native::fields::take(&mut m, &mut extra, "applianceVmType"),
-            router_area_uuid: crate::native::fields::take(&mut m, &mut extra, "routerAreaUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2873,7 +3974,55 @@ impl NetworkRouterAreaRefInventory {
 
 impl<'de> serde::Deserialize<'de> for NetworkRouterAreaRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NetworkRouterAreaRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "applianceVmType" => {
+                crate::native::fields::next(map, &mut self.appliance_vm_type, &mut self.extra, key)?
+            }
+            "routerAreaUuid" => {
+                crate::native::fields::next(map, &mut self.router_area_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NetworkRouterAreaRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2905,20 +4054,8 @@ pub struct NetworkRouterFlowMeterRefInventory {
 
 impl NetworkRouterFlowMeterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            flow_meter_uuid: crate::native::fields::take(&mut m, &mut extra, "flowMeterUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2939,7 +4076,52 @@ impl NetworkRouterFlowMeterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for NetworkRouterFlowMeterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NetworkRouterFlowMeterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "flowMeterUuid" => {
+                crate::native::fields::next(map, &mut self.flow_meter_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NetworkRouterFlowMeterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2965,25 +4147,8 @@ pub struct NetworkServiceL3NetworkRefInventory {
 
 impl NetworkServiceL3NetworkRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            network_service_provider_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "networkServiceProviderUuid",
-            ),
-            network_service_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "networkServiceType",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3005,7 +4170,51 @@ impl NetworkServiceL3NetworkRefInventory {
 
 impl<'de> serde::Deserialize<'de> for NetworkServiceL3NetworkRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NetworkServiceL3NetworkRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "networkServiceProviderUuid" => crate::native::fields::next(
+                map,
+                &mut self.network_service_provider_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "networkServiceType" => crate::native::fields::next(
+                map,
+                &mut self.network_service_type,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NetworkServiceL3NetworkRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3041,30 +4250,8 @@ pub struct NetworkServiceProviderInventory {
 
 impl NetworkServiceProviderInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            network_service_types: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "networkServiceTypes",
-            ),
-            attached_l2_network_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedL2NetworkUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3091,7 +4278,60 @@ impl NetworkServiceProviderInventory {
 
 impl<'de> serde::Deserialize<'de> for NetworkServiceProviderInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NetworkServiceProviderInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "networkServiceTypes" => crate::native::fields::next(
+                map,
+                &mut self.network_service_types,
+                &mut self.extra,
+                key,
+            )?,
+            "attachedL2NetworkUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_l2_network_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NetworkServiceProviderInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3141,29 +4381,8 @@ pub struct NormalIpRangeInventory {
 
 impl NormalIpRangeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            start_ip: crate::native::fields::take(&mut m, &mut extra, "startIp"),
-            end_ip: crate::native::fields::take(&mut m, &mut extra, "endIp"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            network_cidr: crate::native::fields::take(&mut m, &mut extra, "networkCidr"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            address_mode: crate::native::fields::take(&mut m, &mut extra, "addressMode"),
-            prefix_len: crate::native::fields::take(&mut m, &mut extra, "prefixLen"),
-            ip_range_type: crate::native::fields::take(&mut m, &mut extra, "ipRangeType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3193,7 +4412,71 @@ impl NormalIpRangeInventory {
 
 impl<'de> serde::Deserialize<'de> for NormalIpRangeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NormalIpRangeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "startIp" => {
+                crate::native::fields::next(map, &mut self.start_ip, &mut self.extra, key)?
+            }
+            "endIp" => crate::native::fields::next(map, &mut self.end_ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "networkCidr" => {
+                crate::native::fields::next(map, &mut self.network_cidr, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "addressMode" => {
+                crate::native::fields::next(map, &mut self.address_mode, &mut self.extra, key)?
+            }
+            "prefixLen" => {
+                crate::native::fields::next(map, &mut self.prefix_len, &mut self.extra, key)?
+            }
+            "ipRangeType" => {
+                crate::native::fields::next(map, &mut self.ip_range_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NormalIpRangeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3225,20 +4508,8 @@ pub struct NvmeLunHostRefInventory {
 
 impl NvmeLunHostRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            nvme_lun_uuid: crate::native::fields::take(&mut m, &mut extra, "nvmeLunUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3259,7 +4530,50 @@ impl NvmeLunHostRefInventory {
 
 impl<'de> serde::Deserialize<'de> for NvmeLunHostRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NvmeLunHostRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "nvmeLunUuid" => {
+                crate::native::fields::next(map, &mut self.nvme_lun_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NvmeLunHostRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3315,36 +4629,8 @@ pub struct NvmeLunInventory {
 
 impl NvmeLunInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            multipath_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multipathDeviceUuid",
-            ),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            nvme_target_uuid: crate::native::fields::take(&mut m, &mut extra, "nvmeTargetUuid"),
-            nvme_lun_host_refs: crate::native::fields::take(&mut m, &mut extra, "nvmeLunHostRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3377,7 +4663,70 @@ impl NvmeLunInventory {
 
 impl<'de> serde::Deserialize<'de> for NvmeLunInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NvmeLunInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "multipathDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.multipath_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "nvmeTargetUuid" => {
+                crate::native::fields::next(map, &mut self.nvme_target_uuid, &mut self.extra, key)?
+            }
+            "nvmeLunHostRefs" => crate::native::fields::next(
+                map,
+                &mut self.nvme_lun_host_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NvmeLunInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3405,18 +4754,8 @@ pub struct NvmeServerClusterRefInventory {
 
 impl NvmeServerClusterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            nvme_server_uuid: crate::native::fields::take(&mut m, &mut extra, "nvmeServerUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3435,7 +4774,48 @@ impl NvmeServerClusterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for NvmeServerClusterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NvmeServerClusterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "nvmeServerUuid" => {
+                crate::native::fields::next(map, &mut self.nvme_server_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NvmeServerClusterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3475,24 +4855,8 @@ pub struct NvmeServerInventory {
 
 impl NvmeServerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            transport: crate::native::fields::take(&mut m, &mut extra, "transport"),
-            nvme_targets: crate::native::fields::take(&mut m, &mut extra, "nvmeTargets"),
-            nvme_cluster_refs: crate::native::fields::take(&mut m, &mut extra, "nvmeClusterRefs"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3517,7 +4881,56 @@ impl NvmeServerInventory {
 
 impl<'de> serde::Deserialize<'de> for NvmeServerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NvmeServerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "transport" => {
+                crate::native::fields::next(map, &mut self.transport, &mut self.extra, key)?
+            }
+            "nvmeTargets" => {
+                crate::native::fields::next(map, &mut self.nvme_targets, &mut self.extra, key)?
+            }
+            "nvmeClusterRefs" => {
+                crate::native::fields::next(map, &mut self.nvme_cluster_refs, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NvmeServerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3553,22 +4966,8 @@ pub struct NvmeTargetInventory {
 
 impl NvmeTargetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            nqn: crate::native::fields::take(&mut m, &mut extra, "nqn"),
-            nvme_server_uuid: crate::native::fields::take(&mut m, &mut extra, "nvmeServerUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            nvme_luns: crate::native::fields::take(&mut m, &mut extra, "nvmeLuns"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3591,7 +4990,52 @@ impl NvmeTargetInventory {
 
 impl<'de> serde::Deserialize<'de> for NvmeTargetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for NvmeTargetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "nqn" => crate::native::fields::next(map, &mut self.nqn, &mut self.extra, key)?,
+            "nvmeServerUuid" => {
+                crate::native::fields::next(map, &mut self.nvme_server_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "nvmeLuns" => {
+                crate::native::fields::next(map, &mut self.nvme_luns, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for NvmeTargetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3649,33 +5093,8 @@ pub struct OAuth2ClientInventory {
 
 impl OAuth2ClientInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            client_type: crate::native::fields::take(&mut m, &mut extra, "clientType"),
-            login_type: crate::native::fields::take(&mut m, &mut extra, "loginType"),
-            login_mn_url: crate::native::fields::take(&mut m, &mut extra, "loginMNUrl"),
-            redirect_url: crate::native::fields::take(&mut m, &mut extra, "redirectUrl"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            client_id: crate::native::fields::take(&mut m, &mut extra, "clientId"),
-            client_secret: crate::native::fields::take(&mut m, &mut extra, "clientSecret"),
-            authorization_url: crate::native::fields::take(&mut m, &mut extra, "authorizationUrl"),
-            token_url: crate::native::fields::take(&mut m, &mut extra, "tokenUrl"),
-            userinfo_url: crate::native::fields::take(&mut m, &mut extra, "userinfoUrl"),
-            grant_type: crate::native::fields::take(&mut m, &mut extra, "grantType"),
-            identity_provider: crate::native::fields::take(&mut m, &mut extra, "identityProvider"),
-            logout_url: crate::native::fields::take(&mut m, &mut extra, "logoutUrl"),
-            scope_list: crate::native::fields::take(&mut m, &mut extra, "scopeList"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3709,7 +5128,89 @@ impl OAuth2ClientInventory {
 
 impl<'de> serde::Deserialize<'de> for OAuth2ClientInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OAuth2ClientInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "clientType" => {
+                crate::native::fields::next(map, &mut self.client_type, &mut self.extra, key)?
+            }
+            "loginType" => {
+                crate::native::fields::next(map, &mut self.login_type, &mut self.extra, key)?
+            }
+            "loginMNUrl" => {
+                crate::native::fields::next(map, &mut self.login_mn_url, &mut self.extra, key)?
+            }
+            "redirectUrl" => {
+                crate::native::fields::next(map, &mut self.redirect_url, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "clientId" => {
+                crate::native::fields::next(map, &mut self.client_id, &mut self.extra, key)?
+            }
+            "clientSecret" => {
+                crate::native::fields::next(map, &mut self.client_secret, &mut self.extra, key)?
+            }
+            "authorizationUrl" => {
+                crate::native::fields::next(map, &mut self.authorization_url, &mut self.extra, key)?
+            }
+            "tokenUrl" => {
+                crate::native::fields::next(map, &mut self.token_url, &mut self.extra, key)?
+            }
+            "userinfoUrl" => {
+                crate::native::fields::next(map, &mut self.userinfo_url, &mut self.extra, key)?
+            }
+            "grantType" => {
+                crate::native::fields::next(map, &mut self.grant_type, &mut self.extra, key)?
+            }
+            "identityProvider" => {
+                crate::native::fields::next(map, &mut self.identity_provider, &mut self.extra, key)?
+            }
+            "logoutUrl" => {
+                crate::native::fields::next(map, &mut self.logout_url, &mut self.extra, key)?
+            }
+            "scopeList" => {
+                crate::native::fields::next(map, &mut self.scope_list, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OAuth2ClientInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3745,22 +5246,8 @@ pub struct OAuth2TokenInventory {
 
 impl OAuth2TokenInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            client_uuid: crate::native::fields::take(&mut m, &mut extra, "clientUuid"),
-            user_uuid: crate::native::fields::take(&mut m, &mut extra, "userUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            access_token: crate::native::fields::take(&mut m, &mut extra, "accessToken"),
-            id_token: crate::native::fields::take(&mut m, &mut extra, "idToken"),
-            refresh_token: crate::native::fields::take(&mut m, &mut extra, "refreshToken"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3783,7 +5270,58 @@ impl OAuth2TokenInventory {
 
 impl<'de> serde::Deserialize<'de> for OAuth2TokenInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OAuth2TokenInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clientUuid" => {
+                crate::native::fields::next(map, &mut self.client_uuid, &mut self.extra, key)?
+            }
+            "userUuid" => {
+                crate::native::fields::next(map, &mut self.user_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accessToken" => {
+                crate::native::fields::next(map, &mut self.access_token, &mut self.extra, key)?
+            }
+            "idToken" => {
+                crate::native::fields::next(map, &mut self.id_token, &mut self.extra, key)?
+            }
+            "refreshToken" => {
+                crate::native::fields::next(map, &mut self.refresh_token, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OAuth2TokenInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3848,6 +5386,18 @@ impl From<Operator> for String {
     }
 }
 
+impl crate::native::fields::Lenient for Operator {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `OrganizationType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -3895,6 +5445,18 @@ impl From<OrganizationType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for OrganizationType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `OssBucketInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3921,22 +5483,8 @@ pub struct OssBucketInventory {
 
 impl OssBucketInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            bucket_name: crate::native::fields::take(&mut m, &mut extra, "bucketName"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            current: crate::native::fields::take(&mut m, &mut extra, "current"),
-            region_name: crate::native::fields::take(&mut m, &mut extra, "regionName"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3959,7 +5507,56 @@ impl OssBucketInventory {
 
 impl<'de> serde::Deserialize<'de> for OssBucketInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OssBucketInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "bucketName" => {
+                crate::native::fields::next(map, &mut self.bucket_name, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "current" => crate::native::fields::next(map, &mut self.current, &mut self.extra, key)?,
+            "regionName" => {
+                crate::native::fields::next(map, &mut self.region_name, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OssBucketInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3983,16 +5580,8 @@ pub struct OssBucketProperty {
 
 impl OssBucketProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            bucket_name: crate::native::fields::take(&mut m, &mut extra, "bucketName"),
-            region_id: crate::native::fields::take(&mut m, &mut extra, "regionId"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4009,7 +5598,42 @@ impl OssBucketProperty {
 
 impl<'de> serde::Deserialize<'de> for OssBucketProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OssBucketProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "bucketName" => {
+                crate::native::fields::next(map, &mut self.bucket_name, &mut self.extra, key)?
+            }
+            "regionId" => {
+                crate::native::fields::next(map, &mut self.region_id, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OssBucketProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4037,18 +5661,8 @@ pub struct OvfCdDriverInfo {
 
 impl OvfCdDriverInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            auto_allocation: crate::native::fields::take(&mut m, &mut extra, "autoAllocation"),
-            driver_type: crate::native::fields::take(&mut m, &mut extra, "driverType"),
-            sub_type: crate::native::fields::take(&mut m, &mut extra, "subType"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4067,7 +5681,46 @@ impl OvfCdDriverInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfCdDriverInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfCdDriverInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "autoAllocation" => {
+                crate::native::fields::next(map, &mut self.auto_allocation, &mut self.extra, key)?
+            }
+            "driverType" => {
+                crate::native::fields::next(map, &mut self.driver_type, &mut self.extra, key)?
+            }
+            "subType" => {
+                crate::native::fields::next(map, &mut self.sub_type, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfCdDriverInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4093,17 +5746,8 @@ pub struct OvfCpuInfo {
 
 impl OvfCpuInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            instance_id: crate::native::fields::take(&mut m, &mut extra, "instanceId"),
-            quantity: crate::native::fields::take(&mut m, &mut extra, "quantity"),
-            cores_per_socket: crate::native::fields::take(&mut m, &mut extra, "coresPerSocket"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4121,7 +5765,45 @@ impl OvfCpuInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfCpuInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfCpuInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "instanceId" => {
+                crate::native::fields::next(map, &mut self.instance_id, &mut self.extra, key)?
+            }
+            "quantity" => {
+                crate::native::fields::next(map, &mut self.quantity, &mut self.extra, key)?
+            }
+            "coresPerSocket" => {
+                crate::native::fields::next(map, &mut self.cores_per_socket, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfCpuInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4155,21 +5837,8 @@ pub struct OvfDiskInfo {
 
 impl OvfDiskInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            index: crate::native::fields::take(&mut m, &mut extra, "index"),
-            disk_id: crate::native::fields::take(&mut m, &mut extra, "diskId"),
-            file_ref: crate::native::fields::take(&mut m, &mut extra, "fileRef"),
-            file_name: crate::native::fields::take(&mut m, &mut extra, "fileName"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            populated_size: crate::native::fields::take(&mut m, &mut extra, "populatedSize"),
-            capacity: crate::native::fields::take(&mut m, &mut extra, "capacity"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4191,7 +5860,51 @@ impl OvfDiskInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfDiskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfDiskInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "index" => crate::native::fields::next(map, &mut self.index, &mut self.extra, key)?,
+            "diskId" => crate::native::fields::next(map, &mut self.disk_id, &mut self.extra, key)?,
+            "fileRef" => {
+                crate::native::fields::next(map, &mut self.file_ref, &mut self.extra, key)?
+            }
+            "fileName" => {
+                crate::native::fields::next(map, &mut self.file_name, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "populatedSize" => {
+                crate::native::fields::next(map, &mut self.populated_size, &mut self.extra, key)?
+            }
+            "capacity" => {
+                crate::native::fields::next(map, &mut self.capacity, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfDiskInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4219,18 +5932,8 @@ pub struct OvfEthernetAdapterInfo {
 
 impl OvfEthernetAdapterInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            network_name: crate::native::fields::take(&mut m, &mut extra, "networkName"),
-            nic_model: crate::native::fields::take(&mut m, &mut extra, "nicModel"),
-            nic_name: crate::native::fields::take(&mut m, &mut extra, "nicName"),
-            auto_allocation: crate::native::fields::take(&mut m, &mut extra, "autoAllocation"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4249,7 +5952,48 @@ impl OvfEthernetAdapterInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfEthernetAdapterInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfEthernetAdapterInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "networkName" => {
+                crate::native::fields::next(map, &mut self.network_name, &mut self.extra, key)?
+            }
+            "nicModel" => {
+                crate::native::fields::next(map, &mut self.nic_model, &mut self.extra, key)?
+            }
+            "nicName" => {
+                crate::native::fields::next(map, &mut self.nic_name, &mut self.extra, key)?
+            }
+            "autoAllocation" => {
+                crate::native::fields::next(map, &mut self.auto_allocation, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfEthernetAdapterInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4289,24 +6033,8 @@ pub struct OvfInfo {
 
 impl OvfInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            disks: crate::native::fields::take(&mut m, &mut extra, "disks"),
-            networks: crate::native::fields::take(&mut m, &mut extra, "networks"),
-            cpu: crate::native::fields::take(&mut m, &mut extra, "cpu"),
-            memory: crate::native::fields::take(&mut m, &mut extra, "memory"),
-            vm_name: crate::native::fields::take(&mut m, &mut extra, "vmName"),
-            os: crate::native::fields::take(&mut m, &mut extra, "os"),
-            system_info: crate::native::fields::take(&mut m, &mut extra, "systemInfo"),
-            nics: crate::native::fields::take(&mut m, &mut extra, "nics"),
-            cd_drivers: crate::native::fields::take(&mut m, &mut extra, "cdDrivers"),
-            volumes: crate::native::fields::take(&mut m, &mut extra, "volumes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4331,7 +6059,52 @@ impl OvfInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "disks" => crate::native::fields::next(map, &mut self.disks, &mut self.extra, key)?,
+            "networks" => {
+                crate::native::fields::next(map, &mut self.networks, &mut self.extra, key)?
+            }
+            "cpu" => crate::native::fields::next(map, &mut self.cpu, &mut self.extra, key)?,
+            "memory" => crate::native::fields::next(map, &mut self.memory, &mut self.extra, key)?,
+            "vmName" => crate::native::fields::next(map, &mut self.vm_name, &mut self.extra, key)?,
+            "os" => crate::native::fields::next(map, &mut self.os, &mut self.extra, key)?,
+            "systemInfo" => {
+                crate::native::fields::next(map, &mut self.system_info, &mut self.extra, key)?
+            }
+            "nics" => crate::native::fields::next(map, &mut self.nics, &mut self.extra, key)?,
+            "cdDrivers" => {
+                crate::native::fields::next(map, &mut self.cd_drivers, &mut self.extra, key)?
+            }
+            "volumes" => crate::native::fields::next(map, &mut self.volumes, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4355,16 +6128,8 @@ pub struct OvfMemoryInfo {
 
 impl OvfMemoryInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            instance_id: crate::native::fields::take(&mut m, &mut extra, "instanceId"),
-            quantity: crate::native::fields::take(&mut m, &mut extra, "quantity"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4381,7 +6146,42 @@ impl OvfMemoryInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfMemoryInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfMemoryInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "instanceId" => {
+                crate::native::fields::next(map, &mut self.instance_id, &mut self.extra, key)?
+            }
+            "quantity" => {
+                crate::native::fields::next(map, &mut self.quantity, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfMemoryInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4403,15 +6203,8 @@ pub struct OvfNetworkInfo {
 
 impl OvfNetworkInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4427,7 +6220,37 @@ impl OvfNetworkInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfNetworkInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfNetworkInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfNetworkInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4455,18 +6278,8 @@ pub struct OvfOsInfo {
 
 impl OvfOsInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            os_type: crate::native::fields::take(&mut m, &mut extra, "osType"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4485,7 +6298,42 @@ impl OvfOsInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfOsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfOsInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "osType" => crate::native::fields::next(map, &mut self.os_type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfOsInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4509,20 +6357,8 @@ pub struct OvfSystemInfo {
 
 impl OvfSystemInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            virtual_system_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualSystemType",
-            ),
-            firmware_type: crate::native::fields::take(&mut m, &mut extra, "firmwareType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4539,7 +6375,45 @@ impl OvfSystemInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfSystemInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfSystemInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "virtualSystemType" => crate::native::fields::next(
+                map,
+                &mut self.virtual_system_type,
+                &mut self.extra,
+                key,
+            )?,
+            "firmwareType" => {
+                crate::native::fields::next(map, &mut self.firmware_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfSystemInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4565,17 +6439,8 @@ pub struct OvfVolumeInfo {
 
 impl OvfVolumeInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            disk_id: crate::native::fields::take(&mut m, &mut extra, "diskId"),
-            driver_type: crate::native::fields::take(&mut m, &mut extra, "driverType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4593,7 +6458,41 @@ impl OvfVolumeInfo {
 
 impl<'de> serde::Deserialize<'de> for OvfVolumeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for OvfVolumeInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "diskId" => crate::native::fields::next(map, &mut self.disk_id, &mut self.extra, key)?,
+            "driverType" => {
+                crate::native::fields::next(map, &mut self.driver_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for OvfVolumeInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4650,6 +6549,18 @@ impl From<PacketsForwardType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PacketsForwardType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `Pagination` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4666,17 +6577,8 @@ pub struct Pagination {
 
 impl Pagination {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start: crate::native::fields::take(&mut m, &mut extra, "start"),
-            limit: crate::native::fields::take(&mut m, &mut extra, "limit"),
-            total: crate::native::fields::take(&mut m, &mut extra, "total"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4694,7 +6596,39 @@ impl Pagination {
 
 impl<'de> serde::Deserialize<'de> for Pagination {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Pagination {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "start" => crate::native::fields::next(map, &mut self.start, &mut self.extra, key)?,
+            "limit" => crate::native::fields::next(map, &mut self.limit, &mut self.extra, key)?,
+            "total" => crate::native::fields::next(map, &mut self.total, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Pagination {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4738,26 +6672,8 @@ pub struct PciDeviceBillingInventory {
 
 impl PciDeviceBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_name: crate::native::fields::take(&mut m, &mut extra, "vmName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4784,7 +6700,68 @@ impl PciDeviceBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmName" => crate::native::fields::next(map, &mut self.vm_name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

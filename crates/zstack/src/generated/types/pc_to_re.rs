@@ -48,6 +48,18 @@ impl From<PciDeviceChooser> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceChooser {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDeviceInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -110,44 +122,8 @@ pub struct PciDeviceInventory {
 
 impl PciDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            pci_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "pciSpecUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            virt_status: crate::native::fields::take(&mut m, &mut extra, "virtStatus"),
-            chooser: crate::native::fields::take(&mut m, &mut extra, "chooser"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            pci_device_address: crate::native::fields::take(&mut m, &mut extra, "pciDeviceAddress"),
-            iommu_group: crate::native::fields::take(&mut m, &mut extra, "iommuGroup"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            rev: crate::native::fields::take(&mut m, &mut extra, "rev"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            matched_pci_device_offering_ref: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "matchedPciDeviceOfferingRef",
-            ),
-            mdev_spec_refs: crate::native::fields::take(&mut m, &mut extra, "mdevSpecRefs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -192,7 +168,102 @@ impl PciDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "pciSpecUuid" => {
+                crate::native::fields::next(map, &mut self.pci_spec_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "virtStatus" => {
+                crate::native::fields::next(map, &mut self.virt_status, &mut self.extra, key)?
+            }
+            "chooser" => crate::native::fields::next(map, &mut self.chooser, &mut self.extra, key)?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "pciDeviceAddress" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_address,
+                &mut self.extra,
+                key,
+            )?,
+            "iommuGroup" => {
+                crate::native::fields::next(map, &mut self.iommu_group, &mut self.extra, key)?
+            }
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "rev" => crate::native::fields::next(map, &mut self.rev, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "matchedPciDeviceOfferingRef" => crate::native::fields::next(
+                map,
+                &mut self.matched_pci_device_offering_ref,
+                &mut self.extra,
+                key,
+            )?,
+            "mdevSpecRefs" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_refs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -222,19 +293,8 @@ pub struct PciDeviceMdevSpecRefInventory {
 
 impl PciDeviceMdevSpecRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            pci_device_uuid: crate::native::fields::take(&mut m, &mut extra, "pciDeviceUuid"),
-            mdev_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "mdevSpecUuid"),
-            effective: crate::native::fields::take(&mut m, &mut extra, "effective"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -254,7 +314,51 @@ impl PciDeviceMdevSpecRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceMdevSpecRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceMdevSpecRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "pciDeviceUuid" => {
+                crate::native::fields::next(map, &mut self.pci_device_uuid, &mut self.extra, key)?
+            }
+            "mdevSpecUuid" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_uuid, &mut self.extra, key)?
+            }
+            "effective" => {
+                crate::native::fields::next(map, &mut self.effective, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceMdevSpecRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -278,16 +382,8 @@ pub struct PciDeviceMetaData {
 
 impl PciDeviceMetaData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            meta_data_entries: crate::native::fields::take(&mut m, &mut extra, "metaDataEntries"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -304,7 +400,42 @@ impl PciDeviceMetaData {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceMetaData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceMetaData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "metaDataEntries" => {
+                crate::native::fields::next(map, &mut self.meta_data_entries, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceMetaData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -330,17 +461,8 @@ pub struct PciDeviceMetaDataEntry {
 
 impl PciDeviceMetaDataEntry {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            key: crate::native::fields::take(&mut m, &mut extra, "key"),
-            op: crate::native::fields::take(&mut m, &mut extra, "op"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -358,7 +480,39 @@ impl PciDeviceMetaDataEntry {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceMetaDataEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceMetaDataEntry {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "key" => crate::native::fields::next(map, &mut self.key, &mut self.extra, key)?,
+            "op" => crate::native::fields::next(map, &mut self.op, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceMetaDataEntry {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -411,6 +565,18 @@ impl From<PciDeviceMetaDataOperator> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceMetaDataOperator {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDeviceOfferingInstanceOfferingRefInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -431,27 +597,8 @@ pub struct PciDeviceOfferingInstanceOfferingRefInventory {
 
 impl PciDeviceOfferingInstanceOfferingRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            pci_device_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "pciDeviceOfferingUuid",
-            ),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            pci_device_count: crate::native::fields::take(&mut m, &mut extra, "pciDeviceCount"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -475,7 +622,55 @@ impl PciDeviceOfferingInstanceOfferingRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceOfferingInstanceOfferingRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceOfferingInstanceOfferingRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "pciDeviceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "pciDeviceCount" => {
+                crate::native::fields::next(map, &mut self.pci_device_count, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceOfferingInstanceOfferingRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -521,35 +716,8 @@ pub struct PciDeviceOfferingInventory {
 
 impl PciDeviceOfferingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            ram_size: crate::native::fields::take(&mut m, &mut extra, "ramSize"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_instance_offerings: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedInstanceOfferings",
-            ),
-            matched_pci_devices: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "matchedPciDevices",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -581,7 +749,75 @@ impl PciDeviceOfferingInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceOfferingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceOfferingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "ramSize" => {
+                crate::native::fields::next(map, &mut self.ram_size, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedInstanceOfferings" => crate::native::fields::next(
+                map,
+                &mut self.attached_instance_offerings,
+                &mut self.extra,
+                key,
+            )?,
+            "matchedPciDevices" => crate::native::fields::next(
+                map,
+                &mut self.matched_pci_devices,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceOfferingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -638,6 +874,18 @@ impl From<PciDeviceOfferingType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceOfferingType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDevicePciDeviceOfferingRefInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -652,20 +900,8 @@ pub struct PciDevicePciDeviceOfferingRefInventory {
 
 impl PciDevicePciDeviceOfferingRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            pci_device_uuid: crate::native::fields::take(&mut m, &mut extra, "pciDeviceUuid"),
-            pci_device_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "pciDeviceOfferingUuid",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -686,7 +922,45 @@ impl PciDevicePciDeviceOfferingRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDevicePciDeviceOfferingRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDevicePciDeviceOfferingRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "pciDeviceUuid" => {
+                crate::native::fields::next(map, &mut self.pci_device_uuid, &mut self.extra, key)?
+            }
+            "pciDeviceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDevicePciDeviceOfferingRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -742,32 +1016,8 @@ pub struct PciDeviceSpecInventory {
 
 impl PciDeviceSpecInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            vendor_id: crate::native::fields::take(&mut m, &mut extra, "vendorId"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            device: crate::native::fields::take(&mut m, &mut extra, "device"),
-            subvendor_id: crate::native::fields::take(&mut m, &mut extra, "subvendorId"),
-            subdevice_id: crate::native::fields::take(&mut m, &mut extra, "subdeviceId"),
-            ram_size: crate::native::fields::take(&mut m, &mut extra, "ramSize"),
-            max_part_num: crate::native::fields::take(&mut m, &mut extra, "maxPartNum"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            is_virtual: crate::native::fields::take(&mut m, &mut extra, "isVirtual"),
-            rom_version: crate::native::fields::take(&mut m, &mut extra, "romVersion"),
-            rom_md5sum: crate::native::fields::take(&mut m, &mut extra, "romMd5sum"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -800,7 +1050,78 @@ impl PciDeviceSpecInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceSpecInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceSpecInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "vendorId" => {
+                crate::native::fields::next(map, &mut self.vendor_id, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "device" => crate::native::fields::next(map, &mut self.device, &mut self.extra, key)?,
+            "subvendorId" => {
+                crate::native::fields::next(map, &mut self.subvendor_id, &mut self.extra, key)?
+            }
+            "subdeviceId" => {
+                crate::native::fields::next(map, &mut self.subdevice_id, &mut self.extra, key)?
+            }
+            "ramSize" => {
+                crate::native::fields::next(map, &mut self.ram_size, &mut self.extra, key)?
+            }
+            "maxPartNum" => {
+                crate::native::fields::next(map, &mut self.max_part_num, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "isVirtual" => {
+                crate::native::fields::next(map, &mut self.is_virtual, &mut self.extra, key)?
+            }
+            "romVersion" => {
+                crate::native::fields::next(map, &mut self.rom_version, &mut self.extra, key)?
+            }
+            "romMd5sum" => {
+                crate::native::fields::next(map, &mut self.rom_md5sum, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceSpecInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -853,6 +1174,18 @@ impl From<PciDeviceSpecState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceSpecState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDeviceSpending` of the ZStack SDK (with the fields of its superclass `SpendingDetails`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -875,20 +1208,8 @@ pub struct PciDeviceSpending {
 
 impl PciDeviceSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size_inventory: crate::native::fields::take(&mut m, &mut extra, "sizeInventory"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -909,7 +1230,52 @@ impl PciDeviceSpending {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "sizeInventory" => {
+                crate::native::fields::next(map, &mut self.size_inventory, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -937,18 +1303,8 @@ pub struct PciDeviceSpendingInventory {
 
 impl PciDeviceSpendingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            vm_name: crate::native::fields::take(&mut m, &mut extra, "vmName"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -967,7 +1323,46 @@ impl PciDeviceSpendingInventory {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceSpendingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PciDeviceSpendingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "vmName" => crate::native::fields::next(map, &mut self.vm_name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceSpendingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1020,6 +1415,18 @@ impl From<PciDeviceState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDeviceStatus` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -1068,6 +1475,18 @@ impl From<PciDeviceStatus> for String {
             PciDeviceStatus::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for PciDeviceStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -1166,6 +1585,18 @@ impl From<PciDeviceType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PciDeviceVirtStatus` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -1233,6 +1664,18 @@ impl From<PciDeviceVirtStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PciDeviceVirtStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PendingTaskInfo` of the ZStack SDK (with the fields of its superclass `TaskInfo`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1261,23 +1704,8 @@ pub struct PendingTaskInfo {
 
 impl PendingTaskInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            class_name: crate::native::fields::take(&mut m, &mut extra, "className"),
-            index: crate::native::fields::take(&mut m, &mut extra, "index"),
-            pending_time: crate::native::fields::take(&mut m, &mut extra, "pendingTime"),
-            execution_time: crate::native::fields::take(&mut m, &mut extra, "executionTime"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            api_id: crate::native::fields::take(&mut m, &mut extra, "apiId"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            context_list: crate::native::fields::take(&mut m, &mut extra, "contextList"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1301,7 +1729,55 @@ impl PendingTaskInfo {
 
 impl<'de> serde::Deserialize<'de> for PendingTaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PendingTaskInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "className" => {
+                crate::native::fields::next(map, &mut self.class_name, &mut self.extra, key)?
+            }
+            "index" => crate::native::fields::next(map, &mut self.index, &mut self.extra, key)?,
+            "pendingTime" => {
+                crate::native::fields::next(map, &mut self.pending_time, &mut self.extra, key)?
+            }
+            "executionTime" => {
+                crate::native::fields::next(map, &mut self.execution_time, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "apiId" => crate::native::fields::next(map, &mut self.api_id, &mut self.extra, key)?,
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "contextList" => {
+                crate::native::fields::next(map, &mut self.context_list, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PendingTaskInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1323,15 +1799,8 @@ pub struct Permission {
 
 impl Permission {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            allow: crate::native::fields::take(&mut m, &mut extra, "allow"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1347,7 +1816,37 @@ impl Permission {
 
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Permission {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "allow" => crate::native::fields::next(map, &mut self.allow, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Permission {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1379,24 +1878,8 @@ pub struct PhysicalDriveSmartSelfTestHistoryInventory {
 
 impl PhysicalDriveSmartSelfTestHistoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            raid_physical_drive_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "raidPhysicalDriveUuid",
-            ),
-            running_state: crate::native::fields::take(&mut m, &mut extra, "runningState"),
-            test_result: crate::native::fields::take(&mut m, &mut extra, "testResult"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1421,7 +1904,55 @@ impl PhysicalDriveSmartSelfTestHistoryInventory {
 
 impl<'de> serde::Deserialize<'de> for PhysicalDriveSmartSelfTestHistoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PhysicalDriveSmartSelfTestHistoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "raidPhysicalDriveUuid" => crate::native::fields::next(
+                map,
+                &mut self.raid_physical_drive_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "runningState" => {
+                crate::native::fields::next(map, &mut self.running_state, &mut self.extra, key)?
+            }
+            "testResult" => {
+                crate::native::fields::next(map, &mut self.test_result, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PhysicalDriveSmartSelfTestHistoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1449,18 +1980,8 @@ pub struct PolicyInventory {
 
 impl PolicyInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            statements: crate::native::fields::take(&mut m, &mut extra, "statements"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1479,7 +2000,44 @@ impl PolicyInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "statements" => {
+                crate::native::fields::next(map, &mut self.statements, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1523,26 +2081,8 @@ pub struct PolicyRouteRuleInventory {
 
 impl PolicyRouteRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            rule_number: crate::native::fields::take(&mut m, &mut extra, "ruleNumber"),
-            rule_set_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleSetUuid"),
-            table_uuid: crate::native::fields::take(&mut m, &mut extra, "tableUuid"),
-            dest_ip: crate::native::fields::take(&mut m, &mut extra, "destIp"),
-            source_ip: crate::native::fields::take(&mut m, &mut extra, "sourceIp"),
-            dest_port: crate::native::fields::take(&mut m, &mut extra, "destPort"),
-            source_port: crate::native::fields::take(&mut m, &mut extra, "sourcePort"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1569,7 +2109,66 @@ impl PolicyRouteRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ruleNumber" => {
+                crate::native::fields::next(map, &mut self.rule_number, &mut self.extra, key)?
+            }
+            "ruleSetUuid" => {
+                crate::native::fields::next(map, &mut self.rule_set_uuid, &mut self.extra, key)?
+            }
+            "tableUuid" => {
+                crate::native::fields::next(map, &mut self.table_uuid, &mut self.extra, key)?
+            }
+            "destIp" => crate::native::fields::next(map, &mut self.dest_ip, &mut self.extra, key)?,
+            "sourceIp" => {
+                crate::native::fields::next(map, &mut self.source_ip, &mut self.extra, key)?
+            }
+            "destPort" => {
+                crate::native::fields::next(map, &mut self.dest_port, &mut self.extra, key)?
+            }
+            "sourcePort" => {
+                crate::native::fields::next(map, &mut self.source_port, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1622,6 +2221,18 @@ impl From<PolicyRouteRuleProtocol> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PolicyRouteRuleProtocol {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PolicyRouteRuleSetInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1648,22 +2259,8 @@ pub struct PolicyRouteRuleSetInventory {
 
 impl PolicyRouteRuleSetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            rules: crate::native::fields::take(&mut m, &mut extra, "rules"),
-            l3_refs: crate::native::fields::take(&mut m, &mut extra, "l3Refs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1686,7 +2283,50 @@ impl PolicyRouteRuleSetInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteRuleSetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteRuleSetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "rules" => crate::native::fields::next(map, &mut self.rules, &mut self.extra, key)?,
+            "l3Refs" => crate::native::fields::next(map, &mut self.l3_refs, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteRuleSetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1716,19 +2356,8 @@ pub struct PolicyRouteRuleSetL3RefInventory {
 
 impl PolicyRouteRuleSetL3RefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            rule_set_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleSetUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1748,7 +2377,49 @@ impl PolicyRouteRuleSetL3RefInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteRuleSetL3RefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteRuleSetL3RefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ruleSetUuid" => {
+                crate::native::fields::next(map, &mut self.rule_set_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteRuleSetL3RefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1778,19 +2449,8 @@ pub struct PolicyRouteRuleSetVRouterRefInventory {
 
 impl PolicyRouteRuleSetVRouterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            rule_set_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleSetUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1810,7 +2470,49 @@ impl PolicyRouteRuleSetVRouterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteRuleSetVRouterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteRuleSetVRouterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "ruleSetUuid" => {
+                crate::native::fields::next(map, &mut self.rule_set_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteRuleSetVRouterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1863,6 +2565,18 @@ impl From<PolicyRouteRuleState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PolicyRouteRuleState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PolicyRouteTableInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1887,21 +2601,8 @@ pub struct PolicyRouteTableInventory {
 
 impl PolicyRouteTableInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            table_number: crate::native::fields::take(&mut m, &mut extra, "tableNumber"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            routes: crate::native::fields::take(&mut m, &mut extra, "routes"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1923,7 +2624,51 @@ impl PolicyRouteTableInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteTableInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteTableInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "tableNumber" => {
+                crate::native::fields::next(map, &mut self.table_number, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "routes" => crate::native::fields::next(map, &mut self.routes, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteTableInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1957,21 +2702,8 @@ pub struct PolicyRouteTableRouteEntryInventory {
 
 impl PolicyRouteTableRouteEntryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            table_uuid: crate::native::fields::take(&mut m, &mut extra, "tableUuid"),
-            destination_cidr: crate::native::fields::take(&mut m, &mut extra, "destinationCidr"),
-            next_hop_ip: crate::native::fields::take(&mut m, &mut extra, "nextHopIp"),
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1993,7 +2725,55 @@ impl PolicyRouteTableRouteEntryInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteTableRouteEntryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteTableRouteEntryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "tableUuid" => {
+                crate::native::fields::next(map, &mut self.table_uuid, &mut self.extra, key)?
+            }
+            "destinationCidr" => {
+                crate::native::fields::next(map, &mut self.destination_cidr, &mut self.extra, key)?
+            }
+            "nextHopIp" => {
+                crate::native::fields::next(map, &mut self.next_hop_ip, &mut self.extra, key)?
+            }
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteTableRouteEntryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2023,19 +2803,8 @@ pub struct PolicyRouteTableVRouterRefInventory {
 
 impl PolicyRouteTableVRouterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            table_uuid: crate::native::fields::take(&mut m, &mut extra, "tableUuid"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2055,7 +2824,49 @@ impl PolicyRouteTableVRouterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PolicyRouteTableVRouterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyRouteTableVRouterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "tableUuid" => {
+                crate::native::fields::next(map, &mut self.table_uuid, &mut self.extra, key)?
+            }
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyRouteTableVRouterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2085,19 +2896,8 @@ pub struct PolicyStatement {
 
 impl PolicyStatement {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            effect: crate::native::fields::take(&mut m, &mut extra, "effect"),
-            principals: crate::native::fields::take(&mut m, &mut extra, "principals"),
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            resources: crate::native::fields::take(&mut m, &mut extra, "resources"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2117,7 +2917,45 @@ impl PolicyStatement {
 
 impl<'de> serde::Deserialize<'de> for PolicyStatement {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PolicyStatement {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "effect" => crate::native::fields::next(map, &mut self.effect, &mut self.extra, key)?,
+            "principals" => {
+                crate::native::fields::next(map, &mut self.principals, &mut self.extra, key)?
+            }
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "resources" => {
+                crate::native::fields::next(map, &mut self.resources, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PolicyStatement {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2170,6 +3008,18 @@ impl From<PolicyStatementEffect> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PolicyStatementEffect {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PortForwardingRuleInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2212,30 +3062,8 @@ pub struct PortForwardingRuleInventory {
 
 impl PortForwardingRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            vip_ip: crate::native::fields::take(&mut m, &mut extra, "vipIp"),
-            guest_ip: crate::native::fields::take(&mut m, &mut extra, "guestIp"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            vip_port_start: crate::native::fields::take(&mut m, &mut extra, "vipPortStart"),
-            vip_port_end: crate::native::fields::take(&mut m, &mut extra, "vipPortEnd"),
-            private_port_start: crate::native::fields::take(&mut m, &mut extra, "privatePortStart"),
-            private_port_end: crate::native::fields::take(&mut m, &mut extra, "privatePortEnd"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            protocol_type: crate::native::fields::take(&mut m, &mut extra, "protocolType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            allowed_cidr: crate::native::fields::take(&mut m, &mut extra, "allowedCidr"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2266,7 +3094,79 @@ impl PortForwardingRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for PortForwardingRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PortForwardingRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "vipIp" => crate::native::fields::next(map, &mut self.vip_ip, &mut self.extra, key)?,
+            "guestIp" => {
+                crate::native::fields::next(map, &mut self.guest_ip, &mut self.extra, key)?
+            }
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "vipPortStart" => {
+                crate::native::fields::next(map, &mut self.vip_port_start, &mut self.extra, key)?
+            }
+            "vipPortEnd" => {
+                crate::native::fields::next(map, &mut self.vip_port_end, &mut self.extra, key)?
+            }
+            "privatePortStart" => crate::native::fields::next(
+                map,
+                &mut self.private_port_start,
+                &mut self.extra,
+                key,
+            )?,
+            "privatePortEnd" => {
+                crate::native::fields::next(map, &mut self.private_port_end, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "protocolType" => {
+                crate::native::fields::next(map, &mut self.protocol_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "allowedCidr" => {
+                crate::native::fields::next(map, &mut self.allowed_cidr, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PortForwardingRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2302,26 +3202,8 @@ pub struct PortMirrorInventory {
 
 impl PortMirrorInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            mirror_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "mirrorNetworkUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            sessions: crate::native::fields::take(&mut m, &mut extra, "sessions"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2344,7 +3226,57 @@ impl PortMirrorInventory {
 
 impl<'de> serde::Deserialize<'de> for PortMirrorInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PortMirrorInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "mirrorNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.mirror_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "sessions" => {
+                crate::native::fields::next(map, &mut self.sessions, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PortMirrorInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2386,25 +3318,8 @@ pub struct PortMirrorSessionInventory {
 
 impl PortMirrorSessionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            internal_id: crate::native::fields::take(&mut m, &mut extra, "internalId"),
-            src_end_point: crate::native::fields::take(&mut m, &mut extra, "srcEndPoint"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            dst_end_point: crate::native::fields::take(&mut m, &mut extra, "dstEndPoint"),
-            port_mirror_uuid: crate::native::fields::take(&mut m, &mut extra, "portMirrorUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2430,7 +3345,61 @@ impl PortMirrorSessionInventory {
 
 impl<'de> serde::Deserialize<'de> for PortMirrorSessionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PortMirrorSessionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "internalId" => {
+                crate::native::fields::next(map, &mut self.internal_id, &mut self.extra, key)?
+            }
+            "srcEndPoint" => {
+                crate::native::fields::next(map, &mut self.src_end_point, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "dstEndPoint" => {
+                crate::native::fields::next(map, &mut self.dst_end_point, &mut self.extra, key)?
+            }
+            "portMirrorUuid" => {
+                crate::native::fields::next(map, &mut self.port_mirror_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PortMirrorSessionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2483,6 +3452,18 @@ impl From<PortMirrorState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PortMirrorState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PowerOffHardwareResult` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2499,17 +3480,8 @@ pub struct PowerOffHardwareResult {
 
 impl PowerOffHardwareResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2527,7 +3499,39 @@ impl PowerOffHardwareResult {
 
 impl<'de> serde::Deserialize<'de> for PowerOffHardwareResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PowerOffHardwareResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PowerOffHardwareResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2571,26 +3575,8 @@ pub struct PreconfigurationTemplateInventory {
 
 impl PreconfigurationTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            distribution: crate::native::fields::take(&mut m, &mut extra, "distribution"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            content: crate::native::fields::take(&mut m, &mut extra, "content"),
-            md5sum: crate::native::fields::take(&mut m, &mut extra, "md5sum"),
-            is_predefined: crate::native::fields::take(&mut m, &mut extra, "isPredefined"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            custom_params: crate::native::fields::take(&mut m, &mut extra, "customParams"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2617,7 +3603,60 @@ impl PreconfigurationTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for PreconfigurationTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PreconfigurationTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "distribution" => {
+                crate::native::fields::next(map, &mut self.distribution, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "content" => crate::native::fields::next(map, &mut self.content, &mut self.extra, key)?,
+            "md5sum" => crate::native::fields::next(map, &mut self.md5sum, &mut self.extra, key)?,
+            "isPredefined" => {
+                crate::native::fields::next(map, &mut self.is_predefined, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "customParams" => {
+                crate::native::fields::next(map, &mut self.custom_params, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PreconfigurationTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2641,16 +3680,8 @@ pub struct PreviewResourceStruct {
 
 impl PreviewResourceStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            actions: crate::native::fields::take(&mut m, &mut extra, "actions"),
-            conditions: crate::native::fields::take(&mut m, &mut extra, "conditions"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2667,7 +3698,40 @@ impl PreviewResourceStruct {
 
 impl<'de> serde::Deserialize<'de> for PreviewResourceStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PreviewResourceStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "actions" => crate::native::fields::next(map, &mut self.actions, &mut self.extra, key)?,
+            "conditions" => {
+                crate::native::fields::next(map, &mut self.conditions, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PreviewResourceStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2699,20 +3763,8 @@ pub struct Price {
 
 impl Price {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            resource_unit: crate::native::fields::take(&mut m, &mut extra, "resourceUnit"),
-            time_unit: crate::native::fields::take(&mut m, &mut extra, "timeUnit"),
-            price: crate::native::fields::take(&mut m, &mut extra, "price"),
-            date_in_long: crate::native::fields::take(&mut m, &mut extra, "dateInLong"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2733,7 +3785,52 @@ impl Price {
 
 impl<'de> serde::Deserialize<'de> for Price {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for Price {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "resourceUnit" => {
+                crate::native::fields::next(map, &mut self.resource_unit, &mut self.extra, key)?
+            }
+            "timeUnit" => {
+                crate::native::fields::next(map, &mut self.time_unit, &mut self.extra, key)?
+            }
+            "price" => crate::native::fields::next(map, &mut self.price, &mut self.extra, key)?,
+            "dateInLong" => {
+                crate::native::fields::next(map, &mut self.date_in_long, &mut self.extra, key)?
+            }
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for Price {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2761,22 +3858,8 @@ pub struct PriceBareMetal2ChassisOfferingRefInventory {
 
 impl PriceBareMetal2ChassisOfferingRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            price_uuid: crate::native::fields::take(&mut m, &mut extra, "priceUuid"),
-            bare_metal2_chassis_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2ChassisOfferingUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2799,7 +3882,51 @@ impl PriceBareMetal2ChassisOfferingRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PriceBareMetal2ChassisOfferingRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PriceBareMetal2ChassisOfferingRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "priceUuid" => {
+                crate::native::fields::next(map, &mut self.price_uuid, &mut self.extra, key)?
+            }
+            "bareMetal2ChassisOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_chassis_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PriceBareMetal2ChassisOfferingRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2843,34 +3970,8 @@ pub struct PriceInventory {
 
 impl PriceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            resource_unit: crate::native::fields::take(&mut m, &mut extra, "resourceUnit"),
-            time_unit: crate::native::fields::take(&mut m, &mut extra, "timeUnit"),
-            price: crate::native::fields::take(&mut m, &mut extra, "price"),
-            date_in_long: crate::native::fields::take(&mut m, &mut extra, "dateInLong"),
-            end_date_in_long: crate::native::fields::take(&mut m, &mut extra, "endDateInLong"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            table_uuid: crate::native::fields::take(&mut m, &mut extra, "tableUuid"),
-            pci_device_offerings: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "pciDeviceOfferings",
-            ),
-            bare_metal2_vm_offerings: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bareMetal2VmOfferings",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2901,7 +4002,74 @@ impl PriceInventory {
 
 impl<'de> serde::Deserialize<'de> for PriceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PriceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "resourceUnit" => {
+                crate::native::fields::next(map, &mut self.resource_unit, &mut self.extra, key)?
+            }
+            "timeUnit" => {
+                crate::native::fields::next(map, &mut self.time_unit, &mut self.extra, key)?
+            }
+            "price" => crate::native::fields::next(map, &mut self.price, &mut self.extra, key)?,
+            "dateInLong" => {
+                crate::native::fields::next(map, &mut self.date_in_long, &mut self.extra, key)?
+            }
+            "endDateInLong" => {
+                crate::native::fields::next(map, &mut self.end_date_in_long, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "tableUuid" => {
+                crate::native::fields::next(map, &mut self.table_uuid, &mut self.extra, key)?
+            }
+            "pciDeviceOfferings" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_offerings,
+                &mut self.extra,
+                key,
+            )?,
+            "bareMetal2VmOfferings" => crate::native::fields::next(
+                map,
+                &mut self.bare_metal2_vm_offerings,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PriceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2929,22 +4097,8 @@ pub struct PricePciDeviceOfferingRefInventory {
 
 impl PricePciDeviceOfferingRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            price_uuid: crate::native::fields::take(&mut m, &mut extra, "priceUuid"),
-            pci_device_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "pciDeviceOfferingUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2967,7 +4121,51 @@ impl PricePciDeviceOfferingRefInventory {
 
 impl<'de> serde::Deserialize<'de> for PricePciDeviceOfferingRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PricePciDeviceOfferingRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "priceUuid" => {
+                crate::native::fields::next(map, &mut self.price_uuid, &mut self.extra, key)?
+            }
+            "pciDeviceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.pci_device_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PricePciDeviceOfferingRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2997,19 +4195,8 @@ pub struct PriceTableInventory {
 
 impl PriceTableInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3029,7 +4216,47 @@ impl PriceTableInventory {
 
 impl<'de> serde::Deserialize<'de> for PriceTableInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PriceTableInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PriceTableInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3086,6 +4313,18 @@ impl From<PrimaryStorageHostStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for PrimaryStorageHostStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PrimaryStorageInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3130,51 +4369,8 @@ pub struct PrimaryStorageInventory {
 
 impl PrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3214,7 +4410,90 @@ impl PrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for PrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3238,16 +4517,8 @@ pub struct ProgressProperty {
 
 impl ProgressProperty {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            progress: crate::native::fields::take(&mut m, &mut extra, "progress"),
-            stage: crate::native::fields::take(&mut m, &mut extra, "stage"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3264,7 +4535,40 @@ impl ProgressProperty {
 
 impl<'de> serde::Deserialize<'de> for ProgressProperty {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ProgressProperty {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "progress" => {
+                crate::native::fields::next(map, &mut self.progress, &mut self.extra, key)?
+            }
+            "stage" => crate::native::fields::next(map, &mut self.stage, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ProgressProperty {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3326,6 +4630,18 @@ impl From<ProjectState> for String {
             ProjectState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for ProjectState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -3556,6 +4872,18 @@ impl From<ProtocolType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ProtocolType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `PubIpVipBandwidthInBillingInventory` of the ZStack SDK (with the fields of its superclass `BillingInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3592,27 +4920,8 @@ pub struct PubIpVipBandwidthInBillingInventory {
 
 impl PubIpVipBandwidthInBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vip_ip: crate::native::fields::take(&mut m, &mut extra, "vipIp"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3640,7 +4949,71 @@ impl PubIpVipBandwidthInBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for PubIpVipBandwidthInBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVipBandwidthInBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vipIp" => crate::native::fields::next(map, &mut self.vip_ip, &mut self.extra, key)?,
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVipBandwidthInBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3686,27 +5059,8 @@ pub struct PubIpVipBandwidthOutBillingInventory {
 
 impl PubIpVipBandwidthOutBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vip_ip: crate::native::fields::take(&mut m, &mut extra, "vipIp"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3734,7 +5088,71 @@ impl PubIpVipBandwidthOutBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for PubIpVipBandwidthOutBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVipBandwidthOutBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vipIp" => crate::native::fields::next(map, &mut self.vip_ip, &mut self.extra, key)?,
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVipBandwidthOutBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3770,30 +5188,8 @@ pub struct PubIpVipBandwidthSpending {
 
 impl PubIpVipBandwidthSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vip_ip: crate::native::fields::take(&mut m, &mut extra, "vipIp"),
-            bandwidth_in_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bandwidthInInventory",
-            ),
-            bandwidth_out_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bandwidthOutInventory",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3820,7 +5216,62 @@ impl PubIpVipBandwidthSpending {
 
 impl<'de> serde::Deserialize<'de> for PubIpVipBandwidthSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVipBandwidthSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vipIp" => crate::native::fields::next(map, &mut self.vip_ip, &mut self.extra, key)?,
+            "bandwidthInInventory" => crate::native::fields::next(
+                map,
+                &mut self.bandwidth_in_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            "bandwidthOutInventory" => crate::native::fields::next(
+                map,
+                &mut self.bandwidth_out_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVipBandwidthSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3866,27 +5317,8 @@ pub struct PubIpVmNicBandwidthInBillingInventory {
 
 impl PubIpVmNicBandwidthInBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_nic_ip: crate::native::fields::take(&mut m, &mut extra, "vmNicIp"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3914,7 +5346,73 @@ impl PubIpVmNicBandwidthInBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for PubIpVmNicBandwidthInBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVmNicBandwidthInBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmNicIp" => {
+                crate::native::fields::next(map, &mut self.vm_nic_ip, &mut self.extra, key)?
+            }
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVmNicBandwidthInBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3960,27 +5458,8 @@ pub struct PubIpVmNicBandwidthOutBillingInventory {
 
 impl PubIpVmNicBandwidthOutBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_nic_ip: crate::native::fields::take(&mut m, &mut extra, "vmNicIp"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4008,7 +5487,73 @@ impl PubIpVmNicBandwidthOutBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for PubIpVmNicBandwidthOutBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVmNicBandwidthOutBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmNicIp" => {
+                crate::native::fields::next(map, &mut self.vm_nic_ip, &mut self.extra, key)?
+            }
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVmNicBandwidthOutBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4044,30 +5589,8 @@ pub struct PubIpVmNicBandwidthSpending {
 
 impl PubIpVmNicBandwidthSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vm_nic_ip: crate::native::fields::take(&mut m, &mut extra, "vmNicIp"),
-            bandwidth_in_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bandwidthInInventory",
-            ),
-            bandwidth_out_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bandwidthOutInventory",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4094,7 +5617,64 @@ impl PubIpVmNicBandwidthSpending {
 
 impl<'de> serde::Deserialize<'de> for PubIpVmNicBandwidthSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PubIpVmNicBandwidthSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vmNicIp" => {
+                crate::native::fields::next(map, &mut self.vm_nic_ip, &mut self.extra, key)?
+            }
+            "bandwidthInInventory" => crate::native::fields::next(
+                map,
+                &mut self.bandwidth_in_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            "bandwidthOutInventory" => crate::native::fields::next(
+                map,
+                &mut self.bandwidth_out_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PubIpVmNicBandwidthSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4142,28 +5722,8 @@ pub struct PublishAppInventory {
 
 impl PublishAppInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            template_content: crate::native::fields::take(&mut m, &mut extra, "templateContent"),
-            app_meta_data: crate::native::fields::take(&mut m, &mut extra, "appMetaData"),
-            pre_params: crate::native::fields::take(&mut m, &mut extra, "preParams"),
-            vm_relation_ship: crate::native::fields::take(&mut m, &mut extra, "vmRelationShip"),
-            build_app_uuid: crate::native::fields::take(&mut m, &mut extra, "buildAppUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            app_id: crate::native::fields::take(&mut m, &mut extra, "appId"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4192,7 +5752,66 @@ impl PublishAppInventory {
 
 impl<'de> serde::Deserialize<'de> for PublishAppInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PublishAppInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "templateContent" => {
+                crate::native::fields::next(map, &mut self.template_content, &mut self.extra, key)?
+            }
+            "appMetaData" => {
+                crate::native::fields::next(map, &mut self.app_meta_data, &mut self.extra, key)?
+            }
+            "preParams" => {
+                crate::native::fields::next(map, &mut self.pre_params, &mut self.extra, key)?
+            }
+            "vmRelationShip" => {
+                crate::native::fields::next(map, &mut self.vm_relation_ship, &mut self.extra, key)?
+            }
+            "buildAppUuid" => {
+                crate::native::fields::next(map, &mut self.build_app_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "appId" => crate::native::fields::next(map, &mut self.app_id, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PublishAppInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4218,17 +5837,8 @@ pub struct PublishAppResourceStruct {
 
 impl PublishAppResourceStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            app_uuid: crate::native::fields::take(&mut m, &mut extra, "appUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4246,7 +5856,45 @@ impl PublishAppResourceStruct {
 
 impl<'de> serde::Deserialize<'de> for PublishAppResourceStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for PublishAppResourceStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "appUuid" => {
+                crate::native::fields::next(map, &mut self.app_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for PublishAppResourceStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4280,21 +5928,8 @@ pub struct QuotaInventory {
 
 impl QuotaInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            identity_uuid: crate::native::fields::take(&mut m, &mut extra, "identityUuid"),
-            identity_type: crate::native::fields::take(&mut m, &mut extra, "identityType"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4316,7 +5951,51 @@ impl QuotaInventory {
 
 impl<'de> serde::Deserialize<'de> for QuotaInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for QuotaInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "identityUuid" => {
+                crate::native::fields::next(map, &mut self.identity_uuid, &mut self.extra, key)?
+            }
+            "identityType" => {
+                crate::native::fields::next(map, &mut self.identity_type, &mut self.extra, key)?
+            }
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for QuotaInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4342,17 +6021,8 @@ pub struct QuotaUsage {
 
 impl QuotaUsage {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            total: crate::native::fields::take(&mut m, &mut extra, "total"),
-            used: crate::native::fields::take(&mut m, &mut extra, "used"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4370,7 +6040,39 @@ impl QuotaUsage {
 
 impl<'de> serde::Deserialize<'de> for QuotaUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for QuotaUsage {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "total" => crate::native::fields::next(map, &mut self.total, &mut self.extra, key)?,
+            "used" => crate::native::fields::next(map, &mut self.used, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for QuotaUsage {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4410,28 +6112,8 @@ pub struct RaidControllerInventory {
 
 impl RaidControllerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            product_name: crate::native::fields::take(&mut m, &mut extra, "productName"),
-            sas_address: crate::native::fields::take(&mut m, &mut extra, "sasAddress"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            adapter_number: crate::native::fields::take(&mut m, &mut extra, "adapterNumber"),
-            raid_physical_drives: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "raidPhysicalDrives",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4456,7 +6138,65 @@ impl RaidControllerInventory {
 
 impl<'de> serde::Deserialize<'de> for RaidControllerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RaidControllerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "productName" => {
+                crate::native::fields::next(map, &mut self.product_name, &mut self.extra, key)?
+            }
+            "sasAddress" => {
+                crate::native::fields::next(map, &mut self.sas_address, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "adapterNumber" => {
+                crate::native::fields::next(map, &mut self.adapter_number, &mut self.extra, key)?
+            }
+            "raidPhysicalDrives" => crate::native::fields::next(
+                map,
+                &mut self.raid_physical_drives,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RaidControllerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4516,42 +6256,8 @@ pub struct RaidPhysicalDriveInventory {
 
 impl RaidPhysicalDriveInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            raid_level: crate::native::fields::take(&mut m, &mut extra, "raidLevel"),
-            raid_controller_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "raidControllerUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            enclosure_device_id: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "enclosureDeviceId",
-            ),
-            slot_number: crate::native::fields::take(&mut m, &mut extra, "slotNumber"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            disk_group: crate::native::fields::take(&mut m, &mut extra, "diskGroup"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial_number: crate::native::fields::take(&mut m, &mut extra, "serialNumber"),
-            device_model: crate::native::fields::take(&mut m, &mut extra, "deviceModel"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            drive_state: crate::native::fields::take(&mut m, &mut extra, "driveState"),
-            locate_status: crate::native::fields::take(&mut m, &mut extra, "locateStatus"),
-            drive_type: crate::native::fields::take(&mut m, &mut extra, "driveType"),
-            media_type: crate::native::fields::take(&mut m, &mut extra, "mediaType"),
-            rotation_rate: crate::native::fields::take(&mut m, &mut extra, "rotationRate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4586,7 +6292,94 @@ impl RaidPhysicalDriveInventory {
 
 impl<'de> serde::Deserialize<'de> for RaidPhysicalDriveInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RaidPhysicalDriveInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "raidLevel" => {
+                crate::native::fields::next(map, &mut self.raid_level, &mut self.extra, key)?
+            }
+            "raidControllerUuid" => crate::native::fields::next(
+                map,
+                &mut self.raid_controller_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "enclosureDeviceId" => crate::native::fields::next(
+                map,
+                &mut self.enclosure_device_id,
+                &mut self.extra,
+                key,
+            )?,
+            "slotNumber" => {
+                crate::native::fields::next(map, &mut self.slot_number, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "diskGroup" => {
+                crate::native::fields::next(map, &mut self.disk_group, &mut self.extra, key)?
+            }
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serialNumber" => {
+                crate::native::fields::next(map, &mut self.serial_number, &mut self.extra, key)?
+            }
+            "deviceModel" => {
+                crate::native::fields::next(map, &mut self.device_model, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "driveState" => {
+                crate::native::fields::next(map, &mut self.drive_state, &mut self.extra, key)?
+            }
+            "locateStatus" => {
+                crate::native::fields::next(map, &mut self.locate_status, &mut self.extra, key)?
+            }
+            "driveType" => {
+                crate::native::fields::next(map, &mut self.drive_type, &mut self.extra, key)?
+            }
+            "mediaType" => {
+                crate::native::fields::next(map, &mut self.media_type, &mut self.extra, key)?
+            }
+            "rotationRate" => {
+                crate::native::fields::next(map, &mut self.rotation_rate, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RaidPhysicalDriveInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4639,6 +6432,18 @@ impl From<ReceiverState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ReceiverState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `RedirectUrlTemplate` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4655,17 +6460,8 @@ pub struct RedirectUrlTemplate {
 
 impl RedirectUrlTemplate {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            url_template: crate::native::fields::take(&mut m, &mut extra, "urlTemplate"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4683,7 +6479,43 @@ impl RedirectUrlTemplate {
 
 impl<'de> serde::Deserialize<'de> for RedirectUrlTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RedirectUrlTemplate {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "urlTemplate" => {
+                crate::native::fields::next(map, &mut self.url_template, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RedirectUrlTemplate {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4719,22 +6551,8 @@ pub struct RemoteVtepInventory {
 
 impl RemoteVtepInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            vtep_ip: crate::native::fields::take(&mut m, &mut extra, "vtepIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            pool_uuid: crate::native::fields::take(&mut m, &mut extra, "poolUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4757,7 +6575,52 @@ impl RemoteVtepInventory {
 
 impl<'de> serde::Deserialize<'de> for RemoteVtepInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RemoteVtepInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "vtepIp" => crate::native::fields::next(map, &mut self.vtep_ip, &mut self.extra, key)?,
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "poolUuid" => {
+                crate::native::fields::next(map, &mut self.pool_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RemoteVtepInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4807,29 +6670,8 @@ pub struct RemovalInstanceRuleInventory {
 
 impl RemovalInstanceRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cooldown: crate::native::fields::take(&mut m, &mut extra, "cooldown"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            system_tags: crate::native::fields::take(&mut m, &mut extra, "systemTags"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            scaling_group_uuid: crate::native::fields::take(&mut m, &mut extra, "scalingGroupUuid"),
-            rule_triggers: crate::native::fields::take(&mut m, &mut extra, "ruleTriggers"),
-            removal_policy: crate::native::fields::take(&mut m, &mut extra, "removalPolicy"),
-            adjustment_type: crate::native::fields::take(&mut m, &mut extra, "adjustmentType"),
-            adjustment_value: crate::native::fields::take(&mut m, &mut extra, "adjustmentValue"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4859,7 +6701,74 @@ impl RemovalInstanceRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for RemovalInstanceRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RemovalInstanceRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cooldown" => {
+                crate::native::fields::next(map, &mut self.cooldown, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "systemTags" => {
+                crate::native::fields::next(map, &mut self.system_tags, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "scalingGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scaling_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ruleTriggers" => {
+                crate::native::fields::next(map, &mut self.rule_triggers, &mut self.extra, key)?
+            }
+            "removalPolicy" => {
+                crate::native::fields::next(map, &mut self.removal_policy, &mut self.extra, key)?
+            }
+            "adjustmentType" => {
+                crate::native::fields::next(map, &mut self.adjustment_type, &mut self.extra, key)?
+            }
+            "adjustmentValue" => {
+                crate::native::fields::next(map, &mut self.adjustment_value, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RemovalInstanceRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4948,6 +6857,18 @@ impl From<ReplicationDiskStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ReplicationDiskStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ReplicationGroupState` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -4988,6 +6909,18 @@ impl From<ReplicationGroupState> for String {
             ReplicationGroupState::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for ReplicationGroupState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -5122,6 +7055,18 @@ impl From<ReplicationNetworkStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ReplicationNetworkStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ReplicationRole` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -5166,5 +7111,17 @@ impl From<ReplicationRole> for String {
             ReplicationRole::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for ReplicationRole {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }

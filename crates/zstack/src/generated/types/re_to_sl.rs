@@ -44,6 +44,18 @@ impl From<ReplicationState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ReplicationState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ReservedIpRangeInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -72,23 +84,8 @@ pub struct ReservedIpRangeInventory {
 
 impl ReservedIpRangeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            start_ip: crate::native::fields::take(&mut m, &mut extra, "startIp"),
-            end_ip: crate::native::fields::take(&mut m, &mut extra, "endIp"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -112,7 +109,57 @@ impl ReservedIpRangeInventory {
 
 impl<'de> serde::Deserialize<'de> for ReservedIpRangeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ReservedIpRangeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "startIp" => {
+                crate::native::fields::next(map, &mut self.start_ip, &mut self.extra, key)?
+            }
+            "endIp" => crate::native::fields::next(map, &mut self.end_ip, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ReservedIpRangeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -169,6 +216,18 @@ impl From<ResourceBackupState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ResourceBackupState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ResourceBindableConfigStruct` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -187,22 +246,8 @@ pub struct ResourceBindableConfigStruct {
 
 impl ResourceBindableConfigStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            bind_resource_types: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "bindResourceTypes",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -221,7 +266,49 @@ impl ResourceBindableConfigStruct {
 
 impl<'de> serde::Deserialize<'de> for ResourceBindableConfigStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceBindableConfigStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "bindResourceTypes" => crate::native::fields::next(
+                map,
+                &mut self.bind_resource_types,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceBindableConfigStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -247,17 +334,8 @@ pub struct ResourceConfigAo {
 
 impl ResourceConfigAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -275,7 +353,41 @@ impl ResourceConfigAo {
 
 impl<'de> serde::Deserialize<'de> for ResourceConfigAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceConfigAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceConfigAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -313,23 +425,8 @@ pub struct ResourceConfigInventory {
 
 impl ResourceConfigInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            category: crate::native::fields::take(&mut m, &mut extra, "category"),
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -353,7 +450,57 @@ impl ResourceConfigInventory {
 
 impl<'de> serde::Deserialize<'de> for ResourceConfigInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceConfigInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "category" => {
+                crate::native::fields::next(map, &mut self.category, &mut self.extra, key)?
+            }
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceConfigInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -379,17 +526,8 @@ pub struct ResourceConfigStruct {
 
 impl ResourceConfigStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            value: crate::native::fields::take(&mut m, &mut extra, "value"),
-            effective_configs: crate::native::fields::take(&mut m, &mut extra, "effectiveConfigs"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -407,7 +545,41 @@ impl ResourceConfigStruct {
 
 impl<'de> serde::Deserialize<'de> for ResourceConfigStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceConfigStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "value" => crate::native::fields::next(map, &mut self.value, &mut self.extra, key)?,
+            "effectiveConfigs" => {
+                crate::native::fields::next(map, &mut self.effective_configs, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceConfigStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -437,19 +609,8 @@ pub struct ResourceExternalBackupInfo {
 
 impl ResourceExternalBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -469,7 +630,45 @@ impl ResourceExternalBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for ResourceExternalBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceExternalBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceExternalBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -497,22 +696,8 @@ pub struct ResourceInventory {
 
 impl ResourceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            concrete_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "concreteResourceType",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -531,7 +716,49 @@ impl ResourceInventory {
 
 impl<'de> serde::Deserialize<'de> for ResourceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "concreteResourceType" => crate::native::fields::next(
+                map,
+                &mut self.concrete_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -563,20 +790,8 @@ pub struct ResourceSpending {
 
 impl ResourceSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -597,7 +812,54 @@ impl ResourceSpending {
 
 impl<'de> serde::Deserialize<'de> for ResourceSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -643,27 +905,8 @@ pub struct ResourceStackInventory {
 
 impl ResourceStackInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            template_content: crate::native::fields::take(&mut m, &mut extra, "templateContent"),
-            param_content: crate::native::fields::take(&mut m, &mut extra, "paramContent"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            reason: crate::native::fields::take(&mut m, &mut extra, "reason"),
-            outputs: crate::native::fields::take(&mut m, &mut extra, "outputs"),
-            enable_rollback: crate::native::fields::take(&mut m, &mut extra, "enableRollback"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -691,7 +934,61 @@ impl ResourceStackInventory {
 
 impl<'de> serde::Deserialize<'de> for ResourceStackInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceStackInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "templateContent" => {
+                crate::native::fields::next(map, &mut self.template_content, &mut self.extra, key)?
+            }
+            "paramContent" => {
+                crate::native::fields::next(map, &mut self.param_content, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "reason" => crate::native::fields::next(map, &mut self.reason, &mut self.extra, key)?,
+            "outputs" => crate::native::fields::next(map, &mut self.outputs, &mut self.extra, key)?,
+            "enableRollback" => {
+                crate::native::fields::next(map, &mut self.enable_rollback, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceStackInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -733,25 +1030,8 @@ pub struct ResourceStruct {
 
 impl ResourceStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            delete_policy: crate::native::fields::take(&mut m, &mut extra, "deletePolicy"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            in_degree: crate::native::fields::take(&mut m, &mut extra, "inDegree"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            properties: crate::native::fields::take(&mut m, &mut extra, "properties"),
-            results: crate::native::fields::take(&mut m, &mut extra, "results"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            created: crate::native::fields::take(&mut m, &mut extra, "created"),
-            mock_failed: crate::native::fields::take(&mut m, &mut extra, "mockFailed"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -777,7 +1057,61 @@ impl ResourceStruct {
 
 impl<'de> serde::Deserialize<'de> for ResourceStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ResourceStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "deletePolicy" => {
+                crate::native::fields::next(map, &mut self.delete_policy, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "inDegree" => {
+                crate::native::fields::next(map, &mut self.in_degree, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "properties" => {
+                crate::native::fields::next(map, &mut self.properties, &mut self.extra, key)?
+            }
+            "results" => crate::native::fields::next(map, &mut self.results, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "created" => crate::native::fields::next(map, &mut self.created, &mut self.extra, key)?,
+            "mockFailed" => {
+                crate::native::fields::next(map, &mut self.mock_failed, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ResourceStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -830,6 +1164,18 @@ impl From<ResourceType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ResourceType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `RevertSnapshotGroupResult` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -848,18 +1194,8 @@ pub struct RevertSnapshotGroupResult {
 
 impl RevertSnapshotGroupResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            snapshot_uuid: crate::native::fields::take(&mut m, &mut extra, "snapshotUuid"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -878,7 +1214,44 @@ impl RevertSnapshotGroupResult {
 
 impl<'de> serde::Deserialize<'de> for RevertSnapshotGroupResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RevertSnapshotGroupResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "snapshotUuid" => {
+                crate::native::fields::next(map, &mut self.snapshot_uuid, &mut self.extra, key)?
+            }
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RevertSnapshotGroupResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -918,24 +1291,8 @@ pub struct RoleInventory {
 
 impl RoleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            identity: crate::native::fields::take(&mut m, &mut extra, "identity"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            statements: crate::native::fields::take(&mut m, &mut extra, "statements"),
-            policies: crate::native::fields::take(&mut m, &mut extra, "policies"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -960,7 +1317,58 @@ impl RoleInventory {
 
 impl<'de> serde::Deserialize<'de> for RoleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RoleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "identity" => {
+                crate::native::fields::next(map, &mut self.identity, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "statements" => {
+                crate::native::fields::next(map, &mut self.statements, &mut self.extra, key)?
+            }
+            "policies" => {
+                crate::native::fields::next(map, &mut self.policies, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RoleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -988,18 +1396,8 @@ pub struct RolePolicyRefInventory {
 
 impl RolePolicyRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            role_uuid: crate::native::fields::take(&mut m, &mut extra, "roleUuid"),
-            policy_uuid: crate::native::fields::take(&mut m, &mut extra, "policyUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1018,7 +1416,48 @@ impl RolePolicyRefInventory {
 
 impl<'de> serde::Deserialize<'de> for RolePolicyRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RolePolicyRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "roleUuid" => {
+                crate::native::fields::next(map, &mut self.role_uuid, &mut self.extra, key)?
+            }
+            "policyUuid" => {
+                crate::native::fields::next(map, &mut self.policy_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RolePolicyRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1046,18 +1485,8 @@ pub struct RolePolicyStatementInventory {
 
 impl RolePolicyStatementInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            statement: crate::native::fields::take(&mut m, &mut extra, "statement"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1076,7 +1505,46 @@ impl RolePolicyStatementInventory {
 
 impl<'de> serde::Deserialize<'de> for RolePolicyStatementInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RolePolicyStatementInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "statement" => {
+                crate::native::fields::next(map, &mut self.statement, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RolePolicyStatementInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1129,6 +1597,18 @@ impl From<RoleState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for RoleState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `RoleStateEvent` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -1169,6 +1649,18 @@ impl From<RoleStateEvent> for String {
             RoleStateEvent::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for RoleStateEvent {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -1227,6 +1719,18 @@ impl From<RoleType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for RoleType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `RootVolumeBillingInventory` of the ZStack SDK (with the fields of its superclass `BillingInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1263,27 +1767,8 @@ pub struct RootVolumeBillingInventory {
 
 impl RootVolumeBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            volume_size: crate::native::fields::take(&mut m, &mut extra, "volumeSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1311,7 +1796,73 @@ impl RootVolumeBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for RootVolumeBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RootVolumeBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "volumeSize" => {
+                crate::native::fields::next(map, &mut self.volume_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RootVolumeBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1343,20 +1894,8 @@ pub struct RootVolumeSpending {
 
 impl RootVolumeSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size_inventory: crate::native::fields::take(&mut m, &mut extra, "sizeInventory"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1377,7 +1916,52 @@ impl RootVolumeSpending {
 
 impl<'de> serde::Deserialize<'de> for RootVolumeSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RootVolumeSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "sizeInventory" => {
+                crate::native::fields::next(map, &mut self.size_inventory, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RootVolumeSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1405,18 +1989,8 @@ pub struct RootVolumeSpendingInventory {
 
 impl RootVolumeSpendingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            volume_size: crate::native::fields::take(&mut m, &mut extra, "volumeSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1435,7 +2009,48 @@ impl RootVolumeSpendingInventory {
 
 impl<'de> serde::Deserialize<'de> for RootVolumeSpendingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RootVolumeSpendingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "volumeSize" => {
+                crate::native::fields::next(map, &mut self.volume_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RootVolumeSpendingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1471,22 +2086,8 @@ pub struct RouterAreaInventory {
 
 impl RouterAreaInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            area_id: crate::native::fields::take(&mut m, &mut extra, "areaId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            authentication: crate::native::fields::take(&mut m, &mut extra, "authentication"),
-            password: crate::native::fields::take(&mut m, &mut extra, "password"),
-            key_id: crate::native::fields::take(&mut m, &mut extra, "keyId"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1509,7 +2110,52 @@ impl RouterAreaInventory {
 
 impl<'de> serde::Deserialize<'de> for RouterAreaInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RouterAreaInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "areaId" => crate::native::fields::next(map, &mut self.area_id, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "authentication" => {
+                crate::native::fields::next(map, &mut self.authentication, &mut self.extra, key)?
+            }
+            "password" => {
+                crate::native::fields::next(map, &mut self.password, &mut self.extra, key)?
+            }
+            "keyId" => crate::native::fields::next(map, &mut self.key_id, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RouterAreaInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1566,6 +2212,18 @@ impl From<RunningState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for RunningState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `RunningTaskInfo` of the ZStack SDK (with the fields of its superclass `TaskInfo`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -1594,23 +2252,8 @@ pub struct RunningTaskInfo {
 
 impl RunningTaskInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            class_name: crate::native::fields::take(&mut m, &mut extra, "className"),
-            index: crate::native::fields::take(&mut m, &mut extra, "index"),
-            pending_time: crate::native::fields::take(&mut m, &mut extra, "pendingTime"),
-            execution_time: crate::native::fields::take(&mut m, &mut extra, "executionTime"),
-            context: crate::native::fields::take(&mut m, &mut extra, "context"),
-            api_id: crate::native::fields::take(&mut m, &mut extra, "apiId"),
-            api_name: crate::native::fields::take(&mut m, &mut extra, "apiName"),
-            context_list: crate::native::fields::take(&mut m, &mut extra, "contextList"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1634,7 +2277,55 @@ impl RunningTaskInfo {
 
 impl<'de> serde::Deserialize<'de> for RunningTaskInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for RunningTaskInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "className" => {
+                crate::native::fields::next(map, &mut self.class_name, &mut self.extra, key)?
+            }
+            "index" => crate::native::fields::next(map, &mut self.index, &mut self.extra, key)?,
+            "pendingTime" => {
+                crate::native::fields::next(map, &mut self.pending_time, &mut self.extra, key)?
+            }
+            "executionTime" => {
+                crate::native::fields::next(map, &mut self.execution_time, &mut self.extra, key)?
+            }
+            "context" => crate::native::fields::next(map, &mut self.context, &mut self.extra, key)?,
+            "apiId" => crate::native::fields::next(map, &mut self.api_id, &mut self.extra, key)?,
+            "apiName" => {
+                crate::native::fields::next(map, &mut self.api_name, &mut self.extra, key)?
+            }
+            "contextList" => {
+                crate::native::fields::next(map, &mut self.context_list, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for RunningTaskInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1692,37 +2383,8 @@ pub struct SanSecSecretResourcePoolInventory {
 
 impl SanSecSecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            key_index: crate::native::fields::take(&mut m, &mut extra, "keyIndex"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            password: crate::native::fields::take(&mut m, &mut extra, "password"),
-            sm3_key: crate::native::fields::take(&mut m, &mut extra, "sm3Key"),
-            sm4_key: crate::native::fields::take(&mut m, &mut extra, "sm4Key"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1756,7 +2418,76 @@ impl SanSecSecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for SanSecSecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SanSecSecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            "keyIndex" => {
+                crate::native::fields::next(map, &mut self.key_index, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "password" => {
+                crate::native::fields::next(map, &mut self.password, &mut self.extra, key)?
+            }
+            "sm3Key" => crate::native::fields::next(map, &mut self.sm3_key, &mut self.extra, key)?,
+            "sm4Key" => crate::native::fields::next(map, &mut self.sm4_key, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SanSecSecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1802,31 +2533,8 @@ pub struct SanSecSecurityMachineInventory {
 
 impl SanSecSecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1858,7 +2566,64 @@ impl SanSecSecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for SanSecSecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SanSecSecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SanSecSecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1898,24 +2663,8 @@ pub struct SchedulerJobGroupInventory {
 
 impl SchedulerJobGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            job_type: crate::native::fields::take(&mut m, &mut extra, "jobType"),
-            job_data: crate::native::fields::take(&mut m, &mut extra, "jobData"),
-            triggers_uuid: crate::native::fields::take(&mut m, &mut extra, "triggersUuid"),
-            jobs_uuid: crate::native::fields::take(&mut m, &mut extra, "jobsUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1940,7 +2689,60 @@ impl SchedulerJobGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "jobType" => {
+                crate::native::fields::next(map, &mut self.job_type, &mut self.extra, key)?
+            }
+            "jobData" => {
+                crate::native::fields::next(map, &mut self.job_data, &mut self.extra, key)?
+            }
+            "triggersUuid" => {
+                crate::native::fields::next(map, &mut self.triggers_uuid, &mut self.extra, key)?
+            }
+            "jobsUuid" => {
+                crate::native::fields::next(map, &mut self.jobs_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1968,22 +2770,8 @@ pub struct SchedulerJobGroupJobRefInventory {
 
 impl SchedulerJobGroupJobRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            scheduler_job_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerJobGroupUuid",
-            ),
-            scheduler_job_uuid: crate::native::fields::take(&mut m, &mut extra, "schedulerJobUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2006,7 +2794,54 @@ impl SchedulerJobGroupJobRefInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobGroupJobRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobGroupJobRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "schedulerJobGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "schedulerJobUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobGroupJobRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2034,26 +2869,8 @@ pub struct SchedulerJobGroupSchedulerTriggerRefInventory {
 
 impl SchedulerJobGroupSchedulerTriggerRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            scheduler_job_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerJobGroupUuid",
-            ),
-            scheduler_trigger_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerTriggerUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2076,7 +2893,54 @@ impl SchedulerJobGroupSchedulerTriggerRefInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobGroupSchedulerTriggerRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobGroupSchedulerTriggerRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "schedulerJobGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "schedulerTriggerUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_trigger_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobGroupSchedulerTriggerRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2120,34 +2984,8 @@ pub struct SchedulerJobHistoryInventory {
 
 impl SchedulerJobHistoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            trigger_uuid: crate::native::fields::take(&mut m, &mut extra, "triggerUuid"),
-            scheduler_job_uuid: crate::native::fields::take(&mut m, &mut extra, "schedulerJobUuid"),
-            scheduler_job_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerJobGroupUuid",
-            ),
-            job_type: crate::native::fields::take(&mut m, &mut extra, "jobType"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            execute_time: crate::native::fields::take(&mut m, &mut extra, "executeTime"),
-            target_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "targetResourceUuid",
-            ),
-            request_dump: crate::native::fields::take(&mut m, &mut extra, "requestDump"),
-            result_dump: crate::native::fields::take(&mut m, &mut extra, "resultDump"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            fire_instance_id: crate::native::fields::take(&mut m, &mut extra, "fireInstanceId"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2178,7 +3016,77 @@ impl SchedulerJobHistoryInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobHistoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobHistoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "triggerUuid" => {
+                crate::native::fields::next(map, &mut self.trigger_uuid, &mut self.extra, key)?
+            }
+            "schedulerJobUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "schedulerJobGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "jobType" => {
+                crate::native::fields::next(map, &mut self.job_type, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "executeTime" => {
+                crate::native::fields::next(map, &mut self.execute_time, &mut self.extra, key)?
+            }
+            "targetResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.target_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "requestDump" => {
+                crate::native::fields::next(map, &mut self.request_dump, &mut self.extra, key)?
+            }
+            "resultDump" => {
+                crate::native::fields::next(map, &mut self.result_dump, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "fireInstanceId" => {
+                crate::native::fields::next(map, &mut self.fire_instance_id, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobHistoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2220,33 +3128,8 @@ pub struct SchedulerJobInventory {
 
 impl SchedulerJobInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            target_resource_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "targetResourceUuid",
-            ),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            job_data: crate::native::fields::take(&mut m, &mut extra, "jobData"),
-            job_class_name: crate::native::fields::take(&mut m, &mut extra, "jobClassName"),
-            triggers_uuid: crate::native::fields::take(&mut m, &mut extra, "triggersUuid"),
-            scheduler_job_group_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerJobGroupUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2276,7 +3159,69 @@ impl SchedulerJobInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "targetResourceUuid" => crate::native::fields::next(
+                map,
+                &mut self.target_resource_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "jobData" => {
+                crate::native::fields::next(map, &mut self.job_data, &mut self.extra, key)?
+            }
+            "jobClassName" => {
+                crate::native::fields::next(map, &mut self.job_class_name, &mut self.extra, key)?
+            }
+            "triggersUuid" => {
+                crate::native::fields::next(map, &mut self.triggers_uuid, &mut self.extra, key)?
+            }
+            "schedulerJobGroupUuids" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_group_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2306,23 +3251,8 @@ pub struct SchedulerJobSchedulerTriggerInventory {
 
 impl SchedulerJobSchedulerTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            scheduler_job_uuid: crate::native::fields::take(&mut m, &mut extra, "schedulerJobUuid"),
-            scheduler_trigger_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerTriggerUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2342,7 +3272,55 @@ impl SchedulerJobSchedulerTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerJobSchedulerTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerJobSchedulerTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "schedulerJobUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_job_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "schedulerTriggerUuid" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_trigger_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerJobSchedulerTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2388,31 +3366,8 @@ pub struct SchedulerTriggerInventory {
 
 impl SchedulerTriggerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cron: crate::native::fields::take(&mut m, &mut extra, "cron"),
-            scheduler_type: crate::native::fields::take(&mut m, &mut extra, "schedulerType"),
-            scheduler_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "schedulerInterval",
-            ),
-            repeat_count: crate::native::fields::take(&mut m, &mut extra, "repeatCount"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            stop_time: crate::native::fields::take(&mut m, &mut extra, "stopTime"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            jobs_uuid: crate::native::fields::take(&mut m, &mut extra, "jobsUuid"),
-            job_groups_uuid: crate::native::fields::take(&mut m, &mut extra, "jobGroupsUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2440,7 +3395,72 @@ impl SchedulerTriggerInventory {
 
 impl<'de> serde::Deserialize<'de> for SchedulerTriggerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SchedulerTriggerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cron" => crate::native::fields::next(map, &mut self.cron, &mut self.extra, key)?,
+            "schedulerType" => {
+                crate::native::fields::next(map, &mut self.scheduler_type, &mut self.extra, key)?
+            }
+            "schedulerInterval" => crate::native::fields::next(
+                map,
+                &mut self.scheduler_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "repeatCount" => {
+                crate::native::fields::next(map, &mut self.repeat_count, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "stopTime" => {
+                crate::native::fields::next(map, &mut self.stop_time, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "jobsUuid" => {
+                crate::native::fields::next(map, &mut self.jobs_uuid, &mut self.extra, key)?
+            }
+            "jobGroupsUuid" => {
+                crate::native::fields::next(map, &mut self.job_groups_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SchedulerTriggerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2466,21 +3486,8 @@ pub struct ScsiLunClusterStatusInventory {
 
 impl ScsiLunClusterStatusInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            attached_hosts: crate::native::fields::take(&mut m, &mut extra, "attachedHosts"),
-            unattached_hosts: crate::native::fields::take(&mut m, &mut extra, "unattachedHosts"),
-            is_all_hosts_attached: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "isAllHostsAttached",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2498,7 +3505,48 @@ impl ScsiLunClusterStatusInventory {
 
 impl<'de> serde::Deserialize<'de> for ScsiLunClusterStatusInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ScsiLunClusterStatusInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "attachedHosts" => {
+                crate::native::fields::next(map, &mut self.attached_hosts, &mut self.extra, key)?
+            }
+            "unattachedHosts" => {
+                crate::native::fields::next(map, &mut self.unattached_hosts, &mut self.extra, key)?
+            }
+            "isAllHostsAttached" => crate::native::fields::next(
+                map,
+                &mut self.is_all_hosts_attached,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ScsiLunClusterStatusInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2530,20 +3578,8 @@ pub struct ScsiLunHostRefInventory {
 
 impl ScsiLunHostRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            scsi_lun_uuid: crate::native::fields::take(&mut m, &mut extra, "scsiLunUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2564,7 +3600,50 @@ impl ScsiLunHostRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ScsiLunHostRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ScsiLunHostRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "scsiLunUuid" => {
+                crate::native::fields::next(map, &mut self.scsi_lun_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ScsiLunHostRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2620,40 +3699,8 @@ pub struct ScsiLunInventory {
 
 impl ScsiLunInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            multipath_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "multipathDeviceUuid",
-            ),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            scsi_lun_host_refs: crate::native::fields::take(&mut m, &mut extra, "scsiLunHostRefs"),
-            scsi_lun_vm_instance_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "scsiLunVmInstanceRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2690,7 +3737,73 @@ impl ScsiLunInventory {
 
 impl<'de> serde::Deserialize<'de> for ScsiLunInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ScsiLunInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "multipathDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.multipath_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "scsiLunHostRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_host_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "scsiLunVmInstanceRefs" => crate::native::fields::next(
+                map,
+                &mut self.scsi_lun_vm_instance_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ScsiLunInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2722,20 +3835,8 @@ pub struct ScsiLunVmInstanceRefInventory {
 
 impl ScsiLunVmInstanceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            scsi_lun_uuid: crate::native::fields::take(&mut m, &mut extra, "scsiLunUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            attach_multipath: crate::native::fields::take(&mut m, &mut extra, "attachMultipath"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2756,7 +3857,54 @@ impl ScsiLunVmInstanceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ScsiLunVmInstanceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ScsiLunVmInstanceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "scsiLunUuid" => {
+                crate::native::fields::next(map, &mut self.scsi_lun_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "attachMultipath" => {
+                crate::native::fields::next(map, &mut self.attach_multipath, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ScsiLunVmInstanceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2798,25 +3946,8 @@ pub struct SdnControllerInventory {
 
 impl SdnControllerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vendor_type: crate::native::fields::take(&mut m, &mut extra, "vendorType"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            password: crate::native::fields::take(&mut m, &mut extra, "password"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            vni_ranges: crate::native::fields::take(&mut m, &mut extra, "vniRanges"),
-            vxlan_pools: crate::native::fields::take(&mut m, &mut extra, "vxlanPools"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2842,7 +3973,63 @@ impl SdnControllerInventory {
 
 impl<'de> serde::Deserialize<'de> for SdnControllerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SdnControllerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vendorType" => {
+                crate::native::fields::next(map, &mut self.vendor_type, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "password" => {
+                crate::native::fields::next(map, &mut self.password, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "vniRanges" => {
+                crate::native::fields::next(map, &mut self.vni_ranges, &mut self.extra, key)?
+            }
+            "vxlanPools" => {
+                crate::native::fields::next(map, &mut self.vxlan_pools, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SdnControllerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2866,16 +4053,8 @@ pub struct SdnVniRange {
 
 impl SdnVniRange {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_vni: crate::native::fields::take(&mut m, &mut extra, "startVni"),
-            end_vni: crate::native::fields::take(&mut m, &mut extra, "endVni"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2892,7 +4071,40 @@ impl SdnVniRange {
 
 impl<'de> serde::Deserialize<'de> for SdnVniRange {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SdnVniRange {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startVni" => {
+                crate::native::fields::next(map, &mut self.start_vni, &mut self.extra, key)?
+            }
+            "endVni" => crate::native::fields::next(map, &mut self.end_vni, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SdnVniRange {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2936,30 +4148,8 @@ pub struct SecretResourcePoolInventory {
 
 impl SecretResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            heartbeat_interval: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "heartbeatInterval",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            ability: crate::native::fields::take(&mut m, &mut extra, "ability"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2986,7 +4176,61 @@ impl SecretResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for SecretResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecretResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "heartbeatInterval" => crate::native::fields::next(
+                map,
+                &mut self.heartbeat_interval,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "ability" => crate::native::fields::next(map, &mut self.ability, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecretResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3046,42 +4290,8 @@ pub struct SecurityGroupIngressRuleTo {
 
 impl SecurityGroupIngressRuleTo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "securityGroupUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            src_ip_range: crate::native::fields::take(&mut m, &mut extra, "srcIpRange"),
-            dst_ip_range: crate::native::fields::take(&mut m, &mut extra, "dstIpRange"),
-            src_port_range: crate::native::fields::take(&mut m, &mut extra, "srcPortRange"),
-            dst_port_range: crate::native::fields::take(&mut m, &mut extra, "dstPortRange"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            remote_security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "remoteSecurityGroupUuid",
-            ),
-            allowed_cidr: crate::native::fields::take(&mut m, &mut extra, "allowedCidr"),
-            start_port: crate::native::fields::take(&mut m, &mut extra, "startPort"),
-            end_port: crate::native::fields::take(&mut m, &mut extra, "endPort"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            friend_cidrs: crate::native::fields::take(&mut m, &mut extra, "friendCidrs"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3120,7 +4330,94 @@ impl SecurityGroupIngressRuleTo {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupIngressRuleTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityGroupIngressRuleTo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "securityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "srcIpRange" => {
+                crate::native::fields::next(map, &mut self.src_ip_range, &mut self.extra, key)?
+            }
+            "dstIpRange" => {
+                crate::native::fields::next(map, &mut self.dst_ip_range, &mut self.extra, key)?
+            }
+            "srcPortRange" => {
+                crate::native::fields::next(map, &mut self.src_port_range, &mut self.extra, key)?
+            }
+            "dstPortRange" => {
+                crate::native::fields::next(map, &mut self.dst_port_range, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "remoteSecurityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.remote_security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "allowedCidr" => {
+                crate::native::fields::next(map, &mut self.allowed_cidr, &mut self.extra, key)?
+            }
+            "startPort" => {
+                crate::native::fields::next(map, &mut self.start_port, &mut self.extra, key)?
+            }
+            "endPort" => {
+                crate::native::fields::next(map, &mut self.end_port, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "friendCidrs" => {
+                crate::native::fields::next(map, &mut self.friend_cidrs, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityGroupIngressRuleTo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3158,27 +4455,8 @@ pub struct SecurityGroupInventory {
 
 impl SecurityGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            rules: crate::native::fields::take(&mut m, &mut extra, "rules"),
-            attached_l3_network_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedL3NetworkUuids",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3206,7 +4484,58 @@ impl SecurityGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "rules" => crate::native::fields::next(map, &mut self.rules, &mut self.extra, key)?,
+            "attachedL3NetworkUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_l3_network_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3252,31 +4581,8 @@ pub struct SecurityGroupRuleAo {
 
 impl SecurityGroupRuleAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            remote_security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "remoteSecurityGroupUuid",
-            ),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            src_ip_range: crate::native::fields::take(&mut m, &mut extra, "srcIpRange"),
-            dst_ip_range: crate::native::fields::take(&mut m, &mut extra, "dstIpRange"),
-            dst_port_range: crate::native::fields::take(&mut m, &mut extra, "dstPortRange"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            start_port: crate::native::fields::take(&mut m, &mut extra, "startPort"),
-            end_port: crate::native::fields::take(&mut m, &mut extra, "endPort"),
-            allowed_cidr: crate::native::fields::take(&mut m, &mut extra, "allowedCidr"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3308,7 +4614,72 @@ impl SecurityGroupRuleAo {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupRuleAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityGroupRuleAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "remoteSecurityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.remote_security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "srcIpRange" => {
+                crate::native::fields::next(map, &mut self.src_ip_range, &mut self.extra, key)?
+            }
+            "dstIpRange" => {
+                crate::native::fields::next(map, &mut self.dst_ip_range, &mut self.extra, key)?
+            }
+            "dstPortRange" => {
+                crate::native::fields::next(map, &mut self.dst_port_range, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "startPort" => {
+                crate::native::fields::next(map, &mut self.start_port, &mut self.extra, key)?
+            }
+            "endPort" => {
+                crate::native::fields::next(map, &mut self.end_port, &mut self.extra, key)?
+            }
+            "allowedCidr" => {
+                crate::native::fields::next(map, &mut self.allowed_cidr, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityGroupRuleAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3366,41 +4737,8 @@ pub struct SecurityGroupRuleInventory {
 
 impl SecurityGroupRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "securityGroupUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            src_ip_range: crate::native::fields::take(&mut m, &mut extra, "srcIpRange"),
-            dst_ip_range: crate::native::fields::take(&mut m, &mut extra, "dstIpRange"),
-            src_port_range: crate::native::fields::take(&mut m, &mut extra, "srcPortRange"),
-            dst_port_range: crate::native::fields::take(&mut m, &mut extra, "dstPortRange"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            remote_security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "remoteSecurityGroupUuid",
-            ),
-            allowed_cidr: crate::native::fields::take(&mut m, &mut extra, "allowedCidr"),
-            start_port: crate::native::fields::take(&mut m, &mut extra, "startPort"),
-            end_port: crate::native::fields::take(&mut m, &mut extra, "endPort"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3438,7 +4776,91 @@ impl SecurityGroupRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityGroupRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "securityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "srcIpRange" => {
+                crate::native::fields::next(map, &mut self.src_ip_range, &mut self.extra, key)?
+            }
+            "dstIpRange" => {
+                crate::native::fields::next(map, &mut self.dst_ip_range, &mut self.extra, key)?
+            }
+            "srcPortRange" => {
+                crate::native::fields::next(map, &mut self.src_port_range, &mut self.extra, key)?
+            }
+            "dstPortRange" => {
+                crate::native::fields::next(map, &mut self.dst_port_range, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "remoteSecurityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.remote_security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "allowedCidr" => {
+                crate::native::fields::next(map, &mut self.allowed_cidr, &mut self.extra, key)?
+            }
+            "startPort" => {
+                crate::native::fields::next(map, &mut self.start_port, &mut self.extra, key)?
+            }
+            "endPort" => {
+                crate::native::fields::next(map, &mut self.end_port, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityGroupRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3462,16 +4884,8 @@ pub struct SecurityGroupRulePriorityAo {
 
 impl SecurityGroupRulePriorityAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            rule_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleUuid"),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3488,7 +4902,42 @@ impl SecurityGroupRulePriorityAo {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupRulePriorityAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityGroupRulePriorityAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ruleUuid" => {
+                crate::native::fields::next(map, &mut self.rule_uuid, &mut self.extra, key)?
+            }
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityGroupRulePriorityAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3532,30 +4981,8 @@ pub struct SecurityMachineInventory {
 
 impl SecurityMachineInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            secret_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "secretResourcePoolUuid",
-            ),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3586,7 +5013,63 @@ impl SecurityMachineInventory {
 
 impl<'de> serde::Deserialize<'de> for SecurityMachineInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SecurityMachineInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "secretResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.secret_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SecurityMachineInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3628,25 +5111,8 @@ pub struct ServiceTypeStatisticData {
 
 impl ServiceTypeStatisticData {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            interface_uuid: crate::native::fields::take(&mut m, &mut extra, "interfaceUuid"),
-            interface_name: crate::native::fields::take(&mut m, &mut extra, "interfaceName"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            service_types: crate::native::fields::take(&mut m, &mut extra, "serviceTypes"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            host_name: crate::native::fields::take(&mut m, &mut extra, "hostName"),
-            host_ip: crate::native::fields::take(&mut m, &mut extra, "hostIp"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            cluster_name: crate::native::fields::take(&mut m, &mut extra, "clusterName"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3672,7 +5138,65 @@ impl ServiceTypeStatisticData {
 
 impl<'de> serde::Deserialize<'de> for ServiceTypeStatisticData {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ServiceTypeStatisticData {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "interfaceUuid" => {
+                crate::native::fields::next(map, &mut self.interface_uuid, &mut self.extra, key)?
+            }
+            "interfaceName" => {
+                crate::native::fields::next(map, &mut self.interface_name, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "serviceTypes" => {
+                crate::native::fields::next(map, &mut self.service_types, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "hostName" => {
+                crate::native::fields::next(map, &mut self.host_name, &mut self.extra, key)?
+            }
+            "hostIp" => crate::native::fields::next(map, &mut self.host_ip, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "clusterName" => {
+                crate::native::fields::next(map, &mut self.cluster_name, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ServiceTypeStatisticData {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3704,20 +5228,8 @@ pub struct SessionInventory {
 
 impl SessionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            user_uuid: crate::native::fields::take(&mut m, &mut extra, "userUuid"),
-            user_type: crate::native::fields::take(&mut m, &mut extra, "userType"),
-            expired_date: crate::native::fields::take(&mut m, &mut extra, "expiredDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3738,7 +5250,52 @@ impl SessionInventory {
 
 impl<'de> serde::Deserialize<'de> for SessionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SessionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "userUuid" => {
+                crate::native::fields::next(map, &mut self.user_uuid, &mut self.extra, key)?
+            }
+            "userType" => {
+                crate::native::fields::next(map, &mut self.user_type, &mut self.extra, key)?
+            }
+            "expiredDate" => {
+                crate::native::fields::next(map, &mut self.expired_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SessionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3795,6 +5352,18 @@ impl From<SessionStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SessionStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SessionType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -3842,6 +5411,18 @@ impl From<SessionType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SessionType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SftpBackupStorageInventory` of the ZStack SDK (with the fields of its superclass `BackupStorageInventory`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3882,37 +5463,8 @@ pub struct SftpBackupStorageInventory {
 
 impl SftpBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            hostname: crate::native::fields::take(&mut m, &mut extra, "hostname"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3942,7 +5494,75 @@ impl SftpBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for SftpBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SftpBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "hostname" => {
+                crate::native::fields::next(map, &mut self.hostname, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SftpBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3974,20 +5594,8 @@ pub struct ShareableVolumeVmInstanceRefInventory {
 
 impl ShareableVolumeVmInstanceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4008,7 +5616,52 @@ impl ShareableVolumeVmInstanceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ShareableVolumeVmInstanceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ShareableVolumeVmInstanceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ShareableVolumeVmInstanceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4052,26 +5705,8 @@ pub struct SharedBlockCandidateStruct {
 
 impl SharedBlockCandidateStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            wwid: crate::native::fields::take(&mut m, &mut extra, "wwid"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            model: crate::native::fields::take(&mut m, &mut extra, "model"),
-            wwn: crate::native::fields::take(&mut m, &mut extra, "wwn"),
-            serial: crate::native::fields::take(&mut m, &mut extra, "serial"),
-            hctl: crate::native::fields::take(&mut m, &mut extra, "hctl"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            path: crate::native::fields::take(&mut m, &mut extra, "path"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            source: crate::native::fields::take(&mut m, &mut extra, "source"),
-            transport: crate::native::fields::take(&mut m, &mut extra, "transport"),
-            target_identifier: crate::native::fields::take(&mut m, &mut extra, "targetIdentifier"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4098,7 +5733,52 @@ impl SharedBlockCandidateStruct {
 
 impl<'de> serde::Deserialize<'de> for SharedBlockCandidateStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SharedBlockCandidateStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "wwid" => crate::native::fields::next(map, &mut self.wwid, &mut self.extra, key)?,
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "model" => crate::native::fields::next(map, &mut self.model, &mut self.extra, key)?,
+            "wwn" => crate::native::fields::next(map, &mut self.wwn, &mut self.extra, key)?,
+            "serial" => crate::native::fields::next(map, &mut self.serial, &mut self.extra, key)?,
+            "hctl" => crate::native::fields::next(map, &mut self.hctl, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "path" => crate::native::fields::next(map, &mut self.path, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "source" => crate::native::fields::next(map, &mut self.source, &mut self.extra, key)?,
+            "transport" => {
+                crate::native::fields::next(map, &mut self.transport, &mut self.extra, key)?
+            }
+            "targetIdentifier" => {
+                crate::native::fields::next(map, &mut self.target_identifier, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SharedBlockCandidateStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4130,24 +5810,8 @@ pub struct SharedBlockGroupPrimaryStorageHostRefInventory {
 
 impl SharedBlockGroupPrimaryStorageHostRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            host_id: crate::native::fields::take(&mut m, &mut extra, "hostId"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4168,7 +5832,53 @@ impl SharedBlockGroupPrimaryStorageHostRefInventory {
 
 impl<'de> serde::Deserialize<'de> for SharedBlockGroupPrimaryStorageHostRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SharedBlockGroupPrimaryStorageHostRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "hostId" => crate::native::fields::next(map, &mut self.host_id, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SharedBlockGroupPrimaryStorageHostRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4226,57 +5936,8 @@ pub struct SharedBlockGroupPrimaryStorageInventory {
 
 impl SharedBlockGroupPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            shared_blocks: crate::native::fields::take(&mut m, &mut extra, "sharedBlocks"),
-            shared_block_group_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "sharedBlockGroupType",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4322,7 +5983,99 @@ impl SharedBlockGroupPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for SharedBlockGroupPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SharedBlockGroupPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "sharedBlocks" => {
+                crate::native::fields::next(map, &mut self.shared_blocks, &mut self.extra, key)?
+            }
+            "sharedBlockGroupType" => crate::native::fields::next(
+                map,
+                &mut self.shared_block_group_type,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SharedBlockGroupPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4371,6 +6124,18 @@ impl From<SharedBlockGroupType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SharedBlockGroupType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SharedBlockInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4405,34 +6170,8 @@ pub struct SharedBlockInventory {
 
 impl SharedBlockInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            shared_block_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "sharedBlockGroupUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            disk_uuid: crate::native::fields::take(&mut m, &mut extra, "diskUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4463,7 +6202,68 @@ impl SharedBlockInventory {
 
 impl<'de> serde::Deserialize<'de> for SharedBlockInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SharedBlockInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "sharedBlockGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.shared_block_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "diskUuid" => {
+                crate::native::fields::next(map, &mut self.disk_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SharedBlockInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4524,6 +6324,18 @@ impl From<SharedBlockState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SharedBlockState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SharedBlockStatus` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -4571,6 +6383,18 @@ impl From<SharedBlockStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SharedBlockStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SharedBlockType` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -4610,6 +6434,18 @@ impl From<SharedBlockType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for SharedBlockType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `SharedResourceInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4634,25 +6470,8 @@ pub struct SharedResourceInventory {
 
 impl SharedResourceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            owner_account_uuid: crate::native::fields::take(&mut m, &mut extra, "ownerAccountUuid"),
-            receiver_account_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "receiverAccountUuid",
-            ),
-            to_public: crate::native::fields::take(&mut m, &mut extra, "toPublic"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4674,7 +6493,63 @@ impl SharedResourceInventory {
 
 impl<'de> serde::Deserialize<'de> for SharedResourceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SharedResourceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "ownerAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.owner_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "receiverAccountUuid" => crate::native::fields::next(
+                map,
+                &mut self.receiver_account_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "toPublic" => {
+                crate::native::fields::next(map, &mut self.to_public, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SharedResourceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4702,18 +6577,8 @@ pub struct ShellResult {
 
 impl ShellResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            return_code: crate::native::fields::take(&mut m, &mut extra, "returnCode"),
-            stdout: crate::native::fields::take(&mut m, &mut extra, "stdout"),
-            stderr: crate::native::fields::take(&mut m, &mut extra, "stderr"),
-            error_code: crate::native::fields::take(&mut m, &mut extra, "errorCode"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4732,7 +6597,44 @@ impl ShellResult {
 
 impl<'de> serde::Deserialize<'de> for ShellResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ShellResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "returnCode" => {
+                crate::native::fields::next(map, &mut self.return_code, &mut self.extra, key)?
+            }
+            "stdout" => crate::native::fields::next(map, &mut self.stdout, &mut self.extra, key)?,
+            "stderr" => crate::native::fields::next(map, &mut self.stderr, &mut self.extra, key)?,
+            "errorCode" => {
+                crate::native::fields::next(map, &mut self.error_code, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ShellResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4758,17 +6660,8 @@ pub struct ShrinkResult {
 
 impl ShrinkResult {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            old_size: crate::native::fields::take(&mut m, &mut extra, "oldSize"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            delta_size: crate::native::fields::take(&mut m, &mut extra, "deltaSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4786,7 +6679,43 @@ impl ShrinkResult {
 
 impl<'de> serde::Deserialize<'de> for ShrinkResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ShrinkResult {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "oldSize" => {
+                crate::native::fields::next(map, &mut self.old_size, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "deltaSize" => {
+                crate::native::fields::next(map, &mut self.delta_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ShrinkResult {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4872,67 +6801,8 @@ pub struct SimulatorHostInventory {
 
 impl SimulatorHostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            memory_capacity: crate::native::fields::take(&mut m, &mut extra, "memoryCapacity"),
-            cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "cpuCapacity"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4984,7 +6854,143 @@ impl SimulatorHostInventory {
 
 impl<'de> serde::Deserialize<'de> for SimulatorHostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SimulatorHostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "memoryCapacity" => {
+                crate::native::fields::next(map, &mut self.memory_capacity, &mut self.extra, key)?
+            }
+            "cpuCapacity" => {
+                crate::native::fields::next(map, &mut self.cpu_capacity, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SimulatorHostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5030,27 +7036,8 @@ pub struct SlbGroupInventory {
 
 impl SlbGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            backend_type: crate::native::fields::take(&mut m, &mut extra, "backendType"),
-            deploy_type: crate::native::fields::take(&mut m, &mut extra, "deployType"),
-            slb_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "slbOfferingUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            config_version: crate::native::fields::take(&mut m, &mut extra, "configVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            slb_vms: crate::native::fields::take(&mut m, &mut extra, "slbVms"),
-            lbs: crate::native::fields::take(&mut m, &mut extra, "lbs"),
-            networks: crate::native::fields::take(&mut m, &mut extra, "networks"),
-            monitor_ips: crate::native::fields::take(&mut m, &mut extra, "monitorIps"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5078,7 +7065,67 @@ impl SlbGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for SlbGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SlbGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "backendType" => {
+                crate::native::fields::next(map, &mut self.backend_type, &mut self.extra, key)?
+            }
+            "deployType" => {
+                crate::native::fields::next(map, &mut self.deploy_type, &mut self.extra, key)?
+            }
+            "slbOfferingUuid" => {
+                crate::native::fields::next(map, &mut self.slb_offering_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "configVersion" => {
+                crate::native::fields::next(map, &mut self.config_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "slbVms" => crate::native::fields::next(map, &mut self.slb_vms, &mut self.extra, key)?,
+            "lbs" => crate::native::fields::next(map, &mut self.lbs, &mut self.extra, key)?,
+            "networks" => {
+                crate::native::fields::next(map, &mut self.networks, &mut self.extra, key)?
+            }
+            "monitorIps" => {
+                crate::native::fields::next(map, &mut self.monitor_ips, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SlbGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5112,25 +7159,8 @@ pub struct SlbGroupL3NetworkRefInventory {
 
 impl SlbGroupL3NetworkRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            slb_group_uuid: crate::native::fields::take(&mut m, &mut extra, "slbGroupUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            l3_network_category: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "l3NetworkCategory",
-            ),
-            l3_network_type: crate::native::fields::take(&mut m, &mut extra, "l3NetworkType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5152,7 +7182,58 @@ impl SlbGroupL3NetworkRefInventory {
 
 impl<'de> serde::Deserialize<'de> for SlbGroupL3NetworkRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SlbGroupL3NetworkRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "slbGroupUuid" => {
+                crate::native::fields::next(map, &mut self.slb_group_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkCategory" => crate::native::fields::next(
+                map,
+                &mut self.l3_network_category,
+                &mut self.extra,
+                key,
+            )?,
+            "l3NetworkType" => {
+                crate::native::fields::next(map, &mut self.l3_network_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SlbGroupL3NetworkRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5182,19 +7263,8 @@ pub struct SlbGroupMonitorIpInventory {
 
 impl SlbGroupMonitorIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            slb_group_uuid: crate::native::fields::take(&mut m, &mut extra, "slbGroupUuid"),
-            monitor_ip: crate::native::fields::take(&mut m, &mut extra, "monitorIp"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5214,7 +7284,49 @@ impl SlbGroupMonitorIpInventory {
 
 impl<'de> serde::Deserialize<'de> for SlbGroupMonitorIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SlbGroupMonitorIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "slbGroupUuid" => {
+                crate::native::fields::next(map, &mut self.slb_group_uuid, &mut self.extra, key)?
+            }
+            "monitorIp" => {
+                crate::native::fields::next(map, &mut self.monitor_ip, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SlbGroupMonitorIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5258,26 +7370,8 @@ pub struct SlbLoadBalancerInventory {
 
 impl SlbLoadBalancerInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            server_group_uuid: crate::native::fields::take(&mut m, &mut extra, "serverGroupUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            ipv6_vip_uuid: crate::native::fields::take(&mut m, &mut extra, "ipv6VipUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            listeners: crate::native::fields::take(&mut m, &mut extra, "listeners"),
-            slb_group_uuid: crate::native::fields::take(&mut m, &mut extra, "slbGroupUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5304,7 +7398,64 @@ impl SlbLoadBalancerInventory {
 
 impl<'de> serde::Deserialize<'de> for SlbLoadBalancerInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for SlbLoadBalancerInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "serverGroupUuid" => {
+                crate::native::fields::next(map, &mut self.server_group_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "ipv6VipUuid" => {
+                crate::native::fields::next(map, &mut self.ipv6_vip_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "listeners" => {
+                crate::native::fields::next(map, &mut self.listeners, &mut self.extra, key)?
+            }
+            "slbGroupUuid" => {
+                crate::native::fields::next(map, &mut self.slb_group_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for SlbLoadBalancerInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

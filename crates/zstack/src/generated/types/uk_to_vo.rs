@@ -17,21 +17,8 @@ pub struct UKeyInventory {
 
 impl UKeyInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            management_node_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNodeUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            key_id: crate::native::fields::take(&mut m, &mut extra, "keyId"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -49,7 +36,44 @@ impl UKeyInventory {
 
 impl<'de> serde::Deserialize<'de> for UKeyInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UKeyInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "managementNodeUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_node_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "keyId" => crate::native::fields::next(map, &mut self.key_id, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UKeyInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -106,6 +130,18 @@ impl From<UKeyStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for UKeyStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `UsageReport` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -126,31 +162,8 @@ pub struct UsageReport {
 
 impl UsageReport {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            used_physical_capacities_forecast: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "usedPhysicalCapacitiesForecast",
-            ),
-            used_physical_capacities_history: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "usedPhysicalCapacitiesHistory",
-            ),
-            total_physical_capacities_history: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacitiesHistory",
-            ),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            interval: crate::native::fields::take(&mut m, &mut extra, "interval"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -182,7 +195,60 @@ impl UsageReport {
 
 impl<'de> serde::Deserialize<'de> for UsageReport {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UsageReport {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "usedPhysicalCapacitiesForecast" => crate::native::fields::next(
+                map,
+                &mut self.used_physical_capacities_forecast,
+                &mut self.extra,
+                key,
+            )?,
+            "usedPhysicalCapacitiesHistory" => crate::native::fields::next(
+                map,
+                &mut self.used_physical_capacities_history,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacitiesHistory" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacities_history,
+                &mut self.extra,
+                key,
+            )?,
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "interval" => {
+                crate::native::fields::next(map, &mut self.interval, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UsageReport {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -236,31 +302,8 @@ pub struct UsbDeviceInventory {
 
 impl UsbDeviceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            bus_num: crate::native::fields::take(&mut m, &mut extra, "busNum"),
-            dev_num: crate::native::fields::take(&mut m, &mut extra, "devNum"),
-            id_vendor: crate::native::fields::take(&mut m, &mut extra, "idVendor"),
-            id_product: crate::native::fields::take(&mut m, &mut extra, "idProduct"),
-            i_manufacturer: crate::native::fields::take(&mut m, &mut extra, "iManufacturer"),
-            i_product: crate::native::fields::take(&mut m, &mut extra, "iProduct"),
-            i_serial: crate::native::fields::take(&mut m, &mut extra, "iSerial"),
-            usb_version: crate::native::fields::take(&mut m, &mut extra, "usbVersion"),
-            attach_type: crate::native::fields::take(&mut m, &mut extra, "attachType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -292,7 +335,77 @@ impl UsbDeviceInventory {
 
 impl<'de> serde::Deserialize<'de> for UsbDeviceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UsbDeviceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "busNum" => crate::native::fields::next(map, &mut self.bus_num, &mut self.extra, key)?,
+            "devNum" => crate::native::fields::next(map, &mut self.dev_num, &mut self.extra, key)?,
+            "idVendor" => {
+                crate::native::fields::next(map, &mut self.id_vendor, &mut self.extra, key)?
+            }
+            "idProduct" => {
+                crate::native::fields::next(map, &mut self.id_product, &mut self.extra, key)?
+            }
+            "iManufacturer" => {
+                crate::native::fields::next(map, &mut self.i_manufacturer, &mut self.extra, key)?
+            }
+            "iProduct" => {
+                crate::native::fields::next(map, &mut self.i_product, &mut self.extra, key)?
+            }
+            "iSerial" => {
+                crate::native::fields::next(map, &mut self.i_serial, &mut self.extra, key)?
+            }
+            "usbVersion" => {
+                crate::native::fields::next(map, &mut self.usb_version, &mut self.extra, key)?
+            }
+            "attachType" => {
+                crate::native::fields::next(map, &mut self.attach_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UsbDeviceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -345,6 +458,18 @@ impl From<UsbDeviceState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for UsbDeviceState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `UsedIpInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -381,27 +506,8 @@ pub struct UsedIpInventory {
 
 impl UsedIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            ip_range_uuid: crate::native::fields::take(&mut m, &mut extra, "ipRangeUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            used_for: crate::native::fields::take(&mut m, &mut extra, "usedFor"),
-            ip_in_long: crate::native::fields::take(&mut m, &mut extra, "ipInLong"),
-            ip_in_binary: crate::native::fields::take(&mut m, &mut extra, "ipInBinary"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -429,7 +535,67 @@ impl UsedIpInventory {
 
 impl<'de> serde::Deserialize<'de> for UsedIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UsedIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ipRangeUuid" => {
+                crate::native::fields::next(map, &mut self.ip_range_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "usedFor" => {
+                crate::native::fields::next(map, &mut self.used_for, &mut self.extra, key)?
+            }
+            "ipInLong" => {
+                crate::native::fields::next(map, &mut self.ip_in_long, &mut self.extra, key)?
+            }
+            "ipInBinary" => {
+                crate::native::fields::next(map, &mut self.ip_in_binary, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UsedIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -461,20 +627,8 @@ pub struct UserGroupInventory {
 
 impl UserGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -495,7 +649,50 @@ impl UserGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for UserGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UserGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UserGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -527,20 +724,8 @@ pub struct UserInventory {
 
 impl UserInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -561,7 +746,50 @@ impl UserInventory {
 
 impl<'de> serde::Deserialize<'de> for UserInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UserInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UserInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -599,23 +827,8 @@ pub struct UserTagInventory {
 
 impl UserTagInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            tag: crate::native::fields::take(&mut m, &mut extra, "tag"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            tag_pattern_uuid: crate::native::fields::take(&mut m, &mut extra, "tagPatternUuid"),
-            tag_pattern: crate::native::fields::take(&mut m, &mut extra, "tagPattern"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -639,7 +852,57 @@ impl UserTagInventory {
 
 impl<'de> serde::Deserialize<'de> for UserTagInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for UserTagInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "tag" => crate::native::fields::next(map, &mut self.tag, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "tagPatternUuid" => {
+                crate::native::fields::next(map, &mut self.tag_pattern_uuid, &mut self.extra, key)?
+            }
+            "tagPattern" => {
+                crate::native::fields::next(map, &mut self.tag_pattern, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for UserTagInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -685,27 +948,8 @@ pub struct V2VConversionHostInventory {
 
 impl V2VConversionHostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            storage_path: crate::native::fields::take(&mut m, &mut extra, "storagePath"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            total_size: crate::native::fields::take(&mut m, &mut extra, "totalSize"),
-            available_size: crate::native::fields::take(&mut m, &mut extra, "availableSize"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            host_status: crate::native::fields::take(&mut m, &mut extra, "hostStatus"),
-            host_state: crate::native::fields::take(&mut m, &mut extra, "hostState"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -733,7 +977,67 @@ impl V2VConversionHostInventory {
 
 impl<'de> serde::Deserialize<'de> for V2VConversionHostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for V2VConversionHostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "storagePath" => {
+                crate::native::fields::next(map, &mut self.storage_path, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "totalSize" => {
+                crate::native::fields::next(map, &mut self.total_size, &mut self.extra, key)?
+            }
+            "availableSize" => {
+                crate::native::fields::next(map, &mut self.available_size, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "hostStatus" => {
+                crate::native::fields::next(map, &mut self.host_status, &mut self.extra, key)?
+            }
+            "hostState" => {
+                crate::native::fields::next(map, &mut self.host_state, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for V2VConversionHostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -781,36 +1085,8 @@ pub struct VCenterBackupStorageInventory {
 
 impl VCenterBackupStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_zone_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedZoneUuids",
-            ),
-            v_center_uuid: crate::native::fields::take(&mut m, &mut extra, "vCenterUuid"),
-            datastore: crate::native::fields::take(&mut m, &mut extra, "datastore"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -839,7 +1115,72 @@ impl VCenterBackupStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterBackupStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterBackupStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedZoneUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_zone_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vCenterUuid" => {
+                crate::native::fields::next(map, &mut self.v_center_uuid, &mut self.extra, key)?
+            }
+            "datastore" => {
+                crate::native::fields::next(map, &mut self.datastore, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterBackupStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -885,27 +1226,8 @@ pub struct VCenterClusterInventory {
 
 impl VCenterClusterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            v_center_uuid: crate::native::fields::take(&mut m, &mut extra, "vCenterUuid"),
-            morval: crate::native::fields::take(&mut m, &mut extra, "morval"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -933,7 +1255,65 @@ impl VCenterClusterInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterClusterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterClusterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "vCenterUuid" => {
+                crate::native::fields::next(map, &mut self.v_center_uuid, &mut self.extra, key)?
+            }
+            "morval" => crate::native::fields::next(map, &mut self.morval, &mut self.extra, key)?,
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterClusterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -961,18 +1341,8 @@ pub struct VCenterDatacenterInventory {
 
 impl VCenterDatacenterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_center_uuid: crate::native::fields::take(&mut m, &mut extra, "vCenterUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            morval: crate::native::fields::take(&mut m, &mut extra, "morval"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -991,7 +1361,42 @@ impl VCenterDatacenterInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterDatacenterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterDatacenterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vCenterUuid" => {
+                crate::native::fields::next(map, &mut self.v_center_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "morval" => crate::native::fields::next(map, &mut self.morval, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterDatacenterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1037,27 +1442,8 @@ pub struct VCenterInventory {
 
 impl VCenterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            domain_name: crate::native::fields::take(&mut m, &mut extra, "domainName"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            user_name: crate::native::fields::take(&mut m, &mut extra, "userName"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            https: crate::native::fields::take(&mut m, &mut extra, "https"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1085,7 +1471,61 @@ impl VCenterInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "domainName" => {
+                crate::native::fields::next(map, &mut self.domain_name, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "userName" => {
+                crate::native::fields::next(map, &mut self.user_name, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "https" => crate::native::fields::next(map, &mut self.https, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1143,53 +1583,8 @@ pub struct VCenterPrimaryStorageInventory {
 
 impl VCenterPrimaryStorageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            total_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalCapacity",
-            ),
-            available_physical_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availablePhysicalCapacity",
-            ),
-            system_used_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "systemUsedCapacity",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_cluster_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedClusterUuids",
-            ),
-            v_center_uuid: crate::native::fields::take(&mut m, &mut extra, "vCenterUuid"),
-            datastore: crate::native::fields::take(&mut m, &mut extra, "datastore"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1231,7 +1626,96 @@ impl VCenterPrimaryStorageInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterPrimaryStorageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterPrimaryStorageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "totalPhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availablePhysicalCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_physical_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "systemUsedCapacity" => crate::native::fields::next(
+                map,
+                &mut self.system_used_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedClusterUuids" => crate::native::fields::next(
+                map,
+                &mut self.attached_cluster_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "vCenterUuid" => {
+                crate::native::fields::next(map, &mut self.v_center_uuid, &mut self.extra, key)?
+            }
+            "datastore" => {
+                crate::native::fields::next(map, &mut self.datastore, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterPrimaryStorageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1287,44 +1771,8 @@ pub struct VCenterResourcePoolInventory {
 
 impl VCenterResourcePoolInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_center_cluster_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vCenterClusterUuid",
-            ),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            mor_val: crate::native::fields::take(&mut m, &mut extra, "morVal"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            cpu_limit: crate::native::fields::take(&mut m, &mut extra, "CPULimit"),
-            cpu_overhead_limit: crate::native::fields::take(&mut m, &mut extra, "CPUOverheadLimit"),
-            cpu_reservation: crate::native::fields::take(&mut m, &mut extra, "CPUReservation"),
-            cpu_shares: crate::native::fields::take(&mut m, &mut extra, "CPUShares"),
-            cpu_level: crate::native::fields::take(&mut m, &mut extra, "CPULevel"),
-            memory_limit: crate::native::fields::take(&mut m, &mut extra, "memoryLimit"),
-            memory_overhead_limit: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "memoryOverheadLimit",
-            ),
-            memory_reservation: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "memoryReservation",
-            ),
-            memory_shares: crate::native::fields::take(&mut m, &mut extra, "memoryShares"),
-            memory_level: crate::native::fields::take(&mut m, &mut extra, "memoryLevel"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            sub_resources: crate::native::fields::take(&mut m, &mut extra, "subResources"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1357,7 +1805,96 @@ impl VCenterResourcePoolInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterResourcePoolInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterResourcePoolInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vCenterClusterUuid" => crate::native::fields::next(
+                map,
+                &mut self.v_center_cluster_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "morVal" => crate::native::fields::next(map, &mut self.mor_val, &mut self.extra, key)?,
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "CPULimit" => {
+                crate::native::fields::next(map, &mut self.cpu_limit, &mut self.extra, key)?
+            }
+            "CPUOverheadLimit" => crate::native::fields::next(
+                map,
+                &mut self.cpu_overhead_limit,
+                &mut self.extra,
+                key,
+            )?,
+            "CPUReservation" => {
+                crate::native::fields::next(map, &mut self.cpu_reservation, &mut self.extra, key)?
+            }
+            "CPUShares" => {
+                crate::native::fields::next(map, &mut self.cpu_shares, &mut self.extra, key)?
+            }
+            "CPULevel" => {
+                crate::native::fields::next(map, &mut self.cpu_level, &mut self.extra, key)?
+            }
+            "memoryLimit" => {
+                crate::native::fields::next(map, &mut self.memory_limit, &mut self.extra, key)?
+            }
+            "memoryOverheadLimit" => crate::native::fields::next(
+                map,
+                &mut self.memory_overhead_limit,
+                &mut self.extra,
+                key,
+            )?,
+            "memoryReservation" => crate::native::fields::next(
+                map,
+                &mut self.memory_reservation,
+                &mut self.extra,
+                key,
+            )?,
+            "memoryShares" => {
+                crate::native::fields::next(map, &mut self.memory_shares, &mut self.extra, key)?
+            }
+            "memoryLevel" => {
+                crate::native::fields::next(map, &mut self.memory_level, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "subResources" => {
+                crate::native::fields::next(map, &mut self.sub_resources, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterResourcePoolInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1389,24 +1926,8 @@ pub struct VCenterResourcePoolUsageInventory {
 
 impl VCenterResourcePoolUsageInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            v_center_resource_pool_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "vCenterResourcePoolUuid",
-            ),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1431,7 +1952,55 @@ impl VCenterResourcePoolUsageInventory {
 
 impl<'de> serde::Deserialize<'de> for VCenterResourcePoolUsageInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VCenterResourcePoolUsageInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vCenterResourcePoolUuid" => crate::native::fields::next(
+                map,
+                &mut self.v_center_resource_pool_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VCenterResourcePoolUsageInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1457,17 +2026,8 @@ pub struct VdiPortInfo {
 
 impl VdiPortInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            vnc_port: crate::native::fields::take(&mut m, &mut extra, "vncPort"),
-            spice_port: crate::native::fields::take(&mut m, &mut extra, "spicePort"),
-            spice_tls_port: crate::native::fields::take(&mut m, &mut extra, "spiceTlsPort"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1485,7 +2045,45 @@ impl VdiPortInfo {
 
 impl<'de> serde::Deserialize<'de> for VdiPortInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VdiPortInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vncPort" => {
+                crate::native::fields::next(map, &mut self.vnc_port, &mut self.extra, key)?
+            }
+            "spicePort" => {
+                crate::native::fields::next(map, &mut self.spice_port, &mut self.extra, key)?
+            }
+            "spiceTlsPort" => {
+                crate::native::fields::next(map, &mut self.spice_tls_port, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VdiPortInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1513,18 +2111,8 @@ pub struct VipBandwidthSpendingDetails {
 
 impl VipBandwidthSpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1543,7 +2131,48 @@ impl VipBandwidthSpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for VipBandwidthSpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VipBandwidthSpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VipBandwidthSpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1595,34 +2224,8 @@ pub struct VipInventory {
 
 impl VipInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            prefix_len: crate::native::fields::take(&mut m, &mut extra, "prefixLen"),
-            service_provider: crate::native::fields::take(&mut m, &mut extra, "serviceProvider"),
-            peer_l3_network_uuids: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "peerL3NetworkUuids",
-            ),
-            services_refs: crate::native::fields::take(&mut m, &mut extra, "servicesRefs"),
-            use_for: crate::native::fields::take(&mut m, &mut extra, "useFor"),
-            system: crate::native::fields::take(&mut m, &mut extra, "system"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1653,7 +2256,71 @@ impl VipInventory {
 
 impl<'de> serde::Deserialize<'de> for VipInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VipInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "prefixLen" => {
+                crate::native::fields::next(map, &mut self.prefix_len, &mut self.extra, key)?
+            }
+            "serviceProvider" => {
+                crate::native::fields::next(map, &mut self.service_provider, &mut self.extra, key)?
+            }
+            "peerL3NetworkUuids" => crate::native::fields::next(
+                map,
+                &mut self.peer_l3_network_uuids,
+                &mut self.extra,
+                key,
+            )?,
+            "servicesRefs" => {
+                crate::native::fields::next(map, &mut self.services_refs, &mut self.extra, key)?
+            }
+            "useFor" => crate::native::fields::next(map, &mut self.use_for, &mut self.extra, key)?,
+            "system" => crate::native::fields::next(map, &mut self.system, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VipInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1683,19 +2350,8 @@ pub struct VipNetworkServicesRefInventory {
 
 impl VipNetworkServicesRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            service_type: crate::native::fields::take(&mut m, &mut extra, "serviceType"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1715,7 +2371,49 @@ impl VipNetworkServicesRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VipNetworkServicesRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VipNetworkServicesRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "serviceType" => {
+                crate::native::fields::next(map, &mut self.service_type, &mut self.extra, key)?
+            }
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VipNetworkServicesRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1741,17 +2439,8 @@ pub struct VipPortRangeInventory {
 
 impl VipPortRangeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            used_ports: crate::native::fields::take(&mut m, &mut extra, "usedPorts"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1769,7 +2458,43 @@ impl VipPortRangeInventory {
 
 impl<'de> serde::Deserialize<'de> for VipPortRangeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VipPortRangeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "usedPorts" => {
+                crate::native::fields::next(map, &mut self.used_ports, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VipPortRangeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1805,26 +2530,8 @@ pub struct VipQosInventory {
 
 impl VipQosInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            inbound_bandwidth: crate::native::fields::take(&mut m, &mut extra, "inboundBandwidth"),
-            outbound_bandwidth: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "outboundBandwidth",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1847,7 +2554,57 @@ impl VipQosInventory {
 
 impl<'de> serde::Deserialize<'de> for VipQosInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VipQosInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "inboundBandwidth" => {
+                crate::native::fields::next(map, &mut self.inbound_bandwidth, &mut self.extra, key)?
+            }
+            "outboundBandwidth" => crate::native::fields::next(
+                map,
+                &mut self.outbound_bandwidth,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VipQosInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1901,43 +2658,8 @@ pub struct VirtualBorderRouterInventory {
 
 impl VirtualBorderRouterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vbr_id: crate::native::fields::take(&mut m, &mut extra, "vbrId"),
-            vlan_interface_id: crate::native::fields::take(&mut m, &mut extra, "vlanInterfaceId"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            vlan_id: crate::native::fields::take(&mut m, &mut extra, "vlanId"),
-            physical_connection_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalConnectionStatus",
-            ),
-            circuit_code: crate::native::fields::take(&mut m, &mut extra, "circuitCode"),
-            local_gateway_ip: crate::native::fields::take(&mut m, &mut extra, "localGatewayIp"),
-            peer_gateway_ip: crate::native::fields::take(&mut m, &mut extra, "peerGatewayIp"),
-            peering_subnet_mask: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "peeringSubnetMask",
-            ),
-            physical_connection_id: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalConnectionId",
-            ),
-            access_point_uuid: crate::native::fields::take(&mut m, &mut extra, "accessPointUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1973,7 +2695,86 @@ impl VirtualBorderRouterInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualBorderRouterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualBorderRouterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vbrId" => crate::native::fields::next(map, &mut self.vbr_id, &mut self.extra, key)?,
+            "vlanInterfaceId" => {
+                crate::native::fields::next(map, &mut self.vlan_interface_id, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "vlanId" => crate::native::fields::next(map, &mut self.vlan_id, &mut self.extra, key)?,
+            "physicalConnectionStatus" => crate::native::fields::next(
+                map,
+                &mut self.physical_connection_status,
+                &mut self.extra,
+                key,
+            )?,
+            "circuitCode" => {
+                crate::native::fields::next(map, &mut self.circuit_code, &mut self.extra, key)?
+            }
+            "localGatewayIp" => {
+                crate::native::fields::next(map, &mut self.local_gateway_ip, &mut self.extra, key)?
+            }
+            "peerGatewayIp" => {
+                crate::native::fields::next(map, &mut self.peer_gateway_ip, &mut self.extra, key)?
+            }
+            "peeringSubnetMask" => crate::native::fields::next(
+                map,
+                &mut self.peering_subnet_mask,
+                &mut self.extra,
+                key,
+            )?,
+            "physicalConnectionId" => crate::native::fields::next(
+                map,
+                &mut self.physical_connection_id,
+                &mut self.extra,
+                key,
+            )?,
+            "accessPointUuid" => {
+                crate::native::fields::next(map, &mut self.access_point_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualBorderRouterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2001,18 +2802,8 @@ pub struct VirtualizerInfo {
 
 impl VirtualizerInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            hypervisor: crate::native::fields::take(&mut m, &mut extra, "hypervisor"),
-            current_version: crate::native::fields::take(&mut m, &mut extra, "currentVersion"),
-            expect_version: crate::native::fields::take(&mut m, &mut extra, "expectVersion"),
-            match_state: crate::native::fields::take(&mut m, &mut extra, "matchState"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2031,7 +2822,48 @@ impl VirtualizerInfo {
 
 impl<'de> serde::Deserialize<'de> for VirtualizerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualizerInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "hypervisor" => {
+                crate::native::fields::next(map, &mut self.hypervisor, &mut self.extra, key)?
+            }
+            "currentVersion" => {
+                crate::native::fields::next(map, &mut self.current_version, &mut self.extra, key)?
+            }
+            "expectVersion" => {
+                crate::native::fields::next(map, &mut self.expect_version, &mut self.extra, key)?
+            }
+            "matchState" => {
+                crate::native::fields::next(map, &mut self.match_state, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualizerInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2059,18 +2891,8 @@ pub struct VirtualizerInfoInventory {
 
 impl VirtualizerInfoInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            info_list: crate::native::fields::take(&mut m, &mut extra, "infoList"),
-            error: crate::native::fields::take(&mut m, &mut extra, "error"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2089,7 +2911,44 @@ impl VirtualizerInfoInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualizerInfoInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualizerInfoInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "infoList" => {
+                crate::native::fields::next(map, &mut self.info_list, &mut self.extra, key)?
+            }
+            "error" => crate::native::fields::next(map, &mut self.error, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualizerInfoInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2145,48 +3004,8 @@ pub struct VirtualRouterOfferingInventory {
 
 impl VirtualRouterOfferingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            sort_key: crate::native::fields::take(&mut m, &mut extra, "sortKey"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            management_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNetworkUuid",
-            ),
-            public_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "publicNetworkUuid",
-            ),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2223,7 +3042,92 @@ impl VirtualRouterOfferingInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualRouterOfferingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualRouterOfferingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "sortKey" => {
+                crate::native::fields::next(map, &mut self.sort_key, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "managementNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "publicNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.public_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualRouterOfferingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2251,18 +3155,8 @@ pub struct VirtualRouterSoftwareVersionInventory {
 
 impl VirtualRouterSoftwareVersionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            software_name: crate::native::fields::take(&mut m, &mut extra, "softwareName"),
-            current_version: crate::native::fields::take(&mut m, &mut extra, "currentVersion"),
-            latest_version: crate::native::fields::take(&mut m, &mut extra, "latestVersion"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2281,7 +3175,46 @@ impl VirtualRouterSoftwareVersionInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualRouterSoftwareVersionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualRouterSoftwareVersionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "softwareName" => {
+                crate::native::fields::next(map, &mut self.software_name, &mut self.extra, key)?
+            }
+            "currentVersion" => {
+                crate::native::fields::next(map, &mut self.current_version, &mut self.extra, key)?
+            }
+            "latestVersion" => {
+                crate::native::fields::next(map, &mut self.latest_version, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualRouterSoftwareVersionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2371,81 +3304,8 @@ pub struct VirtualRouterVmInventory {
 
 impl VirtualRouterVmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            appliance_vm_type: crate::native::fields::take(&mut m, &mut extra, "applianceVmType"),
-            management_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNetworkUuid",
-            ),
-            default_route_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultRouteL3NetworkUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            agent_port: crate::native::fields::take(&mut m, &mut extra, "agentPort"),
-            ha_status: crate::native::fields::take(&mut m, &mut extra, "haStatus"),
-            public_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "publicNetworkUuid",
-            ),
-            virtual_router_vips: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualRouterVips",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2507,7 +3367,151 @@ impl VirtualRouterVmInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualRouterVmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualRouterVmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "applianceVmType" => {
+                crate::native::fields::next(map, &mut self.appliance_vm_type, &mut self.extra, key)?
+            }
+            "managementNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "defaultRouteL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_route_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "agentPort" => {
+                crate::native::fields::next(map, &mut self.agent_port, &mut self.extra, key)?
+            }
+            "haStatus" => {
+                crate::native::fields::next(map, &mut self.ha_status, &mut self.extra, key)?
+            }
+            "publicNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.public_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "virtualRouterVips" => crate::native::fields::next(
+                map,
+                &mut self.virtual_router_vips,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualRouterVmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2531,20 +3535,8 @@ pub struct VirtualRouterVRouterRouteTableRefInventory {
 
 impl VirtualRouterVRouterRouteTableRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            virtual_router_vm_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualRouterVmUuid",
-            ),
-            route_table_uuid: crate::native::fields::take(&mut m, &mut extra, "routeTableUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2561,7 +3553,45 @@ impl VirtualRouterVRouterRouteTableRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VirtualRouterVRouterRouteTableRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VirtualRouterVRouterRouteTableRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "virtualRouterVmUuid" => crate::native::fields::next(
+                map,
+                &mut self.virtual_router_vm_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "routeTableUuid" => {
+                crate::native::fields::next(map, &mut self.route_table_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VirtualRouterVRouterRouteTableRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2589,30 +3619,8 @@ pub struct VmCapabilities {
 
 impl VmCapabilities {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            support_live_migration: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "supportLiveMigration",
-            ),
-            support_volume_migration: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "supportVolumeMigration",
-            ),
-            support_reimage: crate::native::fields::take(&mut m, &mut extra, "supportReimage"),
-            support_memory_snapshot: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "supportMemorySnapshot",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2639,7 +3647,57 @@ impl VmCapabilities {
 
 impl<'de> serde::Deserialize<'de> for VmCapabilities {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmCapabilities {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "supportLiveMigration" => crate::native::fields::next(
+                map,
+                &mut self.support_live_migration,
+                &mut self.extra,
+                key,
+            )?,
+            "supportVolumeMigration" => crate::native::fields::next(
+                map,
+                &mut self.support_volume_migration,
+                &mut self.extra,
+                key,
+            )?,
+            "supportReimage" => {
+                crate::native::fields::next(map, &mut self.support_reimage, &mut self.extra, key)?
+            }
+            "supportMemorySnapshot" => crate::native::fields::next(
+                map,
+                &mut self.support_memory_snapshot,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmCapabilities {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2679,24 +3737,8 @@ pub struct VmCdRomInventory {
 
 impl VmCdRomInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            iso_uuid: crate::native::fields::take(&mut m, &mut extra, "isoUuid"),
-            iso_install_path: crate::native::fields::take(&mut m, &mut extra, "isoInstallPath"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2721,7 +3763,62 @@ impl VmCdRomInventory {
 
 impl<'de> serde::Deserialize<'de> for VmCdRomInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmCdRomInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "isoUuid" => {
+                crate::native::fields::next(map, &mut self.iso_uuid, &mut self.extra, key)?
+            }
+            "isoInstallPath" => {
+                crate::native::fields::next(map, &mut self.iso_install_path, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmCdRomInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2765,26 +3862,8 @@ pub struct VmCpuBillingInventory {
 
 impl VmCpuBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2811,7 +3890,68 @@ impl VmCpuBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for VmCpuBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmCpuBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmCpuBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2839,18 +3979,8 @@ pub struct VmCpuSpendingDetails {
 
 impl VmCpuSpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2869,7 +3999,46 @@ impl VmCpuSpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for VmCpuSpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmCpuSpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmCpuSpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2899,19 +4068,8 @@ pub struct VmDeviceAddress {
 
 impl VmDeviceAddress {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            address: crate::native::fields::take(&mut m, &mut extra, "address"),
-            address_type: crate::native::fields::take(&mut m, &mut extra, "addressType"),
-            device_type: crate::native::fields::take(&mut m, &mut extra, "deviceType"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2931,7 +4089,49 @@ impl VmDeviceAddress {
 
 impl<'de> serde::Deserialize<'de> for VmDeviceAddress {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmDeviceAddress {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "address" => crate::native::fields::next(map, &mut self.address, &mut self.extra, key)?,
+            "addressType" => {
+                crate::native::fields::next(map, &mut self.address_type, &mut self.extra, key)?
+            }
+            "deviceType" => {
+                crate::native::fields::next(map, &mut self.device_type, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmDeviceAddress {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2967,22 +4167,8 @@ pub struct VmExternalBackupInfo {
 
 impl VmExternalBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            live_backup: crate::native::fields::take(&mut m, &mut extra, "liveBackup"),
-            volumes: crate::native::fields::take(&mut m, &mut extra, "volumes"),
-            total_size: crate::native::fields::take(&mut m, &mut extra, "totalSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3005,7 +4191,52 @@ impl VmExternalBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for VmExternalBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmExternalBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "liveBackup" => {
+                crate::native::fields::next(map, &mut self.live_backup, &mut self.extra, key)?
+            }
+            "volumes" => crate::native::fields::next(map, &mut self.volumes, &mut self.extra, key)?,
+            "totalSize" => {
+                crate::native::fields::next(map, &mut self.total_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmExternalBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3043,23 +4274,8 @@ pub struct VmInstanceDeviceAddressArchiveInventory {
 
 impl VmInstanceDeviceAddressArchiveInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            device_address: crate::native::fields::take(&mut m, &mut extra, "deviceAddress"),
-            address_group_uuid: crate::native::fields::take(&mut m, &mut extra, "addressGroupUuid"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            metadata_class: crate::native::fields::take(&mut m, &mut extra, "metadataClass"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3083,7 +4299,64 @@ impl VmInstanceDeviceAddressArchiveInventory {
 
 impl<'de> serde::Deserialize<'de> for VmInstanceDeviceAddressArchiveInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmInstanceDeviceAddressArchiveInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "deviceAddress" => {
+                crate::native::fields::next(map, &mut self.device_address, &mut self.extra, key)?
+            }
+            "addressGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.address_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "metadataClass" => {
+                crate::native::fields::next(map, &mut self.metadata_class, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmInstanceDeviceAddressArchiveInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3115,20 +4388,8 @@ pub struct VmInstanceDeviceAddressGroupInventory {
 
 impl VmInstanceDeviceAddressGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            address_list: crate::native::fields::take(&mut m, &mut extra, "addressList"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3149,7 +4410,52 @@ impl VmInstanceDeviceAddressGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for VmInstanceDeviceAddressGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmInstanceDeviceAddressGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "addressList" => {
+                crate::native::fields::next(map, &mut self.address_list, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmInstanceDeviceAddressGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3223,57 +4529,8 @@ pub struct VmInstanceInventory {
 
 impl VmInstanceInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3319,7 +4576,117 @@ impl VmInstanceInventory {
 
 impl<'de> serde::Deserialize<'de> for VmInstanceInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmInstanceInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmInstanceInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3349,19 +4716,8 @@ pub struct VmInstanceMdevDeviceSpecRefInventory {
 
 impl VmInstanceMdevDeviceSpecRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            mdev_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "mdevSpecUuid"),
-            mdev_device_number: crate::native::fields::take(&mut m, &mut extra, "mdevDeviceNumber"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3381,7 +4737,54 @@ impl VmInstanceMdevDeviceSpecRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VmInstanceMdevDeviceSpecRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmInstanceMdevDeviceSpecRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "mdevSpecUuid" => {
+                crate::native::fields::next(map, &mut self.mdev_spec_uuid, &mut self.extra, key)?
+            }
+            "mdevDeviceNumber" => crate::native::fields::next(
+                map,
+                &mut self.mdev_device_number,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmInstanceMdevDeviceSpecRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3411,19 +4814,8 @@ pub struct VmInstancePciDeviceSpecRefInventory {
 
 impl VmInstancePciDeviceSpecRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            pci_spec_uuid: crate::native::fields::take(&mut m, &mut extra, "pciSpecUuid"),
-            pci_device_number: crate::native::fields::take(&mut m, &mut extra, "pciDeviceNumber"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3443,7 +4835,51 @@ impl VmInstancePciDeviceSpecRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VmInstancePciDeviceSpecRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmInstancePciDeviceSpecRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "pciSpecUuid" => {
+                crate::native::fields::next(map, &mut self.pci_spec_uuid, &mut self.extra, key)?
+            }
+            "pciDeviceNumber" => {
+                crate::native::fields::next(map, &mut self.pci_device_number, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmInstancePciDeviceSpecRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3487,26 +4923,8 @@ pub struct VmMemoryBillingInventory {
 
 impl VmMemoryBillingInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            billing_type: crate::native::fields::take(&mut m, &mut extra, "billingType"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3533,7 +4951,70 @@ impl VmMemoryBillingInventory {
 
 impl<'de> serde::Deserialize<'de> for VmMemoryBillingInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmMemoryBillingInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "billingType" => {
+                crate::native::fields::next(map, &mut self.billing_type, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmMemoryBillingInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3561,18 +5042,8 @@ pub struct VmMemorySpendingDetails {
 
 impl VmMemorySpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3591,7 +5062,48 @@ impl VmMemorySpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for VmMemorySpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmMemorySpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmMemorySpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3619,18 +5131,8 @@ pub struct VmNicBandwidthSpendingDetails {
 
 impl VmNicBandwidthSpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            bandwidth_size: crate::native::fields::take(&mut m, &mut extra, "bandwidthSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3649,7 +5151,48 @@ impl VmNicBandwidthSpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for VmNicBandwidthSpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmNicBandwidthSpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "bandwidthSize" => {
+                crate::native::fields::next(map, &mut self.bandwidth_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmNicBandwidthSpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3705,32 +5248,8 @@ pub struct VmNicInventory {
 
 impl VmNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            driver_type: crate::native::fields::take(&mut m, &mut extra, "driverType"),
-            used_ips: crate::native::fields::take(&mut m, &mut extra, "usedIps"),
-            internal_name: crate::native::fields::take(&mut m, &mut extra, "internalName"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3763,7 +5282,76 @@ impl VmNicInventory {
 
 impl<'de> serde::Deserialize<'de> for VmNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "driverType" => {
+                crate::native::fields::next(map, &mut self.driver_type, &mut self.extra, key)?
+            }
+            "usedIps" => {
+                crate::native::fields::next(map, &mut self.used_ips, &mut self.extra, key)?
+            }
+            "internalName" => {
+                crate::native::fields::next(map, &mut self.internal_name, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3787,20 +5375,8 @@ pub struct VmNicSecurityGroupRefAo {
 
 impl VmNicSecurityGroupRefAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "securityGroupUuid",
-            ),
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3817,7 +5393,45 @@ impl VmNicSecurityGroupRefAo {
 
 impl<'de> serde::Deserialize<'de> for VmNicSecurityGroupRefAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmNicSecurityGroupRefAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "securityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmNicSecurityGroupRefAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3849,24 +5463,8 @@ pub struct VmNicSecurityGroupRefInventory {
 
 impl VmNicSecurityGroupRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            priority: crate::native::fields::take(&mut m, &mut extra, "priority"),
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            security_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "securityGroupUuid",
-            ),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3887,7 +5485,57 @@ impl VmNicSecurityGroupRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VmNicSecurityGroupRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmNicSecurityGroupRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "priority" => {
+                crate::native::fields::next(map, &mut self.priority, &mut self.extra, key)?
+            }
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "securityGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.security_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmNicSecurityGroupRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3917,19 +5565,8 @@ pub struct VmNicSecurityPolicyInventory {
 
 impl VmNicSecurityPolicyInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            vm_nic_uuid: crate::native::fields::take(&mut m, &mut extra, "vmNicUuid"),
-            ingress_policy: crate::native::fields::take(&mut m, &mut extra, "ingressPolicy"),
-            egress_policy: crate::native::fields::take(&mut m, &mut extra, "egressPolicy"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3949,7 +5586,51 @@ impl VmNicSecurityPolicyInventory {
 
 impl<'de> serde::Deserialize<'de> for VmNicSecurityPolicyInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmNicSecurityPolicyInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "vmNicUuid" => {
+                crate::native::fields::next(map, &mut self.vm_nic_uuid, &mut self.extra, key)?
+            }
+            "ingressPolicy" => {
+                crate::native::fields::next(map, &mut self.ingress_policy, &mut self.extra, key)?
+            }
+            "egressPolicy" => {
+                crate::native::fields::next(map, &mut self.egress_policy, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmNicSecurityPolicyInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3983,21 +5664,8 @@ pub struct VmPriorityConfigInventory {
 
 impl VmPriorityConfigInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            level: crate::native::fields::take(&mut m, &mut extra, "level"),
-            cpu_shares: crate::native::fields::take(&mut m, &mut extra, "cpuShares"),
-            oom_score_adj: crate::native::fields::take(&mut m, &mut extra, "oomScoreAdj"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4019,7 +5687,53 @@ impl VmPriorityConfigInventory {
 
 impl<'de> serde::Deserialize<'de> for VmPriorityConfigInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmPriorityConfigInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "level" => crate::native::fields::next(map, &mut self.level, &mut self.extra, key)?,
+            "cpuShares" => {
+                crate::native::fields::next(map, &mut self.cpu_shares, &mut self.extra, key)?
+            }
+            "oomScoreAdj" => {
+                crate::native::fields::next(map, &mut self.oom_score_adj, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmPriorityConfigInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4084,6 +5798,18 @@ impl From<VmPriorityLevel> for String {
     }
 }
 
+impl crate::native::fields::Lenient for VmPriorityLevel {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `VmSchedHistoryInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4118,26 +5844,8 @@ pub struct VmSchedHistoryInventory {
 
 impl VmSchedHistoryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            sched_type: crate::native::fields::take(&mut m, &mut extra, "schedType"),
-            sched_reason: crate::native::fields::take(&mut m, &mut extra, "schedReason"),
-            fail_reason: crate::native::fields::take(&mut m, &mut extra, "failReason"),
-            success: crate::native::fields::take(&mut m, &mut extra, "success"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            dest_host_uuid: crate::native::fields::take(&mut m, &mut extra, "destHostUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4164,7 +5872,68 @@ impl VmSchedHistoryInventory {
 
 impl<'de> serde::Deserialize<'de> for VmSchedHistoryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmSchedHistoryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "schedType" => {
+                crate::native::fields::next(map, &mut self.sched_type, &mut self.extra, key)?
+            }
+            "schedReason" => {
+                crate::native::fields::next(map, &mut self.sched_reason, &mut self.extra, key)?
+            }
+            "failReason" => {
+                crate::native::fields::next(map, &mut self.fail_reason, &mut self.extra, key)?
+            }
+            "success" => crate::native::fields::next(map, &mut self.success, &mut self.extra, key)?,
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "destHostUuid" => {
+                crate::native::fields::next(map, &mut self.dest_host_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmSchedHistoryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4221,6 +5990,18 @@ impl From<VmSchedulingRuleExecuteState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for VmSchedulingRuleExecuteState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `VmSchedulingRuleGroupInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -4245,21 +6026,8 @@ pub struct VmSchedulingRuleGroupInventory {
 
 impl VmSchedulingRuleGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            appliance: crate::native::fields::take(&mut m, &mut extra, "appliance"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4281,7 +6049,53 @@ impl VmSchedulingRuleGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for VmSchedulingRuleGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmSchedulingRuleGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "appliance" => {
+                crate::native::fields::next(map, &mut self.appliance, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmSchedulingRuleGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4329,28 +6143,8 @@ pub struct VmSchedulingRuleInventory {
 
 impl VmSchedulingRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            policy: crate::native::fields::take(&mut m, &mut extra, "policy"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            appliance: crate::native::fields::take(&mut m, &mut extra, "appliance"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            usages: crate::native::fields::take(&mut m, &mut extra, "usages"),
-            rule: crate::native::fields::take(&mut m, &mut extra, "rule"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4379,7 +6173,60 @@ impl VmSchedulingRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for VmSchedulingRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmSchedulingRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "policy" => crate::native::fields::next(map, &mut self.policy, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "appliance" => {
+                crate::native::fields::next(map, &mut self.appliance, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "usages" => crate::native::fields::next(map, &mut self.usages, &mut self.extra, key)?,
+            "rule" => crate::native::fields::next(map, &mut self.rule, &mut self.extra, key)?,
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmSchedulingRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4415,26 +6262,8 @@ pub struct VmSpending {
 
 impl VmSpending {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            cpu_inventory: crate::native::fields::take(&mut m, &mut extra, "cpuInventory"),
-            memory_inventory: crate::native::fields::take(&mut m, &mut extra, "memoryInventory"),
-            root_volume_inventory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootVolumeInventory",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4457,7 +6286,61 @@ impl VmSpending {
 
 impl<'de> serde::Deserialize<'de> for VmSpending {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmSpending {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "cpuInventory" => {
+                crate::native::fields::next(map, &mut self.cpu_inventory, &mut self.extra, key)?
+            }
+            "memoryInventory" => {
+                crate::native::fields::next(map, &mut self.memory_inventory, &mut self.extra, key)?
+            }
+            "rootVolumeInventory" => crate::native::fields::next(
+                map,
+                &mut self.root_volume_inventory,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmSpending {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4483,17 +6366,8 @@ pub struct VmSpendingDetails {
 
 impl VmSpendingDetails {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            start_time: crate::native::fields::take(&mut m, &mut extra, "startTime"),
-            end_time: crate::native::fields::take(&mut m, &mut extra, "endTime"),
-            spending: crate::native::fields::take(&mut m, &mut extra, "spending"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4511,7 +6385,45 @@ impl VmSpendingDetails {
 
 impl<'de> serde::Deserialize<'de> for VmSpendingDetails {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmSpendingDetails {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "startTime" => {
+                crate::native::fields::next(map, &mut self.start_time, &mut self.extra, key)?
+            }
+            "endTime" => {
+                crate::native::fields::next(map, &mut self.end_time, &mut self.extra, key)?
+            }
+            "spending" => {
+                crate::native::fields::next(map, &mut self.spending, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmSpendingDetails {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4573,39 +6485,8 @@ pub struct VmVdpaNicInventory {
 
 impl VmVdpaNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            driver_type: crate::native::fields::take(&mut m, &mut extra, "driverType"),
-            used_ips: crate::native::fields::take(&mut m, &mut extra, "usedIps"),
-            internal_name: crate::native::fields::take(&mut m, &mut extra, "internalName"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            pci_device_uuid: crate::native::fields::take(&mut m, &mut extra, "pciDeviceUuid"),
-            last_pci_device_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastPciDeviceUuid",
-            ),
-            src_path: crate::native::fields::take(&mut m, &mut extra, "srcPath"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4641,7 +6522,88 @@ impl VmVdpaNicInventory {
 
 impl<'de> serde::Deserialize<'de> for VmVdpaNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmVdpaNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "driverType" => {
+                crate::native::fields::next(map, &mut self.driver_type, &mut self.extra, key)?
+            }
+            "usedIps" => {
+                crate::native::fields::next(map, &mut self.used_ips, &mut self.extra, key)?
+            }
+            "internalName" => {
+                crate::native::fields::next(map, &mut self.internal_name, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "pciDeviceUuid" => {
+                crate::native::fields::next(map, &mut self.pci_device_uuid, &mut self.extra, key)?
+            }
+            "lastPciDeviceUuid" => crate::native::fields::next(
+                map,
+                &mut self.last_pci_device_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "srcPath" => {
+                crate::native::fields::next(map, &mut self.src_path, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmVdpaNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4701,34 +6663,8 @@ pub struct VmVfNicInventory {
 
 impl VmVfNicInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            mac: crate::native::fields::take(&mut m, &mut extra, "mac"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            gateway: crate::native::fields::take(&mut m, &mut extra, "gateway"),
-            meta_data: crate::native::fields::take(&mut m, &mut extra, "metaData"),
-            ip_version: crate::native::fields::take(&mut m, &mut extra, "ipVersion"),
-            driver_type: crate::native::fields::take(&mut m, &mut extra, "driverType"),
-            used_ips: crate::native::fields::take(&mut m, &mut extra, "usedIps"),
-            internal_name: crate::native::fields::take(&mut m, &mut extra, "internalName"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            pci_device_uuid: crate::native::fields::take(&mut m, &mut extra, "pciDeviceUuid"),
-            ha_state: crate::native::fields::take(&mut m, &mut extra, "haState"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4763,7 +6699,82 @@ impl VmVfNicInventory {
 
 impl<'de> serde::Deserialize<'de> for VmVfNicInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VmVfNicInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "mac" => crate::native::fields::next(map, &mut self.mac, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "gateway" => crate::native::fields::next(map, &mut self.gateway, &mut self.extra, key)?,
+            "metaData" => {
+                crate::native::fields::next(map, &mut self.meta_data, &mut self.extra, key)?
+            }
+            "ipVersion" => {
+                crate::native::fields::next(map, &mut self.ip_version, &mut self.extra, key)?
+            }
+            "driverType" => {
+                crate::native::fields::next(map, &mut self.driver_type, &mut self.extra, key)?
+            }
+            "usedIps" => {
+                crate::native::fields::next(map, &mut self.used_ips, &mut self.extra, key)?
+            }
+            "internalName" => {
+                crate::native::fields::next(map, &mut self.internal_name, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "pciDeviceUuid" => {
+                crate::native::fields::next(map, &mut self.pci_device_uuid, &mut self.extra, key)?
+            }
+            "haState" => {
+                crate::native::fields::next(map, &mut self.ha_state, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VmVfNicInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4799,22 +6810,8 @@ pub struct VniRangeInventory {
 
 impl VniRangeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            start_vni: crate::native::fields::take(&mut m, &mut extra, "startVni"),
-            end_vni: crate::native::fields::take(&mut m, &mut extra, "endVni"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            l2_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l2NetworkUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4837,7 +6834,54 @@ impl VniRangeInventory {
 
 impl<'de> serde::Deserialize<'de> for VniRangeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VniRangeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "startVni" => {
+                crate::native::fields::next(map, &mut self.start_vni, &mut self.extra, key)?
+            }
+            "endVni" => crate::native::fields::next(map, &mut self.end_vni, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "l2NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l2_network_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VniRangeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4887,33 +6931,8 @@ pub struct VolumeBackupInventory {
 
 impl VolumeBackupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            metadata: crate::native::fields::take(&mut m, &mut extra, "metadata"),
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -4943,7 +6962,70 @@ impl VolumeBackupInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeBackupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeBackupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "metadata" => {
+                crate::native::fields::next(map, &mut self.metadata, &mut self.extra, key)?
+            }
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeBackupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -4975,24 +7057,8 @@ pub struct VolumeBackupStorageRefInventory {
 
 impl VolumeBackupStorageRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            volume_backup_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeBackupUuid"),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5013,7 +7079,58 @@ impl VolumeBackupStorageRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeBackupStorageRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeBackupStorageRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "volumeBackupUuid" => crate::native::fields::next(
+                map,
+                &mut self.volume_backup_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeBackupStorageRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5049,22 +7166,8 @@ pub struct VolumeExternalBackupInfo {
 
 impl VolumeExternalBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5087,7 +7190,50 @@ impl VolumeExternalBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for VolumeExternalBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeExternalBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeExternalBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5113,25 +7259,8 @@ pub struct VolumeFormatReplyStruct {
 
 impl VolumeFormatReplyStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            master_hypervisor_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "masterHypervisorType",
-            ),
-            supporting_hypervisor_types: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "supportingHypervisorTypes",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5153,7 +7282,49 @@ impl VolumeFormatReplyStruct {
 
 impl<'de> serde::Deserialize<'de> for VolumeFormatReplyStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeFormatReplyStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "masterHypervisorType" => crate::native::fields::next(
+                map,
+                &mut self.master_hypervisor_type,
+                &mut self.extra,
+                key,
+            )?,
+            "supportingHypervisorTypes" => crate::native::fields::next(
+                map,
+                &mut self.supporting_hypervisor_types,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeFormatReplyStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5219,45 +7390,8 @@ pub struct VolumeInventory {
 
 impl VolumeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            disk_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "diskOfferingUuid"),
-            root_image_uuid: crate::native::fields::take(&mut m, &mut extra, "rootImageUuid"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_shareable: crate::native::fields::take(&mut m, &mut extra, "isShareable"),
-            volume_qos: crate::native::fields::take(&mut m, &mut extra, "volumeQos"),
-            last_detach_date: crate::native::fields::take(&mut m, &mut extra, "lastDetachDate"),
-            last_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastVmInstanceUuid",
-            ),
-            last_attach_date: crate::native::fields::take(&mut m, &mut extra, "lastAttachDate"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5295,7 +7429,100 @@ impl VolumeInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "diskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootImageUuid" => {
+                crate::native::fields::next(map, &mut self.root_image_uuid, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isShareable" => {
+                crate::native::fields::next(map, &mut self.is_shareable, &mut self.extra, key)?
+            }
+            "volumeQos" => {
+                crate::native::fields::next(map, &mut self.volume_qos, &mut self.extra, key)?
+            }
+            "lastDetachDate" => {
+                crate::native::fields::next(map, &mut self.last_detach_date, &mut self.extra, key)?
+            }
+            "lastVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.last_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "lastAttachDate" => {
+                crate::native::fields::next(map, &mut self.last_attach_date, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5321,25 +7548,8 @@ pub struct VolumeSnapshotBackupStorageRefInventory {
 
 impl VolumeSnapshotBackupStorageRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            volume_snapshot_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotUuid",
-            ),
-            backup_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageUuid",
-            ),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5357,7 +7567,51 @@ impl VolumeSnapshotBackupStorageRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotBackupStorageRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotBackupStorageRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "volumeSnapshotUuid" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "backupStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotBackupStorageRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5383,17 +7637,8 @@ pub struct VolumeSnapshotGroupAvailability {
 
 impl VolumeSnapshotGroupAvailability {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            available: crate::native::fields::take(&mut m, &mut extra, "available"),
-            reason: crate::native::fields::take(&mut m, &mut extra, "reason"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5411,7 +7656,41 @@ impl VolumeSnapshotGroupAvailability {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotGroupAvailability {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotGroupAvailability {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "available" => {
+                crate::native::fields::next(map, &mut self.available, &mut self.extra, key)?
+            }
+            "reason" => crate::native::fields::next(map, &mut self.reason, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotGroupAvailability {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5447,26 +7726,8 @@ pub struct VolumeSnapshotGroupInventory {
 
 impl VolumeSnapshotGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            snapshot_count: crate::native::fields::take(&mut m, &mut extra, "snapshotCount"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            volume_snapshot_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotRefs",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5489,7 +7750,59 @@ impl VolumeSnapshotGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "snapshotCount" => {
+                crate::native::fields::next(map, &mut self.snapshot_count, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "volumeSnapshotRefs" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_refs,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5533,46 +7846,8 @@ pub struct VolumeSnapshotGroupRefInventory {
 
 impl VolumeSnapshotGroupRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            volume_snapshot_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotUuid",
-            ),
-            volume_snapshot_group_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotGroupUuid",
-            ),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            snapshot_deleted: crate::native::fields::take(&mut m, &mut extra, "snapshotDeleted"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            volume_name: crate::native::fields::take(&mut m, &mut extra, "volumeName"),
-            volume_type: crate::native::fields::take(&mut m, &mut extra, "volumeType"),
-            volume_snapshot_install_path: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotInstallPath",
-            ),
-            volume_snapshot_name: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeSnapshotName",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            volume_last_attach_date: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "volumeLastAttachDate",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5611,7 +7886,87 @@ impl VolumeSnapshotGroupRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotGroupRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotGroupRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "volumeSnapshotUuid" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "volumeSnapshotGroupUuid" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_group_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "snapshotDeleted" => {
+                crate::native::fields::next(map, &mut self.snapshot_deleted, &mut self.extra, key)?
+            }
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "volumeName" => {
+                crate::native::fields::next(map, &mut self.volume_name, &mut self.extra, key)?
+            }
+            "volumeType" => {
+                crate::native::fields::next(map, &mut self.volume_type, &mut self.extra, key)?
+            }
+            "volumeSnapshotInstallPath" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_install_path,
+                &mut self.extra,
+                key,
+            )?,
+            "volumeSnapshotName" => crate::native::fields::next(
+                map,
+                &mut self.volume_snapshot_name,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "volumeLastAttachDate" => crate::native::fields::next(
+                map,
+                &mut self.volume_last_attach_date,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotGroupRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5671,46 +8026,8 @@ pub struct VolumeSnapshotInventory {
 
 impl VolumeSnapshotInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            tree_uuid: crate::native::fields::take(&mut m, &mut extra, "treeUuid"),
-            parent_uuid: crate::native::fields::take(&mut m, &mut extra, "parentUuid"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            primary_storage_install_path: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageInstallPath",
-            ),
-            volume_type: crate::native::fields::take(&mut m, &mut extra, "volumeType"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            latest: crate::native::fields::take(&mut m, &mut extra, "latest"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            backup_storage_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "backupStorageRefs",
-            ),
-            group_uuid: crate::native::fields::take(&mut m, &mut extra, "groupUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5749,7 +8066,89 @@ impl VolumeSnapshotInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "treeUuid" => {
+                crate::native::fields::next(map, &mut self.tree_uuid, &mut self.extra, key)?
+            }
+            "parentUuid" => {
+                crate::native::fields::next(map, &mut self.parent_uuid, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "primaryStorageInstallPath" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_install_path,
+                &mut self.extra,
+                key,
+            )?,
+            "volumeType" => {
+                crate::native::fields::next(map, &mut self.volume_type, &mut self.extra, key)?
+            }
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "latest" => crate::native::fields::next(map, &mut self.latest, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "backupStorageRefs" => crate::native::fields::next(
+                map,
+                &mut self.backup_storage_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "groupUuid" => {
+                crate::native::fields::next(map, &mut self.group_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -5791,41 +8190,8 @@ pub struct VolumeSnapshotReferenceTreeInventory {
 
 impl VolumeSnapshotReferenceTreeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            resource_name: crate::native::fields::take(&mut m, &mut extra, "resourceName"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            concrete_resource_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "concreteResourceType",
-            ),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            root_image_uuid: crate::native::fields::take(&mut m, &mut extra, "rootImageUuid"),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            root_volume_snapshot_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootVolumeSnapshotUuid",
-            ),
-            root_volume_snapshot_tree_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "rootVolumeSnapshotTreeUuid",
-            ),
-            root_install_url: crate::native::fields::take(&mut m, &mut extra, "rootInstallUrl"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -5859,7 +8225,79 @@ impl VolumeSnapshotReferenceTreeInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotReferenceTreeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotReferenceTreeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "resourceName" => {
+                crate::native::fields::next(map, &mut self.resource_name, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            "concreteResourceType" => crate::native::fields::next(
+                map,
+                &mut self.concrete_resource_type,
+                &mut self.extra,
+                key,
+            )?,
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "rootImageUuid" => {
+                crate::native::fields::next(map, &mut self.root_image_uuid, &mut self.extra, key)?
+            }
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "rootVolumeSnapshotUuid" => crate::native::fields::next(
+                map,
+                &mut self.root_volume_snapshot_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeSnapshotTreeUuid" => crate::native::fields::next(
+                map,
+                &mut self.root_volume_snapshot_tree_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootInstallUrl" => {
+                crate::native::fields::next(map, &mut self.root_install_url, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotReferenceTreeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

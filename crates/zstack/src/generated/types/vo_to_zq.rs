@@ -25,21 +25,8 @@ pub struct VolumeSnapshotTreeInventory {
 
 impl VolumeSnapshotTreeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            volume_uuid: crate::native::fields::take(&mut m, &mut extra, "volumeUuid"),
-            current: crate::native::fields::take(&mut m, &mut extra, "current"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            tree: crate::native::fields::take(&mut m, &mut extra, "tree"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -61,7 +48,49 @@ impl VolumeSnapshotTreeInventory {
 
 impl<'de> serde::Deserialize<'de> for VolumeSnapshotTreeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VolumeSnapshotTreeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "volumeUuid" => {
+                crate::native::fields::next(map, &mut self.volume_uuid, &mut self.extra, key)?
+            }
+            "current" => crate::native::fields::next(map, &mut self.current, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "tree" => crate::native::fields::next(map, &mut self.tree, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VolumeSnapshotTreeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -93,20 +122,8 @@ pub struct VpcFirewallInventory {
 
 impl VpcFirewallInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            refs: crate::native::fields::take(&mut m, &mut extra, "refs"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -127,7 +144,48 @@ impl VpcFirewallInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "refs" => crate::native::fields::next(map, &mut self.refs, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -163,22 +221,8 @@ pub struct VpcFirewallIpSetTemplateInventory {
 
 impl VpcFirewallIpSetTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            source_value: crate::native::fields::take(&mut m, &mut extra, "sourceValue"),
-            dest_value: crate::native::fields::take(&mut m, &mut extra, "destValue"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -201,7 +245,54 @@ impl VpcFirewallIpSetTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallIpSetTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallIpSetTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "sourceValue" => {
+                crate::native::fields::next(map, &mut self.source_value, &mut self.extra, key)?
+            }
+            "destValue" => {
+                crate::native::fields::next(map, &mut self.dest_value, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallIpSetTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -259,33 +350,8 @@ pub struct VpcFirewallRuleInventory {
 
 impl VpcFirewallRuleInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            rule_set_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleSetUuid"),
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            dest_port: crate::native::fields::take(&mut m, &mut extra, "destPort"),
-            source_port: crate::native::fields::take(&mut m, &mut extra, "sourcePort"),
-            source_ip: crate::native::fields::take(&mut m, &mut extra, "sourceIp"),
-            dest_ip: crate::native::fields::take(&mut m, &mut extra, "destIp"),
-            rule_number: crate::native::fields::take(&mut m, &mut extra, "ruleNumber"),
-            allow_states: crate::native::fields::take(&mut m, &mut extra, "allowStates"),
-            tcp_flag: crate::native::fields::take(&mut m, &mut extra, "tcpFlag"),
-            icmp_type_name: crate::native::fields::take(&mut m, &mut extra, "icmpTypeName"),
-            is_applied: crate::native::fields::take(&mut m, &mut extra, "isApplied"),
-            expired: crate::native::fields::take(&mut m, &mut extra, "expired"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -319,7 +385,83 @@ impl VpcFirewallRuleInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallRuleInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "ruleSetUuid" => {
+                crate::native::fields::next(map, &mut self.rule_set_uuid, &mut self.extra, key)?
+            }
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "destPort" => {
+                crate::native::fields::next(map, &mut self.dest_port, &mut self.extra, key)?
+            }
+            "sourcePort" => {
+                crate::native::fields::next(map, &mut self.source_port, &mut self.extra, key)?
+            }
+            "sourceIp" => {
+                crate::native::fields::next(map, &mut self.source_ip, &mut self.extra, key)?
+            }
+            "destIp" => crate::native::fields::next(map, &mut self.dest_ip, &mut self.extra, key)?,
+            "ruleNumber" => {
+                crate::native::fields::next(map, &mut self.rule_number, &mut self.extra, key)?
+            }
+            "allowStates" => {
+                crate::native::fields::next(map, &mut self.allow_states, &mut self.extra, key)?
+            }
+            "tcpFlag" => {
+                crate::native::fields::next(map, &mut self.tcp_flag, &mut self.extra, key)?
+            }
+            "icmpTypeName" => {
+                crate::native::fields::next(map, &mut self.icmp_type_name, &mut self.extra, key)?
+            }
+            "isApplied" => {
+                crate::native::fields::next(map, &mut self.is_applied, &mut self.extra, key)?
+            }
+            "expired" => crate::native::fields::next(map, &mut self.expired, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallRuleInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -357,23 +499,8 @@ pub struct VpcFirewallRuleSetInventory {
 
 impl VpcFirewallRuleSetInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            action_type: crate::native::fields::take(&mut m, &mut extra, "actionType"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            is_applied: crate::native::fields::take(&mut m, &mut extra, "isApplied"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            rules: crate::native::fields::take(&mut m, &mut extra, "rules"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -397,7 +524,57 @@ impl VpcFirewallRuleSetInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleSetInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallRuleSetInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "actionType" => {
+                crate::native::fields::next(map, &mut self.action_type, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "isApplied" => {
+                crate::native::fields::next(map, &mut self.is_applied, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "rules" => crate::native::fields::next(map, &mut self.rules, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallRuleSetInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -431,25 +608,8 @@ pub struct VpcFirewallRuleSetL3RefInventory {
 
 impl VpcFirewallRuleSetL3RefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            rule_set_uuid: crate::native::fields::take(&mut m, &mut extra, "ruleSetUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            vpc_firewall_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcFirewallUuid"),
-            packets_forward_type: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "packetsForwardType",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -471,7 +631,58 @@ impl VpcFirewallRuleSetL3RefInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleSetL3RefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallRuleSetL3RefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "ruleSetUuid" => {
+                crate::native::fields::next(map, &mut self.rule_set_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "vpcFirewallUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_firewall_uuid, &mut self.extra, key)?
+            }
+            "packetsForwardType" => crate::native::fields::next(
+                map,
+                &mut self.packets_forward_type,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallRuleSetL3RefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -529,33 +740,8 @@ pub struct VpcFirewallRuleTemplateInventory {
 
 impl VpcFirewallRuleTemplateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            action: crate::native::fields::take(&mut m, &mut extra, "action"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            dest_port: crate::native::fields::take(&mut m, &mut extra, "destPort"),
-            source_port: crate::native::fields::take(&mut m, &mut extra, "sourcePort"),
-            source_ip: crate::native::fields::take(&mut m, &mut extra, "sourceIp"),
-            dest_ip: crate::native::fields::take(&mut m, &mut extra, "destIp"),
-            allow_states: crate::native::fields::take(&mut m, &mut extra, "allowStates"),
-            tcp_flag: crate::native::fields::take(&mut m, &mut extra, "tcpFlag"),
-            icmp_type_name: crate::native::fields::take(&mut m, &mut extra, "icmpTypeName"),
-            rule_number: crate::native::fields::take(&mut m, &mut extra, "ruleNumber"),
-            enable_log: crate::native::fields::take(&mut m, &mut extra, "enableLog"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            account_uuid: crate::native::fields::take(&mut m, &mut extra, "accountUuid"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -589,7 +775,83 @@ impl VpcFirewallRuleTemplateInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallRuleTemplateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallRuleTemplateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "action" => crate::native::fields::next(map, &mut self.action, &mut self.extra, key)?,
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "destPort" => {
+                crate::native::fields::next(map, &mut self.dest_port, &mut self.extra, key)?
+            }
+            "sourcePort" => {
+                crate::native::fields::next(map, &mut self.source_port, &mut self.extra, key)?
+            }
+            "sourceIp" => {
+                crate::native::fields::next(map, &mut self.source_ip, &mut self.extra, key)?
+            }
+            "destIp" => crate::native::fields::next(map, &mut self.dest_ip, &mut self.extra, key)?,
+            "allowStates" => {
+                crate::native::fields::next(map, &mut self.allow_states, &mut self.extra, key)?
+            }
+            "tcpFlag" => {
+                crate::native::fields::next(map, &mut self.tcp_flag, &mut self.extra, key)?
+            }
+            "icmpTypeName" => {
+                crate::native::fields::next(map, &mut self.icmp_type_name, &mut self.extra, key)?
+            }
+            "ruleNumber" => {
+                crate::native::fields::next(map, &mut self.rule_number, &mut self.extra, key)?
+            }
+            "enableLog" => {
+                crate::native::fields::next(map, &mut self.enable_log, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "accountUuid" => {
+                crate::native::fields::next(map, &mut self.account_uuid, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallRuleTemplateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -619,19 +881,8 @@ pub struct VpcFirewallVRouterRefInventory {
 
 impl VpcFirewallVRouterRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vpc_firewall_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcFirewallUuid"),
-            v_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vRouterUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -651,7 +902,49 @@ impl VpcFirewallVRouterRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcFirewallVRouterRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcFirewallVRouterRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vpcFirewallUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_firewall_uuid, &mut self.extra, key)?
+            }
+            "vRouterUuid" => {
+                crate::native::fields::next(map, &mut self.v_router_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcFirewallVRouterRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -675,16 +968,8 @@ pub struct VpcHaGroupApplianceVmRefInventory {
 
 impl VpcHaGroupApplianceVmRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vpc_ha_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcHaRouterUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -701,7 +986,43 @@ impl VpcHaGroupApplianceVmRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcHaGroupApplianceVmRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcHaGroupApplianceVmRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vpcHaRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.vpc_ha_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcHaGroupApplianceVmRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -739,23 +1060,8 @@ pub struct VpcHaGroupInventory {
 
 impl VpcHaGroupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            monitors: crate::native::fields::take(&mut m, &mut extra, "monitors"),
-            vr_refs: crate::native::fields::take(&mut m, &mut extra, "vrRefs"),
-            services: crate::native::fields::take(&mut m, &mut extra, "services"),
-            used_ips: crate::native::fields::take(&mut m, &mut extra, "usedIps"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -779,7 +1085,57 @@ impl VpcHaGroupInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcHaGroupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcHaGroupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "monitors" => {
+                crate::native::fields::next(map, &mut self.monitors, &mut self.extra, key)?
+            }
+            "vrRefs" => crate::native::fields::next(map, &mut self.vr_refs, &mut self.extra, key)?,
+            "services" => {
+                crate::native::fields::next(map, &mut self.services, &mut self.extra, key)?
+            }
+            "usedIps" => {
+                crate::native::fields::next(map, &mut self.used_ips, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcHaGroupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -809,19 +1165,8 @@ pub struct VpcHaGroupMonitorIpInventory {
 
 impl VpcHaGroupMonitorIpInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vpc_ha_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcHaRouterUuid"),
-            monitor_ip: crate::native::fields::take(&mut m, &mut extra, "monitorIp"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -841,7 +1186,52 @@ impl VpcHaGroupMonitorIpInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcHaGroupMonitorIpInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcHaGroupMonitorIpInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vpcHaRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.vpc_ha_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "monitorIp" => {
+                crate::native::fields::next(map, &mut self.monitor_ip, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcHaGroupMonitorIpInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -873,28 +1263,8 @@ pub struct VpcHaGroupNetworkServiceRefInventory {
 
 impl VpcHaGroupNetworkServiceRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vpc_ha_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcHaRouterUuid"),
-            network_service_name: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "networkServiceName",
-            ),
-            network_service_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "networkServiceUuid",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -915,7 +1285,61 @@ impl VpcHaGroupNetworkServiceRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcHaGroupNetworkServiceRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcHaGroupNetworkServiceRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vpcHaRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.vpc_ha_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "networkServiceName" => crate::native::fields::next(
+                map,
+                &mut self.network_service_name,
+                &mut self.extra,
+                key,
+            )?,
+            "networkServiceUuid" => crate::native::fields::next(
+                map,
+                &mut self.network_service_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcHaGroupNetworkServiceRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -951,22 +1375,8 @@ pub struct VpcHaGroupVipRefInventory {
 
 impl VpcHaGroupVipRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vpc_ha_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcHaRouterUuid"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            netmask: crate::native::fields::take(&mut m, &mut extra, "netmask"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -989,7 +1399,57 @@ impl VpcHaGroupVipRefInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcHaGroupVipRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcHaGroupVipRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vpcHaRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.vpc_ha_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "netmask" => crate::native::fields::next(map, &mut self.netmask, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcHaGroupVipRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1019,19 +1479,8 @@ pub struct VpcRouterDnsInventory {
 
 impl VpcRouterDnsInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            vpc_router_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcRouterUuid"),
-            dns: crate::native::fields::take(&mut m, &mut extra, "dns"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1051,7 +1500,47 @@ impl VpcRouterDnsInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcRouterDnsInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcRouterDnsInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "vpcRouterUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_router_uuid, &mut self.extra, key)?
+            }
+            "dns" => crate::native::fields::next(map, &mut self.dns, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcRouterDnsInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1145,83 +1634,8 @@ pub struct VpcRouterVmInventory {
 
 impl VpcRouterVmInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            image_uuid: crate::native::fields::take(&mut m, &mut extra, "imageUuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            last_host_uuid: crate::native::fields::take(&mut m, &mut extra, "lastHostUuid"),
-            instance_offering_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "instanceOfferingUuid",
-            ),
-            root_volume_uuid: crate::native::fields::take(&mut m, &mut extra, "rootVolumeUuid"),
-            platform: crate::native::fields::take(&mut m, &mut extra, "platform"),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            default_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultL3NetworkUuid",
-            ),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            memory_size: crate::native::fields::take(&mut m, &mut extra, "memorySize"),
-            reserved_memory_size: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "reservedMemorySize",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            cpu_speed: crate::native::fields::take(&mut m, &mut extra, "cpuSpeed"),
-            allocator_strategy: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "allocatorStrategy",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            vm_nics: crate::native::fields::take(&mut m, &mut extra, "vmNics"),
-            all_volumes: crate::native::fields::take(&mut m, &mut extra, "allVolumes"),
-            vm_cd_roms: crate::native::fields::take(&mut m, &mut extra, "vmCdRoms"),
-            guest_os_type: crate::native::fields::take(&mut m, &mut extra, "guestOsType"),
-            appliance_vm_type: crate::native::fields::take(&mut m, &mut extra, "applianceVmType"),
-            management_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "managementNetworkUuid",
-            ),
-            default_route_l3_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "defaultRouteL3NetworkUuid",
-            ),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            agent_port: crate::native::fields::take(&mut m, &mut extra, "agentPort"),
-            ha_status: crate::native::fields::take(&mut m, &mut extra, "haStatus"),
-            public_network_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "publicNetworkUuid",
-            ),
-            virtual_router_vips: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualRouterVips",
-            ),
-            dns: crate::native::fields::take(&mut m, &mut extra, "dns"),
-            ha_ref: crate::native::fields::take(&mut m, &mut extra, "haRef"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1285,7 +1699,153 @@ impl VpcRouterVmInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcRouterVmInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcRouterVmInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "imageUuid" => {
+                crate::native::fields::next(map, &mut self.image_uuid, &mut self.extra, key)?
+            }
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "lastHostUuid" => {
+                crate::native::fields::next(map, &mut self.last_host_uuid, &mut self.extra, key)?
+            }
+            "instanceOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.instance_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootVolumeUuid" => {
+                crate::native::fields::next(map, &mut self.root_volume_uuid, &mut self.extra, key)?
+            }
+            "platform" => {
+                crate::native::fields::next(map, &mut self.platform, &mut self.extra, key)?
+            }
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "defaultL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "memorySize" => {
+                crate::native::fields::next(map, &mut self.memory_size, &mut self.extra, key)?
+            }
+            "reservedMemorySize" => crate::native::fields::next(
+                map,
+                &mut self.reserved_memory_size,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "cpuSpeed" => {
+                crate::native::fields::next(map, &mut self.cpu_speed, &mut self.extra, key)?
+            }
+            "allocatorStrategy" => crate::native::fields::next(
+                map,
+                &mut self.allocator_strategy,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "vmNics" => crate::native::fields::next(map, &mut self.vm_nics, &mut self.extra, key)?,
+            "allVolumes" => {
+                crate::native::fields::next(map, &mut self.all_volumes, &mut self.extra, key)?
+            }
+            "vmCdRoms" => {
+                crate::native::fields::next(map, &mut self.vm_cd_roms, &mut self.extra, key)?
+            }
+            "guestOsType" => {
+                crate::native::fields::next(map, &mut self.guest_os_type, &mut self.extra, key)?
+            }
+            "applianceVmType" => {
+                crate::native::fields::next(map, &mut self.appliance_vm_type, &mut self.extra, key)?
+            }
+            "managementNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.management_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "defaultRouteL3NetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.default_route_l3_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "agentPort" => {
+                crate::native::fields::next(map, &mut self.agent_port, &mut self.extra, key)?
+            }
+            "haStatus" => {
+                crate::native::fields::next(map, &mut self.ha_status, &mut self.extra, key)?
+            }
+            "publicNetworkUuid" => crate::native::fields::next(
+                map,
+                &mut self.public_network_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "virtualRouterVips" => crate::native::fields::next(
+                map,
+                &mut self.virtual_router_vips,
+                &mut self.extra,
+                key,
+            )?,
+            "dns" => crate::native::fields::next(map, &mut self.dns, &mut self.extra, key)?,
+            "haRef" => crate::native::fields::next(map, &mut self.ha_ref, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcRouterVmInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1323,23 +1883,8 @@ pub struct VpcSharedQosInventory {
 
 impl VpcSharedQosInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            vpc_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcUuid"),
-            bandwidth: crate::native::fields::take(&mut m, &mut extra, "bandwidth"),
-            vips: crate::native::fields::take(&mut m, &mut extra, "vips"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1363,7 +1908,57 @@ impl VpcSharedQosInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcSharedQosInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcSharedQosInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "vpcUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_uuid, &mut self.extra, key)?
+            }
+            "bandwidth" => {
+                crate::native::fields::next(map, &mut self.bandwidth, &mut self.extra, key)?
+            }
+            "vips" => crate::native::fields::next(map, &mut self.vips, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcSharedQosInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1393,19 +1988,8 @@ pub struct VpcSharedQosRefVipInventory {
 
 impl VpcSharedQosRefVipInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            shared_qos_uuid: crate::native::fields::take(&mut m, &mut extra, "sharedQosUuid"),
-            vip_uuid: crate::native::fields::take(&mut m, &mut extra, "vipUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1425,7 +2009,49 @@ impl VpcSharedQosRefVipInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcSharedQosRefVipInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcSharedQosRefVipInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "sharedQosUuid" => {
+                crate::native::fields::next(map, &mut self.shared_qos_uuid, &mut self.extra, key)?
+            }
+            "vipUuid" => {
+                crate::native::fields::next(map, &mut self.vip_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcSharedQosRefVipInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1457,20 +2083,8 @@ pub struct VpcSnatStateInventory {
 
 impl VpcSnatStateInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vpc_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcUuid"),
-            l3_network_uuid: crate::native::fields::take(&mut m, &mut extra, "l3NetworkUuid"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1491,7 +2105,50 @@ impl VpcSnatStateInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcSnatStateInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcSnatStateInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vpcUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_uuid, &mut self.extra, key)?
+            }
+            "l3NetworkUuid" => {
+                crate::native::fields::next(map, &mut self.l3_network_uuid, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcSnatStateInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1531,24 +2188,8 @@ pub struct VpcUserVpnGatewayInventory {
 
 impl VpcUserVpnGatewayInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_name: crate::native::fields::take(&mut m, &mut extra, "accountName"),
-            data_center_uuid: crate::native::fields::take(&mut m, &mut extra, "dataCenterUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            gateway_id: crate::native::fields::take(&mut m, &mut extra, "gatewayId"),
-            ip: crate::native::fields::take(&mut m, &mut extra, "ip"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1573,7 +2214,58 @@ impl VpcUserVpnGatewayInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcUserVpnGatewayInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcUserVpnGatewayInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountName" => {
+                crate::native::fields::next(map, &mut self.account_name, &mut self.extra, key)?
+            }
+            "dataCenterUuid" => {
+                crate::native::fields::next(map, &mut self.data_center_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "gatewayId" => {
+                crate::native::fields::next(map, &mut self.gateway_id, &mut self.extra, key)?
+            }
+            "ip" => crate::native::fields::next(map, &mut self.ip, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcUserVpnGatewayInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1613,32 +2305,8 @@ pub struct VpcVirtualRouteEntryInventory {
 
 impl VpcVirtualRouteEntryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            v_router_type: crate::native::fields::take(&mut m, &mut extra, "vRouterType"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            destination_cidr_block: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "destinationCidrBlock",
-            ),
-            next_hop_id: crate::native::fields::take(&mut m, &mut extra, "nextHopId"),
-            virtual_router_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "virtualRouterUuid",
-            ),
-            next_hop_type: crate::native::fields::take(&mut m, &mut extra, "nextHopType"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1663,7 +2331,66 @@ impl VpcVirtualRouteEntryInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVirtualRouteEntryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVirtualRouteEntryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "vRouterType" => {
+                crate::native::fields::next(map, &mut self.v_router_type, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "destinationCidrBlock" => crate::native::fields::next(
+                map,
+                &mut self.destination_cidr_block,
+                &mut self.extra,
+                key,
+            )?,
+            "nextHopId" => {
+                crate::native::fields::next(map, &mut self.next_hop_id, &mut self.extra, key)?
+            }
+            "virtualRouterUuid" => crate::native::fields::next(
+                map,
+                &mut self.virtual_router_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "nextHopType" => {
+                crate::native::fields::next(map, &mut self.next_hop_type, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVirtualRouteEntryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1697,21 +2424,8 @@ pub struct VpcVirtualRouterInventory {
 
 impl VpcVirtualRouterInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            vr_id: crate::native::fields::take(&mut m, &mut extra, "vrId"),
-            vpc_uuid: crate::native::fields::take(&mut m, &mut extra, "vpcUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1733,7 +2447,51 @@ impl VpcVirtualRouterInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVirtualRouterInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVirtualRouterInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "vrId" => crate::native::fields::next(map, &mut self.vr_id, &mut self.extra, key)?,
+            "vpcUuid" => {
+                crate::native::fields::next(map, &mut self.vpc_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVirtualRouterInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1783,29 +2541,8 @@ pub struct VpcVpnConnectionInventory {
 
 impl VpcVpnConnectionInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_name: crate::native::fields::take(&mut m, &mut extra, "accountName"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            connection_id: crate::native::fields::take(&mut m, &mut extra, "connectionId"),
-            user_gateway_uuid: crate::native::fields::take(&mut m, &mut extra, "userGatewayUuid"),
-            vpn_gateway_uuid: crate::native::fields::take(&mut m, &mut extra, "vpnGatewayUuid"),
-            local_subnet: crate::native::fields::take(&mut m, &mut extra, "localSubnet"),
-            remote_subnet: crate::native::fields::take(&mut m, &mut extra, "remoteSubnet"),
-            ike_config_uuid: crate::native::fields::take(&mut m, &mut extra, "ikeConfigUuid"),
-            ipsec_config_uuid: crate::native::fields::take(&mut m, &mut extra, "ipsecConfigUuid"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1835,7 +2572,73 @@ impl VpcVpnConnectionInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnConnectionInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnConnectionInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountName" => {
+                crate::native::fields::next(map, &mut self.account_name, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "connectionId" => {
+                crate::native::fields::next(map, &mut self.connection_id, &mut self.extra, key)?
+            }
+            "userGatewayUuid" => {
+                crate::native::fields::next(map, &mut self.user_gateway_uuid, &mut self.extra, key)?
+            }
+            "vpnGatewayUuid" => {
+                crate::native::fields::next(map, &mut self.vpn_gateway_uuid, &mut self.extra, key)?
+            }
+            "localSubnet" => {
+                crate::native::fields::next(map, &mut self.local_subnet, &mut self.extra, key)?
+            }
+            "remoteSubnet" => {
+                crate::native::fields::next(map, &mut self.remote_subnet, &mut self.extra, key)?
+            }
+            "ikeConfigUuid" => {
+                crate::native::fields::next(map, &mut self.ike_config_uuid, &mut self.extra, key)?
+            }
+            "ipsecConfigUuid" => {
+                crate::native::fields::next(map, &mut self.ipsec_config_uuid, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnConnectionInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1883,28 +2686,8 @@ pub struct VpcVpnGatewayInventory {
 
 impl VpcVpnGatewayInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_name: crate::native::fields::take(&mut m, &mut extra, "accountName"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            gateway_id: crate::native::fields::take(&mut m, &mut extra, "gatewayId"),
-            v_switch_uuid: crate::native::fields::take(&mut m, &mut extra, "vSwitchUuid"),
-            public_ip: crate::native::fields::take(&mut m, &mut extra, "publicIp"),
-            spec: crate::native::fields::take(&mut m, &mut extra, "spec"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            business_status: crate::native::fields::take(&mut m, &mut extra, "businessStatus"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            end_date: crate::native::fields::take(&mut m, &mut extra, "endDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -1933,7 +2716,68 @@ impl VpcVpnGatewayInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnGatewayInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnGatewayInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountName" => {
+                crate::native::fields::next(map, &mut self.account_name, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "gatewayId" => {
+                crate::native::fields::next(map, &mut self.gateway_id, &mut self.extra, key)?
+            }
+            "vSwitchUuid" => {
+                crate::native::fields::next(map, &mut self.v_switch_uuid, &mut self.extra, key)?
+            }
+            "publicIp" => {
+                crate::native::fields::next(map, &mut self.public_ip, &mut self.extra, key)?
+            }
+            "spec" => crate::native::fields::next(map, &mut self.spec, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "businessStatus" => {
+                crate::native::fields::next(map, &mut self.business_status, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "endDate" => {
+                crate::native::fields::next(map, &mut self.end_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnGatewayInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -1983,29 +2827,8 @@ pub struct VpcVpnIkeConfigInventory {
 
 impl VpcVpnIkeConfigInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_name: crate::native::fields::take(&mut m, &mut extra, "accountName"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            psk: crate::native::fields::take(&mut m, &mut extra, "psk"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            mode: crate::native::fields::take(&mut m, &mut extra, "mode"),
-            encode_algorithm: crate::native::fields::take(&mut m, &mut extra, "encodeAlgorithm"),
-            auth_algorithm: crate::native::fields::take(&mut m, &mut extra, "authAlgorithm"),
-            pfs: crate::native::fields::take(&mut m, &mut extra, "pfs"),
-            lifetime: crate::native::fields::take(&mut m, &mut extra, "lifetime"),
-            local_ip: crate::native::fields::take(&mut m, &mut extra, "localIp"),
-            remote_ip: crate::native::fields::take(&mut m, &mut extra, "remoteIp"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2035,7 +2858,69 @@ impl VpcVpnIkeConfigInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnIkeConfigInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnIkeConfigInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountName" => {
+                crate::native::fields::next(map, &mut self.account_name, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "psk" => crate::native::fields::next(map, &mut self.psk, &mut self.extra, key)?,
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "mode" => crate::native::fields::next(map, &mut self.mode, &mut self.extra, key)?,
+            "encodeAlgorithm" => {
+                crate::native::fields::next(map, &mut self.encode_algorithm, &mut self.extra, key)?
+            }
+            "authAlgorithm" => {
+                crate::native::fields::next(map, &mut self.auth_algorithm, &mut self.extra, key)?
+            }
+            "pfs" => crate::native::fields::next(map, &mut self.pfs, &mut self.extra, key)?,
+            "lifetime" => {
+                crate::native::fields::next(map, &mut self.lifetime, &mut self.extra, key)?
+            }
+            "localIp" => {
+                crate::native::fields::next(map, &mut self.local_ip, &mut self.extra, key)?
+            }
+            "remoteIp" => {
+                crate::native::fields::next(map, &mut self.remote_ip, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnIkeConfigInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2073,23 +2958,8 @@ pub struct VpcVpnIkeConfigStruct {
 
 impl VpcVpnIkeConfigStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            psk: crate::native::fields::take(&mut m, &mut extra, "Psk"),
-            ike_version: crate::native::fields::take(&mut m, &mut extra, "IkeVersion"),
-            ike_mode: crate::native::fields::take(&mut m, &mut extra, "IkeMode"),
-            ike_enc_alg: crate::native::fields::take(&mut m, &mut extra, "IkeEncAlg"),
-            ike_auth_alg: crate::native::fields::take(&mut m, &mut extra, "IkeAuthAlg"),
-            ike_pfs: crate::native::fields::take(&mut m, &mut extra, "IkePfs"),
-            ike_lifetime: crate::native::fields::take(&mut m, &mut extra, "IkeLifetime"),
-            local_id: crate::native::fields::take(&mut m, &mut extra, "LocalId"),
-            remote_id: crate::native::fields::take(&mut m, &mut extra, "RemoteId"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2113,7 +2983,59 @@ impl VpcVpnIkeConfigStruct {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnIkeConfigStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnIkeConfigStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Psk" => crate::native::fields::next(map, &mut self.psk, &mut self.extra, key)?,
+            "IkeVersion" => {
+                crate::native::fields::next(map, &mut self.ike_version, &mut self.extra, key)?
+            }
+            "IkeMode" => {
+                crate::native::fields::next(map, &mut self.ike_mode, &mut self.extra, key)?
+            }
+            "IkeEncAlg" => {
+                crate::native::fields::next(map, &mut self.ike_enc_alg, &mut self.extra, key)?
+            }
+            "IkeAuthAlg" => {
+                crate::native::fields::next(map, &mut self.ike_auth_alg, &mut self.extra, key)?
+            }
+            "IkePfs" => crate::native::fields::next(map, &mut self.ike_pfs, &mut self.extra, key)?,
+            "IkeLifetime" => {
+                crate::native::fields::next(map, &mut self.ike_lifetime, &mut self.extra, key)?
+            }
+            "LocalId" => {
+                crate::native::fields::next(map, &mut self.local_id, &mut self.extra, key)?
+            }
+            "RemoteId" => {
+                crate::native::fields::next(map, &mut self.remote_id, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnIkeConfigStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2153,24 +3075,8 @@ pub struct VpcVpnIpSecConfigInventory {
 
 impl VpcVpnIpSecConfigInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            account_name: crate::native::fields::take(&mut m, &mut extra, "accountName"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            encode_algorithm: crate::native::fields::take(&mut m, &mut extra, "encodeAlgorithm"),
-            auth_algorithm: crate::native::fields::take(&mut m, &mut extra, "authAlgorithm"),
-            pfs: crate::native::fields::take(&mut m, &mut extra, "pfs"),
-            lifetime: crate::native::fields::take(&mut m, &mut extra, "lifetime"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2195,7 +3101,60 @@ impl VpcVpnIpSecConfigInventory {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnIpSecConfigInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnIpSecConfigInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "accountName" => {
+                crate::native::fields::next(map, &mut self.account_name, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "encodeAlgorithm" => {
+                crate::native::fields::next(map, &mut self.encode_algorithm, &mut self.extra, key)?
+            }
+            "authAlgorithm" => {
+                crate::native::fields::next(map, &mut self.auth_algorithm, &mut self.extra, key)?
+            }
+            "pfs" => crate::native::fields::next(map, &mut self.pfs, &mut self.extra, key)?,
+            "lifetime" => {
+                crate::native::fields::next(map, &mut self.lifetime, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnIpSecConfigInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2223,18 +3182,8 @@ pub struct VpcVpnIpSecConfigStruct {
 
 impl VpcVpnIpSecConfigStruct {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            ipsec_enc_alg: crate::native::fields::take(&mut m, &mut extra, "IpsecEncAlg"),
-            ipsec_auth_alg: crate::native::fields::take(&mut m, &mut extra, "IpsecAuthAlg"),
-            ipsec_pfs: crate::native::fields::take(&mut m, &mut extra, "IpsecPfs"),
-            ipsec_lifetime: crate::native::fields::take(&mut m, &mut extra, "IpsecLifetime"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2253,7 +3202,48 @@ impl VpcVpnIpSecConfigStruct {
 
 impl<'de> serde::Deserialize<'de> for VpcVpnIpSecConfigStruct {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VpcVpnIpSecConfigStruct {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "IpsecEncAlg" => {
+                crate::native::fields::next(map, &mut self.ipsec_enc_alg, &mut self.extra, key)?
+            }
+            "IpsecAuthAlg" => {
+                crate::native::fields::next(map, &mut self.ipsec_auth_alg, &mut self.extra, key)?
+            }
+            "IpsecPfs" => {
+                crate::native::fields::next(map, &mut self.ipsec_pfs, &mut self.extra, key)?
+            }
+            "IpsecLifetime" => {
+                crate::native::fields::next(map, &mut self.ipsec_lifetime, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VpcVpnIpSecConfigStruct {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2287,21 +3277,8 @@ pub struct VRouterRouteEntryAo {
 
 impl VRouterRouteEntryAo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            destination: crate::native::fields::take(&mut m, &mut extra, "destination"),
-            target: crate::native::fields::take(&mut m, &mut extra, "target"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2323,7 +3300,49 @@ impl VRouterRouteEntryAo {
 
 impl<'de> serde::Deserialize<'de> for VRouterRouteEntryAo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VRouterRouteEntryAo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "destination" => {
+                crate::native::fields::next(map, &mut self.destination, &mut self.extra, key)?
+            }
+            "target" => crate::native::fields::next(map, &mut self.target, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VRouterRouteEntryAo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2361,23 +3380,8 @@ pub struct VRouterRouteEntryInventory {
 
 impl VRouterRouteEntryInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            route_table_uuid: crate::native::fields::take(&mut m, &mut extra, "routeTableUuid"),
-            destination: crate::native::fields::take(&mut m, &mut extra, "destination"),
-            target: crate::native::fields::take(&mut m, &mut extra, "target"),
-            distance: crate::native::fields::take(&mut m, &mut extra, "distance"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2401,7 +3405,57 @@ impl VRouterRouteEntryInventory {
 
 impl<'de> serde::Deserialize<'de> for VRouterRouteEntryInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VRouterRouteEntryInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "routeTableUuid" => {
+                crate::native::fields::next(map, &mut self.route_table_uuid, &mut self.extra, key)?
+            }
+            "destination" => {
+                crate::native::fields::next(map, &mut self.destination, &mut self.extra, key)?
+            }
+            "target" => crate::native::fields::next(map, &mut self.target, &mut self.extra, key)?,
+            "distance" => {
+                crate::native::fields::next(map, &mut self.distance, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VRouterRouteEntryInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2470,6 +3524,18 @@ impl From<VRouterRouteEntryType> for String {
     }
 }
 
+impl crate::native::fields::Lenient for VRouterRouteEntryType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `VRouterRouteTableInventory` of the ZStack SDK.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -2494,25 +3560,8 @@ pub struct VRouterRouteTableInventory {
 
 impl VRouterRouteTableInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            attached_router_refs: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "attachedRouterRefs",
-            ),
-            route_entries: crate::native::fields::take(&mut m, &mut extra, "routeEntries"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2534,7 +3583,56 @@ impl VRouterRouteTableInventory {
 
 impl<'de> serde::Deserialize<'de> for VRouterRouteTableInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VRouterRouteTableInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "attachedRouterRefs" => crate::native::fields::next(
+                map,
+                &mut self.attached_router_refs,
+                &mut self.extra,
+                key,
+            )?,
+            "routeEntries" => {
+                crate::native::fields::next(map, &mut self.route_entries, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VRouterRouteTableInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2572,27 +3670,8 @@ pub struct VtepInventory {
 
 impl VtepInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            host_uuid: crate::native::fields::take(&mut m, &mut extra, "hostUuid"),
-            vtep_ip: crate::native::fields::take(&mut m, &mut extra, "vtepIp"),
-            port: crate::native::fields::take(&mut m, &mut extra, "port"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            physical_interface: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "physicalInterface",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            pool_uuid: crate::native::fields::take(&mut m, &mut extra, "poolUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2616,7 +3695,58 @@ impl VtepInventory {
 
 impl<'de> serde::Deserialize<'de> for VtepInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for VtepInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "hostUuid" => {
+                crate::native::fields::next(map, &mut self.host_uuid, &mut self.extra, key)?
+            }
+            "vtepIp" => crate::native::fields::next(map, &mut self.vtep_ip, &mut self.extra, key)?,
+            "port" => crate::native::fields::next(map, &mut self.port, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "physicalInterface" => crate::native::fields::next(
+                map,
+                &mut self.physical_interface,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "poolUuid" => {
+                crate::native::fields::next(map, &mut self.pool_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for VtepInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2652,22 +3782,8 @@ pub struct WebhookInventory {
 
 impl WebhookInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            url: crate::native::fields::take(&mut m, &mut extra, "url"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            opaque: crate::native::fields::take(&mut m, &mut extra, "opaque"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2690,7 +3806,50 @@ impl WebhookInventory {
 
 impl<'de> serde::Deserialize<'de> for WebhookInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for WebhookInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "url" => crate::native::fields::next(map, &mut self.url, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "opaque" => crate::native::fields::next(map, &mut self.opaque, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for WebhookInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2784,75 +3943,8 @@ pub struct XDragonHostInventory {
 
 impl XDragonHostInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            zone_uuid: crate::native::fields::take(&mut m, &mut extra, "zoneUuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            cluster_uuid: crate::native::fields::take(&mut m, &mut extra, "clusterUuid"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            management_ip: crate::native::fields::take(&mut m, &mut extra, "managementIp"),
-            hypervisor_type: crate::native::fields::take(&mut m, &mut extra, "hypervisorType"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            total_cpu_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCpuCapacity"),
-            available_cpu_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCpuCapacity",
-            ),
-            cpu_sockets: crate::native::fields::take(&mut m, &mut extra, "cpuSockets"),
-            total_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalMemoryCapacity",
-            ),
-            available_memory_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableMemoryCapacity",
-            ),
-            cpu_num: crate::native::fields::take(&mut m, &mut extra, "cpuNum"),
-            ipmi_address: crate::native::fields::take(&mut m, &mut extra, "ipmiAddress"),
-            ipmi_username: crate::native::fields::take(&mut m, &mut extra, "ipmiUsername"),
-            ipmi_port: crate::native::fields::take(&mut m, &mut extra, "ipmiPort"),
-            ipmi_power_status: crate::native::fields::take(&mut m, &mut extra, "ipmiPowerStatus"),
-            cpu_status: crate::native::fields::take(&mut m, &mut extra, "cpuStatus"),
-            memory_status: crate::native::fields::take(&mut m, &mut extra, "memoryStatus"),
-            disk_status: crate::native::fields::take(&mut m, &mut extra, "diskStatus"),
-            nic_status: crate::native::fields::take(&mut m, &mut extra, "nicStatus"),
-            gpu_status: crate::native::fields::take(&mut m, &mut extra, "gpuStatus"),
-            power_supply_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "powerSupplyStatus",
-            ),
-            fan_status: crate::native::fields::take(&mut m, &mut extra, "fanStatus"),
-            raid_status: crate::native::fields::take(&mut m, &mut extra, "raidStatus"),
-            temperature_status: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "temperatureStatus",
-            ),
-            architecture: crate::native::fields::take(&mut m, &mut extra, "architecture"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            username: crate::native::fields::take(&mut m, &mut extra, "username"),
-            ssh_port: crate::native::fields::take(&mut m, &mut extra, "sshPort"),
-            os_distribution: crate::native::fields::take(&mut m, &mut extra, "osDistribution"),
-            os_release: crate::native::fields::take(&mut m, &mut extra, "osRelease"),
-            os_version: crate::native::fields::take(&mut m, &mut extra, "osVersion"),
-            total_physical_memory: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "totalPhysicalMemory",
-            ),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2908,7 +4000,158 @@ impl XDragonHostInventory {
 
 impl<'de> serde::Deserialize<'de> for XDragonHostInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for XDragonHostInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "zoneUuid" => {
+                crate::native::fields::next(map, &mut self.zone_uuid, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "clusterUuid" => {
+                crate::native::fields::next(map, &mut self.cluster_uuid, &mut self.extra, key)?
+            }
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "managementIp" => {
+                crate::native::fields::next(map, &mut self.management_ip, &mut self.extra, key)?
+            }
+            "hypervisorType" => {
+                crate::native::fields::next(map, &mut self.hypervisor_type, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "totalCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableCpuCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_cpu_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuSockets" => {
+                crate::native::fields::next(map, &mut self.cpu_sockets, &mut self.extra, key)?
+            }
+            "totalMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.total_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "availableMemoryCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_memory_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "cpuNum" => crate::native::fields::next(map, &mut self.cpu_num, &mut self.extra, key)?,
+            "ipmiAddress" => {
+                crate::native::fields::next(map, &mut self.ipmi_address, &mut self.extra, key)?
+            }
+            "ipmiUsername" => {
+                crate::native::fields::next(map, &mut self.ipmi_username, &mut self.extra, key)?
+            }
+            "ipmiPort" => {
+                crate::native::fields::next(map, &mut self.ipmi_port, &mut self.extra, key)?
+            }
+            "ipmiPowerStatus" => {
+                crate::native::fields::next(map, &mut self.ipmi_power_status, &mut self.extra, key)?
+            }
+            "cpuStatus" => {
+                crate::native::fields::next(map, &mut self.cpu_status, &mut self.extra, key)?
+            }
+            "memoryStatus" => {
+                crate::native::fields::next(map, &mut self.memory_status, &mut self.extra, key)?
+            }
+            "diskStatus" => {
+                crate::native::fields::next(map, &mut self.disk_status, &mut self.extra, key)?
+            }
+            "nicStatus" => {
+                crate::native::fields::next(map, &mut self.nic_status, &mut self.extra, key)?
+            }
+            "gpuStatus" => {
+                crate::native::fields::next(map, &mut self.gpu_status, &mut self.extra, key)?
+            }
+            "powerSupplyStatus" => crate::native::fields::next(
+                map,
+                &mut self.power_supply_status,
+                &mut self.extra,
+                key,
+            )?,
+            "fanStatus" => {
+                crate::native::fields::next(map, &mut self.fan_status, &mut self.extra, key)?
+            }
+            "raidStatus" => {
+                crate::native::fields::next(map, &mut self.raid_status, &mut self.extra, key)?
+            }
+            "temperatureStatus" => crate::native::fields::next(
+                map,
+                &mut self.temperature_status,
+                &mut self.extra,
+                key,
+            )?,
+            "architecture" => {
+                crate::native::fields::next(map, &mut self.architecture, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "username" => {
+                crate::native::fields::next(map, &mut self.username, &mut self.extra, key)?
+            }
+            "sshPort" => {
+                crate::native::fields::next(map, &mut self.ssh_port, &mut self.extra, key)?
+            }
+            "osDistribution" => {
+                crate::native::fields::next(map, &mut self.os_distribution, &mut self.extra, key)?
+            }
+            "osRelease" => {
+                crate::native::fields::next(map, &mut self.os_release, &mut self.extra, key)?
+            }
+            "osVersion" => {
+                crate::native::fields::next(map, &mut self.os_version, &mut self.extra, key)?
+            }
+            "totalPhysicalMemory" => crate::native::fields::next(
+                map,
+                &mut self.total_physical_memory,
+                &mut self.extra,
+                key,
+            )?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for XDragonHostInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -2944,22 +4187,8 @@ pub struct XmlHookInventory {
 
 impl XmlHookInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            hook_script: crate::native::fields::take(&mut m, &mut extra, "hookScript"),
-            libvirt_version: crate::native::fields::take(&mut m, &mut extra, "libvirtVersion"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -2982,7 +4211,54 @@ impl XmlHookInventory {
 
 impl<'de> serde::Deserialize<'de> for XmlHookInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for XmlHookInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "hookScript" => {
+                crate::native::fields::next(map, &mut self.hook_script, &mut self.extra, key)?
+            }
+            "libvirtVersion" => {
+                crate::native::fields::next(map, &mut self.libvirt_version, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for XmlHookInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3032,6 +4308,18 @@ impl From<XmlHookType> for String {
             XmlHookType::Unrecognized(s) => s,
             other => other.as_str().to_string(),
         }
+    }
+}
+
+impl crate::native::fields::Lenient for XmlHookType {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
     }
 }
 
@@ -3111,59 +4399,8 @@ pub struct XskyBlockVolumeInventory {
 
 impl XskyBlockVolumeInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            primary_storage_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "primaryStorageUuid",
-            ),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            disk_offering_uuid: crate::native::fields::take(&mut m, &mut extra, "diskOfferingUuid"),
-            root_image_uuid: crate::native::fields::take(&mut m, &mut extra, "rootImageUuid"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            format: crate::native::fields::take(&mut m, &mut extra, "format"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            actual_size: crate::native::fields::take(&mut m, &mut extra, "actualSize"),
-            device_id: crate::native::fields::take(&mut m, &mut extra, "deviceId"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            is_shareable: crate::native::fields::take(&mut m, &mut extra, "isShareable"),
-            volume_qos: crate::native::fields::take(&mut m, &mut extra, "volumeQos"),
-            last_detach_date: crate::native::fields::take(&mut m, &mut extra, "lastDetachDate"),
-            last_vm_instance_uuid: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "lastVmInstanceUuid",
-            ),
-            last_attach_date: crate::native::fields::take(&mut m, &mut extra, "lastAttachDate"),
-            protocol: crate::native::fields::take(&mut m, &mut extra, "protocol"),
-            iscsi_path: crate::native::fields::take(&mut m, &mut extra, "iscsiPath"),
-            vendor: crate::native::fields::take(&mut m, &mut extra, "vendor"),
-            access_path_id: crate::native::fields::take(&mut m, &mut extra, "accessPathId"),
-            access_path_iqn: crate::native::fields::take(&mut m, &mut extra, "accessPathIqn"),
-            xsky_status: crate::native::fields::take(&mut m, &mut extra, "xskyStatus"),
-            xsky_block_volume_id: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "xskyBlockVolumeId",
-            ),
-            burst_total_bw: crate::native::fields::take(&mut m, &mut extra, "burstTotalBw"),
-            burst_total_iops: crate::native::fields::take(&mut m, &mut extra, "burstTotalIops"),
-            max_total_bw: crate::native::fields::take(&mut m, &mut extra, "maxTotalBw"),
-            max_total_iops: crate::native::fields::take(&mut m, &mut extra, "maxTotalIops"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3211,7 +4448,131 @@ impl XskyBlockVolumeInventory {
 
 impl<'de> serde::Deserialize<'de> for XskyBlockVolumeInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for XskyBlockVolumeInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "primaryStorageUuid" => crate::native::fields::next(
+                map,
+                &mut self.primary_storage_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "diskOfferingUuid" => crate::native::fields::next(
+                map,
+                &mut self.disk_offering_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "rootImageUuid" => {
+                crate::native::fields::next(map, &mut self.root_image_uuid, &mut self.extra, key)?
+            }
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "format" => crate::native::fields::next(map, &mut self.format, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            "actualSize" => {
+                crate::native::fields::next(map, &mut self.actual_size, &mut self.extra, key)?
+            }
+            "deviceId" => {
+                crate::native::fields::next(map, &mut self.device_id, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "isShareable" => {
+                crate::native::fields::next(map, &mut self.is_shareable, &mut self.extra, key)?
+            }
+            "volumeQos" => {
+                crate::native::fields::next(map, &mut self.volume_qos, &mut self.extra, key)?
+            }
+            "lastDetachDate" => {
+                crate::native::fields::next(map, &mut self.last_detach_date, &mut self.extra, key)?
+            }
+            "lastVmInstanceUuid" => crate::native::fields::next(
+                map,
+                &mut self.last_vm_instance_uuid,
+                &mut self.extra,
+                key,
+            )?,
+            "lastAttachDate" => {
+                crate::native::fields::next(map, &mut self.last_attach_date, &mut self.extra, key)?
+            }
+            "protocol" => {
+                crate::native::fields::next(map, &mut self.protocol, &mut self.extra, key)?
+            }
+            "iscsiPath" => {
+                crate::native::fields::next(map, &mut self.iscsi_path, &mut self.extra, key)?
+            }
+            "vendor" => crate::native::fields::next(map, &mut self.vendor, &mut self.extra, key)?,
+            "accessPathId" => {
+                crate::native::fields::next(map, &mut self.access_path_id, &mut self.extra, key)?
+            }
+            "accessPathIqn" => {
+                crate::native::fields::next(map, &mut self.access_path_iqn, &mut self.extra, key)?
+            }
+            "xskyStatus" => {
+                crate::native::fields::next(map, &mut self.xsky_status, &mut self.extra, key)?
+            }
+            "xskyBlockVolumeId" => crate::native::fields::next(
+                map,
+                &mut self.xsky_block_volume_id,
+                &mut self.extra,
+                key,
+            )?,
+            "burstTotalBw" => {
+                crate::native::fields::next(map, &mut self.burst_total_bw, &mut self.extra, key)?
+            }
+            "burstTotalIops" => {
+                crate::native::fields::next(map, &mut self.burst_total_iops, &mut self.extra, key)?
+            }
+            "maxTotalBw" => {
+                crate::native::fields::next(map, &mut self.max_total_bw, &mut self.extra, key)?
+            }
+            "maxTotalIops" => {
+                crate::native::fields::next(map, &mut self.max_total_iops, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for XskyBlockVolumeInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3253,25 +4614,8 @@ pub struct ZBoxBackupInventory {
 
 impl ZBoxBackupInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            total_size: crate::native::fields::take(&mut m, &mut extra, "totalSize"),
-            version: crate::native::fields::take(&mut m, &mut extra, "version"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            z_box_uuid: crate::native::fields::take(&mut m, &mut extra, "zBoxUuid"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3297,7 +4641,59 @@ impl ZBoxBackupInventory {
 
 impl<'de> serde::Deserialize<'de> for ZBoxBackupInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxBackupInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "totalSize" => {
+                crate::native::fields::next(map, &mut self.total_size, &mut self.extra, key)?
+            }
+            "version" => crate::native::fields::next(map, &mut self.version, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            "zBoxUuid" => {
+                crate::native::fields::next(map, &mut self.z_box_uuid, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxBackupInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3329,20 +4725,8 @@ pub struct ZBoxBackupStorageBackupInfo {
 
 impl ZBoxBackupStorageBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3363,7 +4747,46 @@ impl ZBoxBackupStorageBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for ZBoxBackupStorageBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxBackupStorageBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxBackupStorageBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3403,28 +4826,8 @@ pub struct ZBoxInventory {
 
 impl ZBoxInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            status: crate::native::fields::take(&mut m, &mut extra, "status"),
-            location_refs: crate::native::fields::take(&mut m, &mut extra, "locationRefs"),
-            mount_path: crate::native::fields::take(&mut m, &mut extra, "mountPath"),
-            total_capacity: crate::native::fields::take(&mut m, &mut extra, "totalCapacity"),
-            available_capacity: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "availableCapacity",
-            ),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3449,7 +4852,61 @@ impl ZBoxInventory {
 
 impl<'de> serde::Deserialize<'de> for ZBoxInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "status" => crate::native::fields::next(map, &mut self.status, &mut self.extra, key)?,
+            "locationRefs" => {
+                crate::native::fields::next(map, &mut self.location_refs, &mut self.extra, key)?
+            }
+            "mountPath" => {
+                crate::native::fields::next(map, &mut self.mount_path, &mut self.extra, key)?
+            }
+            "totalCapacity" => {
+                crate::native::fields::next(map, &mut self.total_capacity, &mut self.extra, key)?
+            }
+            "availableCapacity" => crate::native::fields::next(
+                map,
+                &mut self.available_capacity,
+                &mut self.extra,
+                key,
+            )?,
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3477,18 +4934,8 @@ pub struct ZBoxLocationRefInventory {
 
 impl ZBoxLocationRefInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            id: crate::native::fields::take(&mut m, &mut extra, "id"),
-            zbox_uuid: crate::native::fields::take(&mut m, &mut extra, "zboxUuid"),
-            resource_uuid: crate::native::fields::take(&mut m, &mut extra, "resourceUuid"),
-            resource_type: crate::native::fields::take(&mut m, &mut extra, "resourceType"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3507,7 +4954,46 @@ impl ZBoxLocationRefInventory {
 
 impl<'de> serde::Deserialize<'de> for ZBoxLocationRefInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxLocationRefInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "id" => crate::native::fields::next(map, &mut self.id, &mut self.extra, key)?,
+            "zboxUuid" => {
+                crate::native::fields::next(map, &mut self.zbox_uuid, &mut self.extra, key)?
+            }
+            "resourceUuid" => {
+                crate::native::fields::next(map, &mut self.resource_uuid, &mut self.extra, key)?
+            }
+            "resourceType" => {
+                crate::native::fields::next(map, &mut self.resource_type, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxLocationRefInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3564,6 +5050,18 @@ impl From<ZBoxState> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ZBoxState {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ZBoxStatus` of the ZStack SDK; a value this SDK does not know is kept as `Unrecognized`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -3615,6 +5113,18 @@ impl From<ZBoxStatus> for String {
     }
 }
 
+impl crate::native::fields::Lenient for ZBoxStatus {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_enum(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::from(self.as_str())
+    }
+}
+
 /// `ZBoxVmBackupInfo` of the ZStack SDK (with the fields of its superclass `VmExternalBackupInfo`).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -3641,22 +5151,8 @@ pub struct ZBoxVmBackupInfo {
 
 impl ZBoxVmBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            live_backup: crate::native::fields::take(&mut m, &mut extra, "liveBackup"),
-            volumes: crate::native::fields::take(&mut m, &mut extra, "volumes"),
-            total_size: crate::native::fields::take(&mut m, &mut extra, "totalSize"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3679,7 +5175,52 @@ impl ZBoxVmBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for ZBoxVmBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxVmBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "liveBackup" => {
+                crate::native::fields::next(map, &mut self.live_backup, &mut self.extra, key)?
+            }
+            "volumes" => crate::native::fields::next(map, &mut self.volumes, &mut self.extra, key)?,
+            "totalSize" => {
+                crate::native::fields::next(map, &mut self.total_size, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxVmBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3715,22 +5256,8 @@ pub struct ZBoxVolumeBackupInfo {
 
 impl ZBoxVolumeBackupInfo {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            install_path: crate::native::fields::take(&mut m, &mut extra, "installPath"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            vm_instance_uuid: crate::native::fields::take(&mut m, &mut extra, "vmInstanceUuid"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            size: crate::native::fields::take(&mut m, &mut extra, "size"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3753,7 +5280,50 @@ impl ZBoxVolumeBackupInfo {
 
 impl<'de> serde::Deserialize<'de> for ZBoxVolumeBackupInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZBoxVolumeBackupInfo {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "installPath" => {
+                crate::native::fields::next(map, &mut self.install_path, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "vmInstanceUuid" => {
+                crate::native::fields::next(map, &mut self.vm_instance_uuid, &mut self.extra, key)?
+            }
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "size" => crate::native::fields::next(map, &mut self.size, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZBoxVolumeBackupInfo {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3789,22 +5359,8 @@ pub struct ZoneInventory {
 
 impl ZoneInventory {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            uuid: crate::native::fields::take(&mut m, &mut extra, "uuid"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            description: crate::native::fields::take(&mut m, &mut extra, "description"),
-            state: crate::native::fields::take(&mut m, &mut extra, "state"),
-            r#type: crate::native::fields::take(&mut m, &mut extra, "type"),
-            is_default: crate::native::fields::take(&mut m, &mut extra, "isDefault"),
-            create_date: crate::native::fields::take(&mut m, &mut extra, "createDate"),
-            last_op_date: crate::native::fields::take(&mut m, &mut extra, "lastOpDate"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3827,7 +5383,52 @@ impl ZoneInventory {
 
 impl<'de> serde::Deserialize<'de> for ZoneInventory {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZoneInventory {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "uuid" => crate::native::fields::next(map, &mut self.uuid, &mut self.extra, key)?,
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            "description" => {
+                crate::native::fields::next(map, &mut self.description, &mut self.extra, key)?
+            }
+            "state" => crate::native::fields::next(map, &mut self.state, &mut self.extra, key)?,
+            "type" => crate::native::fields::next(map, &mut self.r#type, &mut self.extra, key)?,
+            "isDefault" => {
+                crate::native::fields::next(map, &mut self.is_default, &mut self.extra, key)?
+            }
+            "createDate" => {
+                crate::native::fields::next(map, &mut self.create_date, &mut self.extra, key)?
+            }
+            "lastOpDate" => {
+                crate::native::fields::next(map, &mut self.last_op_date, &mut self.extra, key)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZoneInventory {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 
@@ -3859,24 +5460,8 @@ pub struct ZqlQueryReturn {
 
 impl ZqlQueryReturn {
     /// Decodes from a JSON object; never fails.
-    pub fn from_map(mut m: serde_json::Map<String, serde_json::Value>) -> Self {
-        let mut extra = serde_json::Map::new();
-        Self {
-            inventories: crate::native::fields::take(&mut m, &mut extra, "inventories"),
-            inventory_counts: crate::native::fields::take(&mut m, &mut extra, "inventoryCounts"),
-            inventory_aggregate_functions: crate::native::fields::take(
-                &mut m,
-                &mut extra,
-                "inventoryAggregateFunctions",
-            ),
-            total: crate::native::fields::take(&mut m, &mut extra, "total"),
-            return_with: crate::native::fields::take(&mut m, &mut extra, "returnWith"),
-            name: crate::native::fields::take(&mut m, &mut extra, "name"),
-            extra: {
-                extra.extend(m);
-                extra
-            },
-        }
+    pub fn from_map(m: serde_json::Map<String, serde_json::Value>) -> Self {
+        crate::native::fields::from_map(m)
     }
 
     /// Encodes as a JSON object: the fields that are set, then `extra`.
@@ -3901,7 +5486,53 @@ impl ZqlQueryReturn {
 
 impl<'de> serde::Deserialize<'de> for ZqlQueryReturn {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::native::fields::object(d).map(Self::from_map)
+        crate::native::fields::deserialize_struct(d)
+    }
+}
+
+impl crate::native::fields::Fields for ZqlQueryReturn {
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "inventories" => {
+                crate::native::fields::next(map, &mut self.inventories, &mut self.extra, key)?
+            }
+            "inventoryCounts" => {
+                crate::native::fields::next(map, &mut self.inventory_counts, &mut self.extra, key)?
+            }
+            "inventoryAggregateFunctions" => crate::native::fields::next(
+                map,
+                &mut self.inventory_aggregate_functions,
+                &mut self.extra,
+                key,
+            )?,
+            "total" => crate::native::fields::next(map, &mut self.total, &mut self.extra, key)?,
+            "returnWith" => {
+                crate::native::fields::next(map, &mut self.return_with, &mut self.extra, key)?
+            }
+            "name" => crate::native::fields::next(map, &mut self.name, &mut self.extra, key)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.extra
+    }
+}
+
+impl crate::native::fields::Lenient for ZqlQueryReturn {
+    fn read<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<crate::native::fields::Read<Self>, D::Error> {
+        crate::native::fields::read_struct(d)
+    }
+
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.to_map())
     }
 }
 

@@ -9,10 +9,9 @@ use std::net::Ipv4Addr;
 
 use crate::VENDOR;
 use crate::generated::types::{
-    ImageInventory, IpRangeInventory, L2NetworkInventory, L3NetworkInventory,
-    PrimaryStorageInventory,
+    ClusterInventory, HostInventory, ImageInventory, IpRangeInventory, L2NetworkInventory,
+    L3NetworkInventory, PrimaryStorageInventory, VmInstanceInventory, VolumeInventory,
 };
-use crate::wire;
 
 /// `VmInstanceState` -> [`VmState`]. `VolumeRecovering`, `NoState` and `Unknown` have no
 /// neutral counterpart and map to `Unknown` (the word stays in `raw_state`).
@@ -113,19 +112,36 @@ fn put(extra: &mut omnivirt_core::Extra, key: &str, v: Option<&String>) {
 /// is replaced with `"***"` should one ever be added.
 pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret", "key"];
 
+/// An optional text field as `&str` (empty when absent): the generated types read every
+/// field as optional, and an id the server left out stays visible as empty.
+pub(crate) fn text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or_default()
+}
+
+/// A count or size the server sent as a JSON integer, when it fits the neutral type (a
+/// negative or oversized value is left out rather than wrapped).
+fn fit<T: TryFrom<i64>>(v: Option<i64>) -> Option<T> {
+    v.and_then(|n| T::try_from(n).ok())
+}
+
 /// A VM.
-pub fn vm(w: &wire::VmInstance) -> Vm {
-    let raw = w.state.clone().unwrap_or_default();
-    let mut v = Vm::new(w.uuid.as_str(), w.name.as_str(), vm_state(&raw));
+pub fn vm(w: &VmInstanceInventory) -> Vm {
+    let raw = text(&w.state);
+    let mut v = Vm::new(text(&w.uuid), text(&w.name), vm_state(raw));
     v.raw_state = w.state.clone();
-    v.vcpus = w.cpu_num;
-    v.memory_bytes = w.memory_size;
+    v.vcpus = fit(w.cpu_num);
+    v.memory_bytes = fit(w.memory_size);
     v.cluster_id = w.cluster_uuid.as_deref().map(Into::into);
     v.host_id = w.host_uuid.as_deref().map(Into::into);
     v.description = w.description.clone().filter(|d| !d.is_empty());
     // The inventory names the NIC addresses; tags live in separate tag tables: the backend
     // fills them with one `QueryUserTag` per page.
-    v.ips = w.vm_nics.iter().filter_map(|n| n.ip.clone()).collect();
+    v.ips = w
+        .vm_nics
+        .iter()
+        .flatten()
+        .filter_map(|n| n.ip.clone())
+        .collect();
     v.created_at = w.create_date.as_deref().and_then(gson_to_rfc3339);
     put(&mut v.extra, "create_date", w.create_date.as_ref());
     put(&mut v.extra, "zone_uuid", w.zone_uuid.as_ref());
@@ -138,16 +154,16 @@ pub fn vm(w: &wire::VmInstance) -> Vm {
     put(&mut v.extra, "last_host_uuid", w.last_host_uuid.as_ref());
     put(&mut v.extra, "hypervisor_type", w.hypervisor_type.as_ref());
     put(&mut v.extra, "platform", w.platform.as_ref());
-    put(&mut v.extra, "type", w.kind.as_ref());
+    put(&mut v.extra, "type", w.r#type.as_ref());
     omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
     v
 }
 
 /// A host.
-pub fn host(w: &wire::Host) -> Host {
+pub fn host(w: &HostInventory) -> Host {
     let mut h = Host::new(
-        w.uuid.as_str(),
-        w.name.as_str(),
+        text(&w.uuid),
+        text(&w.name),
         host_state(w.state.as_deref(), w.status.as_deref()),
     );
     h.raw_state = match (&w.state, &w.status) {
@@ -156,18 +172,17 @@ pub fn host(w: &wire::Host) -> Host {
     };
     h.cluster_id = w.cluster_uuid.as_deref().map(Into::into);
     h.address = w.management_ip.clone();
-    h.cpu_threads = w.cpu_num;
-    h.memory_bytes = w.total_memory_capacity;
+    h.cpu_threads = fit(w.cpu_num);
+    h.memory_bytes = fit(w.total_memory_capacity);
     put(&mut h.extra, "zone_uuid", w.zone_uuid.as_ref());
     put(&mut h.extra, "hypervisor_type", w.hypervisor_type.as_ref());
     h
 }
 
 /// A cluster.
-pub fn cluster(w: &wire::Cluster) -> Cluster {
-    let mut c = Cluster::new(w.uuid.as_str(), w.name.as_str());
-    let raw = w.state.clone().unwrap_or_default();
-    c.state = cluster_state(&raw);
+pub fn cluster(w: &ClusterInventory) -> Cluster {
+    let mut c = Cluster::new(text(&w.uuid), text(&w.name));
+    c.state = cluster_state(text(&w.state));
     c.raw_state = w.state.clone();
     c.description = w.description.clone().filter(|d| !d.is_empty());
     put(&mut c.extra, "zone_uuid", w.zone_uuid.as_ref());
@@ -176,13 +191,12 @@ pub fn cluster(w: &wire::Cluster) -> Cluster {
 }
 
 /// A volume as a disk.
-pub fn disk(w: &wire::Volume) -> Disk {
-    let raw = w.status.clone().unwrap_or_default();
-    let mut d = Disk::new(w.uuid.as_str(), w.name.as_str(), volume_state(&raw));
+pub fn disk(w: &VolumeInventory) -> Disk {
+    let mut d = Disk::new(text(&w.uuid), text(&w.name), volume_state(text(&w.status)));
     d.raw_state = w.status.clone();
-    d.size_bytes = w.size;
+    d.size_bytes = fit(w.size);
     d.vm_id = w.vm_instance_uuid.as_deref().map(Into::into);
-    put(&mut d.extra, "type", w.kind.as_ref());
+    put(&mut d.extra, "type", w.r#type.as_ref());
     put(&mut d.extra, "state", w.state.as_ref());
     put(&mut d.extra, "format", w.format.as_ref());
     put(
@@ -190,7 +204,7 @@ pub fn disk(w: &wire::Volume) -> Disk {
         "primary_storage_uuid",
         w.primary_storage_uuid.as_ref(),
     );
-    if let Some(a) = w.actual_size {
+    if let Some(a) = fit::<u64>(w.actual_size) {
         d.extra.insert("actual_size".into(), Value::from(a));
     }
     d
@@ -437,7 +451,7 @@ mod tests {
         inv["consolePassword"] = Value::from("s3cr3t-console");
         inv["vncPassword"] = Value::from("s3cr3t-vnc");
         inv["systemTags"] = serde_json::json!(["consolePassword::s3cr3t-tag"]);
-        let w: wire::VmInstance = serde_json::from_value(inv.clone()).unwrap();
+        let w: VmInstanceInventory = serde_json::from_value(inv.clone()).unwrap();
         let out = serde_json::to_string(&vm(&w)).unwrap();
         assert!(!out.contains("s3cr3t"), "{out}");
     }

@@ -22,8 +22,8 @@
 //! let stopped = zs
 //!     .query_vms(&Query::new().filter(Condition::eq("state", "Stopped")).limit(10))
 //!     .await?;
-//! for vm in &stopped.items {
-//!     let job = zs.start_vm(&vm.uuid, None).await?;
+//! for uuid in stopped.items.iter().filter_map(|vm| vm.uuid.as_deref()) {
+//!     let job = zs.start_vm(uuid, None).await?;
 //!     zs.wait(&job, ZStackClient::default_wait()).await?;
 //! }
 //! zs.close().await?; // DELETE /accounts/sessions/{uuid}
@@ -40,11 +40,15 @@ pub mod generated;
 pub mod native;
 mod wire;
 
-/// The typed ZStack inventories and the error code.
+/// The ZStack inventories the uniform backend reads (the generated types of
+/// [`generated::types`], every field optional, the rest in `extra`), the session and the error
+/// code.
 pub mod model {
-    pub use crate::wire::{
-        Cluster, ErrorCode, Extra, Host, SessionInventory, VmInstance, VmNic, Volume, Zone,
+    pub use crate::generated::types::{
+        ClusterInventory, HostInventory, VmInstanceInventory, VmNicInventory, VolumeInventory,
+        ZoneInventory,
     };
+    pub use crate::wire::{ErrorCode, Extra, SessionInventory};
 }
 
 pub use backend::{ZStackBackend, connect};

@@ -47,8 +47,8 @@ async fn login_query_logout() {
         .await
         .unwrap();
     assert_eq!(page.total, Some(1));
-    assert_eq!(page.items[0].uuid, VM);
-    assert_eq!(page.items[0].name, "TestVm");
+    assert_eq!(page.items[0].uuid.as_deref(), Some(VM));
+    assert_eq!(page.items[0].name.as_deref(), Some("TestVm"));
     zs.close().await.unwrap();
     layer.finish().unwrap();
 }

@@ -155,7 +155,7 @@ async fn query_parameters_and_errors() {
         )
         .await
         .unwrap();
-    assert_eq!(page.items[0].name, "web-1");
+    assert_eq!(page.items[0].name.as_deref(), Some("web-1"));
     assert_eq!(page.total, Some(7));
     let e = zs.reboot_vm("nope").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);

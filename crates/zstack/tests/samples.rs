@@ -5,7 +5,10 @@
 use std::path::PathBuf;
 
 use omnivirt_core::{ClusterState, DiskState, ErrorKind, HostState, VmState};
-use omnivirt_zstack::model::{Cluster, Host, SessionInventory, VmInstance, Volume, Zone};
+use omnivirt_zstack::model::{
+    ClusterInventory as Cluster, HostInventory as Host, SessionInventory,
+    VmInstanceInventory as VmInstance, VolumeInventory as Volume, ZoneInventory as Zone,
+};
 use omnivirt_zstack::{CreateVm, convert, error::parse_error, password_hash};
 use serde_json::Value;
 
@@ -24,8 +27,8 @@ fn inventory<T: serde::de::DeserializeOwned>(rel: &str) -> T {
 #[test]
 fn vm_instance_sample() {
     let w: VmInstance = inventory("inventories/vm_instance.json");
-    assert_eq!(w.uuid, "94d991c631674b16be65bfdf28b9e84a");
-    assert_eq!(w.vm_nics.len(), 4);
+    assert_eq!(w.uuid.as_deref(), Some("94d991c631674b16be65bfdf28b9e84a"));
+    assert_eq!(w.vm_nics.as_ref().map(Vec::len), Some(4));
     // `internalId` is not a named field: kept in extra, not dropped.
     assert_eq!(w.extra.get("internalId"), Some(&Value::from(1)));
     let vm = convert::vm(&w);
@@ -59,7 +62,7 @@ fn host_cluster_zone_volume_samples() {
 
     // The zone javadoc example is the bare inventory, without the `inventory` wrapper.
     let z: Zone = serde_json::from_value(sample("inventories/zone.json")).unwrap();
-    assert!(!z.uuid.is_empty());
+    assert!(z.uuid.as_deref().is_some_and(|u| !u.is_empty()));
 
     let v: Volume = inventory("inventories/volume.json");
     let d = convert::disk(&v);

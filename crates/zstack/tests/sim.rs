@@ -81,7 +81,7 @@ async fn login_query_and_logout() {
         .total as u64;
     assert_eq!(page.total, Some(running));
     // uuids on the wire are 32 hex digits, like ZStack's.
-    assert_eq!(page.items[0].uuid.len(), 32);
+    assert_eq!(page.items[0].uuid.as_deref().map(str::len), Some(32));
     assert_eq!(world.session_count(), 1);
     zs.close().await.unwrap();
     assert_eq!(world.session_count(), 0, "close logs out");
@@ -143,17 +143,23 @@ async fn actions_answer_202_and_jobs_progress() {
         .unwrap()
         .items
         .remove(0);
-    let reply = zs.stop_vm(&vm.uuid, StopType::Cold).await.unwrap();
+    let reply = zs
+        .stop_vm(vm.uuid.as_deref().unwrap(), StopType::Cold)
+        .await
+        .unwrap();
     let Reply::Accepted(job) = &reply else {
         panic!("stop answered {reply:?}");
     };
     assert_eq!(zs.job_status(&job.uuid).await.unwrap(), JobStatus::Running);
     let done = zs.wait(&reply, fast()).await.unwrap();
-    assert_eq!(done["inventory"]["uuid"], vm.uuid);
+    assert_eq!(done["inventory"]["uuid"], vm.uuid.as_deref().unwrap());
     assert_eq!(done["inventory"]["state"], "Stopped");
     assert!(done["inventory"]["hostUuid"].is_null());
     // Stopping it again is refused by the API: VM.1010, invalid state.
-    let e = zs.stop_vm(&vm.uuid, StopType::Grace).await.unwrap_err();
+    let e = zs
+        .stop_vm(vm.uuid.as_deref().unwrap(), StopType::Grace)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidState);
     assert_eq!(e.detail().unwrap().code.as_deref(), Some("VM.1010"));
     // An unknown job.
@@ -181,7 +187,10 @@ async fn failed_jobs_carry_the_error_code() {
     world
         .faults()
         .fail_next_task("VM.1001", "no host has enough memory");
-    let reply = zs.start_vm(&vm.uuid, None).await.unwrap();
+    let reply = zs
+        .start_vm(vm.uuid.as_deref().unwrap(), None)
+        .await
+        .unwrap();
     let e = zs.wait(&reply, fast()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TaskFailed);
     assert!(e.message().contains("no host has enough memory"));
@@ -292,7 +301,10 @@ async fn over_loopback_http() {
         .unwrap()
         .items
         .remove(0);
-    let reply = zs.start_vm(&vm.uuid, None).await.unwrap();
+    let reply = zs
+        .start_vm(vm.uuid.as_deref().unwrap(), None)
+        .await
+        .unwrap();
     let v = zs.wait(&reply, fast()).await.unwrap();
     assert_eq!(v["inventory"]["state"], "Running");
     zs.close().await.unwrap();

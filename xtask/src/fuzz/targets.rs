@@ -277,7 +277,15 @@ fn veil_domains(input: &[u8]) {
 }
 
 fn zstack_vms(input: &[u8]) {
-    use omnivirt_zstack::model::VmInstance;
+    use omnivirt_zstack::model::VmInstanceInventory as VmInstance;
+    use omnivirt_zstack::native::results::Inventories;
+    // Straight from the text, as the client reads a query reply, and from a parsed value.
+    if let Ok(page) = serde_json::from_slice::<Inventories<VmInstance>>(input) {
+        page.inventories.iter().for_each(|vm| {
+            omnivirt_zstack::convert::vm(vm);
+        });
+    }
+    let _ = serde_json::from_slice::<VmInstance>(input);
     let Ok(mut reply) = serde_json::from_slice::<serde_json::Value>(input) else {
         return;
     };

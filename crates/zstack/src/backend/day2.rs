@@ -15,9 +15,9 @@ use super::{ZStackBackend, submitted};
 use crate::VENDOR;
 use crate::convert::{self, gson_to_rfc3339};
 use crate::generated::types::{EventLogInventory, VolumeSnapshotGroupInventory};
+use crate::generated::types::{VmInstanceInventory as VmInstance, VmNicInventory as VmNic};
 use crate::native::query::{Condition, Direction, Op as QOp, Query};
 use crate::native::{AttachNic, CloneVm, UpdateVm, ZStackClient};
-use crate::wire::{VmInstance, VmNic};
 
 /// VM uuids per `QueryVmInstance` of a batched read: 100 dash-less uuids keep the URL near
 /// 3.3 KB, well under the 8 KB request line common servlet containers accept.
@@ -102,21 +102,15 @@ pub(super) fn snapshot(g: &VolumeSnapshotGroupInventory, vm: &VmId) -> Snapshot 
 /// whether the guest runs or not).
 pub(super) fn nic(n: &VmNic, vm: &VmId) -> Nic {
     let name = n
-        .extra
-        .get("internalName")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+        .internal_name
+        .clone()
         .or_else(|| n.device_id.map(|d| format!("nic{d}")))
         .unwrap_or_default();
-    let mut out = Nic::new(n.uuid.as_str(), vm.clone(), name);
+    let mut out = Nic::new(crate::convert::text(&n.uuid), vm.clone(), name);
     out.mac = n.mac.as_ref().map(|m| m.to_ascii_lowercase());
     out.network_id = n.l3_network_uuid.as_deref().map(Into::into);
     out.ips = n.ip.iter().filter(|i| !i.is_empty()).cloned().collect();
-    out.model = n
-        .extra
-        .get("driverType")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    out.model = n.driver_type.clone();
     for (k, key) in [("netmask", &n.netmask), ("gateway", &n.gateway)] {
         if let Some(v) = key {
             out.extra.insert(k.into(), Value::String(v.clone()));
@@ -242,8 +236,9 @@ impl ZStackBackend {
         let restart = if u.touches_hardware() {
             let vm = self.client.get_vm(id.as_str()).await?;
             vm.state.as_deref() == Some("Running")
-                && (u.vcpus.is_some_and(|c| Some(c) != vm.cpu_num)
-                    || u.memory_bytes.is_some_and(|m| Some(m) != vm.memory_size))
+                && (u.vcpus.is_some_and(|c| Some(i64::from(c)) != vm.cpu_num)
+                    || u.memory_bytes
+                        .is_some_and(|m| i64::try_from(m).ok() != vm.memory_size))
         } else {
             false
         };
@@ -376,14 +371,19 @@ impl ZStackBackend {
 
     pub(super) async fn d2_list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
         let inv = self.vm_for(vm, Op::NicList).await?;
-        Ok(inv.vm_nics.iter().map(|n| nic(n, vm)).collect())
+        Ok(inv.vm_nics.iter().flatten().map(|n| nic(n, vm)).collect())
     }
 
     pub(super) async fn d2_add_nic(&self, vm: &VmId, spec: &NicSpec) -> Result<Submitted> {
         spec.validate().map_err(tagged(Op::NicAdd))?;
         // ZStack names NICs itself (`internalName`): a requested name is not kept.
         let inv = self.vm_for(vm, Op::NicAdd).await?;
-        let before = inv.vm_nics.iter().map(|n| n.uuid.clone()).collect();
+        let before = inv
+            .vm_nics
+            .iter()
+            .flatten()
+            .filter_map(|n| n.uuid.clone())
+            .collect();
         let a = AttachNic {
             driver_type: spec.model.clone(),
             custom_mac: spec
@@ -409,7 +409,12 @@ impl ZStackBackend {
         crate::native::check_uuid("NIC", id.as_str(), Op::NicRemove)?;
         // The API detaches a NIC by its uuid alone: check that it is this VM's.
         let inv = self.vm_for(vm, Op::NicRemove).await?;
-        if !inv.vm_nics.iter().any(|n| n.uuid == id.as_str()) {
+        if !inv
+            .vm_nics
+            .iter()
+            .flatten()
+            .any(|n| n.uuid.as_deref() == Some(id.as_str()))
+        {
             return Err(not_found(
                 Op::NicRemove,
                 format!("NIC {id} of VM {vm} not found"),

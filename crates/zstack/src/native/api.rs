@@ -10,9 +10,13 @@ use super::query::{Condition, Query};
 use crate::VENDOR;
 use crate::generated::ops;
 use crate::generated::types::{
+    ClusterInventory as Cluster, HostInventory as Host, VmInstanceInventory as VmInstance,
+    VolumeInventory as Volume, ZoneInventory as Zone,
+};
+use crate::generated::types::{
     ImageInventory, L2NetworkInventory, L3NetworkInventory, PrimaryStorageInventory,
 };
-use crate::wire::{Cluster, Host, QueryReply, VmInstance, Volume, Zone};
+use crate::wire::QueryReply;
 
 /// One page of a query.
 #[derive(Debug, Clone, PartialEq)]

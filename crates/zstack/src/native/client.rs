@@ -259,8 +259,8 @@ pub(crate) struct Inner {
 ///     Credentials::account("admin", "password"),
 /// );
 /// let running = zs.query_vms(&Query::new().filter(Condition::eq("state", "Running"))).await?;
-/// for vm in &running.items {
-///     let job = zs.stop_vm(&vm.uuid, omnivirt_zstack::StopType::Grace).await?;
+/// for uuid in running.items.iter().filter_map(|vm| vm.uuid.as_deref()) {
+///     let job = zs.stop_vm(uuid, omnivirt_zstack::StopType::Grace).await?;
 ///     zs.wait(&job, ZStackClient::default_wait()).await?;
 /// }
 /// zs.close().await?; // logs out

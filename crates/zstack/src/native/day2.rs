@@ -7,8 +7,8 @@ use super::api::{QueryPage, check_uuid};
 use super::client::{Reply, ZStackClient};
 use super::query::Query;
 use crate::generated::ops;
+use crate::generated::types::VmInstanceInventory as VmInstance;
 use crate::generated::types::{EventLogInventory, VolumeSnapshotGroupInventory};
-use crate::wire::VmInstance;
 
 /// What `UpdateVmInstance` changes; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -105,7 +105,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     files.extend(types::files(&classes)?);
     let index = types::Types::new(&classes);
     files.extend(ops::files(&actions, &groups, &group_of, &index)?);
-    files.push(results::file(&actions, &index)?);
+    files.extend(results::files(&actions, &index)?);
     Ok(files)
 }
 

@@ -278,15 +278,15 @@ pub fn enum_def(class: &Class) -> String {
 }
 
 /// Splits the classes, sorted by lowercase name, into chunks of at most `per_file`; each chunk
-/// is named by the first two letters of its first and last class (`ac_to_ba`).
-pub fn chunks(classes: &[Class], per_file: usize) -> Vec<(String, Vec<&Class>)> {
+/// is named by the first `letters` letters of its first and last class (`ac_to_ba` for 2).
+pub fn chunks(classes: &[Class], per_file: usize, letters: usize) -> Vec<(String, Vec<&Class>)> {
     let mut sorted: Vec<&Class> = classes.iter().collect();
     sorted.sort_by_key(|c| (c.name.to_ascii_lowercase(), c.name.clone()));
     let two = |c: &Class| -> String {
         c.name
             .chars()
             .filter(char::is_ascii_alphanumeric)
-            .take(2)
+            .take(letters)
             .collect::<String>()
             .to_ascii_lowercase()
     };
@@ -333,7 +333,7 @@ pub fn reencode_fn(classes: &[Class]) -> String {
 pub fn files(classes: &[Class]) -> Result<Vec<GeneratedFile>, String> {
     super::check_unique(classes.iter().map(|c| type_ident(&c.name)), "type")?;
     let types = Types::new(classes);
-    let parts = chunks(classes, CLASSES_PER_FILE);
+    let parts = chunks(classes, CLASSES_PER_FILE, 2);
     super::check_unique(parts.iter().map(|(n, _)| n.clone()), "types module")?;
     let structs = classes.iter().filter(|c| c.kind == Kind::Class).count();
     let mut root = format!(
@@ -456,7 +456,7 @@ mod tests {
     #[test]
     fn chunks_by_letter() {
         let classes = parse_classes(CLASSES).unwrap();
-        let c = chunks(&classes, 3);
+        let c = chunks(&classes, 3, 2);
         let names: Vec<&str> = c.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["ho_to_kv", "vm"]);
         assert_eq!(c[0].1[1].name, "HwMonitorStatus");

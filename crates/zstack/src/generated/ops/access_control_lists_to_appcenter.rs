@@ -3414,7 +3414,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBuildAppParameters`: `POST /zstack/v1/appcenter/buildapp/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckBuildAppParametersResult`) has `parameters`: `List`; decode its fields with `generated::types`.
+    /// The result (`CheckBuildAppParametersResult`) has `parameters`: `List`; it decodes as `results::CheckBuildAppParametersResult`.
     pub fn check_build_app_parameters(
         self,
         params: &CheckBuildAppParameters,
@@ -3426,7 +3426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckResourcePermission`: `GET /zstack/v1/accounts/resource/api-permissions`. A synchronous API: the reply is its result.
-    /// The result (`CheckResourcePermissionResult`) has `apis`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`CheckResourcePermissionResult`) has `apis`: `List<String>`; it decodes as `results::CheckResourcePermissionResult`.
     pub fn check_resource_permission(
         self,
         params: &CheckResourcePermission,
@@ -3749,7 +3749,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccountQuotaUsage`: `GET /zstack/v1/accounts/quota/{uuid}/usages`. A synchronous API: the reply is its result.
-    /// The result (`GetAccountQuotaUsageResult`) has `usages`: `List<QuotaUsage>`; decode its fields with `generated::types`.
+    /// The result (`GetAccountQuotaUsageResult`) has `usages`: `List<QuotaUsage>`; it decodes as `results::GetAccountQuotaUsageResult`.
     pub fn get_account_quota_usage(
         self,
         params: &GetAccountQuotaUsage,
@@ -3761,7 +3761,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAppBuildSystemCapacity`: `GET /zstack/v1/appcenter/buildsystem/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetAppBuildSystemCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode its fields with `generated::types`.
+    /// The result (`GetAppBuildSystemCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; it decodes as `results::GetAppBuildSystemCapacityResult`.
     pub fn get_app_build_system_capacity(
         self,
         params: &GetAppBuildSystemCapacity,
@@ -3779,7 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromPublishApp`: `GET /zstack/v1/appcenter/app/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceFromPublishAppResult`) has `resources`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetResourceFromPublishAppResult`) has `resources`: `List`; it decodes as `results::GetResourceFromPublishAppResult`.
     pub fn get_resource_from_publish_app(
         self,
         params: &GetResourceFromPublishApp,
@@ -3823,7 +3823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceFromApp`: `POST /zstack/v1/appcenter/app/preview`. A synchronous API: the reply is its result.
-    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode its fields with `generated::types`.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; it decodes as `results::PreviewResourceStackResult`.
     pub fn preview_resource_from_app(
         self,
         params: &PreviewResourceFromApp,
@@ -4241,7 +4241,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSession`: `GET /zstack/v1/accounts/sessions/{sessionUuid}/valid`. A synchronous API: the reply is its result.
-    /// The result (`ValidateSessionResult`) has `valid`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`ValidateSessionResult`) has `valid`: `boolean`; it decodes as `results::ValidateSessionResult`.
     pub fn validate_session(
         self,
         params: &ValidateSession,

@@ -4396,7 +4396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpTrashOnBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/trash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpTrashOnBackupStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode its fields with `generated::types`.
+    /// The result (`CleanUpTrashOnBackupStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; it decodes as `results::CleanUpTrashOnBackupStorageResult`.
     pub fn clean_up_trash_on_backup_storage(
         self,
         params: &CleanUpTrashOnBackupStorage,
@@ -4610,7 +4610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExecuteAutoScalingRuleResult`) has `scalingActivityUuid`: `String`; decode its fields with `generated::types`.
+    /// The result (`ExecuteAutoScalingRuleResult`) has `scalingActivityUuid`: `String`; it decodes as `results::ExecuteAutoScalingRuleResult`.
     pub fn execute_auto_scaling_rule(
         self,
         params: &ExecuteAutoScalingRule,
@@ -4622,7 +4622,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportImageFromBackupStorage`: `PUT /zstack/v1/backup-storage/{backupStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportImageFromBackupStorageResult`) has `imageUrl`: `String`, `exportMd5Sum`: `String`; decode its fields with `generated::types`.
+    /// The result (`ExportImageFromBackupStorageResult`) has `imageUrl`: `String`, `exportMd5Sum`: `String`; it decodes as `results::ExportImageFromBackupStorageResult`.
     pub fn export_image_from_backup_storage(
         self,
         params: &ExportImageFromBackupStorage,
@@ -4651,7 +4651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageCapacity`: `GET /zstack/v1/backup-storage/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetBackupStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode its fields with `generated::types`.
+    /// The result (`GetBackupStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; it decodes as `results::GetBackupStorageCapacityResult`.
     pub fn get_backup_storage_capacity(
         self,
         params: &GetBackupStorageCapacity,
@@ -4663,7 +4663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageTypes`: `GET /zstack/v1/backup-storage/types`. A synchronous API: the reply is its result.
-    /// The result (`GetBackupStorageTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetBackupStorageTypesResult`) has `types`: `List<String>`; it decodes as `results::GetBackupStorageTypesResult`.
     pub fn get_backup_storage_types(
         self,
         params: &GetBackupStorageTypes,
@@ -4675,7 +4675,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBaremetalChassisPowerStatus`: `GET /zstack/v1/baremetal/chassis/{uuid}/powerstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetBaremetalChassisPowerStatusResult`) has `status`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetBaremetalChassisPowerStatusResult`) has `status`: `String`; it decodes as `results::GetBaremetalChassisPowerStatusResult`.
     pub fn get_baremetal_chassis_power_status(
         self,
         params: &GetBaremetalChassisPowerStatus,
@@ -4684,7 +4684,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImagesFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/image-store`. A synchronous API: the reply is its result.
-    /// The result (`GetImagesFromImageStoreBackupStorageResult`) has `infos`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetImagesFromImageStoreBackupStorageResult`) has `infos`: `List`; it decodes as `results::GetImagesFromImageStoreBackupStorageResult`.
     pub fn get_images_from_image_store_backup_storage(
         self,
         params: &GetImagesFromImageStoreBackupStorage,
@@ -4914,7 +4914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReclaimSpaceFromImageStore`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReclaimSpaceFromImageStoreResult`) has `gcResult`: `ImageStoreGcResult`; decode its fields with `generated::types`.
+    /// The result (`ReclaimSpaceFromImageStoreResult`) has `gcResult`: `ImageStoreGcResult`; it decodes as `results::ReclaimSpaceFromImageStoreResult`.
     pub fn reclaim_space_from_image_store(
         self,
         params: &ReclaimSpaceFromImageStore,

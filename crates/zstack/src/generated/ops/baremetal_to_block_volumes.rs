@@ -3826,7 +3826,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchQuery`: `GET /zstack/v1/batch-queries`. A synchronous API: the reply is its result.
-    /// The result (`BatchQueryResult`) has `result`: `Map<String,Object>`; decode its fields with `generated::types`.
+    /// The result (`BatchQueryResult`) has `result`: `Map<String,Object>`; it decodes as `results::BatchQueryResult`.
     pub fn batch_query(
         self,
         params: &BatchQuery,
@@ -3838,7 +3838,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateAccountBillingSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateAccountBillingSpendingResult`) has `total`: `double`, `spending`: `List`; decode its fields with `generated::types`.
+    /// The result (`CalculateAccountBillingSpendingResult`) has `total`: `double`, `spending`: `List`; it decodes as `results::CalculateAccountBillingSpendingResult`.
     pub fn calculate_account_billing_spending(
         self,
         params: &CalculateAccountBillingSpending,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateAccountSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateAccountSpendingResult`) has `total`: `double`, `spending`: `List`; decode its fields with `generated::types`.
+    /// The result (`CalculateAccountSpendingResult`) has `total`: `double`, `spending`: `List`; it decodes as `results::CalculateAccountSpendingResult`.
     pub fn calculate_account_spending(
         self,
         params: &CalculateAccountSpending,
@@ -3859,7 +3859,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateResourceSpending`: `PUT /zstack/v1/billings/resources/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateResourceSpendingResult`) has `spending`: `List`, `pagination`: `Pagination`; decode its fields with `generated::types`.
+    /// The result (`CalculateResourceSpendingResult`) has `spending`: `List`, `pagination`: `Pagination`; it decodes as `results::CalculateResourceSpendingResult`.
     pub fn calculate_resource_spending(
         self,
         params: &CalculateResourceSpending,
@@ -4174,7 +4174,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccountPriceTableRef`: `GET /zstack/v1/billings/price-tables/refs`. A synchronous API: the reply is its result.
-    /// The result (`GetAccountPriceTableRefResult`) has `accountUuids`: `List`, `tableUuid`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetAccountPriceTableRefResult`) has `accountUuids`: `List`, `tableUuid`: `String`; it decodes as `results::GetAccountPriceTableRefResult`.
     pub fn get_account_price_table_ref(
         self,
         params: &GetAccountPriceTableRef,
@@ -4186,7 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2ChassisPowerStatus`: `GET /zstack/v1/baremetal2/chassis/{uuid}/powerstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2ChassisPowerStatusResult`) has `status`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetBareMetal2ChassisPowerStatusResult`) has `status`: `String`; it decodes as `results::GetBareMetal2ChassisPowerStatusResult`.
     pub fn get_bare_metal2_chassis_power_status(
         self,
         params: &GetBareMetal2ChassisPowerStatus,
@@ -4195,7 +4195,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2GatewayAllocatorStrategies`: `GET /zstack/v1/baremetal2/gateways/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2GatewayAllocatorStrategiesResult`) has `strategies`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetBareMetal2GatewayAllocatorStrategiesResult`) has `strategies`: `List`; it decodes as `results::GetBareMetal2GatewayAllocatorStrategiesResult`.
     pub fn get_bare_metal2_gateway_allocator_strategies(
         self,
         params: &GetBareMetal2GatewayAllocatorStrategies,
@@ -4204,7 +4204,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2ProvisionNetworkIpAddressCapacity`: `GET /zstack/v1/baremetal2/provision-networks/ip-capacity`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2ProvisionNetworkIpAddressCapacityResult`) has `capacityData`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetBareMetal2ProvisionNetworkIpAddressCapacityResult`) has `capacityData`: `List`; it decodes as `results::GetBareMetal2ProvisionNetworkIpAddressCapacityResult`.
     pub fn get_bare_metal2_provision_network_ip_address_capacity(
         self,
         params: &GetBareMetal2ProvisionNetworkIpAddressCapacity,
@@ -4213,7 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2SupportedBootMode`: `GET /zstack/v1/baremetal2/chassis/supported-boot-modes`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2SupportedBootModeResult`) has `supportedBootMode`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetBareMetal2SupportedBootModeResult`) has `supportedBootMode`: `String`; it decodes as `results::GetBareMetal2SupportedBootModeResult`.
     pub fn get_bare_metal2_supported_boot_mode(
         self,
         params: &GetBareMetal2SupportedBootMode,

@@ -3999,7 +3999,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyDRSAdvice`: `PUT /zstack/v1/clusters/drs/advice/{adviceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ApplyDRSAdviceResult`) has `vmMigrationActivityUuid`: `String`; decode its fields with `generated::types`.
+    /// The result (`ApplyDRSAdviceResult`) has `vmMigrationActivityUuid`: `String`; it decodes as `results::ApplyDrsAdviceResult`.
     pub fn apply_drs_advice(
         self,
         params: &ApplyDrsAdvice,
@@ -4080,7 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBatchDataIntegrity`: `GET /zstack/v1/check/batch/data/integrity/`. A synchronous API: the reply is its result.
-    /// The result (`CheckBatchDataIntegrityResult`) has `resourceMap`: `Map`; decode its fields with `generated::types`.
+    /// The result (`CheckBatchDataIntegrityResult`) has `resourceMap`: `Map`; it decodes as `results::CheckBatchDataIntegrityResult`.
     pub fn check_batch_data_integrity(
         self,
         params: &CheckBatchDataIntegrity,
@@ -4092,7 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckStackTemplateParameters`: `POST /zstack/v1/cloudformation/stack/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckStackTemplateParametersResult`) has `parameters`: `List`, `preparameters`: `List`; decode its fields with `generated::types`.
+    /// The result (`CheckStackTemplateParametersResult`) has `parameters`: `List`, `preparameters`: `List`; it decodes as `results::CheckStackTemplateParametersResult`.
     pub fn check_stack_template_parameters(
         self,
         params: &CheckStackTemplateParameters,
@@ -4247,7 +4247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DecodeStackTemplate`: `POST /zstack/v1/cloudformation/stack/preview/resource`. A synchronous API: the reply is its result.
-    /// The result (`DecodeStackTemplateResult`) has `resources`: `List`; decode its fields with `generated::types`.
+    /// The result (`DecodeStackTemplateResult`) has `resources`: `List`; it decodes as `results::DecodeStackTemplateResult`.
     pub fn decode_stack_template(
         self,
         params: &DecodeStackTemplate,
@@ -4465,7 +4465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccessPath`: `GET /zstack/v1/block-volumes/access/path`. A synchronous API: the reply is its result.
-    /// The result (`GetAccessPathResult`) has `pathInfos`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetAccessPathResult`) has `pathInfos`: `List`; it decodes as `results::GetAccessPathResult`.
     pub fn get_access_path(
         self,
         params: &GetAccessPath,
@@ -4486,7 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateNetworkInterfaces`: `GET /zstack/v1/cluster/hosts-network-interfaces`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateNetworkInterfacesResult`) has `slaveNames`: `List`, `candidateNics`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetCandidateNetworkInterfacesResult`) has `slaveNames`: `List`, `candidateNics`: `List`; it decodes as `results::GetCandidateNetworkInterfacesResult`.
     pub fn get_candidate_network_interfaces(
         self,
         params: &GetCandidateNetworkInterfaces,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCdpBackupStorageRequirement`: `GET /zstack/v1/cdp-backup-storage/{backupStorageUuid}/requirement`. A synchronous API: the reply is its result.
-    /// The result (`GetCdpBackupStorageRequirementResult`) has `nextStep`: `String`, `required`: `Map`, `current`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetCdpBackupStorageRequirementResult`) has `nextStep`: `String`, `required`: `Map`, `current`: `Map`; it decodes as `results::GetCdpBackupStorageRequirementResult`.
     pub fn get_cdp_backup_storage_requirement(
         self,
         params: &GetCdpBackupStorageRequirement,
@@ -4507,7 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChainTask`: `GET /zstack/v1/core/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; it decodes as `results::GetChainTaskResult`.
     pub fn get_chain_task(
         self,
         params: &GetChainTask,
@@ -4519,7 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterDRSStatus`: `GET /zstack/v1/clusters/drs/status`. A synchronous API: the reply is its result.
-    /// The result (`GetClusterDRSStatusResult`) has `hostLoadOverThreshold`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetClusterDRSStatusResult`) has `hostLoadOverThreshold`: `List`; it decodes as `results::GetClusterDrsStatusResult`.
     pub fn get_cluster_drs_status(
         self,
         params: &GetClusterDrsStatus,
@@ -4531,7 +4531,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterHostNetworkFacts`: `GET /zstack/v1/cluster/hosts-network-facts/{clusterUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetClusterHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetClusterHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; it decodes as `results::GetClusterHostNetworkFactsResult`.
     pub fn get_cluster_host_network_facts(
         self,
         params: &GetClusterHostNetworkFacts,
@@ -4543,7 +4543,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromResourceStack`: `GET /zstack/v1/cloudformation/stack/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceFromResourceStackResult`) has `resources`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetResourceFromResourceStackResult`) has `resources`: `List`; it decodes as `results::GetResourceFromResourceStackResult`.
     pub fn get_resource_from_resource_stack(
         self,
         params: &GetResourceFromResourceStack,
@@ -4555,7 +4555,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackFromResource`: `GET /zstack/v1/cloudformation/resources/stack`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceStackFromResourceResult`) has `stack`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetResourceStackFromResourceResult`) has `stack`: `Map`; it decodes as `results::GetResourceStackFromResourceResult`.
     pub fn get_resource_stack_from_resource(
         self,
         params: &GetResourceStackFromResource,
@@ -4567,7 +4567,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackVmStatus`: `GET /zstack/v1/cloudformation/stack/monitor/vmstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceStackVmStatusResult`) has `portStatus`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetResourceStackVmStatusResult`) has `portStatus`: `Map`; it decodes as `results::GetResourceStackVmStatusResult`.
     pub fn get_resource_stack_vm_status(
         self,
         params: &GetResourceStackVmStatus,
@@ -4579,7 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedCloudFormationResources`: `GET /zstack/v1/cloudformation/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportedCloudFormationResourcesResult`) has `resources`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetSupportedCloudFormationResourcesResult`) has `resources`: `List`; it decodes as `results::GetSupportedCloudFormationResourcesResult`.
     pub fn get_supported_cloud_formation_resources(
         self,
         params: &GetSupportedCloudFormationResources,
@@ -4611,7 +4611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `MountVmInstanceRecoveryPoint`: `POST /zstack/v1/cdp-backup-storage/mount-recovery-point`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`MountVmInstanceRecoveryPointResult`) has `resourcePath`: `String`, `failedVolumes`: `Map`; decode its fields with `generated::types`.
+    /// The result (`MountVmInstanceRecoveryPointResult`) has `resourcePath`: `String`, `failedVolumes`: `Map`; it decodes as `results::MountVmInstanceRecoveryPointResult`.
     pub fn mount_vm_instance_recovery_point(
         self,
         params: &MountVmInstanceRecoveryPoint,
@@ -4623,7 +4623,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceStack`: `POST /zstack/v1/cloudformation/stack/preview`. A synchronous API: the reply is its result.
-    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode its fields with `generated::types`.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; it decodes as `results::PreviewResourceStackResult`.
     pub fn preview_resource_stack(
         self,
         params: &PreviewResourceStack,
@@ -4816,7 +4816,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshCaptcha`: `GET /zstack/v1/captcha/refresh`. A synchronous API: the reply is its result.
-    /// The result (`RefreshCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode its fields with `generated::types`.
+    /// The result (`RefreshCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; it decodes as `results::RefreshCaptchaResult`.
     pub fn refresh_captcha(
         self,
         params: &RefreshCaptcha,
@@ -5002,7 +5002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateClusterSupportDRS`: `GET /zstack/v1/clusters/{clusterUuid}/drs/valid`. A synchronous API: the reply is its result.
-    /// The result (`ValidateClusterSupportDRSResult`) has `supported`: `boolean`, `reason`: `ErrorCode`; decode its fields with `generated::types`.
+    /// The result (`ValidateClusterSupportDRSResult`) has `supported`: `boolean`, `reason`: `ErrorCode`; it decodes as `results::ValidateClusterSupportDrsResult`.
     pub fn validate_cluster_support_drs(
         self,
         params: &ValidateClusterSupportDrs,

@@ -3431,7 +3431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddKVMHostFromConfigFile`: `POST /zstack/v1/hosts/kvm/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostFromConfigFileResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`AddHostFromConfigFileResult`) has `results`: `List`; it decodes as `results::AddHostFromConfigFileResult`.
     pub fn add_kvm_host_from_config_file(
         self,
         params: &AddKvmHostFromConfigFile,
@@ -3473,7 +3473,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AllocateHostResource`: `POST /zstack/v1/hosts/{uuid}/allocate-resource`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AllocateHostResourceResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode its fields with `generated::types`.
+    /// The result (`AllocateHostResourceResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; it decodes as `results::AllocateHostResourceResult`.
     pub fn allocate_host_resource(
         self,
         params: &AllocateHostResource,
@@ -3562,7 +3562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckElaborationContent`: `POST /zstack/v1/errorcode/elaborations/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckElaborationContentResult`) has `results`: `List<ElaborationCheckResult>`; decode its fields with `generated::types`.
+    /// The result (`CheckElaborationContentResult`) has `results`: `List<ElaborationCheckResult>`; it decodes as `results::CheckElaborationContentResult`.
     pub fn check_elaboration_content(
         self,
         params: &CheckElaborationContent,
@@ -3838,7 +3838,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportDatabaseBackupFromBackupStorage`: `PUT /zstack/v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportDatabaseBackupFromBackupStorageResult`) has `databaseBackupUrl`: `String`; decode its fields with `generated::types`.
+    /// The result (`ExportDatabaseBackupFromBackupStorageResult`) has `databaseBackupUrl`: `String`; it decodes as `results::ExportDatabaseBackupFromBackupStorageResult`.
     pub fn export_database_backup_from_backup_storage(
         self,
         params: &ExportDatabaseBackupFromBackupStorage,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateInterfaceVlanIds`: `GET /zstack/v1/host/network-interface-vlan-ids`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateInterfaceVlanIdsResult`) has `vlanIds`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetCandidateInterfaceVlanIdsResult`) has `vlanIds`: `List`; it decodes as `results::GetCandidateInterfaceVlanIdsResult`.
     pub fn get_candidate_interface_vlan_ids(
         self,
         params: &GetCandidateInterfaceVlanIds,
@@ -3856,7 +3856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDatabaseBackupFromImageStore`: `GET /zstack/v1/database-backups/image-store`. A synchronous API: the reply is its result.
-    /// The result (`GetDatabaseBackupFromImageStoreResult`) has `backups`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetDatabaseBackupFromImageStoreResult`) has `backups`: `List`; it decodes as `results::GetDatabaseBackupFromImageStoreResult`.
     pub fn get_database_backup_from_image_store(
         self,
         params: &GetDatabaseBackupFromImageStore,
@@ -3865,7 +3865,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDebugSignal`: `GET /zstack/v1/debug`. A synchronous API: the reply is its result.
-    /// The result (`GetDebugSignalResult`) has `signals`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetDebugSignalResult`) has `signals`: `List<String>`; it decodes as `results::GetDebugSignalResult`.
     pub fn get_debug_signal(
         self,
         params: &GetDebugSignal,
@@ -3877,7 +3877,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEipAttachableVmNics`: `GET /zstack/v1/eips/{eipUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetEipAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`, `start`: `Integer`, `more`: `Boolean`; decode its fields with `generated::types`.
+    /// The result (`GetEipAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`, `start`: `Integer`, `more`: `Boolean`; it decodes as `results::GetEipAttachableVmNicsResult`.
     pub fn get_eip_attachable_vm_nics(
         self,
         params: &GetEipAttachableVmNics,
@@ -3889,7 +3889,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetElaborationCategories`: `GET /zstack/v1/errorcode/elaborations/categories`. A synchronous API: the reply is its result.
-    /// The result (`GetElaborationCategoriesResult`) has `categories`: `List<ElaborationCategory>`; decode its fields with `generated::types`.
+    /// The result (`GetElaborationCategoriesResult`) has `categories`: `List<ElaborationCategory>`; it decodes as `results::GetElaborationCategoriesResult`.
     pub fn get_elaboration_categories(
         self,
         params: &GetElaborationCategories,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetElaborations`: `GET /zstack/v1/errorcode/elaborations`. A synchronous API: the reply is its result.
-    /// The result (`GetElaborationsResult`) has `contents`: `List<ElaborationContent>`; decode its fields with `generated::types`.
+    /// The result (`GetElaborationsResult`) has `contents`: `List<ElaborationContent>`; it decodes as `results::GetElaborationsResult`.
     pub fn get_elaborations(
         self,
         params: &GetElaborations,
@@ -3913,7 +3913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEncryptedField`: `GET /zstack/v1/encrypted/fields`. A synchronous API: the reply is its result.
-    /// The result (`GetEncryptedFieldResult`) has `encryptedFields`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetEncryptedFieldResult`) has `encryptedFields`: `List<String>`; it decodes as `results::GetEncryptedFieldResult`.
     pub fn get_encrypted_field(
         self,
         params: &GetEncryptedField,
@@ -3937,7 +3937,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFlowMeterRouterId`: `GET /zstack/v1/flowmeters/{vRouterUuid}/routerid`. A synchronous API: the reply is its result.
-    /// The result (`GetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetFlowMeterRouterIdResult`) has `routerId`: `Long`; it decodes as `results::GetFlowMeterRouterIdResult`.
     pub fn get_flow_meter_router_id(
         self,
         params: &GetFlowMeterRouterId,
@@ -3946,7 +3946,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetGlobalConfigOptions`: `GET /zstack/v1/global-configurations/{category}/{name}`. A synchronous API: the reply is its result.
-    /// The result (`GetGlobalConfigOptionsResult`) has `options`: `GlobalConfigOptions`; decode its fields with `generated::types`.
+    /// The result (`GetGlobalConfigOptionsResult`) has `options`: `GlobalConfigOptions`; it decodes as `results::GetGlobalConfigOptionsResult`.
     pub fn get_global_config_options(
         self,
         params: &GetGlobalConfigOptions,
@@ -3967,7 +3967,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNetworkInterfaceLldp`: `GET /zstack/v1/hostNetworkInterface/lldp/{interfaceUuid}/info`. A synchronous API: the reply is its result.
-    /// The result (`GetHostNetworkInterfaceLldpResult`) has `lldp`: `HostNetworkInterfaceLldpRefInventory`; decode its fields with `generated::types`.
+    /// The result (`GetHostNetworkInterfaceLldpResult`) has `lldp`: `HostNetworkInterfaceLldpRefInventory`; it decodes as `results::GetHostNetworkInterfaceLldpResult`.
     pub fn get_host_network_interface_lldp(
         self,
         params: &GetHostNetworkInterfaceLldp,
@@ -3976,7 +3976,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOAuth2Token`: `GET /zstack/v1/get/oauth2/token`. A synchronous API: the reply is its result.
-    /// The result (`GetOAuth2TokenResult`) has `inventory`: `OAuth2TokenInventory`, `serverTokenInventory`: `SSOServerTokenInventory`; decode its fields with `generated::types`.
+    /// The result (`GetOAuth2TokenResult`) has `inventory`: `OAuth2TokenInventory`, `serverTokenInventory`: `SSOServerTokenInventory`; it decodes as `results::GetOAuth2TokenResult`.
     pub fn get_o_auth2_token(
         self,
         params: &GetOAuth2Token,
@@ -4000,7 +4000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterFlowCounter`: `GET /zstack/v1/flowmeters/{vRouterUuid}/counter`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterFlowCounterResult`) has `counters`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetVRouterFlowCounterResult`) has `counters`: `List`; it decodes as `results::GetVRouterFlowCounterResult`.
     pub fn get_v_router_flow_counter(
         self,
         params: &GetVRouterFlowCounter,
@@ -4009,7 +4009,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmSchedulingRulesExecuteState`: `POST /zstack/v1/get/vmSchedulingRules/conflict/state`. A synchronous API: the reply is its result.
-    /// The result (`GetVmSchedulingRulesExecuteStateResult`) has `ruleMapState`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetVmSchedulingRulesExecuteStateResult`) has `ruleMapState`: `Map`; it decodes as `results::GetVmSchedulingRulesExecuteStateResult`.
     pub fn get_vm_scheduling_rules_execute_state(
         self,
         params: &GetVmSchedulingRulesExecuteState,
@@ -4018,7 +4018,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmsSchedulingStateFromSchedulingRule`: `POST /zstack/v1/get/vms/schedulingState/from/SchedulingRule`. A synchronous API: the reply is its result.
-    /// The result (`GetVmsSchedulingStateFromSchedulingRuleResult`) has `ruleMapState`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetVmsSchedulingStateFromSchedulingRuleResult`) has `ruleMapState`: `Map`; it decodes as `results::GetVmsSchedulingStateFromSchedulingRuleResult`.
     pub fn get_vms_scheduling_state_from_scheduling_rule(
         self,
         params: &GetVmsSchedulingStateFromSchedulingRule,
@@ -4234,7 +4234,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverDatabaseFromBackup`: `PUT /zstack/v1/database-backups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverDatabaseFromBackupResult`) has `logListenPort`: `int`; decode its fields with `generated::types`.
+    /// The result (`RecoverDatabaseFromBackupResult`) has `logListenPort`: `int`; it decodes as `results::RecoverDatabaseFromBackupResult`.
     pub fn recover_database_from_backup(
         self,
         params: &RecoverDatabaseFromBackup,
@@ -4295,7 +4295,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetFlowMeterRouterId`: `POST /zstack/v1/flowmeters/{vRouterUuid}/routerid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode its fields with `generated::types`.
+    /// The result (`SetFlowMeterRouterIdResult`) has `routerId`: `Long`; it decodes as `results::SetFlowMeterRouterIdResult`.
     pub fn set_flow_meter_router_id(
         self,
         params: &SetFlowMeterRouterId,
@@ -4304,7 +4304,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncDatabaseBackup`: `PUT /zstack/v1/database-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncDatabaseBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
+    /// The result (`SyncDatabaseBackupResult`) has `result`: `SyncBackupResult`; it decodes as `results::SyncDatabaseBackupResult`.
     pub fn sync_database_backup(
         self,
         params: &SyncDatabaseBackup,

@@ -4969,7 +4969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BackupDatabaseToPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BackupDatabaseToPublicCloudResult`) has `local`: `String`, `remote`: `String`, `regionId`: `String`; decode its fields with `generated::types`.
+    /// The result (`BackupDatabaseToPublicCloudResult`) has `local`: `String`, `remote`: `String`, `regionId`: `String`; it decodes as `results::BackupDatabaseToPublicCloudResult`.
     pub fn backup_database_to_public_cloud(
         self,
         params: &BackupDatabaseToPublicCloud,
@@ -5447,7 +5447,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCpuMemoryCapacity`: `GET /zstack/v1/hosts/capacities/cpu-memory`. A synchronous API: the reply is its result.
-    /// The result (`GetCpuMemoryCapacityResult`) has `totalCpu`: `long`, `availableCpu`: `long`, `totalMemory`: `long`, `availableMemory`: `long`, `managedCpuNum`: `long`, `capacityData`: `List<CpuMemoryCapacityData>`, `resourceType`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetCpuMemoryCapacityResult`) has `totalCpu`: `long`, `availableCpu`: `long`, `totalMemory`: `long`, `availableMemory`: `long`, `managedCpuNum`: `long`, `capacityData`: `List<CpuMemoryCapacityData>`, `resourceType`: `String`; it decodes as `results::GetCpuMemoryCapacityResult`.
     pub fn get_cpu_memory_capacity(
         self,
         params: &GetCpuMemoryCapacity,
@@ -5456,7 +5456,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostAllocatorStrategies`: `GET /zstack/v1/hosts/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetHostAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetHostAllocatorStrategiesResult`) has `strategies`: `List<String>`; it decodes as `results::GetHostAllocatorStrategiesResult`.
     pub fn get_host_allocator_strategies(
         self,
         params: &GetHostAllocatorStrategies,
@@ -5465,7 +5465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNUMATopology`: `POST /zstack/v1/hosts/{uuid}/numa`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `topology`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetHostNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `topology`: `Map`; it decodes as `results::GetHostNumaTopologyResult`.
     pub fn get_host_numa_topology(
         self,
         params: &GetHostNumaTopology,
@@ -5474,7 +5474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNetworkFacts`: `GET /zstack/v1/hosts/network-facts/{hostUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; it decodes as `results::GetHostNetworkFactsResult`.
     pub fn get_host_network_facts(
         self,
         params: &GetHostNetworkFacts,
@@ -5504,7 +5504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostResourceAllocation`: `POST /zstack/v1/hosts/{uuid}/resource-allocation`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostResourceAllocationResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetHostResourceAllocationResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; it decodes as `results::GetHostResourceAllocationResult`.
     pub fn get_host_resource_allocation(
         self,
         params: &GetHostResourceAllocation,
@@ -5513,7 +5513,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostTask`: `GET /zstack/v1/hosts/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; it decodes as `results::GetChainTaskResult`.
     pub fn get_host_task(
         self,
         params: &GetHostTask,
@@ -5525,7 +5525,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostWebSshUrl`: `POST /zstack/v1/hosts/webssh`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostWebSshUrlResult`) has `url`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetHostWebSshUrlResult`) has `url`: `String`; it decodes as `results::GetHostWebSshUrlResult`.
     pub fn get_host_web_ssh_url(
         self,
         params: &GetHostWebSshUrl,
@@ -5537,7 +5537,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHypervisorTypes`: `GET /zstack/v1/hosts/hypervisor-types`. A synchronous API: the reply is its result.
-    /// The result (`GetHypervisorTypesResult`) has `hypervisorTypes`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetHypervisorTypesResult`) has `hypervisorTypes`: `List<String>`; it decodes as `results::GetHypervisorTypesResult`.
     pub fn get_hypervisor_types(
         self,
         params: &GetHypervisorTypes,
@@ -5549,7 +5549,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterfaceServiceTypeStatistic`: `GET /zstack/v1/hosts/hosts-network-interfaces/service-type-statistic`. A synchronous API: the reply is its result.
-    /// The result (`GetInterfaceServiceTypeStatisticResult`) has `serviceTypeStatistics`: `List`, `total`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetInterfaceServiceTypeStatisticResult`) has `serviceTypeStatistics`: `List`, `total`: `Long`; it decodes as `results::GetInterfaceServiceTypeStatisticResult`.
     pub fn get_interface_service_type_statistic(
         self,
         params: &GetInterfaceServiceTypeStatistic,
@@ -5589,7 +5589,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOffHost`: `PUT /zstack/v1/hosts/power-off/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerOffHostResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`PowerOffHostResult`) has `results`: `List`; it decodes as `results::PowerOffHostResult`.
     pub fn power_off_host(
         self,
         params: &PowerOffHost,
@@ -5767,7 +5767,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostIpmi`: `PUT /zstack/v1/hosts/ipmi/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostIpmiResult`) has `hostIpmiInventory`: `HostIpmiInventory`; decode its fields with `generated::types`.
+    /// The result (`UpdateHostIpmiResult`) has `hostIpmiInventory`: `HostIpmiInventory`; it decodes as `results::UpdateHostIpmiResult`.
     pub fn update_host_ipmi(
         self,
         params: &UpdateHostIpmi,

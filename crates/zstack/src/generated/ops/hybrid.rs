@@ -3041,7 +3041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DownloadBackupFileFromPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql/download`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DownloadBackupFileFromPublicCloudResult`) has `local`: `String`; decode its fields with `generated::types`.
+    /// The result (`DownloadBackupFileFromPublicCloudResult`) has `local`: `String`; it decodes as `results::DownloadBackupFileFromPublicCloudResult`.
     pub fn download_backup_file_from_public_cloud(
         self,
         params: &DownloadBackupFileFromPublicCloud,
@@ -3088,7 +3088,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCreateEcsImageProgress`: `GET /zstack/v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress`. A synchronous API: the reply is its result.
-    /// The result (`GetCreateEcsImageProgressResult`) has `progress`: `ProgressProperty`; decode its fields with `generated::types`.
+    /// The result (`GetCreateEcsImageProgressResult`) has `progress`: `ProgressProperty`; it decodes as `results::GetCreateEcsImageProgressResult`.
     pub fn get_create_ecs_image_progress(
         self,
         params: &GetCreateEcsImageProgress,
@@ -3112,7 +3112,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEcsInstanceType`: `GET /zstack/v1/hybrid/ecs/type`. A synchronous API: the reply is its result.
-    /// The result (`GetEcsInstanceTypeResult`) has `types`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetEcsInstanceTypeResult`) has `types`: `List`; it decodes as `results::GetEcsInstanceTypeResult`.
     pub fn get_ecs_instance_type(
         self,
         params: &GetEcsInstanceType,
@@ -3124,7 +3124,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEcsInstanceVncUrl`: `GET /zstack/v1/hybrid/aliyun/ecs-vnc/{uuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetEcsInstanceVncUrlResult`) has `ecsId`: `String`, `vncUrl`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetEcsInstanceVncUrlResult`) has `ecsId`: `String`, `vncUrl`: `String`; it decodes as `results::GetEcsInstanceVncUrlResult`.
     pub fn get_ecs_instance_vnc_url(
         self,
         params: &GetEcsInstanceVncUrl,
@@ -3159,7 +3159,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOssBucketFileFromRemote`: `GET /zstack/v1/hybrid/oss/file/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetOssBucketFileFromRemoteResult`) has `files`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetOssBucketFileFromRemoteResult`) has `files`: `List`; it decodes as `results::GetOssBucketFileFromRemoteResult`.
     pub fn get_oss_bucket_file_from_remote(
         self,
         params: &GetOssBucketFileFromRemote,
@@ -3183,7 +3183,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVpnConfigurationFromRemote`: `GET /zstack/v1/hybrid/vpn-conf/{uuid}/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVpnConfigurationFromRemoteResult`) has `ikeConf`: `VpcVpnIkeConfigStruct`, `ipSecConf`: `VpcVpnIpSecConfigStruct`; decode its fields with `generated::types`.
+    /// The result (`GetVpcVpnConfigurationFromRemoteResult`) has `ikeConf`: `VpcVpnIkeConfigStruct`, `ipSecConf`: `VpcVpnIpSecConfigStruct`; it decodes as `results::GetVpcVpnConfigurationFromRemoteResult`.
     pub fn get_vpc_vpn_configuration_from_remote(
         self,
         params: &GetVpcVpnConfigurationFromRemote,

@@ -3314,7 +3314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchCreateIAM2VirtualIDFromConfigFile`: `POST /zstack/v1/iam2/virtual-ids/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchCreateIAM2VirtualIDFromConfigFileResult`) has `numberOfImportedUser`: `int`; decode its fields with `generated::types`.
+    /// The result (`BatchCreateIAM2VirtualIDFromConfigFileResult`) has `numberOfImportedUser`: `int`; it decodes as `results::BatchCreateIam2VirtualIdFromConfigFileResult`.
     pub fn batch_create_iam2_virtual_id_from_config_file(
         self,
         params: &BatchCreateIam2VirtualIdFromConfigFile,
@@ -3394,7 +3394,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2OrganizationAvailability`: `GET /zstack/v1/iam2/organizations/availabilities`. A synchronous API: the reply is its result.
-    /// The result (`CheckIAM2OrganizationAvailabilityResult`) has `exists`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`CheckIAM2OrganizationAvailabilityResult`) has `exists`: `boolean`; it decodes as `results::CheckIam2OrganizationAvailabilityResult`.
     pub fn check_iam2_organization_availability(
         self,
         params: &CheckIam2OrganizationAvailability,
@@ -3406,7 +3406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2VirtualIDConfigFile`: `PUT /zstack/v1/iam2/virtual-ids/from-file`. A synchronous API: the reply is its result.
-    /// The result (`CheckIAM2VirtualIDConfigFileResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`CheckIAM2VirtualIDConfigFileResult`) has `results`: `List`; it decodes as `results::CheckIam2VirtualIdConfigFileResult`.
     pub fn check_iam2_virtual_id_config_file(
         self,
         params: &CheckIam2VirtualIdConfigFile,
@@ -3651,7 +3651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2OrganizationVirtualIDNumber`: `GET /zstack/v1/iam2/organizations/{uuid}/virtualIDNumber`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2OrganizationVirtualIDNumberResult`) has `virtualTotalNumber`: `Integer`, `virtualDirectNumber`: `Integer`; decode its fields with `generated::types`.
+    /// The result (`GetIAM2OrganizationVirtualIDNumberResult`) has `virtualTotalNumber`: `Integer`, `virtualDirectNumber`: `Integer`; it decodes as `results::GetIam2OrganizationVirtualIdNumberResult`.
     pub fn get_iam2_organization_virtual_id_number(
         self,
         params: &GetIam2OrganizationVirtualIdNumber,
@@ -3687,7 +3687,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2VirtualIDAPIPermission`: `GET /zstack/v1/iam2/virtual-ids/api-permissions`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2VirtualIDAPIPermissionResult`) has `permissions`: `Map`, `noPermission`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetIAM2VirtualIDAPIPermissionResult`) has `permissions`: `Map`, `noPermission`: `boolean`; it decodes as `results::GetIam2VirtualIdapiPermissionResult`.
     pub fn get_iam2_virtual_idapi_permission(
         self,
         params: &GetIam2VirtualIdapiPermission,
@@ -3711,7 +3711,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOrganizationQuotaUsage`: `GET /zstack/v1/iam2/organizations/quota/{uuid}/usages`. A synchronous API: the reply is its result.
-    /// The result (`GetOrganizationQuotaUsageResult`) has `usages`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetOrganizationQuotaUsageResult`) has `usages`: `List`; it decodes as `results::GetOrganizationQuotaUsageResult`.
     pub fn get_organization_quota_usage(
         self,
         params: &GetOrganizationQuotaUsage,

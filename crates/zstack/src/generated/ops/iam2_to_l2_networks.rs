@@ -5284,7 +5284,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateDataVolumeTemplateFromVolumeSnapshotFailure>`; decode its fields with `generated::types`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateDataVolumeTemplateFromVolumeSnapshotFailure>`; it decodes as `results::CreateDataVolumeTemplateFromVolumeSnapshotResult`.
     pub fn create_data_volume_template_from_volume_snapshot(
         self,
         params: &CreateDataVolumeTemplateFromVolumeSnapshot,
@@ -5359,7 +5359,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRootVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateRootVolumeTemplateFromVolumeSnapshotFailure>`; decode its fields with `generated::types`.
+    /// The result (`CreateRootVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateRootVolumeTemplateFromVolumeSnapshotFailure>`; it decodes as `results::CreateRootVolumeTemplateFromVolumeSnapshotResult`.
     pub fn create_root_volume_template_from_volume_snapshot(
         self,
         params: &CreateRootVolumeTemplateFromVolumeSnapshot,
@@ -5551,7 +5551,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImageQga`: `GET /zstack/v1/images/{uuid}/qga`. A synchronous API: the reply is its result.
-    /// The result (`GetImageQgaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetImageQgaResult`) has `enable`: `boolean`; it decodes as `results::GetImageQgaResult`.
     pub fn get_image_qga(
         self,
         params: &GetImageQga,
@@ -5575,7 +5575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIpAddressCapacity`: `GET /zstack/v1/ip-capacity`. A synchronous API: the reply is its result.
-    /// The result (`GetIpAddressCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `usedIpAddressNumber`: `long`, `ipv4TotalCapacity`: `long`, `ipv4AvailableCapacity`: `long`, `ipv4UsedIpAddressNumber`: `long`, `ipv6TotalCapacity`: `long`, `ipv6AvailableCapacity`: `long`, `ipv6UsedIpAddressNumber`: `long`, `capacityData`: `List<IpCapacityData>`, `resourceType`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetIpAddressCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `usedIpAddressNumber`: `long`, `ipv4TotalCapacity`: `long`, `ipv4AvailableCapacity`: `long`, `ipv4UsedIpAddressNumber`: `long`, `ipv6TotalCapacity`: `long`, `ipv6AvailableCapacity`: `long`, `ipv6UsedIpAddressNumber`: `long`, `capacityData`: `List<IpCapacityData>`, `resourceType`: `String`; it decodes as `results::GetIpAddressCapacityResult`.
     pub fn get_ip_address_capacity(
         self,
         params: &GetIpAddressCapacity,
@@ -5587,7 +5587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedIdentityModels`: `GET /zstack/v1/identity-models`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportedIdentityModelsResult`) has `configs`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetSupportedIdentityModelsResult`) has `configs`: `List<String>`; it decodes as `results::GetSupportedIdentityModelsResult`.
     pub fn get_supported_identity_models(
         self,
         params: &GetSupportedIdentityModels,
@@ -5599,7 +5599,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetUploadImageJobDetails`: `GET /zstack/v1/images/upload-job/details/{imageId}`. A synchronous API: the reply is its result.
-    /// The result (`GetUploadImageJobDetailsResult`) has `existingJobDetails`: `List<JobDetails>`; decode its fields with `generated::types`.
+    /// The result (`GetUploadImageJobDetailsResult`) has `existingJobDetails`: `List<JobDetails>`; it decodes as `results::GetUploadImageJobDetailsResult`.
     pub fn get_upload_image_job_details(
         self,
         params: &GetUploadImageJobDetails,

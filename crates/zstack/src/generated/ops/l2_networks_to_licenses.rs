@@ -4390,7 +4390,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpRangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode its fields with `generated::types`.
+    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; it decodes as `results::AddIpRangeByNetworkCidrResult`.
     pub fn add_ip_range_by_network_cidr(
         self,
         params: &AddIpRangeByNetworkCidr,
@@ -4414,7 +4414,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpv6RangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode its fields with `generated::types`.
+    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; it decodes as `results::AddIpRangeByNetworkCidrResult`.
     pub fn add_ipv6_range_by_network_cidr(
         self,
         params: &AddIpv6RangeByNetworkCidr,
@@ -4474,7 +4474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeL3NetworkDhcpIpAddress`: `PUT /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeL3NetworkDhcpIpAddressResult`) has `dhcpServerIp`: `String`, `dhcpv6ServerIp`: `String`; decode its fields with `generated::types`.
+    /// The result (`ChangeL3NetworkDhcpIpAddressResult`) has `dhcpServerIp`: `String`, `dhcpv6ServerIp`: `String`; it decodes as `results::ChangeL3NetworkDhcpIpAddressResult`.
     pub fn change_l3_network_dhcp_ip_address(
         self,
         params: &ChangeL3NetworkDhcpIpAddress,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIpAvailability`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability`. A synchronous API: the reply is its result.
-    /// The result (`CheckIpAvailabilityResult`) has `available`: `boolean`, `reason`: `String`; decode its fields with `generated::types`.
+    /// The result (`CheckIpAvailabilityResult`) has `available`: `boolean`, `reason`: `String`; it decodes as `results::CheckIpAvailabilityResult`.
     pub fn check_ip_availability(
         self,
         params: &CheckIpAvailability,
@@ -4892,7 +4892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL2NetworkTypes`: `GET /zstack/v1/l2-networks/types`. A synchronous API: the reply is its result.
-    /// The result (`GetL2NetworkTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetL2NetworkTypesResult`) has `types`: `List<String>`; it decodes as `results::GetL2NetworkTypesResult`.
     pub fn get_l2_network_types(
         self,
         params: &GetL2NetworkTypes,
@@ -4904,7 +4904,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkDhcpIpAddress`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkDhcpIpAddressResult`) has `ip`: `String`, `ip6`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetL3NetworkDhcpIpAddressResult`) has `ip`: `String`, `ip6`: `String`; it decodes as `results::GetL3NetworkDhcpIpAddressResult`.
     pub fn get_l3_network_dhcp_ip_address(
         self,
         params: &GetL3NetworkDhcpIpAddress,
@@ -4916,7 +4916,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkIpStatistic`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip-statistic`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkIpStatisticResult`) has `ipStatistics`: `List<IpStatisticData>`, `total`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetL3NetworkIpStatisticResult`) has `ipStatistics`: `List<IpStatisticData>`, `total`: `Long`; it decodes as `results::GetL3NetworkIpStatisticResult`.
     pub fn get_l3_network_ip_statistic(
         self,
         params: &GetL3NetworkIpStatistic,
@@ -4928,7 +4928,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkMtu`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/mtu`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkMtuResult`) has `mtu`: `Integer`; decode its fields with `generated::types`.
+    /// The result (`GetL3NetworkMtuResult`) has `mtu`: `Integer`; it decodes as `results::GetL3NetworkMtuResult`.
     pub fn get_l3_network_mtu(
         self,
         params: &GetL3NetworkMtu,
@@ -4940,7 +4940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkRouterInterfaceIp`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/router-interface-ip`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkRouterInterfaceIpResult`) has `routerInterfaceIp`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetL3NetworkRouterInterfaceIpResult`) has `routerInterfaceIp`: `String`; it decodes as `results::GetL3NetworkRouterInterfaceIpResult`.
     pub fn get_l3_network_router_interface_ip(
         self,
         params: &GetL3NetworkRouterInterfaceIp,
@@ -4952,7 +4952,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkTypes`: `GET /zstack/v1/l3-networks/types`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetL3NetworkTypesResult`) has `types`: `List<String>`; it decodes as `results::GetL3NetworkTypesResult`.
     pub fn get_l3_network_types(
         self,
         params: &GetL3NetworkTypes,
@@ -4988,7 +4988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseAddOns`: `GET /zstack/v1/licenses/addons`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseAddOnsResult`) has `addons`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetLicenseAddOnsResult`) has `addons`: `List`; it decodes as `results::GetLicenseAddOnsResult`.
     pub fn get_license_add_ons(
         self,
         params: &GetLicenseAddOns,
@@ -5000,7 +5000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseCapabilities`: `GET /zstack/v1/licenses/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseCapabilitiesResult`) has `capabilities`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetLicenseCapabilitiesResult`) has `capabilities`: `Map`; it decodes as `results::GetLicenseCapabilitiesResult`.
     pub fn get_license_capabilities(
         self,
         params: &GetLicenseCapabilities,
@@ -5012,7 +5012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseInfo`: `GET /zstack/v1/licenses`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseInfoResult`) has `inventory`: `LicenseInventory`, `additions`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetLicenseInfoResult`) has `inventory`: `LicenseInventory`, `additions`: `List`; it decodes as `results::GetLicenseInfoResult`.
     pub fn get_license_info(
         self,
         params: &GetLicenseInfo,
@@ -5048,7 +5048,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVSwitchTypes`: `GET /zstack/v1/l2-networks/vSwitchTypes`. A synchronous API: the reply is its result.
-    /// The result (`GetVSwitchTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetVSwitchTypesResult`) has `types`: `List<String>`; it decodes as `results::GetVSwitchTypesResult`.
     pub fn get_v_switch_types(
         self,
         params: &GetVSwitchTypes,
@@ -5060,7 +5060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `IsVfNicAvailableInL3Network`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable`. A synchronous API: the reply is its result.
-    /// The result (`IsVfNicAvailableInL3NetworkResult`) has `vfNicAvailable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`IsVfNicAvailableInL3NetworkResult`) has `vfNicAvailable`: `boolean`; it decodes as `results::IsVfNicAvailableInL3NetworkResult`.
     pub fn is_vf_nic_available_in_l3_network(
         self,
         params: &IsVfNicAvailableInL3Network,
@@ -5072,7 +5072,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByLdap`: `PUT /zstack/v1/ldap/login`. A synchronous API: the reply is its result.
-    /// The result (`LogInByLdapResult`) has `inventory`: `SessionInventory`, `accountInventory`: `AccountInventory`; decode its fields with `generated::types`.
+    /// The result (`LogInByLdapResult`) has `inventory`: `SessionInventory`, `accountInventory`: `AccountInventory`; it decodes as `results::LogInByLdapResult`.
     pub fn log_in_by_ldap(
         self,
         params: &LogInByLdap,
@@ -5290,7 +5290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RegisterLicenseRequestedApplication`: `POST /zstack/v1/licenses/applications`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RegisterLicenseRequestedApplicationResult`) has `appId`: `String`, `servicePubKey`: `String`; decode its fields with `generated::types`.
+    /// The result (`RegisterLicenseRequestedApplicationResult`) has `appId`: `String`, `servicePubKey`: `String`; it decodes as `results::RegisterLicenseRequestedApplicationResult`.
     pub fn register_license_requested_application(
         self,
         params: &RegisterLicenseRequestedApplication,

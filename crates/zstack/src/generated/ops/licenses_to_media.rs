@@ -4406,7 +4406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCurrentTime`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetCurrentTimeResult`) has `currentTime`: `Map<String,Long>`; decode its fields with `generated::types`.
+    /// The result (`GetCurrentTimeResult`) has `currentTime`: `Map<String,Long>`; it decodes as `results::GetCurrentTimeResult`.
     pub fn get_current_time(
         self,
         params: &GetCurrentTime,
@@ -4418,7 +4418,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFactoryModeState`: `GET /zstack/v1/management-nodes/factory-mode-state`. A synchronous API: the reply is its result.
-    /// The result (`GetFactoryModeStateResult`) has `factoryModeState`: `Boolean`; decode its fields with `generated::types`.
+    /// The result (`GetFactoryModeStateResult`) has `factoryModeState`: `Boolean`; it decodes as `results::GetFactoryModeStateResult`.
     pub fn get_factory_mode_state(
         self,
         params: &GetFactoryModeState,
@@ -4442,7 +4442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoadBalancerOwner`: `GET /zstack/v1/load-balancers/{loadBalancerUuid}/owner`. A synchronous API: the reply is its result.
-    /// The result (`GetLoadBalancerOwnerResult`) has `type`: `String`, `vpc`: `VpcRouterVmInventory`, `vpcHa`: `VpcHaGroupInventory`, `slb`: `SlbGroupInventory`; decode its fields with `generated::types`.
+    /// The result (`GetLoadBalancerOwnerResult`) has `type`: `String`, `vpc`: `VpcRouterVmInventory`, `vpcHa`: `VpcHaGroupInventory`, `slb`: `SlbGroupInventory`; it decodes as `results::GetLoadBalancerOwnerResult`.
     pub fn get_load_balancer_owner(
         self,
         params: &GetLoadBalancerOwner,
@@ -4466,7 +4466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoginCaptcha`: `GET /zstack/v1/login/control/captcha`. A synchronous API: the reply is its result.
-    /// The result (`GetLoginCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetLoginCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; it decodes as `results::GetLoginCaptchaResult`.
     pub fn get_login_captcha(
         self,
         params: &GetLoginCaptcha,
@@ -4478,7 +4478,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoginProcedures`: `GET /zstack/v1/login/procedures`. A synchronous API: the reply is its result.
-    /// The result (`GetLoginProceduresResult`) has `procedures`: `List<LoginAuthenticationProcedureDesc>`; decode its fields with `generated::types`.
+    /// The result (`GetLoginProceduresResult`) has `procedures`: `List<LoginAuthenticationProcedureDesc>`; it decodes as `results::GetLoginProceduresResult`.
     pub fn get_login_procedures(
         self,
         params: &GetLoginProcedures,
@@ -4490,7 +4490,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeArch`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeArchResult`) has `architecture`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetManagementNodeArchResult`) has `architecture`: `String`; it decodes as `results::GetManagementNodeArchResult`.
     pub fn get_management_node_arch(
         self,
         params: &GetManagementNodeArch,
@@ -4502,7 +4502,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeOS`: `PUT /zstack/v1/management/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeOSResult`) has `name`: `String`, `version`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetManagementNodeOSResult`) has `name`: `String`, `version`: `String`; it decodes as `results::GetManagementNodeOsResult`.
     pub fn get_management_node_os(
         self,
         params: &GetManagementNodeOs,
@@ -4538,7 +4538,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPlatformTimeZone`: `GET /zstack/v1/management-nodes/platform-timezone`. A synchronous API: the reply is its result.
-    /// The result (`GetPlatformTimeZoneResult`) has `timezone`: `String`, `offset`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetPlatformTimeZoneResult`) has `timezone`: `String`, `offset`: `String`; it decodes as `results::GetPlatformTimeZoneResult`.
     pub fn get_platform_time_zone(
         self,
         params: &GetPlatformTimeZone,
@@ -4550,7 +4550,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportAPIs`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportAPIsResult`) has `supportApis`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetSupportAPIsResult`) has `supportApis`: `List<String>`; it decodes as `results::GetSupportApIsResult`.
     pub fn get_support_ap_is(
         self,
         params: &GetSupportApIs,
@@ -4562,7 +4562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVersion`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetVersionResult`) has `version`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVersionResult`) has `version`: `String`; it decodes as `results::GetVersionResult`.
     pub fn get_version(
         self,
         params: &GetVersion,
@@ -4585,7 +4585,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVmSchedulingRulesFromExecuteState`: `POST /zstack/v1/list/vmSchedulingRules/from/conflict/state`. A synchronous API: the reply is its result.
-    /// The result (`ListVmSchedulingRulesFromExecuteStateResult`) has `uuids`: `List`; decode its fields with `generated::types`.
+    /// The result (`ListVmSchedulingRulesFromExecuteStateResult`) has `uuids`: `List`; it decodes as `results::ListVmSchedulingRulesFromExecuteStateResult`.
     pub fn list_vm_scheduling_rules_from_execute_state(
         self,
         params: &ListVmSchedulingRulesFromExecuteState,
@@ -4594,7 +4594,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVmsFromSchedulingState`: `POST /zstack/v1/list/vms/from/executeState`. A synchronous API: the reply is its result.
-    /// The result (`ListVmsFromSchedulingStateResult`) has `uuids`: `List`; decode its fields with `generated::types`.
+    /// The result (`ListVmsFromSchedulingStateResult`) has `uuids`: `List`; it decodes as `results::ListVmsFromSchedulingStateResult`.
     pub fn list_vms_from_scheduling_state(
         self,
         params: &ListVmsFromSchedulingState,

@@ -3659,7 +3659,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BootstrapMiniHost`: `POST /zstack/v1/mini-clusters/hosts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BootstrapMiniHostResult`) has `stage`: `String`; decode its fields with `generated::types`.
+    /// The result (`BootstrapMiniHostResult`) has `stage`: `String`; it decodes as `results::BootstrapMiniHostResult`.
     pub fn bootstrap_mini_host(
         self,
         params: &BootstrapMiniHost,
@@ -4111,7 +4111,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateMiniHosts`: `GET /zstack/v1/mini-clusters/candidate-hosts`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateMiniHostsResult`) has `hosts`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetCandidateMiniHostsResult`) has `hosts`: `List`; it decodes as `results::GetCandidateMiniHostsResult`.
     pub fn get_candidate_mini_hosts(
         self,
         params: &GetCandidateMiniHosts,
@@ -4123,7 +4123,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostIommuState`: `GET /zstack/v1/pci-device/hosts/{uuid}/state`. A synchronous API: the reply is its result.
-    /// The result (`GetHostIommuStateResult`) has `state`: `HostIommuStateType`; decode its fields with `generated::types`.
+    /// The result (`GetHostIommuStateResult`) has `state`: `HostIommuStateType`; it decodes as `results::GetHostIommuStateResult`.
     pub fn get_host_iommu_state(
         self,
         params: &GetHostIommuState,
@@ -4135,7 +4135,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostIommuStatus`: `GET /zstack/v1/pci-device/hosts/{uuid}/status`. A synchronous API: the reply is its result.
-    /// The result (`GetHostIommuStatusResult`) has `status`: `HostIommuStatusType`; decode its fields with `generated::types`.
+    /// The result (`GetHostIommuStatusResult`) has `status`: `HostIommuStatusType`; it decodes as `results::GetHostIommuStatusResult`.
     pub fn get_host_iommu_status(
         self,
         params: &GetHostIommuStatus,
@@ -4147,7 +4147,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMemorySnapshotGroupReference`: `GET /zstack/v1/memory-snapshots/group/reference`. A synchronous API: the reply is its result.
-    /// The result (`GetMemorySnapshotGroupReferenceResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `resourceUuid`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetMemorySnapshotGroupReferenceResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `resourceUuid`: `String`; it decodes as `results::GetMemorySnapshotGroupReferenceResult`.
     pub fn get_memory_snapshot_group_reference(
         self,
         params: &GetMemorySnapshotGroupReference,
@@ -4171,7 +4171,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNetworkServiceTypes`: `GET /zstack/v1/network-services/types`. A synchronous API: the reply is its result.
-    /// The result (`GetNetworkServiceTypesResult`) has `types`: `Map<String,List<String>>`; decode its fields with `generated::types`.
+    /// The result (`GetNetworkServiceTypesResult`) has `types`: `Map<String,List<String>>`; it decodes as `results::GetNetworkServiceTypesResult`.
     pub fn get_network_service_types(
         self,
         params: &GetNetworkServiceTypes,
@@ -4213,7 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `IsOpensourceVersion`: `GET /zstack/v1/meta-data/opensource`. A synchronous API: the reply is its result.
-    /// The result (`IsOpensourceVersionResult`) has `opensource`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`IsOpensourceVersionResult`) has `opensource`: `boolean`; it decodes as `results::IsOpensourceVersionResult`.
     pub fn is_opensource_version(
         self,
         params: &IsOpensourceVersion,
@@ -4247,7 +4247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ParseOvf`: `POST /zstack/v1/ovf/parse`. A synchronous API: the reply is its result.
-    /// The result (`ParseOvfResult`) has `ovfInfo`: `OvfInfo`; decode its fields with `generated::types`.
+    /// The result (`ParseOvfResult`) has `ovfInfo`: `OvfInfo`; it decodes as `results::ParseOvfResult`.
     pub fn parse_ovf(
         self,
         params: &ParseOvf,
@@ -4532,7 +4532,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostIommuState`: `PUT /zstack/v1/pci-device/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostIommuStateResult`) has `state`: `HostIommuStateType`; decode its fields with `generated::types`.
+    /// The result (`UpdateHostIommuStateResult`) has `state`: `HostIommuStateType`; it decodes as `results::UpdateHostIommuStateResult`.
     pub fn update_host_iommu_state(
         self,
         params: &UpdateHostIommuState,
@@ -4580,7 +4580,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidatePassword`: `PUT /zstack/v1/password/verify`. A synchronous API: the reply is its result.
-    /// The result (`ValidatePasswordResult`) has `available`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`ValidatePasswordResult`) has `available`: `boolean`; it decodes as `results::ValidatePasswordResult`.
     pub fn validate_password(
         self,
         params: &ValidatePassword,

@@ -3497,7 +3497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpStorageTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/storagetrash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpStorageTrashOnPrimaryStorageResult`) has `result`: `Map<String,List<String>>`, `total`: `Integer`; decode its fields with `generated::types`.
+    /// The result (`CleanUpStorageTrashOnPrimaryStorageResult`) has `result`: `Map<String,List<String>>`, `total`: `Integer`; it decodes as `results::CleanUpStorageTrashOnPrimaryStorageResult`.
     pub fn clean_up_storage_trash_on_primary_storage(
         self,
         params: &CleanUpStorageTrashOnPrimaryStorage,
@@ -3506,7 +3506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/trash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpTrashOnPrimaryStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode its fields with `generated::types`.
+    /// The result (`CleanUpTrashOnPrimaryStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; it decodes as `results::CleanUpTrashOnPrimaryStorageResult`.
     pub fn clean_up_trash_on_primary_storage(
         self,
         params: &CleanUpTrashOnPrimaryStorage,
@@ -3707,7 +3707,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageAllocatorStrategies`: `GET /zstack/v1/primary-storage/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetPrimaryStorageAllocatorStrategiesResult`) has `strategies`: `List<String>`; it decodes as `results::GetPrimaryStorageAllocatorStrategiesResult`.
     pub fn get_primary_storage_allocator_strategies(
         self,
         params: &GetPrimaryStorageAllocatorStrategies,
@@ -3725,7 +3725,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageCapacity`: `GET /zstack/v1/primary-storage/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `totalPhysicalCapacity`: `long`, `availablePhysicalCapacity`: `long`; decode its fields with `generated::types`.
+    /// The result (`GetPrimaryStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `totalPhysicalCapacity`: `long`, `availablePhysicalCapacity`: `long`; it decodes as `results::GetPrimaryStorageCapacityResult`.
     pub fn get_primary_storage_capacity(
         self,
         params: &GetPrimaryStorageCapacity,
@@ -3734,7 +3734,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageLicenseInfo`: `GET /zstack/v1/primary-storage/{uuid}/license`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageLicenseInfoResult`) has `uuid`: `String`, `name`: `String`, `expireTime`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetPrimaryStorageLicenseInfoResult`) has `uuid`: `String`, `name`: `String`, `expireTime`: `String`; it decodes as `results::GetPrimaryStorageLicenseInfoResult`.
     pub fn get_primary_storage_license_info(
         self,
         params: &GetPrimaryStorageLicenseInfo,
@@ -3743,7 +3743,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageTypes`: `GET /zstack/v1/primary-storage/types`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetPrimaryStorageTypesResult`) has `types`: `List<String>`; it decodes as `results::GetPrimaryStorageTypesResult`.
     pub fn get_primary_storage_types(
         self,
         params: &GetPrimaryStorageTypes,
@@ -3755,7 +3755,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageUsageReport`: `GET /zstack/v1/primary-storage/{primaryStorageUuid}/usage/report`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageUsageReportResult`) has `uriUsageForecast`: `Map<String,UsageReport>`, `usageReport`: `UsageReport`; decode its fields with `generated::types`.
+    /// The result (`GetPrimaryStorageUsageReportResult`) has `uriUsageForecast`: `Map<String,UsageReport>`, `usageReport`: `UsageReport`; it decodes as `results::GetPrimaryStorageUsageReportResult`.
     pub fn get_primary_storage_usage_report(
         self,
         params: &GetPrimaryStorageUsageReport,
@@ -3764,7 +3764,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSharedBlockCandidate`: `GET /zstack/v1/primary-storage/sharedblockgroup/sharedblock-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetSharedBlockCandidateResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetSharedBlockCandidateResult`) has `results`: `List`; it decodes as `results::GetSharedBlockCandidateResult`.
     pub fn get_shared_block_candidate(
         self,
         params: &GetSharedBlockCandidate,

@@ -4796,7 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceBindableConfig`: `GET /zstack/v1/resource-configurations/bindable`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceBindableConfigResult`) has `bindableConfigs`: `List<ResourceBindableConfigStruct>`; decode its fields with `generated::types`.
+    /// The result (`GetResourceBindableConfigResult`) has `bindableConfigs`: `List<ResourceBindableConfigStruct>`; it decodes as `results::GetResourceBindableConfigResult`.
     pub fn get_resource_bindable_config(
         self,
         params: &GetResourceBindableConfig,
@@ -4805,7 +4805,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceConfig`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}/{name}`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceConfigResult`) has `value`: `String`, `effectiveConfigs`: `List<ResourceConfigInventory>`; decode its fields with `generated::types`.
+    /// The result (`GetResourceConfigResult`) has `value`: `String`, `effectiveConfigs`: `List<ResourceConfigInventory>`; it decodes as `results::GetResourceConfigResult`.
     pub fn get_resource_config(
         self,
         params: &GetResourceConfig,
@@ -4817,7 +4817,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceConfigs`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceConfigsResult`) has `configs`: `List<ResourceConfigStruct>`; decode its fields with `generated::types`.
+    /// The result (`GetResourceConfigsResult`) has `configs`: `List<ResourceConfigStruct>`; it decodes as `results::GetResourceConfigsResult`.
     pub fn get_resource_configs(
         self,
         params: &GetResourceConfigs,
@@ -4841,7 +4841,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSchedulerExecutionReport`: `GET /zstack/v1/scheduler/report`. A synchronous API: the reply is its result.
-    /// The result (`GetSchedulerExecutionReportResult`) has `successRecords`: `List`, `failureRecords`: `List`, `partialSuccessRecords`: `List`, `waitingRecords`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetSchedulerExecutionReportResult`) has `successRecords`: `List`, `failureRecords`: `List`, `partialSuccessRecords`: `List`, `waitingRecords`: `List`; it decodes as `results::GetSchedulerExecutionReportResult`.
     pub fn get_scheduler_execution_report(
         self,
         params: &GetSchedulerExecutionReport,
@@ -4850,7 +4850,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSignatureServerEncryptPublicKey`: `GET /zstack/v1/secret-resource-pool-token/signature-server-encrypt-public-key`. A synchronous API: the reply is its result.
-    /// The result (`GetSignatureServerEncryptPublicKeyResult`) has `publicKey`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetSignatureServerEncryptPublicKeyResult`) has `publicKey`: `String`; it decodes as `results::GetSignatureServerEncryptPublicKeyResult`.
     pub fn get_signature_server_encrypt_public_key(
         self,
         params: &GetSignatureServerEncryptPublicKey,
@@ -4859,7 +4859,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterOspfNeighbor`: `GET /zstack/v1/routerArea/{vRouterUuid}/neighbor`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterOspfNeighborResult`) has `neighbors`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetVRouterOspfNeighborResult`) has `neighbors`: `List`; it decodes as `results::GetVRouterOspfNeighborResult`.
     pub fn get_v_router_ospf_neighbor(
         self,
         params: &GetVRouterOspfNeighbor,
@@ -4871,7 +4871,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterRouterId`: `GET /zstack/v1/routerArea/{vRouterUuid}/routerid`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterRouterIdResult`) has `routerId`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVRouterRouterIdResult`) has `routerId`: `String`; it decodes as `results::GetVRouterRouterIdResult`.
     pub fn get_v_router_router_id(
         self,
         params: &GetVRouterRouterId,
@@ -5178,7 +5178,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVRouterRouterId`: `POST /zstack/v1/routerArea/{vRouterUuid}/routerid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVRouterRouterIdResult`) has `routerId`: `String`; decode its fields with `generated::types`.
+    /// The result (`SetVRouterRouterIdResult`) has `routerId`: `String`; it decodes as `results::SetVRouterRouterIdResult`.
     pub fn set_v_router_router_id(
         self,
         params: &SetVRouterRouterId,

@@ -4862,7 +4862,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSDingTalkTestConnection`: `POST /zstack/v1/sns/application-endpoints/ding-talk/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSDingTalkTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSDingTalkTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsDingTalkTestConnectionResult`.
     pub fn sns_ding_talk_test_connection(
         self,
         params: &SnsDingTalkTestConnection,
@@ -4874,7 +4874,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSEmailTestConnection`: `POST /zstack/v1/sns/application-endpoints/email/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSEmailTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSEmailTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsEmailTestConnectionResult`.
     pub fn sns_email_test_connection(
         self,
         params: &SnsEmailTestConnection,
@@ -4886,7 +4886,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSFeiShuTestConnection`: `POST /zstack/v1/sns/application-endpoints/feishu/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSFeiShuTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSFeiShuTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsFeiShuTestConnectionResult`.
     pub fn sns_fei_shu_test_connection(
         self,
         params: &SnsFeiShuTestConnection,
@@ -4898,7 +4898,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSHttpTestConnection`: `POST /zstack/v1/sns/application-endpoints/http/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSHttpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `String`; decode its fields with `generated::types`.
+    /// The result (`SNSHttpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `String`; it decodes as `results::SnsHttpTestConnectionResult`.
     pub fn sns_http_test_connection(
         self,
         params: &SnsHttpTestConnection,
@@ -4921,7 +4921,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SecurityMachineEncrypt`: `POST /zstack/v1/security-machine/encrypt/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SecurityMachineEncryptResult`) has `text`: `String`; decode its fields with `generated::types`.
+    /// The result (`SecurityMachineEncryptResult`) has `text`: `String`; it decodes as `results::SecurityMachineEncryptResult`.
     pub fn security_machine_encrypt(
         self,
         params: &SecurityMachineEncrypt,
@@ -5074,7 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSecurityGroupRule`: `GET /zstack/v1/security-groups/{securityGroupUuid}/rules/validation`. A synchronous API: the reply is its result.
-    /// The result (`ValidateSecurityGroupRuleResult`) has `available`: `boolean`, `code`: `String`, `reason`: `String`; decode its fields with `generated::types`.
+    /// The result (`ValidateSecurityGroupRuleResult`) has `available`: `boolean`, `code`: `String`, `reason`: `String`; it decodes as `results::ValidateSecurityGroupRuleResult`.
     pub fn validate_security_group_rule(
         self,
         params: &ValidateSecurityGroupRule,

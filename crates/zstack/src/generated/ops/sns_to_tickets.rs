@@ -3059,7 +3059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachTagToResources`: `POST /zstack/v1/tags/{tagUuid}/resources`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachTagToResourcesResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`AttachTagToResourcesResult`) has `results`: `List`; it decodes as `results::AttachTagToResourcesResult`.
     pub fn attach_tag_to_resources(
         self,
         params: &AttachTagToResources,
@@ -3296,7 +3296,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLocalRaidPhysicalDriveSmart`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/smart`. A synchronous API: the reply is its result.
-    /// The result (`GetLocalRaidPhysicalDriveSmartResult`) has `result`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetLocalRaidPhysicalDriveSmartResult`) has `result`: `List`; it decodes as `results::GetLocalRaidPhysicalDriveSmartResult`.
     pub fn get_local_raid_physical_drive_smart(
         self,
         params: &GetLocalRaidPhysicalDriveSmart,
@@ -3305,7 +3305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSpiceCertificates`: `GET /zstack/v1/spice/certificates`. A synchronous API: the reply is its result.
-    /// The result (`GetSpiceCertificatesResult`) has `certificateStr`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetSpiceCertificatesResult`) has `certificateStr`: `String`; it decodes as `results::GetSpiceCertificatesResult`.
     pub fn get_spice_certificates(
         self,
         params: &GetSpiceCertificates,
@@ -3706,7 +3706,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSMicrosoftTeamsTestConnection`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSMicrosoftTeamsTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSMicrosoftTeamsTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsMicrosoftTeamsTestConnectionResult`.
     pub fn sns_microsoft_teams_test_connection(
         self,
         params: &SnsMicrosoftTeamsTestConnection,
@@ -3715,7 +3715,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSSnmpTestConnection`: `POST /zstack/v1/sns/application-endpoints/snmp/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSSnmpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSSnmpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsSnmpTestConnectionResult`.
     pub fn sns_snmp_test_connection(
         self,
         params: &SnsSnmpTestConnection,
@@ -3727,7 +3727,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSWeComTestConnection`: `POST /zstack/v1/sns/application-endpoints/we-com/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSWeComTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
+    /// The result (`SNSWeComTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; it decodes as `results::SnsWeComTestConnectionResult`.
     pub fn sns_we_com_test_connection(
         self,
         params: &SnsWeComTestConnection,
@@ -3739,7 +3739,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SelfTestLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SelfTestLocalRaidResult`) has `result`: `String`; decode its fields with `generated::types`.
+    /// The result (`SelfTestLocalRaidResult`) has `result`: `String`; it decodes as `results::SelfTestLocalRaidResult`.
     pub fn self_test_local_raid(
         self,
         params: &SelfTestLocalRaid,

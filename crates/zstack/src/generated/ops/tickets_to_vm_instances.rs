@@ -5396,7 +5396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVipPortAvailability`: `GET /zstack/v1/vips/{vipUuid}/check-port-availability`. A synchronous API: the reply is its result.
-    /// The result (`CheckVipPortAvailabilityResult`) has `available`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`CheckVipPortAvailabilityResult`) has `available`: `boolean`; it decodes as `results::CheckVipPortAvailabilityResult`.
     pub fn check_vip_port_availability(
         self,
         params: &CheckVipPortAvailability,
@@ -5419,7 +5419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CloneVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CloneVmInstanceResult`) has `result`: `CloneVmInstanceResults`; decode its fields with `generated::types`.
+    /// The result (`CloneVmInstanceResult`) has `result`: `CloneVmInstanceResults`; it decodes as `results::CloneVmInstanceResult`.
     pub fn clone_vm_instance(
         self,
         params: &CloneVmInstance,
@@ -5443,7 +5443,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFaultToleranceVmInstance`: `POST /zstack/v1/vm-instances/fault-tolerance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFaultToleranceVmInstanceResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`, `faultToleranceVmGroupInventory`: `VmInstanceInventory`; decode its fields with `generated::types`.
+    /// The result (`CreateFaultToleranceVmInstanceResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`, `faultToleranceVmGroupInventory`: `VmInstanceInventory`; it decodes as `results::CreateFaultToleranceVmInstanceResult`.
     pub fn create_fault_tolerance_vm_instance(
         self,
         params: &CreateFaultToleranceVmInstance,
@@ -5726,7 +5726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTwoFactorAuthenticationState`: `GET /zstack/v1/twofactorauthentication/state`. A synchronous API: the reply is its result.
-    /// The result (`GetTwoFactorAuthenticationStateResult`) has `state`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetTwoFactorAuthenticationStateResult`) has `state`: `String`; it decodes as `results::GetTwoFactorAuthenticationStateResult`.
     pub fn get_two_factor_authentication_state(
         self,
         params: &GetTwoFactorAuthenticationState,
@@ -5735,7 +5735,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipAvailablePort`: `GET /zstack/v1/vips/{vipUuid}/get-port-availability`. A synchronous API: the reply is its result.
-    /// The result (`GetVipAvailablePortResult`) has `availablePort`: `List<Integer>`; decode its fields with `generated::types`.
+    /// The result (`GetVipAvailablePortResult`) has `availablePort`: `List<Integer>`; it decodes as `results::GetVipAvailablePortResult`.
     pub fn get_vip_available_port(
         self,
         params: &GetVipAvailablePort,
@@ -5771,7 +5771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVMsFromKVMHost`: `POST /zstack/v1/v2v`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ListVMsFromKVMHostResult`) has `inventories`: `List`, `libvirtVersion`: `String`, `qemuVersion`: `String`, `v2vCaps`: `Map`; decode its fields with `generated::types`.
+    /// The result (`ListVMsFromKVMHostResult`) has `inventories`: `List`, `libvirtVersion`: `String`, `qemuVersion`: `String`, `v2vCaps`: `Map`; it decodes as `results::ListVMsFromKvmHostResult`.
     pub fn list_v_ms_from_kvm_host(
         self,
         params: &ListVMsFromKvmHost,
@@ -6012,7 +6012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVmBackup`: `PUT /zstack/v1/vm-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVmBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
+    /// The result (`SyncVmBackupResult`) has `result`: `SyncBackupResult`; it decodes as `results::SyncVmBackupResult`.
     pub fn sync_vm_backup(
         self,
         params: &SyncVmBackup,
@@ -6033,7 +6033,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TokenIntrospection`: `POST /zstack/v1/token/introspect`. A synchronous API: the reply is its result.
-    /// The result (`TokenIntrospectionResult`) has `active`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`TokenIntrospectionResult`) has `active`: `boolean`; it decodes as `results::TokenIntrospectionResult`.
     pub fn token_introspection(
         self,
         params: &TokenIntrospection,

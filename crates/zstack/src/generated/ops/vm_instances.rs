@@ -3212,7 +3212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DescribeVmInstanceRecoveryPoint`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/recovery-point`. A synchronous API: the reply is its result.
-    /// The result (`DescribeVmInstanceRecoveryPointResult`) has `realSizes`: `Map`, `virtualSizes`: `Map`, `timestamp`: `String`; decode its fields with `generated::types`.
+    /// The result (`DescribeVmInstanceRecoveryPointResult`) has `realSizes`: `Map`, `virtualSizes`: `Map`, `timestamp`: `String`; it decodes as `results::DescribeVmInstanceRecoveryPointResult`.
     pub fn describe_vm_instance_recovery_point(
         self,
         params: &DescribeVmInstanceRecoveryPoint,
@@ -3268,7 +3268,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteGuestVmCommand`: `POST /zstack/v1/vm-instances/commands/exec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExecuteGuestVmCommandResult`) has `stream`: `String`, `vmInstance`: `VmInstanceInventory`; decode its fields with `generated::types`.
+    /// The result (`ExecuteGuestVmCommandResult`) has `stream`: `String`, `vmInstance`: `VmInstanceInventory`; it decodes as `results::ExecuteGuestVmCommandResult`.
     pub fn execute_guest_vm_command(
         self,
         params: &ExecuteGuestVmCommand,
@@ -3369,7 +3369,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidatePrimaryStoragesForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-storages`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidatePrimaryStoragesForCreatingVmResult`) has `rootVolumePrimaryStorages`: `List<PrimaryStorageInventory>`, `dataVolumePrimaryStorages`: `Map<String,List<PrimaryStorageInventory>>`; decode its fields with `generated::types`.
+    /// The result (`GetCandidatePrimaryStoragesForCreatingVmResult`) has `rootVolumePrimaryStorages`: `List<PrimaryStorageInventory>`, `dataVolumePrimaryStorages`: `Map<String,List<PrimaryStorageInventory>>`; it decodes as `results::GetCandidatePrimaryStoragesForCreatingVmResult`.
     pub fn get_candidate_primary_storages_for_creating_vm(
         self,
         params: &GetCandidatePrimaryStoragesForCreatingVm,
@@ -3378,7 +3378,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateZonesClustersHostsForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-destinations`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateZonesClustersHostsForCreatingVmResult`) has `zones`: `List<ZoneInventory>`, `clusters`: `List<ClusterInventory>`, `hosts`: `List<HostInventory>`; decode its fields with `generated::types`.
+    /// The result (`GetCandidateZonesClustersHostsForCreatingVmResult`) has `zones`: `List<ZoneInventory>`, `clusters`: `List<ClusterInventory>`, `hosts`: `List<HostInventory>`; it decodes as `results::GetCandidateZonesClustersHostsForCreatingVmResult`.
     pub fn get_candidate_zones_clusters_hosts_for_creating_vm(
         self,
         params: &GetCandidateZonesClustersHostsForCreatingVm,
@@ -3387,7 +3387,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFaultToleranceVms`: `GET /zstack/v1/vm-instances/fault-tolerance/sub-vms`. A synchronous API: the reply is its result.
-    /// The result (`GetFaultToleranceVmsResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`; decode its fields with `generated::types`.
+    /// The result (`GetFaultToleranceVmsResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`; it decodes as `results::GetFaultToleranceVmsResult`.
     pub fn get_fault_tolerance_vms(
         self,
         params: &GetFaultToleranceVms,
@@ -3420,7 +3420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNicQos`: `GET /zstack/v1/vm-instances/{uuid}/nic-qos`. A synchronous API: the reply is its result.
-    /// The result (`GetNicQosResult`) has `outboundBandwidth`: `long`, `inboundBandwidth`: `long`, `outboundBandwidthUpthreshold`: `long`, `inboundBandwidthUpthreshold`: `long`; decode its fields with `generated::types`.
+    /// The result (`GetNicQosResult`) has `outboundBandwidth`: `long`, `inboundBandwidth`: `long`, `outboundBandwidthUpthreshold`: `long`, `inboundBandwidthUpthreshold`: `long`; it decodes as `results::GetNicQosResult`.
     pub fn get_nic_qos(
         self,
         params: &GetNicQos,
@@ -3504,7 +3504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmBootOrder`: `GET /zstack/v1/vm-instances/{uuid}/boot-orders`. A synchronous API: the reply is its result.
-    /// The result (`GetVmBootOrderResult`) has `orders`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetVmBootOrderResult`) has `orders`: `List<String>`; it decodes as `results::GetVmBootOrderResult`.
     pub fn get_vm_boot_order(
         self,
         params: &GetVmBootOrder,
@@ -3516,7 +3516,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmCapabilities`: `GET /zstack/v1/vm-instances/{uuid}/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVmCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode its fields with `generated::types`.
+    /// The result (`GetVmCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; it decodes as `results::GetVmCapabilitiesResult`.
     pub fn get_vm_capabilities(
         self,
         params: &GetVmCapabilities,
@@ -3528,7 +3528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsoleAddress`: `GET /zstack/v1/vm-instances/{uuid}/console-addresses`. A synchronous API: the reply is its result.
-    /// The result (`GetVmConsoleAddressResult`) has `hostIp`: `String`, `port`: `int`, `path`: `String`, `protocol`: `String`, `vdiPortInfo`: `VdiPortInfo`; decode its fields with `generated::types`.
+    /// The result (`GetVmConsoleAddressResult`) has `hostIp`: `String`, `port`: `int`, `path`: `String`, `protocol`: `String`, `vdiPortInfo`: `VdiPortInfo`; it decodes as `results::GetVmConsoleAddressResult`.
     pub fn get_vm_console_address(
         self,
         params: &GetVmConsoleAddress,
@@ -3540,7 +3540,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsolePassword`: `GET /zstack/v1/vm-instances/{uuid}/console-passwords`. A synchronous API: the reply is its result.
-    /// The result (`GetVmConsolePasswordResult`) has `password`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmConsolePasswordResult`) has `password`: `String`; it decodes as `results::GetVmConsolePasswordResult`.
     pub fn get_vm_console_password(
         self,
         params: &GetVmConsolePassword,
@@ -3552,7 +3552,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmDeviceAddress`: `GET /zstack/v1/vm-instances/devices`. A synchronous API: the reply is its result.
-    /// The result (`GetVmDeviceAddressResult`) has `addresses`: `Map<String,List<VmDeviceAddress>>`; decode its fields with `generated::types`.
+    /// The result (`GetVmDeviceAddressResult`) has `addresses`: `Map<String,List<VmDeviceAddress>>`; it decodes as `results::GetVmDeviceAddressResult`.
     pub fn get_vm_device_address(
         self,
         params: &GetVmDeviceAddress,
@@ -3564,7 +3564,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmEmulatorPinning`: `GET /zstack/v1/vm-instances/{uuid}/emulator-pinning`. A synchronous API: the reply is its result.
-    /// The result (`GetVmEmulatorPinningResult`) has `emulatorPinning`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmEmulatorPinningResult`) has `emulatorPinning`: `String`; it decodes as `results::GetVmEmulatorPinningResult`.
     pub fn get_vm_emulator_pinning(
         self,
         params: &GetVmEmulatorPinning,
@@ -3576,7 +3576,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmGuestToolsInfo`: `GET /zstack/v1/vm-instances/{uuid}/guest-tools-infos`. A synchronous API: the reply is its result.
-    /// The result (`GetVmGuestToolsInfoResult`) has `version`: `String`, `status`: `String`, `features`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetVmGuestToolsInfoResult`) has `version`: `String`, `status`: `String`, `features`: `Map`; it decodes as `results::GetVmGuestToolsInfoResult`.
     pub fn get_vm_guest_tools_info(
         self,
         params: &GetVmGuestToolsInfo,
@@ -3588,7 +3588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmHostname`: `GET /zstack/v1/vm-instances/{uuid}/hostnames`. A synchronous API: the reply is its result.
-    /// The result (`GetVmHostnameResult`) has `hostname`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmHostnameResult`) has `hostname`: `String`; it decodes as `results::GetVmHostnameResult`.
     pub fn get_vm_hostname(
         self,
         params: &GetVmHostname,
@@ -3600,7 +3600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceFirstBootDevice`: `GET /zstack/v1/vm-instances/{uuid}/first-boot-device`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceFirstBootDeviceResult`) has `firstBootDevice`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmInstanceFirstBootDeviceResult`) has `firstBootDevice`: `String`; it decodes as `results::GetVmInstanceFirstBootDeviceResult`.
     pub fn get_vm_instance_first_boot_device(
         self,
         params: &GetVmInstanceFirstBootDevice,
@@ -3612,7 +3612,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceHaLevel`: `GET /zstack/v1/vm-instances/{uuid}/ha-levels`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceHaLevelResult`) has `level`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmInstanceHaLevelResult`) has `level`: `String`; it decodes as `results::GetVmInstanceHaLevelResult`.
     pub fn get_vm_instance_ha_level(
         self,
         params: &GetVmInstanceHaLevel,
@@ -3624,7 +3624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceProtectedRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/protected-recovery-points`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceProtectedRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetVmInstanceProtectedRecoveryPointsResult`) has `recoveryPoints`: `Map`; it decodes as `results::GetVmInstanceProtectedRecoveryPointsResult`.
     pub fn get_vm_instance_protected_recovery_points(
         self,
         params: &GetVmInstanceProtectedRecoveryPoints,
@@ -3633,7 +3633,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/recovery-points`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetVmInstanceRecoveryPointsResult`) has `recoveryPoints`: `Map`; it decodes as `results::GetVmInstanceRecoveryPointsResult`.
     pub fn get_vm_instance_recovery_points(
         self,
         params: &GetVmInstanceRecoveryPoints,
@@ -3657,7 +3657,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmMonitorNumber`: `GET /zstack/v1/vm-instances/{uuid}/monitorNumber`. A synchronous API: the reply is its result.
-    /// The result (`GetVmMonitorNumberResult`) has `monitorNumber`: `Integer`; decode its fields with `generated::types`.
+    /// The result (`GetVmMonitorNumberResult`) has `monitorNumber`: `Integer`; it decodes as `results::GetVmMonitorNumberResult`.
     pub fn get_vm_monitor_number(
         self,
         params: &GetVmMonitorNumber,
@@ -3681,7 +3681,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNicAttachedNetworkService`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/attached-networkservices`. A synchronous API: the reply is its result.
-    /// The result (`GetVmNicAttachedNetworkServiceResult`) has `networkServices`: `List<String>`; decode its fields with `generated::types`.
+    /// The result (`GetVmNicAttachedNetworkServiceResult`) has `networkServices`: `List<String>`; it decodes as `results::GetVmNicAttachedNetworkServiceResult`.
     pub fn get_vm_nic_attached_network_service(
         self,
         params: &GetVmNicAttachedNetworkService,
@@ -3690,7 +3690,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNuma`: `GET /zstack/v1/vm-instances/{uuid}/vnuma`. A synchronous API: the reply is its result.
-    /// The result (`GetVmNumaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetVmNumaResult`) has `enable`: `boolean`; it decodes as `results::GetVmNumaResult`.
     pub fn get_vm_numa(
         self,
         params: &GetVmNuma,
@@ -3702,7 +3702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmQga`: `GET /zstack/v1/vm-instances/{uuid}/qga`. A synchronous API: the reply is its result.
-    /// The result (`GetVmQgaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetVmQgaResult`) has `enable`: `boolean`; it decodes as `results::GetVmQgaResult`.
     pub fn get_vm_qga(
         self,
         params: &GetVmQga,
@@ -3714,7 +3714,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmRDP`: `GET /zstack/v1/vm-instances/{uuid}/rdp`. A synchronous API: the reply is its result.
-    /// The result (`GetVmRDPResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetVmRDPResult`) has `enable`: `boolean`; it decodes as `results::GetVmRdpResult`.
     pub fn get_vm_rdp(
         self,
         params: &GetVmRdp,
@@ -3726,7 +3726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmSshKey`: `GET /zstack/v1/vm-instances/{uuid}/ssh-keys`. A synchronous API: the reply is its result.
-    /// The result (`GetVmSshKeyResult`) has `sshKey`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmSshKeyResult`) has `sshKey`: `String`; it decodes as `results::GetVmSshKeyResult`.
     pub fn get_vm_ssh_key(
         self,
         params: &GetVmSshKey,
@@ -3738,7 +3738,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmStartingCandidateClustersHosts`: `GET /zstack/v1/vm-instances/{uuid}/starting-target-hosts`. A synchronous API: the reply is its result.
-    /// The result (`GetVmStartingCandidateClustersHostsResult`) has `hosts`: `List<HostInventory>`, `clusters`: `List<ClusterInventory>`; decode its fields with `generated::types`.
+    /// The result (`GetVmStartingCandidateClustersHostsResult`) has `hosts`: `List<HostInventory>`, `clusters`: `List<ClusterInventory>`; it decodes as `results::GetVmStartingCandidateClustersHostsResult`.
     pub fn get_vm_starting_candidate_clusters_hosts(
         self,
         params: &GetVmStartingCandidateClustersHosts,
@@ -3747,7 +3747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmTask`: `GET /zstack/v1/vm-instances/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; it decodes as `results::GetChainTaskResult`.
     pub fn get_vm_task(
         self,
         params: &GetVmTask,
@@ -3759,7 +3759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmUsbRedirect`: `GET /zstack/v1/vm-instances/{uuid}/usbredirect`. A synchronous API: the reply is its result.
-    /// The result (`GetVmUsbRedirectResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetVmUsbRedirectResult`) has `enable`: `boolean`; it decodes as `results::GetVmUsbRedirectResult`.
     pub fn get_vm_usb_redirect(
         self,
         params: &GetVmUsbRedirect,
@@ -3771,7 +3771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXml`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml`. A synchronous API: the reply is its result.
-    /// The result (`GetVmXmlResult`) has `match`: `boolean`, `runningXml`: `String`, `userDefinedXml`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmXmlResult`) has `match`: `boolean`, `runningXml`: `String`, `userDefinedXml`: `String`; it decodes as `results::GetVmXmlResult`.
     pub fn get_vm_xml(
         self,
         params: &GetVmXml,
@@ -3783,7 +3783,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXmlHookScript`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml-hook-script`. A synchronous API: the reply is its result.
-    /// The result (`GetVmXmlHookScriptResult`) has `userDefinedXmlHookScript`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVmXmlHookScriptResult`) has `userDefinedXmlHookScript`: `String`; it decodes as `results::GetVmXmlHookScriptResult`.
     pub fn get_vm_xml_hook_script(
         self,
         params: &GetVmXmlHookScript,
@@ -3795,7 +3795,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmsCapabilities`: `GET /zstack/v1/vm-instances/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVmsCapabilitiesResult`) has `vmsCaps`: `Map<String,VmCapabilities>`; decode its fields with `generated::types`.
+    /// The result (`GetVmsCapabilitiesResult`) has `vmsCaps`: `Map<String,VmCapabilities>`; it decodes as `results::GetVmsCapabilitiesResult`.
     pub fn get_vms_capabilities(
         self,
         params: &GetVmsCapabilities,
@@ -3807,7 +3807,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmvNUMATopology`: `GET /zstack/v1/vm-instances/{uuid}/vnuma-topology`. A synchronous API: the reply is its result.
-    /// The result (`GetVmvNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `hostUuid`: `String`, `topology`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetVmvNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `hostUuid`: `String`, `topology`: `List`; it decodes as `results::GetVmvNumaTopologyResult`.
     pub fn get_vmv_numa_topology(
         self,
         params: &GetVmvNumaTopology,

@@ -3791,7 +3791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchDeleteVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/batch-delete`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchDeleteVolumeSnapshotResult`) has `results`: `List<BatchDeleteVolumeSnapshotStruct>`; decode its fields with `generated::types`.
+    /// The result (`BatchDeleteVolumeSnapshotResult`) has `results`: `List<BatchDeleteVolumeSnapshotStruct>`; it decodes as `results::BatchDeleteVolumeSnapshotResult`.
     pub fn batch_delete_volume_snapshot(
         self,
         params: &BatchDeleteVolumeSnapshot,
@@ -3803,7 +3803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchSyncVolumeSize`: `POST /zstack/v1/volumes/batch-sync-volumes`. A synchronous API: the reply is its result.
-    /// The result (`BatchSyncVolumeSizeResult`) has `successCount`: `int`, `failCount`: `int`; decode its fields with `generated::types`.
+    /// The result (`BatchSyncVolumeSizeResult`) has `successCount`: `int`, `failCount`: `int`; it decodes as `results::BatchSyncVolumeSizeResult`.
     pub fn batch_sync_volume_size(
         self,
         params: &BatchSyncVolumeSize,
@@ -3839,7 +3839,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVolumeSnapshotGroupAvailability`: `GET /zstack/v1/volume-snapshots/groups/availabilities`. A synchronous API: the reply is its result.
-    /// The result (`CheckVolumeSnapshotGroupAvailabilityResult`) has `results`: `List<VolumeSnapshotGroupAvailability>`; decode its fields with `generated::types`.
+    /// The result (`CheckVolumeSnapshotGroupAvailabilityResult`) has `results`: `List<VolumeSnapshotGroupAvailability>`; it decodes as `results::CheckVolumeSnapshotGroupAvailabilityResult`.
     pub fn check_volume_snapshot_group_availability(
         self,
         params: &CheckVolumeSnapshotGroupAvailability,
@@ -4036,7 +4036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVolumeSnapshotGroup`: `DELETE /zstack/v1/volume-snapshots/group/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteVolumeSnapshotGroupResult`) has `results`: `List<DeleteSnapshotGroupResult>`; decode its fields with `generated::types`.
+    /// The result (`DeleteVolumeSnapshotGroupResult`) has `results`: `List<DeleteSnapshotGroupResult>`; it decodes as `results::DeleteVolumeSnapshotGroupResult`.
     pub fn delete_volume_snapshot_group(
         self,
         params: &DeleteVolumeSnapshotGroup,
@@ -4114,7 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeCapabilities`: `GET /zstack/v1/volumes/{uuid}/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode its fields with `generated::types`.
+    /// The result (`GetVolumeCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; it decodes as `results::GetVolumeCapabilitiesResult`.
     pub fn get_volume_capabilities(
         self,
         params: &GetVolumeCapabilities,
@@ -4126,7 +4126,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeFormat`: `GET /zstack/v1/volumes/formats`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeFormatResult`) has `formats`: `List<VolumeFormatReplyStruct>`; decode its fields with `generated::types`.
+    /// The result (`GetVolumeFormatResult`) has `formats`: `List<VolumeFormatReplyStruct>`; it decodes as `results::GetVolumeFormatResult`.
     pub fn get_volume_format(
         self,
         params: &GetVolumeFormat,
@@ -4138,7 +4138,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeIoThreadPin`: `GET /zstack/v1/volumes/{uuid}/io-thread-pin`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `String`, `pin`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `String`, `pin`: `String`; it decodes as `results::GetVolumeIoThreadPinResult`.
     pub fn get_volume_io_thread_pin(
         self,
         params: &GetVolumeIoThreadPin,
@@ -4150,7 +4150,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeQos`: `GET /zstack/v1/volumes/{uuid}/qos`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeQosResult`) has `volumeUuid`: `String`, `volumeBandwidth`: `long`, `volumeBandwidthRead`: `long`, `volumeBandwidthWrite`: `long`, `iopsTotal`: `long`, `iopsRead`: `long`, `iopsWrite`: `long`, `volumeBandwidthUpthreshold`: `long`, `volumeBandwidthReadUpthreshold`: `long`, `volumeBandwidthWriteUpthreshold`: `long`, `iopsTotalUpthreshold`: `long`, `iopsReadUpthreshold`: `long`, `iopsWriteUpthreshold`: `long`; decode its fields with `generated::types`.
+    /// The result (`GetVolumeQosResult`) has `volumeUuid`: `String`, `volumeBandwidth`: `long`, `volumeBandwidthRead`: `long`, `volumeBandwidthWrite`: `long`, `iopsTotal`: `long`, `iopsRead`: `long`, `iopsWrite`: `long`, `volumeBandwidthUpthreshold`: `long`, `volumeBandwidthReadUpthreshold`: `long`, `volumeBandwidthWriteUpthreshold`: `long`, `iopsTotalUpthreshold`: `long`, `iopsReadUpthreshold`: `long`, `iopsWriteUpthreshold`: `long`; it decodes as `results::GetVolumeQosResult`.
     pub fn get_volume_qos(
         self,
         params: &GetVolumeQos,
@@ -4162,7 +4162,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeSnapshotSize`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetVolumeSnapshotSizeResult`) has `size`: `Long`, `actualSize`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetVolumeSnapshotSizeResult`) has `size`: `Long`, `actualSize`: `Long`; it decodes as `results::GetVolumeSnapshotSizeResult`.
     pub fn get_volume_snapshot_size(
         self,
         params: &GetVolumeSnapshotSize,
@@ -4339,7 +4339,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RevertVmFromSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RevertVmFromSnapshotGroupResult`) has `results`: `List<RevertSnapshotGroupResult>`; decode its fields with `generated::types`.
+    /// The result (`RevertVmFromSnapshotGroupResult`) has `results`: `List<RevertSnapshotGroupResult>`; it decodes as `results::RevertVmFromSnapshotGroupResult`.
     pub fn revert_vm_from_snapshot_group(
         self,
         params: &RevertVmFromSnapshotGroup,
@@ -4507,7 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXml`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmUserDefinedXmlResult`) has `vmUserDefinedXml`: `String`; decode its fields with `generated::types`.
+    /// The result (`SetVmUserDefinedXmlResult`) has `vmUserDefinedXml`: `String`; it decodes as `results::SetVmUserDefinedXmlResult`.
     pub fn set_vm_user_defined_xml(
         self,
         params: &SetVmUserDefinedXml,
@@ -4519,7 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmUserDefinedXmlHookScriptResult`) has `vmUserDefinedXmlHookScript`: `String`; decode its fields with `generated::types`.
+    /// The result (`SetVmUserDefinedXmlHookScriptResult`) has `vmUserDefinedXmlHookScript`: `String`; it decodes as `results::SetVmUserDefinedXmlHookScriptResult`.
     pub fn set_vm_user_defined_xml_hook_script(
         self,
         params: &SetVmUserDefinedXmlHookScript,
@@ -4528,7 +4528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ShrinkVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/shrink/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ShrinkVolumeSnapshotResult`) has `shrinkResult`: `ShrinkResult`; decode its fields with `generated::types`.
+    /// The result (`ShrinkVolumeSnapshotResult`) has `shrinkResult`: `ShrinkResult`; it decodes as `results::ShrinkVolumeSnapshotResult`.
     pub fn shrink_volume_snapshot(
         self,
         params: &ShrinkVolumeSnapshot,
@@ -4584,7 +4584,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVolumeBackup`: `PUT /zstack/v1/volume-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVolumeBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
+    /// The result (`SyncVolumeBackupResult`) has `result`: `SyncBackupResult`; it decodes as `results::SyncVolumeBackupResult`.
     pub fn sync_volume_backup(
         self,
         params: &SyncVolumeBackup,
@@ -4596,7 +4596,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TakeVmConsoleScreenshot`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`TakeVmConsoleScreenshotResult`) has `imageData`: `String`; decode its fields with `generated::types`.
+    /// The result (`TakeVmConsoleScreenshotResult`) has `imageData`: `String`; it decodes as `results::TakeVmConsoleScreenshotResult`.
     pub fn take_vm_console_screenshot(
         self,
         params: &TakeVmConsoleScreenshot,

@@ -4386,7 +4386,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcIPsecLog`: `GET /zstack/v1/vpc/virtual-routers/ipseclog`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcIPsecLogResult`) has `ipsecLog`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVpcIPsecLogResult`) has `ipsecLog`: `String`; it decodes as `results::GetVpcIPsecLogResult`.
     pub fn get_vpc_i_psec_log(
         self,
         params: &GetVpcIPsecLog,
@@ -4407,7 +4407,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterDistributedRoutingEnabled`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`GetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; it decodes as `results::GetVpcVRouterDistributedRoutingEnabledResult`.
     pub fn get_vpc_v_router_distributed_routing_enabled(
         self,
         params: &GetVpcVRouterDistributedRoutingEnabled,
@@ -4419,7 +4419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterNetworkServiceState`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode its fields with `generated::types`.
+    /// The result (`GetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; it decodes as `results::GetVpcVRouterNetworkServiceStateResult`.
     pub fn get_vpc_v_router_network_service_state(
         self,
         params: &GetVpcVRouterNetworkServiceState,
@@ -4688,7 +4688,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVolumeIoThreadPin`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `Integer`, `pin`: `String`; decode its fields with `generated::types`.
+    /// The result (`SetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `Integer`, `pin`: `String`; it decodes as `results::SetVolumeIoThreadPinResult`.
     pub fn set_volume_io_thread_pin(
         self,
         params: &SetVolumeIoThreadPin,
@@ -4712,7 +4712,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterDistributedRoutingEnabled`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode its fields with `generated::types`.
+    /// The result (`SetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; it decodes as `results::SetVpcVRouterDistributedRoutingEnabledResult`.
     pub fn set_vpc_v_router_distributed_routing_enabled(
         self,
         params: &SetVpcVRouterDistributedRoutingEnabled,
@@ -4724,7 +4724,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterNetworkServiceState`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode its fields with `generated::types`.
+    /// The result (`SetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; it decodes as `results::SetVpcVRouterNetworkServiceStateResult`.
     pub fn set_vpc_v_router_network_service_state(
         self,
         params: &SetVpcVRouterNetworkServiceState,

@@ -3762,7 +3762,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckNetworkReachable`: `GET /zstack/v1/zops/check/network`. A synchronous API: the reply is its result.
-    /// The result (`CheckNetworkReachableResult`) has `results`: `List`; decode its fields with `generated::types`.
+    /// The result (`CheckNetworkReachableResult`) has `results`: `List`; it decodes as `results::CheckNetworkReachableResult`.
     pub fn check_network_reachable(
         self,
         params: &CheckNetworkReachable,
@@ -4032,7 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetActiveAlarmStatus`: `GET /zstack/v1/zwatch/activealarms/status`. A synchronous API: the reply is its result.
-    /// The result (`GetActiveAlarmStatusResult`) has `statuses`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetActiveAlarmStatusResult`) has `statuses`: `List`; it decodes as `results::GetActiveAlarmStatusResult`.
     pub fn get_active_alarm_status(
         self,
         params: &GetActiveAlarmStatus,
@@ -4044,7 +4044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAlarmData`: `GET /zstack/v1/zwatch/alarm-histories`. A synchronous API: the reply is its result.
-    /// The result (`GetAlarmDataResult`) has `histories`: `List`, `total`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetAlarmDataResult`) has `histories`: `List`, `total`: `Long`; it decodes as `results::GetAlarmDataResult`.
     pub fn get_alarm_data(
         self,
         params: &GetAlarmData,
@@ -4056,7 +4056,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllEventMetadata`: `GET /zstack/v1/zwatch/events/meta-data`. A synchronous API: the reply is its result.
-    /// The result (`GetAllEventMetadataResult`) has `events`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetAllEventMetadataResult`) has `events`: `List`; it decodes as `results::GetAllEventMetadataResult`.
     pub fn get_all_event_metadata(
         self,
         params: &GetAllEventMetadata,
@@ -4068,7 +4068,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllMetricMetadata`: `GET /zstack/v1/zwatch/metrics/meta-data`. A synchronous API: the reply is its result.
-    /// The result (`GetAllMetricMetadataResult`) has `metrics`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetAllMetricMetadataResult`) has `metrics`: `List`; it decodes as `results::GetAllMetricMetadataResult`.
     pub fn get_all_metric_metadata(
         self,
         params: &GetAllMetricMetadata,
@@ -4080,7 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAuditData`: `GET /zstack/v1/zwatch/audits`. A synchronous API: the reply is its result.
-    /// The result (`GetAuditDataResult`) has `audits`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetAuditDataResult`) has `audits`: `List`; it decodes as `results::GetAuditDataResult`.
     pub fn get_audit_data(
         self,
         params: &GetAuditData,
@@ -4092,7 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChronyServers`: `GET /zstack/v1/zops/chrony/servers`. A synchronous API: the reply is its result.
-    /// The result (`GetChronyServersResult`) has `servers`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetChronyServersResult`) has `servers`: `List`; it decodes as `results::GetChronyServersResult`.
     pub fn get_chrony_servers(
         self,
         params: &GetChronyServers,
@@ -4104,7 +4104,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEventData`: `GET /zstack/v1/zwatch/events`. A synchronous API: the reply is its result.
-    /// The result (`GetEventDataResult`) has `events`: `List`, `total`: `Long`; decode its fields with `generated::types`.
+    /// The result (`GetEventDataResult`) has `events`: `List`, `total`: `Long`; it decodes as `results::GetEventDataResult`.
     pub fn get_event_data(
         self,
         params: &GetEventData,
@@ -4116,7 +4116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeDirCapacity`: `GET /zstack/v1/zwatch/mn`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeDirCapacityResult`) has `result`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetManagementNodeDirCapacityResult`) has `result`: `Map`; it decodes as `results::GetManagementNodeDirCapacityResult`.
     pub fn get_management_node_dir_capacity(
         self,
         params: &GetManagementNodeDirCapacity,
@@ -4128,7 +4128,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricData`: `GET /zstack/v1/zwatch/metrics`. A synchronous API: the reply is its result.
-    /// The result (`GetMetricDataResult`) has `data`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetMetricDataResult`) has `data`: `List`; it decodes as `results::GetMetricDataResult`.
     pub fn get_metric_data(
         self,
         params: &GetMetricData,
@@ -4140,7 +4140,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricLabelValue`: `GET /zstack/v1/zwatch/metrics/label-values`. A synchronous API: the reply is its result.
-    /// The result (`GetMetricLabelValueResult`) has `labels`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetMetricLabelValueResult`) has `labels`: `List`; it decodes as `results::GetMetricLabelValueResult`.
     pub fn get_metric_label_value(
         self,
         params: &GetMetricLabelValue,
@@ -4152,7 +4152,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTextTemplateArg`: `GET /zstack/v1/zwatch/textTemplateArg`. A synchronous API: the reply is its result.
-    /// The result (`GetTextTemplateArgResult`) has `defaultSupportedParams`: `Map`; decode its fields with `generated::types`.
+    /// The result (`GetTextTemplateArgResult`) has `defaultSupportedParams`: `Map`; it decodes as `results::GetTextTemplateArgResult`.
     pub fn get_text_template_arg(
         self,
         params: &GetTextTemplateArg,
@@ -4164,7 +4164,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetZWatchAlertHistogram`: `GET /zstack/v1/zwatch/alert-histories/histogram`. A synchronous API: the reply is its result.
-    /// The result (`GetZWatchAlertHistogramResult`) has `histograms`: `List`; decode its fields with `generated::types`.
+    /// The result (`GetZWatchAlertHistogramResult`) has `histograms`: `List`; it decodes as `results::GetZWatchAlertHistogramResult`.
     pub fn get_z_watch_alert_histogram(
         self,
         params: &GetZWatchAlertHistogram,
@@ -4648,7 +4648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ZQLQuery`: `GET /zstack/v1/zql`. A synchronous API: the reply is its result.
-    /// The result (`ZQLQueryResult`) has `results`: `List<ZQLQueryReturn>`; decode its fields with `generated::types`.
+    /// The result (`ZQLQueryResult`) has `results`: `List<ZQLQueryReturn>`; it decodes as `results::ZqlQueryResult`.
     pub fn zql_query(
         self,
         params: &ZqlQuery,

@@ -347,14 +347,20 @@ where
         out(&list_text(fmt, &all).map_err(render_error)?);
         return Ok(());
     }
-    let mut buf = String::new();
+    // Bytes, not a String: serde_json writes each element straight in. Everything pushed is
+    // UTF-8, so handing it on as text is a linear check, never a loss.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut emit = |buf: &mut Vec<u8>| {
+        out(&String::from_utf8_lossy(buf));
+        buf.clear();
+    };
     let mut first = true;
     loop {
         let next = match items.try_next().now_or_never() {
             Some(ready) => ready,
             None => {
                 // Nothing more until the next page arrives: show what there is.
-                out(&std::mem::take(&mut buf));
+                emit(&mut buf);
                 items.try_next().await
             }
         };
@@ -362,34 +368,59 @@ where
             Ok(Some(item)) => item,
             Ok(None) => break,
             Err(e) => {
-                out(&buf);
+                emit(&mut buf);
                 return Err(e);
             }
         };
         match fmt {
-            OutputFormat::Yaml => buf.push_str(
-                &serde_yaml::to_string(&[&item]).map_err(|e| render_error(e.to_string()))?,
+            OutputFormat::Yaml => buf.extend_from_slice(
+                serde_yaml::to_string(&[&item])
+                    .map_err(|e| render_error(e.to_string()))?
+                    .as_bytes(),
             ),
             _ => {
-                let body =
-                    serde_json::to_string_pretty(&item).map_err(|e| render_error(e.to_string()))?;
-                buf.push_str(if first { "[\n  " } else { ",\n  " });
-                buf.push_str(&body.replace('\n', "\n  "));
+                buf.extend_from_slice(if first { b"[\n  " } else { b",\n  " });
+                push_element_json(&mut buf, &item).map_err(|e| render_error(e.to_string()))?;
             }
         }
         first = false;
         if buf.len() >= FLUSH_AT {
-            out(&std::mem::take(&mut buf));
+            emit(&mut buf);
         }
     }
     match fmt {
-        OutputFormat::Yaml if first => buf.push_str("[]\n"),
+        OutputFormat::Yaml if first => buf.extend_from_slice(b"[]\n"),
         OutputFormat::Yaml => {}
-        _ if first => buf.push_str("[]\n"),
-        _ => buf.push_str("\n]\n"),
+        _ if first => buf.extend_from_slice(b"[]\n"),
+        _ => buf.extend_from_slice(b"\n]\n"),
     }
-    out(&buf);
+    emit(&mut buf);
     Ok(())
+}
+
+/// Appends `item` as pretty JSON one level deep (an element of the top-level array), written
+/// straight into `buf`: the same text as `to_string_pretty` with two spaces after every line
+/// break, without the intermediate string and its copy.
+fn push_element_json<T: Serialize>(buf: &mut Vec<u8>, item: &T) -> serde_json::Result<()> {
+    /// Indents every line after the first by two spaces.
+    struct Indented<'a>(&'a mut Vec<u8>);
+    impl Write for Indented<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let mut rest = bytes;
+            while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+                self.0.extend_from_slice(&rest[..=i]);
+                self.0.extend_from_slice(b"  ");
+                rest = &rest[i + 1..];
+            }
+            self.0.extend_from_slice(rest);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut ser = serde_json::Serializer::pretty(Indented(buf));
+    item.serialize(&mut ser)
 }
 
 fn render_error(msg: String) -> omnivirt::Error {
@@ -590,6 +621,24 @@ mod tests {
         let none = futures::stream::iter(Vec::<omnivirt::Result<Vm>>::new());
         stream_to(OutputFormat::Json, none, out).await.unwrap();
         assert_eq!(seen.lock().unwrap().as_str(), "[]\n");
+    }
+
+    #[tokio::test]
+    async fn streamed_json_is_byte_for_byte_the_pretty_printed_list() {
+        // Nested objects and arrays, a text with a line break and non-ASCII.
+        let mut a = Vm::new("id-a", "vm \"a\"\nsecond line", VmState::Running);
+        a.ips = vec!["10.0.0.1".into(), "fe80::1".into()];
+        a.tags = vec!["web".into(), "Größe".into()];
+        a.extra.insert(
+            "nested".into(),
+            serde_json::json!({"k": [1, {"x": null}], "e": {}}),
+        );
+        let all = vec![a.clone(), Vm::new("id-b", "b", VmState::Stopped), a];
+        let (seen, out) = sink();
+        let items = futures::stream::iter(all.clone().into_iter().map(Ok));
+        stream_to(OutputFormat::Json, items, out).await.unwrap();
+        let whole = serde_json::to_string_pretty(&all).unwrap() + "\n";
+        assert_eq!(*seen.lock().unwrap(), whole);
     }
 
     #[tokio::test]

@@ -6,13 +6,13 @@ use omnivirt_core::{ResourceRef, SnapshotState};
 use omnivirt_http::{Request, Response};
 use serde_json::{Value, json};
 
+use super::MOUNT;
 use super::ids::{ext, gson_date, int};
 use super::jobs::accepted;
 use super::mutate::{body_of, str_param, u64_param};
 use super::render::root_volume_of;
 use super::reply::{Fail, code, invalid_arg, refused, text};
-use super::{MOUNT, inventory};
-use crate::model::{SimEvent, SimNic, SimSnapshot, SimVm};
+use crate::model::{SimEvent, SimSnapshot, SimVm};
 use crate::query::{Filter, Paging};
 use crate::skin;
 use crate::world::{VmChange, World};
@@ -260,44 +260,6 @@ pub(super) fn groups(world: &World, vm: Option<&str>) -> Vec<Value> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// A World NIC as a `VmNicInventory`.
-pub(super) fn render_nic(world: &World, vm: &SimVm, i: usize, n: &SimNic) -> Value {
-    let net = world.get_network(n.network_id.as_str()).ok();
-    let (gateway, netmask) = net
-        .as_ref()
-        .and_then(|x| inventory::gateway_and_netmask(&x.cidr))
-        .unwrap_or_default();
-    let uuid = ext(n.id.as_str());
-    let l3 = ext(n.network_id.as_str());
-    json!({
-        "uuid": uuid,
-        "vmInstanceUuid": ext(vm.id.as_str()),
-        "l3NetworkUuid": l3,
-        "ip": n.ip,
-        "mac": n.mac,
-        "hypervisorType": "KVM",
-        "netmask": netmask,
-        "gateway": gateway,
-        "ipVersion": 4,
-        "driverType": n.model,
-        "internalName": n.name,
-        "deviceId": i,
-        "type": "VNIC",
-        "state": "enable",
-        "usedIps": [{
-            "uuid": ext(&crate::ids::uuid_from(&format!("{uuid}-ip"))),
-            "l3NetworkUuid": l3,
-            "ipVersion": 4,
-            "ip": n.ip,
-            "netmask": netmask,
-            "gateway": gateway,
-            "vmNicUuid": uuid,
-        }],
-        "createDate": gson_date(vm.created_at),
-        "lastOpDate": gson_date(vm.updated_at),
-    })
 }
 
 /// `POST /vm-instances/{vm}/l3-networks/{l3}` (`AttachL3NetworkToVm`).

@@ -72,6 +72,7 @@ mod status;
 mod tags;
 #[cfg(test)]
 mod tests;
+mod vm_doc;
 
 /// Where the API lives (servlet context `zstack`, API version `v1`).
 pub const MOUNT: &str = "/zstack/v1";

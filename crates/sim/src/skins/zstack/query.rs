@@ -1,6 +1,8 @@
 //! `GET /<res>[/{uuid}]`: conditions, `limit`/`start`/`count`/`sort`/`fields`.
 
-use omnivirt_http::Request;
+use http::StatusCode;
+use omnivirt_http::{Request, Response};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::DEFAULT_LIMIT;
@@ -10,6 +12,7 @@ use super::inventory::{Kind, world_filter, world_page};
 use super::render::{render_cluster, render_host, render_vm, render_volume_of, render_zone};
 use super::reply::{Fail, text};
 use super::status::{schema_class, vm_word};
+use super::vm_doc::VmDoc;
 use crate::model::SimVm;
 use crate::query::{Filter, Paging};
 use crate::skin;
@@ -132,7 +135,7 @@ pub(super) fn query(
     req: &Request,
     res: Res,
     uuid: Option<&str>,
-) -> Result<Value, Fail> {
+) -> Result<Answer, Fail> {
     let mut conds = Vec::new();
     let mut limit = DEFAULT_LIMIT;
     let mut start = 0usize;
@@ -190,9 +193,15 @@ pub(super) fn query(
             if count { 0 } else { limit },
         );
         if count {
-            return Ok(json!({"total": total}));
+            return Ok(Answer::Json(json!({"total": total})));
         }
-        return Ok(reply(page, total, fields.as_deref(), with_count, res));
+        return Ok(Answer::Json(reply(
+            page,
+            total,
+            fields.as_deref(),
+            with_count,
+            res,
+        )));
     }
     let filter = narrow(world, &conds, res);
     if res == Res::Vm
@@ -214,10 +223,21 @@ pub(super) fn query(
         };
         let l = world.peek_vms(&filter, &paging, keep);
         if count {
-            return Ok(json!({"total": l.total}));
+            return Ok(Answer::Json(json!({"total": l.total})));
+        }
+        if fields.is_none() {
+            // The page as text straight from the documents, no `Value` per VM.
+            let docs: Vec<VmDoc<'_>> = l.items.iter().map(|v| VmDoc::new(world, v)).collect();
+            return Ok(Answer::Text(vm_page_json(&docs, l.total, with_count)));
         }
         let page = l.items.iter().map(|v| render_vm(world, v)).collect();
-        return Ok(reply(page, l.total, fields.as_deref(), with_count, res));
+        return Ok(Answer::Json(reply(
+            page,
+            l.total,
+            fields.as_deref(),
+            with_count,
+            res,
+        )));
     }
     let all = Paging::all();
     let rendered: Vec<Value> = match res {
@@ -286,10 +306,67 @@ pub(super) fn query(
     }
     let total = hits.len();
     if count {
-        return Ok(json!({"total": total}));
+        return Ok(Answer::Json(json!({"total": total})));
     }
     let page: Vec<Value> = hits.into_iter().skip(start).take(limit).collect();
-    Ok(reply(page, total, fields.as_deref(), with_count, res))
+    Ok(Answer::Json(reply(
+        page,
+        total,
+        fields.as_deref(),
+        with_count,
+        res,
+    )))
+}
+
+/// What a query answers: a JSON value, or a page of VMs already written as JSON text.
+pub(super) enum Answer {
+    /// To be serialised.
+    Json(Value),
+    /// The body as it goes on the wire.
+    Text(Vec<u8>),
+}
+
+impl Answer {
+    /// The `200` response carrying it.
+    pub(super) fn response(self) -> Response {
+        match self {
+            Answer::Json(v) => skin::json_response(StatusCode::OK, &v),
+            Answer::Text(t) => skin::json_text_response(StatusCode::OK, t),
+        }
+    }
+}
+
+/// The query reply around a page of VM documents, as [`reply`] writes it for their values:
+/// `inventories`, the `schema` entry of each, then `total` when asked for.
+fn vm_page_json(docs: &[VmDoc<'_>], total: usize, with_count: bool) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Page<'p, 'a> {
+        inventories: &'p [VmDoc<'a>],
+        schema: Schema,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<usize>,
+    }
+    /// `{"inventories[0]": CLASS, ...}` without building the map.
+    struct Schema(usize);
+    impl Serialize for Schema {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0))?;
+            for i in 0..self.0 {
+                m.serialize_entry(
+                    &format!("inventories[{i}]"),
+                    schema_class(Res::Vm, &Value::Null),
+                )?;
+            }
+            m.end()
+        }
+    }
+    let page = Page {
+        inventories: docs,
+        schema: Schema(docs.len()),
+        total: with_count.then_some(total),
+    };
+    serde_json::to_vec(&page).unwrap_or_default()
 }
 
 /// The query reply around one page of inventories.

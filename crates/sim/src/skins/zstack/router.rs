@@ -2,7 +2,7 @@
 
 use http::{Method, StatusCode};
 use omnivirt_http::{Request, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::auth::check_session;
 use super::day2;
@@ -21,13 +21,12 @@ use crate::world::World;
 fn route(world: &World, req: &Request, rest: &str) -> Result<Response, Fail> {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let m = &req.method;
-    let ok = |v: Value| Ok(skin::json_response(StatusCode::OK, &v));
     match (segs.as_slice(), m) {
         (["volume-snapshots", "group"], &Method::GET) => {
-            ok(query(world, req, Res::SnapshotGroup, None)?)
+            Ok(query(world, req, Res::SnapshotGroup, None)?.response())
         }
         (["volume-snapshots", "group", uuid], &Method::GET) => {
-            ok(query(world, req, Res::SnapshotGroup, Some(uuid))?)
+            Ok(query(world, req, Res::SnapshotGroup, Some(uuid))?.response())
         }
         (["volume-snapshots", "group"], &Method::POST) => day2::create_group(world, req),
         (["volume-snapshots", "group", uuid, "actions"], &Method::PUT) => {
@@ -36,26 +35,24 @@ fn route(world: &World, req: &Request, rest: &str) -> Result<Response, Fail> {
         (["volume-snapshots", "group", uuid], &Method::DELETE) => {
             day2::group_task(world, req, uuid, false)
         }
-        (["eventlogs"], &Method::GET) => ok(query(world, req, Res::EventLog, None)?),
+        (["eventlogs"], &Method::GET) => Ok(query(world, req, Res::EventLog, None)?.response()),
         (["vm-instances", vm, "l3-networks", l3], &Method::POST) => {
             day2::attach_l3(world, req, vm, l3)
         }
         (["vm-instances", "nics", nic], &Method::DELETE) => day2::detach_nic(world, req, nic),
         (["consoles"], &Method::POST) => day2::console(world, req),
         (["hosts", uuid, "actions"], &Method::PUT) => day2::host_action(world, req, uuid),
-        ([res], &Method::GET) if Res::from_path(res).is_some() => ok(query(
-            world,
-            req,
-            Res::from_path(res).unwrap_or(Res::Zone),
-            None,
-        )?),
+        ([res], &Method::GET) if Res::from_path(res).is_some() => {
+            Ok(query(world, req, Res::from_path(res).unwrap_or(Res::Zone), None)?.response())
+        }
         ([res, uuid], &Method::GET) if Res::from_path(res).is_some_and(Res::has_uuid_path) => {
-            ok(query(
+            Ok(query(
                 world,
                 req,
                 Res::from_path(res).unwrap_or(Res::Zone),
                 Some(uuid),
-            )?)
+            )?
+            .response())
         }
         (["vm-instances"], &Method::POST) => create_vm(world, req),
         (["vm-instances", uuid, "actions"], &Method::PUT) => vm_action(world, req, uuid),

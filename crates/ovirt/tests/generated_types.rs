@@ -193,3 +193,46 @@ fn enums_read_both_dialects_and_unknown_values() {
     let amp = Vm::from_xml(b"<vm><status>a&amp;b</status></vm>").unwrap();
     assert_eq!(amp.status, Some(VmStatus::Other("a&b".into())));
 }
+
+#[test]
+fn the_3x_attribute_forms_read_as_the_4x_elements() {
+    use omnivirt_ovirt::generated::types::{IpVersion, ReportedDevice, Version};
+    // The recorded 3.6 VM: `<topology sockets=".." .../>` and `<os type="..">`.
+    let vm = Vm::from_xml(&sample("vm-v3.6.xml")).unwrap();
+    let topology = vm.cpu.as_ref().and_then(|c| c.topology.as_ref()).unwrap();
+    assert_eq!(
+        (topology.sockets, topology.cores, topology.threads),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(
+        vm.os.as_ref().and_then(|o| o.r#type.as_deref()),
+        Some("other")
+    );
+    assert_eq!(vm.status, Some(VmStatus::Down));
+    // A guest's device as 3.x wrote it, and as 4.x does.
+    let v3 = ReportedDevice::from_xml(
+        b"<reported_device id=\"d\"><mac address=\"00:1a:4a:16:01:51\"/>\
+          <ips><ip address=\"10.0.0.5\" version=\"v4\"/></ips></reported_device>",
+    )
+    .unwrap();
+    let v4 = ReportedDevice::from_xml(
+        b"<reported_device id=\"d\"><mac><address>00:1a:4a:16:01:51</address></mac>\
+          <ips><ip><address>10.0.0.5</address><version>v4</version></ip></ips></reported_device>",
+    )
+    .unwrap();
+    for d in [&v3, &v4] {
+        let mac = d.mac.as_ref().and_then(|m| m.address.as_deref());
+        assert_eq!(mac, Some("00:1a:4a:16:01:51"));
+        let ip = &d.ips.as_ref().unwrap()[0];
+        assert_eq!(ip.address.as_deref(), Some("10.0.0.5"));
+        assert_eq!(ip.version, Some(IpVersion::V4));
+    }
+    let version = Version::from_xml(b"<version major=\"3\" minor=\"6\" build=\"7\"/>").unwrap();
+    assert_eq!(
+        (version.major, version.minor, version.build),
+        (Some(3), Some(6), Some(7))
+    );
+    // A bad number in an attribute is the same protocol error as in an element.
+    let e = Version::from_xml(b"<version major=\"three\"/>").unwrap_err();
+    assert!(e.to_string().contains("major"), "{e}");
+}

@@ -26,20 +26,6 @@ pub(crate) fn href(e: &BytesStart<'_>) -> Result<Option<String>> {
     Ok(href)
 }
 
-/// The `href` and `id` attributes.
-pub(crate) fn href_id(e: &BytesStart<'_>) -> Result<(Option<String>, Option<String>)> {
-    let (mut href, mut id) = (None, None);
-    each_attr(e, |k, v| {
-        match k {
-            b"href" => href = Some(v),
-            b"id" => id = Some(v),
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok((href, id))
-}
-
 /// The text of the current element.
 pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)

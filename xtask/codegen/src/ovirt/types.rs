@@ -205,19 +205,22 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
          pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n",
     );
     let attrs: Vec<&Attr> = s.attrs.iter().filter(|a| a.xml_attribute).collect();
-    // The common shapes go through non-generic helpers; others get a closure of their own.
-    let only_string_id = matches!(&attrs[..], [a] if a.xml_tag == "id" && a.kind == Kind::String);
-    if !has_href && attrs.is_empty() {
+    // The 3.x dialect wrote many values as attributes that 4.x writes as child elements
+    // (`<mac address=".."/>`, `<topology sockets=".." cores=".."/>`, `<version major=".."/>`,
+    // `<ip address=".." version=".."/>`): a scalar field is read from either place.
+    let legacy: Vec<&Attr> = s
+        .attrs
+        .iter()
+        .filter(|a| !a.xml_attribute && is_scalar(&a.kind))
+        .filter(|a| a.xml_tag != "href" && !attrs.iter().any(|b| b.xml_tag == a.xml_tag))
+        .collect();
+    if !has_href && attrs.is_empty() && legacy.is_empty() {
+        // The common shape goes through a non-generic helper.
         out.push_str("let mut v = Self {\nhref: g::href(start)?,\n..Self::default()\n};\n");
-    } else if !has_href && only_string_id {
-        let f = field_ident(&attrs[0].name);
-        let _ = writeln!(
-            out,
-            "let (href, {f}) = g::href_id(start)?;\nlet mut v = Self {{\nhref,\n{f},\n..Self::default()\n}};"
-        );
     } else {
+        let all: Vec<&Attr> = attrs.iter().chain(&legacy).copied().collect();
         out.push_str("let mut v = Self::default();\n");
-        emit_attr_closure(out, &attrs, has_href);
+        emit_attr_closure(out, &all, has_href);
     }
     out.push_str("if empty {\nreturn Ok(v);\n}\n");
 
@@ -263,6 +266,11 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
         out.push_str("_ => x.skip(&e, empty)?,\n},\n");
     }
     out.push_str("_ => x.skip(&e, empty)?,\n}\n}\nOk(v)\n}\n\n");
+}
+
+/// A value that fits in an XML attribute (not a struct or a list).
+fn is_scalar(kind: &Kind) -> bool {
+    !matches!(kind, Kind::Struct(_) | Kind::List(_))
 }
 
 fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {

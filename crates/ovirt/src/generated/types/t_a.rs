@@ -448,12 +448,114 @@ impl Action {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"activate" => v.activate = Some(g::parse_boolean(&val, "activate")?),
+                b"allow_partial_import" => {
+                    v.allow_partial_import = Some(g::parse_boolean(&val, "allow_partial_import")?)
+                }
+                b"async" => v.r#async = Some(g::parse_boolean(&val, "async")?),
+                b"attach_wgt" => v.attach_wgt = Some(g::parse_boolean(&val, "attach_wgt")?),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"check_connectivity" => {
+                    v.check_connectivity = Some(g::parse_boolean(&val, "check_connectivity")?)
+                }
+                b"clone" => v.clone = Some(g::parse_boolean(&val, "clone")?),
+                b"clone_permissions" => {
+                    v.clone_permissions = Some(g::parse_boolean(&val, "clone_permissions")?)
+                }
+                b"collapse_snapshots" => {
+                    v.collapse_snapshots = Some(g::parse_boolean(&val, "collapse_snapshots")?)
+                }
+                b"comment" => v.comment = Some(val),
+                b"commit_on_success" => {
+                    v.commit_on_success = Some(g::parse_boolean(&val, "commit_on_success")?)
+                }
+                b"connectivity_timeout" => {
+                    v.connectivity_timeout = Some(g::parse_integer(&val, "connectivity_timeout")?)
+                }
+                b"correlation_id" => v.correlation_id = Some(val),
+                b"deploy_hosted_engine" => {
+                    v.deploy_hosted_engine = Some(g::parse_boolean(&val, "deploy_hosted_engine")?)
+                }
+                b"description" => v.description = Some(val),
+                b"directory" => v.directory = Some(val),
+                b"discard_snapshots" => {
+                    v.discard_snapshots = Some(g::parse_boolean(&val, "discard_snapshots")?)
+                }
+                b"exclusive" => v.exclusive = Some(g::parse_boolean(&val, "exclusive")?),
+                b"fence_type" => v.fence_type = Some(val),
+                b"filename" => v.filename = Some(val),
+                b"filter" => v.filter = Some(g::parse_boolean(&val, "filter")?),
+                b"fix_layout" => v.fix_layout = Some(g::parse_boolean(&val, "fix_layout")?),
+                b"follow" => v.follow = Some(val),
+                b"force" => v.force = Some(g::parse_boolean(&val, "force")?),
+                b"image" => v.image = Some(val),
+                b"import_as_template" => {
+                    v.import_as_template = Some(g::parse_boolean(&val, "import_as_template")?)
+                }
+                b"is_attached" => v.is_attached = Some(g::parse_boolean(&val, "is_attached")?),
+                b"maintenance_after_restart" => {
+                    v.maintenance_after_restart =
+                        Some(g::parse_boolean(&val, "maintenance_after_restart")?)
+                }
+                b"maintenance_enabled" => {
+                    v.maintenance_enabled = Some(g::parse_boolean(&val, "maintenance_enabled")?)
+                }
+                b"migrate_vms_in_affinity_closure" => {
+                    v.migrate_vms_in_affinity_closure =
+                        Some(g::parse_boolean(&val, "migrate_vms_in_affinity_closure")?)
+                }
+                b"name" => v.name = Some(val),
+                b"optimize_cpu_settings" => {
+                    v.optimize_cpu_settings = Some(g::parse_boolean(&val, "optimize_cpu_settings")?)
+                }
+                b"pause" => v.pause = Some(g::parse_boolean(&val, "pause")?),
+                b"reason" => v.reason = Some(val),
+                b"reassign_bad_macs" => {
+                    v.reassign_bad_macs = Some(g::parse_boolean(&val, "reassign_bad_macs")?)
+                }
+                b"reboot" => v.reboot = Some(g::parse_boolean(&val, "reboot")?),
+                b"remote_viewer_connection_file" => v.remote_viewer_connection_file = Some(val),
+                b"resolution_type" => v.resolution_type = Some(val),
+                b"restore_memory" => {
+                    v.restore_memory = Some(g::parse_boolean(&val, "restore_memory")?)
+                }
+                b"root_password" => v.root_password = Some(val),
+                b"seal" => v.seal = Some(g::parse_boolean(&val, "seal")?),
+                b"status" => v.status = Some(val),
+                b"stop_gluster_service" => {
+                    v.stop_gluster_service = Some(g::parse_boolean(&val, "stop_gluster_service")?)
+                }
+                b"succeeded" => v.succeeded = Some(g::parse_boolean(&val, "succeeded")?),
+                b"timeout" => v.timeout = Some(g::parse_integer(&val, "timeout")?),
+                b"undeploy_hosted_engine" => {
+                    v.undeploy_hosted_engine =
+                        Some(g::parse_boolean(&val, "undeploy_hosted_engine")?)
+                }
+                b"upgrade_action" => v.upgrade_action = Some(ClusterUpgradeAction::from_wire(&val)),
+                b"upgrade_percent_complete" => {
+                    v.upgrade_percent_complete =
+                        Some(g::parse_integer(&val, "upgrade_percent_complete")?)
+                }
+                b"use_cloud_init" => {
+                    v.use_cloud_init = Some(g::parse_boolean(&val, "use_cloud_init")?)
+                }
+                b"use_ignition" => v.use_ignition = Some(g::parse_boolean(&val, "use_ignition")?),
+                b"use_initialization" => {
+                    v.use_initialization = Some(g::parse_boolean(&val, "use_initialization")?)
+                }
+                b"use_sysprep" => v.use_sysprep = Some(g::parse_boolean(&val, "use_sysprep")?),
+                b"volatile" => v.volatile = Some(g::parse_boolean(&val, "volatile")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1322,12 +1424,22 @@ impl AffinityGroup {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"broken" => v.broken = Some(g::parse_boolean(&val, "broken")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"enforcing" => v.enforcing = Some(g::parse_boolean(&val, "enforcing")?),
+                b"name" => v.name = Some(val),
+                b"positive" => v.positive = Some(g::parse_boolean(&val, "positive")?),
+                b"priority" => v.priority = Some(g::parse_decimal(&val, "priority")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1567,12 +1679,23 @@ impl AffinityLabel {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"has_implicit_affinity_group" => {
+                    v.has_implicit_affinity_group =
+                        Some(g::parse_boolean(&val, "has_implicit_affinity_group")?)
+                }
+                b"name" => v.name = Some(val),
+                b"read_only" => v.read_only = Some(g::parse_boolean(&val, "read_only")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1743,10 +1866,17 @@ impl AffinityRule {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"enforcing" => v.enforcing = Some(g::parse_boolean(&val, "enforcing")?),
+                b"positive" => v.positive = Some(g::parse_boolean(&val, "positive")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1882,12 +2012,28 @@ impl Agent {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"concurrent" => v.concurrent = Some(g::parse_boolean(&val, "concurrent")?),
+                b"description" => v.description = Some(val),
+                b"encrypt_options" => {
+                    v.encrypt_options = Some(g::parse_boolean(&val, "encrypt_options")?)
+                }
+                b"name" => v.name = Some(val),
+                b"order" => v.order = Some(g::parse_integer(&val, "order")?),
+                b"password" => v.password = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"type" => v.r#type = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2074,10 +2220,20 @@ impl AgentConfiguration {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"address" => v.address = Some(val),
+                b"broker_type" => v.broker_type = Some(MessageBrokerType::from_wire(&val)),
+                b"network_mappings" => v.network_mappings = Some(val),
+                b"password" => v.password = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2216,10 +2372,15 @@ impl Api {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"time" => v.time = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2491,10 +2652,16 @@ impl ApiSummaryItem {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"active" => v.active = Some(g::parse_integer(&val, "active")?),
+                b"total" => v.total = Some(g::parse_integer(&val, "total")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2605,12 +2772,18 @@ impl Application {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2737,12 +2910,19 @@ impl AuthorizedKey {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"key" => v.key = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

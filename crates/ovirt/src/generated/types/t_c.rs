@@ -387,12 +387,18 @@ impl Cdrom {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -561,12 +567,21 @@ impl Certificate {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"content" => v.content = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"organization" => v.organization = Some(val),
+                b"subject" => v.subject = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -707,12 +722,21 @@ impl Checkpoint {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"creation_date" => v.creation_date = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"parent_id" => v.parent_id = Some(val),
+                b"state" => v.state = Some(CheckpointState::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -881,10 +905,18 @@ impl CloudInit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"regenerate_ssh_keys" => {
+                    v.regenerate_ssh_keys = Some(g::parse_boolean(&val, "regenerate_ssh_keys")?)
+                }
+                b"timezone" => v.timezone = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1156,12 +1188,68 @@ impl Cluster {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"ballooning_enabled" => {
+                    v.ballooning_enabled = Some(g::parse_boolean(&val, "ballooning_enabled")?)
+                }
+                b"bios_type" => v.bios_type = Some(BiosType::from_wire(&val)),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"fips_mode" => v.fips_mode = Some(FipsMode::from_wire(&val)),
+                b"firewall_type" => v.firewall_type = Some(FirewallType::from_wire(&val)),
+                b"gluster_service" => {
+                    v.gluster_service = Some(g::parse_boolean(&val, "gluster_service")?)
+                }
+                b"gluster_tuned_profile" => v.gluster_tuned_profile = Some(val),
+                b"ha_reservation" => {
+                    v.ha_reservation = Some(g::parse_boolean(&val, "ha_reservation")?)
+                }
+                b"log_max_memory_used_threshold" => {
+                    v.log_max_memory_used_threshold =
+                        Some(g::parse_integer(&val, "log_max_memory_used_threshold")?)
+                }
+                b"log_max_memory_used_threshold_type" => {
+                    v.log_max_memory_used_threshold_type =
+                        Some(LogMaxMemoryUsedThresholdType::from_wire(&val))
+                }
+                b"maintenance_reason_required" => {
+                    v.maintenance_reason_required =
+                        Some(g::parse_boolean(&val, "maintenance_reason_required")?)
+                }
+                b"name" => v.name = Some(val),
+                b"optional_reason" => {
+                    v.optional_reason = Some(g::parse_boolean(&val, "optional_reason")?)
+                }
+                b"switch_type" => v.switch_type = Some(SwitchType::from_wire(&val)),
+                b"threads_as_cores" => {
+                    v.threads_as_cores = Some(g::parse_boolean(&val, "threads_as_cores")?)
+                }
+                b"trusted_service" => {
+                    v.trusted_service = Some(g::parse_boolean(&val, "trusted_service")?)
+                }
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"upgrade_correlation_id" => v.upgrade_correlation_id = Some(val),
+                b"upgrade_in_progress" => {
+                    v.upgrade_in_progress = Some(g::parse_boolean(&val, "upgrade_in_progress")?)
+                }
+                b"upgrade_percent_complete" => {
+                    v.upgrade_percent_complete =
+                        Some(g::parse_integer(&val, "upgrade_percent_complete")?)
+                }
+                b"virt_service" => v.virt_service = Some(g::parse_boolean(&val, "virt_service")?),
+                b"vnc_encryption" => {
+                    v.vnc_encryption = Some(g::parse_boolean(&val, "vnc_encryption")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1732,12 +1820,18 @@ impl ClusterFeature {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1868,12 +1962,18 @@ impl ClusterLevel {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2042,10 +2142,16 @@ impl Configuration {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"data" => v.data = Some(val),
+                b"type" => v.r#type = Some(ConfigurationType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2144,10 +2250,15 @@ impl Console {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2245,10 +2356,16 @@ impl Core {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"index" => v.index = Some(g::parse_integer(&val, "index")?),
+                b"socket" => v.socket = Some(g::parse_integer(&val, "socket")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2367,10 +2484,20 @@ impl Cpu {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"architecture" => v.architecture = Some(Architecture::from_wire(&val)),
+                b"level" => v.level = Some(g::parse_integer(&val, "level")?),
+                b"mode" => v.mode = Some(CpuMode::from_wire(&val)),
+                b"name" => v.name = Some(val),
+                b"speed" => v.speed = Some(g::parse_decimal(&val, "speed")?),
+                b"type" => v.r#type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2531,12 +2658,18 @@ impl CpuProfile {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2678,10 +2811,17 @@ impl CpuTopology {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"cores" => v.cores = Some(g::parse_integer(&val, "cores")?),
+                b"sockets" => v.sockets = Some(g::parse_integer(&val, "sockets")?),
+                b"threads" => v.threads = Some(g::parse_integer(&val, "threads")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2904,10 +3044,17 @@ impl CpuType {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"architecture" => v.architecture = Some(Architecture::from_wire(&val)),
+                b"level" => v.level = Some(g::parse_integer(&val, "level")?),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3020,10 +3167,17 @@ impl CustomProperty {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"name" => v.name = Some(val),
+                b"regexp" => v.regexp = Some(val),
+                b"value" => v.value = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

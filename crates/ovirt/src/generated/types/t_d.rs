@@ -566,12 +566,22 @@ impl DataCenter {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"local" => v.local = Some(g::parse_boolean(&val, "local")?),
+                b"name" => v.name = Some(val),
+                b"quota_mode" => v.quota_mode = Some(QuotaModeType::from_wire(&val)),
+                b"status" => v.status = Some(DataCenterStatus::from_wire(&val)),
+                b"storage_format" => v.storage_format = Some(StorageFormat::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -882,12 +892,18 @@ impl Device {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1124,12 +1140,51 @@ impl Disk {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"active" => v.active = Some(g::parse_boolean(&val, "active")?),
+                b"actual_size" => v.actual_size = Some(g::parse_integer(&val, "actual_size")?),
+                b"alias" => v.alias = Some(val),
+                b"backup" => v.backup = Some(DiskBackup::from_wire(&val)),
+                b"backup_mode" => v.backup_mode = Some(DiskBackupMode::from_wire(&val)),
+                b"bootable" => v.bootable = Some(g::parse_boolean(&val, "bootable")?),
+                b"comment" => v.comment = Some(val),
+                b"content_type" => v.content_type = Some(DiskContentType::from_wire(&val)),
+                b"description" => v.description = Some(val),
+                b"external_disk" => v.external_disk = Some(val),
+                b"format" => v.format = Some(DiskFormat::from_wire(&val)),
+                b"image_id" => v.image_id = Some(val),
+                b"initial_size" => v.initial_size = Some(g::parse_integer(&val, "initial_size")?),
+                b"interface" => v.interface = Some(DiskInterface::from_wire(&val)),
+                b"logical_name" => v.logical_name = Some(val),
+                b"name" => v.name = Some(val),
+                b"propagate_errors" => {
+                    v.propagate_errors = Some(g::parse_boolean(&val, "propagate_errors")?)
+                }
+                b"provisioned_size" => {
+                    v.provisioned_size = Some(g::parse_integer(&val, "provisioned_size")?)
+                }
+                b"qcow_version" => v.qcow_version = Some(QcowVersion::from_wire(&val)),
+                b"read_only" => v.read_only = Some(g::parse_boolean(&val, "read_only")?),
+                b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&val)),
+                b"shareable" => v.shareable = Some(g::parse_boolean(&val, "shareable")?),
+                b"sparse" => v.sparse = Some(g::parse_boolean(&val, "sparse")?),
+                b"status" => v.status = Some(DiskStatus::from_wire(&val)),
+                b"storage_type" => v.storage_type = Some(DiskStorageType::from_wire(&val)),
+                b"total_size" => v.total_size = Some(g::parse_integer(&val, "total_size")?),
+                b"uses_scsi_reservation" => {
+                    v.uses_scsi_reservation = Some(g::parse_boolean(&val, "uses_scsi_reservation")?)
+                }
+                b"wipe_after_delete" => {
+                    v.wipe_after_delete = Some(g::parse_boolean(&val, "wipe_after_delete")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1558,12 +1613,27 @@ impl DiskAttachment {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"active" => v.active = Some(g::parse_boolean(&val, "active")?),
+                b"bootable" => v.bootable = Some(g::parse_boolean(&val, "bootable")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"interface" => v.interface = Some(DiskInterface::from_wire(&val)),
+                b"logical_name" => v.logical_name = Some(val),
+                b"name" => v.name = Some(val),
+                b"pass_discard" => v.pass_discard = Some(g::parse_boolean(&val, "pass_discard")?),
+                b"read_only" => v.read_only = Some(g::parse_boolean(&val, "read_only")?),
+                b"uses_scsi_reservation" => {
+                    v.uses_scsi_reservation = Some(g::parse_boolean(&val, "uses_scsi_reservation")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1748,12 +1818,18 @@ impl DiskProfile {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1984,12 +2060,51 @@ impl DiskSnapshot {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"active" => v.active = Some(g::parse_boolean(&val, "active")?),
+                b"actual_size" => v.actual_size = Some(g::parse_integer(&val, "actual_size")?),
+                b"alias" => v.alias = Some(val),
+                b"backup" => v.backup = Some(DiskBackup::from_wire(&val)),
+                b"backup_mode" => v.backup_mode = Some(DiskBackupMode::from_wire(&val)),
+                b"bootable" => v.bootable = Some(g::parse_boolean(&val, "bootable")?),
+                b"comment" => v.comment = Some(val),
+                b"content_type" => v.content_type = Some(DiskContentType::from_wire(&val)),
+                b"description" => v.description = Some(val),
+                b"external_disk" => v.external_disk = Some(val),
+                b"format" => v.format = Some(DiskFormat::from_wire(&val)),
+                b"image_id" => v.image_id = Some(val),
+                b"initial_size" => v.initial_size = Some(g::parse_integer(&val, "initial_size")?),
+                b"interface" => v.interface = Some(DiskInterface::from_wire(&val)),
+                b"logical_name" => v.logical_name = Some(val),
+                b"name" => v.name = Some(val),
+                b"propagate_errors" => {
+                    v.propagate_errors = Some(g::parse_boolean(&val, "propagate_errors")?)
+                }
+                b"provisioned_size" => {
+                    v.provisioned_size = Some(g::parse_integer(&val, "provisioned_size")?)
+                }
+                b"qcow_version" => v.qcow_version = Some(QcowVersion::from_wire(&val)),
+                b"read_only" => v.read_only = Some(g::parse_boolean(&val, "read_only")?),
+                b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&val)),
+                b"shareable" => v.shareable = Some(g::parse_boolean(&val, "shareable")?),
+                b"sparse" => v.sparse = Some(g::parse_boolean(&val, "sparse")?),
+                b"status" => v.status = Some(DiskStatus::from_wire(&val)),
+                b"storage_type" => v.storage_type = Some(DiskStorageType::from_wire(&val)),
+                b"total_size" => v.total_size = Some(g::parse_integer(&val, "total_size")?),
+                b"uses_scsi_reservation" => {
+                    v.uses_scsi_reservation = Some(g::parse_boolean(&val, "uses_scsi_reservation")?)
+                }
+                b"wipe_after_delete" => {
+                    v.wipe_after_delete = Some(g::parse_boolean(&val, "wipe_after_delete")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2430,10 +2545,42 @@ impl Display {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"address" => v.address = Some(val),
+                b"allow_override" => {
+                    v.allow_override = Some(g::parse_boolean(&val, "allow_override")?)
+                }
+                b"copy_paste_enabled" => {
+                    v.copy_paste_enabled = Some(g::parse_boolean(&val, "copy_paste_enabled")?)
+                }
+                b"disconnect_action" => v.disconnect_action = Some(val),
+                b"disconnect_action_delay" => {
+                    v.disconnect_action_delay =
+                        Some(g::parse_integer(&val, "disconnect_action_delay")?)
+                }
+                b"file_transfer_enabled" => {
+                    v.file_transfer_enabled = Some(g::parse_boolean(&val, "file_transfer_enabled")?)
+                }
+                b"keyboard_layout" => v.keyboard_layout = Some(val),
+                b"monitors" => v.monitors = Some(g::parse_integer(&val, "monitors")?),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"proxy" => v.proxy = Some(val),
+                b"secure_port" => v.secure_port = Some(g::parse_integer(&val, "secure_port")?),
+                b"single_qxl_pci" => {
+                    v.single_qxl_pci = Some(g::parse_boolean(&val, "single_qxl_pci")?)
+                }
+                b"smartcard_enabled" => {
+                    v.smartcard_enabled = Some(g::parse_boolean(&val, "smartcard_enabled")?)
+                }
+                b"type" => v.r#type = Some(DisplayType::from_wire(&val)),
+                b"video_type" => v.video_type = Some(VideoType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2895,12 +3042,18 @@ impl Domain {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

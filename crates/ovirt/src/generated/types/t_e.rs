@@ -264,10 +264,20 @@ impl EngineBackupInfo {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"last_cinder_backup" => v.last_cinder_backup = Some(val),
+                b"last_db_backup" => v.last_db_backup = Some(val),
+                b"last_dwh_backup" => v.last_dwh_backup = Some(val),
+                b"last_engine_backup" => v.last_engine_backup = Some(val),
+                b"last_grafana_backup" => v.last_grafana_backup = Some(val),
+                b"last_keycloak_backup" => v.last_keycloak_backup = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -507,10 +517,15 @@ impl ErrorHandling {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"on_error" => v.on_error = Some(MigrateOnError::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -648,12 +663,28 @@ impl Event {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"code" => v.code = Some(g::parse_integer(&val, "code")?),
+                b"comment" => v.comment = Some(val),
+                b"correlation_id" => v.correlation_id = Some(val),
+                b"custom_data" => v.custom_data = Some(val),
+                b"custom_id" => v.custom_id = Some(g::parse_integer(&val, "custom_id")?),
+                b"description" => v.description = Some(val),
+                b"flood_rate" => v.flood_rate = Some(g::parse_integer(&val, "flood_rate")?),
+                b"index" => v.index = Some(g::parse_integer(&val, "index")?),
+                b"log_on_host" => v.log_on_host = Some(g::parse_boolean(&val, "log_on_host")?),
+                b"name" => v.name = Some(val),
+                b"origin" => v.origin = Some(val),
+                b"severity" => v.severity = Some(LogSeverity::from_wire(&val)),
+                b"time" => v.time = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -872,12 +903,23 @@ impl EventSubscription {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"event" => v.event = Some(NotifiableEvent::from_wire(&val)),
+                b"name" => v.name = Some(val),
+                b"notification_method" => {
+                    v.notification_method = Some(NotificationMethod::from_wire(&val))
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1028,12 +1070,21 @@ impl ExternalComputeResource {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"provider" => v.provider = Some(val),
+                b"url" => v.url = Some(val),
+                b"user" => v.user = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1187,12 +1238,22 @@ impl ExternalDiscoveredHost {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"ip" => v.ip = Some(val),
+                b"last_report" => v.last_report = Some(val),
+                b"mac" => v.mac = Some(val),
+                b"name" => v.name = Some(val),
+                b"subnet_name" => v.subnet_name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1344,12 +1405,19 @@ impl ExternalHost {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1489,12 +1557,22 @@ impl ExternalHostGroup {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"architecture_name" => v.architecture_name = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"domain_name" => v.domain_name = Some(val),
+                b"name" => v.name = Some(val),
+                b"operating_system_name" => v.operating_system_name = Some(val),
+                b"subnet_name" => v.subnet_name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1664,12 +1742,26 @@ impl ExternalHostProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1941,12 +2033,18 @@ impl ExternalNetworkProviderConfiguration {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2088,12 +2186,26 @@ impl ExternalProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2272,10 +2384,16 @@ impl ExternalTemplateImport {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"clone" => v.clone = Some(g::parse_boolean(&val, "clone")?),
+                b"url" => v.url = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2442,10 +2560,20 @@ impl ExternalVmImport {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"provider" => v.provider = Some(ExternalVmProviderType::from_wire(&val)),
+                b"sparse" => v.sparse = Some(g::parse_boolean(&val, "sparse")?),
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

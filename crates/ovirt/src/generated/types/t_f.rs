@@ -205,10 +205,16 @@ impl Fault {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"detail" => v.detail = Some(val),
+                b"reason" => v.reason = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -316,10 +322,23 @@ impl FencingPolicy {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"skip_if_gluster_bricks_up" => {
+                    v.skip_if_gluster_bricks_up =
+                        Some(g::parse_boolean(&val, "skip_if_gluster_bricks_up")?)
+                }
+                b"skip_if_gluster_quorum_not_met" => {
+                    v.skip_if_gluster_quorum_not_met =
+                        Some(g::parse_boolean(&val, "skip_if_gluster_quorum_not_met")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -466,12 +485,20 @@ impl File {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"content" => v.content = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"type" => v.r#type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -608,12 +635,19 @@ impl Filter {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"position" => v.position = Some(g::parse_integer(&val, "position")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -756,12 +790,18 @@ impl Floppy {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -920,10 +960,15 @@ impl FopStatistic {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

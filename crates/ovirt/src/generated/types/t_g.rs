@@ -386,12 +386,26 @@ impl GlusterBrick {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"brick_dir" => v.brick_dir = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"device" => v.device = Some(val),
+                b"fs_name" => v.fs_name = Some(val),
+                b"mnt_options" => v.mnt_options = Some(val),
+                b"name" => v.name = Some(val),
+                b"pid" => v.pid = Some(g::parse_integer(&val, "pid")?),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"server_id" => v.server_id = Some(val),
+                b"status" => v.status = Some(GlusterBrickStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -681,12 +695,23 @@ impl GlusterBrickAdvancedDetails {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"device" => v.device = Some(val),
+                b"fs_name" => v.fs_name = Some(val),
+                b"mnt_options" => v.mnt_options = Some(val),
+                b"name" => v.name = Some(val),
+                b"pid" => v.pid = Some(g::parse_integer(&val, "pid")?),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1020,10 +1045,20 @@ impl GlusterClient {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"bytes_read" => v.bytes_read = Some(g::parse_integer(&val, "bytes_read")?),
+                b"bytes_written" => {
+                    v.bytes_written = Some(g::parse_integer(&val, "bytes_written")?)
+                }
+                b"client_port" => v.client_port = Some(g::parse_integer(&val, "client_port")?),
+                b"host_name" => v.host_name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1168,12 +1203,28 @@ impl GlusterHook {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"checksum" => v.checksum = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"conflict_status" => {
+                    v.conflict_status = Some(g::parse_integer(&val, "conflict_status")?)
+                }
+                b"conflicts" => v.conflicts = Some(val),
+                b"content" => v.content = Some(val),
+                b"content_type" => v.content_type = Some(HookContentType::from_wire(&val)),
+                b"description" => v.description = Some(val),
+                b"gluster_command" => v.gluster_command = Some(val),
+                b"name" => v.name = Some(val),
+                b"stage" => v.stage = Some(HookStage::from_wire(&val)),
+                b"status" => v.status = Some(GlusterHookStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1382,12 +1433,26 @@ impl GlusterMemoryPool {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"alloc_count" => v.alloc_count = Some(g::parse_integer(&val, "alloc_count")?),
+                b"cold_count" => v.cold_count = Some(g::parse_integer(&val, "cold_count")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"hot_count" => v.hot_count = Some(g::parse_integer(&val, "hot_count")?),
+                b"max_alloc" => v.max_alloc = Some(g::parse_integer(&val, "max_alloc")?),
+                b"max_stdalloc" => v.max_stdalloc = Some(g::parse_integer(&val, "max_stdalloc")?),
+                b"name" => v.name = Some(val),
+                b"padded_size" => v.padded_size = Some(g::parse_integer(&val, "padded_size")?),
+                b"pool_misses" => v.pool_misses = Some(g::parse_integer(&val, "pool_misses")?),
+                b"type" => v.r#type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1552,12 +1617,21 @@ impl GlusterServerHook {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"checksum" => v.checksum = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"content_type" => v.content_type = Some(HookContentType::from_wire(&val)),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"status" => v.status = Some(GlusterHookStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1724,12 +1798,30 @@ impl GlusterVolume {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"disperse_count" => {
+                    v.disperse_count = Some(g::parse_integer(&val, "disperse_count")?)
+                }
+                b"name" => v.name = Some(val),
+                b"redundancy_count" => {
+                    v.redundancy_count = Some(g::parse_integer(&val, "redundancy_count")?)
+                }
+                b"replica_count" => {
+                    v.replica_count = Some(g::parse_integer(&val, "replica_count")?)
+                }
+                b"status" => v.status = Some(GlusterVolumeStatus::from_wire(&val)),
+                b"stripe_count" => v.stripe_count = Some(g::parse_integer(&val, "stripe_count")?),
+                b"volume_type" => v.volume_type = Some(GlusterVolumeType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1976,12 +2068,18 @@ impl GlusterVolumeProfileDetails {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2131,10 +2229,15 @@ impl GracePeriod {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"expiry" => v.expiry = Some(g::parse_integer(&val, "expiry")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2250,12 +2353,22 @@ impl GraphicsConsole {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"protocol" => v.protocol = Some(GraphicsType::from_wire(&val)),
+                b"tls_port" => v.tls_port = Some(g::parse_integer(&val, "tls_port")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2424,12 +2537,20 @@ impl Group {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"domain_entry_id" => v.domain_entry_id = Some(val),
+                b"name" => v.name = Some(val),
+                b"namespace" => v.namespace = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2624,10 +2745,18 @@ impl GuestOperatingSystem {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"architecture" => v.architecture = Some(val),
+                b"codename" => v.codename = Some(val),
+                b"distribution" => v.distribution = Some(val),
+                b"family" => v.family = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

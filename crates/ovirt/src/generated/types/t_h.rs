@@ -380,10 +380,20 @@ impl HardwareInformation {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"family" => v.family = Some(val),
+                b"manufacturer" => v.manufacturer = Some(val),
+                b"product_name" => v.product_name = Some(val),
+                b"serial_number" => v.serial_number = Some(val),
+                b"uuid" => v.uuid = Some(val),
+                b"version" => v.version = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -530,10 +540,16 @@ impl HighAvailability {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"priority" => v.priority = Some(g::parse_integer(&val, "priority")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -648,12 +664,20 @@ impl Hook {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"event_name" => v.event_name = Some(val),
+                b"md5" => v.md5 = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -895,12 +919,53 @@ impl Host {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"auto_numa_status" => v.auto_numa_status = Some(AutoNumaStatus::from_wire(&val)),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"external_status" => v.external_status = Some(ExternalStatus::from_wire(&val)),
+                b"kdump_status" => v.kdump_status = Some(KdumpStatus::from_wire(&val)),
+                b"max_scheduling_memory" => {
+                    v.max_scheduling_memory = Some(g::parse_integer(&val, "max_scheduling_memory")?)
+                }
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"name" => v.name = Some(val),
+                b"network_operation_in_progress" => {
+                    v.network_operation_in_progress =
+                        Some(g::parse_boolean(&val, "network_operation_in_progress")?)
+                }
+                b"numa_supported" => {
+                    v.numa_supported = Some(g::parse_boolean(&val, "numa_supported")?)
+                }
+                b"override_iptables" => {
+                    v.override_iptables = Some(g::parse_boolean(&val, "override_iptables")?)
+                }
+                b"ovn_configured" => {
+                    v.ovn_configured = Some(g::parse_boolean(&val, "ovn_configured")?)
+                }
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"protocol" => v.protocol = Some(HostProtocol::from_wire(&val)),
+                b"reinstallation_required" => {
+                    v.reinstallation_required =
+                        Some(g::parse_boolean(&val, "reinstallation_required")?)
+                }
+                b"root_password" => v.root_password = Some(val),
+                b"status" => v.status = Some(HostStatus::from_wire(&val)),
+                b"status_detail" => v.status_detail = Some(val),
+                b"type" => v.r#type = Some(HostType::from_wire(&val)),
+                b"update_available" => {
+                    v.update_available = Some(g::parse_boolean(&val, "update_available")?)
+                }
+                b"vgpu_placement" => v.vgpu_placement = Some(VgpuPlacement::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1564,12 +1629,22 @@ impl HostCpuUnit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"core_id" => v.core_id = Some(g::parse_integer(&val, "core_id")?),
+                b"cpu_id" => v.cpu_id = Some(g::parse_integer(&val, "cpu_id")?),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"runs_vdsm" => v.runs_vdsm = Some(g::parse_boolean(&val, "runs_vdsm")?),
+                b"socket_id" => v.socket_id = Some(g::parse_integer(&val, "socket_id")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1751,12 +1826,25 @@ impl HostDevice {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"capability" => v.capability = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"driver" => v.driver = Some(val),
+                b"iommu_group" => v.iommu_group = Some(g::parse_integer(&val, "iommu_group")?),
+                b"name" => v.name = Some(val),
+                b"placeholder" => v.placeholder = Some(g::parse_boolean(&val, "placeholder")?),
+                b"virtual_functions" => {
+                    v.virtual_functions = Some(g::parse_integer(&val, "virtual_functions")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1948,10 +2036,15 @@ impl HostDevicePassthrough {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2101,12 +2194,38 @@ impl HostNic {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"ad_aggregator_id" => {
+                    v.ad_aggregator_id = Some(g::parse_integer(&val, "ad_aggregator_id")?)
+                }
+                b"base_interface" => v.base_interface = Some(val),
+                b"boot_protocol" => v.boot_protocol = Some(BootProtocol::from_wire(&val)),
+                b"bridged" => v.bridged = Some(g::parse_boolean(&val, "bridged")?),
+                b"check_connectivity" => {
+                    v.check_connectivity = Some(g::parse_boolean(&val, "check_connectivity")?)
+                }
+                b"comment" => v.comment = Some(val),
+                b"custom_configuration" => {
+                    v.custom_configuration = Some(g::parse_boolean(&val, "custom_configuration")?)
+                }
+                b"description" => v.description = Some(val),
+                b"ipv6_boot_protocol" => v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&val)),
+                b"mtu" => v.mtu = Some(g::parse_integer(&val, "mtu")?),
+                b"name" => v.name = Some(val),
+                b"override_configuration" => {
+                    v.override_configuration =
+                        Some(g::parse_boolean(&val, "override_configuration")?)
+                }
+                b"speed" => v.speed = Some(g::parse_integer(&val, "speed")?),
+                b"status" => v.status = Some(NicStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2414,10 +2533,25 @@ impl HostNicVirtualFunctionsConfiguration {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"all_networks_allowed" => {
+                    v.all_networks_allowed = Some(g::parse_boolean(&val, "all_networks_allowed")?)
+                }
+                b"max_number_of_virtual_functions" => {
+                    v.max_number_of_virtual_functions =
+                        Some(g::parse_integer(&val, "max_number_of_virtual_functions")?)
+                }
+                b"number_of_virtual_functions" => {
+                    v.number_of_virtual_functions =
+                        Some(g::parse_integer(&val, "number_of_virtual_functions")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2579,12 +2713,34 @@ impl HostStorage {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"mount_options" => v.mount_options = Some(val),
+                b"name" => v.name = Some(val),
+                b"nfs_retrans" => v.nfs_retrans = Some(g::parse_integer(&val, "nfs_retrans")?),
+                b"nfs_timeo" => v.nfs_timeo = Some(g::parse_integer(&val, "nfs_timeo")?),
+                b"nfs_version" => v.nfs_version = Some(NfsVersion::from_wire(&val)),
+                b"override_luns" => {
+                    v.override_luns = Some(g::parse_boolean(&val, "override_luns")?)
+                }
+                b"password" => v.password = Some(val),
+                b"path" => v.path = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"portal" => v.portal = Some(val),
+                b"target" => v.target = Some(val),
+                b"type" => v.r#type = Some(StorageType::from_wire(&val)),
+                b"username" => v.username = Some(val),
+                b"vfs_type" => v.vfs_type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2844,10 +3000,23 @@ impl HostedEngine {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"active" => v.active = Some(g::parse_boolean(&val, "active")?),
+                b"configured" => v.configured = Some(g::parse_boolean(&val, "configured")?),
+                b"global_maintenance" => {
+                    v.global_maintenance = Some(g::parse_boolean(&val, "global_maintenance")?)
+                }
+                b"local_maintenance" => {
+                    v.local_maintenance = Some(g::parse_boolean(&val, "local_maintenance")?)
+                }
+                b"score" => v.score = Some(g::parse_integer(&val, "score")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

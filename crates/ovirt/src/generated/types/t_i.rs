@@ -378,12 +378,20 @@ impl Icon {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"data" => v.data = Some(val),
+                b"description" => v.description = Some(val),
+                b"media_type" => v.media_type = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -510,12 +518,18 @@ impl Identified {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -637,12 +651,20 @@ impl Image {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"size" => v.size = Some(g::parse_integer(&val, "size")?),
+                b"type" => v.r#type = Some(ImageFileType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -805,12 +827,32 @@ impl ImageTransfer {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"active" => v.active = Some(g::parse_boolean(&val, "active")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"direction" => v.direction = Some(ImageTransferDirection::from_wire(&val)),
+                b"format" => v.format = Some(DiskFormat::from_wire(&val)),
+                b"inactivity_timeout" => {
+                    v.inactivity_timeout = Some(g::parse_integer(&val, "inactivity_timeout")?)
+                }
+                b"name" => v.name = Some(val),
+                b"phase" => v.phase = Some(ImageTransferPhase::from_wire(&val)),
+                b"proxy_url" => v.proxy_url = Some(val),
+                b"shallow" => v.shallow = Some(g::parse_boolean(&val, "shallow")?),
+                b"timeout_policy" => {
+                    v.timeout_policy = Some(ImageTransferTimeoutPolicy::from_wire(&val))
+                }
+                b"transfer_url" => v.transfer_url = Some(val),
+                b"transferred" => v.transferred = Some(g::parse_integer(&val, "transferred")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1054,10 +1096,39 @@ impl Initialization {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"active_directory_ou" => v.active_directory_ou = Some(val),
+                b"authorized_ssh_keys" => v.authorized_ssh_keys = Some(val),
+                b"cloud_init_network_protocol" => {
+                    v.cloud_init_network_protocol = Some(CloudInitNetworkProtocol::from_wire(&val))
+                }
+                b"custom_script" => v.custom_script = Some(val),
+                b"dns_search" => v.dns_search = Some(val),
+                b"dns_servers" => v.dns_servers = Some(val),
+                b"domain" => v.domain = Some(val),
+                b"host_name" => v.host_name = Some(val),
+                b"input_locale" => v.input_locale = Some(val),
+                b"org_name" => v.org_name = Some(val),
+                b"regenerate_ids" => {
+                    v.regenerate_ids = Some(g::parse_boolean(&val, "regenerate_ids")?)
+                }
+                b"regenerate_ssh_keys" => {
+                    v.regenerate_ssh_keys = Some(g::parse_boolean(&val, "regenerate_ssh_keys")?)
+                }
+                b"root_password" => v.root_password = Some(val),
+                b"system_locale" => v.system_locale = Some(val),
+                b"timezone" => v.timezone = Some(val),
+                b"ui_language" => v.ui_language = Some(val),
+                b"user_locale" => v.user_locale = Some(val),
+                b"user_name" => v.user_name = Some(val),
+                b"windows_license_key" => v.windows_license_key = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1412,12 +1483,62 @@ impl InstanceType {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"cpu_pinning_policy" => {
+                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&val))
+                }
+                b"cpu_shares" => v.cpu_shares = Some(g::parse_integer(&val, "cpu_shares")?),
+                b"creation_time" => v.creation_time = Some(val),
+                b"custom_cpu_model" => v.custom_cpu_model = Some(val),
+                b"custom_emulated_machine" => v.custom_emulated_machine = Some(val),
+                b"delete_protected" => {
+                    v.delete_protected = Some(g::parse_boolean(&val, "delete_protected")?)
+                }
+                b"description" => v.description = Some(val),
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"migration_downtime" => {
+                    v.migration_downtime = Some(g::parse_integer(&val, "migration_downtime")?)
+                }
+                b"multi_queues_enabled" => {
+                    v.multi_queues_enabled = Some(g::parse_boolean(&val, "multi_queues_enabled")?)
+                }
+                b"name" => v.name = Some(val),
+                b"origin" => v.origin = Some(val),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"start_paused" => v.start_paused = Some(g::parse_boolean(&val, "start_paused")?),
+                b"stateless" => v.stateless = Some(g::parse_boolean(&val, "stateless")?),
+                b"status" => v.status = Some(TemplateStatus::from_wire(&val)),
+                b"storage_error_resume_behaviour" => {
+                    v.storage_error_resume_behaviour =
+                        Some(VmStorageErrorResumeBehaviour::from_wire(&val))
+                }
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"type" => v.r#type = Some(VmType::from_wire(&val)),
+                b"virtio_scsi_multi_queues" => {
+                    v.virtio_scsi_multi_queues =
+                        Some(g::parse_integer(&val, "virtio_scsi_multi_queues")?)
+                }
+                b"virtio_scsi_multi_queues_enabled" => {
+                    v.virtio_scsi_multi_queues_enabled =
+                        Some(g::parse_boolean(&val, "virtio_scsi_multi_queues_enabled")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1984,10 +2105,15 @@ impl Io {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"threads" => v.threads = Some(g::parse_integer(&val, "threads")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2089,10 +2215,18 @@ impl Ip {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"address" => v.address = Some(val),
+                b"gateway" => v.gateway = Some(val),
+                b"netmask" => v.netmask = Some(val),
+                b"version" => v.version = Some(IpVersion::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2202,10 +2336,15 @@ impl IpAddressAssignment {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"assignment_method" => v.assignment_method = Some(BootProtocol::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2323,12 +2462,18 @@ impl IscsiBond {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2516,10 +2661,31 @@ impl IscsiDetails {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"address" => v.address = Some(val),
+                b"disk_id" => v.disk_id = Some(val),
+                b"initiator" => v.initiator = Some(val),
+                b"lun_mapping" => v.lun_mapping = Some(g::parse_integer(&val, "lun_mapping")?),
+                b"password" => v.password = Some(val),
+                b"paths" => v.paths = Some(g::parse_integer(&val, "paths")?),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"portal" => v.portal = Some(val),
+                b"product_id" => v.product_id = Some(val),
+                b"serial" => v.serial = Some(val),
+                b"size" => v.size = Some(g::parse_integer(&val, "size")?),
+                b"status" => v.status = Some(val),
+                b"storage_domain_id" => v.storage_domain_id = Some(val),
+                b"target" => v.target = Some(val),
+                b"username" => v.username = Some(val),
+                b"vendor_id" => v.vendor_id = Some(val),
+                b"volume_group_id" => v.volume_group_id = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

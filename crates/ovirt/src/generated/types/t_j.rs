@@ -143,12 +143,24 @@ impl Job {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_cleared" => v.auto_cleared = Some(g::parse_boolean(&val, "auto_cleared")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"end_time" => v.end_time = Some(val),
+                b"external" => v.external = Some(g::parse_boolean(&val, "external")?),
+                b"last_updated" => v.last_updated = Some(val),
+                b"name" => v.name = Some(val),
+                b"start_time" => v.start_time = Some(val),
+                b"status" => v.status = Some(JobStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

@@ -137,12 +137,24 @@ impl KatelloErratum {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"issued" => v.issued = Some(val),
+                b"name" => v.name = Some(val),
+                b"severity" => v.severity = Some(val),
+                b"solution" => v.solution = Some(val),
+                b"summary" => v.summary = Some(val),
+                b"title" => v.title = Some(val),
+                b"type" => v.r#type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -414,10 +426,18 @@ impl Ksm {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"merge_across_nodes" => {
+                    v.merge_across_nodes = Some(g::parse_boolean(&val, "merge_across_nodes")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

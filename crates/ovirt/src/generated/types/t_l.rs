@@ -213,12 +213,21 @@ impl LinkLayerDiscoveryProtocolElement {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"oui" => v.oui = Some(g::parse_integer(&val, "oui")?),
+                b"subtype" => v.subtype = Some(g::parse_integer(&val, "subtype")?),
+                b"type" => v.r#type = Some(g::parse_integer(&val, "type")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -401,12 +410,38 @@ impl LogicalUnit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"active_paths" => v.active_paths = Some(g::parse_integer(&val, "active_paths")?),
+                b"address" => v.address = Some(val),
+                b"discard_max_size" => {
+                    v.discard_max_size = Some(g::parse_integer(&val, "discard_max_size")?)
+                }
+                b"discard_zeroes_data" => {
+                    v.discard_zeroes_data = Some(g::parse_boolean(&val, "discard_zeroes_data")?)
+                }
+                b"disk_id" => v.disk_id = Some(val),
+                b"lun_mapping" => v.lun_mapping = Some(g::parse_integer(&val, "lun_mapping")?),
+                b"password" => v.password = Some(val),
+                b"paths" => v.paths = Some(g::parse_integer(&val, "paths")?),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"portal" => v.portal = Some(val),
+                b"product_id" => v.product_id = Some(val),
+                b"serial" => v.serial = Some(val),
+                b"size" => v.size = Some(g::parse_integer(&val, "size")?),
+                b"status" => v.status = Some(LunStatus::from_wire(&val)),
+                b"storage_domain_id" => v.storage_domain_id = Some(val),
+                b"target" => v.target = Some(val),
+                b"username" => v.username = Some(val),
+                b"vendor_id" => v.vendor_id = Some(val),
+                b"volume_group_id" => v.volume_group_id = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

@@ -271,12 +271,18 @@ impl OpenStackImage {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -420,12 +426,27 @@ impl OpenStackImageProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"tenant_name" => v.tenant_name = Some(val),
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -642,12 +663,18 @@ impl OpenStackNetwork {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -813,12 +840,36 @@ impl OpenStackNetworkProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"auto_sync" => v.auto_sync = Some(g::parse_boolean(&val, "auto_sync")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"external_plugin_type" => v.external_plugin_type = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"plugin_type" => v.plugin_type = Some(NetworkPluginType::from_wire(&val)),
+                b"project_domain_name" => v.project_domain_name = Some(val),
+                b"project_name" => v.project_name = Some(val),
+                b"read_only" => v.read_only = Some(g::parse_boolean(&val, "read_only")?),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"tenant_name" => v.tenant_name = Some(val),
+                b"type" => v.r#type = Some(OpenStackNetworkProviderType::from_wire(&val)),
+                b"unmanaged" => v.unmanaged = Some(g::parse_boolean(&val, "unmanaged")?),
+                b"url" => v.url = Some(val),
+                b"user_domain_name" => v.user_domain_name = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1122,12 +1173,27 @@ impl OpenStackProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"tenant_name" => v.tenant_name = Some(val),
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1312,12 +1378,21 @@ impl OpenStackSubnet {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"cidr" => v.cidr = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"gateway" => v.gateway = Some(val),
+                b"ip_version" => v.ip_version = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1496,12 +1571,27 @@ impl OpenStackVolumeProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_url" => v.authentication_url = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"requires_authentication" => {
+                    v.requires_authentication =
+                        Some(g::parse_boolean(&val, "requires_authentication")?)
+                }
+                b"tenant_name" => v.tenant_name = Some(val),
+                b"url" => v.url = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1743,12 +1833,18 @@ impl OpenStackVolumeType {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1904,12 +2000,24 @@ impl OpenstackVolumeAuthenticationKey {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"creation_date" => v.creation_date = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"usage_type" => {
+                    v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(&val))
+                }
+                b"uuid" => v.uuid = Some(val),
+                b"value" => v.value = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2074,10 +2182,21 @@ impl OperatingSystem {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"cmdline" => v.cmdline = Some(val),
+                b"custom_kernel_cmdline" => v.custom_kernel_cmdline = Some(val),
+                b"description" => v.description = Some(val),
+                b"initrd" => v.initrd = Some(val),
+                b"kernel" => v.kernel = Some(val),
+                b"reported_kernel_cmdline" => v.reported_kernel_cmdline = Some(val),
+                b"type" => v.r#type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2233,12 +2352,20 @@ impl OperatingSystemInfo {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"architecture" => v.architecture = Some(Architecture::from_wire(&val)),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"tpm_support" => v.tpm_support = Some(TpmSupport::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2378,10 +2505,17 @@ impl OptionEntry {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"name" => v.name = Some(val),
+                b"type" => v.r#type = Some(val),
+                b"value" => v.value = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

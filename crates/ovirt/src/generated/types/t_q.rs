@@ -241,12 +241,64 @@ impl Qos {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"cpu_limit" => v.cpu_limit = Some(g::parse_integer(&val, "cpu_limit")?),
+                b"description" => v.description = Some(val),
+                b"inbound_average" => {
+                    v.inbound_average = Some(g::parse_integer(&val, "inbound_average")?)
+                }
+                b"inbound_burst" => {
+                    v.inbound_burst = Some(g::parse_integer(&val, "inbound_burst")?)
+                }
+                b"inbound_peak" => v.inbound_peak = Some(g::parse_integer(&val, "inbound_peak")?),
+                b"max_iops" => v.max_iops = Some(g::parse_integer(&val, "max_iops")?),
+                b"max_read_iops" => {
+                    v.max_read_iops = Some(g::parse_integer(&val, "max_read_iops")?)
+                }
+                b"max_read_throughput" => {
+                    v.max_read_throughput = Some(g::parse_integer(&val, "max_read_throughput")?)
+                }
+                b"max_throughput" => {
+                    v.max_throughput = Some(g::parse_integer(&val, "max_throughput")?)
+                }
+                b"max_write_iops" => {
+                    v.max_write_iops = Some(g::parse_integer(&val, "max_write_iops")?)
+                }
+                b"max_write_throughput" => {
+                    v.max_write_throughput = Some(g::parse_integer(&val, "max_write_throughput")?)
+                }
+                b"name" => v.name = Some(val),
+                b"outbound_average" => {
+                    v.outbound_average = Some(g::parse_integer(&val, "outbound_average")?)
+                }
+                b"outbound_average_linkshare" => {
+                    v.outbound_average_linkshare =
+                        Some(g::parse_integer(&val, "outbound_average_linkshare")?)
+                }
+                b"outbound_average_realtime" => {
+                    v.outbound_average_realtime =
+                        Some(g::parse_integer(&val, "outbound_average_realtime")?)
+                }
+                b"outbound_average_upperlimit" => {
+                    v.outbound_average_upperlimit =
+                        Some(g::parse_integer(&val, "outbound_average_upperlimit")?)
+                }
+                b"outbound_burst" => {
+                    v.outbound_burst = Some(g::parse_integer(&val, "outbound_burst")?)
+                }
+                b"outbound_peak" => {
+                    v.outbound_peak = Some(g::parse_integer(&val, "outbound_peak")?)
+                }
+                b"type" => v.r#type = Some(QosType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -523,12 +575,34 @@ impl Quota {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"cluster_hard_limit_pct" => {
+                    v.cluster_hard_limit_pct =
+                        Some(g::parse_integer(&val, "cluster_hard_limit_pct")?)
+                }
+                b"cluster_soft_limit_pct" => {
+                    v.cluster_soft_limit_pct =
+                        Some(g::parse_integer(&val, "cluster_soft_limit_pct")?)
+                }
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"storage_hard_limit_pct" => {
+                    v.storage_hard_limit_pct =
+                        Some(g::parse_integer(&val, "storage_hard_limit_pct")?)
+                }
+                b"storage_soft_limit_pct" => {
+                    v.storage_soft_limit_pct =
+                        Some(g::parse_integer(&val, "storage_soft_limit_pct")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -804,12 +878,22 @@ impl QuotaClusterLimit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"memory_limit" => v.memory_limit = Some(g::parse_decimal(&val, "memory_limit")?),
+                b"memory_usage" => v.memory_usage = Some(g::parse_decimal(&val, "memory_usage")?),
+                b"name" => v.name = Some(val),
+                b"vcpu_limit" => v.vcpu_limit = Some(g::parse_integer(&val, "vcpu_limit")?),
+                b"vcpu_usage" => v.vcpu_usage = Some(g::parse_integer(&val, "vcpu_usage")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -966,12 +1050,20 @@ impl QuotaStorageLimit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"limit" => v.limit = Some(g::parse_integer(&val, "limit")?),
+                b"name" => v.name = Some(val),
+                b"usage" => v.usage = Some(g::parse_decimal(&val, "usage")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

@@ -915,12 +915,22 @@ impl SchedulingPolicy {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"default_policy" => {
+                    v.default_policy = Some(g::parse_boolean(&val, "default_policy")?)
+                }
+                b"description" => v.description = Some(val),
+                b"locked" => v.locked = Some(g::parse_boolean(&val, "locked")?),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1134,12 +1144,21 @@ impl SchedulingPolicyUnit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"internal" => v.internal = Some(g::parse_boolean(&val, "internal")?),
+                b"name" => v.name = Some(val),
+                b"type" => v.r#type = Some(PolicyUnitType::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1284,10 +1303,15 @@ impl SeLinux {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"mode" => v.mode = Some(SeLinuxMode::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1382,10 +1406,16 @@ impl SerialNumber {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"policy" => v.policy = Some(SerialNumberPolicy::from_wire(&val)),
+                b"value" => v.value = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1506,12 +1536,20 @@ impl Session {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"console_user" => v.console_user = Some(g::parse_boolean(&val, "console_user")?),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"protocol" => v.protocol = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1652,10 +1690,16 @@ impl SkipIfConnectivityBroken {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                b"threshold" => v.threshold = Some(g::parse_integer(&val, "threshold")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1758,10 +1802,15 @@ impl SkipIfSdActive {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2047,12 +2096,86 @@ impl Snapshot {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"cpu_pinning_policy" => {
+                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&val))
+                }
+                b"cpu_shares" => v.cpu_shares = Some(g::parse_integer(&val, "cpu_shares")?),
+                b"creation_time" => v.creation_time = Some(val),
+                b"custom_cpu_model" => v.custom_cpu_model = Some(val),
+                b"custom_emulated_machine" => v.custom_emulated_machine = Some(val),
+                b"date" => v.date = Some(val),
+                b"delete_protected" => {
+                    v.delete_protected = Some(g::parse_boolean(&val, "delete_protected")?)
+                }
+                b"description" => v.description = Some(val),
+                b"fqdn" => v.fqdn = Some(val),
+                b"has_illegal_images" => {
+                    v.has_illegal_images = Some(g::parse_boolean(&val, "has_illegal_images")?)
+                }
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"migration_downtime" => {
+                    v.migration_downtime = Some(g::parse_integer(&val, "migration_downtime")?)
+                }
+                b"multi_queues_enabled" => {
+                    v.multi_queues_enabled = Some(g::parse_boolean(&val, "multi_queues_enabled")?)
+                }
+                b"name" => v.name = Some(val),
+                b"next_run_configuration_exists" => {
+                    v.next_run_configuration_exists =
+                        Some(g::parse_boolean(&val, "next_run_configuration_exists")?)
+                }
+                b"numa_tune_mode" => v.numa_tune_mode = Some(NumaTuneMode::from_wire(&val)),
+                b"origin" => v.origin = Some(val),
+                b"persist_memorystate" => {
+                    v.persist_memorystate = Some(g::parse_boolean(&val, "persist_memorystate")?)
+                }
+                b"run_once" => v.run_once = Some(g::parse_boolean(&val, "run_once")?),
+                b"snapshot_status" => v.snapshot_status = Some(SnapshotStatus::from_wire(&val)),
+                b"snapshot_type" => v.snapshot_type = Some(SnapshotType::from_wire(&val)),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"start_paused" => v.start_paused = Some(g::parse_boolean(&val, "start_paused")?),
+                b"start_time" => v.start_time = Some(val),
+                b"stateless" => v.stateless = Some(g::parse_boolean(&val, "stateless")?),
+                b"status" => v.status = Some(VmStatus::from_wire(&val)),
+                b"status_detail" => v.status_detail = Some(val),
+                b"stop_reason" => v.stop_reason = Some(val),
+                b"stop_time" => v.stop_time = Some(val),
+                b"storage_error_resume_behaviour" => {
+                    v.storage_error_resume_behaviour =
+                        Some(VmStorageErrorResumeBehaviour::from_wire(&val))
+                }
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"type" => v.r#type = Some(VmType::from_wire(&val)),
+                b"use_latest_template_version" => {
+                    v.use_latest_template_version =
+                        Some(g::parse_boolean(&val, "use_latest_template_version")?)
+                }
+                b"virtio_scsi_multi_queues" => {
+                    v.virtio_scsi_multi_queues =
+                        Some(g::parse_integer(&val, "virtio_scsi_multi_queues")?)
+                }
+                b"virtio_scsi_multi_queues_enabled" => {
+                    v.virtio_scsi_multi_queues_enabled =
+                        Some(g::parse_boolean(&val, "virtio_scsi_multi_queues_enabled")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3067,10 +3190,16 @@ impl Spm {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"priority" => v.priority = Some(g::parse_integer(&val, "priority")?),
+                b"status" => v.status = Some(SpmStatus::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3189,12 +3318,24 @@ impl Ssh {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"authentication_method" => {
+                    v.authentication_method = Some(SshAuthenticationMethod::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"fingerprint" => v.fingerprint = Some(val),
+                b"name" => v.name = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"public_key" => v.public_key = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3343,12 +3484,19 @@ impl SshPublicKey {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"content" => v.content = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3610,12 +3758,21 @@ impl Statistic {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"kind" => v.kind = Some(StatisticKind::from_wire(&val)),
+                b"name" => v.name = Some(val),
+                b"type" => v.r#type = Some(ValueType::from_wire(&val)),
+                b"unit" => v.unit = Some(StatisticUnit::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3842,12 +3999,26 @@ impl Step {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"end_time" => v.end_time = Some(val),
+                b"external" => v.external = Some(g::parse_boolean(&val, "external")?),
+                b"external_type" => v.external_type = Some(ExternalSystemType::from_wire(&val)),
+                b"name" => v.name = Some(val),
+                b"number" => v.number = Some(g::parse_integer(&val, "number")?),
+                b"progress" => v.progress = Some(g::parse_integer(&val, "progress")?),
+                b"start_time" => v.start_time = Some(val),
+                b"status" => v.status = Some(StepStatus::from_wire(&val)),
+                b"type" => v.r#type = Some(StepEnum::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -4077,12 +4248,31 @@ impl StorageConnection {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"address" => v.address = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"mount_options" => v.mount_options = Some(val),
+                b"name" => v.name = Some(val),
+                b"nfs_retrans" => v.nfs_retrans = Some(g::parse_integer(&val, "nfs_retrans")?),
+                b"nfs_timeo" => v.nfs_timeo = Some(g::parse_integer(&val, "nfs_timeo")?),
+                b"nfs_version" => v.nfs_version = Some(NfsVersion::from_wire(&val)),
+                b"password" => v.password = Some(val),
+                b"path" => v.path = Some(val),
+                b"port" => v.port = Some(g::parse_integer(&val, "port")?),
+                b"portal" => v.portal = Some(val),
+                b"target" => v.target = Some(val),
+                b"type" => v.r#type = Some(StorageType::from_wire(&val)),
+                b"username" => v.username = Some(val),
+                b"vfs_type" => v.vfs_type = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -4285,12 +4475,21 @@ impl StorageConnectionExtension {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                b"password" => v.password = Some(val),
+                b"target" => v.target = Some(val),
+                b"username" => v.username = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -4488,12 +4687,50 @@ impl StorageDomain {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"available" => v.available = Some(g::parse_integer(&val, "available")?),
+                b"backup" => v.backup = Some(g::parse_boolean(&val, "backup")?),
+                b"block_size" => v.block_size = Some(g::parse_integer(&val, "block_size")?),
+                b"comment" => v.comment = Some(val),
+                b"committed" => v.committed = Some(g::parse_integer(&val, "committed")?),
+                b"critical_space_action_blocker" => {
+                    v.critical_space_action_blocker =
+                        Some(g::parse_integer(&val, "critical_space_action_blocker")?)
+                }
+                b"description" => v.description = Some(val),
+                b"discard_after_delete" => {
+                    v.discard_after_delete = Some(g::parse_boolean(&val, "discard_after_delete")?)
+                }
+                b"external_status" => v.external_status = Some(ExternalStatus::from_wire(&val)),
+                b"import" => v.import = Some(g::parse_boolean(&val, "import")?),
+                b"master" => v.master = Some(g::parse_boolean(&val, "master")?),
+                b"name" => v.name = Some(val),
+                b"status" => v.status = Some(StorageDomainStatus::from_wire(&val)),
+                b"storage_format" => v.storage_format = Some(StorageFormat::from_wire(&val)),
+                b"supports_discard" => {
+                    v.supports_discard = Some(g::parse_boolean(&val, "supports_discard")?)
+                }
+                b"supports_discard_zeroes_data" => {
+                    v.supports_discard_zeroes_data =
+                        Some(g::parse_boolean(&val, "supports_discard_zeroes_data")?)
+                }
+                b"type" => v.r#type = Some(StorageDomainType::from_wire(&val)),
+                b"used" => v.used = Some(g::parse_integer(&val, "used")?),
+                b"warning_low_space_indicator" => {
+                    v.warning_low_space_indicator =
+                        Some(g::parse_integer(&val, "warning_low_space_indicator")?)
+                }
+                b"wipe_after_delete" => {
+                    v.wipe_after_delete = Some(g::parse_boolean(&val, "wipe_after_delete")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -5036,12 +5273,18 @@ impl SystemOption {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -5173,10 +5416,16 @@ impl SystemOptionValue {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"value" => v.value = Some(val),
+                b"version" => v.version = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

@@ -213,12 +213,18 @@ impl Tag {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -486,12 +492,62 @@ impl Template {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"cpu_pinning_policy" => {
+                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&val))
+                }
+                b"cpu_shares" => v.cpu_shares = Some(g::parse_integer(&val, "cpu_shares")?),
+                b"creation_time" => v.creation_time = Some(val),
+                b"custom_cpu_model" => v.custom_cpu_model = Some(val),
+                b"custom_emulated_machine" => v.custom_emulated_machine = Some(val),
+                b"delete_protected" => {
+                    v.delete_protected = Some(g::parse_boolean(&val, "delete_protected")?)
+                }
+                b"description" => v.description = Some(val),
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"migration_downtime" => {
+                    v.migration_downtime = Some(g::parse_integer(&val, "migration_downtime")?)
+                }
+                b"multi_queues_enabled" => {
+                    v.multi_queues_enabled = Some(g::parse_boolean(&val, "multi_queues_enabled")?)
+                }
+                b"name" => v.name = Some(val),
+                b"origin" => v.origin = Some(val),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"start_paused" => v.start_paused = Some(g::parse_boolean(&val, "start_paused")?),
+                b"stateless" => v.stateless = Some(g::parse_boolean(&val, "stateless")?),
+                b"status" => v.status = Some(TemplateStatus::from_wire(&val)),
+                b"storage_error_resume_behaviour" => {
+                    v.storage_error_resume_behaviour =
+                        Some(VmStorageErrorResumeBehaviour::from_wire(&val))
+                }
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"type" => v.r#type = Some(VmType::from_wire(&val)),
+                b"virtio_scsi_multi_queues" => {
+                    v.virtio_scsi_multi_queues =
+                        Some(g::parse_integer(&val, "virtio_scsi_multi_queues")?)
+                }
+                b"virtio_scsi_multi_queues_enabled" => {
+                    v.virtio_scsi_multi_queues_enabled =
+                        Some(g::parse_boolean(&val, "virtio_scsi_multi_queues_enabled")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1062,10 +1118,18 @@ impl TemplateVersion {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"version_name" => v.version_name = Some(val),
+                b"version_number" => {
+                    v.version_number = Some(g::parse_integer(&val, "version_number")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1181,10 +1245,16 @@ impl Ticket {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"expiry" => v.expiry = Some(g::parse_integer(&val, "expiry")?),
+                b"value" => v.value = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1289,10 +1359,16 @@ impl TimeZone {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"name" => v.name = Some(val),
+                b"utc_offset" => v.utc_offset = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1392,10 +1468,15 @@ impl TransparentHugePages {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

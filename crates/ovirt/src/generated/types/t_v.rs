@@ -538,10 +538,16 @@ impl Value {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"datum" => v.datum = Some(g::parse_decimal(&val, "datum")?),
+                b"detail" => v.detail = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -646,10 +652,16 @@ impl VcpuPin {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"cpu_set" => v.cpu_set = Some(val),
+                b"vcpu" => v.vcpu = Some(g::parse_integer(&val, "vcpu")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -755,12 +767,18 @@ impl Vendor {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -886,12 +904,23 @@ impl Version {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"build" => v.build = Some(g::parse_integer(&val, "build")?),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"full_version" => v.full_version = Some(val),
+                b"major" => v.major = Some(g::parse_integer(&val, "major")?),
+                b"minor" => v.minor = Some(g::parse_integer(&val, "minor")?),
+                b"name" => v.name = Some(val),
+                b"revision" => v.revision = Some(g::parse_integer(&val, "revision")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1030,10 +1059,15 @@ impl VirtioScsi {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1153,12 +1187,22 @@ impl VirtualNumaNode {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"index" => v.index = Some(g::parse_integer(&val, "index")?),
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"name" => v.name = Some(val),
+                b"node_distance" => v.node_distance = Some(val),
+                b"numa_tune_mode" => v.numa_tune_mode = Some(NumaTuneMode::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -1631,12 +1675,80 @@ impl Vm {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"cpu_pinning_policy" => {
+                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&val))
+                }
+                b"cpu_shares" => v.cpu_shares = Some(g::parse_integer(&val, "cpu_shares")?),
+                b"creation_time" => v.creation_time = Some(val),
+                b"custom_cpu_model" => v.custom_cpu_model = Some(val),
+                b"custom_emulated_machine" => v.custom_emulated_machine = Some(val),
+                b"delete_protected" => {
+                    v.delete_protected = Some(g::parse_boolean(&val, "delete_protected")?)
+                }
+                b"description" => v.description = Some(val),
+                b"fqdn" => v.fqdn = Some(val),
+                b"has_illegal_images" => {
+                    v.has_illegal_images = Some(g::parse_boolean(&val, "has_illegal_images")?)
+                }
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"migration_downtime" => {
+                    v.migration_downtime = Some(g::parse_integer(&val, "migration_downtime")?)
+                }
+                b"multi_queues_enabled" => {
+                    v.multi_queues_enabled = Some(g::parse_boolean(&val, "multi_queues_enabled")?)
+                }
+                b"name" => v.name = Some(val),
+                b"next_run_configuration_exists" => {
+                    v.next_run_configuration_exists =
+                        Some(g::parse_boolean(&val, "next_run_configuration_exists")?)
+                }
+                b"numa_tune_mode" => v.numa_tune_mode = Some(NumaTuneMode::from_wire(&val)),
+                b"origin" => v.origin = Some(val),
+                b"run_once" => v.run_once = Some(g::parse_boolean(&val, "run_once")?),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"start_paused" => v.start_paused = Some(g::parse_boolean(&val, "start_paused")?),
+                b"start_time" => v.start_time = Some(val),
+                b"stateless" => v.stateless = Some(g::parse_boolean(&val, "stateless")?),
+                b"status" => v.status = Some(VmStatus::from_wire(&val)),
+                b"status_detail" => v.status_detail = Some(val),
+                b"stop_reason" => v.stop_reason = Some(val),
+                b"stop_time" => v.stop_time = Some(val),
+                b"storage_error_resume_behaviour" => {
+                    v.storage_error_resume_behaviour =
+                        Some(VmStorageErrorResumeBehaviour::from_wire(&val))
+                }
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"type" => v.r#type = Some(VmType::from_wire(&val)),
+                b"use_latest_template_version" => {
+                    v.use_latest_template_version =
+                        Some(g::parse_boolean(&val, "use_latest_template_version")?)
+                }
+                b"virtio_scsi_multi_queues" => {
+                    v.virtio_scsi_multi_queues =
+                        Some(g::parse_integer(&val, "virtio_scsi_multi_queues")?)
+                }
+                b"virtio_scsi_multi_queues_enabled" => {
+                    v.virtio_scsi_multi_queues_enabled =
+                        Some(g::parse_boolean(&val, "virtio_scsi_multi_queues_enabled")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -2595,12 +2707,61 @@ impl VmBase {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_pinning_policy" => {
+                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&val))
+                }
+                b"comment" => v.comment = Some(val),
+                b"cpu_pinning_policy" => {
+                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&val))
+                }
+                b"cpu_shares" => v.cpu_shares = Some(g::parse_integer(&val, "cpu_shares")?),
+                b"creation_time" => v.creation_time = Some(val),
+                b"custom_cpu_model" => v.custom_cpu_model = Some(val),
+                b"custom_emulated_machine" => v.custom_emulated_machine = Some(val),
+                b"delete_protected" => {
+                    v.delete_protected = Some(g::parse_boolean(&val, "delete_protected")?)
+                }
+                b"description" => v.description = Some(val),
+                b"memory" => v.memory = Some(g::parse_integer(&val, "memory")?),
+                b"migration_downtime" => {
+                    v.migration_downtime = Some(g::parse_integer(&val, "migration_downtime")?)
+                }
+                b"multi_queues_enabled" => {
+                    v.multi_queues_enabled = Some(g::parse_boolean(&val, "multi_queues_enabled")?)
+                }
+                b"name" => v.name = Some(val),
+                b"origin" => v.origin = Some(val),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"start_paused" => v.start_paused = Some(g::parse_boolean(&val, "start_paused")?),
+                b"stateless" => v.stateless = Some(g::parse_boolean(&val, "stateless")?),
+                b"storage_error_resume_behaviour" => {
+                    v.storage_error_resume_behaviour =
+                        Some(VmStorageErrorResumeBehaviour::from_wire(&val))
+                }
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"tunnel_migration" => {
+                    v.tunnel_migration = Some(g::parse_boolean(&val, "tunnel_migration")?)
+                }
+                b"type" => v.r#type = Some(VmType::from_wire(&val)),
+                b"virtio_scsi_multi_queues" => {
+                    v.virtio_scsi_multi_queues =
+                        Some(g::parse_integer(&val, "virtio_scsi_multi_queues")?)
+                }
+                b"virtio_scsi_multi_queues_enabled" => {
+                    v.virtio_scsi_multi_queues_enabled =
+                        Some(g::parse_boolean(&val, "virtio_scsi_multi_queues_enabled")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3033,12 +3194,18 @@ impl VmMediatedDevice {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3210,10 +3377,15 @@ impl VmPlacementPolicy {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"affinity" => v.affinity = Some(VmAffinity::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3369,12 +3541,36 @@ impl VmPool {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"auto_storage_select" => {
+                    v.auto_storage_select = Some(g::parse_boolean(&val, "auto_storage_select")?)
+                }
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"max_user_vms" => v.max_user_vms = Some(g::parse_integer(&val, "max_user_vms")?),
+                b"name" => v.name = Some(val),
+                b"prestarted_vms" => {
+                    v.prestarted_vms = Some(g::parse_integer(&val, "prestarted_vms")?)
+                }
+                b"size" => v.size = Some(g::parse_integer(&val, "size")?),
+                b"soundcard_enabled" => {
+                    v.soundcard_enabled = Some(g::parse_boolean(&val, "soundcard_enabled")?)
+                }
+                b"stateful" => v.stateful = Some(g::parse_boolean(&val, "stateful")?),
+                b"tpm_enabled" => v.tpm_enabled = Some(g::parse_boolean(&val, "tpm_enabled")?),
+                b"type" => v.r#type = Some(VmPoolType::from_wire(&val)),
+                b"use_latest_template_version" => {
+                    v.use_latest_template_version =
+                        Some(g::parse_boolean(&val, "use_latest_template_version")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3603,10 +3799,17 @@ impl VmSummary {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"active" => v.active = Some(g::parse_integer(&val, "active")?),
+                b"migrating" => v.migrating = Some(g::parse_integer(&val, "migrating")?),
+                b"total" => v.total = Some(g::parse_integer(&val, "total")?),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3716,10 +3919,15 @@ impl VnicPassThrough {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"mode" => v.mode = Some(VnicPassThroughMode::from_wire(&val)),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -3838,12 +4046,22 @@ impl VnicProfile {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"comment" => v.comment = Some(val),
+                b"description" => v.description = Some(val),
+                b"migratable" => v.migratable = Some(g::parse_boolean(&val, "migratable")?),
+                b"name" => v.name = Some(val),
+                b"port_mirroring" => {
+                    v.port_mirroring = Some(g::parse_boolean(&val, "port_mirroring")?)
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -4043,10 +4261,16 @@ impl VnicProfileMapping {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let mut v = Self {
-            href: g::href(start)?,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"source_network_name" => v.source_network_name = Some(val),
+                b"source_network_profile_name" => v.source_network_profile_name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }
@@ -4161,12 +4385,16 @@ impl VolumeGroup {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
-        let (href, id) = g::href_id(start)?;
-        let mut v = Self {
-            href,
-            id,
-            ..Self::default()
-        };
+        let mut v = Self::default();
+        g::attrs(start, |k, val| {
+            match k {
+                b"href" => v.href = Some(val),
+                b"id" => v.id = Some(val),
+                b"name" => v.name = Some(val),
+                _ => {}
+            }
+            Ok(())
+        })?;
         if empty {
             return Ok(v);
         }

@@ -143,25 +143,28 @@ fn login(skin: &super::ZStackSkin, world: &World, base: &str) -> String {
     format!("OAuth {}", v["inventory"]["uuid"].as_str().unwrap())
 }
 
+/// The body of a `GET url` that must answer `200`.
+fn get_ok(skin: &super::ZStackSkin, world: &World, auth: &str, url: &str) -> Vec<u8> {
+    use crate::skin::Skin;
+    let mut req = omnivirt_http::Request::get(url.to_owned());
+    req.headers
+        .insert(http::header::AUTHORIZATION, auth.parse().unwrap());
+    let resp = skin.handle(world, req);
+    assert_eq!(resp.status.as_u16(), 200, "{url}");
+    let omnivirt_http::Body::Full(bytes) = &resp.body else {
+        panic!("a stream")
+    };
+    bytes.to_vec()
+}
+
 #[test]
 fn images_networks_and_primary_storage_come_from_the_world() {
-    use crate::skin::Skin;
-    use omnivirt_http::Request;
-
     let world = World::default();
     let skin = super::ZStackSkin::new();
     let base = "http://sim.invalid/zstack/v1";
     let auth = login(&skin, &world, base);
     let get = |path: &str| -> serde_json::Value {
-        let mut req = Request::get(format!("{base}/{path}"));
-        req.headers
-            .insert(http::header::AUTHORIZATION, auth.parse().unwrap());
-        let resp = skin.handle(&world, req);
-        assert_eq!(resp.status.as_u16(), 200, "{path}");
-        let omnivirt_http::Body::Full(bytes) = &resp.body else {
-            panic!("a stream")
-        };
-        serde_json::from_slice(bytes).unwrap()
+        serde_json::from_slice(&get_ok(&skin, &world, &auth, &format!("{base}/{path}"))).unwrap()
     };
 
     let images = get("images?limit=1&start=1&replyWithCount=true");
@@ -221,24 +224,11 @@ fn images_networks_and_primary_storage_come_from_the_world() {
 
 #[test]
 fn a_vm_page_written_as_text_matches_the_same_page_built_as_values() {
-    use crate::skin::Skin;
-    use omnivirt_http::Request;
-
     let world = World::default();
     let skin = super::ZStackSkin::new();
     let base = "http://sim.invalid/zstack/v1";
     let auth = login(&skin, &world, base);
-    let get = |path: &str| -> Vec<u8> {
-        let mut req = Request::get(format!("{base}/{path}"));
-        req.headers
-            .insert(http::header::AUTHORIZATION, auth.parse().unwrap());
-        let resp = skin.handle(&world, req);
-        assert_eq!(resp.status.as_u16(), 200, "{path}");
-        let omnivirt_http::Body::Full(bytes) = &resp.body else {
-            panic!("a stream")
-        };
-        bytes.to_vec()
-    };
+    let get = |path: &str| get_ok(&skin, &world, &auth, &format!("{base}/{path}"));
     // Without `fields` the page is written straight from the documents; with every field
     // named it goes through a `Value` per VM. The bytes must be the same.
     let every = "uuid,name,description,zoneUuid,clusterUuid,imageUuid,hostUuid,lastHostUuid,\

@@ -92,6 +92,8 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
     VmDoc::new(world, v).to_value()
 }
 
+/// The uuid a VM reports as its root volume: its first disk unless that was made as a data
+/// volume, else one derived from the VM.
 pub(super) fn root_volume_of(world: &World, v: &SimVm) -> String {
     v.disk_ids
         .first()

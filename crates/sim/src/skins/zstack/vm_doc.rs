@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::DATA_KEY;
 use super::ids::{ext, gson_date};
 use super::inventory::{gateway_and_netmask, pool_of};
-use super::render::{diskless_root, ps_uuid, zone_uuid_str};
+use super::render::{ps_uuid, root_volume_of, zone_uuid_str};
 use super::status::{vm_word, volume_status};
 use crate::model::{SimDisk, SimNic, SimVm};
 use crate::world::World;
@@ -55,10 +55,7 @@ impl<'a> VmDoc<'a> {
             .filter_map(|id| world.peek_disk(id.as_str()).ok())
             .map(|d| VolumeDoc::new(world, &d, Some(v)))
             .collect();
-        let root_volume_uuid = all_volumes
-            .iter()
-            .find(|x| x.kind == "Root")
-            .map_or_else(|| diskless_root(v.id.as_str()), |x| x.uuid.clone());
+        let root_volume_uuid = root_volume_of(world, v);
         let host_uuid = v.host_id.as_ref().map(|h| ext(h.as_str()));
         let last_host_uuid = v
             .extra

@@ -1,7 +1,7 @@
 //! Client-side filtering of any collection by dotted attribute paths and glob patterns, for
 //! what the engine's search cannot express (the python-rhev `filter={...}` idea).
 
-use serde::Serialize;
+use crate::wire::Resource;
 
 /// Conditions on dotted paths (`name`, `cluster.id`, `cpu.topology.sockets`) with `*` and `?`
 /// wildcards; all must hold. A path that is absent never matches; `*` matches any present value.
@@ -44,16 +44,25 @@ impl Filter {
         }
     }
 
-    /// True if `obj` meets every condition.
-    pub fn matches<T: Serialize>(&self, obj: &T) -> bool {
+    /// True if `obj` meets every condition. The paths are those of the object's JSON form, keyed
+    /// by the model's names (as `omnivirt api call` prints it): `cluster.id`, `vlan.id`.
+    pub fn matches<T: Resource>(&self, obj: &T) -> bool {
         if self.conds.is_empty() {
             return true;
         }
-        let Ok(v) = serde_json::to_value(obj) else {
+        let Some(ty) = crate::wire::schema::type_info(T::MODEL) else {
             return false;
         };
+        match crate::wire::bridge::read(ty, obj.to_xml().as_bytes()) {
+            Ok(v) => self.matches_json(&v),
+            Err(_) => false,
+        }
+    }
+
+    /// True if the JSON value `v` meets every condition.
+    pub fn matches_json(&self, v: &serde_json::Value) -> bool {
         self.conds.iter().all(|(path, pat)| {
-            let mut cur = &v;
+            let mut cur = v;
             for part in path.split('.') {
                 match cur.get(part) {
                     Some(next) => cur = next,
@@ -72,7 +81,7 @@ impl Filter {
     }
 
     /// Keeps the items that match.
-    pub fn apply<T: Serialize>(&self, items: Vec<T>) -> Vec<T> {
+    pub fn apply<T: Resource>(&self, items: Vec<T>) -> Vec<T> {
         items.into_iter().filter(|i| self.matches(i)).collect()
     }
 }
@@ -143,5 +152,28 @@ mod tests {
         assert!(!Filter::new().eq("host.id", "*").matches(&vm));
         assert!(Filter::new().eq("name", "*").matches(&vm));
         assert_eq!(Filter::from_pairs([("name", "b")]).apply(vec![vm]).len(), 0);
+    }
+
+    #[test]
+    fn generated_types_filter_by_the_model_names() {
+        use crate::generated::types::{Event, LogSeverity, Vm};
+        let e = Event {
+            code: Some(30),
+            severity: Some(LogSeverity::Warning),
+            vm: Some(Box::new(Vm {
+                id: Some("vm-7".into()),
+                ..Vm::default()
+            })),
+            ..Event::default()
+        };
+        assert!(
+            Filter::new()
+                .eq("vm.id", "vm-?")
+                .eq("code", "30")
+                .matches(&e)
+        );
+        assert!(Filter::new().eq("severity", "warn*").matches(&e));
+        assert!(!Filter::new().eq("severity", "error").matches(&e));
+        assert!(!Filter::new().eq("host.id", "*").matches(&e));
     }
 }

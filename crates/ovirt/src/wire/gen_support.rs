@@ -7,6 +7,7 @@ use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
 use super::reader::{each_attr, xml_err};
+pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
@@ -164,4 +165,10 @@ pub(crate) fn href_path(href: &str) -> Result<String> {
         ));
     }
     Ok(segs.join("/"))
+}
+
+/// The empty link list: the generated types do not keep an object's `<actions>`.
+pub(crate) fn no_links() -> &'static Links {
+    static NONE: Links = Links::new();
+    &NONE
 }

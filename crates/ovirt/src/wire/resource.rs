@@ -19,8 +19,8 @@ use super::storage::{
 use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Network, Nic,
-    ReportedDevice, Snapshot, StorageDomain, Template, Vm, VnicProfile,
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Fault, Host, Network, Nic,
+    ReportedDevice, StorageDomain, Template, Vm, VnicProfile,
 };
 
 /// An object with an XML form: its element names and how to read and write it.
@@ -29,6 +29,8 @@ pub trait Resource: Sized + Send + Sync + 'static {
     const TAG: &'static str;
     /// Element name of a collection (`vms`).
     const PLURAL: &'static str;
+    /// The model's name of the type (`Vm`): the key of its JSON form in [`super::schema`].
+    const MODEL: &'static str;
 
     /// Reads one object from a document whose root is [`Resource::TAG`].
     fn from_xml(bytes: &[u8]) -> Result<Self>;
@@ -52,7 +54,7 @@ fn expect_root(found: &[u8], wanted: &str) -> Result<()> {
 }
 
 /// Reads one object from a document whose root is `tag`.
-fn one_from_xml<'a, T>(
+pub(crate) fn one_from_xml<'a, T>(
     bytes: &'a [u8],
     tag: &str,
     read: impl FnOnce(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
@@ -64,7 +66,7 @@ fn one_from_xml<'a, T>(
 }
 
 /// Reads the `tag` children of a collection document whose root is `plural`.
-fn many_from_xml<'a, T>(
+pub(crate) fn many_from_xml<'a, T>(
     bytes: &'a [u8],
     plural: &str,
     tag: &str,
@@ -88,6 +90,7 @@ fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -
 impl Resource for Vm {
     const TAG: &'static str = "vm";
     const PLURAL: &'static str = "vms";
+    const MODEL: &'static str = "Vm";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_vm)
@@ -105,6 +108,7 @@ impl Resource for Vm {
 impl Resource for Host {
     const TAG: &'static str = "host";
     const PLURAL: &'static str = "hosts";
+    const MODEL: &'static str = "Host";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_host)
@@ -122,6 +126,7 @@ impl Resource for Host {
 impl Resource for Cluster {
     const TAG: &'static str = "cluster";
     const PLURAL: &'static str = "clusters";
+    const MODEL: &'static str = "Cluster";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_cluster)
@@ -139,6 +144,7 @@ impl Resource for Cluster {
 impl Resource for DataCenter {
     const TAG: &'static str = "data_center";
     const PLURAL: &'static str = "data_centers";
+    const MODEL: &'static str = "DataCenter";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_data_center)
@@ -156,6 +162,7 @@ impl Resource for DataCenter {
 impl Resource for Disk {
     const TAG: &'static str = "disk";
     const PLURAL: &'static str = "disks";
+    const MODEL: &'static str = "Disk";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_disk)
@@ -173,6 +180,7 @@ impl Resource for Disk {
 impl Resource for DiskAttachment {
     const TAG: &'static str = "disk_attachment";
     const PLURAL: &'static str = "disk_attachments";
+    const MODEL: &'static str = "DiskAttachment";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_disk_attachment)
@@ -190,6 +198,7 @@ impl Resource for DiskAttachment {
 impl Resource for StorageDomain {
     const TAG: &'static str = "storage_domain";
     const PLURAL: &'static str = "storage_domains";
+    const MODEL: &'static str = "StorageDomain";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_storage_domain)
@@ -207,6 +216,7 @@ impl Resource for StorageDomain {
 impl Resource for Template {
     const TAG: &'static str = "template";
     const PLURAL: &'static str = "templates";
+    const MODEL: &'static str = "Template";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_template)
@@ -224,6 +234,7 @@ impl Resource for Template {
 impl Resource for Network {
     const TAG: &'static str = "network";
     const PLURAL: &'static str = "networks";
+    const MODEL: &'static str = "Network";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_network)
@@ -241,6 +252,7 @@ impl Resource for Network {
 impl Resource for Nic {
     const TAG: &'static str = "nic";
     const PLURAL: &'static str = "nics";
+    const MODEL: &'static str = "Nic";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_nic)
@@ -255,62 +267,10 @@ impl Resource for Nic {
     }
 }
 
-/// The generated `Snapshot` in the services tree (root checked, then the generated reader).
-impl Resource for Snapshot {
-    const TAG: &'static str = Snapshot::TAG;
-    const PLURAL: &'static str = Snapshot::COLLECTION;
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, Snapshot::read)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, Snapshot::read)
-    }
-
-    fn to_xml(&self) -> String {
-        Snapshot::to_xml(self)
-    }
-}
-
-/// The generated `Job` in the services tree (root checked, then the generated reader).
-impl Resource for Job {
-    const TAG: &'static str = Job::TAG;
-    const PLURAL: &'static str = Job::COLLECTION;
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, Job::read)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, Job::read)
-    }
-
-    fn to_xml(&self) -> String {
-        Job::to_xml(self)
-    }
-}
-
-impl Resource for Event {
-    const TAG: &'static str = Event::TAG;
-    const PLURAL: &'static str = Event::COLLECTION;
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, Event::read)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, Event::read)
-    }
-
-    fn to_xml(&self) -> String {
-        Event::to_xml(self)
-    }
-}
-
 impl Resource for Action {
     const TAG: &'static str = "action";
     const PLURAL: &'static str = "actions";
+    const MODEL: &'static str = "Action";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_action)
@@ -328,6 +288,7 @@ impl Resource for Action {
 impl Resource for Api {
     const TAG: &'static str = "api";
     const PLURAL: &'static str = "apis";
+    const MODEL: &'static str = "Api";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_api)
@@ -353,6 +314,7 @@ pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {
 impl Resource for VnicProfile {
     const TAG: &'static str = "vnic_profile";
     const PLURAL: &'static str = "vnic_profiles";
+    const MODEL: &'static str = "VnicProfile";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_vnic_profile)
@@ -370,6 +332,7 @@ impl Resource for VnicProfile {
 impl Resource for ReportedDevice {
     const TAG: &'static str = "reported_device";
     const PLURAL: &'static str = "reported_devices";
+    const MODEL: &'static str = "ReportedDevice";
 
     fn from_xml(bytes: &[u8]) -> Result<Self> {
         one_from_xml(bytes, Self::TAG, read_reported_device)

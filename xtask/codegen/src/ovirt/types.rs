@@ -197,6 +197,39 @@ fn emit_struct(out: &mut String, s: &Struct) {
     emit_reader(out, s, has_href);
     emit_writer(out, s, has_href);
     out.push_str("}\n\n");
+    // Every struct is a resource of the services tree (its root element checked on read).
+    let _ = writeln!(
+        out,
+        "impl crate::wire::Resource for {name} {{\n\
+         const TAG: &'static str = {el};\n\
+         const PLURAL: &'static str = {coll};\n\
+         const MODEL: &'static str = {model};\n\n\
+         fn from_xml(bytes: &[u8]) -> Result<Self> {{\n\
+         g::one_from_xml(bytes, {el}, Self::read)\n}}\n\n\
+         fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {{\n\
+         g::many_from_xml(bytes, {coll}, {el}, Self::read)\n}}\n\n\
+         fn to_xml(&self) -> String {{\nSelf::to_xml(self)\n}}\n}}\n",
+        model = str_lit(&s.name),
+        el = str_lit(&s.xml_element),
+        coll = str_lit(&s.xml_collection)
+    );
+    // Identified objects (an `id` and a `name`) answer the services tree's `Object` questions.
+    let text_attr = |n: &str| {
+        s.attrs
+            .iter()
+            .any(|a| a.name == n && matches!(a.kind, Kind::String))
+    };
+    if text_attr("id") && text_attr("name") {
+        let _ = writeln!(
+            out,
+            "impl crate::native::types::Object for {name} {{\n\
+             fn id(&self) -> Option<&str> {{\nself.id.as_deref()\n}}\n\n\
+             fn href(&self) -> Option<&str> {{\nself.href.as_deref()\n}}\n\n\
+             fn name(&self) -> Option<&str> {{\nself.name.as_deref()\n}}\n\n\
+             fn links(&self) -> &Links {{\n&self.links\n}}\n\n\
+             fn action_links(&self) -> &Links {{\ng::no_links()\n}}\n}}\n"
+        );
+    }
 }
 
 fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {

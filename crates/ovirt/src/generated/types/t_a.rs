@@ -1336,6 +1336,46 @@ impl Action {
     }
 }
 
+impl crate::wire::Resource for Action {
+    const TAG: &'static str = "action";
+    const PLURAL: &'static str = "actions";
+    const MODEL: &'static str = "Action";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "action", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "actions", "action", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Action {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `AffinityGroup` struct of the oVirt model (element `affinity_group`, collection `affinity_groups`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1605,6 +1645,46 @@ impl AffinityGroup {
     }
 }
 
+impl crate::wire::Resource for AffinityGroup {
+    const TAG: &'static str = "affinity_group";
+    const PLURAL: &'static str = "affinity_groups";
+    const MODEL: &'static str = "AffinityGroup";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "affinity_group", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "affinity_groups", "affinity_group", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for AffinityGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `AffinityLabel` struct of the oVirt model (element `affinity_label`, collection `affinity_labels`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1802,6 +1882,46 @@ impl AffinityLabel {
     }
 }
 
+impl crate::wire::Resource for AffinityLabel {
+    const TAG: &'static str = "affinity_label";
+    const PLURAL: &'static str = "affinity_labels";
+    const MODEL: &'static str = "AffinityLabel";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "affinity_label", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "affinity_labels", "affinity_label", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for AffinityLabel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `AffinityRule` struct of the oVirt model (element `affinity_rule`, collection `affinity_rules`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1923,6 +2043,24 @@ impl AffinityRule {
             g::leaf(w, "positive", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for AffinityRule {
+    const TAG: &'static str = "affinity_rule";
+    const PLURAL: &'static str = "affinity_rules";
+    const MODEL: &'static str = "AffinityRule";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "affinity_rule", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "affinity_rules", "affinity_rule", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2150,6 +2288,46 @@ impl Agent {
     }
 }
 
+impl crate::wire::Resource for Agent {
+    const TAG: &'static str = "agent";
+    const PLURAL: &'static str = "agents";
+    const MODEL: &'static str = "Agent";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "agent", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "agents", "agent", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Agent {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `AgentConfiguration` struct of the oVirt model (element `agent_configuration`, collection `agent_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2297,6 +2475,29 @@ impl AgentConfiguration {
             g::leaf(w, "username", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for AgentConfiguration {
+    const TAG: &'static str = "agent_configuration";
+    const PLURAL: &'static str = "agent_configurations";
+    const MODEL: &'static str = "AgentConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "agent_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "agent_configurations",
+            "agent_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2465,6 +2666,24 @@ impl Api {
     }
 }
 
+impl crate::wire::Resource for Api {
+    const TAG: &'static str = "api";
+    const PLURAL: &'static str = "apis";
+    const MODEL: &'static str = "Api";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "api", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "apis", "api", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `ApiSummary` struct of the oVirt model (element `api_summary`, collection `api_summaries`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2590,6 +2809,24 @@ impl ApiSummary {
     }
 }
 
+impl crate::wire::Resource for ApiSummary {
+    const TAG: &'static str = "api_summary";
+    const PLURAL: &'static str = "api_summaries";
+    const MODEL: &'static str = "ApiSummary";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "api_summary", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "api_summaries", "api_summary", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `ApiSummaryItem` struct of the oVirt model (element `api_summary_item`, collection `api_summary_items`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2701,6 +2938,24 @@ impl ApiSummaryItem {
             g::leaf(w, "total", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ApiSummaryItem {
+    const TAG: &'static str = "api_summary_item";
+    const PLURAL: &'static str = "api_summary_items";
+    const MODEL: &'static str = "ApiSummaryItem";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "api_summary_item", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "api_summary_items", "api_summary_item", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2837,6 +3092,46 @@ impl Application {
             v.write(w, "vm");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Application {
+    const TAG: &'static str = "application";
+    const PLURAL: &'static str = "applications";
+    const MODEL: &'static str = "Application";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "application", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "applications", "application", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Application {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2980,5 +3275,45 @@ impl AuthorizedKey {
             v.write(w, "user");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for AuthorizedKey {
+    const TAG: &'static str = "authorized_key";
+    const PLURAL: &'static str = "authorized_keys";
+    const MODEL: &'static str = "AuthorizedKey";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "authorized_key", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "authorized_keys", "authorized_key", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for AuthorizedKey {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }

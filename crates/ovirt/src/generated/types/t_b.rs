@@ -430,6 +430,46 @@ impl Backup {
     }
 }
 
+impl crate::wire::Resource for Backup {
+    const TAG: &'static str = "backup";
+    const PLURAL: &'static str = "backups";
+    const MODEL: &'static str = "Backup";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "backup", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "backups", "backup", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Backup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Balance` struct of the oVirt model (element `balance`, collection `balances`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -580,6 +620,46 @@ impl Balance {
     }
 }
 
+impl crate::wire::Resource for Balance {
+    const TAG: &'static str = "balance";
+    const PLURAL: &'static str = "balances";
+    const MODEL: &'static str = "Balance";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "balance", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "balances", "balance", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Balance {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Bios` struct of the oVirt model (element `bios`, collection `bioss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -687,6 +767,24 @@ impl Bios {
             g::leaf(w, "type", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Bios {
+    const TAG: &'static str = "bios";
+    const PLURAL: &'static str = "bioss";
+    const MODEL: &'static str = "Bios";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "bios", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "bioss", "bios", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -799,6 +897,24 @@ impl BlockStatistic {
             g::close(w, "statistics");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for BlockStatistic {
+    const TAG: &'static str = "block_statistic";
+    const PLURAL: &'static str = "block_statistics";
+    const MODEL: &'static str = "BlockStatistic";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "block_statistic", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "block_statistics", "block_statistic", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -958,6 +1074,24 @@ impl Bonding {
     }
 }
 
+impl crate::wire::Resource for Bonding {
+    const TAG: &'static str = "bonding";
+    const PLURAL: &'static str = "bondings";
+    const MODEL: &'static str = "Bonding";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "bonding", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "bondings", "bonding", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Bookmark` struct of the oVirt model (element `bookmark`, collection `bookmarks`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1095,6 +1229,46 @@ impl Bookmark {
     }
 }
 
+impl crate::wire::Resource for Bookmark {
+    const TAG: &'static str = "bookmark";
+    const PLURAL: &'static str = "bookmarks";
+    const MODEL: &'static str = "Bookmark";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "bookmark", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "bookmarks", "bookmark", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Bookmark {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Boot` struct of the oVirt model (element `boot`, collection `boots`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1207,6 +1381,24 @@ impl Boot {
     }
 }
 
+impl crate::wire::Resource for Boot {
+    const TAG: &'static str = "boot";
+    const PLURAL: &'static str = "boots";
+    const MODEL: &'static str = "Boot";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "boot", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "boots", "boot", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `BootMenu` struct of the oVirt model (element `boot_menu`, collection `boot_menus`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1308,6 +1500,24 @@ impl BootMenu {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for BootMenu {
+    const TAG: &'static str = "boot_menu";
+    const PLURAL: &'static str = "boot_menus";
+    const MODEL: &'static str = "BootMenu";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "boot_menu", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "boot_menus", "boot_menu", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1429,5 +1639,28 @@ impl BrickProfileDetail {
             g::close(w, "profile_details");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for BrickProfileDetail {
+    const TAG: &'static str = "brick_profile_detail";
+    const PLURAL: &'static str = "brick_profile_details";
+    const MODEL: &'static str = "BrickProfileDetail";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "brick_profile_detail", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "brick_profile_details",
+            "brick_profile_detail",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

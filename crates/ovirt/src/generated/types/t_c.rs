@@ -495,6 +495,46 @@ impl Cdrom {
     }
 }
 
+impl crate::wire::Resource for Cdrom {
+    const TAG: &'static str = "cdrom";
+    const PLURAL: &'static str = "cdroms";
+    const MODEL: &'static str = "Cdrom";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cdrom", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cdroms", "cdrom", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Cdrom {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Certificate` struct of the oVirt model (element `certificate`, collection `certificates`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -643,6 +683,46 @@ impl Certificate {
             g::leaf(w, "subject", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Certificate {
+    const TAG: &'static str = "certificate";
+    const PLURAL: &'static str = "certificates";
+    const MODEL: &'static str = "Certificate";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "certificate", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "certificates", "certificate", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Certificate {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -830,6 +910,46 @@ impl Checkpoint {
             v.write(w, "vm");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Checkpoint {
+    const TAG: &'static str = "checkpoint";
+    const PLURAL: &'static str = "checkpoints";
+    const MODEL: &'static str = "Checkpoint";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "checkpoint", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "checkpoints", "checkpoint", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Checkpoint {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1029,6 +1149,24 @@ impl CloudInit {
             g::close(w, "users");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for CloudInit {
+    const TAG: &'static str = "cloud_init";
+    const PLURAL: &'static str = "cloud_inits";
+    const MODEL: &'static str = "CloudInit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cloud_init", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cloud_inits", "cloud_init", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1752,6 +1890,46 @@ impl Cluster {
     }
 }
 
+impl crate::wire::Resource for Cluster {
+    const TAG: &'static str = "cluster";
+    const PLURAL: &'static str = "clusters";
+    const MODEL: &'static str = "Cluster";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cluster", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "clusters", "cluster", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Cluster {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `ClusterFeature` struct of the oVirt model (element `cluster_feature`, collection `cluster_features`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1887,6 +2065,46 @@ impl ClusterFeature {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ClusterFeature {
+    const TAG: &'static str = "cluster_feature";
+    const PLURAL: &'static str = "cluster_features";
+    const MODEL: &'static str = "ClusterFeature";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cluster_feature", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cluster_features", "cluster_feature", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ClusterFeature {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2080,6 +2298,46 @@ impl ClusterLevel {
     }
 }
 
+impl crate::wire::Resource for ClusterLevel {
+    const TAG: &'static str = "cluster_level";
+    const PLURAL: &'static str = "cluster_levels";
+    const MODEL: &'static str = "ClusterLevel";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cluster_level", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cluster_levels", "cluster_level", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ClusterLevel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Configuration` struct of the oVirt model (element `configuration`, collection `configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2190,6 +2448,24 @@ impl Configuration {
     }
 }
 
+impl crate::wire::Resource for Configuration {
+    const TAG: &'static str = "configuration";
+    const PLURAL: &'static str = "configurations";
+    const MODEL: &'static str = "Configuration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "configurations", "configuration", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Console` struct of the oVirt model (element `console`, collection `consoles`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2291,6 +2567,24 @@ impl Console {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Console {
+    const TAG: &'static str = "console";
+    const PLURAL: &'static str = "consoles";
+    const MODEL: &'static str = "Console";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "console", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "consoles", "console", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2405,6 +2699,24 @@ impl Core {
             g::leaf(w, "socket", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Core {
+    const TAG: &'static str = "core";
+    const PLURAL: &'static str = "cores";
+    const MODEL: &'static str = "Core";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "core", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cores", "core", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2586,6 +2898,24 @@ impl Cpu {
     }
 }
 
+impl crate::wire::Resource for Cpu {
+    const TAG: &'static str = "cpu";
+    const PLURAL: &'static str = "cpus";
+    const MODEL: &'static str = "Cpu";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cpu", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpus", "cpu", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `CpuProfile` struct of the oVirt model (element `cpu_profile`, collection `cpu_profiles`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2747,6 +3077,46 @@ impl CpuProfile {
     }
 }
 
+impl crate::wire::Resource for CpuProfile {
+    const TAG: &'static str = "cpu_profile";
+    const PLURAL: &'static str = "cpu_profiles";
+    const MODEL: &'static str = "CpuProfile";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cpu_profile", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpu_profiles", "cpu_profile", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for CpuProfile {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `CpuTopology` struct of the oVirt model (element `cpu_topology`, collection `cpu_topologies`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2868,6 +3238,24 @@ impl CpuTopology {
     }
 }
 
+impl crate::wire::Resource for CpuTopology {
+    const TAG: &'static str = "cpu_topology";
+    const PLURAL: &'static str = "cpu_topologies";
+    const MODEL: &'static str = "CpuTopology";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cpu_topology", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpu_topologies", "cpu_topology", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `CpuTune` struct of the oVirt model (element `cpu_tune`, collection `cpu_tunes`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2977,6 +3365,24 @@ impl CpuTune {
             g::close(w, "vcpu_pins");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for CpuTune {
+    const TAG: &'static str = "cpu_tune";
+    const PLURAL: &'static str = "cpu_tunes";
+    const MODEL: &'static str = "CpuTune";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cpu_tune", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpu_tunes", "cpu_tune", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3103,6 +3509,24 @@ impl CpuType {
     }
 }
 
+impl crate::wire::Resource for CpuType {
+    const TAG: &'static str = "cpu_type";
+    const PLURAL: &'static str = "cpu_types";
+    const MODEL: &'static str = "CpuType";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "cpu_type", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpu_types", "cpu_type", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `CustomProperty` struct of the oVirt model (element `custom_property`, collection `custom_properties`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3221,5 +3645,23 @@ impl CustomProperty {
             g::leaf(w, "value", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for CustomProperty {
+    const TAG: &'static str = "custom_property";
+    const PLURAL: &'static str = "custom_properties";
+    const MODEL: &'static str = "CustomProperty";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "custom_property", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "custom_properties", "custom_property", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

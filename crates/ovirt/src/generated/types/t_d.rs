@@ -818,6 +818,46 @@ impl DataCenter {
     }
 }
 
+impl crate::wire::Resource for DataCenter {
+    const TAG: &'static str = "data_center";
+    const PLURAL: &'static str = "data_centers";
+    const MODEL: &'static str = "DataCenter";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "data_center", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "data_centers", "data_center", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for DataCenter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Device` struct of the oVirt model (element `device`, collection `devices`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -993,6 +1033,46 @@ impl Device {
             g::close(w, "vms");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Device {
+    const TAG: &'static str = "device";
+    const PLURAL: &'static str = "devices";
+    const MODEL: &'static str = "Device";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "device", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "devices", "device", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Device {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1527,6 +1607,46 @@ impl Disk {
     }
 }
 
+impl crate::wire::Resource for Disk {
+    const TAG: &'static str = "disk";
+    const PLURAL: &'static str = "disks";
+    const MODEL: &'static str = "Disk";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "disk", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "disks", "disk", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Disk {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `DiskAttachment` struct of the oVirt model (element `disk_attachment`, collection `disk_attachments`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1746,6 +1866,46 @@ impl DiskAttachment {
     }
 }
 
+impl crate::wire::Resource for DiskAttachment {
+    const TAG: &'static str = "disk_attachment";
+    const PLURAL: &'static str = "disk_attachments";
+    const MODEL: &'static str = "DiskAttachment";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "disk_attachment", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "disk_attachments", "disk_attachment", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for DiskAttachment {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `DiskProfile` struct of the oVirt model (element `disk_profile`, collection `disk_profiles`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1909,6 +2069,46 @@ impl DiskProfile {
             v.write(w, "storage_domain");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for DiskProfile {
+    const TAG: &'static str = "disk_profile";
+    const PLURAL: &'static str = "disk_profiles";
+    const MODEL: &'static str = "DiskProfile";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "disk_profile", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "disk_profiles", "disk_profile", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for DiskProfile {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2455,6 +2655,46 @@ impl DiskSnapshot {
     }
 }
 
+impl crate::wire::Resource for DiskSnapshot {
+    const TAG: &'static str = "disk_snapshot";
+    const PLURAL: &'static str = "disk_snapshots";
+    const MODEL: &'static str = "DiskSnapshot";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "disk_snapshot", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "disk_snapshots", "disk_snapshot", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for DiskSnapshot {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Display` struct of the oVirt model (element `display`, collection `displays`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2724,6 +2964,24 @@ impl Display {
     }
 }
 
+impl crate::wire::Resource for Display {
+    const TAG: &'static str = "display";
+    const PLURAL: &'static str = "displays";
+    const MODEL: &'static str = "Display";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "display", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "displays", "display", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Dns` struct of the oVirt model (element `dns`, collection `dnss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2858,6 +3116,24 @@ impl Dns {
     }
 }
 
+impl crate::wire::Resource for Dns {
+    const TAG: &'static str = "dns";
+    const PLURAL: &'static str = "dnss";
+    const MODEL: &'static str = "Dns";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "dns", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "dnss", "dns", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `DnsResolverConfiguration` struct of the oVirt model (element `dns_resolver_configuration`, collection `dns_resolver_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2967,6 +3243,29 @@ impl DnsResolverConfiguration {
             g::close(w, "name_servers");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for DnsResolverConfiguration {
+    const TAG: &'static str = "dns_resolver_configuration";
+    const PLURAL: &'static str = "dns_resolver_configurations";
+    const MODEL: &'static str = "DnsResolverConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "dns_resolver_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "dns_resolver_configurations",
+            "dns_resolver_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3147,6 +3446,46 @@ impl Domain {
     }
 }
 
+impl crate::wire::Resource for Domain {
+    const TAG: &'static str = "domain";
+    const PLURAL: &'static str = "domains";
+    const MODEL: &'static str = "Domain";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "domain", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "domains", "domain", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Domain {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `DynamicCpu` struct of the oVirt model (element `dynamic_cpu`, collection `dynamic_cpus`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3249,5 +3588,23 @@ impl DynamicCpu {
             v.write(w, "topology");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for DynamicCpu {
+    const TAG: &'static str = "dynamic_cpu";
+    const PLURAL: &'static str = "dynamic_cpus";
+    const MODEL: &'static str = "DynamicCpu";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "dynamic_cpu", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "dynamic_cpus", "dynamic_cpu", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -345,6 +345,29 @@ impl EngineBackupInfo {
     }
 }
 
+impl crate::wire::Resource for EngineBackupInfo {
+    const TAG: &'static str = "engine_backup_info";
+    const PLURAL: &'static str = "engine_backup_infos";
+    const MODEL: &'static str = "EngineBackupInfo";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "engine_backup_info", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "engine_backup_infos",
+            "engine_backup_info",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `EntityProfileDetail` struct of the oVirt model (element `entity_profile_detail`, collection `entity_profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -457,6 +480,29 @@ impl EntityProfileDetail {
     }
 }
 
+impl crate::wire::Resource for EntityProfileDetail {
+    const TAG: &'static str = "entity_profile_detail";
+    const PLURAL: &'static str = "entity_profile_details";
+    const MODEL: &'static str = "EntityProfileDetail";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "entity_profile_detail", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "entity_profile_details",
+            "entity_profile_detail",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `ErrorHandling` struct of the oVirt model (element `error_handling`, collection `error_handlings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -560,6 +606,24 @@ impl ErrorHandling {
             g::leaf(w, "on_error", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ErrorHandling {
+    const TAG: &'static str = "error_handling";
+    const PLURAL: &'static str = "error_handlings";
+    const MODEL: &'static str = "ErrorHandling";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "error_handling", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "error_handlings", "error_handling", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -829,6 +893,46 @@ impl Event {
     }
 }
 
+impl crate::wire::Resource for Event {
+    const TAG: &'static str = "event";
+    const PLURAL: &'static str = "events";
+    const MODEL: &'static str = "Event";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "event", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "events", "event", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Event {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `EventSubscription` struct of the oVirt model (element `event_subscription`, collection `event_subscriptions`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -996,6 +1100,51 @@ impl EventSubscription {
     }
 }
 
+impl crate::wire::Resource for EventSubscription {
+    const TAG: &'static str = "event_subscription";
+    const PLURAL: &'static str = "event_subscriptions";
+    const MODEL: &'static str = "EventSubscription";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "event_subscription", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "event_subscriptions",
+            "event_subscription",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for EventSubscription {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `ExternalComputeResource` struct of the oVirt model (element `external_compute_resource`, collection `external_compute_resources`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1159,6 +1308,51 @@ impl ExternalComputeResource {
             g::leaf(w, "user", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalComputeResource {
+    const TAG: &'static str = "external_compute_resource";
+    const PLURAL: &'static str = "external_compute_resources";
+    const MODEL: &'static str = "ExternalComputeResource";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_compute_resource", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_compute_resources",
+            "external_compute_resource",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalComputeResource {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1335,6 +1529,51 @@ impl ExternalDiscoveredHost {
     }
 }
 
+impl crate::wire::Resource for ExternalDiscoveredHost {
+    const TAG: &'static str = "external_discovered_host";
+    const PLURAL: &'static str = "external_discovered_hosts";
+    const MODEL: &'static str = "ExternalDiscoveredHost";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_discovered_host", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_discovered_hosts",
+            "external_discovered_host",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalDiscoveredHost {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `ExternalHost` struct of the oVirt model (element `external_host`, collection `external_hosts`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1478,6 +1717,46 @@ impl ExternalHost {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalHost {
+    const TAG: &'static str = "external_host";
+    const PLURAL: &'static str = "external_hosts";
+    const MODEL: &'static str = "ExternalHost";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_host", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "external_hosts", "external_host", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalHost {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1651,6 +1930,51 @@ impl ExternalHostGroup {
             g::leaf(w, "subnet_name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalHostGroup {
+    const TAG: &'static str = "external_host_group";
+    const PLURAL: &'static str = "external_host_groups";
+    const MODEL: &'static str = "ExternalHostGroup";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_host_group", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_host_groups",
+            "external_host_group",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalHostGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1963,6 +2287,51 @@ impl ExternalHostProvider {
     }
 }
 
+impl crate::wire::Resource for ExternalHostProvider {
+    const TAG: &'static str = "external_host_provider";
+    const PLURAL: &'static str = "external_host_providers";
+    const MODEL: &'static str = "ExternalHostProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_host_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_host_providers",
+            "external_host_provider",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalHostProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `ExternalNetworkProviderConfiguration` struct of the oVirt model (element `external_network_provider_configuration`, collection `external_network_provider_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2105,6 +2474,51 @@ impl ExternalNetworkProviderConfiguration {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalNetworkProviderConfiguration {
+    const TAG: &'static str = "external_network_provider_configuration";
+    const PLURAL: &'static str = "external_network_provider_configurations";
+    const MODEL: &'static str = "ExternalNetworkProviderConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_network_provider_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_network_provider_configurations",
+            "external_network_provider_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalNetworkProviderConfiguration {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2310,6 +2724,46 @@ impl ExternalProvider {
     }
 }
 
+impl crate::wire::Resource for ExternalProvider {
+    const TAG: &'static str = "external_provider";
+    const PLURAL: &'static str = "external_providers";
+    const MODEL: &'static str = "ExternalProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "external_providers", "external_provider", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ExternalProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `ExternalTemplateImport` struct of the oVirt model (element `external_template_import`, collection `external_template_imports`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2473,6 +2927,29 @@ impl ExternalTemplateImport {
             g::leaf(w, "url", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalTemplateImport {
+    const TAG: &'static str = "external_template_import";
+    const PLURAL: &'static str = "external_template_imports";
+    const MODEL: &'static str = "ExternalTemplateImport";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_template_import", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_template_imports",
+            "external_template_import",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2682,5 +3159,28 @@ impl ExternalVmImport {
             v.write(w, "vm");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ExternalVmImport {
+    const TAG: &'static str = "external_vm_import";
+    const PLURAL: &'static str = "external_vm_imports";
+    const MODEL: &'static str = "ExternalVmImport";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "external_vm_import", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_vm_imports",
+            "external_vm_import",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

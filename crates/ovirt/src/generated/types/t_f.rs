@@ -254,6 +254,24 @@ impl Fault {
     }
 }
 
+impl crate::wire::Resource for Fault {
+    const TAG: &'static str = "fault";
+    const PLURAL: &'static str = "faults";
+    const MODEL: &'static str = "Fault";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "fault", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "faults", "fault", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `FencingPolicy` struct of the oVirt model (element `fencing_policy`, collection `fencing_policies`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -413,6 +431,24 @@ impl FencingPolicy {
     }
 }
 
+impl crate::wire::Resource for FencingPolicy {
+    const TAG: &'static str = "fencing_policy";
+    const PLURAL: &'static str = "fencing_policies";
+    const MODEL: &'static str = "FencingPolicy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "fencing_policy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "fencing_policies", "fencing_policy", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `File` struct of the oVirt model (element `file`, collection `files`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -565,6 +601,46 @@ impl File {
     }
 }
 
+impl crate::wire::Resource for File {
+    const TAG: &'static str = "file";
+    const PLURAL: &'static str = "files";
+    const MODEL: &'static str = "File";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "file", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "files", "file", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for File {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Filter` struct of the oVirt model (element `filter`, collection `filters`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -711,6 +787,46 @@ impl Filter {
             v.write(w, "scheduling_policy_unit");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Filter {
+    const TAG: &'static str = "filter";
+    const PLURAL: &'static str = "filters";
+    const MODEL: &'static str = "Filter";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "filter", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "filters", "filter", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Filter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -898,6 +1014,46 @@ impl Floppy {
     }
 }
 
+impl crate::wire::Resource for Floppy {
+    const TAG: &'static str = "floppy";
+    const PLURAL: &'static str = "floppies";
+    const MODEL: &'static str = "Floppy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "floppy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "floppies", "floppy", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Floppy {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `FopStatistic` struct of the oVirt model (element `fop_statistic`, collection `fop_statistics`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1018,5 +1174,23 @@ impl FopStatistic {
             g::close(w, "statistics");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for FopStatistic {
+    const TAG: &'static str = "fop_statistic";
+    const PLURAL: &'static str = "fop_statistics";
+    const MODEL: &'static str = "FopStatistic";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "fop_statistic", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "fop_statistics", "fop_statistic", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

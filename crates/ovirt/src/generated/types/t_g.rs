@@ -607,6 +607,46 @@ impl GlusterBrick {
     }
 }
 
+impl crate::wire::Resource for GlusterBrick {
+    const TAG: &'static str = "brick";
+    const PLURAL: &'static str = "bricks";
+    const MODEL: &'static str = "GlusterBrick";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "brick", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "bricks", "brick", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterBrick {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GlusterBrickAdvancedDetails` struct of the oVirt model (element `gluster_brick_advanced_details`, collection `gluster_brick_advanced_detailss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -867,6 +907,51 @@ impl GlusterBrickAdvancedDetails {
     }
 }
 
+impl crate::wire::Resource for GlusterBrickAdvancedDetails {
+    const TAG: &'static str = "gluster_brick_advanced_details";
+    const PLURAL: &'static str = "gluster_brick_advanced_detailss";
+    const MODEL: &'static str = "GlusterBrickAdvancedDetails";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "gluster_brick_advanced_details", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "gluster_brick_advanced_detailss",
+            "gluster_brick_advanced_details",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterBrickAdvancedDetails {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GlusterBrickMemoryInfo` struct of the oVirt model (element `brick_memoryinfo`, collection `gluster_brick_memory_infos`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -976,6 +1061,29 @@ impl GlusterBrickMemoryInfo {
             g::close(w, "memory_pools");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GlusterBrickMemoryInfo {
+    const TAG: &'static str = "brick_memoryinfo";
+    const PLURAL: &'static str = "gluster_brick_memory_infos";
+    const MODEL: &'static str = "GlusterBrickMemoryInfo";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "brick_memoryinfo", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "gluster_brick_memory_infos",
+            "brick_memoryinfo",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1114,6 +1222,24 @@ impl GlusterClient {
             g::leaf(w, "host_name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GlusterClient {
+    const TAG: &'static str = "gluster_client";
+    const PLURAL: &'static str = "gluster_clients";
+    const MODEL: &'static str = "GlusterClient";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "gluster_client", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "gluster_clients", "gluster_client", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1351,6 +1477,46 @@ impl GlusterHook {
     }
 }
 
+impl crate::wire::Resource for GlusterHook {
+    const TAG: &'static str = "gluster_hook";
+    const PLURAL: &'static str = "gluster_hooks";
+    const MODEL: &'static str = "GlusterHook";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "gluster_hook", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "gluster_hooks", "gluster_hook", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterHook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GlusterMemoryPool` struct of the oVirt model (element `memory_pool`, collection `memory_pools`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1543,6 +1709,46 @@ impl GlusterMemoryPool {
     }
 }
 
+impl crate::wire::Resource for GlusterMemoryPool {
+    const TAG: &'static str = "memory_pool";
+    const PLURAL: &'static str = "memory_pools";
+    const MODEL: &'static str = "GlusterMemoryPool";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "memory_pool", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "memory_pools", "memory_pool", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterMemoryPool {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GlusterServerHook` struct of the oVirt model (element `server_hook`, collection `server_hooks`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1707,6 +1913,46 @@ impl GlusterServerHook {
             g::leaf(w, "status", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GlusterServerHook {
+    const TAG: &'static str = "server_hook";
+    const PLURAL: &'static str = "server_hooks";
+    const MODEL: &'static str = "GlusterServerHook";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "server_hook", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "server_hooks", "server_hook", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterServerHook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1998,6 +2244,46 @@ impl GlusterVolume {
     }
 }
 
+impl crate::wire::Resource for GlusterVolume {
+    const TAG: &'static str = "gluster_volume";
+    const PLURAL: &'static str = "gluster_volumes";
+    const MODEL: &'static str = "GlusterVolume";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "gluster_volume", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "gluster_volumes", "gluster_volume", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterVolume {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GlusterVolumeProfileDetails` struct of the oVirt model (element `gluster_volume_profile_details`, collection `gluster_volume_profile_detailss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2169,6 +2455,51 @@ impl GlusterVolumeProfileDetails {
     }
 }
 
+impl crate::wire::Resource for GlusterVolumeProfileDetails {
+    const TAG: &'static str = "gluster_volume_profile_details";
+    const PLURAL: &'static str = "gluster_volume_profile_detailss";
+    const MODEL: &'static str = "GlusterVolumeProfileDetails";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "gluster_volume_profile_details", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "gluster_volume_profile_detailss",
+            "gluster_volume_profile_details",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GlusterVolumeProfileDetails {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GracePeriod` struct of the oVirt model (element `grace_period`, collection `grace_periods`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2270,6 +2601,24 @@ impl GracePeriod {
             g::leaf(w, "expiry", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GracePeriod {
+    const TAG: &'static str = "grace_period";
+    const PLURAL: &'static str = "grace_periods";
+    const MODEL: &'static str = "GracePeriod";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "grace_period", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "grace_periods", "grace_period", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2456,6 +2805,46 @@ impl GraphicsConsole {
             v.write(w, "vm");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GraphicsConsole {
+    const TAG: &'static str = "graphics_console";
+    const PLURAL: &'static str = "graphics_consoles";
+    const MODEL: &'static str = "GraphicsConsole";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "graphics_console", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "graphics_consoles", "graphics_console", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for GraphicsConsole {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2675,6 +3064,46 @@ impl Group {
     }
 }
 
+impl crate::wire::Resource for Group {
+    const TAG: &'static str = "group";
+    const PLURAL: &'static str = "groups";
+    const MODEL: &'static str = "Group";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "group", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "groups", "group", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Group {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `GuestOperatingSystem` struct of the oVirt model (element `guest_operating_system`, collection `guest_operating_systems`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2818,5 +3247,28 @@ impl GuestOperatingSystem {
             v.write(w, "version");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for GuestOperatingSystem {
+    const TAG: &'static str = "guest_operating_system";
+    const PLURAL: &'static str = "guest_operating_systems";
+    const MODEL: &'static str = "GuestOperatingSystem";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "guest_operating_system", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "guest_operating_systems",
+            "guest_operating_system",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

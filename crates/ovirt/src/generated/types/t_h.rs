@@ -478,6 +478,29 @@ impl HardwareInformation {
     }
 }
 
+impl crate::wire::Resource for HardwareInformation {
+    const TAG: &'static str = "hardware_information";
+    const PLURAL: &'static str = "hardware_informations";
+    const MODEL: &'static str = "HardwareInformation";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "hardware_information", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "hardware_informations",
+            "hardware_information",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `HighAvailability` struct of the oVirt model (element `high_availability`, collection `high_availabilities`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -589,6 +612,29 @@ impl HighAvailability {
             g::leaf(w, "priority", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for HighAvailability {
+    const TAG: &'static str = "high_availability";
+    const PLURAL: &'static str = "high_availabilities";
+    const MODEL: &'static str = "HighAvailability";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "high_availability", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "high_availabilities",
+            "high_availability",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -742,6 +788,46 @@ impl Hook {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Hook {
+    const TAG: &'static str = "hook";
+    const PLURAL: &'static str = "hooks";
+    const MODEL: &'static str = "Hook";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "hook", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "hooks", "hook", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Hook {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1553,6 +1639,46 @@ impl Host {
     }
 }
 
+impl crate::wire::Resource for Host {
+    const TAG: &'static str = "host";
+    const PLURAL: &'static str = "hosts";
+    const MODEL: &'static str = "Host";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "hosts", "host", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Host {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `HostCpuUnit` struct of the oVirt model (element `host_cpu_unit`, collection `host_cpu_units`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1733,6 +1859,46 @@ impl HostCpuUnit {
             g::close(w, "vms");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for HostCpuUnit {
+    const TAG: &'static str = "host_cpu_unit";
+    const PLURAL: &'static str = "host_cpu_units";
+    const MODEL: &'static str = "HostCpuUnit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_cpu_unit", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "host_cpu_units", "host_cpu_unit", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for HostCpuUnit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1976,6 +2142,46 @@ impl HostDevice {
     }
 }
 
+impl crate::wire::Resource for HostDevice {
+    const TAG: &'static str = "host_device";
+    const PLURAL: &'static str = "host_devices";
+    const MODEL: &'static str = "HostDevice";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_device", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "host_devices", "host_device", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for HostDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `HostDevicePassthrough` struct of the oVirt model (element `host_device_passthrough`, collection `host_device_passthroughs`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2077,6 +2283,29 @@ impl HostDevicePassthrough {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for HostDevicePassthrough {
+    const TAG: &'static str = "host_device_passthrough";
+    const PLURAL: &'static str = "host_device_passthroughs";
+    const MODEL: &'static str = "HostDevicePassthrough";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_device_passthrough", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "host_device_passthroughs",
+            "host_device_passthrough",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2469,6 +2698,46 @@ impl HostNic {
     }
 }
 
+impl crate::wire::Resource for HostNic {
+    const TAG: &'static str = "host_nic";
+    const PLURAL: &'static str = "host_nics";
+    const MODEL: &'static str = "HostNic";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_nic", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "host_nics", "host_nic", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for HostNic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `HostNicVirtualFunctionsConfiguration` struct of the oVirt model (element `host_nic_virtual_functions_configuration`, collection `host_nic_virtual_functions_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2606,6 +2875,33 @@ impl HostNicVirtualFunctionsConfiguration {
             g::leaf(w, "number_of_virtual_functions", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for HostNicVirtualFunctionsConfiguration {
+    const TAG: &'static str = "host_nic_virtual_functions_configuration";
+    const PLURAL: &'static str = "host_nic_virtual_functions_configurations";
+    const MODEL: &'static str = "HostNicVirtualFunctionsConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(
+            bytes,
+            "host_nic_virtual_functions_configuration",
+            Self::read,
+        )
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "host_nic_virtual_functions_configurations",
+            "host_nic_virtual_functions_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2932,6 +3228,46 @@ impl HostStorage {
     }
 }
 
+impl crate::wire::Resource for HostStorage {
+    const TAG: &'static str = "host_storage";
+    const PLURAL: &'static str = "host_storages";
+    const MODEL: &'static str = "HostStorage";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_storage", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "host_storages", "host_storage", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for HostStorage {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `HostedEngine` struct of the oVirt model (element `hosted_engine`, collection `hosted_engines`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3081,5 +3417,23 @@ impl HostedEngine {
             g::leaf(w, "score", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for HostedEngine {
+    const TAG: &'static str = "hosted_engine";
+    const PLURAL: &'static str = "hosted_engines";
+    const MODEL: &'static str = "HostedEngine";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "hosted_engine", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "hosted_engines", "hosted_engine", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -452,6 +452,46 @@ impl Icon {
     }
 }
 
+impl crate::wire::Resource for Icon {
+    const TAG: &'static str = "icon";
+    const PLURAL: &'static str = "icons";
+    const MODEL: &'static str = "Icon";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "icon", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "icons", "icon", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Icon {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Identified` struct of the oVirt model (element `identified`, collection `identifieds`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -576,6 +616,46 @@ impl Identified {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Identified {
+    const TAG: &'static str = "identified";
+    const PLURAL: &'static str = "identifieds";
+    const MODEL: &'static str = "Identified";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "identified", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "identifieds", "identified", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Identified {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -728,6 +808,46 @@ impl Image {
             g::leaf(w, "type", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Image {
+    const TAG: &'static str = "image";
+    const PLURAL: &'static str = "images";
+    const MODEL: &'static str = "Image";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "image", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "images", "image", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Image {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -991,6 +1111,46 @@ impl ImageTransfer {
             g::leaf(w, "transferred", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ImageTransfer {
+    const TAG: &'static str = "image_transfer";
+    const PLURAL: &'static str = "image_transfers";
+    const MODEL: &'static str = "ImageTransfer";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "image_transfer", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "image_transfers", "image_transfer", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ImageTransfer {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1298,6 +1458,24 @@ impl Initialization {
             g::leaf(w, "windows_license_key", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Initialization {
+    const TAG: &'static str = "initialization";
+    const PLURAL: &'static str = "initializations";
+    const MODEL: &'static str = "Initialization";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "initialization", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "initializations", "initialization", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2045,6 +2223,46 @@ impl InstanceType {
     }
 }
 
+impl crate::wire::Resource for InstanceType {
+    const TAG: &'static str = "instance_type";
+    const PLURAL: &'static str = "instance_types";
+    const MODEL: &'static str = "InstanceType";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "instance_type", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "instance_types", "instance_type", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for InstanceType {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Io` struct of the oVirt model (element `io`, collection `ios`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2146,6 +2364,24 @@ impl Io {
             g::leaf(w, "threads", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Io {
+    const TAG: &'static str = "io";
+    const PLURAL: &'static str = "ios";
+    const MODEL: &'static str = "Io";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "io", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ios", "io", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2274,6 +2510,24 @@ impl Ip {
     }
 }
 
+impl crate::wire::Resource for Ip {
+    const TAG: &'static str = "ip";
+    const PLURAL: &'static str = "ips";
+    const MODEL: &'static str = "Ip";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ip", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ips", "ip", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `IpAddressAssignment` struct of the oVirt model (element `ip_address_assignment`, collection `ip_address_assignments`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2387,6 +2641,29 @@ impl IpAddressAssignment {
             v.write(w, "ip");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for IpAddressAssignment {
+    const TAG: &'static str = "ip_address_assignment";
+    const PLURAL: &'static str = "ip_address_assignments";
+    const MODEL: &'static str = "IpAddressAssignment";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ip_address_assignment", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "ip_address_assignments",
+            "ip_address_assignment",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2566,6 +2843,46 @@ impl IscsiBond {
             g::close(w, "storage_connections");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for IscsiBond {
+    const TAG: &'static str = "iscsi_bond";
+    const PLURAL: &'static str = "iscsi_bonds";
+    const MODEL: &'static str = "IscsiBond";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "iscsi_bond", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "iscsi_bonds", "iscsi_bond", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for IscsiBond {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2806,5 +3123,23 @@ impl IscsiDetails {
             g::leaf(w, "volume_group_id", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for IscsiDetails {
+    const TAG: &'static str = "iscsi_details";
+    const PLURAL: &'static str = "iscsi_detailss";
+    const MODEL: &'static str = "IscsiDetails";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "iscsi_details", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "iscsi_detailss", "iscsi_details", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

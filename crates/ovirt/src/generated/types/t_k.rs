@@ -265,6 +265,46 @@ impl KatelloErratum {
     }
 }
 
+impl crate::wire::Resource for KatelloErratum {
+    const TAG: &'static str = "katello_erratum";
+    const PLURAL: &'static str = "katello_errata";
+    const MODEL: &'static str = "KatelloErratum";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "katello_erratum", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "katello_errata", "katello_erratum", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for KatelloErratum {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Kernel` struct of the oVirt model (element `kernel`, collection `kernels`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -361,6 +401,24 @@ impl Kernel {
             v.write(w, "version");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Kernel {
+    const TAG: &'static str = "kernel";
+    const PLURAL: &'static str = "kernels";
+    const MODEL: &'static str = "Kernel";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "kernel", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "kernels", "kernel", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -479,5 +537,23 @@ impl Ksm {
             g::leaf(w, "merge_across_nodes", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Ksm {
+    const TAG: &'static str = "ksm";
+    const PLURAL: &'static str = "ksms";
+    const MODEL: &'static str = "Ksm";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ksm", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ksms", "ksm", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -312,6 +312,51 @@ impl LinkLayerDiscoveryProtocolElement {
     }
 }
 
+impl crate::wire::Resource for LinkLayerDiscoveryProtocolElement {
+    const TAG: &'static str = "link_layer_discovery_protocol_element";
+    const PLURAL: &'static str = "link_layer_discovery_protocol_elements";
+    const MODEL: &'static str = "LinkLayerDiscoveryProtocolElement";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "link_layer_discovery_protocol_element", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "link_layer_discovery_protocol_elements",
+            "link_layer_discovery_protocol_element",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for LinkLayerDiscoveryProtocolElement {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `LogicalUnit` struct of the oVirt model (element `logical_unit`, collection `logical_units`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -586,5 +631,23 @@ impl LogicalUnit {
             g::leaf(w, "volume_group_id", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for LogicalUnit {
+    const TAG: &'static str = "logical_unit";
+    const PLURAL: &'static str = "logical_units";
+    const MODEL: &'static str = "LogicalUnit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "logical_unit", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "logical_units", "logical_unit", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -267,6 +267,24 @@ impl MDevType {
     }
 }
 
+impl crate::wire::Resource for MDevType {
+    const TAG: &'static str = "m_dev_type";
+    const PLURAL: &'static str = "m_dev_types";
+    const MODEL: &'static str = "MDevType";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "m_dev_type", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "m_dev_types", "m_dev_type", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Mac` struct of the oVirt model (element `mac`, collection `macs`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -368,6 +386,24 @@ impl Mac {
             g::leaf(w, "address", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Mac {
+    const TAG: &'static str = "mac";
+    const PLURAL: &'static str = "macs";
+    const MODEL: &'static str = "Mac";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "mac", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "macs", "mac", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -563,6 +599,46 @@ impl MacPool {
     }
 }
 
+impl crate::wire::Resource for MacPool {
+    const TAG: &'static str = "mac_pool";
+    const PLURAL: &'static str = "mac_pools";
+    const MODEL: &'static str = "MacPool";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "mac_pool", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "mac_pools", "mac_pool", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for MacPool {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `MemoryOverCommit` struct of the oVirt model (element `memory_over_commit`, collection `memory_over_commits`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -664,6 +740,29 @@ impl MemoryOverCommit {
             g::leaf(w, "percent", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for MemoryOverCommit {
+    const TAG: &'static str = "memory_over_commit";
+    const PLURAL: &'static str = "memory_over_commits";
+    const MODEL: &'static str = "MemoryOverCommit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "memory_over_commit", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "memory_over_commits",
+            "memory_over_commit",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -811,6 +910,24 @@ impl MemoryPolicy {
     }
 }
 
+impl crate::wire::Resource for MemoryPolicy {
+    const TAG: &'static str = "memory_policy";
+    const PLURAL: &'static str = "memory_policies";
+    const MODEL: &'static str = "MemoryPolicy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "memory_policy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "memory_policies", "memory_policy", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Method` struct of the oVirt model (element `method`, collection `methods`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -908,6 +1025,24 @@ impl Method {
         }
         g::end_open(w);
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Method {
+    const TAG: &'static str = "method";
+    const PLURAL: &'static str = "methods";
+    const MODEL: &'static str = "Method";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "method", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "methods", "method", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1028,6 +1163,29 @@ impl MigrationBandwidth {
             g::leaf(w, "custom_value", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for MigrationBandwidth {
+    const TAG: &'static str = "migration_bandwidth";
+    const PLURAL: &'static str = "migration_bandwidths";
+    const MODEL: &'static str = "MigrationBandwidth";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "migration_bandwidth", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "migration_bandwidths",
+            "migration_bandwidth",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1208,6 +1366,24 @@ impl MigrationOptions {
     }
 }
 
+impl crate::wire::Resource for MigrationOptions {
+    const TAG: &'static str = "migration";
+    const PLURAL: &'static str = "migration_optionss";
+    const MODEL: &'static str = "MigrationOptions";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "migration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "migration_optionss", "migration", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `MigrationPolicy` struct of the oVirt model (element `migration_policy`, collection `migration_policies`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1332,5 +1508,45 @@ impl MigrationPolicy {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for MigrationPolicy {
+    const TAG: &'static str = "migration_policy";
+    const PLURAL: &'static str = "migration_policies";
+    const MODEL: &'static str = "MigrationPolicy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "migration_policy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "migration_policies", "migration_policy", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for MigrationPolicy {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }

@@ -1490,6 +1490,46 @@ impl Network {
     }
 }
 
+impl crate::wire::Resource for Network {
+    const TAG: &'static str = "network";
+    const PLURAL: &'static str = "networks";
+    const MODEL: &'static str = "Network";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "networks", "network", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Network {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NetworkAttachment` struct of the oVirt model (element `network_attachment`, collection `network_attachments`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1732,6 +1772,51 @@ impl NetworkAttachment {
     }
 }
 
+impl crate::wire::Resource for NetworkAttachment {
+    const TAG: &'static str = "network_attachment";
+    const PLURAL: &'static str = "network_attachments";
+    const MODEL: &'static str = "NetworkAttachment";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network_attachment", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "network_attachments",
+            "network_attachment",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for NetworkAttachment {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NetworkConfiguration` struct of the oVirt model (element `network_configuration`, collection `network_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1847,6 +1932,29 @@ impl NetworkConfiguration {
             g::close(w, "nics");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for NetworkConfiguration {
+    const TAG: &'static str = "network_configuration";
+    const PLURAL: &'static str = "network_configurations";
+    const MODEL: &'static str = "NetworkConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "network_configurations",
+            "network_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1980,6 +2088,46 @@ impl NetworkFilter {
             v.write(w, "version");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for NetworkFilter {
+    const TAG: &'static str = "network_filter";
+    const PLURAL: &'static str = "network_filters";
+    const MODEL: &'static str = "NetworkFilter";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network_filter", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "network_filters", "network_filter", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for NetworkFilter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2129,6 +2277,51 @@ impl NetworkFilterParameter {
     }
 }
 
+impl crate::wire::Resource for NetworkFilterParameter {
+    const TAG: &'static str = "network_filter_parameter";
+    const PLURAL: &'static str = "network_filter_parameters";
+    const MODEL: &'static str = "NetworkFilterParameter";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network_filter_parameter", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "network_filter_parameters",
+            "network_filter_parameter",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for NetworkFilterParameter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NetworkLabel` struct of the oVirt model (element `network_label`, collection `network_labels`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2271,6 +2464,46 @@ impl NetworkLabel {
     }
 }
 
+impl crate::wire::Resource for NetworkLabel {
+    const TAG: &'static str = "network_label";
+    const PLURAL: &'static str = "network_labels";
+    const MODEL: &'static str = "NetworkLabel";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "network_label", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "network_labels", "network_label", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for NetworkLabel {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NfsProfileDetail` struct of the oVirt model (element `nfs_profile_detail`, collection `nfs_profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2394,6 +2627,29 @@ impl NfsProfileDetail {
             g::close(w, "profile_details");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for NfsProfileDetail {
+    const TAG: &'static str = "nfs_profile_detail";
+    const PLURAL: &'static str = "nfs_profile_details";
+    const MODEL: &'static str = "NfsProfileDetail";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "nfs_profile_detail", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "nfs_profile_details",
+            "nfs_profile_detail",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2804,6 +3060,46 @@ impl Nic {
     }
 }
 
+impl crate::wire::Resource for Nic {
+    const TAG: &'static str = "nic";
+    const PLURAL: &'static str = "nics";
+    const MODEL: &'static str = "Nic";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "nic", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "nics", "nic", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Nic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NicConfiguration` struct of the oVirt model (element `nic_configuration`, collection `nic_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2952,6 +3248,24 @@ impl NicConfiguration {
             g::leaf(w, "on_boot", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for NicConfiguration {
+    const TAG: &'static str = "nic_configuration";
+    const PLURAL: &'static str = "nic_configurations";
+    const MODEL: &'static str = "NicConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "nic_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "nic_configurations", "nic_configuration", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3149,6 +3463,46 @@ impl NumaNode {
     }
 }
 
+impl crate::wire::Resource for NumaNode {
+    const TAG: &'static str = "host_numa_node";
+    const PLURAL: &'static str = "host_numa_nodes";
+    const MODEL: &'static str = "NumaNode";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "host_numa_node", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "host_numa_nodes", "host_numa_node", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for NumaNode {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `NumaNodePin` struct of the oVirt model (element `numa_node_pin`, collection `numa_node_pins`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3271,5 +3625,23 @@ impl NumaNodePin {
             g::leaf(w, "pinned", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for NumaNodePin {
+    const TAG: &'static str = "numa_node_pin";
+    const PLURAL: &'static str = "numa_node_pins";
+    const MODEL: &'static str = "NumaNodePin";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "numa_node_pin", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "numa_node_pins", "numa_node_pin", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

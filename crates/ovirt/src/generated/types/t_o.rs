@@ -342,6 +342,46 @@ impl OpenStackImage {
     }
 }
 
+impl crate::wire::Resource for OpenStackImage {
+    const TAG: &'static str = "openstack_image";
+    const PLURAL: &'static str = "openstack_images";
+    const MODEL: &'static str = "OpenStackImage";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_image", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "openstack_images", "openstack_image", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackImage {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OpenStackImageProvider` struct of the oVirt model (element `openstack_image_provider`, collection `openstack_image_providers`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -595,6 +635,51 @@ impl OpenStackImageProvider {
     }
 }
 
+impl crate::wire::Resource for OpenStackImageProvider {
+    const TAG: &'static str = "openstack_image_provider";
+    const PLURAL: &'static str = "openstack_image_providers";
+    const MODEL: &'static str = "OpenStackImageProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_image_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_image_providers",
+            "openstack_image_provider",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackImageProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OpenStackNetwork` struct of the oVirt model (element `openstack_network`, collection `openstack_networks`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -731,6 +816,46 @@ impl OpenStackNetwork {
             v.write(w, "openstack_network_provider");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for OpenStackNetwork {
+    const TAG: &'static str = "openstack_network";
+    const PLURAL: &'static str = "openstack_networks";
+    const MODEL: &'static str = "OpenStackNetwork";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_network", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "openstack_networks", "openstack_network", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackNetwork {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1093,6 +1218,51 @@ impl OpenStackNetworkProvider {
     }
 }
 
+impl crate::wire::Resource for OpenStackNetworkProvider {
+    const TAG: &'static str = "openstack_network_provider";
+    const PLURAL: &'static str = "openstack_network_providers";
+    const MODEL: &'static str = "OpenStackNetworkProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_network_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_network_providers",
+            "openstack_network_provider",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackNetworkProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OpenStackProvider` struct of the oVirt model (element `open_stack_provider`, collection `open_stack_providers`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1302,6 +1472,51 @@ impl OpenStackProvider {
     }
 }
 
+impl crate::wire::Resource for OpenStackProvider {
+    const TAG: &'static str = "open_stack_provider";
+    const PLURAL: &'static str = "open_stack_providers";
+    const MODEL: &'static str = "OpenStackProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "open_stack_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "open_stack_providers",
+            "open_stack_provider",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OpenStackSubnet` struct of the oVirt model (element `openstack_subnet`, collection `openstack_subnets`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1480,6 +1695,46 @@ impl OpenStackSubnet {
             v.write(w, "openstack_network");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for OpenStackSubnet {
+    const TAG: &'static str = "openstack_subnet";
+    const PLURAL: &'static str = "openstack_subnets";
+    const MODEL: &'static str = "OpenStackSubnet";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_subnet", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "openstack_subnets", "openstack_subnet", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackSubnet {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1763,6 +2018,51 @@ impl OpenStackVolumeProvider {
     }
 }
 
+impl crate::wire::Resource for OpenStackVolumeProvider {
+    const TAG: &'static str = "openstack_volume_provider";
+    const PLURAL: &'static str = "openstack_volume_providers";
+    const MODEL: &'static str = "OpenStackVolumeProvider";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_volume_provider", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_volume_providers",
+            "openstack_volume_provider",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackVolumeProvider {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OpenStackVolumeType` struct of the oVirt model (element `open_stack_volume_type`, collection `open_stack_volume_types`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1921,6 +2221,51 @@ impl OpenStackVolumeType {
             g::close(w, "properties");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for OpenStackVolumeType {
+    const TAG: &'static str = "open_stack_volume_type";
+    const PLURAL: &'static str = "open_stack_volume_types";
+    const MODEL: &'static str = "OpenStackVolumeType";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "open_stack_volume_type", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "open_stack_volume_types",
+            "open_stack_volume_type",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenStackVolumeType {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -2106,6 +2451,51 @@ impl OpenstackVolumeAuthenticationKey {
     }
 }
 
+impl crate::wire::Resource for OpenstackVolumeAuthenticationKey {
+    const TAG: &'static str = "openstack_volume_authentication_key";
+    const PLURAL: &'static str = "openstack_volume_authentication_keys";
+    const MODEL: &'static str = "OpenstackVolumeAuthenticationKey";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "openstack_volume_authentication_key", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_volume_authentication_keys",
+            "openstack_volume_authentication_key",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OpenstackVolumeAuthenticationKey {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `OperatingSystem` struct of the oVirt model (element `os`, collection `oss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2278,6 +2668,24 @@ impl OperatingSystem {
     }
 }
 
+impl crate::wire::Resource for OperatingSystem {
+    const TAG: &'static str = "os";
+    const PLURAL: &'static str = "oss";
+    const MODEL: &'static str = "OperatingSystem";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "os", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "oss", "os", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `OperatingSystemInfo` struct of the oVirt model (element `operating_system`, collection `operation_systems`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2441,6 +2849,46 @@ impl OperatingSystemInfo {
     }
 }
 
+impl crate::wire::Resource for OperatingSystemInfo {
+    const TAG: &'static str = "operating_system";
+    const PLURAL: &'static str = "operation_systems";
+    const MODEL: &'static str = "OperatingSystemInfo";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "operating_system", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "operation_systems", "operating_system", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for OperatingSystemInfo {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Option` struct of the oVirt model (element `option`, collection `options`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -2556,5 +3004,23 @@ impl OptionEntry {
             g::leaf(w, "value", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for OptionEntry {
+    const TAG: &'static str = "option";
+    const PLURAL: &'static str = "options";
+    const MODEL: &'static str = "Option";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "option", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "options", "option", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -330,6 +330,24 @@ impl Package {
     }
 }
 
+impl crate::wire::Resource for Package {
+    const TAG: &'static str = "package";
+    const PLURAL: &'static str = "packages";
+    const MODEL: &'static str = "Package";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "package", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "packages", "package", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Payload` struct of the oVirt model (element `payload`, collection `payloads`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -460,6 +478,24 @@ impl Payload {
             g::leaf(w, "volume_id", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Payload {
+    const TAG: &'static str = "payload";
+    const PLURAL: &'static str = "payloads";
+    const MODEL: &'static str = "Payload";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "payload", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "payloads", "payload", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -672,6 +708,46 @@ impl Permission {
     }
 }
 
+impl crate::wire::Resource for Permission {
+    const TAG: &'static str = "permission";
+    const PLURAL: &'static str = "permissions";
+    const MODEL: &'static str = "Permission";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "permission", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "permissions", "permission", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Permission {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Permit` struct of the oVirt model (element `permit`, collection `permits`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -819,6 +895,46 @@ impl Permit {
     }
 }
 
+impl crate::wire::Resource for Permit {
+    const TAG: &'static str = "permit";
+    const PLURAL: &'static str = "permits";
+    const MODEL: &'static str = "Permit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "permit", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "permits", "permit", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Permit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `PmProxy` struct of the oVirt model (element `pm_proxy`, collection `pm_proxies`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -920,6 +1036,24 @@ impl PmProxy {
     }
 }
 
+impl crate::wire::Resource for PmProxy {
+    const TAG: &'static str = "pm_proxy";
+    const PLURAL: &'static str = "pm_proxies";
+    const MODEL: &'static str = "PmProxy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "pm_proxy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "pm_proxies", "pm_proxy", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `PortMirroring` struct of the oVirt model (element `port_mirroring`, collection `port_mirrorings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1007,6 +1141,24 @@ impl PortMirroring {
         }
         g::end_open(w);
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for PortMirroring {
+    const TAG: &'static str = "port_mirroring";
+    const PLURAL: &'static str = "port_mirrorings";
+    const MODEL: &'static str = "PortMirroring";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "port_mirroring", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "port_mirrorings", "port_mirroring", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1245,6 +1397,24 @@ impl PowerManagement {
     }
 }
 
+impl crate::wire::Resource for PowerManagement {
+    const TAG: &'static str = "power_management";
+    const PLURAL: &'static str = "power_managements";
+    const MODEL: &'static str = "PowerManagement";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "power_management", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "power_managements", "power_management", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Product` struct of the oVirt model (element `product`, collection `products`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1369,6 +1539,46 @@ impl Product {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Product {
+    const TAG: &'static str = "product";
+    const PLURAL: &'static str = "products";
+    const MODEL: &'static str = "Product";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "product", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "products", "product", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Product {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -1499,6 +1709,24 @@ impl ProductInfo {
             v.write(w, "version");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ProductInfo {
+    const TAG: &'static str = "product_info";
+    const PLURAL: &'static str = "product_infos";
+    const MODEL: &'static str = "ProductInfo";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "product_info", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "product_infos", "product_info", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1682,6 +1910,24 @@ impl ProfileDetail {
     }
 }
 
+impl crate::wire::Resource for ProfileDetail {
+    const TAG: &'static str = "profile_detail";
+    const PLURAL: &'static str = "profile_details";
+    const MODEL: &'static str = "ProfileDetail";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "profile_detail", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "profile_details", "profile_detail", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Property` struct of the oVirt model (element `property`, collection `properties`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1793,6 +2039,24 @@ impl Property {
     }
 }
 
+impl crate::wire::Resource for Property {
+    const TAG: &'static str = "property";
+    const PLURAL: &'static str = "properties";
+    const MODEL: &'static str = "Property";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "property", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "properties", "property", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `ProxyTicket` struct of the oVirt model (element `proxy_ticket`, collection `proxy_tickets`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1894,5 +2158,23 @@ impl ProxyTicket {
             g::leaf(w, "value", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ProxyTicket {
+    const TAG: &'static str = "proxy_ticket";
+    const PLURAL: &'static str = "proxy_tickets";
+    const MODEL: &'static str = "ProxyTicket";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "proxy_ticket", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "proxy_tickets", "proxy_ticket", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

@@ -277,6 +277,24 @@ impl Range {
     }
 }
 
+impl crate::wire::Resource for Range {
+    const TAG: &'static str = "range";
+    const PLURAL: &'static str = "ranges";
+    const MODEL: &'static str = "Range";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "range", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ranges", "range", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Rate` struct of the oVirt model (element `rate`, collection `rates`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -391,6 +409,24 @@ impl Rate {
     }
 }
 
+impl crate::wire::Resource for Rate {
+    const TAG: &'static str = "rate";
+    const PLURAL: &'static str = "rates";
+    const MODEL: &'static str = "Rate";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "rate", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "rates", "rate", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `RegistrationAffinityGroupMapping` struct of the oVirt model (element `registration_affinity_group_mapping`, collection `registration_affinity_group_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -493,6 +529,29 @@ impl RegistrationAffinityGroupMapping {
             v.write(w, "to");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for RegistrationAffinityGroupMapping {
+    const TAG: &'static str = "registration_affinity_group_mapping";
+    const PLURAL: &'static str = "registration_affinity_group_mappings";
+    const MODEL: &'static str = "RegistrationAffinityGroupMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_affinity_group_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_affinity_group_mappings",
+            "registration_affinity_group_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -601,6 +660,29 @@ impl RegistrationAffinityLabelMapping {
     }
 }
 
+impl crate::wire::Resource for RegistrationAffinityLabelMapping {
+    const TAG: &'static str = "registration_affinity_label_mapping";
+    const PLURAL: &'static str = "registration_affinity_label_mappings";
+    const MODEL: &'static str = "RegistrationAffinityLabelMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_affinity_label_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_affinity_label_mappings",
+            "registration_affinity_label_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `RegistrationClusterMapping` struct of the oVirt model (element `registration_cluster_mapping`, collection `registration_cluster_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -703,6 +785,29 @@ impl RegistrationClusterMapping {
             v.write(w, "to");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for RegistrationClusterMapping {
+    const TAG: &'static str = "registration_cluster_mapping";
+    const PLURAL: &'static str = "registration_cluster_mappings";
+    const MODEL: &'static str = "RegistrationClusterMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_cluster_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_cluster_mappings",
+            "registration_cluster_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -947,6 +1052,29 @@ impl RegistrationConfiguration {
     }
 }
 
+impl crate::wire::Resource for RegistrationConfiguration {
+    const TAG: &'static str = "registration_configuration";
+    const PLURAL: &'static str = "registration_configurations";
+    const MODEL: &'static str = "RegistrationConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_configurations",
+            "registration_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `RegistrationDomainMapping` struct of the oVirt model (element `registration_domain_mapping`, collection `registration_domain_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1049,6 +1177,29 @@ impl RegistrationDomainMapping {
             v.write(w, "to");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for RegistrationDomainMapping {
+    const TAG: &'static str = "registration_domain_mapping";
+    const PLURAL: &'static str = "registration_domain_mappings";
+    const MODEL: &'static str = "RegistrationDomainMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_domain_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_domain_mappings",
+            "registration_domain_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1157,6 +1308,29 @@ impl RegistrationLunMapping {
     }
 }
 
+impl crate::wire::Resource for RegistrationLunMapping {
+    const TAG: &'static str = "registration_lun_mapping";
+    const PLURAL: &'static str = "registration_lun_mappings";
+    const MODEL: &'static str = "RegistrationLunMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_lun_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_lun_mappings",
+            "registration_lun_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `RegistrationRoleMapping` struct of the oVirt model (element `registration_role_mapping`, collection `registration_role_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1262,6 +1436,29 @@ impl RegistrationRoleMapping {
     }
 }
 
+impl crate::wire::Resource for RegistrationRoleMapping {
+    const TAG: &'static str = "registration_role_mapping";
+    const PLURAL: &'static str = "registration_role_mappings";
+    const MODEL: &'static str = "RegistrationRoleMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_role_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_role_mappings",
+            "registration_role_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `RegistrationVnicProfileMapping` struct of the oVirt model (element `registration_vnic_profile_mapping`, collection `registration_vnic_profile_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1364,6 +1561,29 @@ impl RegistrationVnicProfileMapping {
             v.write(w, "to");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for RegistrationVnicProfileMapping {
+    const TAG: &'static str = "registration_vnic_profile_mapping";
+    const PLURAL: &'static str = "registration_vnic_profile_mappings";
+    const MODEL: &'static str = "RegistrationVnicProfileMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "registration_vnic_profile_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "registration_vnic_profile_mappings",
+            "registration_vnic_profile_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1495,6 +1715,29 @@ impl ReportedConfiguration {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for ReportedConfiguration {
+    const TAG: &'static str = "reported_configuration";
+    const PLURAL: &'static str = "reported_configurations";
+    const MODEL: &'static str = "ReportedConfiguration";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "reported_configuration", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "reported_configurations",
+            "reported_configuration",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1671,6 +1914,46 @@ impl ReportedDevice {
     }
 }
 
+impl crate::wire::Resource for ReportedDevice {
+    const TAG: &'static str = "reported_device";
+    const PLURAL: &'static str = "reported_devices";
+    const MODEL: &'static str = "ReportedDevice";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "reported_device", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "reported_devices", "reported_device", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for ReportedDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `RngDevice` struct of the oVirt model (element `rng_device`, collection `rng_devices`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1778,6 +2061,24 @@ impl RngDevice {
             g::leaf(w, "source", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for RngDevice {
+    const TAG: &'static str = "rng_device";
+    const PLURAL: &'static str = "rng_devices";
+    const MODEL: &'static str = "RngDevice";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "rng_device", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "rng_devices", "rng_device", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1951,5 +2252,45 @@ impl Role {
             v.write(w, "user");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Role {
+    const TAG: &'static str = "role";
+    const PLURAL: &'static str = "roles";
+    const MODEL: &'static str = "Role";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "role", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "roles", "role", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Role {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }

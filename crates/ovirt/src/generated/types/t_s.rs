@@ -1070,6 +1070,51 @@ impl SchedulingPolicy {
     }
 }
 
+impl crate::wire::Resource for SchedulingPolicy {
+    const TAG: &'static str = "scheduling_policy";
+    const PLURAL: &'static str = "scheduling_policies";
+    const MODEL: &'static str = "SchedulingPolicy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "scheduling_policy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "scheduling_policies",
+            "scheduling_policy",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for SchedulingPolicy {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SchedulingPolicyUnit` struct of the oVirt model (element `scheduling_policy_unit`, collection `scheduling_policy_units`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1243,6 +1288,51 @@ impl SchedulingPolicyUnit {
     }
 }
 
+impl crate::wire::Resource for SchedulingPolicyUnit {
+    const TAG: &'static str = "scheduling_policy_unit";
+    const PLURAL: &'static str = "scheduling_policy_units";
+    const MODEL: &'static str = "SchedulingPolicyUnit";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "scheduling_policy_unit", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "scheduling_policy_units",
+            "scheduling_policy_unit",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for SchedulingPolicyUnit {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SeLinux` struct of the oVirt model (element `se_linux`, collection `se_linuxs`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1341,6 +1431,24 @@ impl SeLinux {
             g::leaf(w, "mode", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for SeLinux {
+    const TAG: &'static str = "se_linux";
+    const PLURAL: &'static str = "se_linuxs";
+    const MODEL: &'static str = "SeLinux";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "se_linux", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "se_linuxs", "se_linux", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1457,6 +1565,24 @@ impl SerialNumber {
             g::leaf(w, "value", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for SerialNumber {
+    const TAG: &'static str = "serial_number";
+    const PLURAL: &'static str = "serial_numbers";
+    const MODEL: &'static str = "SerialNumber";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "serial_number", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "serial_numbers", "serial_number", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1628,6 +1754,46 @@ impl Session {
     }
 }
 
+impl crate::wire::Resource for Session {
+    const TAG: &'static str = "session";
+    const PLURAL: &'static str = "sessions";
+    const MODEL: &'static str = "Session";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "session", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "sessions", "session", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Session {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SkipIfConnectivityBroken` struct of the oVirt model (element `skip_if_connectivity_broken`, collection `skip_if_connectivity_brokens`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1742,6 +1908,29 @@ impl SkipIfConnectivityBroken {
     }
 }
 
+impl crate::wire::Resource for SkipIfConnectivityBroken {
+    const TAG: &'static str = "skip_if_connectivity_broken";
+    const PLURAL: &'static str = "skip_if_connectivity_brokens";
+    const MODEL: &'static str = "SkipIfConnectivityBroken";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "skip_if_connectivity_broken", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "skip_if_connectivity_brokens",
+            "skip_if_connectivity_broken",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `SkipIfSdActive` struct of the oVirt model (element `skip_if_sd_active`, collection `skip_if_sd_actives`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1843,6 +2032,24 @@ impl SkipIfSdActive {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for SkipIfSdActive {
+    const TAG: &'static str = "skip_if_sd_active";
+    const PLURAL: &'static str = "skip_if_sd_actives";
+    const MODEL: &'static str = "SkipIfSdActive";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "skip_if_sd_active", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "skip_if_sd_actives", "skip_if_sd_active", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3018,6 +3225,46 @@ impl Snapshot {
     }
 }
 
+impl crate::wire::Resource for Snapshot {
+    const TAG: &'static str = "snapshot";
+    const PLURAL: &'static str = "snapshots";
+    const MODEL: &'static str = "Snapshot";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "snapshot", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "snapshots", "snapshot", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Snapshot {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SpecialObjects` struct of the oVirt model (element `special_objects`, collection `special_objectss`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3125,6 +3372,24 @@ impl SpecialObjects {
             v.write(w, "root_tag");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for SpecialObjects {
+    const TAG: &'static str = "special_objects";
+    const PLURAL: &'static str = "special_objectss";
+    const MODEL: &'static str = "SpecialObjects";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "special_objects", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "special_objectss", "special_objects", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3239,6 +3504,24 @@ impl Spm {
             g::leaf(w, "status", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Spm {
+    const TAG: &'static str = "spm";
+    const PLURAL: &'static str = "spms";
+    const MODEL: &'static str = "Spm";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "spm", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "spms", "spm", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3414,6 +3697,46 @@ impl Ssh {
     }
 }
 
+impl crate::wire::Resource for Ssh {
+    const TAG: &'static str = "ssh";
+    const PLURAL: &'static str = "sshs";
+    const MODEL: &'static str = "Ssh";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ssh", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "sshs", "ssh", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Ssh {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SshPublicKey` struct of the oVirt model (element `ssh_public_key`, collection `ssh_public_keys`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3554,6 +3877,46 @@ impl SshPublicKey {
     }
 }
 
+impl crate::wire::Resource for SshPublicKey {
+    const TAG: &'static str = "ssh_public_key";
+    const PLURAL: &'static str = "ssh_public_keys";
+    const MODEL: &'static str = "SshPublicKey";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ssh_public_key", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ssh_public_keys", "ssh_public_key", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for SshPublicKey {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Sso` struct of the oVirt model (element `sso`, collection `ssos`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3663,6 +4026,24 @@ impl Sso {
             g::close(w, "methods");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Sso {
+    const TAG: &'static str = "sso";
+    const PLURAL: &'static str = "ssos";
+    const MODEL: &'static str = "Sso";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "sso", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "ssos", "sso", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3909,6 +4290,46 @@ impl Statistic {
     }
 }
 
+impl crate::wire::Resource for Statistic {
+    const TAG: &'static str = "statistic";
+    const PLURAL: &'static str = "statistics";
+    const MODEL: &'static str = "Statistic";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "statistic", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "statistics", "statistic", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Statistic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Step` struct of the oVirt model (element `step`, collection `steps`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -4149,6 +4570,46 @@ impl Step {
             g::leaf(w, "type", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Step {
+    const TAG: &'static str = "step";
+    const PLURAL: &'static str = "steps";
+    const MODEL: &'static str = "Step";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "step", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "steps", "step", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Step {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -4401,6 +4862,51 @@ impl StorageConnection {
     }
 }
 
+impl crate::wire::Resource for StorageConnection {
+    const TAG: &'static str = "storage_connection";
+    const PLURAL: &'static str = "storage_connections";
+    const MODEL: &'static str = "StorageConnection";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "storage_connection", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "storage_connections",
+            "storage_connection",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for StorageConnection {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `StorageConnectionExtension` struct of the oVirt model (element `storage_connection_extension`, collection `storage_connection_extensions`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -4558,6 +5064,51 @@ impl StorageConnectionExtension {
             g::leaf(w, "username", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for StorageConnectionExtension {
+    const TAG: &'static str = "storage_connection_extension";
+    const PLURAL: &'static str = "storage_connection_extensions";
+    const MODEL: &'static str = "StorageConnectionExtension";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "storage_connection_extension", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "storage_connection_extensions",
+            "storage_connection_extension",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for StorageConnectionExtension {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -5104,6 +5655,46 @@ impl StorageDomain {
     }
 }
 
+impl crate::wire::Resource for StorageDomain {
+    const TAG: &'static str = "storage_domain";
+    const PLURAL: &'static str = "storage_domains";
+    const MODEL: &'static str = "StorageDomain";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "storage_domain", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "storage_domains", "storage_domain", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for StorageDomain {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `StorageDomainLease` struct of the oVirt model (element `storage_domain_lease`, collection `storage_domain_leases`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -5202,6 +5793,29 @@ impl StorageDomainLease {
             v.write(w, "storage_domain");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for StorageDomainLease {
+    const TAG: &'static str = "storage_domain_lease";
+    const PLURAL: &'static str = "storage_domain_leases";
+    const MODEL: &'static str = "StorageDomainLease";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "storage_domain_lease", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "storage_domain_leases",
+            "storage_domain_lease",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -5354,6 +5968,46 @@ impl SystemOption {
     }
 }
 
+impl crate::wire::Resource for SystemOption {
+    const TAG: &'static str = "system_option";
+    const PLURAL: &'static str = "system_options";
+    const MODEL: &'static str = "SystemOption";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "system_option", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "system_options", "system_option", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for SystemOption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `SystemOptionValue` struct of the oVirt model (element `system_option_value`, collection `system_option_values`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -5465,5 +6119,28 @@ impl SystemOptionValue {
             g::leaf(w, "version", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for SystemOptionValue {
+    const TAG: &'static str = "system_option_value";
+    const PLURAL: &'static str = "system_option_values";
+    const MODEL: &'static str = "SystemOptionValue";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "system_option_value", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "system_option_values",
+            "system_option_value",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

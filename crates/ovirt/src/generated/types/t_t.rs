@@ -310,6 +310,46 @@ impl Tag {
     }
 }
 
+impl crate::wire::Resource for Tag {
+    const TAG: &'static str = "tag";
+    const PLURAL: &'static str = "tags";
+    const MODEL: &'static str = "Tag";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "tag", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "tags", "tag", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Tag {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Template` struct of the oVirt model (element `template`, collection `templates`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1054,6 +1094,46 @@ impl Template {
     }
 }
 
+impl crate::wire::Resource for Template {
+    const TAG: &'static str = "template";
+    const PLURAL: &'static str = "templates";
+    const MODEL: &'static str = "Template";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "template", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "templates", "template", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Template {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `TemplateVersion` struct of the oVirt model (element `template_version`, collection `template_versions`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1183,6 +1263,24 @@ impl TemplateVersion {
     }
 }
 
+impl crate::wire::Resource for TemplateVersion {
+    const TAG: &'static str = "template_version";
+    const PLURAL: &'static str = "template_versions";
+    const MODEL: &'static str = "TemplateVersion";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "template_version", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "template_versions", "template_version", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `Ticket` struct of the oVirt model (element `ticket`, collection `tickets`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1297,6 +1395,24 @@ impl Ticket {
     }
 }
 
+impl crate::wire::Resource for Ticket {
+    const TAG: &'static str = "ticket";
+    const PLURAL: &'static str = "tickets";
+    const MODEL: &'static str = "Ticket";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "ticket", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "tickets", "ticket", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `TimeZone` struct of the oVirt model (element `time_zone`, collection `time_zones`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1408,6 +1524,24 @@ impl TimeZone {
     }
 }
 
+impl crate::wire::Resource for TimeZone {
+    const TAG: &'static str = "time_zone";
+    const PLURAL: &'static str = "time_zones";
+    const MODEL: &'static str = "TimeZone";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "time_zone", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "time_zones", "time_zone", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `TransparentHugePages` struct of the oVirt model (element `transparent_hugepages`, collection `transparent_huge_pagess`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1509,5 +1643,28 @@ impl TransparentHugePages {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for TransparentHugePages {
+    const TAG: &'static str = "transparent_hugepages";
+    const PLURAL: &'static str = "transparent_huge_pagess";
+    const MODEL: &'static str = "TransparentHugePages";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "transparent_hugepages", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "transparent_huge_pagess",
+            "transparent_hugepages",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }

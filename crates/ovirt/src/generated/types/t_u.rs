@@ -191,6 +191,46 @@ impl UnmanagedNetwork {
     }
 }
 
+impl crate::wire::Resource for UnmanagedNetwork {
+    const TAG: &'static str = "unmanaged_network";
+    const PLURAL: &'static str = "unmanaged_networks";
+    const MODEL: &'static str = "UnmanagedNetwork";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "unmanaged_network", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "unmanaged_networks", "unmanaged_network", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for UnmanagedNetwork {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Usb` struct of the oVirt model (element `usb`, collection `usbs`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -299,6 +339,24 @@ impl Usb {
             g::leaf(w, "type", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Usb {
+    const TAG: &'static str = "usb";
+    const PLURAL: &'static str = "usbs";
+    const MODEL: &'static str = "Usb";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "usb", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "usbs", "usb", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -652,6 +710,46 @@ impl User {
     }
 }
 
+impl crate::wire::Resource for User {
+    const TAG: &'static str = "user";
+    const PLURAL: &'static str = "users";
+    const MODEL: &'static str = "User";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "user", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "users", "user", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for User {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `UserOption` struct of the oVirt model (element `user_option`, collection `user_options`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -789,5 +887,45 @@ impl UserOption {
             v.write(w, "user");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for UserOption {
+    const TAG: &'static str = "user_option";
+    const PLURAL: &'static str = "user_options";
+    const MODEL: &'static str = "UserOption";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "user_option", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "user_options", "user_option", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for UserOption {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }

@@ -590,6 +590,24 @@ impl Value {
     }
 }
 
+impl crate::wire::Resource for Value {
+    const TAG: &'static str = "value";
+    const PLURAL: &'static str = "values";
+    const MODEL: &'static str = "Value";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "value", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "values", "value", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `VcpuPin` struct of the oVirt model (element `vcpu_pin`, collection `vcpu_pins`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -698,6 +716,24 @@ impl VcpuPin {
             g::leaf(w, "vcpu", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VcpuPin {
+    const TAG: &'static str = "vcpu_pin";
+    const PLURAL: &'static str = "vcpu_pins";
+    const MODEL: &'static str = "VcpuPin";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vcpu_pin", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vcpu_pins", "vcpu_pin", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -825,6 +861,46 @@ impl Vendor {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Vendor {
+    const TAG: &'static str = "vendor";
+    const PLURAL: &'static str = "vendors";
+    const MODEL: &'static str = "Vendor";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vendor", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vendors", "vendor", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Vendor {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }
 
@@ -999,6 +1075,46 @@ impl Version {
     }
 }
 
+impl crate::wire::Resource for Version {
+    const TAG: &'static str = "version";
+    const PLURAL: &'static str = "versions";
+    const MODEL: &'static str = "Version";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "version", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "versions", "version", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Version {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VirtioScsi` struct of the oVirt model (element `virtio_scsi`, collection `virtio_scsis`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1100,6 +1216,24 @@ impl VirtioScsi {
             g::leaf(w, "enabled", &v.to_string());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VirtioScsi {
+    const TAG: &'static str = "virtio_scsi";
+    const PLURAL: &'static str = "virtio_scsis";
+    const MODEL: &'static str = "VirtioScsi";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "virtio_scsi", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "virtio_scsis", "virtio_scsi", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -1337,6 +1471,46 @@ impl VirtualNumaNode {
     }
 }
 
+impl crate::wire::Resource for VirtualNumaNode {
+    const TAG: &'static str = "vm_numa_node";
+    const PLURAL: &'static str = "vm_numa_nodes";
+    const MODEL: &'static str = "VirtualNumaNode";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_numa_node", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vm_numa_nodes", "vm_numa_node", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VirtualNumaNode {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `Vlan` struct of the oVirt model (element `vlan`, collection `vlans`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -1434,6 +1608,24 @@ impl Vlan {
         }
         g::end_open(w);
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for Vlan {
+    const TAG: &'static str = "vlan";
+    const PLURAL: &'static str = "vlans";
+    const MODEL: &'static str = "Vlan";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vlan", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vlans", "vlan", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -2547,6 +2739,46 @@ impl Vm {
     }
 }
 
+impl crate::wire::Resource for Vm {
+    const TAG: &'static str = "vm";
+    const PLURAL: &'static str = "vms";
+    const MODEL: &'static str = "Vm";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vms", "vm", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for Vm {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VmBase` struct of the oVirt model (element `vm_base`, collection `vm_bases`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3118,6 +3350,46 @@ impl VmBase {
     }
 }
 
+impl crate::wire::Resource for VmBase {
+    const TAG: &'static str = "vm_base";
+    const PLURAL: &'static str = "vm_bases";
+    const MODEL: &'static str = "VmBase";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_base", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vm_bases", "vm_base", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VmBase {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VmMediatedDevice` struct of the oVirt model (element `vm_mediated_device`, collection `vm_mediated_devices`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3315,6 +3587,51 @@ impl VmMediatedDevice {
     }
 }
 
+impl crate::wire::Resource for VmMediatedDevice {
+    const TAG: &'static str = "vm_mediated_device";
+    const PLURAL: &'static str = "vm_mediated_devices";
+    const MODEL: &'static str = "VmMediatedDevice";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_mediated_device", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "vm_mediated_devices",
+            "vm_mediated_device",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VmMediatedDevice {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VmPlacementPolicy` struct of the oVirt model (element `vm_placement_policy`, collection `vm_placement_policies`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3440,6 +3757,29 @@ impl VmPlacementPolicy {
             g::close(w, "hosts");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VmPlacementPolicy {
+    const TAG: &'static str = "vm_placement_policy";
+    const PLURAL: &'static str = "vm_placement_policies";
+    const MODEL: &'static str = "VmPlacementPolicy";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_placement_policy", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "vm_placement_policies",
+            "vm_placement_policy",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -3735,6 +4075,46 @@ impl VmPool {
     }
 }
 
+impl crate::wire::Resource for VmPool {
+    const TAG: &'static str = "vm_pool";
+    const PLURAL: &'static str = "vm_pools";
+    const MODEL: &'static str = "VmPool";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_pool", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vm_pools", "vm_pool", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VmPool {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VmSummary` struct of the oVirt model (element `vm_summary`, collection `vm_summaries`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3859,6 +4239,24 @@ impl VmSummary {
     }
 }
 
+impl crate::wire::Resource for VmSummary {
+    const TAG: &'static str = "vm_summary";
+    const PLURAL: &'static str = "vm_summaries";
+    const MODEL: &'static str = "VmSummary";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vm_summary", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vm_summaries", "vm_summary", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
 /// The `VnicPassThrough` struct of the oVirt model (element `vnic_pass_through`, collection `vnic_pass_throughs`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -3959,6 +4357,24 @@ impl VnicPassThrough {
             g::leaf(w, "mode", v.as_str());
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VnicPassThrough {
+    const TAG: &'static str = "vnic_pass_through";
+    const PLURAL: &'static str = "vnic_pass_throughs";
+    const MODEL: &'static str = "VnicPassThrough";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vnic_pass_through", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vnic_pass_throughs", "vnic_pass_through", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -4197,6 +4613,46 @@ impl VnicProfile {
     }
 }
 
+impl crate::wire::Resource for VnicProfile {
+    const TAG: &'static str = "vnic_profile";
+    const PLURAL: &'static str = "vnic_profiles";
+    const MODEL: &'static str = "VnicProfile";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vnic_profile", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "vnic_profiles", "vnic_profile", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VnicProfile {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
+    }
+}
+
 /// The `VnicProfileMapping` struct of the oVirt model (element `vnic_profile_mapping`, collection `vnic_profile_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
 #[derive(Debug, Clone, Default)]
@@ -4318,6 +4774,29 @@ impl VnicProfileMapping {
             v.write(w, "target_vnic_profile");
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VnicProfileMapping {
+    const TAG: &'static str = "vnic_profile_mapping";
+    const PLURAL: &'static str = "vnic_profile_mappings";
+    const MODEL: &'static str = "VnicProfileMapping";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "vnic_profile_mapping", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "vnic_profile_mappings",
+            "vnic_profile_mapping",
+            Self::read,
+        )
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
     }
 }
 
@@ -4447,5 +4926,45 @@ impl VolumeGroup {
             g::leaf(w, "name", v);
         }
         g::close(w, tag);
+    }
+}
+
+impl crate::wire::Resource for VolumeGroup {
+    const TAG: &'static str = "volume_group";
+    const PLURAL: &'static str = "volume_groups";
+    const MODEL: &'static str = "VolumeGroup";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        g::one_from_xml(bytes, "volume_group", Self::read)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "volume_groups", "volume_group", Self::read)
+    }
+
+    fn to_xml(&self) -> String {
+        Self::to_xml(self)
+    }
+}
+
+impl crate::native::types::Object for VolumeGroup {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    fn links(&self) -> &Links {
+        &self.links
+    }
+
+    fn action_links(&self) -> &Links {
+        g::no_links()
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{
     Cpu, DataCenterStatus, DiskAttachment, HostStatus, Links, NicInterface, Object,
-    OperatingSystem, Ref, Snapshot, Version, VmStatus, VmType,
+    OperatingSystem, Ref, Version, VmStatus, VmType,
 };
 
 /// A virtual machine.
@@ -201,27 +201,6 @@ impl Object for Nic {
     }
     fn action_links(&self) -> &Links {
         &self.action_links
-    }
-}
-
-/// The generated VM snapshot: identity and links for the services tree (a snapshot has no
-/// `<actions>`).
-impl Object for Snapshot {
-    fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-    fn href(&self) -> Option<&str> {
-        self.href.as_deref()
-    }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn links(&self) -> &Links {
-        &self.links
-    }
-    fn action_links(&self) -> &Links {
-        static NONE: Links = Links::new();
-        &NONE
     }
 }
 

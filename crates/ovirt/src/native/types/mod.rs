@@ -7,7 +7,6 @@
 //! The structs are open on purpose so you can write them as literals; always end a literal with
 //! `..Default::default()`, as new engine attributes will be added as new fields.
 
-mod activity;
 mod compute;
 mod enums;
 mod network;

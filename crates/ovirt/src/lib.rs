@@ -41,8 +41,6 @@
 //! The uniform backend is [`OvirtBackend`]; build it with [`connect`] from an [`OvirtConfig`],
 //! or with [`OvirtBackend::with_transport`] over a cassette or the simulator.
 #![deny(missing_docs)]
-// rustdoc proves Send/Sync of the generated types through the model's deep type graph.
-#![recursion_limit = "256"]
 
 pub mod api;
 mod backend;

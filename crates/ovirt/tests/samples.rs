@@ -176,7 +176,7 @@ fn jobs_events_faults_actions() {
     );
     assert_eq!(events[0].custom_id, Some(-1));
     assert_eq!(
-        events[0].user.as_ref().and_then(|u| u.id.as_deref()),
+        events[0].user.as_ref().and_then(|u| u.id()),
         Some("57d91d48-00da-0137-0138-000000000244")
     );
     // Events are the generated type (no serde): the snapshot holds their neutral form.

@@ -4,7 +4,7 @@
 
 use omnivirt_core::ErrorKind;
 use omnivirt_ovirt::Connection;
-use omnivirt_ovirt::generated::types::{Action, Nic, NicInterface, Vm, VmStatus, VnicProfile};
+use omnivirt_ovirt::generated::types::{Action, Linked, Nic, NicInterface, Vm, VmStatus};
 use omnivirt_ovirt::native::typed::Query;
 use wiremock::matchers::{body_string, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -75,10 +75,7 @@ async fn list_get_add_remove_and_actions_are_typed() {
     let nic = Nic {
         name: Some("n".into()),
         interface: Some(NicInterface::Virtio),
-        vnic_profile: Some(Box::new(VnicProfile {
-            id: Some("p".into()),
-            ..VnicProfile::default()
-        })),
+        vnic_profile: Some(Linked::by_id("p")),
         ..Nic::default()
     };
     let added = ops
@@ -95,7 +92,7 @@ async fn list_get_add_remove_and_actions_are_typed() {
     };
     let answer = ops.vms_vm_start("v1", &start, &Query::new()).await.unwrap();
     assert_eq!(answer.status.as_deref(), Some("complete"));
-    assert_eq!(answer.job.unwrap().id.as_deref(), Some("j"));
+    assert_eq!(answer.job.unwrap().id(), Some("j"));
     let moved = ops
         .href_move(
             "/ovirt-engine/api/disks/d1",

@@ -126,7 +126,11 @@ impl OvirtBackend {
             .iter()
             .map(|a| {
                 // A template's attachment has the id of its disk; `<disk id>` is the one to copy.
-                let id = a.disk.as_ref().and_then(|d| d.id.clone()).or(a.id.clone());
+                let id = a
+                    .disk
+                    .as_ref()
+                    .and_then(|d| d.id().map(str::to_owned))
+                    .or(a.id.clone());
                 let id = id.ok_or_else(|| {
                     Error::protocol(format!(
                         "template {template} lists a disk attachment without an id"

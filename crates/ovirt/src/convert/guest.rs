@@ -61,13 +61,13 @@ pub fn event(e: &Event) -> Result<NEvent> {
         e.description.clone().unwrap_or_default(),
     );
     out.code = e.code.map(|c| c.to_string());
-    if let Some(v) = e.vm.as_ref().and_then(|r| r.id.clone()) {
+    if let Some(v) = e.vm.as_ref().and_then(|r| r.id().map(str::to_owned)) {
         out.refs.push(super::vm_ref(&v));
     }
-    if let Some(h) = e.host.as_ref().and_then(|r| r.id.clone()) {
+    if let Some(h) = e.host.as_ref().and_then(|r| r.id().map(str::to_owned)) {
         out.refs.push(omnivirt_core::ResourceRef::Host(h.into()));
     }
-    if let Some(c) = e.cluster.as_ref().and_then(|r| r.id.clone()) {
+    if let Some(c) = e.cluster.as_ref().and_then(|r| r.id().map(str::to_owned)) {
         out.refs.push(omnivirt_core::ResourceRef::Cluster(c.into()));
     }
     let x = &mut out.extra;

@@ -156,14 +156,11 @@ mod tests {
 
     #[test]
     fn generated_types_filter_by_the_model_names() {
-        use crate::generated::types::{Event, LogSeverity, Vm};
+        use crate::generated::types::{Event, Linked, LogSeverity};
         let e = Event {
             code: Some(30),
             severity: Some(LogSeverity::Warning),
-            vm: Some(Box::new(Vm {
-                id: Some("vm-7".into()),
-                ..Vm::default()
-            })),
+            vm: Some(Linked::by_id("vm-7")),
             ..Event::default()
         };
         assert!(

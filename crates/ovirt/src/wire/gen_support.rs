@@ -6,9 +6,10 @@ use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
-use super::reader::{each_attr, xml_err};
+use super::reader::{each_attr, scan_attrs, xml_err};
 pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
+use crate::native::types::Linked;
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
 pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
@@ -171,4 +172,66 @@ pub(crate) fn href_path(href: &str) -> Result<String> {
 pub(crate) fn no_links() -> &'static Links {
     static NONE: Links = Links::new();
     &NONE
+}
+
+/// A reference element (`<cluster href id/>`, or inlined with children): the identity, the
+/// `<name>` among the children, and the children as raw XML, packed in one allocation.
+pub(crate) fn linked<T>(x: &mut XmlIn<'_>, e: &BytesStart<'_>, empty: bool) -> Result<Linked<T>> {
+    let (mut id, mut href, mut name) = (None, None, None);
+    scan_attrs(e, |k, v| {
+        match k {
+            b"id" => id = Some(v),
+            b"href" => href = Some(v),
+            b"name" => name = Some(v),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    let raw = x.raw_content(e, empty)?;
+    let content = (!raw.trim().is_empty()).then_some(raw);
+    let inner = match content {
+        Some(c) => child_text(c, b"name")?,
+        None => None,
+    };
+    let name = inner.as_deref().or(name.as_deref());
+    Ok(Linked::from_parts([
+        id.as_deref(),
+        href.as_deref(),
+        name,
+        content,
+    ]))
+}
+
+/// The text of the first top-level `<tag>` in a fragment of XML children.
+fn child_text(fragment: &str, tag: &[u8]) -> Result<Option<String>> {
+    let mut x = XmlIn::new(fragment.as_bytes());
+    while let Some((e, empty)) = x.fragment_child()? {
+        if e.local_name().as_ref() == tag {
+            return x.text(empty).map(Some);
+        }
+        x.skip(&e, empty)?;
+    }
+    Ok(None)
+}
+
+/// Writes a reference as the element `tag`: its `href` and `id`, then its content (or `<name>`).
+pub(crate) fn write_linked<T>(w: &mut String, tag: &str, v: &Linked<T>) {
+    open(w, tag);
+    if let Some(href) = v.href() {
+        attr(w, "href", href);
+    }
+    if let Some(id) = v.id() {
+        attr(w, "id", id);
+    }
+    end_open(w);
+    v.write_content(w);
+    close(w, tag);
+}
+
+/// The content of the root element of `doc` (its children as raw XML), if it has any.
+pub(crate) fn element_content(doc: &[u8]) -> Result<Option<&str>> {
+    let mut x = XmlIn::new(doc);
+    let (root, empty) = x.root()?;
+    let raw = x.raw_content(&root, empty)?;
+    Ok((!raw.trim().is_empty()).then_some(raw))
 }

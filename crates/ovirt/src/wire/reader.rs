@@ -13,6 +13,7 @@ pub(super) type Node<'a> = (BytesStart<'a>, bool);
 /// A pull reader over one XML document held in memory.
 pub(crate) struct XmlIn<'a> {
     r: Reader<&'a [u8]>,
+    src: &'a [u8],
 }
 
 pub(super) fn xml_err(pos: u64, msg: impl std::fmt::Display) -> Error {
@@ -23,6 +24,7 @@ impl<'a> XmlIn<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
         XmlIn {
             r: Reader::from_reader(bytes),
+            src: bytes,
         }
     }
 
@@ -65,6 +67,20 @@ impl<'a> XmlIn<'a> {
         }
     }
 
+    /// The next top-level element of a fragment of children (no enclosing element), or `None`
+    /// at its end.
+    pub(crate) fn fragment_child(&mut self) -> Result<Option<Node<'a>>> {
+        loop {
+            match self.event()? {
+                XmlEvent::Start(e) => return Ok(Some((e, false))),
+                XmlEvent::Empty(e) => return Ok(Some((e, true))),
+                XmlEvent::End(_) => return Err(self.err("unbalanced end tag")),
+                XmlEvent::Eof => return Ok(None),
+                _ => {}
+            }
+        }
+    }
+
     /// Skips the rest of an element.
     pub(crate) fn skip(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<()> {
         if !empty {
@@ -73,6 +89,24 @@ impl<'a> XmlIn<'a> {
                 .map_err(|err| xml_err(self.r.buffer_position(), err))?;
         }
         Ok(())
+    }
+
+    /// The raw content of an element (everything between its start and end tags, as it is in
+    /// the input); empty for an empty element.
+    pub(crate) fn raw_content(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<&'a str> {
+        if empty {
+            return Ok("");
+        }
+        let span = self
+            .r
+            .read_to_end(e.name())
+            .map_err(|err| xml_err(self.r.buffer_position(), err))?;
+        let bytes = match (usize::try_from(span.start), usize::try_from(span.end)) {
+            (Ok(a), Ok(b)) => self.src.get(a..b),
+            _ => None,
+        }
+        .ok_or_else(|| self.err("element content out of range"))?;
+        std::str::from_utf8(bytes).map_err(|e| self.err(e))
     }
 
     /// The text content of an element (nested elements are skipped).
@@ -353,7 +387,7 @@ pub(super) fn link(e: &BytesStart<'_>) -> Result<Link> {
 /// Walks `key="value"` pairs of a start tag, fast: engine documents only ever carry `id`,
 /// `href` and `rel` (and 3.x's plain attributes), always quoted, so a byte scan beats the general
 /// attribute iterator. Values are unescaped only when they contain `&`.
-pub(super) fn scan_attrs<'e>(
+pub(crate) fn scan_attrs<'e>(
     e: &'e BytesStart<'_>,
     mut f: impl FnMut(&[u8], std::borrow::Cow<'e, str>) -> Result<()>,
 ) -> Result<()> {

@@ -2,7 +2,7 @@
 //! enum, each struct with a quick-xml event-loop reader and a writer, split by the first letter
 //! of the type name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::model::{Attr, Enum, Kind, Model, Struct};
@@ -55,10 +55,37 @@ fn value_type(kind: &Kind) -> String {
     }
 }
 
-/// The field's Rust type: `Option<T>`, `Option<Box<T>>` for a nested struct,
-/// `Option<Vec<T>>` for a list.
-pub fn field_type(kind: &Kind) -> String {
+/// The model's identified structs (an `id` and a `name`): what a single-valued field of
+/// theirs holds is a reference, `Linked<T>`.
+pub type Identified = BTreeSet<String>;
+
+/// The identified structs of `model`.
+pub fn identified(model: &Model) -> Identified {
+    model
+        .structs
+        .iter()
+        .filter(|s| {
+            let text = |n: &str| {
+                s.attrs
+                    .iter()
+                    .any(|a| a.name == n && matches!(a.kind, Kind::String))
+            };
+            text("id") && text("name")
+        })
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// True for a single-valued field holding an identified struct (a reference to another object).
+fn is_linked(kind: &Kind, ids: &Identified) -> bool {
+    matches!(kind, Kind::Struct(n) if ids.contains(n))
+}
+
+/// The field's Rust type: `Option<T>`, `Option<Linked<T>>` for a reference to an identified
+/// object, `Option<Box<T>>` for another nested struct, `Option<Vec<T>>` for a list.
+pub fn field_type(kind: &Kind, ids: &Identified) -> String {
     match kind {
+        Kind::Struct(n) if ids.contains(n) => format!("Option<Linked<{}>>", rust_type(n)),
         Kind::Struct(n) => format!("Option<Box<{}>>", rust_type(n)),
         other => format!("Option<{}>", value_type(other)),
     }
@@ -138,7 +165,7 @@ fn emit_enum(out: &mut String, e: &Enum) {
     out.push_str("Self::Other(s) => s,\n}\n}\n}\n\n");
 }
 
-fn emit_struct(out: &mut String, s: &Struct) {
+fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
     let name = rust_type(&s.name);
     out.push_str(&doc(&format!(
         "The `{}` struct of the oVirt model (element `{}`, collection `{}`). Every field is optional;\nunknown elements are skipped on read.",
@@ -168,7 +195,7 @@ fn emit_struct(out: &mut String, s: &Struct) {
             out,
             "pub {}: {},",
             field_ident(&a.name),
-            field_type(&a.kind)
+            field_type(&a.kind, ids)
         );
     }
     out.push_str("/// The `<link rel href>` elements of the object, in document order (packed in one buffer).\npub links: Links,\n}\n\n");
@@ -194,8 +221,8 @@ fn emit_struct(out: &mut String, s: &Struct) {
          pub fn list_to_xml(items: &[Self]) -> String {\nlet mut w = String::new();\ng::open(&mut w, Self::COLLECTION);\ng::end_open(&mut w);\n\
          for v in items {\nv.write(&mut w, Self::TAG);\n}\ng::close(&mut w, Self::COLLECTION);\nw\n}\n\n",
     );
-    emit_reader(out, s, has_href);
-    emit_writer(out, s, has_href);
+    emit_reader(out, s, has_href, ids);
+    emit_writer(out, s, has_href, ids);
     out.push_str("}\n\n");
     // Every struct is a resource of the services tree (its root element checked on read).
     let _ = writeln!(
@@ -232,7 +259,7 @@ fn emit_struct(out: &mut String, s: &Struct) {
     }
 }
 
-fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
+fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     out.push_str(
         "/// Reads the element `start` (the reader is just past it).\n\
          pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n",
@@ -274,6 +301,8 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
                 },
                 read_expr(item, &a.xml_tag)
             )
+        } else if is_linked(item, ids) {
+            format!("b{tag} => v.{f} = Some(g::linked(x, &e, empty)?),")
         } else if matches!(item, Kind::Struct(_)) {
             format!(
                 "b{tag} => v.{f} = Some(Box::new({})),",
@@ -323,7 +352,7 @@ fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {
     out.push_str("_ => {}\n}\nOk(())\n})?;\n");
 }
 
-fn emit_writer(out: &mut String, s: &Struct, has_href: bool) {
+fn emit_writer(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     out.push_str(
         "/// Writes the object as the element `tag`.\npub(crate) fn write(&self, w: &mut String, tag: &str) {\ng::open(w, tag);\n",
     );
@@ -355,6 +384,11 @@ fn emit_writer(out: &mut String, s: &Struct, has_href: bool) {
                 "if let Some(items) = &self.{f} {{\ng::open(w, {tag});\ng::end_open(w);\nfor v in items {{\n{}\n}}\ng::close(w, {tag});\n}}",
                 one(&item_tag)
             );
+        } else if is_linked(item, ids) {
+            let _ = writeln!(
+                out,
+                "if let Some(v) = &self.{f} {{\ng::write_linked(w, {tag}, v);\n}}"
+            );
         } else {
             let _ = writeln!(out, "if let Some(v) = &self.{f} {{\n{}\n}}", one(&tag));
         }
@@ -372,6 +406,7 @@ fn letter(name: &str) -> String {
 /// The files of `generated/types/`.
 pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
     let mut by_letter: BTreeMap<String, (Vec<&Struct>, Vec<&Enum>)> = BTreeMap::new();
+    let ids = identified(model);
     for s in &model.structs {
         by_letter.entry(letter(&s.name)).or_default().0.push(s);
     }
@@ -395,7 +430,9 @@ pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
     // allocation for all of them instead of two per link.
     m.push_str(
         "\n/// The `<link rel href>` elements of an object (packed; `iter()`, `get(rel)`), one link and\n\
-         /// a borrowed link.\npub use crate::native::types::{Link, LinkRef, Links};\n",
+         /// a borrowed link.\npub use crate::native::types::{Link, LinkRef, Links};\n\n\
+         /// A reference to another identified object (its id, href, name, and inlined content).\n\
+         pub use crate::native::types::Linked;\n",
     );
     let mut files = vec![GeneratedFile::new(format!("{out}/types/mod.rs"), &m)];
     for (l, (structs, enums)) in &by_letter {
@@ -411,7 +448,7 @@ pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
             emit_enum(&mut f, e);
         }
         for s in structs {
-            emit_struct(&mut f, s);
+            emit_struct(&mut f, s, &ids);
         }
         files.push(GeneratedFile::new(format!("{out}/types/t_{l}.rs"), &f));
     }

@@ -209,9 +209,9 @@ pub struct Action {
     /// `attach_wgt`: Boolean.
     pub attach_wgt: Option<bool>,
     /// `attachment`: DiskAttachment.
-    pub attachment: Option<Box<DiskAttachment>>,
+    pub attachment: Option<Linked<DiskAttachment>>,
     /// `authorized_key`: AuthorizedKey.
-    pub authorized_key: Option<Box<AuthorizedKey>>,
+    pub authorized_key: Option<Linked<AuthorizedKey>>,
     /// `auto_pinning_policy`: AutoPinningPolicy.
     pub auto_pinning_policy: Option<AutoPinningPolicy>,
     /// `bricks`: GlusterBrick\[\].
@@ -225,7 +225,7 @@ pub struct Action {
     /// `clone_permissions`: Boolean.
     pub clone_permissions: Option<bool>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `collapse_snapshots`: Boolean.
     pub collapse_snapshots: Option<bool>,
     /// `comment`: String.
@@ -233,19 +233,19 @@ pub struct Action {
     /// `commit_on_success`: Boolean.
     pub commit_on_success: Option<bool>,
     /// `connection`: StorageConnection.
-    pub connection: Option<Box<StorageConnection>>,
+    pub connection: Option<Linked<StorageConnection>>,
     /// `connectivity_timeout`: Integer.
     pub connectivity_timeout: Option<i64>,
     /// `correlation_id`: String.
     pub correlation_id: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `deploy_hosted_engine`: Boolean.
     pub deploy_hosted_engine: Option<bool>,
     /// `description`: String.
     pub description: Option<String>,
     /// `details`: GlusterVolumeProfileDetails.
-    pub details: Option<Box<GlusterVolumeProfileDetails>>,
+    pub details: Option<Linked<GlusterVolumeProfileDetails>>,
     /// `directory`: String.
     pub directory: Option<String>,
     /// `discard_snapshots`: Boolean.
@@ -253,9 +253,9 @@ pub struct Action {
     /// `discovered_targets`: IscsiDetails\[\].
     pub discovered_targets: Option<Vec<IscsiDetails>>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `disk_profile`: DiskProfile.
-    pub disk_profile: Option<Box<DiskProfile>>,
+    pub disk_profile: Option<Linked<DiskProfile>>,
     /// `disks`: Disk\[\].
     pub disks: Option<Vec<Disk>>,
     /// `exclusive`: Boolean.
@@ -277,13 +277,13 @@ pub struct Action {
     /// `grace_period`: GracePeriod.
     pub grace_period: Option<Box<GracePeriod>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `image`: String.
     pub image: Option<String>,
     /// `image_transfer`: ImageTransfer.
-    pub image_transfer: Option<Box<ImageTransfer>>,
+    pub image_transfer: Option<Linked<ImageTransfer>>,
     /// `import_as_template`: Boolean.
     pub import_as_template: Option<bool>,
     /// `is_attached`: Boolean.
@@ -293,7 +293,7 @@ pub struct Action {
     /// `iscsi_targets`: String\[\].
     pub iscsi_targets: Option<Vec<String>>,
     /// `job`: Job.
-    pub job: Option<Box<Job>>,
+    pub job: Option<Linked<Job>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `logical_units`: LogicalUnit\[\].
@@ -319,13 +319,13 @@ pub struct Action {
     /// `pause`: Boolean.
     pub pause: Option<bool>,
     /// `permission`: Permission.
-    pub permission: Option<Box<Permission>>,
+    pub permission: Option<Linked<Permission>>,
     /// `power_management`: PowerManagement.
     pub power_management: Option<Box<PowerManagement>>,
     /// `proxy_ticket`: ProxyTicket.
     pub proxy_ticket: Option<Box<ProxyTicket>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `reason`: String.
     pub reason: Option<String>,
     /// `reassign_bad_macs`: Boolean.
@@ -351,17 +351,17 @@ pub struct Action {
     /// `seal`: Boolean.
     pub seal: Option<bool>,
     /// `snapshot`: Snapshot.
-    pub snapshot: Option<Box<Snapshot>>,
+    pub snapshot: Option<Linked<Snapshot>>,
     /// `source_host`: Host.
-    pub source_host: Option<Box<Host>>,
+    pub source_host: Option<Linked<Host>>,
     /// `ssh`: Ssh.
-    pub ssh: Option<Box<Ssh>>,
+    pub ssh: Option<Linked<Ssh>>,
     /// `status`: String.
     pub status: Option<String>,
     /// `stop_gluster_service`: Boolean.
     pub stop_gluster_service: Option<bool>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_domains`: StorageDomain\[\].
     pub storage_domains: Option<Vec<StorageDomain>>,
     /// `succeeded`: Boolean.
@@ -369,7 +369,7 @@ pub struct Action {
     /// `synchronized_network_attachments`: NetworkAttachment\[\].
     pub synchronized_network_attachments: Option<Vec<NetworkAttachment>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `ticket`: Ticket.
     pub ticket: Option<Box<Ticket>>,
     /// `timeout`: Integer.
@@ -391,7 +391,7 @@ pub struct Action {
     /// `virtual_functions_configuration`: HostNicVirtualFunctionsConfiguration.
     pub virtual_functions_configuration: Option<Box<HostNicVirtualFunctionsConfiguration>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vnic_profile_mappings`: VnicProfileMapping\[\].
     pub vnic_profile_mappings: Option<Vec<VnicProfileMapping>>,
     /// `volatile`: Boolean.
@@ -564,17 +564,17 @@ impl Action {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
-                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    b"job" => v.job = Some(g::linked(x, &e, empty)?),
+                    b"ssh" => v.ssh = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"seal" => v.seal = Some(g::boolean(x, empty, "seal")?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
@@ -598,7 +598,7 @@ impl Action {
                     b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
                     b"pause" => v.pause = Some(g::boolean(x, empty, "pause")?),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -621,19 +621,17 @@ impl Action {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"details" => {
-                        v.details = Some(Box::new(GlusterVolumeProfileDetails::read(x, &e, empty)?))
-                    }
+                    b"details" => v.details = Some(g::linked(x, &e, empty)?),
                     b"timeout" => v.timeout = Some(g::integer(x, empty, "timeout")?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
                     b"activate" => v.activate = Some(g::boolean(x, empty, "activate")?),
                     b"filename" => v.filename = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     b"volatile" => v.volatile = Some(g::boolean(x, empty, "volatile")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -645,24 +643,18 @@ impl Action {
                 },
                 10 => match tag {
                     b"attach_wgt" => v.attach_wgt = Some(g::boolean(x, empty, "attach_wgt")?),
-                    b"attachment" => {
-                        v.attachment = Some(Box::new(DiskAttachment::read(x, &e, empty)?))
-                    }
-                    b"connection" => {
-                        v.connection = Some(Box::new(StorageConnection::read(x, &e, empty)?))
-                    }
+                    b"attachment" => v.attachment = Some(g::linked(x, &e, empty)?),
+                    b"connection" => v.connection = Some(g::linked(x, &e, empty)?),
                     b"fence_type" => v.fence_type = Some(g::text(x, empty)?),
                     b"fix_layout" => v.fix_layout = Some(g::boolean(x, empty, "fix_layout")?),
-                    b"permission" => v.permission = Some(Box::new(Permission::read(x, &e, empty)?)),
+                    b"permission" => v.permission = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"is_attached" => v.is_attached = Some(g::boolean(x, empty, "is_attached")?),
-                    b"source_host" => v.source_host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"source_host" => v.source_host = Some(g::linked(x, &e, empty)?),
                     b"use_sysprep" => v.use_sysprep = Some(g::boolean(x, empty, "use_sysprep")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -676,9 +668,7 @@ impl Action {
                         }
                         v.certificates = Some(items);
                     }
-                    b"disk_profile" => {
-                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                    }
+                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
                     b"grace_period" => {
                         v.grace_period = Some(Box::new(GracePeriod::read(x, &e, empty)?))
                     }
@@ -720,13 +710,9 @@ impl Action {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"authorized_key" => {
-                        v.authorized_key = Some(Box::new(AuthorizedKey::read(x, &e, empty)?))
-                    }
+                    b"authorized_key" => v.authorized_key = Some(g::linked(x, &e, empty)?),
                     b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                    b"image_transfer" => {
-                        v.image_transfer = Some(Box::new(ImageTransfer::read(x, &e, empty)?))
-                    }
+                    b"image_transfer" => v.image_transfer = Some(g::linked(x, &e, empty)?),
                     b"modified_bonds" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -748,9 +734,7 @@ impl Action {
                     b"restore_memory" => {
                         v.restore_memory = Some(g::boolean(x, empty, "restore_memory")?)
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     b"upgrade_action" => {
                         v.upgrade_action =
                             Some(ClusterUpgradeAction::from_wire(&g::enum_text(x, empty)?))
@@ -979,10 +963,10 @@ impl Action {
             g::leaf(w, "attach_wgt", &v.to_string());
         }
         if let Some(v) = &self.attachment {
-            v.write(w, "attachment");
+            g::write_linked(w, "attachment", v);
         }
         if let Some(v) = &self.authorized_key {
-            v.write(w, "authorized_key");
+            g::write_linked(w, "authorized_key", v);
         }
         if let Some(v) = &self.auto_pinning_policy {
             g::leaf(w, "auto_pinning_policy", v.as_str());
@@ -1013,7 +997,7 @@ impl Action {
             g::leaf(w, "clone_permissions", &v.to_string());
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.collapse_snapshots {
             g::leaf(w, "collapse_snapshots", &v.to_string());
@@ -1025,7 +1009,7 @@ impl Action {
             g::leaf(w, "commit_on_success", &v.to_string());
         }
         if let Some(v) = &self.connection {
-            v.write(w, "connection");
+            g::write_linked(w, "connection", v);
         }
         if let Some(v) = &self.connectivity_timeout {
             g::leaf(w, "connectivity_timeout", &v.to_string());
@@ -1034,7 +1018,7 @@ impl Action {
             g::leaf(w, "correlation_id", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.deploy_hosted_engine {
             g::leaf(w, "deploy_hosted_engine", &v.to_string());
@@ -1043,7 +1027,7 @@ impl Action {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.details {
-            v.write(w, "details");
+            g::write_linked(w, "details", v);
         }
         if let Some(v) = &self.directory {
             g::leaf(w, "directory", v);
@@ -1060,10 +1044,10 @@ impl Action {
             g::close(w, "discovered_targets");
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.disk_profile {
-            v.write(w, "disk_profile");
+            g::write_linked(w, "disk_profile", v);
         }
         if let Some(items) = &self.disks {
             g::open(w, "disks");
@@ -1101,13 +1085,13 @@ impl Action {
             v.write(w, "grace_period");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.image {
             g::leaf(w, "image", v);
         }
         if let Some(v) = &self.image_transfer {
-            v.write(w, "image_transfer");
+            g::write_linked(w, "image_transfer", v);
         }
         if let Some(v) = &self.import_as_template {
             g::leaf(w, "import_as_template", &v.to_string());
@@ -1127,7 +1111,7 @@ impl Action {
             g::close(w, "iscsi_targets");
         }
         if let Some(v) = &self.job {
-            v.write(w, "job");
+            g::write_linked(w, "job", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -1186,7 +1170,7 @@ impl Action {
             g::leaf(w, "pause", &v.to_string());
         }
         if let Some(v) = &self.permission {
-            v.write(w, "permission");
+            g::write_linked(w, "permission", v);
         }
         if let Some(v) = &self.power_management {
             v.write(w, "power_management");
@@ -1195,7 +1179,7 @@ impl Action {
             v.write(w, "proxy_ticket");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.reason {
             g::leaf(w, "reason", v);
@@ -1249,13 +1233,13 @@ impl Action {
             g::leaf(w, "seal", &v.to_string());
         }
         if let Some(v) = &self.snapshot {
-            v.write(w, "snapshot");
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.source_host {
-            v.write(w, "source_host");
+            g::write_linked(w, "source_host", v);
         }
         if let Some(v) = &self.ssh {
-            v.write(w, "ssh");
+            g::write_linked(w, "ssh", v);
         }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v);
@@ -1264,7 +1248,7 @@ impl Action {
             g::leaf(w, "stop_gluster_service", &v.to_string());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(items) = &self.storage_domains {
             g::open(w, "storage_domains");
@@ -1286,7 +1270,7 @@ impl Action {
             g::close(w, "synchronized_network_attachments");
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.ticket {
             v.write(w, "ticket");
@@ -1319,7 +1303,7 @@ impl Action {
             v.write(w, "virtual_functions_configuration");
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vnic_profile_mappings {
             g::open(w, "vnic_profile_mappings");
@@ -1385,7 +1369,7 @@ pub struct AffinityGroup {
     /// `broken`: Boolean.
     pub broken: Option<bool>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -1521,7 +1505,7 @@ impl AffinityGroup {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1583,7 +1567,7 @@ impl AffinityGroup {
             g::leaf(w, "broken", &v.to_string());
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2081,7 +2065,7 @@ pub struct Agent {
     /// `encrypt_options`: Boolean.
     pub encrypt_options: Option<bool>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -2180,7 +2164,7 @@ impl Agent {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
@@ -2256,7 +2240,7 @@ impl Agent {
             g::leaf(w, "encrypt_options", &v.to_string());
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2508,9 +2492,9 @@ pub struct Api {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `authenticated_user`: User.
-    pub authenticated_user: Option<Box<User>>,
+    pub authenticated_user: Option<Linked<User>>,
     /// `effective_user`: User.
-    pub effective_user: Option<Box<User>>,
+    pub effective_user: Option<Linked<User>>,
     /// `engine_backup`: EngineBackupInfo.
     pub engine_backup: Option<Box<EngineBackupInfo>>,
     /// `product_info`: ProductInfo.
@@ -2611,9 +2595,7 @@ impl Api {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"effective_user" => {
-                        v.effective_user = Some(Box::new(User::read(x, &e, empty)?))
-                    }
+                    b"effective_user" => v.effective_user = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -2623,9 +2605,7 @@ impl Api {
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
-                    b"authenticated_user" => {
-                        v.authenticated_user = Some(Box::new(User::read(x, &e, empty)?))
-                    }
+                    b"authenticated_user" => v.authenticated_user = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2642,10 +2622,10 @@ impl Api {
         }
         g::end_open(w);
         if let Some(v) = &self.authenticated_user {
-            v.write(w, "authenticated_user");
+            g::write_linked(w, "authenticated_user", v);
         }
         if let Some(v) = &self.effective_user {
-            v.write(w, "effective_user");
+            g::write_linked(w, "effective_user", v);
         }
         if let Some(v) = &self.engine_backup {
             v.write(w, "engine_backup");
@@ -2974,7 +2954,7 @@ pub struct Application {
     /// `name`: String.
     pub name: Option<String>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3047,7 +3027,7 @@ impl Application {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -3089,7 +3069,7 @@ impl Application {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -3152,7 +3132,7 @@ pub struct AuthorizedKey {
     /// `name`: String.
     pub name: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3231,7 +3211,7 @@ impl AuthorizedKey {
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3272,7 +3252,7 @@ impl AuthorizedKey {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }

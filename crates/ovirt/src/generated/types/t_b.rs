@@ -227,7 +227,7 @@ pub struct Backup {
     /// `from_checkpoint_id`: String.
     pub from_checkpoint_id: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `modification_date`: Date.
@@ -237,11 +237,11 @@ pub struct Backup {
     /// `phase`: BackupPhase.
     pub phase: Option<BackupPhase>,
     /// `snapshot`: Snapshot.
-    pub snapshot: Option<Box<Snapshot>>,
+    pub snapshot: Option<Linked<Snapshot>>,
     /// `to_checkpoint_id`: String.
     pub to_checkpoint_id: Option<String>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -319,11 +319,11 @@ impl Backup {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -346,7 +346,7 @@ impl Backup {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
+                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -406,7 +406,7 @@ impl Backup {
             g::leaf(w, "from_checkpoint_id", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.modification_date {
             g::leaf(w, "modification_date", v);
@@ -418,13 +418,13 @@ impl Backup {
             g::leaf(w, "phase", v.as_str());
         }
         if let Some(v) = &self.snapshot {
-            v.write(w, "snapshot");
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.to_checkpoint_id {
             g::leaf(w, "to_checkpoint_id", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -485,9 +485,9 @@ pub struct Balance {
     /// `name`: String.
     pub name: Option<String>,
     /// `scheduling_policy`: SchedulingPolicy.
-    pub scheduling_policy: Option<Box<SchedulingPolicy>>,
+    pub scheduling_policy: Option<Linked<SchedulingPolicy>>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
-    pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
+    pub scheduling_policy_unit: Option<Linked<SchedulingPolicyUnit>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -573,15 +573,12 @@ impl Balance {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => {
-                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                    }
+                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit =
-                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -611,10 +608,10 @@ impl Balance {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.scheduling_policy {
-            v.write(w, "scheduling_policy");
+            g::write_linked(w, "scheduling_policy", v);
         }
         if let Some(v) = &self.scheduling_policy_unit {
-            v.write(w, "scheduling_policy_unit");
+            g::write_linked(w, "scheduling_policy_unit", v);
         }
         g::close(w, tag);
     }
@@ -925,7 +922,7 @@ pub struct Bonding {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `active_slave`: HostNic.
-    pub active_slave: Option<Box<HostNic>>,
+    pub active_slave: Option<Linked<HostNic>>,
     /// `ad_partner_mac`: Mac.
     pub ad_partner_mac: Option<Box<Mac>>,
     /// `options`: Option\[\].
@@ -1024,9 +1021,7 @@ impl Bonding {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"active_slave" => {
-                        v.active_slave = Some(Box::new(HostNic::read(x, &e, empty)?))
-                    }
+                    b"active_slave" => v.active_slave = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -1049,7 +1044,7 @@ impl Bonding {
         }
         g::end_open(w);
         if let Some(v) = &self.active_slave {
-            v.write(w, "active_slave");
+            g::write_linked(w, "active_slave", v);
         }
         if let Some(v) = &self.ad_partner_mac {
             v.write(w, "ad_partner_mac");
@@ -1528,7 +1523,7 @@ pub struct BrickProfileDetail {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `brick`: GlusterBrick.
-    pub brick: Option<Box<GlusterBrick>>,
+    pub brick: Option<Linked<GlusterBrick>>,
     /// `profile_details`: ProfileDetail\[\].
     pub profile_details: Option<Vec<ProfileDetail>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1599,7 +1594,7 @@ impl BrickProfileDetail {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
+                    b"brick" => v.brick = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -1628,7 +1623,7 @@ impl BrickProfileDetail {
         }
         g::end_open(w);
         if let Some(v) = &self.brick {
-            v.write(w, "brick");
+            g::write_linked(w, "brick", v);
         }
         if let Some(items) = &self.profile_details {
             g::open(w, "profile_details");

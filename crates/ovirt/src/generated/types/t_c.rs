@@ -322,17 +322,17 @@ pub struct Cdrom {
     /// `description`: String.
     pub description: Option<String>,
     /// `file`: File.
-    pub file: Option<Box<File>>,
+    pub file: Option<Linked<File>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -407,7 +407,7 @@ impl Cdrom {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -423,7 +423,7 @@ impl Cdrom {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
+                    b"file" => v.file = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -433,7 +433,7 @@ impl Cdrom {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -441,9 +441,7 @@ impl Cdrom {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -469,19 +467,19 @@ impl Cdrom {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.file {
-            v.write(w, "file");
+            g::write_linked(w, "file", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -749,7 +747,7 @@ pub struct Checkpoint {
     /// `state`: CheckpointState.
     pub state: Option<CheckpointState>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -825,7 +823,7 @@ impl Checkpoint {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -907,7 +905,7 @@ impl Checkpoint {
             g::leaf(w, "state", v.as_str());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -964,7 +962,7 @@ pub struct CloudInit {
     /// `files`: File\[\].
     pub files: Option<Vec<File>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `network_configuration`: NetworkConfiguration.
     pub network_configuration: Option<Box<NetworkConfiguration>>,
     /// `regenerate_ssh_keys`: Boolean.
@@ -1045,7 +1043,7 @@ impl CloudInit {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1129,7 +1127,7 @@ impl CloudInit {
             g::close(w, "files");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.network_configuration {
             v.write(w, "network_configuration");
@@ -1191,7 +1189,7 @@ pub struct Cluster {
     /// `custom_scheduling_policy_properties`: Property\[\].
     pub custom_scheduling_policy_properties: Option<Vec<Property>>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `display`: Display.
@@ -1227,11 +1225,11 @@ pub struct Cluster {
     /// `log_max_memory_used_threshold_type`: LogMaxMemoryUsedThresholdType.
     pub log_max_memory_used_threshold_type: Option<LogMaxMemoryUsedThresholdType>,
     /// `mac_pool`: MacPool.
-    pub mac_pool: Option<Box<MacPool>>,
+    pub mac_pool: Option<Linked<MacPool>>,
     /// `maintenance_reason_required`: Boolean.
     pub maintenance_reason_required: Option<bool>,
     /// `management_network`: Network.
-    pub management_network: Option<Box<Network>>,
+    pub management_network: Option<Linked<Network>>,
     /// `memory_policy`: MemoryPolicy.
     pub memory_policy: Option<Box<MemoryPolicy>>,
     /// `migration`: MigrationOptions.
@@ -1249,7 +1247,7 @@ pub struct Cluster {
     /// `required_rng_sources`: RngSource\[\].
     pub required_rng_sources: Option<Vec<RngSource>>,
     /// `scheduling_policy`: SchedulingPolicy.
-    pub scheduling_policy: Option<Box<SchedulingPolicy>>,
+    pub scheduling_policy: Option<Linked<SchedulingPolicy>>,
     /// `serial_number`: SerialNumber.
     pub serial_number: Option<Box<SerialNumber>>,
     /// `supported_versions`: Version\[\].
@@ -1269,7 +1267,7 @@ pub struct Cluster {
     /// `upgrade_percent_complete`: Integer.
     pub upgrade_percent_complete: Option<i64>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// `virt_service`: Boolean.
     pub virt_service: Option<bool>,
     /// `vnc_encryption`: Boolean.
@@ -1408,11 +1406,11 @@ impl Cluster {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
+                    b"mac_pool" => v.mac_pool = Some(g::linked(x, &e, empty)?),
                     b"networks" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1437,9 +1435,7 @@ impl Cluster {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -1562,18 +1558,14 @@ impl Cluster {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => {
-                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                    }
+                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
                     b"ballooning_enabled" => {
                         v.ballooning_enabled = Some(g::boolean(x, empty, "ballooning_enabled")?)
                     }
-                    b"management_network" => {
-                        v.management_network = Some(Box::new(Network::read(x, &e, empty)?))
-                    }
+                    b"management_network" => v.management_network = Some(g::linked(x, &e, empty)?),
                     b"supported_versions" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1719,7 +1711,7 @@ impl Cluster {
             g::close(w, "custom_scheduling_policy_properties");
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -1790,13 +1782,13 @@ impl Cluster {
             g::leaf(w, "log_max_memory_used_threshold_type", v.as_str());
         }
         if let Some(v) = &self.mac_pool {
-            v.write(w, "mac_pool");
+            g::write_linked(w, "mac_pool", v);
         }
         if let Some(v) = &self.maintenance_reason_required {
             g::leaf(w, "maintenance_reason_required", &v.to_string());
         }
         if let Some(v) = &self.management_network {
-            v.write(w, "management_network");
+            g::write_linked(w, "management_network", v);
         }
         if let Some(v) = &self.memory_policy {
             v.write(w, "memory_policy");
@@ -1843,7 +1835,7 @@ impl Cluster {
             g::close(w, "required_rng_sources");
         }
         if let Some(v) = &self.scheduling_policy {
-            v.write(w, "scheduling_policy");
+            g::write_linked(w, "scheduling_policy", v);
         }
         if let Some(v) = &self.serial_number {
             v.write(w, "serial_number");
@@ -1878,7 +1870,7 @@ impl Cluster {
             g::leaf(w, "upgrade_percent_complete", &v.to_string());
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         if let Some(v) = &self.virt_service {
             g::leaf(w, "virt_service", &v.to_string());
@@ -1937,7 +1929,7 @@ pub struct ClusterFeature {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster_level`: ClusterLevel.
-    pub cluster_level: Option<Box<ClusterLevel>>,
+    pub cluster_level: Option<Linked<ClusterLevel>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -2031,9 +2023,7 @@ impl ClusterFeature {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"cluster_level" => {
-                        v.cluster_level = Some(Box::new(ClusterLevel::read(x, &e, empty)?))
-                    }
+                    b"cluster_level" => v.cluster_level = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2053,7 +2043,7 @@ impl ClusterFeature {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster_level {
-            v.write(w, "cluster_level");
+            g::write_linked(w, "cluster_level", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2923,7 +2913,7 @@ pub struct CpuProfile {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -2935,7 +2925,7 @@ pub struct CpuProfile {
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
     pub permissions: Option<Vec<Permission>>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3008,7 +2998,7 @@ impl CpuProfile {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -3017,7 +3007,7 @@ impl CpuProfile {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -3051,7 +3041,7 @@ impl CpuProfile {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -3071,7 +3061,7 @@ impl CpuProfile {
             g::close(w, "permissions");
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         g::close(w, tag);
     }

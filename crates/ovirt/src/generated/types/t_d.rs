@@ -491,7 +491,7 @@ pub struct DataCenter {
     /// `local`: Boolean.
     pub local: Option<bool>,
     /// `mac_pool`: MacPool.
-    pub mac_pool: Option<Box<MacPool>>,
+    pub mac_pool: Option<Linked<MacPool>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `networks`: Network\[\]; served as `<link rel="networks">` unless followed.
@@ -513,7 +513,7 @@ pub struct DataCenter {
     /// `supported_versions`: Version\[\].
     pub supported_versions: Option<Vec<Version>>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -624,7 +624,7 @@ impl DataCenter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -637,7 +637,7 @@ impl DataCenter {
                         }
                         v.clusters = Some(items);
                     }
-                    b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
+                    b"mac_pool" => v.mac_pool = Some(g::linked(x, &e, empty)?),
                     b"networks" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -749,7 +749,7 @@ impl DataCenter {
             g::leaf(w, "local", &v.to_string());
         }
         if let Some(v) = &self.mac_pool {
-            v.write(w, "mac_pool");
+            g::write_linked(w, "mac_pool", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -812,7 +812,7 @@ impl DataCenter {
             g::close(w, "supported_versions");
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }
@@ -871,13 +871,13 @@ pub struct Device {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -952,7 +952,7 @@ impl Device {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -977,7 +977,7 @@ impl Device {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -985,9 +985,7 @@ impl Device {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1013,16 +1011,16 @@ impl Device {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -1101,7 +1099,7 @@ pub struct Disk {
     /// `description`: String.
     pub description: Option<String>,
     /// `disk_profile`: DiskProfile.
-    pub disk_profile: Option<Box<DiskProfile>>,
+    pub disk_profile: Option<Linked<DiskProfile>>,
     /// `disk_snapshots`: DiskSnapshot\[\]; served as `<link rel="disksnapshots">` unless followed.
     pub disk_snapshots: Option<Vec<DiskSnapshot>>,
     /// `external_disk`: String.
@@ -1115,17 +1113,17 @@ pub struct Disk {
     /// `initial_size`: Integer.
     pub initial_size: Option<i64>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `interface`: DiskInterface.
     pub interface: Option<DiskInterface>,
     /// `logical_name`: String.
     pub logical_name: Option<String>,
     /// `lun_storage`: HostStorage.
-    pub lun_storage: Option<Box<HostStorage>>,
+    pub lun_storage: Option<Linked<HostStorage>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_type`: OpenStackVolumeType.
-    pub openstack_volume_type: Option<Box<OpenStackVolumeType>>,
+    pub openstack_volume_type: Option<Linked<OpenStackVolumeType>>,
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
     pub permissions: Option<Vec<Permission>>,
     /// `propagate_errors`: Boolean.
@@ -1135,7 +1133,7 @@ pub struct Disk {
     /// `qcow_version`: QcowVersion.
     pub qcow_version: Option<QcowVersion>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `read_only`: Boolean.
     pub read_only: Option<bool>,
     /// `sgio`: ScsiGenericIO.
@@ -1143,7 +1141,7 @@ pub struct Disk {
     /// `shareable`: Boolean.
     pub shareable: Option<bool>,
     /// `snapshot`: Snapshot.
-    pub snapshot: Option<Box<Snapshot>>,
+    pub snapshot: Option<Linked<Snapshot>>,
     /// `sparse`: Boolean.
     pub sparse: Option<bool>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
@@ -1151,19 +1149,19 @@ pub struct Disk {
     /// `status`: DiskStatus.
     pub status: Option<DiskStatus>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_domains`: StorageDomain\[\]; served as `<link rel="storagedomains">` unless followed.
     pub storage_domains: Option<Vec<StorageDomain>>,
     /// `storage_type`: DiskStorageType.
     pub storage_type: Option<DiskStorageType>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `total_size`: Integer.
     pub total_size: Option<i64>,
     /// `uses_scsi_reservation`: Boolean.
     pub uses_scsi_reservation: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// `wipe_after_delete`: Boolean.
@@ -1273,7 +1271,7 @@ impl Disk {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -1296,7 +1294,7 @@ impl Disk {
                 },
                 5 => match tag {
                     b"alias" => v.alias = Some(g::text(x, empty)?),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1314,8 +1312,8 @@ impl Disk {
                 8 => match tag {
                     b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
                     b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1345,9 +1343,7 @@ impl Disk {
                         v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
-                    b"lun_storage" => {
-                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
-                    }
+                    b"lun_storage" => v.lun_storage = Some(g::linked(x, &e, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1363,9 +1359,7 @@ impl Disk {
                     b"content_type" => {
                         v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"disk_profile" => {
-                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                    }
+                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
@@ -1378,9 +1372,7 @@ impl Disk {
                 },
                 13 => match tag {
                     b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -1393,9 +1385,7 @@ impl Disk {
                         }
                         v.disk_snapshots = Some(items);
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -1427,8 +1417,7 @@ impl Disk {
                 },
                 21 => match tag {
                     b"openstack_volume_type" => {
-                        v.openstack_volume_type =
-                            Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
+                        v.openstack_volume_type = Some(g::linked(x, &e, empty)?)
                     }
                     b"uses_scsi_reservation" => {
                         v.uses_scsi_reservation =
@@ -1480,7 +1469,7 @@ impl Disk {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.disk_profile {
-            v.write(w, "disk_profile");
+            g::write_linked(w, "disk_profile", v);
         }
         if let Some(items) = &self.disk_snapshots {
             g::open(w, "disk_snapshots");
@@ -1503,7 +1492,7 @@ impl Disk {
             g::leaf(w, "initial_size", &v.to_string());
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
@@ -1512,13 +1501,13 @@ impl Disk {
             g::leaf(w, "logical_name", v);
         }
         if let Some(v) = &self.lun_storage {
-            v.write(w, "lun_storage");
+            g::write_linked(w, "lun_storage", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_volume_type {
-            v.write(w, "openstack_volume_type");
+            g::write_linked(w, "openstack_volume_type", v);
         }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
@@ -1538,7 +1527,7 @@ impl Disk {
             g::leaf(w, "qcow_version", v.as_str());
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.read_only {
             g::leaf(w, "read_only", &v.to_string());
@@ -1550,7 +1539,7 @@ impl Disk {
             g::leaf(w, "shareable", &v.to_string());
         }
         if let Some(v) = &self.snapshot {
-            v.write(w, "snapshot");
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.sparse {
             g::leaf(w, "sparse", &v.to_string());
@@ -1567,7 +1556,7 @@ impl Disk {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(items) = &self.storage_domains {
             g::open(w, "storage_domains");
@@ -1581,7 +1570,7 @@ impl Disk {
             g::leaf(w, "storage_type", v.as_str());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.total_size {
             g::leaf(w, "total_size", &v.to_string());
@@ -1590,7 +1579,7 @@ impl Disk {
             g::leaf(w, "uses_scsi_reservation", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -1662,7 +1651,7 @@ pub struct DiskAttachment {
     /// `description`: String.
     pub description: Option<String>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `interface`: DiskInterface.
@@ -1676,11 +1665,11 @@ pub struct DiskAttachment {
     /// `read_only`: Boolean.
     pub read_only: Option<bool>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `uses_scsi_reservation`: Boolean.
     pub uses_scsi_reservation: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1762,11 +1751,11 @@ impl DiskAttachment {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -1781,7 +1770,7 @@ impl DiskAttachment {
                 },
                 8 => match tag {
                     b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1836,7 +1825,7 @@ impl DiskAttachment {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
@@ -1854,13 +1843,13 @@ impl DiskAttachment {
             g::leaf(w, "read_only", &v.to_string());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.uses_scsi_reservation {
             g::leaf(w, "uses_scsi_reservation", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -1923,9 +1912,9 @@ pub struct DiskProfile {
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
     pub permissions: Option<Vec<Permission>>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1998,7 +1987,7 @@ impl DiskProfile {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -2024,9 +2013,7 @@ impl DiskProfile {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2063,10 +2050,10 @@ impl DiskProfile {
             g::close(w, "permissions");
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         g::close(w, tag);
     }
@@ -2137,9 +2124,9 @@ pub struct DiskSnapshot {
     /// `description`: String.
     pub description: Option<String>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `disk_profile`: DiskProfile.
-    pub disk_profile: Option<Box<DiskProfile>>,
+    pub disk_profile: Option<Linked<DiskProfile>>,
     /// `disk_snapshots`: DiskSnapshot\[\]; served as `<link rel="disksnapshots">` unless followed.
     pub disk_snapshots: Option<Vec<DiskSnapshot>>,
     /// `external_disk`: String.
@@ -2153,19 +2140,19 @@ pub struct DiskSnapshot {
     /// `initial_size`: Integer.
     pub initial_size: Option<i64>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `interface`: DiskInterface.
     pub interface: Option<DiskInterface>,
     /// `logical_name`: String.
     pub logical_name: Option<String>,
     /// `lun_storage`: HostStorage.
-    pub lun_storage: Option<Box<HostStorage>>,
+    pub lun_storage: Option<Linked<HostStorage>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_type`: OpenStackVolumeType.
-    pub openstack_volume_type: Option<Box<OpenStackVolumeType>>,
+    pub openstack_volume_type: Option<Linked<OpenStackVolumeType>>,
     /// `parent`: DiskSnapshot.
-    pub parent: Option<Box<DiskSnapshot>>,
+    pub parent: Option<Linked<DiskSnapshot>>,
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
     pub permissions: Option<Vec<Permission>>,
     /// `propagate_errors`: Boolean.
@@ -2175,7 +2162,7 @@ pub struct DiskSnapshot {
     /// `qcow_version`: QcowVersion.
     pub qcow_version: Option<QcowVersion>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `read_only`: Boolean.
     pub read_only: Option<bool>,
     /// `sgio`: ScsiGenericIO.
@@ -2183,7 +2170,7 @@ pub struct DiskSnapshot {
     /// `shareable`: Boolean.
     pub shareable: Option<bool>,
     /// `snapshot`: Snapshot.
-    pub snapshot: Option<Box<Snapshot>>,
+    pub snapshot: Option<Linked<Snapshot>>,
     /// `sparse`: Boolean.
     pub sparse: Option<bool>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
@@ -2191,19 +2178,19 @@ pub struct DiskSnapshot {
     /// `status`: DiskStatus.
     pub status: Option<DiskStatus>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_domains`: StorageDomain\[\]; served as `<link rel="storagedomains">` unless followed.
     pub storage_domains: Option<Vec<StorageDomain>>,
     /// `storage_type`: DiskStorageType.
     pub storage_type: Option<DiskStorageType>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `total_size`: Integer.
     pub total_size: Option<i64>,
     /// `uses_scsi_reservation`: Boolean.
     pub uses_scsi_reservation: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// `wipe_after_delete`: Boolean.
@@ -2313,7 +2300,7 @@ impl DiskSnapshot {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -2329,7 +2316,7 @@ impl DiskSnapshot {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
@@ -2337,14 +2324,14 @@ impl DiskSnapshot {
                 },
                 5 => match tag {
                     b"alias" => v.alias = Some(g::text(x, empty)?),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
                     b"backup" => v.backup = Some(DiskBackup::from_wire(&g::enum_text(x, empty)?)),
                     b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
-                    b"parent" => v.parent = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
+                    b"parent" => v.parent = Some(g::linked(x, &e, empty)?),
                     b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
                     b"status" => v.status = Some(DiskStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
@@ -2356,8 +2343,8 @@ impl DiskSnapshot {
                 8 => match tag {
                     b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
                     b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2387,9 +2374,7 @@ impl DiskSnapshot {
                         v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
-                    b"lun_storage" => {
-                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
-                    }
+                    b"lun_storage" => v.lun_storage = Some(g::linked(x, &e, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -2405,9 +2390,7 @@ impl DiskSnapshot {
                     b"content_type" => {
                         v.content_type = Some(DiskContentType::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"disk_profile" => {
-                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                    }
+                    b"disk_profile" => v.disk_profile = Some(g::linked(x, &e, empty)?),
                     b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
                     b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
                     b"qcow_version" => {
@@ -2420,9 +2403,7 @@ impl DiskSnapshot {
                 },
                 13 => match tag {
                     b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -2435,9 +2416,7 @@ impl DiskSnapshot {
                         }
                         v.disk_snapshots = Some(items);
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -2469,8 +2448,7 @@ impl DiskSnapshot {
                 },
                 21 => match tag {
                     b"openstack_volume_type" => {
-                        v.openstack_volume_type =
-                            Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
+                        v.openstack_volume_type = Some(g::linked(x, &e, empty)?)
                     }
                     b"uses_scsi_reservation" => {
                         v.uses_scsi_reservation =
@@ -2522,10 +2500,10 @@ impl DiskSnapshot {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.disk_profile {
-            v.write(w, "disk_profile");
+            g::write_linked(w, "disk_profile", v);
         }
         if let Some(items) = &self.disk_snapshots {
             g::open(w, "disk_snapshots");
@@ -2548,7 +2526,7 @@ impl DiskSnapshot {
             g::leaf(w, "initial_size", &v.to_string());
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
@@ -2557,16 +2535,16 @@ impl DiskSnapshot {
             g::leaf(w, "logical_name", v);
         }
         if let Some(v) = &self.lun_storage {
-            v.write(w, "lun_storage");
+            g::write_linked(w, "lun_storage", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_volume_type {
-            v.write(w, "openstack_volume_type");
+            g::write_linked(w, "openstack_volume_type", v);
         }
         if let Some(v) = &self.parent {
-            v.write(w, "parent");
+            g::write_linked(w, "parent", v);
         }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
@@ -2586,7 +2564,7 @@ impl DiskSnapshot {
             g::leaf(w, "qcow_version", v.as_str());
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.read_only {
             g::leaf(w, "read_only", &v.to_string());
@@ -2598,7 +2576,7 @@ impl DiskSnapshot {
             g::leaf(w, "shareable", &v.to_string());
         }
         if let Some(v) = &self.snapshot {
-            v.write(w, "snapshot");
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.sparse {
             g::leaf(w, "sparse", &v.to_string());
@@ -2615,7 +2593,7 @@ impl DiskSnapshot {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(items) = &self.storage_domains {
             g::open(w, "storage_domains");
@@ -2629,7 +2607,7 @@ impl DiskSnapshot {
             g::leaf(w, "storage_type", v.as_str());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.total_size {
             g::leaf(w, "total_size", &v.to_string());
@@ -2638,7 +2616,7 @@ impl DiskSnapshot {
             g::leaf(w, "uses_scsi_reservation", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -2706,7 +2684,7 @@ pub struct Display {
     /// `allow_override`: Boolean.
     pub allow_override: Option<bool>,
     /// `certificate`: Certificate.
-    pub certificate: Option<Box<Certificate>>,
+    pub certificate: Option<Linked<Certificate>>,
     /// `copy_paste_enabled`: Boolean.
     pub copy_paste_enabled: Option<bool>,
     /// `disconnect_action`: String.
@@ -2853,9 +2831,7 @@ impl Display {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"certificate" => {
-                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
-                    }
+                    b"certificate" => v.certificate = Some(g::linked(x, &e, empty)?),
                     b"secure_port" => v.secure_port = Some(g::integer(x, empty, "secure_port")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2919,7 +2895,7 @@ impl Display {
             g::leaf(w, "allow_override", &v.to_string());
         }
         if let Some(v) = &self.certificate {
-            v.write(w, "certificate");
+            g::write_linked(w, "certificate", v);
         }
         if let Some(v) = &self.copy_paste_enabled {
             g::leaf(w, "copy_paste_enabled", &v.to_string());
@@ -3286,7 +3262,7 @@ pub struct Domain {
     /// `name`: String.
     pub name: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// `users`: User\[\]; served as `<link rel="users">` unless followed.
     pub users: Option<Vec<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -3362,7 +3338,7 @@ impl Domain {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3432,7 +3408,7 @@ impl Domain {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         if let Some(items) = &self.users {
             g::open(w, "users");

@@ -634,7 +634,7 @@ pub struct Event {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `code`: Integer.
     pub code: Option<i64>,
     /// `comment`: String.
@@ -646,13 +646,13 @@ pub struct Event {
     /// `custom_id`: Integer.
     pub custom_id: Option<i64>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `flood_rate`: Integer.
     pub flood_rate: Option<i64>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `index`: Integer.
@@ -666,15 +666,15 @@ pub struct Event {
     /// `severity`: LogSeverity.
     pub severity: Option<LogSeverity>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `time`: Date.
     pub time: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -757,15 +757,15 @@ impl Event {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
                     b"code" => v.code = Some(g::integer(x, empty, "code")?),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"time" => v.time = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -778,7 +778,7 @@ impl Event {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -786,7 +786,7 @@ impl Event {
                     b"severity" => {
                         v.severity = Some(LogSeverity::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -799,18 +799,14 @@ impl Event {
                 },
                 11 => match tag {
                     b"custom_data" => v.custom_data = Some(g::text(x, empty)?),
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"log_on_host" => v.log_on_host = Some(g::boolean(x, empty, "log_on_host")?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
                     b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -830,7 +826,7 @@ impl Event {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.code {
             g::leaf(w, "code", &v.to_string());
@@ -848,7 +844,7 @@ impl Event {
             g::leaf(w, "custom_id", &v.to_string());
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -857,7 +853,7 @@ impl Event {
             g::leaf(w, "flood_rate", &v.to_string());
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
@@ -875,19 +871,19 @@ impl Event {
             g::leaf(w, "severity", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.time {
             g::leaf(w, "time", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -954,7 +950,7 @@ pub struct EventSubscription {
     /// `notification_method`: NotificationMethod.
     pub notification_method: Option<NotificationMethod>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1033,7 +1029,7 @@ impl EventSubscription {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1094,7 +1090,7 @@ impl EventSubscription {
             g::leaf(w, "notification_method", v.as_str());
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }
@@ -1156,7 +1152,7 @@ pub struct ExternalComputeResource {
     /// `description`: String.
     pub description: Option<String>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -1265,8 +1261,7 @@ impl ExternalComputeResource {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1293,7 +1288,7 @@ impl ExternalComputeResource {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -1367,7 +1362,7 @@ pub struct ExternalDiscoveredHost {
     /// `description`: String.
     pub description: Option<String>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `ip`: String.
@@ -1480,8 +1475,7 @@ impl ExternalDiscoveredHost {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1508,7 +1502,7 @@ impl ExternalDiscoveredHost {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(v) = &self.ip {
             g::leaf(w, "ip", v);
@@ -1587,7 +1581,7 @@ pub struct ExternalHost {
     /// `description`: String.
     pub description: Option<String>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -1680,8 +1674,7 @@ impl ExternalHost {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1711,7 +1704,7 @@ impl ExternalHost {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -1775,7 +1768,7 @@ pub struct ExternalHostGroup {
     /// `domain_name`: String.
     pub domain_name: Option<String>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -1884,8 +1877,7 @@ impl ExternalHostGroup {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1918,7 +1910,7 @@ impl ExternalHostGroup {
             g::leaf(w, "domain_name", v);
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2343,9 +2335,9 @@ pub struct ExternalNetworkProviderConfiguration {
     /// `description`: String.
     pub description: Option<String>,
     /// `external_network_provider`: ExternalProvider.
-    pub external_network_provider: Option<Box<ExternalProvider>>,
+    pub external_network_provider: Option<Linked<ExternalProvider>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -2422,7 +2414,7 @@ impl ExternalNetworkProviderConfiguration {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -2437,8 +2429,7 @@ impl ExternalNetworkProviderConfiguration {
                 },
                 25 => match tag {
                     b"external_network_provider" => {
-                        v.external_network_provider =
-                            Some(Box::new(ExternalProvider::read(x, &e, empty)?))
+                        v.external_network_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2465,10 +2456,10 @@ impl ExternalNetworkProviderConfiguration {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.external_network_provider {
-            v.write(w, "external_network_provider");
+            g::write_linked(w, "external_network_provider", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2773,17 +2764,17 @@ pub struct ExternalTemplateImport {
     /// `clone`: Boolean.
     pub clone: Option<bool>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `url`: String.
     pub url: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -2860,33 +2851,29 @@ impl ExternalTemplateImport {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
                     b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2906,22 +2893,22 @@ impl ExternalTemplateImport {
             g::leaf(w, "clone", &v.to_string());
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.url {
             g::leaf(w, "url", v);
@@ -2960,13 +2947,13 @@ pub struct ExternalVmImport {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `drivers_iso`: File.
-    pub drivers_iso: Option<Box<File>>,
+    pub drivers_iso: Option<Linked<File>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
@@ -2974,17 +2961,17 @@ pub struct ExternalVmImport {
     /// `provider`: ExternalVmProviderType.
     pub provider: Option<ExternalVmProviderType>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `sparse`: Boolean.
     pub sparse: Option<bool>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `url`: String.
     pub url: Option<String>,
     /// `username`: String.
     pub username: Option<String>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3059,7 +3046,7 @@ impl ExternalVmImport {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -3067,13 +3054,13 @@ impl ExternalVmImport {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -3081,7 +3068,7 @@ impl ExternalVmImport {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3094,16 +3081,12 @@ impl ExternalVmImport {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
-                    b"drivers_iso" => v.drivers_iso = Some(Box::new(File::read(x, &e, empty)?)),
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
+                    b"drivers_iso" => v.drivers_iso = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3120,16 +3103,16 @@ impl ExternalVmImport {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.drivers_iso {
-            v.write(w, "drivers_iso");
+            g::write_linked(w, "drivers_iso", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -3141,13 +3124,13 @@ impl ExternalVmImport {
             g::leaf(w, "provider", v.as_str());
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.sparse {
             g::leaf(w, "sparse", &v.to_string());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.url {
             g::leaf(w, "url", v);
@@ -3156,7 +3139,7 @@ impl ExternalVmImport {
             g::leaf(w, "username", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }

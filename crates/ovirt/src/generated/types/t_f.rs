@@ -466,7 +466,7 @@ pub struct File {
     /// `name`: String.
     pub name: Option<String>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `type`: String.
     pub r#type: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -558,9 +558,7 @@ impl File {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -592,7 +590,7 @@ impl File {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v);
@@ -658,7 +656,7 @@ pub struct Filter {
     /// `position`: Integer.
     pub position: Option<i64>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
-    pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
+    pub scheduling_policy_unit: Option<Linked<SchedulingPolicyUnit>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -750,8 +748,7 @@ impl Filter {
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit =
-                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -784,7 +781,7 @@ impl Filter {
             g::leaf(w, "position", &v.to_string());
         }
         if let Some(v) = &self.scheduling_policy_unit {
-            v.write(w, "scheduling_policy_unit");
+            g::write_linked(w, "scheduling_policy_unit", v);
         }
         g::close(w, tag);
     }
@@ -841,17 +838,17 @@ pub struct Floppy {
     /// `description`: String.
     pub description: Option<String>,
     /// `file`: File.
-    pub file: Option<Box<File>>,
+    pub file: Option<Linked<File>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -926,7 +923,7 @@ impl Floppy {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -942,7 +939,7 @@ impl Floppy {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
+                    b"file" => v.file = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -952,7 +949,7 @@ impl Floppy {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -960,9 +957,7 @@ impl Floppy {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -988,19 +983,19 @@ impl Floppy {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.file {
-            v.write(w, "file");
+            g::write_linked(w, "file", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");

@@ -307,11 +307,11 @@ pub struct GlusterBrick {
     /// `gluster_clients`: GlusterClient\[\].
     pub gluster_clients: Option<Vec<GlusterClient>>,
     /// `gluster_volume`: GlusterVolume.
-    pub gluster_volume: Option<Box<GlusterVolume>>,
+    pub gluster_volume: Option<Linked<GlusterVolume>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `memory_pools`: GlusterMemoryPool\[\].
     pub memory_pools: Option<Vec<GlusterMemoryPool>>,
     /// `mnt_options`: String.
@@ -329,9 +329,9 @@ pub struct GlusterBrick {
     /// `status`: GlusterBrickStatus.
     pub status: Option<GlusterBrickStatus>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -414,7 +414,7 @@ impl GlusterBrick {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -449,7 +449,7 @@ impl GlusterBrick {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -487,15 +487,11 @@ impl GlusterBrick {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => {
-                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                    }
+                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -550,10 +546,10 @@ impl GlusterBrick {
             g::close(w, "gluster_clients");
         }
         if let Some(v) = &self.gluster_volume {
-            v.write(w, "gluster_volume");
+            g::write_linked(w, "gluster_volume", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(items) = &self.memory_pools {
             g::open(w, "memory_pools");
@@ -590,10 +586,10 @@ impl GlusterBrick {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -666,7 +662,7 @@ pub struct GlusterBrickAdvancedDetails {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `memory_pools`: GlusterMemoryPool\[\].
     pub memory_pools: Option<Vec<GlusterMemoryPool>>,
     /// `mnt_options`: String.
@@ -678,9 +674,9 @@ pub struct GlusterBrickAdvancedDetails {
     /// `port`: Integer.
     pub port: Option<i64>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -760,7 +756,7 @@ impl GlusterBrickAdvancedDetails {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -792,7 +788,7 @@ impl GlusterBrickAdvancedDetails {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -813,9 +809,7 @@ impl GlusterBrickAdvancedDetails {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -867,7 +861,7 @@ impl GlusterBrickAdvancedDetails {
             g::close(w, "gluster_clients");
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(items) = &self.memory_pools {
             g::open(w, "memory_pools");
@@ -890,10 +884,10 @@ impl GlusterBrickAdvancedDetails {
             g::leaf(w, "port", &v.to_string());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -1252,7 +1246,7 @@ pub struct GlusterHook {
     /// `checksum`: String.
     pub checksum: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `conflict_status`: Integer.
@@ -1374,7 +1368,7 @@ impl GlusterHook {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -1433,7 +1427,7 @@ impl GlusterHook {
             g::leaf(w, "checksum", v);
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -1764,7 +1758,7 @@ pub struct GlusterServerHook {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -1846,7 +1840,7 @@ impl GlusterServerHook {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -1904,7 +1898,7 @@ impl GlusterServerHook {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -1965,7 +1959,7 @@ pub struct GlusterVolume {
     /// `bricks`: GlusterBrick\[\]; served as `<link rel="bricks">` unless followed.
     pub bricks: Option<Vec<GlusterBrick>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -2096,7 +2090,7 @@ impl GlusterVolume {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"options" => {
                         let mut items = Vec::new();
@@ -2187,7 +2181,7 @@ impl GlusterVolume {
             g::close(w, "bricks");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2637,7 +2631,7 @@ pub struct GraphicsConsole {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `port`: Integer.
@@ -2645,11 +2639,11 @@ pub struct GraphicsConsole {
     /// `protocol`: GraphicsType.
     pub protocol: Option<GraphicsType>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `tls_port`: Integer.
     pub tls_port: Option<i64>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2726,7 +2720,7 @@ impl GraphicsConsole {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -2744,7 +2738,7 @@ impl GraphicsConsole {
                     b"protocol" => {
                         v.protocol = Some(GraphicsType::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2753,9 +2747,7 @@ impl GraphicsConsole {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2784,7 +2776,7 @@ impl GraphicsConsole {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2796,13 +2788,13 @@ impl GraphicsConsole {
             g::leaf(w, "protocol", v.as_str());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.tls_port {
             g::leaf(w, "tls_port", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -2859,7 +2851,7 @@ pub struct Group {
     /// `description`: String.
     pub description: Option<String>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `domain_entry_id`: String.
     pub domain_entry_id: Option<String>,
     /// `id`: String (an XML attribute).
@@ -2974,7 +2966,7 @@ impl Group {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -3025,7 +3017,7 @@ impl Group {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(v) = &self.domain_entry_id {
             g::leaf(w, "domain_entry_id", v);
@@ -3121,7 +3113,7 @@ pub struct GuestOperatingSystem {
     /// `kernel`: Kernel.
     pub kernel: Option<Box<Kernel>>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3203,7 +3195,7 @@ impl GuestOperatingSystem {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3244,7 +3236,7 @@ impl GuestOperatingSystem {
             v.write(w, "kernel");
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }

@@ -651,7 +651,7 @@ pub struct Hook {
     /// `event_name`: String.
     pub event_name: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `md5`: String.
@@ -736,7 +736,7 @@ impl Hook {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -779,7 +779,7 @@ impl Hook {
             g::leaf(w, "event_name", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.md5 {
             g::leaf(w, "md5", v);
@@ -846,9 +846,9 @@ pub struct Host {
     /// `auto_numa_status`: AutoNumaStatus.
     pub auto_numa_status: Option<AutoNumaStatus>,
     /// `certificate`: Certificate.
-    pub certificate: Option<Box<Certificate>>,
+    pub certificate: Option<Linked<Certificate>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `cpu`: Cpu.
@@ -864,7 +864,7 @@ pub struct Host {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `external_network_provider_configurations`: ExternalNetworkProviderConfiguration\[\]; served as `<link rel="externalnetworkproviderconfigurations">` unless followed.
     pub external_network_provider_configurations: Option<Vec<ExternalNetworkProviderConfiguration>>,
     /// `external_status`: ExternalStatus.
@@ -886,7 +886,7 @@ pub struct Host {
     /// `ksm`: Ksm.
     pub ksm: Option<Box<Ksm>>,
     /// `libvirt_version`: Version.
-    pub libvirt_version: Option<Box<Version>>,
+    pub libvirt_version: Option<Linked<Version>>,
     /// `max_scheduling_memory`: Integer.
     pub max_scheduling_memory: Option<i64>,
     /// `memory`: Integer.
@@ -926,7 +926,7 @@ pub struct Host {
     /// `spm`: Spm.
     pub spm: Option<Box<Spm>>,
     /// `ssh`: Ssh.
-    pub ssh: Option<Box<Ssh>>,
+    pub ssh: Option<Linked<Ssh>>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
     pub statistics: Option<Vec<Statistic>>,
     /// `status`: HostStatus.
@@ -950,7 +950,7 @@ pub struct Host {
     /// `update_available`: Boolean.
     pub update_available: Option<bool>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// `vgpu_placement`: VgpuPlacement.
     pub vgpu_placement: Option<VgpuPlacement>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1067,7 +1067,7 @@ impl Host {
                     b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
                     b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
                     b"spm" => v.spm = Some(Box::new(Spm::read(x, &e, empty)?)),
-                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    b"ssh" => v.ssh = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -1124,7 +1124,7 @@ impl Host {
                 },
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"devices" => {
                         let mut items = Vec::new();
@@ -1137,7 +1137,7 @@ impl Host {
                     }
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1181,9 +1181,7 @@ impl Host {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"certificate" => {
-                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
-                    }
+                    b"certificate" => v.certificate = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -1245,9 +1243,7 @@ impl Host {
                         v.external_status =
                             Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"libvirt_version" => {
-                        v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
-                    }
+                    b"libvirt_version" => v.libvirt_version = Some(g::linked(x, &e, empty)?),
                     b"host_numa_nodes" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1326,8 +1322,7 @@ impl Host {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1407,10 +1402,10 @@ impl Host {
             g::leaf(w, "auto_numa_status", v.as_str());
         }
         if let Some(v) = &self.certificate {
-            v.write(w, "certificate");
+            g::write_linked(w, "certificate", v);
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -1444,7 +1439,7 @@ impl Host {
             v.write(w, "display");
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(items) = &self.external_network_provider_configurations {
             g::open(w, "external_network_provider_configurations");
@@ -1489,7 +1484,7 @@ impl Host {
             v.write(w, "ksm");
         }
         if let Some(v) = &self.libvirt_version {
-            v.write(w, "libvirt_version");
+            g::write_linked(w, "libvirt_version", v);
         }
         if let Some(v) = &self.max_scheduling_memory {
             g::leaf(w, "max_scheduling_memory", &v.to_string());
@@ -1569,7 +1564,7 @@ impl Host {
             v.write(w, "spm");
         }
         if let Some(v) = &self.ssh {
-            v.write(w, "ssh");
+            g::write_linked(w, "ssh", v);
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -1630,7 +1625,7 @@ impl Host {
             g::leaf(w, "update_available", &v.to_string());
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         if let Some(v) = &self.vgpu_placement {
             g::leaf(w, "vgpu_placement", v.as_str());
@@ -1917,7 +1912,7 @@ pub struct HostDevice {
     /// `driver`: String.
     pub driver: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `iommu_group`: Integer.
@@ -1927,19 +1922,19 @@ pub struct HostDevice {
     /// `name`: String.
     pub name: Option<String>,
     /// `parent_device`: HostDevice.
-    pub parent_device: Option<Box<HostDevice>>,
+    pub parent_device: Option<Linked<HostDevice>>,
     /// `physical_function`: HostDevice.
-    pub physical_function: Option<Box<HostDevice>>,
+    pub physical_function: Option<Linked<HostDevice>>,
     /// `placeholder`: Boolean.
     pub placeholder: Option<bool>,
     /// `product`: Product.
-    pub product: Option<Box<Product>>,
+    pub product: Option<Linked<Product>>,
     /// `vendor`: Vendor.
-    pub vendor: Option<Box<Vendor>>,
+    pub vendor: Option<Linked<Vendor>>,
     /// `virtual_functions`: Integer.
     pub virtual_functions: Option<i64>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2019,23 +2014,23 @@ impl HostDevice {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
                     b"driver" => v.driver = Some(g::text(x, empty)?),
-                    b"vendor" => v.vendor = Some(Box::new(Vendor::read(x, &e, empty)?)),
+                    b"vendor" => v.vendor = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
+                    b"product" => v.product = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2058,15 +2053,11 @@ impl HostDevice {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"parent_device" => {
-                        v.parent_device = Some(Box::new(HostDevice::read(x, &e, empty)?))
-                    }
+                    b"parent_device" => v.parent_device = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"physical_function" => {
-                        v.physical_function = Some(Box::new(HostDevice::read(x, &e, empty)?))
-                    }
+                    b"physical_function" => v.physical_function = Some(g::linked(x, &e, empty)?),
                     b"virtual_functions" => {
                         v.virtual_functions = Some(g::integer(x, empty, "virtual_functions")?)
                     }
@@ -2101,7 +2092,7 @@ impl HostDevice {
             g::leaf(w, "driver", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.iommu_group {
             g::leaf(w, "iommu_group", &v.to_string());
@@ -2118,25 +2109,25 @@ impl HostDevice {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.parent_device {
-            v.write(w, "parent_device");
+            g::write_linked(w, "parent_device", v);
         }
         if let Some(v) = &self.physical_function {
-            v.write(w, "physical_function");
+            g::write_linked(w, "physical_function", v);
         }
         if let Some(v) = &self.placeholder {
             g::leaf(w, "placeholder", &v.to_string());
         }
         if let Some(v) = &self.product {
-            v.write(w, "product");
+            g::write_linked(w, "product", v);
         }
         if let Some(v) = &self.vendor {
-            v.write(w, "vendor");
+            g::write_linked(w, "vendor", v);
         }
         if let Some(v) = &self.virtual_functions {
             g::leaf(w, "virtual_functions", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -2334,7 +2325,7 @@ pub struct HostNic {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `ip`: Ip.
@@ -2350,17 +2341,17 @@ pub struct HostNic {
     /// `name`: String.
     pub name: Option<String>,
     /// `network`: Network.
-    pub network: Option<Box<Network>>,
+    pub network: Option<Linked<Network>>,
     /// `network_labels`: NetworkLabel\[\]; served as `<link rel="networklabels">` unless followed.
     pub network_labels: Option<Vec<NetworkLabel>>,
     /// `override_configuration`: Boolean.
     pub override_configuration: Option<bool>,
     /// `physical_function`: HostNic.
-    pub physical_function: Option<Box<HostNic>>,
+    pub physical_function: Option<Linked<HostNic>>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// `speed`: Integer.
     pub speed: Option<i64>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
@@ -2469,11 +2460,11 @@ impl HostNic {
                 3 => match tag {
                     b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
                     b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
@@ -2492,7 +2483,7 @@ impl HostNic {
                     b"bonding" => v.bonding = Some(Box::new(Bonding::read(x, &e, empty)?)),
                     b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2546,9 +2537,7 @@ impl HostNic {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"physical_function" => {
-                        v.physical_function = Some(Box::new(HostNic::read(x, &e, empty)?))
-                    }
+                    b"physical_function" => v.physical_function = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 18 => match tag {
@@ -2626,7 +2615,7 @@ impl HostNic {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.ip {
             v.write(w, "ip");
@@ -2647,7 +2636,7 @@ impl HostNic {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.network {
-            v.write(w, "network");
+            g::write_linked(w, "network", v);
         }
         if let Some(items) = &self.network_labels {
             g::open(w, "network_labels");
@@ -2661,7 +2650,7 @@ impl HostNic {
             g::leaf(w, "override_configuration", &v.to_string());
         }
         if let Some(v) = &self.physical_function {
-            v.write(w, "physical_function");
+            g::write_linked(w, "physical_function", v);
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -2672,7 +2661,7 @@ impl HostNic {
             g::close(w, "properties");
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         if let Some(v) = &self.speed {
             g::leaf(w, "speed", &v.to_string());
@@ -2922,7 +2911,7 @@ pub struct HostStorage {
     /// `driver_sensitive_options`: Property\[\].
     pub driver_sensitive_options: Option<Vec<Property>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `logical_units`: LogicalUnit\[\].
@@ -2956,7 +2945,7 @@ pub struct HostStorage {
     /// `vfs_type`: String.
     pub vfs_type: Option<String>,
     /// `volume_group`: VolumeGroup.
-    pub volume_group: Option<Box<VolumeGroup>>,
+    pub volume_group: Option<Linked<VolumeGroup>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3045,7 +3034,7 @@ impl HostStorage {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
@@ -3082,9 +3071,7 @@ impl HostStorage {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"volume_group" => {
-                        v.volume_group = Some(Box::new(VolumeGroup::read(x, &e, empty)?))
-                    }
+                    b"volume_group" => v.volume_group = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
@@ -3169,7 +3156,7 @@ impl HostStorage {
             g::close(w, "driver_sensitive_options");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.logical_units {
             g::open(w, "logical_units");
@@ -3222,7 +3209,7 @@ impl HostStorage {
             g::leaf(w, "vfs_type", v);
         }
         if let Some(v) = &self.volume_group {
-            v.write(w, "volume_group");
+            g::write_linked(w, "volume_group", v);
         }
         g::close(w, tag);
     }

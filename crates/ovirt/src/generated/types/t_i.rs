@@ -676,7 +676,7 @@ pub struct Image {
     /// `size`: Integer.
     pub size: Option<i64>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `type`: ImageFileType.
     pub r#type: Option<ImageFileType>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -768,9 +768,7 @@ impl Image {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -802,7 +800,7 @@ impl Image {
             g::leaf(w, "size", &v.to_string());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v.as_str());
@@ -860,7 +858,7 @@ pub struct ImageTransfer {
     /// `active`: Boolean.
     pub active: Option<bool>,
     /// `backup`: Backup.
-    pub backup: Option<Box<Backup>>,
+    pub backup: Option<Linked<Backup>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -868,15 +866,15 @@ pub struct ImageTransfer {
     /// `direction`: ImageTransferDirection.
     pub direction: Option<ImageTransferDirection>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `format`: DiskFormat.
     pub format: Option<DiskFormat>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `image`: Image.
-    pub image: Option<Box<Image>>,
+    pub image: Option<Linked<Image>>,
     /// `inactivity_timeout`: Integer.
     pub inactivity_timeout: Option<i64>,
     /// `name`: String.
@@ -888,7 +886,7 @@ pub struct ImageTransfer {
     /// `shallow`: Boolean.
     pub shallow: Option<bool>,
     /// `snapshot`: DiskSnapshot.
-    pub snapshot: Option<Box<DiskSnapshot>>,
+    pub snapshot: Option<Linked<DiskSnapshot>>,
     /// `timeout_policy`: ImageTransferTimeoutPolicy.
     pub timeout_policy: Option<ImageTransferTimeoutPolicy>,
     /// `transfer_url`: String.
@@ -981,14 +979,14 @@ impl ImageTransfer {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"image" => v.image = Some(Box::new(Image::read(x, &e, empty)?)),
+                    b"image" => v.image = Some(g::linked(x, &e, empty)?),
                     b"phase" => {
                         v.phase = Some(ImageTransferPhase::from_wire(&g::enum_text(x, empty)?))
                     }
@@ -996,7 +994,7 @@ impl ImageTransfer {
                 },
                 6 => match tag {
                     b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                    b"backup" => v.backup = Some(Box::new(Backup::read(x, &e, empty)?)),
+                    b"backup" => v.backup = Some(g::linked(x, &e, empty)?),
                     b"format" => v.format = Some(DiskFormat::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1006,7 +1004,7 @@ impl ImageTransfer {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"snapshot" => v.snapshot = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
+                    b"snapshot" => v.snapshot = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1060,7 +1058,7 @@ impl ImageTransfer {
             g::leaf(w, "active", &v.to_string());
         }
         if let Some(v) = &self.backup {
-            v.write(w, "backup");
+            g::write_linked(w, "backup", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -1072,16 +1070,16 @@ impl ImageTransfer {
             g::leaf(w, "direction", v.as_str());
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.format {
             g::leaf(w, "format", v.as_str());
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.image {
-            v.write(w, "image");
+            g::write_linked(w, "image", v);
         }
         if let Some(v) = &self.inactivity_timeout {
             g::leaf(w, "inactivity_timeout", &v.to_string());
@@ -1099,7 +1097,7 @@ impl ImageTransfer {
             g::leaf(w, "shallow", &v.to_string());
         }
         if let Some(v) = &self.snapshot {
-            v.write(w, "snapshot");
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.timeout_policy {
             g::leaf(w, "timeout_policy", v.as_str());
@@ -1492,7 +1490,7 @@ pub struct InstanceType {
     /// `cdroms`: Cdrom\[\]; served as `<link rel="cdroms">` unless followed.
     pub cdroms: Option<Vec<Cdrom>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `console`: Console.
@@ -1502,13 +1500,13 @@ pub struct InstanceType {
     /// `cpu_pinning_policy`: CpuPinningPolicy.
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `cpu_shares`: Integer.
     pub cpu_shares: Option<i64>,
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Box<Version>>,
+    pub custom_compatibility_version: Option<Linked<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -1524,7 +1522,7 @@ pub struct InstanceType {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `graphics_consoles`: GraphicsConsole\[\]; served as `<link rel="graphicsconsoles">` unless followed.
     pub graphics_consoles: Option<Vec<GraphicsConsole>>,
     /// `high_availability`: HighAvailability.
@@ -1536,7 +1534,7 @@ pub struct InstanceType {
     /// `io`: Io.
     pub io: Option<Box<Io>>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `mediated_devices`: VmMediatedDevice\[\]; served as `<link rel="mediateddevices">` unless followed.
@@ -1564,13 +1562,13 @@ pub struct InstanceType {
     /// `placement_policy`: VmPlacementPolicy.
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `rng_device`: RngDevice.
     pub rng_device: Option<Box<RngDevice>>,
     /// `serial_number`: SerialNumber.
     pub serial_number: Option<Box<SerialNumber>>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `soundcard_enabled`: Boolean.
     pub soundcard_enabled: Option<bool>,
     /// `sso`: Sso.
@@ -1582,7 +1580,7 @@ pub struct InstanceType {
     /// `status`: TemplateStatus.
     pub status: Option<TemplateStatus>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_error_resume_behaviour`: VmStorageErrorResumeBehaviour.
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
     /// `tags`: Tag\[\]; served as `<link rel="tags">` unless followed.
@@ -1606,7 +1604,7 @@ pub struct InstanceType {
     /// `virtio_scsi_multi_queues_enabled`: Boolean.
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1727,7 +1725,7 @@ impl InstanceType {
                 2 => match tag {
                     b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
                     b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -1763,7 +1761,7 @@ impl InstanceType {
                 },
                 5 => match tag {
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1776,7 +1774,7 @@ impl InstanceType {
                         }
                         v.cdroms = Some(items);
                     }
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => {
@@ -1785,7 +1783,7 @@ impl InstanceType {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
@@ -1811,15 +1809,13 @@ impl InstanceType {
                 },
                 10 => match tag {
                     b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
                     b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -1854,9 +1850,7 @@ impl InstanceType {
                     b"initialization" => {
                         v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
@@ -1955,8 +1949,7 @@ impl InstanceType {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
+                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2006,7 +1999,7 @@ impl InstanceType {
             g::close(w, "cdroms");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2021,7 +2014,7 @@ impl InstanceType {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -2030,7 +2023,7 @@ impl InstanceType {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            v.write(w, "custom_compatibility_version");
+            g::write_linked(w, "custom_compatibility_version", v);
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -2064,7 +2057,7 @@ impl InstanceType {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(items) = &self.graphics_consoles {
             g::open(w, "graphics_consoles");
@@ -2084,7 +2077,7 @@ impl InstanceType {
             v.write(w, "io");
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -2141,7 +2134,7 @@ impl InstanceType {
             v.write(w, "placement_policy");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -2150,7 +2143,7 @@ impl InstanceType {
             v.write(w, "serial_number");
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(v) = &self.soundcard_enabled {
             g::leaf(w, "soundcard_enabled", &v.to_string());
@@ -2168,7 +2161,7 @@ impl InstanceType {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -2209,7 +2202,7 @@ impl InstanceType {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -2676,7 +2669,7 @@ pub struct IscsiBond {
     /// `comment`: String.
     pub comment: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `id`: String (an XML attribute).
@@ -2780,9 +2773,7 @@ impl IscsiBond {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2818,7 +2809,7 @@ impl IscsiBond {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);

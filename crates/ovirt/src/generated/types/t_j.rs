@@ -84,7 +84,7 @@ pub struct Job {
     /// `name`: String.
     pub name: Option<String>,
     /// `owner`: User.
-    pub owner: Option<Box<User>>,
+    pub owner: Option<Linked<User>>,
     /// `start_time`: Date.
     pub start_time: Option<String>,
     /// `status`: JobStatus.
@@ -174,7 +174,7 @@ impl Job {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"owner" => v.owner = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"owner" => v.owner = Some(g::linked(x, &e, empty)?),
                     b"steps" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -250,7 +250,7 @@ impl Job {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.owner {
-            v.write(w, "owner");
+            g::write_linked(w, "owner", v);
         }
         if let Some(v) = &self.start_time {
             g::leaf(w, "start_time", v);

@@ -64,7 +64,7 @@ pub struct KatelloErratum {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `issued`: Date.
@@ -84,7 +84,7 @@ pub struct KatelloErratum {
     /// `type`: String.
     pub r#type: Option<String>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -163,11 +163,11 @@ impl KatelloErratum {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => v.r#type = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
@@ -227,7 +227,7 @@ impl KatelloErratum {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.issued {
             g::leaf(w, "issued", v);
@@ -259,7 +259,7 @@ impl KatelloErratum {
             g::leaf(w, "type", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -312,7 +312,7 @@ pub struct Kernel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -381,7 +381,7 @@ impl Kernel {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -398,7 +398,7 @@ impl Kernel {
         }
         g::end_open(w);
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }

@@ -1208,7 +1208,7 @@ pub struct MigrationOptions {
     /// `parallel_migrations_policy`: ParallelMigrationsPolicy.
     pub parallel_migrations_policy: Option<ParallelMigrationsPolicy>,
     /// `policy`: MigrationPolicy.
-    pub policy: Option<Box<MigrationPolicy>>,
+    pub policy: Option<Linked<MigrationPolicy>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1291,7 +1291,7 @@ impl MigrationOptions {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"policy" => v.policy = Some(Box::new(MigrationPolicy::read(x, &e, empty)?)),
+                    b"policy" => v.policy = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1360,7 +1360,7 @@ impl MigrationOptions {
             g::leaf(w, "parallel_migrations_policy", v.as_str());
         }
         if let Some(v) = &self.policy {
-            v.write(w, "policy");
+            g::write_linked(w, "policy", v);
         }
         g::close(w, tag);
     }

@@ -1136,11 +1136,11 @@ pub struct Network {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `display`: Boolean.
@@ -1148,9 +1148,9 @@ pub struct Network {
     /// `dns_resolver_configuration`: DnsResolverConfiguration.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
     /// `external_provider`: OpenStackNetworkProvider.
-    pub external_provider: Option<Box<OpenStackNetworkProvider>>,
+    pub external_provider: Option<Linked<OpenStackNetworkProvider>>,
     /// `external_provider_physical_network`: Network.
-    pub external_provider_physical_network: Option<Box<Network>>,
+    pub external_provider_physical_network: Option<Linked<Network>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `ip`: Ip.
@@ -1168,7 +1168,7 @@ pub struct Network {
     /// `profile_required`: Boolean.
     pub profile_required: Option<bool>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// `required`: Boolean.
     pub required: Option<bool>,
     /// `status`: NetworkStatus.
@@ -1272,7 +1272,7 @@ impl Network {
                 },
                 3 => match tag {
                     b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     b"stp" => v.stp = Some(g::boolean(x, empty, "stp")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1298,7 +1298,7 @@ impl Network {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(g::boolean(x, empty, "display")?),
                     _ => x.skip(&e, empty)?,
@@ -1312,9 +1312,7 @@ impl Network {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -1361,10 +1359,7 @@ impl Network {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"external_provider" => {
-                        v.external_provider =
-                            Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
-                    }
+                    b"external_provider" => v.external_provider = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 26 => match tag {
@@ -1376,8 +1371,7 @@ impl Network {
                 },
                 34 => match tag {
                     b"external_provider_physical_network" => {
-                        v.external_provider_physical_network =
-                            Some(Box::new(Network::read(x, &e, empty)?))
+                        v.external_provider_physical_network = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -1398,13 +1392,13 @@ impl Network {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -1416,10 +1410,10 @@ impl Network {
             v.write(w, "dns_resolver_configuration");
         }
         if let Some(v) = &self.external_provider {
-            v.write(w, "external_provider");
+            g::write_linked(w, "external_provider", v);
         }
         if let Some(v) = &self.external_provider_physical_network {
-            v.write(w, "external_provider_physical_network");
+            g::write_linked(w, "external_provider_physical_network", v);
         }
         if let Some(v) = &self.ip {
             v.write(w, "ip");
@@ -1453,7 +1447,7 @@ impl Network {
             g::leaf(w, "profile_required", &v.to_string());
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         if let Some(v) = &self.required {
             g::leaf(w, "required", &v.to_string());
@@ -1543,9 +1537,9 @@ pub struct NetworkAttachment {
     /// `dns_resolver_configuration`: DnsResolverConfiguration.
     pub dns_resolver_configuration: Option<Box<DnsResolverConfiguration>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `host_nic`: HostNic.
-    pub host_nic: Option<Box<HostNic>>,
+    pub host_nic: Option<Linked<HostNic>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `in_sync`: Boolean.
@@ -1555,11 +1549,11 @@ pub struct NetworkAttachment {
     /// `name`: String.
     pub name: Option<String>,
     /// `network`: Network.
-    pub network: Option<Box<Network>>,
+    pub network: Option<Linked<Network>>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// `reported_configurations`: ReportedConfiguration\[\].
     pub reported_configurations: Option<Vec<ReportedConfiguration>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1635,11 +1629,11 @@ impl NetworkAttachment {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -1647,11 +1641,11 @@ impl NetworkAttachment {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
-                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -1727,10 +1721,10 @@ impl NetworkAttachment {
             v.write(w, "dns_resolver_configuration");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.host_nic {
-            v.write(w, "host_nic");
+            g::write_linked(w, "host_nic", v);
         }
         if let Some(v) = &self.in_sync {
             g::leaf(w, "in_sync", &v.to_string());
@@ -1747,7 +1741,7 @@ impl NetworkAttachment {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.network {
-            v.write(w, "network");
+            g::write_linked(w, "network", v);
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -1758,7 +1752,7 @@ impl NetworkAttachment {
             g::close(w, "properties");
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         if let Some(items) = &self.reported_configurations {
             g::open(w, "reported_configurations");
@@ -1973,7 +1967,7 @@ pub struct NetworkFilter {
     /// `name`: String.
     pub name: Option<String>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2052,7 +2046,7 @@ impl NetworkFilter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2085,7 +2079,7 @@ impl NetworkFilter {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }
@@ -2146,7 +2140,7 @@ pub struct NetworkFilterParameter {
     /// `name`: String.
     pub name: Option<String>,
     /// `nic`: Nic.
-    pub nic: Option<Box<Nic>>,
+    pub nic: Option<Linked<Nic>>,
     /// `value`: String.
     pub value: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -2222,7 +2216,7 @@ impl NetworkFilterParameter {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
+                    b"nic" => v.nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -2268,7 +2262,7 @@ impl NetworkFilterParameter {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.nic {
-            v.write(w, "nic");
+            g::write_linked(w, "nic", v);
         }
         if let Some(v) = &self.value {
             g::leaf(w, "value", v);
@@ -2333,13 +2327,13 @@ pub struct NetworkLabel {
     /// `description`: String.
     pub description: Option<String>,
     /// `host_nic`: HostNic.
-    pub host_nic: Option<Box<HostNic>>,
+    pub host_nic: Option<Linked<HostNic>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
     /// `network`: Network.
-    pub network: Option<Box<Network>>,
+    pub network: Option<Linked<Network>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2418,11 +2412,11 @@ impl NetworkLabel {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2452,13 +2446,13 @@ impl NetworkLabel {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host_nic {
-            v.write(w, "host_nic");
+            g::write_linked(w, "host_nic", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.network {
-            v.write(w, "network");
+            g::write_linked(w, "network", v);
         }
         g::close(w, tag);
     }
@@ -2668,7 +2662,7 @@ pub struct Nic {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `interface`: NicInterface.
     pub interface: Option<NicInterface>,
     /// `linked`: Boolean.
@@ -2678,7 +2672,7 @@ pub struct Nic {
     /// `name`: String.
     pub name: Option<String>,
     /// `network`: Network.
-    pub network: Option<Box<Network>>,
+    pub network: Option<Linked<Network>>,
     /// `network_attachments`: NetworkAttachment\[\]; served as `<link rel="networkattachments">` unless followed.
     pub network_attachments: Option<Vec<NetworkAttachment>>,
     /// `network_filter_parameters`: NetworkFilterParameter\[\]; served as `<link rel="networkfilterparameters">` unless followed.
@@ -2696,17 +2690,17 @@ pub struct Nic {
     /// `synced`: Boolean.
     pub synced: Option<bool>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `virtual_function_allowed_labels`: NetworkLabel\[\]; served as `<link rel="virtualfunctionallowedlabels">` unless followed.
     pub virtual_function_allowed_labels: Option<Vec<NetworkLabel>>,
     /// `virtual_function_allowed_networks`: Network\[\]; served as `<link rel="virtualfunctionallowednetworks">` unless followed.
     pub virtual_function_allowed_networks: Option<Vec<Network>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// `vnic_profile`: VnicProfile.
-    pub vnic_profile: Option<Box<VnicProfile>>,
+    pub vnic_profile: Option<Linked<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2785,7 +2779,7 @@ impl Nic {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -2813,13 +2807,13 @@ impl Nic {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
                     b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2845,18 +2839,14 @@ impl Nic {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"vnic_profile" => {
-                        v.vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
-                    }
+                    b"vnic_profile" => v.vnic_profile = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
                     b"boot_protocol" => {
                         v.boot_protocol = Some(BootProtocol::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -2957,7 +2947,7 @@ impl Nic {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
@@ -2972,7 +2962,7 @@ impl Nic {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.network {
-            v.write(w, "network");
+            g::write_linked(w, "network", v);
         }
         if let Some(items) = &self.network_attachments {
             g::open(w, "network_attachments");
@@ -3024,7 +3014,7 @@ impl Nic {
             g::leaf(w, "synced", &v.to_string());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(items) = &self.virtual_function_allowed_labels {
             g::open(w, "virtual_function_allowed_labels");
@@ -3043,7 +3033,7 @@ impl Nic {
             g::close(w, "virtual_function_allowed_networks");
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -3054,7 +3044,7 @@ impl Nic {
             g::close(w, "vms");
         }
         if let Some(v) = &self.vnic_profile {
-            v.write(w, "vnic_profile");
+            g::write_linked(w, "vnic_profile", v);
         }
         g::close(w, tag);
     }
@@ -3282,7 +3272,7 @@ pub struct NumaNode {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `index`: Integer.
@@ -3374,7 +3364,7 @@ impl NumaNode {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -3437,7 +3427,7 @@ impl NumaNode {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
@@ -3510,7 +3500,7 @@ pub struct NumaNodePin {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `host_numa_node`: NumaNode.
-    pub host_numa_node: Option<Box<NumaNode>>,
+    pub host_numa_node: Option<Linked<NumaNode>>,
     /// `index`: Integer.
     pub index: Option<i64>,
     /// `pinned`: Boolean.
@@ -3597,9 +3587,7 @@ impl NumaNodePin {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"host_numa_node" => {
-                        v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
-                    }
+                    b"host_numa_node" => v.host_numa_node = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3616,7 +3604,7 @@ impl NumaNodePin {
         }
         g::end_open(w);
         if let Some(v) = &self.host_numa_node {
-            v.write(w, "host_numa_node");
+            g::write_linked(w, "host_numa_node", v);
         }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());

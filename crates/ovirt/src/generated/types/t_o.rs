@@ -218,7 +218,7 @@ pub struct OpenStackImage {
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_image_provider`: OpenStackImageProvider.
-    pub openstack_image_provider: Option<Box<OpenStackImageProvider>>,
+    pub openstack_image_provider: Option<Linked<OpenStackImageProvider>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -305,8 +305,7 @@ impl OpenStackImage {
                 },
                 24 => match tag {
                     b"openstack_image_provider" => {
-                        v.openstack_image_provider =
-                            Some(Box::new(OpenStackImageProvider::read(x, &e, empty)?))
+                        v.openstack_image_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -336,7 +335,7 @@ impl OpenStackImage {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_image_provider {
-            v.write(w, "openstack_image_provider");
+            g::write_linked(w, "openstack_image_provider", v);
         }
         g::close(w, tag);
     }
@@ -695,7 +694,7 @@ pub struct OpenStackNetwork {
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_network_provider`: OpenStackNetworkProvider.
-    pub openstack_network_provider: Option<Box<OpenStackNetworkProvider>>,
+    pub openstack_network_provider: Option<Linked<OpenStackNetworkProvider>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -782,8 +781,7 @@ impl OpenStackNetwork {
                 },
                 26 => match tag {
                     b"openstack_network_provider" => {
-                        v.openstack_network_provider =
-                            Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
+                        v.openstack_network_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -813,7 +811,7 @@ impl OpenStackNetwork {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_network_provider {
-            v.write(w, "openstack_network_provider");
+            g::write_linked(w, "openstack_network_provider", v);
         }
         g::close(w, tag);
     }
@@ -1540,7 +1538,7 @@ pub struct OpenStackSubnet {
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_network`: OpenStackNetwork.
-    pub openstack_network: Option<Box<OpenStackNetwork>>,
+    pub openstack_network: Option<Linked<OpenStackNetwork>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1644,9 +1642,7 @@ impl OpenStackSubnet {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"openstack_network" => {
-                        v.openstack_network = Some(Box::new(OpenStackNetwork::read(x, &e, empty)?))
-                    }
+                    b"openstack_network" => v.openstack_network = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1692,7 +1688,7 @@ impl OpenStackSubnet {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_network {
-            v.write(w, "openstack_network");
+            g::write_linked(w, "openstack_network", v);
         }
         g::close(w, tag);
     }
@@ -1753,7 +1749,7 @@ pub struct OpenStackVolumeProvider {
     /// `comment`: String.
     pub comment: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `id`: String (an XML attribute).
@@ -1885,9 +1881,7 @@ impl OpenStackVolumeProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -1975,7 +1969,7 @@ impl OpenStackVolumeProvider {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -2078,7 +2072,7 @@ pub struct OpenStackVolumeType {
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_provider`: OpenStackVolumeProvider.
-    pub openstack_volume_provider: Option<Box<OpenStackVolumeProvider>>,
+    pub openstack_volume_provider: Option<Linked<OpenStackVolumeProvider>>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -2179,8 +2173,7 @@ impl OpenStackVolumeType {
                 },
                 25 => match tag {
                     b"openstack_volume_provider" => {
-                        v.openstack_volume_provider =
-                            Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
+                        v.openstack_volume_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2210,7 +2203,7 @@ impl OpenStackVolumeType {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_volume_provider {
-            v.write(w, "openstack_volume_provider");
+            g::write_linked(w, "openstack_volume_provider", v);
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -2286,7 +2279,7 @@ pub struct OpenstackVolumeAuthenticationKey {
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_provider`: OpenStackVolumeProvider.
-    pub openstack_volume_provider: Option<Box<OpenStackVolumeProvider>>,
+    pub openstack_volume_provider: Option<Linked<OpenStackVolumeProvider>>,
     /// `usage_type`: OpenstackVolumeAuthenticationKeyUsageType.
     pub usage_type: Option<OpenstackVolumeAuthenticationKeyUsageType>,
     /// `uuid`: String.
@@ -2402,8 +2395,7 @@ impl OpenstackVolumeAuthenticationKey {
                 },
                 25 => match tag {
                     b"openstack_volume_provider" => {
-                        v.openstack_volume_provider =
-                            Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
+                        v.openstack_volume_provider = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2436,7 +2428,7 @@ impl OpenstackVolumeAuthenticationKey {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_volume_provider {
-            v.write(w, "openstack_volume_provider");
+            g::write_linked(w, "openstack_volume_provider", v);
         }
         if let Some(v) = &self.usage_type {
             g::leaf(w, "usage_type", v.as_str());
@@ -2519,7 +2511,7 @@ pub struct OperatingSystem {
     /// `type`: String.
     pub r#type: Option<String>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2607,7 +2599,7 @@ impl OperatingSystem {
                 },
                 7 => match tag {
                     b"cmdline" => v.cmdline = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2662,7 +2654,7 @@ impl OperatingSystem {
             g::leaf(w, "type", v);
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }
@@ -2701,11 +2693,11 @@ pub struct OperatingSystemInfo {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `tpm_support`: TpmSupport.
     pub tpm_support: Option<TpmSupport>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -2791,8 +2783,8 @@ impl OperatingSystemInfo {
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2834,13 +2826,13 @@ impl OperatingSystemInfo {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(v) = &self.tpm_support {
             g::leaf(w, "tpm_support", v.as_str());

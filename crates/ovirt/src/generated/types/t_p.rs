@@ -506,35 +506,35 @@ pub struct Permission {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `group`: Group.
-    pub group: Option<Box<Group>>,
+    pub group: Option<Linked<Group>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
     /// `role`: Role.
-    pub role: Option<Box<Role>>,
+    pub role: Option<Linked<Role>>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vm_pool`: VmPool.
-    pub vm_pool: Option<Box<VmPool>>,
+    pub vm_pool: Option<Linked<VmPool>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -607,43 +607,39 @@ impl Permission {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"role" => v.role = Some(Box::new(Role::read(x, &e, empty)?)),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"role" => v.role = Some(g::linked(x, &e, empty)?),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"group" => v.group = Some(Box::new(Group::read(x, &e, empty)?)),
+                    b"group" => v.group = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
+                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -663,46 +659,46 @@ impl Permission {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.group {
-            v.write(w, "group");
+            g::write_linked(w, "group", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.role {
-            v.write(w, "role");
+            g::write_linked(w, "role", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(v) = &self.vm_pool {
-            v.write(w, "vm_pool");
+            g::write_linked(w, "vm_pool", v);
         }
         g::close(w, tag);
     }
@@ -765,7 +761,7 @@ pub struct Permit {
     /// `name`: String.
     pub name: Option<String>,
     /// `role`: Role.
-    pub role: Option<Box<Role>>,
+    pub role: Option<Linked<Role>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -842,7 +838,7 @@ impl Permit {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"role" => v.role = Some(Box::new(Role::read(x, &e, empty)?)),
+                    b"role" => v.role = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -889,7 +885,7 @@ impl Permit {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.role {
-            v.write(w, "role");
+            g::write_linked(w, "role", v);
         }
         g::close(w, tag);
     }
@@ -1595,7 +1591,7 @@ pub struct ProductInfo {
     /// `vendor`: String.
     pub vendor: Option<String>,
     /// `version`: Version.
-    pub version: Option<Box<Version>>,
+    pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1676,7 +1672,7 @@ impl ProductInfo {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1706,7 +1702,7 @@ impl ProductInfo {
             g::leaf(w, "vendor", v);
         }
         if let Some(v) = &self.version {
-            v.write(w, "version");
+            g::write_linked(w, "version", v);
         }
         g::close(w, tag);
     }

@@ -150,7 +150,7 @@ pub struct Qos {
     /// `cpu_limit`: Integer.
     pub cpu_limit: Option<i64>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `id`: String (an XML attribute).
@@ -325,9 +325,7 @@ impl Qos {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -427,7 +425,7 @@ impl Qos {
             g::leaf(w, "cpu_limit", &v.to_string());
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -540,7 +538,7 @@ pub struct Quota {
     /// `comment`: String.
     pub comment: Option<String>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `description`: String.
     pub description: Option<String>,
     /// `disks`: Disk\[\].
@@ -693,9 +691,7 @@ impl Quota {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -774,7 +770,7 @@ impl Quota {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -887,7 +883,7 @@ pub struct QuotaClusterLimit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -901,7 +897,7 @@ pub struct QuotaClusterLimit {
     /// `name`: String.
     pub name: Option<String>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `vcpu_limit`: Integer.
     pub vcpu_limit: Option<i64>,
     /// `vcpu_usage`: Integer.
@@ -987,11 +983,11 @@ impl QuotaClusterLimit {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1026,7 +1022,7 @@ impl QuotaClusterLimit {
         }
         g::end_open(w);
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -1044,7 +1040,7 @@ impl QuotaClusterLimit {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.vcpu_limit {
             g::leaf(w, "vcpu_limit", &v.to_string());
@@ -1118,9 +1114,9 @@ pub struct QuotaStorageLimit {
     /// `name`: String.
     pub name: Option<String>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `usage`: Decimal.
     pub usage: Option<f64>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1203,7 +1199,7 @@ impl QuotaStorageLimit {
                 },
                 5 => match tag {
                     b"limit" => v.limit = Some(g::integer(x, empty, "limit")?),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     b"usage" => v.usage = Some(g::decimal(x, empty, "usage")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1216,9 +1212,7 @@ impl QuotaStorageLimit {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -1250,10 +1244,10 @@ impl QuotaStorageLimit {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.usage {
             g::leaf(w, "usage", &v.to_string());

@@ -434,9 +434,9 @@ pub struct RegistrationAffinityGroupMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: AffinityGroup.
-    pub from: Option<Box<AffinityGroup>>,
+    pub from: Option<Linked<AffinityGroup>>,
     /// `to`: AffinityGroup.
-    pub to: Option<Box<AffinityGroup>>,
+    pub to: Option<Linked<AffinityGroup>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -501,11 +501,11 @@ impl RegistrationAffinityGroupMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -523,10 +523,10 @@ impl RegistrationAffinityGroupMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -562,9 +562,9 @@ pub struct RegistrationAffinityLabelMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: AffinityLabel.
-    pub from: Option<Box<AffinityLabel>>,
+    pub from: Option<Linked<AffinityLabel>>,
     /// `to`: AffinityLabel.
-    pub to: Option<Box<AffinityLabel>>,
+    pub to: Option<Linked<AffinityLabel>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -629,11 +629,11 @@ impl RegistrationAffinityLabelMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -651,10 +651,10 @@ impl RegistrationAffinityLabelMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -690,9 +690,9 @@ pub struct RegistrationClusterMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: Cluster.
-    pub from: Option<Box<Cluster>>,
+    pub from: Option<Linked<Cluster>>,
     /// `to`: Cluster.
-    pub to: Option<Box<Cluster>>,
+    pub to: Option<Linked<Cluster>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -757,11 +757,11 @@ impl RegistrationClusterMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -779,10 +779,10 @@ impl RegistrationClusterMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -1082,9 +1082,9 @@ pub struct RegistrationDomainMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: Domain.
-    pub from: Option<Box<Domain>>,
+    pub from: Option<Linked<Domain>>,
     /// `to`: Domain.
-    pub to: Option<Box<Domain>>,
+    pub to: Option<Linked<Domain>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1149,11 +1149,11 @@ impl RegistrationDomainMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1171,10 +1171,10 @@ impl RegistrationDomainMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -1210,9 +1210,9 @@ pub struct RegistrationLunMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: Disk.
-    pub from: Option<Box<Disk>>,
+    pub from: Option<Linked<Disk>>,
     /// `to`: Disk.
-    pub to: Option<Box<Disk>>,
+    pub to: Option<Linked<Disk>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1277,11 +1277,11 @@ impl RegistrationLunMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1299,10 +1299,10 @@ impl RegistrationLunMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -1338,9 +1338,9 @@ pub struct RegistrationRoleMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: Role.
-    pub from: Option<Box<Role>>,
+    pub from: Option<Linked<Role>>,
     /// `to`: Role.
-    pub to: Option<Box<Role>>,
+    pub to: Option<Linked<Role>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1405,11 +1405,11 @@ impl RegistrationRoleMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(Role::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1427,10 +1427,10 @@ impl RegistrationRoleMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -1466,9 +1466,9 @@ pub struct RegistrationVnicProfileMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `from`: VnicProfile.
-    pub from: Option<Box<VnicProfile>>,
+    pub from: Option<Linked<VnicProfile>>,
     /// `to`: VnicProfile.
-    pub to: Option<Box<VnicProfile>>,
+    pub to: Option<Linked<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1533,11 +1533,11 @@ impl RegistrationVnicProfileMapping {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"to" => v.to = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    b"to" => v.to = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    b"from" => v.from = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1555,10 +1555,10 @@ impl RegistrationVnicProfileMapping {
         }
         g::end_open(w);
         if let Some(v) = &self.from {
-            v.write(w, "from");
+            g::write_linked(w, "from", v);
         }
         if let Some(v) = &self.to {
-            v.write(w, "to");
+            g::write_linked(w, "to", v);
         }
         g::close(w, tag);
     }
@@ -1762,7 +1762,7 @@ pub struct ReportedDevice {
     /// `type`: ReportedDeviceType.
     pub r#type: Option<ReportedDeviceType>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1836,7 +1836,7 @@ impl ReportedDevice {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -1908,7 +1908,7 @@ impl ReportedDevice {
             g::leaf(w, "type", v.as_str());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -2103,7 +2103,7 @@ pub struct Role {
     /// `permits`: Permit\[\]; served as `<link rel="permits">` unless followed.
     pub permits: Option<Vec<Permit>>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2181,7 +2181,7 @@ impl Role {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2249,7 +2249,7 @@ impl Role {
             g::close(w, "permits");
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }

@@ -1607,9 +1607,9 @@ pub struct Session {
     /// `protocol`: String.
     pub protocol: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1685,12 +1685,12 @@ impl Session {
             match tag.len() {
                 2 => match tag {
                     b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1745,10 +1745,10 @@ impl Session {
             g::leaf(w, "protocol", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -2070,7 +2070,7 @@ pub struct Snapshot {
     /// `cdroms`: Cdrom\[\]; served as `<link rel="cdroms">` unless followed.
     pub cdroms: Option<Vec<Cdrom>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `console`: Console.
@@ -2080,13 +2080,13 @@ pub struct Snapshot {
     /// `cpu_pinning_policy`: CpuPinningPolicy.
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `cpu_shares`: Integer.
     pub cpu_shares: Option<i64>,
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Box<Version>>,
+    pub custom_compatibility_version: Option<Linked<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -2106,11 +2106,11 @@ pub struct Snapshot {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `dynamic_cpu`: DynamicCpu.
     pub dynamic_cpu: Option<Box<DynamicCpu>>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `floppies`: Floppy\[\]; served as `<link rel="floppies">` unless followed.
     pub floppies: Option<Vec<Floppy>>,
     /// `fqdn`: String.
@@ -2126,7 +2126,7 @@ pub struct Snapshot {
     /// `high_availability`: HighAvailability.
     pub high_availability: Option<Box<HighAvailability>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `host_devices`: HostDevice\[\]; served as `<link rel="hostdevices">` unless followed.
     pub host_devices: Option<Vec<HostDevice>>,
     /// `id`: String (an XML attribute).
@@ -2134,13 +2134,13 @@ pub struct Snapshot {
     /// `initialization`: Initialization.
     pub initialization: Option<Box<Initialization>>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `io`: Io.
     pub io: Option<Box<Io>>,
     /// `katello_errata`: KatelloErratum\[\]; served as `<link rel="katelloerrata">` unless followed.
     pub katello_errata: Option<Vec<KatelloErratum>>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `mediated_devices`: VmMediatedDevice\[\]; served as `<link rel="mediateddevices">` unless followed.
@@ -2168,7 +2168,7 @@ pub struct Snapshot {
     /// `origin`: String.
     pub origin: Option<String>,
     /// `original_template`: Template.
-    pub original_template: Option<Box<Template>>,
+    pub original_template: Option<Linked<Template>>,
     /// `os`: OperatingSystem.
     pub os: Option<Box<OperatingSystem>>,
     /// `payloads`: Payload\[\].
@@ -2180,7 +2180,7 @@ pub struct Snapshot {
     /// `placement_policy`: VmPlacementPolicy.
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `reported_devices`: ReportedDevice\[\]; served as `<link rel="reporteddevices">` unless followed.
     pub reported_devices: Option<Vec<ReportedDevice>>,
     /// `rng_device`: RngDevice.
@@ -2192,7 +2192,7 @@ pub struct Snapshot {
     /// `sessions`: Session\[\]; served as `<link rel="sessions">` unless followed.
     pub sessions: Option<Vec<Session>>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `snapshot_status`: SnapshotStatus.
     pub snapshot_status: Option<SnapshotStatus>,
     /// `snapshot_type`: SnapshotType.
@@ -2220,13 +2220,13 @@ pub struct Snapshot {
     /// `stop_time`: Date.
     pub stop_time: Option<String>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_error_resume_behaviour`: VmStorageErrorResumeBehaviour.
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
     /// `tags`: Tag\[\]; served as `<link rel="tags">` unless followed.
     pub tags: Option<Vec<Tag>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `time_zone`: TimeZone.
     pub time_zone: Option<Box<TimeZone>>,
     /// `tpm_enabled`: Boolean.
@@ -2246,9 +2246,9 @@ pub struct Snapshot {
     /// `virtio_scsi_multi_queues_enabled`: Boolean.
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vm_pool`: VmPool.
-    pub vm_pool: Option<Box<VmPool>>,
+    pub vm_pool: Option<Linked<VmPool>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -2393,7 +2393,7 @@ impl Snapshot {
                 2 => match tag {
                     b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
                     b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -2406,7 +2406,7 @@ impl Snapshot {
                     b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
                     b"date" => v.date = Some(g::text(x, empty)?),
                     b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"nics" => {
                         let mut items = Vec::new();
@@ -2441,7 +2441,7 @@ impl Snapshot {
                         v.disks = Some(items);
                     }
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2454,18 +2454,18 @@ impl Snapshot {
                         }
                         v.cdroms = Some(items);
                     }
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
+                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2497,7 +2497,7 @@ impl Snapshot {
                         }
                         v.sessions = Some(items);
                     }
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2529,9 +2529,9 @@ impl Snapshot {
                 },
                 10 => match tag {
                     b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
                     b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     b"start_time" => v.start_time = Some(g::text(x, empty)?),
                     b"statistics" => {
                         let mut items = Vec::new();
@@ -2545,9 +2545,7 @@ impl Snapshot {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"dynamic_cpu" => {
                         v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
@@ -2592,9 +2590,7 @@ impl Snapshot {
                 },
                 13 => match tag {
                     b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     b"memory_policy" => {
                         v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
                     }
@@ -2623,9 +2619,7 @@ impl Snapshot {
                     b"numa_tune_mode" => {
                         v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -2718,9 +2712,7 @@ impl Snapshot {
                     b"high_availability" => {
                         v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
                     }
-                    b"original_template" => {
-                        v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
-                    }
+                    b"original_template" => v.original_template = Some(g::linked(x, &e, empty)?),
                     b"soundcard_enabled" => {
                         v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
                     }
@@ -2757,8 +2749,7 @@ impl Snapshot {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     b"guest_operating_system" => {
                         v.guest_operating_system =
@@ -2788,8 +2779,7 @@ impl Snapshot {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
+                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2862,7 +2852,7 @@ impl Snapshot {
             g::close(w, "cdroms");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2877,7 +2867,7 @@ impl Snapshot {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -2886,7 +2876,7 @@ impl Snapshot {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            v.write(w, "custom_compatibility_version");
+            g::write_linked(w, "custom_compatibility_version", v);
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -2931,13 +2921,13 @@ impl Snapshot {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(v) = &self.dynamic_cpu {
             v.write(w, "dynamic_cpu");
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(items) = &self.floppies {
             g::open(w, "floppies");
@@ -2971,7 +2961,7 @@ impl Snapshot {
             v.write(w, "high_availability");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.host_devices {
             g::open(w, "host_devices");
@@ -2985,7 +2975,7 @@ impl Snapshot {
             v.write(w, "initialization");
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.io {
             v.write(w, "io");
@@ -2999,7 +2989,7 @@ impl Snapshot {
             g::close(w, "katello_errata");
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -3056,7 +3046,7 @@ impl Snapshot {
             g::leaf(w, "origin", v);
         }
         if let Some(v) = &self.original_template {
-            v.write(w, "original_template");
+            g::write_linked(w, "original_template", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
@@ -3084,7 +3074,7 @@ impl Snapshot {
             v.write(w, "placement_policy");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(items) = &self.reported_devices {
             g::open(w, "reported_devices");
@@ -3112,7 +3102,7 @@ impl Snapshot {
             g::close(w, "sessions");
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(v) = &self.snapshot_status {
             g::leaf(w, "snapshot_status", v.as_str());
@@ -3164,7 +3154,7 @@ impl Snapshot {
             g::leaf(w, "stop_time", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -3178,7 +3168,7 @@ impl Snapshot {
             g::close(w, "tags");
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -3208,10 +3198,10 @@ impl Snapshot {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(v) = &self.vm_pool {
-            v.write(w, "vm_pool");
+            g::write_linked(w, "vm_pool", v);
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -3272,9 +3262,9 @@ pub struct SpecialObjects {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `blank_template`: Template.
-    pub blank_template: Option<Box<Template>>,
+    pub blank_template: Option<Linked<Template>>,
     /// `root_tag`: Tag.
-    pub root_tag: Option<Box<Tag>>,
+    pub root_tag: Option<Linked<Tag>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3343,13 +3333,11 @@ impl SpecialObjects {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"root_tag" => v.root_tag = Some(Box::new(Tag::read(x, &e, empty)?)),
+                    b"root_tag" => v.root_tag = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"blank_template" => {
-                        v.blank_template = Some(Box::new(Template::read(x, &e, empty)?))
-                    }
+                    b"blank_template" => v.blank_template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3366,10 +3354,10 @@ impl SpecialObjects {
         }
         g::end_open(w);
         if let Some(v) = &self.blank_template {
-            v.write(w, "blank_template");
+            g::write_linked(w, "blank_template", v);
         }
         if let Some(v) = &self.root_tag {
-            v.write(w, "root_tag");
+            g::write_linked(w, "root_tag", v);
         }
         g::close(w, tag);
     }
@@ -3548,7 +3536,7 @@ pub struct Ssh {
     /// `public_key`: String.
     pub public_key: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3629,7 +3617,7 @@ impl Ssh {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3691,7 +3679,7 @@ impl Ssh {
             g::leaf(w, "public_key", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }
@@ -3754,7 +3742,7 @@ pub struct SshPublicKey {
     /// `name`: String.
     pub name: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3829,7 +3817,7 @@ impl SshPublicKey {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -3871,7 +3859,7 @@ impl SshPublicKey {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }
@@ -4054,21 +4042,21 @@ pub struct Statistic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `brick`: GlusterBrick.
-    pub brick: Option<Box<GlusterBrick>>,
+    pub brick: Option<Linked<GlusterBrick>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
     pub description: Option<String>,
     /// `disk`: Disk.
-    pub disk: Option<Box<Disk>>,
+    pub disk: Option<Linked<Disk>>,
     /// `gluster_volume`: GlusterVolume.
-    pub gluster_volume: Option<Box<GlusterVolume>>,
+    pub gluster_volume: Option<Linked<GlusterVolume>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `host_nic`: HostNic.
-    pub host_nic: Option<Box<HostNic>>,
+    pub host_nic: Option<Linked<HostNic>>,
     /// `host_numa_node`: NumaNode.
-    pub host_numa_node: Option<Box<NumaNode>>,
+    pub host_numa_node: Option<Linked<NumaNode>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `kind`: StatisticKind.
@@ -4076,9 +4064,9 @@ pub struct Statistic {
     /// `name`: String.
     pub name: Option<String>,
     /// `nic`: Nic.
-    pub nic: Option<Box<Nic>>,
+    pub nic: Option<Linked<Nic>>,
     /// `step`: Step.
-    pub step: Option<Box<Step>>,
+    pub step: Option<Linked<Step>>,
     /// `type`: ValueType.
     pub r#type: Option<ValueType>,
     /// `unit`: StatisticUnit.
@@ -4086,7 +4074,7 @@ pub struct Statistic {
     /// `values`: Value\[\].
     pub values: Option<Vec<Value>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -4162,26 +4150,26 @@ impl Statistic {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
-                    b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
+                    b"nic" => v.nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"disk" => v.disk = Some(g::linked(x, &e, empty)?),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"kind" => v.kind = Some(StatisticKind::from_wire(&g::enum_text(x, empty)?)),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"step" => v.step = Some(Box::new(Step::read(x, &e, empty)?)),
+                    b"step" => v.step = Some(g::linked(x, &e, empty)?),
                     b"type" => v.r#type = Some(ValueType::from_wire(&g::enum_text(x, empty)?)),
                     b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::enum_text(x, empty)?)),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
+                    b"brick" => v.brick = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -4201,7 +4189,7 @@ impl Statistic {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -4209,12 +4197,8 @@ impl Statistic {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => {
-                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                    }
-                    b"host_numa_node" => {
-                        v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
-                    }
+                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
+                    b"host_numa_node" => v.host_numa_node = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4234,7 +4218,7 @@ impl Statistic {
         }
         g::end_open(w);
         if let Some(v) = &self.brick {
-            v.write(w, "brick");
+            g::write_linked(w, "brick", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -4243,19 +4227,19 @@ impl Statistic {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.disk {
-            v.write(w, "disk");
+            g::write_linked(w, "disk", v);
         }
         if let Some(v) = &self.gluster_volume {
-            v.write(w, "gluster_volume");
+            g::write_linked(w, "gluster_volume", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.host_nic {
-            v.write(w, "host_nic");
+            g::write_linked(w, "host_nic", v);
         }
         if let Some(v) = &self.host_numa_node {
-            v.write(w, "host_numa_node");
+            g::write_linked(w, "host_numa_node", v);
         }
         if let Some(v) = &self.kind {
             g::leaf(w, "kind", v.as_str());
@@ -4264,10 +4248,10 @@ impl Statistic {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.nic {
-            v.write(w, "nic");
+            g::write_linked(w, "nic", v);
         }
         if let Some(v) = &self.step {
-            v.write(w, "step");
+            g::write_linked(w, "step", v);
         }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v.as_str());
@@ -4284,7 +4268,7 @@ impl Statistic {
             g::close(w, "values");
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -4343,7 +4327,7 @@ pub struct Step {
     /// `end_time`: Date.
     pub end_time: Option<String>,
     /// `execution_host`: Host.
-    pub execution_host: Option<Box<Host>>,
+    pub execution_host: Option<Linked<Host>>,
     /// `external`: Boolean.
     pub external: Option<bool>,
     /// `external_type`: ExternalSystemType.
@@ -4351,13 +4335,13 @@ pub struct Step {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `job`: Job.
-    pub job: Option<Box<Job>>,
+    pub job: Option<Linked<Job>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `number`: Integer.
     pub number: Option<i64>,
     /// `parent_step`: Step.
-    pub parent_step: Option<Box<Step>>,
+    pub parent_step: Option<Linked<Step>>,
     /// `progress`: Integer.
     pub progress: Option<i64>,
     /// `start_time`: Date.
@@ -4448,7 +4432,7 @@ impl Step {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
+                    b"job" => v.job = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -4487,7 +4471,7 @@ impl Step {
                 },
                 11 => match tag {
                     b"description" => v.description = Some(g::text(x, empty)?),
-                    b"parent_step" => v.parent_step = Some(Box::new(Step::read(x, &e, empty)?)),
+                    b"parent_step" => v.parent_step = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
@@ -4498,9 +4482,7 @@ impl Step {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"execution_host" => {
-                        v.execution_host = Some(Box::new(Host::read(x, &e, empty)?))
-                    }
+                    b"execution_host" => v.execution_host = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4529,7 +4511,7 @@ impl Step {
             g::leaf(w, "end_time", v);
         }
         if let Some(v) = &self.execution_host {
-            v.write(w, "execution_host");
+            g::write_linked(w, "execution_host", v);
         }
         if let Some(v) = &self.external {
             g::leaf(w, "external", &v.to_string());
@@ -4538,7 +4520,7 @@ impl Step {
             g::leaf(w, "external_type", v.as_str());
         }
         if let Some(v) = &self.job {
-            v.write(w, "job");
+            g::write_linked(w, "job", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -4547,7 +4529,7 @@ impl Step {
             g::leaf(w, "number", &v.to_string());
         }
         if let Some(v) = &self.parent_step {
-            v.write(w, "parent_step");
+            g::write_linked(w, "parent_step", v);
         }
         if let Some(v) = &self.progress {
             g::leaf(w, "progress", &v.to_string());
@@ -4626,9 +4608,9 @@ pub struct StorageConnection {
     /// `description`: String.
     pub description: Option<String>,
     /// `gluster_volume`: GlusterVolume.
-    pub gluster_volume: Option<Box<GlusterVolume>>,
+    pub gluster_volume: Option<Linked<GlusterVolume>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `mount_options`: String.
@@ -4742,7 +4724,7 @@ impl StorageConnection {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"path" => v.path = Some(g::text(x, empty)?),
                     b"port" => v.port = Some(g::integer(x, empty, "port")?),
@@ -4783,9 +4765,7 @@ impl StorageConnection {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"gluster_volume" => {
-                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                    }
+                    b"gluster_volume" => v.gluster_volume = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -4814,10 +4794,10 @@ impl StorageConnection {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.gluster_volume {
-            v.write(w, "gluster_volume");
+            g::write_linked(w, "gluster_volume", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.mount_options {
             g::leaf(w, "mount_options", v);
@@ -4918,7 +4898,7 @@ pub struct StorageConnectionExtension {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -5004,7 +4984,7 @@ impl StorageConnectionExtension {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -5049,7 +5029,7 @@ impl StorageConnectionExtension {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -5131,7 +5111,7 @@ pub struct StorageDomain {
     /// `critical_space_action_blocker`: Integer.
     pub critical_space_action_blocker: Option<i64>,
     /// `data_center`: DataCenter.
-    pub data_center: Option<Box<DataCenter>>,
+    pub data_center: Option<Linked<DataCenter>>,
     /// `data_centers`: DataCenter\[\]; served as `<link rel="datacenters">` unless followed.
     pub data_centers: Option<Vec<DataCenter>>,
     /// `description`: String.
@@ -5149,7 +5129,7 @@ pub struct StorageDomain {
     /// `files`: File\[\]; served as `<link rel="files">` unless followed.
     pub files: Option<Vec<File>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `images`: Image\[\]; served as `<link rel="images">` unless followed.
@@ -5165,7 +5145,7 @@ pub struct StorageDomain {
     /// `status`: StorageDomainStatus.
     pub status: Option<StorageDomainStatus>,
     /// `storage`: HostStorage.
-    pub storage: Option<Box<HostStorage>>,
+    pub storage: Option<Linked<HostStorage>>,
     /// `storage_connections`: StorageConnection\[\]; served as `<link rel="storageconnections">` unless followed.
     pub storage_connections: Option<Vec<StorageConnection>>,
     /// `storage_format`: StorageFormat.
@@ -5302,7 +5282,7 @@ impl StorageDomain {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"type" => {
                         v.r#type = Some(StorageDomainType::from_wire(&g::enum_text(x, empty)?))
@@ -5352,7 +5332,7 @@ impl StorageDomain {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"storage" => v.storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
+                    b"storage" => v.storage = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -5374,9 +5354,7 @@ impl StorageDomain {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"data_center" => {
-                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
-                    }
+                    b"data_center" => v.data_center = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -5521,7 +5499,7 @@ impl StorageDomain {
             g::leaf(w, "critical_space_action_blocker", &v.to_string());
         }
         if let Some(v) = &self.data_center {
-            v.write(w, "data_center");
+            g::write_linked(w, "data_center", v);
         }
         if let Some(items) = &self.data_centers {
             g::open(w, "data_centers");
@@ -5573,7 +5551,7 @@ impl StorageDomain {
             g::close(w, "files");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.images {
             g::open(w, "images");
@@ -5604,7 +5582,7 @@ impl StorageDomain {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage {
-            v.write(w, "storage");
+            g::write_linked(w, "storage", v);
         }
         if let Some(items) = &self.storage_connections {
             g::open(w, "storage_connections");
@@ -5702,7 +5680,7 @@ pub struct StorageDomainLease {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -5771,9 +5749,7 @@ impl StorageDomainLease {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -5790,7 +5766,7 @@ impl StorageDomainLease {
         }
         g::end_open(w);
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         g::close(w, tag);
     }

@@ -146,21 +146,21 @@ pub struct Tag {
     /// `description`: String.
     pub description: Option<String>,
     /// `group`: Group.
-    pub group: Option<Box<Group>>,
+    pub group: Option<Linked<Group>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
     pub name: Option<String>,
     /// `parent`: Tag.
-    pub parent: Option<Box<Tag>>,
+    pub parent: Option<Linked<Tag>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -233,22 +233,22 @@ impl Tag {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"group" => v.group = Some(Box::new(Group::read(x, &e, empty)?)),
+                    b"group" => v.group = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"parent" => v.parent = Some(Box::new(Tag::read(x, &e, empty)?)),
+                    b"parent" => v.parent = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
@@ -256,7 +256,7 @@ impl Tag {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -286,25 +286,25 @@ impl Tag {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.group {
-            v.write(w, "group");
+            g::write_linked(w, "group", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.parent {
-            v.write(w, "parent");
+            g::write_linked(w, "parent", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -363,7 +363,7 @@ pub struct Template {
     /// `cdroms`: Cdrom\[\]; served as `<link rel="cdroms">` unless followed.
     pub cdroms: Option<Vec<Cdrom>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `console`: Console.
@@ -373,13 +373,13 @@ pub struct Template {
     /// `cpu_pinning_policy`: CpuPinningPolicy.
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `cpu_shares`: Integer.
     pub cpu_shares: Option<i64>,
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Box<Version>>,
+    pub custom_compatibility_version: Option<Linked<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -395,7 +395,7 @@ pub struct Template {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `graphics_consoles`: GraphicsConsole\[\]; served as `<link rel="graphicsconsoles">` unless followed.
     pub graphics_consoles: Option<Vec<GraphicsConsole>>,
     /// `high_availability`: HighAvailability.
@@ -407,7 +407,7 @@ pub struct Template {
     /// `io`: Io.
     pub io: Option<Box<Io>>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `mediated_devices`: VmMediatedDevice\[\]; served as `<link rel="mediateddevices">` unless followed.
@@ -435,13 +435,13 @@ pub struct Template {
     /// `placement_policy`: VmPlacementPolicy.
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `rng_device`: RngDevice.
     pub rng_device: Option<Box<RngDevice>>,
     /// `serial_number`: SerialNumber.
     pub serial_number: Option<Box<SerialNumber>>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `soundcard_enabled`: Boolean.
     pub soundcard_enabled: Option<bool>,
     /// `sso`: Sso.
@@ -453,7 +453,7 @@ pub struct Template {
     /// `status`: TemplateStatus.
     pub status: Option<TemplateStatus>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_error_resume_behaviour`: VmStorageErrorResumeBehaviour.
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
     /// `tags`: Tag\[\]; served as `<link rel="tags">` unless followed.
@@ -477,7 +477,7 @@ pub struct Template {
     /// `virtio_scsi_multi_queues_enabled`: Boolean.
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -598,7 +598,7 @@ impl Template {
                 2 => match tag {
                     b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
                     b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -634,7 +634,7 @@ impl Template {
                 },
                 5 => match tag {
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -647,7 +647,7 @@ impl Template {
                         }
                         v.cdroms = Some(items);
                     }
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => {
@@ -656,7 +656,7 @@ impl Template {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
@@ -682,15 +682,13 @@ impl Template {
                 },
                 10 => match tag {
                     b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
                     b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -725,9 +723,7 @@ impl Template {
                     b"initialization" => {
                         v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
@@ -826,8 +822,7 @@ impl Template {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
+                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -877,7 +872,7 @@ impl Template {
             g::close(w, "cdroms");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -892,7 +887,7 @@ impl Template {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -901,7 +896,7 @@ impl Template {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            v.write(w, "custom_compatibility_version");
+            g::write_linked(w, "custom_compatibility_version", v);
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -935,7 +930,7 @@ impl Template {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(items) = &self.graphics_consoles {
             g::open(w, "graphics_consoles");
@@ -955,7 +950,7 @@ impl Template {
             v.write(w, "io");
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -1012,7 +1007,7 @@ impl Template {
             v.write(w, "placement_policy");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -1021,7 +1016,7 @@ impl Template {
             v.write(w, "serial_number");
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(v) = &self.soundcard_enabled {
             g::leaf(w, "soundcard_enabled", &v.to_string());
@@ -1039,7 +1034,7 @@ impl Template {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -1080,7 +1075,7 @@ impl Template {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -1141,7 +1136,7 @@ pub struct TemplateVersion {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `base_template`: Template.
-    pub base_template: Option<Box<Template>>,
+    pub base_template: Option<Linked<Template>>,
     /// `version_name`: String.
     pub version_name: Option<String>,
     /// `version_number`: Integer.
@@ -1226,9 +1221,7 @@ impl TemplateVersion {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"base_template" => {
-                        v.base_template = Some(Box::new(Template::read(x, &e, empty)?))
-                    }
+                    b"base_template" => v.base_template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -1251,7 +1244,7 @@ impl TemplateVersion {
         }
         g::end_open(w);
         if let Some(v) = &self.base_template {
-            v.write(w, "base_template");
+            g::write_linked(w, "base_template", v);
         }
         if let Some(v) = &self.version_name {
             g::leaf(w, "version_name", v);

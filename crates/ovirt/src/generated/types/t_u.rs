@@ -60,9 +60,9 @@ pub struct UnmanagedNetwork {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `host_nic`: HostNic.
-    pub host_nic: Option<Box<HostNic>>,
+    pub host_nic: Option<Linked<HostNic>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `name`: String.
@@ -139,7 +139,7 @@ impl UnmanagedNetwork {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -149,7 +149,7 @@ impl UnmanagedNetwork {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    b"host_nic" => v.host_nic = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -179,10 +179,10 @@ impl UnmanagedNetwork {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.host_nic {
-            v.write(w, "host_nic");
+            g::write_linked(w, "host_nic", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -373,7 +373,7 @@ pub struct User {
     /// `description`: String.
     pub description: Option<String>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `domain_entry_id`: String.
     pub domain_entry_id: Option<String>,
     /// `email`: String.
@@ -516,7 +516,7 @@ impl User {
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"groups" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -621,7 +621,7 @@ impl User {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(v) = &self.domain_entry_id {
             g::leaf(w, "domain_entry_id", v);
@@ -767,7 +767,7 @@ pub struct UserOption {
     /// `name`: String.
     pub name: Option<String>,
     /// `user`: User.
-    pub user: Option<Box<User>>,
+    pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -842,7 +842,7 @@ impl UserOption {
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
-                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"user" => v.user = Some(g::linked(x, &e, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -884,7 +884,7 @@ impl UserOption {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.user {
-            v.write(w, "user");
+            g::write_linked(w, "user", v);
         }
         g::close(w, tag);
     }

@@ -1250,7 +1250,7 @@ pub struct VirtualNumaNode {
     /// `description`: String.
     pub description: Option<String>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `index`: Integer.
@@ -1268,7 +1268,7 @@ pub struct VirtualNumaNode {
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
     pub statistics: Option<Vec<Statistic>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1345,7 +1345,7 @@ impl VirtualNumaNode {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -1353,7 +1353,7 @@ impl VirtualNumaNode {
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
@@ -1431,7 +1431,7 @@ impl VirtualNumaNode {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
@@ -1465,7 +1465,7 @@ impl VirtualNumaNode {
             g::close(w, "statistics");
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -1646,7 +1646,7 @@ pub struct Vm {
     /// `cdroms`: Cdrom\[\]; served as `<link rel="cdroms">` unless followed.
     pub cdroms: Option<Vec<Cdrom>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `console`: Console.
@@ -1656,13 +1656,13 @@ pub struct Vm {
     /// `cpu_pinning_policy`: CpuPinningPolicy.
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `cpu_shares`: Integer.
     pub cpu_shares: Option<i64>,
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Box<Version>>,
+    pub custom_compatibility_version: Option<Linked<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -1678,11 +1678,11 @@ pub struct Vm {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `dynamic_cpu`: DynamicCpu.
     pub dynamic_cpu: Option<Box<DynamicCpu>>,
     /// `external_host_provider`: ExternalHostProvider.
-    pub external_host_provider: Option<Box<ExternalHostProvider>>,
+    pub external_host_provider: Option<Linked<ExternalHostProvider>>,
     /// `floppies`: Floppy\[\]; served as `<link rel="floppies">` unless followed.
     pub floppies: Option<Vec<Floppy>>,
     /// `fqdn`: String.
@@ -1698,7 +1698,7 @@ pub struct Vm {
     /// `high_availability`: HighAvailability.
     pub high_availability: Option<Box<HighAvailability>>,
     /// `host`: Host.
-    pub host: Option<Box<Host>>,
+    pub host: Option<Linked<Host>>,
     /// `host_devices`: HostDevice\[\]; served as `<link rel="hostdevices">` unless followed.
     pub host_devices: Option<Vec<HostDevice>>,
     /// `id`: String (an XML attribute).
@@ -1706,13 +1706,13 @@ pub struct Vm {
     /// `initialization`: Initialization.
     pub initialization: Option<Box<Initialization>>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `io`: Io.
     pub io: Option<Box<Io>>,
     /// `katello_errata`: KatelloErratum\[\]; served as `<link rel="katelloerrata">` unless followed.
     pub katello_errata: Option<Vec<KatelloErratum>>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `mediated_devices`: VmMediatedDevice\[\]; served as `<link rel="mediateddevices">` unless followed.
@@ -1740,7 +1740,7 @@ pub struct Vm {
     /// `origin`: String.
     pub origin: Option<String>,
     /// `original_template`: Template.
-    pub original_template: Option<Box<Template>>,
+    pub original_template: Option<Linked<Template>>,
     /// `os`: OperatingSystem.
     pub os: Option<Box<OperatingSystem>>,
     /// `payloads`: Payload\[\].
@@ -1750,7 +1750,7 @@ pub struct Vm {
     /// `placement_policy`: VmPlacementPolicy.
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `reported_devices`: ReportedDevice\[\]; served as `<link rel="reporteddevices">` unless followed.
     pub reported_devices: Option<Vec<ReportedDevice>>,
     /// `rng_device`: RngDevice.
@@ -1762,7 +1762,7 @@ pub struct Vm {
     /// `sessions`: Session\[\]; served as `<link rel="sessions">` unless followed.
     pub sessions: Option<Vec<Session>>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `snapshots`: Snapshot\[\]; served as `<link rel="snapshots">` unless followed.
     pub snapshots: Option<Vec<Snapshot>>,
     /// `soundcard_enabled`: Boolean.
@@ -1786,13 +1786,13 @@ pub struct Vm {
     /// `stop_time`: Date.
     pub stop_time: Option<String>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_error_resume_behaviour`: VmStorageErrorResumeBehaviour.
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
     /// `tags`: Tag\[\]; served as `<link rel="tags">` unless followed.
     pub tags: Option<Vec<Tag>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `time_zone`: TimeZone.
     pub time_zone: Option<Box<TimeZone>>,
     /// `tpm_enabled`: Boolean.
@@ -1812,7 +1812,7 @@ pub struct Vm {
     /// `virtio_scsi_multi_queues_enabled`: Boolean.
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
     /// `vm_pool`: VmPool.
-    pub vm_pool: Option<Box<VmPool>>,
+    pub vm_pool: Option<Linked<VmPool>>,
     /// `watchdogs`: Watchdog\[\]; served as `<link rel="watchdogs">` unless followed.
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1962,7 +1962,7 @@ impl Vm {
                 4 => match tag {
                     b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
                     b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(g::linked(x, &e, empty)?),
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"nics" => {
                         let mut items = Vec::new();
@@ -1988,7 +1988,7 @@ impl Vm {
                 },
                 5 => match tag {
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -2001,18 +2001,18 @@ impl Vm {
                         }
                         v.cdroms = Some(items);
                     }
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
+                    b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2044,7 +2044,7 @@ impl Vm {
                         }
                         v.sessions = Some(items);
                     }
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2076,9 +2076,9 @@ impl Vm {
                 },
                 10 => match tag {
                     b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
                     b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     b"start_time" => v.start_time = Some(g::text(x, empty)?),
                     b"statistics" => {
                         let mut items = Vec::new();
@@ -2092,9 +2092,7 @@ impl Vm {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"dynamic_cpu" => {
                         v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
@@ -2139,9 +2137,7 @@ impl Vm {
                 },
                 13 => match tag {
                     b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     b"memory_policy" => {
                         v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
                     }
@@ -2167,9 +2163,7 @@ impl Vm {
                     b"numa_tune_mode" => {
                         v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 15 => match tag {
@@ -2258,9 +2252,7 @@ impl Vm {
                     b"high_availability" => {
                         v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
                     }
-                    b"original_template" => {
-                        v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
-                    }
+                    b"original_template" => v.original_template = Some(g::linked(x, &e, empty)?),
                     b"soundcard_enabled" => {
                         v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
                     }
@@ -2294,8 +2286,7 @@ impl Vm {
                 },
                 22 => match tag {
                     b"external_host_provider" => {
-                        v.external_host_provider =
-                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                        v.external_host_provider = Some(g::linked(x, &e, empty)?)
                     }
                     b"guest_operating_system" => {
                         v.guest_operating_system =
@@ -2325,8 +2316,7 @@ impl Vm {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
+                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2399,7 +2389,7 @@ impl Vm {
             g::close(w, "cdroms");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2414,7 +2404,7 @@ impl Vm {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -2423,7 +2413,7 @@ impl Vm {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            v.write(w, "custom_compatibility_version");
+            g::write_linked(w, "custom_compatibility_version", v);
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -2457,13 +2447,13 @@ impl Vm {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(v) = &self.dynamic_cpu {
             v.write(w, "dynamic_cpu");
         }
         if let Some(v) = &self.external_host_provider {
-            v.write(w, "external_host_provider");
+            g::write_linked(w, "external_host_provider", v);
         }
         if let Some(items) = &self.floppies {
             g::open(w, "floppies");
@@ -2497,7 +2487,7 @@ impl Vm {
             v.write(w, "high_availability");
         }
         if let Some(v) = &self.host {
-            v.write(w, "host");
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.host_devices {
             g::open(w, "host_devices");
@@ -2511,7 +2501,7 @@ impl Vm {
             v.write(w, "initialization");
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.io {
             v.write(w, "io");
@@ -2525,7 +2515,7 @@ impl Vm {
             g::close(w, "katello_errata");
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -2582,7 +2572,7 @@ impl Vm {
             g::leaf(w, "origin", v);
         }
         if let Some(v) = &self.original_template {
-            v.write(w, "original_template");
+            g::write_linked(w, "original_template", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
@@ -2607,7 +2597,7 @@ impl Vm {
             v.write(w, "placement_policy");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(items) = &self.reported_devices {
             g::open(w, "reported_devices");
@@ -2635,7 +2625,7 @@ impl Vm {
             g::close(w, "sessions");
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(items) = &self.snapshots {
             g::open(w, "snapshots");
@@ -2681,7 +2671,7 @@ impl Vm {
             g::leaf(w, "stop_time", v);
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -2695,7 +2685,7 @@ impl Vm {
             g::close(w, "tags");
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -2725,7 +2715,7 @@ impl Vm {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
         }
         if let Some(v) = &self.vm_pool {
-            v.write(w, "vm_pool");
+            g::write_linked(w, "vm_pool", v);
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -2790,7 +2780,7 @@ pub struct VmBase {
     /// `bios`: Bios.
     pub bios: Option<Box<Bios>>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `console`: Console.
@@ -2800,13 +2790,13 @@ pub struct VmBase {
     /// `cpu_pinning_policy`: CpuPinningPolicy.
     pub cpu_pinning_policy: Option<CpuPinningPolicy>,
     /// `cpu_profile`: CpuProfile.
-    pub cpu_profile: Option<Box<CpuProfile>>,
+    pub cpu_profile: Option<Linked<CpuProfile>>,
     /// `cpu_shares`: Integer.
     pub cpu_shares: Option<i64>,
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Box<Version>>,
+    pub custom_compatibility_version: Option<Linked<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -2820,7 +2810,7 @@ pub struct VmBase {
     /// `display`: Display.
     pub display: Option<Box<Display>>,
     /// `domain`: Domain.
-    pub domain: Option<Box<Domain>>,
+    pub domain: Option<Linked<Domain>>,
     /// `high_availability`: HighAvailability.
     pub high_availability: Option<Box<HighAvailability>>,
     /// `id`: String (an XML attribute).
@@ -2830,7 +2820,7 @@ pub struct VmBase {
     /// `io`: Io.
     pub io: Option<Box<Io>>,
     /// `large_icon`: Icon.
-    pub large_icon: Option<Box<Icon>>,
+    pub large_icon: Option<Linked<Icon>>,
     /// `lease`: StorageDomainLease.
     pub lease: Option<Box<StorageDomainLease>>,
     /// `memory`: Integer.
@@ -2852,13 +2842,13 @@ pub struct VmBase {
     /// `placement_policy`: VmPlacementPolicy.
     pub placement_policy: Option<Box<VmPlacementPolicy>>,
     /// `quota`: Quota.
-    pub quota: Option<Box<Quota>>,
+    pub quota: Option<Linked<Quota>>,
     /// `rng_device`: RngDevice.
     pub rng_device: Option<Box<RngDevice>>,
     /// `serial_number`: SerialNumber.
     pub serial_number: Option<Box<SerialNumber>>,
     /// `small_icon`: Icon.
-    pub small_icon: Option<Box<Icon>>,
+    pub small_icon: Option<Linked<Icon>>,
     /// `soundcard_enabled`: Boolean.
     pub soundcard_enabled: Option<bool>,
     /// `sso`: Sso.
@@ -2868,7 +2858,7 @@ pub struct VmBase {
     /// `stateless`: Boolean.
     pub stateless: Option<bool>,
     /// `storage_domain`: StorageDomain.
-    pub storage_domain: Option<Box<StorageDomain>>,
+    pub storage_domain: Option<Linked<StorageDomain>>,
     /// `storage_error_resume_behaviour`: VmStorageErrorResumeBehaviour.
     pub storage_error_resume_behaviour: Option<VmStorageErrorResumeBehaviour>,
     /// `time_zone`: TimeZone.
@@ -3021,17 +3011,17 @@ impl VmBase {
                 },
                 5 => match tag {
                     b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
-                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
@@ -3047,15 +3037,13 @@ impl VmBase {
                 },
                 10 => match tag {
                     b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"large_icon" => v.large_icon = Some(g::linked(x, &e, empty)?),
                     b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"cpu_profile" => {
-                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
-                    }
+                    b"cpu_profile" => v.cpu_profile = Some(g::linked(x, &e, empty)?),
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
                     b"virtio_scsi" => {
@@ -3081,9 +3069,7 @@ impl VmBase {
                     b"initialization" => {
                         v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
                     }
-                    b"storage_domain" => {
-                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                    }
+                    b"storage_domain" => v.storage_domain = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 16 => match tag {
@@ -3155,8 +3141,7 @@ impl VmBase {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version =
-                            Some(Box::new(Version::read(x, &e, empty)?))
+                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3198,7 +3183,7 @@ impl VmBase {
             v.write(w, "bios");
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -3213,7 +3198,7 @@ impl VmBase {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.cpu_profile {
-            v.write(w, "cpu_profile");
+            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -3222,7 +3207,7 @@ impl VmBase {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            v.write(w, "custom_compatibility_version");
+            g::write_linked(w, "custom_compatibility_version", v);
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -3248,7 +3233,7 @@ impl VmBase {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
-            v.write(w, "domain");
+            g::write_linked(w, "domain", v);
         }
         if let Some(v) = &self.high_availability {
             v.write(w, "high_availability");
@@ -3260,7 +3245,7 @@ impl VmBase {
             v.write(w, "io");
         }
         if let Some(v) = &self.large_icon {
-            v.write(w, "large_icon");
+            g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
@@ -3293,7 +3278,7 @@ impl VmBase {
             v.write(w, "placement_policy");
         }
         if let Some(v) = &self.quota {
-            v.write(w, "quota");
+            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -3302,7 +3287,7 @@ impl VmBase {
             v.write(w, "serial_number");
         }
         if let Some(v) = &self.small_icon {
-            v.write(w, "small_icon");
+            g::write_linked(w, "small_icon", v);
         }
         if let Some(v) = &self.soundcard_enabled {
             g::leaf(w, "soundcard_enabled", &v.to_string());
@@ -3317,7 +3302,7 @@ impl VmBase {
             g::leaf(w, "stateless", &v.to_string());
         }
         if let Some(v) = &self.storage_domain {
-            v.write(w, "storage_domain");
+            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -3403,15 +3388,15 @@ pub struct VmMediatedDevice {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `spec_params`: Property\[\].
     pub spec_params: Option<Vec<Property>>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -3486,7 +3471,7 @@ impl VmMediatedDevice {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -3511,7 +3496,7 @@ impl VmMediatedDevice {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -3528,9 +3513,7 @@ impl VmMediatedDevice {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -3556,7 +3539,7 @@ impl VmMediatedDevice {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -3570,10 +3553,10 @@ impl VmMediatedDevice {
             g::close(w, "spec_params");
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -3792,7 +3775,7 @@ pub struct VmPool {
     /// `auto_storage_select`: Boolean.
     pub auto_storage_select: Option<bool>,
     /// `cluster`: Cluster.
-    pub cluster: Option<Box<Cluster>>,
+    pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
     pub comment: Option<String>,
     /// `description`: String.
@@ -3802,7 +3785,7 @@ pub struct VmPool {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `max_user_vms`: Integer.
     pub max_user_vms: Option<i64>,
     /// `name`: String.
@@ -3820,7 +3803,7 @@ pub struct VmPool {
     /// `stateful`: Boolean.
     pub stateful: Option<bool>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `tpm_enabled`: Boolean.
     pub tpm_enabled: Option<bool>,
     /// `type`: VmPoolType.
@@ -3828,7 +3811,7 @@ pub struct VmPool {
     /// `use_latest_template_version`: Boolean.
     pub use_latest_template_version: Option<bool>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3919,7 +3902,7 @@ impl VmPool {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -3930,14 +3913,14 @@ impl VmPool {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
                     b"stateful" => v.stateful = Some(g::boolean(x, empty, "stateful")?),
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -3963,9 +3946,7 @@ impl VmPool {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -4013,7 +3994,7 @@ impl VmPool {
             g::leaf(w, "auto_storage_select", &v.to_string());
         }
         if let Some(v) = &self.cluster {
-            v.write(w, "cluster");
+            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -4025,7 +4006,7 @@ impl VmPool {
             v.write(w, "display");
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.max_user_vms {
             g::leaf(w, "max_user_vms", &v.to_string());
@@ -4057,7 +4038,7 @@ impl VmPool {
             g::leaf(w, "stateful", &v.to_string());
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.tpm_enabled {
             g::leaf(w, "tpm_enabled", &v.to_string());
@@ -4069,7 +4050,7 @@ impl VmPool {
             g::leaf(w, "use_latest_template_version", &v.to_string());
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         g::close(w, tag);
     }
@@ -4391,7 +4372,7 @@ pub struct VnicProfile {
     /// `description`: String.
     pub description: Option<String>,
     /// `failover`: VnicProfile.
-    pub failover: Option<Box<VnicProfile>>,
+    pub failover: Option<Linked<VnicProfile>>,
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `migratable`: Boolean.
@@ -4399,9 +4380,9 @@ pub struct VnicProfile {
     /// `name`: String.
     pub name: Option<String>,
     /// `network`: Network.
-    pub network: Option<Box<Network>>,
+    pub network: Option<Linked<Network>>,
     /// `network_filter`: NetworkFilter.
-    pub network_filter: Option<Box<NetworkFilter>>,
+    pub network_filter: Option<Linked<NetworkFilter>>,
     /// `pass_through`: VnicPassThrough.
     pub pass_through: Option<Box<VnicPassThrough>>,
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
@@ -4409,7 +4390,7 @@ pub struct VnicProfile {
     /// `port_mirroring`: Boolean.
     pub port_mirroring: Option<bool>,
     /// `qos`: Qos.
-    pub qos: Option<Box<Qos>>,
+    pub qos: Option<Linked<Qos>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -4486,7 +4467,7 @@ impl VnicProfile {
             let tag = name.as_ref();
             match tag.len() {
                 3 => match tag {
-                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -4496,11 +4477,11 @@ impl VnicProfile {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"failover" => v.failover = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    b"failover" => v.failover = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -4527,9 +4508,7 @@ impl VnicProfile {
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
-                    b"network_filter" => {
-                        v.network_filter = Some(Box::new(NetworkFilter::read(x, &e, empty)?))
-                    }
+                    b"network_filter" => v.network_filter = Some(g::linked(x, &e, empty)?),
                     b"port_mirroring" => {
                         v.port_mirroring = Some(g::boolean(x, empty, "port_mirroring")?)
                     }
@@ -4578,7 +4557,7 @@ impl VnicProfile {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.failover {
-            v.write(w, "failover");
+            g::write_linked(w, "failover", v);
         }
         if let Some(v) = &self.migratable {
             g::leaf(w, "migratable", &v.to_string());
@@ -4587,10 +4566,10 @@ impl VnicProfile {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.network {
-            v.write(w, "network");
+            g::write_linked(w, "network", v);
         }
         if let Some(v) = &self.network_filter {
-            v.write(w, "network_filter");
+            g::write_linked(w, "network_filter", v);
         }
         if let Some(v) = &self.pass_through {
             v.write(w, "pass_through");
@@ -4607,7 +4586,7 @@ impl VnicProfile {
             g::leaf(w, "port_mirroring", &v.to_string());
         }
         if let Some(v) = &self.qos {
-            v.write(w, "qos");
+            g::write_linked(w, "qos", v);
         }
         g::close(w, tag);
     }
@@ -4664,7 +4643,7 @@ pub struct VnicProfileMapping {
     /// `source_network_profile_name`: String.
     pub source_network_profile_name: Option<String>,
     /// `target_vnic_profile`: VnicProfile.
-    pub target_vnic_profile: Option<Box<VnicProfile>>,
+    pub target_vnic_profile: Option<Linked<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -4741,7 +4720,7 @@ impl VnicProfileMapping {
                 19 => match tag {
                     b"source_network_name" => v.source_network_name = Some(g::text(x, empty)?),
                     b"target_vnic_profile" => {
-                        v.target_vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
+                        v.target_vnic_profile = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -4771,7 +4750,7 @@ impl VnicProfileMapping {
             g::leaf(w, "source_network_profile_name", v);
         }
         if let Some(v) = &self.target_vnic_profile {
-            v.write(w, "target_vnic_profile");
+            g::write_linked(w, "target_vnic_profile", v);
         }
         g::close(w, tag);
     }

@@ -115,15 +115,15 @@ pub struct Watchdog {
     /// `id`: String (an XML attribute).
     pub id: Option<String>,
     /// `instance_type`: InstanceType.
-    pub instance_type: Option<Box<InstanceType>>,
+    pub instance_type: Option<Linked<InstanceType>>,
     /// `model`: WatchdogModel.
     pub model: Option<WatchdogModel>,
     /// `name`: String.
     pub name: Option<String>,
     /// `template`: Template.
-    pub template: Option<Box<Template>>,
+    pub template: Option<Linked<Template>>,
     /// `vm`: Vm.
-    pub vm: Option<Box<Vm>>,
+    pub vm: Option<Linked<Vm>>,
     /// `vms`: Vm\[\]; served as `<link rel="vms">` unless followed.
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -200,7 +200,7 @@ impl Watchdog {
             let tag = name.as_ref();
             match tag.len() {
                 2 => match tag {
-                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 3 => match tag {
@@ -235,7 +235,7 @@ impl Watchdog {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -243,9 +243,7 @@ impl Watchdog {
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
-                    b"instance_type" => {
-                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                    }
+                    b"instance_type" => v.instance_type = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -274,7 +272,7 @@ impl Watchdog {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.instance_type {
-            v.write(w, "instance_type");
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.model {
             g::leaf(w, "model", v.as_str());
@@ -283,10 +281,10 @@ impl Watchdog {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.template {
-            v.write(w, "template");
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
-            v.write(w, "vm");
+            g::write_linked(w, "vm", v);
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -357,9 +355,9 @@ pub struct Weight {
     /// `name`: String.
     pub name: Option<String>,
     /// `scheduling_policy`: SchedulingPolicy.
-    pub scheduling_policy: Option<Box<SchedulingPolicy>>,
+    pub scheduling_policy: Option<Linked<SchedulingPolicy>>,
     /// `scheduling_policy_unit`: SchedulingPolicyUnit.
-    pub scheduling_policy_unit: Option<Box<SchedulingPolicyUnit>>,
+    pub scheduling_policy_unit: Option<Linked<SchedulingPolicyUnit>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -450,15 +448,12 @@ impl Weight {
                     _ => x.skip(&e, empty)?,
                 },
                 17 => match tag {
-                    b"scheduling_policy" => {
-                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                    }
+                    b"scheduling_policy" => v.scheduling_policy = Some(g::linked(x, &e, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
                 22 => match tag {
                     b"scheduling_policy_unit" => {
-                        v.scheduling_policy_unit =
-                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                        v.scheduling_policy_unit = Some(g::linked(x, &e, empty)?)
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -491,10 +486,10 @@ impl Weight {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.scheduling_policy {
-            v.write(w, "scheduling_policy");
+            g::write_linked(w, "scheduling_policy", v);
         }
         if let Some(v) = &self.scheduling_policy_unit {
-            v.write(w, "scheduling_policy_unit");
+            g::write_linked(w, "scheduling_policy_unit", v);
         }
         g::close(w, tag);
     }

@@ -9,6 +9,7 @@
 
 mod compute;
 mod enums;
+mod linked;
 mod network;
 mod parts;
 mod storage;
@@ -27,6 +28,7 @@ pub use enums::{
     HostStatus, NicInterface, StorageDomainStatus, StorageDomainType, TemplateStatus, VmStatus,
     VmType,
 };
+pub use linked::Linked;
 pub use network::{Ip, Network, ReportedDevice, VnicProfile};
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
 pub use storage::{Disk, DiskAttachment, StorageDomain, Template};

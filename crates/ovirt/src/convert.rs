@@ -13,7 +13,8 @@ mod guest;
 
 use crate::generated::types::Job;
 use crate::native::types::{
-    Cluster, Disk, Host, Network, StorageDomain, StorageDomainStatus, Template, Vm,
+    Cluster, Disk, Host, Network, NetworkUsage, ReportedDevice, ReportedDeviceType, StorageDomain,
+    StorageDomainStatus, Template, Vm,
 };
 pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 
@@ -192,8 +193,8 @@ pub fn vm(v: &Vm) -> Result<NVm> {
     out.ips = v
         .reported_devices
         .iter()
-        .filter(|d| d.device_type.as_deref().is_none_or(|k| k == "network"))
-        .flat_map(|d| d.ips.iter().filter_map(|i| i.address.clone()))
+        .flat_map(guest_addresses)
+        .map(str::to_owned)
         .collect();
     let e = &mut out.extra;
     put(e, "status_detail", v.status_detail.clone());
@@ -376,6 +377,20 @@ pub fn template(t: &Template) -> Result<NTemplate> {
     Ok(out)
 }
 
+/// The addresses the guest reports on a device: none unless it is a network device (or of no
+/// stated type).
+pub(crate) fn guest_addresses(d: &ReportedDevice) -> impl Iterator<Item = &str> {
+    let network = d
+        .r#type
+        .as_ref()
+        .is_none_or(|k| *k == ReportedDeviceType::Network);
+    d.ips
+        .iter()
+        .flatten()
+        .filter(move |_| network)
+        .filter_map(|i| i.address.as_deref())
+}
+
 /// oVirt logical network -> neutral network. `cluster_id` is set only in a cluster's view
 /// (`/clusters/{id}/networks`); a data center's network has it in `extra.data_center_id`.
 /// The engine manages no addresses for a network: `cidr` stays empty.
@@ -384,24 +399,31 @@ pub fn network(n: &Network) -> Result<NNetwork> {
         need_id(&n.id, "network")?,
         n.name.clone().unwrap_or_default(),
     );
-    out.vlan = n.vlan.and_then(|v| u16::try_from(v).ok());
-    out.cluster_id = n
-        .cluster
+    out.vlan = n
+        .vlan
         .as_ref()
-        .and_then(|r| r.id.clone())
-        .map(Into::into);
+        .and_then(|v| v.id)
+        .and_then(|v| u16::try_from(v).ok());
+    out.cluster_id = n.cluster.as_ref().and_then(|r| r.id()).map(Into::into);
     out.description = n.description.clone().filter(|d| !d.is_empty());
     let e = &mut out.extra;
     put(
         e,
         "data_center_id",
-        n.data_center.as_ref().and_then(|r| r.id.clone()),
+        n.data_center
+            .as_ref()
+            .and_then(|r| r.id().map(str::to_owned)),
     );
     put(e, "mtu", n.mtu);
-    if !n.usages.is_empty() {
-        e.insert("usages".into(), Value::from(n.usages.clone()));
+    if let Some(usages) = n.usages.as_ref().filter(|u| !u.is_empty()) {
+        let names: Vec<&str> = usages.iter().map(NetworkUsage::as_str).collect();
+        e.insert("usages".into(), Value::from(names));
     }
-    put(e, "status", n.status.clone());
+    put(
+        e,
+        "status",
+        n.status.as_ref().map(|s| s.as_str().to_owned()),
+    );
     put(e, "required", n.required);
     put(e, "vdsm_name", n.vdsm_name.clone());
     Ok(out)

@@ -347,8 +347,8 @@ fn networks_convert() {
     assert_eq!(model[1].description, None);
     // What we write reads back the same.
     assert_eq!(
-        Network::from_xml(nets[1].to_xml().as_bytes()).unwrap().vlan,
-        Some(42)
+        Network::from_xml(nets[1].to_xml().as_bytes()).unwrap(),
+        nets[1]
     );
     let bad = Network::from_xml(br#"<network id="x"><vlan id="forty"/></network>"#).unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::Protocol);

@@ -14,6 +14,7 @@ use omnivirt_core::{
 };
 
 use super::{OvirtBackend, expect_id, with_job, wrap};
+use crate::convert;
 use crate::error::VENDOR;
 use crate::native::types as t;
 
@@ -29,10 +30,8 @@ impl ProfileBook {
     fn learn(&self, profiles: &[t::VnicProfile]) {
         if let Ok(mut m) = self.0.lock() {
             for p in profiles {
-                if let (Some(id), Some(net)) =
-                    (&p.id, p.network.as_ref().and_then(|n| n.id.clone()))
-                {
-                    m.insert(id.clone(), net);
+                if let (Some(id), Some(net)) = (&p.id, p.network.as_ref().and_then(|n| n.id())) {
+                    m.insert(id.clone(), net.to_owned());
                 }
             }
         }
@@ -43,12 +42,13 @@ impl ProfileBook {
 pub(super) fn addresses_by_mac(devices: &[t::ReportedDevice]) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for d in devices {
-        if d.device_type.as_deref().is_some_and(|k| k != "network") {
+        let Some(mac) = d.mac.as_ref().and_then(|m| m.address.as_deref()) else {
             continue;
+        };
+        let ips: Vec<String> = convert::guest_addresses(d).map(str::to_owned).collect();
+        if !ips.is_empty() {
+            out.entry(mac.to_ascii_lowercase()).or_default().extend(ips);
         }
-        let Some(mac) = &d.mac else { continue };
-        let ips = d.ips.iter().filter_map(|i| i.address.clone());
-        out.entry(mac.to_ascii_lowercase()).or_default().extend(ips);
     }
     out
 }
@@ -245,16 +245,17 @@ mod tests {
 
     #[test]
     fn addresses_match_by_mac_whatever_the_case() {
-        let d = t::ReportedDevice {
-            device_type: Some("network".into()),
-            mac: Some("52:54:00:AA:BB:CC".into()),
-            ips: vec![t::Ip {
-                address: Some("10.0.0.5".into()),
-                version: Some("v4".into()),
-            }],
-            ..t::ReportedDevice::default()
-        };
-        let m = addresses_by_mac(&[d]);
+        let devices = t::ReportedDevice::list_from_xml(
+            br#"<reported_devices>
+              <reported_device><type>network</type><mac><address>52:54:00:AA:BB:CC</address></mac>
+                <ips><ip><address>10.0.0.5</address><version>v4</version></ip></ips></reported_device>
+              <reported_device><type>usb</type><mac><address>52:54:00:00:00:01</address></mac>
+                <ips><ip><address>10.9.9.9</address></ip></ips></reported_device>
+            </reported_devices>"#,
+        )
+        .unwrap();
+        let m = addresses_by_mac(&devices);
         assert_eq!(m["52:54:00:aa:bb:cc"], vec!["10.0.0.5".to_owned()]);
+        assert!(!m.contains_key("52:54:00:00:00:01"), "{m:?}");
     }
 }

@@ -50,10 +50,7 @@ impl Filter {
         if self.conds.is_empty() {
             return true;
         }
-        let Some(ty) = crate::wire::schema::type_info(T::MODEL) else {
-            return false;
-        };
-        match crate::wire::bridge::read(ty, obj.to_xml().as_bytes()) {
+        match obj.to_json() {
             Ok(v) => self.matches_json(&v),
             Err(_) => false,
         }

@@ -235,3 +235,12 @@ pub(crate) fn element_content(doc: &[u8]) -> Result<Option<&str>> {
     let raw = x.raw_content(&root, empty)?;
     Ok((!raw.trim().is_empty()).then_some(raw))
 }
+
+/// Serializes a resource as its JSON form ([`super::Resource::to_json`]).
+pub(crate) fn serialize_json<T: super::Resource, S: serde::Serializer>(
+    v: &T,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let json = v.to_json().map_err(serde::ser::Error::custom)?;
+    serde::Serialize::serialize(&json, s)
+}

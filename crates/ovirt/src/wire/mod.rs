@@ -9,7 +9,6 @@ mod api;
 pub(crate) mod bridge;
 pub(crate) mod gen_support;
 mod host;
-mod network;
 mod parts;
 mod reader;
 mod resource;

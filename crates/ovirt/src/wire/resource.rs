@@ -7,10 +7,6 @@ use super::api::{read_action, read_api, read_fault, write_action_tag, write_api}
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
 };
-use super::network::{
-    read_network, read_reported_device, read_vnic_profile, write_network, write_reported_device,
-    write_vnic_profile,
-};
 use super::reader::XmlIn;
 use super::storage::{
     read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
@@ -19,8 +15,8 @@ use super::storage::{
 use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Fault, Host, Network, Nic,
-    ReportedDevice, StorageDomain, Template, Vm, VnicProfile,
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Fault, Host, Nic, StorageDomain,
+    Template, Vm,
 };
 
 /// An object with an XML form: its element names and how to read and write it.
@@ -40,6 +36,15 @@ pub trait Resource: Sized + Send + Sync + 'static {
 
     /// Writes the object as a document (only the fields that are set).
     fn to_xml(&self) -> String;
+
+    /// The object's JSON form, keyed by the model's names as `omnivirt api call` prints it
+    /// (read back from [`Resource::to_xml`], so only what the writer sends).
+    fn to_json(&self) -> Result<serde_json::Value> {
+        let ty = super::schema::type_info(Self::MODEL).ok_or_else(|| {
+            Error::invalid_input(format!("`{}` is not a type of the model", Self::MODEL))
+        })?;
+        super::bridge::read(ty, self.to_xml().as_bytes())
+    }
 }
 
 fn expect_root(found: &[u8], wanted: &str) -> Result<()> {
@@ -231,24 +236,6 @@ impl Resource for Template {
     }
 }
 
-impl Resource for Network {
-    const TAG: &'static str = "network";
-    const PLURAL: &'static str = "networks";
-    const MODEL: &'static str = "Network";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_network)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_network)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_network)
-    }
-}
-
 impl Resource for Nic {
     const TAG: &'static str = "nic";
     const PLURAL: &'static str = "nics";
@@ -309,40 +296,4 @@ pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {
     let (root, empty) = x.root()?;
     expect_root(root.local_name().as_ref(), "fault")?;
     read_fault(&mut x, empty)
-}
-
-impl Resource for VnicProfile {
-    const TAG: &'static str = "vnic_profile";
-    const PLURAL: &'static str = "vnic_profiles";
-    const MODEL: &'static str = "VnicProfile";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_vnic_profile)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_vnic_profile)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_vnic_profile)
-    }
-}
-
-impl Resource for ReportedDevice {
-    const TAG: &'static str = "reported_device";
-    const PLURAL: &'static str = "reported_devices";
-    const MODEL: &'static str = "ReportedDevice";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_reported_device)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_reported_device)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_reported_device)
-    }
 }

@@ -3,12 +3,11 @@
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
-use super::network::read_reported_device;
 use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, each_attr, id_href, push_link};
 use super::storage::{read_disk_attachment, write_disk_attachment};
 use super::writer::XmlOut;
-use crate::native::types::{Nic, NicInterface, Vm, VmStatus, VmType};
+use crate::native::types::{Nic, NicInterface, ReportedDevice, Vm, VmStatus, VmType};
 
 pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Vm> {
     let mut v = Vm::default();
@@ -55,7 +54,7 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
             b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
             b"tags" => v.tags = read_refs(x, ce, b"tag")?,
             b"reported_devices" => {
-                v.reported_devices = x.list(ce, b"reported_device", read_reported_device)?
+                v.reported_devices = x.list(ce, b"reported_device", ReportedDevice::read)?
             }
             _ => x.skip(&c, ce)?,
         }

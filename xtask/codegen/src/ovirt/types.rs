@@ -173,7 +173,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
     )));
     let _ = writeln!(
         out,
-        "#[derive(Debug, Clone, Default)]\npub struct {name} {{"
+        "#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{"
     );
     let has_href = s.attrs.iter().any(|a| a.name == "href");
     if !has_href {
@@ -239,6 +239,13 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
         model = str_lit(&s.name),
         el = str_lit(&s.xml_element),
         coll = str_lit(&s.xml_collection)
+    );
+    // Its JSON form (the model's names) through `Resource::to_json`.
+    let _ = writeln!(
+        out,
+        "impl serde::Serialize for {name} {{\n\
+         fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {{\n\
+         g::serialize_json(self, s)\n}}\n}}\n"
     );
     // Identified objects (an `id` and a `name`) answer the services tree's `Object` questions.
     let text_attr = |n: &str| {

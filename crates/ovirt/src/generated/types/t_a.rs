@@ -196,7 +196,7 @@ impl AutoPinningPolicy {
 
 /// The `Action` struct of the oVirt model (element `action`, collection `actions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Action {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1338,6 +1338,12 @@ impl crate::wire::Resource for Action {
     }
 }
 
+impl serde::Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Action {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1362,7 +1368,7 @@ impl crate::native::types::Object for Action {
 
 /// The `AffinityGroup` struct of the oVirt model (element `affinity_group`, collection `affinity_groups`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AffinityGroup {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1647,6 +1653,12 @@ impl crate::wire::Resource for AffinityGroup {
     }
 }
 
+impl serde::Serialize for AffinityGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for AffinityGroup {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1671,7 +1683,7 @@ impl crate::native::types::Object for AffinityGroup {
 
 /// The `AffinityLabel` struct of the oVirt model (element `affinity_label`, collection `affinity_labels`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AffinityLabel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1884,6 +1896,12 @@ impl crate::wire::Resource for AffinityLabel {
     }
 }
 
+impl serde::Serialize for AffinityLabel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for AffinityLabel {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1908,7 +1926,7 @@ impl crate::native::types::Object for AffinityLabel {
 
 /// The `AffinityRule` struct of the oVirt model (element `affinity_rule`, collection `affinity_rules`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AffinityRule {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2048,9 +2066,15 @@ impl crate::wire::Resource for AffinityRule {
     }
 }
 
+impl serde::Serialize for AffinityRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Agent` struct of the oVirt model (element `agent`, collection `agents`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Agent {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2290,6 +2314,12 @@ impl crate::wire::Resource for Agent {
     }
 }
 
+impl serde::Serialize for Agent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Agent {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2314,7 +2344,7 @@ impl crate::native::types::Object for Agent {
 
 /// The `AgentConfiguration` struct of the oVirt model (element `agent_configuration`, collection `agent_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgentConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2485,9 +2515,15 @@ impl crate::wire::Resource for AgentConfiguration {
     }
 }
 
+impl serde::Serialize for AgentConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Api` struct of the oVirt model (element `api`, collection `apis`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Api {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2664,9 +2700,15 @@ impl crate::wire::Resource for Api {
     }
 }
 
+impl serde::Serialize for Api {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ApiSummary` struct of the oVirt model (element `api_summary`, collection `api_summaries`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiSummary {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2807,9 +2849,15 @@ impl crate::wire::Resource for ApiSummary {
     }
 }
 
+impl serde::Serialize for ApiSummary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ApiSummaryItem` struct of the oVirt model (element `api_summary_item`, collection `api_summary_items`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApiSummaryItem {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2939,9 +2987,15 @@ impl crate::wire::Resource for ApiSummaryItem {
     }
 }
 
+impl serde::Serialize for ApiSummaryItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Application` struct of the oVirt model (element `application`, collection `applications`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Application {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3093,6 +3147,12 @@ impl crate::wire::Resource for Application {
     }
 }
 
+impl serde::Serialize for Application {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Application {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3117,7 +3177,7 @@ impl crate::native::types::Object for Application {
 
 /// The `AuthorizedKey` struct of the oVirt model (element `authorized_key`, collection `authorized_keys`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AuthorizedKey {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3273,6 +3333,12 @@ impl crate::wire::Resource for AuthorizedKey {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for AuthorizedKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

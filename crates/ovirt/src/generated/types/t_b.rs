@@ -212,7 +212,7 @@ impl BootProtocol {
 
 /// The `Backup` struct of the oVirt model (element `backup`, collection `backups`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Backup {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -448,6 +448,12 @@ impl crate::wire::Resource for Backup {
     }
 }
 
+impl serde::Serialize for Backup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Backup {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -472,7 +478,7 @@ impl crate::native::types::Object for Backup {
 
 /// The `Balance` struct of the oVirt model (element `balance`, collection `balances`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Balance {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -635,6 +641,12 @@ impl crate::wire::Resource for Balance {
     }
 }
 
+impl serde::Serialize for Balance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Balance {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -659,7 +671,7 @@ impl crate::native::types::Object for Balance {
 
 /// The `Bios` struct of the oVirt model (element `bios`, collection `bioss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bios {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -785,9 +797,15 @@ impl crate::wire::Resource for Bios {
     }
 }
 
+impl serde::Serialize for Bios {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `BlockStatistic` struct of the oVirt model (element `block_statistic`, collection `block_statistics`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BlockStatistic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -915,9 +933,15 @@ impl crate::wire::Resource for BlockStatistic {
     }
 }
 
+impl serde::Serialize for BlockStatistic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Bonding` struct of the oVirt model (element `bonding`, collection `bondings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bonding {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1087,9 +1111,15 @@ impl crate::wire::Resource for Bonding {
     }
 }
 
+impl serde::Serialize for Bonding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Bookmark` struct of the oVirt model (element `bookmark`, collection `bookmarks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bookmark {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1242,6 +1272,12 @@ impl crate::wire::Resource for Bookmark {
     }
 }
 
+impl serde::Serialize for Bookmark {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Bookmark {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1266,7 +1302,7 @@ impl crate::native::types::Object for Bookmark {
 
 /// The `Boot` struct of the oVirt model (element `boot`, collection `boots`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Boot {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1394,9 +1430,15 @@ impl crate::wire::Resource for Boot {
     }
 }
 
+impl serde::Serialize for Boot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `BootMenu` struct of the oVirt model (element `boot_menu`, collection `boot_menus`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BootMenu {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1516,9 +1558,15 @@ impl crate::wire::Resource for BootMenu {
     }
 }
 
+impl serde::Serialize for BootMenu {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `BrickProfileDetail` struct of the oVirt model (element `brick_profile_detail`, collection `brick_profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BrickProfileDetail {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1657,5 +1705,11 @@ impl crate::wire::Resource for BrickProfileDetail {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for BrickProfileDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

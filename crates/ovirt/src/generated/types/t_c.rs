@@ -313,7 +313,7 @@ impl CreationStatus {
 
 /// The `Cdrom` struct of the oVirt model (element `cdrom`, collection `cdroms`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cdrom {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -511,6 +511,12 @@ impl crate::wire::Resource for Cdrom {
     }
 }
 
+impl serde::Serialize for Cdrom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Cdrom {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -535,7 +541,7 @@ impl crate::native::types::Object for Cdrom {
 
 /// The `Certificate` struct of the oVirt model (element `certificate`, collection `certificates`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Certificate {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -702,6 +708,12 @@ impl crate::wire::Resource for Certificate {
     }
 }
 
+impl serde::Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Certificate {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -726,7 +738,7 @@ impl crate::native::types::Object for Certificate {
 
 /// The `Checkpoint` struct of the oVirt model (element `checkpoint`, collection `checkpoints`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checkpoint {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -929,6 +941,12 @@ impl crate::wire::Resource for Checkpoint {
     }
 }
 
+impl serde::Serialize for Checkpoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Checkpoint {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -953,7 +971,7 @@ impl crate::native::types::Object for Checkpoint {
 
 /// The `CloudInit` struct of the oVirt model (element `cloud_init`, collection `cloud_inits`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CloudInit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1168,9 +1186,15 @@ impl crate::wire::Resource for CloudInit {
     }
 }
 
+impl serde::Serialize for CloudInit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Cluster` struct of the oVirt model (element `cluster`, collection `clusters`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cluster {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1900,6 +1924,12 @@ impl crate::wire::Resource for Cluster {
     }
 }
 
+impl serde::Serialize for Cluster {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Cluster {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1924,7 +1954,7 @@ impl crate::native::types::Object for Cluster {
 
 /// The `ClusterFeature` struct of the oVirt model (element `cluster_feature`, collection `cluster_features`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClusterFeature {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2076,6 +2106,12 @@ impl crate::wire::Resource for ClusterFeature {
     }
 }
 
+impl serde::Serialize for ClusterFeature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ClusterFeature {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2100,7 +2136,7 @@ impl crate::native::types::Object for ClusterFeature {
 
 /// The `ClusterLevel` struct of the oVirt model (element `cluster_level`, collection `cluster_levels`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClusterLevel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2306,6 +2342,12 @@ impl crate::wire::Resource for ClusterLevel {
     }
 }
 
+impl serde::Serialize for ClusterLevel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ClusterLevel {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2330,7 +2372,7 @@ impl crate::native::types::Object for ClusterLevel {
 
 /// The `Configuration` struct of the oVirt model (element `configuration`, collection `configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Configuration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2456,9 +2498,15 @@ impl crate::wire::Resource for Configuration {
     }
 }
 
+impl serde::Serialize for Configuration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Console` struct of the oVirt model (element `console`, collection `consoles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Console {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2578,9 +2626,15 @@ impl crate::wire::Resource for Console {
     }
 }
 
+impl serde::Serialize for Console {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Core` struct of the oVirt model (element `core`, collection `cores`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Core {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2710,9 +2764,15 @@ impl crate::wire::Resource for Core {
     }
 }
 
+impl serde::Serialize for Core {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Cpu` struct of the oVirt model (element `cpu`, collection `cpus`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cpu {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2906,9 +2966,15 @@ impl crate::wire::Resource for Cpu {
     }
 }
 
+impl serde::Serialize for Cpu {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `CpuProfile` struct of the oVirt model (element `cpu_profile`, collection `cpu_profiles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuProfile {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3085,6 +3151,12 @@ impl crate::wire::Resource for CpuProfile {
     }
 }
 
+impl serde::Serialize for CpuProfile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for CpuProfile {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3109,7 +3181,7 @@ impl crate::native::types::Object for CpuProfile {
 
 /// The `CpuTopology` struct of the oVirt model (element `cpu_topology`, collection `cpu_topologies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuTopology {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3246,9 +3318,15 @@ impl crate::wire::Resource for CpuTopology {
     }
 }
 
+impl serde::Serialize for CpuTopology {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `CpuTune` struct of the oVirt model (element `cpu_tune`, collection `cpu_tunes`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuTune {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3376,9 +3454,15 @@ impl crate::wire::Resource for CpuTune {
     }
 }
 
+impl serde::Serialize for CpuTune {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `CpuType` struct of the oVirt model (element `cpu_type`, collection `cpu_types`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CpuType {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3517,9 +3601,15 @@ impl crate::wire::Resource for CpuType {
     }
 }
 
+impl serde::Serialize for CpuType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `CustomProperty` struct of the oVirt model (element `custom_property`, collection `custom_properties`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomProperty {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3653,5 +3743,11 @@ impl crate::wire::Resource for CustomProperty {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for CustomProperty {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -474,7 +474,7 @@ impl DisplayType {
 
 /// The `DataCenter` struct of the oVirt model (element `data_center`, collection `data_centers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DataCenter {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -836,6 +836,12 @@ impl crate::wire::Resource for DataCenter {
     }
 }
 
+impl serde::Serialize for DataCenter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for DataCenter {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -860,7 +866,7 @@ impl crate::native::types::Object for DataCenter {
 
 /// The `Device` struct of the oVirt model (element `device`, collection `devices`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Device {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1052,6 +1058,12 @@ impl crate::wire::Resource for Device {
     }
 }
 
+impl serde::Serialize for Device {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Device {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1076,7 +1088,7 @@ impl crate::native::types::Object for Device {
 
 /// The `Disk` struct of the oVirt model (element `disk`, collection `disks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Disk {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1614,6 +1626,12 @@ impl crate::wire::Resource for Disk {
     }
 }
 
+impl serde::Serialize for Disk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Disk {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1638,7 +1656,7 @@ impl crate::native::types::Object for Disk {
 
 /// The `DiskAttachment` struct of the oVirt model (element `disk_attachment`, collection `disk_attachments`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiskAttachment {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1873,6 +1891,12 @@ impl crate::wire::Resource for DiskAttachment {
     }
 }
 
+impl serde::Serialize for DiskAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for DiskAttachment {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1897,7 +1921,7 @@ impl crate::native::types::Object for DiskAttachment {
 
 /// The `DiskProfile` struct of the oVirt model (element `disk_profile`, collection `disk_profiles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiskProfile {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2077,6 +2101,12 @@ impl crate::wire::Resource for DiskProfile {
     }
 }
 
+impl serde::Serialize for DiskProfile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for DiskProfile {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2101,7 +2131,7 @@ impl crate::native::types::Object for DiskProfile {
 
 /// The `DiskSnapshot` struct of the oVirt model (element `disk_snapshot`, collection `disk_snapshots`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DiskSnapshot {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2651,6 +2681,12 @@ impl crate::wire::Resource for DiskSnapshot {
     }
 }
 
+impl serde::Serialize for DiskSnapshot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for DiskSnapshot {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2675,7 +2711,7 @@ impl crate::native::types::Object for DiskSnapshot {
 
 /// The `Display` struct of the oVirt model (element `display`, collection `displays`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Display {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2958,9 +2994,15 @@ impl crate::wire::Resource for Display {
     }
 }
 
+impl serde::Serialize for Display {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Dns` struct of the oVirt model (element `dns`, collection `dnss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dns {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3110,9 +3152,15 @@ impl crate::wire::Resource for Dns {
     }
 }
 
+impl serde::Serialize for Dns {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `DnsResolverConfiguration` struct of the oVirt model (element `dns_resolver_configuration`, collection `dns_resolver_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DnsResolverConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3245,9 +3293,15 @@ impl crate::wire::Resource for DnsResolverConfiguration {
     }
 }
 
+impl serde::Serialize for DnsResolverConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Domain` struct of the oVirt model (element `domain`, collection `domains`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Domain {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3440,6 +3494,12 @@ impl crate::wire::Resource for Domain {
     }
 }
 
+impl serde::Serialize for Domain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Domain {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3464,7 +3524,7 @@ impl crate::native::types::Object for Domain {
 
 /// The `DynamicCpu` struct of the oVirt model (element `dynamic_cpu`, collection `dynamic_cpus`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DynamicCpu {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3582,5 +3642,11 @@ impl crate::wire::Resource for DynamicCpu {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for DynamicCpu {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -196,7 +196,7 @@ impl ExternalVmProviderType {
 
 /// The `EngineBackupInfo` struct of the oVirt model (element `engine_backup_info`, collection `engine_backup_infos`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EngineBackupInfo {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -368,9 +368,15 @@ impl crate::wire::Resource for EngineBackupInfo {
     }
 }
 
+impl serde::Serialize for EngineBackupInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `EntityProfileDetail` struct of the oVirt model (element `entity_profile_detail`, collection `entity_profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntityProfileDetail {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -503,9 +509,15 @@ impl crate::wire::Resource for EntityProfileDetail {
     }
 }
 
+impl serde::Serialize for EntityProfileDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ErrorHandling` struct of the oVirt model (element `error_handling`, collection `error_handlings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorHandling {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -627,9 +639,15 @@ impl crate::wire::Resource for ErrorHandling {
     }
 }
 
+impl serde::Serialize for ErrorHandling {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Event` struct of the oVirt model (element `event`, collection `events`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Event {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -907,6 +925,12 @@ impl crate::wire::Resource for Event {
     }
 }
 
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Event {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -931,7 +955,7 @@ impl crate::native::types::Object for Event {
 
 /// The `EventSubscription` struct of the oVirt model (element `event_subscription`, collection `event_subscriptions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventSubscription {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1119,6 +1143,12 @@ impl crate::wire::Resource for EventSubscription {
     }
 }
 
+impl serde::Serialize for EventSubscription {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for EventSubscription {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1143,7 +1173,7 @@ impl crate::native::types::Object for EventSubscription {
 
 /// The `ExternalComputeResource` struct of the oVirt model (element `external_compute_resource`, collection `external_compute_resources`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalComputeResource {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1329,6 +1359,12 @@ impl crate::wire::Resource for ExternalComputeResource {
     }
 }
 
+impl serde::Serialize for ExternalComputeResource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalComputeResource {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1353,7 +1389,7 @@ impl crate::native::types::Object for ExternalComputeResource {
 
 /// The `ExternalDiscoveredHost` struct of the oVirt model (element `external_discovered_host`, collection `external_discovered_hosts`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalDiscoveredHost {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1546,6 +1582,12 @@ impl crate::wire::Resource for ExternalDiscoveredHost {
     }
 }
 
+impl serde::Serialize for ExternalDiscoveredHost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalDiscoveredHost {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1570,7 +1612,7 @@ impl crate::native::types::Object for ExternalDiscoveredHost {
 
 /// The `ExternalHost` struct of the oVirt model (element `external_host`, collection `external_hosts`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalHost {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1731,6 +1773,12 @@ impl crate::wire::Resource for ExternalHost {
     }
 }
 
+impl serde::Serialize for ExternalHost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalHost {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1755,7 +1803,7 @@ impl crate::native::types::Object for ExternalHost {
 
 /// The `ExternalHostGroup` struct of the oVirt model (element `external_host_group`, collection `external_host_groups`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalHostGroup {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1948,6 +1996,12 @@ impl crate::wire::Resource for ExternalHostGroup {
     }
 }
 
+impl serde::Serialize for ExternalHostGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalHostGroup {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1972,7 +2026,7 @@ impl crate::native::types::Object for ExternalHostGroup {
 
 /// The `ExternalHostProvider` struct of the oVirt model (element `external_host_provider`, collection `external_host_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalHostProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2302,6 +2356,12 @@ impl crate::wire::Resource for ExternalHostProvider {
     }
 }
 
+impl serde::Serialize for ExternalHostProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalHostProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2326,7 +2386,7 @@ impl crate::native::types::Object for ExternalHostProvider {
 
 /// The `ExternalNetworkProviderConfiguration` struct of the oVirt model (element `external_network_provider_configuration`, collection `external_network_provider_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalNetworkProviderConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2491,6 +2551,12 @@ impl crate::wire::Resource for ExternalNetworkProviderConfiguration {
     }
 }
 
+impl serde::Serialize for ExternalNetworkProviderConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalNetworkProviderConfiguration {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2515,7 +2581,7 @@ impl crate::native::types::Object for ExternalNetworkProviderConfiguration {
 
 /// The `ExternalProvider` struct of the oVirt model (element `external_provider`, collection `external_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2733,6 +2799,12 @@ impl crate::wire::Resource for ExternalProvider {
     }
 }
 
+impl serde::Serialize for ExternalProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ExternalProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2757,7 +2829,7 @@ impl crate::native::types::Object for ExternalProvider {
 
 /// The `ExternalTemplateImport` struct of the oVirt model (element `external_template_import`, collection `external_template_imports`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalTemplateImport {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2940,9 +3012,15 @@ impl crate::wire::Resource for ExternalTemplateImport {
     }
 }
 
+impl serde::Serialize for ExternalTemplateImport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ExternalVmImport` struct of the oVirt model (element `external_vm_import`, collection `external_vm_imports`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExternalVmImport {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3165,5 +3243,11 @@ impl crate::wire::Resource for ExternalVmImport {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for ExternalVmImport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

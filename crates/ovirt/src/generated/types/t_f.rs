@@ -145,7 +145,7 @@ impl FirewallType {
 
 /// The `Fault` struct of the oVirt model (element `fault`, collection `faults`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fault {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -272,9 +272,15 @@ impl crate::wire::Resource for Fault {
     }
 }
 
+impl serde::Serialize for Fault {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `FencingPolicy` struct of the oVirt model (element `fencing_policy`, collection `fencing_policies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FencingPolicy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -449,9 +455,15 @@ impl crate::wire::Resource for FencingPolicy {
     }
 }
 
+impl serde::Serialize for FencingPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `File` struct of the oVirt model (element `file`, collection `files`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct File {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -617,6 +629,12 @@ impl crate::wire::Resource for File {
     }
 }
 
+impl serde::Serialize for File {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for File {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -641,7 +659,7 @@ impl crate::native::types::Object for File {
 
 /// The `Filter` struct of the oVirt model (element `filter`, collection `filters`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -805,6 +823,12 @@ impl crate::wire::Resource for Filter {
     }
 }
 
+impl serde::Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Filter {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -829,7 +853,7 @@ impl crate::native::types::Object for Filter {
 
 /// The `Floppy` struct of the oVirt model (element `floppy`, collection `floppies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Floppy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1027,6 +1051,12 @@ impl crate::wire::Resource for Floppy {
     }
 }
 
+impl serde::Serialize for Floppy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Floppy {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1051,7 +1081,7 @@ impl crate::native::types::Object for Floppy {
 
 /// The `FopStatistic` struct of the oVirt model (element `fop_statistic`, collection `fop_statistics`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FopStatistic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1187,5 +1217,11 @@ impl crate::wire::Resource for FopStatistic {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for FopStatistic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -290,7 +290,7 @@ impl GraphicsType {
 
 /// The `GlusterBrick` struct of the oVirt model (element `brick`, collection `bricks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterBrick {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -621,6 +621,12 @@ impl crate::wire::Resource for GlusterBrick {
     }
 }
 
+impl serde::Serialize for GlusterBrick {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterBrick {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -645,7 +651,7 @@ impl crate::native::types::Object for GlusterBrick {
 
 /// The `GlusterBrickAdvancedDetails` struct of the oVirt model (element `gluster_brick_advanced_details`, collection `gluster_brick_advanced_detailss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterBrickAdvancedDetails {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -924,6 +930,12 @@ impl crate::wire::Resource for GlusterBrickAdvancedDetails {
     }
 }
 
+impl serde::Serialize for GlusterBrickAdvancedDetails {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterBrickAdvancedDetails {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -948,7 +960,7 @@ impl crate::native::types::Object for GlusterBrickAdvancedDetails {
 
 /// The `GlusterBrickMemoryInfo` struct of the oVirt model (element `brick_memoryinfo`, collection `gluster_brick_memory_infos`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterBrickMemoryInfo {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1081,9 +1093,15 @@ impl crate::wire::Resource for GlusterBrickMemoryInfo {
     }
 }
 
+impl serde::Serialize for GlusterBrickMemoryInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `GlusterClient` struct of the oVirt model (element `gluster_client`, collection `gluster_clients`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterClient {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1237,9 +1255,15 @@ impl crate::wire::Resource for GlusterClient {
     }
 }
 
+impl serde::Serialize for GlusterClient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `GlusterHook` struct of the oVirt model (element `gluster_hook`, collection `gluster_hooks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterHook {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1489,6 +1513,12 @@ impl crate::wire::Resource for GlusterHook {
     }
 }
 
+impl serde::Serialize for GlusterHook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterHook {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1513,7 +1543,7 @@ impl crate::native::types::Object for GlusterHook {
 
 /// The `GlusterMemoryPool` struct of the oVirt model (element `memory_pool`, collection `memory_pools`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterMemoryPool {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1721,6 +1751,12 @@ impl crate::wire::Resource for GlusterMemoryPool {
     }
 }
 
+impl serde::Serialize for GlusterMemoryPool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterMemoryPool {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1745,7 +1781,7 @@ impl crate::native::types::Object for GlusterMemoryPool {
 
 /// The `GlusterServerHook` struct of the oVirt model (element `server_hook`, collection `server_hooks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterServerHook {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1928,6 +1964,12 @@ impl crate::wire::Resource for GlusterServerHook {
     }
 }
 
+impl serde::Serialize for GlusterServerHook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterServerHook {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1952,7 +1994,7 @@ impl crate::native::types::Object for GlusterServerHook {
 
 /// The `GlusterVolume` struct of the oVirt model (element `gluster_volume`, collection `gluster_volumes`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterVolume {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2256,6 +2298,12 @@ impl crate::wire::Resource for GlusterVolume {
     }
 }
 
+impl serde::Serialize for GlusterVolume {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterVolume {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2280,7 +2328,7 @@ impl crate::native::types::Object for GlusterVolume {
 
 /// The `GlusterVolumeProfileDetails` struct of the oVirt model (element `gluster_volume_profile_details`, collection `gluster_volume_profile_detailss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GlusterVolumeProfileDetails {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2472,6 +2520,12 @@ impl crate::wire::Resource for GlusterVolumeProfileDetails {
     }
 }
 
+impl serde::Serialize for GlusterVolumeProfileDetails {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GlusterVolumeProfileDetails {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2496,7 +2550,7 @@ impl crate::native::types::Object for GlusterVolumeProfileDetails {
 
 /// The `GracePeriod` struct of the oVirt model (element `grace_period`, collection `grace_periods`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GracePeriod {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2616,9 +2670,15 @@ impl crate::wire::Resource for GracePeriod {
     }
 }
 
+impl serde::Serialize for GracePeriod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `GraphicsConsole` struct of the oVirt model (element `graphics_console`, collection `graphics_consoles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GraphicsConsole {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2818,6 +2878,12 @@ impl crate::wire::Resource for GraphicsConsole {
     }
 }
 
+impl serde::Serialize for GraphicsConsole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for GraphicsConsole {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2842,7 +2908,7 @@ impl crate::native::types::Object for GraphicsConsole {
 
 /// The `Group` struct of the oVirt model (element `group`, collection `groups`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Group {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3074,6 +3140,12 @@ impl crate::wire::Resource for Group {
     }
 }
 
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Group {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3098,7 +3170,7 @@ impl crate::native::types::Object for Group {
 
 /// The `GuestOperatingSystem` struct of the oVirt model (element `guest_operating_system`, collection `guest_operating_systems`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GuestOperatingSystem {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3262,5 +3334,11 @@ impl crate::wire::Resource for GuestOperatingSystem {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for GuestOperatingSystem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -310,7 +310,7 @@ impl HostType {
 
 /// The `HardwareInformation` struct of the oVirt model (element `hardware_information`, collection `hardware_informations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HardwareInformation {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -501,9 +501,15 @@ impl crate::wire::Resource for HardwareInformation {
     }
 }
 
+impl serde::Serialize for HardwareInformation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `HighAvailability` struct of the oVirt model (element `high_availability`, collection `high_availabilities`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HighAvailability {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -638,9 +644,15 @@ impl crate::wire::Resource for HighAvailability {
     }
 }
 
+impl serde::Serialize for HighAvailability {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Hook` struct of the oVirt model (element `hook`, collection `hooks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Hook {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -809,6 +821,12 @@ impl crate::wire::Resource for Hook {
     }
 }
 
+impl serde::Serialize for Hook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Hook {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -833,7 +851,7 @@ impl crate::native::types::Object for Hook {
 
 /// The `Host` struct of the oVirt model (element `host`, collection `hosts`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Host {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1652,6 +1670,12 @@ impl crate::wire::Resource for Host {
     }
 }
 
+impl serde::Serialize for Host {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Host {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1676,7 +1700,7 @@ impl crate::native::types::Object for Host {
 
 /// The `HostCpuUnit` struct of the oVirt model (element `host_cpu_unit`, collection `host_cpu_units`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostCpuUnit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1875,6 +1899,12 @@ impl crate::wire::Resource for HostCpuUnit {
     }
 }
 
+impl serde::Serialize for HostCpuUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for HostCpuUnit {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1899,7 +1929,7 @@ impl crate::native::types::Object for HostCpuUnit {
 
 /// The `HostDevice` struct of the oVirt model (element `host_device`, collection `host_devices`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostDevice {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2151,6 +2181,12 @@ impl crate::wire::Resource for HostDevice {
     }
 }
 
+impl serde::Serialize for HostDevice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for HostDevice {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2175,7 +2211,7 @@ impl crate::native::types::Object for HostDevice {
 
 /// The `HostDevicePassthrough` struct of the oVirt model (element `host_device_passthrough`, collection `host_device_passthroughs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostDevicePassthrough {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2300,9 +2336,15 @@ impl crate::wire::Resource for HostDevicePassthrough {
     }
 }
 
+impl serde::Serialize for HostDevicePassthrough {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `HostNic` struct of the oVirt model (element `host_nic`, collection `host_nics`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostNic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2705,6 +2747,12 @@ impl crate::wire::Resource for HostNic {
     }
 }
 
+impl serde::Serialize for HostNic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for HostNic {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2729,7 +2777,7 @@ impl crate::native::types::Object for HostNic {
 
 /// The `HostNicVirtualFunctionsConfiguration` struct of the oVirt model (element `host_nic_virtual_functions_configuration`, collection `host_nic_virtual_functions_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostNicVirtualFunctionsConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2894,9 +2942,15 @@ impl crate::wire::Resource for HostNicVirtualFunctionsConfiguration {
     }
 }
 
+impl serde::Serialize for HostNicVirtualFunctionsConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `HostStorage` struct of the oVirt model (element `host_storage`, collection `host_storages`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostStorage {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3233,6 +3287,12 @@ impl crate::wire::Resource for HostStorage {
     }
 }
 
+impl serde::Serialize for HostStorage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for HostStorage {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3257,7 +3317,7 @@ impl crate::native::types::Object for HostStorage {
 
 /// The `HostedEngine` struct of the oVirt model (element `hosted_engine`, collection `hosted_engines`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HostedEngine {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3422,5 +3482,11 @@ impl crate::wire::Resource for HostedEngine {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for HostedEngine {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

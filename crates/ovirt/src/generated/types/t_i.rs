@@ -310,7 +310,7 @@ impl IpVersion {
 
 /// The `Icon` struct of the oVirt model (element `icon`, collection `icons`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Icon {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -470,6 +470,12 @@ impl crate::wire::Resource for Icon {
     }
 }
 
+impl serde::Serialize for Icon {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Icon {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -494,7 +500,7 @@ impl crate::native::types::Object for Icon {
 
 /// The `Identified` struct of the oVirt model (element `identified`, collection `identifieds`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Identified {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -637,6 +643,12 @@ impl crate::wire::Resource for Identified {
     }
 }
 
+impl serde::Serialize for Identified {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Identified {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -661,7 +673,7 @@ impl crate::native::types::Object for Identified {
 
 /// The `Image` struct of the oVirt model (element `image`, collection `images`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Image {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -827,6 +839,12 @@ impl crate::wire::Resource for Image {
     }
 }
 
+impl serde::Serialize for Image {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Image {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -851,7 +869,7 @@ impl crate::native::types::Object for Image {
 
 /// The `ImageTransfer` struct of the oVirt model (element `image_transfer`, collection `image_transfers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImageTransfer {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1130,6 +1148,12 @@ impl crate::wire::Resource for ImageTransfer {
     }
 }
 
+impl serde::Serialize for ImageTransfer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ImageTransfer {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1154,7 +1178,7 @@ impl crate::native::types::Object for ImageTransfer {
 
 /// The `Initialization` struct of the oVirt model (element `initialization`, collection `initializations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Initialization {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1477,9 +1501,15 @@ impl crate::wire::Resource for Initialization {
     }
 }
 
+impl serde::Serialize for Initialization {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `InstanceType` struct of the oVirt model (element `instance_type`, collection `instance_types`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InstanceType {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2234,6 +2264,12 @@ impl crate::wire::Resource for InstanceType {
     }
 }
 
+impl serde::Serialize for InstanceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for InstanceType {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2258,7 +2294,7 @@ impl crate::native::types::Object for InstanceType {
 
 /// The `Io` struct of the oVirt model (element `io`, collection `ios`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Io {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2378,9 +2414,15 @@ impl crate::wire::Resource for Io {
     }
 }
 
+impl serde::Serialize for Io {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Ip` struct of the oVirt model (element `ip`, collection `ips`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ip {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2521,9 +2563,15 @@ impl crate::wire::Resource for Ip {
     }
 }
 
+impl serde::Serialize for Ip {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `IpAddressAssignment` struct of the oVirt model (element `ip_address_assignment`, collection `ip_address_assignments`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IpAddressAssignment {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2660,9 +2708,15 @@ impl crate::wire::Resource for IpAddressAssignment {
     }
 }
 
+impl serde::Serialize for IpAddressAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `IscsiBond` struct of the oVirt model (element `iscsi_bond`, collection `iscsi_bonds`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IscsiBond {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2855,6 +2909,12 @@ impl crate::wire::Resource for IscsiBond {
     }
 }
 
+impl serde::Serialize for IscsiBond {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for IscsiBond {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2879,7 +2939,7 @@ impl crate::native::types::Object for IscsiBond {
 
 /// The `IscsiDetails` struct of the oVirt model (element `iscsi_details`, collection `iscsi_detailss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IscsiDetails {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3132,5 +3192,11 @@ impl crate::wire::Resource for IscsiDetails {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for IscsiDetails {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -63,7 +63,7 @@ impl JobStatus {
 
 /// The `Job` struct of the oVirt model (element `job`, collection `jobs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Job {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -285,6 +285,12 @@ impl crate::wire::Resource for Job {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

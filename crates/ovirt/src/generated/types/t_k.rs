@@ -55,7 +55,7 @@ impl KdumpStatus {
 
 /// The `KatelloErratum` struct of the oVirt model (element `katello_erratum`, collection `katello_errata`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KatelloErratum {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -283,6 +283,12 @@ impl crate::wire::Resource for KatelloErratum {
     }
 }
 
+impl serde::Serialize for KatelloErratum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for KatelloErratum {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -307,7 +313,7 @@ impl crate::native::types::Object for KatelloErratum {
 
 /// The `Kernel` struct of the oVirt model (element `kernel`, collection `kernels`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Kernel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -422,9 +428,15 @@ impl crate::wire::Resource for Kernel {
     }
 }
 
+impl serde::Serialize for Kernel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Ksm` struct of the oVirt model (element `ksm`, collection `ksms`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ksm {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -555,5 +567,11 @@ impl crate::wire::Resource for Ksm {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for Ksm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -141,7 +141,7 @@ impl LunStatus {
 
 /// The `LinkLayerDiscoveryProtocolElement` struct of the oVirt model (element `link_layer_discovery_protocol_element`, collection `link_layer_discovery_protocol_elements`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkLayerDiscoveryProtocolElement {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -335,6 +335,12 @@ impl crate::wire::Resource for LinkLayerDiscoveryProtocolElement {
     }
 }
 
+impl serde::Serialize for LinkLayerDiscoveryProtocolElement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for LinkLayerDiscoveryProtocolElement {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -359,7 +365,7 @@ impl crate::native::types::Object for LinkLayerDiscoveryProtocolElement {
 
 /// The `LogicalUnit` struct of the oVirt model (element `logical_unit`, collection `logical_units`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogicalUnit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -649,5 +655,11 @@ impl crate::wire::Resource for LogicalUnit {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for LogicalUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

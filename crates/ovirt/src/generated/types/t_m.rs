@@ -137,7 +137,7 @@ impl MigrationBandwidthAssignmentMethod {
 
 /// The `MDevType` struct of the oVirt model (element `m_dev_type`, collection `m_dev_types`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MDevType {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -285,9 +285,15 @@ impl crate::wire::Resource for MDevType {
     }
 }
 
+impl serde::Serialize for MDevType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Mac` struct of the oVirt model (element `mac`, collection `macs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mac {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -407,9 +413,15 @@ impl crate::wire::Resource for Mac {
     }
 }
 
+impl serde::Serialize for Mac {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `MacPool` struct of the oVirt model (element `mac_pool`, collection `mac_pools`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MacPool {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -617,6 +629,12 @@ impl crate::wire::Resource for MacPool {
     }
 }
 
+impl serde::Serialize for MacPool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for MacPool {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -641,7 +659,7 @@ impl crate::native::types::Object for MacPool {
 
 /// The `MemoryOverCommit` struct of the oVirt model (element `memory_over_commit`, collection `memory_over_commits`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemoryOverCommit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -766,9 +784,15 @@ impl crate::wire::Resource for MemoryOverCommit {
     }
 }
 
+impl serde::Serialize for MemoryOverCommit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `MemoryPolicy` struct of the oVirt model (element `memory_policy`, collection `memory_policies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemoryPolicy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -928,9 +952,15 @@ impl crate::wire::Resource for MemoryPolicy {
     }
 }
 
+impl serde::Serialize for MemoryPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Method` struct of the oVirt model (element `method`, collection `methods`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Method {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1046,9 +1076,15 @@ impl crate::wire::Resource for Method {
     }
 }
 
+impl serde::Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `MigrationBandwidth` struct of the oVirt model (element `migration_bandwidth`, collection `migration_bandwidths`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MigrationBandwidth {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1189,9 +1225,15 @@ impl crate::wire::Resource for MigrationBandwidth {
     }
 }
 
+impl serde::Serialize for MigrationBandwidth {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `MigrationOptions` struct of the oVirt model (element `migration`, collection `migration_optionss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MigrationOptions {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1384,9 +1426,15 @@ impl crate::wire::Resource for MigrationOptions {
     }
 }
 
+impl serde::Serialize for MigrationOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `MigrationPolicy` struct of the oVirt model (element `migration_policy`, collection `migration_policies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MigrationPolicy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1526,6 +1574,12 @@ impl crate::wire::Resource for MigrationPolicy {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for MigrationPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

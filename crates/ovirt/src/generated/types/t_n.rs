@@ -1131,7 +1131,7 @@ impl NumaTuneMode {
 
 /// The `Network` struct of the oVirt model (element `network`, collection `networks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Network {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1502,6 +1502,12 @@ impl crate::wire::Resource for Network {
     }
 }
 
+impl serde::Serialize for Network {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Network {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1526,7 +1532,7 @@ impl crate::native::types::Object for Network {
 
 /// The `NetworkAttachment` struct of the oVirt model (element `network_attachment`, collection `network_attachments`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkAttachment {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1789,6 +1795,12 @@ impl crate::wire::Resource for NetworkAttachment {
     }
 }
 
+impl serde::Serialize for NetworkAttachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for NetworkAttachment {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1813,7 +1825,7 @@ impl crate::native::types::Object for NetworkAttachment {
 
 /// The `NetworkConfiguration` struct of the oVirt model (element `network_configuration`, collection `network_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1952,9 +1964,15 @@ impl crate::wire::Resource for NetworkConfiguration {
     }
 }
 
+impl serde::Serialize for NetworkConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `NetworkFilter` struct of the oVirt model (element `network_filter`, collection `network_filters`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkFilter {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2103,6 +2121,12 @@ impl crate::wire::Resource for NetworkFilter {
     }
 }
 
+impl serde::Serialize for NetworkFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for NetworkFilter {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2127,7 +2151,7 @@ impl crate::native::types::Object for NetworkFilter {
 
 /// The `NetworkFilterParameter` struct of the oVirt model (element `network_filter_parameter`, collection `network_filter_parameters`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkFilterParameter {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2294,6 +2318,12 @@ impl crate::wire::Resource for NetworkFilterParameter {
     }
 }
 
+impl serde::Serialize for NetworkFilterParameter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for NetworkFilterParameter {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2318,7 +2348,7 @@ impl crate::native::types::Object for NetworkFilterParameter {
 
 /// The `NetworkLabel` struct of the oVirt model (element `network_label`, collection `network_labels`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkLabel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2476,6 +2506,12 @@ impl crate::wire::Resource for NetworkLabel {
     }
 }
 
+impl serde::Serialize for NetworkLabel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for NetworkLabel {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2500,7 +2536,7 @@ impl crate::native::types::Object for NetworkLabel {
 
 /// The `NfsProfileDetail` struct of the oVirt model (element `nfs_profile_detail`, collection `nfs_profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NfsProfileDetail {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2647,9 +2683,15 @@ impl crate::wire::Resource for NfsProfileDetail {
     }
 }
 
+impl serde::Serialize for NfsProfileDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Nic` struct of the oVirt model (element `nic`, collection `nics`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Nic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3068,6 +3110,12 @@ impl crate::wire::Resource for Nic {
     }
 }
 
+impl serde::Serialize for Nic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Nic {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3092,7 +3140,7 @@ impl crate::native::types::Object for Nic {
 
 /// The `NicConfiguration` struct of the oVirt model (element `nic_configuration`, collection `nic_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NicConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3259,9 +3307,15 @@ impl crate::wire::Resource for NicConfiguration {
     }
 }
 
+impl serde::Serialize for NicConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `NumaNode` struct of the oVirt model (element `host_numa_node`, collection `host_numa_nodes`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NumaNode {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3471,6 +3525,12 @@ impl crate::wire::Resource for NumaNode {
     }
 }
 
+impl serde::Serialize for NumaNode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for NumaNode {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3495,7 +3555,7 @@ impl crate::native::types::Object for NumaNode {
 
 /// The `NumaNodePin` struct of the oVirt model (element `numa_node_pin`, collection `numa_node_pins`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NumaNodePin {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3631,5 +3691,11 @@ impl crate::wire::Resource for NumaNodePin {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for NumaNodePin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

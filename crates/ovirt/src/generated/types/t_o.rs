@@ -205,7 +205,7 @@ impl OsType {
 
 /// The `OpenStackImage` struct of the oVirt model (element `openstack_image`, collection `openstack_images`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackImage {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -359,6 +359,12 @@ impl crate::wire::Resource for OpenStackImage {
     }
 }
 
+impl serde::Serialize for OpenStackImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackImage {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -383,7 +389,7 @@ impl crate::native::types::Object for OpenStackImage {
 
 /// The `OpenStackImageProvider` struct of the oVirt model (element `openstack_image_provider`, collection `openstack_image_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackImageProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -657,6 +663,12 @@ impl crate::wire::Resource for OpenStackImageProvider {
     }
 }
 
+impl serde::Serialize for OpenStackImageProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackImageProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -681,7 +693,7 @@ impl crate::native::types::Object for OpenStackImageProvider {
 
 /// The `OpenStackNetwork` struct of the oVirt model (element `openstack_network`, collection `openstack_networks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackNetwork {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -835,6 +847,12 @@ impl crate::wire::Resource for OpenStackNetwork {
     }
 }
 
+impl serde::Serialize for OpenStackNetwork {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackNetwork {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -859,7 +877,7 @@ impl crate::native::types::Object for OpenStackNetwork {
 
 /// The `OpenStackNetworkProvider` struct of the oVirt model (element `openstack_network_provider`, collection `openstack_network_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackNetworkProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1239,6 +1257,12 @@ impl crate::wire::Resource for OpenStackNetworkProvider {
     }
 }
 
+impl serde::Serialize for OpenStackNetworkProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackNetworkProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1263,7 +1287,7 @@ impl crate::native::types::Object for OpenStackNetworkProvider {
 
 /// The `OpenStackProvider` struct of the oVirt model (element `open_stack_provider`, collection `open_stack_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1493,6 +1517,12 @@ impl crate::wire::Resource for OpenStackProvider {
     }
 }
 
+impl serde::Serialize for OpenStackProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1517,7 +1547,7 @@ impl crate::native::types::Object for OpenStackProvider {
 
 /// The `OpenStackSubnet` struct of the oVirt model (element `openstack_subnet`, collection `openstack_subnets`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackSubnet {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1712,6 +1742,12 @@ impl crate::wire::Resource for OpenStackSubnet {
     }
 }
 
+impl serde::Serialize for OpenStackSubnet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackSubnet {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1736,7 +1772,7 @@ impl crate::native::types::Object for OpenStackSubnet {
 
 /// The `OpenStackVolumeProvider` struct of the oVirt model (element `openstack_volume_provider`, collection `openstack_volume_providers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackVolumeProvider {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2035,6 +2071,12 @@ impl crate::wire::Resource for OpenStackVolumeProvider {
     }
 }
 
+impl serde::Serialize for OpenStackVolumeProvider {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackVolumeProvider {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2059,7 +2101,7 @@ impl crate::native::types::Object for OpenStackVolumeProvider {
 
 /// The `OpenStackVolumeType` struct of the oVirt model (element `open_stack_volume_type`, collection `open_stack_volume_types`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenStackVolumeType {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2240,6 +2282,12 @@ impl crate::wire::Resource for OpenStackVolumeType {
     }
 }
 
+impl serde::Serialize for OpenStackVolumeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenStackVolumeType {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2264,7 +2312,7 @@ impl crate::native::types::Object for OpenStackVolumeType {
 
 /// The `OpenstackVolumeAuthenticationKey` struct of the oVirt model (element `openstack_volume_authentication_key`, collection `openstack_volume_authentication_keys`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenstackVolumeAuthenticationKey {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2466,6 +2514,12 @@ impl crate::wire::Resource for OpenstackVolumeAuthenticationKey {
     }
 }
 
+impl serde::Serialize for OpenstackVolumeAuthenticationKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OpenstackVolumeAuthenticationKey {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2490,7 +2544,7 @@ impl crate::native::types::Object for OpenstackVolumeAuthenticationKey {
 
 /// The `OperatingSystem` struct of the oVirt model (element `os`, collection `oss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OperatingSystem {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2678,9 +2732,15 @@ impl crate::wire::Resource for OperatingSystem {
     }
 }
 
+impl serde::Serialize for OperatingSystem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `OperatingSystemInfo` struct of the oVirt model (element `operating_system`, collection `operation_systems`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OperatingSystemInfo {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2859,6 +2919,12 @@ impl crate::wire::Resource for OperatingSystemInfo {
     }
 }
 
+impl serde::Serialize for OperatingSystemInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for OperatingSystemInfo {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2883,7 +2949,7 @@ impl crate::native::types::Object for OperatingSystemInfo {
 
 /// The `Option` struct of the oVirt model (element `option`, collection `options`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OptionEntry {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3014,5 +3080,11 @@ impl crate::wire::Resource for OptionEntry {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for OptionEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

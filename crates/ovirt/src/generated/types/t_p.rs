@@ -231,7 +231,7 @@ impl PowerManagementStatus {
 
 /// The `Package` struct of the oVirt model (element `package`, collection `packages`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Package {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -348,9 +348,15 @@ impl crate::wire::Resource for Package {
     }
 }
 
+impl serde::Serialize for Package {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Payload` struct of the oVirt model (element `payload`, collection `payloads`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Payload {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -499,9 +505,15 @@ impl crate::wire::Resource for Payload {
     }
 }
 
+impl serde::Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Permission` struct of the oVirt model (element `permission`, collection `permissions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Permission {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -722,6 +734,12 @@ impl crate::wire::Resource for Permission {
     }
 }
 
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Permission {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -746,7 +764,7 @@ impl crate::native::types::Object for Permission {
 
 /// The `Permit` struct of the oVirt model (element `permit`, collection `permits`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Permit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -909,6 +927,12 @@ impl crate::wire::Resource for Permit {
     }
 }
 
+impl serde::Serialize for Permit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Permit {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -933,7 +957,7 @@ impl crate::native::types::Object for Permit {
 
 /// The `PmProxy` struct of the oVirt model (element `pm_proxy`, collection `pm_proxies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PmProxy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1050,9 +1074,15 @@ impl crate::wire::Resource for PmProxy {
     }
 }
 
+impl serde::Serialize for PmProxy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `PortMirroring` struct of the oVirt model (element `port_mirroring`, collection `port_mirrorings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PortMirroring {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1158,9 +1188,15 @@ impl crate::wire::Resource for PortMirroring {
     }
 }
 
+impl serde::Serialize for PortMirroring {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `PowerManagement` struct of the oVirt model (element `power_management`, collection `power_managements`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PowerManagement {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1411,9 +1447,15 @@ impl crate::wire::Resource for PowerManagement {
     }
 }
 
+impl serde::Serialize for PowerManagement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Product` struct of the oVirt model (element `product`, collection `products`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Product {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1556,6 +1598,12 @@ impl crate::wire::Resource for Product {
     }
 }
 
+impl serde::Serialize for Product {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Product {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1580,7 +1628,7 @@ impl crate::native::types::Object for Product {
 
 /// The `ProductInfo` struct of the oVirt model (element `product_info`, collection `product_infos`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProductInfo {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1726,9 +1774,15 @@ impl crate::wire::Resource for ProductInfo {
     }
 }
 
+impl serde::Serialize for ProductInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ProfileDetail` struct of the oVirt model (element `profile_detail`, collection `profile_details`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProfileDetail {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1924,9 +1978,15 @@ impl crate::wire::Resource for ProfileDetail {
     }
 }
 
+impl serde::Serialize for ProfileDetail {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Property` struct of the oVirt model (element `property`, collection `properties`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Property {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2053,9 +2113,15 @@ impl crate::wire::Resource for Property {
     }
 }
 
+impl serde::Serialize for Property {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ProxyTicket` struct of the oVirt model (element `proxy_ticket`, collection `proxy_tickets`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProxyTicket {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2172,5 +2238,11 @@ impl crate::wire::Resource for ProxyTicket {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for ProxyTicket {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

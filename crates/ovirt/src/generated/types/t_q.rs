@@ -141,7 +141,7 @@ impl QuotaModeType {
 
 /// The `Qos` struct of the oVirt model (element `qos`, collection `qoss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Qos {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -503,6 +503,12 @@ impl crate::wire::Resource for Qos {
     }
 }
 
+impl serde::Serialize for Qos {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Qos {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -527,7 +533,7 @@ impl crate::native::types::Object for Qos {
 
 /// The `Quota` struct of the oVirt model (element `quota`, collection `quotas`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Quota {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -854,6 +860,12 @@ impl crate::wire::Resource for Quota {
     }
 }
 
+impl serde::Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Quota {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -878,7 +890,7 @@ impl crate::native::types::Object for Quota {
 
 /// The `QuotaClusterLimit` struct of the oVirt model (element `quota_cluster_limit`, collection `quota_cluster_limits`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuotaClusterLimit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1075,6 +1087,12 @@ impl crate::wire::Resource for QuotaClusterLimit {
     }
 }
 
+impl serde::Serialize for QuotaClusterLimit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for QuotaClusterLimit {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1099,7 +1117,7 @@ impl crate::native::types::Object for QuotaClusterLimit {
 
 /// The `QuotaStorageLimit` struct of the oVirt model (element `quota_storage_limit`, collection `quota_storage_limits`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct QuotaStorageLimit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1276,6 +1294,12 @@ impl crate::wire::Resource for QuotaStorageLimit {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for QuotaStorageLimit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

@@ -168,7 +168,7 @@ impl RoleType {
 
 /// The `Range` struct of the oVirt model (element `range`, collection `ranges`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Range {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -295,9 +295,15 @@ impl crate::wire::Resource for Range {
     }
 }
 
+impl serde::Serialize for Range {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Rate` struct of the oVirt model (element `rate`, collection `rates`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rate {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -427,9 +433,15 @@ impl crate::wire::Resource for Rate {
     }
 }
 
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationAffinityGroupMapping` struct of the oVirt model (element `registration_affinity_group_mapping`, collection `registration_affinity_group_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationAffinityGroupMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -555,9 +567,15 @@ impl crate::wire::Resource for RegistrationAffinityGroupMapping {
     }
 }
 
+impl serde::Serialize for RegistrationAffinityGroupMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationAffinityLabelMapping` struct of the oVirt model (element `registration_affinity_label_mapping`, collection `registration_affinity_label_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationAffinityLabelMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -683,9 +701,15 @@ impl crate::wire::Resource for RegistrationAffinityLabelMapping {
     }
 }
 
+impl serde::Serialize for RegistrationAffinityLabelMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationClusterMapping` struct of the oVirt model (element `registration_cluster_mapping`, collection `registration_cluster_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationClusterMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -811,9 +835,15 @@ impl crate::wire::Resource for RegistrationClusterMapping {
     }
 }
 
+impl serde::Serialize for RegistrationClusterMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationConfiguration` struct of the oVirt model (element `registration_configuration`, collection `registration_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1075,9 +1105,15 @@ impl crate::wire::Resource for RegistrationConfiguration {
     }
 }
 
+impl serde::Serialize for RegistrationConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationDomainMapping` struct of the oVirt model (element `registration_domain_mapping`, collection `registration_domain_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationDomainMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1203,9 +1239,15 @@ impl crate::wire::Resource for RegistrationDomainMapping {
     }
 }
 
+impl serde::Serialize for RegistrationDomainMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationLunMapping` struct of the oVirt model (element `registration_lun_mapping`, collection `registration_lun_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationLunMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1331,9 +1373,15 @@ impl crate::wire::Resource for RegistrationLunMapping {
     }
 }
 
+impl serde::Serialize for RegistrationLunMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationRoleMapping` struct of the oVirt model (element `registration_role_mapping`, collection `registration_role_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationRoleMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1459,9 +1507,15 @@ impl crate::wire::Resource for RegistrationRoleMapping {
     }
 }
 
+impl serde::Serialize for RegistrationRoleMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `RegistrationVnicProfileMapping` struct of the oVirt model (element `registration_vnic_profile_mapping`, collection `registration_vnic_profile_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistrationVnicProfileMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1587,9 +1641,15 @@ impl crate::wire::Resource for RegistrationVnicProfileMapping {
     }
 }
 
+impl serde::Serialize for RegistrationVnicProfileMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ReportedConfiguration` struct of the oVirt model (element `reported_configuration`, collection `reported_configurations`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportedConfiguration {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1741,9 +1801,15 @@ impl crate::wire::Resource for ReportedConfiguration {
     }
 }
 
+impl serde::Serialize for ReportedConfiguration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `ReportedDevice` struct of the oVirt model (element `reported_device`, collection `reported_devices`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportedDevice {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1932,6 +1998,12 @@ impl crate::wire::Resource for ReportedDevice {
     }
 }
 
+impl serde::Serialize for ReportedDevice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for ReportedDevice {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1956,7 +2028,7 @@ impl crate::native::types::Object for ReportedDevice {
 
 /// The `RngDevice` struct of the oVirt model (element `rng_device`, collection `rng_devices`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RngDevice {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2082,9 +2154,15 @@ impl crate::wire::Resource for RngDevice {
     }
 }
 
+impl serde::Serialize for RngDevice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Role` struct of the oVirt model (element `role`, collection `roles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Role {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2270,6 +2348,12 @@ impl crate::wire::Resource for Role {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

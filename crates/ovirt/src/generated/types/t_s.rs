@@ -839,7 +839,7 @@ impl SwitchType {
 
 /// The `SchedulingPolicy` struct of the oVirt model (element `scheduling_policy`, collection `scheduling_policies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SchedulingPolicy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1093,6 +1093,12 @@ impl crate::wire::Resource for SchedulingPolicy {
     }
 }
 
+impl serde::Serialize for SchedulingPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for SchedulingPolicy {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1117,7 +1123,7 @@ impl crate::native::types::Object for SchedulingPolicy {
 
 /// The `SchedulingPolicyUnit` struct of the oVirt model (element `scheduling_policy_unit`, collection `scheduling_policy_units`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SchedulingPolicyUnit {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1311,6 +1317,12 @@ impl crate::wire::Resource for SchedulingPolicyUnit {
     }
 }
 
+impl serde::Serialize for SchedulingPolicyUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for SchedulingPolicyUnit {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1335,7 +1347,7 @@ impl crate::native::types::Object for SchedulingPolicyUnit {
 
 /// The `SeLinux` struct of the oVirt model (element `se_linux`, collection `se_linuxs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SeLinux {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1452,9 +1464,15 @@ impl crate::wire::Resource for SeLinux {
     }
 }
 
+impl serde::Serialize for SeLinux {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `SerialNumber` struct of the oVirt model (element `serial_number`, collection `serial_numbers`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SerialNumber {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1586,9 +1604,15 @@ impl crate::wire::Resource for SerialNumber {
     }
 }
 
+impl serde::Serialize for SerialNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Session` struct of the oVirt model (element `session`, collection `sessions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Session {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1772,6 +1796,12 @@ impl crate::wire::Resource for Session {
     }
 }
 
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Session {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1796,7 +1826,7 @@ impl crate::native::types::Object for Session {
 
 /// The `SkipIfConnectivityBroken` struct of the oVirt model (element `skip_if_connectivity_broken`, collection `skip_if_connectivity_brokens`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SkipIfConnectivityBroken {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1931,9 +1961,15 @@ impl crate::wire::Resource for SkipIfConnectivityBroken {
     }
 }
 
+impl serde::Serialize for SkipIfConnectivityBroken {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `SkipIfSdActive` struct of the oVirt model (element `skip_if_sd_active`, collection `skip_if_sd_actives`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SkipIfSdActive {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2053,9 +2089,15 @@ impl crate::wire::Resource for SkipIfSdActive {
     }
 }
 
+impl serde::Serialize for SkipIfSdActive {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Snapshot` struct of the oVirt model (element `snapshot`, collection `snapshots`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3233,6 +3275,12 @@ impl crate::wire::Resource for Snapshot {
     }
 }
 
+impl serde::Serialize for Snapshot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Snapshot {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3257,7 +3305,7 @@ impl crate::native::types::Object for Snapshot {
 
 /// The `SpecialObjects` struct of the oVirt model (element `special_objects`, collection `special_objectss`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpecialObjects {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3381,9 +3429,15 @@ impl crate::wire::Resource for SpecialObjects {
     }
 }
 
+impl serde::Serialize for SpecialObjects {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Spm` struct of the oVirt model (element `spm`, collection `spms`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spm {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3513,9 +3567,15 @@ impl crate::wire::Resource for Spm {
     }
 }
 
+impl serde::Serialize for Spm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Ssh` struct of the oVirt model (element `ssh`, collection `sshs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ssh {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3703,6 +3763,12 @@ impl crate::wire::Resource for Ssh {
     }
 }
 
+impl serde::Serialize for Ssh {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Ssh {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3727,7 +3793,7 @@ impl crate::native::types::Object for Ssh {
 
 /// The `SshPublicKey` struct of the oVirt model (element `ssh_public_key`, collection `ssh_public_keys`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SshPublicKey {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3883,6 +3949,12 @@ impl crate::wire::Resource for SshPublicKey {
     }
 }
 
+impl serde::Serialize for SshPublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for SshPublicKey {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3907,7 +3979,7 @@ impl crate::native::types::Object for SshPublicKey {
 
 /// The `Sso` struct of the oVirt model (element `sso`, collection `ssos`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sso {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4035,9 +4107,15 @@ impl crate::wire::Resource for Sso {
     }
 }
 
+impl serde::Serialize for Sso {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Statistic` struct of the oVirt model (element `statistic`, collection `statistics`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Statistic {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4292,6 +4370,12 @@ impl crate::wire::Resource for Statistic {
     }
 }
 
+impl serde::Serialize for Statistic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Statistic {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -4316,7 +4400,7 @@ impl crate::native::types::Object for Statistic {
 
 /// The `Step` struct of the oVirt model (element `step`, collection `steps`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Step {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4573,6 +4657,12 @@ impl crate::wire::Resource for Step {
     }
 }
 
+impl serde::Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Step {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -4597,7 +4687,7 @@ impl crate::native::types::Object for Step {
 
 /// The `StorageConnection` struct of the oVirt model (element `storage_connection`, collection `storage_connections`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StorageConnection {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4865,6 +4955,12 @@ impl crate::wire::Resource for StorageConnection {
     }
 }
 
+impl serde::Serialize for StorageConnection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for StorageConnection {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -4889,7 +4985,7 @@ impl crate::native::types::Object for StorageConnection {
 
 /// The `StorageConnectionExtension` struct of the oVirt model (element `storage_connection_extension`, collection `storage_connection_extensions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StorageConnectionExtension {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -5070,6 +5166,12 @@ impl crate::wire::Resource for StorageConnectionExtension {
     }
 }
 
+impl serde::Serialize for StorageConnectionExtension {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for StorageConnectionExtension {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -5094,7 +5196,7 @@ impl crate::native::types::Object for StorageConnectionExtension {
 
 /// The `StorageDomain` struct of the oVirt model (element `storage_domain`, collection `storage_domains`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StorageDomain {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -5651,6 +5753,12 @@ impl crate::wire::Resource for StorageDomain {
     }
 }
 
+impl serde::Serialize for StorageDomain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for StorageDomain {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -5675,7 +5783,7 @@ impl crate::native::types::Object for StorageDomain {
 
 /// The `StorageDomainLease` struct of the oVirt model (element `storage_domain_lease`, collection `storage_domain_leases`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StorageDomainLease {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -5795,9 +5903,15 @@ impl crate::wire::Resource for StorageDomainLease {
     }
 }
 
+impl serde::Serialize for StorageDomainLease {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `SystemOption` struct of the oVirt model (element `system_option`, collection `system_options`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SystemOption {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -5962,6 +6076,12 @@ impl crate::wire::Resource for SystemOption {
     }
 }
 
+impl serde::Serialize for SystemOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for SystemOption {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -5986,7 +6106,7 @@ impl crate::native::types::Object for SystemOption {
 
 /// The `SystemOptionValue` struct of the oVirt model (element `system_option_value`, collection `system_option_values`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SystemOptionValue {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -6118,5 +6238,11 @@ impl crate::wire::Resource for SystemOptionValue {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for SystemOptionValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

@@ -137,7 +137,7 @@ impl TransportType {
 
 /// The `Tag` struct of the oVirt model (element `tag`, collection `tags`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -328,6 +328,12 @@ impl crate::wire::Resource for Tag {
     }
 }
 
+impl serde::Serialize for Tag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Tag {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -352,7 +358,7 @@ impl crate::native::types::Object for Tag {
 
 /// The `Template` struct of the oVirt model (element `template`, collection `templates`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Template {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1107,6 +1113,12 @@ impl crate::wire::Resource for Template {
     }
 }
 
+impl serde::Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Template {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1131,7 +1143,7 @@ impl crate::native::types::Object for Template {
 
 /// The `TemplateVersion` struct of the oVirt model (element `template_version`, collection `template_versions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TemplateVersion {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1274,9 +1286,15 @@ impl crate::wire::Resource for TemplateVersion {
     }
 }
 
+impl serde::Serialize for TemplateVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Ticket` struct of the oVirt model (element `ticket`, collection `tickets`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ticket {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1406,9 +1424,15 @@ impl crate::wire::Resource for Ticket {
     }
 }
 
+impl serde::Serialize for Ticket {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `TimeZone` struct of the oVirt model (element `time_zone`, collection `time_zones`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeZone {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1535,9 +1559,15 @@ impl crate::wire::Resource for TimeZone {
     }
 }
 
+impl serde::Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `TransparentHugePages` struct of the oVirt model (element `transparent_hugepages`, collection `transparent_huge_pagess`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransparentHugePages {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1659,5 +1689,11 @@ impl crate::wire::Resource for TransparentHugePages {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for TransparentHugePages {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }

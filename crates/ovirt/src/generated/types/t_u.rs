@@ -51,7 +51,7 @@ impl UsbType {
 
 /// The `UnmanagedNetwork` struct of the oVirt model (element `unmanaged_network`, collection `unmanaged_networks`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnmanagedNetwork {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -209,6 +209,12 @@ impl crate::wire::Resource for UnmanagedNetwork {
     }
 }
 
+impl serde::Serialize for UnmanagedNetwork {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for UnmanagedNetwork {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -233,7 +239,7 @@ impl crate::native::types::Object for UnmanagedNetwork {
 
 /// The `Usb` struct of the oVirt model (element `usb`, collection `usbs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Usb {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -360,9 +366,15 @@ impl crate::wire::Resource for Usb {
     }
 }
 
+impl serde::Serialize for Usb {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `User` struct of the oVirt model (element `user`, collection `users`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -728,6 +740,12 @@ impl crate::wire::Resource for User {
     }
 }
 
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for User {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -752,7 +770,7 @@ impl crate::native::types::Object for User {
 
 /// The `UserOption` struct of the oVirt model (element `user_option`, collection `user_options`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserOption {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -905,6 +923,12 @@ impl crate::wire::Resource for UserOption {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for UserOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

@@ -478,7 +478,7 @@ impl VnicPassThroughMode {
 
 /// The `Value` struct of the oVirt model (element `value`, collection `values`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Value {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -608,9 +608,15 @@ impl crate::wire::Resource for Value {
     }
 }
 
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VcpuPin` struct of the oVirt model (element `vcpu_pin`, collection `vcpu_pins`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VcpuPin {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -737,9 +743,15 @@ impl crate::wire::Resource for VcpuPin {
     }
 }
 
+impl serde::Serialize for VcpuPin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Vendor` struct of the oVirt model (element `vendor`, collection `vendors`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vendor {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -882,6 +894,12 @@ impl crate::wire::Resource for Vendor {
     }
 }
 
+impl serde::Serialize for Vendor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Vendor {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -906,7 +924,7 @@ impl crate::native::types::Object for Vendor {
 
 /// The `Version` struct of the oVirt model (element `version`, collection `versions`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Version {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1093,6 +1111,12 @@ impl crate::wire::Resource for Version {
     }
 }
 
+impl serde::Serialize for Version {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Version {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1117,7 +1141,7 @@ impl crate::native::types::Object for Version {
 
 /// The `VirtioScsi` struct of the oVirt model (element `virtio_scsi`, collection `virtio_scsis`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VirtioScsi {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1237,9 +1261,15 @@ impl crate::wire::Resource for VirtioScsi {
     }
 }
 
+impl serde::Serialize for VirtioScsi {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VirtualNumaNode` struct of the oVirt model (element `vm_numa_node`, collection `vm_numa_nodes`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VirtualNumaNode {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1489,6 +1519,12 @@ impl crate::wire::Resource for VirtualNumaNode {
     }
 }
 
+impl serde::Serialize for VirtualNumaNode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for VirtualNumaNode {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1513,7 +1549,7 @@ impl crate::native::types::Object for VirtualNumaNode {
 
 /// The `Vlan` struct of the oVirt model (element `vlan`, collection `vlans`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vlan {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -1629,9 +1665,15 @@ impl crate::wire::Resource for Vlan {
     }
 }
 
+impl serde::Serialize for Vlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `Vm` struct of the oVirt model (element `vm`, collection `vms`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vm {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -2747,6 +2789,12 @@ impl crate::wire::Resource for Vm {
     }
 }
 
+impl serde::Serialize for Vm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Vm {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -2771,7 +2819,7 @@ impl crate::native::types::Object for Vm {
 
 /// The `VmBase` struct of the oVirt model (element `vm_base`, collection `vm_bases`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VmBase {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3353,6 +3401,12 @@ impl crate::wire::Resource for VmBase {
     }
 }
 
+impl serde::Serialize for VmBase {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for VmBase {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3377,7 +3431,7 @@ impl crate::native::types::Object for VmBase {
 
 /// The `VmMediatedDevice` struct of the oVirt model (element `vm_mediated_device`, collection `vm_mediated_devices`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VmMediatedDevice {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3593,6 +3647,12 @@ impl crate::wire::Resource for VmMediatedDevice {
     }
 }
 
+impl serde::Serialize for VmMediatedDevice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for VmMediatedDevice {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -3617,7 +3677,7 @@ impl crate::native::types::Object for VmMediatedDevice {
 
 /// The `VmPlacementPolicy` struct of the oVirt model (element `vm_placement_policy`, collection `vm_placement_policies`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VmPlacementPolicy {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -3766,9 +3826,15 @@ impl crate::wire::Resource for VmPlacementPolicy {
     }
 }
 
+impl serde::Serialize for VmPlacementPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VmPool` struct of the oVirt model (element `vm_pool`, collection `vm_pools`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VmPool {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4074,6 +4140,12 @@ impl crate::wire::Resource for VmPool {
     }
 }
 
+impl serde::Serialize for VmPool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for VmPool {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -4098,7 +4170,7 @@ impl crate::native::types::Object for VmPool {
 
 /// The `VmSummary` struct of the oVirt model (element `vm_summary`, collection `vm_summaries`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VmSummary {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4238,9 +4310,15 @@ impl crate::wire::Resource for VmSummary {
     }
 }
 
+impl serde::Serialize for VmSummary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VnicPassThrough` struct of the oVirt model (element `vnic_pass_through`, collection `vnic_pass_throughs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VnicPassThrough {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4359,9 +4437,15 @@ impl crate::wire::Resource for VnicPassThrough {
     }
 }
 
+impl serde::Serialize for VnicPassThrough {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VnicProfile` struct of the oVirt model (element `vnic_profile`, collection `vnic_profiles`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VnicProfile {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4610,6 +4694,12 @@ impl crate::wire::Resource for VnicProfile {
     }
 }
 
+impl serde::Serialize for VnicProfile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for VnicProfile {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -4634,7 +4724,7 @@ impl crate::native::types::Object for VnicProfile {
 
 /// The `VnicProfileMapping` struct of the oVirt model (element `vnic_profile_mapping`, collection `vnic_profile_mappings`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VnicProfileMapping {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4779,9 +4869,15 @@ impl crate::wire::Resource for VnicProfileMapping {
     }
 }
 
+impl serde::Serialize for VnicProfileMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 /// The `VolumeGroup` struct of the oVirt model (element `volume_group`, collection `volume_groups`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VolumeGroup {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -4923,6 +5019,12 @@ impl crate::wire::Resource for VolumeGroup {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for VolumeGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

@@ -102,7 +102,7 @@ impl WatchdogModel {
 
 /// The `Watchdog` struct of the oVirt model (element `watchdog`, collection `watchdogs`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Watchdog {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -316,6 +316,12 @@ impl crate::wire::Resource for Watchdog {
     }
 }
 
+impl serde::Serialize for Watchdog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
+    }
+}
+
 impl crate::native::types::Object for Watchdog {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -340,7 +346,7 @@ impl crate::native::types::Object for Watchdog {
 
 /// The `Weight` struct of the oVirt model (element `weight`, collection `weights`). Every field is optional;
 /// unknown elements are skipped on read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Weight {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
@@ -510,6 +516,12 @@ impl crate::wire::Resource for Weight {
 
     fn to_xml(&self) -> String {
         Self::to_xml(self)
+    }
+}
+
+impl serde::Serialize for Weight {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        g::serialize_json(self, s)
     }
 }
 

@@ -10,7 +10,6 @@
 mod compute;
 mod enums;
 mod linked;
-mod network;
 mod parts;
 mod storage;
 
@@ -18,6 +17,11 @@ use serde::Serialize;
 
 /// Events are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Event, LogSeverity};
+/// Networks, vNIC profiles and what the guest reports are the model's generated types.
+pub use crate::generated::types::{
+    Ip, IpVersion, Mac, Network, NetworkStatus, NetworkUsage, ReportedDevice, ReportedDeviceType,
+    Vlan, VnicProfile,
+};
 /// Jobs are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
@@ -29,7 +33,6 @@ pub use enums::{
     VmType,
 };
 pub use linked::Linked;
-pub use network::{Ip, Network, ReportedDevice, VnicProfile};
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
 pub use storage::{Disk, DiskAttachment, StorageDomain, Template};
 

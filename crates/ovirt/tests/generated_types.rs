@@ -68,6 +68,16 @@ fn a_recorded_vm_decodes_typed() {
 }
 
 #[test]
+fn identified_objects_keep_the_actions_the_engine_offers() {
+    use omnivirt_ovirt::types::Object;
+    let vm = Vm::from_xml(&sample("vm-v4.xml")).unwrap();
+    assert_eq!(vm.actions().len(), 19);
+    assert!(vm.has_action("start") && !vm.has_action("teleport"));
+    // Read only: not sent back.
+    assert!(!vm.to_xml().contains("<actions>"));
+}
+
+#[test]
 fn every_recorded_sample_decodes() {
     let vms = Vm::list_from_xml(&sample("vms-list-v4.xml")).unwrap();
     assert_eq!(vms.len(), 2);

@@ -168,10 +168,9 @@ pub(crate) fn href_path(href: &str) -> Result<String> {
     Ok(segs.join("/"))
 }
 
-/// The empty link list: the generated types do not keep an object's `<actions>`.
-pub(crate) fn no_links() -> &'static Links {
-    static NONE: Links = Links::new();
-    &NONE
+/// The links of an `<actions>` element.
+pub(crate) fn actions(x: &mut XmlIn<'_>, empty: bool) -> Result<Links> {
+    x.actions(empty)
 }
 
 /// A reference element (`<cluster href id/>`, or inlined with children): the identity, the

@@ -271,7 +271,7 @@ impl<'a> XmlIn<'a> {
     }
 
     /// `<actions><link rel href/>...</actions>`.
-    pub(super) fn actions(&mut self, empty: bool) -> Result<Links> {
+    pub(crate) fn actions(&mut self, empty: bool) -> Result<Links> {
         let mut out = Links::new();
         if empty {
             return Ok(out);

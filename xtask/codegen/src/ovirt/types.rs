@@ -198,7 +198,11 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
             field_type(&a.kind, ids)
         );
     }
-    out.push_str("/// The `<link rel href>` elements of the object, in document order (packed in one buffer).\npub links: Links,\n}\n\n");
+    out.push_str("/// The `<link rel href>` elements of the object, in document order (packed in one buffer).\npub links: Links,\n");
+    if ids.contains(&s.name) {
+        out.push_str("/// The actions the engine offers on the object now (`<actions><link rel href>`; read only).\npub actions: Links,\n");
+    }
+    out.push_str("}\n\n");
 
     let _ = writeln!(out, "impl {name} {{");
     let _ = writeln!(
@@ -248,12 +252,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
          g::serialize_json(self, s)\n}}\n}}\n"
     );
     // Identified objects (an `id` and a `name`) answer the services tree's `Object` questions.
-    let text_attr = |n: &str| {
-        s.attrs
-            .iter()
-            .any(|a| a.name == n && matches!(a.kind, Kind::String))
-    };
-    if text_attr("id") && text_attr("name") {
+    if ids.contains(&s.name) {
         let _ = writeln!(
             out,
             "impl crate::native::types::Object for {name} {{\n\
@@ -261,7 +260,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
              fn href(&self) -> Option<&str> {{\nself.href.as_deref()\n}}\n\n\
              fn name(&self) -> Option<&str> {{\nself.name.as_deref()\n}}\n\n\
              fn links(&self) -> &Links {{\n&self.links\n}}\n\n\
-             fn action_links(&self) -> &Links {{\ng::no_links()\n}}\n}}\n"
+             fn action_links(&self) -> &Links {{\n&self.actions\n}}\n}}\n"
         );
     }
 }
@@ -323,6 +322,11 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     arms.entry(4)
         .or_default()
         .push("b\"link\" => g::push_link(x, &e, empty, &mut v.links)?,".into());
+    if ids.contains(&s.name) {
+        arms.entry(7)
+            .or_default()
+            .push("b\"actions\" => v.actions = g::actions(x, empty)?,".into());
+    }
     out.push_str(
         "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\nmatch tag.len() {\n",
     );

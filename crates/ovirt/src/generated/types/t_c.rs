@@ -337,6 +337,8 @@ pub struct Cdrom {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Cdrom {
@@ -430,6 +432,7 @@ impl Cdrom {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -535,7 +538,7 @@ impl crate::native::types::Object for Cdrom {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -561,6 +564,8 @@ pub struct Certificate {
     pub subject: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Certificate {
@@ -642,6 +647,7 @@ impl Certificate {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
                     b"subject" => v.subject = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -732,7 +738,7 @@ impl crate::native::types::Object for Certificate {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -762,6 +768,8 @@ pub struct Checkpoint {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Checkpoint {
@@ -860,6 +868,7 @@ impl Checkpoint {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -965,7 +974,7 @@ impl crate::native::types::Object for Checkpoint {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1298,6 +1307,8 @@ pub struct Cluster {
     pub vnc_encryption: Option<bool>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Cluster {
@@ -1431,6 +1442,7 @@ impl Cluster {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1948,7 +1960,7 @@ impl crate::native::types::Object for Cluster {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1970,6 +1982,8 @@ pub struct ClusterFeature {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ClusterFeature {
@@ -2046,6 +2060,7 @@ impl ClusterFeature {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2130,7 +2145,7 @@ impl crate::native::types::Object for ClusterFeature {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2156,6 +2171,8 @@ pub struct ClusterLevel {
     pub permits: Option<Vec<Permit>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ClusterLevel {
@@ -2241,6 +2258,7 @@ impl ClusterLevel {
                         }
                         v.permits = Some(items);
                     }
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -2366,7 +2384,7 @@ impl crate::native::types::Object for ClusterLevel {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2994,6 +3012,8 @@ pub struct CpuProfile {
     pub qos: Option<Linked<Qos>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl CpuProfile {
@@ -3075,6 +3095,7 @@ impl CpuProfile {
                 7 => match tag {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -3175,7 +3196,7 @@ impl crate::native::types::Object for CpuProfile {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

@@ -695,6 +695,8 @@ pub struct Event {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Event {
@@ -798,6 +800,7 @@ impl Event {
                 7 => match tag {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -949,7 +952,7 @@ impl crate::native::types::Object for Event {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -977,6 +980,8 @@ pub struct EventSubscription {
     pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl EventSubscription {
@@ -1066,6 +1071,7 @@ impl EventSubscription {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1167,7 +1173,7 @@ impl crate::native::types::Object for EventSubscription {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1195,6 +1201,8 @@ pub struct ExternalComputeResource {
     pub user: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalComputeResource {
@@ -1279,6 +1287,7 @@ impl ExternalComputeResource {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1383,7 +1392,7 @@ impl crate::native::types::Object for ExternalComputeResource {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1413,6 +1422,8 @@ pub struct ExternalDiscoveredHost {
     pub subnet_name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalDiscoveredHost {
@@ -1501,6 +1512,7 @@ impl ExternalDiscoveredHost {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1606,7 +1618,7 @@ impl crate::native::types::Object for ExternalDiscoveredHost {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1630,6 +1642,8 @@ pub struct ExternalHost {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalHost {
@@ -1708,6 +1722,7 @@ impl ExternalHost {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1797,7 +1812,7 @@ impl crate::native::types::Object for ExternalHost {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1827,6 +1842,8 @@ pub struct ExternalHostGroup {
     pub subnet_name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalHostGroup {
@@ -1907,6 +1924,7 @@ impl ExternalHostGroup {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2020,7 +2038,7 @@ impl crate::native::types::Object for ExternalHostGroup {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2062,6 +2080,8 @@ pub struct ExternalHostProvider {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalHostProvider {
@@ -2162,6 +2182,7 @@ impl ExternalHostProvider {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2380,7 +2401,7 @@ impl crate::native::types::Object for ExternalHostProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2404,6 +2425,8 @@ pub struct ExternalNetworkProviderConfiguration {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalNetworkProviderConfiguration {
@@ -2481,6 +2504,7 @@ impl ExternalNetworkProviderConfiguration {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2575,7 +2599,7 @@ impl crate::native::types::Object for ExternalNetworkProviderConfiguration {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2607,6 +2631,8 @@ pub struct ExternalProvider {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ExternalProvider {
@@ -2695,6 +2721,7 @@ impl ExternalProvider {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2823,7 +2850,7 @@ impl crate::native::types::Object for ExternalProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

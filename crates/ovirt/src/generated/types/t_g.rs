@@ -336,6 +336,8 @@ pub struct GlusterBrick {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterBrick {
@@ -446,6 +448,7 @@ impl GlusterBrick {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -645,7 +648,7 @@ impl crate::native::types::Object for GlusterBrick {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -687,6 +690,8 @@ pub struct GlusterBrickAdvancedDetails {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterBrickAdvancedDetails {
@@ -791,6 +796,7 @@ impl GlusterBrickAdvancedDetails {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -954,7 +960,7 @@ impl crate::native::types::Object for GlusterBrickAdvancedDetails {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1297,6 +1303,8 @@ pub struct GlusterHook {
     pub status: Option<GlusterHookStatus>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterHook {
@@ -1395,6 +1403,7 @@ impl GlusterHook {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1537,7 +1546,7 @@ impl crate::native::types::Object for GlusterHook {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1573,6 +1582,8 @@ pub struct GlusterMemoryPool {
     pub r#type: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterMemoryPool {
@@ -1658,6 +1669,7 @@ impl GlusterMemoryPool {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1775,7 +1787,7 @@ impl crate::native::types::Object for GlusterMemoryPool {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1803,6 +1815,8 @@ pub struct GlusterServerHook {
     pub status: Option<GlusterHookStatus>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterServerHook {
@@ -1889,6 +1903,7 @@ impl GlusterServerHook {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1988,7 +2003,7 @@ impl crate::native::types::Object for GlusterServerHook {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2030,6 +2045,8 @@ pub struct GlusterVolume {
     pub volume_type: Option<GlusterVolumeType>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterVolume {
@@ -2143,6 +2160,7 @@ impl GlusterVolume {
                         }
                         v.options = Some(items);
                     }
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2322,7 +2340,7 @@ impl crate::native::types::Object for GlusterVolume {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2346,6 +2364,8 @@ pub struct GlusterVolumeProfileDetails {
     pub nfs_profile_details: Option<Vec<NfsProfileDetail>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GlusterVolumeProfileDetails {
@@ -2422,6 +2442,7 @@ impl GlusterVolumeProfileDetails {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2544,7 +2565,7 @@ impl crate::native::types::Object for GlusterVolumeProfileDetails {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2706,6 +2727,8 @@ pub struct GraphicsConsole {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl GraphicsConsole {
@@ -2792,6 +2815,7 @@ impl GraphicsConsole {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2902,7 +2926,7 @@ impl crate::native::types::Object for GraphicsConsole {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2934,6 +2958,8 @@ pub struct Group {
     pub tags: Option<Vec<Tag>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Group {
@@ -3037,6 +3063,7 @@ impl Group {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -3164,7 +3191,7 @@ impl crate::native::types::Object for Group {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

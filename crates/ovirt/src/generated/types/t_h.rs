@@ -672,6 +672,8 @@ pub struct Hook {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Hook {
@@ -755,6 +757,7 @@ impl Hook {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -845,7 +848,7 @@ impl crate::native::types::Object for Hook {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -973,6 +976,8 @@ pub struct Host {
     pub vgpu_placement: Option<VgpuPlacement>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Host {
@@ -1156,6 +1161,7 @@ impl Host {
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
                     b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1694,7 +1700,7 @@ impl crate::native::types::Object for Host {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1724,6 +1730,8 @@ pub struct HostCpuUnit {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl HostCpuUnit {
@@ -1821,6 +1829,7 @@ impl HostCpuUnit {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"core_id" => v.core_id = Some(g::integer(x, empty, "core_id")?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1923,7 +1932,7 @@ impl crate::native::types::Object for HostCpuUnit {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1967,6 +1976,8 @@ pub struct HostDevice {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl HostDevice {
@@ -2061,6 +2072,7 @@ impl HostDevice {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"product" => v.product = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2205,7 +2217,7 @@ impl crate::native::types::Object for HostDevice {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2406,6 +2418,8 @@ pub struct HostNic {
     pub vlan: Option<Box<Vlan>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl HostNic {
@@ -2526,6 +2540,7 @@ impl HostNic {
                     b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2771,7 +2786,7 @@ impl crate::native::types::Object for HostNic {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3002,6 +3017,8 @@ pub struct HostStorage {
     pub volume_group: Option<Linked<VolumeGroup>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl HostStorage {
@@ -3104,6 +3121,7 @@ impl HostStorage {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3311,7 +3329,7 @@ impl crate::native::types::Object for HostStorage {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

@@ -87,6 +87,8 @@ pub struct KatelloErratum {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl KatelloErratum {
@@ -184,6 +186,7 @@ impl KatelloErratum {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"summary" => v.summary = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -307,7 +310,7 @@ impl crate::native::types::Object for KatelloErratum {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

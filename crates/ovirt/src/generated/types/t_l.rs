@@ -163,6 +163,8 @@ pub struct LinkLayerDiscoveryProtocolElement {
     pub r#type: Option<i64>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl LinkLayerDiscoveryProtocolElement {
@@ -248,6 +250,7 @@ impl LinkLayerDiscoveryProtocolElement {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"subtype" => v.subtype = Some(g::integer(x, empty, "subtype")?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -359,7 +362,7 @@ impl crate::native::types::Object for LinkLayerDiscoveryProtocolElement {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

@@ -1185,6 +1185,8 @@ pub struct Network {
     pub vnic_profiles: Option<Vec<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Network {
@@ -1301,6 +1303,7 @@ impl Network {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(g::boolean(x, empty, "display")?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1526,7 +1529,7 @@ impl crate::native::types::Object for Network {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1564,6 +1567,8 @@ pub struct NetworkAttachment {
     pub reported_configurations: Option<Vec<ReportedConfiguration>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl NetworkAttachment {
@@ -1648,6 +1653,7 @@ impl NetworkAttachment {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1819,7 +1825,7 @@ impl crate::native::types::Object for NetworkAttachment {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1988,6 +1994,8 @@ pub struct NetworkFilter {
     pub version: Option<Linked<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl NetworkFilter {
@@ -2065,6 +2073,7 @@ impl NetworkFilter {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2145,7 +2154,7 @@ impl crate::native::types::Object for NetworkFilter {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2169,6 +2178,8 @@ pub struct NetworkFilterParameter {
     pub value: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl NetworkFilterParameter {
@@ -2254,6 +2265,7 @@ impl NetworkFilterParameter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2342,7 +2354,7 @@ impl crate::native::types::Object for NetworkFilterParameter {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2366,6 +2378,8 @@ pub struct NetworkLabel {
     pub network: Option<Linked<Network>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl NetworkLabel {
@@ -2443,6 +2457,7 @@ impl NetworkLabel {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2530,7 +2545,7 @@ impl crate::native::types::Object for NetworkLabel {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2745,6 +2760,8 @@ pub struct Nic {
     pub vnic_profile: Option<Linked<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Nic {
@@ -2852,6 +2869,7 @@ impl Nic {
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
                     b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3134,7 +3152,7 @@ impl crate::native::types::Object for Nic {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3341,6 +3359,8 @@ pub struct NumaNode {
     pub statistics: Option<Vec<Statistic>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl NumaNode {
@@ -3433,6 +3453,7 @@ impl NumaNode {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -3549,7 +3570,7 @@ impl crate::native::types::Object for NumaNode {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

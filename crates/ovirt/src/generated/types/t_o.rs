@@ -221,6 +221,8 @@ pub struct OpenStackImage {
     pub openstack_image_provider: Option<Linked<OpenStackImageProvider>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackImage {
@@ -297,6 +299,7 @@ impl OpenStackImage {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -383,7 +386,7 @@ impl crate::native::types::Object for OpenStackImage {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -421,6 +424,8 @@ pub struct OpenStackImageProvider {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackImageProvider {
@@ -522,6 +527,7 @@ impl OpenStackImageProvider {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -687,7 +693,7 @@ impl crate::native::types::Object for OpenStackImageProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -709,6 +715,8 @@ pub struct OpenStackNetwork {
     pub openstack_network_provider: Option<Linked<OpenStackNetworkProvider>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackNetwork {
@@ -785,6 +793,7 @@ impl OpenStackNetwork {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -871,7 +880,7 @@ impl crate::native::types::Object for OpenStackNetwork {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -931,6 +940,8 @@ pub struct OpenStackNetworkProvider {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackNetworkProvider {
@@ -1043,6 +1054,7 @@ impl OpenStackNetworkProvider {
                         }
                         v.subnets = Some(items);
                     }
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1281,7 +1293,7 @@ impl crate::native::types::Object for OpenStackNetworkProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1315,6 +1327,8 @@ pub struct OpenStackProvider {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackProvider {
@@ -1404,6 +1418,7 @@ impl OpenStackProvider {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1541,7 +1556,7 @@ impl crate::native::types::Object for OpenStackProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1571,6 +1586,8 @@ pub struct OpenStackSubnet {
     pub openstack_network: Option<Linked<OpenStackNetwork>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackSubnet {
@@ -1652,6 +1669,7 @@ impl OpenStackSubnet {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"gateway" => v.gateway = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -1766,7 +1784,7 @@ impl crate::native::types::Object for OpenStackSubnet {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1808,6 +1826,8 @@ pub struct OpenStackVolumeProvider {
     pub volume_types: Option<Vec<OpenStackVolumeType>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackVolumeProvider {
@@ -1897,6 +1917,7 @@ impl OpenStackVolumeProvider {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2095,7 +2116,7 @@ impl crate::native::types::Object for OpenStackVolumeProvider {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2119,6 +2140,8 @@ pub struct OpenStackVolumeType {
     pub properties: Option<Vec<Property>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenStackVolumeType {
@@ -2195,6 +2218,7 @@ impl OpenStackVolumeType {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2306,7 +2330,7 @@ impl crate::native::types::Object for OpenStackVolumeType {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2336,6 +2360,8 @@ pub struct OpenstackVolumeAuthenticationKey {
     pub value: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OpenstackVolumeAuthenticationKey {
@@ -2423,6 +2449,7 @@ impl OpenstackVolumeAuthenticationKey {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2538,7 +2565,7 @@ impl crate::native::types::Object for OpenstackVolumeAuthenticationKey {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2762,6 +2789,8 @@ pub struct OperatingSystemInfo {
     pub tpm_support: Option<TpmSupport>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl OperatingSystemInfo {
@@ -2840,6 +2869,7 @@ impl OperatingSystemInfo {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2943,7 +2973,7 @@ impl crate::native::types::Object for OperatingSystemInfo {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

@@ -549,6 +549,8 @@ pub struct Permission {
     pub vm_pool: Option<Linked<VmPool>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Permission {
@@ -639,6 +641,7 @@ impl Permission {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -758,7 +761,7 @@ impl crate::native::types::Object for Permission {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -782,6 +785,8 @@ pub struct Permit {
     pub role: Option<Linked<Role>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Permit {
@@ -862,6 +867,7 @@ impl Permit {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -951,7 +957,7 @@ impl crate::native::types::Object for Permit {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1469,6 +1475,8 @@ pub struct Product {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Product {
@@ -1545,6 +1553,7 @@ impl Product {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1622,7 +1631,7 @@ impl crate::native::types::Object for Product {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

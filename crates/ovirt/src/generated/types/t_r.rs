@@ -1831,6 +1831,8 @@ pub struct ReportedDevice {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl ReportedDevice {
@@ -1928,6 +1930,7 @@ impl ReportedDevice {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2022,7 +2025,7 @@ impl crate::native::types::Object for ReportedDevice {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2184,6 +2187,8 @@ pub struct Role {
     pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Role {
@@ -2275,6 +2280,7 @@ impl Role {
                         }
                         v.permits = Some(items);
                     }
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2375,6 +2381,6 @@ impl crate::native::types::Object for Role {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }

@@ -865,6 +865,8 @@ pub struct SchedulingPolicy {
     pub weight: Option<Vec<Weight>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl SchedulingPolicy {
@@ -967,6 +969,7 @@ impl SchedulingPolicy {
                         }
                         v.filters = Some(items);
                     }
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1117,7 +1120,7 @@ impl crate::native::types::Object for SchedulingPolicy {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1145,6 +1148,8 @@ pub struct SchedulingPolicyUnit {
     pub r#type: Option<PolicyUnitType>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl SchedulingPolicyUnit {
@@ -1226,6 +1231,7 @@ impl SchedulingPolicyUnit {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1341,7 +1347,7 @@ impl crate::native::types::Object for SchedulingPolicyUnit {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1636,6 +1642,8 @@ pub struct Session {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Session {
@@ -1720,6 +1728,7 @@ impl Session {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1820,7 +1829,7 @@ impl crate::native::types::Object for Session {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2295,6 +2304,8 @@ pub struct Snapshot {
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Snapshot {
@@ -2508,6 +2519,7 @@ impl Snapshot {
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3299,7 +3311,7 @@ impl crate::native::types::Object for Snapshot {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3599,6 +3611,8 @@ pub struct Ssh {
     pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Ssh {
@@ -3683,6 +3697,7 @@ impl Ssh {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -3787,7 +3802,7 @@ impl crate::native::types::Object for Ssh {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3811,6 +3826,8 @@ pub struct SshPublicKey {
     pub user: Option<Linked<User>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl SshPublicKey {
@@ -3890,6 +3907,7 @@ impl SshPublicKey {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -3973,7 +3991,7 @@ impl crate::native::types::Object for SshPublicKey {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -4155,6 +4173,8 @@ pub struct Statistic {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Statistic {
@@ -4264,6 +4284,7 @@ impl Statistic {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -4394,7 +4415,7 @@ impl crate::native::types::Object for Statistic {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -4438,6 +4459,8 @@ pub struct Step {
     pub r#type: Option<StepEnum>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Step {
@@ -4532,6 +4555,7 @@ impl Step {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -4681,7 +4705,7 @@ impl crate::native::types::Object for Step {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -4731,6 +4755,8 @@ pub struct StorageConnection {
     pub vfs_type: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl StorageConnection {
@@ -4830,6 +4856,7 @@ impl StorageConnection {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -4979,7 +5006,7 @@ impl crate::native::types::Object for StorageConnection {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -5007,6 +5034,8 @@ pub struct StorageConnectionExtension {
     pub username: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl StorageConnectionExtension {
@@ -5091,6 +5120,7 @@ impl StorageConnectionExtension {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -5190,7 +5220,7 @@ impl crate::native::types::Object for StorageConnectionExtension {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -5270,6 +5300,8 @@ pub struct StorageDomain {
     pub wipe_after_delete: Option<bool>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl StorageDomain {
@@ -5435,6 +5467,7 @@ impl StorageDomain {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"storage" => v.storage = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -5777,7 +5810,7 @@ impl crate::native::types::Object for StorageDomain {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -5927,6 +5960,8 @@ pub struct SystemOption {
     pub values: Option<Vec<SystemOptionValue>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl SystemOption {
@@ -6015,6 +6050,7 @@ impl SystemOption {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -6100,7 +6136,7 @@ impl crate::native::types::Object for SystemOption {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 

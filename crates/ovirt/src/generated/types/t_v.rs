@@ -765,6 +765,8 @@ pub struct Vendor {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Vendor {
@@ -841,6 +843,7 @@ impl Vendor {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -918,7 +921,7 @@ impl crate::native::types::Object for Vendor {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -948,6 +951,8 @@ pub struct Version {
     pub revision: Option<i64>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Version {
@@ -1035,6 +1040,7 @@ impl Version {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1135,7 +1141,7 @@ impl crate::native::types::Object for Version {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1301,6 +1307,8 @@ pub struct VirtualNumaNode {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VirtualNumaNode {
@@ -1398,6 +1406,7 @@ impl VirtualNumaNode {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -1543,7 +1552,7 @@ impl crate::native::types::Object for VirtualNumaNode {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -1859,6 +1868,8 @@ pub struct Vm {
     pub watchdogs: Option<Vec<Watchdog>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl Vm {
@@ -2055,6 +2066,7 @@ impl Vm {
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"vm_pool" => v.vm_pool = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2813,7 +2825,7 @@ impl crate::native::types::Object for Vm {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -2927,6 +2939,8 @@ pub struct VmBase {
     pub virtio_scsi_multi_queues_enabled: Option<bool>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VmBase {
@@ -3073,6 +3087,7 @@ impl VmBase {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -3425,7 +3440,7 @@ impl crate::native::types::Object for VmBase {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3455,6 +3470,8 @@ pub struct VmMediatedDevice {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VmMediatedDevice {
@@ -3547,6 +3564,7 @@ impl VmMediatedDevice {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3671,7 +3689,7 @@ impl crate::native::types::Object for VmMediatedDevice {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -3880,6 +3898,8 @@ pub struct VmPool {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VmPool {
@@ -3982,6 +4002,7 @@ impl VmPool {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -4164,7 +4185,7 @@ impl crate::native::types::Object for VmPool {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -4477,6 +4498,8 @@ pub struct VnicProfile {
     pub qos: Option<Linked<Qos>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VnicProfile {
@@ -4562,6 +4585,7 @@ impl VnicProfile {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -4718,7 +4742,7 @@ impl crate::native::types::Object for VnicProfile {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }
 
@@ -4889,6 +4913,8 @@ pub struct VolumeGroup {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
+    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
+    pub actions: Links,
 }
 
 impl VolumeGroup {
@@ -4959,6 +4985,10 @@ impl VolumeGroup {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
@@ -5046,6 +5076,6 @@ impl crate::native::types::Object for VolumeGroup {
     }
 
     fn action_links(&self) -> &Links {
-        g::no_links()
+        &self.actions
     }
 }

@@ -76,16 +76,30 @@ pub fn identified(model: &Model) -> Identified {
         .collect()
 }
 
-/// True for a single-valued field holding an identified struct (a reference to another object).
+/// Identified structs that an owner carries as a value, not as a reference to an object of its
+/// own: a cluster's `<version major minor/>`, a storage domain's `<storage type address path/>`,
+/// a host's `<ssh>` and `<certificate>`, a device's `<vendor>` and `<product>`.
+const VALUES: &[&str] = &[
+    "Certificate",
+    "GlusterVolumeProfileDetails",
+    "HostStorage",
+    "Product",
+    "Ssh",
+    "Vendor",
+    "Version",
+    "VolumeGroup",
+];
+
+/// True for a single-valued field holding a reference to another object.
 fn is_linked(kind: &Kind, ids: &Identified) -> bool {
-    matches!(kind, Kind::Struct(n) if ids.contains(n))
+    matches!(kind, Kind::Struct(n) if ids.contains(n) && !VALUES.contains(&n.as_str()))
 }
 
 /// The field's Rust type: `Option<T>`, `Option<Linked<T>>` for a reference to an identified
 /// object, `Option<Box<T>>` for another nested struct, `Option<Vec<T>>` for a list.
 pub fn field_type(kind: &Kind, ids: &Identified) -> String {
     match kind {
-        Kind::Struct(n) if ids.contains(n) => format!("Option<Linked<{}>>", rust_type(n)),
+        k @ Kind::Struct(n) if is_linked(k, ids) => format!("Option<Linked<{}>>", rust_type(n)),
         Kind::Struct(n) => format!("Option<Box<{}>>", rust_type(n)),
         other => format!("Option<{}>", value_type(other)),
     }

@@ -245,7 +245,7 @@ pub struct Action {
     /// `description`: String.
     pub description: Option<String>,
     /// `details`: GlusterVolumeProfileDetails.
-    pub details: Option<Linked<GlusterVolumeProfileDetails>>,
+    pub details: Option<Box<GlusterVolumeProfileDetails>>,
     /// `directory`: String.
     pub directory: Option<String>,
     /// `discard_snapshots`: Boolean.
@@ -355,7 +355,7 @@ pub struct Action {
     /// `source_host`: Host.
     pub source_host: Option<Linked<Host>>,
     /// `ssh`: Ssh.
-    pub ssh: Option<Linked<Ssh>>,
+    pub ssh: Option<Box<Ssh>>,
     /// `status`: String.
     pub status: Option<String>,
     /// `stop_gluster_service`: Boolean.
@@ -571,7 +571,7 @@ impl Action {
                 },
                 3 => match tag {
                     b"job" => v.job = Some(g::linked(x, &e, empty)?),
-                    b"ssh" => v.ssh = Some(g::linked(x, &e, empty)?),
+                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -625,7 +625,9 @@ impl Action {
                 7 => match tag {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"details" => v.details = Some(g::linked(x, &e, empty)?),
+                    b"details" => {
+                        v.details = Some(Box::new(GlusterVolumeProfileDetails::read(x, &e, empty)?))
+                    }
                     b"timeout" => v.timeout = Some(g::integer(x, empty, "timeout")?),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
@@ -1030,7 +1032,7 @@ impl Action {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.details {
-            g::write_linked(w, "details", v);
+            v.write(w, "details");
         }
         if let Some(v) = &self.directory {
             g::leaf(w, "directory", v);
@@ -1242,7 +1244,7 @@ impl Action {
             g::write_linked(w, "source_host", v);
         }
         if let Some(v) = &self.ssh {
-            g::write_linked(w, "ssh", v);
+            v.write(w, "ssh");
         }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v);

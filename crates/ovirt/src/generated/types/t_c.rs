@@ -1300,7 +1300,7 @@ pub struct Cluster {
     /// `upgrade_percent_complete`: Integer.
     pub upgrade_percent_complete: Option<i64>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// `virt_service`: Boolean.
     pub virt_service: Option<bool>,
     /// `vnc_encryption`: Boolean.
@@ -1441,7 +1441,7 @@ impl Cluster {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1906,7 +1906,7 @@ impl Cluster {
             g::leaf(w, "upgrade_percent_complete", &v.to_string());
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         if let Some(v) = &self.virt_service {
             g::leaf(w, "virt_service", &v.to_string());

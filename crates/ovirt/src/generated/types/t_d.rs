@@ -513,7 +513,7 @@ pub struct DataCenter {
     /// `supported_versions`: Version\[\].
     pub supported_versions: Option<Vec<Version>>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
     /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
@@ -626,7 +626,7 @@ impl DataCenter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -815,7 +815,7 @@ impl DataCenter {
             g::close(w, "supported_versions");
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }
@@ -1137,7 +1137,7 @@ pub struct Disk {
     /// `logical_name`: String.
     pub logical_name: Option<String>,
     /// `lun_storage`: HostStorage.
-    pub lun_storage: Option<Linked<HostStorage>>,
+    pub lun_storage: Option<Box<HostStorage>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_type`: OpenStackVolumeType.
@@ -1364,7 +1364,9 @@ impl Disk {
                         v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
-                    b"lun_storage" => v.lun_storage = Some(g::linked(x, &e, empty)?),
+                    b"lun_storage" => {
+                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                    }
                     b"permissions" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1522,7 +1524,7 @@ impl Disk {
             g::leaf(w, "logical_name", v);
         }
         if let Some(v) = &self.lun_storage {
-            g::write_linked(w, "lun_storage", v);
+            v.write(w, "lun_storage");
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2191,7 +2193,7 @@ pub struct DiskSnapshot {
     /// `logical_name`: String.
     pub logical_name: Option<String>,
     /// `lun_storage`: HostStorage.
-    pub lun_storage: Option<Linked<HostStorage>>,
+    pub lun_storage: Option<Box<HostStorage>>,
     /// `name`: String.
     pub name: Option<String>,
     /// `openstack_volume_type`: OpenStackVolumeType.
@@ -2422,7 +2424,9 @@ impl DiskSnapshot {
                         v.backup_mode = Some(DiskBackupMode::from_wire(&g::enum_text(x, empty)?))
                     }
                     b"description" => v.description = Some(g::text(x, empty)?),
-                    b"lun_storage" => v.lun_storage = Some(g::linked(x, &e, empty)?),
+                    b"lun_storage" => {
+                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                    }
                     b"permissions" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -2583,7 +2587,7 @@ impl DiskSnapshot {
             g::leaf(w, "logical_name", v);
         }
         if let Some(v) = &self.lun_storage {
-            g::write_linked(w, "lun_storage", v);
+            v.write(w, "lun_storage");
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -2738,7 +2742,7 @@ pub struct Display {
     /// `allow_override`: Boolean.
     pub allow_override: Option<bool>,
     /// `certificate`: Certificate.
-    pub certificate: Option<Linked<Certificate>>,
+    pub certificate: Option<Box<Certificate>>,
     /// `copy_paste_enabled`: Boolean.
     pub copy_paste_enabled: Option<bool>,
     /// `disconnect_action`: String.
@@ -2885,7 +2889,9 @@ impl Display {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"certificate" => v.certificate = Some(g::linked(x, &e, empty)?),
+                    b"certificate" => {
+                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                    }
                     b"secure_port" => v.secure_port = Some(g::integer(x, empty, "secure_port")?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2949,7 +2955,7 @@ impl Display {
             g::leaf(w, "allow_override", &v.to_string());
         }
         if let Some(v) = &self.certificate {
-            g::write_linked(w, "certificate", v);
+            v.write(w, "certificate");
         }
         if let Some(v) = &self.copy_paste_enabled {
             g::leaf(w, "copy_paste_enabled", &v.to_string());

@@ -3212,7 +3212,7 @@ pub struct GuestOperatingSystem {
     /// `kernel`: Kernel.
     pub kernel: Option<Box<Kernel>>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -3294,7 +3294,7 @@ impl GuestOperatingSystem {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3335,7 +3335,7 @@ impl GuestOperatingSystem {
             v.write(w, "kernel");
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }

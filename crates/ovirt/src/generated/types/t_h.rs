@@ -867,7 +867,7 @@ pub struct Host {
     /// `auto_numa_status`: AutoNumaStatus.
     pub auto_numa_status: Option<AutoNumaStatus>,
     /// `certificate`: Certificate.
-    pub certificate: Option<Linked<Certificate>>,
+    pub certificate: Option<Box<Certificate>>,
     /// `cluster`: Cluster.
     pub cluster: Option<Linked<Cluster>>,
     /// `comment`: String.
@@ -907,7 +907,7 @@ pub struct Host {
     /// `ksm`: Ksm.
     pub ksm: Option<Box<Ksm>>,
     /// `libvirt_version`: Version.
-    pub libvirt_version: Option<Linked<Version>>,
+    pub libvirt_version: Option<Box<Version>>,
     /// `max_scheduling_memory`: Integer.
     pub max_scheduling_memory: Option<i64>,
     /// `memory`: Integer.
@@ -947,7 +947,7 @@ pub struct Host {
     /// `spm`: Spm.
     pub spm: Option<Box<Spm>>,
     /// `ssh`: Ssh.
-    pub ssh: Option<Linked<Ssh>>,
+    pub ssh: Option<Box<Ssh>>,
     /// `statistics`: Statistic\[\]; served as `<link rel="statistics">` unless followed.
     pub statistics: Option<Vec<Statistic>>,
     /// `status`: HostStatus.
@@ -971,7 +971,7 @@ pub struct Host {
     /// `update_available`: Boolean.
     pub update_available: Option<bool>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// `vgpu_placement`: VgpuPlacement.
     pub vgpu_placement: Option<VgpuPlacement>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
@@ -1090,7 +1090,7 @@ impl Host {
                     b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
                     b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
                     b"spm" => v.spm = Some(Box::new(Spm::read(x, &e, empty)?)),
-                    b"ssh" => v.ssh = Some(g::linked(x, &e, empty)?),
+                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 4 => match tag {
@@ -1160,7 +1160,7 @@ impl Host {
                     }
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1205,7 +1205,9 @@ impl Host {
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
-                    b"certificate" => v.certificate = Some(g::linked(x, &e, empty)?),
+                    b"certificate" => {
+                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                    }
                     b"description" => v.description = Some(g::text(x, empty)?),
                     b"permissions" => {
                         let mut items = Vec::new();
@@ -1267,7 +1269,9 @@ impl Host {
                         v.external_status =
                             Some(ExternalStatus::from_wire(&g::enum_text(x, empty)?))
                     }
-                    b"libvirt_version" => v.libvirt_version = Some(g::linked(x, &e, empty)?),
+                    b"libvirt_version" => {
+                        v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
+                    }
                     b"host_numa_nodes" => {
                         let mut items = Vec::new();
                         if !empty {
@@ -1426,7 +1430,7 @@ impl Host {
             g::leaf(w, "auto_numa_status", v.as_str());
         }
         if let Some(v) = &self.certificate {
-            g::write_linked(w, "certificate", v);
+            v.write(w, "certificate");
         }
         if let Some(v) = &self.cluster {
             g::write_linked(w, "cluster", v);
@@ -1508,7 +1512,7 @@ impl Host {
             v.write(w, "ksm");
         }
         if let Some(v) = &self.libvirt_version {
-            g::write_linked(w, "libvirt_version", v);
+            v.write(w, "libvirt_version");
         }
         if let Some(v) = &self.max_scheduling_memory {
             g::leaf(w, "max_scheduling_memory", &v.to_string());
@@ -1588,7 +1592,7 @@ impl Host {
             v.write(w, "spm");
         }
         if let Some(v) = &self.ssh {
-            g::write_linked(w, "ssh", v);
+            v.write(w, "ssh");
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -1649,7 +1653,7 @@ impl Host {
             g::leaf(w, "update_available", &v.to_string());
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         if let Some(v) = &self.vgpu_placement {
             g::leaf(w, "vgpu_placement", v.as_str());
@@ -1967,9 +1971,9 @@ pub struct HostDevice {
     /// `placeholder`: Boolean.
     pub placeholder: Option<bool>,
     /// `product`: Product.
-    pub product: Option<Linked<Product>>,
+    pub product: Option<Box<Product>>,
     /// `vendor`: Vendor.
-    pub vendor: Option<Linked<Vendor>>,
+    pub vendor: Option<Box<Vendor>>,
     /// `virtual_functions`: Integer.
     pub virtual_functions: Option<i64>,
     /// `vm`: Vm.
@@ -2066,12 +2070,12 @@ impl HostDevice {
                 },
                 6 => match tag {
                     b"driver" => v.driver = Some(g::text(x, empty)?),
-                    b"vendor" => v.vendor = Some(g::linked(x, &e, empty)?),
+                    b"vendor" => v.vendor = Some(Box::new(Vendor::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"product" => v.product = Some(g::linked(x, &e, empty)?),
+                    b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2160,10 +2164,10 @@ impl HostDevice {
             g::leaf(w, "placeholder", &v.to_string());
         }
         if let Some(v) = &self.product {
-            g::write_linked(w, "product", v);
+            v.write(w, "product");
         }
         if let Some(v) = &self.vendor {
-            g::write_linked(w, "vendor", v);
+            v.write(w, "vendor");
         }
         if let Some(v) = &self.virtual_functions {
             g::leaf(w, "virtual_functions", &v.to_string());
@@ -3014,7 +3018,7 @@ pub struct HostStorage {
     /// `vfs_type`: String.
     pub vfs_type: Option<String>,
     /// `volume_group`: VolumeGroup.
-    pub volume_group: Option<Linked<VolumeGroup>>,
+    pub volume_group: Option<Box<VolumeGroup>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
     /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
@@ -3143,7 +3147,9 @@ impl HostStorage {
                     _ => x.skip(&e, empty)?,
                 },
                 12 => match tag {
-                    b"volume_group" => v.volume_group = Some(g::linked(x, &e, empty)?),
+                    b"volume_group" => {
+                        v.volume_group = Some(Box::new(VolumeGroup::read(x, &e, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 13 => match tag {
@@ -3281,7 +3287,7 @@ impl HostStorage {
             g::leaf(w, "vfs_type", v);
         }
         if let Some(v) = &self.volume_group {
-            g::write_linked(w, "volume_group", v);
+            v.write(w, "volume_group");
         }
         g::close(w, tag);
     }

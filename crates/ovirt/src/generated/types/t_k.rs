@@ -321,7 +321,7 @@ pub struct Kernel {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -390,7 +390,7 @@ impl Kernel {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -407,7 +407,7 @@ impl Kernel {
         }
         g::end_open(w);
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }

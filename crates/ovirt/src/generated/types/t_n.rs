@@ -1991,7 +1991,7 @@ pub struct NetworkFilter {
     /// `name`: String.
     pub name: Option<String>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
     /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
@@ -2072,7 +2072,7 @@ impl NetworkFilter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -2106,7 +2106,7 @@ impl NetworkFilter {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }

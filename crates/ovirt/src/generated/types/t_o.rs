@@ -2592,7 +2592,7 @@ pub struct OperatingSystem {
     /// `type`: String.
     pub r#type: Option<String>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2680,7 +2680,7 @@ impl OperatingSystem {
                 },
                 7 => match tag {
                     b"cmdline" => v.cmdline = Some(g::text(x, empty)?),
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2735,7 +2735,7 @@ impl OperatingSystem {
             g::leaf(w, "type", v);
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }

@@ -1648,7 +1648,7 @@ pub struct ProductInfo {
     /// `vendor`: String.
     pub vendor: Option<String>,
     /// `version`: Version.
-    pub version: Option<Linked<Version>>,
+    pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1729,7 +1729,7 @@ impl ProductInfo {
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {
-                    b"version" => v.version = Some(g::linked(x, &e, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -1759,7 +1759,7 @@ impl ProductInfo {
             g::leaf(w, "vendor", v);
         }
         if let Some(v) = &self.version {
-            g::write_linked(w, "version", v);
+            v.write(w, "version");
         }
         g::close(w, tag);
     }

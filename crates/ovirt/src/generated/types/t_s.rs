@@ -2137,7 +2137,7 @@ pub struct Snapshot {
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Linked<Version>>,
+    pub custom_compatibility_version: Option<Box<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -2833,7 +2833,8 @@ impl Snapshot {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2930,7 +2931,7 @@ impl Snapshot {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            g::write_linked(w, "custom_compatibility_version", v);
+            v.write(w, "custom_compatibility_version");
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -5277,7 +5278,7 @@ pub struct StorageDomain {
     /// `status`: StorageDomainStatus.
     pub status: Option<StorageDomainStatus>,
     /// `storage`: HostStorage.
-    pub storage: Option<Linked<HostStorage>>,
+    pub storage: Option<Box<HostStorage>>,
     /// `storage_connections`: StorageConnection\[\]; served as `<link rel="storageconnections">` unless followed.
     pub storage_connections: Option<Vec<StorageConnection>>,
     /// `storage_format`: StorageFormat.
@@ -5466,7 +5467,7 @@ impl StorageDomain {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"storage" => v.storage = Some(g::linked(x, &e, empty)?),
+                    b"storage" => v.storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
                     b"actions" => v.actions = g::actions(x, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -5717,7 +5718,7 @@ impl StorageDomain {
             g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage {
-            g::write_linked(w, "storage", v);
+            v.write(w, "storage");
         }
         if let Some(items) = &self.storage_connections {
             g::open(w, "storage_connections");

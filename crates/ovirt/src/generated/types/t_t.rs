@@ -388,7 +388,7 @@ pub struct Template {
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Linked<Version>>,
+    pub custom_compatibility_version: Option<Box<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -834,7 +834,8 @@ impl Template {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -908,7 +909,7 @@ impl Template {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            g::write_linked(w, "custom_compatibility_version", v);
+            v.write(w, "custom_compatibility_version");
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);

@@ -1713,7 +1713,7 @@ pub struct Vm {
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Linked<Version>>,
+    pub custom_compatibility_version: Option<Box<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -2370,7 +2370,8 @@ impl Vm {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -2467,7 +2468,7 @@ impl Vm {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            g::write_linked(w, "custom_compatibility_version", v);
+            v.write(w, "custom_compatibility_version");
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);
@@ -2856,7 +2857,7 @@ pub struct VmBase {
     /// `creation_time`: Date.
     pub creation_time: Option<String>,
     /// `custom_compatibility_version`: Version.
-    pub custom_compatibility_version: Option<Linked<Version>>,
+    pub custom_compatibility_version: Option<Box<Version>>,
     /// `custom_cpu_model`: String.
     pub custom_cpu_model: Option<String>,
     /// `custom_emulated_machine`: String.
@@ -3204,7 +3205,8 @@ impl VmBase {
                 },
                 28 => match tag {
                     b"custom_compatibility_version" => {
-                        v.custom_compatibility_version = Some(g::linked(x, &e, empty)?)
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
                     }
                     _ => x.skip(&e, empty)?,
                 },
@@ -3270,7 +3272,7 @@ impl VmBase {
             g::leaf(w, "creation_time", v);
         }
         if let Some(v) = &self.custom_compatibility_version {
-            g::write_linked(w, "custom_compatibility_version", v);
+            v.write(w, "custom_compatibility_version");
         }
         if let Some(v) = &self.custom_cpu_model {
             g::leaf(w, "custom_cpu_model", v);

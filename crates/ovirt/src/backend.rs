@@ -953,7 +953,7 @@ impl OvirtBackend {
             .await
             .map_err(wrap(Op::DiskCreate))?;
         sds.iter()
-            .filter(|s| s.domain_type == Some(t::StorageDomainType::Data))
+            .filter(|s| s.r#type == Some(t::StorageDomainType::Data))
             .filter(|s| s.status.is_none() || s.status == Some(t::StorageDomainStatus::Active))
             .max_by_key(|s| s.available.unwrap_or(0))
             .and_then(|s| s.id.clone())

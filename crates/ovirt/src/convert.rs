@@ -13,8 +13,9 @@ mod guest;
 
 use crate::generated::types::Job;
 use crate::native::types::{
-    Cluster, Disk, Host, Network, NetworkUsage, ReportedDevice, ReportedDeviceType, StorageDomain,
-    StorageDomainStatus, Template, Vm,
+    Cluster, Disk, ExternalStatus, Host, Network, NetworkUsage, ReportedDevice, ReportedDeviceType,
+    StorageDomain, StorageDomainStatus, StorageDomainType, StorageFormat, StorageType, Template,
+    Vm,
 };
 pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 
@@ -434,19 +435,26 @@ pub fn network(n: &Network) -> Result<NNetwork> {
 /// stays empty and `extra.data_center_ids` names them.
 pub fn storage_pool(s: &StorageDomain) -> Result<StoragePool> {
     let status = s.status.as_ref().map(StorageDomainStatus::as_str);
-    let state = storage_state(
-        status,
-        s.external_status.as_deref(),
-        !s.data_centers.is_empty(),
-    );
+    let external = s.external_status.as_ref().map(ExternalStatus::as_str);
+    // 4.x lists `<data_centers>`; 3.x named the one `<data_center>`.
+    let mut dcs: Vec<String> = s
+        .data_centers
+        .iter()
+        .flatten()
+        .filter_map(|d| d.id.clone())
+        .collect();
+    if let Some(id) = s.data_center.as_ref().and_then(|d| d.id()) {
+        if !dcs.iter().any(|d| d == id) {
+            dcs.push(id.to_owned());
+        }
+    }
+    let state = storage_state(status, external, !dcs.is_empty());
     let mut out = StoragePool::new(
         need_id(&s.id, "storage domain")?,
         s.name.clone().unwrap_or_default(),
         state,
     );
-    out.raw_state = status
-        .map(str::to_owned)
-        .or_else(|| s.external_status.clone());
+    out.raw_state = status.or(external).map(str::to_owned);
     let available = s.available.and_then(|b| u64::try_from(b).ok());
     let used = s.used.and_then(|b| u64::try_from(b).ok());
     out.free_bytes = available;
@@ -455,17 +463,30 @@ pub fn storage_pool(s: &StorageDomain) -> Result<StoragePool> {
         _ => None,
     };
     let e = &mut out.extra;
+    let text = |v: Option<&str>| v.map(str::to_owned);
     put(
         e,
         "type",
-        s.domain_type.as_ref().map(|t| t.as_str().to_owned()),
+        text(s.r#type.as_ref().map(StorageDomainType::as_str)),
     );
-    put(e, "storage_type", s.storage_type.clone());
-    put(e, "external_status", s.external_status.clone());
+    put(
+        e,
+        "storage_type",
+        text(
+            s.storage
+                .as_ref()
+                .and_then(|h| h.r#type.as_ref())
+                .map(StorageType::as_str),
+        ),
+    );
+    put(e, "external_status", text(external));
     put(e, "committed", s.committed);
     put(e, "master", s.master);
-    put(e, "storage_format", s.storage_format.clone());
-    let dcs: Vec<String> = s.data_centers.iter().filter_map(|r| r.id.clone()).collect();
+    put(
+        e,
+        "storage_format",
+        text(s.storage_format.as_ref().map(StorageFormat::as_str)),
+    );
     if !dcs.is_empty() {
         e.insert("data_center_ids".into(), Value::from(dcs));
     }
@@ -552,7 +573,7 @@ mod tests {
             );
         }
         for s in HostStatus::KNOWN {
-            assert!(HOST_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
+            assert!(HOST_STATES.iter().any(|(k, _)| *k == s.as_str()), "{}", s.as_str());
         }
         for s in [
             JobStatus::Aborted,
@@ -609,7 +630,7 @@ mod tests {
     #[test]
     fn storage_state_table() {
         for s in StorageDomainStatus::KNOWN {
-            assert!(STORAGE_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
+            assert!(STORAGE_STATES.iter().any(|(k, _)| *k == s.as_str()), "{}", s.as_str());
         }
         assert_eq!(storage_state(Some("active"), None, true), StorageState::Ok);
         assert_eq!(

@@ -6,7 +6,7 @@ use quick_xml::events::BytesStart;
 use super::parts::{read_cpu, read_os, read_ref, read_version};
 use super::reader::{XmlIn, id_href, push_link};
 use super::writer::XmlOut;
-use crate::native::types::{Cluster, DataCenter, DataCenterStatus, Host, HostStatus};
+use crate::native::types::{Cluster, Host, HostStatus};
 
 pub(crate) fn read_host<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Host> {
     let mut h = Host::default();
@@ -102,37 +102,6 @@ pub(crate) fn read_cluster<'a>(
     Ok(k)
 }
 
-pub(crate) fn read_data_center<'a>(
-    x: &mut XmlIn<'a>,
-    e: &BytesStart<'a>,
-    empty: bool,
-) -> Result<DataCenter> {
-    let mut d = DataCenter::default();
-    (d.id, d.href) = id_href(e)?;
-    if empty {
-        return Ok(d);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => d.name = Some(x.text(ce)?),
-            b"description" => d.description = Some(x.text(ce)?),
-            b"comment" => d.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut d.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => d.action_links = x.actions(ce)?,
-            b"status" => d.status = x.status(ce)?.0.map(|s| DataCenterStatus::parse(&s)),
-            b"local" => d.local = x.bool("local", ce)?,
-            b"storage_format" => d.storage_format = Some(x.text(ce)?),
-            b"quota_mode" => d.quota_mode = Some(x.text(ce)?),
-            b"version" => d.version = Some(read_version(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(d)
-}
-
 pub(crate) fn write_host(w: &mut XmlOut, tag: &str, h: &Host) {
     w.open(tag, h.id.as_deref());
     w.common(&h.name, &h.description, &h.comment);
@@ -148,13 +117,5 @@ pub(crate) fn write_cluster(w: &mut XmlOut, tag: &str, k: &Cluster) {
     w.cpu(&k.cpu);
     w.version(&k.version);
     w.reference("data_center", &k.data_center);
-    w.close(tag);
-}
-
-pub(crate) fn write_data_center(w: &mut XmlOut, tag: &str, d: &DataCenter) {
-    w.open(tag, d.id.as_deref());
-    w.common(&d.name, &d.description, &d.comment);
-    w.bool("local", d.local);
-    w.version(&d.version);
     w.close(tag);
 }

@@ -4,19 +4,16 @@ use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
 use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
-use super::host::{
-    read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
-};
+use super::host::{read_cluster, read_host, write_cluster, write_host};
 use super::reader::XmlIn;
 use super::storage::{
-    read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
-    write_disk_attachment, write_storage_domain, write_template,
+    read_disk, read_disk_attachment, read_template, write_disk, write_disk_attachment,
+    write_template,
 };
 use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Fault, Host, Nic, StorageDomain,
-    Template, Vm,
+    Action, Api, Cluster, Disk, DiskAttachment, Fault, Host, Nic, Template, Vm,
 };
 
 /// An object with an XML form: its element names and how to read and write it.
@@ -146,24 +143,6 @@ impl Resource for Cluster {
     }
 }
 
-impl Resource for DataCenter {
-    const TAG: &'static str = "data_center";
-    const PLURAL: &'static str = "data_centers";
-    const MODEL: &'static str = "DataCenter";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_data_center)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_data_center)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_data_center)
-    }
-}
-
 impl Resource for Disk {
     const TAG: &'static str = "disk";
     const PLURAL: &'static str = "disks";
@@ -197,24 +176,6 @@ impl Resource for DiskAttachment {
 
     fn to_xml(&self) -> String {
         write_doc(self, Self::TAG, write_disk_attachment)
-    }
-}
-
-impl Resource for StorageDomain {
-    const TAG: &'static str = "storage_domain";
-    const PLURAL: &'static str = "storage_domains";
-    const MODEL: &'static str = "StorageDomain";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_storage_domain)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_storage_domain)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_storage_domain)
     }
 }
 

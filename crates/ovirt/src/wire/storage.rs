@@ -7,8 +7,7 @@ use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, id_href, push_link};
 use super::writer::XmlOut;
 use crate::native::types::{
-    Disk, DiskAttachment, DiskFormat, DiskInterface, DiskStatus, StorageDomain,
-    StorageDomainStatus, StorageDomainType, Template, TemplateStatus, VmType,
+    Disk, DiskAttachment, DiskFormat, DiskInterface, DiskStatus, Template, TemplateStatus, VmType,
 };
 
 pub(crate) fn read_disk<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Disk> {
@@ -90,54 +89,6 @@ pub(crate) fn read_disk_attachment<'a>(
     Ok(a)
 }
 
-pub(crate) fn read_storage_domain<'a>(
-    x: &mut XmlIn<'a>,
-    e: &BytesStart<'a>,
-    empty: bool,
-) -> Result<StorageDomain> {
-    let mut s = StorageDomain::default();
-    (s.id, s.href) = id_href(e)?;
-    if empty {
-        return Ok(s);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"name" => s.name = Some(x.text(ce)?),
-            b"description" => s.description = Some(x.text(ce)?),
-            b"comment" => s.comment = Some(x.text(ce)?),
-            b"link" => {
-                push_link(&c, &mut s.links)?;
-                x.skip(&c, ce)?;
-            }
-            b"actions" => s.action_links = x.actions(ce)?,
-            b"status" => s.status = x.status(ce)?.0.map(|v| StorageDomainStatus::parse(&v)),
-            b"external_status" => s.external_status = x.status(ce)?.0,
-            b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text_cow(ce)?)),
-            b"available" => s.available = x.i64("available", ce)?,
-            b"used" => s.used = x.i64("used", ce)?,
-            b"committed" => s.committed = x.i64("committed", ce)?,
-            b"master" => s.master = x.bool("master", ce)?,
-            b"storage_format" => s.storage_format = Some(x.text(ce)?),
-            b"storage" => {
-                if !ce {
-                    while let Some((g, ge)) = x.child()? {
-                        match g.local_name().as_ref() {
-                            b"type" => s.storage_type = Some(x.text(ge)?),
-                            b"address" => s.storage_address = Some(x.text(ge)?),
-                            b"path" => s.storage_path = Some(x.text(ge)?),
-                            _ => x.skip(&g, ge)?,
-                        }
-                    }
-                }
-            }
-            b"data_centers" => s.data_centers = read_refs(x, ce, b"data_center")?,
-            b"data_center" => s.data_centers.push(read_ref(x, &c, ce)?),
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(s)
-}
-
 pub(crate) fn read_template<'a>(
     x: &mut XmlIn<'a>,
     e: &BytesStart<'a>,
@@ -205,20 +156,6 @@ pub(crate) fn write_disk_attachment(w: &mut XmlOut, tag: &str, a: &DiskAttachmen
     w.bool("read_only", a.read_only);
     if let Some(d) = &a.disk {
         write_disk(w, "disk", d);
-    }
-    w.close(tag);
-}
-
-pub(crate) fn write_storage_domain(w: &mut XmlOut, tag: &str, s: &StorageDomain) {
-    w.open(tag, s.id.as_deref());
-    w.common(&s.name, &s.description, &s.comment);
-    w.en("type", &s.domain_type);
-    if s.storage_type.is_some() || s.storage_address.is_some() || s.storage_path.is_some() {
-        w.open("storage", None);
-        w.str("address", &s.storage_address);
-        w.str("path", &s.storage_path);
-        w.str("type", &s.storage_type);
-        w.close("storage");
     }
     w.close(tag);
 }

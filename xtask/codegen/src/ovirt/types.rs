@@ -159,6 +159,11 @@ fn emit_enum(out: &mut String, e: &Enum) {
         "/// A value this model does not know, as the engine sent it.\nOther(String),\n}\n\n",
     );
     let _ = writeln!(out, "impl {name} {{");
+    out.push_str("/// Every value the model knows, in the model's order.\npub const KNOWN: &'static [Self] = &[");
+    for (v, _) in &vs {
+        let _ = write!(out, "Self::{v}, ");
+    }
+    out.push_str("];\n\n");
     out.push_str(
         "/// The value for a wire string (case-insensitive; unknown values are kept).\n\
          pub fn from_wire(s: &str) -> Self {\nmatch s {\n",

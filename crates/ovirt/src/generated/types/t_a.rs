@@ -25,6 +25,9 @@ pub enum AccessProtocol {
 }
 
 impl AccessProtocol {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cifs, Self::Gluster, Self::Nfs];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -74,6 +77,16 @@ pub enum Architecture {
 }
 
 impl Architecture {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Aarch64,
+        Self::Loongarch64,
+        Self::Ppc64,
+        Self::S390x,
+        Self::Undefined,
+        Self::X8664,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -123,6 +136,9 @@ pub enum AutoNumaStatus {
 }
 
 impl AutoNumaStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::Unknown];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -166,6 +182,9 @@ pub enum AutoPinningPolicy {
 }
 
 impl AutoPinningPolicy {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Adjust, Self::Disabled, Self::Existing];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

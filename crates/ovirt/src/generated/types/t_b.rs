@@ -31,6 +31,16 @@ pub enum BackupPhase {
 }
 
 impl BackupPhase {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::Finalizing,
+        Self::Initializing,
+        Self::Ready,
+        Self::Starting,
+        Self::Succeeded,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -84,6 +94,15 @@ pub enum BiosType {
 }
 
 impl BiosType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClusterDefault,
+        Self::I440fxSeaBios,
+        Self::Q35Ovmf,
+        Self::Q35SeaBios,
+        Self::Q35SecureBoot,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -131,6 +150,9 @@ pub enum BootDevice {
 }
 
 impl BootDevice {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cdrom, Self::Hd, Self::Network];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -178,6 +200,15 @@ pub enum BootProtocol {
 }
 
 impl BootProtocol {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Autoconf,
+        Self::Dhcp,
+        Self::None,
+        Self::PolyDhcpAutoconf,
+        Self::Static,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

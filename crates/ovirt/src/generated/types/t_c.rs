@@ -23,6 +23,9 @@ pub enum CheckpointState {
 }
 
 impl CheckpointState {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Created, Self::Invalid];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -62,6 +65,9 @@ pub enum CloudInitNetworkProtocol {
 }
 
 impl CloudInitNetworkProtocol {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Eni, Self::OpenstackMetadata];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -103,6 +109,9 @@ pub enum ClusterUpgradeAction {
 }
 
 impl ClusterUpgradeAction {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Finish, Self::Start, Self::UpdateProgress];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -144,6 +153,9 @@ pub enum ConfigurationType {
 }
 
 impl ConfigurationType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Ova, Self::Ovf];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -185,6 +197,9 @@ pub enum CpuMode {
 }
 
 impl CpuMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Custom, Self::HostModel, Self::HostPassthrough];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -232,6 +247,15 @@ pub enum CpuPinningPolicy {
 }
 
 impl CpuPinningPolicy {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Dedicated,
+        Self::IsolateThreads,
+        Self::Manual,
+        Self::None,
+        Self::ResizeAndPinNuma,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -281,6 +305,14 @@ pub enum CreationStatus {
 }
 
 impl CreationStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Complete,
+        Self::Failed,
+        Self::InProgress,
+        Self::Pending,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

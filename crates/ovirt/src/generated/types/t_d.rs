@@ -31,6 +31,16 @@ pub enum DataCenterStatus {
 }
 
 impl DataCenterStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Contend,
+        Self::Maintenance,
+        Self::NotOperational,
+        Self::Problematic,
+        Self::Uninitialized,
+        Self::Up,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -78,6 +88,9 @@ pub enum DiskBackup {
 }
 
 impl DiskBackup {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Incremental, Self::None];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -117,6 +130,9 @@ pub enum DiskBackupMode {
 }
 
 impl DiskBackupMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Incremental];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -172,6 +188,20 @@ pub enum DiskContentType {
 }
 
 impl DiskContentType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupScratch,
+        Self::Data,
+        Self::HostedEngine,
+        Self::HostedEngineConfiguration,
+        Self::HostedEngineMetadata,
+        Self::HostedEngineSanlock,
+        Self::Iso,
+        Self::MemoryDumpVolume,
+        Self::MemoryMetadataVolume,
+        Self::OvfStore,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -227,6 +257,9 @@ pub enum DiskFormat {
 }
 
 impl DiskFormat {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cow, Self::Raw];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -272,6 +305,15 @@ pub enum DiskInterface {
 }
 
 impl DiskInterface {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Ide,
+        Self::Sata,
+        Self::SpaprVscsi,
+        Self::Virtio,
+        Self::VirtioScsi,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -319,6 +361,9 @@ pub enum DiskStatus {
 }
 
 impl DiskStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Illegal, Self::Locked, Self::Ok];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -364,6 +409,14 @@ pub enum DiskStorageType {
 }
 
 impl DiskStorageType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Cinder,
+        Self::Image,
+        Self::Lun,
+        Self::ManagedBlockStorage,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -407,6 +460,9 @@ pub enum DiskType {
 }
 
 impl DiskType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Data, Self::System];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -446,6 +502,9 @@ pub enum DisplayType {
 }
 
 impl DisplayType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Spice, Self::Vnc];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -29,6 +29,15 @@ pub enum EntityExternalStatus {
 }
 
 impl EntityExternalStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Error,
+        Self::Failure,
+        Self::Info,
+        Self::Ok,
+        Self::Warning,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -80,6 +89,15 @@ pub enum ExternalStatus {
 }
 
 impl ExternalStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Error,
+        Self::Failure,
+        Self::Info,
+        Self::Ok,
+        Self::Warning,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -125,6 +143,9 @@ pub enum ExternalSystemType {
 }
 
 impl ExternalSystemType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Gluster, Self::Vdsm];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -166,6 +187,9 @@ pub enum ExternalVmProviderType {
 }
 
 impl ExternalVmProviderType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Kvm, Self::Vmware, Self::Xen];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

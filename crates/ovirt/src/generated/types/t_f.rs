@@ -29,6 +29,15 @@ pub enum FenceType {
 }
 
 impl FenceType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Manual,
+        Self::Restart,
+        Self::Start,
+        Self::Status,
+        Self::Stop,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -76,6 +85,9 @@ pub enum FipsMode {
 }
 
 impl FipsMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Undefined];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -117,6 +129,9 @@ pub enum FirewallType {
 }
 
 impl FirewallType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Firewalld, Self::Iptables];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -25,6 +25,9 @@ pub enum GlusterBrickStatus {
 }
 
 impl GlusterBrickStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Down, Self::Unknown, Self::Up];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -68,6 +71,9 @@ pub enum GlusterHookStatus {
 }
 
 impl GlusterHookStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Missing];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -111,6 +117,9 @@ pub enum GlusterState {
 }
 
 impl GlusterState {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Down, Self::Unknown, Self::Up];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -154,6 +163,9 @@ pub enum GlusterVolumeStatus {
 }
 
 impl GlusterVolumeStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Down, Self::Unknown, Self::Up];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -209,6 +221,19 @@ pub enum GlusterVolumeType {
 }
 
 impl GlusterVolumeType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Disperse,
+        Self::Distribute,
+        Self::DistributedDisperse,
+        Self::DistributedReplicate,
+        Self::DistributedStripe,
+        Self::DistributedStripedReplicate,
+        Self::Replicate,
+        Self::Stripe,
+        Self::StripedReplicate,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -262,6 +287,9 @@ pub enum GraphicsType {
 }
 
 impl GraphicsType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Spice, Self::Vnc];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -23,6 +23,9 @@ pub enum HookContentType {
 }
 
 impl HookContentType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Binary, Self::Text];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -62,6 +65,9 @@ pub enum HookStage {
 }
 
 impl HookStage {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Post, Self::Pre];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -103,6 +109,9 @@ pub enum HookStatus {
 }
 
 impl HookStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Missing];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -144,6 +153,9 @@ pub enum HostProtocol {
 }
 
 impl HostProtocol {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Stomp, Self::Xml];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -211,6 +223,26 @@ pub enum HostStatus {
 }
 
 impl HostStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Connecting,
+        Self::Down,
+        Self::Error,
+        Self::Initializing,
+        Self::InstallFailed,
+        Self::Installing,
+        Self::InstallingOs,
+        Self::Kdumping,
+        Self::Maintenance,
+        Self::NonOperational,
+        Self::NonResponsive,
+        Self::PendingApproval,
+        Self::PreparingForMaintenance,
+        Self::Reboot,
+        Self::Unassigned,
+        Self::Up,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -280,6 +312,9 @@ pub enum HostType {
 }
 
 impl HostType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::OvirtNode, Self::Rhel, Self::RhevH];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -25,6 +25,9 @@ pub enum ImageFileType {
 }
 
 impl ImageFileType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disk, Self::Floppy, Self::Iso];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -66,6 +69,9 @@ pub enum ImageTransferDirection {
 }
 
 impl ImageTransferDirection {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Download, Self::Upload];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -131,6 +137,25 @@ pub enum ImageTransferPhase {
 }
 
 impl ImageTransferPhase {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Cancelled,
+        Self::CancelledSystem,
+        Self::CancelledUser,
+        Self::FinalizingCleanup,
+        Self::FinalizingFailure,
+        Self::FinalizingSuccess,
+        Self::FinishedCleanup,
+        Self::FinishedFailure,
+        Self::FinishedSuccess,
+        Self::Initializing,
+        Self::PausedSystem,
+        Self::PausedUser,
+        Self::Resuming,
+        Self::Transferring,
+        Self::Unknown,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -198,6 +223,9 @@ pub enum ImageTransferTimeoutPolicy {
 }
 
 impl ImageTransferTimeoutPolicy {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cancel, Self::Legacy, Self::Pause];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -241,6 +269,9 @@ pub enum InheritableBoolean {
 }
 
 impl InheritableBoolean {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::False, Self::Inherit, Self::True];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -282,6 +313,9 @@ pub enum IpVersion {
 }
 
 impl IpVersion {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::V4, Self::V6];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -29,6 +29,15 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Aborted,
+        Self::Failed,
+        Self::Finished,
+        Self::Started,
+        Self::Unknown,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

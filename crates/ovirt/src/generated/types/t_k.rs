@@ -25,6 +25,9 @@ pub enum KdumpStatus {
 }
 
 impl KdumpStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Unknown];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -23,6 +23,9 @@ pub enum LogMaxMemoryUsedThresholdType {
 }
 
 impl LogMaxMemoryUsedThresholdType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::AbsoluteValueInMb, Self::Percentage];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -66,6 +69,9 @@ pub enum LogSeverity {
 }
 
 impl LogSeverity {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Alert, Self::Error, Self::Normal, Self::Warning];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -111,6 +117,9 @@ pub enum LunStatus {
 }
 
 impl LunStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Free, Self::Unusable, Self::Used];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

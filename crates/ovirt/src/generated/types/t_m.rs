@@ -23,6 +23,9 @@ pub enum MessageBrokerType {
 }
 
 impl MessageBrokerType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Qpid, Self::RabbitMq];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -64,6 +67,13 @@ pub enum MigrateOnError {
 }
 
 impl MigrateOnError {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DoNotMigrate,
+        Self::Migrate,
+        Self::MigrateHighlyAvailable,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -107,6 +117,9 @@ pub enum MigrationBandwidthAssignmentMethod {
 }
 
 impl MigrationBandwidthAssignmentMethod {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Auto, Self::Custom, Self::HypervisorDefault];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

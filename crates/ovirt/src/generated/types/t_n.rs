@@ -21,6 +21,9 @@ pub enum NetworkPluginType {
 }
 
 impl NetworkPluginType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::OpenVswitch];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -58,6 +61,9 @@ pub enum NetworkStatus {
 }
 
 impl NetworkStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::NonOperational, Self::Operational];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -105,6 +111,16 @@ pub enum NetworkUsage {
 }
 
 impl NetworkUsage {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DefaultRoute,
+        Self::Display,
+        Self::Gluster,
+        Self::Management,
+        Self::Migration,
+        Self::Vm,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -160,6 +176,16 @@ pub enum NfsVersion {
 }
 
 impl NfsVersion {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Auto,
+        Self::V3,
+        Self::V4,
+        Self::V40,
+        Self::V41,
+        Self::V42,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -217,6 +243,17 @@ pub enum NicInterface {
 }
 
 impl NicInterface {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::E1000,
+        Self::E1000e,
+        Self::PciPassthrough,
+        Self::Rtl8139,
+        Self::Rtl8139Virtio,
+        Self::SpaprVlan,
+        Self::Virtio,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -266,6 +303,9 @@ pub enum NicStatus {
 }
 
 impl NicStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Down, Self::Up];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -617,6 +657,168 @@ pub enum NotifiableEvent {
 }
 
 impl NotifiableEvent {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClusterAlertHaReservation,
+        Self::ClusterAlertHaReservationDown,
+        Self::DwhError,
+        Self::DwhStopped,
+        Self::EngineBackupCompleted,
+        Self::EngineBackupFailed,
+        Self::EngineBackupStarted,
+        Self::EngineCaCertificationHasExpired,
+        Self::EngineCaCertificationIsAboutToExpire,
+        Self::EngineCertificationHasExpired,
+        Self::EngineCertificationIsAboutToExpire,
+        Self::EngineStop,
+        Self::FaultyMultipathsOnHost,
+        Self::GlusterBrickStatusChanged,
+        Self::GlusterHookAddFailed,
+        Self::GlusterHookAdded,
+        Self::GlusterHookConflictDetected,
+        Self::GlusterHookDetectedDelete,
+        Self::GlusterHookDetectedNew,
+        Self::GlusterHookDisable,
+        Self::GlusterHookDisableFailed,
+        Self::GlusterHookEnable,
+        Self::GlusterHookEnableFailed,
+        Self::GlusterHookRemoveFailed,
+        Self::GlusterHookRemoved,
+        Self::GlusterServerAddFailed,
+        Self::GlusterServerRemove,
+        Self::GlusterServerRemoveFailed,
+        Self::GlusterServiceRestartFailed,
+        Self::GlusterServiceRestarted,
+        Self::GlusterServiceStartFailed,
+        Self::GlusterServiceStarted,
+        Self::GlusterServiceStopFailed,
+        Self::GlusterServiceStopped,
+        Self::GlusterVolumeAddBrick,
+        Self::GlusterVolumeAddBrickFailed,
+        Self::GlusterVolumeAllSnapshotsDeleteFailed,
+        Self::GlusterVolumeAllSnapshotsDeleted,
+        Self::GlusterVolumeBrickReplaced,
+        Self::GlusterVolumeConfirmedSpaceLow,
+        Self::GlusterVolumeCreate,
+        Self::GlusterVolumeCreateFailed,
+        Self::GlusterVolumeDelete,
+        Self::GlusterVolumeDeleteFailed,
+        Self::GlusterVolumeMigrateBrickDataFinished,
+        Self::GlusterVolumeOptionAdded,
+        Self::GlusterVolumeOptionModified,
+        Self::GlusterVolumeOptionSetFailed,
+        Self::GlusterVolumeOptionsReset,
+        Self::GlusterVolumeOptionsResetAll,
+        Self::GlusterVolumeOptionsResetFailed,
+        Self::GlusterVolumeProfileStart,
+        Self::GlusterVolumeProfileStartFailed,
+        Self::GlusterVolumeProfileStop,
+        Self::GlusterVolumeProfileStopFailed,
+        Self::GlusterVolumeRebalanceFinished,
+        Self::GlusterVolumeRebalanceNotFoundFromCli,
+        Self::GlusterVolumeRebalanceStart,
+        Self::GlusterVolumeRebalanceStartDetectedFromCli,
+        Self::GlusterVolumeRebalanceStartFailed,
+        Self::GlusterVolumeRebalanceStop,
+        Self::GlusterVolumeRebalanceStopFailed,
+        Self::GlusterVolumeRemoveBricks,
+        Self::GlusterVolumeRemoveBricksFailed,
+        Self::GlusterVolumeRemoveBricksStop,
+        Self::GlusterVolumeRemoveBricksStopFailed,
+        Self::GlusterVolumeReplaceBrickFailed,
+        Self::GlusterVolumeReplaceBrickStart,
+        Self::GlusterVolumeReplaceBrickStartFailed,
+        Self::GlusterVolumeSnapshotActivateFailed,
+        Self::GlusterVolumeSnapshotActivated,
+        Self::GlusterVolumeSnapshotCreateFailed,
+        Self::GlusterVolumeSnapshotCreated,
+        Self::GlusterVolumeSnapshotDeactivateFailed,
+        Self::GlusterVolumeSnapshotDeactivated,
+        Self::GlusterVolumeSnapshotDeleteFailed,
+        Self::GlusterVolumeSnapshotDeleted,
+        Self::GlusterVolumeSnapshotRestoreFailed,
+        Self::GlusterVolumeSnapshotRestored,
+        Self::GlusterVolumeStart,
+        Self::GlusterVolumeStartFailed,
+        Self::GlusterVolumeStop,
+        Self::GlusterVolumeStopFailed,
+        Self::HaVmFailed,
+        Self::HaVmRestartFailed,
+        Self::HostActivateFailed,
+        Self::HostActivateManualHa,
+        Self::HostApproveFailed,
+        Self::HostBondSlaveStateDown,
+        Self::HostCertificateHasInvalidSan,
+        Self::HostCertificationHasExpired,
+        Self::HostCertificationIsAboutToExpire,
+        Self::HostFailure,
+        Self::HostHighCpuUse,
+        Self::HostHighMemUse,
+        Self::HostHighSwapUse,
+        Self::HostInitiatedRunVmFailed,
+        Self::HostInstallFailed,
+        Self::HostInterfaceHighNetworkUse,
+        Self::HostInterfaceStateDown,
+        Self::HostLowMem,
+        Self::HostLowSwap,
+        Self::HostRecoverFailed,
+        Self::HostSetNonoperational,
+        Self::HostSetNonoperationalDomain,
+        Self::HostSetNonoperationalIfaceDown,
+        Self::HostSlowStorageResponseTime,
+        Self::HostTimeDriftAlert,
+        Self::HostUntrusted,
+        Self::HostUpdatesAreAvailable,
+        Self::HostUpdatesAreAvailableWithPackages,
+        Self::ImportexportImportTemplateFromTrustedToUntrusted,
+        Self::ImportexportImportTemplateFromUntrustedToTrusted,
+        Self::ImportexportImportVmFromTrustedToUntrusted,
+        Self::ImportexportImportVmFromUntrustedToTrusted,
+        Self::IrsConfirmedDiskSpaceLow,
+        Self::IrsDiskSpaceLow,
+        Self::IrsDiskSpaceLowError,
+        Self::IrsFailure,
+        Self::MacAddressIsExternal,
+        Self::MultipathDevicesWithoutValidPathsOnHost,
+        Self::NetworkUpdateDisplayForClusterWithActiveVm,
+        Self::NetworkUpdateDisplayForHostWithActiveVm,
+        Self::NoFaultyMultipathsOnHost,
+        Self::NumberOfLvsOnStorageDomainExceededThreshold,
+        Self::RemoveGlusterVolumeBricksNotFoundFromCli,
+        Self::StartRemovingGlusterVolumeBricks,
+        Self::StartRemovingGlusterVolumeBricksDetectedFromCli,
+        Self::StartRemovingGlusterVolumeBricksFailed,
+        Self::SystemChangeStoragePoolStatusNoHostForSpm,
+        Self::SystemDeactivatedStorageDomain,
+        Self::UserAddVmFromTrustedToUntrusted,
+        Self::UserAddVmFromUntrustedToTrusted,
+        Self::UserAddVmTemplateFromTrustedToUntrusted,
+        Self::UserAddVmTemplateFromUntrustedToTrusted,
+        Self::UserHostMaintenance,
+        Self::UserHostMaintenanceManualHa,
+        Self::UserHostMaintenanceMigrationFailed,
+        Self::UserUpdateVmFromTrustedToUntrusted,
+        Self::UserUpdateVmFromUntrustedToTrusted,
+        Self::UserUpdateVmTemplateFromTrustedToUntrusted,
+        Self::UserUpdateVmTemplateFromUntrustedToTrusted,
+        Self::VmConsoleConnected,
+        Self::VmConsoleDisconnected,
+        Self::VmDownError,
+        Self::VmFailure,
+        Self::VmMigrationFailed,
+        Self::VmMigrationStart,
+        Self::VmMigrationToServerFailed,
+        Self::VmNotResponding,
+        Self::VmPaused,
+        Self::VmPausedEio,
+        Self::VmPausedEnospc,
+        Self::VmPausedEperm,
+        Self::VmPausedError,
+        Self::VmRecoveredFromPauseError,
+        Self::VmSetTicket,
+        Self::VmStatusRestored,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -1060,6 +1262,9 @@ pub enum NotificationMethod {
 }
 
 impl NotificationMethod {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Smtp, Self::Snmp];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -1101,6 +1306,9 @@ pub enum NumaTuneMode {
 }
 
 impl NumaTuneMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Interleave, Self::Preferred, Self::Strict];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

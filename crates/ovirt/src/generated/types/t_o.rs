@@ -23,6 +23,9 @@ pub enum OpenStackNetworkProviderType {
 }
 
 impl OpenStackNetworkProviderType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::External, Self::Neutron];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -60,6 +63,9 @@ pub enum OpenstackVolumeAuthenticationKeyUsageType {
 }
 
 impl OpenstackVolumeAuthenticationKeyUsageType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Ceph];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -137,6 +143,32 @@ pub enum OsType {
 }
 
 impl OsType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::OtherValue,
+        Self::OtherLinux,
+        Self::Rhel3,
+        Self::Rhel3x64,
+        Self::Rhel4,
+        Self::Rhel4x64,
+        Self::Rhel5,
+        Self::Rhel5x64,
+        Self::Rhel6,
+        Self::Rhel6x64,
+        Self::Unassigned,
+        Self::Windows2003,
+        Self::Windows2003x64,
+        Self::Windows2008,
+        Self::Windows2008r2x64,
+        Self::Windows2008x64,
+        Self::Windows2012x64,
+        Self::Windows7,
+        Self::Windows7x64,
+        Self::Windows8,
+        Self::Windows8x64,
+        Self::WindowsXp,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

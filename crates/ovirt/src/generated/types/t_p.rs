@@ -29,6 +29,15 @@ pub enum ParallelMigrationsPolicy {
 }
 
 impl ParallelMigrationsPolicy {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Auto,
+        Self::AutoParallel,
+        Self::Custom,
+        Self::Disabled,
+        Self::Inherit,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -74,6 +83,9 @@ pub enum PayloadEncoding {
 }
 
 impl PayloadEncoding {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Base64, Self::Plaintext];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -115,6 +127,9 @@ pub enum PmProxyType {
 }
 
 impl PmProxyType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cluster, Self::Dc, Self::OtherDc];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -158,6 +173,9 @@ pub enum PolicyUnitType {
 }
 
 impl PolicyUnitType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Filter, Self::LoadBalancing, Self::Weight];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -201,6 +219,9 @@ pub enum PowerManagementStatus {
 }
 
 impl PowerManagementStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Off, Self::On, Self::Unknown];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -23,6 +23,9 @@ pub enum QcowVersion {
 }
 
 impl QcowVersion {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Qcow2V2, Self::Qcow2V3];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -66,6 +69,10 @@ pub enum QosType {
 }
 
 impl QosType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Cpu, Self::Hostnetwork, Self::Network, Self::Storage];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -111,6 +118,9 @@ pub enum QuotaModeType {
 }
 
 impl QuotaModeType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Audit, Self::Disabled, Self::Enabled];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

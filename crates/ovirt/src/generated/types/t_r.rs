@@ -21,6 +21,9 @@ pub enum ReportedDeviceType {
 }
 
 impl ReportedDeviceType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Network];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -58,6 +61,9 @@ pub enum ResolutionType {
 }
 
 impl ResolutionType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Add, Self::Copy];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -99,6 +105,9 @@ pub enum RngSource {
 }
 
 impl RngSource {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Hwrng, Self::Random, Self::Urandom];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -140,6 +149,9 @@ pub enum RoleType {
 }
 
 impl RoleType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Admin, Self::User];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

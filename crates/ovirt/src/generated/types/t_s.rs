@@ -25,6 +25,9 @@ pub enum ScsiGenericIo {
 }
 
 impl ScsiGenericIo {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Filtered, Self::Unfiltered];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -68,6 +71,9 @@ pub enum SeLinuxMode {
 }
 
 impl SeLinuxMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enforcing, Self::Permissive];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -113,6 +119,9 @@ pub enum SerialNumberPolicy {
 }
 
 impl SerialNumberPolicy {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Custom, Self::Host, Self::None, Self::Vm];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -158,6 +167,9 @@ pub enum SnapshotStatus {
 }
 
 impl SnapshotStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::InPreview, Self::Locked, Self::Ok];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -203,6 +215,10 @@ pub enum SnapshotType {
 }
 
 impl SnapshotType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Active, Self::Preview, Self::Regular, Self::Stateless];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -248,6 +264,9 @@ pub enum SpmStatus {
 }
 
 impl SpmStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Contending, Self::None, Self::Spm];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -289,6 +308,9 @@ pub enum SshAuthenticationMethod {
 }
 
 impl SshAuthenticationMethod {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Password, Self::Publickey];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -326,6 +348,9 @@ pub enum SsoMethod {
 }
 
 impl SsoMethod {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::GuestAgent];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -363,6 +388,9 @@ pub enum StatisticKind {
 }
 
 impl StatisticKind {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Counter, Self::Gauge];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -412,6 +440,17 @@ pub enum StatisticUnit {
 }
 
 impl StatisticUnit {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BitsPerSecond,
+        Self::Bytes,
+        Self::BytesPerSecond,
+        Self::CountPerSecond,
+        Self::None,
+        Self::Percent,
+        Self::Seconds,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -469,6 +508,16 @@ pub enum StepEnum {
 }
 
 impl StepEnum {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Finalizing,
+        Self::RebalancingVolume,
+        Self::RemovingBricks,
+        Self::Unknown,
+        Self::Validating,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -522,6 +571,15 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Aborted,
+        Self::Failed,
+        Self::Finished,
+        Self::Started,
+        Self::Unknown,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -583,6 +641,20 @@ pub enum StorageDomainStatus {
 }
 
 impl StorageDomainStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Activating,
+        Self::Active,
+        Self::Detaching,
+        Self::Inactive,
+        Self::Locked,
+        Self::Maintenance,
+        Self::Mixed,
+        Self::PreparingForMaintenance,
+        Self::Unattached,
+        Self::Unknown,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -646,6 +718,16 @@ pub enum StorageDomainType {
 }
 
 impl StorageDomainType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Data,
+        Self::Export,
+        Self::Image,
+        Self::Iso,
+        Self::ManagedBlockStorage,
+        Self::Volume,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -699,6 +781,9 @@ pub enum StorageFormat {
 }
 
 impl StorageFormat {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::V1, Self::V2, Self::V3, Self::V4, Self::V5];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -758,6 +843,19 @@ pub enum StorageType {
 }
 
 impl StorageType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Cinder,
+        Self::Fcp,
+        Self::Glance,
+        Self::Glusterfs,
+        Self::Iscsi,
+        Self::Localfs,
+        Self::ManagedBlockStorage,
+        Self::Nfs,
+        Self::Posixfs,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -811,6 +909,9 @@ pub enum SwitchType {
 }
 
 impl SwitchType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Legacy, Self::Ovs];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -25,6 +25,9 @@ pub enum TemplateStatus {
 }
 
 impl TemplateStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Illegal, Self::Locked, Self::Ok];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -68,6 +71,9 @@ pub enum TpmSupport {
 }
 
 impl TpmSupport {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Required, Self::Supported, Self::Unsupported];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -109,6 +115,9 @@ pub enum TransportType {
 }
 
 impl TransportType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Rdma, Self::Tcp];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

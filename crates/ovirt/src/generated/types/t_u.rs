@@ -23,6 +23,9 @@ pub enum UsbType {
 }
 
 impl UsbType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Legacy, Self::Native];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

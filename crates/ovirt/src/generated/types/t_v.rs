@@ -25,6 +25,9 @@ pub enum ValueType {
 }
 
 impl ValueType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Decimal, Self::Integer, Self::String];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -66,6 +69,9 @@ pub enum VgpuPlacement {
 }
 
 impl VgpuPlacement {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Consolidated, Self::Separated];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -109,6 +115,9 @@ pub enum VideoType {
 }
 
 impl VideoType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Bochs, Self::Cirrus, Self::Qxl, Self::Vga];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -154,6 +163,9 @@ pub enum VmAffinity {
 }
 
 impl VmAffinity {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Migratable, Self::Pinned, Self::UserMigratable];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -195,6 +207,9 @@ pub enum VmDeviceType {
 }
 
 impl VmDeviceType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Cdrom, Self::Floppy];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -234,6 +249,9 @@ pub enum VmPoolType {
 }
 
 impl VmPoolType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Automatic, Self::Manual];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -299,6 +317,25 @@ pub enum VmStatus {
 }
 
 impl VmStatus {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Down,
+        Self::ImageLocked,
+        Self::Migrating,
+        Self::NotResponding,
+        Self::Paused,
+        Self::PoweringDown,
+        Self::PoweringUp,
+        Self::RebootInProgress,
+        Self::RestoringState,
+        Self::SavingState,
+        Self::Suspended,
+        Self::Unassigned,
+        Self::Unknown,
+        Self::Up,
+        Self::WaitForLaunch,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -366,6 +403,9 @@ pub enum VmStorageErrorResumeBehaviour {
 }
 
 impl VmStorageErrorResumeBehaviour {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::AutoResume, Self::Kill, Self::LeavePaused];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -409,6 +449,9 @@ pub enum VmType {
 }
 
 impl VmType {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Desktop, Self::HighPerformance, Self::Server];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -450,6 +493,9 @@ pub enum VnicPassThroughMode {
 }
 
 impl VnicPassThroughMode {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Disabled, Self::Enabled];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

@@ -29,6 +29,15 @@ pub enum WatchdogAction {
 }
 
 impl WatchdogAction {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Dump,
+        Self::None,
+        Self::Pause,
+        Self::Poweroff,
+        Self::Reset,
+    ];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {
@@ -74,6 +83,9 @@ pub enum WatchdogModel {
 }
 
 impl WatchdogModel {
+    /// Every value the model knows, in the model's order.
+    pub const KNOWN: &'static [Self] = &[Self::Diag288, Self::I6300esb];
+
     /// The value for a wire string (case-insensitive; unknown values are kept).
     pub fn from_wire(s: &str) -> Self {
         match s {

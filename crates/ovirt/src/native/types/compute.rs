@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{
-    Cpu, DataCenterStatus, DiskAttachment, HostStatus, Links, NicInterface, Object,
-    OperatingSystem, Ref, Version, VmStatus, VmType,
+    Cpu, DiskAttachment, HostStatus, Links, NicInterface, Object, OperatingSystem, Ref, Version,
+    VmStatus, VmType,
 };
 
 /// A virtual machine.
@@ -332,65 +332,6 @@ pub struct Cluster {
 }
 
 impl Object for Cluster {
-    fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-    fn href(&self) -> Option<&str> {
-        self.href.as_deref()
-    }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn links(&self) -> &Links {
-        &self.links
-    }
-    fn action_links(&self) -> &Links {
-        &self.action_links
-    }
-}
-
-/// A data center.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct DataCenter {
-    /// Identifier (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Path of the object (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<DataCenterStatus>,
-    /// Local storage.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub local: Option<bool>,
-    /// Storage format (`v4`, `v5`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_format: Option<String>,
-    /// Quota mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quota_mode: Option<String>,
-    /// Compatibility version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Version>,
-    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub links: Links,
-    /// Actions available on the object (`<actions><link rel href>`).
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub action_links: Links,
-}
-
-impl Object for DataCenter {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

@@ -147,68 +147,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a data center.
-    pub enum DataCenterStatus {
-        /// Contending for SPM.
-        Contend => "contend",
-        /// Maintenance.
-        Maintenance => "maintenance",
-        /// Not operational.
-        NotOperational => "not_operational",
-        /// Problematic.
-        Problematic => "problematic",
-        /// No storage yet.
-        Uninitialized => "uninitialized",
-        /// Up.
-        Up => "up",
-    }
-);
-
-ovirt_enum!(
-    /// Status of a storage domain.
-    pub enum StorageDomainStatus {
-        /// Activating.
-        Activating => "activating",
-        /// Active.
-        Active => "active",
-        /// Detaching.
-        Detaching => "detaching",
-        /// Inactive.
-        Inactive => "inactive",
-        /// Locked.
-        Locked => "locked",
-        /// Maintenance.
-        Maintenance => "maintenance",
-        /// Mixed.
-        Mixed => "mixed",
-        /// Moving into maintenance.
-        PreparingForMaintenance => "preparing_for_maintenance",
-        /// Not attached to a data center.
-        Unattached => "unattached",
-        /// Unknown.
-        Unknown => "unknown",
-    }
-);
-
-ovirt_enum!(
-    /// Type of a storage domain.
-    pub enum StorageDomainType {
-        /// VM disks.
-        Data => "data",
-        /// Export domain.
-        Export => "export",
-        /// Image provider (Glance).
-        Image => "image",
-        /// ISO domain.
-        Iso => "iso",
-        /// Managed block storage.
-        ManagedBlockStorage => "managed_block_storage",
-        /// Volume provider.
-        Volume => "volume",
-    }
-);
-
-ovirt_enum!(
     /// Status of a template.
     pub enum TemplateStatus {
         /// Illegal.

@@ -15,6 +15,11 @@ mod storage;
 
 use serde::Serialize;
 
+/// Data centers and storage domains are the model's generated types.
+pub use crate::generated::types::{
+    DataCenter, ExternalStatus, HostStorage, StorageDomain, StorageDomainStatus, StorageDomainType,
+    StorageFormat, StorageType,
+};
 /// Events are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Event, LogSeverity};
 /// Networks, vNIC profiles and what the guest reports are the model's generated types.
@@ -26,15 +31,14 @@ pub use crate::generated::types::{
 pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
-pub use compute::{Cluster, DataCenter, Host, Initialization, Nic, Vm};
+pub use compute::{Cluster, Host, Initialization, Nic, Vm};
 pub use enums::{
-    Architecture, CreationStatus, DataCenterStatus, DiskFormat, DiskInterface, DiskStatus,
-    HostStatus, NicInterface, StorageDomainStatus, StorageDomainType, TemplateStatus, VmStatus,
-    VmType,
+    Architecture, CreationStatus, DiskFormat, DiskInterface, DiskStatus, HostStatus, NicInterface,
+    TemplateStatus, VmStatus, VmType,
 };
 pub use linked::Linked;
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
-pub use storage::{Disk, DiskAttachment, StorageDomain, Template};
+pub use storage::{Disk, DiskAttachment, Template};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{
     Cpu, DiskFormat, DiskInterface, DiskStatus, Links, Object, OperatingSystem, Ref,
-    StorageDomainStatus, StorageDomainType, TemplateStatus, VmType,
+    TemplateStatus, VmType,
 };
 
 /// A virtual disk.
@@ -150,86 +150,6 @@ pub struct DiskAttachment {
 }
 
 impl Object for DiskAttachment {
-    fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-    fn href(&self) -> Option<&str> {
-        self.href.as_deref()
-    }
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-    fn links(&self) -> &Links {
-        &self.links
-    }
-    fn action_links(&self) -> &Links {
-        &self.action_links
-    }
-}
-
-/// A storage domain.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct StorageDomain {
-    /// Identifier (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Path of the object (an attribute on the wire).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Comment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Status (absent for domains attached to a data center; read it there).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<StorageDomainStatus>,
-    /// External status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_status: Option<String>,
-    /// Domain type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub domain_type: Option<StorageDomainType>,
-    /// Free bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub available: Option<i64>,
-    /// Used bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub used: Option<i64>,
-    /// Committed bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub committed: Option<i64>,
-    /// Master domain of its data center.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub master: Option<bool>,
-    /// Storage format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_format: Option<String>,
-    /// Storage type (`nfs`, `iscsi`, `fcp`, `glance`...).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_type: Option<String>,
-    /// Storage server address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_address: Option<String>,
-    /// Storage path.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_path: Option<String>,
-    /// Data centers it is attached to.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub data_centers: Vec<Ref>,
-    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub links: Links,
-    /// Actions available on the object (`<actions><link rel href>`).
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub action_links: Links,
-}
-
-impl Object for StorageDomain {
     fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

@@ -21,7 +21,9 @@ async fn main() -> omnivirt_core::Result<()> {
         .await?;
     for vm in &vms {
         for a in &vm.disk_attachments {
-            let d = a.disk.as_deref();
+            // The followed disk came inlined: read it whole.
+            let d = a.disk.as_ref().map(|d| d.object()).transpose()?;
+            let d = d.as_ref();
             println!(
                 "{} -> {} ({} bytes, bootable {:?})",
                 vm.name.as_deref().unwrap_or("?"),
@@ -36,8 +38,8 @@ async fn main() -> omnivirt_core::Result<()> {
     let href = vm.link("diskattachments").unwrap_or_default();
     let atts: Vec<DiskAttachment> = conn.follow_link_list(href).await?;
     for a in atts {
-        let disk_href = a.disk.and_then(|d| d.href).unwrap_or_default();
-        let disk: omnivirt_ovirt::types::Disk = conn.follow_link(&disk_href).await?;
+        let disk_href = a.disk.as_ref().and_then(|d| d.href()).unwrap_or_default();
+        let disk: omnivirt_ovirt::types::Disk = conn.follow_link(disk_href).await?;
         println!("followed {disk_href}: status {:?}", disk.status);
     }
     conn.close().await

@@ -611,10 +611,11 @@ impl Backend for OvirtBackend {
                 .send()
                 .await
                 .map_err(wrap(Op::DiskList))?;
-            let disks: Vec<t::Disk> = atts
-                .into_iter()
-                .filter_map(|a| a.disk.map(|d| *d))
-                .collect();
+            let disks = atts
+                .iter()
+                .filter_map(|a| a.disk.as_ref().map(t::Linked::object))
+                .collect::<Result<Vec<t::Disk>>>()
+                .map_err(wrap(Op::DiskList))?;
             let of_vm = |d: &t::Disk| convert::disk(d).map(|disk| on_vm(disk, vm));
             let items = convert_kept(&disks, of_vm, |d| query.matches_disk(d))?;
             return Ok(Page::new(items, None).filtered_client_side(true));
@@ -646,7 +647,10 @@ impl Backend for OvirtBackend {
             })?),
             format: Some(t::DiskFormat::Cow),
             sparse: Some(true),
-            storage_domains: vec![t::Ref::id(sd)],
+            storage_domains: Some(vec![t::StorageDomain {
+                id: Some(sd),
+                ..t::StorageDomain::default()
+            }]),
             ..t::Disk::default()
         };
         let created = self

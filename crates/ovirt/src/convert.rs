@@ -295,8 +295,8 @@ pub fn disk(d: &Disk) -> Result<NDisk> {
     out.size_bytes = d.provisioned_size.and_then(|s| u64::try_from(s).ok());
     out.vm_id =
         d.vm.as_ref()
-            .or_else(|| d.vms.first())
-            .and_then(|r| r.id.clone())
+            .and_then(|r| r.id())
+            .or_else(|| d.vms.iter().flatten().find_map(|v| v.id.as_deref()))
             .map(Into::into);
     let e = &mut out.extra;
     put(e, "actual_size", d.actual_size);
@@ -305,12 +305,19 @@ pub fn disk(d: &Disk) -> Result<NDisk> {
         "format",
         d.format.as_ref().map(|f| f.as_str().to_owned()),
     );
-    put(e, "content_type", d.content_type.clone());
+    put(
+        e,
+        "content_type",
+        d.content_type.as_ref().map(|c| c.as_str().to_owned()),
+    );
     put(e, "sparse", d.sparse);
     put(
         e,
         "storage_domain_id",
-        d.storage_domains.first().and_then(|r| r.id.clone()),
+        d.storage_domains
+            .iter()
+            .flatten()
+            .find_map(|s| s.id.clone()),
     );
     Ok(out)
 }
@@ -349,12 +356,8 @@ pub fn template(t: &Template) -> Result<NTemplate> {
         t.name.clone().unwrap_or_default(),
         TemplateKind::Template,
     );
-    out.os = t.os.as_ref().and_then(|o| o.os_type.clone());
-    out.cluster_id = t
-        .cluster
-        .as_ref()
-        .and_then(|r| r.id.clone())
-        .map(Into::into);
+    out.os = t.os.as_ref().and_then(|o| o.r#type.clone());
+    out.cluster_id = t.cluster.as_ref().and_then(|r| r.id()).map(Into::into);
     out.description = t.description.clone().filter(|d| !d.is_empty());
     let e = &mut out.extra;
     put(
@@ -369,13 +372,23 @@ pub fn template(t: &Template) -> Result<NTemplate> {
         t.cpu
             .as_ref()
             .and_then(|c| c.topology.as_ref())
-            .map(|x| x.vcpus()),
+            .map(|x| vcpus(x.sockets, x.cores, x.threads)),
     );
-    put(e, "type", t.vm_type.as_ref().map(|v| v.as_str().to_owned()));
+    put(e, "type", t.r#type.as_ref().map(|v| v.as_str().to_owned()));
     put(e, "creation_time", t.creation_time.clone());
-    put(e, "version_name", t.version_name.clone());
-    put(e, "version_number", t.version_number);
+    let version = t.version.as_deref();
+    put(
+        e,
+        "version_name",
+        version.and_then(|v| v.version_name.clone()),
+    );
+    put(e, "version_number", version.and_then(|v| v.version_number));
     Ok(out)
+}
+
+/// sockets x cores x threads, counting absent values as 1.
+pub(crate) fn vcpus(sockets: Option<i64>, cores: Option<i64>, threads: Option<i64>) -> i64 {
+    sockets.unwrap_or(1) * cores.unwrap_or(1) * threads.unwrap_or(1)
 }
 
 /// The addresses the guest reports on a device: none unless it is a network device (or of no
@@ -573,7 +586,11 @@ mod tests {
             );
         }
         for s in HostStatus::KNOWN {
-            assert!(HOST_STATES.iter().any(|(k, _)| *k == s.as_str()), "{}", s.as_str());
+            assert!(
+                HOST_STATES.iter().any(|(k, _)| *k == s.as_str()),
+                "{}",
+                s.as_str()
+            );
         }
         for s in [
             JobStatus::Aborted,
@@ -630,7 +647,11 @@ mod tests {
     #[test]
     fn storage_state_table() {
         for s in StorageDomainStatus::KNOWN {
-            assert!(STORAGE_STATES.iter().any(|(k, _)| *k == s.as_str()), "{}", s.as_str());
+            assert!(
+                STORAGE_STATES.iter().any(|(k, _)| *k == s.as_str()),
+                "{}",
+                s.as_str()
+            );
         }
         assert_eq!(storage_state(Some("active"), None, true), StorageState::Ok);
         assert_eq!(

@@ -179,7 +179,8 @@ fn writers_round_trip_every_sample() {
     };
     assert_eq!(
         vm.to_xml(),
-        "<vm><cluster><name>Default</name></cluster><memory>1024</memory><name>a&lt;b</name></vm>"
+        "<vm><memory>1024</memory><name>a&lt;b</name><cluster><name>Default</name></cluster></vm>",
+        "scalars first, then objects, in the write order of the official SDKs"
     );
 }
 

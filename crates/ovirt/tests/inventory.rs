@@ -14,7 +14,7 @@ use omnivirt_core::{
 };
 use omnivirt_http::{Request, Response, RetryPolicy, Transport};
 use omnivirt_ovirt::types::{Network, StorageDomain, Template};
-use omnivirt_ovirt::{Connection, OvirtBackend, Resource, convert};
+use omnivirt_ovirt::{Connection, OvirtBackend, convert};
 use omnivirt_sim::skins::ovirt::OvirtSkin;
 use omnivirt_sim::{SimTransport, World, WorldConfig};
 

@@ -136,7 +136,7 @@ fn disks_and_attachments() {
     assert_eq!(atts.len(), 3);
     assert_eq!(
         atts[0].id,
-        atts[0].disk.as_ref().unwrap().id,
+        atts[0].disk.as_ref().unwrap().id().map(str::to_owned),
         "attachment id is the disk id"
     );
     let doc = DiskAttachment::from_xml(&sample("diskattachment-doc-example.xml")).unwrap();

@@ -225,7 +225,9 @@ async fn follow_attachments_and_attach_detach_natively() {
         .unwrap()
         .remove(0);
     assert_eq!(vm.disk_attachments.len(), 1);
-    let disk = vm.disk_attachments[0].disk.as_ref().unwrap();
+    let linked = vm.disk_attachments[0].disk.as_ref().unwrap();
+    assert!(linked.is_inlined(), "followed disk is inlined");
+    let disk = linked.object().unwrap();
     assert!(disk.provisioned_size.unwrap() > 0, "followed disk is full");
 
     let svc = conn.system().vms().vm(vm.id.as_deref().unwrap());

@@ -138,12 +138,16 @@ impl OvirtBackend {
                     .with_vendor(VENDOR)
                     .with_op(op)
                 })?;
+                let disk = t::Disk {
+                    id: Some(id),
+                    storage_domains: Some(vec![t::StorageDomain {
+                        id: Some(pool.to_owned()),
+                        ..t::StorageDomain::default()
+                    }]),
+                    ..t::Disk::default()
+                };
                 Ok(t::DiskAttachment {
-                    disk: Some(Box::new(t::Disk {
-                        id: Some(id),
-                        storage_domains: vec![t::Ref::id(pool)],
-                        ..t::Disk::default()
-                    })),
+                    disk: Some(t::Linked::of(&disk)?),
                     ..t::DiskAttachment::default()
                 })
             })

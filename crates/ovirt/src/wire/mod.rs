@@ -13,7 +13,6 @@ mod parts;
 mod reader;
 mod resource;
 pub mod schema;
-mod storage;
 mod vm;
 mod writer;
 

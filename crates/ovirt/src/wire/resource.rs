@@ -6,15 +6,9 @@ use quick_xml::events::BytesStart;
 use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
 use super::host::{read_cluster, read_host, write_cluster, write_host};
 use super::reader::XmlIn;
-use super::storage::{
-    read_disk, read_disk_attachment, read_template, write_disk, write_disk_attachment,
-    write_template,
-};
 use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{
-    Action, Api, Cluster, Disk, DiskAttachment, Fault, Host, Nic, Template, Vm,
-};
+use crate::native::types::{Action, Api, Cluster, Fault, Host, Nic, Vm};
 
 /// An object with an XML form: its element names and how to read and write it.
 pub trait Resource: Sized + Send + Sync + 'static {
@@ -140,60 +134,6 @@ impl Resource for Cluster {
 
     fn to_xml(&self) -> String {
         write_doc(self, Self::TAG, write_cluster)
-    }
-}
-
-impl Resource for Disk {
-    const TAG: &'static str = "disk";
-    const PLURAL: &'static str = "disks";
-    const MODEL: &'static str = "Disk";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_disk)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_disk)
-    }
-}
-
-impl Resource for DiskAttachment {
-    const TAG: &'static str = "disk_attachment";
-    const PLURAL: &'static str = "disk_attachments";
-    const MODEL: &'static str = "DiskAttachment";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_disk_attachment)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk_attachment)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_disk_attachment)
-    }
-}
-
-impl Resource for Template {
-    const TAG: &'static str = "template";
-    const PLURAL: &'static str = "templates";
-    const MODEL: &'static str = "Template";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_template)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_template)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_template)
     }
 }
 

@@ -5,9 +5,10 @@ use quick_xml::events::BytesStart;
 
 use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, each_attr, id_href, push_link};
-use super::storage::{read_disk_attachment, write_disk_attachment};
 use super::writer::XmlOut;
-use crate::native::types::{Nic, NicInterface, ReportedDevice, Vm, VmStatus, VmType};
+use crate::native::types::{
+    DiskAttachment, Nic, NicInterface, ReportedDevice, Vm, VmStatus, VmType,
+};
 
 pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Vm> {
     let mut v = Vm::default();
@@ -49,7 +50,7 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
             b"template" => v.template = Some(read_ref(x, &c, ce)?),
             b"original_template" => v.original_template = Some(read_ref(x, &c, ce)?),
             b"disk_attachments" => {
-                v.disk_attachments = x.list(ce, b"disk_attachment", read_disk_attachment)?
+                v.disk_attachments = x.list(ce, b"disk_attachment", DiskAttachment::read)?
             }
             b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
             b"tags" => v.tags = read_refs(x, ce, b"tag")?,
@@ -123,7 +124,7 @@ pub(crate) fn write_vm(w: &mut XmlOut, tag: &str, v: &Vm) {
     if !v.disk_attachments.is_empty() {
         w.open("disk_attachments", None);
         for a in &v.disk_attachments {
-            write_disk_attachment(w, "disk_attachment", a);
+            a.write(w.buf(), "disk_attachment");
         }
         w.close("disk_attachments");
     }

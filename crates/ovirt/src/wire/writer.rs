@@ -20,6 +20,11 @@ impl XmlOut {
         self.s
     }
 
+    /// The text written so far, for the generated writers.
+    pub(crate) fn buf(&mut self) -> &mut String {
+        &mut self.s
+    }
+
     pub(super) fn esc(&mut self, v: &str) {
         self.s.push_str(&quick_xml::escape::escape(v));
     }
@@ -76,16 +81,6 @@ impl XmlOut {
             self.open(tag, r.id.as_deref());
             self.str("name", &r.name);
             self.close(tag);
-        }
-    }
-
-    pub(super) fn refs(&mut self, plural: &str, tag: &str, rs: &[Ref]) {
-        if !rs.is_empty() {
-            self.open(plural, None);
-            for r in rs {
-                self.reference(tag, &Some(r.clone()));
-            }
-            self.close(plural);
         }
     }
 

@@ -90,6 +90,10 @@ const VALUES: &[&str] = &[
     "VolumeGroup",
 ];
 
+/// Elements the 3.x dialect named differently, read into the 4.x field: `(struct, 3.x tag,
+/// field)`. A 3.6 engine sends a disk's virtual size as `<size>`.
+const LEGACY_TAGS: &[(&str, &str, &str)] = &[("Disk", "size", "provisioned_size")];
+
 /// True for a single-valued field holding a reference to another object.
 fn is_linked(kind: &Kind, ids: &Identified) -> bool {
     matches!(kind, Kind::Struct(n) if ids.contains(n) && !VALUES.contains(&n.as_str()))
@@ -270,6 +274,16 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
          fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {{\n\
          g::serialize_json(self, s)\n}}\n}}\n"
     );
+    // An object with a status enum can be waited on (`wait_for_status`).
+    if let Some(Kind::Enum(e)) = s.attrs.iter().find(|a| a.name == "status").map(|a| &a.kind) {
+        let _ = writeln!(
+            out,
+            "impl crate::native::services::HasStatus for {name} {{\n\
+             type Status = {st};\n\n\
+             fn current_status(&self) -> Option<&{st}> {{\nself.status.as_ref()\n}}\n}}\n",
+            st = rust_type(e)
+        );
+    }
     // Identified objects (an `id` and a `name`) answer the services tree's `Object` questions.
     if ids.contains(&s.name) {
         let _ = writeln!(
@@ -338,6 +352,17 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
         };
         arms.entry(a.xml_tag.len()).or_default().push(arm);
     }
+    for (_, tag, field) in LEGACY_TAGS.iter().filter(|(st, ..)| *st == s.name) {
+        if let Some(a) = s.attrs.iter().find(|a| a.name == *field) {
+            let arm = format!(
+                "b{} => v.{} = Some({}),",
+                str_lit(tag),
+                field_ident(field),
+                read_expr(&a.kind, tag)
+            );
+            arms.entry(tag.len()).or_default().push(arm);
+        }
+    }
     arms.entry(4)
         .or_default()
         .push("b\"link\" => g::push_link(x, &e, empty, &mut v.links)?,".into());
@@ -399,7 +424,10 @@ fn emit_writer(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
         );
     }
     out.push_str("g::end_open(w);\n");
-    for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
+    // Child elements in the order the official SDKs write them (the model's write order).
+    let mut children: Vec<&Attr> = s.attrs.iter().filter(|a| !a.xml_attribute).collect();
+    children.sort_by_key(|a| a.write_order);
+    for a in children {
         let f = field_ident(&a.name);
         let tag = str_lit(&a.xml_tag);
         let (item, list) = item_kind(&a.kind);

@@ -1599,9 +1599,6 @@ impl AffinityGroup {
         if let Some(v) = &self.broken {
             g::leaf(w, "broken", &v.to_string());
         }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1610,6 +1607,24 @@ impl AffinityGroup {
         }
         if let Some(v) = &self.enforcing {
             g::leaf(w, "enforcing", &v.to_string());
+        }
+        if let Some(v) = &self.hosts_rule {
+            v.write(w, "hosts_rule");
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.positive {
+            g::leaf(w, "positive", &v.to_string());
+        }
+        if let Some(v) = &self.priority {
+            g::leaf(w, "priority", &v.to_string());
+        }
+        if let Some(v) = &self.vms_rule {
+            v.write(w, "vms_rule");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
         }
         if let Some(items) = &self.host_labels {
             g::open(w, "host_labels");
@@ -1627,18 +1642,6 @@ impl AffinityGroup {
             }
             g::close(w, "hosts");
         }
-        if let Some(v) = &self.hosts_rule {
-            v.write(w, "hosts_rule");
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.positive {
-            g::leaf(w, "positive", &v.to_string());
-        }
-        if let Some(v) = &self.priority {
-            g::leaf(w, "priority", &v.to_string());
-        }
         if let Some(items) = &self.vm_labels {
             g::open(w, "vm_labels");
             g::end_open(w);
@@ -1654,9 +1657,6 @@ impl AffinityGroup {
                 v.write(w, "vm");
             }
             g::close(w, "vms");
-        }
-        if let Some(v) = &self.vms_rule {
-            v.write(w, "vms_rule");
         }
         g::close(w, tag);
     }
@@ -1882,6 +1882,12 @@ impl AffinityLabel {
         if let Some(v) = &self.has_implicit_affinity_group {
             g::leaf(w, "has_implicit_affinity_group", &v.to_string());
         }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.read_only {
+            g::leaf(w, "read_only", &v.to_string());
+        }
         if let Some(items) = &self.hosts {
             g::open(w, "hosts");
             g::end_open(w);
@@ -1889,12 +1895,6 @@ impl AffinityLabel {
                 v.write(w, "host");
             }
             g::close(w, "hosts");
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.read_only {
-            g::leaf(w, "read_only", &v.to_string());
         }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
@@ -2296,9 +2296,6 @@ impl Agent {
         if let Some(v) = &self.encrypt_options {
             g::leaf(w, "encrypt_options", &v.to_string());
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -2324,6 +2321,9 @@ impl Agent {
         }
         if let Some(v) = &self.username {
             g::leaf(w, "username", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }
@@ -2690,12 +2690,6 @@ impl Api {
             g::attr(w, "href", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.authenticated_user {
-            g::write_linked(w, "authenticated_user", v);
-        }
-        if let Some(v) = &self.effective_user {
-            g::write_linked(w, "effective_user", v);
-        }
         if let Some(v) = &self.engine_backup {
             v.write(w, "engine_backup");
         }
@@ -2710,6 +2704,12 @@ impl Api {
         }
         if let Some(v) = &self.time {
             g::leaf(w, "time", v);
+        }
+        if let Some(v) = &self.authenticated_user {
+            g::write_linked(w, "authenticated_user", v);
+        }
+        if let Some(v) = &self.effective_user {
+            g::write_linked(w, "effective_user", v);
         }
         g::close(w, tag);
     }

@@ -428,19 +428,8 @@ impl Backup {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disks {
-            g::open(w, "disks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk");
-            }
-            g::close(w, "disks");
-        }
         if let Some(v) = &self.from_checkpoint_id {
             g::leaf(w, "from_checkpoint_id", v);
-        }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.modification_date {
             g::leaf(w, "modification_date", v);
@@ -451,11 +440,22 @@ impl Backup {
         if let Some(v) = &self.phase {
             g::leaf(w, "phase", v.as_str());
         }
-        if let Some(v) = &self.snapshot {
-            g::write_linked(w, "snapshot", v);
-        }
         if let Some(v) = &self.to_checkpoint_id {
             g::leaf(w, "to_checkpoint_id", v);
+        }
+        if let Some(items) = &self.disks {
+            g::open(w, "disks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk");
+            }
+            g::close(w, "disks");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(v) = &self.snapshot {
+            g::write_linked(w, "snapshot", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -1104,9 +1104,6 @@ impl Bonding {
             g::attr(w, "href", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.active_slave {
-            g::write_linked(w, "active_slave", v);
-        }
         if let Some(v) = &self.ad_partner_mac {
             v.write(w, "ad_partner_mac");
         }
@@ -1125,6 +1122,9 @@ impl Bonding {
                 v.write(w, "host_nic");
             }
             g::close(w, "slaves");
+        }
+        if let Some(v) = &self.active_slave {
+            g::write_linked(w, "active_slave", v);
         }
         g::close(w, tag);
     }
@@ -1710,9 +1710,6 @@ impl BrickProfileDetail {
             g::attr(w, "href", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.brick {
-            g::write_linked(w, "brick", v);
-        }
         if let Some(items) = &self.profile_details {
             g::open(w, "profile_details");
             g::end_open(w);
@@ -1720,6 +1717,9 @@ impl BrickProfileDetail {
                 v.write(w, "profile_detail");
             }
             g::close(w, "profile_details");
+        }
+        if let Some(v) = &self.brick {
+            g::write_linked(w, "brick", v);
         }
         g::close(w, tag);
     }

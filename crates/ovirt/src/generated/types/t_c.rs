@@ -504,11 +504,11 @@ impl Cdrom {
         if let Some(v) = &self.file {
             g::write_linked(w, "file", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -940,14 +940,6 @@ impl Checkpoint {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disks {
-            g::open(w, "disks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk");
-            }
-            g::close(w, "disks");
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -956,6 +948,14 @@ impl Checkpoint {
         }
         if let Some(v) = &self.state {
             g::leaf(w, "state", v.as_str());
+        }
+        if let Some(items) = &self.disks {
+            g::open(w, "disks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk");
+            }
+            g::close(w, "disks");
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -1742,14 +1742,6 @@ impl Cluster {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.affinity_groups {
-            g::open(w, "affinity_groups");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "affinity_group");
-            }
-            g::close(w, "affinity_groups");
-        }
         if let Some(v) = &self.ballooning_enabled {
             g::leaf(w, "ballooning_enabled", &v.to_string());
         }
@@ -1762,14 +1754,6 @@ impl Cluster {
         if let Some(v) = &self.cpu {
             v.write(w, "cpu");
         }
-        if let Some(items) = &self.cpu_profiles {
-            g::open(w, "cpu_profiles");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cpu_profile");
-            }
-            g::close(w, "cpu_profiles");
-        }
         if let Some(items) = &self.custom_scheduling_policy_properties {
             g::open(w, "custom_scheduling_policy_properties");
             g::end_open(w);
@@ -1778,33 +1762,14 @@ impl Cluster {
             }
             g::close(w, "custom_scheduling_policy_properties");
         }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
-        if let Some(items) = &self.enabled_features {
-            g::open(w, "enabled_features");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cluster_feature");
-            }
-            g::close(w, "enabled_features");
-        }
         if let Some(v) = &self.error_handling {
             v.write(w, "error_handling");
-        }
-        if let Some(items) = &self.external_network_providers {
-            g::open(w, "external_network_providers");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "external_provider");
-            }
-            g::close(w, "external_network_providers");
         }
         if let Some(v) = &self.fencing_policy {
             v.write(w, "fencing_policy");
@@ -1815,27 +1780,11 @@ impl Cluster {
         if let Some(v) = &self.firewall_type {
             g::leaf(w, "firewall_type", v.as_str());
         }
-        if let Some(items) = &self.gluster_hooks {
-            g::open(w, "gluster_hooks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "gluster_hook");
-            }
-            g::close(w, "gluster_hooks");
-        }
         if let Some(v) = &self.gluster_service {
             g::leaf(w, "gluster_service", &v.to_string());
         }
         if let Some(v) = &self.gluster_tuned_profile {
             g::leaf(w, "gluster_tuned_profile", v);
-        }
-        if let Some(items) = &self.gluster_volumes {
-            g::open(w, "gluster_volumes");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "gluster_volume");
-            }
-            g::close(w, "gluster_volumes");
         }
         if let Some(v) = &self.ha_reservation {
             g::leaf(w, "ha_reservation", &v.to_string());
@@ -1849,14 +1798,8 @@ impl Cluster {
         if let Some(v) = &self.log_max_memory_used_threshold_type {
             g::leaf(w, "log_max_memory_used_threshold_type", v.as_str());
         }
-        if let Some(v) = &self.mac_pool {
-            g::write_linked(w, "mac_pool", v);
-        }
         if let Some(v) = &self.maintenance_reason_required {
             g::leaf(w, "maintenance_reason_required", &v.to_string());
-        }
-        if let Some(v) = &self.management_network {
-            g::write_linked(w, "management_network", v);
         }
         if let Some(v) = &self.memory_policy {
             v.write(w, "memory_policy");
@@ -1867,32 +1810,8 @@ impl Cluster {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.network_filters {
-            g::open(w, "network_filters");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "network_filter");
-            }
-            g::close(w, "network_filters");
-        }
-        if let Some(items) = &self.networks {
-            g::open(w, "networks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "network");
-            }
-            g::close(w, "networks");
-        }
         if let Some(v) = &self.optional_reason {
             g::leaf(w, "optional_reason", &v.to_string());
-        }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
         }
         if let Some(items) = &self.required_rng_sources {
             g::open(w, "required_rng_sources");
@@ -1901,9 +1820,6 @@ impl Cluster {
                 g::leaf(w, "required_rng_source", v.as_str());
             }
             g::close(w, "required_rng_sources");
-        }
-        if let Some(v) = &self.scheduling_policy {
-            g::write_linked(w, "scheduling_policy", v);
         }
         if let Some(v) = &self.serial_number {
             v.write(w, "serial_number");
@@ -1945,6 +1861,90 @@ impl Cluster {
         }
         if let Some(v) = &self.vnc_encryption {
             g::leaf(w, "vnc_encryption", &v.to_string());
+        }
+        if let Some(items) = &self.affinity_groups {
+            g::open(w, "affinity_groups");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "affinity_group");
+            }
+            g::close(w, "affinity_groups");
+        }
+        if let Some(items) = &self.cpu_profiles {
+            g::open(w, "cpu_profiles");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cpu_profile");
+            }
+            g::close(w, "cpu_profiles");
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
+        }
+        if let Some(items) = &self.enabled_features {
+            g::open(w, "enabled_features");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cluster_feature");
+            }
+            g::close(w, "enabled_features");
+        }
+        if let Some(items) = &self.external_network_providers {
+            g::open(w, "external_network_providers");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "external_provider");
+            }
+            g::close(w, "external_network_providers");
+        }
+        if let Some(items) = &self.gluster_hooks {
+            g::open(w, "gluster_hooks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "gluster_hook");
+            }
+            g::close(w, "gluster_hooks");
+        }
+        if let Some(items) = &self.gluster_volumes {
+            g::open(w, "gluster_volumes");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "gluster_volume");
+            }
+            g::close(w, "gluster_volumes");
+        }
+        if let Some(v) = &self.mac_pool {
+            g::write_linked(w, "mac_pool", v);
+        }
+        if let Some(v) = &self.management_network {
+            g::write_linked(w, "management_network", v);
+        }
+        if let Some(items) = &self.network_filters {
+            g::open(w, "network_filters");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "network_filter");
+            }
+            g::close(w, "network_filters");
+        }
+        if let Some(items) = &self.networks {
+            g::open(w, "networks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "network");
+            }
+            g::close(w, "networks");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.scheduling_policy {
+            g::write_linked(w, "scheduling_policy", v);
         }
         g::close(w, tag);
     }
@@ -2119,9 +2119,6 @@ impl ClusterFeature {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster_level {
-            g::write_linked(w, "cluster_level", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -2130,6 +2127,9 @@ impl ClusterFeature {
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.cluster_level {
+            g::write_linked(w, "cluster_level", v);
         }
         g::close(w, tag);
     }
@@ -2337,14 +2337,6 @@ impl ClusterLevel {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.cluster_features {
-            g::open(w, "cluster_features");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cluster_feature");
-            }
-            g::close(w, "cluster_features");
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -2369,6 +2361,14 @@ impl ClusterLevel {
                 v.write(w, "permit");
             }
             g::close(w, "permits");
+        }
+        if let Some(items) = &self.cluster_features {
+            g::open(w, "cluster_features");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cluster_feature");
+            }
+            g::close(w, "cluster_features");
         }
         g::close(w, tag);
     }
@@ -3159,9 +3159,6 @@ impl CpuProfile {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -3170,6 +3167,9 @@ impl CpuProfile {
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
         }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");

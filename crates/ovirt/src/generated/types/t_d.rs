@@ -785,6 +785,38 @@ impl DataCenter {
             g::attr(w, "id", v);
         }
         g::end_open(w);
+        if let Some(v) = &self.comment {
+            g::leaf(w, "comment", v);
+        }
+        if let Some(v) = &self.description {
+            g::leaf(w, "description", v);
+        }
+        if let Some(v) = &self.local {
+            g::leaf(w, "local", &v.to_string());
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.quota_mode {
+            g::leaf(w, "quota_mode", v.as_str());
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.storage_format {
+            g::leaf(w, "storage_format", v.as_str());
+        }
+        if let Some(items) = &self.supported_versions {
+            g::open(w, "supported_versions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "version");
+            }
+            g::close(w, "supported_versions");
+        }
+        if let Some(v) = &self.version {
+            v.write(w, "version");
+        }
         if let Some(items) = &self.clusters {
             g::open(w, "clusters");
             g::end_open(w);
@@ -792,12 +824,6 @@ impl DataCenter {
                 v.write(w, "cluster");
             }
             g::close(w, "clusters");
-        }
-        if let Some(v) = &self.comment {
-            g::leaf(w, "comment", v);
-        }
-        if let Some(v) = &self.description {
-            g::leaf(w, "description", v);
         }
         if let Some(items) = &self.iscsi_bonds {
             g::open(w, "iscsi_bonds");
@@ -807,14 +833,8 @@ impl DataCenter {
             }
             g::close(w, "iscsi_bonds");
         }
-        if let Some(v) = &self.local {
-            g::leaf(w, "local", &v.to_string());
-        }
         if let Some(v) = &self.mac_pool {
             g::write_linked(w, "mac_pool", v);
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         if let Some(items) = &self.networks {
             g::open(w, "networks");
@@ -840,9 +860,6 @@ impl DataCenter {
             }
             g::close(w, "qoss");
         }
-        if let Some(v) = &self.quota_mode {
-            g::leaf(w, "quota_mode", v.as_str());
-        }
         if let Some(items) = &self.quotas {
             g::open(w, "quotas");
             g::end_open(w);
@@ -851,9 +868,6 @@ impl DataCenter {
             }
             g::close(w, "quotas");
         }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
-        }
         if let Some(items) = &self.storage_domains {
             g::open(w, "storage_domains");
             g::end_open(w);
@@ -861,20 +875,6 @@ impl DataCenter {
                 v.write(w, "storage_domain");
             }
             g::close(w, "storage_domains");
-        }
-        if let Some(v) = &self.storage_format {
-            g::leaf(w, "storage_format", v.as_str());
-        }
-        if let Some(items) = &self.supported_versions {
-            g::open(w, "supported_versions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "version");
-            }
-            g::close(w, "supported_versions");
-        }
-        if let Some(v) = &self.version {
-            v.write(w, "version");
         }
         g::close(w, tag);
     }
@@ -901,6 +901,14 @@ impl crate::wire::Resource for DataCenter {
 impl serde::Serialize for DataCenter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for DataCenter {
+    type Status = DataCenterStatus;
+
+    fn current_status(&self) -> Option<&DataCenterStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -1081,11 +1089,11 @@ impl Device {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -1368,6 +1376,7 @@ impl Disk {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
                     b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::enum_text(x, empty)?)),
+                    b"size" => v.provisioned_size = Some(g::integer(x, empty, "size")?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,
                 },
@@ -1550,17 +1559,6 @@ impl Disk {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.disk_profile {
-            g::write_linked(w, "disk_profile", v);
-        }
-        if let Some(items) = &self.disk_snapshots {
-            g::open(w, "disk_snapshots");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk_snapshot");
-            }
-            g::close(w, "disk_snapshots");
-        }
         if let Some(v) = &self.external_disk {
             g::leaf(w, "external_disk", v);
         }
@@ -1572,9 +1570,6 @@ impl Disk {
         }
         if let Some(v) = &self.initial_size {
             g::leaf(w, "initial_size", &v.to_string());
-        }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
@@ -1588,6 +1583,56 @@ impl Disk {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.propagate_errors {
+            g::leaf(w, "propagate_errors", &v.to_string());
+        }
+        if let Some(v) = &self.provisioned_size {
+            g::leaf(w, "provisioned_size", &v.to_string());
+        }
+        if let Some(v) = &self.qcow_version {
+            g::leaf(w, "qcow_version", v.as_str());
+        }
+        if let Some(v) = &self.read_only {
+            g::leaf(w, "read_only", &v.to_string());
+        }
+        if let Some(v) = &self.sgio {
+            g::leaf(w, "sgio", v.as_str());
+        }
+        if let Some(v) = &self.shareable {
+            g::leaf(w, "shareable", &v.to_string());
+        }
+        if let Some(v) = &self.sparse {
+            g::leaf(w, "sparse", &v.to_string());
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.storage_type {
+            g::leaf(w, "storage_type", v.as_str());
+        }
+        if let Some(v) = &self.total_size {
+            g::leaf(w, "total_size", &v.to_string());
+        }
+        if let Some(v) = &self.uses_scsi_reservation {
+            g::leaf(w, "uses_scsi_reservation", &v.to_string());
+        }
+        if let Some(v) = &self.wipe_after_delete {
+            g::leaf(w, "wipe_after_delete", &v.to_string());
+        }
+        if let Some(v) = &self.disk_profile {
+            g::write_linked(w, "disk_profile", v);
+        }
+        if let Some(items) = &self.disk_snapshots {
+            g::open(w, "disk_snapshots");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk_snapshot");
+            }
+            g::close(w, "disk_snapshots");
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
         if let Some(v) = &self.openstack_volume_type {
             g::write_linked(w, "openstack_volume_type", v);
         }
@@ -1599,32 +1644,11 @@ impl Disk {
             }
             g::close(w, "permissions");
         }
-        if let Some(v) = &self.propagate_errors {
-            g::leaf(w, "propagate_errors", &v.to_string());
-        }
-        if let Some(v) = &self.provisioned_size {
-            g::leaf(w, "provisioned_size", &v.to_string());
-        }
-        if let Some(v) = &self.qcow_version {
-            g::leaf(w, "qcow_version", v.as_str());
-        }
         if let Some(v) = &self.quota {
             g::write_linked(w, "quota", v);
         }
-        if let Some(v) = &self.read_only {
-            g::leaf(w, "read_only", &v.to_string());
-        }
-        if let Some(v) = &self.sgio {
-            g::leaf(w, "sgio", v.as_str());
-        }
-        if let Some(v) = &self.shareable {
-            g::leaf(w, "shareable", &v.to_string());
-        }
         if let Some(v) = &self.snapshot {
             g::write_linked(w, "snapshot", v);
-        }
-        if let Some(v) = &self.sparse {
-            g::leaf(w, "sparse", &v.to_string());
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -1633,9 +1657,6 @@ impl Disk {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
             g::write_linked(w, "storage_domain", v);
@@ -1648,17 +1669,8 @@ impl Disk {
             }
             g::close(w, "storage_domains");
         }
-        if let Some(v) = &self.storage_type {
-            g::leaf(w, "storage_type", v.as_str());
-        }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
-        }
-        if let Some(v) = &self.total_size {
-            g::leaf(w, "total_size", &v.to_string());
-        }
-        if let Some(v) = &self.uses_scsi_reservation {
-            g::leaf(w, "uses_scsi_reservation", &v.to_string());
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -1670,9 +1682,6 @@ impl Disk {
                 v.write(w, "vm");
             }
             g::close(w, "vms");
-        }
-        if let Some(v) = &self.wipe_after_delete {
-            g::leaf(w, "wipe_after_delete", &v.to_string());
         }
         g::close(w, tag);
     }
@@ -1699,6 +1708,14 @@ impl crate::wire::Resource for Disk {
 impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Disk {
+    type Status = DiskStatus;
+
+    fn current_status(&self) -> Option<&DiskStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -1915,9 +1932,6 @@ impl DiskAttachment {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.disk {
-            g::write_linked(w, "disk", v);
-        }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
         }
@@ -1933,11 +1947,14 @@ impl DiskAttachment {
         if let Some(v) = &self.read_only {
             g::leaf(w, "read_only", &v.to_string());
         }
-        if let Some(v) = &self.template {
-            g::write_linked(w, "template", v);
-        }
         if let Some(v) = &self.uses_scsi_reservation {
             g::leaf(w, "uses_scsi_reservation", &v.to_string());
+        }
+        if let Some(v) = &self.disk {
+            g::write_linked(w, "disk", v);
+        }
+        if let Some(v) = &self.template {
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -2610,6 +2627,66 @@ impl DiskSnapshot {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
+        if let Some(v) = &self.external_disk {
+            g::leaf(w, "external_disk", v);
+        }
+        if let Some(v) = &self.format {
+            g::leaf(w, "format", v.as_str());
+        }
+        if let Some(v) = &self.image_id {
+            g::leaf(w, "image_id", v);
+        }
+        if let Some(v) = &self.initial_size {
+            g::leaf(w, "initial_size", &v.to_string());
+        }
+        if let Some(v) = &self.interface {
+            g::leaf(w, "interface", v.as_str());
+        }
+        if let Some(v) = &self.logical_name {
+            g::leaf(w, "logical_name", v);
+        }
+        if let Some(v) = &self.lun_storage {
+            v.write(w, "lun_storage");
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.propagate_errors {
+            g::leaf(w, "propagate_errors", &v.to_string());
+        }
+        if let Some(v) = &self.provisioned_size {
+            g::leaf(w, "provisioned_size", &v.to_string());
+        }
+        if let Some(v) = &self.qcow_version {
+            g::leaf(w, "qcow_version", v.as_str());
+        }
+        if let Some(v) = &self.read_only {
+            g::leaf(w, "read_only", &v.to_string());
+        }
+        if let Some(v) = &self.sgio {
+            g::leaf(w, "sgio", v.as_str());
+        }
+        if let Some(v) = &self.shareable {
+            g::leaf(w, "shareable", &v.to_string());
+        }
+        if let Some(v) = &self.sparse {
+            g::leaf(w, "sparse", &v.to_string());
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.storage_type {
+            g::leaf(w, "storage_type", v.as_str());
+        }
+        if let Some(v) = &self.total_size {
+            g::leaf(w, "total_size", &v.to_string());
+        }
+        if let Some(v) = &self.uses_scsi_reservation {
+            g::leaf(w, "uses_scsi_reservation", &v.to_string());
+        }
+        if let Some(v) = &self.wipe_after_delete {
+            g::leaf(w, "wipe_after_delete", &v.to_string());
+        }
         if let Some(v) = &self.disk {
             g::write_linked(w, "disk", v);
         }
@@ -2624,32 +2701,8 @@ impl DiskSnapshot {
             }
             g::close(w, "disk_snapshots");
         }
-        if let Some(v) = &self.external_disk {
-            g::leaf(w, "external_disk", v);
-        }
-        if let Some(v) = &self.format {
-            g::leaf(w, "format", v.as_str());
-        }
-        if let Some(v) = &self.image_id {
-            g::leaf(w, "image_id", v);
-        }
-        if let Some(v) = &self.initial_size {
-            g::leaf(w, "initial_size", &v.to_string());
-        }
         if let Some(v) = &self.instance_type {
             g::write_linked(w, "instance_type", v);
-        }
-        if let Some(v) = &self.interface {
-            g::leaf(w, "interface", v.as_str());
-        }
-        if let Some(v) = &self.logical_name {
-            g::leaf(w, "logical_name", v);
-        }
-        if let Some(v) = &self.lun_storage {
-            v.write(w, "lun_storage");
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         if let Some(v) = &self.openstack_volume_type {
             g::write_linked(w, "openstack_volume_type", v);
@@ -2665,32 +2718,11 @@ impl DiskSnapshot {
             }
             g::close(w, "permissions");
         }
-        if let Some(v) = &self.propagate_errors {
-            g::leaf(w, "propagate_errors", &v.to_string());
-        }
-        if let Some(v) = &self.provisioned_size {
-            g::leaf(w, "provisioned_size", &v.to_string());
-        }
-        if let Some(v) = &self.qcow_version {
-            g::leaf(w, "qcow_version", v.as_str());
-        }
         if let Some(v) = &self.quota {
             g::write_linked(w, "quota", v);
         }
-        if let Some(v) = &self.read_only {
-            g::leaf(w, "read_only", &v.to_string());
-        }
-        if let Some(v) = &self.sgio {
-            g::leaf(w, "sgio", v.as_str());
-        }
-        if let Some(v) = &self.shareable {
-            g::leaf(w, "shareable", &v.to_string());
-        }
         if let Some(v) = &self.snapshot {
             g::write_linked(w, "snapshot", v);
-        }
-        if let Some(v) = &self.sparse {
-            g::leaf(w, "sparse", &v.to_string());
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -2699,9 +2731,6 @@ impl DiskSnapshot {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.storage_domain {
             g::write_linked(w, "storage_domain", v);
@@ -2714,17 +2743,8 @@ impl DiskSnapshot {
             }
             g::close(w, "storage_domains");
         }
-        if let Some(v) = &self.storage_type {
-            g::leaf(w, "storage_type", v.as_str());
-        }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
-        }
-        if let Some(v) = &self.total_size {
-            g::leaf(w, "total_size", &v.to_string());
-        }
-        if let Some(v) = &self.uses_scsi_reservation {
-            g::leaf(w, "uses_scsi_reservation", &v.to_string());
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -2736,9 +2756,6 @@ impl DiskSnapshot {
                 v.write(w, "vm");
             }
             g::close(w, "vms");
-        }
-        if let Some(v) = &self.wipe_after_delete {
-            g::leaf(w, "wipe_after_delete", &v.to_string());
         }
         g::close(w, tag);
     }
@@ -2765,6 +2782,14 @@ impl crate::wire::Resource for DiskSnapshot {
 impl serde::Serialize for DiskSnapshot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for DiskSnapshot {
+    type Status = DiskStatus;
+
+    fn current_status(&self) -> Option<&DiskStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -3536,6 +3561,12 @@ impl Domain {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.user {
+            g::write_linked(w, "user", v);
+        }
         if let Some(items) = &self.groups {
             g::open(w, "groups");
             g::end_open(w);
@@ -3543,12 +3574,6 @@ impl Domain {
                 v.write(w, "group");
             }
             g::close(w, "groups");
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.user {
-            g::write_linked(w, "user", v);
         }
         if let Some(items) = &self.users {
             g::open(w, "users");

@@ -870,9 +870,6 @@ impl Event {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.code {
             g::leaf(w, "code", &v.to_string());
         }
@@ -888,17 +885,11 @@ impl Event {
         if let Some(v) = &self.custom_id {
             g::leaf(w, "custom_id", &v.to_string());
         }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.flood_rate {
             g::leaf(w, "flood_rate", &v.to_string());
-        }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
@@ -915,14 +906,23 @@ impl Event {
         if let Some(v) = &self.severity {
             g::leaf(w, "severity", v.as_str());
         }
+        if let Some(v) = &self.time {
+            g::leaf(w, "time", v);
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
         if let Some(v) = &self.storage_domain {
             g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
-        }
-        if let Some(v) = &self.time {
-            g::leaf(w, "time", v);
         }
         if let Some(v) = &self.user {
             g::write_linked(w, "user", v);
@@ -1350,9 +1350,6 @@ impl ExternalComputeResource {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -1364,6 +1361,9 @@ impl ExternalComputeResource {
         }
         if let Some(v) = &self.user {
             g::leaf(w, "user", v);
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
         }
         g::close(w, tag);
     }
@@ -1573,9 +1573,6 @@ impl ExternalDiscoveredHost {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
         if let Some(v) = &self.ip {
             g::leaf(w, "ip", v);
         }
@@ -1590,6 +1587,9 @@ impl ExternalDiscoveredHost {
         }
         if let Some(v) = &self.subnet_name {
             g::leaf(w, "subnet_name", v);
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
         }
         g::close(w, tag);
     }
@@ -1784,11 +1784,11 @@ impl ExternalHost {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
         }
         g::close(w, tag);
     }
@@ -1999,9 +1999,6 @@ impl ExternalHostGroup {
         if let Some(v) = &self.domain_name {
             g::leaf(w, "domain_name", v);
         }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -2010,6 +2007,9 @@ impl ExternalHostGroup {
         }
         if let Some(v) = &self.subnet_name {
             g::leaf(w, "subnet_name", v);
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
         }
         g::close(w, tag);
     }
@@ -2305,6 +2305,35 @@ impl ExternalHostProvider {
         if let Some(v) = &self.authentication_url {
             g::leaf(w, "authentication_url", v);
         }
+        if let Some(v) = &self.comment {
+            g::leaf(w, "comment", v);
+        }
+        if let Some(v) = &self.description {
+            g::leaf(w, "description", v);
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.password {
+            g::leaf(w, "password", v);
+        }
+        if let Some(items) = &self.properties {
+            g::open(w, "properties");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "property");
+            }
+            g::close(w, "properties");
+        }
+        if let Some(v) = &self.requires_authentication {
+            g::leaf(w, "requires_authentication", &v.to_string());
+        }
+        if let Some(v) = &self.url {
+            g::leaf(w, "url", v);
+        }
+        if let Some(v) = &self.username {
+            g::leaf(w, "username", v);
+        }
         if let Some(items) = &self.certificates {
             g::open(w, "certificates");
             g::end_open(w);
@@ -2313,9 +2342,6 @@ impl ExternalHostProvider {
             }
             g::close(w, "certificates");
         }
-        if let Some(v) = &self.comment {
-            g::leaf(w, "comment", v);
-        }
         if let Some(items) = &self.compute_resources {
             g::open(w, "compute_resources");
             g::end_open(w);
@@ -2323,9 +2349,6 @@ impl ExternalHostProvider {
                 v.write(w, "external_compute_resource");
             }
             g::close(w, "compute_resources");
-        }
-        if let Some(v) = &self.description {
-            g::leaf(w, "description", v);
         }
         if let Some(items) = &self.discovered_hosts {
             g::open(w, "discovered_hosts");
@@ -2350,29 +2373,6 @@ impl ExternalHostProvider {
                 v.write(w, "host");
             }
             g::close(w, "hosts");
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
-        }
-        if let Some(items) = &self.properties {
-            g::open(w, "properties");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "property");
-            }
-            g::close(w, "properties");
-        }
-        if let Some(v) = &self.requires_authentication {
-            g::leaf(w, "requires_authentication", &v.to_string());
-        }
-        if let Some(v) = &self.url {
-            g::leaf(w, "url", v);
-        }
-        if let Some(v) = &self.username {
-            g::leaf(w, "username", v);
         }
         g::close(w, tag);
     }
@@ -2563,14 +2563,14 @@ impl ExternalNetworkProviderConfiguration {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
         if let Some(v) = &self.external_network_provider {
             g::write_linked(w, "external_network_provider", v);
         }
         if let Some(v) = &self.host {
             g::write_linked(w, "host", v);
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         g::close(w, tag);
     }
@@ -3015,6 +3015,9 @@ impl ExternalTemplateImport {
         if let Some(v) = &self.clone {
             g::leaf(w, "clone", &v.to_string());
         }
+        if let Some(v) = &self.url {
+            g::leaf(w, "url", v);
+        }
         if let Some(v) = &self.cluster {
             g::write_linked(w, "cluster", v);
         }
@@ -3032,9 +3035,6 @@ impl ExternalTemplateImport {
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
-        }
-        if let Some(v) = &self.url {
-            g::leaf(w, "url", v);
         }
         g::close(w, tag);
     }
@@ -3231,6 +3231,24 @@ impl ExternalVmImport {
             g::attr(w, "href", v);
         }
         g::end_open(w);
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.password {
+            g::leaf(w, "password", v);
+        }
+        if let Some(v) = &self.provider {
+            g::leaf(w, "provider", v.as_str());
+        }
+        if let Some(v) = &self.sparse {
+            g::leaf(w, "sparse", &v.to_string());
+        }
+        if let Some(v) = &self.url {
+            g::leaf(w, "url", v);
+        }
+        if let Some(v) = &self.username {
+            g::leaf(w, "username", v);
+        }
         if let Some(v) = &self.cluster {
             g::write_linked(w, "cluster", v);
         }
@@ -3243,29 +3261,11 @@ impl ExternalVmImport {
         if let Some(v) = &self.host {
             g::write_linked(w, "host", v);
         }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
-        }
-        if let Some(v) = &self.provider {
-            g::leaf(w, "provider", v.as_str());
-        }
         if let Some(v) = &self.quota {
             g::write_linked(w, "quota", v);
         }
-        if let Some(v) = &self.sparse {
-            g::leaf(w, "sparse", &v.to_string());
-        }
         if let Some(v) = &self.storage_domain {
             g::write_linked(w, "storage_domain", v);
-        }
-        if let Some(v) = &self.url {
-            g::leaf(w, "url", v);
-        }
-        if let Some(v) = &self.username {
-            g::leaf(w, "username", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);

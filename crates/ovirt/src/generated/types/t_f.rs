@@ -619,11 +619,11 @@ impl File {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v);
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
         }
         g::close(w, tag);
     }
@@ -1033,11 +1033,11 @@ impl Floppy {
         if let Some(v) = &self.file {
             g::write_linked(w, "file", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);

@@ -576,12 +576,6 @@ impl GlusterBrick {
             }
             g::close(w, "gluster_clients");
         }
-        if let Some(v) = &self.gluster_volume {
-            g::write_linked(w, "gluster_volume", v);
-        }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(items) = &self.memory_pools {
             g::open(w, "memory_pools");
             g::end_open(w);
@@ -605,6 +599,15 @@ impl GlusterBrick {
         if let Some(v) = &self.server_id {
             g::leaf(w, "server_id", v);
         }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.gluster_volume {
+            g::write_linked(w, "gluster_volume", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
             g::end_open(w);
@@ -612,9 +615,6 @@ impl GlusterBrick {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -655,6 +655,14 @@ impl crate::wire::Resource for GlusterBrick {
 impl serde::Serialize for GlusterBrick {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for GlusterBrick {
+    type Status = GlusterBrickStatus;
+
+    fn current_status(&self) -> Option<&GlusterBrickStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -900,9 +908,6 @@ impl GlusterBrickAdvancedDetails {
             }
             g::close(w, "gluster_clients");
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(items) = &self.memory_pools {
             g::open(w, "memory_pools");
             g::end_open(w);
@@ -922,6 +927,9 @@ impl GlusterBrickAdvancedDetails {
         }
         if let Some(v) = &self.port {
             g::leaf(w, "port", &v.to_string());
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -1487,9 +1495,6 @@ impl GlusterHook {
         if let Some(v) = &self.checksum {
             g::leaf(w, "checksum", v);
         }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1514,6 +1519,15 @@ impl GlusterHook {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.stage {
+            g::leaf(w, "stage", v.as_str());
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
         if let Some(items) = &self.server_hooks {
             g::open(w, "server_hooks");
             g::end_open(w);
@@ -1521,12 +1535,6 @@ impl GlusterHook {
                 v.write(w, "server_hook");
             }
             g::close(w, "server_hooks");
-        }
-        if let Some(v) = &self.stage {
-            g::leaf(w, "stage", v.as_str());
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
         }
         g::close(w, tag);
     }
@@ -1553,6 +1561,14 @@ impl crate::wire::Resource for GlusterHook {
 impl serde::Serialize for GlusterHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for GlusterHook {
+    type Status = GlusterHookStatus;
+
+    fn current_status(&self) -> Option<&GlusterHookStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -1976,14 +1992,14 @@ impl GlusterServerHook {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }
@@ -2010,6 +2026,14 @@ impl crate::wire::Resource for GlusterServerHook {
 impl serde::Serialize for GlusterServerHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for GlusterServerHook {
+    type Status = GlusterHookStatus;
+
+    fn current_status(&self) -> Option<&GlusterHookStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -2260,17 +2284,6 @@ impl GlusterVolume {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.bricks {
-            g::open(w, "bricks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "brick");
-            }
-            g::close(w, "bricks");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -2297,14 +2310,6 @@ impl GlusterVolume {
         if let Some(v) = &self.replica_count {
             g::leaf(w, "replica_count", &v.to_string());
         }
-        if let Some(items) = &self.statistics {
-            g::open(w, "statistics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "statistic");
-            }
-            g::close(w, "statistics");
-        }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
         }
@@ -2321,6 +2326,25 @@ impl GlusterVolume {
         }
         if let Some(v) = &self.volume_type {
             g::leaf(w, "volume_type", v.as_str());
+        }
+        if let Some(items) = &self.bricks {
+            g::open(w, "bricks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "brick");
+            }
+            g::close(w, "bricks");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(items) = &self.statistics {
+            g::open(w, "statistics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "statistic");
+            }
+            g::close(w, "statistics");
         }
         g::close(w, tag);
     }
@@ -2347,6 +2371,14 @@ impl crate::wire::Resource for GlusterVolume {
 impl serde::Serialize for GlusterVolume {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for GlusterVolume {
+    type Status = GlusterVolumeStatus;
+
+    fn current_status(&self) -> Option<&GlusterVolumeStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -2887,9 +2919,6 @@ impl GraphicsConsole {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -2899,11 +2928,14 @@ impl GraphicsConsole {
         if let Some(v) = &self.protocol {
             g::leaf(w, "protocol", v.as_str());
         }
-        if let Some(v) = &self.template {
-            g::write_linked(w, "template", v);
-        }
         if let Some(v) = &self.tls_port {
             g::leaf(w, "tls_port", &v.to_string());
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
+        if let Some(v) = &self.template {
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -3137,9 +3169,6 @@ impl Group {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.domain {
-            g::write_linked(w, "domain", v);
-        }
         if let Some(v) = &self.domain_entry_id {
             g::leaf(w, "domain_entry_id", v);
         }
@@ -3148,6 +3177,9 @@ impl Group {
         }
         if let Some(v) = &self.namespace {
             g::leaf(w, "namespace", v);
+        }
+        if let Some(v) = &self.domain {
+            g::write_linked(w, "domain", v);
         }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");

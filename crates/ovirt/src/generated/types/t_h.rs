@@ -828,14 +828,14 @@ impl Hook {
         if let Some(v) = &self.event_name {
             g::leaf(w, "event_name", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.md5 {
             g::leaf(w, "md5", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }
@@ -1445,30 +1445,11 @@ impl Host {
         if let Some(v) = &self.address {
             g::leaf(w, "address", v);
         }
-        if let Some(items) = &self.affinity_labels {
-            g::open(w, "affinity_labels");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "affinity_label");
-            }
-            g::close(w, "affinity_labels");
-        }
-        if let Some(items) = &self.agents {
-            g::open(w, "agents");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "agent");
-            }
-            g::close(w, "agents");
-        }
         if let Some(v) = &self.auto_numa_status {
             g::leaf(w, "auto_numa_status", v.as_str());
         }
         if let Some(v) = &self.certificate {
             v.write(w, "certificate");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -1476,41 +1457,14 @@ impl Host {
         if let Some(v) = &self.cpu {
             v.write(w, "cpu");
         }
-        if let Some(items) = &self.cpu_units {
-            g::open(w, "cpu_units");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_cpu_unit");
-            }
-            g::close(w, "cpu_units");
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.device_passthrough {
             v.write(w, "device_passthrough");
         }
-        if let Some(items) = &self.devices {
-            g::open(w, "devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_device");
-            }
-            g::close(w, "devices");
-        }
         if let Some(v) = &self.display {
             v.write(w, "display");
-        }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
-        if let Some(items) = &self.external_network_provider_configurations {
-            g::open(w, "external_network_provider_configurations");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "external_network_provider_configuration");
-            }
-            g::close(w, "external_network_provider_configurations");
         }
         if let Some(v) = &self.external_status {
             g::leaf(w, "external_status", v.as_str());
@@ -1518,27 +1472,11 @@ impl Host {
         if let Some(v) = &self.hardware_information {
             v.write(w, "hardware_information");
         }
-        if let Some(items) = &self.hooks {
-            g::open(w, "hooks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "hook");
-            }
-            g::close(w, "hooks");
-        }
         if let Some(v) = &self.hosted_engine {
             v.write(w, "hosted_engine");
         }
         if let Some(v) = &self.iscsi {
             v.write(w, "iscsi");
-        }
-        if let Some(items) = &self.katello_errata {
-            g::open(w, "katello_errata");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "katello_erratum");
-            }
-            g::close(w, "katello_errata");
         }
         if let Some(v) = &self.kdump_status {
             g::leaf(w, "kdump_status", v.as_str());
@@ -1558,32 +1496,8 @@ impl Host {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.network_attachments {
-            g::open(w, "network_attachments");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "network_attachment");
-            }
-            g::close(w, "network_attachments");
-        }
         if let Some(v) = &self.network_operation_in_progress {
             g::leaf(w, "network_operation_in_progress", &v.to_string());
-        }
-        if let Some(items) = &self.nics {
-            g::open(w, "nics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_nic");
-            }
-            g::close(w, "nics");
-        }
-        if let Some(items) = &self.numa_nodes {
-            g::open(w, "host_numa_nodes");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_numa_node");
-            }
-            g::close(w, "host_numa_nodes");
         }
         if let Some(v) = &self.numa_supported {
             g::leaf(w, "numa_supported", &v.to_string());
@@ -1596,14 +1510,6 @@ impl Host {
         }
         if let Some(v) = &self.ovn_configured {
             g::leaf(w, "ovn_configured", &v.to_string());
-        }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
         }
         if let Some(v) = &self.port {
             g::leaf(w, "port", &v.to_string());
@@ -1629,6 +1535,124 @@ impl Host {
         if let Some(v) = &self.ssh {
             v.write(w, "ssh");
         }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.status_detail {
+            g::leaf(w, "status_detail", v);
+        }
+        if let Some(v) = &self.summary {
+            v.write(w, "summary");
+        }
+        if let Some(v) = &self.transparent_huge_pages {
+            v.write(w, "transparent_hugepages");
+        }
+        if let Some(v) = &self.r#type {
+            g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.update_available {
+            g::leaf(w, "update_available", &v.to_string());
+        }
+        if let Some(v) = &self.version {
+            v.write(w, "version");
+        }
+        if let Some(v) = &self.vgpu_placement {
+            g::leaf(w, "vgpu_placement", v.as_str());
+        }
+        if let Some(items) = &self.affinity_labels {
+            g::open(w, "affinity_labels");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "affinity_label");
+            }
+            g::close(w, "affinity_labels");
+        }
+        if let Some(items) = &self.agents {
+            g::open(w, "agents");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "agent");
+            }
+            g::close(w, "agents");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(items) = &self.cpu_units {
+            g::open(w, "cpu_units");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_cpu_unit");
+            }
+            g::close(w, "cpu_units");
+        }
+        if let Some(items) = &self.devices {
+            g::open(w, "devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_device");
+            }
+            g::close(w, "devices");
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
+        }
+        if let Some(items) = &self.external_network_provider_configurations {
+            g::open(w, "external_network_provider_configurations");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "external_network_provider_configuration");
+            }
+            g::close(w, "external_network_provider_configurations");
+        }
+        if let Some(items) = &self.hooks {
+            g::open(w, "hooks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "hook");
+            }
+            g::close(w, "hooks");
+        }
+        if let Some(items) = &self.katello_errata {
+            g::open(w, "katello_errata");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "katello_erratum");
+            }
+            g::close(w, "katello_errata");
+        }
+        if let Some(items) = &self.network_attachments {
+            g::open(w, "network_attachments");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "network_attachment");
+            }
+            g::close(w, "network_attachments");
+        }
+        if let Some(items) = &self.nics {
+            g::open(w, "nics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_nic");
+            }
+            g::close(w, "nics");
+        }
+        if let Some(items) = &self.numa_nodes {
+            g::open(w, "host_numa_nodes");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_numa_node");
+            }
+            g::close(w, "host_numa_nodes");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
             g::end_open(w);
@@ -1636,12 +1660,6 @@ impl Host {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
-        }
-        if let Some(v) = &self.status_detail {
-            g::leaf(w, "status_detail", v);
         }
         if let Some(items) = &self.storage_connection_extensions {
             g::open(w, "storage_connection_extensions");
@@ -1659,9 +1677,6 @@ impl Host {
             }
             g::close(w, "storages");
         }
-        if let Some(v) = &self.summary {
-            v.write(w, "summary");
-        }
         if let Some(items) = &self.tags {
             g::open(w, "tags");
             g::end_open(w);
@@ -1670,12 +1685,6 @@ impl Host {
             }
             g::close(w, "tags");
         }
-        if let Some(v) = &self.transparent_huge_pages {
-            v.write(w, "transparent_hugepages");
-        }
-        if let Some(v) = &self.r#type {
-            g::leaf(w, "type", v.as_str());
-        }
         if let Some(items) = &self.unmanaged_networks {
             g::open(w, "unmanaged_networks");
             g::end_open(w);
@@ -1683,15 +1692,6 @@ impl Host {
                 v.write(w, "unmanaged_network");
             }
             g::close(w, "unmanaged_networks");
-        }
-        if let Some(v) = &self.update_available {
-            g::leaf(w, "update_available", &v.to_string());
-        }
-        if let Some(v) = &self.version {
-            v.write(w, "version");
-        }
-        if let Some(v) = &self.vgpu_placement {
-            g::leaf(w, "vgpu_placement", v.as_str());
         }
         g::close(w, tag);
     }
@@ -1718,6 +1718,14 @@ impl crate::wire::Resource for Host {
 impl serde::Serialize for Host {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Host {
+    type Status = HostStatus;
+
+    fn current_status(&self) -> Option<&HostStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -2172,9 +2180,6 @@ impl HostDevice {
         if let Some(v) = &self.driver {
             g::leaf(w, "driver", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.iommu_group {
             g::leaf(w, "iommu_group", &v.to_string());
         }
@@ -2188,9 +2193,6 @@ impl HostDevice {
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
-        }
-        if let Some(v) = &self.parent_device {
-            g::write_linked(w, "parent_device", v);
         }
         if let Some(v) = &self.physical_function {
             g::write_linked(w, "physical_function", v);
@@ -2206,6 +2208,12 @@ impl HostDevice {
         }
         if let Some(v) = &self.virtual_functions {
             g::leaf(w, "virtual_functions", &v.to_string());
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(v) = &self.parent_device {
+            g::write_linked(w, "parent_device", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -2710,9 +2718,6 @@ impl HostNic {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.ip {
             v.write(w, "ip");
         }
@@ -2731,6 +2736,32 @@ impl HostNic {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.override_configuration {
+            g::leaf(w, "override_configuration", &v.to_string());
+        }
+        if let Some(items) = &self.properties {
+            g::open(w, "properties");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "property");
+            }
+            g::close(w, "properties");
+        }
+        if let Some(v) = &self.speed {
+            g::leaf(w, "speed", &v.to_string());
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.virtual_functions_configuration {
+            v.write(w, "virtual_functions_configuration");
+        }
+        if let Some(v) = &self.vlan {
+            v.write(w, "vlan");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
         if let Some(v) = &self.network {
             g::write_linked(w, "network", v);
         }
@@ -2742,25 +2773,11 @@ impl HostNic {
             }
             g::close(w, "network_labels");
         }
-        if let Some(v) = &self.override_configuration {
-            g::leaf(w, "override_configuration", &v.to_string());
-        }
         if let Some(v) = &self.physical_function {
             g::write_linked(w, "physical_function", v);
         }
-        if let Some(items) = &self.properties {
-            g::open(w, "properties");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "property");
-            }
-            g::close(w, "properties");
-        }
         if let Some(v) = &self.qos {
             g::write_linked(w, "qos", v);
-        }
-        if let Some(v) = &self.speed {
-            g::leaf(w, "speed", &v.to_string());
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -2769,15 +2786,6 @@ impl HostNic {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
-        }
-        if let Some(v) = &self.virtual_functions_configuration {
-            v.write(w, "virtual_functions_configuration");
-        }
-        if let Some(v) = &self.vlan {
-            v.write(w, "vlan");
         }
         g::close(w, tag);
     }
@@ -2804,6 +2812,14 @@ impl crate::wire::Resource for HostNic {
 impl serde::Serialize for HostNic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for HostNic {
+    type Status = NicStatus;
+
+    fn current_status(&self) -> Option<&NicStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -3268,9 +3284,6 @@ impl HostStorage {
             }
             g::close(w, "driver_sensitive_options");
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(items) = &self.logical_units {
             g::open(w, "logical_units");
             g::end_open(w);
@@ -3323,6 +3336,9 @@ impl HostStorage {
         }
         if let Some(v) = &self.volume_group {
             v.write(w, "volume_group");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }

@@ -854,11 +854,11 @@ impl Image {
         if let Some(v) = &self.size {
             g::leaf(w, "size", &v.to_string());
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
         }
         g::close(w, tag);
     }
@@ -1121,9 +1121,6 @@ impl ImageTransfer {
         if let Some(v) = &self.active {
             g::leaf(w, "active", &v.to_string());
         }
-        if let Some(v) = &self.backup {
-            g::write_linked(w, "backup", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1133,17 +1130,8 @@ impl ImageTransfer {
         if let Some(v) = &self.direction {
             g::leaf(w, "direction", v.as_str());
         }
-        if let Some(v) = &self.disk {
-            g::write_linked(w, "disk", v);
-        }
         if let Some(v) = &self.format {
             g::leaf(w, "format", v.as_str());
-        }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
-        if let Some(v) = &self.image {
-            g::write_linked(w, "image", v);
         }
         if let Some(v) = &self.inactivity_timeout {
             g::leaf(w, "inactivity_timeout", &v.to_string());
@@ -1160,9 +1148,6 @@ impl ImageTransfer {
         if let Some(v) = &self.shallow {
             g::leaf(w, "shallow", &v.to_string());
         }
-        if let Some(v) = &self.snapshot {
-            g::write_linked(w, "snapshot", v);
-        }
         if let Some(v) = &self.timeout_policy {
             g::leaf(w, "timeout_policy", v.as_str());
         }
@@ -1171,6 +1156,21 @@ impl ImageTransfer {
         }
         if let Some(v) = &self.transferred {
             g::leaf(w, "transferred", &v.to_string());
+        }
+        if let Some(v) = &self.backup {
+            g::write_linked(w, "backup", v);
+        }
+        if let Some(v) = &self.disk {
+            g::write_linked(w, "disk", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(v) = &self.image {
+            g::write_linked(w, "image", v);
+        }
+        if let Some(v) = &self.snapshot {
+            g::write_linked(w, "snapshot", v);
         }
         g::close(w, tag);
     }
@@ -2070,17 +2070,6 @@ impl InstanceType {
         if let Some(v) = &self.bios {
             v.write(w, "bios");
         }
-        if let Some(items) = &self.cdroms {
-            g::open(w, "cdroms");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cdrom");
-            }
-            g::close(w, "cdroms");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -2092,9 +2081,6 @@ impl InstanceType {
         }
         if let Some(v) = &self.cpu_pinning_policy {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
-        }
-        if let Some(v) = &self.cpu_profile {
-            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -2125,27 +2111,11 @@ impl InstanceType {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disk_attachments {
-            g::open(w, "disk_attachments");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk_attachment");
-            }
-            g::close(w, "disk_attachments");
-        }
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
             g::write_linked(w, "domain", v);
-        }
-        if let Some(items) = &self.graphics_consoles {
-            g::open(w, "graphics_consoles");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "graphics_console");
-            }
-            g::close(w, "graphics_consoles");
         }
         if let Some(v) = &self.high_availability {
             v.write(w, "high_availability");
@@ -2161,14 +2131,6 @@ impl InstanceType {
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
-        }
-        if let Some(items) = &self.mediated_devices {
-            g::open(w, "mediated_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "vm_mediated_device");
-            }
-            g::close(w, "mediated_devices");
         }
         if let Some(v) = &self.memory {
             g::leaf(w, "memory", &v.to_string());
@@ -2188,33 +2150,14 @@ impl InstanceType {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.nics {
-            g::open(w, "nics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "nic");
-            }
-            g::close(w, "nics");
-        }
         if let Some(v) = &self.origin {
             g::leaf(w, "origin", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
         }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(v) = &self.placement_policy {
             v.write(w, "placement_policy");
-        }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -2240,19 +2183,8 @@ impl InstanceType {
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
-        }
-        if let Some(items) = &self.tags {
-            g::open(w, "tags");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "tag");
-            }
-            g::close(w, "tags");
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -2283,6 +2215,74 @@ impl InstanceType {
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
+        }
+        if let Some(items) = &self.cdroms {
+            g::open(w, "cdroms");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cdrom");
+            }
+            g::close(w, "cdroms");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.cpu_profile {
+            g::write_linked(w, "cpu_profile", v);
+        }
+        if let Some(items) = &self.disk_attachments {
+            g::open(w, "disk_attachments");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk_attachment");
+            }
+            g::close(w, "disk_attachments");
+        }
+        if let Some(items) = &self.graphics_consoles {
+            g::open(w, "graphics_consoles");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "graphics_console");
+            }
+            g::close(w, "graphics_consoles");
+        }
+        if let Some(items) = &self.mediated_devices {
+            g::open(w, "mediated_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "vm_mediated_device");
+            }
+            g::close(w, "mediated_devices");
+        }
+        if let Some(items) = &self.nics {
+            g::open(w, "nics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "nic");
+            }
+            g::close(w, "nics");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
+        }
+        if let Some(items) = &self.tags {
+            g::open(w, "tags");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "tag");
+            }
+            g::close(w, "tags");
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -2317,6 +2317,14 @@ impl crate::wire::Resource for InstanceType {
 impl serde::Serialize for InstanceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for InstanceType {
+    type Status = TemplateStatus;
+
+    fn current_status(&self) -> Option<&TemplateStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -2915,14 +2923,14 @@ impl IscsiBond {
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
         }
         if let Some(items) = &self.networks {
             g::open(w, "networks");

@@ -261,14 +261,14 @@ impl Job {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.owner {
-            g::write_linked(w, "owner", v);
-        }
         if let Some(v) = &self.start_time {
             g::leaf(w, "start_time", v);
         }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.owner {
+            g::write_linked(w, "owner", v);
         }
         if let Some(items) = &self.steps {
             g::open(w, "steps");
@@ -303,6 +303,14 @@ impl crate::wire::Resource for Job {
 impl serde::Serialize for Job {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Job {
+    type Status = JobStatus;
+
+    fn current_status(&self) -> Option<&JobStatus> {
+        self.status.as_ref()
     }
 }
 

@@ -232,9 +232,6 @@ impl KatelloErratum {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.issued {
             g::leaf(w, "issued", v);
         }
@@ -263,6 +260,9 @@ impl KatelloErratum {
         }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);

@@ -675,3 +675,11 @@ impl serde::Serialize for LogicalUnit {
         g::serialize_json(self, s)
     }
 }
+
+impl crate::native::services::HasStatus for LogicalUnit {
+    type Status = LunStatus;
+
+    fn current_status(&self) -> Option<&LunStatus> {
+        self.status.as_ref()
+    }
+}

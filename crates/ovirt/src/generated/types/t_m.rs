@@ -607,14 +607,6 @@ impl MacPool {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(items) = &self.ranges {
             g::open(w, "ranges");
             g::end_open(w);
@@ -622,6 +614,14 @@ impl MacPool {
                 v.write(w, "range");
             }
             g::close(w, "ranges");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
         }
         g::close(w, tag);
     }

@@ -1602,14 +1602,8 @@ impl Network {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
-        }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -1620,12 +1614,6 @@ impl Network {
         if let Some(v) = &self.dns_resolver_configuration {
             v.write(w, "dns_resolver_configuration");
         }
-        if let Some(v) = &self.external_provider {
-            g::write_linked(w, "external_provider", v);
-        }
-        if let Some(v) = &self.external_provider_physical_network {
-            g::write_linked(w, "external_provider_physical_network", v);
-        }
         if let Some(v) = &self.ip {
             v.write(w, "ip");
         }
@@ -1635,30 +1623,11 @@ impl Network {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.network_labels {
-            g::open(w, "network_labels");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "network_label");
-            }
-            g::close(w, "network_labels");
-        }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(v) = &self.port_isolation {
             g::leaf(w, "port_isolation", &v.to_string());
         }
         if let Some(v) = &self.profile_required {
             g::leaf(w, "profile_required", &v.to_string());
-        }
-        if let Some(v) = &self.qos {
-            g::write_linked(w, "qos", v);
         }
         if let Some(v) = &self.required {
             g::leaf(w, "required", &v.to_string());
@@ -1682,6 +1651,37 @@ impl Network {
         }
         if let Some(v) = &self.vlan {
             v.write(w, "vlan");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
+        }
+        if let Some(v) = &self.external_provider {
+            g::write_linked(w, "external_provider", v);
+        }
+        if let Some(v) = &self.external_provider_physical_network {
+            g::write_linked(w, "external_provider_physical_network", v);
+        }
+        if let Some(items) = &self.network_labels {
+            g::open(w, "network_labels");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "network_label");
+            }
+            g::close(w, "network_labels");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.qos {
+            g::write_linked(w, "qos", v);
         }
         if let Some(items) = &self.vnic_profiles {
             g::open(w, "vnic_profiles");
@@ -1716,6 +1716,14 @@ impl crate::wire::Resource for Network {
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Network {
+    type Status = NetworkStatus;
+
+    fn current_status(&self) -> Option<&NetworkStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -1940,12 +1948,6 @@ impl NetworkAttachment {
         if let Some(v) = &self.dns_resolver_configuration {
             v.write(w, "dns_resolver_configuration");
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
-        if let Some(v) = &self.host_nic {
-            g::write_linked(w, "host_nic", v);
-        }
         if let Some(v) = &self.in_sync {
             g::leaf(w, "in_sync", &v.to_string());
         }
@@ -1960,9 +1962,6 @@ impl NetworkAttachment {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.network {
-            g::write_linked(w, "network", v);
-        }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
             g::end_open(w);
@@ -1971,9 +1970,6 @@ impl NetworkAttachment {
             }
             g::close(w, "properties");
         }
-        if let Some(v) = &self.qos {
-            g::write_linked(w, "qos", v);
-        }
         if let Some(items) = &self.reported_configurations {
             g::open(w, "reported_configurations");
             g::end_open(w);
@@ -1981,6 +1977,18 @@ impl NetworkAttachment {
                 v.write(w, "reported_configuration");
             }
             g::close(w, "reported_configurations");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(v) = &self.host_nic {
+            g::write_linked(w, "host_nic", v);
+        }
+        if let Some(v) = &self.network {
+            g::write_linked(w, "network", v);
+        }
+        if let Some(v) = &self.qos {
+            g::write_linked(w, "qos", v);
         }
         g::close(w, tag);
     }
@@ -2505,11 +2513,11 @@ impl NetworkFilterParameter {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.nic {
-            g::write_linked(w, "nic", v);
-        }
         if let Some(v) = &self.value {
             g::leaf(w, "value", v);
+        }
+        if let Some(v) = &self.nic {
+            g::write_linked(w, "nic", v);
         }
         g::close(w, tag);
     }
@@ -2698,11 +2706,11 @@ impl NetworkLabel {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host_nic {
-            g::write_linked(w, "host_nic", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.host_nic {
+            g::write_linked(w, "host_nic", v);
         }
         if let Some(v) = &self.network {
             g::write_linked(w, "network", v);
@@ -3214,9 +3222,6 @@ impl Nic {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.interface {
             g::leaf(w, "interface", v.as_str());
         }
@@ -3228,6 +3233,18 @@ impl Nic {
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.on_boot {
+            g::leaf(w, "on_boot", &v.to_string());
+        }
+        if let Some(v) = &self.plugged {
+            g::leaf(w, "plugged", &v.to_string());
+        }
+        if let Some(v) = &self.synced {
+            g::leaf(w, "synced", &v.to_string());
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.network {
             g::write_linked(w, "network", v);
@@ -3256,12 +3273,6 @@ impl Nic {
             }
             g::close(w, "network_labels");
         }
-        if let Some(v) = &self.on_boot {
-            g::leaf(w, "on_boot", &v.to_string());
-        }
-        if let Some(v) = &self.plugged {
-            g::leaf(w, "plugged", &v.to_string());
-        }
         if let Some(items) = &self.reported_devices {
             g::open(w, "reported_devices");
             g::end_open(w);
@@ -3277,9 +3288,6 @@ impl Nic {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.synced {
-            g::leaf(w, "synced", &v.to_string());
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -3709,9 +3717,6 @@ impl NumaNode {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
         }
@@ -3723,6 +3728,9 @@ impl NumaNode {
         }
         if let Some(v) = &self.node_distance {
             g::leaf(w, "node_distance", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");

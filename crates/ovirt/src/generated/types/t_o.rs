@@ -626,27 +626,11 @@ impl OpenStackImageProvider {
         if let Some(v) = &self.authentication_url {
             g::leaf(w, "authentication_url", v);
         }
-        if let Some(items) = &self.certificates {
-            g::open(w, "certificates");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "certificate");
-            }
-            g::close(w, "certificates");
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
-        }
-        if let Some(items) = &self.images {
-            g::open(w, "images");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "openstack_image");
-            }
-            g::close(w, "images");
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -673,6 +657,22 @@ impl OpenStackImageProvider {
         }
         if let Some(v) = &self.username {
             g::leaf(w, "username", v);
+        }
+        if let Some(items) = &self.certificates {
+            g::open(w, "certificates");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "certificate");
+            }
+            g::close(w, "certificates");
+        }
+        if let Some(items) = &self.images {
+            g::open(w, "images");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "openstack_image");
+            }
+            g::close(w, "images");
         }
         g::close(w, tag);
     }
@@ -1194,14 +1194,6 @@ impl OpenStackNetworkProvider {
         if let Some(v) = &self.auto_sync {
             g::leaf(w, "auto_sync", &v.to_string());
         }
-        if let Some(items) = &self.certificates {
-            g::open(w, "certificates");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "certificate");
-            }
-            g::close(w, "certificates");
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1213,14 +1205,6 @@ impl OpenStackNetworkProvider {
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
-        }
-        if let Some(items) = &self.networks {
-            g::open(w, "networks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "openstack_network");
-            }
-            g::close(w, "networks");
         }
         if let Some(v) = &self.password {
             g::leaf(w, "password", v);
@@ -1248,14 +1232,6 @@ impl OpenStackNetworkProvider {
         if let Some(v) = &self.requires_authentication {
             g::leaf(w, "requires_authentication", &v.to_string());
         }
-        if let Some(items) = &self.subnets {
-            g::open(w, "subnets");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "openstack_subnet");
-            }
-            g::close(w, "subnets");
-        }
         if let Some(v) = &self.tenant_name {
             g::leaf(w, "tenant_name", v);
         }
@@ -1273,6 +1249,30 @@ impl OpenStackNetworkProvider {
         }
         if let Some(v) = &self.username {
             g::leaf(w, "username", v);
+        }
+        if let Some(items) = &self.certificates {
+            g::open(w, "certificates");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "certificate");
+            }
+            g::close(w, "certificates");
+        }
+        if let Some(items) = &self.networks {
+            g::open(w, "networks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "openstack_network");
+            }
+            g::close(w, "networks");
+        }
+        if let Some(items) = &self.subnets {
+            g::open(w, "subnets");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "openstack_subnet");
+            }
+            g::close(w, "subnets");
         }
         g::close(w, tag);
     }
@@ -2035,30 +2035,11 @@ impl OpenStackVolumeProvider {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.authentication_keys {
-            g::open(w, "authentication_keys");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "openstack_volume_authentication_key");
-            }
-            g::close(w, "authentication_keys");
-        }
         if let Some(v) = &self.authentication_url {
             g::leaf(w, "authentication_url", v);
         }
-        if let Some(items) = &self.certificates {
-            g::open(w, "certificates");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "certificate");
-            }
-            g::close(w, "certificates");
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
-        }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
@@ -2088,6 +2069,25 @@ impl OpenStackVolumeProvider {
         }
         if let Some(v) = &self.username {
             g::leaf(w, "username", v);
+        }
+        if let Some(items) = &self.authentication_keys {
+            g::open(w, "authentication_keys");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "openstack_volume_authentication_key");
+            }
+            g::close(w, "authentication_keys");
+        }
+        if let Some(items) = &self.certificates {
+            g::open(w, "certificates");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "certificate");
+            }
+            g::close(w, "certificates");
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
         }
         if let Some(items) = &self.volume_types {
             g::open(w, "volume_types");
@@ -2300,9 +2300,6 @@ impl OpenStackVolumeType {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.openstack_volume_provider {
-            g::write_linked(w, "openstack_volume_provider", v);
-        }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
             g::end_open(w);
@@ -2310,6 +2307,9 @@ impl OpenStackVolumeType {
                 v.write(w, "property");
             }
             g::close(w, "properties");
+        }
+        if let Some(v) = &self.openstack_volume_provider {
+            g::write_linked(w, "openstack_volume_provider", v);
         }
         g::close(w, tag);
     }
@@ -2534,9 +2534,6 @@ impl OpenstackVolumeAuthenticationKey {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.openstack_volume_provider {
-            g::write_linked(w, "openstack_volume_provider", v);
-        }
         if let Some(v) = &self.usage_type {
             g::leaf(w, "usage_type", v.as_str());
         }
@@ -2545,6 +2542,9 @@ impl OpenstackVolumeAuthenticationKey {
         }
         if let Some(v) = &self.value {
             g::leaf(w, "value", v);
+        }
+        if let Some(v) = &self.openstack_volume_provider {
+            g::write_linked(w, "openstack_volume_provider", v);
         }
         g::close(w, tag);
     }

@@ -694,17 +694,20 @@ impl Permission {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
         }
         if let Some(v) = &self.disk {
             g::write_linked(w, "disk", v);
@@ -714,9 +717,6 @@ impl Permission {
         }
         if let Some(v) = &self.host {
             g::write_linked(w, "host", v);
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         if let Some(v) = &self.role {
             g::write_linked(w, "role", v);
@@ -1477,6 +1477,14 @@ impl crate::wire::Resource for PowerManagement {
 impl serde::Serialize for PowerManagement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for PowerManagement {
+    type Status = PowerManagementStatus;
+
+    fn current_status(&self) -> Option<&PowerManagementStatus> {
+        self.status.as_ref()
     }
 }
 

@@ -437,9 +437,6 @@ impl Qos {
         if let Some(v) = &self.cpu_limit {
             g::leaf(w, "cpu_limit", &v.to_string());
         }
-        if let Some(v) = &self.data_center {
-            g::write_linked(w, "data_center", v);
-        }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
@@ -493,6 +490,9 @@ impl Qos {
         }
         if let Some(v) = &self.r#type {
             g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.data_center {
+            g::write_linked(w, "data_center", v);
         }
         g::close(w, tag);
     }
@@ -808,6 +808,28 @@ impl Quota {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.storage_hard_limit_pct {
+            g::leaf(w, "storage_hard_limit_pct", &v.to_string());
+        }
+        if let Some(v) = &self.storage_soft_limit_pct {
+            g::leaf(w, "storage_soft_limit_pct", &v.to_string());
+        }
+        if let Some(items) = &self.users {
+            g::open(w, "users");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "user");
+            }
+            g::close(w, "users");
+        }
+        if let Some(items) = &self.vms {
+            g::open(w, "vms");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "vm");
+            }
+            g::close(w, "vms");
+        }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
             g::end_open(w);
@@ -831,28 +853,6 @@ impl Quota {
                 v.write(w, "quota_storage_limit");
             }
             g::close(w, "quota_storage_limits");
-        }
-        if let Some(v) = &self.storage_hard_limit_pct {
-            g::leaf(w, "storage_hard_limit_pct", &v.to_string());
-        }
-        if let Some(v) = &self.storage_soft_limit_pct {
-            g::leaf(w, "storage_soft_limit_pct", &v.to_string());
-        }
-        if let Some(items) = &self.users {
-            g::open(w, "users");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "user");
-            }
-            g::close(w, "users");
-        }
-        if let Some(items) = &self.vms {
-            g::open(w, "vms");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "vm");
-            }
-            g::close(w, "vms");
         }
         g::close(w, tag);
     }
@@ -1052,9 +1052,6 @@ impl QuotaClusterLimit {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1070,14 +1067,17 @@ impl QuotaClusterLimit {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
-        }
         if let Some(v) = &self.vcpu_limit {
             g::leaf(w, "vcpu_limit", &v.to_string());
         }
         if let Some(v) = &self.vcpu_usage {
             g::leaf(w, "vcpu_usage", &v.to_string());
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
         }
         g::close(w, tag);
     }
@@ -1283,14 +1283,14 @@ impl QuotaStorageLimit {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.usage {
+            g::leaf(w, "usage", &v.to_string());
+        }
         if let Some(v) = &self.quota {
             g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.storage_domain {
             g::write_linked(w, "storage_domain", v);
-        }
-        if let Some(v) = &self.usage {
-            g::leaf(w, "usage", &v.to_string());
         }
         g::close(w, tag);
     }

@@ -1123,14 +1123,6 @@ impl SchedulingPolicy {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.balances {
-            g::open(w, "balances");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "balance");
-            }
-            g::close(w, "balances");
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -1139,14 +1131,6 @@ impl SchedulingPolicy {
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
-        }
-        if let Some(items) = &self.filters {
-            g::open(w, "filters");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "filter");
-            }
-            g::close(w, "filters");
         }
         if let Some(v) = &self.locked {
             g::leaf(w, "locked", &v.to_string());
@@ -1161,6 +1145,22 @@ impl SchedulingPolicy {
                 v.write(w, "property");
             }
             g::close(w, "properties");
+        }
+        if let Some(items) = &self.balances {
+            g::open(w, "balances");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "balance");
+            }
+            g::close(w, "balances");
+        }
+        if let Some(items) = &self.filters {
+            g::open(w, "filters");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "filter");
+            }
+            g::close(w, "filters");
         }
         if let Some(items) = &self.weight {
             g::open(w, "weight");
@@ -2977,38 +2977,11 @@ impl Snapshot {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.affinity_labels {
-            g::open(w, "affinity_labels");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "affinity_label");
-            }
-            g::close(w, "affinity_labels");
-        }
-        if let Some(items) = &self.applications {
-            g::open(w, "applications");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "application");
-            }
-            g::close(w, "applications");
-        }
         if let Some(v) = &self.auto_pinning_policy {
             g::leaf(w, "auto_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.bios {
             v.write(w, "bios");
-        }
-        if let Some(items) = &self.cdroms {
-            g::open(w, "cdroms");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cdrom");
-            }
-            g::close(w, "cdroms");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -3021,9 +2994,6 @@ impl Snapshot {
         }
         if let Some(v) = &self.cpu_pinning_policy {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
-        }
-        if let Some(v) = &self.cpu_profile {
-            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -3057,52 +3027,14 @@ impl Snapshot {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disk_attachments {
-            g::open(w, "disk_attachments");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk_attachment");
-            }
-            g::close(w, "disk_attachments");
-        }
-        if let Some(items) = &self.disks {
-            g::open(w, "disks");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk");
-            }
-            g::close(w, "disks");
-        }
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
             g::write_linked(w, "domain", v);
         }
-        if let Some(v) = &self.dynamic_cpu {
-            v.write(w, "dynamic_cpu");
-        }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
-        if let Some(items) = &self.floppies {
-            g::open(w, "floppies");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "floppy");
-            }
-            g::close(w, "floppies");
-        }
         if let Some(v) = &self.fqdn {
             g::leaf(w, "fqdn", v);
-        }
-        if let Some(items) = &self.graphics_consoles {
-            g::open(w, "graphics_consoles");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "graphics_console");
-            }
-            g::close(w, "graphics_consoles");
         }
         if let Some(v) = &self.guest_operating_system {
             v.write(w, "guest_operating_system");
@@ -3116,47 +3048,17 @@ impl Snapshot {
         if let Some(v) = &self.high_availability {
             v.write(w, "high_availability");
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
-        if let Some(items) = &self.host_devices {
-            g::open(w, "host_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_device");
-            }
-            g::close(w, "host_devices");
-        }
         if let Some(v) = &self.initialization {
             v.write(w, "initialization");
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.io {
             v.write(w, "io");
-        }
-        if let Some(items) = &self.katello_errata {
-            g::open(w, "katello_errata");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "katello_erratum");
-            }
-            g::close(w, "katello_errata");
         }
         if let Some(v) = &self.large_icon {
             g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
-        }
-        if let Some(items) = &self.mediated_devices {
-            g::open(w, "mediated_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "vm_mediated_device");
-            }
-            g::close(w, "mediated_devices");
         }
         if let Some(v) = &self.memory {
             g::leaf(w, "memory", &v.to_string());
@@ -3179,30 +3081,11 @@ impl Snapshot {
         if let Some(v) = &self.next_run_configuration_exists {
             g::leaf(w, "next_run_configuration_exists", &v.to_string());
         }
-        if let Some(items) = &self.nics {
-            g::open(w, "nics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "nic");
-            }
-            g::close(w, "nics");
-        }
-        if let Some(items) = &self.numa_nodes {
-            g::open(w, "host_numa_nodes");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_numa_node");
-            }
-            g::close(w, "host_numa_nodes");
-        }
         if let Some(v) = &self.numa_tune_mode {
             g::leaf(w, "numa_tune_mode", v.as_str());
         }
         if let Some(v) = &self.origin {
             g::leaf(w, "origin", v);
-        }
-        if let Some(v) = &self.original_template {
-            g::write_linked(w, "original_template", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
@@ -3215,30 +3098,11 @@ impl Snapshot {
             }
             g::close(w, "payloads");
         }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(v) = &self.persist_memorystate {
             g::leaf(w, "persist_memorystate", &v.to_string());
         }
         if let Some(v) = &self.placement_policy {
             v.write(w, "placement_policy");
-        }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
-        }
-        if let Some(items) = &self.reported_devices {
-            g::open(w, "reported_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "reported_device");
-            }
-            g::close(w, "reported_devices");
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -3249,14 +3113,6 @@ impl Snapshot {
         if let Some(v) = &self.serial_number {
             v.write(w, "serial_number");
         }
-        if let Some(items) = &self.sessions {
-            g::open(w, "sessions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "session");
-            }
-            g::close(w, "sessions");
-        }
         if let Some(v) = &self.small_icon {
             g::write_linked(w, "small_icon", v);
         }
@@ -3265,14 +3121,6 @@ impl Snapshot {
         }
         if let Some(v) = &self.snapshot_type {
             g::leaf(w, "snapshot_type", v.as_str());
-        }
-        if let Some(items) = &self.snapshots {
-            g::open(w, "snapshots");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "snapshot");
-            }
-            g::close(w, "snapshots");
         }
         if let Some(v) = &self.soundcard_enabled {
             g::leaf(w, "soundcard_enabled", &v.to_string());
@@ -3289,14 +3137,6 @@ impl Snapshot {
         if let Some(v) = &self.stateless {
             g::leaf(w, "stateless", &v.to_string());
         }
-        if let Some(items) = &self.statistics {
-            g::open(w, "statistics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "statistic");
-            }
-            g::close(w, "statistics");
-        }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
         }
@@ -3309,22 +3149,8 @@ impl Snapshot {
         if let Some(v) = &self.stop_time {
             g::leaf(w, "stop_time", v);
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
-        }
-        if let Some(items) = &self.tags {
-            g::open(w, "tags");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "tag");
-            }
-            g::close(w, "tags");
-        }
-        if let Some(v) = &self.template {
-            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -3352,6 +3178,180 @@ impl Snapshot {
         }
         if let Some(v) = &self.virtio_scsi_multi_queues_enabled {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
+        }
+        if let Some(items) = &self.affinity_labels {
+            g::open(w, "affinity_labels");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "affinity_label");
+            }
+            g::close(w, "affinity_labels");
+        }
+        if let Some(items) = &self.applications {
+            g::open(w, "applications");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "application");
+            }
+            g::close(w, "applications");
+        }
+        if let Some(items) = &self.cdroms {
+            g::open(w, "cdroms");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cdrom");
+            }
+            g::close(w, "cdroms");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.cpu_profile {
+            g::write_linked(w, "cpu_profile", v);
+        }
+        if let Some(items) = &self.disk_attachments {
+            g::open(w, "disk_attachments");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk_attachment");
+            }
+            g::close(w, "disk_attachments");
+        }
+        if let Some(items) = &self.disks {
+            g::open(w, "disks");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk");
+            }
+            g::close(w, "disks");
+        }
+        if let Some(v) = &self.dynamic_cpu {
+            v.write(w, "dynamic_cpu");
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
+        }
+        if let Some(items) = &self.floppies {
+            g::open(w, "floppies");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "floppy");
+            }
+            g::close(w, "floppies");
+        }
+        if let Some(items) = &self.graphics_consoles {
+            g::open(w, "graphics_consoles");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "graphics_console");
+            }
+            g::close(w, "graphics_consoles");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(items) = &self.host_devices {
+            g::open(w, "host_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_device");
+            }
+            g::close(w, "host_devices");
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
+        if let Some(items) = &self.katello_errata {
+            g::open(w, "katello_errata");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "katello_erratum");
+            }
+            g::close(w, "katello_errata");
+        }
+        if let Some(items) = &self.mediated_devices {
+            g::open(w, "mediated_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "vm_mediated_device");
+            }
+            g::close(w, "mediated_devices");
+        }
+        if let Some(items) = &self.nics {
+            g::open(w, "nics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "nic");
+            }
+            g::close(w, "nics");
+        }
+        if let Some(items) = &self.numa_nodes {
+            g::open(w, "host_numa_nodes");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_numa_node");
+            }
+            g::close(w, "host_numa_nodes");
+        }
+        if let Some(v) = &self.original_template {
+            g::write_linked(w, "original_template", v);
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
+        }
+        if let Some(items) = &self.reported_devices {
+            g::open(w, "reported_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "reported_device");
+            }
+            g::close(w, "reported_devices");
+        }
+        if let Some(items) = &self.sessions {
+            g::open(w, "sessions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "session");
+            }
+            g::close(w, "sessions");
+        }
+        if let Some(items) = &self.snapshots {
+            g::open(w, "snapshots");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "snapshot");
+            }
+            g::close(w, "snapshots");
+        }
+        if let Some(items) = &self.statistics {
+            g::open(w, "statistics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "statistic");
+            }
+            g::close(w, "statistics");
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
+        }
+        if let Some(items) = &self.tags {
+            g::open(w, "tags");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "tag");
+            }
+            g::close(w, "tags");
+        }
+        if let Some(v) = &self.template {
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -3392,6 +3392,14 @@ impl crate::wire::Resource for Snapshot {
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Snapshot {
+    type Status = VmStatus;
+
+    fn current_status(&self) -> Option<&VmStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -3684,6 +3692,14 @@ impl crate::wire::Resource for Spm {
 impl serde::Serialize for Spm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Spm {
+    type Status = SpmStatus;
+
+    fn current_status(&self) -> Option<&SpmStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -4418,14 +4434,34 @@ impl Statistic {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.brick {
-            g::write_linked(w, "brick", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
+        }
+        if let Some(v) = &self.kind {
+            g::leaf(w, "kind", v.as_str());
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.r#type {
+            g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.unit {
+            g::leaf(w, "unit", v.as_str());
+        }
+        if let Some(items) = &self.values {
+            g::open(w, "values");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "value");
+            }
+            g::close(w, "values");
+        }
+        if let Some(v) = &self.brick {
+            g::write_linked(w, "brick", v);
         }
         if let Some(v) = &self.disk {
             g::write_linked(w, "disk", v);
@@ -4442,31 +4478,11 @@ impl Statistic {
         if let Some(v) = &self.host_numa_node {
             g::write_linked(w, "host_numa_node", v);
         }
-        if let Some(v) = &self.kind {
-            g::leaf(w, "kind", v.as_str());
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
         if let Some(v) = &self.nic {
             g::write_linked(w, "nic", v);
         }
         if let Some(v) = &self.step {
             g::write_linked(w, "step", v);
-        }
-        if let Some(v) = &self.r#type {
-            g::leaf(w, "type", v.as_str());
-        }
-        if let Some(v) = &self.unit {
-            g::leaf(w, "unit", v.as_str());
-        }
-        if let Some(items) = &self.values {
-            g::open(w, "values");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "value");
-            }
-            g::close(w, "values");
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -4720,17 +4736,11 @@ impl Step {
         if let Some(v) = &self.end_time {
             g::leaf(w, "end_time", v);
         }
-        if let Some(v) = &self.execution_host {
-            g::write_linked(w, "execution_host", v);
-        }
         if let Some(v) = &self.external {
             g::leaf(w, "external", &v.to_string());
         }
         if let Some(v) = &self.external_type {
             g::leaf(w, "external_type", v.as_str());
-        }
-        if let Some(v) = &self.job {
-            g::write_linked(w, "job", v);
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
@@ -4738,14 +4748,26 @@ impl Step {
         if let Some(v) = &self.number {
             g::leaf(w, "number", &v.to_string());
         }
-        if let Some(v) = &self.parent_step {
-            g::write_linked(w, "parent_step", v);
-        }
         if let Some(v) = &self.progress {
             g::leaf(w, "progress", &v.to_string());
         }
         if let Some(v) = &self.start_time {
             g::leaf(w, "start_time", v);
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.r#type {
+            g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.execution_host {
+            g::write_linked(w, "execution_host", v);
+        }
+        if let Some(v) = &self.job {
+            g::write_linked(w, "job", v);
+        }
+        if let Some(v) = &self.parent_step {
+            g::write_linked(w, "parent_step", v);
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -4754,12 +4776,6 @@ impl Step {
                 v.write(w, "statistic");
             }
             g::close(w, "statistics");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
-        }
-        if let Some(v) = &self.r#type {
-            g::leaf(w, "type", v.as_str());
         }
         g::close(w, tag);
     }
@@ -4786,6 +4802,14 @@ impl crate::wire::Resource for Step {
 impl serde::Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Step {
+    type Status = StepStatus;
+
+    fn current_status(&self) -> Option<&StepStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -5012,12 +5036,6 @@ impl StorageConnection {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.gluster_volume {
-            g::write_linked(w, "gluster_volume", v);
-        }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.mount_options {
             g::leaf(w, "mount_options", v);
         }
@@ -5056,6 +5074,12 @@ impl StorageConnection {
         }
         if let Some(v) = &self.vfs_type {
             g::leaf(w, "vfs_type", v);
+        }
+        if let Some(v) = &self.gluster_volume {
+            g::write_linked(w, "gluster_volume", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }
@@ -5256,9 +5280,6 @@ impl StorageConnectionExtension {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -5270,6 +5291,9 @@ impl StorageConnectionExtension {
         }
         if let Some(v) = &self.username {
             g::leaf(w, "username", v);
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         g::close(w, tag);
     }
@@ -5735,6 +5759,51 @@ impl StorageDomain {
         if let Some(v) = &self.critical_space_action_blocker {
             g::leaf(w, "critical_space_action_blocker", &v.to_string());
         }
+        if let Some(v) = &self.description {
+            g::leaf(w, "description", v);
+        }
+        if let Some(v) = &self.discard_after_delete {
+            g::leaf(w, "discard_after_delete", &v.to_string());
+        }
+        if let Some(v) = &self.external_status {
+            g::leaf(w, "external_status", v.as_str());
+        }
+        if let Some(v) = &self.import {
+            g::leaf(w, "import", &v.to_string());
+        }
+        if let Some(v) = &self.master {
+            g::leaf(w, "master", &v.to_string());
+        }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.status {
+            g::leaf(w, "status", v.as_str());
+        }
+        if let Some(v) = &self.storage {
+            v.write(w, "storage");
+        }
+        if let Some(v) = &self.storage_format {
+            g::leaf(w, "storage_format", v.as_str());
+        }
+        if let Some(v) = &self.supports_discard {
+            g::leaf(w, "supports_discard", &v.to_string());
+        }
+        if let Some(v) = &self.supports_discard_zeroes_data {
+            g::leaf(w, "supports_discard_zeroes_data", &v.to_string());
+        }
+        if let Some(v) = &self.r#type {
+            g::leaf(w, "type", v.as_str());
+        }
+        if let Some(v) = &self.used {
+            g::leaf(w, "used", &v.to_string());
+        }
+        if let Some(v) = &self.warning_low_space_indicator {
+            g::leaf(w, "warning_low_space_indicator", &v.to_string());
+        }
+        if let Some(v) = &self.wipe_after_delete {
+            g::leaf(w, "wipe_after_delete", &v.to_string());
+        }
         if let Some(v) = &self.data_center {
             g::write_linked(w, "data_center", v);
         }
@@ -5745,12 +5814,6 @@ impl StorageDomain {
                 v.write(w, "data_center");
             }
             g::close(w, "data_centers");
-        }
-        if let Some(v) = &self.description {
-            g::leaf(w, "description", v);
-        }
-        if let Some(v) = &self.discard_after_delete {
-            g::leaf(w, "discard_after_delete", &v.to_string());
         }
         if let Some(items) = &self.disk_profiles {
             g::open(w, "disk_profiles");
@@ -5776,9 +5839,6 @@ impl StorageDomain {
             }
             g::close(w, "disks");
         }
-        if let Some(v) = &self.external_status {
-            g::leaf(w, "external_status", v.as_str());
-        }
         if let Some(items) = &self.files {
             g::open(w, "files");
             g::end_open(w);
@@ -5798,15 +5858,6 @@ impl StorageDomain {
             }
             g::close(w, "images");
         }
-        if let Some(v) = &self.import {
-            g::leaf(w, "import", &v.to_string());
-        }
-        if let Some(v) = &self.master {
-            g::leaf(w, "master", &v.to_string());
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
-        }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
             g::end_open(w);
@@ -5814,12 +5865,6 @@ impl StorageDomain {
                 v.write(w, "permission");
             }
             g::close(w, "permissions");
-        }
-        if let Some(v) = &self.status {
-            g::leaf(w, "status", v.as_str());
-        }
-        if let Some(v) = &self.storage {
-            v.write(w, "storage");
         }
         if let Some(items) = &self.storage_connections {
             g::open(w, "storage_connections");
@@ -5829,15 +5874,6 @@ impl StorageDomain {
             }
             g::close(w, "storage_connections");
         }
-        if let Some(v) = &self.storage_format {
-            g::leaf(w, "storage_format", v.as_str());
-        }
-        if let Some(v) = &self.supports_discard {
-            g::leaf(w, "supports_discard", &v.to_string());
-        }
-        if let Some(v) = &self.supports_discard_zeroes_data {
-            g::leaf(w, "supports_discard_zeroes_data", &v.to_string());
-        }
         if let Some(items) = &self.templates {
             g::open(w, "templates");
             g::end_open(w);
@@ -5846,12 +5882,6 @@ impl StorageDomain {
             }
             g::close(w, "templates");
         }
-        if let Some(v) = &self.r#type {
-            g::leaf(w, "type", v.as_str());
-        }
-        if let Some(v) = &self.used {
-            g::leaf(w, "used", &v.to_string());
-        }
         if let Some(items) = &self.vms {
             g::open(w, "vms");
             g::end_open(w);
@@ -5859,12 +5889,6 @@ impl StorageDomain {
                 v.write(w, "vm");
             }
             g::close(w, "vms");
-        }
-        if let Some(v) = &self.warning_low_space_indicator {
-            g::leaf(w, "warning_low_space_indicator", &v.to_string());
-        }
-        if let Some(v) = &self.wipe_after_delete {
-            g::leaf(w, "wipe_after_delete", &v.to_string());
         }
         g::close(w, tag);
     }
@@ -5891,6 +5915,14 @@ impl crate::wire::Resource for StorageDomain {
 impl serde::Serialize for StorageDomain {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for StorageDomain {
+    type Status = StorageDomainStatus;
+
+    fn current_status(&self) -> Option<&StorageDomainStatus> {
+        self.status.as_ref()
     }
 }
 

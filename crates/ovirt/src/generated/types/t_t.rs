@@ -297,14 +297,14 @@ impl Tag {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
         if let Some(v) = &self.group {
             g::write_linked(w, "group", v);
         }
         if let Some(v) = &self.host {
             g::write_linked(w, "host", v);
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         if let Some(v) = &self.parent {
             g::write_linked(w, "parent", v);
@@ -885,17 +885,6 @@ impl Template {
         if let Some(v) = &self.bios {
             v.write(w, "bios");
         }
-        if let Some(items) = &self.cdroms {
-            g::open(w, "cdroms");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cdrom");
-            }
-            g::close(w, "cdroms");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -907,9 +896,6 @@ impl Template {
         }
         if let Some(v) = &self.cpu_pinning_policy {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
-        }
-        if let Some(v) = &self.cpu_profile {
-            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -940,27 +926,11 @@ impl Template {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disk_attachments {
-            g::open(w, "disk_attachments");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk_attachment");
-            }
-            g::close(w, "disk_attachments");
-        }
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
             g::write_linked(w, "domain", v);
-        }
-        if let Some(items) = &self.graphics_consoles {
-            g::open(w, "graphics_consoles");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "graphics_console");
-            }
-            g::close(w, "graphics_consoles");
         }
         if let Some(v) = &self.high_availability {
             v.write(w, "high_availability");
@@ -976,14 +946,6 @@ impl Template {
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
-        }
-        if let Some(items) = &self.mediated_devices {
-            g::open(w, "mediated_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "vm_mediated_device");
-            }
-            g::close(w, "mediated_devices");
         }
         if let Some(v) = &self.memory {
             g::leaf(w, "memory", &v.to_string());
@@ -1003,33 +965,14 @@ impl Template {
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
-        if let Some(items) = &self.nics {
-            g::open(w, "nics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "nic");
-            }
-            g::close(w, "nics");
-        }
         if let Some(v) = &self.origin {
             g::leaf(w, "origin", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
         }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(v) = &self.placement_policy {
             v.write(w, "placement_policy");
-        }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -1055,19 +998,8 @@ impl Template {
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
-        }
-        if let Some(items) = &self.tags {
-            g::open(w, "tags");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "tag");
-            }
-            g::close(w, "tags");
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -1098,6 +1030,74 @@ impl Template {
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
+        }
+        if let Some(items) = &self.cdroms {
+            g::open(w, "cdroms");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cdrom");
+            }
+            g::close(w, "cdroms");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.cpu_profile {
+            g::write_linked(w, "cpu_profile", v);
+        }
+        if let Some(items) = &self.disk_attachments {
+            g::open(w, "disk_attachments");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk_attachment");
+            }
+            g::close(w, "disk_attachments");
+        }
+        if let Some(items) = &self.graphics_consoles {
+            g::open(w, "graphics_consoles");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "graphics_console");
+            }
+            g::close(w, "graphics_consoles");
+        }
+        if let Some(items) = &self.mediated_devices {
+            g::open(w, "mediated_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "vm_mediated_device");
+            }
+            g::close(w, "mediated_devices");
+        }
+        if let Some(items) = &self.nics {
+            g::open(w, "nics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "nic");
+            }
+            g::close(w, "nics");
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
+        }
+        if let Some(items) = &self.tags {
+            g::open(w, "tags");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "tag");
+            }
+            g::close(w, "tags");
         }
         if let Some(items) = &self.watchdogs {
             g::open(w, "watchdogs");
@@ -1132,6 +1132,14 @@ impl crate::wire::Resource for Template {
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Template {
+    type Status = TemplateStatus;
+
+    fn current_status(&self) -> Option<&TemplateStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -1271,14 +1279,14 @@ impl TemplateVersion {
             g::attr(w, "href", v);
         }
         g::end_open(w);
-        if let Some(v) = &self.base_template {
-            g::write_linked(w, "base_template", v);
-        }
         if let Some(v) = &self.version_name {
             g::leaf(w, "version_name", v);
         }
         if let Some(v) = &self.version_number {
             g::leaf(w, "version_number", &v.to_string());
+        }
+        if let Some(v) = &self.base_template {
+            g::write_linked(w, "base_template", v);
         }
         g::close(w, tag);
     }

@@ -184,14 +184,14 @@ impl UnmanagedNetwork {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
+        if let Some(v) = &self.name {
+            g::leaf(w, "name", v);
+        }
         if let Some(v) = &self.host {
             g::write_linked(w, "host", v);
         }
         if let Some(v) = &self.host_nic {
             g::write_linked(w, "host_nic", v);
-        }
-        if let Some(v) = &self.name {
-            g::leaf(w, "name", v);
         }
         g::close(w, tag);
     }
@@ -641,22 +641,11 @@ impl User {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.domain {
-            g::write_linked(w, "domain", v);
-        }
         if let Some(v) = &self.domain_entry_id {
             g::leaf(w, "domain_entry_id", v);
         }
         if let Some(v) = &self.email {
             g::leaf(w, "email", v);
-        }
-        if let Some(items) = &self.groups {
-            g::open(w, "groups");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "group");
-            }
-            g::close(w, "groups");
         }
         if let Some(v) = &self.last_name {
             g::leaf(w, "last_name", v);
@@ -670,6 +659,34 @@ impl User {
         if let Some(v) = &self.namespace {
             g::leaf(w, "namespace", v);
         }
+        if let Some(v) = &self.password {
+            g::leaf(w, "password", v);
+        }
+        if let Some(v) = &self.principal {
+            g::leaf(w, "principal", v);
+        }
+        if let Some(v) = &self.user_name {
+            g::leaf(w, "user_name", v);
+        }
+        if let Some(items) = &self.user_options {
+            g::open(w, "user_options");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "property");
+            }
+            g::close(w, "user_options");
+        }
+        if let Some(v) = &self.domain {
+            g::write_linked(w, "domain", v);
+        }
+        if let Some(items) = &self.groups {
+            g::open(w, "groups");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "group");
+            }
+            g::close(w, "groups");
+        }
         if let Some(items) = &self.options {
             g::open(w, "options");
             g::end_open(w);
@@ -678,9 +695,6 @@ impl User {
             }
             g::close(w, "options");
         }
-        if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
-        }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
             g::end_open(w);
@@ -688,9 +702,6 @@ impl User {
                 v.write(w, "permission");
             }
             g::close(w, "permissions");
-        }
-        if let Some(v) = &self.principal {
-            g::leaf(w, "principal", v);
         }
         if let Some(items) = &self.roles {
             g::open(w, "roles");
@@ -715,17 +726,6 @@ impl User {
                 v.write(w, "tag");
             }
             g::close(w, "tags");
-        }
-        if let Some(v) = &self.user_name {
-            g::leaf(w, "user_name", v);
-        }
-        if let Some(items) = &self.user_options {
-            g::open(w, "user_options");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "property");
-            }
-            g::close(w, "user_options");
         }
         g::close(w, tag);
     }

@@ -1515,9 +1515,6 @@ impl VirtualNumaNode {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
         if let Some(v) = &self.index {
             g::leaf(w, "index", &v.to_string());
         }
@@ -1540,6 +1537,9 @@ impl VirtualNumaNode {
         }
         if let Some(v) = &self.numa_tune_mode {
             g::leaf(w, "numa_tune_mode", v.as_str());
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
         }
         if let Some(items) = &self.statistics {
             g::open(w, "statistics");
@@ -2459,38 +2459,11 @@ impl Vm {
             g::attr(w, "id", v);
         }
         g::end_open(w);
-        if let Some(items) = &self.affinity_labels {
-            g::open(w, "affinity_labels");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "affinity_label");
-            }
-            g::close(w, "affinity_labels");
-        }
-        if let Some(items) = &self.applications {
-            g::open(w, "applications");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "application");
-            }
-            g::close(w, "applications");
-        }
         if let Some(v) = &self.auto_pinning_policy {
             g::leaf(w, "auto_pinning_policy", v.as_str());
         }
         if let Some(v) = &self.bios {
             v.write(w, "bios");
-        }
-        if let Some(items) = &self.cdroms {
-            g::open(w, "cdroms");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "cdrom");
-            }
-            g::close(w, "cdroms");
-        }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
         }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
@@ -2503,9 +2476,6 @@ impl Vm {
         }
         if let Some(v) = &self.cpu_pinning_policy {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
-        }
-        if let Some(v) = &self.cpu_profile {
-            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -2536,44 +2506,14 @@ impl Vm {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(items) = &self.disk_attachments {
-            g::open(w, "disk_attachments");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "disk_attachment");
-            }
-            g::close(w, "disk_attachments");
-        }
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
         if let Some(v) = &self.domain {
             g::write_linked(w, "domain", v);
         }
-        if let Some(v) = &self.dynamic_cpu {
-            v.write(w, "dynamic_cpu");
-        }
-        if let Some(v) = &self.external_host_provider {
-            g::write_linked(w, "external_host_provider", v);
-        }
-        if let Some(items) = &self.floppies {
-            g::open(w, "floppies");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "floppy");
-            }
-            g::close(w, "floppies");
-        }
         if let Some(v) = &self.fqdn {
             g::leaf(w, "fqdn", v);
-        }
-        if let Some(items) = &self.graphics_consoles {
-            g::open(w, "graphics_consoles");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "graphics_console");
-            }
-            g::close(w, "graphics_consoles");
         }
         if let Some(v) = &self.guest_operating_system {
             v.write(w, "guest_operating_system");
@@ -2587,47 +2527,17 @@ impl Vm {
         if let Some(v) = &self.high_availability {
             v.write(w, "high_availability");
         }
-        if let Some(v) = &self.host {
-            g::write_linked(w, "host", v);
-        }
-        if let Some(items) = &self.host_devices {
-            g::open(w, "host_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_device");
-            }
-            g::close(w, "host_devices");
-        }
         if let Some(v) = &self.initialization {
             v.write(w, "initialization");
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.io {
             v.write(w, "io");
-        }
-        if let Some(items) = &self.katello_errata {
-            g::open(w, "katello_errata");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "katello_erratum");
-            }
-            g::close(w, "katello_errata");
         }
         if let Some(v) = &self.large_icon {
             g::write_linked(w, "large_icon", v);
         }
         if let Some(v) = &self.lease {
             v.write(w, "lease");
-        }
-        if let Some(items) = &self.mediated_devices {
-            g::open(w, "mediated_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "vm_mediated_device");
-            }
-            g::close(w, "mediated_devices");
         }
         if let Some(v) = &self.memory {
             g::leaf(w, "memory", &v.to_string());
@@ -2650,30 +2560,11 @@ impl Vm {
         if let Some(v) = &self.next_run_configuration_exists {
             g::leaf(w, "next_run_configuration_exists", &v.to_string());
         }
-        if let Some(items) = &self.nics {
-            g::open(w, "nics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "nic");
-            }
-            g::close(w, "nics");
-        }
-        if let Some(items) = &self.numa_nodes {
-            g::open(w, "host_numa_nodes");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "host_numa_node");
-            }
-            g::close(w, "host_numa_nodes");
-        }
         if let Some(v) = &self.numa_tune_mode {
             g::leaf(w, "numa_tune_mode", v.as_str());
         }
         if let Some(v) = &self.origin {
             g::leaf(w, "origin", v);
-        }
-        if let Some(v) = &self.original_template {
-            g::write_linked(w, "original_template", v);
         }
         if let Some(v) = &self.os {
             v.write(w, "os");
@@ -2686,27 +2577,8 @@ impl Vm {
             }
             g::close(w, "payloads");
         }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
-        }
         if let Some(v) = &self.placement_policy {
             v.write(w, "placement_policy");
-        }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
-        }
-        if let Some(items) = &self.reported_devices {
-            g::open(w, "reported_devices");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "reported_device");
-            }
-            g::close(w, "reported_devices");
         }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
@@ -2717,24 +2589,8 @@ impl Vm {
         if let Some(v) = &self.serial_number {
             v.write(w, "serial_number");
         }
-        if let Some(items) = &self.sessions {
-            g::open(w, "sessions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "session");
-            }
-            g::close(w, "sessions");
-        }
         if let Some(v) = &self.small_icon {
             g::write_linked(w, "small_icon", v);
-        }
-        if let Some(items) = &self.snapshots {
-            g::open(w, "snapshots");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "snapshot");
-            }
-            g::close(w, "snapshots");
         }
         if let Some(v) = &self.soundcard_enabled {
             g::leaf(w, "soundcard_enabled", &v.to_string());
@@ -2751,14 +2607,6 @@ impl Vm {
         if let Some(v) = &self.stateless {
             g::leaf(w, "stateless", &v.to_string());
         }
-        if let Some(items) = &self.statistics {
-            g::open(w, "statistics");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "statistic");
-            }
-            g::close(w, "statistics");
-        }
         if let Some(v) = &self.status {
             g::leaf(w, "status", v.as_str());
         }
@@ -2771,22 +2619,8 @@ impl Vm {
         if let Some(v) = &self.stop_time {
             g::leaf(w, "stop_time", v);
         }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
-        }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
-        }
-        if let Some(items) = &self.tags {
-            g::open(w, "tags");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "tag");
-            }
-            g::close(w, "tags");
-        }
-        if let Some(v) = &self.template {
-            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.time_zone {
             v.write(w, "time_zone");
@@ -2814,6 +2648,172 @@ impl Vm {
         }
         if let Some(v) = &self.virtio_scsi_multi_queues_enabled {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
+        }
+        if let Some(items) = &self.affinity_labels {
+            g::open(w, "affinity_labels");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "affinity_label");
+            }
+            g::close(w, "affinity_labels");
+        }
+        if let Some(items) = &self.applications {
+            g::open(w, "applications");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "application");
+            }
+            g::close(w, "applications");
+        }
+        if let Some(items) = &self.cdroms {
+            g::open(w, "cdroms");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "cdrom");
+            }
+            g::close(w, "cdroms");
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.cpu_profile {
+            g::write_linked(w, "cpu_profile", v);
+        }
+        if let Some(items) = &self.disk_attachments {
+            g::open(w, "disk_attachments");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "disk_attachment");
+            }
+            g::close(w, "disk_attachments");
+        }
+        if let Some(v) = &self.dynamic_cpu {
+            v.write(w, "dynamic_cpu");
+        }
+        if let Some(v) = &self.external_host_provider {
+            g::write_linked(w, "external_host_provider", v);
+        }
+        if let Some(items) = &self.floppies {
+            g::open(w, "floppies");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "floppy");
+            }
+            g::close(w, "floppies");
+        }
+        if let Some(items) = &self.graphics_consoles {
+            g::open(w, "graphics_consoles");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "graphics_console");
+            }
+            g::close(w, "graphics_consoles");
+        }
+        if let Some(v) = &self.host {
+            g::write_linked(w, "host", v);
+        }
+        if let Some(items) = &self.host_devices {
+            g::open(w, "host_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_device");
+            }
+            g::close(w, "host_devices");
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
+        if let Some(items) = &self.katello_errata {
+            g::open(w, "katello_errata");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "katello_erratum");
+            }
+            g::close(w, "katello_errata");
+        }
+        if let Some(items) = &self.mediated_devices {
+            g::open(w, "mediated_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "vm_mediated_device");
+            }
+            g::close(w, "mediated_devices");
+        }
+        if let Some(items) = &self.nics {
+            g::open(w, "nics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "nic");
+            }
+            g::close(w, "nics");
+        }
+        if let Some(items) = &self.numa_nodes {
+            g::open(w, "host_numa_nodes");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "host_numa_node");
+            }
+            g::close(w, "host_numa_nodes");
+        }
+        if let Some(v) = &self.original_template {
+            g::write_linked(w, "original_template", v);
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
+        }
+        if let Some(items) = &self.reported_devices {
+            g::open(w, "reported_devices");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "reported_device");
+            }
+            g::close(w, "reported_devices");
+        }
+        if let Some(items) = &self.sessions {
+            g::open(w, "sessions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "session");
+            }
+            g::close(w, "sessions");
+        }
+        if let Some(items) = &self.snapshots {
+            g::open(w, "snapshots");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "snapshot");
+            }
+            g::close(w, "snapshots");
+        }
+        if let Some(items) = &self.statistics {
+            g::open(w, "statistics");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "statistic");
+            }
+            g::close(w, "statistics");
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
+        }
+        if let Some(items) = &self.tags {
+            g::open(w, "tags");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "tag");
+            }
+            g::close(w, "tags");
+        }
+        if let Some(v) = &self.template {
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm_pool {
             g::write_linked(w, "vm_pool", v);
@@ -2851,6 +2851,14 @@ impl crate::wire::Resource for Vm {
 impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         g::serialize_json(self, s)
+    }
+}
+
+impl crate::native::services::HasStatus for Vm {
+    type Status = VmStatus;
+
+    fn current_status(&self) -> Option<&VmStatus> {
+        self.status.as_ref()
     }
 }
 
@@ -3293,9 +3301,6 @@ impl VmBase {
         if let Some(v) = &self.bios {
             v.write(w, "bios");
         }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -3307,9 +3312,6 @@ impl VmBase {
         }
         if let Some(v) = &self.cpu_pinning_policy {
             g::leaf(w, "cpu_pinning_policy", v.as_str());
-        }
-        if let Some(v) = &self.cpu_profile {
-            g::write_linked(w, "cpu_profile", v);
         }
         if let Some(v) = &self.cpu_shares {
             g::leaf(w, "cpu_shares", &v.to_string());
@@ -3388,9 +3390,6 @@ impl VmBase {
         if let Some(v) = &self.placement_policy {
             v.write(w, "placement_policy");
         }
-        if let Some(v) = &self.quota {
-            g::write_linked(w, "quota", v);
-        }
         if let Some(v) = &self.rng_device {
             v.write(w, "rng_device");
         }
@@ -3411,9 +3410,6 @@ impl VmBase {
         }
         if let Some(v) = &self.stateless {
             g::leaf(w, "stateless", &v.to_string());
-        }
-        if let Some(v) = &self.storage_domain {
-            g::write_linked(w, "storage_domain", v);
         }
         if let Some(v) = &self.storage_error_resume_behaviour {
             g::leaf(w, "storage_error_resume_behaviour", v.as_str());
@@ -3441,6 +3437,18 @@ impl VmBase {
         }
         if let Some(v) = &self.virtio_scsi_multi_queues_enabled {
             g::leaf(w, "virtio_scsi_multi_queues_enabled", &v.to_string());
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.cpu_profile {
+            g::write_linked(w, "cpu_profile", v);
+        }
+        if let Some(v) = &self.quota {
+            g::write_linked(w, "quota", v);
+        }
+        if let Some(v) = &self.storage_domain {
+            g::write_linked(w, "storage_domain", v);
         }
         g::close(w, tag);
     }
@@ -3658,9 +3666,6 @@ impl VmMediatedDevice {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
@@ -3671,6 +3676,9 @@ impl VmMediatedDevice {
                 v.write(w, "property");
             }
             g::close(w, "spec_params");
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);
@@ -4128,9 +4136,6 @@ impl VmPool {
         if let Some(v) = &self.auto_storage_select {
             g::leaf(w, "auto_storage_select", &v.to_string());
         }
-        if let Some(v) = &self.cluster {
-            g::write_linked(w, "cluster", v);
-        }
         if let Some(v) = &self.comment {
             g::leaf(w, "comment", v);
         }
@@ -4140,22 +4145,11 @@ impl VmPool {
         if let Some(v) = &self.display {
             v.write(w, "display");
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.max_user_vms {
             g::leaf(w, "max_user_vms", &v.to_string());
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
-        }
-        if let Some(items) = &self.permissions {
-            g::open(w, "permissions");
-            g::end_open(w);
-            for v in items {
-                v.write(w, "permission");
-            }
-            g::close(w, "permissions");
         }
         if let Some(v) = &self.prestarted_vms {
             g::leaf(w, "prestarted_vms", &v.to_string());
@@ -4172,9 +4166,6 @@ impl VmPool {
         if let Some(v) = &self.stateful {
             g::leaf(w, "stateful", &v.to_string());
         }
-        if let Some(v) = &self.template {
-            g::write_linked(w, "template", v);
-        }
         if let Some(v) = &self.tpm_enabled {
             g::leaf(w, "tpm_enabled", &v.to_string());
         }
@@ -4183,6 +4174,23 @@ impl VmPool {
         }
         if let Some(v) = &self.use_latest_template_version {
             g::leaf(w, "use_latest_template_version", &v.to_string());
+        }
+        if let Some(v) = &self.cluster {
+            g::write_linked(w, "cluster", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
+        }
+        if let Some(items) = &self.permissions {
+            g::open(w, "permissions");
+            g::end_open(w);
+            for v in items {
+                v.write(w, "permission");
+            }
+            g::close(w, "permissions");
+        }
+        if let Some(v) = &self.template {
+            g::write_linked(w, "template", v);
         }
         if let Some(v) = &self.vm {
             g::write_linked(w, "vm", v);
@@ -4712,23 +4720,26 @@ impl VnicProfile {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.failover {
-            g::write_linked(w, "failover", v);
-        }
         if let Some(v) = &self.migratable {
             g::leaf(w, "migratable", &v.to_string());
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
         }
+        if let Some(v) = &self.pass_through {
+            v.write(w, "pass_through");
+        }
+        if let Some(v) = &self.port_mirroring {
+            g::leaf(w, "port_mirroring", &v.to_string());
+        }
+        if let Some(v) = &self.failover {
+            g::write_linked(w, "failover", v);
+        }
         if let Some(v) = &self.network {
             g::write_linked(w, "network", v);
         }
         if let Some(v) = &self.network_filter {
             g::write_linked(w, "network_filter", v);
-        }
-        if let Some(v) = &self.pass_through {
-            v.write(w, "pass_through");
         }
         if let Some(items) = &self.permissions {
             g::open(w, "permissions");
@@ -4737,9 +4748,6 @@ impl VnicProfile {
                 v.write(w, "permission");
             }
             g::close(w, "permissions");
-        }
-        if let Some(v) = &self.port_mirroring {
-            g::leaf(w, "port_mirroring", &v.to_string());
         }
         if let Some(v) = &self.qos {
             g::write_linked(w, "qos", v);

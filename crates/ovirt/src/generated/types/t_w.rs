@@ -286,14 +286,14 @@ impl Watchdog {
         if let Some(v) = &self.description {
             g::leaf(w, "description", v);
         }
-        if let Some(v) = &self.instance_type {
-            g::write_linked(w, "instance_type", v);
-        }
         if let Some(v) = &self.model {
             g::leaf(w, "model", v.as_str());
         }
         if let Some(v) = &self.name {
             g::leaf(w, "name", v);
+        }
+        if let Some(v) = &self.instance_type {
+            g::write_linked(w, "instance_type", v);
         }
         if let Some(v) = &self.template {
             g::write_linked(w, "template", v);

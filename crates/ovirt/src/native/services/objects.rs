@@ -12,7 +12,7 @@ use super::{
     SnapshotsService, StorageDomainService, StorageDomainsService, VmService, VnicProfilesService,
 };
 use crate::error::VENDOR;
-use crate::native::types::{Disk, DiskAttachment, Job, JobStatus};
+use crate::native::types::{DiskAttachment, Job, JobStatus, Linked};
 
 impl VmService {
     fn act(&self, name: &str, op: Op) -> ActionRequest {
@@ -90,10 +90,7 @@ impl DiskAttachmentsService {
             active: Some(true),
             bootable: Some(false),
             interface: Some(interface),
-            disk: Some(Box::new(Disk {
-                id: Some(disk_id.to_owned()),
-                ..Disk::default()
-            })),
+            disk: Some(Linked::by_id(disk_id)),
             ..DiskAttachment::default()
         };
         self.add(a)

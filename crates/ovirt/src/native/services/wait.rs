@@ -10,9 +10,7 @@ use omnivirt_core::{ErrorKind, Op, Result};
 
 use super::{ObjectService, op_get};
 use crate::error::VENDOR;
-use crate::native::types::{
-    Disk, DiskStatus, Host, HostStatus, Job, JobStatus, Template, TemplateStatus, Vm, VmStatus,
-};
+use crate::native::types::{Host, HostStatus, Vm, VmStatus};
 use crate::wire::Resource;
 
 /// The op a wait reports in progress and in its `Timeout`; objects without a neutral read op
@@ -100,27 +98,6 @@ impl HasStatus for Vm {
 impl HasStatus for Host {
     type Status = HostStatus;
     fn current_status(&self) -> Option<&HostStatus> {
-        self.status.as_ref()
-    }
-}
-
-impl HasStatus for Disk {
-    type Status = DiskStatus;
-    fn current_status(&self) -> Option<&DiskStatus> {
-        self.status.as_ref()
-    }
-}
-
-impl HasStatus for Template {
-    type Status = TemplateStatus;
-    fn current_status(&self) -> Option<&TemplateStatus> {
-        self.status.as_ref()
-    }
-}
-
-impl HasStatus for Job {
-    type Status = JobStatus;
-    fn current_status(&self) -> Option<&JobStatus> {
         self.status.as_ref()
     }
 }

@@ -135,30 +135,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a disk (`DiskStatus`).
-    pub enum DiskStatus {
-        /// Illegal (broken image chain).
-        Illegal => "illegal",
-        /// Locked by an operation in progress.
-        Locked => "locked",
-        /// Usable.
-        Ok => "ok",
-    }
-);
-
-ovirt_enum!(
-    /// Status of a template.
-    pub enum TemplateStatus {
-        /// Illegal.
-        Illegal => "illegal",
-        /// Locked.
-        Locked => "locked",
-        /// Usable.
-        Ok => "ok",
-    }
-);
-
-ovirt_enum!(
     /// Status of an action (`CreationStatus`).
     pub enum CreationStatus {
         /// Done (for VM power actions: accepted, not yet converged).
@@ -169,32 +145,6 @@ ovirt_enum!(
         InProgress => "in_progress",
         /// Queued.
         Pending => "pending",
-    }
-);
-
-ovirt_enum!(
-    /// Disk image format.
-    pub enum DiskFormat {
-        /// QCOW2, copy on write.
-        Cow => "cow",
-        /// Raw.
-        Raw => "raw",
-    }
-);
-
-ovirt_enum!(
-    /// Disk interface of an attachment.
-    pub enum DiskInterface {
-        /// IDE.
-        Ide => "ide",
-        /// SATA.
-        Sata => "sata",
-        /// sPAPR VSCSI.
-        SpaprVscsi => "spapr_vscsi",
-        /// virtio-blk.
-        Virtio => "virtio",
-        /// virtio-scsi.
-        VirtioScsi => "virtio_scsi",
     }
 );
 

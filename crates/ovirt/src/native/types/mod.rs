@@ -11,14 +11,14 @@ mod compute;
 mod enums;
 mod linked;
 mod parts;
-mod storage;
 
 use serde::Serialize;
 
-/// Data centers and storage domains are the model's generated types.
+/// Data centers, storage domains, disks and templates are the model's generated types.
 pub use crate::generated::types::{
-    DataCenter, ExternalStatus, HostStorage, StorageDomain, StorageDomainStatus, StorageDomainType,
-    StorageFormat, StorageType,
+    DataCenter, Disk, DiskAttachment, DiskContentType, DiskFormat, DiskInterface, DiskStatus,
+    DiskStorageType, ExternalStatus, HostStorage, StorageDomain, StorageDomainStatus,
+    StorageDomainType, StorageFormat, StorageType, Template, TemplateVersion,
 };
 /// Events are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Event, LogSeverity};
@@ -32,13 +32,9 @@ pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
 pub use compute::{Cluster, Host, Initialization, Nic, Vm};
-pub use enums::{
-    Architecture, CreationStatus, DiskFormat, DiskInterface, DiskStatus, HostStatus, NicInterface,
-    TemplateStatus, VmStatus, VmType,
-};
+pub use enums::{Architecture, CreationStatus, HostStatus, NicInterface, VmStatus, VmType};
 pub use linked::Linked;
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
-pub use storage::{Disk, DiskAttachment, Template};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {

@@ -174,7 +174,7 @@ impl CpuTopology {
 
     /// sockets x cores x threads, counting absent values as 1.
     pub fn vcpus(&self) -> i64 {
-        self.sockets.unwrap_or(1) * self.cores.unwrap_or(1) * self.threads.unwrap_or(1)
+        crate::convert::vcpus(self.sockets, self.cores, self.threads)
     }
 }
 

@@ -14,7 +14,7 @@ async fn main() -> omnivirt_core::Result<()> {
     let cluster = hosts
         .first()
         .and_then(|h| h.cluster.as_ref())
-        .and_then(|c| c.id.clone())
+        .and_then(|c| c.id().map(str::to_owned))
         .unwrap_or_default();
     let filter = Filter::from_pairs([
         ("name", "host-0?-0*"),

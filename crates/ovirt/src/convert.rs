@@ -13,9 +13,9 @@ mod guest;
 
 use crate::generated::types::Job;
 use crate::native::types::{
-    Cluster, Disk, ExternalStatus, Host, Network, NetworkUsage, ReportedDevice, ReportedDeviceType,
-    StorageDomain, StorageDomainStatus, StorageDomainType, StorageFormat, StorageType, Template,
-    Vm,
+    Cluster, Disk, ExternalStatus, Host, HostType, Network, NetworkUsage, ReportedDevice,
+    ReportedDeviceType, SpmStatus, StorageDomain, StorageDomainStatus, StorageDomainType,
+    StorageFormat, StorageType, Template, Vm,
 };
 pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 
@@ -229,24 +229,30 @@ pub fn host(h: &Host) -> Result<NHost> {
         host_state(raw.as_deref()),
     );
     out.raw_state = raw;
-    out.cluster_id = h
-        .cluster
-        .as_ref()
-        .and_then(|r| r.id.clone())
-        .map(Into::into);
+    out.cluster_id = h.cluster.as_ref().and_then(|r| r.id()).map(Into::into);
     out.address = h.address.clone();
     out.cpu_threads = h
         .cpu
         .as_ref()
         .and_then(|c| c.topology.as_ref())
-        .and_then(|t| u32::try_from(t.vcpus()).ok());
+        .and_then(|t| u32::try_from(vcpus(t.sockets, t.cores, t.threads)).ok());
     out.memory_bytes = h.memory.and_then(|m| u64::try_from(m).ok());
     let e = &mut out.extra;
+    let text = |v: Option<&str>| v.map(str::to_owned);
     put(e, "status_detail", h.status_detail.clone());
     put(e, "cpu_name", h.cpu.as_ref().and_then(|c| c.name.clone()));
-    put(e, "type", h.host_type.clone());
-    put(e, "vms_total", h.summary_total);
-    put(e, "spm_status", h.spm_status.clone());
+    put(e, "type", text(h.r#type.as_ref().map(HostType::as_str)));
+    put(e, "vms_total", h.summary.as_ref().and_then(|s| s.total));
+    put(
+        e,
+        "spm_status",
+        text(
+            h.spm
+                .as_ref()
+                .and_then(|s| s.status.as_ref())
+                .map(SpmStatus::as_str),
+        ),
+    );
     put(
         e,
         "version",
@@ -267,13 +273,11 @@ pub fn cluster(c: &Cluster) -> Result<NCluster> {
     put(
         e,
         "data_center_id",
-        c.data_center.as_ref().and_then(|r| r.id.clone()),
+        c.data_center
+            .as_ref()
+            .and_then(|r| r.id().map(str::to_owned)),
     );
-    put(
-        e,
-        "cpu_type",
-        c.cpu.as_ref().and_then(|x| x.cpu_type.clone()),
-    );
+    put(e, "cpu_type", c.cpu.as_ref().and_then(|x| x.r#type.clone()));
     if let Some(v) = &c.version
         && let (Some(ma), Some(mi)) = (v.major, v.minor)
     {

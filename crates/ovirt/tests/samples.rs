@@ -98,7 +98,13 @@ fn hosts() {
     let hosts = Host::list_from_xml(&sample("hosts-list-v4.xml")).unwrap();
     let host = Host::from_xml(&sample("host-v4.xml")).unwrap();
     assert_eq!(host.memory, Some(16_654_532_608));
-    assert_eq!(host.spm_status.as_deref(), Some("spm"));
+    assert_eq!(
+        host.spm
+            .as_ref()
+            .and_then(|s| s.status.as_ref())
+            .map(|s| s.as_str()),
+        Some("spm")
+    );
     let model: Vec<_> = hosts
         .iter()
         .chain([&host])

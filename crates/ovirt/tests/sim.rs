@@ -257,7 +257,7 @@ async fn client_side_glob_filter_over_hosts() {
     let w = world(0);
     let conn = conn(&w);
     let hosts = conn.system().hosts().list().send().await.unwrap();
-    let cluster_id = hosts[0].cluster.as_ref().unwrap().id.clone().unwrap();
+    let cluster_id = hosts[0].cluster.as_ref().unwrap().id().unwrap().to_owned();
     let f = Filter::new()
         .eq("name", "host-01-*")
         .eq("cluster.id", cluster_id);

@@ -120,12 +120,12 @@ impl OvirtBackend {
             .send()
             .await
             .map_err(wrap(Op::StorageList))?;
-        let Some(dc) = cluster.data_center.and_then(|r| r.id) else {
+        let Some(dc) = cluster.data_center.as_ref().and_then(|r| r.id()) else {
             return Ok(Page::new(Vec::new(), None).filtered_client_side(true));
         };
         let raw = system
             .data_centers()
-            .data_center(&dc)
+            .data_center(dc)
             .storage_domains()
             .list()
             .send()

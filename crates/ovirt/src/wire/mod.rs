@@ -8,7 +8,6 @@
 mod api;
 pub(crate) mod bridge;
 pub(crate) mod gen_support;
-mod host;
 mod parts;
 mod reader;
 mod resource;

@@ -4,11 +4,10 @@ use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
 use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
-use super::host::{read_cluster, read_host, write_cluster, write_host};
 use super::reader::XmlIn;
 use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{Action, Api, Cluster, Fault, Host, Nic, Vm};
+use crate::native::types::{Action, Api, Fault, Nic, Vm};
 
 /// An object with an XML form: its element names and how to read and write it.
 pub trait Resource: Sized + Send + Sync + 'static {
@@ -98,42 +97,6 @@ impl Resource for Vm {
 
     fn to_xml(&self) -> String {
         write_doc(self, Self::TAG, write_vm)
-    }
-}
-
-impl Resource for Host {
-    const TAG: &'static str = "host";
-    const PLURAL: &'static str = "hosts";
-    const MODEL: &'static str = "Host";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_host)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_host)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_host)
-    }
-}
-
-impl Resource for Cluster {
-    const TAG: &'static str = "cluster";
-    const PLURAL: &'static str = "clusters";
-    const MODEL: &'static str = "Cluster";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_cluster)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_cluster)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_cluster)
     }
 }
 

@@ -10,7 +10,7 @@ use omnivirt_core::{ErrorKind, Op, Result};
 
 use super::{ObjectService, op_get};
 use crate::error::VENDOR;
-use crate::native::types::{Host, HostStatus, Vm, VmStatus};
+use crate::native::types::{Vm, VmStatus};
 use crate::wire::Resource;
 
 /// The op a wait reports in progress and in its `Timeout`; objects without a neutral read op
@@ -91,13 +91,6 @@ pub trait HasStatus {
 impl HasStatus for Vm {
     type Status = VmStatus;
     fn current_status(&self) -> Option<&VmStatus> {
-        self.status.as_ref()
-    }
-}
-
-impl HasStatus for Host {
-    type Status = HostStatus;
-    fn current_status(&self) -> Option<&HostStatus> {
         self.status.as_ref()
     }
 }

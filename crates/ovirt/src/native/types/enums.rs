@@ -97,44 +97,6 @@ ovirt_enum!(
 );
 
 ovirt_enum!(
-    /// Status of a host (`HostStatus`).
-    pub enum HostStatus {
-        /// Connecting.
-        Connecting => "connecting",
-        /// Down.
-        Down => "down",
-        /// Error.
-        Error => "error",
-        /// Initializing.
-        Initializing => "initializing",
-        /// Installation failed.
-        InstallFailed => "install_failed",
-        /// Installing.
-        Installing => "installing",
-        /// Installing the OS.
-        InstallingOs => "installing_os",
-        /// Kernel dump in progress.
-        Kdumping => "kdumping",
-        /// Maintenance mode.
-        Maintenance => "maintenance",
-        /// Not operational.
-        NonOperational => "non_operational",
-        /// Not responding.
-        NonResponsive => "non_responsive",
-        /// Waiting for approval.
-        PendingApproval => "pending_approval",
-        /// Moving into maintenance.
-        PreparingForMaintenance => "preparing_for_maintenance",
-        /// Rebooting.
-        Reboot => "reboot",
-        /// Unassigned.
-        Unassigned => "unassigned",
-        /// Up.
-        Up => "up",
-    }
-);
-
-ovirt_enum!(
     /// Status of an action (`CreationStatus`).
     pub enum CreationStatus {
         /// Done (for VM power actions: accepted, not yet converged).

@@ -14,6 +14,10 @@ mod parts;
 
 use serde::Serialize;
 
+/// Hosts and clusters are the model's generated types.
+pub use crate::generated::types::{
+    Cluster, Host, HostStatus, HostType, SchedulingPolicy, Spm, SpmStatus, VmSummary,
+};
 /// Data centers, storage domains, disks and templates are the model's generated types.
 pub use crate::generated::types::{
     DataCenter, Disk, DiskAttachment, DiskContentType, DiskFormat, DiskInterface, DiskStatus,
@@ -31,8 +35,8 @@ pub use crate::generated::types::{
 pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
-pub use compute::{Cluster, Host, Initialization, Nic, Vm};
-pub use enums::{Architecture, CreationStatus, HostStatus, NicInterface, VmStatus, VmType};
+pub use compute::{Initialization, Nic, Vm};
+pub use enums::{Architecture, CreationStatus, NicInterface, VmStatus, VmType};
 pub use linked::Linked;
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
 

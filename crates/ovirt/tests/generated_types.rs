@@ -324,3 +324,41 @@ fn references_keep_identity_and_inlined_content() {
     // Broken XML inside a reference is an error, not a panic.
     assert!(Vm::from_xml(br#"<vm><cluster id="c"><name>x</cluster></vm>"#).is_err());
 }
+
+#[test]
+fn secrets_are_sent_but_never_shown() {
+    use omnivirt_ovirt::generated::types::{Initialization, Ticket};
+    let vm = Vm {
+        name: Some("web".into()),
+        initialization: Some(Box::new(Initialization {
+            root_password: Some("hunter2".into()),
+            custom_script: Some("#cloud-config\npassword: s3cret".into()),
+            ..Initialization::default()
+        })),
+        ..Vm::default()
+    };
+    // Sent to the engine as given.
+    let xml = vm.to_xml();
+    assert!(
+        xml.contains("<root_password>hunter2</root_password>"),
+        "{xml}"
+    );
+    assert!(xml.contains("s3cret"), "{xml}");
+    // Never in Debug or in the JSON form.
+    let debug = format!("{vm:?}");
+    assert!(
+        !debug.contains("hunter2") && !debug.contains("s3cret"),
+        "{debug}"
+    );
+    let json = serde_json::to_string(&vm).unwrap();
+    assert!(
+        !json.contains("hunter2") && !json.contains("s3cret"),
+        "{json}"
+    );
+    assert!(json.contains("\"root_password\":\"***\""), "{json}");
+    // A console ticket read from the engine is kept, and hidden the same way.
+    let t = Ticket::from_xml(b"<ticket><value>tkt-9</value><expiry>120</expiry></ticket>").unwrap();
+    assert_eq!(t.value.as_ref().map(|v| v.expose()), Some("tkt-9"));
+    assert!(!format!("{t:?}").contains("tkt-9"));
+    assert!(!serde_json::to_string(&t).unwrap().contains("tkt-9"));
+}

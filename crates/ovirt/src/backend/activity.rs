@@ -61,7 +61,7 @@ impl OvirtBackend {
         id: &omnivirt_core::VmId,
     ) -> Result<omnivirt_core::Console> {
         use crate::generated::types as g;
-        use omnivirt_core::{Console, ConsoleProtocol, Secret};
+        use omnivirt_core::{Console, ConsoleProtocol};
 
         /// Seconds a ticket stays valid (the engine's default is 120).
         const TICKET_SECS: i64 = 120;
@@ -108,7 +108,7 @@ impl OvirtBackend {
         out.host = pick.address.clone();
         out.port = pick.port.and_then(|p| u16::try_from(p).ok());
         out.tls_port = pick.tls_port.and_then(|p| u16::try_from(p).ok());
-        out.ticket = ticket.value.map(Secret::new);
+        out.ticket = ticket.value;
         let expiry = ticket.expiry.unwrap_or(TICKET_SECS);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

@@ -8,9 +8,9 @@ use crate::wire::Resource;
 ///
 /// ```
 /// use omnivirt_ovirt::Filter;
-/// use omnivirt_ovirt::types::{Host, Ref};
+/// use omnivirt_ovirt::types::{Host, Linked};
 ///
-/// let host = Host { name: Some("web-01".into()), cluster: Some(Ref::id("c1")), ..Host::default() };
+/// let host = Host { name: Some("web-01".into()), cluster: Some(Linked::by_id("c1")), ..Host::default() };
 /// assert!(Filter::new().eq("name", "web*").eq("cluster.id", "c?").matches(&host));
 /// assert!(!Filter::new().eq("name", "db*").matches(&host));
 /// ```

@@ -235,11 +235,38 @@ pub(crate) fn element_content(doc: &[u8]) -> Result<Option<&str>> {
     Ok((!raw.trim().is_empty()).then_some(raw))
 }
 
-/// Serializes a resource as its JSON form ([`super::Resource::to_json`]).
+/// Serializes a resource as its JSON form ([`super::Resource::to_json`]) with its secrets
+/// shown as `***`: the keys in `own` at the top, and the generated `SECRET_KEYS` at any depth.
 pub(crate) fn serialize_json<T: super::Resource, S: serde::Serializer>(
     v: &T,
     s: S,
+    own: &[&str],
 ) -> std::result::Result<S::Ok, S::Error> {
-    let json = v.to_json().map_err(serde::ser::Error::custom)?;
+    let mut json = v.to_json().map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(map) = &mut json {
+        for k in own {
+            if let Some(x) = map.get_mut(*k) {
+                *x = serde_json::Value::from("***");
+            }
+        }
+    }
+    mask_secrets(&mut json, crate::generated::types::SECRET_KEYS);
     serde::Serialize::serialize(&json, s)
+}
+
+/// Replaces the value of every key in `keys`, at any depth, with `***`.
+pub(crate) fn mask_secrets(v: &mut serde_json::Value, keys: &[&str]) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                if keys.contains(&k.as_str()) {
+                    *x = serde_json::Value::from("***");
+                } else {
+                    mask_secrets(x, keys);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| mask_secrets(x, keys)),
+        _ => {}
+    }
 }

@@ -93,6 +93,33 @@ pub struct Attr {
     pub link_rel: Option<String>,
     /// The order the SDK writes attributes in.
     pub write_order: i64,
+    /// A secret (a password, a cloud-init script, a console ticket): held as a `Secret`, never
+    /// shown by `Debug` or in the JSON form.
+    pub secret: bool,
+}
+
+/// Text fields that hold secrets: by field name anywhere, or `(struct, field)`.
+const SECRET_NAMES: &[&str] = &[
+    "custom_script",
+    "password",
+    "root_password",
+    "windows_license_key",
+];
+const SECRET_FIELDS: &[(&str, &str)] = &[("ProxyTicket", "value"), ("Ticket", "value")];
+
+/// Keys masked anywhere in the JSON form: the secret names, and the fields that hold a ticket.
+pub const JSON_SECRET_KEYS: &[&str] = &[
+    "custom_script",
+    "password",
+    "proxy_ticket",
+    "root_password",
+    "ticket",
+    "windows_license_key",
+];
+
+/// Whether the text field `field` of struct `st` holds a secret.
+pub fn is_secret(st: &str, field: &str) -> bool {
+    SECRET_NAMES.contains(&field) || SECRET_FIELDS.contains(&(st, field))
 }
 
 /// One struct.
@@ -248,6 +275,7 @@ impl Model {
                     item_tag: opt_text(a, "item_xml_tag"),
                     link_rel: opt_text(a, "link_rel"),
                     write_order: a.get("write_order").and_then(Value::as_i64).unwrap_or(0),
+                    secret: matches!(kind, Kind::String) && is_secret(&name, &aname),
                     name: aname,
                     kind,
                 });

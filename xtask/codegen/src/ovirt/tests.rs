@@ -323,7 +323,8 @@ fn emits_typed_methods_and_types() {
         .find(|f| f.path.ends_with("types/t_n.rs"))
         .unwrap()
         .text;
-    assert!(n.contains("pub vm: Option<Box<Vm>>,"), "{n}");
+    // A reference to another object is a `Linked`, not a boxed copy of it.
+    assert!(n.contains("pub vm: Option<Linked<Vm>>,"), "{n}");
     for f in &files {
         crate::rustfmt(&f.text).unwrap();
     }

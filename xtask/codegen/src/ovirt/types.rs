@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::model::{Attr, Enum, Kind, Model, Struct};
+use super::model::{Attr, Enum, JSON_SECRET_KEYS, Kind, Model, Struct};
 use crate::GeneratedFile;
 use crate::rust::{doc, field_ident, str_lit, type_ident};
 
@@ -218,7 +218,11 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
             out,
             "pub {}: {},",
             field_ident(&a.name),
-            field_type(&a.kind, ids)
+            if a.secret {
+                "Option<Secret>".to_owned()
+            } else {
+                field_type(&a.kind, ids)
+            }
         );
     }
     out.push_str("/// The `<link rel href>` elements of the object, in document order (packed in one buffer).\npub links: Links,\n");
@@ -272,7 +276,13 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
         out,
         "impl serde::Serialize for {name} {{\n\
          fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {{\n\
-         g::serialize_json(self, s)\n}}\n}}\n"
+         g::serialize_json(self, s, &[{}])\n}}\n}}\n",
+        s.attrs
+            .iter()
+            .filter(|a| a.secret)
+            .map(|a| str_lit(&a.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     // An object with a status enum can be waited on (`wait_for_status`).
     if let Some(Kind::Enum(e)) = s.attrs.iter().find(|a| a.name == "status").map(|a| &a.kind) {
@@ -347,6 +357,8 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
                 "b{tag} => v.{f} = Some(Box::new({})),",
                 read_expr(item, &a.xml_tag)
             )
+        } else if a.secret {
+            format!("b{tag} => v.{f} = Some(Secret::new(g::text(x, empty)?)),")
         } else {
             format!("b{tag} => v.{f} = Some({}),", read_expr(item, &a.xml_tag))
         };
@@ -401,7 +413,11 @@ fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {
             "b{} => v.{} = Some({}),",
             str_lit(&a.xml_tag),
             field_ident(&a.name),
-            attr_expr(&a.kind, &a.xml_tag)
+            if a.secret {
+                "Secret::new(val)".to_owned()
+            } else {
+                attr_expr(&a.kind, &a.xml_tag)
+            }
         );
     }
     out.push_str("_ => {}\n}\nOk(())\n})?;\n");
@@ -420,7 +436,11 @@ fn emit_writer(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
             "if let Some(v) = &self.{} {{\ng::attr(w, {}, {});\n}}",
             field_ident(&a.name),
             str_lit(&a.xml_tag),
-            text_expr(&a.kind)
+            if a.secret {
+                "v.expose()"
+            } else {
+                text_expr(&a.kind)
+            }
         );
     }
     out.push_str("g::end_open(w);\n");
@@ -433,6 +453,7 @@ fn emit_writer(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
         let (item, list) = item_kind(&a.kind);
         let one = |tag: &str| match item {
             Kind::Struct(_) => format!("v.write(w, {tag});"),
+            _ if a.secret => format!("g::leaf(w, {tag}, v.expose());"),
             k => format!("g::leaf(w, {tag}, {});", text_expr(k)),
         };
         if list {
@@ -492,12 +513,22 @@ pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
          /// A reference to another identified object (its id, href, name, and inlined content).\n\
          pub use crate::native::types::Linked;\n",
     );
+    let _ = writeln!(
+        m,
+        "\n/// Keys shown as `***` wherever they appear in the JSON form (secrets, tickets).\n\
+         pub(crate) const SECRET_KEYS: &[&str] = &[{}];",
+        JSON_SECRET_KEYS
+            .iter()
+            .map(|k| str_lit(k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let mut files = vec![GeneratedFile::new(format!("{out}/types/mod.rs"), &m)];
     for (l, (structs, enums)) in &by_letter {
         let mut f = String::from("//! Types whose name starts with this letter.\n\n");
         if !structs.is_empty() {
             f.push_str(
-                "use omnivirt_core::Result;\nuse quick_xml::events::BytesStart;\n\n\
+                "#[allow(unused_imports)]\nuse omnivirt_core::Secret;\nuse omnivirt_core::Result;\nuse quick_xml::events::BytesStart;\n\n\
                  use crate::wire::gen_support as g;\nuse crate::wire::gen_support::XmlIn;\n\n\
                  #[allow(unused_imports)]\nuse super::*;\n\n",
             );

@@ -56,3 +56,13 @@ pub use crate::native::types::{Link, LinkRef, Links};
 
 /// A reference to another identified object (its id, href, name, and inlined content).
 pub use crate::native::types::Linked;
+
+/// Keys shown as `***` wherever they appear in the JSON form (secrets, tickets).
+pub(crate) const SECRET_KEYS: &[&str] = &[
+    "custom_script",
+    "password",
+    "proxy_ticket",
+    "root_password",
+    "ticket",
+    "windows_license_key",
+];

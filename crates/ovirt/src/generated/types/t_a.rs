@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -366,7 +368,7 @@ pub struct Action {
     /// `restore_memory`: Boolean.
     pub restore_memory: Option<bool>,
     /// `root_password`: String.
-    pub root_password: Option<String>,
+    pub root_password: Option<Secret>,
     /// `seal`: Boolean.
     pub seal: Option<bool>,
     /// `snapshot`: Snapshot.
@@ -547,7 +549,7 @@ impl Action {
                 b"restore_memory" => {
                     v.restore_memory = Some(g::parse_boolean(&val, "restore_memory")?)
                 }
-                b"root_password" => v.root_password = Some(val),
+                b"root_password" => v.root_password = Some(Secret::new(val)),
                 b"seal" => v.seal = Some(g::parse_boolean(&val, "seal")?),
                 b"status" => v.status = Some(val),
                 b"stop_gluster_service" => {
@@ -730,7 +732,7 @@ impl Action {
                         }
                         v.removed_bonds = Some(items);
                     }
-                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 14 => match tag {
@@ -1251,7 +1253,7 @@ impl Action {
             g::leaf(w, "restore_memory", &v.to_string());
         }
         if let Some(v) = &self.root_password {
-            g::leaf(w, "root_password", v);
+            g::leaf(w, "root_password", v.expose());
         }
         if let Some(v) = &self.seal {
             g::leaf(w, "seal", &v.to_string());
@@ -1364,7 +1366,7 @@ impl crate::wire::Resource for Action {
 
 impl serde::Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["root_password"])
     }
 }
 
@@ -1682,7 +1684,7 @@ impl crate::wire::Resource for AffinityGroup {
 
 impl serde::Serialize for AffinityGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1928,7 +1930,7 @@ impl crate::wire::Resource for AffinityLabel {
 
 impl serde::Serialize for AffinityLabel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2098,7 +2100,7 @@ impl crate::wire::Resource for AffinityRule {
 
 impl serde::Serialize for AffinityRule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2129,7 +2131,7 @@ pub struct Agent {
     /// `order`: Integer.
     pub order: Option<i64>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `port`: Integer.
     pub port: Option<i64>,
     /// `type`: String.
@@ -2204,7 +2206,7 @@ impl Agent {
                 }
                 b"name" => v.name = Some(val),
                 b"order" => v.order = Some(g::parse_integer(&val, "order")?),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"type" => v.r#type = Some(val),
                 b"username" => v.username = Some(val),
@@ -2247,7 +2249,7 @@ impl Agent {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2311,7 +2313,7 @@ impl Agent {
             g::leaf(w, "order", &v.to_string());
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.port {
             g::leaf(w, "port", &v.to_string());
@@ -2349,7 +2351,7 @@ impl crate::wire::Resource for Agent {
 
 impl serde::Serialize for Agent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -2388,7 +2390,7 @@ pub struct AgentConfiguration {
     /// `network_mappings`: String.
     pub network_mappings: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `port`: Integer.
     pub port: Option<i64>,
     /// `username`: String.
@@ -2452,7 +2454,7 @@ impl AgentConfiguration {
                 b"address" => v.address = Some(val),
                 b"broker_type" => v.broker_type = Some(MessageBrokerType::from_wire(&val)),
                 b"network_mappings" => v.network_mappings = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"username" => v.username = Some(val),
                 _ => {}
@@ -2476,7 +2478,7 @@ impl AgentConfiguration {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2513,7 +2515,7 @@ impl AgentConfiguration {
             g::leaf(w, "network_mappings", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.port {
             g::leaf(w, "port", &v.to_string());
@@ -2550,7 +2552,7 @@ impl crate::wire::Resource for AgentConfiguration {
 
 impl serde::Serialize for AgentConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -2735,7 +2737,7 @@ impl crate::wire::Resource for Api {
 
 impl serde::Serialize for Api {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2884,7 +2886,7 @@ impl crate::wire::Resource for ApiSummary {
 
 impl serde::Serialize for ApiSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3022,7 +3024,7 @@ impl crate::wire::Resource for ApiSummaryItem {
 
 impl serde::Serialize for ApiSummaryItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3185,7 +3187,7 @@ impl crate::wire::Resource for Application {
 
 impl serde::Serialize for Application {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3377,7 +3379,7 @@ impl crate::wire::Resource for AuthorizedKey {
 
 impl serde::Serialize for AuthorizedKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

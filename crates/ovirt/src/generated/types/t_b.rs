@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -484,7 +486,7 @@ impl crate::wire::Resource for Backup {
 
 impl serde::Serialize for Backup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -680,7 +682,7 @@ impl crate::wire::Resource for Balance {
 
 impl serde::Serialize for Balance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -836,7 +838,7 @@ impl crate::wire::Resource for Bios {
 
 impl serde::Serialize for Bios {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -972,7 +974,7 @@ impl crate::wire::Resource for BlockStatistic {
 
 impl serde::Serialize for BlockStatistic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1150,7 +1152,7 @@ impl crate::wire::Resource for Bonding {
 
 impl serde::Serialize for Bonding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1314,7 +1316,7 @@ impl crate::wire::Resource for Bookmark {
 
 impl serde::Serialize for Bookmark {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1472,7 +1474,7 @@ impl crate::wire::Resource for Boot {
 
 impl serde::Serialize for Boot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1600,7 +1602,7 @@ impl crate::wire::Resource for BootMenu {
 
 impl serde::Serialize for BootMenu {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1750,6 +1752,6 @@ impl crate::wire::Resource for BrickProfileDetail {
 
 impl serde::Serialize for BrickProfileDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

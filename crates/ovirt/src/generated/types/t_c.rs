@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -548,7 +550,7 @@ impl crate::wire::Resource for Cdrom {
 
 impl serde::Serialize for Cdrom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -748,7 +750,7 @@ impl crate::wire::Resource for Certificate {
 
 impl serde::Serialize for Certificate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -984,7 +986,7 @@ impl crate::wire::Resource for Checkpoint {
 
 impl serde::Serialize for Checkpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1229,7 +1231,7 @@ impl crate::wire::Resource for CloudInit {
 
 impl serde::Serialize for CloudInit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1970,7 +1972,7 @@ impl crate::wire::Resource for Cluster {
 
 impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2155,7 +2157,7 @@ impl crate::wire::Resource for ClusterFeature {
 
 impl serde::Serialize for ClusterFeature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2394,7 +2396,7 @@ impl crate::wire::Resource for ClusterLevel {
 
 impl serde::Serialize for ClusterLevel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2550,7 +2552,7 @@ impl crate::wire::Resource for Configuration {
 
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2678,7 +2680,7 @@ impl crate::wire::Resource for Console {
 
 impl serde::Serialize for Console {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2816,7 +2818,7 @@ impl crate::wire::Resource for Core {
 
 impl serde::Serialize for Core {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3018,7 +3020,7 @@ impl crate::wire::Resource for Cpu {
 
 impl serde::Serialize for Cpu {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3206,7 +3208,7 @@ impl crate::wire::Resource for CpuProfile {
 
 impl serde::Serialize for CpuProfile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3373,7 +3375,7 @@ impl crate::wire::Resource for CpuTopology {
 
 impl serde::Serialize for CpuTopology {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3509,7 +3511,7 @@ impl crate::wire::Resource for CpuTune {
 
 impl serde::Serialize for CpuTune {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3656,7 +3658,7 @@ impl crate::wire::Resource for CpuType {
 
 impl serde::Serialize for CpuType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3801,6 +3803,6 @@ impl crate::wire::Resource for CustomProperty {
 
 impl serde::Serialize for CustomProperty {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -900,7 +902,7 @@ impl crate::wire::Resource for DataCenter {
 
 impl serde::Serialize for DataCenter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1133,7 +1135,7 @@ impl crate::wire::Resource for Device {
 
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1707,7 +1709,7 @@ impl crate::wire::Resource for Disk {
 
 impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1983,7 +1985,7 @@ impl crate::wire::Resource for DiskAttachment {
 
 impl serde::Serialize for DiskAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2196,7 +2198,7 @@ impl crate::wire::Resource for DiskProfile {
 
 impl serde::Serialize for DiskProfile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2781,7 +2783,7 @@ impl crate::wire::Resource for DiskSnapshot {
 
 impl serde::Serialize for DiskSnapshot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3104,7 +3106,7 @@ impl crate::wire::Resource for Display {
 
 impl serde::Serialize for Display {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3262,7 +3264,7 @@ impl crate::wire::Resource for Dns {
 
 impl serde::Serialize for Dns {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3403,7 +3405,7 @@ impl crate::wire::Resource for DnsResolverConfiguration {
 
 impl serde::Serialize for DnsResolverConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3607,7 +3609,7 @@ impl crate::wire::Resource for Domain {
 
 impl serde::Serialize for Domain {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3758,6 +3760,6 @@ impl crate::wire::Resource for DynamicCpu {
 
 impl serde::Serialize for DynamicCpu {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -394,7 +396,7 @@ impl crate::wire::Resource for EngineBackupInfo {
 
 impl serde::Serialize for EngineBackupInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -535,7 +537,7 @@ impl crate::wire::Resource for EntityProfileDetail {
 
 impl serde::Serialize for EntityProfileDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -665,7 +667,7 @@ impl crate::wire::Resource for ErrorHandling {
 
 impl serde::Serialize for ErrorHandling {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -954,7 +956,7 @@ impl crate::wire::Resource for Event {
 
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1175,7 +1177,7 @@ impl crate::wire::Resource for EventSubscription {
 
 impl serde::Serialize for EventSubscription {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1394,7 +1396,7 @@ impl crate::wire::Resource for ExternalComputeResource {
 
 impl serde::Serialize for ExternalComputeResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1620,7 +1622,7 @@ impl crate::wire::Resource for ExternalDiscoveredHost {
 
 impl serde::Serialize for ExternalDiscoveredHost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1814,7 +1816,7 @@ impl crate::wire::Resource for ExternalHost {
 
 impl serde::Serialize for ExternalHost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2040,7 +2042,7 @@ impl crate::wire::Resource for ExternalHostGroup {
 
 impl serde::Serialize for ExternalHostGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2093,7 +2095,7 @@ pub struct ExternalHostProvider {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `requires_authentication`: Boolean.
@@ -2165,7 +2167,7 @@ impl ExternalHostProvider {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"requires_authentication" => {
                     v.requires_authentication =
                         Some(g::parse_boolean(&val, "requires_authentication")?)
@@ -2210,7 +2212,7 @@ impl ExternalHostProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2315,7 +2317,7 @@ impl ExternalHostProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -2403,7 +2405,7 @@ impl crate::wire::Resource for ExternalHostProvider {
 
 impl serde::Serialize for ExternalHostProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -2601,7 +2603,7 @@ impl crate::wire::Resource for ExternalNetworkProviderConfiguration {
 
 impl serde::Serialize for ExternalNetworkProviderConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2644,7 +2646,7 @@ pub struct ExternalProvider {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `requires_authentication`: Boolean.
@@ -2716,7 +2718,7 @@ impl ExternalProvider {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"requires_authentication" => {
                     v.requires_authentication =
                         Some(g::parse_boolean(&val, "requires_authentication")?)
@@ -2749,7 +2751,7 @@ impl ExternalProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2809,7 +2811,7 @@ impl ExternalProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -2852,7 +2854,7 @@ impl crate::wire::Resource for ExternalProvider {
 
 impl serde::Serialize for ExternalProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -3065,7 +3067,7 @@ impl crate::wire::Resource for ExternalTemplateImport {
 
 impl serde::Serialize for ExternalTemplateImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3086,7 +3088,7 @@ pub struct ExternalVmImport {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `provider`: ExternalVmProviderType.
     pub provider: Option<ExternalVmProviderType>,
     /// `quota`: Quota.
@@ -3158,7 +3160,7 @@ impl ExternalVmImport {
             match k {
                 b"href" => v.href = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"provider" => v.provider = Some(ExternalVmProviderType::from_wire(&val)),
                 b"sparse" => v.sparse = Some(g::parse_boolean(&val, "sparse")?),
                 b"url" => v.url = Some(val),
@@ -3201,7 +3203,7 @@ impl ExternalVmImport {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"provider" => {
                         v.provider =
                             Some(ExternalVmProviderType::from_wire(&g::enum_text(x, empty)?))
@@ -3235,7 +3237,7 @@ impl ExternalVmImport {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.provider {
             g::leaf(w, "provider", v.as_str());
@@ -3299,6 +3301,6 @@ impl crate::wire::Resource for ExternalVmImport {
 
 impl serde::Serialize for ExternalVmImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }

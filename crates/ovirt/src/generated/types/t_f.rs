@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -289,7 +291,7 @@ impl crate::wire::Resource for Fault {
 
 impl serde::Serialize for Fault {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -472,7 +474,7 @@ impl crate::wire::Resource for FencingPolicy {
 
 impl serde::Serialize for FencingPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -649,7 +651,7 @@ impl crate::wire::Resource for File {
 
 impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -846,7 +848,7 @@ impl crate::wire::Resource for Filter {
 
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1077,7 +1079,7 @@ impl crate::wire::Resource for Floppy {
 
 impl serde::Serialize for Floppy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1246,6 +1248,6 @@ impl crate::wire::Resource for FopStatistic {
 
 impl serde::Serialize for FopStatistic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -654,7 +656,7 @@ impl crate::wire::Resource for GlusterBrick {
 
 impl serde::Serialize for GlusterBrick {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -974,7 +976,7 @@ impl crate::wire::Resource for GlusterBrickAdvancedDetails {
 
 impl serde::Serialize for GlusterBrickAdvancedDetails {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1137,7 +1139,7 @@ impl crate::wire::Resource for GlusterBrickMemoryInfo {
 
 impl serde::Serialize for GlusterBrickMemoryInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1299,7 +1301,7 @@ impl crate::wire::Resource for GlusterClient {
 
 impl serde::Serialize for GlusterClient {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1560,7 +1562,7 @@ impl crate::wire::Resource for GlusterHook {
 
 impl serde::Serialize for GlusterHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1809,7 +1811,7 @@ impl crate::wire::Resource for GlusterMemoryPool {
 
 impl serde::Serialize for GlusterMemoryPool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2025,7 +2027,7 @@ impl crate::wire::Resource for GlusterServerHook {
 
 impl serde::Serialize for GlusterServerHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2370,7 +2372,7 @@ impl crate::wire::Resource for GlusterVolume {
 
 impl serde::Serialize for GlusterVolume {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2603,7 +2605,7 @@ impl crate::wire::Resource for GlusterVolumeProfileDetails {
 
 impl serde::Serialize for GlusterVolumeProfileDetails {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2753,7 +2755,7 @@ impl crate::wire::Resource for GracePeriod {
 
 impl serde::Serialize for GracePeriod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2964,7 +2966,7 @@ impl crate::wire::Resource for GraphicsConsole {
 
 impl serde::Serialize for GraphicsConsole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3229,7 +3231,7 @@ impl crate::wire::Resource for Group {
 
 impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3426,6 +3428,6 @@ impl crate::wire::Resource for GuestOperatingSystem {
 
 impl serde::Serialize for GuestOperatingSystem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

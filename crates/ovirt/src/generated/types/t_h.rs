@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -538,7 +540,7 @@ impl crate::wire::Resource for HardwareInformation {
 
 impl serde::Serialize for HardwareInformation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -681,7 +683,7 @@ impl crate::wire::Resource for HighAvailability {
 
 impl serde::Serialize for HighAvailability {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -861,7 +863,7 @@ impl crate::wire::Resource for Hook {
 
 impl serde::Serialize for Hook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -976,7 +978,7 @@ pub struct Host {
     /// `reinstallation_required`: Boolean.
     pub reinstallation_required: Option<bool>,
     /// `root_password`: String.
-    pub root_password: Option<String>,
+    pub root_password: Option<Secret>,
     /// `se_linux`: SeLinux.
     pub se_linux: Option<Box<SeLinux>>,
     /// `spm`: Spm.
@@ -1098,7 +1100,7 @@ impl Host {
                     v.reinstallation_required =
                         Some(g::parse_boolean(&val, "reinstallation_required")?)
                 }
-                b"root_password" => v.root_password = Some(val),
+                b"root_password" => v.root_password = Some(Secret::new(val)),
                 b"status" => v.status = Some(HostStatus::from_wire(&val)),
                 b"status_detail" => v.status_detail = Some(val),
                 b"type" => v.r#type = Some(HostType::from_wire(&val)),
@@ -1265,7 +1267,7 @@ impl Host {
                     b"hosted_engine" => {
                         v.hosted_engine = Some(Box::new(HostedEngine::read(x, &e, empty)?))
                     }
-                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
                     b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1524,7 +1526,7 @@ impl Host {
             g::leaf(w, "reinstallation_required", &v.to_string());
         }
         if let Some(v) = &self.root_password {
-            g::leaf(w, "root_password", v);
+            g::leaf(w, "root_password", v.expose());
         }
         if let Some(v) = &self.se_linux {
             v.write(w, "se_linux");
@@ -1717,7 +1719,7 @@ impl crate::wire::Resource for Host {
 
 impl serde::Serialize for Host {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["root_password"])
     }
 }
 
@@ -1957,7 +1959,7 @@ impl crate::wire::Resource for HostCpuUnit {
 
 impl serde::Serialize for HostCpuUnit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2242,7 +2244,7 @@ impl crate::wire::Resource for HostDevice {
 
 impl serde::Serialize for HostDevice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2397,7 +2399,7 @@ impl crate::wire::Resource for HostDevicePassthrough {
 
 impl serde::Serialize for HostDevicePassthrough {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2811,7 +2813,7 @@ impl crate::wire::Resource for HostNic {
 
 impl serde::Serialize for HostNic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3014,7 +3016,7 @@ impl crate::wire::Resource for HostNicVirtualFunctionsConfiguration {
 
 impl serde::Serialize for HostNicVirtualFunctionsConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3053,7 +3055,7 @@ pub struct HostStorage {
     /// `override_luns`: Boolean.
     pub override_luns: Option<bool>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `path`: String.
     pub path: Option<String>,
     /// `port`: Integer.
@@ -3140,7 +3142,7 @@ impl HostStorage {
                 b"override_luns" => {
                     v.override_luns = Some(g::parse_boolean(&val, "override_luns")?)
                 }
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"path" => v.path = Some(val),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"portal" => v.portal = Some(val),
@@ -3180,7 +3182,7 @@ impl HostStorage {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -3311,7 +3313,7 @@ impl HostStorage {
             g::leaf(w, "override_luns", &v.to_string());
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.path {
             g::leaf(w, "path", v);
@@ -3364,7 +3366,7 @@ impl crate::wire::Resource for HostStorage {
 
 impl serde::Serialize for HostStorage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -3562,6 +3564,6 @@ impl crate::wire::Resource for HostedEngine {
 
 impl serde::Serialize for HostedEngine {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -509,7 +511,7 @@ impl crate::wire::Resource for Icon {
 
 impl serde::Serialize for Icon {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -685,7 +687,7 @@ impl crate::wire::Resource for Identified {
 
 impl serde::Serialize for Identified {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -884,7 +886,7 @@ impl crate::wire::Resource for Image {
 
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1196,7 +1198,7 @@ impl crate::wire::Resource for ImageTransfer {
 
 impl serde::Serialize for ImageTransfer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1239,7 +1241,7 @@ pub struct Initialization {
     /// `configuration`: Configuration.
     pub configuration: Option<Box<Configuration>>,
     /// `custom_script`: String.
-    pub custom_script: Option<String>,
+    pub custom_script: Option<Secret>,
     /// `dns_search`: String.
     pub dns_search: Option<String>,
     /// `dns_servers`: String.
@@ -1259,7 +1261,7 @@ pub struct Initialization {
     /// `regenerate_ssh_keys`: Boolean.
     pub regenerate_ssh_keys: Option<bool>,
     /// `root_password`: String.
-    pub root_password: Option<String>,
+    pub root_password: Option<Secret>,
     /// `system_locale`: String.
     pub system_locale: Option<String>,
     /// `timezone`: String.
@@ -1271,7 +1273,7 @@ pub struct Initialization {
     /// `user_name`: String.
     pub user_name: Option<String>,
     /// `windows_license_key`: String.
-    pub windows_license_key: Option<String>,
+    pub windows_license_key: Option<Secret>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1333,7 +1335,7 @@ impl Initialization {
                 b"cloud_init_network_protocol" => {
                     v.cloud_init_network_protocol = Some(CloudInitNetworkProtocol::from_wire(&val))
                 }
-                b"custom_script" => v.custom_script = Some(val),
+                b"custom_script" => v.custom_script = Some(Secret::new(val)),
                 b"dns_search" => v.dns_search = Some(val),
                 b"dns_servers" => v.dns_servers = Some(val),
                 b"domain" => v.domain = Some(val),
@@ -1346,13 +1348,13 @@ impl Initialization {
                 b"regenerate_ssh_keys" => {
                     v.regenerate_ssh_keys = Some(g::parse_boolean(&val, "regenerate_ssh_keys")?)
                 }
-                b"root_password" => v.root_password = Some(val),
+                b"root_password" => v.root_password = Some(Secret::new(val)),
                 b"system_locale" => v.system_locale = Some(val),
                 b"timezone" => v.timezone = Some(val),
                 b"ui_language" => v.ui_language = Some(val),
                 b"user_locale" => v.user_locale = Some(val),
                 b"user_name" => v.user_name = Some(val),
-                b"windows_license_key" => v.windows_license_key = Some(val),
+                b"windows_license_key" => v.windows_license_key = Some(Secret::new(val)),
                 _ => {}
             }
             Ok(())
@@ -1401,8 +1403,8 @@ impl Initialization {
                     b"configuration" => {
                         v.configuration = Some(Box::new(Configuration::read(x, &e, empty)?))
                     }
-                    b"custom_script" => v.custom_script = Some(g::text(x, empty)?),
-                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    b"custom_script" => v.custom_script = Some(Secret::new(g::text(x, empty)?)),
+                    b"root_password" => v.root_password = Some(Secret::new(g::text(x, empty)?)),
                     b"system_locale" => v.system_locale = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1430,7 +1432,9 @@ impl Initialization {
                     b"regenerate_ssh_keys" => {
                         v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
                     }
-                    b"windows_license_key" => v.windows_license_key = Some(g::text(x, empty)?),
+                    b"windows_license_key" => {
+                        v.windows_license_key = Some(Secret::new(g::text(x, empty)?))
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 27 => match tag {
@@ -1470,7 +1474,7 @@ impl Initialization {
             v.write(w, "configuration");
         }
         if let Some(v) = &self.custom_script {
-            g::leaf(w, "custom_script", v);
+            g::leaf(w, "custom_script", v.expose());
         }
         if let Some(v) = &self.dns_search {
             g::leaf(w, "dns_search", v);
@@ -1505,7 +1509,7 @@ impl Initialization {
             g::leaf(w, "regenerate_ssh_keys", &v.to_string());
         }
         if let Some(v) = &self.root_password {
-            g::leaf(w, "root_password", v);
+            g::leaf(w, "root_password", v.expose());
         }
         if let Some(v) = &self.system_locale {
             g::leaf(w, "system_locale", v);
@@ -1523,7 +1527,7 @@ impl Initialization {
             g::leaf(w, "user_name", v);
         }
         if let Some(v) = &self.windows_license_key {
-            g::leaf(w, "windows_license_key", v);
+            g::leaf(w, "windows_license_key", v.expose());
         }
         g::close(w, tag);
     }
@@ -1549,7 +1553,11 @@ impl crate::wire::Resource for Initialization {
 
 impl serde::Serialize for Initialization {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(
+            self,
+            s,
+            &["custom_script", "root_password", "windows_license_key"],
+        )
     }
 }
 
@@ -2316,7 +2324,7 @@ impl crate::wire::Resource for InstanceType {
 
 impl serde::Serialize for InstanceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2474,7 +2482,7 @@ impl crate::wire::Resource for Io {
 
 impl serde::Serialize for Io {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2623,7 +2631,7 @@ impl crate::wire::Resource for Ip {
 
 impl serde::Serialize for Ip {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2768,7 +2776,7 @@ impl crate::wire::Resource for IpAddressAssignment {
 
 impl serde::Serialize for IpAddressAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2972,7 +2980,7 @@ impl crate::wire::Resource for IscsiBond {
 
 impl serde::Serialize for IscsiBond {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3013,7 +3021,7 @@ pub struct IscsiDetails {
     /// `lun_mapping`: Integer.
     pub lun_mapping: Option<i64>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `paths`: Integer.
     pub paths: Option<i64>,
     /// `port`: Integer.
@@ -3098,7 +3106,7 @@ impl IscsiDetails {
                 b"disk_id" => v.disk_id = Some(val),
                 b"initiator" => v.initiator = Some(val),
                 b"lun_mapping" => v.lun_mapping = Some(g::parse_integer(&val, "lun_mapping")?),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"paths" => v.paths = Some(g::parse_integer(&val, "paths")?),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"portal" => v.portal = Some(val),
@@ -3145,7 +3153,7 @@ impl IscsiDetails {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -3196,7 +3204,7 @@ impl IscsiDetails {
             g::leaf(w, "lun_mapping", &v.to_string());
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.paths {
             g::leaf(w, "paths", &v.to_string());
@@ -3258,6 +3266,6 @@ impl crate::wire::Resource for IscsiDetails {
 
 impl serde::Serialize for IscsiDetails {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }

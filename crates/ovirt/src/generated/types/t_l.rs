@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -349,7 +351,7 @@ impl crate::wire::Resource for LinkLayerDiscoveryProtocolElement {
 
 impl serde::Serialize for LinkLayerDiscoveryProtocolElement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -396,7 +398,7 @@ pub struct LogicalUnit {
     /// `lun_mapping`: Integer.
     pub lun_mapping: Option<i64>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `paths`: Integer.
     pub paths: Option<i64>,
     /// `port`: Integer.
@@ -488,7 +490,7 @@ impl LogicalUnit {
                 }
                 b"disk_id" => v.disk_id = Some(val),
                 b"lun_mapping" => v.lun_mapping = Some(g::parse_integer(&val, "lun_mapping")?),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"paths" => v.paths = Some(g::parse_integer(&val, "paths")?),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"portal" => v.portal = Some(val),
@@ -535,7 +537,7 @@ impl LogicalUnit {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -610,7 +612,7 @@ impl LogicalUnit {
             g::leaf(w, "lun_mapping", &v.to_string());
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.paths {
             g::leaf(w, "paths", &v.to_string());
@@ -672,7 +674,7 @@ impl crate::wire::Resource for LogicalUnit {
 
 impl serde::Serialize for LogicalUnit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -300,7 +302,7 @@ impl crate::wire::Resource for MDevType {
 
 impl serde::Serialize for MDevType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -428,7 +430,7 @@ impl crate::wire::Resource for Mac {
 
 impl serde::Serialize for Mac {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -647,7 +649,7 @@ impl crate::wire::Resource for MacPool {
 
 impl serde::Serialize for MacPool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -802,7 +804,7 @@ impl crate::wire::Resource for MemoryOverCommit {
 
 impl serde::Serialize for MemoryOverCommit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -970,7 +972,7 @@ impl crate::wire::Resource for MemoryPolicy {
 
 impl serde::Serialize for MemoryPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1094,7 +1096,7 @@ impl crate::wire::Resource for Method {
 
 impl serde::Serialize for Method {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1243,7 +1245,7 @@ impl crate::wire::Resource for MigrationBandwidth {
 
 impl serde::Serialize for MigrationBandwidth {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1444,7 +1446,7 @@ impl crate::wire::Resource for MigrationOptions {
 
 impl serde::Serialize for MigrationOptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1598,7 +1600,7 @@ impl crate::wire::Resource for MigrationPolicy {
 
 impl serde::Serialize for MigrationPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

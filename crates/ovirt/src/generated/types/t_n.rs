@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -1715,7 +1717,7 @@ impl crate::wire::Resource for Network {
 
 impl serde::Serialize for Network {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2019,7 +2021,7 @@ impl crate::wire::Resource for NetworkAttachment {
 
 impl serde::Serialize for NetworkAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2188,7 +2190,7 @@ impl crate::wire::Resource for NetworkConfiguration {
 
 impl serde::Serialize for NetworkConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2348,7 +2350,7 @@ impl crate::wire::Resource for NetworkFilter {
 
 impl serde::Serialize for NetworkFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2548,7 +2550,7 @@ impl crate::wire::Resource for NetworkFilterParameter {
 
 impl serde::Serialize for NetworkFilterParameter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2739,7 +2741,7 @@ impl crate::wire::Resource for NetworkLabel {
 
 impl serde::Serialize for NetworkLabel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2916,7 +2918,7 @@ impl crate::wire::Resource for NfsProfileDetail {
 
 impl serde::Serialize for NfsProfileDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3346,7 +3348,7 @@ impl crate::wire::Resource for Nic {
 
 impl serde::Serialize for Nic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3543,7 +3545,7 @@ impl crate::wire::Resource for NicConfiguration {
 
 impl serde::Serialize for NicConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3764,7 +3766,7 @@ impl crate::wire::Resource for NumaNode {
 
 impl serde::Serialize for NumaNode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3933,6 +3935,6 @@ impl crate::wire::Resource for NumaNodePin {
 
 impl serde::Serialize for NumaNodePin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

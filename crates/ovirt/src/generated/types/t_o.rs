@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -396,7 +398,7 @@ impl crate::wire::Resource for OpenStackImage {
 
 impl serde::Serialize for OpenStackImage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -443,7 +445,7 @@ pub struct OpenStackImageProvider {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `requires_authentication`: Boolean.
@@ -517,7 +519,7 @@ impl OpenStackImageProvider {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"requires_authentication" => {
                     v.requires_authentication =
                         Some(g::parse_boolean(&val, "requires_authentication")?)
@@ -563,7 +565,7 @@ impl OpenStackImageProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -636,7 +638,7 @@ impl OpenStackImageProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -703,7 +705,7 @@ impl crate::wire::Resource for OpenStackImageProvider {
 
 impl serde::Serialize for OpenStackImageProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -890,7 +892,7 @@ impl crate::wire::Resource for OpenStackNetwork {
 
 impl serde::Serialize for OpenStackNetwork {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -943,7 +945,7 @@ pub struct OpenStackNetworkProvider {
     /// `networks`: OpenStackNetwork\[\]; served as `<link rel="networks">` unless followed.
     pub networks: Option<Vec<OpenStackNetwork>>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `plugin_type`: NetworkPluginType.
     pub plugin_type: Option<NetworkPluginType>,
     /// `project_domain_name`: String.
@@ -1035,7 +1037,7 @@ impl OpenStackNetworkProvider {
                 b"description" => v.description = Some(val),
                 b"external_plugin_type" => v.external_plugin_type = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"plugin_type" => v.plugin_type = Some(NetworkPluginType::from_wire(&val)),
                 b"project_domain_name" => v.project_domain_name = Some(val),
                 b"project_name" => v.project_name = Some(val),
@@ -1099,7 +1101,7 @@ impl OpenStackNetworkProvider {
                         }
                         v.networks = Some(items);
                     }
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1207,7 +1209,7 @@ impl OpenStackNetworkProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.plugin_type {
             g::leaf(w, "plugin_type", v.as_str());
@@ -1303,7 +1305,7 @@ impl crate::wire::Resource for OpenStackNetworkProvider {
 
 impl serde::Serialize for OpenStackNetworkProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -1346,7 +1348,7 @@ pub struct OpenStackProvider {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `requires_authentication`: Boolean.
@@ -1420,7 +1422,7 @@ impl OpenStackProvider {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"requires_authentication" => {
                     v.requires_authentication =
                         Some(g::parse_boolean(&val, "requires_authentication")?)
@@ -1454,7 +1456,7 @@ impl OpenStackProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1515,7 +1517,7 @@ impl OpenStackProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -1566,7 +1568,7 @@ impl crate::wire::Resource for OpenStackProvider {
 
 impl serde::Serialize for OpenStackProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -1794,7 +1796,7 @@ impl crate::wire::Resource for OpenStackSubnet {
 
 impl serde::Serialize for OpenStackSubnet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1843,7 +1845,7 @@ pub struct OpenStackVolumeProvider {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `properties`: Property\[\].
     pub properties: Option<Vec<Property>>,
     /// `requires_authentication`: Boolean.
@@ -1919,7 +1921,7 @@ impl OpenStackVolumeProvider {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"requires_authentication" => {
                     v.requires_authentication =
                         Some(g::parse_boolean(&val, "requires_authentication")?)
@@ -1953,7 +1955,7 @@ impl OpenStackVolumeProvider {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -2048,7 +2050,7 @@ impl OpenStackVolumeProvider {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.properties {
             g::open(w, "properties");
@@ -2126,7 +2128,7 @@ impl crate::wire::Resource for OpenStackVolumeProvider {
 
 impl serde::Serialize for OpenStackVolumeProvider {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -2340,7 +2342,7 @@ impl crate::wire::Resource for OpenStackVolumeType {
 
 impl serde::Serialize for OpenStackVolumeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2575,7 +2577,7 @@ impl crate::wire::Resource for OpenstackVolumeAuthenticationKey {
 
 impl serde::Serialize for OpenstackVolumeAuthenticationKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2793,7 +2795,7 @@ impl crate::wire::Resource for OperatingSystem {
 
 impl serde::Serialize for OperatingSystem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2983,7 +2985,7 @@ impl crate::wire::Resource for OperatingSystemInfo {
 
 impl serde::Serialize for OperatingSystemInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3147,6 +3149,6 @@ impl crate::wire::Resource for OptionEntry {
 
 impl serde::Serialize for OptionEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -371,7 +373,7 @@ impl crate::wire::Resource for Package {
 
 impl serde::Serialize for Package {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -528,7 +530,7 @@ impl crate::wire::Resource for Payload {
 
 impl serde::Serialize for Payload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -760,7 +762,7 @@ impl crate::wire::Resource for Permission {
 
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -956,7 +958,7 @@ impl crate::wire::Resource for Permit {
 
 impl serde::Serialize for Permit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1103,7 +1105,7 @@ impl crate::wire::Resource for PmProxy {
 
 impl serde::Serialize for PmProxy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1217,7 +1219,7 @@ impl crate::wire::Resource for PortMirroring {
 
 impl serde::Serialize for PortMirroring {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1240,7 +1242,7 @@ pub struct PowerManagement {
     /// `options`: Option\[\].
     pub options: Option<Vec<OptionEntry>>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `pm_proxies`: PmProxy\[\].
     pub pm_proxies: Option<Vec<PmProxy>>,
     /// `status`: PowerManagementStatus.
@@ -1313,7 +1315,7 @@ impl PowerManagement {
                 b"kdump_detection" => {
                     v.kdump_detection = Some(g::parse_boolean(&val, "kdump_detection")?)
                 }
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"status" => v.status = Some(PowerManagementStatus::from_wire(&val)),
                 b"type" => v.r#type = Some(val),
                 b"username" => v.username = Some(val),
@@ -1363,7 +1365,7 @@ impl PowerManagement {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -1433,7 +1435,7 @@ impl PowerManagement {
             g::close(w, "options");
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(items) = &self.pm_proxies {
             g::open(w, "pm_proxies");
@@ -1476,7 +1478,7 @@ impl crate::wire::Resource for PowerManagement {
 
 impl serde::Serialize for PowerManagement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -1638,7 +1640,7 @@ impl crate::wire::Resource for Product {
 
 impl serde::Serialize for Product {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1814,7 +1816,7 @@ impl crate::wire::Resource for ProductInfo {
 
 impl serde::Serialize for ProductInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2018,7 +2020,7 @@ impl crate::wire::Resource for ProfileDetail {
 
 impl serde::Serialize for ProfileDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2153,7 +2155,7 @@ impl crate::wire::Resource for Property {
 
 impl serde::Serialize for Property {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2164,7 +2166,7 @@ pub struct ProxyTicket {
     /// The object's `href` (an XML attribute).
     pub href: Option<String>,
     /// `value`: String.
-    pub value: Option<String>,
+    pub value: Option<Secret>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -2221,7 +2223,7 @@ impl ProxyTicket {
         g::attrs(start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
-                b"value" => v.value = Some(val),
+                b"value" => v.value = Some(Secret::new(val)),
                 _ => {}
             }
             Ok(())
@@ -2238,7 +2240,7 @@ impl ProxyTicket {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => v.value = Some(Secret::new(g::text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 _ => x.skip(&e, empty)?,
@@ -2255,7 +2257,7 @@ impl ProxyTicket {
         }
         g::end_open(w);
         if let Some(v) = &self.value {
-            g::leaf(w, "value", v);
+            g::leaf(w, "value", v.expose());
         }
         g::close(w, tag);
     }
@@ -2281,6 +2283,6 @@ impl crate::wire::Resource for ProxyTicket {
 
 impl serde::Serialize for ProxyTicket {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["value"])
     }
 }

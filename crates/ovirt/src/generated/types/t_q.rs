@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -518,7 +520,7 @@ impl crate::wire::Resource for Qos {
 
 impl serde::Serialize for Qos {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -878,7 +880,7 @@ impl crate::wire::Resource for Quota {
 
 impl serde::Serialize for Quota {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1108,7 +1110,7 @@ impl crate::wire::Resource for QuotaClusterLimit {
 
 impl serde::Serialize for QuotaClusterLimit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1321,7 +1323,7 @@ impl crate::wire::Resource for QuotaStorageLimit {
 
 impl serde::Serialize for QuotaStorageLimit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -309,7 +311,7 @@ impl crate::wire::Resource for Range {
 
 impl serde::Serialize for Range {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -447,7 +449,7 @@ impl crate::wire::Resource for Rate {
 
 impl serde::Serialize for Rate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -581,7 +583,7 @@ impl crate::wire::Resource for RegistrationAffinityGroupMapping {
 
 impl serde::Serialize for RegistrationAffinityGroupMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -715,7 +717,7 @@ impl crate::wire::Resource for RegistrationAffinityLabelMapping {
 
 impl serde::Serialize for RegistrationAffinityLabelMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -849,7 +851,7 @@ impl crate::wire::Resource for RegistrationClusterMapping {
 
 impl serde::Serialize for RegistrationClusterMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1119,7 +1121,7 @@ impl crate::wire::Resource for RegistrationConfiguration {
 
 impl serde::Serialize for RegistrationConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1253,7 +1255,7 @@ impl crate::wire::Resource for RegistrationDomainMapping {
 
 impl serde::Serialize for RegistrationDomainMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1387,7 +1389,7 @@ impl crate::wire::Resource for RegistrationLunMapping {
 
 impl serde::Serialize for RegistrationLunMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1521,7 +1523,7 @@ impl crate::wire::Resource for RegistrationRoleMapping {
 
 impl serde::Serialize for RegistrationRoleMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1655,7 +1657,7 @@ impl crate::wire::Resource for RegistrationVnicProfileMapping {
 
 impl serde::Serialize for RegistrationVnicProfileMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1815,7 +1817,7 @@ impl crate::wire::Resource for ReportedConfiguration {
 
 impl serde::Serialize for ReportedConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2015,7 +2017,7 @@ impl crate::wire::Resource for ReportedDevice {
 
 impl serde::Serialize for ReportedDevice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2171,7 +2173,7 @@ impl crate::wire::Resource for RngDevice {
 
 impl serde::Serialize for RngDevice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2371,7 +2373,7 @@ impl crate::wire::Resource for Role {
 
 impl serde::Serialize for Role {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

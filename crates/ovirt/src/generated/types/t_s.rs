@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -1199,7 +1201,7 @@ impl crate::wire::Resource for SchedulingPolicy {
 
 impl serde::Serialize for SchedulingPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1426,7 +1428,7 @@ impl crate::wire::Resource for SchedulingPolicyUnit {
 
 impl serde::Serialize for SchedulingPolicyUnit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1573,7 +1575,7 @@ impl crate::wire::Resource for SeLinux {
 
 impl serde::Serialize for SeLinux {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1713,7 +1715,7 @@ impl crate::wire::Resource for SerialNumber {
 
 impl serde::Serialize for SerialNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1908,7 +1910,7 @@ impl crate::wire::Resource for Session {
 
 impl serde::Serialize for Session {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2073,7 +2075,7 @@ impl crate::wire::Resource for SkipIfConnectivityBroken {
 
 impl serde::Serialize for SkipIfConnectivityBroken {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2201,7 +2203,7 @@ impl crate::wire::Resource for SkipIfSdActive {
 
 impl serde::Serialize for SkipIfSdActive {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3391,7 +3393,7 @@ impl crate::wire::Resource for Snapshot {
 
 impl serde::Serialize for Snapshot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3553,7 +3555,7 @@ impl crate::wire::Resource for SpecialObjects {
 
 impl serde::Serialize for SpecialObjects {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3691,7 +3693,7 @@ impl crate::wire::Resource for Spm {
 
 impl serde::Serialize for Spm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3898,7 +3900,7 @@ impl crate::wire::Resource for Ssh {
 
 impl serde::Serialize for Ssh {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4087,7 +4089,7 @@ impl crate::wire::Resource for SshPublicKey {
 
 impl serde::Serialize for SshPublicKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4245,7 +4247,7 @@ impl crate::wire::Resource for Sso {
 
 impl serde::Serialize for Sso {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4511,7 +4513,7 @@ impl crate::wire::Resource for Statistic {
 
 impl serde::Serialize for Statistic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4801,7 +4803,7 @@ impl crate::wire::Resource for Step {
 
 impl serde::Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4864,7 +4866,7 @@ pub struct StorageConnection {
     /// `nfs_version`: NfsVersion.
     pub nfs_version: Option<NfsVersion>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `path`: String.
     pub path: Option<String>,
     /// `port`: Integer.
@@ -4946,7 +4948,7 @@ impl StorageConnection {
                 b"nfs_retrans" => v.nfs_retrans = Some(g::parse_integer(&val, "nfs_retrans")?),
                 b"nfs_timeo" => v.nfs_timeo = Some(g::parse_integer(&val, "nfs_timeo")?),
                 b"nfs_version" => v.nfs_version = Some(NfsVersion::from_wire(&val)),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"path" => v.path = Some(val),
                 b"port" => v.port = Some(g::parse_integer(&val, "port")?),
                 b"portal" => v.portal = Some(val),
@@ -4986,7 +4988,7 @@ impl StorageConnection {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
@@ -5052,7 +5054,7 @@ impl StorageConnection {
             g::leaf(w, "nfs_version", v.as_str());
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.path {
             g::leaf(w, "path", v);
@@ -5110,7 +5112,7 @@ impl crate::wire::Resource for StorageConnection {
 
 impl serde::Serialize for StorageConnection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -5153,7 +5155,7 @@ pub struct StorageConnectionExtension {
     /// `name`: String.
     pub name: Option<String>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `target`: String.
     pub target: Option<String>,
     /// `username`: String.
@@ -5220,7 +5222,7 @@ impl StorageConnectionExtension {
                 b"comment" => v.comment = Some(val),
                 b"description" => v.description = Some(val),
                 b"name" => v.name = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"target" => v.target = Some(val),
                 b"username" => v.username = Some(val),
                 _ => {}
@@ -5250,7 +5252,7 @@ impl StorageConnectionExtension {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     b"username" => v.username = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
@@ -5284,7 +5286,7 @@ impl StorageConnectionExtension {
             g::leaf(w, "name", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.target {
             g::leaf(w, "target", v);
@@ -5324,7 +5326,7 @@ impl crate::wire::Resource for StorageConnectionExtension {
 
 impl serde::Serialize for StorageConnectionExtension {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -5914,7 +5916,7 @@ impl crate::wire::Resource for StorageDomain {
 
 impl serde::Serialize for StorageDomain {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -6072,7 +6074,7 @@ impl crate::wire::Resource for StorageDomainLease {
 
 impl serde::Serialize for StorageDomainLease {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -6248,7 +6250,7 @@ impl crate::wire::Resource for SystemOption {
 
 impl serde::Serialize for SystemOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -6413,6 +6415,6 @@ impl crate::wire::Resource for SystemOptionValue {
 
 impl serde::Serialize for SystemOptionValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -342,7 +344,7 @@ impl crate::wire::Resource for Tag {
 
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1131,7 +1133,7 @@ impl crate::wire::Resource for Template {
 
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1312,7 +1314,7 @@ impl crate::wire::Resource for TemplateVersion {
 
 impl serde::Serialize for TemplateVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1325,7 +1327,7 @@ pub struct Ticket {
     /// `expiry`: Integer.
     pub expiry: Option<i64>,
     /// `value`: String.
-    pub value: Option<String>,
+    pub value: Option<Secret>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
 }
@@ -1383,7 +1385,7 @@ impl Ticket {
             match k {
                 b"href" => v.href = Some(val),
                 b"expiry" => v.expiry = Some(g::parse_integer(&val, "expiry")?),
-                b"value" => v.value = Some(val),
+                b"value" => v.value = Some(Secret::new(val)),
                 _ => {}
             }
             Ok(())
@@ -1400,7 +1402,7 @@ impl Ticket {
                     _ => x.skip(&e, empty)?,
                 },
                 5 => match tag {
-                    b"value" => v.value = Some(g::text(x, empty)?),
+                    b"value" => v.value = Some(Secret::new(g::text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 6 => match tag {
@@ -1424,7 +1426,7 @@ impl Ticket {
             g::leaf(w, "expiry", &v.to_string());
         }
         if let Some(v) = &self.value {
-            g::leaf(w, "value", v);
+            g::leaf(w, "value", v.expose());
         }
         g::close(w, tag);
     }
@@ -1450,7 +1452,7 @@ impl crate::wire::Resource for Ticket {
 
 impl serde::Serialize for Ticket {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["value"])
     }
 }
 
@@ -1585,7 +1587,7 @@ impl crate::wire::Resource for TimeZone {
 
 impl serde::Serialize for TimeZone {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1718,6 +1720,6 @@ impl crate::wire::Resource for TransparentHugePages {
 
 impl serde::Serialize for TransparentHugePages {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -217,7 +219,7 @@ impl crate::wire::Resource for UnmanagedNetwork {
 
 impl serde::Serialize for UnmanagedNetwork {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -374,7 +376,7 @@ impl crate::wire::Resource for Usb {
 
 impl serde::Serialize for Usb {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -411,7 +413,7 @@ pub struct User {
     /// `options`: UserOption\[\]; served as `<link rel="options">` unless followed.
     pub options: Option<Vec<UserOption>>,
     /// `password`: String.
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `permissions`: Permission\[\]; served as `<link rel="permissions">` unless followed.
     pub permissions: Option<Vec<Permission>>,
     /// `principal`: String.
@@ -494,7 +496,7 @@ impl User {
                 b"logged_in" => v.logged_in = Some(g::parse_boolean(&val, "logged_in")?),
                 b"name" => v.name = Some(val),
                 b"namespace" => v.namespace = Some(val),
-                b"password" => v.password = Some(val),
+                b"password" => v.password = Some(Secret::new(val)),
                 b"principal" => v.principal = Some(val),
                 b"user_name" => v.user_name = Some(val),
                 _ => {}
@@ -563,7 +565,7 @@ impl User {
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
-                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"password" => v.password = Some(Secret::new(g::text(x, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -660,7 +662,7 @@ impl User {
             g::leaf(w, "namespace", v);
         }
         if let Some(v) = &self.password {
-            g::leaf(w, "password", v);
+            g::leaf(w, "password", v.expose());
         }
         if let Some(v) = &self.principal {
             g::leaf(w, "principal", v);
@@ -751,7 +753,7 @@ impl crate::wire::Resource for User {
 
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &["password"])
     }
 }
 
@@ -940,7 +942,7 @@ impl crate::wire::Resource for UserOption {
 
 impl serde::Serialize for UserOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

@@ -2,6 +2,8 @@
 //! Types whose name starts with this letter.
 
 use omnivirt_core::Result;
+#[allow(unused_imports)]
+use omnivirt_core::Secret;
 use quick_xml::events::BytesStart;
 
 use crate::wire::gen_support as g;
@@ -656,7 +658,7 @@ impl crate::wire::Resource for Value {
 
 impl serde::Serialize for Value {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -791,7 +793,7 @@ impl crate::wire::Resource for VcpuPin {
 
 impl serde::Serialize for VcpuPin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -945,7 +947,7 @@ impl crate::wire::Resource for Vendor {
 
 impl serde::Serialize for Vendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1165,7 +1167,7 @@ impl crate::wire::Resource for Version {
 
 impl serde::Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1315,7 +1317,7 @@ impl crate::wire::Resource for VirtioScsi {
 
 impl serde::Serialize for VirtioScsi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1576,7 +1578,7 @@ impl crate::wire::Resource for VirtualNumaNode {
 
 impl serde::Serialize for VirtualNumaNode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -1722,7 +1724,7 @@ impl crate::wire::Resource for Vlan {
 
 impl serde::Serialize for Vlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -2850,7 +2852,7 @@ impl crate::wire::Resource for Vm {
 
 impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3474,7 +3476,7 @@ impl crate::wire::Resource for VmBase {
 
 impl serde::Serialize for VmBase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3723,7 +3725,7 @@ impl crate::wire::Resource for VmMediatedDevice {
 
 impl serde::Serialize for VmMediatedDevice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -3902,7 +3904,7 @@ impl crate::wire::Resource for VmPlacementPolicy {
 
 impl serde::Serialize for VmPlacementPolicy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4219,7 +4221,7 @@ impl crate::wire::Resource for VmPool {
 
 impl serde::Serialize for VmPool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4389,7 +4391,7 @@ impl crate::wire::Resource for VmSummary {
 
 impl serde::Serialize for VmSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4516,7 +4518,7 @@ impl crate::wire::Resource for VnicPassThrough {
 
 impl serde::Serialize for VnicPassThrough {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4776,7 +4778,7 @@ impl crate::wire::Resource for VnicProfile {
 
 impl serde::Serialize for VnicProfile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -4951,7 +4953,7 @@ impl crate::wire::Resource for VnicProfileMapping {
 
 impl serde::Serialize for VnicProfileMapping {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 
@@ -5110,7 +5112,7 @@ impl crate::wire::Resource for VolumeGroup {
 
 impl serde::Serialize for VolumeGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        g::serialize_json(self, s)
+        g::serialize_json(self, s, &[])
     }
 }
 

@@ -217,6 +217,32 @@ fn the_3x_attribute_forms_read_as_the_4x_elements() {
         Some("other")
     );
     assert_eq!(vm.status, Some(VmStatus::Down));
+    // `<boot dev="hd"/>` repeated (3.x) and `<boot><devices>` (4.x) give the same devices.
+    use omnivirt_ovirt::generated::types::{BootDevice, Cluster};
+    let boot = |vm: &Vm| {
+        vm.os
+            .as_ref()
+            .and_then(|o| o.boot.as_ref())
+            .and_then(|b| b.devices.clone())
+    };
+    assert_eq!(boot(&vm), Some(vec![BootDevice::Hd]));
+    let v3 = Vm::from_xml(b"<vm><os><boot dev=\"network\"/><boot dev=\"hd\"/></os></vm>").unwrap();
+    let v4 = Vm::from_xml(
+        b"<vm><os><boot><devices><device>network</device><device>hd</device></devices></boot></os></vm>",
+    )
+    .unwrap();
+    assert_eq!(boot(&v3), Some(vec![BootDevice::Network, BootDevice::Hd]));
+    assert_eq!(boot(&v3), boot(&v4));
+    // The 3.x status detail, and a 3.x cluster's CPU type in `<cpu id>`.
+    let v3 = Vm::from_xml(b"<vm><status><state>up</state><detail>migrating</detail></status></vm>")
+        .unwrap();
+    assert_eq!(v3.status, Some(VmStatus::Up));
+    assert_eq!(v3.status_detail.as_deref(), Some("migrating"));
+    let c = Cluster::from_xml(b"<cluster><cpu id=\"Intel Conroe Family\"/></cluster>").unwrap();
+    assert_eq!(
+        c.cpu.and_then(|c| c.r#type).as_deref(),
+        Some("Intel Conroe Family")
+    );
     // A guest's device as 3.x wrote it, and as 4.x does.
     let v3 = ReportedDevice::from_xml(
         b"<reported_device id=\"d\"><mac address=\"00:1a:4a:16:01:51\"/>\

@@ -270,3 +270,36 @@ pub(crate) fn mask_secrets(v: &mut serde_json::Value, keys: &[&str]) {
         _ => {}
     }
 }
+
+/// A status element and, in the 3.x form `<status><state>up</state><detail>..</detail>
+/// </status>`, its detail.
+pub(crate) fn status(x: &mut XmlIn<'_>, empty: bool) -> Result<(Option<String>, Option<String>)> {
+    x.status(empty)
+}
+
+/// An operating system's `<boot>`: 4.x `<boot><devices><device>hd</device>..</devices></boot>`
+/// once, or 3.x `<boot dev="hd"/>` repeated, one device each; both add to `boot.devices`.
+pub(crate) fn os_boot(
+    x: &mut XmlIn<'_>,
+    e: &BytesStart<'_>,
+    empty: bool,
+    boot: &mut Option<Box<crate::generated::types::Boot>>,
+) -> Result<()> {
+    use crate::generated::types::{Boot, BootDevice};
+    let mut dev = None;
+    scan_attrs(e, |k, v| {
+        if k == b"dev" {
+            dev = Some(BootDevice::from_wire(&v));
+        }
+        Ok(())
+    })?;
+    let read = Boot::read(x, e, empty)?;
+    let b = boot.get_or_insert_with(Box::default);
+    let devices = b.devices.get_or_insert_with(Vec::new);
+    devices.extend(read.devices.into_iter().flatten());
+    devices.extend(dev);
+    if b.href.is_none() {
+        b.href = read.href;
+    }
+    Ok(())
+}

@@ -186,36 +186,38 @@ impl<'a> XmlIn<'a> {
     pub(super) fn text_rest(&mut self, mut ev: XmlEvent<'a>, out: &mut String) -> Result<()> {
         loop {
             match ev {
-                XmlEvent::Text(t) => {
-                    let s = t.decode().map_err(|e| self.err(e))?;
-                    out.push_str(&s);
-                }
-                XmlEvent::CData(c) => {
-                    let s = c.decode().map_err(|e| self.err(e))?;
-                    out.push_str(&s);
-                }
-                XmlEvent::GeneralRef(r) => {
-                    if let Some(ch) = r.resolve_char_ref().map_err(|e| self.err(e))? {
-                        out.push(ch);
-                    } else {
-                        let name = r.decode().map_err(|e| self.err(e))?;
-                        match name.as_ref() {
-                            "amp" => out.push('&'),
-                            "lt" => out.push('<'),
-                            "gt" => out.push('>'),
-                            "quot" => out.push('"'),
-                            "apos" => out.push('\''),
-                            other => return Err(self.err(format!("unknown entity &{other};"))),
-                        }
-                    }
-                }
                 XmlEvent::Start(e) => self.skip(&e, false)?,
                 XmlEvent::End(_) => return Ok(()),
                 XmlEvent::Eof => return Err(self.err("unexpected end of document")),
-                _ => {}
+                other => self.text_piece(&other, out)?,
             }
             ev = self.event()?;
         }
+    }
+
+    /// Appends what a text event stands for (text, CDATA, an entity or character reference).
+    fn text_piece(&self, ev: &XmlEvent<'a>, out: &mut String) -> Result<()> {
+        match ev {
+            XmlEvent::Text(t) => out.push_str(&t.decode().map_err(|e| self.err(e))?),
+            XmlEvent::CData(c) => out.push_str(&c.decode().map_err(|e| self.err(e))?),
+            XmlEvent::GeneralRef(r) => {
+                if let Some(ch) = r.resolve_char_ref().map_err(|e| self.err(e))? {
+                    out.push(ch);
+                } else {
+                    let name = r.decode().map_err(|e| self.err(e))?;
+                    match name.as_ref() {
+                        "amp" => out.push('&'),
+                        "lt" => out.push('<'),
+                        "gt" => out.push('>'),
+                        "quot" => out.push('"'),
+                        "apos" => out.push('\''),
+                        other => return Err(self.err(format!("unknown entity &{other};"))),
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     pub(super) fn i64(&mut self, tag: &str, empty: bool) -> Result<Option<i64>> {
@@ -240,7 +242,7 @@ impl<'a> XmlIn<'a> {
     }
 
     /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x).
-    pub(super) fn status(&mut self, empty: bool) -> Result<(Option<String>, Option<String>)> {
+    pub(crate) fn status(&mut self, empty: bool) -> Result<(Option<String>, Option<String>)> {
         if empty {
             return Ok((None, None));
         }
@@ -249,10 +251,6 @@ impl<'a> XmlIn<'a> {
         let mut detail = None;
         loop {
             match self.event()? {
-                XmlEvent::Text(t) => {
-                    let s = t.decode().map_err(|e| self.err(e))?;
-                    text.push_str(&s);
-                }
                 XmlEvent::Start(e) => match e.local_name().as_ref() {
                     b"state" => state = Some(self.text(false)?),
                     b"detail" => detail = Some(self.text(false)?),
@@ -260,7 +258,7 @@ impl<'a> XmlIn<'a> {
                 },
                 XmlEvent::End(_) => break,
                 XmlEvent::Eof => return Err(self.err("unexpected end of document")),
-                _ => {}
+                other => self.text_piece(&other, &mut text)?,
             }
         }
         let state = state.or_else(|| {

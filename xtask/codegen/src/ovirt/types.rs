@@ -94,6 +94,14 @@ const VALUES: &[&str] = &[
 /// field)`. A 3.6 engine sends a disk's virtual size as `<size>`.
 const LEGACY_TAGS: &[(&str, &str, &str)] = &[("Disk", "size", "provisioned_size")];
 
+/// XML attributes the 3.x dialect used for a 4.x field: `(struct, attribute, field)`. A 3.6
+/// cluster names its CPU type as `<cpu id="Intel Conroe Family"/>`.
+const LEGACY_ATTRS: &[(&str, &str, &str)] = &[("Cpu", "id", "type")];
+
+/// Elements whose 3.x form a hand-written reader in `wire/gen_support.rs` reads: `(struct,
+/// tag, field, function)`. A 3.6 VM lists boot devices as repeated `<boot dev="hd"/>`.
+const HOOKS: &[(&str, &str, &str, &str)] = &[("OperatingSystem", "boot", "boot", "os_boot")];
+
 /// True for a single-valued field holding a reference to another object.
 fn is_linked(kind: &Kind, ids: &Identified) -> bool {
     matches!(kind, Kind::Struct(n) if ids.contains(n) && !VALUES.contains(&n.as_str()))
@@ -327,7 +335,16 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
         // The common shape goes through a non-generic helper.
         out.push_str("let mut v = Self {\nhref: g::href(start)?,\n..Self::default()\n};\n");
     } else {
-        let all: Vec<&Attr> = attrs.iter().chain(&legacy).copied().collect();
+        let mut all: Vec<(&str, &Attr)> = attrs
+            .iter()
+            .chain(&legacy)
+            .map(|a| (a.xml_tag.as_str(), *a))
+            .collect();
+        for (_, tag, field) in LEGACY_ATTRS.iter().filter(|(st, ..)| *st == s.name) {
+            if let Some(a) = s.attrs.iter().find(|a| a.name == *field) {
+                all.push((tag, a));
+            }
+        }
         out.push_str("let mut v = Self::default();\n");
         emit_attr_closure(out, &all, has_href);
     }
@@ -336,11 +353,23 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     // Arms grouped by tag length: one integer match, then a few byte compares, instead of
     // comparing the tag with every field of a large struct in turn.
     let mut arms: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let has_detail = s.attrs.iter().any(|a| a.name == "status_detail");
     for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
         let f = field_ident(&a.name);
         let (item, list) = item_kind(&a.kind);
         let tag = str_lit(&a.xml_tag);
-        let arm = if list {
+        let hook = HOOKS
+            .iter()
+            .find(|(st, t, ..)| *st == s.name && *t == a.xml_tag);
+        let arm = if let Some((.., func)) = hook {
+            format!("b{tag} => g::{func}(x, &e, empty, &mut v.{f})?,")
+        } else if let (Kind::Enum(en), true, "status") = (item, has_detail, a.name.as_str()) {
+            // 3.x: `<status><state>up</state><detail>..</detail></status>`.
+            format!(
+                "b{tag} => {{\nlet (state, detail) = g::status(x, empty)?;\nv.{f} = state.as_deref().map({}::from_wire);\nif detail.is_some() {{\nv.status_detail = detail;\n}}\n}}",
+                rust_type(en)
+            )
+        } else if list {
             format!(
                 "b{tag} => {{\nlet mut items = Vec::new();\nif !empty {{\nwhile let Some(({}, empty)) = x.child()? {{\nitems.push({});\n}}\n}}\nv.{f} = Some(items);\n}}",
                 if matches!(item, Kind::Struct(_)) {
@@ -402,16 +431,16 @@ fn is_scalar(kind: &Kind) -> bool {
     !matches!(kind, Kind::Struct(_) | Kind::List(_))
 }
 
-fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {
+fn emit_attr_closure(out: &mut String, attrs: &[(&str, &Attr)], has_href: bool) {
     out.push_str("g::attrs(start, |k, val| {\nmatch k {\n");
     if !has_href {
         out.push_str("b\"href\" => v.href = Some(val),\n");
     }
-    for a in attrs {
+    for (tag, a) in attrs {
         let _ = writeln!(
             out,
             "b{} => v.{} = Some({}),",
-            str_lit(&a.xml_tag),
+            str_lit(tag),
             field_ident(&a.name),
             if a.secret {
                 "Secret::new(val)".to_owned()

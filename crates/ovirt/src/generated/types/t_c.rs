@@ -2908,6 +2908,7 @@ impl Cpu {
                 b"name" => v.name = Some(val),
                 b"speed" => v.speed = Some(g::parse_decimal(&val, "speed")?),
                 b"type" => v.r#type = Some(val),
+                b"id" => v.r#type = Some(val),
                 _ => {}
             }
             Ok(())

@@ -1179,7 +1179,13 @@ impl Host {
                         v.agents = Some(items);
                     }
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                    b"status" => v.status = Some(HostStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"status" => {
+                        let (state, detail) = g::status(x, empty)?;
+                        v.status = state.as_deref().map(HostStatus::from_wire);
+                        if detail.is_some() {
+                            v.status_detail = detail;
+                        }
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

@@ -2702,7 +2702,7 @@ impl OperatingSystem {
             let tag = name.as_ref();
             match tag.len() {
                 4 => match tag {
-                    b"boot" => v.boot = Some(Box::new(Boot::read(x, &e, empty)?)),
+                    b"boot" => g::os_boot(x, &e, empty, &mut v.boot)?,
                     b"type" => v.r#type = Some(g::text(x, empty)?),
                     b"link" => g::push_link(x, &e, empty, &mut v.links)?,
                     _ => x.skip(&e, empty)?,

@@ -2613,7 +2613,13 @@ impl Snapshot {
                     b"domain" => v.domain = Some(g::linked(x, &e, empty)?),
                     b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
                     b"origin" => v.origin = Some(g::text(x, empty)?),
-                    b"status" => v.status = Some(VmStatus::from_wire(&g::enum_text(x, empty)?)),
+                    b"status" => {
+                        let (state, detail) = g::status(x, empty)?;
+                        v.status = state.as_deref().map(VmStatus::from_wire);
+                        if detail.is_some() {
+                            v.status_detail = detail;
+                        }
+                    }
                     _ => x.skip(&e, empty)?,
                 },
                 7 => match tag {

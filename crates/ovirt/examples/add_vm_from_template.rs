@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use omnivirt_ovirt::types::{Ref, Vm, VmStatus};
+use omnivirt_ovirt::types::{Linked, Vm, VmStatus};
 
 #[tokio::main]
 async fn main() -> omnivirt_core::Result<()> {
@@ -29,8 +29,8 @@ async fn main() -> omnivirt_core::Result<()> {
     let vm = vms
         .add(Vm {
             name: Some("example-from-template".into()),
-            cluster: Some(Ref::name(cluster.name.clone().unwrap_or_default())),
-            template: Some(Ref::name(template.clone())),
+            cluster: Some(Linked::by_name(cluster.name.as_deref().unwrap_or_default())),
+            template: Some(Linked::by_name(&template)),
             ..Vm::default()
         })
         .send()
@@ -50,7 +50,7 @@ async fn main() -> omnivirt_core::Result<()> {
         .await?;
     println!(
         "up on host {}",
-        vm.host.and_then(|h| h.id).unwrap_or_default()
+        vm.host.as_ref().and_then(|h| h.id()).unwrap_or_default()
     );
     conn.close().await
 }

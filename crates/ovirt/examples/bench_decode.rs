@@ -17,8 +17,8 @@ use std::time::Instant;
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use omnivirt_http::{Request, Response, Transport};
+use omnivirt_ovirt::Connection;
 use omnivirt_ovirt::types::Vm;
-use omnivirt_ovirt::{Connection, Resource};
 
 #[path = "../benches/support.rs"]
 mod support;

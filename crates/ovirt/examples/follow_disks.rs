@@ -20,7 +20,7 @@ async fn main() -> omnivirt_core::Result<()> {
         .send()
         .await?;
     for vm in &vms {
-        for a in &vm.disk_attachments {
+        for a in vm.disk_attachments.iter().flatten() {
             // The followed disk came inlined: read it whole.
             let d = a.disk.as_ref().map(|d| d.object()).transpose()?;
             let d = d.as_ref();

@@ -24,6 +24,7 @@ async fn main() -> omnivirt_core::Result<()> {
     let disks: Vec<String> = vm
         .disk_attachments
         .iter()
+        .flatten()
         .filter_map(|a| a.id.clone())
         .collect();
     let svc = vms.vm(vm.id.as_deref().unwrap_or_default());

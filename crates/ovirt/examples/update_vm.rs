@@ -5,7 +5,6 @@
 
 mod common;
 
-use omnivirt_ovirt::Resource;
 use omnivirt_ovirt::types::Vm;
 
 #[tokio::main]

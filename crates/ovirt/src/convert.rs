@@ -180,31 +180,33 @@ pub fn vm(v: &Vm) -> Result<NVm> {
         .cpu
         .as_ref()
         .and_then(|c| c.topology.as_ref())
-        .and_then(|t| u32::try_from(t.vcpus()).ok());
+        .and_then(|t| u32::try_from(vcpus(t.sockets, t.cores, t.threads)).ok());
     out.memory_bytes = v.memory.and_then(|m| u64::try_from(m).ok());
-    out.cluster_id = v
-        .cluster
-        .as_ref()
-        .and_then(|r| r.id.clone())
-        .map(Into::into);
-    out.host_id = v.host.as_ref().and_then(|r| r.id.clone()).map(Into::into);
+    out.cluster_id = v.cluster.as_ref().and_then(|r| r.id()).map(Into::into);
+    out.host_id = v.host.as_ref().and_then(|r| r.id()).map(Into::into);
     out.description = v.description.clone().filter(|d| !d.is_empty());
     out.created_at = v.creation_time.as_deref().and_then(rfc3339);
-    out.tags = v.tags.iter().filter_map(|t| t.name.clone()).collect();
+    out.tags = v
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(|t| t.name.clone())
+        .collect();
     out.ips = v
         .reported_devices
         .iter()
+        .flatten()
         .flat_map(guest_addresses)
         .map(str::to_owned)
         .collect();
     let e = &mut out.extra;
     put(e, "status_detail", v.status_detail.clone());
-    put(e, "type", v.vm_type.as_ref().map(|t| t.as_str().to_owned()));
-    put(e, "os_type", v.os.as_ref().and_then(|o| o.os_type.clone()));
+    put(e, "type", v.r#type.as_ref().map(|t| t.as_str().to_owned()));
+    put(e, "os_type", v.os.as_ref().and_then(|o| o.r#type.clone()));
     put(
         e,
         "template_id",
-        v.template.as_ref().and_then(|r| r.id.clone()),
+        v.template.as_ref().and_then(|r| r.id().map(str::to_owned)),
     );
     put(e, "creation_time", v.creation_time.clone());
     put(e, "fqdn", v.fqdn.clone());
@@ -586,7 +588,8 @@ mod tests {
         for s in VmStatus::KNOWN {
             assert!(
                 VM_STATES.iter().any(|(k, _)| *k == s.as_str()),
-                "{s} has no row in VM_STATES"
+                "{} has no row in VM_STATES",
+                s.as_str()
             );
         }
         for s in HostStatus::KNOWN {

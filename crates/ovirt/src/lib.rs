@@ -14,7 +14,7 @@
 //! # async fn demo() -> omnivirt_core::Result<()> {
 //! use std::time::Duration;
 //! use omnivirt_ovirt::Connection;
-//! use omnivirt_ovirt::types::{Ref, Vm, VmStatus};
+//! use omnivirt_ovirt::types::{Linked, Vm, VmStatus};
 //!
 //! let conn = Connection::builder("https://engine.example/ovirt-engine/api")
 //!     .username("admin@internal")
@@ -24,8 +24,8 @@
 //! let vm = vms
 //!     .add(Vm {
 //!         name: Some("web-01".into()),
-//!         cluster: Some(Ref::name("Default")),
-//!         template: Some(Ref::name("Blank")),
+//!         cluster: Some(Linked::by_name("Default")),
+//!         template: Some(Linked::by_name("Blank")),
 //!         ..Vm::default()
 //!     })
 //!     .send()

@@ -105,7 +105,7 @@ async fn faults_become_typed_errors() {
         .system()
         .vms()
         .add(omnivirt_ovirt::types::Vm {
-            cluster: Some(omnivirt_ovirt::types::Ref::name("Default")),
+            cluster: Some(omnivirt_ovirt::types::Linked::by_name("Default")),
             ..Default::default()
         })
         .send()

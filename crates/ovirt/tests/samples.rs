@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use omnivirt_ovirt::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Object,
+    Action, Api, BootDevice, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Object,
     StorageDomain, Template, Vm, VmStatus,
 };
 use omnivirt_ovirt::{Resource, convert, fault_from_xml};
@@ -71,8 +71,10 @@ fn vm_v36_reads_into_the_same_types() {
         (topo.sockets, topo.cores, topo.threads),
         (Some(1), Some(1), Some(1))
     );
-    assert_eq!(vm.os.as_ref().unwrap().os_type.as_deref(), Some("other"));
-    assert_eq!(vm.os.as_ref().unwrap().boot_devices, vec!["hd".to_owned()]);
+    let os = vm.os.as_ref().unwrap();
+    assert_eq!(os.r#type.as_deref(), Some("other"));
+    let boot = os.boot.as_ref().and_then(|b| b.devices.clone());
+    assert_eq!(boot, Some(vec![BootDevice::Hd]));
     assert!(vm.link("disks").is_some(), "3.x VMs link `disks`");
     let model = convert::vm(&vm).unwrap();
     assert_eq!(model.state, omnivirt_core::VmState::Stopped);
@@ -195,8 +197,9 @@ fn jobs_events_faults_actions() {
         Some("mydetail")
     );
     let start = Action::from_xml(&sample("action-start-request-doc-example.xml")).unwrap();
-    let boot = &start.vm.as_ref().unwrap().os.as_ref().unwrap().boot_devices;
-    assert_eq!(boot, &vec!["cdrom".to_owned()]);
+    let os = start.vm.as_ref().unwrap().os.as_ref().unwrap();
+    let boot = os.boot.as_ref().and_then(|b| b.devices.clone());
+    assert_eq!(boot, Some(vec![BootDevice::Cdrom]));
     // What we write for that request reads back the same.
     assert_eq!(Action::from_xml(start.to_xml().as_bytes()).unwrap(), start);
     insta::assert_json_snapshot!(

@@ -11,7 +11,7 @@ use omnivirt_core::{
     VmState,
 };
 use omnivirt_http::{RetryPolicy, SharedTransport};
-use omnivirt_ovirt::types::{DiskInterface, Object, Ref, Vm, VmStatus};
+use omnivirt_ovirt::types::{DiskInterface, Linked, Object, Vm, VmStatus};
 use omnivirt_ovirt::{Connection, Credentials, Filter, OvirtBackend};
 use omnivirt_sim::skins::ovirt::OvirtSkin;
 use omnivirt_sim::{SimServer, SimTransport, World, WorldConfig};
@@ -126,8 +126,8 @@ async fn sdk_scenario_add_start_stop_remove() {
     let vm = vms
         .add(Vm {
             name: Some("scenario-1".into()),
-            cluster: Some(Ref::name(cluster.name.clone().unwrap())),
-            template: Some(Ref::name("Blank")),
+            cluster: Some(Linked::by_name(cluster.name.as_deref().unwrap())),
+            template: Some(Linked::by_name("Blank")),
             memory: Some(2 << 30),
             ..Vm::default()
         })
@@ -224,8 +224,9 @@ async fn follow_attachments_and_attach_detach_natively() {
         .await
         .unwrap()
         .remove(0);
-    assert_eq!(vm.disk_attachments.len(), 1);
-    let linked = vm.disk_attachments[0].disk.as_ref().unwrap();
+    let atts = vm.disk_attachments.as_deref().unwrap_or_default();
+    assert_eq!(atts.len(), 1);
+    let linked = atts[0].disk.as_ref().unwrap();
     assert!(linked.is_inlined(), "followed disk is inlined");
     let disk = linked.object().unwrap();
     assert!(disk.provisioned_size.unwrap() > 0, "followed disk is full");

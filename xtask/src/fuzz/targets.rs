@@ -238,7 +238,6 @@ fn canonical_xml(input: &[u8]) {
 }
 
 fn ovirt_vm(input: &[u8]) {
-    use omnivirt_ovirt::Resource;
     use omnivirt_ovirt::types::Vm;
     if let Ok(vm) = Vm::from_xml(input) {
         // What we read, we can write, and the writing reads back.

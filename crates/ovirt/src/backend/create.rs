@@ -39,19 +39,7 @@ impl OvirtBackend {
         let mut nics = Vec::with_capacity(spec.networks.len());
         for n in &spec.networks {
             n.validate().map_err(wrap(Op::VmCreateNics))?;
-            let interface = n
-                .model
-                .as_deref()
-                .map(super::nics::interface_of)
-                .transpose()?;
-            let profile = self.profile_for(&n.network, Op::VmCreateNics).await?;
-            nics.push(t::Nic {
-                name: n.name.clone(),
-                interface,
-                mac: n.mac.clone(),
-                vnic_profile: Some(t::Ref::id(profile)),
-                ..t::Nic::default()
-            });
+            nics.push(self.native_nic(n, n.name.clone(), Op::VmCreateNics).await?);
         }
         let template = match &spec.source {
             VmSource::Template(id) => id.clone(),
@@ -64,18 +52,17 @@ impl OvirtBackend {
         let vm = t::Vm {
             name: Some(spec.name.clone()),
             description: spec.description.clone(),
-            cluster: Some(t::Ref::id(spec.cluster.as_str())),
-            template: Some(t::Ref::id(template)),
+            cluster: Some(t::Linked::by_id(spec.cluster.as_str())),
+            template: Some(t::Linked::by_id(&template)),
             memory: spec.memory_bytes.and_then(|m| i64::try_from(m).ok()),
-            cpu: spec.vcpus.map(|n| t::Cpu {
-                topology: Some(t::CpuTopology::new(i64::from(n), 1, 1)),
-                ..t::Cpu::default()
+            cpu: spec.vcpus.map(super::day2::cpu_of),
+            initialization: spec.user_data.as_ref().map(|u| {
+                Box::new(t::Initialization {
+                    custom_script: Some(u.clone()),
+                    ..t::Initialization::default()
+                })
             }),
-            initialization: spec
-                .user_data
-                .as_ref()
-                .map(|u| t::Initialization::cloud_init(u.expose())),
-            disk_attachments,
+            disk_attachments: (!disk_attachments.is_empty()).then_some(disk_attachments),
             ..t::Vm::default()
         };
         let corr = self.next_correlation("add", &spec.name);

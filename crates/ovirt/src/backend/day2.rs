@@ -91,10 +91,7 @@ impl OvirtBackend {
             name: u.name.clone(),
             description: u.description.clone(),
             memory,
-            cpu: u.vcpus.map(|n| t::Cpu {
-                topology: Some(t::CpuTopology::new(i64::from(n), 1, 1)),
-                ..t::Cpu::default()
-            }),
+            cpu: u.vcpus.map(cpu_of),
             ..t::Vm::default()
         };
         let corr = self.next_correlation("update", id.as_str());
@@ -316,6 +313,19 @@ fn not_found_as_snapshot(e: Error, vm: &VmId, snap: &SnapshotId) -> Error {
     } else {
         e
     }
+}
+
+/// A CPU of `vcpus` sockets of one core and one thread: what a VM's vCPU count becomes.
+pub(super) fn cpu_of(vcpus: u32) -> Box<t::Cpu> {
+    Box::new(t::Cpu {
+        topology: Some(Box::new(t::CpuTopology {
+            sockets: Some(i64::from(vcpus)),
+            cores: Some(1),
+            threads: Some(1),
+            ..t::CpuTopology::default()
+        })),
+        ..t::Cpu::default()
+    })
 }
 
 #[cfg(test)]

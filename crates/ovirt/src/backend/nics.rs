@@ -64,7 +64,7 @@ fn unsupported_model(model: &str) -> Error {
 
 /// The engine's NIC interface for a neutral model name.
 pub(super) fn interface_of(model: &str) -> Result<t::NicInterface> {
-    match t::NicInterface::parse(&model.to_ascii_lowercase()) {
+    match t::NicInterface::from_wire(&model.to_ascii_lowercase()) {
         t::NicInterface::Other(_) => Err(unsupported_model(model)),
         known => Ok(known),
     }
@@ -132,9 +132,13 @@ impl OvirtBackend {
                 Error::protocol("the engine sent a NIC without an id").with_vendor(VENDOR)
             })?;
             let mut nic = Nic::new(id, vm.clone(), n.name.clone().unwrap_or_default());
-            nic.mac = n.mac.as_ref().map(|m| m.to_ascii_lowercase());
+            nic.mac = n
+                .mac
+                .as_ref()
+                .and_then(|m| m.address.as_deref())
+                .map(str::to_ascii_lowercase);
             nic.model = n.interface.as_ref().map(|i| i.as_str().to_owned());
-            if let Some(p) = n.vnic_profile.as_ref().and_then(|p| p.id.as_deref()) {
+            if let Some(p) = n.vnic_profile.as_ref().and_then(|p| p.id()) {
                 nic.network_id = self
                     .network_of_profile(p, Op::NicList)
                     .await?
@@ -173,15 +177,25 @@ impl OvirtBackend {
         Ok(format!("nic{n}"))
     }
 
-    /// The native NIC for `spec` (model checked before any request).
-    pub(super) async fn native_nic(&self, spec: &NicSpec, name: String, op: Op) -> Result<t::Nic> {
+    /// The native NIC for `spec`, named `name` (model checked before any request).
+    pub(super) async fn native_nic(
+        &self,
+        spec: &NicSpec,
+        name: Option<String>,
+        op: Op,
+    ) -> Result<t::Nic> {
         let interface = spec.model.as_deref().map(interface_of).transpose()?;
         let profile = self.profile_for(&spec.network, op).await?;
         Ok(t::Nic {
-            name: Some(name),
+            name,
             interface,
-            mac: spec.mac.clone(),
-            vnic_profile: Some(t::Ref::id(profile)),
+            mac: spec.mac.as_ref().map(|m| {
+                Box::new(t::Mac {
+                    address: Some(m.clone()),
+                    ..t::Mac::default()
+                })
+            }),
+            vnic_profile: Some(t::Linked::by_id(&profile)),
             ..t::Nic::default()
         })
     }
@@ -197,7 +211,7 @@ impl OvirtBackend {
             Some(n) => n.clone(),
             None => self.free_nic_name(vm).await?,
         };
-        let nic = self.native_nic(spec, name, Op::NicAdd).await?;
+        let nic = self.native_nic(spec, Some(name), Op::NicAdd).await?;
         let corr = self.next_correlation("nic", vm.as_str());
         let mut req = self.conn.system().vms().vm(vm.as_str()).nics().add(nic);
         if let Some(c) = &corr {

@@ -138,10 +138,13 @@ mod tests {
         let vm = Vm {
             name: Some("a".into()),
             status: Some(VmStatus::Up),
-            cpu: Some(Cpu {
-                topology: Some(CpuTopology::new(2, 1, 1)),
+            cpu: Some(Box::new(Cpu {
+                topology: Some(Box::new(CpuTopology {
+                    sockets: Some(2),
+                    ..CpuTopology::default()
+                })),
                 ..Cpu::default()
-            }),
+            })),
             ..Vm::default()
         };
         assert!(Filter::new().eq("cpu.topology.sockets", "2").matches(&vm));

@@ -3,11 +3,10 @@
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
-use super::parts::{read_ref, read_version};
+use super::parts::read_ref;
 use super::reader::{XmlIn, link, push_link};
-use super::vm::{read_vm, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{Action, Api, CreationStatus, Fault, Ref, SummaryItem};
+use crate::native::types::{Action, Api, CreationStatus, Fault, Ref, SummaryItem, Version, Vm};
 
 pub(crate) fn read_action<'a>(
     x: &mut XmlIn<'a>,
@@ -30,7 +29,7 @@ pub(crate) fn read_action<'a>(
             b"host" => a.host = Some(read_ref(x, &c, ce)?),
             b"cluster" => a.cluster = Some(read_ref(x, &c, ce)?),
             b"storage_domain" => a.storage_domain = Some(read_ref(x, &c, ce)?),
-            b"vm" => a.vm = Some(Box::new(read_vm(x, &c, ce)?)),
+            b"vm" => a.vm = Some(Box::new(Vm::read(x, &c, ce)?)),
             b"use_cloud_init" => a.use_cloud_init = x.bool("use_cloud_init", ce)?,
             b"volatile" => a.volatile = x.bool("volatile", ce)?,
             b"is_attached" => a.is_attached = x.bool("is_attached", ce)?,
@@ -72,7 +71,7 @@ pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) 
                         match g.local_name().as_ref() {
                             b"name" => api.product_name = Some(x.text(ge)?),
                             b"vendor" => api.product_vendor = Some(x.text(ge)?),
-                            b"version" => api.product_version = Some(read_version(x, &g, ge)?),
+                            b"version" => api.product_version = Some(Version::read(x, &g, ge)?),
                             // 3.x put full_version beside <version>.
                             b"full_version" => full = Some(x.text(ge)?),
                             _ => x.skip(&g, ge)?,
@@ -173,7 +172,7 @@ pub(crate) fn write_action(w: &mut XmlOut, a: &Action) {
     w.reference("cluster", &a.cluster);
     w.reference("storage_domain", &a.storage_domain);
     if let Some(vm) = &a.vm {
-        write_vm(w, "vm", vm);
+        vm.write(w.buf(), "vm");
     }
     w.close("action");
 }

@@ -12,7 +12,6 @@ mod parts;
 mod reader;
 mod resource;
 pub mod schema;
-mod vm;
 mod writer;
 
 pub(crate) use api::read_fault_doc;
@@ -21,14 +20,18 @@ pub use resource::{Resource, fault_from_xml};
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::native::types::{Disk, Ref, Vm, VmStatus};
+    use crate::native::types::{Disk, Linked, Vm, VmStatus};
+
+    /// A VM document through the services tree's reader (root element checked).
+    fn vm(bytes: &[u8]) -> omnivirt_core::Result<Vm> {
+        <Vm as Resource>::from_xml(bytes)
+    }
 
     #[test]
     fn v3_and_v4_status_read_the_same() {
-        let v4 = Vm::from_xml(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
+        let v4 = vm(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
         let v3 =
-            Vm::from_xml(b"<vm id=\"1\"><status><state>UP</state><detail>x</detail></status></vm>")
-                .unwrap();
+            vm(b"<vm id=\"1\"><status><state>UP</state><detail>x</detail></status></vm>").unwrap();
         assert_eq!(v4.status, Some(VmStatus::Up));
         assert_eq!(v3.status, Some(VmStatus::Up));
         assert_eq!(v3.status_detail.as_deref(), Some("x"));
@@ -36,7 +39,7 @@ mod tests {
 
     #[test]
     fn unknown_enum_values_are_kept_raw() {
-        let vm = Vm::from_xml(
+        let vm = vm(
             b"<vm><status>teleporting</status><cpu><architecture>riscv64</architecture></cpu></vm>",
         )
         .unwrap();
@@ -46,7 +49,7 @@ mod tests {
 
     #[test]
     fn entities_and_unknown_elements() {
-        let vm = Vm::from_xml(
+        let vm = vm(
             b"<vm><future><deep>1</deep></future><name>a &amp; b &#65;</name><description/></vm>",
         )
         .unwrap();
@@ -56,50 +59,50 @@ mod tests {
 
     #[test]
     fn bad_numbers_and_roots_are_protocol_errors() {
-        let e = Vm::from_xml(b"<vm><memory>lots</memory></vm>").unwrap_err();
+        let e = vm(b"<vm><memory>lots</memory></vm>").unwrap_err();
         assert_eq!(e.kind(), omnivirt_core::ErrorKind::Protocol);
         assert!(e.to_string().contains("memory"), "{e}");
-        let e = Vm::from_xml(b"<host/>").unwrap_err();
+        let e = vm(b"<host/>").unwrap_err();
         assert!(e.to_string().contains("<vm>"), "{e}");
-        let e = Vm::from_xml(b"<html><body>Unauthorized</body>").unwrap_err();
+        let e = vm(b"<html><body>Unauthorized</body>").unwrap_err();
         assert_eq!(e.kind(), omnivirt_core::ErrorKind::Protocol);
-        assert!(Vm::from_xml(b"").is_err());
+        assert!(vm(b"").is_err());
     }
 
     #[test]
     fn writer_emits_only_set_fields_and_escapes() {
-        let vm = Vm {
+        let v = Vm {
             name: Some("a<b".into()),
             memory: Some(1024),
-            cluster: Some(Ref::name("Default")),
+            cluster: Some(Linked::by_name("Default")),
             ..Vm::default()
         };
         assert_eq!(
-            vm.to_xml(),
-            "<vm><name>a&lt;b</name><memory>1024</memory><cluster><name>Default</name></cluster></vm>"
+            v.to_xml(),
+            "<vm><memory>1024</memory><name>a&lt;b</name><cluster><name>Default</name></cluster></vm>"
         );
-        let back = Vm::from_xml(vm.to_xml().as_bytes()).unwrap();
+        let back = vm(v.to_xml().as_bytes()).unwrap();
         assert_eq!(back.name.as_deref(), Some("a<b"));
-        assert_eq!(back.cluster.unwrap().name.as_deref(), Some("Default"));
+        assert_eq!(back.cluster.unwrap().name(), Some("Default"));
     }
 
     #[test]
     fn attributes_scan_quotes_entities_and_garbage() {
-        let vm = Vm::from_xml(
-            b"<vm id='a&amp;b' href = \"/x\"><link rel=\"r\" href='/h?x=1&amp;y=2'/></vm>",
-        )
-        .unwrap();
-        assert_eq!(vm.id.as_deref(), Some("a&b"));
-        assert_eq!(vm.href.as_deref(), Some("/x"));
-        assert_eq!(vm.links.get("r"), Some("/h?x=1&y=2"));
-        assert!(Vm::from_xml(b"<vm id=noquote/>").is_err());
-        assert!(Vm::from_xml(b"<vm id=\"open/>").is_err());
+        let v = vm(b"<vm id='a&amp;b' href = \"/x\"><link rel=\"r\" href='/h?x=1&amp;y=2'/></vm>")
+            .unwrap();
+        assert_eq!(v.id.as_deref(), Some("a&b"));
+        assert_eq!(v.href.as_deref(), Some("/x"));
+        assert_eq!(v.links.get("r"), Some("/h?x=1&y=2"));
+        assert!(vm(b"<vm id=noquote/>").is_err());
+        assert!(vm(b"<vm id=\"open/>").is_err());
     }
 
     #[test]
     fn booleans_accept_legacy_forms() {
-        let d =
-            Disk::from_xml(b"<disk><sparse>TRUE</sparse><shareable>0</shareable></disk>").unwrap();
+        let d = <Disk as Resource>::from_xml(
+            b"<disk><sparse>TRUE</sparse><shareable>0</shareable></disk>",
+        )
+        .unwrap();
         assert_eq!(d.sparse, Some(true));
         assert_eq!(d.shareable, Some(false));
     }

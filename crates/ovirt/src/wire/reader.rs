@@ -225,17 +225,6 @@ impl<'a> XmlIn<'a> {
         parse_i64(&t, tag).map_err(|m| self.err(m))
     }
 
-    pub(super) fn f64(&mut self, tag: &str, empty: bool) -> Result<Option<f64>> {
-        let t = self.text_cow(empty)?;
-        let t = t.trim();
-        if t.is_empty() {
-            return Ok(None);
-        }
-        t.parse()
-            .map(Some)
-            .map_err(|_| self.err(format!("<{tag}> is not a number: `{t}`")))
-    }
-
     pub(super) fn bool(&mut self, tag: &str, empty: bool) -> Result<Option<bool>> {
         let t = self.text_cow(empty)?;
         parse_bool(&t, tag).map_err(|m| self.err(m))
@@ -283,17 +272,6 @@ impl<'a> XmlIn<'a> {
         Ok(out)
     }
 
-    pub(super) fn list<T>(
-        &mut self,
-        empty: bool,
-        item: &[u8],
-        f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        self.list_into(empty, item, f, &mut out)?;
-        Ok(out)
-    }
-
     pub(super) fn list_into<T>(
         &mut self,
         empty: bool,
@@ -312,10 +290,6 @@ impl<'a> XmlIn<'a> {
             }
         }
         Ok(())
-    }
-
-    pub(super) fn texts(&mut self, empty: bool, item: &[u8]) -> Result<Vec<String>> {
-        self.list(empty, item, |x, _, ce| x.text(ce))
     }
 }
 

@@ -5,9 +5,8 @@ use quick_xml::events::BytesStart;
 
 use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
 use super::reader::XmlIn;
-use super::vm::{read_nic, read_vm, write_nic, write_vm};
 use super::writer::XmlOut;
-use crate::native::types::{Action, Api, Fault, Nic, Vm};
+use crate::native::types::{Action, Api, Fault};
 
 /// An object with an XML form: its element names and how to read and write it.
 pub trait Resource: Sized + Send + Sync + 'static {
@@ -80,42 +79,6 @@ fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -
     let mut w = XmlOut::new();
     write(&mut w, tag, obj);
     w.finish()
-}
-
-impl Resource for Vm {
-    const TAG: &'static str = "vm";
-    const PLURAL: &'static str = "vms";
-    const MODEL: &'static str = "Vm";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_vm)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_vm)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_vm)
-    }
-}
-
-impl Resource for Nic {
-    const TAG: &'static str = "nic";
-    const PLURAL: &'static str = "nics";
-    const MODEL: &'static str = "Nic";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_nic)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_nic)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_nic)
-    }
 }
 
 impl Resource for Action {

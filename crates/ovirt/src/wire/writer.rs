@@ -1,6 +1,6 @@
 //! The writer: only the fields that are set, escaped.
 
-use crate::native::types::{Cpu, OperatingSystem, Ref, Version};
+use crate::native::types::Ref;
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -58,21 +58,9 @@ impl XmlOut {
         }
     }
 
-    pub(super) fn i64(&mut self, tag: &str, v: Option<i64>) {
-        if let Some(v) = v {
-            self.leaf(tag, &v.to_string());
-        }
-    }
-
     pub(super) fn bool(&mut self, tag: &str, v: Option<bool>) {
         if let Some(v) = v {
             self.leaf(tag, if v { "true" } else { "false" });
-        }
-    }
-
-    pub(super) fn en<T: std::fmt::Display>(&mut self, tag: &str, v: &Option<T>) {
-        if let Some(v) = v {
-            self.leaf(tag, &v.to_string());
         }
     }
 
@@ -82,60 +70,5 @@ impl XmlOut {
             self.str("name", &r.name);
             self.close(tag);
         }
-    }
-
-    pub(super) fn common(
-        &mut self,
-        name: &Option<String>,
-        desc: &Option<String>,
-        comment: &Option<String>,
-    ) {
-        self.str("name", name);
-        self.str("description", desc);
-        self.str("comment", comment);
-    }
-
-    pub(super) fn cpu(&mut self, cpu: &Option<Cpu>) {
-        let Some(cpu) = cpu else { return };
-        self.open("cpu", None);
-        self.en("architecture", &cpu.architecture);
-        self.str("name", &cpu.name);
-        if let Some(t) = &cpu.topology {
-            self.open("topology", None);
-            self.i64("cores", t.cores);
-            self.i64("sockets", t.sockets);
-            self.i64("threads", t.threads);
-            self.close("topology");
-        }
-        self.str("type", &cpu.cpu_type);
-        self.close("cpu");
-    }
-
-    pub(super) fn version(&mut self, v: &Option<Version>) {
-        let Some(v) = v else { return };
-        self.open("version", None);
-        self.i64("build", v.build);
-        self.str("full_version", &v.full_version);
-        self.i64("major", v.major);
-        self.i64("minor", v.minor);
-        self.i64("revision", v.revision);
-        self.close("version");
-    }
-
-    pub(super) fn os(&mut self, os: &Option<OperatingSystem>) {
-        let Some(os) = os else { return };
-        self.open("os", None);
-        if !os.boot_devices.is_empty() {
-            self.open("boot", None);
-            self.open("devices", None);
-            for d in &os.boot_devices {
-                self.leaf("device", d);
-            }
-            self.close("devices");
-            self.close("boot");
-        }
-        self.str("type", &os.os_type);
-        self.version(&os.version);
-        self.close("os");
     }
 }

@@ -10,7 +10,6 @@ use omnivirt_core::{ErrorKind, Op, Result};
 
 use super::{ObjectService, op_get};
 use crate::error::VENDOR;
-use crate::native::types::{Vm, VmStatus};
 use crate::wire::Resource;
 
 /// The op a wait reports in progress and in its `Timeout`; objects without a neutral read op
@@ -86,13 +85,6 @@ pub trait HasStatus {
     type Status: PartialEq + fmt::Debug + Clone + Send + Sync;
     /// The current status, if the engine sent one.
     fn current_status(&self) -> Option<&Self::Status>;
-}
-
-impl HasStatus for Vm {
-    type Status = VmStatus;
-    fn current_status(&self) -> Option<&VmStatus> {
-        self.status.as_ref()
-    }
 }
 
 impl<T: Resource + HasStatus> ObjectService<T> {

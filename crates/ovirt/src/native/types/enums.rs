@@ -61,42 +61,6 @@ macro_rules! ovirt_enum {
 }
 
 ovirt_enum!(
-    /// Status of a virtual machine (`VmStatus`).
-    pub enum VmStatus {
-        /// Powered off.
-        Down => "down",
-        /// A disk operation is in progress; the VM cannot start.
-        ImageLocked => "image_locked",
-        /// Live-migrating.
-        Migrating => "migrating",
-        /// The hypervisor says the VM does not respond.
-        NotResponding => "not_responding",
-        /// Paused (started paused, or paused on an I/O error).
-        Paused => "paused",
-        /// Shutting down.
-        PoweringDown => "powering_down",
-        /// Guest booting.
-        PoweringUp => "powering_up",
-        /// Rebooting.
-        RebootInProgress => "reboot_in_progress",
-        /// Resuming from suspension.
-        RestoringState => "restoring_state",
-        /// Being suspended.
-        SavingState => "saving_state",
-        /// Suspended (memory saved to disk).
-        Suspended => "suspended",
-        /// The engine received an invalid status.
-        Unassigned => "unassigned",
-        /// The host is unreachable.
-        Unknown => "unknown",
-        /// Running, guest loaded.
-        Up => "up",
-        /// Run request sent to the host.
-        WaitForLaunch => "wait_for_launch",
-    }
-);
-
-ovirt_enum!(
     /// Status of an action (`CreationStatus`).
     pub enum CreationStatus {
         /// Done (for VM power actions: accepted, not yet converged).
@@ -107,55 +71,5 @@ ovirt_enum!(
         InProgress => "in_progress",
         /// Queued.
         Pending => "pending",
-    }
-);
-
-ovirt_enum!(
-    /// VM optimisation type.
-    pub enum VmType {
-        /// Desktop.
-        Desktop => "desktop",
-        /// High performance.
-        HighPerformance => "high_performance",
-        /// Server.
-        Server => "server",
-    }
-);
-
-ovirt_enum!(
-    /// CPU architecture.
-    pub enum Architecture {
-        /// ARM 64.
-        Aarch64 => "aarch64",
-        /// LoongArch 64.
-        Loongarch64 => "loongarch64",
-        /// POWER.
-        Ppc64 => "ppc64",
-        /// IBM Z.
-        S390x => "s390x",
-        /// Not set.
-        Undefined => "undefined",
-        /// x86-64.
-        X86_64 => "x86_64",
-    }
-);
-
-ovirt_enum!(
-    /// Model of a virtual NIC.
-    pub enum NicInterface {
-        /// e1000.
-        E1000 => "e1000",
-        /// e1000e.
-        E1000e => "e1000e",
-        /// PCI passthrough.
-        PciPassthrough => "pci_passthrough",
-        /// rtl8139.
-        Rtl8139 => "rtl8139",
-        /// rtl8139 + virtio.
-        Rtl8139Virtio => "rtl8139_virtio",
-        /// sPAPR VLAN.
-        SpaprVlan => "spapr_vlan",
-        /// virtio.
-        Virtio => "virtio",
     }
 );

@@ -7,13 +7,17 @@
 //! The structs are open on purpose so you can write them as literals; always end a literal with
 //! `..Default::default()`, as new engine attributes will be added as new fields.
 
-mod compute;
 mod enums;
 mod linked;
 mod parts;
 
 use serde::Serialize;
 
+/// VMs, their NICs and their parts are the model's generated types.
+pub use crate::generated::types::{
+    Architecture, Boot, BootDevice, Cpu, CpuTopology, Initialization, Nic, NicInterface,
+    OperatingSystem, Version, Vm, VmStatus, VmType,
+};
 /// Hosts and clusters are the model's generated types.
 pub use crate::generated::types::{
     Cluster, Host, HostStatus, HostType, SchedulingPolicy, Spm, SpmStatus, VmSummary,
@@ -35,10 +39,9 @@ pub use crate::generated::types::{
 pub use crate::generated::types::{Job, JobStatus};
 /// Snapshots are the model's generated type (read by the generated reader).
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
-pub use compute::{Initialization, Nic, Vm};
-pub use enums::{Architecture, CreationStatus, NicInterface, VmStatus, VmType};
+pub use enums::CreationStatus;
 pub use linked::Linked;
-pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
+pub use parts::{Fault, Link, LinkRef, Links, Ref};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {

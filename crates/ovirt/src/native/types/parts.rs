@@ -1,10 +1,8 @@
-//! The parts objects share: links, references, CPU, version, operating system, faults.
+//! The parts objects share: links, references, faults.
 
 use std::fmt;
 
 use serde::{Serialize, Serializer};
-
-use super::Architecture;
 
 /// A `<link rel href>` to a sub-collection or an action, owned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -149,82 +147,6 @@ impl Ref {
             ..Ref::default()
         }
     }
-}
-
-/// CPU topology.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CpuTopology {
-    /// Sockets.
-    pub sockets: Option<i64>,
-    /// Cores per socket.
-    pub cores: Option<i64>,
-    /// Threads per core.
-    pub threads: Option<i64>,
-}
-
-impl CpuTopology {
-    /// A topology.
-    pub fn new(sockets: i64, cores: i64, threads: i64) -> Self {
-        CpuTopology {
-            sockets: Some(sockets),
-            cores: Some(cores),
-            threads: Some(threads),
-        }
-    }
-
-    /// sockets x cores x threads, counting absent values as 1.
-    pub fn vcpus(&self) -> i64 {
-        crate::convert::vcpus(self.sockets, self.cores, self.threads)
-    }
-}
-
-/// A CPU (of a VM, template, host or cluster).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Cpu {
-    /// Architecture.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<Architecture>,
-    /// Topology.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topology: Option<CpuTopology>,
-    /// CPU model name (hosts).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Speed in MHz (hosts).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub speed: Option<f64>,
-    /// CPU type (clusters, hosts; the 3.x `id` attribute).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub cpu_type: Option<String>,
-}
-
-/// A version (`<version><major/>...` in 4.x, attributes in 3.x).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Version {
-    /// Major.
-    pub major: Option<i64>,
-    /// Minor.
-    pub minor: Option<i64>,
-    /// Build.
-    pub build: Option<i64>,
-    /// Revision.
-    pub revision: Option<i64>,
-    /// Full version string.
-    pub full_version: Option<String>,
-}
-
-/// An operating system (of a VM, template or host).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct OperatingSystem {
-    /// OS type (`other`, `rhel_8x64`, host `RHEL`).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// Boot devices in order (`hd`, `cdrom`, `network`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub boot_devices: Vec<String>,
-    /// Version (hosts).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Version>,
 }
 
 /// The engine's error document, alone or inside an `<action>`.

@@ -9,7 +9,7 @@ pub(crate) use super::reader::XmlIn;
 use super::reader::{each_attr, scan_attrs, xml_err};
 pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
-use crate::native::types::Linked;
+use crate::native::types::{ActionLinks, Linked};
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
 pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
@@ -168,9 +168,27 @@ pub(crate) fn href_path(href: &str) -> Result<String> {
     Ok(segs.join("/"))
 }
 
-/// The links of an `<actions>` element.
-pub(crate) fn actions(x: &mut XmlIn<'_>, empty: bool) -> Result<Links> {
-    x.actions(empty)
+/// An `<actions>` element, kept as its text.
+pub(crate) fn actions(x: &mut XmlIn<'_>, e: &BytesStart<'_>, empty: bool) -> Result<ActionLinks> {
+    Ok(ActionLinks::from_raw(x.raw_content(e, empty)?))
+}
+
+/// The `<link rel href/>` elements of a fragment of XML (others skipped; reading stops at the
+/// first malformed element).
+pub(crate) fn links_in(fragment: &str) -> Links {
+    let mut links = Links::new();
+    let mut x = XmlIn::new(fragment.as_bytes());
+    while let Ok(Some((e, empty))) = x.fragment_child() {
+        let ok = if e.local_name().as_ref() == b"link" {
+            push_link(&mut x, &e, empty, &mut links)
+        } else {
+            x.skip(&e, empty)
+        };
+        if ok.is_err() {
+            break;
+        }
+    }
+    links
 }
 
 /// A reference element (`<cluster href id/>`, or inlined with children): the identity, the
@@ -273,7 +291,10 @@ pub(crate) fn mask_secrets(v: &mut serde_json::Value, keys: &[&str]) {
 
 /// A status element and, in the 3.x form `<status><state>up</state><detail>..</detail>
 /// </status>`, its detail.
-pub(crate) fn status(x: &mut XmlIn<'_>, empty: bool) -> Result<(Option<String>, Option<String>)> {
+pub(crate) fn status<'a>(
+    x: &mut XmlIn<'a>,
+    empty: bool,
+) -> Result<(Option<std::borrow::Cow<'a, str>>, Option<String>)> {
     x.status(empty)
 }
 

@@ -230,46 +230,38 @@ impl<'a> XmlIn<'a> {
         parse_bool(&t, tag).map_err(|m| self.err(m))
     }
 
-    /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x).
-    pub(crate) fn status(&mut self, empty: bool) -> Result<(Option<String>, Option<String>)> {
+    /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x):
+    /// the state (trimmed; `None` when empty), borrowed from the input in the 4.x case, and the
+    /// detail.
+    pub(crate) fn status(&mut self, empty: bool) -> Result<(Option<Cow<'a, str>>, Option<String>)> {
         if empty {
             return Ok((None, None));
         }
-        let mut text = String::new();
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
         let mut state = None;
         let mut detail = None;
         loop {
             match self.event()? {
+                XmlEvent::Text(t) if text.is_empty() => {
+                    text = t.decode().map_err(|e| self.err(e))?;
+                }
                 XmlEvent::Start(e) => match e.local_name().as_ref() {
-                    b"state" => state = Some(self.text(false)?),
+                    b"state" => state = Some(self.text_cow(false)?),
                     b"detail" => detail = Some(self.text(false)?),
                     _ => self.skip(&e, false)?,
                 },
                 XmlEvent::End(_) => break,
                 XmlEvent::Eof => return Err(self.err("unexpected end of document")),
-                other => self.text_piece(&other, &mut text)?,
+                other => self.text_piece(&other, text.to_mut())?,
             }
         }
-        let state = state.or_else(|| {
-            let t = text.trim();
-            (!t.is_empty()).then(|| t.to_owned())
+        let state = state.or(Some(text)).and_then(|t| match t {
+            Cow::Borrowed(b) => Some(Cow::Borrowed(b.trim())).filter(|t| !t.is_empty()),
+            Cow::Owned(o) => {
+                Some(Cow::<'a, str>::Owned(o.trim().to_owned())).filter(|t| !t.is_empty())
+            }
         });
         Ok((state, detail))
-    }
-
-    /// `<actions><link rel href/>...</actions>`.
-    pub(crate) fn actions(&mut self, empty: bool) -> Result<Links> {
-        let mut out = Links::new();
-        if empty {
-            return Ok(out);
-        }
-        while let Some((c, ce)) = self.child()? {
-            if c.local_name().as_ref() == b"link" {
-                push_link(&c, &mut out)?;
-            }
-            self.skip(&c, ce)?;
-        }
-        Ok(out)
     }
 
     pub(super) fn list_into<T>(

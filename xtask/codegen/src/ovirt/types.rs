@@ -235,7 +235,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
     }
     out.push_str("/// The `<link rel href>` elements of the object, in document order (packed in one buffer).\npub links: Links,\n");
     if ids.contains(&s.name) {
-        out.push_str("/// The actions the engine offers on the object now (`<actions><link rel href>`; read only).\npub actions: Links,\n");
+        out.push_str("/// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).\npub actions: ActionLinks,\n");
     }
     out.push_str("}\n\n");
 
@@ -311,7 +311,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
              fn href(&self) -> Option<&str> {{\nself.href.as_deref()\n}}\n\n\
              fn name(&self) -> Option<&str> {{\nself.name.as_deref()\n}}\n\n\
              fn links(&self) -> &Links {{\n&self.links\n}}\n\n\
-             fn action_links(&self) -> &Links {{\n&self.actions\n}}\n}}\n"
+             fn action_links(&self) -> &ActionLinks {{\n&self.actions\n}}\n}}\n"
         );
     }
 }
@@ -410,7 +410,7 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
     if ids.contains(&s.name) {
         arms.entry(7)
             .or_default()
-            .push("b\"actions\" => v.actions = g::actions(x, empty)?,".into());
+            .push("b\"actions\" => v.actions = g::actions(x, &e, empty)?,".into());
     }
     out.push_str(
         "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\nmatch tag.len() {\n",
@@ -538,7 +538,7 @@ pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
     // allocation for all of them instead of two per link.
     m.push_str(
         "\n/// The `<link rel href>` elements of an object (packed; `iter()`, `get(rel)`), one link and\n\
-         /// a borrowed link.\npub use crate::native::types::{Link, LinkRef, Links};\n\n\
+         /// a borrowed link; an object's actions as sent.\npub use crate::native::types::{ActionLinks, Link, LinkRef, Links};\n\n\
          /// A reference to another identified object (its id, href, name, and inlined content).\n\
          pub use crate::native::types::Linked;\n",
     );

@@ -51,8 +51,8 @@ pub use t_v::*;
 pub use t_w::*;
 
 /// The `<link rel href>` elements of an object (packed; `iter()`, `get(rel)`), one link and
-/// a borrowed link.
-pub use crate::native::types::{Link, LinkRef, Links};
+/// a borrowed link; an object's actions as sent.
+pub use crate::native::types::{ActionLinks, Link, LinkRef, Links};
 
 /// A reference to another identified object (its id, href, name, and inlined content).
 pub use crate::native::types::Linked;

@@ -500,8 +500,8 @@ pub struct File {
     pub r#type: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl File {
@@ -582,7 +582,7 @@ impl File {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -672,7 +672,7 @@ impl crate::native::types::Object for File {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -697,8 +697,8 @@ pub struct Filter {
     pub scheduling_policy_unit: Option<Linked<SchedulingPolicyUnit>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Filter {
@@ -776,7 +776,7 @@ impl Filter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -869,7 +869,7 @@ impl crate::native::types::Object for Filter {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -900,8 +900,8 @@ pub struct Floppy {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Floppy {
@@ -995,7 +995,7 @@ impl Floppy {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1100,7 +1100,7 @@ impl crate::native::types::Object for Floppy {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

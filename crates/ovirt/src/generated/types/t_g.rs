@@ -366,8 +366,8 @@ pub struct GlusterBrick {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterBrick {
@@ -478,7 +478,7 @@ impl GlusterBrick {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -685,7 +685,7 @@ impl crate::native::types::Object for GlusterBrick {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -728,8 +728,8 @@ pub struct GlusterBrickAdvancedDetails {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterBrickAdvancedDetails {
@@ -834,7 +834,7 @@ impl GlusterBrickAdvancedDetails {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -997,7 +997,7 @@ impl crate::native::types::Object for GlusterBrickAdvancedDetails {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1341,8 +1341,8 @@ pub struct GlusterHook {
     pub status: Option<GlusterHookStatus>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterHook {
@@ -1441,7 +1441,7 @@ impl GlusterHook {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"content" => v.content = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1591,7 +1591,7 @@ impl crate::native::types::Object for GlusterHook {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1628,8 +1628,8 @@ pub struct GlusterMemoryPool {
     pub r#type: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterMemoryPool {
@@ -1715,7 +1715,7 @@ impl GlusterMemoryPool {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1832,7 +1832,7 @@ impl crate::native::types::Object for GlusterMemoryPool {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1861,8 +1861,8 @@ pub struct GlusterServerHook {
     pub status: Option<GlusterHookStatus>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterServerHook {
@@ -1949,7 +1949,7 @@ impl GlusterServerHook {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2056,7 +2056,7 @@ impl crate::native::types::Object for GlusterServerHook {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2099,8 +2099,8 @@ pub struct GlusterVolume {
     pub volume_type: Option<GlusterVolumeType>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterVolume {
@@ -2214,7 +2214,7 @@ impl GlusterVolume {
                         }
                         v.options = Some(items);
                     }
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2401,7 +2401,7 @@ impl crate::native::types::Object for GlusterVolume {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2426,8 +2426,8 @@ pub struct GlusterVolumeProfileDetails {
     pub nfs_profile_details: Option<Vec<NfsProfileDetail>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GlusterVolumeProfileDetails {
@@ -2504,7 +2504,7 @@ impl GlusterVolumeProfileDetails {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2626,7 +2626,7 @@ impl crate::native::types::Object for GlusterVolumeProfileDetails {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2789,8 +2789,8 @@ pub struct GraphicsConsole {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl GraphicsConsole {
@@ -2877,7 +2877,7 @@ impl GraphicsConsole {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2987,7 +2987,7 @@ impl crate::native::types::Object for GraphicsConsole {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -3020,8 +3020,8 @@ pub struct Group {
     pub tags: Option<Vec<Tag>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Group {
@@ -3125,7 +3125,7 @@ impl Group {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -3252,7 +3252,7 @@ impl crate::native::types::Object for Group {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

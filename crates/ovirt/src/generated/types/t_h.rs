@@ -709,8 +709,8 @@ pub struct Hook {
     pub name: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Hook {
@@ -794,7 +794,7 @@ impl Hook {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -884,7 +884,7 @@ impl crate::native::types::Object for Hook {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1013,8 +1013,8 @@ pub struct Host {
     pub vgpu_placement: Option<VgpuPlacement>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Host {
@@ -1204,7 +1204,7 @@ impl Host {
                     b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
                     b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
                     b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1754,7 +1754,7 @@ impl crate::native::types::Object for Host {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1785,8 +1785,8 @@ pub struct HostCpuUnit {
     pub vms: Option<Vec<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl HostCpuUnit {
@@ -1884,7 +1884,7 @@ impl HostCpuUnit {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"core_id" => v.core_id = Some(g::integer(x, empty, "core_id")?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 9 => match tag {
@@ -1986,7 +1986,7 @@ impl crate::native::types::Object for HostCpuUnit {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2031,8 +2031,8 @@ pub struct HostDevice {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl HostDevice {
@@ -2127,7 +2127,7 @@ impl HostDevice {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2271,7 +2271,7 @@ impl crate::native::types::Object for HostDevice {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2473,8 +2473,8 @@ pub struct HostNic {
     pub vlan: Option<Box<Vlan>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl HostNic {
@@ -2595,7 +2595,7 @@ impl HostNic {
                     b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -2848,7 +2848,7 @@ impl crate::native::types::Object for HostNic {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -3080,8 +3080,8 @@ pub struct HostStorage {
     pub volume_group: Option<Box<VolumeGroup>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl HostStorage {
@@ -3184,7 +3184,7 @@ impl HostStorage {
                 7 => match tag {
                     b"address" => v.address = Some(g::text(x, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3393,7 +3393,7 @@ impl crate::native::types::Object for HostStorage {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

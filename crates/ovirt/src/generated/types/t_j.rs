@@ -104,8 +104,8 @@ pub struct Job {
     pub steps: Option<Vec<Step>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Job {
@@ -205,7 +205,7 @@ impl Job {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -333,7 +333,7 @@ impl crate::native::types::Object for Job {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

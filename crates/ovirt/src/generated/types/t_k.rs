@@ -92,8 +92,8 @@ pub struct KatelloErratum {
     pub vm: Option<Linked<Vm>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl KatelloErratum {
@@ -191,7 +191,7 @@ impl KatelloErratum {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"summary" => v.summary = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -314,7 +314,7 @@ impl crate::native::types::Object for KatelloErratum {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

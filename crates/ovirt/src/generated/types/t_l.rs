@@ -174,8 +174,8 @@ pub struct LinkLayerDiscoveryProtocolElement {
     pub r#type: Option<i64>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl LinkLayerDiscoveryProtocolElement {
@@ -261,7 +261,7 @@ impl LinkLayerDiscoveryProtocolElement {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"subtype" => v.subtype = Some(g::integer(x, empty, "subtype")?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -372,7 +372,7 @@ impl crate::native::types::Object for LinkLayerDiscoveryProtocolElement {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

@@ -1395,8 +1395,8 @@ pub struct Network {
     pub vnic_profiles: Option<Vec<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Network {
@@ -1513,7 +1513,7 @@ impl Network {
                     b"cluster" => v.cluster = Some(g::linked(x, &e, empty)?),
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"display" => v.display = Some(g::boolean(x, empty, "display")?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -1746,7 +1746,7 @@ impl crate::native::types::Object for Network {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -1785,8 +1785,8 @@ pub struct NetworkAttachment {
     pub reported_configurations: Option<Vec<ReportedConfiguration>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl NetworkAttachment {
@@ -1871,7 +1871,7 @@ impl NetworkAttachment {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2042,7 +2042,7 @@ impl crate::native::types::Object for NetworkAttachment {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2212,8 +2212,8 @@ pub struct NetworkFilter {
     pub version: Option<Box<Version>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl NetworkFilter {
@@ -2291,7 +2291,7 @@ impl NetworkFilter {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2371,7 +2371,7 @@ impl crate::native::types::Object for NetworkFilter {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2396,8 +2396,8 @@ pub struct NetworkFilterParameter {
     pub value: Option<String>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl NetworkFilterParameter {
@@ -2483,7 +2483,7 @@ impl NetworkFilterParameter {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 11 => match tag {
@@ -2571,7 +2571,7 @@ impl crate::native::types::Object for NetworkFilterParameter {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2596,8 +2596,8 @@ pub struct NetworkLabel {
     pub network: Option<Linked<Network>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl NetworkLabel {
@@ -2675,7 +2675,7 @@ impl NetworkLabel {
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -2762,7 +2762,7 @@ impl crate::native::types::Object for NetworkLabel {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -2978,8 +2978,8 @@ pub struct Nic {
     pub vnic_profile: Option<Linked<VnicProfile>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl Nic {
@@ -3087,7 +3087,7 @@ impl Nic {
                     b"network" => v.network = Some(g::linked(x, &e, empty)?),
                     b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
                     b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 8 => match tag {
@@ -3369,7 +3369,7 @@ impl crate::native::types::Object for Nic {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }
@@ -3577,8 +3577,8 @@ pub struct NumaNode {
     pub statistics: Option<Vec<Statistic>>,
     /// The `<link rel href>` elements of the object, in document order (packed in one buffer).
     pub links: Links,
-    /// The actions the engine offers on the object now (`<actions><link rel href>`; read only).
-    pub actions: Links,
+    /// The actions the engine offers on the object now (`<actions>`, kept as sent; read only).
+    pub actions: ActionLinks,
 }
 
 impl NumaNode {
@@ -3671,7 +3671,7 @@ impl NumaNode {
                 },
                 7 => match tag {
                     b"comment" => v.comment = Some(g::text(x, empty)?),
-                    b"actions" => v.actions = g::actions(x, empty)?,
+                    b"actions" => v.actions = g::actions(x, &e, empty)?,
                     _ => x.skip(&e, empty)?,
                 },
                 10 => match tag {
@@ -3787,7 +3787,7 @@ impl crate::native::types::Object for NumaNode {
         &self.links
     }
 
-    fn action_links(&self) -> &Links {
+    fn action_links(&self) -> &ActionLinks {
         &self.actions
     }
 }

@@ -41,7 +41,7 @@ pub use crate::generated::types::{Job, JobStatus};
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
 pub use enums::CreationStatus;
 pub use linked::Linked;
-pub use parts::{Fault, Link, LinkRef, Links, Ref};
+pub use parts::{ActionLinks, Fault, Link, LinkRef, Links, Ref};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {
@@ -53,8 +53,8 @@ pub trait Object {
     fn name(&self) -> Option<&str>;
     /// Links to sub-collections.
     fn links(&self) -> &Links;
-    /// Action links.
-    fn action_links(&self) -> &Links;
+    /// The actions the engine offers on this object now (`<actions>`), as it sent them.
+    fn action_links(&self) -> &ActionLinks;
 
     /// The `href` of the link with relation `rel`.
     fn link(&self, rel: &str) -> Option<&str> {
@@ -62,13 +62,17 @@ pub trait Object {
     }
 
     /// Names of the actions the engine offers on this object now.
-    fn actions(&self) -> Vec<&str> {
-        self.action_links().iter().map(|l| l.rel).collect()
+    fn actions(&self) -> Vec<String> {
+        self.action_links()
+            .links()
+            .iter()
+            .map(|l| l.rel.to_owned())
+            .collect()
     }
 
     /// True if the engine offers action `name` on this object.
     fn has_action(&self, name: &str) -> bool {
-        self.action_links().iter().any(|l| l.rel == name)
+        self.action_links().links().iter().any(|l| l.rel == name)
     }
 }
 

@@ -117,6 +117,39 @@ impl<'a> FromIterator<(&'a str, &'a str)> for Links {
     }
 }
 
+/// The `<actions>` of an object as the engine sent them (a VM offers about twenty): kept as
+/// text while decoding, read into [`Links`] when you ask.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ActionLinks(Option<Box<str>>);
+
+impl ActionLinks {
+    /// The `<actions>` content as received (`<link rel=".." href=".."/>...`).
+    pub(crate) fn from_raw(raw: &str) -> Self {
+        ActionLinks((!raw.trim().is_empty()).then(|| Box::from(raw)))
+    }
+
+    /// True if the engine offered no action.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The action links (`rel` is the action's name, `href` where to post it). A link the
+    /// engine wrote badly is left out.
+    pub fn links(&self) -> Links {
+        self.0
+            .as_deref()
+            .map(crate::wire::gen_support::links_in)
+            .unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for ActionLinks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let links = self.links();
+        f.debug_list().entries(links.iter().map(|l| l.rel)).finish()
+    }
+}
+
 /// A reference to another object: `<cluster id=".." href=".."/>`, or by name on input.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Ref {

@@ -35,7 +35,8 @@ pub const HREF: &str = "href";
 /// Runs one operation by name: finds it, binds `args` (a missing or unknown parameter is
 /// `InvalidInput` before any request), connects with `config`, sends, follows the engine job
 /// an action answers with when `follow` is true, closes the session (on success and on error)
-/// and returns the result as JSON with the model's field names.
+/// and returns the result as JSON with the model's field names (secrets, such as a console
+/// ticket, as `***`; the typed methods of [`crate::Connection::ops`] return them as `Secret`).
 pub async fn call(
     config: &OvirtConfig,
     name: &str,
@@ -219,7 +220,10 @@ fn read_result(conn: &Connection, result: &str, raw: &RawResponse) -> Result<Val
         Some(item) => bridge::read_list(schema_of(item)?, &raw.body),
         None => bridge::read(schema_of(result)?, &raw.body),
     };
-    read.map_err(|e| e.with_vendor(VENDOR))
+    let mut value = read.map_err(|e| e.with_vendor(VENDOR))?;
+    // Passwords, scripts and console tickets are never printed: `***`.
+    crate::wire::gen_support::mask_secrets(&mut value, crate::generated::types::SECRET_KEYS);
+    Ok(value)
 }
 
 /// An action's answer: a fault inside it is an error even on 2xx; with `follow`, the job it

@@ -200,6 +200,28 @@ async fn action_results_are_the_declared_member() {
 }
 
 #[tokio::test]
+async fn a_console_ticket_is_never_printed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{API}/vms/v1/graphicsconsoles/g1/ticket")))
+        .respond_with(xml(
+            "<action><status>complete</status><ticket><value>tkt-secret</value><expiry>120</expiry></ticket></action>",
+        ))
+        .mount(&server)
+        .await;
+    let out = call_on(
+        &conn(&server),
+        "/vms/{vm}/graphicsconsoles/{console}:ticket",
+        &args(&["vm=v1", "console=g1"]),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(out, json!("***"));
+    assert!(!out.to_string().contains("tkt-secret"));
+}
+
+#[tokio::test]
 async fn root_and_href_paths() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

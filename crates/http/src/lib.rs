@@ -78,7 +78,9 @@ pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
 pub use settings::{ConnectionSettings, VendorConfig, check_keys, keys_of, nearest_key};
 pub use stack::{HttpOptions, HttpStack, HttpStackBuilder};
-pub use text::{ONE_LINE_MAX, REDACTED, is_secret_field, one_line, redact_secrets, single_line};
+pub use text::{
+    ONE_LINE_MAX, REDACTED, is_secret_field, one_line, redact_secrets, redact_where, single_line,
+};
 pub use timeout::{TimeoutLayer, Timeouts};
 pub use tls::{TlsOptions, TlsOptionsBuilder};
 pub use trace::TraceLayer;

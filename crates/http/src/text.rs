@@ -95,28 +95,35 @@ fn split_camel(s: &str) -> Vec<&str> {
 /// Replaces, at any depth, every non-null value whose field name is a secret by `words` (see
 /// [`is_secret_field`]) with [`REDACTED`].
 pub fn redact_secrets(extra: &mut BTreeMap<String, Value>, words: &[&str]) {
+    let rule = |name: &str| is_secret_field(name, words);
     for (k, v) in extra.iter_mut() {
-        redact_value(k, v, words);
+        redact_entry(k, v, &rule);
     }
 }
 
-fn redact_value(name: &str, v: &mut Value, words: &[&str]) {
-    if !v.is_null() && is_secret_field(name, words) {
-        *v = Value::String(REDACTED.to_owned());
-        return;
-    }
+/// Replaces, at any depth inside `v`, every non-null value whose field name `is_secret`
+/// accepts with [`REDACTED`].
+pub fn redact_where(v: &mut Value, is_secret: &dyn Fn(&str) -> bool) {
     match v {
         Value::Object(m) => {
             for (k, inner) in m.iter_mut() {
-                redact_value(k, inner, words);
+                redact_entry(k, inner, is_secret);
             }
         }
         Value::Array(items) => {
             for inner in items {
-                redact_value(name, inner, words);
+                redact_where(inner, is_secret);
             }
         }
         _ => {}
+    }
+}
+
+fn redact_entry(name: &str, v: &mut Value, is_secret: &dyn Fn(&str) -> bool) {
+    if !v.is_null() && is_secret(name) {
+        *v = Value::String(REDACTED.to_owned());
+    } else {
+        redact_where(v, is_secret);
     }
 }
 

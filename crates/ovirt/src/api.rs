@@ -222,7 +222,7 @@ fn read_result(conn: &Connection, result: &str, raw: &RawResponse) -> Result<Val
     };
     let mut value = read.map_err(|e| e.with_vendor(VENDOR))?;
     // Passwords, scripts and console tickets are never printed: `***`.
-    crate::wire::gen_support::mask_secrets(&mut value, crate::generated::types::SECRET_KEYS);
+    omnivirt_http::redact_where(&mut value, &crate::wire::gen_support::is_secret_key);
     Ok(value)
 }
 

@@ -204,8 +204,7 @@ pub(crate) fn linked<T>(x: &mut XmlIn<'_>, e: &BytesStart<'_>, empty: bool) -> R
         }
         Ok(())
     })?;
-    let raw = x.raw_content(e, empty)?;
-    let content = (!raw.trim().is_empty()).then_some(raw);
+    let content = non_blank(x.raw_content(e, empty)?);
     let inner = match content {
         Some(c) => child_text(c, b"name")?,
         None => None,
@@ -245,48 +244,33 @@ pub(crate) fn write_linked<T>(w: &mut String, tag: &str, v: &Linked<T>) {
     close(w, tag);
 }
 
+/// `raw`, unless it is only white space.
+pub(crate) fn non_blank(raw: &str) -> Option<&str> {
+    (!raw.trim().is_empty()).then_some(raw)
+}
+
 /// The content of the root element of `doc` (its children as raw XML), if it has any.
 pub(crate) fn element_content(doc: &[u8]) -> Result<Option<&str>> {
     let mut x = XmlIn::new(doc);
     let (root, empty) = x.root()?;
-    let raw = x.raw_content(&root, empty)?;
-    Ok((!raw.trim().is_empty()).then_some(raw))
+    Ok(non_blank(x.raw_content(&root, empty)?))
 }
 
 /// Serializes a resource as its JSON form ([`super::Resource::to_json`]) with its secrets
-/// shown as `***`: the keys in `own` at the top, and the generated `SECRET_KEYS` at any depth.
+/// shown as `***`: its own secret fields (`own`) and the generated `SECRET_KEYS`, at any depth.
 pub(crate) fn serialize_json<T: super::Resource, S: serde::Serializer>(
     v: &T,
     s: S,
     own: &[&str],
 ) -> std::result::Result<S::Ok, S::Error> {
     let mut json = v.to_json().map_err(serde::ser::Error::custom)?;
-    if let serde_json::Value::Object(map) = &mut json {
-        for k in own {
-            if let Some(x) = map.get_mut(*k) {
-                *x = serde_json::Value::from("***");
-            }
-        }
-    }
-    mask_secrets(&mut json, crate::generated::types::SECRET_KEYS);
+    omnivirt_http::redact_where(&mut json, &|k| own.contains(&k) || is_secret_key(k));
     serde::Serialize::serialize(&json, s)
 }
 
-/// Replaces the value of every key in `keys`, at any depth, with `***`.
-pub(crate) fn mask_secrets(v: &mut serde_json::Value, keys: &[&str]) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, x) in map.iter_mut() {
-                if keys.contains(&k.as_str()) {
-                    *x = serde_json::Value::from("***");
-                } else {
-                    mask_secrets(x, keys);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| mask_secrets(x, keys)),
-        _ => {}
-    }
+/// A key that holds a secret wherever it appears in the JSON form (the generated `SECRET_KEYS`).
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    crate::generated::types::SECRET_KEYS.contains(&key)
 }
 
 /// A status element and, in the 3.x form `<status><state>up</state><detail>..</detail>

@@ -121,18 +121,8 @@ impl<T: Resource> Linked<T> {
     /// The referenced object as far as this document tells: its id, href and name, and every
     /// field of the inlined content.
     pub fn object(&self) -> Result<T> {
-        let tag = T::TAG;
         let mut doc = String::with_capacity(64 + self.buf.len());
-        crate::wire::gen_support::open(&mut doc, tag);
-        if let Some(href) = self.href() {
-            crate::wire::gen_support::attr(&mut doc, "href", href);
-        }
-        if let Some(id) = self.id() {
-            crate::wire::gen_support::attr(&mut doc, "id", id);
-        }
-        crate::wire::gen_support::end_open(&mut doc);
-        self.write_content(&mut doc);
-        crate::wire::gen_support::close(&mut doc, tag);
+        crate::wire::gen_support::write_linked(&mut doc, T::TAG, self);
         T::from_xml(doc.as_bytes())
     }
 

@@ -125,7 +125,7 @@ pub struct ActionLinks(Option<Box<str>>);
 impl ActionLinks {
     /// The `<actions>` content as received (`<link rel=".." href=".."/>...`).
     pub(crate) fn from_raw(raw: &str) -> Self {
-        ActionLinks((!raw.trim().is_empty()).then(|| Box::from(raw)))
+        ActionLinks(crate::wire::gen_support::non_blank(raw).map(Box::from))
     }
 
     /// True if the engine offered no action.

@@ -170,10 +170,13 @@ async fn send(
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         Error::protocol(format!("{}: the answer is not JSON: {e}", op.path)).with_vendor(VENDOR)
     })?;
-    match follow {
-        Some(wait) if op.is_async => follow_tasks(client, value, wait).await,
-        _ => Ok(value),
-    }
+    let mut value = match follow {
+        Some(wait) if op.is_async => follow_tasks(client, value, wait).await?,
+        _ => value,
+    };
+    // `login`'s token, `get-vm-vnc-info`'s tokens, CHAP secrets: never printed.
+    omnivirt_http::redact_answer(&mut value);
+    Ok(value)
 }
 
 /// Waits for every `task_id` of a `WithTask` answer (one item or an array) and adds the

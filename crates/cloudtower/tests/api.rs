@@ -388,3 +388,30 @@ async fn over_the_simulator_an_unsimulated_operation_is_a_typed_one_line_error()
         .unwrap();
     assert_eq!(out[0]["task"]["status"], "SUCCESSED");
 }
+
+#[tokio::test]
+async fn tokens_and_console_secrets_are_never_returned() {
+    let server = server_with_login(2).await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vm-vnc-info"))
+        .respond_with(ok(json!({
+            "vm": {"id": "vm1"},
+            "cluster_ip": "10.0.0.5",
+            "terminal": "https://tower/terminal?vm=vm1&token=vnc-secret-1",
+            "redirect": "wss://10.0.0.5/websockify/?token=vnc-secret-2",
+            "direct": "wss://10.0.0.9/websockify/?token=vnc-secret-3&x=1",
+        })))
+        .mount(&server)
+        .await;
+    let t = tower(&server);
+    let out = api::call_on(&t, "get-vm-vnc-info", &args(&[r#"vm={"id":"vm1"}"#]), None)
+        .await
+        .unwrap();
+    let text = out.to_string();
+    assert!(!text.contains("vnc-secret"), "{text}");
+    assert_eq!(out["cluster_ip"], "10.0.0.5");
+    assert_eq!(out["direct"], "wss://10.0.0.9/websockify/?token=***&x=1");
+    let login = args(&["username=admin", "password=pw", "source=LOCAL"]);
+    let out = api::call_on(&t, "login", &login, None).await.unwrap();
+    assert_eq!(out["data"]["token"], "***", "{out}");
+}

@@ -79,7 +79,8 @@ pub use secret::Secret;
 pub use settings::{ConnectionSettings, VendorConfig, check_keys, keys_of, nearest_key};
 pub use stack::{HttpOptions, HttpStack, HttpStackBuilder};
 pub use text::{
-    ONE_LINE_MAX, REDACTED, is_secret_field, one_line, redact_secrets, redact_where, single_line,
+    ANSWER_SECRET_WORDS, ONE_LINE_MAX, REDACTED, is_secret_field, one_line, redact_answer,
+    redact_secrets, redact_where, single_line,
 };
 pub use timeout::{TimeoutLayer, Timeouts};
 pub use tls::{TlsOptions, TlsOptionsBuilder};

@@ -127,6 +127,61 @@ fn redact_entry(name: &str, v: &mut Value, is_secret: &dyn Fn(&str) -> bool) {
     }
 }
 
+/// The field-name words that mark a secret in an operation's answer (`omnivirt api call`):
+/// narrower than a vendor's extras rule, so ordinary fields such as a label's `key` still show.
+pub const ANSWER_SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret"];
+
+/// Makes an operation's answer safe to print: every field named by [`ANSWER_SECRET_WORDS`]
+/// (see [`is_secret_field`]) becomes [`REDACTED`], and so do the `password=` and `token=`
+/// values inside any string (console URLs carry them in their query).
+///
+/// ```
+/// let mut v = serde_json::json!({
+///     "vnc": {"raw_token": "t1", "host": "h"},
+///     "url": "/c?host=h&password=p2&path=websockify?token=t3",
+/// });
+/// omnivirt_http::redact_answer(&mut v);
+/// assert_eq!(v["vnc"]["raw_token"], "***");
+/// assert_eq!(v["vnc"]["host"], "h");
+/// assert_eq!(v["url"], "/c?host=h&password=***&path=websockify?token=***");
+/// ```
+pub fn redact_answer(v: &mut Value) {
+    redact_where(v, &|name| is_secret_field(name, ANSWER_SECRET_WORDS));
+    redact_url_params(v);
+}
+
+/// The `password=`/`token=` values inside every string of `v`, at any depth.
+fn redact_url_params(v: &mut Value) {
+    match v {
+        Value::Object(m) => m.values_mut().for_each(redact_url_params),
+        Value::Array(items) => items.iter_mut().for_each(redact_url_params),
+        Value::String(s) if s.contains("password=") || s.contains("token=") => {
+            *s = redact_secret_params(s);
+        }
+        _ => {}
+    }
+}
+
+/// `...?host=h&password=p&path=websockify?token=t` -> `...?host=h&password=***&path=websockify?token=***`:
+/// each value runs to the next `&` or the end.
+fn redact_secret_params(s: &str) -> String {
+    const PARAMS: [&str; 2] = ["password=", "token="];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some((at, len)) = PARAMS
+        .iter()
+        .filter_map(|w| rest.find(w).map(|p| (p, w.len())))
+        .min()
+    {
+        out.push_str(&rest[..at + len]);
+        rest = &rest[at + len..];
+        out.push_str(REDACTED);
+        rest = &rest[rest.find('&').unwrap_or(rest.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

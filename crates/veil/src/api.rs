@@ -28,9 +28,6 @@ pub use crate::generated::api::OPERATIONS;
 /// Body fields some operations always send (`domain.multi_start` sends `"action": "start"`).
 pub use crate::generated::api::FIXED_BODIES;
 
-/// Field names whose values never reach the output (matched as words inside the name).
-const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret"];
-
 /// Runs one operation by name: finds it, binds `args` (a missing or unknown parameter is
 /// `InvalidInput` before any request), connects with `config` using the native client, sends,
 /// follows an asynchronous answer to its end when `follow` is true, closes the session (on
@@ -106,7 +103,7 @@ pub async fn call_on_with(
             obj.insert("_task".into(), task);
         }
     }
-    redact(&mut answer);
+    omnivirt_http::redact_answer(&mut answer);
     Ok(answer)
 }
 
@@ -141,50 +138,6 @@ fn with_fixed_fields(
         obj.extend(fields);
     }
     Ok(Some(body))
-}
-
-/// Replaces secrets in an answer with `***`: fields named like a password, token or ticket, and
-/// the `password=` and `token=` values inside console URLs.
-pub fn redact(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, inner) in m.iter_mut() {
-                if !inner.is_null()
-                    && !inner.is_object()
-                    && omnivirt_http::is_secret_field(k, SECRET_WORDS)
-                {
-                    *inner = Value::String(omnivirt_http::REDACTED.to_owned());
-                } else {
-                    redact(inner);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        Value::String(s) if s.contains("password=") || s.contains("token=") => {
-            *s = redact_url_secrets(s);
-        }
-        _ => {}
-    }
-}
-
-/// `...?host=h&password=p&path=websockify?token=t` -> `...?host=h&password=***&path=websockify?token=***`.
-fn redact_url_secrets(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = ["password=", "token="]
-        .iter()
-        .filter_map(|w| rest.find(w).map(|p| (p, w.len())))
-        .min()
-    {
-        let (at, len) = pos;
-        out.push_str(&rest[..at + len]);
-        rest = &rest[at + len..];
-        let end = rest.find('&').unwrap_or(rest.len());
-        out.push_str(omnivirt_http::REDACTED);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -224,7 +177,7 @@ mod tests {
             "name": "web",
             "idempotency_key": "k",
         });
-        redact(&mut v);
+        omnivirt_http::redact_answer(&mut v);
         let text = v.to_string();
         for secret in ["pw1", "pw2", "tok3", "\"t\""] {
             assert!(!text.contains(secret), "{secret} in {text}");

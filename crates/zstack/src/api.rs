@@ -169,9 +169,24 @@ pub async fn call_op(
             req.with_session,
         )
         .await?;
-    match wait {
-        Some(opts) => client.wait(&reply, opts).await,
-        None => Ok(accepted(client, reply)),
+    let mut value = match wait {
+        Some(opts) => client.wait(&reply, opts).await?,
+        None => accepted(client, reply),
+    };
+    redact(op, &mut value);
+    Ok(value)
+}
+
+/// Makes an answer safe to print: console passwords and tokens, secrets (see
+/// [`omnivirt_http::redact_answer`]) and, for a log-in, the new session's id, which is its
+/// `inventory.uuid` (the credential every later call carries).
+fn redact(op: &ApiOperation, value: &mut Value) {
+    omnivirt_http::redact_answer(value);
+    if op.result == "LogInResult"
+        && let Some(uuid) = value.pointer_mut("/inventory/uuid")
+        && uuid.is_string()
+    {
+        *uuid = Value::String(omnivirt_http::REDACTED.to_owned());
     }
 }
 

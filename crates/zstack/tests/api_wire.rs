@@ -353,3 +353,32 @@ async fn actions_are_not_retried() {
         .count();
     assert_eq!(puts, 1, "a PUT action is sent once");
 }
+
+#[tokio::test]
+async fn console_secrets_and_a_new_session_id_are_never_returned() {
+    let server = server_with_login().await;
+    Mock::given(method("GET"))
+        .and(path("/zstack/v1/vm-instances/vm1/console-passwords"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"consolePassword": "pw-c"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/zstack/v1/accounts/users/login"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"inventory": {"uuid": "sess-2", "accountUuid": "acc-1"}})),
+        )
+        .mount(&server)
+        .await;
+    let zs = client(&server);
+    let out = api::call_on(&zs, "GetVmConsolePassword", &args(&["uuid=vm1"]), true)
+        .await
+        .unwrap();
+    assert_eq!(out, json!({"consolePassword": "***"}));
+    let login = args(&["accountName=a", "userName=u", "password=p"]);
+    let out = api::call_on(&zs, "LogInByUser", &login, true)
+        .await
+        .unwrap();
+    assert_eq!(out["inventory"]["uuid"], "***", "{out}");
+    assert_eq!(out["inventory"]["accountUuid"], "acc-1");
+}

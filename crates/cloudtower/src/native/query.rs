@@ -215,7 +215,7 @@ impl Resource for PhysicalDisk {
     const LIST: &'static str = "get-disks";
     const COUNT: &'static str = "get-disks-connection";
     fn id(&self) -> &str {
-        &self.id
+        crate::convert::text(&self.id)
     }
 }
 

@@ -1,8 +1,10 @@
-//! The API's enums; each keeps values this crate does not know in `Other`.
+//! The API's enums: the generated model's own (values this crate does not know are kept in
+//! `Other`; each has `KNOWN`, `as_str`, `from_wire`, `Display` and `From<&str>`).
 //!
-//! Most are the generated model's own enums (same variants, `KNOWN`, `Display`, `From<&str>`);
-//! the two written here are this crate's own: `MaintenanceMode` (a host's `host_state`) and
-//! `StoragePolicy` (shorter names for `VmVolumeElfStoragePolicyType`).
+//! Two keep this crate's older names: [`MaintenanceMode`] is the model's `MaintenanceModeEnum`
+//! (a host's `host_state.state`) and [`StoragePolicy`] is `VmVolumeElfStoragePolicyType`. The
+//! shorter variant names they had before they were generated (`StoragePolicy::Replica2Thin`,
+//! `MaintenanceMode::Entering`, ...) still work as associated constants.
 
 pub use crate::generated::types::{
     Bus, ByteUnit, ClusterType, ConnectState, ConsistentType, DiskHealthStatus, DiskType,
@@ -10,123 +12,44 @@ pub use crate::generated::types::{
     VmFirmware, VmNicModel, VmStatus, VmToolsStatus,
 };
 
-use std::fmt;
+/// Maintenance mode of a host: the generated `MaintenanceModeEnum`.
+pub use crate::generated::types::MaintenanceModeEnum as MaintenanceMode;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// Storage policy of a VM volume: the generated `VmVolumeElfStoragePolicyType`.
+pub use crate::generated::types::VmVolumeElfStoragePolicyType as StoragePolicy;
 
-/// Declares an enum that keeps values it does not know in `Other`.
-macro_rules! open_enum {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $var:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vm])* $var,)+
-            /// A value this crate does not know (a newer server).
-            Other(String),
-        }
-
-        impl $name {
-            /// Every value this crate knows.
-            pub const KNOWN: &'static [$name] = &[$($name::$var),+];
-
-            /// The wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$var => $wire,)+
-                    $name::Other(s) => s.as_str(),
-                }
-            }
-
-            /// Parses the wire spelling; unknown values become `Other`.
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    $($wire => $name::$var,)+
-                    other => $name::Other(other.to_owned()),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                $name::from_wire(s)
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl serde::de::Visitor<'_> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string"))
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        Ok($name::from_wire(v))
-                    }
-                }
-                d.deserialize_str(V)
-            }
-        }
-    };
+/// The names `MaintenanceMode` had when it was written by hand (`InUse` and `Removing` are the
+/// generated variants' names too).
+#[allow(non_upper_case_globals)]
+impl MaintenanceMode {
+    /// `ENTERING_MAINTENANCE_MODE`: [`MaintenanceMode::EnteringMaintenanceMode`].
+    pub const Entering: Self = Self::EnteringMaintenanceMode;
+    /// `MAINTENANCE_MODE`: [`MaintenanceMode::MaintenanceMode`].
+    pub const Maintenance: Self = Self::MaintenanceMode;
 }
 
-open_enum!(
-    /// Maintenance mode of a host (`MaintenanceModeEnum`).
-    pub enum MaintenanceMode {
-        /// Entering maintenance.
-        Entering = "ENTERING_MAINTENANCE_MODE",
-        /// In use.
-        InUse = "IN_USE",
-        /// In maintenance.
-        Maintenance = "MAINTENANCE_MODE",
-        /// Being removed.
-        Removing = "REMOVING",
-    }
-);
-
-open_enum!(
-    /// Storage policy of a VM volume.
-    pub enum StoragePolicy {
-        /// 1 replica, thin.
-        Replica1Thin = "REPLICA_1_THIN_PROVISION",
-        /// 1 replica, thick.
-        Replica1Thick = "REPLICA_1_THICK_PROVISION",
-        /// 2 replicas, thin.
-        Replica2Thin = "REPLICA_2_THIN_PROVISION",
-        /// 2 replicas, thick.
-        Replica2Thick = "REPLICA_2_THICK_PROVISION",
-        /// 3 replicas, thin.
-        Replica3Thin = "REPLICA_3_THIN_PROVISION",
-        /// 3 replicas, thick.
-        Replica3Thick = "REPLICA_3_THICK_PROVISION",
-        /// ELF CP, 2 replicas, thin.
-        ElfCpReplica2Thin = "ELF_CP_REPLICA_2_THIN_PROVISION",
-        /// ELF CP, 2 replicas, thick.
-        ElfCpReplica2Thick = "ELF_CP_REPLICA_2_THICK_PROVISION",
-        /// ELF CP, 3 replicas, thin.
-        ElfCpReplica3Thin = "ELF_CP_REPLICA_3_THIN_PROVISION",
-        /// ELF CP, 3 replicas, thick.
-        ElfCpReplica3Thick = "ELF_CP_REPLICA_3_THICK_PROVISION",
-        /// Erasure coding.
-        Ec = "EC",
-    }
-);
-
-impl From<StoragePolicy> for crate::generated::types::VmVolumeElfStoragePolicyType {
-    fn from(p: StoragePolicy) -> Self {
-        Self::from_wire(p.as_str())
-    }
+/// The shorter names `StoragePolicy` had when it was written by hand (`Ec` is the generated
+/// variant's name too).
+#[allow(non_upper_case_globals)]
+impl StoragePolicy {
+    /// `REPLICA_1_THIN_PROVISION`: 1 replica, thin.
+    pub const Replica1Thin: Self = Self::Replica1ThinProvision;
+    /// `REPLICA_1_THICK_PROVISION`: 1 replica, thick.
+    pub const Replica1Thick: Self = Self::Replica1ThickProvision;
+    /// `REPLICA_2_THIN_PROVISION`: 2 replicas, thin.
+    pub const Replica2Thin: Self = Self::Replica2ThinProvision;
+    /// `REPLICA_2_THICK_PROVISION`: 2 replicas, thick.
+    pub const Replica2Thick: Self = Self::Replica2ThickProvision;
+    /// `REPLICA_3_THIN_PROVISION`: 3 replicas, thin.
+    pub const Replica3Thin: Self = Self::Replica3ThinProvision;
+    /// `REPLICA_3_THICK_PROVISION`: 3 replicas, thick.
+    pub const Replica3Thick: Self = Self::Replica3ThickProvision;
+    /// `ELF_CP_REPLICA_2_THIN_PROVISION`: ELF CP, 2 replicas, thin.
+    pub const ElfCpReplica2Thin: Self = Self::ElfCpReplica2ThinProvision;
+    /// `ELF_CP_REPLICA_2_THICK_PROVISION`: ELF CP, 2 replicas, thick.
+    pub const ElfCpReplica2Thick: Self = Self::ElfCpReplica2ThickProvision;
+    /// `ELF_CP_REPLICA_3_THIN_PROVISION`: ELF CP, 3 replicas, thin.
+    pub const ElfCpReplica3Thin: Self = Self::ElfCpReplica3ThinProvision;
+    /// `ELF_CP_REPLICA_3_THICK_PROVISION`: ELF CP, 3 replicas, thick.
+    pub const ElfCpReplica3Thick: Self = Self::ElfCpReplica3ThickProvision;
 }

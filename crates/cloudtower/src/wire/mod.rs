@@ -23,53 +23,28 @@ pub use vm::{
     ContentLibraryVmTemplate, FrozenDisk, IscsiLunSnapshot, Vm, VmDisk, VmNic, VmSnapshot, VmVolume,
 };
 
-/// A related object as the server embeds it: `{id, name?}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NestedRef {
-    /// CloudTower id.
-    pub id: String,
-    /// Name, when the server sends one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
+/// A related object as the server embeds it, `{id, name}`: the generated `NestedCluster`, the
+/// one shape every `Nested<X>` reference with an id and a name shares (`Vm::cluster`, for one).
+pub use crate::generated::types::NestedCluster as NestedRef;
 
-/// A host as embedded in other objects.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NestedHost {
-    /// CloudTower id.
-    pub id: String,
-    /// Name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Management IP.
-    #[serde(default)]
-    pub management_ip: Option<String>,
-}
+/// A host as embedded in other objects, `{id, name, management_ip}`: the generated `NestedHost`.
+pub use crate::generated::types::NestedHost;
 
-/// A label `{id, key, value}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NestedLabel {
-    /// CloudTower id.
-    pub id: String,
-    /// Key.
-    #[serde(default)]
-    pub key: String,
-    /// Value.
-    #[serde(default)]
-    pub value: Option<String>,
-}
+/// A label `{id, key, value}`: the generated `NestedLabel`.
+pub use crate::generated::types::NestedLabel;
 
 /// CPU topology: the generated `NestedCpu`.
 pub use crate::generated::types::NestedCpu;
 
 /// What every mutation returns per affected object: `{task_id, data}`.
 ///
-/// Kept by hand on purpose: the spec spells one `WithTask<X>` struct per object (`WithTaskVm`,
-/// `WithTaskCluster`, ...); the native face returns every mutation's answer through this one
-/// generic envelope, and `Serialize` keeps the `api` output of a mutation as the tower sent it.
+/// Kept by hand on purpose: the spec spells one `WithTask_<X>_` struct per answer type
+/// (`WithTaskVm`, `WithTaskDeleteVm`, ...), each with an optional `data`; the native face
+/// returns every mutation's answer through this one generic envelope (so [`task_ids`] and the
+/// waiters take any of them), and `data` is required here: an answer item without its object
+/// fails to decode instead of reading as an empty placeholder.
+///
+/// [`task_ids`]: crate::tasks::task_ids
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WithTask<T> {
@@ -80,13 +55,9 @@ pub struct WithTask<T> {
     pub data: T,
 }
 
-/// `data` of a delete: `{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Deleted {
-    /// Id of the deleted object.
-    pub id: String,
-}
+/// `data` of a delete, `{id}`: the generated `DeleteVm` (every `Delete<X>` of the model has
+/// this one shape).
+pub use crate::generated::types::DeleteVm as Deleted;
 
 /// `{token}` inside the login answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +88,61 @@ mod tests {
         assert_eq!(s, VmStatus::Other("HIBERNATING".into()));
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"HIBERNATING\"");
         assert_eq!(DiskType::from_wire("NVMe_SSD"), DiskType::NvmeSsd);
+    }
+
+    #[test]
+    fn renamed_enums_keep_their_former_names_and_unknown_values() {
+        assert_eq!(
+            StoragePolicy::Replica2Thin.as_str(),
+            "REPLICA_2_THIN_PROVISION"
+        );
+        assert_eq!(
+            StoragePolicy::from_wire("ELF_CP_REPLICA_3_THICK_PROVISION"),
+            StoragePolicy::ElfCpReplica3Thick
+        );
+        assert_eq!(StoragePolicy::Ec.as_str(), "EC");
+        let p: StoragePolicy = serde_json::from_str("\"REPLICA_4_THIN\"").unwrap();
+        assert_eq!(p, StoragePolicy::Other("REPLICA_4_THIN".into()));
+        assert_eq!(serde_json::to_string(&p).unwrap(), "\"REPLICA_4_THIN\"");
+        assert_eq!(
+            MaintenanceMode::from_wire("ENTERING_MAINTENANCE_MODE"),
+            MaintenanceMode::Entering
+        );
+        assert_eq!(MaintenanceMode::Maintenance.as_str(), "MAINTENANCE_MODE");
+    }
+
+    #[test]
+    fn infra_and_nested_objects_tolerate_nulls_and_unknown_values() {
+        let d: PhysicalDisk = serde_json::from_str(
+            r#"{"id":"d1","name":null,"type":"NVMe_SSD","usage":"TIERING","health_status":"GLOWING",
+               "remaining_life_percent":97,"host":{"id":"h","name":"H","management_ip":null},
+               "new_field":[1]}"#,
+        )
+        .unwrap();
+        assert_eq!(d.id.as_deref(), Some("d1"));
+        assert_eq!(d.name, None);
+        assert_eq!(d.r#type, Some(DiskType::NvmeSsd));
+        assert_eq!(
+            d.health_status,
+            Some(DiskHealthStatus::Other("GLOWING".into()))
+        );
+        assert_eq!(d.remaining_life_percent, Some(97));
+        let h = d.host.unwrap();
+        assert_eq!((h.id.as_deref(), h.management_ip), (Some("h"), None));
+
+        let m: HostMaintenance = serde_json::from_str(r#"{"state":"SLEEPING"}"#).unwrap();
+        assert_eq!(m.state, Some(MaintenanceMode::Other("SLEEPING".into())));
+        let l: NestedLabel = serde_json::from_str(r#"{"id":"l","key":"k","value":null}"#).unwrap();
+        assert_eq!((l.key.as_deref(), l.value), (Some("k"), None));
+        let r: NestedRef = serde_json::from_str(r#"{"id":"c"}"#).unwrap();
+        assert_eq!((r.id.as_deref(), r.name), (Some("c"), None));
+
+        let w: Vec<WithTask<Deleted>> =
+            serde_json::from_str(r#"[{"task_id":null,"data":{"id":"v"}},{"data":{}}]"#).unwrap();
+        assert_eq!(w[0].task_id, None);
+        assert_eq!(w[0].data.id.as_deref(), Some("v"));
+        assert_eq!(w[1].data.id, None);
+        assert!(serde_json::from_str::<WithTask<Deleted>>(r#"{"task_id":"t"}"#).is_err());
     }
 
     #[test]

@@ -250,7 +250,7 @@ impl<W: WhereInput, E: Serialize> EnumField<W, E> {
     }
 
     /// Equals. Takes the enum, or anything that converts into it (a wire string such as
-    /// `"X86_64"`, this crate's `StoragePolicy` for the model's storage-policy enum).
+    /// `"X86_64"`).
     pub fn eq(self, v: impl Into<E>) -> W {
         put(self.w, self.key, "", enum_json(&v.into()))
     }

@@ -254,6 +254,21 @@ async fn garbage_answers_are_protocol_errors() {
 }
 
 #[tokio::test]
+async fn a_login_answer_without_a_token_is_a_protocol_error() {
+    for data in [json!({}), json!({"token": null}), json!(null)] {
+        let server = MockServer::start().await;
+        post("/v2/api/login")
+            .respond_with(json_ok(json!({"task_id": null, "data": data})))
+            .mount(&server)
+            .await;
+        let tower = tower(&server, Credentials::password("admin", "pw"));
+        let err = tower.login().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{data}: {err}");
+        assert!(err.to_string().contains("no data.token"), "{data}: {err}");
+    }
+}
+
+#[tokio::test]
 async fn api_keys_through_graphql() {
     let server = MockServer::start().await;
     post("/api")

@@ -14,7 +14,8 @@ use serde::de::DeserializeOwned;
 
 use crate::VENDOR;
 use crate::error::parse_error;
-use crate::wire::{LoginData, UserSource, WithTask};
+use crate::generated::types::LoginResponse;
+use crate::wire::{UserSource, WithTask};
 
 /// The `content-language` header: which language human-readable text comes back in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -207,11 +208,14 @@ impl AuthHook for TowerAuth {
                 e
             });
         }
-        let parsed: WithTask<LoginData> = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::protocol(format!("/login: the answer has no data.token: {e}"))
+        let no_token = |why: String| {
+            Error::protocol(format!("/login: the answer has no data.token{why}"))
                 .with_vendor(VENDOR)
-        })?;
-        Ok(Session::new(parsed.data.token))
+        };
+        let parsed: WithTask<LoginResponse> =
+            serde_json::from_slice(&bytes).map_err(|e| no_token(format!(": {e}")))?;
+        let token = parsed.data.token.ok_or_else(|| no_token(String::new()))?;
+        Ok(Session::new(token))
     }
 
     fn apply(&self, session: &Session, req: &mut Request) -> Result<()> {

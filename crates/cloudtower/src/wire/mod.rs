@@ -59,13 +59,11 @@ pub struct WithTask<T> {
 /// this one shape).
 pub use crate::generated::types::DeleteVm as Deleted;
 
-/// `{token}` inside the login answer.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct LoginData {
-    pub(crate) token: String,
-}
-
 /// `{aggregate: {count}}` of the `*-connection` queries.
+///
+/// Kept by hand, like [`WithTask`]: the spec spells one `<X>Connection` with its own
+/// `NestedAggregate<X>` per object type, and [`Api::count`](crate::query::Api::count) reads
+/// them all through this one type; `count` is required (an answer without it is an error).
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct Connection {
     pub(crate) aggregate: Aggregate,

@@ -55,8 +55,8 @@ pub struct WithTask<T> {
     pub data: T,
 }
 
-/// `data` of a delete, `{id}`: the generated `DeleteVm` (every `Delete<X>` of the model has
-/// this one shape).
+/// `data` of a delete, `{id}`: the generated `DeleteVm` (the VM, snapshot and volume deletes
+/// and all but two other `Delete<X>` of the model share this one shape).
 pub use crate::generated::types::DeleteVm as Deleted;
 
 /// `{aggregate: {count}}` of the `*-connection` queries.

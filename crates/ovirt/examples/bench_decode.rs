@@ -127,8 +127,12 @@ async fn main() {
         // For profilers (`perf stat -e cycles:u`): build the document, then decode it ten
         // times typed (the hand-written or the generated `Vm`), or run the raw loop ten times,
         // or nothing (the baseline).
+        // An optional count of rounds (default 10): `generated 1` under callgrind counts one.
+        let rounds: usize = std::env::args()
+            .nth(2)
+            .map_or(10, |n| n.parse().expect("rounds: a number"));
         let doc = support::vms_doc(&support::vm_template(), 0, 10_000);
-        for _ in 0..10 {
+        for _ in 0..rounds {
             match m {
                 "decode" => drop(std::hint::black_box(Vm::list_from_xml(&doc).unwrap())),
                 "generated" => drop(std::hint::black_box(

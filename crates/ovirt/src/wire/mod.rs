@@ -28,6 +28,28 @@ mod tests {
     }
 
     #[test]
+    fn a_list_is_sized_from_its_first_item_within_the_input() {
+        let sample = include_str!("../../../../fixtures/ovirt/samples/vm-v4.xml");
+        let item = &sample[sample.find("<vm ").unwrap()..];
+        let doc = format!(
+            "<vms>\n{}</vms>",
+            format!("{}\n", item.trim_end()).repeat(100)
+        );
+        let vms = Vm::list_from_xml(doc.as_bytes()).unwrap();
+        assert_eq!(vms.len(), 100);
+        // One reservation after the first item, not doublings up to 128.
+        assert!(vms.capacity() <= 100 + 100 / 16 + 1, "{}", vms.capacity());
+        let many = <Vm as Resource>::list_from_xml(doc.as_bytes()).unwrap();
+        assert!(many.capacity() <= 100 + 100 / 16 + 1, "{}", many.capacity());
+        // A tiny first item before a large rest reserves no more than four times the rest
+        // of the input in bytes (each `Vm` is far larger than its smallest XML).
+        let doc = format!("<vms><vm/>{}</vms>", " ".repeat(100_000));
+        let vms = Vm::list_from_xml(doc.as_bytes()).unwrap();
+        assert_eq!(vms.len(), 1);
+        assert!(vms.capacity() <= 1 + 4 * 100_006 / std::mem::size_of::<Vm>());
+    }
+
+    #[test]
     fn v3_and_v4_status_read_the_same() {
         let v4 = vm(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
         let v3 =

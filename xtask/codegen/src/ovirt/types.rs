@@ -252,8 +252,7 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
          let mut x = XmlIn::new(bytes);\nlet (e, empty) = x.root()?;\nSelf::read(&mut x, &e, empty)\n}\n\n\
          /// Reads a collection document (`<plural><item/>...</plural>`).\n\
          pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {\n\
-         let mut x = XmlIn::new(bytes);\nlet (_, empty) = x.root()?;\nlet mut out = Vec::new();\n\
-         if !empty {\nwhile let Some((e, empty)) = x.child()? {\nout.push(Self::read(&mut x, &e, empty)?);\n}\n}\nOk(out)\n}\n\n\
+         let mut x = XmlIn::new(bytes);\nlet (_, empty) = x.root()?;\nx.items(empty, Self::read)\n}\n\n\
          /// The object as an XML document (only the fields that are set).\n\
          pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n\
          /// Objects as a collection document.\n\

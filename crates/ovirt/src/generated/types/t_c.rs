@@ -393,13 +393,7 @@ impl Cdrom {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -620,13 +614,7 @@ impl Certificate {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -824,13 +812,7 @@ impl Checkpoint {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1054,13 +1036,7 @@ impl CloudInit {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1363,13 +1339,7 @@ impl Cluster {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2038,13 +2008,7 @@ impl ClusterFeature {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2227,13 +2191,7 @@ impl ClusterLevel {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2454,13 +2412,7 @@ impl Configuration {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2586,13 +2538,7 @@ impl Console {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2716,13 +2662,7 @@ impl Core {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2868,13 +2808,7 @@ impl Cpu {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3069,13 +3003,7 @@ impl CpuProfile {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3269,13 +3197,7 @@ impl CpuTopology {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3410,13 +3332,7 @@ impl CpuTune {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3550,13 +3466,7 @@ impl CpuType {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3697,13 +3607,7 @@ impl CustomProperty {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).

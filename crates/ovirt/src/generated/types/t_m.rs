@@ -186,13 +186,7 @@ impl MDevType {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -336,13 +330,7 @@ impl Mac {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -480,13 +468,7 @@ impl MacPool {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -705,13 +687,7 @@ impl MemoryOverCommit {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -846,13 +822,7 @@ impl MemoryPolicy {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1006,13 +976,7 @@ impl Method {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1132,13 +1096,7 @@ impl MigrationBandwidth {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1291,13 +1249,7 @@ impl MigrationOptions {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1488,13 +1440,7 @@ impl MigrationPolicy {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).

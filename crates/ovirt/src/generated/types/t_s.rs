@@ -990,13 +990,7 @@ impl SchedulingPolicy {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1273,13 +1267,7 @@ impl SchedulingPolicyUnit {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1484,13 +1472,7 @@ impl SeLinux {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1611,13 +1593,7 @@ impl SerialNumber {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1767,13 +1743,7 @@ impl Session {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1968,13 +1938,7 @@ impl SkipIfConnectivityBroken {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2109,13 +2073,7 @@ impl SkipIfSdActive {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -2429,13 +2387,7 @@ impl Snapshot {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3465,13 +3417,7 @@ impl SpecialObjects {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3597,13 +3543,7 @@ impl Spm {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3759,13 +3699,7 @@ impl Ssh {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3974,13 +3908,7 @@ impl SshPublicKey {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4151,13 +4079,7 @@ impl Sso {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4321,13 +4243,7 @@ impl Statistic {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4607,13 +4523,7 @@ impl Step {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4911,13 +4821,7 @@ impl StorageConnection {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -5190,13 +5094,7 @@ impl StorageConnectionExtension {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -5456,13 +5354,7 @@ impl StorageDomain {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -5986,13 +5878,7 @@ impl StorageDomainLease {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -6124,13 +6010,7 @@ impl SystemOption {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -6314,13 +6194,7 @@ impl SystemOptionValue {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).

@@ -556,13 +556,7 @@ impl Value {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -694,13 +688,7 @@ impl VcpuPin {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -835,13 +823,7 @@ impl Vendor {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1021,13 +1003,7 @@ impl Version {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1223,13 +1199,7 @@ impl VirtioScsi {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1377,13 +1347,7 @@ impl VirtualNumaNode {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1634,13 +1598,7 @@ impl Vlan {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -1938,13 +1896,7 @@ impl Vm {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3024,13 +2976,7 @@ impl VmBase {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3556,13 +3502,7 @@ impl VmMediatedDevice {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3789,13 +3729,7 @@ impl VmPlacementPolicy {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -3984,13 +3918,7 @@ impl VmPool {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4287,13 +4215,7 @@ impl VmSummary {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4431,13 +4353,7 @@ impl VnicPassThrough {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4584,13 +4500,7 @@ impl VnicProfile {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4844,13 +4754,7 @@ impl VnicProfileMapping {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -4999,13 +4903,7 @@ impl VolumeGroup {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).

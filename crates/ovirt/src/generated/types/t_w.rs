@@ -164,13 +164,7 @@ impl Watchdog {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).
@@ -405,13 +399,7 @@ impl Weight {
     pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         let mut x = XmlIn::new(bytes);
         let (_, empty) = x.root()?;
-        let mut out = Vec::new();
-        if !empty {
-            while let Some((e, empty)) = x.child()? {
-                out.push(Self::read(&mut x, &e, empty)?);
-            }
-        }
-        Ok(out)
+        x.items(empty, Self::read)
     }
 
     /// The object as an XML document (only the fields that are set).

@@ -198,6 +198,19 @@ async fn domain_actions_send_their_rows() {
         .unwrap();
     let (_, p, _, _) = last(&s).await;
     assert_eq!(p, format!("/api/domains/{D}/safety/"));
+
+    // attach-iso: the body a public SpaceVM client sends, `{iso, cdrom}`; without a drive, `{iso}`.
+    let o = d.attach_iso_to(D, O, Some(T)).await.unwrap();
+    assert_eq!(o.task.unwrap().id, T);
+    let (m, p, _, b) = last(&s).await;
+    assert_eq!(m, "POST");
+    assert_eq!(p, format!("/api/domains/{D}/attach-iso/"));
+    assert_eq!(b.unwrap(), json!({"iso": O, "cdrom": T}));
+    d.attach_iso(D, O).await.unwrap();
+    let (_, _, _, b) = last(&s).await;
+    assert_eq!(b.unwrap(), json!({"iso": O}));
+    let bad = d.attach_iso_to(D, O, Some("../x")).await.unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
 }
 
 #[tokio::test]

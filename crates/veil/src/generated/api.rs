@@ -107,9 +107,9 @@ pub static OPERATIONS: &[ApiOperation] = &[
     ApiOperation::new("vmachine_inf.list", "GET", "/vmachine-infs/").params(VMACHINE_INF_LIST_PARAMS).result("Paginated<VmachineInf>").summary("One page of virtual network interfaces."),
     ApiOperation::new("vmachine_inf.info", "GET", "/vmachine-infs/{id}/").params(VMACHINE_INF_INFO_PARAMS).result("VmachineInf").summary("One virtual network interface (nic_driver, link_state)."),
     ApiOperation::new("swagger.get", "GET", "/swagger/").params(SWAGGER_GET_PARAMS).result("Object").summary("The controller's own OpenAPI (swagger 2) document (format=openapi)."),
-    ApiOperation::new("domain.attach_vdisk", "POST", "/domains/{id}/attach-vdisk/").params(DOMAIN_ATTACH_VDISK_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): attach a virtual disk to a domain."),
+    ApiOperation::new("domain.attach_vdisk", "POST", "/domains/{id}/attach-vdisk/").params(DOMAIN_ATTACH_VDISK_PARAMS).result("Accepted").body("VdiskAttach").asynchronous().summary("Attach an existing virtual disk to a domain; target_bus (e.g. virtio) and driver_cache (e.g. none) are optional, as are type_storage=local and storage (the disk's data pool) that the VDI broker also sent. Answers with a task."),
     ApiOperation::new("domain.detach_vdisk", "POST", "/domains/{id}/detach-vdisk/").params(DOMAIN_DETACH_VDISK_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): detach a virtual disk from a domain."),
-    ApiOperation::new("domain.attach_iso", "POST", "/domains/{id}/attach-iso/").params(DOMAIN_ATTACH_ISO_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): insert an ISO image into a domain's CD drive."),
+    ApiOperation::new("domain.attach_iso", "POST", "/domains/{id}/attach-iso/").params(DOMAIN_ATTACH_ISO_PARAMS).result("Accepted").body("IsoAttach").asynchronous().summary("Insert an ISO image into a domain's CD drive; cdrom names the drive (an id from the domain's `cdroms`). Seen only against SpaceVM 6.5 (VeiL's successor), where it answered 200 without async=1; a task with async=1 is assumed as for the other actions."),
     ApiOperation::new("domain.detach_iso", "POST", "/domains/{id}/detach-iso/").params(DOMAIN_DETACH_ISO_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): eject an ISO image from a domain."),
     ApiOperation::new("domain.attach_lun", "POST", "/domains/{id}/attach-lun/").params(DOMAIN_ATTACH_LUN_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): attach a storage LUN to a domain."),
     ApiOperation::new("domain.detach_lun", "POST", "/domains/{id}/detach-lun/").params(DOMAIN_DETACH_LUN_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): detach a storage LUN from a domain."),
@@ -819,7 +819,11 @@ const SWAGGER_GET_PARAMS: &[ApiParam] = &[ApiParam::new("format", ParamIn::Query
 /// Parameters of `domain.attach_vdisk`.
 const DOMAIN_ATTACH_VDISK_PARAMS: &[ApiParam] = &[
     ApiParam::new("id", ParamIn::Path, "Uuid").required(),
-    ApiParam::new("vdisk", ParamIn::Body, "Uuid"),
+    ApiParam::new("vdisk", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("target_bus", ParamIn::Body, "String"),
+    ApiParam::new("driver_cache", ParamIn::Body, "String"),
+    ApiParam::new("type_storage", ParamIn::Body, "String"),
+    ApiParam::new("storage", ParamIn::Body, "Uuid"),
 ];
 
 /// Parameters of `domain.detach_vdisk`.
@@ -831,7 +835,8 @@ const DOMAIN_DETACH_VDISK_PARAMS: &[ApiParam] = &[
 /// Parameters of `domain.attach_iso`.
 const DOMAIN_ATTACH_ISO_PARAMS: &[ApiParam] = &[
     ApiParam::new("id", ParamIn::Path, "Uuid").required(),
-    ApiParam::new("iso", ParamIn::Body, "Uuid"),
+    ApiParam::new("iso", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("cdrom", ParamIn::Body, "Uuid"),
 ];
 
 /// Parameters of `domain.detach_iso`.

@@ -1,6 +1,6 @@
 //! The rest of `/api/domains/`: Active Directory, VDI preparation, USB, backups and restores,
-//! guest tools, cloud-init, the synchronous single create, and the actions whose paths are a
-//! GUESS (known only as permission names; see `docs/veil.md`).
+//! guest tools, cloud-init, the synchronous single create, ISO insertion, and the actions whose
+//! paths are a GUESS (known only as permission names; see `docs/veil.md`).
 
 use http::Method;
 use omnivirt_core::{Error, Result};
@@ -475,10 +475,22 @@ impl Domains {
         self.action(id, "attach-veil-utils-iso", None).await
     }
 
-    /// GUESS path `{id}/attach-iso/` `{iso}`.
+    /// `{id}/attach-iso/` `{iso}`: insert an ISO image, leaving the choice of CD drive to the
+    /// controller; [`Domains::attach_iso_to`] names the drive.
     pub async fn attach_iso(&self, id: &str, iso: &str) -> Result<Outcome> {
-        self.guess(id, "attach-iso", Some(&json!({"iso": check_id(iso)?})))
-            .await
+        self.attach_iso_to(id, iso, None).await
+    }
+
+    /// `{id}/attach-iso/` `{iso, cdrom}`: insert an ISO image into the CD drive `cdrom` (an id
+    /// from the domain's `cdroms`). Path and body are those a public SpaceVM 6.5 client sends
+    /// (see `model/PROVENANCE.md`); it got 200 without `async`, so [`Outcome`] takes either a
+    /// task or a body.
+    pub async fn attach_iso_to(&self, id: &str, iso: &str, cdrom: Option<&str>) -> Result<Outcome> {
+        let mut body = json!({"iso": check_id(iso)?});
+        if let Some(c) = cdrom {
+            body["cdrom"] = json!(check_id(c)?);
+        }
+        self.guess(id, "attach-iso", Some(&body)).await
     }
 
     /// GUESS path `{id}/detach-iso/` `{iso}`.

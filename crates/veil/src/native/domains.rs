@@ -576,8 +576,9 @@ impl Domains {
             .await
     }
 
-    /// `attach-vdisk/` `{vdisk}`. The path follows the `attach_vdisk` permission name; it is
-    /// not confirmed against a live controller (see the crate docs).
+    /// `attach-vdisk/` `{vdisk}`: a task. Path and task from the vendor broker's early code
+    /// (`jsc-masshtab/vdi-server`, which also sent `target_bus`, `driver_cache`, `type_storage`
+    /// and `storage`; only `vdisk` is sent here). Not tried on a live controller.
     pub async fn attach_vdisk(&self, id: &str, vdisk: &str) -> Result<Accepted> {
         let id = check_id(id)?;
         let vdisk = check_id(vdisk)?;
@@ -590,7 +591,8 @@ impl Domains {
             .await
     }
 
-    /// `detach-vdisk/` `{vdisk}` (unconfirmed path, like [`Domains::attach_vdisk`]).
+    /// `detach-vdisk/` `{vdisk}`: a GUESS path mirroring [`Domains::attach_vdisk`]; no public
+    /// code confirms it.
     pub async fn detach_vdisk(&self, id: &str, vdisk: &str) -> Result<Accepted> {
         let id = check_id(id)?;
         let vdisk = check_id(vdisk)?;

@@ -243,6 +243,7 @@ async fn action_answer(
         let fault = Fault {
             reason: f.get("reason").and_then(Value::as_str).map(str::to_owned),
             detail: f.get("detail").and_then(Value::as_str).map(str::to_owned),
+            ..Fault::default()
         };
         return Err(fault_error(raw.status, &fault));
     }

@@ -893,7 +893,7 @@ impl OvirtBackend {
             req = req.correlation_id(c.clone());
         }
         let answer = req.send().await.map_err(wrap(op))?;
-        let from_answer = answer.job.as_ref().and_then(|j| j.id.clone());
+        let from_answer = answer.job_id().map(str::to_owned);
         Ok(self.job_of(from_answer, corr.as_deref()).await)
     }
 

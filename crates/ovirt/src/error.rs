@@ -2,7 +2,7 @@
 
 use omnivirt_core::{Error, ErrorKind, VendorDetail};
 
-use crate::native::types::Fault;
+use crate::native::types::{Action, CreationStatus, Fault};
 use crate::wire;
 
 /// The vendor name used in errors, spans and the backend.
@@ -100,6 +100,22 @@ fn noun(coll: &str) -> String {
         _ => return format!("`{coll}` member"),
     };
     known.to_owned()
+}
+
+/// The outcome an action's answer reports, whatever the HTTP status: its `<fault>` as an
+/// error, a `failed` status as a backend error, else `Ok`.
+pub(crate) fn action_outcome(status: u16, answer: &Action) -> Result<(), Error> {
+    if let Some(f) = &answer.fault {
+        return Err(fault_error(status, f));
+    }
+    if answer.creation_status() == Some(CreationStatus::Failed) {
+        return Err(Error::new(
+            ErrorKind::Backend,
+            "the engine reported the action as failed",
+        )
+        .with_vendor(VENDOR));
+    }
+    Ok(())
 }
 
 /// The error for a `<fault>`, alone or inside an `<action>` (even on a 2xx status).

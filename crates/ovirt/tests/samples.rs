@@ -197,7 +197,8 @@ fn jobs_events_faults_actions() {
         Some("mydetail")
     );
     let start = Action::from_xml(&sample("action-start-request-doc-example.xml")).unwrap();
-    let os = start.vm.as_ref().unwrap().os.as_ref().unwrap();
+    let vm = start.vm.as_ref().unwrap().object().unwrap();
+    let os = vm.os.as_ref().unwrap();
     let boot = os.boot.as_ref().and_then(|b| b.devices.clone());
     assert_eq!(boot, Some(vec![BootDevice::Cdrom]));
     // What we write for that request reads back the same.

@@ -157,7 +157,7 @@ async fn sdk_scenario_add_start_stop_remove() {
     assert!(up.host.is_some());
     conn.system()
         .jobs()
-        .job(job.id.as_deref().unwrap())
+        .job(job.id().unwrap())
         .wait_done(Duration::from_secs(10))
         .await
         .unwrap();
@@ -373,7 +373,7 @@ async fn backend_errors_and_tasks() {
         .await
         .unwrap();
     let job = answer.job.unwrap();
-    let task = b.get_task(&job.id.unwrap().into()).await.unwrap();
+    let task = b.get_task(&job.id().unwrap().into()).await.unwrap();
     assert!(!task.state.is_terminal() || task.state == omnivirt_core::TaskState::Succeeded);
 
     let e = b.get_vm(&"no-such-vm".into()).await.unwrap_err();

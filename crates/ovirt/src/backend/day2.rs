@@ -176,7 +176,7 @@ impl OvirtBackend {
             .send()
             .await
             .map_err(|e| wrap(Op::SnapshotRevert)(not_found_as_snapshot(e, vm, snap)))?;
-        let from_answer = answer.job.as_ref().and_then(|j| j.id.clone());
+        let from_answer = answer.job_id().map(str::to_owned);
         let job = self.job_of(from_answer, corr.as_deref()).await;
         Ok(with_job(Submitted::done(Op::SnapshotRevert), job)
             .target(ResourceRef::Vm(vm.clone()))
@@ -230,8 +230,8 @@ impl OvirtBackend {
             req = req.correlation_id(c.clone());
         }
         let answer = req.send().await.map_err(wrap(Op::VmClone))?;
-        let from_answer = answer.job.as_ref().and_then(|j| j.id.clone());
-        let new_id = match answer.vm.as_ref().and_then(|v| v.id.clone()) {
+        let from_answer = answer.job_id().map(str::to_owned);
+        let new_id = match answer.vm.as_ref().and_then(|v| v.id().map(str::to_owned)) {
             Some(v) => v,
             None => self.vm_id_by_name(&spec.name).await?,
         };
@@ -288,7 +288,7 @@ impl OvirtBackend {
             req = req.correlation_id(c.clone());
         }
         let answer = req.send().await.map_err(wrap(op))?;
-        let from_answer = answer.job.as_ref().and_then(|j| j.id.clone());
+        let from_answer = answer.job_id().map(str::to_owned);
         let job = self.job_of(from_answer, corr.as_deref()).await;
         Ok(with_job(Submitted::done(op), job)
             .target(ResourceRef::Host(id.clone()))

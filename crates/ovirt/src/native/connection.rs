@@ -15,9 +15,9 @@ use omnivirt_http::{
     Timeouts, TlsOptions, Transport,
 };
 
-use crate::error::{VENDOR, fault_error, not_xml, parse_error};
+use crate::error::{VENDOR, action_outcome, fault_error, not_xml, parse_error};
 use crate::native::services::SystemService;
-use crate::native::types::{Action, CreationStatus};
+use crate::native::types::Action;
 use crate::wire::Resource;
 
 /// Which dialect of the REST API to speak.
@@ -418,19 +418,7 @@ impl Connection {
             ));
         }
         let answer = Action::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))?;
-        if let Some(f) = &answer.fault {
-            return Err(with_op(fault_error(raw.status, f), op));
-        }
-        if answer.status == Some(CreationStatus::Failed) {
-            return Err(with_op(
-                Error::new(
-                    ErrorKind::Backend,
-                    "the engine reported the action as failed",
-                )
-                .with_vendor(VENDOR),
-                op,
-            ));
-        }
+        action_outcome(raw.status, &answer).map_err(|e| with_op(e, op))?;
         if answer.status.is_none() {
             return Err(no_status());
         }

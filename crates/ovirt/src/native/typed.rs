@@ -6,12 +6,11 @@
 
 use bytes::Bytes;
 use http::Method;
-use omnivirt_core::{Error, ErrorKind, Result};
+use omnivirt_core::Result;
 
-use crate::error::{VENDOR, fault_error, not_xml};
+use crate::error::{VENDOR, action_outcome, fault_error, not_xml};
 use crate::generated::types::Action;
 use crate::native::connection::Connection;
-use crate::native::types::Fault;
 
 /// Every operation of the model as a typed method (see the module docs).
 #[derive(Debug, Clone)]
@@ -123,20 +122,7 @@ impl Ops {
             return Ok(Action::default());
         }
         let action = Action::from_xml(&raw.body).map_err(|e| e.with_vendor(VENDOR))?;
-        if let Some(f) = &action.fault {
-            let fault = Fault {
-                reason: f.reason.clone(),
-                detail: f.detail.clone(),
-            };
-            return Err(fault_error(raw.status, &fault));
-        }
-        if action.status.as_deref() == Some("failed") {
-            return Err(Error::new(
-                ErrorKind::Backend,
-                "the engine reported the action as failed",
-            )
-            .with_vendor(VENDOR));
-        }
+        action_outcome(raw.status, &action)?;
         Ok(action)
     }
 }

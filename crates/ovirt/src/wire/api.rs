@@ -1,4 +1,4 @@
-//! The API root, actions and their faults (jobs and events are the generated types).
+//! The API root, and the fault of an error answer (actions and faults are the generated types).
 
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
@@ -6,38 +6,7 @@ use quick_xml::events::BytesStart;
 use super::parts::read_ref;
 use super::reader::{XmlIn, link, push_link};
 use super::writer::XmlOut;
-use crate::native::types::{Action, Api, CreationStatus, Fault, Ref, SummaryItem, Version, Vm};
-
-pub(crate) fn read_action<'a>(
-    x: &mut XmlIn<'a>,
-    _e: &BytesStart<'a>,
-    empty: bool,
-) -> Result<Action> {
-    let mut a = Action::default();
-    if empty {
-        return Ok(a);
-    }
-    while let Some((c, ce)) = x.child()? {
-        match c.local_name().as_ref() {
-            b"status" => a.status = x.status(ce)?.0.map(|s| CreationStatus::parse(&s)),
-            b"fault" => a.fault = Some(read_fault(x, ce)?),
-            b"job" => a.job = Some(read_ref(x, &c, ce)?),
-            b"async" => a.async_ = x.bool("async", ce)?,
-            b"force" => a.force = x.bool("force", ce)?,
-            b"pause" => a.pause = x.bool("pause", ce)?,
-            b"reason" => a.reason = Some(x.text(ce)?),
-            b"host" => a.host = Some(read_ref(x, &c, ce)?),
-            b"cluster" => a.cluster = Some(read_ref(x, &c, ce)?),
-            b"storage_domain" => a.storage_domain = Some(read_ref(x, &c, ce)?),
-            b"vm" => a.vm = Some(Box::new(Vm::read(x, &c, ce)?)),
-            b"use_cloud_init" => a.use_cloud_init = x.bool("use_cloud_init", ce)?,
-            b"volatile" => a.volatile = x.bool("volatile", ce)?,
-            b"is_attached" => a.is_attached = x.bool("is_attached", ce)?,
-            _ => x.skip(&c, ce)?,
-        }
-    }
-    Ok(a)
-}
+use crate::native::types::{Action, Api, Fault, Ref, SummaryItem, Version};
 
 pub(super) fn read_summary_item<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<SummaryItem> {
     let mut s = SummaryItem::default();
@@ -135,50 +104,16 @@ pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) 
     Ok(api)
 }
 
-pub(super) fn read_fault<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<Fault> {
-    let mut f = Fault::default();
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"reason" => f.reason = Some(x.text(ce)?),
-                b"detail" => f.detail = Some(x.text(ce)?),
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
-    Ok(f)
-}
-
-/// Reads a standalone `<fault>` document, if `bytes` is one.
+/// Reads a standalone `<fault>` document, or the fault inside an `<action>` answer, if `bytes`
+/// is one.
 pub(crate) fn read_fault_doc(bytes: &[u8]) -> Option<Fault> {
     let mut x = XmlIn::new(bytes);
     let (root, empty) = x.root().ok()?;
     match root.local_name().as_ref() {
-        b"fault" => read_fault(&mut x, empty).ok(),
-        b"action" => read_action(&mut x, &root, empty).ok()?.fault,
+        b"fault" => Fault::read(&mut x, &root, empty).ok(),
+        b"action" => Action::read(&mut x, &root, empty).ok()?.fault.map(|f| *f),
         _ => None,
     }
-}
-
-pub(crate) fn write_action(w: &mut XmlOut, a: &Action) {
-    w.open("action", None);
-    w.bool("async", a.async_);
-    w.bool("force", a.force);
-    w.bool("pause", a.pause);
-    w.str("reason", &a.reason);
-    w.bool("use_cloud_init", a.use_cloud_init);
-    w.bool("volatile", a.volatile);
-    w.reference("host", &a.host);
-    w.reference("cluster", &a.cluster);
-    w.reference("storage_domain", &a.storage_domain);
-    if let Some(vm) = &a.vm {
-        vm.write(w.buf(), "vm");
-    }
-    w.close("action");
-}
-
-pub(super) fn write_action_tag(w: &mut XmlOut, _tag: &str, a: &Action) {
-    write_action(w, a);
 }
 
 pub(super) fn write_api(w: &mut XmlOut, tag: &str, _a: &Api) {

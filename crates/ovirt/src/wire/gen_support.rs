@@ -282,6 +282,17 @@ pub(crate) fn status<'a>(
     x.status(empty)
 }
 
+/// An action's `<status>`: the 4.x text (`complete`), or the 3.x `<status><state>complete</state>`.
+pub(crate) fn action_status(
+    x: &mut XmlIn<'_>,
+    _e: &BytesStart<'_>,
+    empty: bool,
+    status: &mut Option<String>,
+) -> Result<()> {
+    *status = x.status(empty)?.0.map(std::borrow::Cow::into_owned);
+    Ok(())
+}
+
 /// An operating system's `<boot>`: 4.x `<boot><devices><device>hd</device>..</devices></boot>`
 /// once, or 3.x `<boot dev="hd"/>` repeated, one device each; both add to `boot.devices`.
 pub(crate) fn os_boot(

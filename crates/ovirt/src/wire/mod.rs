@@ -50,6 +50,31 @@ mod tests {
     }
 
     #[test]
+    fn an_action_answer_reads_its_status_in_both_dialects() {
+        use crate::native::types::{Action, CreationStatus};
+        let v4 =
+            <Action as Resource>::from_xml(b"<action><status>failed</status></action>").unwrap();
+        let v3 = <Action as Resource>::from_xml(
+            b"<action><status><state>failed</state></status><job id=\"j1\"/></action>",
+        )
+        .unwrap();
+        assert_eq!(v4.creation_status(), Some(CreationStatus::Failed));
+        assert_eq!(v3.creation_status(), Some(CreationStatus::Failed));
+        assert_eq!(v3.job_id(), Some("j1"));
+        let e = crate::error::action_outcome(200, &v3).unwrap_err();
+        assert_eq!(e.kind(), omnivirt_core::ErrorKind::Backend);
+        let ok =
+            <Action as Resource>::from_xml(b"<action><status>complete</status></action>").unwrap();
+        assert!(crate::error::action_outcome(200, &ok).is_ok());
+        let fault = <Action as Resource>::from_xml(
+            b"<action><fault><reason>Operation Failed</reason><detail>[locked]</detail></fault></action>",
+        )
+        .unwrap();
+        let e = crate::error::action_outcome(409, &fault).unwrap_err();
+        assert!(e.to_string().contains("Operation Failed: locked"), "{e}");
+    }
+
+    #[test]
     fn v3_and_v4_status_read_the_same() {
         let v4 = vm(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
         let v3 =

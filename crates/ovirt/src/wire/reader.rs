@@ -225,11 +225,6 @@ impl<'a> XmlIn<'a> {
         parse_i64(&t, tag).map_err(|m| self.err(m))
     }
 
-    pub(super) fn bool(&mut self, tag: &str, empty: bool) -> Result<Option<bool>> {
-        let t = self.text_cow(empty)?;
-        parse_bool(&t, tag).map_err(|m| self.err(m))
-    }
-
     /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x):
     /// the state (trimmed; `None` when empty), borrowed from the input in the 4.x case, and the
     /// detail.
@@ -340,19 +335,6 @@ pub(super) fn parse_i64(t: &str, tag: &str) -> std::result::Result<Option<i64>, 
     t.parse()
         .map(Some)
         .map_err(|_| format!("<{tag}> is not an integer: `{t}`"))
-}
-
-pub(super) fn parse_bool(t: &str, tag: &str) -> std::result::Result<Option<bool>, String> {
-    let t = t.trim();
-    if t.is_empty() {
-        Ok(None)
-    } else if t.eq_ignore_ascii_case("true") || t == "1" {
-        Ok(Some(true))
-    } else if t.eq_ignore_ascii_case("false") || t == "0" {
-        Ok(Some(false))
-    } else {
-        Err(format!("<{tag}> is not a boolean: `{t}`"))
-    }
 }
 
 pub(super) fn attr_err(e: impl std::fmt::Display) -> Error {

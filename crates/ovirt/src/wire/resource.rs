@@ -3,10 +3,10 @@
 use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
-use super::api::{read_action, read_api, read_fault, write_action_tag, write_api};
+use super::api::{read_api, write_api};
 use super::reader::XmlIn;
 use super::writer::XmlOut;
-use crate::native::types::{Action, Api, Fault};
+use crate::native::types::{Api, Fault};
 
 /// An object with an XML form: its element names and how to read and write it.
 pub trait Resource: Sized + Send + Sync + 'static {
@@ -81,24 +81,6 @@ fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -
     w.finish()
 }
 
-impl Resource for Action {
-    const TAG: &'static str = "action";
-    const PLURAL: &'static str = "actions";
-    const MODEL: &'static str = "Action";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_action)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_action)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_action_tag)
-    }
-}
-
 impl Resource for Api {
     const TAG: &'static str = "api";
     const PLURAL: &'static str = "apis";
@@ -122,5 +104,5 @@ pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {
     let mut x = XmlIn::new(bytes);
     let (root, empty) = x.root()?;
     expect_root(root.local_name().as_ref(), "fault")?;
-    read_fault(&mut x, empty)
+    Fault::read(&mut x, &root, empty)
 }

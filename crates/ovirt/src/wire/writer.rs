@@ -1,7 +1,5 @@
 //! The writer: only the fields that are set, escaped.
 
-use crate::native::types::Ref;
-
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -18,11 +16,6 @@ impl XmlOut {
 
     pub(crate) fn finish(self) -> String {
         self.s
-    }
-
-    /// The text written so far, for the generated writers.
-    pub(crate) fn buf(&mut self) -> &mut String {
-        &mut self.s
     }
 
     pub(super) fn esc(&mut self, v: &str) {
@@ -44,31 +37,5 @@ impl XmlOut {
         self.s.push_str("</");
         self.s.push_str(tag);
         self.s.push('>');
-    }
-
-    pub(crate) fn leaf(&mut self, tag: &str, v: &str) {
-        self.open(tag, None);
-        self.esc(v);
-        self.close(tag);
-    }
-
-    pub(super) fn str(&mut self, tag: &str, v: &Option<String>) {
-        if let Some(v) = v {
-            self.leaf(tag, v);
-        }
-    }
-
-    pub(super) fn bool(&mut self, tag: &str, v: Option<bool>) {
-        if let Some(v) = v {
-            self.leaf(tag, if v { "true" } else { "false" });
-        }
-    }
-
-    pub(super) fn reference(&mut self, tag: &str, r: &Option<Ref>) {
-        if let Some(r) = r {
-            self.open(tag, r.id.as_deref());
-            self.str("name", &r.name);
-            self.close(tag);
-        }
     }
 }

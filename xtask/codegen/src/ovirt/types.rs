@@ -100,7 +100,10 @@ const LEGACY_ATTRS: &[(&str, &str, &str)] = &[("Cpu", "id", "type")];
 
 /// Elements whose 3.x form a hand-written reader in `wire/gen_support.rs` reads: `(struct,
 /// tag, field, function)`. A 3.6 VM lists boot devices as repeated `<boot dev="hd"/>`.
-const HOOKS: &[(&str, &str, &str, &str)] = &[("OperatingSystem", "boot", "boot", "os_boot")];
+const HOOKS: &[(&str, &str, &str, &str)] = &[
+    ("OperatingSystem", "boot", "boot", "os_boot"),
+    ("Action", "status", "status", "action_status"),
+];
 
 /// True for a single-valued field holding a reference to another object.
 fn is_linked(kind: &Kind, ids: &Identified) -> bool {

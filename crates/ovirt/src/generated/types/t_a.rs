@@ -633,7 +633,7 @@ impl Action {
                     b"option" => v.option = Some(Box::new(OptionEntry::read(x, &e, empty)?)),
                     b"reason" => v.reason = Some(g::text(x, empty)?),
                     b"reboot" => v.reboot = Some(g::boolean(x, empty, "reboot")?),
-                    b"status" => v.status = Some(g::text(x, empty)?),
+                    b"status" => g::action_status(x, &e, empty, &mut v.status)?,
                     b"ticket" => v.ticket = Some(Box::new(Ticket::read(x, &e, empty)?)),
                     _ => x.skip(&e, empty)?,
                 },

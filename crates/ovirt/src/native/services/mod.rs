@@ -362,6 +362,7 @@ impl<T: Resource> ObjectService<T> {
             conn: self.conn.clone(),
             path: format!("{}/{}", self.path, name),
             action: Action::default(),
+            vm: None,
             query: Vec::new(),
             headers: Vec::new(),
             op: None,

@@ -9,7 +9,7 @@ use omnivirt_core::{Op, Result};
 
 use super::{Params, op_get, op_list, set};
 use crate::native::connection::Connection;
-use crate::native::types::{Action, Ref, Vm};
+use crate::native::types::{Action, Linked, Vm};
 use crate::wire::Resource;
 
 /// `GET` of a collection.
@@ -356,6 +356,8 @@ pub struct ActionRequest {
     pub(super) conn: Connection,
     pub(super) path: String,
     pub(super) action: Action,
+    /// Run-once overrides, made a `<vm>` reference of the action when sent.
+    pub(super) vm: Option<Vm>,
     pub(super) query: Params,
     pub(super) headers: Params,
     pub(super) op: Option<Op>,
@@ -369,7 +371,7 @@ impl ActionRequest {
     }
     /// `<async>`: `false` makes the engine wait for storage tasks.
     pub fn async_(mut self, yes: bool) -> Self {
-        self.action.async_ = Some(yes);
+        self.action.r#async = Some(yes);
         self
     }
     /// `<pause>` (start paused).
@@ -379,17 +381,17 @@ impl ActionRequest {
     }
     /// `<host id>` (migrate target).
     pub fn host(mut self, id: impl Into<String>) -> Self {
-        self.action.host = Some(Ref::id(id));
+        self.action.host = Some(Linked::by_id(&id.into()));
         self
     }
     /// `<cluster id>`.
     pub fn cluster(mut self, id: impl Into<String>) -> Self {
-        self.action.cluster = Some(Ref::id(id));
+        self.action.cluster = Some(Linked::by_id(&id.into()));
         self
     }
     /// `<storage_domain id>`.
     pub fn storage_domain(mut self, id: impl Into<String>) -> Self {
-        self.action.storage_domain = Some(Ref::id(id));
+        self.action.storage_domain = Some(Linked::by_id(&id.into()));
         self
     }
     /// `<use_cloud_init>`.
@@ -424,21 +426,25 @@ impl ActionRequest {
     }
     /// `<host><name>` (migrate target by name).
     pub fn host_name(mut self, name: impl Into<String>) -> Self {
-        self.action.host = Some(Ref::name(name));
+        self.action.host = Some(Linked::by_name(&name.into()));
         self
     }
     /// `<vm>` run-once overrides (start).
     pub fn vm(mut self, vm: Vm) -> Self {
-        self.action.vm = Some(Box::new(vm));
+        self.vm = Some(vm);
         self
     }
-    /// Replaces the whole action body.
+    /// Replaces the whole action body (run-once overrides given with [`ActionRequest::vm`]
+    /// still apply).
     pub fn body(mut self, action: Action) -> Self {
         self.action = action;
         self
     }
     /// Sends the action. An answer carrying a `<fault>` is an error even on HTTP 2xx.
-    pub async fn send(self) -> Result<Action> {
+    pub async fn send(mut self) -> Result<Action> {
+        if let Some(vm) = &self.vm {
+            self.action.vm = Some(Linked::of(vm)?);
+        }
         self.conn
             .action(
                 &self.path,

@@ -13,6 +13,9 @@ mod parts;
 
 use serde::Serialize;
 
+/// An action (the parameters you send to `POST <object>/<name>`, and the engine's answer) and
+/// the engine's error document are the model's generated types.
+pub use crate::generated::types::{Action, Fault};
 /// VMs, their NICs and their parts are the model's generated types.
 pub use crate::generated::types::{
     Architecture, Boot, BootDevice, Cpu, CpuTopology, Initialization, Nic, NicInterface,
@@ -41,7 +44,7 @@ pub use crate::generated::types::{Job, JobStatus};
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
 pub use enums::CreationStatus;
 pub use linked::Linked;
-pub use parts::{ActionLinks, Fault, Link, LinkRef, Links, Ref};
+pub use parts::{ActionLinks, Link, LinkRef, Links, Ref};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {
@@ -76,51 +79,17 @@ pub trait Object {
     }
 }
 
-/// An action: the parameters you send to `POST <object>/<name>`, and the engine's answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Action {
-    /// Answer: status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreationStatus>,
-    /// Answer: a fault (the action failed, whatever the HTTP status).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fault: Option<Fault>,
-    /// Answer: the job the engine created for the command.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job: Option<Ref>,
-    /// Run asynchronously.
-    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
-    pub async_: Option<bool>,
-    /// Force (stop/shutdown/migrate/remove).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub force: Option<bool>,
-    /// Start paused.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pause: Option<bool>,
-    /// Reason (stop/shutdown; 4.4+).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Target host (migrate).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<Ref>,
-    /// Target cluster (migrate).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<Ref>,
-    /// Target storage domain (disk move/copy).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_domain: Option<Ref>,
-    /// Run-once overrides (start) or the resulting VM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vm: Option<Box<Vm>>,
-    /// Use cloud-init (start).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_cloud_init: Option<bool>,
-    /// Volatile run-once (start).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volatile: Option<bool>,
-    /// Answer of `isattached`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_attached: Option<bool>,
+impl Action {
+    /// The engine's verdict in an action's answer (`<status>complete</status>`; the 3.x
+    /// `<status><state>` form reads the same), as a typed value.
+    pub fn creation_status(&self) -> Option<CreationStatus> {
+        self.status.as_deref().map(CreationStatus::parse)
+    }
+
+    /// The id of the job the engine created for the command, when the answer names one.
+    pub fn job_id(&self) -> Option<&str> {
+        self.job.as_ref().and_then(Linked::id)
+    }
 }
 
 /// Counts of active and total objects in the API summary.

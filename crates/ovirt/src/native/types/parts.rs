@@ -181,12 +181,3 @@ impl Ref {
         }
     }
 }
-
-/// The engine's error document, alone or inside an `<action>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Fault {
-    /// Short reason (`Operation Failed`).
-    pub reason: Option<String>,
-    /// Detail (`[Cannot run VM. VM is locked...]`).
-    pub detail: Option<String>,
-}

@@ -14,9 +14,8 @@ async fn main() -> omnivirt_core::Result<()> {
     let api = conn.system().get().await?;
     println!(
         "{} {}",
-        api.product_name.as_deref().unwrap_or("?"),
-        api.product_version
-            .as_ref()
+        api.product_name().unwrap_or("?"),
+        api.product_version()
             .and_then(|v| v.full_version.as_deref())
             .unwrap_or("?")
     );

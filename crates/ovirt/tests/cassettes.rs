@@ -195,11 +195,7 @@ async fn a_36_engine_in_the_3x_dialect() {
         .unwrap();
     let api = conn.system().get().await.unwrap();
     assert_eq!(
-        api.product_version
-            .as_ref()
-            .unwrap()
-            .full_version
-            .as_deref(),
+        api.product_version().unwrap().full_version.as_deref(),
         Some("3.6.7_master")
     );
     let backend = OvirtBackend::new(conn);

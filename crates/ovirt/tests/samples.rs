@@ -6,7 +6,7 @@ use omnivirt_ovirt::types::{
     Action, Api, BootDevice, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Object,
     StorageDomain, Template, Vm, VmStatus,
 };
-use omnivirt_ovirt::{Resource, convert, fault_from_xml};
+use omnivirt_ovirt::{convert, fault_from_xml};
 use serde_json::{Value, json};
 
 fn sample(name: &str) -> Vec<u8> {
@@ -87,11 +87,34 @@ fn vm_v36_reads_into_the_same_types() {
 #[test]
 fn api_root_v36() {
     let api = Api::from_xml(&sample("api-root-v3.6.xml")).unwrap();
-    let v = api.product_version.as_ref().unwrap();
+    let v = api.product_version().unwrap();
     assert_eq!((v.major, v.minor), (Some(3), Some(6)));
     assert_eq!(v.full_version.as_deref(), Some("3.6.7_master"));
-    assert_eq!(api.vms.as_ref().unwrap().total, Some(4));
+    assert_eq!(api.summary_of("vms").unwrap().total, Some(4));
     assert!(api.link("vms").is_some());
+    // 3.6 names its special objects by link; 4.x by element.
+    assert_eq!(
+        api.blank_template_id(),
+        Some("00000000-0000-0000-0000-000000000000")
+    );
+    assert_eq!(
+        api.root_tag_id(),
+        Some("00000000-0000-0000-0000-000000000000")
+    );
+    let v4 = Api::from_xml(
+        b"<api><special_objects><blank_template id=\"b4\"/><root_tag id=\"r4\"/></special_objects>\
+          <product_info><name>oVirt Engine</name><version><full_version>4.5.6</full_version></version></product_info></api>",
+    )
+    .unwrap();
+    assert_eq!(
+        (v4.blank_template_id(), v4.root_tag_id()),
+        (Some("b4"), Some("r4"))
+    );
+    assert_eq!(v4.product_name(), Some("oVirt Engine"));
+    assert_eq!(
+        v4.product_version().unwrap().full_version.as_deref(),
+        Some("4.5.6")
+    );
     insta::assert_json_snapshot!("api_root_v36", to_json(&api));
 }
 

@@ -49,9 +49,9 @@ async fn list_search_max_and_root() {
     let w = world(20);
     let conn = conn(&w);
     let api = conn.system().get().await.unwrap();
-    assert_eq!(api.vms.as_ref().unwrap().total, Some(20));
+    assert_eq!(api.summary_of("vms").unwrap().total, Some(20));
     assert_eq!(
-        api.blank_template.as_ref().unwrap().id.as_deref(),
+        api.blank_template_id(),
         Some(omnivirt_ovirt::BLANK_TEMPLATE_ID)
     );
 

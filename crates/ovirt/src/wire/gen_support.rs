@@ -293,6 +293,22 @@ pub(crate) fn action_status(
     Ok(())
 }
 
+/// A 3.x product's `<full_version>`, which sits beside its `<version>` (4.x puts it inside):
+/// kept as the version's `full_version` unless that already has one.
+pub(crate) fn full_version_beside(
+    x: &mut XmlIn<'_>,
+    _e: &BytesStart<'_>,
+    empty: bool,
+    version: &mut Option<Box<crate::generated::types::Version>>,
+) -> Result<()> {
+    let full = text(x, empty)?;
+    let v = version.get_or_insert_with(Box::default);
+    if v.full_version.is_none() {
+        v.full_version = Some(full);
+    }
+    Ok(())
+}
+
 /// An operating system's `<boot>`: 4.x `<boot><devices><device>hd</device>..</devices></boot>`
 /// once, or 3.x `<boot dev="hd"/>` repeated, one device each; both add to `boot.devices`.
 pub(crate) fn os_boot(

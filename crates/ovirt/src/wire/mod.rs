@@ -8,11 +8,9 @@
 mod api;
 pub(crate) mod bridge;
 pub(crate) mod gen_support;
-mod parts;
 mod reader;
 mod resource;
 pub mod schema;
-mod writer;
 
 pub(crate) use api::read_fault_doc;
 pub use resource::{Resource, fault_from_xml};

@@ -6,7 +6,7 @@ use omnivirt_core::{Error, Result};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 
-use crate::native::types::{Link, Links};
+use crate::native::types::Links;
 
 pub(super) type Node<'a> = (BytesStart<'a>, bool);
 
@@ -220,11 +220,6 @@ impl<'a> XmlIn<'a> {
         Ok(())
     }
 
-    pub(super) fn i64(&mut self, tag: &str, empty: bool) -> Result<Option<i64>> {
-        let t = self.text_cow(empty)?;
-        parse_i64(&t, tag).map_err(|m| self.err(m))
-    }
-
     /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x):
     /// the state (trimmed; `None` when empty), borrowed from the input in the 4.x case, and the
     /// detail.
@@ -327,16 +322,6 @@ impl<'a> XmlIn<'a> {
     }
 }
 
-pub(super) fn parse_i64(t: &str, tag: &str) -> std::result::Result<Option<i64>, String> {
-    let t = t.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse()
-        .map(Some)
-        .map_err(|_| format!("<{tag}> is not an integer: `{t}`"))
-}
-
 pub(super) fn attr_err(e: impl std::fmt::Display) -> Error {
     Error::protocol(format!("invalid oVirt XML attribute: {e}"))
 }
@@ -347,34 +332,6 @@ pub(super) fn each_attr(
     mut f: impl FnMut(&[u8], String) -> Result<()>,
 ) -> Result<()> {
     scan_attrs(e, |k, v| f(k, v.into_owned()))
-}
-
-pub(super) fn id_href(e: &BytesStart<'_>) -> Result<(Option<String>, Option<String>)> {
-    let mut id = None;
-    let mut href = None;
-    each_attr(e, |k, v| {
-        match k {
-            b"id" => id = Some(v),
-            b"href" => href = Some(v),
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok((id, href))
-}
-
-pub(super) fn link(e: &BytesStart<'_>) -> Result<Link> {
-    let mut rel = String::new();
-    let mut href = String::new();
-    each_attr(e, |k, v| {
-        match k {
-            b"rel" => rel = v,
-            b"href" => href = v,
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok(Link { rel, href })
 }
 
 /// Walks `key="value"` pairs of a start tag, fast: engine documents only ever carry `id`,

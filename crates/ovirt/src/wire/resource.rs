@@ -3,10 +3,8 @@
 use omnivirt_core::{Error, Result};
 use quick_xml::events::BytesStart;
 
-use super::api::{read_api, write_api};
 use super::reader::XmlIn;
-use super::writer::XmlOut;
-use crate::native::types::{Api, Fault};
+use crate::native::types::Fault;
 
 /// An object with an XML form: its element names and how to read and write it.
 pub trait Resource: Sized + Send + Sync + 'static {
@@ -72,31 +70,6 @@ pub(crate) fn many_from_xml<'a, T>(
     let mut out = Vec::new();
     x.list_into(empty, tag.as_bytes(), read, &mut out)?;
     Ok(out)
-}
-
-/// Writes `obj` as a document whose root is `tag`.
-fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -> String {
-    let mut w = XmlOut::new();
-    write(&mut w, tag, obj);
-    w.finish()
-}
-
-impl Resource for Api {
-    const TAG: &'static str = "api";
-    const PLURAL: &'static str = "apis";
-    const MODEL: &'static str = "Api";
-
-    fn from_xml(bytes: &[u8]) -> Result<Self> {
-        one_from_xml(bytes, Self::TAG, read_api)
-    }
-
-    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_api)
-    }
-
-    fn to_xml(&self) -> String {
-        write_doc(self, Self::TAG, write_api)
-    }
 }
 
 /// Reads a `<fault>` document.

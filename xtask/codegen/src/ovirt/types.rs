@@ -98,11 +98,14 @@ const LEGACY_TAGS: &[(&str, &str, &str)] = &[("Disk", "size", "provisioned_size"
 /// cluster names its CPU type as `<cpu id="Intel Conroe Family"/>`.
 const LEGACY_ATTRS: &[(&str, &str, &str)] = &[("Cpu", "id", "type")];
 
-/// Elements whose 3.x form a hand-written reader in `wire/gen_support.rs` reads: `(struct,
-/// tag, field, function)`. A 3.6 VM lists boot devices as repeated `<boot dev="hd"/>`.
+/// Elements whose 3.x form a hand-written reader in `wire/gen_support.rs` reads into a field:
+/// `(struct, tag, field, function)`; the tag may be one the 4.x model does not have. A 3.6 VM
+/// lists boot devices as repeated `<boot dev="hd"/>`; a 3.6 API root puts `<full_version>`
+/// beside the product's `<version>`.
 const HOOKS: &[(&str, &str, &str, &str)] = &[
     ("OperatingSystem", "boot", "boot", "os_boot"),
     ("Action", "status", "status", "action_status"),
+    ("ProductInfo", "full_version", "version", "full_version_beside"),
 ];
 
 /// True for a single-valued field holding a reference to another object.
@@ -394,6 +397,17 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
             format!("b{tag} => v.{f} = Some({}),", read_expr(item, &a.xml_tag))
         };
         arms.entry(a.xml_tag.len()).or_default().push(arm);
+    }
+    for (_, tag, field, func) in HOOKS
+        .iter()
+        .filter(|(st, t, ..)| *st == s.name && !s.attrs.iter().any(|a| a.xml_tag == *t))
+    {
+        let arm = format!(
+            "b{} => g::{func}(x, &e, empty, &mut v.{})?,",
+            str_lit(tag),
+            field_ident(field)
+        );
+        arms.entry(tag.len()).or_default().push(arm);
     }
     for (_, tag, field) in LEGACY_TAGS.iter().filter(|(st, ..)| *st == s.name) {
         if let Some(a) = s.attrs.iter().find(|a| a.name == *field) {

@@ -1713,6 +1713,10 @@ impl ProductInfo {
                     b"instance_id" => v.instance_id = Some(g::text(x, empty)?),
                     _ => x.skip(&e, empty)?,
                 },
+                12 => match tag {
+                    b"full_version" => g::full_version_beside(x, &e, empty, &mut v.version)?,
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -11,11 +11,11 @@ mod enums;
 mod linked;
 mod parts;
 
-use serde::Serialize;
-
 /// An action (the parameters you send to `POST <object>/<name>`, and the engine's answer) and
 /// the engine's error document are the model's generated types.
 pub use crate::generated::types::{Action, Fault};
+/// The API root (`GET /ovirt-engine/api`) and its parts are the model's generated types.
+pub use crate::generated::types::{Api, ApiSummary, ApiSummaryItem, ProductInfo, SpecialObjects};
 /// VMs, their NICs and their parts are the model's generated types.
 pub use crate::generated::types::{
     Architecture, Boot, BootDevice, Cpu, CpuTopology, Initialization, Nic, NicInterface,
@@ -44,7 +44,7 @@ pub use crate::generated::types::{Job, JobStatus};
 pub use crate::generated::types::{Snapshot, SnapshotStatus, SnapshotType};
 pub use enums::CreationStatus;
 pub use linked::Linked;
-pub use parts::{ActionLinks, Link, LinkRef, Links, Ref};
+pub use parts::{ActionLinks, Link, LinkRef, Links};
 
 /// Introspection shared by every identified object: identity, links and available actions.
 pub trait Object {
@@ -92,62 +92,51 @@ impl Action {
     }
 }
 
-/// Counts of active and total objects in the API summary.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SummaryItem {
-    /// Active.
-    pub active: Option<i64>,
-    /// Total.
-    pub total: Option<i64>,
-}
-
-/// The API root (`GET /ovirt-engine/api`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Api {
-    /// Product name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_name: Option<String>,
-    /// Product vendor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_vendor: Option<String>,
-    /// Engine version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_version: Option<Version>,
-    /// Blank template.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub blank_template: Option<Ref>,
-    /// Root tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub root_tag: Option<Ref>,
-    /// VMs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vms: Option<SummaryItem>,
-    /// Hosts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hosts: Option<SummaryItem>,
-    /// Users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<SummaryItem>,
-    /// Storage domains.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storage_domains: Option<SummaryItem>,
-    /// Engine time as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// Authenticated user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authenticated_user: Option<Ref>,
-    /// Effective user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective_user: Option<Ref>,
-    /// Links to the top-level collections.
-    #[serde(skip_serializing_if = "Links::is_empty")]
-    pub links: Links,
-}
-
 impl Api {
     /// The `href` of the top-level link with relation `rel`.
     pub fn link(&self, rel: &str) -> Option<&str> {
         self.links.get(rel)
+    }
+
+    /// The product's name (`oVirt Engine`).
+    pub fn product_name(&self) -> Option<&str> {
+        self.product_info.as_ref()?.name.as_deref()
+    }
+
+    /// The engine's version (a 3.x `<full_version>` beside it is its `full_version`).
+    pub fn product_version(&self) -> Option<&Version> {
+        self.product_info.as_ref()?.version.as_deref()
+    }
+
+    /// The id of the blank template: `<special_objects><blank_template id>` (4.x), or the
+    /// last segment of the 3.x `<link rel="templates/blank">` there.
+    pub fn blank_template_id(&self) -> Option<&str> {
+        self.special_object(|s| s.blank_template.as_ref()?.id(), "templates/blank")
+    }
+
+    /// The id of the root tag, read as [`Api::blank_template_id`] is (3.x rel `tags/root`).
+    pub fn root_tag_id(&self) -> Option<&str> {
+        self.special_object(|s| s.root_tag.as_ref()?.id(), "tags/root")
+    }
+
+    fn special_object<'a>(
+        &'a self,
+        v4: impl Fn(&'a SpecialObjects) -> Option<&'a str>,
+        v3_rel: &str,
+    ) -> Option<&'a str> {
+        let special = self.special_objects.as_deref()?;
+        v4(special).or_else(|| special.links.get(v3_rel)?.rsplit('/').next())
+    }
+
+    /// The summary's counts for `what` (`vms`, `hosts`, `users`, `storage_domains`).
+    pub fn summary_of(&self, what: &str) -> Option<&ApiSummaryItem> {
+        let s = self.summary.as_deref()?;
+        match what {
+            "vms" => s.vms.as_deref(),
+            "hosts" => s.hosts.as_deref(),
+            "users" => s.users.as_deref(),
+            "storage_domains" => s.storage_domains.as_deref(),
+            _ => None,
+        }
     }
 }

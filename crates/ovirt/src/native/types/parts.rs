@@ -149,35 +149,3 @@ impl fmt::Debug for ActionLinks {
         f.debug_list().entries(links.iter().map(|l| l.rel)).finish()
     }
 }
-
-/// A reference to another object: `<cluster id=".." href=".."/>`, or by name on input.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Ref {
-    /// Identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Path of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-    /// Name (the engine accepts a name instead of an id on input; `follow` fills it on output).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-
-impl Ref {
-    /// A reference by id.
-    pub fn id(id: impl Into<String>) -> Self {
-        Ref {
-            id: Some(id.into()),
-            ..Ref::default()
-        }
-    }
-
-    /// A reference by name.
-    pub fn name(name: impl Into<String>) -> Self {
-        Ref {
-            name: Some(name.into()),
-            ..Ref::default()
-        }
-    }
-}

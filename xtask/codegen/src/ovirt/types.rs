@@ -105,7 +105,12 @@ const LEGACY_ATTRS: &[(&str, &str, &str)] = &[("Cpu", "id", "type")];
 const HOOKS: &[(&str, &str, &str, &str)] = &[
     ("OperatingSystem", "boot", "boot", "os_boot"),
     ("Action", "status", "status", "action_status"),
-    ("ProductInfo", "full_version", "version", "full_version_beside"),
+    (
+        "ProductInfo",
+        "full_version",
+        "version",
+        "full_version_beside",
+    ),
 ];
 
 /// True for a single-valued field holding a reference to another object.

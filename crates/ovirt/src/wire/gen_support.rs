@@ -6,14 +6,18 @@ use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
-use super::reader::{each_attr, scan_attrs, xml_err};
+use super::reader::{each_attr, each_attr_in, scan_attrs, scan_attrs_in, xml_err};
 pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
 use crate::native::types::{ActionLinks, Linked};
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
-pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
-    each_attr(e, f)
+pub(crate) fn attrs(
+    x: &XmlIn<'_>,
+    e: &BytesStart<'_>,
+    f: impl FnMut(&[u8], String) -> Result<()>,
+) -> Result<()> {
+    each_attr_in(x.input_text(), e, f)
 }
 
 /// The `href` attribute.
@@ -92,7 +96,7 @@ pub(crate) fn push_link<'a>(
     empty: bool,
     links: &mut Links,
 ) -> Result<()> {
-    super::reader::push_link(e, links)?;
+    super::reader::push_link(x.input_text(), e, links)?;
     x.skip(e, empty)
 }
 
@@ -195,7 +199,7 @@ pub(crate) fn links_in(fragment: &str) -> Links {
 /// `<name>` among the children, and the children as raw XML, packed in one allocation.
 pub(crate) fn linked<T>(x: &mut XmlIn<'_>, e: &BytesStart<'_>, empty: bool) -> Result<Linked<T>> {
     let (mut id, mut href, mut name) = (None, None, None);
-    scan_attrs(e, |k, v| {
+    scan_attrs_in(x.input_text(), e, |k, v| {
         match k {
             b"id" => id = Some(v),
             b"href" => href = Some(v),

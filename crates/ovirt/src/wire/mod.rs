@@ -73,6 +73,28 @@ mod tests {
     }
 
     #[test]
+    fn text_and_attributes_are_slices_of_the_checked_input() {
+        let doc = "<vms><vm href=\"/vms/\u{432}1\" id=\"\u{432}1\"><name>\u{432}\u{43c}-1 &amp; co</name>\
+                   <cluster id=\"c\u{444}\"><name>\u{43a}</name></cluster>\
+                   <link rel=\"nics\" href=\"/vms/\u{432}1/nics?x=1&amp;y=2\"/></vm></vms>";
+        let vms = Vm::list_from_xml(doc.as_bytes()).unwrap();
+        let vm = &vms[0];
+        assert_eq!(vm.id.as_deref(), Some("\u{432}1"));
+        assert_eq!(vm.name.as_deref(), Some("\u{432}\u{43c}-1 & co"));
+        let cluster = vm.cluster.as_ref().unwrap();
+        assert_eq!(
+            (cluster.id(), cluster.name()),
+            (Some("c\u{444}"), Some("\u{43a}"))
+        );
+        assert_eq!(vm.links.get("nics"), Some("/vms/\u{432}1/nics?x=1&y=2"));
+        // Not UTF-8: still a typed error wherever the bad byte is.
+        for bad in [&b"<vm><name>\xff</name></vm>"[..], b"<vm id=\"\xff\"/>"] {
+            let e = <Vm as Resource>::from_xml(bad).unwrap_err();
+            assert_eq!(e.kind(), omnivirt_core::ErrorKind::Protocol, "{e}");
+        }
+    }
+
+    #[test]
     fn v3_and_v4_status_read_the_same() {
         let v4 = vm(b"<vm id=\"1\"><status>up</status></vm>").unwrap();
         let v3 =

@@ -14,6 +14,9 @@ pub(super) type Node<'a> = (BytesStart<'a>, bool);
 pub(crate) struct XmlIn<'a> {
     r: Reader<&'a [u8]>,
     src: &'a [u8],
+    /// The whole input as text when it is valid UTF-8 (checked once, in one pass): text and
+    /// attribute values are then slices of it, not checked again one by one.
+    text: Option<&'a str>,
 }
 
 pub(super) fn xml_err(pos: u64, msg: impl std::fmt::Display) -> Error {
@@ -25,6 +28,30 @@ impl<'a> XmlIn<'a> {
         XmlIn {
             r: Reader::from_reader(bytes),
             src: bytes,
+            text: std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// `part` (a slice of the input) as text: sliced from the checked input, else checked.
+    pub(crate) fn str_of(&self, part: &'a [u8]) -> Result<&'a str> {
+        match slice_in(self.text, part) {
+            Some(s) => Ok(s),
+            None => std::str::from_utf8(part).map_err(|e| self.err(e)),
+        }
+    }
+
+    /// The whole input as text, when it is valid UTF-8.
+    pub(crate) fn input_text(&self) -> Option<&'a str> {
+        self.text
+    }
+
+    /// The text of a text event, borrowed from the input.
+    fn decode(&self, t: quick_xml::events::BytesText<'a>) -> Result<Cow<'a, str>> {
+        match t.into_inner() {
+            Cow::Borrowed(b) => self.str_of(b).map(Cow::Borrowed),
+            Cow::Owned(b) => String::from_utf8(b)
+                .map(Cow::Owned)
+                .map_err(|e| self.err(e)),
         }
     }
 
@@ -106,7 +133,7 @@ impl<'a> XmlIn<'a> {
             _ => None,
         }
         .ok_or_else(|| self.err("element content out of range"))?;
-        std::str::from_utf8(bytes).map_err(|e| self.err(e))
+        self.str_of(bytes)
     }
 
     /// The text content of an element (nested elements are skipped).
@@ -123,7 +150,7 @@ impl<'a> XmlIn<'a> {
         match first {
             XmlEvent::End(_) => Ok(Cow::Borrowed("")),
             XmlEvent::Text(t) => {
-                let s = t.decode().map_err(|e| self.err(e))?;
+                let s = self.decode(t)?;
                 match self.event()? {
                     XmlEvent::End(_) => Ok(s),
                     next => {
@@ -153,7 +180,7 @@ impl<'a> XmlIn<'a> {
         loop {
             match self.event()? {
                 XmlEvent::Text(t) => {
-                    let s = t.decode().map_err(|e| self.err(e))?;
+                    let s = self.decode(t)?;
                     if text.is_empty() {
                         text = s;
                     } else {
@@ -233,7 +260,7 @@ impl<'a> XmlIn<'a> {
         loop {
             match self.event()? {
                 XmlEvent::Text(t) if text.is_empty() => {
-                    text = t.decode().map_err(|e| self.err(e))?;
+                    text = self.decode(t)?;
                 }
                 XmlEvent::Start(e) => match e.local_name().as_ref() {
                     b"state" => state = Some(self.text_cow(false)?),
@@ -329,15 +356,42 @@ pub(super) fn attr_err(e: impl std::fmt::Display) -> Error {
 /// Calls `f(name, value)` for every attribute.
 pub(super) fn each_attr(
     e: &BytesStart<'_>,
+    f: impl FnMut(&[u8], String) -> Result<()>,
+) -> Result<()> {
+    each_attr_in(None, e, f)
+}
+
+/// [`each_attr`] over a start tag of `text` (the checked input; see [`scan_attrs_in`]).
+pub(super) fn each_attr_in(
+    text: Option<&str>,
+    e: &BytesStart<'_>,
     mut f: impl FnMut(&[u8], String) -> Result<()>,
 ) -> Result<()> {
-    scan_attrs(e, |k, v| f(k, v.into_owned()))
+    scan_attrs_in(text, e, |k, v| f(k, v.into_owned()))
+}
+
+/// `part` as a slice of `text` when it lies inside it (its bytes are then checked UTF-8):
+/// found by address, so no byte is looked at again.
+fn slice_in<'s>(text: Option<&'s str>, part: &[u8]) -> Option<&'s str> {
+    let text = text?;
+    let off = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(off..off.checked_add(part.len())?)
 }
 
 /// Walks `key="value"` pairs of a start tag, fast: engine documents only ever carry `id`,
 /// `href` and `rel` (and 3.x's plain attributes), always quoted, so a byte scan beats the general
 /// attribute iterator. Values are unescaped only when they contain `&`.
 pub(crate) fn scan_attrs<'e>(
+    e: &'e BytesStart<'_>,
+    f: impl FnMut(&[u8], std::borrow::Cow<'e, str>) -> Result<()>,
+) -> Result<()> {
+    scan_attrs_in(None, e, f)
+}
+
+/// [`scan_attrs`] over a start tag of `text`, the checked input: values are slices of it,
+/// not checked again (a tag from elsewhere is checked as usual).
+pub(crate) fn scan_attrs_in<'e>(
+    text: Option<&'e str>,
     e: &'e BytesStart<'_>,
     mut f: impl FnMut(&[u8], std::borrow::Cow<'e, str>) -> Result<()>,
 ) -> Result<()> {
@@ -385,7 +439,10 @@ pub(crate) fn scan_attrs<'e>(
         }
         let value = &raw[i..end];
         i = end + 1;
-        let text = std::str::from_utf8(value).map_err(|_| bad())?;
+        let text = match slice_in(text, value) {
+            Some(s) => s,
+            None => std::str::from_utf8(value).map_err(|_| bad())?,
+        };
         let text = if amp {
             std::borrow::Cow::Owned(
                 quick_xml::escape::unescape(text)
@@ -402,10 +459,10 @@ pub(crate) fn scan_attrs<'e>(
 }
 
 /// Adds `<link rel href>` to `links` without allocating per attribute.
-pub(super) fn push_link(e: &BytesStart<'_>, links: &mut Links) -> Result<()> {
+pub(super) fn push_link(text: Option<&str>, e: &BytesStart<'_>, links: &mut Links) -> Result<()> {
     let mut rel = std::borrow::Cow::Borrowed("");
     let mut href = std::borrow::Cow::Borrowed("");
-    scan_attrs(e, |k, v| {
+    scan_attrs_in(text, e, |k, v| {
         match k {
             b"rel" => rel = v,
             b"href" => href = v,

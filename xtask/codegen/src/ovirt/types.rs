@@ -453,7 +453,7 @@ fn is_scalar(kind: &Kind) -> bool {
 }
 
 fn emit_attr_closure(out: &mut String, attrs: &[(&str, &Attr)], has_href: bool) {
-    out.push_str("g::attrs(start, |k, val| {\nmatch k {\n");
+    out.push_str("g::attrs(x, start, |k, val| {\nmatch k {\n");
     if !has_href {
         out.push_str("b\"href\" => v.href = Some(val),\n");
     }

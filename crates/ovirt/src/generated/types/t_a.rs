@@ -466,7 +466,7 @@ impl Action {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1471,7 +1471,7 @@ impl AffinityGroup {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1769,7 +1769,7 @@ impl AffinityLabel {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1997,7 +1997,7 @@ impl AffinityRule {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
@@ -2163,7 +2163,7 @@ impl Agent {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2412,7 +2412,7 @@ impl AgentConfiguration {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"address" => v.address = Some(val),
@@ -2587,7 +2587,7 @@ impl Api {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"time" => v.time = Some(val),
@@ -2899,7 +2899,7 @@ impl ApiSummaryItem {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"active" => v.active = Some(g::parse_integer(&val, "active")?),
@@ -3039,7 +3039,7 @@ impl Application {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -3220,7 +3220,7 @@ impl AuthorizedKey {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),

@@ -624,7 +624,7 @@ impl DataCenter {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1001,7 +1001,7 @@ impl Device {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1290,7 +1290,7 @@ impl Disk {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1808,7 +1808,7 @@ impl DiskAttachment {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2056,7 +2056,7 @@ impl DiskProfile {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2339,7 +2339,7 @@ impl DiskSnapshot {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2866,7 +2866,7 @@ impl Display {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"address" => v.address = Some(val),
@@ -3424,7 +3424,7 @@ impl Domain {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),

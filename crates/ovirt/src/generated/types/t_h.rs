@@ -412,7 +412,7 @@ impl HardwareInformation {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"family" => v.family = Some(val),
@@ -595,7 +595,7 @@ impl HighAvailability {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
@@ -744,7 +744,7 @@ impl Hook {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1042,7 +1042,7 @@ impl Host {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1808,7 +1808,7 @@ impl HostCpuUnit {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2048,7 +2048,7 @@ impl HostDevice {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2295,7 +2295,7 @@ impl HostDevicePassthrough {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"enabled" => v.enabled = Some(g::parse_boolean(&val, "enabled")?),
@@ -2478,7 +2478,7 @@ impl HostNic {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2864,7 +2864,7 @@ impl HostNicVirtualFunctionsConfiguration {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"all_networks_allowed" => {
@@ -3073,7 +3073,7 @@ impl HostStorage {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -3401,7 +3401,7 @@ impl HostedEngine {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"active" => v.active = Some(g::parse_boolean(&val, "active")?),

@@ -250,7 +250,7 @@ impl Qos {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -625,7 +625,7 @@ impl Quota {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -969,7 +969,7 @@ impl QuotaClusterLimit {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -1189,7 +1189,7 @@ impl QuotaStorageLimit {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),

@@ -237,7 +237,7 @@ impl Range {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"from" => v.from = Some(val),
@@ -366,7 +366,7 @@ impl Rate {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"bytes" => v.bytes = Some(g::parse_integer(&val, "bytes")?),
@@ -1662,7 +1662,7 @@ impl ReportedConfiguration {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"actual_value" => v.actual_value = Some(val),
@@ -1826,7 +1826,7 @@ impl ReportedDevice {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),
@@ -2028,7 +2028,7 @@ impl RngDevice {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"source" => v.source = Some(RngSource::from_wire(&val)),
@@ -2170,7 +2170,7 @@ impl Role {
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
-        g::attrs(start, |k, val| {
+        g::attrs(x, start, |k, val| {
             match k {
                 b"href" => v.href = Some(val),
                 b"id" => v.id = Some(val),

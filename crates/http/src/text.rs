@@ -97,33 +97,42 @@ fn split_camel(s: &str) -> Vec<&str> {
 pub fn redact_secrets(extra: &mut BTreeMap<String, Value>, words: &[&str]) {
     let rule = |name: &str| is_secret_field(name, words);
     for (k, v) in extra.iter_mut() {
-        redact_entry(k, v, &rule);
+        redact_entry(k, v, &rule, false);
     }
 }
 
 /// Replaces, at any depth inside `v`, every non-null value whose field name `is_secret`
 /// accepts with [`REDACTED`].
 pub fn redact_where(v: &mut Value, is_secret: &dyn Fn(&str) -> bool) {
+    redact_walk(v, is_secret, false);
+}
+
+/// The one walk behind [`redact_where`] and [`redact_answer`]: secret fields at any depth and,
+/// with `urls`, the `password=`/`token=` values inside strings.
+fn redact_walk(v: &mut Value, is_secret: &dyn Fn(&str) -> bool, urls: bool) {
     match v {
         Value::Object(m) => {
             for (k, inner) in m.iter_mut() {
-                redact_entry(k, inner, is_secret);
+                redact_entry(k, inner, is_secret, urls);
             }
         }
         Value::Array(items) => {
             for inner in items {
-                redact_where(inner, is_secret);
+                redact_walk(inner, is_secret, urls);
             }
+        }
+        Value::String(s) if urls && (s.contains("password=") || s.contains("token=")) => {
+            *s = redact_secret_params(s);
         }
         _ => {}
     }
 }
 
-fn redact_entry(name: &str, v: &mut Value, is_secret: &dyn Fn(&str) -> bool) {
+fn redact_entry(name: &str, v: &mut Value, is_secret: &dyn Fn(&str) -> bool, urls: bool) {
     if !v.is_null() && is_secret(name) {
         *v = Value::String(REDACTED.to_owned());
     } else {
-        redact_where(v, is_secret);
+        redact_walk(v, is_secret, urls);
     }
 }
 
@@ -146,20 +155,7 @@ pub const ANSWER_SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "toke
 /// assert_eq!(v["url"], "/c?host=h&password=***&path=websockify?token=***");
 /// ```
 pub fn redact_answer(v: &mut Value) {
-    redact_where(v, &|name| is_secret_field(name, ANSWER_SECRET_WORDS));
-    redact_url_params(v);
-}
-
-/// The `password=`/`token=` values inside every string of `v`, at any depth.
-fn redact_url_params(v: &mut Value) {
-    match v {
-        Value::Object(m) => m.values_mut().for_each(redact_url_params),
-        Value::Array(items) => items.iter_mut().for_each(redact_url_params),
-        Value::String(s) if s.contains("password=") || s.contains("token=") => {
-            *s = redact_secret_params(s);
-        }
-        _ => {}
-    }
+    redact_walk(v, &|name| is_secret_field(name, ANSWER_SECRET_WORDS), true);
 }
 
 /// `...?host=h&password=p&path=websockify?token=t` -> `...?host=h&password=***&path=websockify?token=***`:

@@ -128,9 +128,14 @@ async fn main() {
         // times typed (the hand-written or the generated `Vm`), or run the raw loop ten times,
         // or nothing (the baseline).
         // An optional count of rounds (default 10): `generated 1` under callgrind counts one.
-        let rounds: usize = std::env::args()
-            .nth(2)
-            .map_or(10, |n| n.parse().expect("rounds: a number"));
+        let rounds: usize = match std::env::args().nth(2).map(|n| n.parse()) {
+            None => 10,
+            Some(Ok(n)) => n,
+            Some(Err(_)) => {
+                eprintln!("bench_decode: the round count must be a whole number");
+                std::process::exit(2);
+            }
+        };
         let doc = support::vms_doc(&support::vm_template(), 0, 10_000);
         for _ in 0..rounds {
             match m {

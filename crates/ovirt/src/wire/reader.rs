@@ -281,36 +281,12 @@ impl<'a> XmlIn<'a> {
         Ok((state, detail))
     }
 
-    pub(super) fn list_into<T>(
+    /// The child elements named `item` (any name when `None`; others are skipped), each read
+    /// with `f`.
+    pub(super) fn items_named<T>(
         &mut self,
         empty: bool,
-        item: &[u8],
-        mut f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
-        out: &mut Vec<T>,
-    ) -> Result<()> {
-        if empty {
-            return Ok(());
-        }
-        loop {
-            let start = self.r.buffer_position();
-            let Some((c, ce)) = self.child()? else {
-                return Ok(());
-            };
-            if c.local_name().as_ref() == item {
-                out.push(f(self, &c, ce)?);
-                if out.len() == 1 {
-                    self.reserve_like_first(out, start);
-                }
-            } else {
-                self.skip(&c, ce)?;
-            }
-        }
-    }
-
-    /// Every child element of the current one read with `f`, whatever its name.
-    pub(crate) fn items<T>(
-        &mut self,
-        empty: bool,
+        item: Option<&[u8]>,
         mut f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
@@ -322,11 +298,24 @@ impl<'a> XmlIn<'a> {
             let Some((c, ce)) = self.child()? else {
                 return Ok(out);
             };
+            if item.is_some_and(|name| c.local_name().as_ref() != name) {
+                self.skip(&c, ce)?;
+                continue;
+            }
             out.push(f(self, &c, ce)?);
             if out.len() == 1 {
                 self.reserve_like_first(&mut out, start);
             }
         }
+    }
+
+    /// Every child element of the current one read with `f`, whatever its name.
+    pub(crate) fn items<T>(
+        &mut self,
+        empty: bool,
+        f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.items_named(empty, None, f)
     }
 
     /// Reserves room in `out`, which holds the first item of a list read from `start`, for

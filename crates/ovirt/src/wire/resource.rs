@@ -67,9 +67,7 @@ pub(crate) fn many_from_xml<'a, T>(
     let mut x = XmlIn::new(bytes);
     let (root, empty) = x.root()?;
     expect_root(root.local_name().as_ref(), plural)?;
-    let mut out = Vec::new();
-    x.list_into(empty, tag.as_bytes(), read, &mut out)?;
-    Ok(out)
+    x.items_named(empty, Some(tag.as_bytes()), read)
 }
 
 /// Reads a `<fault>` document.

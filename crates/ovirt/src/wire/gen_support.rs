@@ -6,7 +6,7 @@ use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
-use super::reader::{each_attr, each_attr_in, scan_attrs, scan_attrs_in, xml_err};
+use super::reader::{each_attr, each_attr_in, link_attrs, scan_attrs, scan_attrs_in, xml_err};
 pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
 use crate::native::types::{ActionLinks, Linked};
@@ -96,7 +96,14 @@ pub(crate) fn push_link<'a>(
     empty: bool,
     links: &mut Links,
 ) -> Result<()> {
-    super::reader::push_link(x.input_text(), e, links)?;
+    if empty {
+        if let Some(run) = x.link_run(e) {
+            links.push_raw(run);
+            return Ok(());
+        }
+    }
+    let (rel, href) = link_attrs(x.input_text(), e)?;
+    links.push(&rel, &href);
     x.skip(e, empty)
 }
 
@@ -181,18 +188,25 @@ pub(crate) fn actions(x: &mut XmlIn<'_>, e: &BytesStart<'_>, empty: bool) -> Res
 /// first malformed element).
 pub(crate) fn links_in(fragment: &str) -> Links {
     let mut links = Links::new();
+    each_link_in(fragment, |rel, href| links.push(rel, href));
+    links
+}
+
+/// Calls `f(rel, href)` for each `<link rel href/>` element of a fragment of XML (others
+/// skipped; reading stops at the first malformed element).
+pub(crate) fn each_link_in(fragment: &str, mut f: impl FnMut(&str, &str)) {
     let mut x = XmlIn::new(fragment.as_bytes());
     while let Ok(Some((e, empty))) = x.fragment_child() {
-        let ok = if e.local_name().as_ref() == b"link" {
-            push_link(&mut x, &e, empty, &mut links)
-        } else {
-            x.skip(&e, empty)
-        };
-        if ok.is_err() {
+        if e.local_name().as_ref() == b"link" {
+            let Ok((rel, href)) = link_attrs(x.input_text(), &e) else {
+                break;
+            };
+            f(&rel, &href);
+        }
+        if x.skip(&e, empty).is_err() {
             break;
         }
     }
-    links
 }
 
 /// A reference element (`<cluster href id/>`, or inlined with children): the identity, the

@@ -165,6 +165,45 @@ mod tests {
     }
 
     #[test]
+    fn link_runs_and_actions_read_as_their_elements_do() {
+        // A run with whitespace, a `>` and an entity inside values; a link with content (ends
+        // the run); a second run after another child; actions with a comment that holds
+        // `</actions>` (no shortcut) and actions with a comment-free body (shortcut).
+        let doc = "<vm id=\"1\"><actions><link href=\"/a/start\" rel=\"start\"/>\n\
+                   <!-- </actions> --><link href=\"/a/stop\" rel=\"stop\"/></actions>\n  \
+                   <link href=\"/l/1\" rel=\"nics\"/>\n\t<link rel='tags' href=\"/x?a=1&amp;b=>2\"/>\
+                   <link href=\"/l/3\" rel=\"disks\">x/></link><name>n</name>\
+                   <link href=\"/l/4\" rel=\"cdroms\"/> <link href=\"/l/5\" rel=\"snapshots\" />\
+                   <future><actions/><x>1</x></future><description>d</description></vm>";
+        let v = vm(doc.as_bytes()).unwrap();
+        let expected: crate::native::types::Links = [
+            ("nics", "/l/1"),
+            ("tags", "/x?a=1&b=>2"),
+            ("disks", "/l/3"),
+            ("cdroms", "/l/4"),
+            ("snapshots", "/l/5"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(v.links, expected);
+        assert_eq!(v.links.len(), 5);
+        assert_eq!(v.links.get("tags"), Some("/x?a=1&b=>2"));
+        assert_eq!(
+            (v.name.as_deref(), v.description.as_deref()),
+            (Some("n"), Some("d"))
+        );
+        let rels: Vec<String> = v.actions.links().iter().map(|l| l.rel.to_owned()).collect();
+        assert_eq!(rels, ["start", "stop"]);
+        let plain =
+            vm(b"<vm><actions>\n<link href=\"/a/b\" rel=\"b\"/></actions><name>m</name></vm>")
+                .unwrap();
+        assert_eq!(plain.actions.links().get("b"), Some("/a/b"));
+        assert_eq!(plain.name.as_deref(), Some("m"));
+        // A wrong end tag after a run is still an error.
+        assert!(vm(b"<vm><link href=\"/l\" rel=\"r\"/></vn>").is_err());
+    }
+
+    #[test]
     fn booleans_accept_legacy_forms() {
         let d = <Disk as Resource>::from_xml(
             b"<disk><sparse>TRUE</sparse><shareable>0</shareable></disk>",

@@ -6,8 +6,6 @@ use omnivirt_core::{Error, Result};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 
-use crate::native::types::Links;
-
 pub(super) type Node<'a> = (BytesStart<'a>, bool);
 
 /// A pull reader over one XML document held in memory.
@@ -110,7 +108,7 @@ impl<'a> XmlIn<'a> {
 
     /// Skips the rest of an element.
     pub(crate) fn skip(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<()> {
-        if !empty {
+        if !empty && self.content_fast(e.name().as_ref())?.is_none() {
             self.r
                 .read_to_end(e.name())
                 .map_err(|err| xml_err(self.r.buffer_position(), err))?;
@@ -124,6 +122,9 @@ impl<'a> XmlIn<'a> {
         if empty {
             return Ok("");
         }
+        if let Some(content) = self.content_fast(e.name().as_ref())? {
+            return self.str_of(content);
+        }
         let span = self
             .r
             .read_to_end(e.name())
@@ -134,6 +135,60 @@ impl<'a> XmlIn<'a> {
         }
         .ok_or_else(|| self.err("element content out of range"))?;
         self.str_of(bytes)
+    }
+
+    /// The content of the element whose start tag was just read, found without reading it
+    /// event by event: the first `</name` after it, when the content before it holds no
+    /// comment, CDATA section or processing instruction (`<!`, `<?`) and no element of the same
+    /// name (so that `</name` cannot be anything but this element's end tag; `<` never appears
+    /// unescaped in attribute values). The reader then reads the end tag itself, which keeps
+    /// its check of end-tag names. `None` (nothing consumed) when the shortcut does not apply;
+    /// the caller then reads the element's events as before.
+    ///
+    /// An `<actions>` block is a quarter of a VM's bytes and is kept as text, so tokenising it
+    /// only to find its end was the larger part of its cost.
+    fn content_fast(&mut self, name: &[u8]) -> Result<Option<&'a [u8]>> {
+        let rest: &'a [u8] = self.r.get_ref();
+        let Some(end) = content_end(rest, name) else {
+            return Ok(None);
+        };
+        let content = &rest[..end];
+        std::io::BufRead::consume(&mut self.r.stream(), end);
+        match self.event()? {
+            XmlEvent::End(_) => Ok(Some(content)),
+            _ => Err(self.err("expected an end tag")),
+        }
+    }
+
+    /// The run of `<link .../>` elements that starts with `e` (just read, empty), as the text
+    /// the input holds: `e` and the empty `<link>` siblings right after it (whitespace
+    /// between), which the reader then passes over without reading them as events. A VM
+    /// carries about fifteen such links beside its `<actions>`, and most readers never look
+    /// at them ([`crate::native::types::Links`] reads them on first use). `None` (nothing
+    /// consumed) when the input was not checked UTF-8 or `e` is not a slice of it.
+    pub(crate) fn link_run(&mut self, e: &BytesStart<'a>) -> Option<&'a str> {
+        let text = self.text?;
+        let rest: &'a [u8] = self.r.get_ref();
+        let pos = self.src.len().checked_sub(rest.len())?;
+        let tag: &[u8] = e;
+        let start = (tag.as_ptr() as usize)
+            .checked_sub(self.src.as_ptr() as usize)?
+            .checked_sub(1)?;
+        if start >= pos || self.src.get(start) != Some(&b'<') || e.name().as_ref() != b"link" {
+            return None;
+        }
+        let mut end = pos;
+        loop {
+            let after = &self.src[end..];
+            let ws = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let Some(len) = empty_link_len(&after[ws..]) else {
+                break;
+            };
+            end += ws + len;
+        }
+        let run = text.get(start..end)?;
+        std::io::BufRead::consume(&mut self.r.stream(), end - pos);
+        Some(run)
     }
 
     /// The text content of an element (nested elements are skipped).
@@ -338,6 +393,52 @@ impl<'a> XmlIn<'a> {
     }
 }
 
+/// The length of the empty `<link .../>` element at the start of `el`, if there is one: its
+/// tag ends at the first `>` outside quoted attribute values, and must end in `/>`.
+fn empty_link_len(el: &[u8]) -> Option<usize> {
+    let name_ends = |b: &u8| b.is_ascii_whitespace() || *b == b'/';
+    if !el.starts_with(b"<link") || !el.get(5).is_some_and(name_ends) {
+        return None;
+    }
+    let mut i = 5;
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', el.get(i..)?)?;
+        match el[i] {
+            b'>' => return (el[i - 1] == b'/').then_some(i + 1),
+            quote => i += 1 + memchr::memchr(quote, el.get(i + 1..)?)? + 1,
+        }
+    }
+}
+
+/// Where the content of an element named `name` ends in `rest` (the input after its start
+/// tag): the offset of its `</name>` end tag, when nothing in between could make a textual
+/// search wrong (see [`XmlIn::content_fast`]).
+fn content_end(rest: &[u8], name: &[u8]) -> Option<usize> {
+    // The bytes after `name` at `tail` end a tag name (`<name>`, `<name a=..`, `</name >`).
+    let ends_name = |tail: &[u8]| {
+        tail.get(name.len())
+            .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
+    };
+    for at in memchr::memchr_iter(b'<', rest) {
+        let tail = &rest[at + 1..];
+        match tail.first() {
+            Some(b'!' | b'?') | None => return None,
+            Some(b'/') if tail[1..].starts_with(name) => {
+                let after = &tail[1 + name.len()..];
+                match after.iter().find(|b| !b.is_ascii_whitespace()) {
+                    Some(b'>') => return Some(at),
+                    // `</namex>` is another element's end; a truncated tag is left to events.
+                    Some(_) if !ends_name(&tail[1..]) => {}
+                    _ => return None,
+                }
+            }
+            _ if tail.starts_with(name) && ends_name(tail) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 pub(super) fn attr_err(e: impl std::fmt::Display) -> Error {
     Error::protocol(format!("invalid oVirt XML attribute: {e}"))
 }
@@ -447,10 +548,13 @@ pub(crate) fn scan_attrs_in<'e>(
     Ok(())
 }
 
-/// Adds `<link rel href>` to `links` without allocating per attribute.
-pub(super) fn push_link(text: Option<&str>, e: &BytesStart<'_>, links: &mut Links) -> Result<()> {
-    let mut rel = std::borrow::Cow::Borrowed("");
-    let mut href = std::borrow::Cow::Borrowed("");
+/// The `rel` and `href` of a `<link rel href/>` start tag (empty when absent), borrowed
+/// unless they hold an entity.
+pub(super) fn link_attrs<'e>(
+    text: Option<&'e str>,
+    e: &'e BytesStart<'_>,
+) -> Result<(Cow<'e, str>, Cow<'e, str>)> {
+    let (mut rel, mut href) = (Cow::Borrowed(""), Cow::Borrowed(""));
     scan_attrs_in(text, e, |k, v| {
         match k {
             b"rel" => rel = v,
@@ -459,6 +563,25 @@ pub(super) fn push_link(text: Option<&str>, e: &BytesStart<'_>, links: &mut Link
         }
         Ok(())
     })?;
-    links.push(&rel, &href);
-    Ok(())
+    Ok((rel, href))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_end;
+
+    #[test]
+    fn content_ends_only_where_no_markup_could_fool_a_search() {
+        let end = |rest: &str| content_end(rest.as_bytes(), b"actions");
+        assert_eq!(end("<link/></actions>"), Some(7));
+        assert_eq!(end("<a>x</a>\n</actions  >"), Some(9));
+        assert_eq!(end("<link/></actionsx></actions>"), Some(18));
+        // Comments, CDATA, instructions and same-named children: the caller reads events.
+        assert_eq!(end("<!-- </actions> --></actions>"), None);
+        assert_eq!(end("<![CDATA[</actions>]]></actions>"), None);
+        assert_eq!(end("<?pi x?></actions>"), None);
+        assert_eq!(end("<actions></actions></actions>"), None);
+        assert_eq!(end("<link/>"), None);
+        assert_eq!(end("</actions"), None);
+    }
 }

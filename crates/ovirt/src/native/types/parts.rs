@@ -1,6 +1,7 @@
 //! The parts objects share: links, references, faults.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::{Serialize, Serializer};
 
@@ -32,26 +33,29 @@ pub struct LinkRef<'a> {
     pub href: &'a str,
 }
 
-/// The links of one object, packed in one buffer: an engine sends about 35 per VM, and one
-/// allocation for all of them instead of 70 is most of what makes decoding fast.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// The links of one object: an engine sends about 35 per VM. While decoding, a run of
+/// `<link .../>` elements is kept as the text the engine sent and read into one packed buffer
+/// (one allocation for all links, not 70) the first time you look; most listings never do.
+#[derive(Clone, Default)]
 pub struct Links {
+    /// `<link/>` elements as received, not read yet: the first links of the object.
+    raw: String,
+    /// `raw` read, on first use (boxed: most objects are dropped unread).
+    read: OnceLock<Box<Packed>>,
+    /// Links added one by one, after those of `raw`.
+    packed: Packed,
+}
+
+/// Links packed in one buffer.
+#[derive(Clone, Default)]
+struct Packed {
     buf: String,
     // (start, end of rel = start of href, end of href) in `buf`.
     idx: Vec<(u32, u32, u32)>,
 }
 
-impl Links {
-    /// No links.
-    pub const fn new() -> Self {
-        Self {
-            buf: String::new(),
-            idx: Vec::new(),
-        }
-    }
-
-    /// Adds a link.
-    pub fn push(&mut self, rel: &str, href: &str) {
+impl Packed {
+    fn push(&mut self, rel: &str, href: &str) {
         if self.idx.is_empty() {
             self.buf.reserve(64 * 20);
             self.idx.reserve(20);
@@ -66,22 +70,71 @@ impl Links {
         self.idx.push((c(start), c(mid), c(end)));
     }
 
-    /// Number of links.
-    pub fn len(&self) -> usize {
-        self.idx.len()
+    /// The `<link rel href/>` elements of `raw` (others skipped; reading stops at the first
+    /// malformed element), added in order.
+    fn read(&mut self, raw: &str) {
+        crate::wire::gen_support::each_link_in(raw, |rel, href| self.push(rel, href));
     }
 
-    /// True if there are none.
-    pub fn is_empty(&self) -> bool {
-        self.idx.is_empty()
-    }
-
-    /// The links in document order.
-    pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
+    fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
         self.idx.iter().map(|&(s, m, e)| LinkRef {
             rel: self.buf.get(s as usize..m as usize).unwrap_or(""),
             href: self.buf.get(m as usize..e as usize).unwrap_or(""),
         })
+    }
+}
+
+impl Links {
+    /// No links.
+    pub const fn new() -> Self {
+        Self {
+            raw: String::new(),
+            read: OnceLock::new(),
+            packed: Packed {
+                buf: String::new(),
+                idx: Vec::new(),
+            },
+        }
+    }
+
+    /// The links of `raw`, read on first use.
+    fn read(&self) -> &Packed {
+        self.read.get_or_init(|| {
+            let mut p = Box::<Packed>::default();
+            p.read(&self.raw);
+            p
+        })
+    }
+
+    /// Adds a link.
+    pub fn push(&mut self, rel: &str, href: &str) {
+        self.packed.push(rel, href);
+    }
+
+    /// Adds `<link .../>` elements as the engine wrote them, read on first use (or now, when
+    /// links were added one by one before them, to keep the document's order).
+    pub(crate) fn push_raw(&mut self, elements: &str) {
+        if self.packed.idx.is_empty() {
+            self.raw.push_str(elements);
+            self.read.take();
+        } else {
+            self.packed.read(elements);
+        }
+    }
+
+    /// Number of links.
+    pub fn len(&self) -> usize {
+        self.read().idx.len() + self.packed.idx.len()
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The links in document order.
+    pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
+        self.read().iter().chain(self.packed.iter())
     }
 
     /// The `href` of the first link with relation `rel`.
@@ -94,6 +147,14 @@ impl Links {
         self.iter().map(|l| Link::new(l.rel, l.href)).collect()
     }
 }
+
+impl PartialEq for Links {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Links {}
 
 impl fmt::Debug for Links {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -188,6 +188,64 @@ fn decoding_is_tolerant() {
     assert!(serde_json::from_str::<VmStatus>("1").is_err());
 }
 
+/// The error text without its position (a one-step decode may report the column one further).
+fn what(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    s.split(" at line ").next().unwrap_or(&s).to_owned()
+}
+
+#[test]
+fn scalar_fields_decode_like_option_of_their_type() {
+    // Strings, numbers and booleans are read in one step (null or the value); each input must
+    // give what `Option<T>` gives: the same value, or an error with the same text.
+    let inputs = [
+        "null",
+        "0",
+        "-5",
+        "17179869184",
+        "2147483648",
+        "9223372036854775808",
+        "1.5",
+        "-0.0",
+        "1e3",
+        "true",
+        "false",
+        r#""x""#,
+        r#""a\"b\u00e9\n""#,
+        r#""""#,
+        "[1]",
+        "{}",
+    ];
+    fn check<T>(field: &str, input: &str, get: impl Fn(&Vm) -> Option<T>)
+    where
+        T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let vm = serde_json::from_str::<Vm>(&format!(r#"{{"{field}": {input}}}"#));
+        let plain = serde_json::from_str::<Option<T>>(input);
+        match (&vm, &plain) {
+            (Ok(vm), Ok(v)) => assert_eq!(&get(vm), v, "{field} = {input}"),
+            (Err(a), Err(b)) => assert_eq!(what(a), what(b), "{field} = {input}"),
+            _ => panic!(
+                "{field} = {input}: {:?} against {plain:?}",
+                vm.as_ref().map(get)
+            ),
+        }
+    }
+    for input in inputs {
+        check("name", input, |vm| vm.name.clone());
+        check("memory", input, |vm| vm.memory);
+        check("vcpu", input, |vm| vm.vcpu);
+        check("cpu_usage", input, |vm| vm.cpu_usage);
+        check("ha", input, |vm| vm.ha);
+    }
+    // The same through a `Value` (the deserializer hands over owned strings).
+    let vm: Vm = serde_json::from_value(json!({"name": "n", "memory": null, "ha": false})).unwrap();
+    assert_eq!(
+        (vm.name.as_deref(), vm.memory, vm.ha),
+        (Some("n"), None, Some(false))
+    );
+}
+
 #[test]
 fn writers_produce_the_documented_samples() {
     let spec = Spec::from_model(&model());

@@ -160,6 +160,63 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for List<T> {
     }
 }
 
+/// An optional scalar read in one step: `deserialize_any` sees `null` (`None`) or the value,
+/// and hands the value to `T`'s own decoding, so values and errors are those of `Option<T>`.
+/// `Option<T>` asks for an option first and then for the value, skipping whitespace and
+/// dispatching twice.
+pub(crate) struct Opt<T>(pub(crate) Option<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Opt<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        use serde::de::IntoDeserializer as _;
+        use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, SeqAccessDeserializer};
+        struct Visit<T>(::core::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = Opt<T>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a value or null")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Opt<T>, E> {
+                Ok(Opt(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> ::core::result::Result<Opt<T>, E> {
+                Ok(Opt(None))
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> ::core::result::Result<Opt<T>, D2::Error> {
+                T::deserialize(d).map(|v| Opt(Some(v)))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(BorrowedStrDeserializer::new(v)).map(|v| Opt(Some(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> ::core::result::Result<Opt<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|v| Opt(Some(v)))
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, s: S) -> ::core::result::Result<Opt<T>, S::Error> {
+                T::deserialize(SeqAccessDeserializer::new(s)).map(|v| Opt(Some(v)))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, m: M) -> ::core::result::Result<Opt<T>, M::Error> {
+                T::deserialize(MapAccessDeserializer::new(m)).map(|v| Opt(Some(v)))
+            }
+        }
+        d.deserialize_any(Visit(::core::marker::PhantomData))
+    }
+}
+
 /// A map key's bytes, borrowed from the input when it has no escapes. Keys are asked for as
 /// bytes: a key only selects a field, so checking that it is UTF-8 (as `&str` would) is wasted.
 struct Key<'de>(::std::borrow::Cow<'de, [u8]>);

@@ -531,11 +531,9 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
                 if fields.is_empty() {
                     out.push_str("let _ = key;\nskip(m)?;\n");
                 } else {
-                    let plain_list = |f: &Field| {
-                        matches!(f.ty, Ty::List(_))
-                            && !boxed.contains(&(def.ident.clone(), f.ident.clone()))
-                    };
-                    field_match(&mut out, fields, plain_list);
+                    let is_boxed =
+                        |f: &Field| boxed.contains(&(def.ident.clone(), f.ident.clone()));
+                    field_match(&mut out, fields, is_boxed);
                 }
                 out.push_str("Ok(())\n}\n}\n");
                 let _ = writeln!(
@@ -604,14 +602,14 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
 /// first (a jump table), so a key is compared with the one or two names of its length instead
 /// of with every name in turn.
 ///
-/// A list (`plain_list`) is read through `List`, which sizes a short array's `Vec` exactly.
-fn field_match(out: &mut String, fields: &[Field], plain_list: impl Fn(&Field) -> bool) {
-    let value = |f: &Field| {
-        if plain_list(f) {
-            "m.next_value::<List<_>>()?.0"
-        } else {
-            "m.next_value()?"
-        }
+/// A list that is not boxed is read through `List`, which sizes a short array's `Vec` exactly;
+/// a string, number or boolean through `Opt`, which takes `null` or the value in one step.
+fn field_match(out: &mut String, fields: &[Field], is_boxed: impl Fn(&Field) -> bool) {
+    let value = |f: &Field| match f.ty {
+        _ if is_boxed(f) => "m.next_value()?",
+        Ty::List(_) => "m.next_value::<List<_>>()?.0",
+        Ty::Str | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => "m.next_value::<Opt<_>>()?.0",
+        Ty::Json | Ty::Named(_) => "m.next_value()?",
     };
     let arm = |out: &mut String, f: &Field| {
         let _ = writeln!(

@@ -134,7 +134,7 @@ impl FromMap for Alert {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -157,18 +157,18 @@ impl FromMap for Alert {
             }
             5 => {
                 if key == b"cause" {
-                    self.cause = m.next_value()?;
+                    self.cause = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ended" {
-                    self.ended = m.next_value()?;
+                    self.ended = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"value" {
-                    self.value = m.next_value()?;
+                    self.value = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"impact" {
-                    self.impact = m.next_value()?;
+                    self.impact = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value()?;
                 } else {
@@ -179,25 +179,25 @@ impl FromMap for Alert {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"severity" {
-                    self.severity = m.next_value()?;
+                    self.severity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"solution" {
-                    self.solution = m.next_value()?;
+                    self.solution = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"threshold" {
-                    self.threshold = m.next_value()?;
+                    self.threshold = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -211,30 +211,30 @@ impl FromMap for Alert {
             }
             11 => {
                 if key == b"create_time" {
-                    self.create_time = m.next_value()?;
+                    self.create_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"local_end_time" {
-                    self.local_end_time = m.next_value()?;
+                    self.local_end_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_start_time" {
-                    self.local_start_time = m.next_value()?;
+                    self.local_start_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"local_create_time" {
-                    self.local_create_time = m.next_value()?;
+                    self.local_create_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_update_time" {
-                    self.local_update_time = m.next_value()?;
+                    self.local_update_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -326,14 +326,14 @@ impl FromMap for AlertNotifier {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -342,9 +342,9 @@ impl FromMap for AlertNotifier {
                 if key == b"clusters" {
                     self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -358,7 +358,7 @@ impl FromMap for AlertNotifier {
             }
             10 => {
                 if key == b"email_from" {
-                    self.email_from = m.next_value()?;
+                    self.email_from = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -374,9 +374,9 @@ impl FromMap for AlertNotifier {
             }
             16 => {
                 if key == b"smtp_server_host" {
-                    self.smtp_server_host = m.next_value()?;
+                    self.smtp_server_host = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"smtp_server_port" {
-                    self.smtp_server_port = m.next_value()?;
+                    self.smtp_server_port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -470,7 +470,7 @@ impl FromMap for AlertRule {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -484,16 +484,16 @@ impl FromMap for AlertRule {
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"customized" {
-                    self.customized = m.next_value()?;
+                    self.customized = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"thresholds" {
                     self.thresholds = m.next_value::<List<_>>()?.0;
                 } else {
@@ -899,9 +899,9 @@ impl FromMap for AllocatableEcStorageCapacity {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"capacity" => self.capacity = m.next_value()?,
-            b"m" => self.m = m.next_value()?,
-            b"k" => self.k = m.next_value()?,
+            b"capacity" => self.capacity = m.next_value::<Opt<_>>()?.0,
+            b"m" => self.m = m.next_value::<Opt<_>>()?.0,
+            b"k" => self.k = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -933,8 +933,8 @@ impl FromMap for AllocatableReplicaStorageCapacity {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"capacity" => self.capacity = m.next_value()?,
-            b"replica_num" => self.replica_num = m.next_value()?,
+            b"capacity" => self.capacity = m.next_value::<Opt<_>>()?.0,
+            b"replica_num" => self.replica_num = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1023,7 +1023,7 @@ impl FromMap for Application {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1034,7 +1034,7 @@ impl FromMap for Application {
                 if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1048,7 +1048,7 @@ impl FromMap for Application {
             }
             6 => {
                 if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1057,39 +1057,39 @@ impl FromMap for Application {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"image_name" {
-                    self.image_name = m.next_value()?;
+                    self.image_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_ip" {
-                    self.storage_ip = m.next_value()?;
+                    self.storage_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"update_time" {
-                    self.update_time = m.next_value()?;
+                    self.update_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"volume_size" {
-                    self.volume_size = m.next_value()?;
+                    self.volume_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"error_message" {
-                    self.error_message = m.next_value()?;
+                    self.error_message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2552,7 +2552,7 @@ impl FromMap for BackupPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2566,7 +2566,7 @@ impl FromMap for BackupPlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2587,23 +2587,23 @@ impl FromMap for BackupPlan {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"window_end" {
-                    self.window_end = m.next_value()?;
+                    self.window_end = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"compression" {
-                    self.compression = m.next_value()?;
+                    self.compression = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"full_period" {
                     self.full_period = m.next_value()?;
                 } else if key == b"keep_policy" {
@@ -2614,20 +2614,20 @@ impl FromMap for BackupPlan {
             }
             12 => {
                 if key == b"logical_size" {
-                    self.logical_size = m.next_value()?;
+                    self.logical_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"window_start" {
-                    self.window_start = m.next_value()?;
+                    self.window_start = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"enable_window" {
-                    self.enable_window = m.next_value()?;
+                    self.enable_window = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"full_interval" {
-                    self.full_interval = m.next_value()?;
+                    self.full_interval = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"physical_size" {
-                    self.physical_size = m.next_value()?;
+                    self.physical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2650,22 +2650,22 @@ impl FromMap for BackupPlan {
             }
             16 => {
                 if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value()?;
+                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"backup_total_size" {
-                    self.backup_total_size = m.next_value()?;
+                    self.backup_total_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"compression_ratio" {
-                    self.compression_ratio = m.next_value()?;
+                    self.compression_ratio = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"keep_policy_value" {
-                    self.keep_policy_value = m.next_value()?;
+                    self.keep_policy_value = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"next_execute_time" {
-                    self.next_execute_time = m.next_value()?;
+                    self.next_execute_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2688,7 +2688,7 @@ impl FromMap for BackupPlan {
             }
             20 => {
                 if key == b"incremental_interval" {
-                    self.incremental_interval = m.next_value()?;
+                    self.incremental_interval = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"incremental_weekdays" {
                     self.incremental_weekdays = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2715,7 +2715,7 @@ impl FromMap for BackupPlan {
                 } else if key == b"incremental_time_points" {
                     self.incremental_time_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"last_manual_executed_at" {
-                    self.last_manual_executed_at = m.next_value()?;
+                    self.last_manual_executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2729,7 +2729,7 @@ impl FromMap for BackupPlan {
             }
             26 => {
                 if key == b"backup_restore_point_count" {
-                    self.backup_restore_point_count = m.next_value()?;
+                    self.backup_restore_point_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_manual_execute_status" {
                     self.last_manual_execute_status = m.next_value()?;
                 } else {
@@ -2738,46 +2738,46 @@ impl FromMap for BackupPlan {
             }
             27 => {
                 if key == b"last_execute_status_message" {
-                    self.last_execute_status_message = m.next_value()?;
+                    self.last_execute_status_message = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_size_of_backup_object" {
-                    self.valid_size_of_backup_object = m.next_value()?;
+                    self.valid_size_of_backup_object = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_size_of_restore_point" {
-                    self.valid_size_of_restore_point = m.next_value()?;
+                    self.valid_size_of_restore_point = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             28 => {
                 if key == b"last_execute_total_job_count" {
-                    self.last_execute_total_job_count = m.next_value()?;
+                    self.last_execute_total_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"last_execute_success_job_count" {
-                    self.last_execute_success_job_count = m.next_value()?;
+                    self.last_execute_success_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             34 => {
                 if key == b"last_manual_execute_status_message" {
-                    self.last_manual_execute_status_message = m.next_value()?;
+                    self.last_manual_execute_status_message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"last_manual_execute_total_job_count" {
-                    self.last_manual_execute_total_job_count = m.next_value()?;
+                    self.last_manual_execute_total_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             37 => {
                 if key == b"last_manual_execute_success_job_count" {
-                    self.last_manual_execute_success_job_count = m.next_value()?;
+                    self.last_manual_execute_success_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3005,7 +3005,7 @@ impl FromMap for BackupPlanExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3035,9 +3035,9 @@ impl FromMap for BackupPlanExecution {
             }
             8 => {
                 if key == b"duration" {
-                    self.duration = m.next_value()?;
+                    self.duration = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3046,21 +3046,21 @@ impl FromMap for BackupPlanExecution {
                 if key == b"backup_plan" {
                     self.backup_plan = m.next_value()?;
                 } else if key == b"executed_at" {
-                    self.executed_at = m.next_value()?;
+                    self.executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"total_job_count" {
-                    self.total_job_count = m.next_value()?;
+                    self.total_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3069,14 +3069,14 @@ impl FromMap for BackupPlanExecution {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"success_job_count" {
-                    self.success_job_count = m.next_value()?;
+                    self.success_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"deletable_flag_marked" {
-                    self.deletable_flag_marked = m.next_value()?;
+                    self.deletable_flag_marked = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3728,7 +3728,7 @@ impl FromMap for BackupRestoreExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3737,7 +3737,7 @@ impl FromMap for BackupRestoreExecution {
                 if key == b"mode" {
                     self.mode = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3751,32 +3751,32 @@ impl FromMap for BackupRestoreExecution {
             }
             8 => {
                 if key == b"duration" {
-                    self.duration = m.next_value()?;
+                    self.duration = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"read_bytes" {
-                    self.read_bytes = m.next_value()?;
+                    self.read_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"executed_at" {
-                    self.executed_at = m.next_value()?;
+                    self.executed_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"retry_times" {
-                    self.retry_times = m.next_value()?;
+                    self.retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_bytes" {
-                    self.total_bytes = m.next_value()?;
+                    self.total_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"rebuild_name" {
-                    self.rebuild_name = m.next_value()?;
+                    self.rebuild_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3797,14 +3797,14 @@ impl FromMap for BackupRestoreExecution {
             }
             21 => {
                 if key == b"startup_after_restore" {
-                    self.startup_after_restore = m.next_value()?;
+                    self.startup_after_restore = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"rebuild_target_cluster" {
-                    self.rebuild_target_cluster = m.next_value()?;
+                    self.rebuild_target_cluster = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -193,34 +193,34 @@ impl FromMap for VmDiskMetaData {
                 if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else if key == b"boot" {
-                    self.boot = m.next_value()?;
+                    self.boot = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"vm_volume_size" {
-                    self.vm_volume_size = m.next_value()?;
+                    self.vm_volume_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_path" {
-                    self.vm_volume_path = m.next_value()?;
+                    self.vm_volume_path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_name" {
-                    self.vm_volume_name = m.next_value()?;
+                    self.vm_volume_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -234,14 +234,14 @@ impl FromMap for VmDiskMetaData {
             }
             17 => {
                 if key == b"vm_volume_sharing" {
-                    self.vm_volume_sharing = m.next_value()?;
+                    self.vm_volume_sharing = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"vm_volume_mounting" {
-                    self.vm_volume_mounting = m.next_value()?;
+                    self.vm_volume_mounting = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -255,7 +255,7 @@ impl FromMap for VmDiskMetaData {
             }
             27 => {
                 if key == b"vm_volume_lun_zbs_volume_id" {
-                    self.vm_volume_lun_zbs_volume_id = m.next_value()?;
+                    self.vm_volume_lun_zbs_volume_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -419,7 +419,7 @@ impl FromMap for VmEntityFilterResult {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"entityFilter" => self.entity_filter = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             b"result" => self.result = m.next_value::<List<_>>()?.0,
             b"vm" => self.vm = m.next_value()?,
             _ => skip(m)?,
@@ -503,7 +503,7 @@ impl FromMap for VmExportFile {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -526,14 +526,14 @@ impl FromMap for VmExportFile {
             }
             7 => {
                 if key == b"damaged" {
-                    self.damaged = m.next_value()?;
+                    self.damaged = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume" {
                     self.vm_volume = m.next_value()?;
                 } else {
@@ -542,7 +542,7 @@ impl FromMap for VmExportFile {
             }
             12 => {
                 if key == b"data_port_id" {
-                    self.data_port_id = m.next_value()?;
+                    self.data_port_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -556,7 +556,7 @@ impl FromMap for VmExportFile {
             }
             18 => {
                 if key == b"storage_cluster_id" {
-                    self.storage_cluster_id = m.next_value()?;
+                    self.storage_cluster_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -639,7 +639,7 @@ impl FromMap for VmExportFileFile {
         match key.len() {
             3 => {
                 if key == b"md5" {
-                    self.md5 = m.next_value()?;
+                    self.md5 = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -653,18 +653,18 @@ impl FromMap for VmExportFileFile {
             }
             8 => {
                 if key == b"fileSize" {
-                    self.file_size = m.next_value()?;
+                    self.file_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"fileUUID" {
-                    self.file_uuid = m.next_value()?;
+                    self.file_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"fileName" {
-                    self.file_name = m.next_value()?;
+                    self.file_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"fileSecret" {
-                    self.file_secret = m.next_value()?;
+                    self.file_secret = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -854,7 +854,7 @@ impl FromMap for VmFolder {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -868,14 +868,14 @@ impl FromMap for VmFolder {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -889,7 +889,7 @@ impl FromMap for VmFolder {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1001,14 +1001,14 @@ impl FromMap for VmGpuDetail {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -1017,9 +1017,9 @@ impl FromMap for VmGpuDetail {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"brand" {
-                    self.brand = m.next_value()?;
+                    self.brand = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1035,7 +1035,7 @@ impl FromMap for VmGpuDetail {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1051,30 +1051,30 @@ impl FromMap for VmGpuDetail {
                 if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value()?;
+                    self.bus_location = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"vgpu_instance_num" {
-                    self.vgpu_instance_num = m.next_value()?;
+                    self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value()?;
+                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -1083,16 +1083,16 @@ impl FromMap for VmGpuDetail {
             }
             18 => {
                 if key == b"assigned_vgpus_num" {
-                    self.assigned_vgpus_num = m.next_value()?;
+                    self.assigned_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value()?;
+                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"available_vgpus_num" {
-                    self.available_vgpus_num = m.next_value()?;
+                    self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1106,18 +1106,18 @@ impl FromMap for VmGpuDetail {
             }
             21 => {
                 if key == b"is_nvidia_vfs_enabled" {
-                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                    self.is_nvidia_vfs_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"is_nvidia_tools_ready" {
-                    self.is_nvidia_tools_ready = m.next_value()?;
+                    self.is_nvidia_tools_ready = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"vgpu_instance_on_vm_num" {
-                    self.vgpu_instance_on_vm_num = m.next_value()?;
+                    self.vgpu_instance_on_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"is_nvidia_vfs_supported" {
-                    self.is_nvidia_vfs_supported = m.next_value()?;
+                    self.is_nvidia_vfs_supported = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1158,9 +1158,9 @@ impl FromMap for VmGpuInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"gpu_devices" => self.gpu_devices = m.next_value::<List<_>>()?.0,
-            b"name" => self.name = m.next_value()?,
-            b"local_id" => self.local_id = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"local_id" => self.local_id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1402,30 +1402,30 @@ impl FromMap for VmMetaData {
         match key.len() {
             2 => {
                 if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1436,11 +1436,11 @@ impl FromMap for VmMetaData {
                 if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else {
@@ -1449,13 +1449,13 @@ impl FromMap for VmMetaData {
             }
             9 => {
                 if key == b"protected" {
-                    self.protected = m.next_value()?;
+                    self.protected = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_cores" {
-                    self.cpu_cores = m.next_value()?;
+                    self.cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1471,9 +1471,9 @@ impl FromMap for VmMetaData {
                 if key == b"ha_priority" {
                     self.ha_priority = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_sockets" {
-                    self.cpu_sockets = m.next_value()?;
+                    self.cpu_sockets = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1489,9 +1489,9 @@ impl FromMap for VmMetaData {
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_local_id" {
-                    self.host_local_id = m.next_value()?;
+                    self.host_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_os_type" {
                     self.guest_os_type = m.next_value()?;
                 } else {
@@ -1500,7 +1500,7 @@ impl FromMap for VmMetaData {
             }
             14 => {
                 if key == b"boot_with_host" {
-                    self.boot_with_host = m.next_value()?;
+                    self.boot_with_host = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1511,14 +1511,14 @@ impl FromMap for VmMetaData {
                 } else if key == b"max_iops_policy" {
                     self.max_iops_policy = m.next_value()?;
                 } else if key == b"cluster_version" {
-                    self.cluster_version = m.next_value()?;
+                    self.cluster_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value()?;
+                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1534,23 +1534,23 @@ impl FromMap for VmMetaData {
             }
             21 => {
                 if key == b"nested_virtualization" {
-                    self.nested_virtualization = m.next_value()?;
+                    self.nested_virtualization = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cluster_vhost_enabled" {
-                    self.cluster_vhost_enabled = m.next_value()?;
+                    self.cluster_vhost_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"sync_vm_time_on_resume" {
-                    self.sync_vm_time_on_resume = m.next_value()?;
+                    self.sync_vm_time_on_resume = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"cpu_exclusive_expected_enabled" {
-                    self.cpu_exclusive_expected_enabled = m.next_value()?;
+                    self.cpu_exclusive_expected_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1628,7 +1628,7 @@ impl FromMap for VmNic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1655,23 +1655,23 @@ impl FromMap for VmNic {
                 if key == b"model" {
                     self.model = m.next_value()?;
                 } else if key == b"order" {
-                    self.order = m.next_value()?;
+                    self.order = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vpc_nic" {
                     self.vpc_nic = m.next_value()?;
                 } else {
@@ -1680,72 +1680,72 @@ impl FromMap for VmNic {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
+                    self.ip_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value()?;
+                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"interface_id" {
-                    self.interface_id = m.next_value()?;
+                    self.interface_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             25 => {
                 if key == b"egress_rate_limit_enabled" {
-                    self.egress_rate_limit_enabled = m.next_value()?;
+                    self.egress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             26 => {
                 if key == b"ingress_rate_limit_enabled" {
-                    self.ingress_rate_limit_enabled = m.next_value()?;
+                    self.ingress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"egress_rate_limit_burst_in_bit" {
-                    self.egress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.egress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             31 => {
                 if key == b"ingress_rate_limit_burst_in_bit" {
-                    self.ingress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.ingress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"egress_rate_limit_max_rate_in_bitps" {
-                    self.egress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.egress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             36 => {
                 if key == b"ingress_rate_limit_max_rate_in_bitps" {
-                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1835,49 +1835,49 @@ impl FromMap for VmNicMetaData {
         match key.len() {
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vlan_name" {
-                    self.vlan_name = m.next_value()?;
+                    self.vlan_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value()?;
+                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1891,42 +1891,42 @@ impl FromMap for VmNicMetaData {
             }
             25 => {
                 if key == b"egress_rate_limit_enabled" {
-                    self.egress_rate_limit_enabled = m.next_value()?;
+                    self.egress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             26 => {
                 if key == b"ingress_rate_limit_enabled" {
-                    self.ingress_rate_limit_enabled = m.next_value()?;
+                    self.ingress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"egress_rate_limit_burst_in_bit" {
-                    self.egress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.egress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             31 => {
                 if key == b"ingress_rate_limit_burst_in_bit" {
-                    self.ingress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.ingress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"egress_rate_limit_max_rate_in_bitps" {
-                    self.egress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.egress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             36 => {
                 if key == b"ingress_rate_limit_max_rate_in_bitps" {
-                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2199,7 +2199,7 @@ impl FromMap for VmPlacementGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2213,7 +2213,7 @@ impl FromMap for VmPlacementGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2222,21 +2222,21 @@ impl FromMap for VmPlacementGroup {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2250,9 +2250,9 @@ impl FromMap for VmPlacementGroup {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_updated_at" {
-                    self.local_updated_at = m.next_value()?;
+                    self.local_updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2266,30 +2266,30 @@ impl FromMap for VmPlacementGroup {
             }
             19 => {
                 if key == b"vm_host_must_policy" {
-                    self.vm_host_must_policy = m.next_value()?;
+                    self.vm_host_must_policy = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"vm_host_must_enabled" {
-                    self.vm_host_must_enabled = m.next_value()?;
+                    self.vm_host_must_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_vm_policy_enabled" {
-                    self.vm_vm_policy_enabled = m.next_value()?;
+                    self.vm_vm_policy_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"vm_host_prefer_policy" {
-                    self.vm_host_prefer_policy = m.next_value()?;
+                    self.vm_host_prefer_policy = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"vm_host_prefer_enabled" {
-                    self.vm_host_prefer_enabled = m.next_value()?;
+                    self.vm_host_prefer_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2421,9 +2421,9 @@ impl FromMap for VmSnapshot {
         match key.len() {
             2 => {
                 if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -2439,11 +2439,11 @@ impl FromMap for VmSnapshot {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2452,7 +2452,7 @@ impl FromMap for VmSnapshot {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2463,7 +2463,7 @@ impl FromMap for VmSnapshot {
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2472,9 +2472,9 @@ impl FromMap for VmSnapshot {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2483,7 +2483,7 @@ impl FromMap for VmSnapshot {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -2492,7 +2492,7 @@ impl FromMap for VmSnapshot {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2506,7 +2506,7 @@ impl FromMap for VmSnapshot {
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2529,7 +2529,7 @@ impl FromMap for VmSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2747,9 +2747,9 @@ impl FromMap for VmTemplate {
         match key.len() {
             2 => {
                 if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2763,11 +2763,11 @@ impl FromMap for VmTemplate {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2776,7 +2776,7 @@ impl FromMap for VmTemplate {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2787,7 +2787,7 @@ impl FromMap for VmTemplate {
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2796,9 +2796,9 @@ impl FromMap for VmTemplate {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2807,7 +2807,7 @@ impl FromMap for VmTemplate {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -2816,14 +2816,14 @@ impl FromMap for VmTemplate {
             }
             10 => {
                 if key == b"video_type" {
-                    self.video_type = m.next_value()?;
+                    self.video_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2837,7 +2837,7 @@ impl FromMap for VmTemplate {
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2851,7 +2851,7 @@ impl FromMap for VmTemplate {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2865,7 +2865,7 @@ impl FromMap for VmTemplate {
             }
             20 => {
                 if key == b"cloud_init_supported" {
-                    self.cloud_init_supported = m.next_value()?;
+                    self.cloud_init_supported = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_bandwidth_policy" {
                     self.max_bandwidth_policy = m.next_value()?;
                 } else {
@@ -3309,23 +3309,23 @@ impl FromMap for VmVncInfo {
             }
             6 => {
                 if key == b"direct" {
-                    self.direct = m.next_value()?;
+                    self.direct = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"terminal" {
-                    self.terminal = m.next_value()?;
+                    self.terminal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"redirect" {
-                    self.redirect = m.next_value()?;
+                    self.redirect = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"cluster_ip" {
-                    self.cluster_ip = m.next_value()?;
+                    self.cluster_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3403,7 +3403,7 @@ impl FromMap for VmVolume {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3417,11 +3417,11 @@ impl FromMap for VmVolume {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -3439,16 +3439,16 @@ impl FromMap for VmVolume {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"sharing" {
-                    self.sharing = m.next_value()?;
+                    self.sharing = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"mounting" {
-                    self.mounting = m.next_value()?;
+                    self.mounting = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3457,34 +3457,34 @@ impl FromMap for VmVolume {
             }
             9 => {
                 if key == b"used_size" {
-                    self.used_size = m.next_value()?;
+                    self.used_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"guest_used_size" {
-                    self.guest_used_size = m.next_value()?;
+                    self.guest_used_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_size_usage" {
-                    self.used_size_usage = m.next_value()?;
+                    self.used_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"guest_size_usage" {
-                    self.guest_size_usage = m.next_value()?;
+                    self.guest_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3505,7 +3505,7 @@ impl FromMap for VmVolume {
             }
             19 => {
                 if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
+                    self.unique_logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3789,16 +3789,16 @@ impl FromMap for VmVolumeSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -3821,9 +3821,9 @@ impl FromMap for VmVolumeSnapshot {
             }
             8 => {
                 if key == b"createAt" {
-                    self.create_at = m.next_value()?;
+                    self.create_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3837,27 +3837,27 @@ impl FromMap for VmVolumeSnapshot {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
+                    self.shared_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"volume_size" {
-                    self.volume_size = m.next_value()?;
+                    self.volume_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"volume_sharing" {
-                    self.volume_sharing = m.next_value()?;
+                    self.volume_sharing = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3866,7 +3866,7 @@ impl FromMap for VmVolumeSnapshot {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"zbs_snapshot_uuid" {
-                    self.zbs_snapshot_uuid = m.next_value()?;
+                    self.zbs_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

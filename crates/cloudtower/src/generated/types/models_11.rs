@@ -280,9 +280,9 @@ impl FromMap for VsphereEsxiAccount {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value()?;
+                    self.ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -291,18 +291,18 @@ impl FromMap for VsphereEsxiAccount {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"port" {
-                    self.port = m.next_value()?;
+                    self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"is_valid" {
-                    self.is_valid = m.next_value()?;
+                    self.is_valid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -486,14 +486,14 @@ impl FromMap for Witness {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -502,58 +502,58 @@ impl FromMap for Witness {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"data_ip" {
-                    self.data_ip = m.next_value()?;
+                    self.data_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
+                    self.total_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"management_ip" {
-                    self.management_ip = m.next_value()?;
+                    self.management_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"cpu_hz_per_core" {
-                    self.cpu_hz_per_core = m.next_value()?;
+                    self.cpu_hz_per_core = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
+                    self.total_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
+                    self.total_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"system_data_capacity" {
-                    self.system_data_capacity = m.next_value()?;
+                    self.system_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"system_used_data_space" {
-                    self.system_used_data_space = m.next_value()?;
+                    self.system_used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -627,30 +627,30 @@ impl FromMap for WitnessService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"role" {
-                    self.role = m.next_value()?;
+                    self.role = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"state" {
-                    self.state = m.next_value()?;
+                    self.state = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"state_duration" {
-                    self.state_duration = m.next_value()?;
+                    self.state_duration = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -798,7 +798,7 @@ impl FromMap for Zone {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -812,7 +812,7 @@ impl FromMap for Zone {
             }
             6 => {
                 if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -826,9 +826,9 @@ impl FromMap for Zone {
             }
             8 => {
                 if key == b"host_num" {
-                    self.host_num = m.next_value()?;
+                    self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -842,87 +842,87 @@ impl FromMap for Zone {
             }
             12 => {
                 if key == b"is_preferred" {
-                    self.is_preferred = m.next_value()?;
+                    self.is_preferred = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
+                    self.total_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"running_vm_num" {
-                    self.running_vm_num = m.next_value()?;
+                    self.running_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stopped_vm_num" {
-                    self.stopped_vm_num = m.next_value()?;
+                    self.stopped_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
+                    self.total_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"suspended_vm_num" {
-                    self.suspended_vm_num = m.next_value()?;
+                    self.suspended_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_data_space" {
-                    self.valid_data_space = m.next_value()?;
+                    self.valid_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
+                    self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
+                    self.total_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
+                    self.total_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"total_cache_capacity" {
-                    self.total_cache_capacity = m.next_value()?;
+                    self.total_cache_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"provisioned_cpu_cores" {
-                    self.provisioned_cpu_cores = m.next_value()?;
+                    self.provisioned_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"provisioned_data_space" {
-                    self.provisioned_data_space = m.next_value()?;
+                    self.provisioned_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"provisioned_memory_bytes" {
-                    self.provisioned_memory_bytes = m.next_value()?;
+                    self.provisioned_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"provisioned_cpu_cores_for_active_vm" {
-                    self.provisioned_cpu_cores_for_active_vm = m.next_value()?;
+                    self.provisioned_cpu_cores_for_active_vm = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -996,7 +996,7 @@ impl FromMap for ZoneTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1010,7 +1010,7 @@ impl FromMap for ZoneTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -172,7 +172,7 @@ impl FromMap for BackupRestorePoint {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -181,7 +181,7 @@ impl FromMap for BackupRestorePoint {
             }
             4 => {
                 if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -190,14 +190,14 @@ impl FromMap for BackupRestorePoint {
             }
             5 => {
                 if key == b"slice" {
-                    self.slice = m.next_value()?;
+                    self.slice = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"vm_name" {
-                    self.vm_name = m.next_value()?;
+                    self.vm_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -206,16 +206,16 @@ impl FromMap for BackupRestorePoint {
                 if key == b"creation" {
                     self.creation = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"compressed" {
-                    self.compressed = m.next_value()?;
+                    self.compressed = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_size" {
-                    self.valid_size = m.next_value()?;
+                    self.valid_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -224,44 +224,44 @@ impl FromMap for BackupRestorePoint {
                 if key == b"backup_plan" {
                     self.backup_plan = m.next_value()?;
                 } else if key == b"vm_local_id" {
-                    self.vm_local_id = m.next_value()?;
+                    self.vm_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"logical_size" {
-                    self.logical_size = m.next_value()?;
+                    self.logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"physical_size" {
-                    self.physical_size = m.next_value()?;
+                    self.physical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"valid_capacity" {
-                    self.valid_capacity = m.next_value()?;
+                    self.valid_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value()?;
+                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"compression_ratio" {
-                    self.compression_ratio = m.next_value()?;
+                    self.compression_ratio = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -270,7 +270,7 @@ impl FromMap for BackupRestorePoint {
             }
             20 => {
                 if key == b"parent_restore_point" {
-                    self.parent_restore_point = m.next_value()?;
+                    self.parent_restore_point = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -577,14 +577,14 @@ impl FromMap for BackupService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -607,9 +607,9 @@ impl FromMap for BackupService {
                 if key == b"application" {
                     self.application = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"kube_config" {
-                    self.kube_config = m.next_value()?;
+                    self.kube_config = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -625,7 +625,7 @@ impl FromMap for BackupService {
                 if key == b"network_status" {
                     self.network_status = m.next_value::<List<_>>()?.0;
                 } else if key == b"retry_interval" {
-                    self.retry_interval = m.next_value()?;
+                    self.retry_interval = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -639,7 +639,7 @@ impl FromMap for BackupService {
             }
             17 => {
                 if key == b"backup_network_ip" {
-                    self.backup_network_ip = m.next_value()?;
+                    self.backup_network_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -648,11 +648,11 @@ impl FromMap for BackupService {
             }
             18 => {
                 if key == b"backup_rd_iops_max" {
-                    self.backup_rd_iops_max = m.next_value()?;
+                    self.backup_rd_iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"backup_wr_iops_max" {
-                    self.backup_wr_iops_max = m.next_value()?;
+                    self.backup_wr_iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_network_ip" {
-                    self.storage_network_ip = m.next_value()?;
+                    self.storage_network_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -661,13 +661,13 @@ impl FromMap for BackupService {
                 if key == b"backup_network_type" {
                     self.backup_network_type = m.next_value()?;
                 } else if key == b"backup_network_vlan" {
-                    self.backup_network_vlan = m.next_value()?;
+                    self.backup_network_vlan = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_job_retry_times" {
-                    self.max_job_retry_times = m.next_value()?;
+                    self.max_job_retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"restore_rd_iops_max" {
-                    self.restore_rd_iops_max = m.next_value()?;
+                    self.restore_rd_iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"restore_wr_iops_max" {
-                    self.restore_wr_iops_max = m.next_value()?;
+                    self.restore_wr_iops_max = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -676,37 +676,37 @@ impl FromMap for BackupService {
                 if key == b"storage_network_type" {
                     self.storage_network_type = m.next_value()?;
                 } else if key == b"storage_network_vlan" {
-                    self.storage_network_vlan = m.next_value()?;
+                    self.storage_network_vlan = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"management_network_ip" {
-                    self.management_network_ip = m.next_value()?;
+                    self.management_network_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"backup_network_gateway" {
-                    self.backup_network_gateway = m.next_value()?;
+                    self.backup_network_gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"management_network_vlan" {
-                    self.management_network_vlan = m.next_value()?;
+                    self.management_network_vlan = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_network_gateway" {
-                    self.storage_network_gateway = m.next_value()?;
+                    self.storage_network_gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"max_parallel_backup_jobs" {
-                    self.max_parallel_backup_jobs = m.next_value()?;
+                    self.max_parallel_backup_jobs = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -715,30 +715,30 @@ impl FromMap for BackupService {
                 if key == b"backup_store_repositories" {
                     self.backup_store_repositories = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_parallel_restore_jobs" {
-                    self.max_parallel_restore_jobs = m.next_value()?;
+                    self.max_parallel_restore_jobs = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             26 => {
                 if key == b"backup_network_subnet_mask" {
-                    self.backup_network_subnet_mask = m.next_value()?;
+                    self.backup_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"management_network_gateway" {
-                    self.management_network_gateway = m.next_value()?;
+                    self.management_network_gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"storage_network_subnet_mask" {
-                    self.storage_network_subnet_mask = m.next_value()?;
+                    self.storage_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"management_network_subnet_mask" {
-                    self.management_network_subnet_mask = m.next_value()?;
+                    self.management_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1096,14 +1096,14 @@ impl FromMap for BackupStoreRepository {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -1119,34 +1119,34 @@ impl FromMap for BackupStoreRepository {
             }
             8 => {
                 if key == b"iscsi_ip" {
-                    self.iscsi_ip = m.next_value()?;
+                    self.iscsi_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nfs_path" {
-                    self.nfs_path = m.next_value()?;
+                    self.nfs_path = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"error_code" {
-                    self.error_code = m.next_value()?;
+                    self.error_code = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_port" {
-                    self.iscsi_port = m.next_value()?;
+                    self.iscsi_port = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nfs_server" {
-                    self.nfs_server = m.next_value()?;
+                    self.nfs_server = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1155,7 +1155,7 @@ impl FromMap for BackupStoreRepository {
                 if key == b"backup_plans" {
                     self.backup_plans = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_lun_id" {
-                    self.iscsi_lun_id = m.next_value()?;
+                    self.iscsi_lun_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1164,27 +1164,27 @@ impl FromMap for BackupStoreRepository {
                 if key == b"backup_service" {
                     self.backup_service = m.next_value()?;
                 } else if key == b"total_capacity" {
-                    self.total_capacity = m.next_value()?;
+                    self.total_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"iscsi_chap_name" {
-                    self.iscsi_chap_name = m.next_value()?;
+                    self.iscsi_chap_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"iscsi_target_iqn" {
-                    self.iscsi_target_iqn = m.next_value()?;
+                    self.iscsi_target_iqn = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"update_timestamp" {
-                    self.update_timestamp = m.next_value()?;
+                    self.update_timestamp = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_data_space" {
-                    self.valid_data_space = m.next_value()?;
+                    self.valid_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1193,7 +1193,7 @@ impl FromMap for BackupStoreRepository {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"iscsi_chap_secret" {
-                    self.iscsi_chap_secret = m.next_value()?;
+                    self.iscsi_chap_secret = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1202,7 +1202,7 @@ impl FromMap for BackupStoreRepository {
                 if key == b"backup_restore_points" {
                     self.backup_restore_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_data_space_usage" {
-                    self.used_data_space_usage = m.next_value()?;
+                    self.used_data_space_usage = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1465,7 +1465,7 @@ impl FromMap for BackupTargetExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1488,57 +1488,57 @@ impl FromMap for BackupTargetExecution {
             }
             7 => {
                 if key == b"vm_name" {
-                    self.vm_name = m.next_value()?;
+                    self.vm_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"duration" {
-                    self.duration = m.next_value()?;
+                    self.duration = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"read_bytes" {
-                    self.read_bytes = m.next_value()?;
+                    self.read_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"executed_at" {
-                    self.executed_at = m.next_value()?;
+                    self.executed_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"retry_times" {
-                    self.retry_times = m.next_value()?;
+                    self.retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_bytes" {
-                    self.total_bytes = m.next_value()?;
+                    self.total_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_local_id" {
-                    self.vm_local_id = m.next_value()?;
+                    self.vm_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"backup_group" {
-                    self.backup_group = m.next_value()?;
+                    self.backup_group = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"parent_backup" {
-                    self.parent_backup = m.next_value()?;
+                    self.parent_backup = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value()?;
+                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1623,7 +1623,7 @@ impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"local_id" => self.local_id = m.next_value()?,
+            b"local_id" => self.local_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1948,28 +1948,28 @@ impl FromMap for BrickTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"height" {
-                    self.height = m.next_value()?;
+                    self.height = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"powers" {
                     self.powers = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1987,9 +1987,9 @@ impl FromMap for BrickTopo {
                 if key == b"capacity" {
                     self.capacity = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"position" {
-                    self.position = m.next_value()?;
+                    self.position = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2414,14 +2414,14 @@ impl FromMap for CloudTowerApplication {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user" {
                     self.user = m.next_value()?;
                 } else {
@@ -2451,16 +2451,16 @@ impl FromMap for CloudTowerApplication {
             }
             13 => {
                 if key == b"placementVerb" {
-                    self.placement_verb = m.next_value()?;
+                    self.placement_verb = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"targetPackage" {
-                    self.target_package = m.next_value()?;
+                    self.target_package = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"resourceVersion" {
-                    self.resource_version = m.next_value()?;
+                    self.resource_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2481,7 +2481,7 @@ impl FromMap for CloudTowerApplication {
             }
             18 => {
                 if key == b"placementSituation" {
-                    self.placement_situation = m.next_value()?;
+                    self.placement_situation = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2561,14 +2561,14 @@ impl FromMap for CloudTowerApplicationPackage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2582,7 +2582,7 @@ impl FromMap for CloudTowerApplicationPackage {
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2596,7 +2596,7 @@ impl FromMap for CloudTowerApplicationPackage {
             }
             11 => {
                 if key == b"scosVersion" {
-                    self.scos_version = m.next_value()?;
+                    self.scos_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2960,9 +2960,9 @@ impl FromMap for Cluster {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value()?;
+                    self.ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2978,7 +2978,7 @@ impl FromMap for Cluster {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -3000,16 +3000,16 @@ impl FromMap for Cluster {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"stretch" {
-                    self.stretch = m.next_value()?;
+                    self.stretch = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"witness" {
                     self.witness = m.next_value()?;
                 } else {
@@ -3018,9 +3018,9 @@ impl FromMap for Cluster {
             }
             8 => {
                 if key == b"host_num" {
-                    self.host_num = m.next_value()?;
+                    self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ntp_mode" {
                     self.ntp_mode = m.next_value()?;
                 } else if key == b"settings" {
@@ -3031,14 +3031,14 @@ impl FromMap for Cluster {
             }
             9 => {
                 if key == b"iscsi_vip" {
-                    self.iscsi_vip = m.next_value()?;
+                    self.iscsi_vip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"has_metrox" {
-                    self.has_metrox = m.next_value()?;
+                    self.has_metrox = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hypervisor" {
                     self.hypervisor = m.next_value()?;
                 } else if key == b"vm_folders" {
@@ -3051,13 +3051,13 @@ impl FromMap for Cluster {
                 if key == b"datacenters" {
                     self.datacenters = m.next_value::<List<_>>()?.0;
                 } else if key == b"mgt_gateway" {
-                    self.mgt_gateway = m.next_value()?;
+                    self.mgt_gateway = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"mgt_netmask" {
-                    self.mgt_netmask = m.next_value()?;
+                    self.mgt_netmask = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ntp_servers" {
                     self.ntp_servers = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
-                    self.used_cpu_hz = m.next_value()?;
+                    self.used_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3068,17 +3068,17 @@ impl FromMap for Cluster {
                 } else if key == b"architecture" {
                     self.architecture = m.next_value()?;
                 } else if key == b"is_all_flash" {
-                    self.is_all_flash = m.next_value()?;
+                    self.is_all_flash = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"license_type" {
                     self.license_type = m.next_value()?;
                 } else if key == b"nvmf_enabled" {
-                    self.nvmf_enabled = m.next_value()?;
+                    self.nvmf_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pmem_enabled" {
-                    self.pmem_enabled = m.next_value()?;
+                    self.pmem_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"rdma_enabled" {
-                    self.rdma_enabled = m.next_value()?;
+                    self.rdma_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
+                    self.total_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_templates" {
                     self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3087,28 +3087,28 @@ impl FromMap for Cluster {
             }
             13 => {
                 if key == b"auto_converge" {
-                    self.auto_converge = m.next_value()?;
+                    self.auto_converge = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"connect_state" {
                     self.connect_state = m.next_value()?;
                 } else if key == b"max_chunk_num" {
-                    self.max_chunk_num = m.next_value()?;
+                    self.max_chunk_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"recover_speed" {
-                    self.recover_speed = m.next_value()?;
+                    self.recover_speed = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vhost_enabled" {
-                    self.vhost_enabled = m.next_value()?;
+                    self.vhost_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"license_serial" {
-                    self.license_serial = m.next_value()?;
+                    self.license_serial = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"management_vip" {
-                    self.management_vip = m.next_value()?;
+                    self.management_vip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"running_vm_num" {
-                    self.running_vm_num = m.next_value()?;
+                    self.running_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stopped_vm_num" {
-                    self.stopped_vm_num = m.next_value()?;
+                    self.stopped_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcenterAccount" {
                     self.vcenter_account = m.next_value()?;
                 } else {
@@ -3117,11 +3117,11 @@ impl FromMap for Cluster {
             }
             15 => {
                 if key == b"migration_speed" {
-                    self.migration_speed = m.next_value()?;
+                    self.migration_speed = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
+                    self.total_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3132,32 +3132,32 @@ impl FromMap for Cluster {
                 } else if key == b"software_edition" {
                     self.software_edition = m.next_value()?;
                 } else if key == b"suspended_vm_num" {
-                    self.suspended_vm_num = m.next_value()?;
+                    self.suspended_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_models" {
                     self.total_cpu_models = m.next_value::<List<_>>()?.0;
                 } else if key == b"valid_data_space" {
-                    self.valid_data_space = m.next_value()?;
+                    self.valid_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"current_cpu_model" {
-                    self.current_cpu_model = m.next_value()?;
+                    self.current_cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"disconnected_date" {
-                    self.disconnected_date = m.next_value()?;
+                    self.disconnected_date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"license_sign_date" {
-                    self.license_sign_date = m.next_value()?;
+                    self.license_sign_date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_ratio" {
-                    self.provisioned_ratio = m.next_value()?;
+                    self.provisioned_ratio = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"recover_data_size" {
-                    self.recover_data_size = m.next_value()?;
+                    self.recover_data_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_sockets" {
-                    self.total_cpu_sockets = m.next_value()?;
+                    self.total_cpu_sockets = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_memory_bytes" {
-                    self.used_memory_bytes = m.next_value()?;
+                    self.used_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3166,9 +3166,9 @@ impl FromMap for Cluster {
                 if key == b"consistency_groups" {
                     self.consistency_groups = m.next_value::<List<_>>()?.0;
                 } else if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
+                    self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
+                    self.total_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3177,40 +3177,40 @@ impl FromMap for Cluster {
                 if key == b"disconnected_reason" {
                     self.disconnected_reason = m.next_value()?;
                 } else if key == b"license_expire_date" {
-                    self.license_expire_date = m.next_value()?;
+                    self.license_expire_date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"migration_data_size" {
-                    self.migration_data_size = m.next_value()?;
+                    self.migration_data_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
+                    self.total_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"maintenance_end_date" {
-                    self.maintenance_end_date = m.next_value()?;
+                    self.maintenance_end_date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cache_capacity" {
-                    self.total_cache_capacity = m.next_value()?;
+                    self.total_cache_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"upgrade_tool_version" {
-                    self.upgrade_tool_version = m.next_value()?;
+                    self.upgrade_tool_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"nvme_over_tcp_enabled" {
-                    self.nvme_over_tcp_enabled = m.next_value()?;
+                    self.nvme_over_tcp_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_cpu_cores" {
-                    self.provisioned_cpu_cores = m.next_value()?;
+                    self.provisioned_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"maintenance_start_date" {
-                    self.maintenance_start_date = m.next_value()?;
+                    self.maintenance_start_date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nvme_over_rdma_enabled" {
-                    self.nvme_over_rdma_enabled = m.next_value()?;
+                    self.nvme_over_rdma_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"recommended_cpu_models" {
                     self.recommended_cpu_models = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3219,21 +3219,21 @@ impl FromMap for Cluster {
             }
             24 => {
                 if key == b"provisioned_memory_bytes" {
-                    self.provisioned_memory_bytes = m.next_value()?;
+                    self.provisioned_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             26 => {
                 if key == b"max_physical_data_capacity" {
-                    self.max_physical_data_capacity = m.next_value()?;
+                    self.max_physical_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"application_highest_version" {
-                    self.application_highest_version = m.next_value()?;
+                    self.application_highest_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3247,23 +3247,23 @@ impl FromMap for Cluster {
             }
             31 => {
                 if key == b"provisioned_for_active_vm_ratio" {
-                    self.provisioned_for_active_vm_ratio = m.next_value()?;
+                    self.provisioned_for_active_vm_ratio = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"max_physical_data_capacity_per_node" {
-                    self.max_physical_data_capacity_per_node = m.next_value()?;
+                    self.max_physical_data_capacity_per_node = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_cpu_cores_for_active_vm" {
-                    self.provisioned_cpu_cores_for_active_vm = m.next_value()?;
+                    self.provisioned_cpu_cores_for_active_vm = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             37 => {
                 if key == b"reserved_cpu_cores_for_system_service" {
-                    self.reserved_cpu_cores_for_system_service = m.next_value()?;
+                    self.reserved_cpu_cores_for_system_service = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3437,16 +3437,16 @@ impl FromMap for ClusterImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3455,30 +3455,30 @@ impl FromMap for ClusterImage {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"meta_name" {
-                    self.meta_name = m.next_value()?;
+                    self.meta_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"meta_size" {
-                    self.meta_size = m.next_value()?;
+                    self.meta_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"zbs_version" {
-                    self.zbs_version = m.next_value()?;
+                    self.zbs_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3499,7 +3499,7 @@ impl FromMap for ClusterImage {
             }
             20 => {
                 if key == b"upgrade_tool_version" {
-                    self.upgrade_tool_version = m.next_value()?;
+                    self.upgrade_tool_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3575,7 +3575,7 @@ impl FromMap for ClusterSettings {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3589,14 +3589,14 @@ impl FromMap for ClusterSettings {
             }
             10 => {
                 if key == b"default_ha" {
-                    self.default_ha = m.next_value()?;
+                    self.default_ha = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"enabled_iscsi" {
-                    self.enabled_iscsi = m.next_value()?;
+                    self.enabled_iscsi = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3694,7 +3694,7 @@ impl FromMap for ClusterStorageInfo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3703,23 +3703,23 @@ impl FromMap for ClusterStorageInfo {
                 if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"stretch" {
-                    self.stretch = m.next_value()?;
+                    self.stretch = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"free_data_space" {
-                    self.free_data_space = m.next_value()?;
+                    self.free_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_cluster" {
                     self.storage_cluster = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3728,14 +3728,14 @@ impl FromMap for ClusterStorageInfo {
             }
             18 => {
                 if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
+                    self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
+                    self.total_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3815,14 +3815,14 @@ impl FromMap for ClusterTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3836,7 +3836,7 @@ impl FromMap for ClusterTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

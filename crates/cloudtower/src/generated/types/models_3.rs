@@ -143,21 +143,21 @@ impl FromMap for ClusterUpgradeHistory {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"date" {
-                    self.date = m.next_value()?;
+                    self.date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"result" {
-                    self.result = m.next_value()?;
+                    self.result = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -166,14 +166,14 @@ impl FromMap for ClusterUpgradeHistory {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"progress" {
                     self.progress = m.next_value()?;
                 } else {
@@ -182,7 +182,7 @@ impl FromMap for ClusterUpgradeHistory {
             }
             9 => {
                 if key == b"task_uuid" {
-                    self.task_uuid = m.next_value()?;
+                    self.task_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -271,7 +271,7 @@ impl FromMap for CommonHeader {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"x-tower-request-id" => self.x_tower_request_id = m.next_value()?,
+            b"x-tower-request-id" => self.x_tower_request_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -406,14 +406,14 @@ impl FromMap for ConsistencyGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -434,7 +434,7 @@ impl FromMap for ConsistencyGroup {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -450,16 +450,16 @@ impl FromMap for ConsistencyGroup {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -557,14 +557,14 @@ impl FromMap for ConsistencyGroupSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -578,21 +578,21 @@ impl FromMap for ConsistencyGroupSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -849,18 +849,18 @@ impl FromMap for ContentLibraryImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -883,7 +883,7 @@ impl FromMap for ContentLibraryImage {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -899,7 +899,7 @@ impl FromMap for ContentLibraryImage {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1113,11 +1113,11 @@ impl FromMap for ContentLibraryVmTemplate {
         match key.len() {
             2 => {
                 if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"os" {
-                    self.os = m.next_value()?;
+                    self.os = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1131,11 +1131,11 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1144,7 +1144,7 @@ impl FromMap for ContentLibraryVmTemplate {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1153,7 +1153,7 @@ impl FromMap for ContentLibraryVmTemplate {
                 if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1164,7 +1164,7 @@ impl FromMap for ContentLibraryVmTemplate {
                 } else if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1173,9 +1173,9 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -1184,14 +1184,14 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             10 => {
                 if key == b"video_type" {
-                    self.video_type = m.next_value()?;
+                    self.video_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1209,7 +1209,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1241,7 +1241,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             20 => {
                 if key == b"cloud_init_supported" {
-                    self.cloud_init_supported = m.next_value()?;
+                    self.cloud_init_supported = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_bandwidth_policy" {
                     self.max_bandwidth_policy = m.next_value()?;
                 } else {
@@ -1529,8 +1529,8 @@ impl FromMap for DataPoint {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"v" => self.v = m.next_value()?,
-            b"t" => self.t = m.next_value()?,
+            b"v" => self.v = m.next_value::<Opt<_>>()?.0,
+            b"t" => self.t = m.next_value::<Opt<_>>()?.0,
             b"__typename" => self.typename = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1591,14 +1591,14 @@ impl FromMap for Datacenter {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1607,7 +1607,7 @@ impl FromMap for Datacenter {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1616,16 +1616,16 @@ impl FromMap for Datacenter {
                 if key == b"clusters" {
                     self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"host_num" {
-                    self.host_num = m.next_value()?;
+                    self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"cluster_num" {
-                    self.cluster_num = m.next_value()?;
+                    self.cluster_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
-                    self.used_cpu_hz = m.next_value()?;
+                    self.used_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1634,37 +1634,37 @@ impl FromMap for Datacenter {
                 if key == b"organization" {
                     self.organization = m.next_value()?;
                 } else if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
+                    self.total_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"used_memory_bytes" {
-                    self.used_memory_bytes = m.next_value()?;
+                    self.used_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
+                    self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
+                    self.total_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
+                    self.total_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1732,9 +1732,9 @@ impl FromMap for Deploy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             b"license" => self.license = m.next_value()?,
-            b"version" => self.version = m.next_value()?,
+            b"version" => self.version = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1866,8 +1866,8 @@ impl FromMap for DisassociateSystemServiceFromObsServiceResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"errorMessage" => self.error_message = m.next_value()?,
-            b"errorCode" => self.error_code = m.next_value()?,
+            b"errorMessage" => self.error_message = m.next_value::<Opt<_>>()?.0,
+            b"errorCode" => self.error_code = m.next_value::<Opt<_>>()?.0,
             b"result" => self.result = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2007,49 +2007,49 @@ impl FromMap for DiscoveredHost {
                 if key == b"ifaces" {
                     self.ifaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"host_ip" {
-                    self.host_ip = m.next_value()?;
+                    self.host_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ipmi_ip" {
-                    self.ipmi_ip = m.next_value()?;
+                    self.ipmi_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"product" {
-                    self.product = m.next_value()?;
+                    self.product = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"sockets" {
-                    self.sockets = m.next_value()?;
+                    self.sockets = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"deployed" {
-                    self.deployed = m.next_value()?;
+                    self.deployed = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value()?;
+                    self.hostname = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"zbs_spec" {
-                    self.zbs_spec = m.next_value()?;
+                    self.zbs_spec = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"all_flash" {
-                    self.all_flash = m.next_value()?;
+                    self.all_flash = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_uuid" {
-                    self.host_uuid = m.next_value()?;
+                    self.host_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"is_os_in_raid1" {
-                    self.is_os_in_raid1 = m.next_value()?;
+                    self.is_os_in_raid1 = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2137,7 +2137,7 @@ impl FromMap for Disk {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2146,11 +2146,11 @@ impl FromMap for Disk {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2159,7 +2159,7 @@ impl FromMap for Disk {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usage" {
                     self.usage = m.next_value()?;
                 } else {
@@ -2170,36 +2170,36 @@ impl FromMap for Disk {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"healthy" {
-                    self.healthy = m.next_value()?;
+                    self.healthy = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"mounted" {
-                    self.mounted = m.next_value()?;
+                    self.mounted = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"offline" {
-                    self.offline = m.next_value()?;
+                    self.offline = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"firmware" {
-                    self.firmware = m.next_value()?;
+                    self.firmware = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"function" {
                     self.function = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"numa_node" {
-                    self.numa_node = m.next_value()?;
+                    self.numa_node = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2245,11 +2245,11 @@ impl FromMap for Disk {
             }
             22 => {
                 if key == b"persistent_memory_type" {
-                    self.persistent_memory_type = m.next_value()?;
+                    self.persistent_memory_type = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"physical_slot_on_brick" {
-                    self.physical_slot_on_brick = m.next_value()?;
+                    self.physical_slot_on_brick = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"remaining_life_percent" {
-                    self.remaining_life_percent = m.next_value()?;
+                    self.remaining_life_percent = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2806,14 +2806,14 @@ impl FromMap for ElfDataStore {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2829,9 +2829,9 @@ impl FromMap for ElfDataStore {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2845,18 +2845,18 @@ impl FromMap for ElfDataStore {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"external_use" {
-                    self.external_use = m.next_value()?;
+                    self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value()?;
+                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_target" {
                     self.iscsi_target = m.next_value()?;
                 } else {
@@ -2867,7 +2867,7 @@ impl FromMap for ElfDataStore {
                 if key == b"nvmf_subsystem" {
                     self.nvmf_subsystem = m.next_value()?;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3031,18 +3031,18 @@ impl FromMap for ElfImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3063,7 +3063,7 @@ impl FromMap for ElfImage {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3072,7 +3072,7 @@ impl FromMap for ElfImage {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3088,7 +3088,7 @@ impl FromMap for ElfImage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3186,14 +3186,14 @@ impl FromMap for ElfStoragePolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3207,32 +3207,32 @@ impl FromMap for ElfStoragePolicy {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
+                    self.stripe_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
+                    self.stripe_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3314,7 +3314,7 @@ impl FromMap for EnterMaintenanceModeCheckResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3347,7 +3347,7 @@ impl FromMap for EnterMaintenanceModeResult {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"shutdownVms" => self.shutdown_vms = m.next_value::<List<_>>()?.0,
-            b"done" => self.done = m.next_value()?,
+            b"done" => self.done = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3475,7 +3475,7 @@ impl FromMap for EntityFilter {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3489,7 +3489,7 @@ impl FromMap for EntityFilter {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3503,7 +3503,7 @@ impl FromMap for EntityFilter {
             }
             6 => {
                 if key == b"preset" {
-                    self.preset = m.next_value()?;
+                    self.preset = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3540,7 +3540,7 @@ impl FromMap for EntityFilter {
             }
             16 => {
                 if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value()?;
+                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3554,7 +3554,7 @@ impl FromMap for EntityFilter {
             }
             21 => {
                 if key == b"apply_to_all_clusters" {
-                    self.apply_to_all_clusters = m.next_value()?;
+                    self.apply_to_all_clusters = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3698,7 +3698,7 @@ impl FromMap for ErrorBody {
                 if key == b"code" {
                     self.code = m.next_value()?;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3707,28 +3707,28 @@ impl FromMap for ErrorBody {
                 if key == b"props" {
                     self.props = m.next_value()?;
                 } else if key == b"stack" {
-                    self.stack = m.next_value()?;
+                    self.stack = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"status" {
-                    self.status = m.next_value()?;
+                    self.status = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"operationName" {
-                    self.operation_name = m.next_value()?;
+                    self.operation_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3856,14 +3856,14 @@ impl FromMap for EverouteCluster {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3884,14 +3884,14 @@ impl FromMap for EverouteCluster {
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"installed" {
-                    self.installed = m.next_value()?;
+                    self.installed = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -236,21 +236,21 @@ impl FromMap for EverouteLicense {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"uid" {
-                    self.uid = m.next_value()?;
+                    self.uid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"code" {
-                    self.code = m.next_value()?;
+                    self.code = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -259,28 +259,28 @@ impl FromMap for EverouteLicense {
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value()?;
+                    self.sign_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value()?;
+                    self.expire_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"max_socket_num" {
-                    self.max_socket_num = m.next_value()?;
+                    self.max_socket_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -437,7 +437,7 @@ impl FromMap for EveroutePackage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -446,23 +446,23 @@ impl FromMap for EveroutePackage {
                 if key == b"arch" {
                     self.arch = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -476,7 +476,7 @@ impl FromMap for EveroutePackage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -694,8 +694,8 @@ impl FromMap for ExportFileDownloadLinks {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"link" => self.link = m.next_value()?,
-            b"filename" => self.filename = m.next_value()?,
+            b"link" => self.link = m.next_value::<Opt<_>>()?.0,
+            b"filename" => self.filename = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1283,14 +1283,14 @@ impl FromMap for GlobalAlertRule {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unit" {
                     self.unit = m.next_value()?;
                 } else {
@@ -1299,14 +1299,14 @@ impl FromMap for GlobalAlertRule {
             }
             5 => {
                 if key == b"cause" {
-                    self.cause = m.next_value()?;
+                    self.cause = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"impact" {
-                    self.impact = m.next_value()?;
+                    self.impact = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"object" {
                     self.object = m.next_value()?;
                 } else {
@@ -1315,20 +1315,20 @@ impl FromMap for GlobalAlertRule {
             }
             7 => {
                 if key == b"boolean" {
-                    self.boolean = m.next_value()?;
+                    self.boolean = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"operator" {
-                    self.operator = m.next_value()?;
+                    self.operator = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"solution" {
-                    self.solution = m.next_value()?;
+                    self.solution = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1486,7 +1486,7 @@ impl FromMap for GlobalSettings {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"auth" => self.auth = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             b"vm_recycle_bin" => self.vm_recycle_bin = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1595,7 +1595,7 @@ impl FromMap for GpuDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1611,16 +1611,16 @@ impl FromMap for GpuDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"brand" {
-                    self.brand = m.next_value()?;
+                    self.brand = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1636,7 +1636,7 @@ impl FromMap for GpuDevice {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1650,7 +1650,7 @@ impl FromMap for GpuDevice {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else {
@@ -1659,14 +1659,14 @@ impl FromMap for GpuDevice {
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value()?;
+                    self.bus_location = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1675,25 +1675,25 @@ impl FromMap for GpuDevice {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value()?;
+                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vgpu_instance_num" {
-                    self.vgpu_instance_num = m.next_value()?;
+                    self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"assigned_vgpus_num" {
-                    self.assigned_vgpus_num = m.next_value()?;
+                    self.assigned_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"available_vgpus_num" {
-                    self.available_vgpus_num = m.next_value()?;
+                    self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value()?;
+                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1707,16 +1707,16 @@ impl FromMap for GpuDevice {
             }
             21 => {
                 if key == b"is_nvidia_tools_ready" {
-                    self.is_nvidia_tools_ready = m.next_value()?;
+                    self.is_nvidia_tools_ready = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"is_nvidia_vfs_enabled" {
-                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                    self.is_nvidia_vfs_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"is_nvidia_vfs_supported" {
-                    self.is_nvidia_vfs_supported = m.next_value()?;
+                    self.is_nvidia_vfs_supported = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2048,18 +2048,18 @@ impl FromMap for GpuVmDetail {
         match key.len() {
             2 => {
                 if key == b"os" {
-                    self.os = m.next_value()?;
+                    self.os = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"ips" {
-                    self.ips = m.next_value()?;
+                    self.ips = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu" {
                     self.cpu = m.next_value()?;
                 } else {
@@ -2068,11 +2068,11 @@ impl FromMap for GpuVmDetail {
             }
             4 => {
                 if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -2083,7 +2083,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"status" {
                     self.status = m.next_value()?;
                 } else if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"folder" {
@@ -2094,11 +2094,11 @@ impl FromMap for GpuVmDetail {
             }
             7 => {
                 if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"node_ip" {
-                    self.node_ip = m.next_value()?;
+                    self.node_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else {
@@ -2113,13 +2113,13 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"pci_nics" {
                     self.pci_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value()?;
+                    self.hostname = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else {
@@ -2130,13 +2130,13 @@ impl FromMap for GpuVmDetail {
                 if key == b"snapshots" {
                     self.snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"protected" {
-                    self.protected = m.next_value()?;
+                    self.protected = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else if key == b"cpu_usage" {
-                    self.cpu_usage = m.next_value()?;
+                    self.cpu_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2145,7 +2145,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"video_type" {
                     self.video_type = m.next_value()?;
                 } else if key == b"deleted_at" {
-                    self.deleted_at = m.next_value()?;
+                    self.deleted_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2154,22 +2154,22 @@ impl FromMap for GpuVmDetail {
                 if key == b"usb_devices" {
                     self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"kernel_info" {
-                    self.kernel_info = m.next_value()?;
+                    self.kernel_info = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gpu_devices" {
                     self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"dns_servers" {
-                    self.dns_servers = m.next_value()?;
+                    self.dns_servers = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"memory_usage" {
-                    self.memory_usage = m.next_value()?;
+                    self.memory_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"clock_offset" {
                     self.clock_offset = m.next_value()?;
                 } else {
@@ -2180,9 +2180,9 @@ impl FromMap for GpuVmDetail {
                 if key == b"snapshot_plan" {
                     self.snapshot_plan = m.next_value()?;
                 } else if key == b"original_name" {
-                    self.original_name = m.next_value()?;
+                    self.original_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_os_type" {
                     self.guest_os_type = m.next_value()?;
                 } else {
@@ -2191,7 +2191,7 @@ impl FromMap for GpuVmDetail {
             }
             14 => {
                 if key == b"in_recycle_bin" {
-                    self.in_recycle_bin = m.next_value()?;
+                    self.in_recycle_bin = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2202,24 +2202,24 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"max_iops_policy" {
                     self.max_iops_policy = m.next_value()?;
                 } else if key == b"guest_used_size" {
-                    self.guest_used_size = m.next_value()?;
+                    self.guest_used_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_cpu_model" {
-                    self.guest_cpu_model = m.next_value()?;
+                    self.guest_cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"vm_tools_version" {
-                    self.vm_tools_version = m.next_value()?;
+                    self.vm_tools_version = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_size" {
-                    self.provisioned_size = m.next_value()?;
+                    self.provisioned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"isolation_policy" {
                     self.isolation_policy = m.next_value()?;
                 } else if key == b"guest_size_usage" {
-                    self.guest_size_usage = m.next_value()?;
+                    self.guest_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2237,9 +2237,9 @@ impl FromMap for GpuVmDetail {
                 if key == b"vm_placement_group" {
                     self.vm_placement_group = m.next_value::<List<_>>()?.0;
                 } else if key == b"logical_size_bytes" {
-                    self.logical_size_bytes = m.next_value()?;
+                    self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_shutdown_time" {
-                    self.last_shutdown_time = m.next_value()?;
+                    self.last_shutdown_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2248,14 +2248,14 @@ impl FromMap for GpuVmDetail {
                 if key == b"max_bandwidth_policy" {
                     self.max_bandwidth_policy = m.next_value()?;
                 } else if key == b"cloud_init_supported" {
-                    self.cloud_init_supported = m.next_value()?;
+                    self.cloud_init_supported = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"nested_virtualization" {
-                    self.nested_virtualization = m.next_value()?;
+                    self.nested_virtualization = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entity_filter_results" {
                     self.entity_filter_results = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2264,7 +2264,7 @@ impl FromMap for GpuVmDetail {
             }
             23 => {
                 if key == b"vgpu_instance_on_vm_num" {
-                    self.vgpu_instance_on_vm_num = m.next_value()?;
+                    self.vgpu_instance_on_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2346,7 +2346,7 @@ impl FromMap for GpuVmInfo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2360,7 +2360,7 @@ impl FromMap for GpuVmInfo {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -2369,9 +2369,9 @@ impl FromMap for GpuVmInfo {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"brand" {
-                    self.brand = m.next_value()?;
+                    self.brand = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2387,7 +2387,7 @@ impl FromMap for GpuVmInfo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2403,30 +2403,30 @@ impl FromMap for GpuVmInfo {
                 if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value()?;
+                    self.bus_location = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"vgpu_instance_num" {
-                    self.vgpu_instance_num = m.next_value()?;
+                    self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value()?;
+                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -2435,16 +2435,16 @@ impl FromMap for GpuVmInfo {
             }
             18 => {
                 if key == b"assigned_vgpus_num" {
-                    self.assigned_vgpus_num = m.next_value()?;
+                    self.assigned_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value()?;
+                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"available_vgpus_num" {
-                    self.available_vgpus_num = m.next_value()?;
+                    self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2458,16 +2458,16 @@ impl FromMap for GpuVmInfo {
             }
             21 => {
                 if key == b"is_nvidia_vfs_enabled" {
-                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                    self.is_nvidia_vfs_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"is_nvidia_tools_ready" {
-                    self.is_nvidia_tools_ready = m.next_value()?;
+                    self.is_nvidia_tools_ready = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"is_nvidia_vfs_supported" {
-                    self.is_nvidia_vfs_supported = m.next_value()?;
+                    self.is_nvidia_vfs_supported = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2551,7 +2551,7 @@ impl FromMap for Graph {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2582,7 +2582,7 @@ impl FromMap for Graph {
                 } else if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"title" {
-                    self.title = m.next_value()?;
+                    self.title = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"zones" {
                     self.zones = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2602,7 +2602,7 @@ impl FromMap for Graph {
                 } else if key == b"network" {
                     self.network = m.next_value()?;
                 } else if key == b"service" {
-                    self.service = m.next_value()?;
+                    self.service = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"targets" {
                     self.targets = m.next_value()?;
                 } else {
@@ -2611,7 +2611,7 @@ impl FromMap for Graph {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2634,7 +2634,7 @@ impl FromMap for Graph {
             }
             11 => {
                 if key == b"metric_name" {
-                    self.metric_name = m.next_value()?;
+                    self.metric_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"metric_type" {
                     self.metric_type = m.next_value()?;
                 } else {
@@ -2645,14 +2645,14 @@ impl FromMap for Graph {
                 if key == b"instance_ids" {
                     self.instance_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"metric_count" {
-                    self.metric_count = m.next_value()?;
+                    self.metric_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"resource_type" {
-                    self.resource_type = m.next_value()?;
+                    self.resource_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2935,7 +2935,7 @@ impl FromMap for Host {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2951,7 +2951,7 @@ impl FromMap for Host {
                 if key == b"ipmi" {
                     self.ipmi = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nics" {
                     self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"zone" {
@@ -2966,7 +2966,7 @@ impl FromMap for Host {
                 } else if key == b"iommu" {
                     self.iommu = m.next_value()?;
                 } else if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"state" {
                     self.state = m.next_value()?;
                 } else {
@@ -2977,11 +2977,11 @@ impl FromMap for Host {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2990,48 +2990,48 @@ impl FromMap for Host {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"data_ip" {
-                    self.data_ip = m.next_value()?;
+                    self.data_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"chunk_id" {
-                    self.chunk_id = m.next_value()?;
+                    self.chunk_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"scvm_cpu" {
-                    self.scvm_cpu = m.next_value()?;
+                    self.scvm_cpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"access_ip" {
-                    self.access_ip = m.next_value()?;
+                    self.access_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_brand" {
-                    self.cpu_brand = m.next_value()?;
+                    self.cpu_brand = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nic_count" {
-                    self.nic_count = m.next_value()?;
+                    self.nic_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"scvm_name" {
-                    self.scvm_name = m.next_value()?;
+                    self.scvm_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"cpu_vendor" {
-                    self.cpu_vendor = m.next_value()?;
+                    self.cpu_vendor = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_state" {
                     self.host_state = m.next_value()?;
                 } else if key == b"os_version" {
-                    self.os_version = m.next_value()?;
+                    self.os_version = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pmem_dimms" {
                     self.pmem_dimms = m.next_value::<List<_>>()?.0;
                 } else if key == b"vmotion_ip" {
-                    self.vmotion_ip = m.next_value()?;
+                    self.vmotion_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3040,18 +3040,18 @@ impl FromMap for Host {
                 if key == b"gpu_devices" {
                     self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"scvm_memory" {
-                    self.scvm_memory = m.next_value()?;
+                    self.scvm_memory = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usb_devices" {
                     self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
-                    self.used_cpu_hz = m.next_value()?;
+                    self.used_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
+                    self.total_cpu_hz = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3060,48 +3060,48 @@ impl FromMap for Host {
                 if key == b"cpu_fan_speed" {
                     self.cpu_fan_speed = m.next_value::<List<_>>()?.0;
                 } else if key == b"hypervisor_ip" {
-                    self.hypervisor_ip = m.next_value()?;
+                    self.hypervisor_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"management_ip" {
-                    self.management_ip = m.next_value()?;
+                    self.management_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"hdd_disk_count" {
-                    self.hdd_disk_count = m.next_value()?;
+                    self.hdd_disk_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"is_os_in_raid1" {
-                    self.is_os_in_raid1 = m.next_value()?;
+                    self.is_os_in_raid1 = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"running_vm_num" {
-                    self.running_vm_num = m.next_value()?;
+                    self.running_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ssd_disk_count" {
-                    self.ssd_disk_count = m.next_value()?;
+                    self.ssd_disk_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stopped_vm_num" {
-                    self.stopped_vm_num = m.next_value()?;
+                    self.stopped_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"cpu_hz_per_core" {
-                    self.cpu_hz_per_core = m.next_value()?;
+                    self.cpu_hz_per_core = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"os_memory_bytes" {
-                    self.os_memory_bytes = m.next_value()?;
+                    self.os_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pmem_dimm_count" {
-                    self.pmem_dimm_count = m.next_value()?;
+                    self.pmem_dimm_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pmem_disk_count" {
-                    self.pmem_disk_count = m.next_value()?;
+                    self.pmem_disk_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
+                    self.total_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
+                    self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"suspended_vm_num" {
-                    self.suspended_vm_num = m.next_value()?;
+                    self.suspended_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3110,13 +3110,13 @@ impl FromMap for Host {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"hdd_data_capacity" {
-                    self.hdd_data_capacity = m.next_value()?;
+                    self.hdd_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ssd_data_capacity" {
-                    self.ssd_data_capacity = m.next_value()?;
+                    self.ssd_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_cpu_sockets" {
-                    self.total_cpu_sockets = m.next_value()?;
+                    self.total_cpu_sockets = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_memory_bytes" {
-                    self.used_memory_bytes = m.next_value()?;
+                    self.used_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3125,13 +3125,13 @@ impl FromMap for Host {
                 if key == b"cpu_fan_speed_unit" {
                     self.cpu_fan_speed_unit = m.next_value()?;
                 } else if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
+                    self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"node_topo_local_id" {
-                    self.node_topo_local_id = m.next_value()?;
+                    self.node_topo_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pmem_dimm_capacity" {
-                    self.pmem_dimm_capacity = m.next_value()?;
+                    self.pmem_dimm_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
+                    self.total_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vsphereEsxiAccount" {
                     self.vsphere_esxi_account = m.next_value()?;
                 } else {
@@ -3140,14 +3140,14 @@ impl FromMap for Host {
             }
             19 => {
                 if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
+                    self.total_data_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"total_cache_capacity" {
-                    self.total_cache_capacity = m.next_value()?;
+                    self.total_cache_capacity = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3156,9 +3156,9 @@ impl FromMap for Host {
                 if key == b"compatible_cpu_models" {
                     self.compatible_cpu_models = m.next_value::<List<_>>()?.0;
                 } else if key == b"nested_virtualization" {
-                    self.nested_virtualization = m.next_value()?;
+                    self.nested_virtualization = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_cpu_cores" {
-                    self.provisioned_cpu_cores = m.next_value()?;
+                    self.provisioned_cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3172,27 +3172,27 @@ impl FromMap for Host {
             }
             24 => {
                 if key == b"allocatable_memory_bytes" {
-                    self.allocatable_memory_bytes = m.next_value()?;
+                    self.allocatable_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"lsm_cap_disk_safe_umount" {
-                    self.lsm_cap_disk_safe_umount = m.next_value()?;
+                    self.lsm_cap_disk_safe_umount = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_memory_bytes" {
-                    self.provisioned_memory_bytes = m.next_value()?;
+                    self.provisioned_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"with_faster_ssd_as_cache" {
-                    self.with_faster_ssd_as_cache = m.next_value()?;
+                    self.with_faster_ssd_as_cache = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             29 => {
                 if key == b"running_pause_vm_memory_bytes" {
-                    self.running_pause_vm_memory_bytes = m.next_value()?;
+                    self.running_pause_vm_memory_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             36 => {
                 if key == b"allocable_cpu_cores_for_vm_exclusive" {
-                    self.allocable_cpu_cores_for_vm_exclusive = m.next_value()?;
+                    self.allocable_cpu_cores_for_vm_exclusive = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3738,9 +3738,9 @@ impl FromMap for Ipmi {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value()?;
+                    self.ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3754,16 +3754,16 @@ impl FromMap for Ipmi {
             }
             5 => {
                 if key == b"valid" {
-                    self.valid = m.next_value()?;
+                    self.valid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

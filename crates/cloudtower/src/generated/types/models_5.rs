@@ -38,7 +38,7 @@ impl FromMap for IscsiConnection {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -63,14 +63,14 @@ impl FromMap for IscsiConnection {
             }
             11 => {
                 if key == b"client_port" {
-                    self.client_port = m.next_value()?;
+                    self.client_port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"initiator_ip" {
-                    self.initiator_ip = m.next_value()?;
+                    self.initiator_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_target" {
                     self.iscsi_target = m.next_value()?;
                 } else {
@@ -221,86 +221,86 @@ impl FromMap for IscsiLun {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bps" {
-                    self.bps = m.next_value()?;
+                    self.bps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"iops" {
-                    self.iops = m.next_value()?;
+                    self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"bps_rd" {
-                    self.bps_rd = m.next_value()?;
+                    self.bps_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr" {
-                    self.bps_wr = m.next_value()?;
+                    self.bps_wr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"lun_id" {
-                    self.lun_id = m.next_value()?;
+                    self.lun_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"bps_max" {
-                    self.bps_max = m.next_value()?;
+                    self.bps_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_size" {
-                    self.io_size = m.next_value()?;
+                    self.io_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd" {
-                    self.iops_rd = m.next_value()?;
+                    self.iops_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr" {
-                    self.iops_wr = m.next_value()?;
+                    self.iops_wr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"iops_max" {
-                    self.iops_max = m.next_value()?;
+                    self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"bps_rd_max" {
-                    self.bps_rd_max = m.next_value()?;
+                    self.bps_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max" {
-                    self.bps_wr_max = m.next_value()?;
+                    self.bps_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
+                    self.stripe_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"iops_rd_max" {
-                    self.iops_rd_max = m.next_value()?;
+                    self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
-                    self.iops_wr_max = m.next_value()?;
+                    self.iops_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
+                    self.shared_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
+                    self.stripe_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -309,48 +309,48 @@ impl FromMap for IscsiLun {
                 if key == b"iscsi_target" {
                     self.iscsi_target = m.next_value()?;
                 } else if key == b"snapshot_num" {
-                    self.snapshot_num = m.next_value()?;
+                    self.snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"assigned_size" {
-                    self.assigned_size = m.next_value()?;
+                    self.assigned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value()?;
+                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"bps_max_length" {
-                    self.bps_max_length = m.next_value()?;
+                    self.bps_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"iops_max_length" {
-                    self.iops_max_length = m.next_value()?;
+                    self.iops_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"bps_rd_max_length" {
-                    self.bps_rd_max_length = m.next_value()?;
+                    self.bps_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max_length" {
-                    self.bps_wr_max_length = m.next_value()?;
+                    self.bps_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"consistency_group" {
                     self.consistency_group = m.next_value()?;
                 } else if key == b"entityAsyncStatus" {
@@ -361,18 +361,18 @@ impl FromMap for IscsiLun {
             }
             18 => {
                 if key == b"allowed_initiators" {
-                    self.allowed_initiators = m.next_value()?;
+                    self.allowed_initiators = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd_max_length" {
-                    self.iops_rd_max_length = m.next_value()?;
+                    self.iops_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max_length" {
-                    self.iops_wr_max_length = m.next_value()?;
+                    self.iops_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
+                    self.unique_logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -456,14 +456,14 @@ impl FromMap for IscsiLunSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -477,7 +477,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -491,7 +491,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             11 => {
                 if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -505,7 +505,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -681,34 +681,34 @@ impl FromMap for IscsiTarget {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bps" {
-                    self.bps = m.next_value()?;
+                    self.bps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"iops" {
-                    self.iops = m.next_value()?;
+                    self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"luns" {
                     self.luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"bps_rd" {
-                    self.bps_rd = m.next_value()?;
+                    self.bps_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr" {
-                    self.bps_wr = m.next_value()?;
+                    self.bps_wr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else {
@@ -717,90 +717,90 @@ impl FromMap for IscsiTarget {
             }
             7 => {
                 if key == b"bps_max" {
-                    self.bps_max = m.next_value()?;
+                    self.bps_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"io_size" {
-                    self.io_size = m.next_value()?;
+                    self.io_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd" {
-                    self.iops_rd = m.next_value()?;
+                    self.iops_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr" {
-                    self.iops_wr = m.next_value()?;
+                    self.iops_wr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_max" {
-                    self.iops_max = m.next_value()?;
+                    self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iqn_name" {
-                    self.iqn_name = m.next_value()?;
+                    self.iqn_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"chap_name" {
-                    self.chap_name = m.next_value()?;
+                    self.chap_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"bps_rd_max" {
-                    self.bps_rd_max = m.next_value()?;
+                    self.bps_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max" {
-                    self.bps_wr_max = m.next_value()?;
+                    self.bps_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
+                    self.stripe_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"chap_secret" {
-                    self.chap_secret = m.next_value()?;
+                    self.chap_secret = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd_max" {
-                    self.iops_rd_max = m.next_value()?;
+                    self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
-                    self.iops_wr_max = m.next_value()?;
+                    self.iops_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
+                    self.stripe_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"chap_enabled" {
-                    self.chap_enabled = m.next_value()?;
+                    self.chap_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"external_use" {
-                    self.external_use = m.next_value()?;
+                    self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value()?;
+                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"iqn_whitelist" {
-                    self.iqn_whitelist = m.next_value()?;
+                    self.iqn_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"bps_max_length" {
-                    self.bps_max_length = m.next_value()?;
+                    self.bps_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -809,16 +809,16 @@ impl FromMap for IscsiTarget {
                 if key == b"initiator_chaps" {
                     self.initiator_chaps = m.next_value::<List<_>>()?.0;
                 } else if key == b"iops_max_length" {
-                    self.iops_max_length = m.next_value()?;
+                    self.iops_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"bps_rd_max_length" {
-                    self.bps_rd_max_length = m.next_value()?;
+                    self.bps_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max_length" {
-                    self.bps_wr_max_length = m.next_value()?;
+                    self.bps_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -827,9 +827,9 @@ impl FromMap for IscsiTarget {
             }
             18 => {
                 if key == b"iops_rd_max_length" {
-                    self.iops_rd_max_length = m.next_value()?;
+                    self.iops_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max_length" {
-                    self.iops_wr_max_length = m.next_value()?;
+                    self.iops_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -977,7 +977,7 @@ impl FromMap for IsolationPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1233,14 +1233,14 @@ impl FromMap for Label {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vms" {
                     self.vms = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1260,7 +1260,7 @@ impl FromMap for Label {
                 } else if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"value" {
-                    self.value = m.next_value()?;
+                    self.value = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vdses" {
                     self.vdses = m.next_value::<List<_>>()?.0;
                 } else if key == b"vlans" {
@@ -1271,16 +1271,16 @@ impl FromMap for Label {
             }
             6 => {
                 if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
+                    self.vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"nic_num" {
-                    self.nic_num = m.next_value()?;
+                    self.nic_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vds_num" {
-                    self.vds_num = m.next_value()?;
+                    self.vds_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1289,18 +1289,18 @@ impl FromMap for Label {
                 if key == b"clusters" {
                     self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"disk_num" {
-                    self.disk_num = m.next_value()?;
+                    self.disk_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_num" {
-                    self.host_num = m.next_value()?;
+                    self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_num" {
-                    self.total_num = m.next_value()?;
+                    self.total_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1320,7 +1320,7 @@ impl FromMap for Label {
             }
             11 => {
                 if key == b"cluster_num" {
-                    self.cluster_num = m.next_value()?;
+                    self.cluster_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"datacenters" {
                     self.datacenters = m.next_value::<List<_>>()?.0;
                 } else if key == b"gpu_devices" {
@@ -1328,7 +1328,7 @@ impl FromMap for Label {
                 } else if key == b"nfs_exports" {
                     self.nfs_exports = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_vlan_num" {
-                    self.vm_vlan_num = m.next_value()?;
+                    self.vm_vlan_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1344,26 +1344,26 @@ impl FromMap for Label {
             }
             13 => {
                 if key == b"elf_image_num" {
-                    self.elf_image_num = m.next_value()?;
+                    self.elf_image_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_lun_num" {
-                    self.iscsi_lun_num = m.next_value()?;
+                    self.iscsi_lun_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_targets" {
                     self.iscsi_targets = m.next_value::<List<_>>()?.0;
                 } else if key == b"nfs_inode_num" {
-                    self.nfs_inode_num = m.next_value()?;
+                    self.nfs_inode_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_num" {
-                    self.vm_volume_num = m.next_value()?;
+                    self.vm_volume_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"datacenter_num" {
-                    self.datacenter_num = m.next_value()?;
+                    self.datacenter_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gpu_device_num" {
-                    self.gpu_device_num = m.next_value()?;
+                    self.gpu_device_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nfs_export_num" {
-                    self.nfs_export_num = m.next_value()?;
+                    self.nfs_export_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1374,18 +1374,18 @@ impl FromMap for Label {
                 } else if key == b"nvmf_subsystems" {
                     self.nvmf_subsystems = m.next_value::<List<_>>()?.0;
                 } else if key == b"system_vlan_num" {
-                    self.system_vlan_num = m.next_value()?;
+                    self.system_vlan_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_snapshot_num" {
-                    self.vm_snapshot_num = m.next_value()?;
+                    self.vm_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_template_num" {
-                    self.vm_template_num = m.next_value()?;
+                    self.vm_template_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"iscsi_target_num" {
-                    self.iscsi_target_num = m.next_value()?;
+                    self.iscsi_target_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"namespace_groups" {
                     self.namespace_groups = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1405,9 +1405,9 @@ impl FromMap for Label {
                 } else if key == b"isolation_policies" {
                     self.isolation_policies = m.next_value::<List<_>>()?.0;
                 } else if key == b"nvmf_namespace_num" {
-                    self.nvmf_namespace_num = m.next_value()?;
+                    self.nvmf_namespace_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nvmf_subsystem_num" {
-                    self.nvmf_subsystem_num = m.next_value()?;
+                    self.nvmf_subsystem_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1416,9 +1416,9 @@ impl FromMap for Label {
                 if key == b"iscsi_lun_snapshots" {
                     self.iscsi_lun_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"namespace_group_num" {
-                    self.namespace_group_num = m.next_value()?;
+                    self.namespace_group_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"security_policy_num" {
-                    self.security_policy_num = m.next_value()?;
+                    self.security_policy_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_snapshots" {
                     self.vm_volume_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1427,14 +1427,14 @@ impl FromMap for Label {
             }
             20 => {
                 if key == b"isolation_policy_num" {
-                    self.isolation_policy_num = m.next_value()?;
+                    self.isolation_policy_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"consistency_group_num" {
-                    self.consistency_group_num = m.next_value()?;
+                    self.consistency_group_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1443,9 +1443,9 @@ impl FromMap for Label {
                 if key == b"content_library_images" {
                     self.content_library_images = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_lun_snapshot_num" {
-                    self.iscsi_lun_snapshot_num = m.next_value()?;
+                    self.iscsi_lun_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_snapshot_num" {
-                    self.vm_volume_snapshot_num = m.next_value()?;
+                    self.vm_volume_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1459,7 +1459,7 @@ impl FromMap for Label {
             }
             25 => {
                 if key == b"content_library_image_num" {
-                    self.content_library_image_num = m.next_value()?;
+                    self.content_library_image_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1468,7 +1468,7 @@ impl FromMap for Label {
                 if key == b"consistency_group_snapshots" {
                     self.consistency_group_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"nvmf_namespace_snapshot_num" {
-                    self.nvmf_namespace_snapshot_num = m.next_value()?;
+                    self.nvmf_namespace_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1482,14 +1482,14 @@ impl FromMap for Label {
             }
             30 => {
                 if key == b"consistency_group_snapshot_num" {
-                    self.consistency_group_snapshot_num = m.next_value()?;
+                    self.consistency_group_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             31 => {
                 if key == b"content_library_vm_template_num" {
-                    self.content_library_vm_template_num = m.next_value()?;
+                    self.content_library_vm_template_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1593,7 +1593,7 @@ impl FromMap for License {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1607,35 +1607,35 @@ impl FromMap for License {
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value()?;
+                    self.sign_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value()?;
+                    self.expire_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"max_chunk_num" {
-                    self.max_chunk_num = m.next_value()?;
+                    self.max_chunk_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"license_serial" {
-                    self.license_serial = m.next_value()?;
+                    self.license_serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"max_cluster_num" {
-                    self.max_cluster_num = m.next_value()?;
+                    self.max_cluster_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1649,14 +1649,14 @@ impl FromMap for License {
             }
             20 => {
                 if key == b"maintenance_end_date" {
-                    self.maintenance_end_date = m.next_value()?;
+                    self.maintenance_end_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"maintenance_start_date" {
-                    self.maintenance_start_date = m.next_value()?;
+                    self.maintenance_start_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1824,16 +1824,16 @@ impl FromMap for LogCollection {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1842,7 +1842,7 @@ impl FromMap for LogCollection {
                 if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"owner" {
-                    self.owner = m.next_value()?;
+                    self.owner = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1867,9 +1867,9 @@ impl FromMap for LogCollection {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"progress" {
-                    self.progress = m.next_value()?;
+                    self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"services" {
                     self.services = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1878,21 +1878,21 @@ impl FromMap for LogCollection {
             }
             10 => {
                 if key == b"started_at" {
-                    self.started_at = m.next_value()?;
+                    self.started_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"log_ended_at" {
-                    self.log_ended_at = m.next_value()?;
+                    self.log_ended_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"log_started_at" {
-                    self.log_started_at = m.next_value()?;
+                    self.log_started_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"service_groups" {
                     self.service_groups = m.next_value()?;
                 } else {
@@ -2041,7 +2041,7 @@ impl FromMap for LogServiceConfig {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"group_name" => self.group_name = m.next_value()?,
+            b"group_name" => self.group_name = m.next_value::<Opt<_>>()?.0,
             b"service_list" => self.service_list = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -2072,7 +2072,7 @@ impl FromMap for LoginResponse {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"token" => self.token = m.next_value()?,
+            b"token" => self.token = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2183,8 +2183,8 @@ impl FromMap for MaintenanceModeVerify {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"reason" => self.reason = m.next_value()?,
-            b"changed" => self.changed = m.next_value()?,
+            b"reason" => self.reason = m.next_value::<Opt<_>>()?.0,
+            b"changed" => self.changed = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2226,9 +2226,9 @@ impl FromMap for MaintenanceModeVmInfo {
         match key.len() {
             5 => {
                 if key == b"vm_ha" {
-                    self.vm_ha = m.next_value()?;
+                    self.vm_ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"state" {
-                    self.state = m.next_value()?;
+                    self.state = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2242,23 +2242,23 @@ impl FromMap for MaintenanceModeVmInfo {
             }
             7 => {
                 if key == b"vm_uuid" {
-                    self.vm_uuid = m.next_value()?;
+                    self.vm_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_name" {
-                    self.vm_name = m.next_value()?;
+                    self.vm_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"vm_state" {
-                    self.vm_state = m.next_value()?;
+                    self.vm_state = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"target_host_name" {
-                    self.target_host_name = m.next_value()?;
+                    self.target_host_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2294,8 +2294,8 @@ impl FromMap for MetaLeader {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"meta_leader" => self.meta_leader = m.next_value()?,
-            b"cluster_id" => self.cluster_id = m.next_value()?,
+            b"meta_leader" => self.meta_leader = m.next_value::<Opt<_>>()?.0,
+            b"cluster_id" => self.cluster_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2403,7 +2403,7 @@ impl FromMap for Metric {
                 if key == b"unit" {
                     self.unit = m.next_value()?;
                 } else if key == b"step" {
-                    self.step = m.next_value()?;
+                    self.step = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2412,7 +2412,7 @@ impl FromMap for Metric {
                 if key == b"samples" {
                     self.samples = m.next_value::<List<_>>()?.0;
                 } else if key == b"dropped" {
-                    self.dropped = m.next_value()?;
+                    self.dropped = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2566,71 +2566,71 @@ impl FromMap for MetricLabel {
         match key.len() {
             3 => {
                 if key == b"job" {
-                    self.job = m.next_value()?;
+                    self.job = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_vm" {
-                    self.vm = m.next_value()?;
+                    self.vm = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"pool" {
-                    self.pool = m.next_value()?;
+                    self.pool = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_mac" {
-                    self.mac = m.next_value()?;
+                    self.mac = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"_zone" {
-                    self.zone = m.next_value()?;
+                    self.zone = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_scvm" {
-                    self.scvm = m.next_value()?;
+                    self.scvm = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_host" {
-                    self.host = m.next_value()?;
+                    self.host = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"_chunk" {
-                    self.chunk = m.next_value()?;
+                    self.chunk = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"_volume" {
-                    self.volume = m.next_value()?;
+                    self.volume = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_device" {
-                    self.device = m.next_value()?;
+                    self.device = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"instance" {
-                    self.instance = m.next_value()?;
+                    self.instance = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_witness" {
-                    self.witness = m.next_value()?;
+                    self.witness = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_to_uuid" {
-                    self.to_uuid = m.next_value()?;
+                    self.to_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_service" {
-                    self.service = m.next_value()?;
+                    self.service = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_network" {
-                    self.network = m.next_value()?;
+                    self.network = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"_cluster" {
-                    self.cluster = m.next_value()?;
+                    self.cluster = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"_esxi_uuid" {
-                    self.esxi_uuid = m.next_value()?;
+                    self.esxi_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"__typename" {
                     self.typename = m.next_value()?;
                 } else {
@@ -2639,16 +2639,16 @@ impl FromMap for MetricLabel {
             }
             11 => {
                 if key == b"to_hostname" {
-                    self.to_hostname = m.next_value()?;
+                    self.to_hostname = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"metric_name" {
-                    self.metric_name = m.next_value()?;
+                    self.metric_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"serial_number" {
-                    self.serial_number = m.next_value()?;
+                    self.serial_number = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3373,14 +3373,14 @@ impl FromMap for NamespaceGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3394,7 +3394,7 @@ impl FromMap for NamespaceGroup {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3417,7 +3417,7 @@ impl FromMap for NamespaceGroup {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"local_create_time" {
-                    self.local_create_time = m.next_value()?;
+                    self.local_create_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3639,21 +3639,21 @@ impl FromMap for NetworkPolicyRuleService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"preset" {
-                    self.preset = m.next_value()?;
+                    self.preset = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3667,7 +3667,7 @@ impl FromMap for NetworkPolicyRuleService {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

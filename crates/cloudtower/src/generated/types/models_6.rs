@@ -46,14 +46,14 @@ impl FromMap for NfsExport {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -76,39 +76,39 @@ impl FromMap for NfsExport {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value()?;
+                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"export_inode_id" {
-                    self.export_inode_id = m.next_value()?;
+                    self.export_inode_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -207,16 +207,16 @@ impl FromMap for NfsInode {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"file" {
-                    self.file = m.next_value()?;
+                    self.file = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -230,14 +230,14 @@ impl FromMap for NfsInode {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"parent_id" {
-                    self.parent_id = m.next_value()?;
+                    self.parent_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -251,30 +251,30 @@ impl FromMap for NfsInode {
             }
             11 => {
                 if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
+                    self.shared_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"snapshot_num" {
-                    self.snapshot_num = m.next_value()?;
+                    self.snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"assigned_size" {
-                    self.assigned_size = m.next_value()?;
+                    self.assigned_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_updated_at" {
-                    self.local_updated_at = m.next_value()?;
+                    self.local_updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -288,7 +288,7 @@ impl FromMap for NfsInode {
             }
             19 => {
                 if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
+                    self.unique_logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -412,16 +412,16 @@ impl FromMap for Nic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"up" {
-                    self.up = m.next_value()?;
+                    self.up = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"mtu" {
-                    self.mtu = m.next_value()?;
+                    self.mtu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vds" {
                     self.vds = m.next_value()?;
                 } else if key == b"vms" {
@@ -434,7 +434,7 @@ impl FromMap for Nic {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -443,18 +443,18 @@ impl FromMap for Nic {
             }
             5 => {
                 if key == b"ibdev" {
-                    self.ibdev = m.next_value()?;
+                    self.ibdev = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"speed" {
-                    self.speed = m.next_value()?;
+                    self.speed = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"driver" {
-                    self.driver = m.next_value()?;
+                    self.driver = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else {
@@ -463,31 +463,31 @@ impl FromMap for Nic {
             }
             7 => {
                 if key == b"running" {
-                    self.running = m.next_value()?;
+                    self.running = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"is_sriov" {
-                    self.is_sriov = m.next_value()?;
+                    self.is_sriov = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nic_uuid" {
-                    self.nic_uuid = m.next_value()?;
+                    self.nic_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"physical" {
-                    self.physical = m.next_value()?;
+                    self.physical = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"gateway_ip" {
-                    self.gateway_ip = m.next_value()?;
+                    self.gateway_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
+                    self.ip_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_vf_num" {
-                    self.max_vf_num = m.next_value()?;
+                    self.max_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_usage" {
                     self.user_usage = m.next_value()?;
                 } else {
@@ -496,11 +496,11 @@ impl FromMap for Nic {
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value()?;
+                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"used_vf_num" {
-                    self.used_vf_num = m.next_value()?;
+                    self.used_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -511,9 +511,9 @@ impl FromMap for Nic {
                 } else if key == b"iommu_status" {
                     self.iommu_status = m.next_value()?;
                 } else if key == b"rdma_enabled" {
-                    self.rdma_enabled = m.next_value()?;
+                    self.rdma_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_vf_num" {
-                    self.total_vf_num = m.next_value()?;
+                    self.total_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -778,7 +778,7 @@ impl FromMap for NodeTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -787,7 +787,7 @@ impl FromMap for NodeTopo {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -801,7 +801,7 @@ impl FromMap for NodeTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"position" {
                     self.position = m.next_value()?;
                 } else {
@@ -1089,7 +1089,7 @@ impl FromMap for NtpServiceUrl {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"ntp_service_url" => self.ntp_service_url = m.next_value()?,
+            b"ntp_service_url" => self.ntp_service_url = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1201,32 +1201,32 @@ impl FromMap for NvmfNamespace {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bps" {
-                    self.bps = m.next_value()?;
+                    self.bps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"iops" {
-                    self.iops = m.next_value()?;
+                    self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"bps_rd" {
-                    self.bps_rd = m.next_value()?;
+                    self.bps_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr" {
-                    self.bps_wr = m.next_value()?;
+                    self.bps_wr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1235,95 +1235,95 @@ impl FromMap for NvmfNamespace {
             }
             7 => {
                 if key == b"bps_max" {
-                    self.bps_max = m.next_value()?;
+                    self.bps_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_size" {
-                    self.io_size = m.next_value()?;
+                    self.io_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd" {
-                    self.iops_rd = m.next_value()?;
+                    self.iops_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr" {
-                    self.iops_wr = m.next_value()?;
+                    self.iops_wr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"iops_max" {
-                    self.iops_max = m.next_value()?;
+                    self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"is_shared" {
-                    self.is_shared = m.next_value()?;
+                    self.is_shared = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"bps_rd_max" {
-                    self.bps_rd_max = m.next_value()?;
+                    self.bps_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max" {
-                    self.bps_wr_max = m.next_value()?;
+                    self.bps_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
+                    self.stripe_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"iops_rd_max" {
-                    self.iops_rd_max = m.next_value()?;
+                    self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
-                    self.iops_wr_max = m.next_value()?;
+                    self.iops_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
+                    self.shared_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
+                    self.stripe_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"namespace_id" {
-                    self.namespace_id = m.next_value()?;
+                    self.namespace_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot_num" {
-                    self.snapshot_num = m.next_value()?;
+                    self.snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"assigned_size" {
-                    self.assigned_size = m.next_value()?;
+                    self.assigned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nqn_whitelist" {
-                    self.nqn_whitelist = m.next_value()?;
+                    self.nqn_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value()?;
+                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"bps_max_length" {
-                    self.bps_max_length = m.next_value()?;
+                    self.bps_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nvmf_subsystem" {
                     self.nvmf_subsystem = m.next_value()?;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"iops_max_length" {
-                    self.iops_max_length = m.next_value()?;
+                    self.iops_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"namespace_group" {
                     self.namespace_group = m.next_value()?;
                 } else {
@@ -1332,16 +1332,16 @@ impl FromMap for NvmfNamespace {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"bps_rd_max_length" {
-                    self.bps_rd_max_length = m.next_value()?;
+                    self.bps_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max_length" {
-                    self.bps_wr_max_length = m.next_value()?;
+                    self.bps_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"consistency_group" {
                     self.consistency_group = m.next_value()?;
                 } else if key == b"entityAsyncStatus" {
@@ -1352,16 +1352,16 @@ impl FromMap for NvmfNamespace {
             }
             18 => {
                 if key == b"iops_rd_max_length" {
-                    self.iops_rd_max_length = m.next_value()?;
+                    self.iops_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max_length" {
-                    self.iops_wr_max_length = m.next_value()?;
+                    self.iops_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
+                    self.unique_logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1445,14 +1445,14 @@ impl FromMap for NvmfNamespaceSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1466,14 +1466,14 @@ impl FromMap for NvmfNamespaceSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1489,7 +1489,7 @@ impl FromMap for NvmfNamespaceSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1643,32 +1643,32 @@ impl FromMap for NvmfSubsystem {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bps" {
-                    self.bps = m.next_value()?;
+                    self.bps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"iops" {
-                    self.iops = m.next_value()?;
+                    self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"bps_rd" {
-                    self.bps_rd = m.next_value()?;
+                    self.bps_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr" {
-                    self.bps_wr = m.next_value()?;
+                    self.bps_wr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"policy" {
@@ -1679,88 +1679,88 @@ impl FromMap for NvmfSubsystem {
             }
             7 => {
                 if key == b"bps_max" {
-                    self.bps_max = m.next_value()?;
+                    self.bps_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"io_size" {
-                    self.io_size = m.next_value()?;
+                    self.io_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd" {
-                    self.iops_rd = m.next_value()?;
+                    self.iops_rd = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr" {
-                    self.iops_wr = m.next_value()?;
+                    self.iops_wr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_max" {
-                    self.iops_max = m.next_value()?;
+                    self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nqn_name" {
-                    self.nqn_name = m.next_value()?;
+                    self.nqn_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"bps_rd_max" {
-                    self.bps_rd_max = m.next_value()?;
+                    self.bps_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max" {
-                    self.bps_wr_max = m.next_value()?;
+                    self.bps_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"namespaces" {
                     self.namespaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
+                    self.stripe_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_rd_max" {
-                    self.iops_rd_max = m.next_value()?;
+                    self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
-                    self.iops_wr_max = m.next_value()?;
+                    self.iops_wr_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
+                    self.stripe_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"external_use" {
-                    self.external_use = m.next_value()?;
+                    self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value()?;
+                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"nqn_whitelist" {
-                    self.nqn_whitelist = m.next_value()?;
+                    self.nqn_whitelist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"bps_max_length" {
-                    self.bps_max_length = m.next_value()?;
+                    self.bps_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"iops_max_length" {
-                    self.iops_max_length = m.next_value()?;
+                    self.iops_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1774,9 +1774,9 @@ impl FromMap for NvmfSubsystem {
             }
             17 => {
                 if key == b"bps_rd_max_length" {
-                    self.bps_rd_max_length = m.next_value()?;
+                    self.bps_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"bps_wr_max_length" {
-                    self.bps_wr_max_length = m.next_value()?;
+                    self.bps_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -1785,9 +1785,9 @@ impl FromMap for NvmfSubsystem {
             }
             18 => {
                 if key == b"iops_rd_max_length" {
-                    self.iops_rd_max_length = m.next_value()?;
+                    self.iops_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max_length" {
-                    self.iops_wr_max_length = m.next_value()?;
+                    self.iops_wr_max_length = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2118,8 +2118,8 @@ impl FromMap for Organization {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"datacenters" => self.datacenters = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2195,8 +2195,8 @@ impl FromMap for OvfCpu {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"sockets" => self.sockets = m.next_value()?,
-            b"cores" => self.cores = m.next_value()?,
+            b"sockets" => self.sockets = m.next_value::<Opt<_>>()?.0,
+            b"cores" => self.cores = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2252,10 +2252,10 @@ impl FromMap for OvfDisk {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"size" => self.size = m.next_value()?,
+            b"size" => self.size = m.next_value::<Opt<_>>()?.0,
             b"type" => self.r#type = m.next_value()?,
             b"bus" => self.bus = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2324,7 +2324,7 @@ impl FromMap for OvfNic {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"mac" => self.mac = m.next_value()?,
+            b"mac" => self.mac = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2411,9 +2411,9 @@ impl FromMap for ParsedOvf {
                 if key == b"nics" {
                     self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2427,7 +2427,7 @@ impl FromMap for ParsedOvf {
             }
             6 => {
                 if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2441,7 +2441,7 @@ impl FromMap for ParsedOvf {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2721,14 +2721,14 @@ impl FromMap for PciDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bus" {
-                    self.bus = m.next_value()?;
+                    self.bus = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2737,34 +2737,34 @@ impl FromMap for PciDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"slot" {
-                    self.slot = m.next_value()?;
+                    self.slot = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vendor_id" {
-                    self.vendor_id = m.next_value()?;
+                    self.vendor_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"class_code" {
-                    self.class_code = m.next_value()?;
+                    self.class_code = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"mdev_state" {
                     self.mdev_state = m.next_value()?;
                 } else if key == b"product_id" {
-                    self.product_id = m.next_value()?;
+                    self.product_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usage_type" {
                     self.usage_type = m.next_value()?;
                 } else if key == b"user_usage" {
@@ -2775,42 +2775,42 @@ impl FromMap for PciDevice {
             }
             11 => {
                 if key == b"device_type" {
-                    self.device_type = m.next_value()?;
+                    self.device_type = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"sriov_state" {
                     self.sriov_state = m.next_value()?;
                 } else if key == b"used_vf_num" {
-                    self.used_vf_num = m.next_value()?;
+                    self.used_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"verdor_name" {
-                    self.verdor_name = m.next_value()?;
+                    self.verdor_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value()?;
+                    self.bus_location = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"function_num" {
-                    self.function_num = m.next_value()?;
+                    self.function_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iommu_status" {
                     self.iommu_status = m.next_value()?;
                 } else if key == b"mdev_type_id" {
-                    self.mdev_type_id = m.next_value()?;
+                    self.mdev_type_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_vf_num" {
-                    self.total_vf_num = m.next_value()?;
+                    self.total_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"used_mdev_num" {
-                    self.used_mdev_num = m.next_value()?;
+                    self.used_mdev_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"total_mdev_num" {
-                    self.total_mdev_num = m.next_value()?;
+                    self.total_mdev_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2831,28 +2831,28 @@ impl FromMap for PciDevice {
             }
             19 => {
                 if key == b"subsystem_vendor_id" {
-                    self.subsystem_vendor_id = m.next_value()?;
+                    self.subsystem_vendor_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"subsystem_product_id" {
-                    self.subsystem_product_id = m.next_value()?;
+                    self.subsystem_product_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"used_partitioning_num" {
-                    self.used_partitioning_num = m.next_value()?;
+                    self.used_partitioning_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"total_partitioning_num" {
-                    self.total_partitioning_num = m.next_value()?;
+                    self.total_partitioning_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3262,7 +3262,7 @@ impl FromMap for PmemDimm {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3273,37 +3273,37 @@ impl FromMap for PmemDimm {
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"capacity" {
-                    self.capacity = m.next_value()?;
+                    self.capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"numa_node" {
-                    self.numa_node = m.next_value()?;
+                    self.numa_node = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"part_number" {
-                    self.part_number = m.next_value()?;
+                    self.part_number = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3317,14 +3317,14 @@ impl FromMap for PmemDimm {
             }
             14 => {
                 if key == b"device_locator" {
-                    self.device_locator = m.next_value()?;
+                    self.device_locator = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"remaining_life_percent" {
-                    self.remaining_life_percent = m.next_value()?;
+                    self.remaining_life_percent = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -1001,21 +1001,21 @@ impl FromMap for RackTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"height" {
-                    self.height = m.next_value()?;
+                    self.height = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1029,7 +1029,7 @@ impl FromMap for RackTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1238,7 +1238,7 @@ impl FromMap for ReplicaVm {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1261,34 +1261,34 @@ impl FromMap for ReplicaVm {
             }
             7 => {
                 if key == b"inbound" {
-                    self.inbound = m.next_value()?;
+                    self.inbound = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iscsi_lun" {
                     self.iscsi_lun = m.next_value()?;
                 } else if key == b"origin_vm" {
                     self.origin_vm = m.next_value()?;
                 } else if key == b"updatedAt" {
-                    self.updated_at = m.next_value()?;
+                    self.updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"replica_group" {
-                    self.replica_group = m.next_value()?;
+                    self.replica_group = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"origin_vm_name" {
-                    self.origin_vm_name = m.next_value()?;
+                    self.origin_vm_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"restore_points" {
                     self.restore_points = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1312,16 +1312,16 @@ impl FromMap for ReplicaVm {
                 } else if key == b"object_descriptor" {
                     self.object_descriptor = m.next_value()?;
                 } else if key == b"replication_group" {
-                    self.replication_group = m.next_value()?;
+                    self.replication_group = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"targets_deletable" {
-                    self.targets_deletable = m.next_value()?;
+                    self.targets_deletable = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"origin_vm_local_id" {
-                    self.origin_vm_local_id = m.next_value()?;
+                    self.origin_vm_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1337,7 +1337,7 @@ impl FromMap for ReplicaVm {
             }
             22 => {
                 if key == b"origin_vm_cluster_name" {
-                    self.origin_vm_cluster_name = m.next_value()?;
+                    self.origin_vm_cluster_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1351,14 +1351,14 @@ impl FromMap for ReplicaVm {
             }
             26 => {
                 if key == b"origin_vm_cluster_local_id" {
-                    self.origin_vm_cluster_local_id = m.next_value()?;
+                    self.origin_vm_cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"failover_test_replica_group" {
-                    self.failover_test_replica_group = m.next_value()?;
+                    self.failover_test_replica_group = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1727,7 +1727,7 @@ impl FromMap for ReplicationPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1741,11 +1741,11 @@ impl FromMap for ReplicationPlan {
             }
             4 => {
                 if key == b"ec_k" {
-                    self.ec_k = m.next_value()?;
+                    self.ec_k = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ec_m" {
-                    self.ec_m = m.next_value()?;
+                    self.ec_m = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -1770,14 +1770,14 @@ impl FromMap for ReplicationPlan {
             }
             7 => {
                 if key == b"inbound" {
-                    self.inbound = m.next_value()?;
+                    self.inbound = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"interval" {
-                    self.interval = m.next_value()?;
+                    self.interval = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"weekdays" {
                     self.weekdays = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1786,9 +1786,9 @@ impl FromMap for ReplicationPlan {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"updatedAt" {
-                    self.updated_at = m.next_value()?;
+                    self.updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1799,20 +1799,20 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"iscsi_luns" {
                     self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"window_end" {
-                    self.window_end = m.next_value()?;
+                    self.window_end = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"compression" {
-                    self.compression = m.next_value()?;
+                    self.compression = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"keep_policy" {
                     self.keep_policy = m.next_value()?;
                 } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
+                    self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_vms" {
                     self.replica_vms = m.next_value::<List<_>>()?.0;
                 } else if key == b"time_points" {
@@ -1823,14 +1823,14 @@ impl FromMap for ReplicationPlan {
             }
             12 => {
                 if key == b"window_start" {
-                    self.window_start = m.next_value()?;
+                    self.window_start = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"enable_window" {
-                    self.enable_window = m.next_value()?;
+                    self.enable_window = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1841,7 +1841,7 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"target_cluster" {
                     self.target_cluster = m.next_value()?;
                 } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
+                    self.thin_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1859,9 +1859,9 @@ impl FromMap for ReplicationPlan {
             }
             16 => {
                 if key == b"keep_mac_address" {
-                    self.keep_mac_address = m.next_value()?;
+                    self.keep_mac_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value()?;
+                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1870,7 +1870,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"keep_policy_value" {
-                    self.keep_policy_value = m.next_value()?;
+                    self.keep_policy_value = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_name_rule" {
                     self.replica_name_rule = m.next_value()?;
                 } else {
@@ -1890,25 +1890,25 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"last_execute_status" {
                     self.last_execute_status = m.next_value()?;
                 } else if key == b"next_execution_time" {
-                    self.next_execution_time = m.next_value()?;
+                    self.next_execution_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"activation_timestamp" {
-                    self.activation_timestamp = m.next_value()?;
+                    self.activation_timestamp = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replica_name_setting" {
-                    self.replica_name_setting = m.next_value()?;
+                    self.replica_name_setting = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"abort_window_unfinished" {
-                    self.abort_window_unfinished = m.next_value()?;
+                    self.abort_window_unfinished = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_manual_executed_at" {
-                    self.last_manual_executed_at = m.next_value()?;
+                    self.last_manual_executed_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1940,7 +1940,7 @@ impl FromMap for ReplicationPlan {
             }
             27 => {
                 if key == b"last_execute_status_message" {
-                    self.last_execute_status_message = m.next_value()?;
+                    self.last_execute_status_message = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"replication_plan_executions" {
                     self.replication_plan_executions = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1949,7 +1949,7 @@ impl FromMap for ReplicationPlan {
             }
             28 => {
                 if key == b"last_execute_total_job_count" {
-                    self.last_execute_total_job_count = m.next_value()?;
+                    self.last_execute_total_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1963,28 +1963,28 @@ impl FromMap for ReplicationPlan {
             }
             30 => {
                 if key == b"last_execute_success_job_count" {
-                    self.last_execute_success_job_count = m.next_value()?;
+                    self.last_execute_success_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             34 => {
                 if key == b"last_manual_execute_status_message" {
-                    self.last_manual_execute_status_message = m.next_value()?;
+                    self.last_manual_execute_status_message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"last_manual_execute_total_job_count" {
-                    self.last_manual_execute_total_job_count = m.next_value()?;
+                    self.last_manual_execute_total_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             37 => {
                 if key == b"last_manual_execute_success_job_count" {
-                    self.last_manual_execute_success_job_count = m.next_value()?;
+                    self.last_manual_execute_success_job_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2419,14 +2419,14 @@ impl FromMap for ReportTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2440,14 +2440,14 @@ impl FromMap for ReportTask {
             }
             7 => {
                 if key == b"plan_id" {
-                    self.plan_id = m.next_value()?;
+                    self.plan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"template" {
                     self.template = m.next_value()?;
                 } else {
@@ -2456,7 +2456,7 @@ impl FromMap for ReportTask {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2538,14 +2538,14 @@ impl FromMap for ReportTemplate {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2559,28 +2559,28 @@ impl FromMap for ReportTemplate {
             }
             6 => {
                 if key == b"preset" {
-                    self.preset = m.next_value()?;
+                    self.preset = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"task_num" {
-                    self.task_num = m.next_value()?;
+                    self.task_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2742,46 +2742,46 @@ impl FromMap for ResourceChangeEvent {
         match key.len() {
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value()?;
+                    self.action = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"revision" {
-                    self.revision = m.next_value()?;
+                    self.revision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"new_value" {
-                    self.new_value = m.next_value()?;
+                    self.new_value = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"old_value" {
-                    self.old_value = m.next_value()?;
+                    self.old_value = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"created_at" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"resource_id" {
-                    self.resource_id = m.next_value()?;
+                    self.resource_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"prev_revision" {
-                    self.prev_revision = m.next_value()?;
+                    self.prev_revision = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_type" {
-                    self.resource_type = m.next_value()?;
+                    self.resource_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2828,7 +2828,7 @@ impl FromMap for ResourceChangeResponse {
         match key.len() {
             2 => {
                 if key == b"ec" {
-                    self.ec = m.next_value()?;
+                    self.ec = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2849,9 +2849,9 @@ impl FromMap for ResourceChangeResponse {
             }
             15 => {
                 if key == b"currentRevision" {
-                    self.current_revision = m.next_value()?;
+                    self.current_revision = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"compactRevision" {
-                    self.compact_revision = m.next_value()?;
+                    self.compact_revision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3005,7 +3005,7 @@ impl FromMap for SecurityGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3019,14 +3019,14 @@ impl FromMap for SecurityGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3235,14 +3235,14 @@ impl FromMap for SecurityPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3277,7 +3277,7 @@ impl FromMap for SecurityPolicy {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"policy_mode" {
                     self.policy_mode = m.next_value()?;
                 } else {
@@ -3286,7 +3286,7 @@ impl FromMap for SecurityPolicy {
             }
             12 => {
                 if key == b"is_blocklist" {
-                    self.is_blocklist = m.next_value()?;
+                    self.is_blocklist = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3578,7 +3578,7 @@ impl FromMap for ShutdownVmId {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"vm_uuid" => self.vm_uuid = m.next_value()?,
+            b"vm_uuid" => self.vm_uuid = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3694,32 +3694,32 @@ impl FromMap for SmtpServer {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"host" {
-                    self.host = m.next_value()?;
+                    self.host = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"port" {
-                    self.port = m.next_value()?;
+                    self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"secure_mode" {
                     self.secure_mode = m.next_value()?;
                 } else {
@@ -3815,16 +3815,16 @@ impl FromMap for SnapshotGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"keep" {
-                    self.keep = m.next_value()?;
+                    self.keep = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3833,7 +3833,7 @@ impl FromMap for SnapshotGroup {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"deleted" {
-                    self.deleted = m.next_value()?;
+                    self.deleted = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_info" {
                     self.vm_info = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3842,16 +3842,16 @@ impl FromMap for SnapshotGroup {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"object_num" {
-                    self.object_num = m.next_value()?;
+                    self.object_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3865,7 +3865,7 @@ impl FromMap for SnapshotGroup {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshotPlanTask" {
                     self.snapshot_plan_task = m.next_value()?;
                 } else {
@@ -3881,14 +3881,14 @@ impl FromMap for SnapshotGroup {
             }
             18 => {
                 if key == b"logical_size_bytes" {
-                    self.logical_size_bytes = m.next_value()?;
+                    self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"estimated_recycling_time" {
-                    self.estimated_recycling_time = m.next_value()?;
+                    self.estimated_recycling_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

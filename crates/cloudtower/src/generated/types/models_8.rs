@@ -78,7 +78,7 @@ impl FromMap for SnapshotPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -92,14 +92,14 @@ impl FromMap for SnapshotPlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -110,41 +110,41 @@ impl FromMap for SnapshotPlan {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"healthy" {
-                    self.healthy = m.next_value()?;
+                    self.healthy = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"end_time" {
-                    self.end_time = m.next_value()?;
+                    self.end_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"exec_h_m" {
                     self.exec_h_m = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"object_num" {
-                    self.object_num = m.next_value()?;
+                    self.object_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"start_time" {
-                    self.start_time = m.next_value()?;
+                    self.start_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"auto_delete_num" {
-                    self.auto_delete_num = m.next_value()?;
+                    self.auto_delete_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"execution_tasks" {
                     self.execution_tasks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -153,7 +153,7 @@ impl FromMap for SnapshotPlan {
             }
             16 => {
                 if key == b"auto_execute_num" {
-                    self.auto_execute_num = m.next_value()?;
+                    self.auto_execute_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -166,22 +166,22 @@ impl FromMap for SnapshotPlan {
                 } else if key == b"execute_plan_type" {
                     self.execute_plan_type = m.next_value()?;
                 } else if key == b"last_execute_time" {
-                    self.last_execute_time = m.next_value()?;
+                    self.last_execute_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"manual_delete_num" {
-                    self.manual_delete_num = m.next_value()?;
+                    self.manual_delete_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"next_execute_time" {
-                    self.next_execute_time = m.next_value()?;
+                    self.next_execute_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"logical_size_bytes" {
-                    self.logical_size_bytes = m.next_value()?;
+                    self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"manual_execute_num" {
-                    self.manual_execute_num = m.next_value()?;
+                    self.manual_execute_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot_group_num" {
-                    self.snapshot_group_num = m.next_value()?;
+                    self.snapshot_group_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -190,16 +190,16 @@ impl FromMap for SnapshotPlan {
                 if key == b"last_execute_status" {
                     self.last_execute_status = m.next_value()?;
                 } else if key == b"physical_size_bytes" {
-                    self.physical_size_bytes = m.next_value()?;
+                    self.physical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"remain_snapshot_num" {
-                    self.remain_snapshot_num = m.next_value()?;
+                    self.remain_snapshot_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"last_execute_end_time" {
-                    self.last_execute_end_time = m.next_value()?;
+                    self.last_execute_end_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -524,7 +524,7 @@ impl FromMap for SnapshotPlanTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -552,18 +552,18 @@ impl FromMap for SnapshotPlanTask {
             }
             8 => {
                 if key == b"end_time" {
-                    self.end_time = m.next_value()?;
+                    self.end_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"start_time" {
-                    self.start_time = m.next_value()?;
+                    self.start_time = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1026,16 +1026,16 @@ impl FromMap for SnmpTransport {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"port" {
-                    self.port = m.next_value()?;
+                    self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1051,20 +1051,20 @@ impl FromMap for SnmpTransport {
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"protocol" {
                     self.protocol = m.next_value()?;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"community" {
-                    self.community = m.next_value()?;
+                    self.community = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1078,7 +1078,7 @@ impl FromMap for SnmpTransport {
             }
             16 => {
                 if key == b"auth_pass_phrase" {
-                    self.auth_pass_phrase = m.next_value()?;
+                    self.auth_pass_phrase = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"privacy_protocol" {
                     self.privacy_protocol = m.next_value()?;
                 } else {
@@ -1094,7 +1094,7 @@ impl FromMap for SnmpTransport {
             }
             19 => {
                 if key == b"privacy_pass_phrase" {
-                    self.privacy_pass_phrase = m.next_value()?;
+                    self.privacy_pass_phrase = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1196,25 +1196,25 @@ impl FromMap for SnmpTrapReceiver {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"host" {
-                    self.host = m.next_value()?;
+                    self.host = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"port" {
-                    self.port = m.next_value()?;
+                    self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"inform" {
-                    self.inform = m.next_value()?;
+                    self.inform = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1230,22 +1230,22 @@ impl FromMap for SnmpTrapReceiver {
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"protocol" {
                     self.protocol = m.next_value()?;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"community" {
-                    self.community = m.next_value()?;
+                    self.community = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"engine_id" {
-                    self.engine_id = m.next_value()?;
+                    self.engine_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1261,7 +1261,7 @@ impl FromMap for SnmpTrapReceiver {
             }
             16 => {
                 if key == b"auth_pass_phrase" {
-                    self.auth_pass_phrase = m.next_value()?;
+                    self.auth_pass_phrase = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"privacy_protocol" {
                     self.privacy_protocol = m.next_value()?;
                 } else {
@@ -1277,7 +1277,7 @@ impl FromMap for SnmpTrapReceiver {
             }
             19 => {
                 if key == b"privacy_pass_phrase" {
-                    self.privacy_pass_phrase = m.next_value()?;
+                    self.privacy_pass_phrase = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1737,18 +1737,18 @@ impl FromMap for SvtImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1757,14 +1757,14 @@ impl FromMap for SvtImage {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1773,7 +1773,7 @@ impl FromMap for SvtImage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1862,14 +1862,14 @@ impl FromMap for SystemAuditLog {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value()?;
+                    self.action = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -1880,30 +1880,30 @@ impl FromMap for SystemAuditLog {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value()?;
+                    self.finished_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value()?;
+                    self.resource_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2013,14 +2013,14 @@ impl FromMap for Task {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2059,75 +2059,75 @@ impl FromMap for Task {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"progress" {
-                    self.progress = m.next_value()?;
+                    self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot" {
-                    self.snapshot = m.next_value()?;
+                    self.snapshot = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"error_code" {
-                    self.error_code = m.next_value()?;
+                    self.error_code = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value()?;
+                    self.started_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"finished_at" {
-                    self.finished_at = m.next_value()?;
+                    self.finished_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value()?;
+                    self.resource_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"error_message" {
-                    self.error_message = m.next_value()?;
+                    self.error_message = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_type" {
-                    self.resource_type = m.next_value()?;
+                    self.resource_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"resource_mutation" {
-                    self.resource_mutation = m.next_value()?;
+                    self.resource_mutation = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"resource_rollbacked" {
-                    self.resource_rollbacked = m.next_value()?;
+                    self.resource_rollbacked = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"resource_rollback_error" {
-                    self.resource_rollback_error = m.next_value()?;
+                    self.resource_rollback_error = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             29 => {
                 if key == b"resource_rollback_retry_count" {
-                    self.resource_rollback_retry_count = m.next_value()?;
+                    self.resource_rollback_retry_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2691,7 +2691,7 @@ impl FromMap for UploadTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2700,7 +2700,7 @@ impl FromMap for UploadTask {
                 if key == b"args" {
                     self.args = m.next_value()?;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2714,30 +2714,30 @@ impl FromMap for UploadTask {
             }
             9 => {
                 if key == b"updatedAt" {
-                    self.updated_at = m.next_value()?;
+                    self.updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"chunk_size" {
-                    self.chunk_size = m.next_value()?;
+                    self.chunk_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value()?;
+                    self.started_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value()?;
+                    self.finished_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"current_chunk" {
-                    self.current_chunk = m.next_value()?;
+                    self.current_chunk = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_type" {
                     self.resource_type = m.next_value()?;
                 } else {
@@ -2917,7 +2917,7 @@ impl FromMap for UsbDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -2935,16 +2935,16 @@ impl FromMap for UsbDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"binded" {
-                    self.binded = m.next_value()?;
+                    self.binded = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -2953,30 +2953,30 @@ impl FromMap for UsbDevice {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usb_type" {
-                    self.usb_type = m.next_value()?;
+                    self.usb_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"manufacturer" {
-                    self.manufacturer = m.next_value()?;
+                    self.manufacturer = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3145,14 +3145,14 @@ impl FromMap for User {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"role" {
                     self.role = m.next_value()?;
                 } else {
@@ -3175,46 +3175,46 @@ impl FromMap for User {
             }
             7 => {
                 if key == b"ldap_dn" {
-                    self.ldap_dn = m.next_value()?;
+                    self.ldap_dn = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"mobile_phone" {
-                    self.mobile_phone = m.next_value()?;
+                    self.mobile_phone = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"email_address" {
-                    self.email_address = m.next_value()?;
+                    self.email_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"auth_config_id" {
-                    self.auth_config_id = m.next_value()?;
+                    self.auth_config_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"display_username" {
-                    self.display_username = m.next_value()?;
+                    self.display_username = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"password_expired" {
-                    self.password_expired = m.next_value()?;
+                    self.password_expired = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3223,7 +3223,7 @@ impl FromMap for User {
                 if key == b"password_recover_qa" {
                     self.password_recover_qa = m.next_value()?;
                 } else if key == b"password_updated_at" {
-                    self.password_updated_at = m.next_value()?;
+                    self.password_updated_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3285,7 +3285,7 @@ impl FromMap for UserAuditLog {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3299,7 +3299,7 @@ impl FromMap for UserAuditLog {
             }
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value()?;
+                    self.action = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -3310,48 +3310,48 @@ impl FromMap for UserAuditLog {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"auth_type" {
-                    self.auth_type = m.next_value()?;
+                    self.auth_type = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
+                    self.created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
+                    self.ip_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value()?;
+                    self.started_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value()?;
+                    self.finished_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value()?;
+                    self.resource_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"resource_type" {
-                    self.resource_type = m.next_value()?;
+                    self.resource_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3600,14 +3600,14 @@ impl FromMap for UserRoleNext {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -50,21 +50,21 @@ impl FromMap for V2EverouteLicense {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"uid" {
-                    self.uid = m.next_value()?;
+                    self.uid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"code" {
-                    self.code = m.next_value()?;
+                    self.code = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -73,35 +73,35 @@ impl FromMap for V2EverouteLicense {
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value()?;
+                    self.sign_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"max_vm_num" {
-                    self.max_vm_num = m.next_value()?;
+                    self.max_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value()?;
+                    self.expire_date = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -110,7 +110,7 @@ impl FromMap for V2EverouteLicense {
                 if key == b"feature_type" {
                     self.feature_type = m.next_value()?;
                 } else if key == b"max_vcpu_num" {
-                    self.max_vcpu_num = m.next_value()?;
+                    self.max_vcpu_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pricing_type" {
                     self.pricing_type = m.next_value()?;
                 } else {
@@ -119,7 +119,7 @@ impl FromMap for V2EverouteLicense {
             }
             14 => {
                 if key == b"max_socket_num" {
-                    self.max_socket_num = m.next_value()?;
+                    self.max_socket_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -133,7 +133,7 @@ impl FromMap for V2EverouteLicense {
             }
             18 => {
                 if key == b"max_vpc_socket_num" {
-                    self.max_vpc_socket_num = m.next_value()?;
+                    self.max_vpc_socket_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -211,16 +211,16 @@ impl FromMap for VcenterAccount {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value()?;
+                    self.ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"port" {
-                    self.port = m.next_value()?;
+                    self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -234,11 +234,11 @@ impl FromMap for VcenterAccount {
             }
             8 => {
                 if key == b"is_valid" {
-                    self.is_valid = m.next_value()?;
+                    self.is_valid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value()?;
+                    self.username = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -332,14 +332,14 @@ impl FromMap for Vds {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nics" {
                     self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"type" {
@@ -371,27 +371,27 @@ impl FromMap for Vds {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"bond_mode" {
-                    self.bond_mode = m.next_value()?;
+                    self.bond_mode = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vlans_num" {
-                    self.vlans_num = m.next_value()?;
+                    self.vlans_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"work_mode" {
-                    self.work_mode = m.next_value()?;
+                    self.work_mode = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ovsbr_name" {
-                    self.ovsbr_name = m.next_value()?;
+                    self.ovsbr_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -485,14 +485,14 @@ impl FromMap for View {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -513,14 +513,14 @@ impl FromMap for View {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"time_span" {
-                    self.time_span = m.next_value()?;
+                    self.time_span = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"time_unit" {
                     self.time_unit = m.next_value()?;
                 } else {
@@ -619,21 +619,21 @@ impl FromMap for VirtualPrivateCloud {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"mtu" {
-                    self.mtu = m.next_value()?;
+                    self.mtu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -647,14 +647,14 @@ impl FromMap for VirtualPrivateCloud {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vpc_service" {
                     self.vpc_service = m.next_value()?;
                 } else {
@@ -693,7 +693,7 @@ impl FromMap for VirtualPrivateCloud {
             }
             29 => {
                 if key == b"associate_external_subnet_num" {
-                    self.associate_external_subnet_num = m.next_value()?;
+                    self.associate_external_subnet_num = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -741,14 +741,14 @@ impl FromMap for VirtualPrivateCloudClusterBinding {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"mtu" {
-                    self.mtu = m.next_value()?;
+                    self.mtu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vds" {
                     self.vds = m.next_value()?;
                 } else {
@@ -759,7 +759,7 @@ impl FromMap for VirtualPrivateCloudClusterBinding {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
+                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -879,14 +879,14 @@ impl FromMap for VirtualPrivateCloudEdgeGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -907,7 +907,7 @@ impl FromMap for VirtualPrivateCloudEdgeGateway {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -992,21 +992,21 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1029,7 +1029,7 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
                 if key == b"active_edge_gateway_ids" {
                     self.active_edge_gateway_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"primary_edge_gateway_id" {
-                    self.primary_edge_gateway_id = m.next_value()?;
+                    self.primary_edge_gateway_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1127,7 +1127,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1141,9 +1141,9 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value()?;
+                    self.cidr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vlan" {
                     self.vlan = m.next_value()?;
                 } else {
@@ -1152,28 +1152,28 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"exclusive" {
-                    self.exclusive = m.next_value()?;
+                    self.exclusive = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1198,9 +1198,9 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value()?;
+                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value()?;
+                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1214,7 +1214,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value()?;
+                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1305,7 +1305,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1319,28 +1319,28 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"exclusive" {
-                    self.exclusive = m.next_value()?;
+                    self.exclusive = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1384,7 +1384,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             28 => {
                 if key == b"shared_in_edge_gateway_group" {
-                    self.shared_in_edge_gateway_group = m.next_value()?;
+                    self.shared_in_edge_gateway_group = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1464,7 +1464,7 @@ impl FromMap for VirtualPrivateCloudFloatingIp {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1478,14 +1478,14 @@ impl FromMap for VirtualPrivateCloudFloatingIp {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"external_ip" {
-                    self.external_ip = m.next_value()?;
+                    self.external_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1669,7 +1669,7 @@ impl FromMap for VirtualPrivateCloudNatGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1683,14 +1683,14 @@ impl FromMap for VirtualPrivateCloudNatGateway {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1704,11 +1704,11 @@ impl FromMap for VirtualPrivateCloudNatGateway {
             }
             11 => {
                 if key == b"enable_dnat" {
-                    self.enable_dnat = m.next_value()?;
+                    self.enable_dnat = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"enable_snat" {
-                    self.enable_snat = m.next_value()?;
+                    self.enable_snat = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"external_ip" {
-                    self.external_ip = m.next_value()?;
+                    self.external_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2052,7 +2052,7 @@ impl FromMap for VirtualPrivateCloudRouteTable {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2066,7 +2066,7 @@ impl FromMap for VirtualPrivateCloudRouteTable {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2087,21 +2087,21 @@ impl FromMap for VirtualPrivateCloudRouteTable {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"default_for_vpc" {
-                    self.default_for_vpc = m.next_value()?;
+                    self.default_for_vpc = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2196,7 +2196,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2210,7 +2210,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2224,21 +2224,21 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"nexthop_ip" {
-                    self.nexthop_ip = m.next_value()?;
+                    self.nexthop_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"external_ip" {
-                    self.external_ip = m.next_value()?;
+                    self.external_ip = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2389,7 +2389,7 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2405,21 +2405,21 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2433,7 +2433,7 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
             }
             15 => {
                 if key == b"default_for_vpc" {
-                    self.default_for_vpc = m.next_value()?;
+                    self.default_for_vpc = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2524,7 +2524,7 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2538,7 +2538,7 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2561,14 +2561,14 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
                 if key == b"apply_to" {
                     self.apply_to = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"policy_mode" {
                     self.policy_mode = m.next_value()?;
                 } else {
@@ -2758,7 +2758,7 @@ impl FromMap for VirtualPrivateCloudSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2772,16 +2772,16 @@ impl FromMap for VirtualPrivateCloudSubnet {
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value()?;
+                    self.cidr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2790,14 +2790,14 @@ impl FromMap for VirtualPrivateCloudSubnet {
                 if key == b"ip_pools" {
                     self.ip_pools = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"route_table" {
                     self.route_table = m.next_value()?;
                 } else {
@@ -2806,14 +2806,14 @@ impl FromMap for VirtualPrivateCloudSubnet {
             }
             14 => {
                 if key == b"total_ip_count" {
-                    self.total_ip_count = m.next_value()?;
+                    self.total_ip_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"unused_ip_count" {
-                    self.unused_ip_count = m.next_value()?;
+                    self.unused_ip_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2920,7 +2920,7 @@ impl FromMap for Vlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2934,7 +2934,7 @@ impl FromMap for Vlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2950,7 +2950,7 @@ impl FromMap for Vlan {
             }
             7 => {
                 if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
+                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2959,7 +2959,7 @@ impl FromMap for Vlan {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2968,16 +2968,16 @@ impl FromMap for Vlan {
                 if key == b"mode_type" {
                     self.mode_type = m.next_value()?;
                 } else if key == b"qos_burst" {
-                    self.qos_burst = m.next_value()?;
+                    self.qos_burst = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"gateway_ip" {
-                    self.gateway_ip = m.next_value()?;
+                    self.gateway_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"subnetmask" {
-                    self.subnetmask = m.next_value()?;
+                    self.subnetmask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2991,7 +2991,7 @@ impl FromMap for Vlan {
             }
             12 => {
                 if key == b"qos_priority" {
-                    self.qos_priority = m.next_value()?;
+                    self.qos_priority = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3000,16 +3000,16 @@ impl FromMap for Vlan {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"qos_max_bandwidth" {
-                    self.qos_max_bandwidth = m.next_value()?;
+                    self.qos_max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"qos_min_bandwidth" {
-                    self.qos_min_bandwidth = m.next_value()?;
+                    self.qos_min_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"gateway_subnetmask" {
-                    self.gateway_subnetmask = m.next_value()?;
+                    self.gateway_subnetmask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3314,11 +3314,11 @@ impl FromMap for Vm {
         match key.len() {
             2 => {
                 if key == b"ha" {
-                    self.ha = m.next_value()?;
+                    self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"os" {
-                    self.os = m.next_value()?;
+                    self.os = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3327,7 +3327,7 @@ impl FromMap for Vm {
                 if key == b"cpu" {
                     self.cpu = m.next_value()?;
                 } else if key == b"ips" {
-                    self.ips = m.next_value()?;
+                    self.ips = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3336,11 +3336,11 @@ impl FromMap for Vm {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3351,7 +3351,7 @@ impl FromMap for Vm {
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -3362,11 +3362,11 @@ impl FromMap for Vm {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"node_ip" {
-                    self.node_ip = m.next_value()?;
+                    self.node_ip = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
-                    self.win_opt = m.next_value()?;
+                    self.win_opt = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3375,13 +3375,13 @@ impl FromMap for Vm {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value()?;
+                    self.hostname = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pci_nics" {
                     self.pci_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_disks" {
@@ -3394,26 +3394,26 @@ impl FromMap for Vm {
             }
             9 => {
                 if key == b"bios_uuid" {
-                    self.bios_uuid = m.next_value()?;
+                    self.bios_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value()?;
+                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_usage" {
-                    self.cpu_usage = m.next_value()?;
+                    self.cpu_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else if key == b"protected" {
-                    self.protected = m.next_value()?;
+                    self.protected = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshots" {
                     self.snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_size" {
-                    self.used_size = m.next_value()?;
+                    self.used_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"deleted_at" {
-                    self.deleted_at = m.next_value()?;
+                    self.deleted_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"video_type" {
                     self.video_type = m.next_value()?;
                 } else {
@@ -3422,15 +3422,15 @@ impl FromMap for Vm {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"dns_servers" {
-                    self.dns_servers = m.next_value()?;
+                    self.dns_servers = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gpu_devices" {
                     self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"kernel_info" {
-                    self.kernel_info = m.next_value()?;
+                    self.kernel_info = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usb_devices" {
                     self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3443,7 +3443,7 @@ impl FromMap for Vm {
                 } else if key == b"clock_offset" {
                     self.clock_offset = m.next_value()?;
                 } else if key == b"memory_usage" {
-                    self.memory_usage = m.next_value()?;
+                    self.memory_usage = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3452,9 +3452,9 @@ impl FromMap for Vm {
                 if key == b"guest_os_type" {
                     self.guest_os_type = m.next_value()?;
                 } else if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"original_name" {
-                    self.original_name = m.next_value()?;
+                    self.original_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot_plan" {
                     self.snapshot_plan = m.next_value()?;
                 } else {
@@ -3463,20 +3463,20 @@ impl FromMap for Vm {
             }
             14 => {
                 if key == b"in_recycle_bin" {
-                    self.in_recycle_bin = m.next_value()?;
+                    self.in_recycle_bin = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"guest_cpu_model" {
-                    self.guest_cpu_model = m.next_value()?;
+                    self.guest_cpu_model = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_used_size" {
-                    self.guest_used_size = m.next_value()?;
+                    self.guest_used_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops_policy" {
                     self.max_iops_policy = m.next_value()?;
                 } else if key == b"used_size_usage" {
-                    self.used_size_usage = m.next_value()?;
+                    self.used_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_tools_status" {
                     self.vm_tools_status = m.next_value()?;
                 } else {
@@ -3485,15 +3485,15 @@ impl FromMap for Vm {
             }
             16 => {
                 if key == b"guest_size_usage" {
-                    self.guest_size_usage = m.next_value()?;
+                    self.guest_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"isolation_policy" {
                     self.isolation_policy = m.next_value()?;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"provisioned_size" {
-                    self.provisioned_size = m.next_value()?;
+                    self.provisioned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_tools_version" {
-                    self.vm_tools_version = m.next_value()?;
+                    self.vm_tools_version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3509,9 +3509,9 @@ impl FromMap for Vm {
             }
             18 => {
                 if key == b"last_shutdown_time" {
-                    self.last_shutdown_time = m.next_value()?;
+                    self.last_shutdown_time = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"logical_size_bytes" {
-                    self.logical_size_bytes = m.next_value()?;
+                    self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_placement_group" {
                     self.vm_placement_group = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3520,14 +3520,14 @@ impl FromMap for Vm {
             }
             19 => {
                 if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
+                    self.unique_logical_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"cloud_init_supported" {
-                    self.cloud_init_supported = m.next_value()?;
+                    self.cloud_init_supported = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_bandwidth_policy" {
                     self.max_bandwidth_policy = m.next_value()?;
                 } else {
@@ -3538,7 +3538,7 @@ impl FromMap for Vm {
                 if key == b"entity_filter_results" {
                     self.entity_filter_results = m.next_value::<List<_>>()?.0;
                 } else if key == b"nested_virtualization" {
-                    self.nested_virtualization = m.next_value()?;
+                    self.nested_virtualization = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3712,7 +3712,7 @@ impl FromMap for VmDisk {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -3723,14 +3723,14 @@ impl FromMap for VmDisk {
                 if key == b"bus" {
                     self.bus = m.next_value()?;
                 } else if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"boot" {
-                    self.boot = m.next_value()?;
+                    self.boot = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -3739,18 +3739,18 @@ impl FromMap for VmDisk {
             }
             6 => {
                 if key == b"device" {
-                    self.device = m.next_value()?;
+                    self.device = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3768,7 +3768,7 @@ impl FromMap for VmDisk {
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3782,16 +3782,16 @@ impl FromMap for VmDisk {
             }
             16 => {
                 if key == b"unsafe_provision" {
-                    self.unsafe_provision = m.next_value()?;
+                    self.unsafe_provision = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"unsafe_image_path" {
-                    self.unsafe_image_path = m.next_value()?;
+                    self.unsafe_image_path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unsafe_image_uuid" {
-                    self.unsafe_image_uuid = m.next_value()?;
+                    self.unsafe_image_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3805,9 +3805,9 @@ impl FromMap for VmDisk {
             }
             21 => {
                 if key == b"cloud_init_image_name" {
-                    self.cloud_init_image_name = m.next_value()?;
+                    self.cloud_init_image_name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cloud_init_image_path" {
-                    self.cloud_init_image_path = m.next_value()?;
+                    self.cloud_init_image_path = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

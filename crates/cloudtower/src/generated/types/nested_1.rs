@@ -20,7 +20,7 @@ impl FromMap for NestedAggregateAlert {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"count" => self.count = m.next_value()?,
+            b"count" => self.count = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -409,7 +409,7 @@ impl FromMap for NestedAuthSettings {
             }
             15 => {
                 if key == b"session_max_age" {
-                    self.session_max_age = m.next_value()?;
+                    self.session_max_age = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -423,28 +423,28 @@ impl FromMap for NestedAuthSettings {
             }
             20 => {
                 if key == b"password_expire_days" {
-                    self.password_expire_days = m.next_value()?;
+                    self.password_expire_days = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"login_miss_num_threshold" {
-                    self.login_miss_num_threshold = m.next_value()?;
+                    self.login_miss_num_threshold = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             25 => {
                 if key == b"login_miss_time_threshold" {
-                    self.login_miss_time_threshold = m.next_value()?;
+                    self.login_miss_time_threshold = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"enable_single_session_login" {
-                    self.enable_single_session_login = m.next_value()?;
+                    self.enable_single_session_login = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -480,8 +480,8 @@ impl FromMap for NestedBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -524,16 +524,16 @@ impl FromMap for NestedBackupPlanTimePoint {
         match key.len() {
             4 => {
                 if key == b"date" {
-                    self.date = m.next_value()?;
+                    self.date = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hour" {
-                    self.hour = m.next_value()?;
+                    self.hour = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"minute" {
-                    self.minute = m.next_value()?;
+                    self.minute = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -586,8 +586,8 @@ impl FromMap for NestedBackupRestoreExecutionNetworkMapping {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dst_vlan_id" => self.dst_vlan_id = m.next_value()?,
-            b"src_vlan_id" => self.src_vlan_id = m.next_value()?,
+            b"dst_vlan_id" => self.dst_vlan_id = m.next_value::<Opt<_>>()?.0,
+            b"src_vlan_id" => self.src_vlan_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -625,7 +625,7 @@ impl FromMap for NestedBackupServiceNetworkStatus {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster" => self.cluster = m.next_value()?,
+            b"cluster" => self.cluster = m.next_value::<Opt<_>>()?.0,
             b"status" => self.status = m.next_value()?,
             _ => skip(m)?,
         }
@@ -668,10 +668,10 @@ impl FromMap for NestedBrickDiskLayout {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"column" => self.column = m.next_value()?,
+            b"column" => self.column = m.next_value::<Opt<_>>()?.0,
             b"direction" => self.direction = m.next_value()?,
             b"phase" => self.phase = m.next_value()?,
-            b"row" => self.row = m.next_value()?,
+            b"row" => self.row = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -721,8 +721,8 @@ impl FromMap for NestedCapacity {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"column" => self.column = m.next_value()?,
-            b"row" => self.row = m.next_value()?,
+            b"column" => self.column = m.next_value::<Opt<_>>()?.0,
+            b"row" => self.row = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -818,11 +818,11 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             4 => {
                 if key == b"boot" {
-                    self.boot = m.next_value()?;
+                    self.boot = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -831,30 +831,30 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             5 => {
                 if key == b"index" {
-                    self.index = m.next_value()?;
+                    self.index = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"disk_name" {
-                    self.disk_name = m.next_value()?;
+                    self.disk_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -875,9 +875,9 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             17 => {
                 if key == b"resident_in_cache" {
-                    self.resident_in_cache = m.next_value()?;
+                    self.resident_in_cache = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_encrypted" {
-                    self.storage_encrypted = m.next_value()?;
+                    self.storage_encrypted = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -891,7 +891,7 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             24 => {
                 if key == b"content_library_image_id" {
-                    self.content_library_image_id = m.next_value()?;
+                    self.content_library_image_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -960,7 +960,7 @@ impl FromMap for NestedContentLibraryVmTemplateNic {
             }
             5 => {
                 if key == b"index" {
-                    self.index = m.next_value()?;
+                    self.index = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
                     self.model = m.next_value()?;
                 } else {
@@ -969,14 +969,14 @@ impl FromMap for NestedContentLibraryVmTemplateNic {
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vpc_nic" {
                     self.vpc_nic = m.next_value()?;
                 } else {
@@ -985,42 +985,42 @@ impl FromMap for NestedContentLibraryVmTemplateNic {
             }
             25 => {
                 if key == b"egress_rate_limit_enabled" {
-                    self.egress_rate_limit_enabled = m.next_value()?;
+                    self.egress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             26 => {
                 if key == b"ingress_rate_limit_enabled" {
-                    self.ingress_rate_limit_enabled = m.next_value()?;
+                    self.ingress_rate_limit_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"egress_rate_limit_burst_in_bit" {
-                    self.egress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.egress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             31 => {
                 if key == b"ingress_rate_limit_burst_in_bit" {
-                    self.ingress_rate_limit_burst_in_bit = m.next_value()?;
+                    self.ingress_rate_limit_burst_in_bit = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             35 => {
                 if key == b"egress_rate_limit_max_rate_in_bitps" {
-                    self.egress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.egress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             36 => {
                 if key == b"ingress_rate_limit_max_rate_in_bitps" {
-                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?;
+                    self.ingress_rate_limit_max_rate_in_bitps = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1056,8 +1056,8 @@ impl FromMap for NestedCpu {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cores" => self.cores = m.next_value()?,
-            b"sockets" => self.sockets = m.next_value()?,
+            b"cores" => self.cores = m.next_value::<Opt<_>>()?.0,
+            b"sockets" => self.sockets = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1096,10 +1096,10 @@ impl FromMap for NestedDiscoveredHostDimms {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dimm_id" => self.dimm_id = m.next_value()?,
-            b"fw_version" => self.fw_version = m.next_value()?,
-            b"health_status" => self.health_status = m.next_value()?,
-            b"socket_id" => self.socket_id = m.next_value()?,
+            b"dimm_id" => self.dimm_id = m.next_value::<Opt<_>>()?.0,
+            b"fw_version" => self.fw_version = m.next_value::<Opt<_>>()?.0,
+            b"health_status" => self.health_status = m.next_value::<Opt<_>>()?.0,
+            b"socket_id" => self.socket_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1147,7 +1147,7 @@ impl FromMap for NestedDiscoveredHostDisk {
         match key.len() {
             4 => {
                 if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -1156,16 +1156,16 @@ impl FromMap for NestedDiscoveredHostDisk {
             }
             5 => {
                 if key == b"drive" {
-                    self.drive = m.next_value()?;
+                    self.drive = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value()?;
+                    self.model = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value()?;
+                    self.serial = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1181,14 +1181,14 @@ impl FromMap for NestedDiscoveredHostDisk {
             }
             9 => {
                 if key == b"numa_node" {
-                    self.numa_node = m.next_value()?;
+                    self.numa_node = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"persistent_memory_type" {
-                    self.persistent_memory_type = m.next_value()?;
+                    self.persistent_memory_type = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1240,53 +1240,53 @@ impl FromMap for NestedDiscoveredHostIface {
         match key.len() {
             2 => {
                 if key == b"up" {
-                    self.up = m.next_value()?;
+                    self.up = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"mtu" {
-                    self.mtu = m.next_value()?;
+                    self.mtu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"ipv4" {
-                    self.ipv4 = m.next_value()?;
+                    self.ipv4 = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ipv6" {
-                    self.ipv6 = m.next_value()?;
+                    self.ipv6 = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"speed" {
-                    self.speed = m.next_value()?;
+                    self.speed = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"rdma_enabled" {
-                    self.rdma_enabled = m.next_value()?;
+                    self.rdma_enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"pci_slot_name" {
-                    self.pci_slot_name = m.next_value()?;
+                    self.pci_slot_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1335,39 +1335,39 @@ impl FromMap for NestedDiskFailureInformation {
         match key.len() {
             11 => {
                 if key == b"smart_check" {
-                    self.smart_check = m.next_value()?;
+                    self.smart_check = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"chunk_errflag" {
-                    self.chunk_errflag = m.next_value()?;
+                    self.chunk_errflag = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"chunk_io_error" {
-                    self.chunk_io_error = m.next_value()?;
+                    self.chunk_io_error = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"chunk_warnflag" {
-                    self.chunk_warnflag = m.next_value()?;
+                    self.chunk_warnflag = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iostat_latency" {
-                    self.iostat_latency = m.next_value()?;
+                    self.iostat_latency = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"iostat_latency_ms" {
-                    self.iostat_latency_ms = m.next_value()?;
+                    self.iostat_latency_ms = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"chunk_checksum_error" {
-                    self.chunk_checksum_error = m.next_value()?;
+                    self.chunk_checksum_error = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1435,25 +1435,25 @@ impl FromMap for NestedEverouteAgentStatus {
             }
             6 => {
                 if key == b"hostID" {
-                    self.host_id = m.next_value()?;
+                    self.host_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ipAddr" {
-                    self.ip_addr = m.next_value()?;
+                    self.ip_addr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"reason" {
-                    self.reason = m.next_value()?;
+                    self.reason = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"isHealth" {
-                    self.is_health = m.next_value()?;
+                    self.is_health = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1512,16 +1512,16 @@ impl FromMap for NestedEverouteClusterAgentStatus {
             }
             12 => {
                 if key == b"expectNumber" {
-                    self.expect_number = m.next_value()?;
+                    self.expect_number = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"numberHealth" {
-                    self.number_health = m.next_value()?;
+                    self.number_health = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"currentNumber" {
-                    self.current_number = m.next_value()?;
+                    self.current_number = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1557,8 +1557,8 @@ impl FromMap for NestedEverouteClusterCondition {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"lastProbeTime" => self.last_probe_time = m.next_value()?,
-            b"type" => self.r#type = m.next_value()?,
+            b"lastProbeTime" => self.last_probe_time = m.next_value::<Opt<_>>()?.0,
+            b"type" => self.r#type = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1592,10 +1592,10 @@ impl FromMap for NestedEverouteClusterControllerStatus {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"currentNumber" => self.current_number = m.next_value()?,
-            b"expectNumber" => self.expect_number = m.next_value()?,
+            b"currentNumber" => self.current_number = m.next_value::<Opt<_>>()?.0,
+            b"expectNumber" => self.expect_number = m.next_value::<Opt<_>>()?.0,
             b"instances" => self.instances = m.next_value::<List<_>>()?.0,
-            b"numberHealth" => self.number_health = m.next_value()?,
+            b"numberHealth" => self.number_health = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1648,16 +1648,16 @@ impl FromMap for NestedEverouteClusterStatus {
                 if key == b"agents" {
                     self.agents = m.next_value()?;
                 } else if key == b"reason" {
-                    self.reason = m.next_value()?;
+                    self.reason = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1666,7 +1666,7 @@ impl FromMap for NestedEverouteClusterStatus {
                 if key == b"conditions" {
                     self.conditions = m.next_value::<List<_>>()?.0;
                 } else if key == b"retryCount" {
-                    self.retry_count = m.next_value()?;
+                    self.retry_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1713,10 +1713,10 @@ impl FromMap for NestedEverouteClusterVmMetrics {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cpuUsage" => self.cpu_usage = m.next_value()?,
-            b"dataVolumeUsage" => self.data_volume_usage = m.next_value()?,
-            b"lastAcquisitionTime" => self.last_acquisition_time = m.next_value()?,
-            b"memoryUsage" => self.memory_usage = m.next_value()?,
+            b"cpuUsage" => self.cpu_usage = m.next_value::<Opt<_>>()?.0,
+            b"dataVolumeUsage" => self.data_volume_usage = m.next_value::<Opt<_>>()?.0,
+            b"lastAcquisitionTime" => self.last_acquisition_time = m.next_value::<Opt<_>>()?.0,
+            b"memoryUsage" => self.memory_usage = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1751,7 +1751,7 @@ impl FromMap for NestedEverouteClusterWhitelist {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"egress" => self.egress = m.next_value::<List<_>>()?.0,
-            b"enable" => self.enable = m.next_value()?,
+            b"enable" => self.enable = m.next_value::<Opt<_>>()?.0,
             b"ingress" => self.ingress = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1784,8 +1784,8 @@ impl FromMap for NestedEverouteControllerInstance {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"ipAddr" => self.ip_addr = m.next_value()?,
-            b"vlan" => self.vlan = m.next_value()?,
+            b"ipAddr" => self.ip_addr = m.next_value::<Opt<_>>()?.0,
+            b"vlan" => self.vlan = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1838,7 +1838,7 @@ impl FromMap for NestedEverouteControllerStatus {
             }
             4 => {
                 if key == b"vmID" {
-                    self.vm_id = m.next_value()?;
+                    self.vm_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1852,16 +1852,16 @@ impl FromMap for NestedEverouteControllerStatus {
             }
             6 => {
                 if key == b"ipAddr" {
-                    self.ip_addr = m.next_value()?;
+                    self.ip_addr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"reason" {
-                    self.reason = m.next_value()?;
+                    self.reason = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"metrics" {
                     self.metrics = m.next_value()?;
                 } else {
@@ -1870,7 +1870,7 @@ impl FromMap for NestedEverouteControllerStatus {
             }
             8 => {
                 if key == b"isHealth" {
-                    self.is_health = m.next_value()?;
+                    self.is_health = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1916,27 +1916,27 @@ impl FromMap for NestedEverouteControllerTemplate {
         match key.len() {
             4 => {
                 if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
-                    self.vcpu = m.next_value()?;
+                    self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"memory" {
-                    self.memory = m.next_value()?;
+                    self.memory = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"cluster" {
-                    self.cluster = m.next_value()?;
+                    self.cluster = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"netmask" {
-                    self.netmask = m.next_value()?;
+                    self.netmask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1991,28 +1991,28 @@ impl FromMap for NestedEverouteManageVdsStatus {
                 if key == b"phase" {
                     self.phase = m.next_value()?;
                 } else if key == b"vdsID" {
-                    self.vds_id = m.next_value()?;
+                    self.vds_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"reason" {
-                    self.reason = m.next_value()?;
+                    self.reason = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value()?;
+                    self.message = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"retryCount" {
-                    self.retry_count = m.next_value()?;
+                    self.retry_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2056,30 +2056,30 @@ impl FromMap for NestedExecutePlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"period" {
-                    self.period = m.next_value()?;
+                    self.period = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"retain" {
-                    self.retain = m.next_value()?;
+                    self.retain = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"start_at" {
-                    self.start_at = m.next_value()?;
+                    self.start_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2142,16 +2142,16 @@ impl FromMap for NestedFilterRule {
             }
             8 => {
                 if key == b"duration" {
-                    self.duration = m.next_value()?;
+                    self.duration = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"quantile" {
-                    self.quantile = m.next_value()?;
+                    self.quantile = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"threshold" {
-                    self.threshold = m.next_value()?;
+                    self.threshold = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2236,18 +2236,18 @@ impl FromMap for NestedFrozenDisks {
                 if key == b"bus" {
                     self.bus = m.next_value()?;
                 } else if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"boot" {
-                    self.boot = m.next_value()?;
+                    self.boot = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2256,37 +2256,37 @@ impl FromMap for NestedFrozenDisks {
             }
             5 => {
                 if key == b"index" {
-                    self.index = m.next_value()?;
+                    self.index = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"disabled" {
-                    self.disabled = m.next_value()?;
+                    self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
+                    self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"disk_name" {
-                    self.disk_name = m.next_value()?;
+                    self.disk_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"image_name" {
-                    self.image_name = m.next_value()?;
+                    self.image_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
+                    self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2300,25 +2300,25 @@ impl FromMap for NestedFrozenDisks {
             }
             17 => {
                 if key == b"snapshot_local_id" {
-                    self.snapshot_local_id = m.next_value()?;
+                    self.snapshot_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"elf_image_local_id" {
-                    self.elf_image_local_id = m.next_value()?;
+                    self.elf_image_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"svt_image_local_id" {
-                    self.svt_image_local_id = m.next_value()?;
+                    self.svt_image_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_local_id" {
-                    self.vm_volume_local_id = m.next_value()?;
+                    self.vm_volume_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"storage_policy_uuid" {
-                    self.storage_policy_uuid = m.next_value()?;
+                    self.storage_policy_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2332,9 +2332,9 @@ impl FromMap for NestedFrozenDisks {
             }
             23 => {
                 if key == b"vm_volume_snapshot_uuid" {
-                    self.vm_volume_snapshot_uuid = m.next_value()?;
+                    self.vm_volume_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_template_uuid" {
-                    self.vm_volume_template_uuid = m.next_value()?;
+                    self.vm_volume_template_uuid = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2393,7 +2393,7 @@ impl FromMap for NestedFrozenNic {
             }
             5 => {
                 if key == b"index" {
-                    self.index = m.next_value()?;
+                    self.index = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
                     self.model = m.next_value()?;
                 } else {
@@ -2402,32 +2402,32 @@ impl FromMap for NestedFrozenNic {
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
+                    self.ip_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value()?;
+                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2471,16 +2471,16 @@ impl FromMap for NestedFrozenVlan {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"vds_ovs" {
-                    self.vds_ovs = m.next_value()?;
+                    self.vds_ovs = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
+                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2494,7 +2494,7 @@ impl FromMap for NestedFrozenVlan {
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value()?;
+                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2546,44 +2546,44 @@ impl FromMap for NestedGpuDriverInfo {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value()?;
+                    self.version = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"filename" {
-                    self.filename = m.next_value()?;
+                    self.filename = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vermagic" {
-                    self.vermagic = m.next_value()?;
+                    self.vermagic = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"supported" {
-                    self.supported = m.next_value()?;
+                    self.supported = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"srcversion" {
-                    self.srcversion = m.next_value()?;
+                    self.srcversion = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"rhelversion" {
-                    self.rhelversion = m.next_value()?;
+                    self.rhelversion = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2624,9 +2624,9 @@ impl FromMap for NestedHost {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
-            b"management_ip" => self.management_ip = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"management_ip" => self.management_ip = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2660,9 +2660,9 @@ impl FromMap for NestedInitiatorChap {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"chap_name" => self.chap_name = m.next_value()?,
-            b"chap_secret" => self.chap_secret = m.next_value()?,
-            b"initiator_iqn" => self.initiator_iqn = m.next_value()?,
+            b"chap_name" => self.chap_name = m.next_value::<Opt<_>>()?.0,
+            b"chap_secret" => self.chap_secret = m.next_value::<Opt<_>>()?.0,
+            b"initiator_iqn" => self.initiator_iqn = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2711,9 +2711,9 @@ impl FromMap for NestedLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
-            b"key" => self.key = m.next_value()?,
-            b"value" => self.value = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"key" => self.key = m.next_value::<Opt<_>>()?.0,
+            b"value" => self.value = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2783,8 +2783,8 @@ impl FromMap for NestedMaintenanceHostState {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"enter_maintenance_time" => self.enter_maintenance_time = m.next_value()?,
-            b"maintenance_job_id" => self.maintenance_job_id = m.next_value()?,
+            b"enter_maintenance_time" => self.enter_maintenance_time = m.next_value::<Opt<_>>()?.0,
+            b"maintenance_job_id" => self.maintenance_job_id = m.next_value::<Opt<_>>()?.0,
             b"state" => self.state = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2903,7 +2903,7 @@ impl FromMap for NestedMetroCheckItem {
         match key.len() {
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2972,7 +2972,7 @@ impl FromMap for NestedMetroCheckResult {
         match key.len() {
             4 => {
                 if key == b"info" {
-                    self.info = m.next_value()?;
+                    self.info = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2986,7 +2986,7 @@ impl FromMap for NestedMetroCheckResult {
             }
             6 => {
                 if key == b"notice" {
-                    self.notice = m.next_value()?;
+                    self.notice = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -2995,7 +2995,7 @@ impl FromMap for NestedMetroCheckResult {
             }
             8 => {
                 if key == b"critical" {
-                    self.critical = m.next_value()?;
+                    self.critical = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3066,7 +3066,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             8 => {
                 if key == b"ip_block" {
-                    self.ip_block = m.next_value()?;
+                    self.ip_block = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"selector" {
                     self.selector = m.next_value::<List<_>>()?.0;
                 } else if key == b"services" {
@@ -3105,7 +3105,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value()?;
+                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3161,7 +3161,7 @@ impl FromMap for NestedNetworkPolicyRulePort {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"alg_protocol" => self.alg_protocol = m.next_value()?,
-            b"port" => self.port = m.next_value()?,
+            b"port" => self.port = m.next_value::<Opt<_>>()?.0,
             b"protocol" => self.protocol = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3229,11 +3229,11 @@ impl FromMap for NestedPartition {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value()?;
+                    self.path = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"size" {
-                    self.size = m.next_value()?;
+                    self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3247,7 +3247,7 @@ impl FromMap for NestedPartition {
             }
             9 => {
                 if key == b"used_size" {
-                    self.used_size = m.next_value()?;
+                    self.used_size = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3283,7 +3283,7 @@ impl FromMap for NestedPasswordRecoverQa {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"enabled" => self.enabled = m.next_value()?,
+            b"enabled" => self.enabled = m.next_value::<Opt<_>>()?.0,
             b"items" => self.items = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -3314,7 +3314,7 @@ impl FromMap for NestedPasswordReoverQaItem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"question" => self.question = m.next_value()?,
+            b"question" => self.question = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3360,9 +3360,9 @@ impl FromMap for NestedReplicationClusterDescriptor {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            b"cluster_name" => self.cluster_name = m.next_value()?,
-            b"tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
+            b"cluster_local_id" => self.cluster_local_id = m.next_value::<Opt<_>>()?.0,
+            b"cluster_name" => self.cluster_name = m.next_value::<Opt<_>>()?.0,
+            b"tower_deploy_id" => self.tower_deploy_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3429,9 +3429,9 @@ impl FromMap for NestedReplicationNetworkConfigure {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"gateway" => self.gateway = m.next_value()?,
-            b"ip" => self.ip = m.next_value()?,
-            b"subnet_mask" => self.subnet_mask = m.next_value()?,
+            b"gateway" => self.gateway = m.next_value::<Opt<_>>()?.0,
+            b"ip" => self.ip = m.next_value::<Opt<_>>()?.0,
+            b"subnet_mask" => self.subnet_mask = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3477,21 +3477,21 @@ impl FromMap for NestedReplicationNetworkInformation {
         match key.len() {
             7 => {
                 if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
+                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"vds_name" {
-                    self.vds_name = m.next_value()?;
+                    self.vds_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vlan_name" {
-                    self.vlan_name = m.next_value()?;
+                    self.vlan_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3505,14 +3505,14 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             12 => {
                 if key == b"cluster_name" {
-                    self.cluster_name = m.next_value()?;
+                    self.cluster_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value()?;
+                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3526,7 +3526,7 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value()?;
+                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3576,51 +3576,51 @@ impl FromMap for NestedReplicationObjectDescriptor {
         match key.len() {
             11 => {
                 if key == b"object_name" {
-                    self.object_name = m.next_value()?;
+                    self.object_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"cluster_name" {
-                    self.cluster_name = m.next_value()?;
+                    self.cluster_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value()?;
+                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"object_local_id" {
-                    self.object_local_id = m.next_value()?;
+                    self.object_local_id = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"tower_deploy_id" {
-                    self.tower_deploy_id = m.next_value()?;
+                    self.tower_deploy_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value()?;
+                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"parent_object_name" {
-                    self.parent_object_name = m.next_value()?;
+                    self.parent_object_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"parent_object_local_id" {
-                    self.parent_object_local_id = m.next_value()?;
+                    self.parent_object_local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3716,7 +3716,7 @@ impl FromMap for NestedResourceMeta {
         match key {
             b"fields" => self.fields = m.next_value::<List<_>>()?.0,
             b"filter" => self.filter = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             b"type" => self.r#type = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3770,7 +3770,7 @@ impl FromMap for NestedSecurityPolicyApply {
             }
             12 => {
                 if key == b"communicable" {
-                    self.communicable = m.next_value()?;
+                    self.communicable = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"selector_ids" {
                     self.selector_ids = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3786,7 +3786,7 @@ impl FromMap for NestedSecurityPolicyApply {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value()?;
+                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3834,51 +3834,51 @@ impl FromMap for NestedSecurityPolicyStatistics {
         match key.len() {
             11 => {
                 if key == b"total_count" {
-                    self.total_count = m.next_value()?;
+                    self.total_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"match_drop_count" {
-                    self.match_drop_count = m.next_value()?;
+                    self.match_drop_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"match_allow_count" {
-                    self.match_allow_count = m.next_value()?;
+                    self.match_allow_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"count_reset_timestamp" {
-                    self.count_reset_timestamp = m.next_value()?;
+                    self.count_reset_timestamp = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"match_whitelist_count" {
-                    self.match_whitelist_count = m.next_value()?;
+                    self.match_whitelist_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"count_update_timestamp" {
-                    self.count_update_timestamp = m.next_value()?;
+                    self.count_update_timestamp = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"match_default_drop_count" {
-                    self.match_default_drop_count = m.next_value()?;
+                    self.match_default_drop_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             25 => {
                 if key == b"match_default_allow_count" {
-                    self.match_default_allow_count = m.next_value()?;
+                    self.match_default_allow_count = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3920,7 +3920,7 @@ impl FromMap for NestedSnapshotGroupVmDiskInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"disk_id" => self.disk_id = m.next_value()?,
+            b"disk_id" => self.disk_id = m.next_value::<Opt<_>>()?.0,
             b"disk_snapshot_status" => self.disk_snapshot_status = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3958,8 +3958,8 @@ impl FromMap for NestedSnapshotGroupVmInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"disks" => self.disks = m.next_value::<List<_>>()?.0,
-            b"vm_id" => self.vm_id = m.next_value()?,
-            b"vm_name" => self.vm_name = m.next_value()?,
+            b"vm_id" => self.vm_id = m.next_value::<Opt<_>>()?.0,
+            b"vm_name" => self.vm_name = m.next_value::<Opt<_>>()?.0,
             b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
             _ => skip(m)?,
         }

@@ -26,9 +26,11 @@ impl FromMap for NestedSnapshotInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"index" => self.index = m.next_value()?,
-            b"iscsi_lun_snapshot_uuid" => self.iscsi_lun_snapshot_uuid = m.next_value()?,
-            b"storage_encrypted" => self.storage_encrypted = m.next_value()?,
+            b"index" => self.index = m.next_value::<Opt<_>>()?.0,
+            b"iscsi_lun_snapshot_uuid" => {
+                self.iscsi_lun_snapshot_uuid = m.next_value::<Opt<_>>()?.0
+            }
+            b"storage_encrypted" => self.storage_encrypted = m.next_value::<Opt<_>>()?.0,
             b"storage_policy_config" => self.storage_policy_config = m.next_value()?,
             _ => skip(m)?,
         }
@@ -75,7 +77,7 @@ impl FromMap for NestedStep {
         match key.len() {
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value()?;
+                    self.key = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -89,28 +91,28 @@ impl FromMap for NestedStep {
             }
             5 => {
                 if key == b"total" {
-                    self.total = m.next_value()?;
+                    self.total = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"current" {
-                    self.current = m.next_value()?;
+                    self.current = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"finished" {
-                    self.finished = m.next_value()?;
+                    self.finished = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"per_second" {
-                    self.per_second = m.next_value()?;
+                    self.per_second = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -144,8 +146,8 @@ impl FromMap for NestedStoragePolicyConfig {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"replica_num" => self.replica_num = m.next_value()?,
-            b"thin_provision" => self.thin_provision = m.next_value()?,
+            b"replica_num" => self.replica_num = m.next_value::<Opt<_>>()?.0,
+            b"thin_provision" => self.thin_provision = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -199,9 +201,9 @@ impl FromMap for NestedTagPosition {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"column" => self.column = m.next_value()?,
-            b"row" => self.row = m.next_value()?,
-            b"tag" => self.tag = m.next_value()?,
+            b"column" => self.column = m.next_value::<Opt<_>>()?.0,
+            b"row" => self.row = m.next_value::<Opt<_>>()?.0,
+            b"tag" => self.tag = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -249,7 +251,7 @@ impl FromMap for NestedTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -277,25 +279,25 @@ impl FromMap for NestedTask {
             }
             8 => {
                 if key == b"internal" {
-                    self.internal = m.next_value()?;
+                    self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"progress" {
-                    self.progress = m.next_value()?;
+                    self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot" {
-                    self.snapshot = m.next_value()?;
+                    self.snapshot = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value()?;
+                    self.description = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -334,11 +336,11 @@ impl FromMap for NestedTemplateConfig {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"cpu_exclusive_expected_enabled" => {
-                self.cpu_exclusive_expected_enabled = m.next_value()?
+                self.cpu_exclusive_expected_enabled = m.next_value::<Opt<_>>()?.0
             }
-            b"guest_os_type" => self.guest_os_type = m.next_value()?,
-            b"minimum_replica" => self.minimum_replica = m.next_value()?,
-            b"sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value()?,
+            b"guest_os_type" => self.guest_os_type = m.next_value::<Opt<_>>()?.0,
+            b"minimum_replica" => self.minimum_replica = m.next_value::<Opt<_>>()?.0,
+            b"sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -395,7 +397,7 @@ impl FromMap for NestedTemplateNic {
             }
             5 => {
                 if key == b"index" {
-                    self.index = m.next_value()?;
+                    self.index = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"model" {
                     self.model = m.next_value()?;
                 } else {
@@ -404,14 +406,14 @@ impl FromMap for NestedTemplateNic {
             }
             6 => {
                 if key == b"mirror" {
-                    self.mirror = m.next_value()?;
+                    self.mirror = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"enabled" {
-                    self.enabled = m.next_value()?;
+                    self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vpc_nic" {
                     self.vpc_nic = m.next_value()?;
                 } else {
@@ -420,14 +422,14 @@ impl FromMap for NestedTemplateNic {
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
+                    self.ip_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
+                    self.mac_address = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -465,9 +467,9 @@ impl FromMap for NestedTemplateVpcNic {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"use_floating_ip" => self.use_floating_ip = m.next_value()?,
-            b"vpc_local_id" => self.vpc_local_id = m.next_value()?,
-            b"vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value()?,
+            b"use_floating_ip" => self.use_floating_ip = m.next_value::<Opt<_>>()?.0,
+            b"vpc_local_id" => self.vpc_local_id = m.next_value::<Opt<_>>()?.0,
+            b"vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -499,9 +501,9 @@ impl FromMap for NestedThresholds {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"quantile" => self.quantile = m.next_value()?,
+            b"quantile" => self.quantile = m.next_value::<Opt<_>>()?.0,
             b"severity" => self.severity = m.next_value()?,
-            b"value" => self.value = m.next_value()?,
+            b"value" => self.value = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -554,30 +556,30 @@ impl FromMap for NestedVgpuType {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"framebuffer" {
-                    self.framebuffer = m.next_value()?;
+                    self.framebuffer = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"max_instance" {
-                    self.max_instance = m.next_value()?;
+                    self.max_instance = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vgpu_type_id" {
-                    self.vgpu_type_id = m.next_value()?;
+                    self.vgpu_type_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"max_resolution" {
-                    self.max_resolution = m.next_value()?;
+                    self.max_resolution = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -623,7 +625,7 @@ impl FromMap for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"isHealth" => self.is_health = m.next_value()?,
+            b"isHealth" => self.is_health = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -693,14 +695,14 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value()?;
+                    self.name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -714,16 +716,16 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value()?;
+                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value()?;
+                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value()?;
+                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -762,8 +764,8 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -809,46 +811,46 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value()?;
+                    self.cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
+                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"edge_gateway_id" {
-                    self.edge_gateway_id = m.next_value()?;
+                    self.edge_gateway_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value()?;
+                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value()?;
+                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value()?;
+                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -888,9 +890,9 @@ impl FromMap for NestedVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"external_ip" => self.external_ip = m.next_value()?,
+            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
             b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -922,7 +924,7 @@ impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             b"vm" => self.vm = m.next_value()?,
             _ => skip(m)?,
         }
@@ -962,10 +964,10 @@ impl FromMap for NestedVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"external_ip" => self.external_ip = m.next_value()?,
+            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
             b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1025,7 +1027,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             8 => {
                 if key == b"ip_block" {
-                    self.ip_block = m.next_value()?;
+                    self.ip_block = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"selector" {
                     self.selector = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1055,7 +1057,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value()?;
+                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1091,7 +1093,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"port" => self.port = m.next_value()?,
+            b"port" => self.port = m.next_value::<Opt<_>>()?.0,
             b"protocol" => self.protocol = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1134,7 +1136,7 @@ impl FromMap for NestedVirtualPrivateCloudNic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value()?;
+                    self.id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1148,7 +1150,7 @@ impl FromMap for NestedVirtualPrivateCloudNic {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value()?;
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1209,9 +1211,9 @@ impl FromMap for NestedVirtualPrivateCloudRoute {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"destination" => self.destination = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
-            b"next_hop_local_id" => self.next_hop_local_id = m.next_value()?,
+            b"destination" => self.destination = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"next_hop_local_id" => self.next_hop_local_id = m.next_value::<Opt<_>>()?.0,
             b"next_hop_type" => self.next_hop_type = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1258,9 +1260,9 @@ impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"communicable" => self.communicable = m.next_value()?,
+            b"communicable" => self.communicable = m.next_value::<Opt<_>>()?.0,
             b"security_group" => self.security_group = m.next_value()?,
-            b"security_group_id" => self.security_group_id = m.next_value()?,
+            b"security_group_id" => self.security_group_id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1294,8 +1296,8 @@ impl FromMap for NestedVirtualPrivateCloudService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
-            b"internal_cidr" => self.internal_cidr = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"internal_cidr" => self.internal_cidr = m.next_value::<Opt<_>>()?.0,
             b"tep_ip_pools" => self.tep_ip_pools = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1336,30 +1338,30 @@ impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
         match key.len() {
             6 => {
                 if key == b"ip_end" {
-                    self.ip_end = m.next_value()?;
+                    self.ip_end = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value()?;
+                    self.gateway = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"netmask" {
-                    self.netmask = m.next_value()?;
+                    self.netmask = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"ip_start" {
-                    self.ip_start = m.next_value()?;
+                    self.ip_start = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"display_name" {
-                    self.display_name = m.next_value()?;
+                    self.display_name = m.next_value::<Opt<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1419,8 +1421,8 @@ impl FromMap for NestedVmRecycleBin {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"enabled" => self.enabled = m.next_value()?,
-            b"retain" => self.retain = m.next_value()?,
+            b"enabled" => self.enabled = m.next_value::<Opt<_>>()?.0,
+            b"retain" => self.retain = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1466,9 +1468,9 @@ impl FromMap for NestedVpcDnatRuleType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"port" => self.port = m.next_value()?,
-            b"target_ip" => self.target_ip = m.next_value()?,
-            b"target_port" => self.target_port = m.next_value()?,
+            b"port" => self.port = m.next_value::<Opt<_>>()?.0,
+            b"target_ip" => self.target_ip = m.next_value::<Opt<_>>()?.0,
+            b"target_port" => self.target_port = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1514,8 +1516,8 @@ impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
-            b"external_ip" => self.external_ip = m.next_value()?,
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<Opt<_>>()?.0,
+            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1561,8 +1563,8 @@ impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
-            b"nexthop" => self.nexthop = m.next_value()?,
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<Opt<_>>()?.0,
+            b"nexthop" => self.nexthop = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1596,8 +1598,8 @@ impl FromMap for NestedVpcRouterGatewayRuleType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dst" => self.dst = m.next_value()?,
-            b"nexthop" => self.nexthop = m.next_value()?,
+            b"dst" => self.dst = m.next_value::<Opt<_>>()?.0,
+            b"nexthop" => self.nexthop = m.next_value::<Opt<_>>()?.0,
             b"nexthops" => self.nexthops = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1644,8 +1646,8 @@ impl FromMap for NestedVpcSubnetIpPooType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"end" => self.end = m.next_value()?,
-            b"start" => self.start = m.next_value()?,
+            b"end" => self.end = m.next_value::<Opt<_>>()?.0,
+            b"start" => self.start = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1683,7 +1685,7 @@ impl FromMap for NestedZbsStorageInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster_id" => self.cluster_id = m.next_value()?,
+            b"cluster_id" => self.cluster_id = m.next_value::<Opt<_>>()?.0,
             b"snapshot_info" => self.snapshot_info = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }

@@ -1481,7 +1481,7 @@ impl FromMap for CloudTowerApplicationWhereUniqueInput {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())

@@ -46,7 +46,7 @@ impl FromMap for DeleteBackupPlan {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
+            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -260,7 +260,7 @@ impl FromMap for WithTaskAlertNotifier {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -293,7 +293,7 @@ impl FromMap for WithTaskAlert {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -326,7 +326,7 @@ impl FromMap for WithTaskBackupPlanExecution {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -359,7 +359,7 @@ impl FromMap for WithTaskBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -392,7 +392,7 @@ impl FromMap for WithTaskBackupRestoreExecution {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -425,7 +425,7 @@ impl FromMap for WithTaskBatchCreateVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -458,7 +458,7 @@ impl FromMap for WithTaskBatchHosts {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -491,7 +491,7 @@ impl FromMap for WithTaskBrickTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -524,7 +524,7 @@ impl FromMap for WithTaskClusterSettings {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -557,7 +557,7 @@ impl FromMap for WithTaskCluster {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -590,7 +590,7 @@ impl FromMap for WithTaskConsistencyGroupSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -623,7 +623,7 @@ impl FromMap for WithTaskConsistencyGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -656,7 +656,7 @@ impl FromMap for WithTaskContentLibraryImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -689,7 +689,7 @@ impl FromMap for WithTaskContentLibraryVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -722,7 +722,7 @@ impl FromMap for WithTaskDatacenter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -755,7 +755,7 @@ impl FromMap for WithTaskDeleteAlertNotifier {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -788,7 +788,7 @@ impl FromMap for WithTaskDeleteBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -821,7 +821,7 @@ impl FromMap for WithTaskDeleteBackupRestorePointArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -854,7 +854,7 @@ impl FromMap for WithTaskDeleteBrickTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -887,7 +887,7 @@ impl FromMap for WithTaskDeleteClusterRecycleBin {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -920,7 +920,7 @@ impl FromMap for WithTaskDeleteCluster {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -953,7 +953,7 @@ impl FromMap for WithTaskDeleteConsistencyGroupSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -986,7 +986,7 @@ impl FromMap for WithTaskDeleteConsistencyGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1019,7 +1019,7 @@ impl FromMap for WithTaskDeleteContentLibraryImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1052,7 +1052,7 @@ impl FromMap for WithTaskDeleteContentLibraryVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1085,7 +1085,7 @@ impl FromMap for WithTaskDeleteDatacenter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1118,7 +1118,7 @@ impl FromMap for WithTaskDeleteElfImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1151,7 +1151,7 @@ impl FromMap for WithTaskDeleteEntityFilter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1184,7 +1184,7 @@ impl FromMap for WithTaskDeleteGraph {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1217,7 +1217,7 @@ impl FromMap for WithTaskDeleteIscsiLunSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1250,7 +1250,7 @@ impl FromMap for WithTaskDeleteIscsiLun {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1283,7 +1283,7 @@ impl FromMap for WithTaskDeleteIscsiTarget {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1316,7 +1316,7 @@ impl FromMap for WithTaskDeleteLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1349,7 +1349,7 @@ impl FromMap for WithTaskDeleteLogCollection {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1382,7 +1382,7 @@ impl FromMap for WithTaskDeleteNamespaceGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1415,7 +1415,7 @@ impl FromMap for WithTaskDeleteNetworkPolicyRuleService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1448,7 +1448,7 @@ impl FromMap for WithTaskDeleteNfsExport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1481,7 +1481,7 @@ impl FromMap for WithTaskDeleteNvmfNamespaceSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1514,7 +1514,7 @@ impl FromMap for WithTaskDeleteNvmfNamespace {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1547,7 +1547,7 @@ impl FromMap for WithTaskDeleteNvmfSubsystem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1580,7 +1580,7 @@ impl FromMap for WithTaskDeleteOrganization {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1613,7 +1613,7 @@ impl FromMap for WithTaskDeleteRackTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1646,7 +1646,7 @@ impl FromMap for WithTaskDeleteReportTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1679,7 +1679,7 @@ impl FromMap for WithTaskDeleteRole {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1712,7 +1712,7 @@ impl FromMap for WithTaskDeleteSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1745,7 +1745,7 @@ impl FromMap for WithTaskDeleteSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1778,7 +1778,7 @@ impl FromMap for WithTaskDeleteSnapshotGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1811,7 +1811,7 @@ impl FromMap for WithTaskDeleteSnapshotPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1844,7 +1844,7 @@ impl FromMap for WithTaskDeleteSnmpTransport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1877,7 +1877,7 @@ impl FromMap for WithTaskDeleteSnmpTrapReceiver {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1910,7 +1910,7 @@ impl FromMap for WithTaskDeleteUser {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1943,7 +1943,7 @@ impl FromMap for WithTaskDeleteVds {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1976,7 +1976,7 @@ impl FromMap for WithTaskDeleteView {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2009,7 +2009,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2042,7 +2042,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2075,7 +2075,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouteTable {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2108,7 +2108,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouterGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2141,7 +2141,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2174,7 +2174,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2207,7 +2207,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSubnet {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2240,7 +2240,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloud {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2273,7 +2273,7 @@ impl FromMap for WithTaskDeleteVlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2306,7 +2306,7 @@ impl FromMap for WithTaskDeleteVmFolder {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2339,7 +2339,7 @@ impl FromMap for WithTaskDeleteVmPlacementGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2372,7 +2372,7 @@ impl FromMap for WithTaskDeleteVmSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2405,7 +2405,7 @@ impl FromMap for WithTaskDeleteVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2438,7 +2438,7 @@ impl FromMap for WithTaskDeleteVmVolumeSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2471,7 +2471,7 @@ impl FromMap for WithTaskDeleteVmVolume {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2504,7 +2504,7 @@ impl FromMap for WithTaskDeleteVm {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2537,7 +2537,7 @@ impl FromMap for WithTaskDisassociateSystemServiceFromObsServiceResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2570,7 +2570,7 @@ impl FromMap for WithTaskDisk {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2603,7 +2603,7 @@ impl FromMap for WithTaskElfImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2636,7 +2636,7 @@ impl FromMap for WithTaskEntityFilter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2669,7 +2669,7 @@ impl FromMap for WithTaskGlobalAlertRule {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2702,7 +2702,7 @@ impl FromMap for WithTaskGlobalSettings {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2735,7 +2735,7 @@ impl FromMap for WithTaskGpuDevice {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2768,7 +2768,7 @@ impl FromMap for WithTaskGraph {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2801,7 +2801,7 @@ impl FromMap for WithTaskHost {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2834,7 +2834,7 @@ impl FromMap for WithTaskIscsiLunSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2867,7 +2867,7 @@ impl FromMap for WithTaskIscsiLun {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2900,7 +2900,7 @@ impl FromMap for WithTaskIscsiTarget {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2933,7 +2933,7 @@ impl FromMap for WithTaskLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2966,7 +2966,7 @@ impl FromMap for WithTaskLicense {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2999,7 +2999,7 @@ impl FromMap for WithTaskLogCollection {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3032,7 +3032,7 @@ impl FromMap for WithTaskLoginResponse {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3065,7 +3065,7 @@ impl FromMap for WithTaskMetric {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3098,7 +3098,7 @@ impl FromMap for WithTaskNamespaceGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3131,7 +3131,7 @@ impl FromMap for WithTaskNetworkPolicyRuleService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3164,7 +3164,7 @@ impl FromMap for WithTaskNfsExport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3197,7 +3197,7 @@ impl FromMap for WithTaskNic {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3230,7 +3230,7 @@ impl FromMap for WithTaskNodeTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3263,7 +3263,7 @@ impl FromMap for WithTaskNvmfNamespaceSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3296,7 +3296,7 @@ impl FromMap for WithTaskNvmfNamespace {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3329,7 +3329,7 @@ impl FromMap for WithTaskNvmfSubsystem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3362,7 +3362,7 @@ impl FromMap for WithTaskOrganization {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3395,7 +3395,7 @@ impl FromMap for WithTaskRackTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3428,7 +3428,7 @@ impl FromMap for WithTaskReportTask {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3461,7 +3461,7 @@ impl FromMap for WithTaskReportTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3494,7 +3494,7 @@ impl FromMap for WithTaskSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3527,7 +3527,7 @@ impl FromMap for WithTaskSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3560,7 +3560,7 @@ impl FromMap for WithTaskSnapshotGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3593,7 +3593,7 @@ impl FromMap for WithTaskSnapshotPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3626,7 +3626,7 @@ impl FromMap for WithTaskSnmpTransport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3659,7 +3659,7 @@ impl FromMap for WithTaskSnmpTrapReceiver {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3692,7 +3692,7 @@ impl FromMap for WithTaskTask {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3725,7 +3725,7 @@ impl FromMap for WithTaskUsbDevice {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3758,7 +3758,7 @@ impl FromMap for WithTaskUserAuditLog {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3791,7 +3791,7 @@ impl FromMap for WithTaskUserRoleNext {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3824,7 +3824,7 @@ impl FromMap for WithTaskUser {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3857,7 +3857,7 @@ impl FromMap for WithTaskVcenterAccount {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3890,7 +3890,7 @@ impl FromMap for WithTaskVds {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3923,7 +3923,7 @@ impl FromMap for WithTaskView {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3956,7 +3956,7 @@ impl FromMap for WithTaskVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3989,7 +3989,7 @@ impl FromMap for WithTaskVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4022,7 +4022,7 @@ impl FromMap for WithTaskVirtualPrivateCloudRouteTable {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4055,7 +4055,7 @@ impl FromMap for WithTaskVirtualPrivateCloudRouterGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4088,7 +4088,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4121,7 +4121,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4154,7 +4154,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSubnet {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4187,7 +4187,7 @@ impl FromMap for WithTaskVirtualPrivateCloud {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4220,7 +4220,7 @@ impl FromMap for WithTaskVlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4253,7 +4253,7 @@ impl FromMap for WithTaskVmArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -4286,7 +4286,7 @@ impl FromMap for WithTaskVmExportFile {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4319,7 +4319,7 @@ impl FromMap for WithTaskVmFolder {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4352,7 +4352,7 @@ impl FromMap for WithTaskVmPlacementGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4385,7 +4385,7 @@ impl FromMap for WithTaskVmSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4418,7 +4418,7 @@ impl FromMap for WithTaskVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4451,7 +4451,7 @@ impl FromMap for WithTaskVmVolumeSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4484,7 +4484,7 @@ impl FromMap for WithTaskVmVolume {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }

@@ -22,7 +22,7 @@ impl FromMap for WithTaskVm {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -55,7 +55,7 @@ impl FromMap for WithTaskVsphereEsxiAccountArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value()?,
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }

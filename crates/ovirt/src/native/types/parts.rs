@@ -36,15 +36,26 @@ pub struct LinkRef<'a> {
 /// The links of one object: an engine sends about 35 per VM. While decoding, a run of
 /// `<link .../>` elements is kept as the text the engine sent and read into one packed buffer
 /// (one allocation for all links, not 70) the first time you look; most listings never do.
+///
+/// An object without links costs one pointer.
 #[derive(Clone, Default)]
-pub struct Links {
+pub struct Links(Option<Box<LinksInner>>);
+
+#[derive(Clone, Default)]
+struct LinksInner {
     /// `<link/>` elements as received, not read yet: the first links of the object.
     raw: String,
-    /// `raw` read, on first use (boxed: most objects are dropped unread).
-    read: OnceLock<Box<Packed>>,
+    /// `raw` read, on first use.
+    read: OnceLock<Packed>,
     /// Links added one by one, after those of `raw`.
     packed: Packed,
 }
+
+/// No links, for objects without any.
+static NO_LINKS: Packed = Packed {
+    buf: String::new(),
+    idx: Vec::new(),
+};
 
 /// Links packed in one buffer.
 #[derive(Clone, Default)]
@@ -84,47 +95,56 @@ impl Packed {
     }
 }
 
-impl Links {
-    /// No links.
-    pub const fn new() -> Self {
-        Self {
-            raw: String::new(),
-            read: OnceLock::new(),
-            packed: Packed {
-                buf: String::new(),
-                idx: Vec::new(),
-            },
-        }
-    }
-
+impl LinksInner {
     /// The links of `raw`, read on first use.
     fn read(&self) -> &Packed {
         self.read.get_or_init(|| {
-            let mut p = Box::<Packed>::default();
+            let mut p = Packed::default();
             p.read(&self.raw);
             p
         })
     }
+}
+
+impl Links {
+    /// No links.
+    pub const fn new() -> Self {
+        Self(None)
+    }
+
+    fn inner(&mut self) -> &mut LinksInner {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// The links of the received text (read now if not yet) and those added one by one.
+    fn parts(&self) -> (&Packed, &Packed) {
+        match &self.0 {
+            Some(inner) => (inner.read(), &inner.packed),
+            None => (&NO_LINKS, &NO_LINKS),
+        }
+    }
 
     /// Adds a link.
     pub fn push(&mut self, rel: &str, href: &str) {
-        self.packed.push(rel, href);
+        self.inner().packed.push(rel, href);
     }
 
     /// Adds `<link .../>` elements as the engine wrote them, read on first use (or now, when
     /// links were added one by one before them, to keep the document's order).
     pub(crate) fn push_raw(&mut self, elements: &str) {
-        if self.packed.idx.is_empty() {
-            self.raw.push_str(elements);
-            self.read.take();
+        let inner = self.inner();
+        if inner.packed.idx.is_empty() {
+            inner.raw.push_str(elements);
+            inner.read.take();
         } else {
-            self.packed.read(elements);
+            inner.packed.read(elements);
         }
     }
 
     /// Number of links.
     pub fn len(&self) -> usize {
-        self.read().idx.len() + self.packed.idx.len()
+        let (read, packed) = self.parts();
+        read.idx.len() + packed.idx.len()
     }
 
     /// True if there are none.
@@ -134,7 +154,8 @@ impl Links {
 
     /// The links in document order.
     pub fn iter(&self) -> impl Iterator<Item = LinkRef<'_>> + '_ {
-        self.read().iter().chain(self.packed.iter())
+        let (read, packed) = self.parts();
+        read.iter().chain(packed.iter())
     }
 
     /// The `href` of the first link with relation `rel`.

@@ -78,18 +78,22 @@ pub fn is_secret_field(name: &str, words: &[&str]) -> bool {
         .any(|w| words.iter().any(|s| w.eq_ignore_ascii_case(s)))
 }
 
-/// `vncToken` -> `vnc`, `Token`.
-fn split_camel(s: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
+/// `vncToken` -> `vnc`, `Token` (no allocation: this runs for every extra field of every
+/// object listed).
+fn split_camel(s: &str) -> impl Iterator<Item = &str> {
+    let mut ends = s
+        .char_indices()
+        .skip(1)
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .chain([s.len()]);
     let mut start = 0;
-    for (i, c) in s.char_indices().skip(1) {
-        if c.is_ascii_uppercase() {
-            parts.push(&s[start..i]);
-            start = i;
-        }
-    }
-    parts.push(&s[start..]);
-    parts
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        let word = s.get(start..end);
+        start = end;
+        word
+    })
 }
 
 /// Replaces, at any depth, every non-null value whose field name is a secret by `words` (see
@@ -214,6 +218,9 @@ mod tests {
         assert!(is_secret_field("graphics_password", &words));
         assert!(is_secret_field("vncToken", &words));
         assert!(!is_secret_field("passwordless_x", &["pass"]));
+        assert!(is_secret_field("consoleTicketValue", &["ticket"]));
+        assert!(!is_secret_field("consoleTickets", &["ticket"]));
+        assert!(is_secret_field("Token", &words));
         assert!(!is_secret_field("tokens_count", &words));
         let mut m = BTreeMap::new();
         m.insert("graphics_password".to_owned(), Value::from("hunter2"));

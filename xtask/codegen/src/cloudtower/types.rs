@@ -524,7 +524,7 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             if traits.de {
                 let _ = writeln!(
                     out,
-                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &[u8], m: &mut A) -> ::core::result::Result<(), A::Error> {{",
+                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\n#[inline(always)]\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &[u8], m: &mut A) -> ::core::result::Result<(), A::Error> {{",
                     def.ident,
                     str_lit(&def.model)
                 );

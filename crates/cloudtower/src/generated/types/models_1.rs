@@ -126,6 +126,7 @@ pub struct Alert {
 
 impl FromMap for Alert {
     const NAME: &'static str = "Alert";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -262,6 +263,7 @@ pub struct AlertConnection {
 
 impl FromMap for AlertConnection {
     const NAME: &'static str = "AlertConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -318,6 +320,7 @@ pub struct AlertNotifier {
 
 impl FromMap for AlertNotifier {
     const NAME: &'static str = "AlertNotifier";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -420,6 +423,7 @@ pub struct AlertNotifierConnection {
 
 impl FromMap for AlertNotifierConnection {
     const NAME: &'static str = "AlertNotifierConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -462,6 +466,7 @@ pub struct AlertRule {
 
 impl FromMap for AlertRule {
     const NAME: &'static str = "AlertRule";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -530,6 +535,7 @@ pub struct AlertRuleConnection {
 
 impl FromMap for AlertRuleConnection {
     const NAME: &'static str = "AlertRuleConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -893,6 +899,7 @@ pub struct AllocatableEcStorageCapacity {
 
 impl FromMap for AllocatableEcStorageCapacity {
     const NAME: &'static str = "AllocatableEcStorageCapacity";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -927,6 +934,7 @@ pub struct AllocatableReplicaStorageCapacity {
 
 impl FromMap for AllocatableReplicaStorageCapacity {
     const NAME: &'static str = "AllocatableReplicaStorageCapacity";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -958,6 +966,7 @@ pub struct AllocatableStorageCapacity {
 
 impl FromMap for AllocatableStorageCapacity {
     const NAME: &'static str = "AllocatableStorageCapacity";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1015,6 +1024,7 @@ pub struct Application {
 
 impl FromMap for Application {
     const NAME: &'static str = "Application";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1117,6 +1127,7 @@ pub struct ApplicationConnection {
 
 impl FromMap for ApplicationConnection {
     const NAME: &'static str = "ApplicationConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2544,6 +2555,7 @@ pub struct BackupPlan {
 
 impl FromMap for BackupPlan {
     const NAME: &'static str = "BackupPlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2805,6 +2817,7 @@ pub struct BackupPlanConnection {
 
 impl FromMap for BackupPlanConnection {
     const NAME: &'static str = "BackupPlanConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2997,6 +3010,7 @@ pub struct BackupPlanExecution {
 
 impl FromMap for BackupPlanExecution {
     const NAME: &'static str = "BackupPlanExecution";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3104,6 +3118,7 @@ pub struct BackupPlanExecutionConnection {
 
 impl FromMap for BackupPlanExecutionConnection {
     const NAME: &'static str = "BackupPlanExecutionConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3720,6 +3735,7 @@ pub struct BackupRestoreExecution {
 
 impl FromMap for BackupRestoreExecution {
     const NAME: &'static str = "BackupRestoreExecution";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3839,6 +3855,7 @@ pub struct BackupRestoreExecutionConnection {
 
 impl FromMap for BackupRestoreExecutionConnection {
     const NAME: &'static str = "BackupRestoreExecutionConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// `VmDiskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskConnection {
+    /// `aggregate`: `NestedAggregateVmDisk`, required by the model.
+    pub aggregate: Option<NestedAggregateVmDisk>,
+}
+
+impl FromMap for VmDiskConnection {
+    const NAME: &'static str = "VmDiskConnection";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -176,6 +207,7 @@ pub struct VmDiskMetaData {
 
 impl FromMap for VmDiskMetaData {
     const NAME: &'static str = "VmDiskMetaData";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -412,6 +444,7 @@ pub struct VmEntityFilterResult {
 
 impl FromMap for VmEntityFilterResult {
     const NAME: &'static str = "VmEntityFilterResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -445,6 +478,7 @@ pub struct VmEntityFilterResultConnection {
 
 impl FromMap for VmEntityFilterResultConnection {
     const NAME: &'static str = "VmEntityFilterResultConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -495,6 +529,7 @@ pub struct VmExportFile {
 
 impl FromMap for VmExportFile {
     const NAME: &'static str = "VmExportFile";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -591,6 +626,7 @@ pub struct VmExportFileConnection {
 
 impl FromMap for VmExportFileConnection {
     const NAME: &'static str = "VmExportFileConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -631,6 +667,7 @@ pub struct VmExportFileFile {
 
 impl FromMap for VmExportFileFile {
     const NAME: &'static str = "VmExportFileFile";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -846,6 +883,7 @@ pub struct VmFolder {
 
 impl FromMap for VmFolder {
     const NAME: &'static str = "VmFolder";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -917,6 +955,7 @@ pub struct VmFolderConnection {
 
 impl FromMap for VmFolderConnection {
     const NAME: &'static str = "VmFolderConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -993,6 +1032,7 @@ pub struct VmGpuDetail {
 
 impl FromMap for VmGpuDetail {
     const NAME: &'static str = "VmGpuDetail";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1151,6 +1191,7 @@ pub struct VmGpuInfo {
 
 impl FromMap for VmGpuInfo {
     const NAME: &'static str = "VmGpuInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1394,6 +1435,7 @@ pub struct VmMetaData {
 
 impl FromMap for VmMetaData {
     const NAME: &'static str = "VmMetaData";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1620,6 +1662,7 @@ pub struct VmNic {
 
 impl FromMap for VmNic {
     const NAME: &'static str = "VmNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1773,6 +1816,7 @@ pub struct VmNicConnection {
 
 impl FromMap for VmNicConnection {
     const NAME: &'static str = "VmNicConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1827,6 +1871,7 @@ pub struct VmNicMetaData {
 
 impl FromMap for VmNicMetaData {
     const NAME: &'static str = "VmNicMetaData";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2191,6 +2236,7 @@ pub struct VmPlacementGroup {
 
 impl FromMap for VmPlacementGroup {
     const NAME: &'static str = "VmPlacementGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2331,6 +2377,7 @@ pub struct VmPlacementGroupConnection {
 
 impl FromMap for VmPlacementGroupConnection {
     const NAME: &'static str = "VmPlacementGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2413,6 +2460,7 @@ pub struct VmSnapshot {
 
 impl FromMap for VmSnapshot {
     const NAME: &'static str = "VmSnapshot";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2571,6 +2619,7 @@ pub struct VmSnapshotConnection {
 
 impl FromMap for VmSnapshotConnection {
     const NAME: &'static str = "VmSnapshotConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2739,6 +2788,7 @@ pub struct VmTemplate {
 
 impl FromMap for VmTemplate {
     const NAME: &'static str = "VmTemplate";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2902,6 +2952,7 @@ pub struct VmTemplateConnection {
 
 impl FromMap for VmTemplateConnection {
     const NAME: &'static str = "VmTemplateConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3294,6 +3345,7 @@ pub struct VmVncInfo {
 
 impl FromMap for VmVncInfo {
     const NAME: &'static str = "VmVncInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3395,6 +3447,7 @@ pub struct VmVolume {
 
 impl FromMap for VmVolume {
     const NAME: &'static str = "VmVolume";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3533,6 +3586,7 @@ pub struct VmVolumeConnection {
 
 impl FromMap for VmVolumeConnection {
     const NAME: &'static str = "VmVolumeConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3733,159 +3787,5 @@ impl serde::Serialize for VmVolumeExportFileType {
 impl<'de> serde::Deserialize<'de> for VmVolumeExportFileType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::known, Self::from_wire)
-    }
-}
-
-/// `VmVolumeSnapshot` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `elf_storage_policy`, `id`, `local_created_at`, `local_id`, `name`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolumeSnapshot {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `createAt`: `string`.
-    pub create_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `shared_size`: `double`.
-    pub shared_size: Option<f64>,
-    /// `size`: `double`.
-    pub size: Option<f64>,
-    /// `type`: `VmVolumeSnapshotType`, required by the model.
-    pub r#type: Option<VmVolumeSnapshotType>,
-    /// `unique_size`: `double`.
-    pub unique_size: Option<f64>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-    /// `volume_sharing`: `boolean`.
-    pub volume_sharing: Option<bool>,
-    /// `volume_size`: `double`.
-    pub volume_size: Option<f64>,
-    /// `zbs_snapshot_uuid`: `string`.
-    pub zbs_snapshot_uuid: Option<String>,
-}
-
-impl FromMap for VmVolumeSnapshot {
-    const NAME: &'static str = "VmVolumeSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"size" {
-                    self.size = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"labels" {
-                    self.labels = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"createAt" {
-                    self.create_at = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"vm_volume" {
-                    self.vm_volume = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"shared_size" {
-                    self.shared_size = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"unique_size" {
-                    self.unique_size = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"volume_size" {
-                    self.volume_size = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"volume_sharing" {
-                    self.volume_sharing = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else if key == b"zbs_snapshot_uuid" {
-                    self.zbs_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"elf_storage_policy" {
-                    self.elf_storage_policy = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

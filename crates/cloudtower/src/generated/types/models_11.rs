@@ -3,6 +3,161 @@
 
 use super::*;
 
+/// `VmVolumeSnapshot` of the CloudTower model.
+///
+/// The model requires `cluster`, `description`, `elf_storage_policy`, `id`, `local_created_at`, `local_id`, `name`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeSnapshot {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `createAt`: `string`.
+    pub create_at: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `shared_size`: `double`.
+    pub shared_size: Option<f64>,
+    /// `size`: `double`.
+    pub size: Option<f64>,
+    /// `type`: `VmVolumeSnapshotType`, required by the model.
+    pub r#type: Option<VmVolumeSnapshotType>,
+    /// `unique_size`: `double`.
+    pub unique_size: Option<f64>,
+    /// `vm_volume`: `NestedVmVolume`.
+    pub vm_volume: Option<NestedVmVolume>,
+    /// `volume_sharing`: `boolean`.
+    pub volume_sharing: Option<bool>,
+    /// `volume_size`: `double`.
+    pub volume_size: Option<f64>,
+    /// `zbs_snapshot_uuid`: `string`.
+    pub zbs_snapshot_uuid: Option<String>,
+}
+
+impl FromMap for VmVolumeSnapshot {
+    const NAME: &'static str = "VmVolumeSnapshot";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"size" {
+                    self.size = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"createAt" {
+                    self.create_at = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"vm_volume" {
+                    self.vm_volume = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"shared_size" {
+                    self.shared_size = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"volume_size" {
+                    self.volume_size = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"volume_sharing" {
+                    self.volume_sharing = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"zbs_snapshot_uuid" {
+                    self.zbs_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"elf_storage_policy" {
+                    self.elf_storage_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmVolumeSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `VmVolumeSnapshotConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -14,6 +169,7 @@ pub struct VmVolumeSnapshotConnection {
 
 impl FromMap for VmVolumeSnapshotConnection {
     const NAME: &'static str = "VmVolumeSnapshotConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -272,6 +428,7 @@ pub struct VsphereEsxiAccount {
 
 impl FromMap for VsphereEsxiAccount {
     const NAME: &'static str = "VsphereEsxiAccount";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -330,6 +487,7 @@ pub struct VsphereEsxiAccountConnection {
 
 impl FromMap for VsphereEsxiAccountConnection {
     const NAME: &'static str = "VsphereEsxiAccountConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -478,6 +636,7 @@ pub struct Witness {
 
 impl FromMap for Witness {
     const NAME: &'static str = "Witness";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -581,6 +740,7 @@ pub struct WitnessConnection {
 
 impl FromMap for WitnessConnection {
     const NAME: &'static str = "WitnessConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -619,6 +779,7 @@ pub struct WitnessService {
 
 impl FromMap for WitnessService {
     const NAME: &'static str = "WitnessService";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -790,6 +951,7 @@ pub struct Zone {
 
 impl FromMap for Zone {
     const NAME: &'static str = "Zone";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -950,6 +1112,7 @@ pub struct ZoneConnection {
 
 impl FromMap for ZoneConnection {
     const NAME: &'static str = "ZoneConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -988,6 +1151,7 @@ pub struct ZoneTopo {
 
 impl FromMap for ZoneTopo {
     const NAME: &'static str = "ZoneTopo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1052,6 +1216,7 @@ pub struct ZoneTopoConnection {
 
 impl FromMap for ZoneTopoConnection {
     const NAME: &'static str = "ZoneTopoConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

@@ -164,6 +164,7 @@ pub struct BackupRestorePoint {
 
 impl FromMap for BackupRestorePoint {
     const NAME: &'static str = "BackupRestorePoint";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -319,6 +320,7 @@ pub struct BackupRestorePointConnection {
 
 impl FromMap for BackupRestorePointConnection {
     const NAME: &'static str = "BackupRestorePointConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -569,6 +571,7 @@ pub struct BackupService {
 
 impl FromMap for BackupService {
     const NAME: &'static str = "BackupService";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -766,6 +769,7 @@ pub struct BackupServiceConnection {
 
 impl FromMap for BackupServiceConnection {
     const NAME: &'static str = "BackupServiceConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1088,6 +1092,7 @@ pub struct BackupStoreRepository {
 
 impl FromMap for BackupStoreRepository {
     const NAME: &'static str = "BackupStoreRepository";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1230,6 +1235,7 @@ pub struct BackupStoreRepositoryConnection {
 
 impl FromMap for BackupStoreRepositoryConnection {
     const NAME: &'static str = "BackupStoreRepositoryConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1457,6 +1463,7 @@ pub struct BackupTargetExecution {
 
 impl FromMap for BackupTargetExecution {
     const NAME: &'static str = "BackupTargetExecution";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1587,6 +1594,7 @@ pub struct BackupTargetExecutionConnection {
 
 impl FromMap for BackupTargetExecutionConnection {
     const NAME: &'static str = "BackupTargetExecutionConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1617,6 +1625,7 @@ pub struct BatchCreateVirtualPrivateCloudFloatingIp {
 
 impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "BatchCreateVirtualPrivateCloudFloatingIp";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1647,6 +1656,7 @@ pub struct BatchHosts {
 
 impl FromMap for BatchHosts {
     const NAME: &'static str = "BatchHosts";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1940,6 +1950,7 @@ pub struct BrickTopo {
 
 impl FromMap for BrickTopo {
     const NAME: &'static str = "BrickTopo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2056,6 +2067,7 @@ pub struct BrickTopoConnection {
 
 impl FromMap for BrickTopoConnection {
     const NAME: &'static str = "BrickTopoConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2406,6 +2418,7 @@ pub struct CloudTowerApplication {
 
 impl FromMap for CloudTowerApplication {
     const NAME: &'static str = "CloudTowerApplication";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2509,6 +2522,7 @@ pub struct CloudTowerApplicationConnection {
 
 impl FromMap for CloudTowerApplicationConnection {
     const NAME: &'static str = "CloudTowerApplicationConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2553,6 +2567,7 @@ pub struct CloudTowerApplicationPackage {
 
 impl FromMap for CloudTowerApplicationPackage {
     const NAME: &'static str = "CloudTowerApplicationPackage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2633,6 +2648,7 @@ pub struct CloudTowerApplicationPackageConnection {
 
 impl FromMap for CloudTowerApplicationPackageConnection {
     const NAME: &'static str = "CloudTowerApplicationPackageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2952,6 +2968,7 @@ pub struct Cluster {
 
 impl FromMap for Cluster {
     const NAME: &'static str = "Cluster";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3291,6 +3308,7 @@ pub struct ClusterConnection {
 
 impl FromMap for ClusterConnection {
     const NAME: &'static str = "ClusterConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3429,6 +3447,7 @@ pub struct ClusterImage {
 
 impl FromMap for ClusterImage {
     const NAME: &'static str = "ClusterImage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3527,6 +3546,7 @@ pub struct ClusterImageConnection {
 
 impl FromMap for ClusterImageConnection {
     const NAME: &'static str = "ClusterImageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3567,6 +3587,7 @@ pub struct ClusterSettings {
 
 impl FromMap for ClusterSettings {
     const NAME: &'static str = "ClusterSettings";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3638,6 +3659,7 @@ pub struct ClusterSettingsConnection {
 
 impl FromMap for ClusterSettingsConnection {
     const NAME: &'static str = "ClusterSettingsConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3686,6 +3708,7 @@ pub struct ClusterStorageInfo {
 
 impl FromMap for ClusterStorageInfo {
     const NAME: &'static str = "ClusterStorageInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3781,90 +3804,5 @@ impl serde::Serialize for ClusterStorageInfoEcConfig {
             m.serialize_entry("k", v)?;
         }
         m.end()
-    }
-}
-
-/// `ClusterTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterTopo {
-    /// `brick_topoes`: `NestedBrickTopo[]`.
-    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `node_topoes`: `NestedNodeTopo[]`.
-    pub node_topoes: Option<Vec<NestedNodeTopo>>,
-    /// `zone_topoes`: `NestedZoneTopo[]`.
-    pub zone_topoes: Option<Vec<NestedZoneTopo>>,
-}
-
-impl FromMap for ClusterTopo {
-    const NAME: &'static str = "ClusterTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"node_topoes" {
-                    self.node_topoes = m.next_value::<List<_>>()?.0;
-                } else if key == b"zone_topoes" {
-                    self.zone_topoes = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"brick_topoes" {
-                    self.brick_topoes = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

@@ -3,6 +3,92 @@
 
 use super::*;
 
+/// `ClusterTopo` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterTopo {
+    /// `brick_topoes`: `NestedBrickTopo[]`.
+    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `node_topoes`: `NestedNodeTopo[]`.
+    pub node_topoes: Option<Vec<NestedNodeTopo>>,
+    /// `zone_topoes`: `NestedZoneTopo[]`.
+    pub zone_topoes: Option<Vec<NestedZoneTopo>>,
+}
+
+impl FromMap for ClusterTopo {
+    const NAME: &'static str = "ClusterTopo";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"node_topoes" {
+                    self.node_topoes = m.next_value::<List<_>>()?.0;
+                } else if key == b"zone_topoes" {
+                    self.zone_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"brick_topoes" {
+                    self.brick_topoes = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `ClusterTopoConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -14,6 +100,7 @@ pub struct ClusterTopoConnection {
 
 impl FromMap for ClusterTopoConnection {
     const NAME: &'static str = "ClusterTopoConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -135,6 +222,7 @@ pub struct ClusterUpgradeHistory {
 
 impl FromMap for ClusterUpgradeHistory {
     const NAME: &'static str = "ClusterUpgradeHistory";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -210,6 +298,7 @@ pub struct ClusterUpgradeHistoryConnection {
 
 impl FromMap for ClusterUpgradeHistoryConnection {
     const NAME: &'static str = "ClusterUpgradeHistoryConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -265,6 +354,7 @@ pub struct CommonHeader {
 
 impl FromMap for CommonHeader {
     const NAME: &'static str = "CommonHeader";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -398,6 +488,7 @@ pub struct ConsistencyGroup {
 
 impl FromMap for ConsistencyGroup {
     const NAME: &'static str = "ConsistencyGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -501,6 +592,7 @@ pub struct ConsistencyGroupConnection {
 
 impl FromMap for ConsistencyGroupConnection {
     const NAME: &'static str = "ConsistencyGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -549,6 +641,7 @@ pub struct ConsistencyGroupSnapshot {
 
 impl FromMap for ConsistencyGroupSnapshot {
     const NAME: &'static str = "ConsistencyGroupSnapshot";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -643,6 +736,7 @@ pub struct ConsistencyGroupSnapshotConnection {
 
 impl FromMap for ConsistencyGroupSnapshotConnection {
     const NAME: &'static str = "ConsistencyGroupSnapshotConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -841,6 +935,7 @@ pub struct ContentLibraryImage {
 
 impl FromMap for ContentLibraryImage {
     const NAME: &'static str = "ContentLibraryImage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -950,6 +1045,7 @@ pub struct ContentLibraryImageConnection {
 
 impl FromMap for ContentLibraryImageConnection {
     const NAME: &'static str = "ContentLibraryImageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1105,6 +1201,7 @@ pub struct ContentLibraryVmTemplate {
 
 impl FromMap for ContentLibraryVmTemplate {
     const NAME: &'static str = "ContentLibraryVmTemplate";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1271,6 +1368,7 @@ pub struct ContentLibraryVmTemplateConnection {
 
 impl FromMap for ContentLibraryVmTemplateConnection {
     const NAME: &'static str = "ContentLibraryVmTemplateConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1523,6 +1621,7 @@ pub struct DataPoint {
 
 impl FromMap for DataPoint {
     const NAME: &'static str = "DataPoint";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1583,6 +1682,7 @@ pub struct Datacenter {
 
 impl FromMap for Datacenter {
     const NAME: &'static str = "Datacenter";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1692,6 +1792,7 @@ pub struct DatacenterConnection {
 
 impl FromMap for DatacenterConnection {
     const NAME: &'static str = "DatacenterConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1726,6 +1827,7 @@ pub struct Deploy {
 
 impl FromMap for Deploy {
     const NAME: &'static str = "Deploy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1758,6 +1860,7 @@ pub struct DeployConnection {
 
 impl FromMap for DeployConnection {
     const NAME: &'static str = "DeployConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1860,6 +1963,7 @@ pub struct DisassociateSystemServiceFromObsServiceResult {
 
 impl FromMap for DisassociateSystemServiceFromObsServiceResult {
     const NAME: &'static str = "DisassociateSystemServiceFromObsServiceResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1988,6 +2092,7 @@ pub struct DiscoveredHost {
 
 impl FromMap for DiscoveredHost {
     const NAME: &'static str = "DiscoveredHost";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2129,6 +2234,7 @@ pub struct Disk {
 
 impl FromMap for Disk {
     const NAME: &'static str = "Disk";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2277,6 +2383,7 @@ pub struct DiskConnection {
 
 impl FromMap for DiskConnection {
     const NAME: &'static str = "DiskConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2798,6 +2905,7 @@ pub struct ElfDataStore {
 
 impl FromMap for ElfDataStore {
     const NAME: &'static str = "ElfDataStore";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2895,6 +3003,7 @@ pub struct ElfDataStoreConnection {
 
 impl FromMap for ElfDataStoreConnection {
     const NAME: &'static str = "ElfDataStoreConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3023,6 +3132,7 @@ pub struct ElfImage {
 
 impl FromMap for ElfImage {
     const NAME: &'static str = "ElfImage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3130,6 +3240,7 @@ pub struct ElfImageConnection {
 
 impl FromMap for ElfImageConnection {
     const NAME: &'static str = "ElfImageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3178,6 +3289,7 @@ pub struct ElfStoragePolicy {
 
 impl FromMap for ElfStoragePolicy {
     const NAME: &'static str = "ElfStoragePolicy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3267,6 +3379,7 @@ pub struct ElfStoragePolicyConnection {
 
 impl FromMap for ElfStoragePolicyConnection {
     const NAME: &'static str = "ElfStoragePolicyConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3308,6 +3421,7 @@ impl serde::Serialize for EnterMaintenanceModeCheckResult {
 
 impl FromMap for EnterMaintenanceModeCheckResult {
     const NAME: &'static str = "EnterMaintenanceModeCheckResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3340,6 +3454,7 @@ pub struct EnterMaintenanceModeResult {
 
 impl FromMap for EnterMaintenanceModeResult {
     const NAME: &'static str = "EnterMaintenanceModeResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3467,6 +3582,7 @@ pub struct EntityFilter {
 
 impl FromMap for EntityFilter {
     const NAME: &'static str = "EntityFilter";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3582,6 +3698,7 @@ pub struct EntityFilterConnection {
 
 impl FromMap for EntityFilterConnection {
     const NAME: &'static str = "EntityFilterConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3688,6 +3805,7 @@ pub struct ErrorBody {
 
 impl FromMap for ErrorBody {
     const NAME: &'static str = "ErrorBody";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3806,162 +3924,5 @@ impl serde::Serialize for ErrorCode {
 impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::known, Self::from_wire)
-    }
-}
-
-/// `EverouteCluster` of the CloudTower model.
-///
-/// The model requires `controller_instances`, `controller_template`, `global_default_action`, `id`, `name`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteCluster {
-    /// `agent_elf_clusters`: `NestedCluster[]`.
-    pub agent_elf_clusters: Option<Vec<NestedCluster>>,
-    /// `agent_elf_vdses`: `NestedVds[]`.
-    pub agent_elf_vdses: Option<Vec<NestedVds>>,
-    /// `controller_instances`: `NestedEverouteControllerInstance[]`, required by the model.
-    pub controller_instances: Option<Vec<NestedEverouteControllerInstance>>,
-    /// `controller_template`: `NestedEverouteControllerTemplate`, required by the model.
-    pub controller_template: Option<NestedEverouteControllerTemplate>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `global_default_action`: `GlobalPolicyAction`, required by the model.
-    pub global_default_action: Option<GlobalPolicyAction>,
-    /// `global_whitelist`: `NestedEverouteClusterWhitelist`.
-    pub global_whitelist: Option<NestedEverouteClusterWhitelist>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `installed`: `boolean`.
-    pub installed: Option<bool>,
-    /// `load_balancer_service`: `NestedLoadBalancerService`.
-    pub load_balancer_service: Option<NestedLoadBalancerService>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `phase`: `EverouteClusterPhase`.
-    pub phase: Option<EverouteClusterPhase>,
-    /// `status`: `NestedEverouteClusterStatus`.
-    pub status: Option<NestedEverouteClusterStatus>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for EverouteCluster {
-    const NAME: &'static str = "EverouteCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"phase" {
-                    self.phase = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"status" {
-                    self.status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"installed" {
-                    self.installed = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"vpc_service" {
-                    self.vpc_service = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"agent_elf_vdses" {
-                    self.agent_elf_vdses = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"global_whitelist" {
-                    self.global_whitelist = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"agent_elf_clusters" {
-                    self.agent_elf_clusters = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"controller_template" {
-                    self.controller_template = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            20 => {
-                if key == b"controller_instances" {
-                    self.controller_instances = m.next_value::<List<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            21 => {
-                if key == b"global_default_action" {
-                    self.global_default_action = m.next_value()?;
-                } else if key == b"load_balancer_service" {
-                    self.load_balancer_service = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

@@ -3,6 +3,164 @@
 
 use super::*;
 
+/// `EverouteCluster` of the CloudTower model.
+///
+/// The model requires `controller_instances`, `controller_template`, `global_default_action`, `id`, `name`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteCluster {
+    /// `agent_elf_clusters`: `NestedCluster[]`.
+    pub agent_elf_clusters: Option<Vec<NestedCluster>>,
+    /// `agent_elf_vdses`: `NestedVds[]`.
+    pub agent_elf_vdses: Option<Vec<NestedVds>>,
+    /// `controller_instances`: `NestedEverouteControllerInstance[]`, required by the model.
+    pub controller_instances: Option<Vec<NestedEverouteControllerInstance>>,
+    /// `controller_template`: `NestedEverouteControllerTemplate`, required by the model.
+    pub controller_template: Option<NestedEverouteControllerTemplate>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `global_default_action`: `GlobalPolicyAction`, required by the model.
+    pub global_default_action: Option<GlobalPolicyAction>,
+    /// `global_whitelist`: `NestedEverouteClusterWhitelist`.
+    pub global_whitelist: Option<NestedEverouteClusterWhitelist>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `installed`: `boolean`.
+    pub installed: Option<bool>,
+    /// `load_balancer_service`: `NestedLoadBalancerService`.
+    pub load_balancer_service: Option<NestedLoadBalancerService>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `status`: `NestedEverouteClusterStatus`.
+    pub status: Option<NestedEverouteClusterStatus>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+    /// `vpc_service`: `NestedVirtualPrivateCloudService`.
+    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
+}
+
+impl FromMap for EverouteCluster {
+    const NAME: &'static str = "EverouteCluster";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"phase" {
+                    self.phase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"installed" {
+                    self.installed = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"vpc_service" {
+                    self.vpc_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"agent_elf_vdses" {
+                    self.agent_elf_vdses = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"global_whitelist" {
+                    self.global_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"agent_elf_clusters" {
+                    self.agent_elf_clusters = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"controller_template" {
+                    self.controller_template = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"controller_instances" {
+                    self.controller_instances = m.next_value::<List<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"global_default_action" {
+                    self.global_default_action = m.next_value()?;
+                } else if key == b"load_balancer_service" {
+                    self.load_balancer_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `EverouteClusterConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -14,6 +172,7 @@ pub struct EverouteClusterConnection {
 
 impl FromMap for EverouteClusterConnection {
     const NAME: &'static str = "EverouteClusterConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -228,6 +387,7 @@ pub struct EverouteLicense {
 
 impl FromMap for EverouteLicense {
     const NAME: &'static str = "EverouteLicense";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -315,6 +475,7 @@ pub struct EverouteLicenseConnection {
 
 impl FromMap for EverouteLicenseConnection {
     const NAME: &'static str = "EverouteLicenseConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -429,6 +590,7 @@ pub struct EveroutePackage {
 
 impl FromMap for EveroutePackage {
     const NAME: &'static str = "EveroutePackage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -511,6 +673,7 @@ pub struct EveroutePackageConnection {
 
 impl FromMap for EveroutePackageConnection {
     const NAME: &'static str = "EveroutePackageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -654,6 +817,7 @@ pub struct ExitMaintenanceModeResult {
 
 impl FromMap for ExitMaintenanceModeResult {
     const NAME: &'static str = "ExitMaintenanceModeResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -688,6 +852,7 @@ pub struct ExportFileDownloadLinks {
 
 impl FromMap for ExportFileDownloadLinks {
     const NAME: &'static str = "ExportFileDownloadLinks";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1275,6 +1440,7 @@ pub struct GlobalAlertRule {
 
 impl FromMap for GlobalAlertRule {
     const NAME: &'static str = "GlobalAlertRule";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1377,6 +1543,7 @@ pub struct GlobalAlertRuleConnection {
 
 impl FromMap for GlobalAlertRuleConnection {
     const NAME: &'static str = "GlobalAlertRuleConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1479,6 +1646,7 @@ pub struct GlobalSettings {
 
 impl FromMap for GlobalSettings {
     const NAME: &'static str = "GlobalSettings";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1511,6 +1679,7 @@ pub struct GlobalSettingsConnection {
 
 impl FromMap for GlobalSettingsConnection {
     const NAME: &'static str = "GlobalSettingsConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1587,6 +1756,7 @@ pub struct GpuDevice {
 
 impl FromMap for GpuDevice {
     const NAME: &'static str = "GpuDevice";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1744,6 +1914,7 @@ pub struct GpuDeviceConnection {
 
 impl FromMap for GpuDeviceConnection {
     const NAME: &'static str = "GpuDeviceConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2040,6 +2211,7 @@ pub struct GpuVmDetail {
 
 impl FromMap for GpuVmDetail {
     const NAME: &'static str = "GpuVmDetail";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2338,6 +2510,7 @@ pub struct GpuVmInfo {
 
 impl FromMap for GpuVmInfo {
     const NAME: &'static str = "GpuVmInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2543,6 +2716,7 @@ pub struct Graph {
 
 impl FromMap for Graph {
     const NAME: &'static str = "Graph";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2687,6 +2861,7 @@ pub struct GraphConnection {
 
 impl FromMap for GraphConnection {
     const NAME: &'static str = "GraphConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2927,6 +3102,7 @@ pub struct Host {
 
 impl FromMap for Host {
     const NAME: &'static str = "Host";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3329,6 +3505,7 @@ pub struct HostConnection {
 
 impl FromMap for HostConnection {
     const NAME: &'static str = "HostConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3634,148 +3811,5 @@ impl serde::Serialize for IpSecurityPolicy {
             m.serialize_entry("ip_block", v)?;
         }
         m.end()
-    }
-}
-
-/// `IommuStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IommuStatus {
-    /// `DISABLE`
-    Disable,
-    /// `ENABLE`
-    Enable,
-    /// `NEED_REBOOT`
-    NeedReboot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl IommuStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "DISABLE",
-            Self::Enable => "ENABLE",
-            Self::NeedReboot => "NEED_REBOOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
-    }
-
-    /// The variant of a value this model knows, from its bytes (decoding matches the
-    /// bytes of a value before any UTF-8 check).
-    #[inline]
-    pub(crate) fn known(b: &[u8]) -> Option<Self> {
-        match b {
-            b"DISABLE" => Some(Self::Disable),
-            b"ENABLE" => Some(Self::Enable),
-            b"NEED_REBOOT" => Some(Self::NeedReboot),
-            _ => None,
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::NeedReboot];
-}
-
-impl ::core::fmt::Display for IommuStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for IommuStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for IommuStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IommuStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::known, Self::from_wire)
-    }
-}
-
-/// `Ipmi` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `ip`, `local_id`, `username`, `valid`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Ipmi {
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-    /// `valid`: `boolean`, required by the model.
-    pub valid: Option<bool>,
-}
-
-impl FromMap for Ipmi {
-    const NAME: &'static str = "Ipmi";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"ip" {
-                    self.ip = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"host" {
-                    self.host = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"valid" {
-                    self.valid = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
-                } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Ipmi {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

@@ -3,6 +3,150 @@
 
 use super::*;
 
+/// `IommuStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IommuStatus {
+    /// `DISABLE`
+    Disable,
+    /// `ENABLE`
+    Enable,
+    /// `NEED_REBOOT`
+    NeedReboot,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl IommuStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disable => "DISABLE",
+            Self::Enable => "ENABLE",
+            Self::NeedReboot => "NEED_REBOOT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DISABLE" => Some(Self::Disable),
+            b"ENABLE" => Some(Self::Enable),
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::NeedReboot];
+}
+
+impl ::core::fmt::Display for IommuStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IommuStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for IommuStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IommuStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `Ipmi` of the CloudTower model.
+///
+/// The model requires `host`, `id`, `ip`, `local_id`, `username`, `valid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Ipmi {
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+    /// `valid`: `boolean`, required by the model.
+    pub valid: Option<bool>,
+}
+
+impl FromMap for Ipmi {
+    const NAME: &'static str = "Ipmi";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"ip" {
+                    self.ip = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"valid" {
+                    self.valid = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                } else if key == b"username" {
+                    self.username = m.next_value::<Opt<_>>()?.0;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ipmi {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `IscsiConnection` of the CloudTower model.
 ///
 /// The model requires `client_port`, `cluster`, `host`, `id`, `initiator_ip`, `type`; every field is optional here so that a tower that omits one still decodes.
@@ -30,6 +174,7 @@ pub struct IscsiConnection {
 
 impl FromMap for IscsiConnection {
     const NAME: &'static str = "IscsiConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -107,6 +252,7 @@ pub struct IscsiConnectionConnection {
 
 impl FromMap for IscsiConnectionConnection {
     const NAME: &'static str = "IscsiConnectionConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -213,6 +359,7 @@ pub struct IscsiLun {
 
 impl FromMap for IscsiLun {
     const NAME: &'static str = "IscsiLun";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -400,6 +547,7 @@ pub struct IscsiLunConnection {
 
 impl FromMap for IscsiLunConnection {
     const NAME: &'static str = "IscsiLunConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -448,6 +596,7 @@ pub struct IscsiLunSnapshot {
 
 impl FromMap for IscsiLunSnapshot {
     const NAME: &'static str = "IscsiLunSnapshot";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -547,6 +696,7 @@ pub struct IscsiLunSnapshotConnection {
 
 impl FromMap for IscsiLunSnapshotConnection {
     const NAME: &'static str = "IscsiLunSnapshotConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -673,6 +823,7 @@ pub struct IscsiTarget {
 
 impl FromMap for IscsiTarget {
     const NAME: &'static str = "IscsiTarget";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -857,6 +1008,7 @@ pub struct IscsiTargetConnection {
 
 impl FromMap for IscsiTargetConnection {
     const NAME: &'static str = "IscsiTargetConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -969,6 +1121,7 @@ pub struct IsolationPolicy {
 
 impl FromMap for IsolationPolicy {
     const NAME: &'static str = "IsolationPolicy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1044,6 +1197,7 @@ pub struct IsolationPolicyConnection {
 
 impl FromMap for IsolationPolicyConnection {
     const NAME: &'static str = "IsolationPolicyConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1225,6 +1379,7 @@ pub struct Label {
 
 impl FromMap for Label {
     const NAME: &'static str = "Label";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1517,6 +1672,7 @@ pub struct LabelConnection {
 
 impl FromMap for LabelConnection {
     const NAME: &'static str = "LabelConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1585,6 +1741,7 @@ pub struct License {
 
 impl FromMap for License {
     const NAME: &'static str = "License";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1684,6 +1841,7 @@ pub struct LicenseConnection {
 
 impl FromMap for LicenseConnection {
     const NAME: &'static str = "LicenseConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1816,6 +1974,7 @@ pub struct LogCollection {
 
 impl FromMap for LogCollection {
     const NAME: &'static str = "LogCollection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1922,6 +2081,7 @@ pub struct LogCollectionConnection {
 
 impl FromMap for LogCollectionConnection {
     const NAME: &'static str = "LogCollectionConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2035,6 +2195,7 @@ pub struct LogServiceConfig {
 
 impl FromMap for LogServiceConfig {
     const NAME: &'static str = "LogServiceConfig";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2066,6 +2227,7 @@ pub struct LoginResponse {
 
 impl FromMap for LoginResponse {
     const NAME: &'static str = "LoginResponse";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2177,6 +2339,7 @@ pub struct MaintenanceModeVerify {
 
 impl FromMap for MaintenanceModeVerify {
     const NAME: &'static str = "MaintenanceModeVerify";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2218,6 +2381,7 @@ pub struct MaintenanceModeVmInfo {
 
 impl FromMap for MaintenanceModeVmInfo {
     const NAME: &'static str = "MaintenanceModeVmInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2288,6 +2452,7 @@ pub struct MetaLeader {
 
 impl FromMap for MetaLeader {
     const NAME: &'static str = "MetaLeader";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2393,6 +2558,7 @@ pub struct Metric {
 
 impl FromMap for Metric {
     const NAME: &'static str = "Metric";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2558,6 +2724,7 @@ pub struct MetricLabel {
 
 impl FromMap for MetricLabel {
     const NAME: &'static str = "MetricLabel";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2744,6 +2911,7 @@ pub struct MetricSample {
 
 impl FromMap for MetricSample {
     const NAME: &'static str = "MetricSample";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2844,6 +3012,7 @@ pub struct MetricStream {
 
 impl FromMap for MetricStream {
     const NAME: &'static str = "MetricStream";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3365,6 +3534,7 @@ pub struct NamespaceGroup {
 
 impl FromMap for NamespaceGroup {
     const NAME: &'static str = "NamespaceGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3445,6 +3615,7 @@ pub struct NamespaceGroupConnection {
 
 impl FromMap for NamespaceGroupConnection {
     const NAME: &'static str = "NamespaceGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3631,6 +3802,7 @@ pub struct NetworkPolicyRuleService {
 
 impl FromMap for NetworkPolicyRuleService {
     const NAME: &'static str = "NetworkPolicyRuleService";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3695,6 +3867,7 @@ pub struct NetworkPolicyRuleServiceConnection {
 
 impl FromMap for NetworkPolicyRuleServiceConnection {
     const NAME: &'static str = "NetworkPolicyRuleServiceConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3711,187 +3884,5 @@ impl FromMap for NetworkPolicyRuleServiceConnection {
 impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
-    }
-}
-
-/// `NetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkPolicyRuleType {
-    /// `ALL`
-    All,
-    /// `IP_BLOCK`
-    IpBlock,
-    /// `SECURITY_GROUP`
-    SecurityGroup,
-    /// `SELECTOR`
-    Selector,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkPolicyRuleType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::IpBlock => "IP_BLOCK",
-            Self::SecurityGroup => "SECURITY_GROUP",
-            Self::Selector => "SELECTOR",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
-    }
-
-    /// The variant of a value this model knows, from its bytes (decoding matches the
-    /// bytes of a value before any UTF-8 check).
-    #[inline]
-    pub(crate) fn known(b: &[u8]) -> Option<Self> {
-        match b {
-            b"ALL" => Some(Self::All),
-            b"IP_BLOCK" => Some(Self::IpBlock),
-            b"SECURITY_GROUP" => Some(Self::SecurityGroup),
-            b"SELECTOR" => Some(Self::Selector),
-            _ => None,
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::All,
-        Self::IpBlock,
-        Self::SecurityGroup,
-        Self::Selector,
-    ];
-}
-
-impl ::core::fmt::Display for NetworkPolicyRuleType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NetworkPolicyRuleType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NetworkPolicyRuleType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::known, Self::from_wire)
-    }
-}
-
-/// `NetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkType {
-    /// `ACCESS`
-    Access,
-    /// `MANAGEMENT`
-    Management,
-    /// `MIGRATION`
-    Migration,
-    /// `STORAGE`
-    Storage,
-    /// `STORAGE_ACCESS`
-    StorageAccess,
-    /// `VM`
-    Vm,
-    /// `VPC_SYS`
-    VpcSys,
-    /// `VPC_VM`
-    VpcVm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Access => "ACCESS",
-            Self::Management => "MANAGEMENT",
-            Self::Migration => "MIGRATION",
-            Self::Storage => "STORAGE",
-            Self::StorageAccess => "STORAGE_ACCESS",
-            Self::Vm => "VM",
-            Self::VpcSys => "VPC_SYS",
-            Self::VpcVm => "VPC_VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
-    }
-
-    /// The variant of a value this model knows, from its bytes (decoding matches the
-    /// bytes of a value before any UTF-8 check).
-    #[inline]
-    pub(crate) fn known(b: &[u8]) -> Option<Self> {
-        match b {
-            b"ACCESS" => Some(Self::Access),
-            b"MANAGEMENT" => Some(Self::Management),
-            b"MIGRATION" => Some(Self::Migration),
-            b"STORAGE" => Some(Self::Storage),
-            b"STORAGE_ACCESS" => Some(Self::StorageAccess),
-            b"VM" => Some(Self::Vm),
-            b"VPC_SYS" => Some(Self::VpcSys),
-            b"VPC_VM" => Some(Self::VpcVm),
-            _ => None,
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Access,
-        Self::Management,
-        Self::Migration,
-        Self::Storage,
-        Self::StorageAccess,
-        Self::Vm,
-        Self::VpcSys,
-        Self::VpcVm,
-    ];
-}
-
-impl ::core::fmt::Display for NetworkType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for NetworkType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -3,6 +3,188 @@
 
 use super::*;
 
+/// `NetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkPolicyRuleType {
+    /// `ALL`
+    All,
+    /// `IP_BLOCK`
+    IpBlock,
+    /// `SECURITY_GROUP`
+    SecurityGroup,
+    /// `SELECTOR`
+    Selector,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkPolicyRuleType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::IpBlock => "IP_BLOCK",
+            Self::SecurityGroup => "SECURITY_GROUP",
+            Self::Selector => "SELECTOR",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"IP_BLOCK" => Some(Self::IpBlock),
+            b"SECURITY_GROUP" => Some(Self::SecurityGroup),
+            b"SELECTOR" => Some(Self::Selector),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::All,
+        Self::IpBlock,
+        Self::SecurityGroup,
+        Self::Selector,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkPolicyRuleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `NetworkType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkType {
+    /// `ACCESS`
+    Access,
+    /// `MANAGEMENT`
+    Management,
+    /// `MIGRATION`
+    Migration,
+    /// `STORAGE`
+    Storage,
+    /// `STORAGE_ACCESS`
+    StorageAccess,
+    /// `VM`
+    Vm,
+    /// `VPC_SYS`
+    VpcSys,
+    /// `VPC_VM`
+    VpcVm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Access => "ACCESS",
+            Self::Management => "MANAGEMENT",
+            Self::Migration => "MIGRATION",
+            Self::Storage => "STORAGE",
+            Self::StorageAccess => "STORAGE_ACCESS",
+            Self::Vm => "VM",
+            Self::VpcSys => "VPC_SYS",
+            Self::VpcVm => "VPC_VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ACCESS" => Some(Self::Access),
+            b"MANAGEMENT" => Some(Self::Management),
+            b"MIGRATION" => Some(Self::Migration),
+            b"STORAGE" => Some(Self::Storage),
+            b"STORAGE_ACCESS" => Some(Self::StorageAccess),
+            b"VM" => Some(Self::Vm),
+            b"VPC_SYS" => Some(Self::VpcSys),
+            b"VPC_VM" => Some(Self::VpcVm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Access,
+        Self::Management,
+        Self::Migration,
+        Self::Storage,
+        Self::StorageAccess,
+        Self::Vm,
+        Self::VpcSys,
+        Self::VpcVm,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
 /// `NfsExport` of the CloudTower model.
 ///
 /// The model requires `cluster`, `description`, `export_inode_id`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
@@ -38,6 +220,7 @@ pub struct NfsExport {
 
 impl FromMap for NfsExport {
     const NAME: &'static str = "NfsExport";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -143,6 +326,7 @@ pub struct NfsExportConnection {
 
 impl FromMap for NfsExportConnection {
     const NAME: &'static str = "NfsExportConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -199,6 +383,7 @@ pub struct NfsInode {
 
 impl FromMap for NfsInode {
     const NAME: &'static str = "NfsInode";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -316,6 +501,7 @@ pub struct NfsInodeConnection {
 
 impl FromMap for NfsInodeConnection {
     const NAME: &'static str = "NfsInodeConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -404,6 +590,7 @@ pub struct Nic {
 
 impl FromMap for Nic {
     const NAME: &'static str = "Nic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -548,6 +735,7 @@ pub struct NicConnection {
 
 impl FromMap for NicConnection {
     const NAME: &'static str = "NicConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -770,6 +958,7 @@ pub struct NodeTopo {
 
 impl FromMap for NodeTopo {
     const NAME: &'static str = "NodeTopo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -845,6 +1034,7 @@ pub struct NodeTopoConnection {
 
 impl FromMap for NodeTopoConnection {
     const NAME: &'static str = "NodeTopoConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1083,6 +1273,7 @@ pub struct NtpServiceUrl {
 
 impl FromMap for NtpServiceUrl {
     const NAME: &'static str = "NtpServiceUrl";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1193,6 +1384,7 @@ pub struct NvmfNamespace {
 
 impl FromMap for NvmfNamespace {
     const NAME: &'static str = "NvmfNamespace";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1389,6 +1581,7 @@ pub struct NvmfNamespaceConnection {
 
 impl FromMap for NvmfNamespaceConnection {
     const NAME: &'static str = "NvmfNamespaceConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1437,6 +1630,7 @@ pub struct NvmfNamespaceSnapshot {
 
 impl FromMap for NvmfNamespaceSnapshot {
     const NAME: &'static str = "NvmfNamespaceSnapshot";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1531,6 +1725,7 @@ pub struct NvmfNamespaceSnapshotConnection {
 
 impl FromMap for NvmfNamespaceSnapshotConnection {
     const NAME: &'static str = "NvmfNamespaceSnapshotConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1635,6 +1830,7 @@ pub struct NvmfSubsystem {
 
 impl FromMap for NvmfSubsystem {
     const NAME: &'static str = "NvmfSubsystem";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1815,6 +2011,7 @@ pub struct NvmfSubsystemConnection {
 
 impl FromMap for NvmfSubsystemConnection {
     const NAME: &'static str = "NvmfSubsystemConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2111,6 +2308,7 @@ pub struct Organization {
 
 impl FromMap for Organization {
     const NAME: &'static str = "Organization";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2143,6 +2341,7 @@ pub struct OrganizationConnection {
 
 impl FromMap for OrganizationConnection {
     const NAME: &'static str = "OrganizationConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2189,6 +2388,7 @@ impl serde::Serialize for OvfCpu {
 
 impl FromMap for OvfCpu {
     const NAME: &'static str = "OvfCpu";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2246,6 +2446,7 @@ impl serde::Serialize for OvfDisk {
 
 impl FromMap for OvfDisk {
     const NAME: &'static str = "OvfDisk";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2318,6 +2519,7 @@ impl serde::Serialize for OvfNic {
 
 impl FromMap for OvfNic {
     const NAME: &'static str = "OvfNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2394,6 +2596,7 @@ impl serde::Serialize for ParsedOvf {
 
 impl FromMap for ParsedOvf {
     const NAME: &'static str = "ParsedOVF";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2713,6 +2916,7 @@ pub struct PciDevice {
 
 impl FromMap for PciDevice {
     const NAME: &'static str = "PciDevice";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3254,6 +3458,7 @@ pub struct PmemDimm {
 
 impl FromMap for PmemDimm {
     const NAME: &'static str = "PmemDimm";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3352,6 +3557,7 @@ pub struct PmemDimmConnection {
 
 impl FromMap for PmemDimmConnection {
     const NAME: &'static str = "PmemDimmConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

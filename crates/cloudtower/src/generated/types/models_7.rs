@@ -993,6 +993,7 @@ pub struct RackTopo {
 
 impl FromMap for RackTopo {
     const NAME: &'static str = "RackTopo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1071,6 +1072,7 @@ pub struct RackTopoConnection {
 
 impl FromMap for RackTopoConnection {
     const NAME: &'static str = "RackTopoConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1230,6 +1232,7 @@ pub struct ReplicaVm {
 
 impl FromMap for ReplicaVm {
     const NAME: &'static str = "ReplicaVm";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1400,6 +1403,7 @@ pub struct ReplicaVmConnection {
 
 impl FromMap for ReplicaVmConnection {
     const NAME: &'static str = "ReplicaVmConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1719,6 +1723,7 @@ pub struct ReplicationPlan {
 
 impl FromMap for ReplicationPlan {
     const NAME: &'static str = "ReplicationPlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2012,6 +2017,7 @@ pub struct ReplicationPlanConnection {
 
 impl FromMap for ReplicationPlanConnection {
     const NAME: &'static str = "ReplicationPlanConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2411,6 +2417,7 @@ pub struct ReportTask {
 
 impl FromMap for ReportTask {
     const NAME: &'static str = "ReportTask";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2484,6 +2491,7 @@ pub struct ReportTaskConnection {
 
 impl FromMap for ReportTaskConnection {
     const NAME: &'static str = "ReportTaskConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2530,6 +2538,7 @@ pub struct ReportTemplate {
 
 impl FromMap for ReportTemplate {
     const NAME: &'static str = "ReportTemplate";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2622,6 +2631,7 @@ pub struct ReportTemplateConnection {
 
 impl FromMap for ReportTemplateConnection {
     const NAME: &'static str = "ReportTemplateConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2734,6 +2744,7 @@ pub struct ResourceChangeEvent {
 
 impl FromMap for ResourceChangeEvent {
     const NAME: &'static str = "ResourceChangeEvent";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2820,6 +2831,7 @@ pub struct ResourceChangeResponse {
 
 impl FromMap for ResourceChangeResponse {
     const NAME: &'static str = "ResourceChangeResponse";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2997,6 +3009,7 @@ pub struct SecurityGroup {
 
 impl FromMap for SecurityGroup {
     const NAME: &'static str = "SecurityGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3082,6 +3095,7 @@ pub struct SecurityGroupConnection {
 
 impl FromMap for SecurityGroupConnection {
     const NAME: &'static str = "SecurityGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3227,6 +3241,7 @@ pub struct SecurityPolicy {
 
 impl FromMap for SecurityPolicy {
     const NAME: &'static str = "SecurityPolicy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3344,6 +3359,7 @@ pub struct SecurityPolicyConnection {
 
 impl FromMap for SecurityPolicyConnection {
     const NAME: &'static str = "SecurityPolicyConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3572,6 +3588,7 @@ pub struct ShutdownVmId {
 
 impl FromMap for ShutdownVmId {
     const NAME: &'static str = "ShutdownVmID";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3686,6 +3703,7 @@ pub struct SmtpServer {
 
 impl FromMap for SmtpServer {
     const NAME: &'static str = "SmtpServer";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3749,6 +3767,7 @@ pub struct SmtpServerConnection {
 
 impl FromMap for SmtpServerConnection {
     const NAME: &'static str = "SmtpServerConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3807,6 +3826,7 @@ pub struct SnapshotGroup {
 
 impl FromMap for SnapshotGroup {
     const NAME: &'static str = "SnapshotGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3941,6 +3961,7 @@ pub struct SnapshotGroupConnection {
 
 impl FromMap for SnapshotGroupConnection {
     const NAME: &'static str = "SnapshotGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

@@ -70,6 +70,7 @@ pub struct SnapshotPlan {
 
 impl FromMap for SnapshotPlan {
     const NAME: &'static str = "SnapshotPlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -227,6 +228,7 @@ pub struct SnapshotPlanConnection {
 
 impl FromMap for SnapshotPlanConnection {
     const NAME: &'static str = "SnapshotPlanConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -516,6 +518,7 @@ pub struct SnapshotPlanTask {
 
 impl FromMap for SnapshotPlanTask {
     const NAME: &'static str = "SnapshotPlanTask";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -612,6 +615,7 @@ pub struct SnapshotPlanTaskConnection {
 
 impl FromMap for SnapshotPlanTaskConnection {
     const NAME: &'static str = "SnapshotPlanTaskConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1018,6 +1022,7 @@ pub struct SnmpTransport {
 
 impl FromMap for SnmpTransport {
     const NAME: &'static str = "SnmpTransport";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1122,6 +1127,7 @@ pub struct SnmpTransportConnection {
 
 impl FromMap for SnmpTransportConnection {
     const NAME: &'static str = "SnmpTransportConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1188,6 +1194,7 @@ pub struct SnmpTrapReceiver {
 
 impl FromMap for SnmpTrapReceiver {
     const NAME: &'static str = "SnmpTrapReceiver";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1305,6 +1312,7 @@ pub struct SnmpTrapReceiverConnection {
 
 impl FromMap for SnmpTrapReceiverConnection {
     const NAME: &'static str = "SnmpTrapReceiverConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1729,6 +1737,7 @@ pub struct SvtImage {
 
 impl FromMap for SvtImage {
     const NAME: &'static str = "SvtImage";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1808,6 +1817,7 @@ pub struct SvtImageConnection {
 
 impl FromMap for SvtImageConnection {
     const NAME: &'static str = "SvtImageConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1854,6 +1864,7 @@ pub struct SystemAuditLog {
 
 impl FromMap for SystemAuditLog {
     const NAME: &'static str = "SystemAuditLog";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1931,6 +1942,7 @@ pub struct SystemAuditLogConnection {
 
 impl FromMap for SystemAuditLogConnection {
     const NAME: &'static str = "SystemAuditLogConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2005,6 +2017,7 @@ pub struct Task {
 
 impl FromMap for Task {
     const NAME: &'static str = "Task";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2155,6 +2168,7 @@ pub struct TaskConnection {
 
 impl FromMap for TaskConnection {
     const NAME: &'static str = "TaskConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2683,6 +2697,7 @@ pub struct UploadTask {
 
 impl FromMap for UploadTask {
     const NAME: &'static str = "UploadTask";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2767,6 +2782,7 @@ pub struct UploadTaskConnection {
 
 impl FromMap for UploadTaskConnection {
     const NAME: &'static str = "UploadTaskConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2909,6 +2925,7 @@ pub struct UsbDevice {
 
 impl FromMap for UsbDevice {
     const NAME: &'static str = "UsbDevice";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3011,6 +3028,7 @@ pub struct UsbDeviceConnection {
 
 impl FromMap for UsbDeviceConnection {
     const NAME: &'static str = "UsbDeviceConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3137,6 +3155,7 @@ pub struct User {
 
 impl FromMap for User {
     const NAME: &'static str = "User";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3277,6 +3296,7 @@ pub struct UserAuditLog {
 
 impl FromMap for UserAuditLog {
     const NAME: &'static str = "UserAuditLog";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3379,6 +3399,7 @@ pub struct UserAuditLogConnection {
 
 impl FromMap for UserAuditLogConnection {
     const NAME: &'static str = "UserAuditLogConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3480,6 +3501,7 @@ pub struct UserConnection {
 
 impl FromMap for UserConnection {
     const NAME: &'static str = "UserConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3592,6 +3614,7 @@ pub struct UserRoleNext {
 
 impl FromMap for UserRoleNext {
     const NAME: &'static str = "UserRoleNext";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3663,6 +3686,7 @@ pub struct UserRoleNextConnection {
 
 impl FromMap for UserRoleNextConnection {
     const NAME: &'static str = "UserRoleNextConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

@@ -42,6 +42,7 @@ pub struct V2EverouteLicense {
 
 impl FromMap for V2EverouteLicense {
     const NAME: &'static str = "V2EverouteLicense";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -161,6 +162,7 @@ pub struct V2EverouteLicenseConnection {
 
 impl FromMap for V2EverouteLicenseConnection {
     const NAME: &'static str = "V2EverouteLicenseConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -203,6 +205,7 @@ pub struct VcenterAccount {
 
 impl FromMap for VcenterAccount {
     const NAME: &'static str = "VcenterAccount";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -266,6 +269,7 @@ pub struct VcenterAccountConnection {
 
 impl FromMap for VcenterAccountConnection {
     const NAME: &'static str = "VcenterAccountConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -324,6 +328,7 @@ pub struct Vds {
 
 impl FromMap for Vds {
     const NAME: &'static str = "Vds";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -433,6 +438,7 @@ pub struct VdsConnection {
 
 impl FromMap for VdsConnection {
     const NAME: &'static str = "VdsConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -477,6 +483,7 @@ pub struct View {
 
 impl FromMap for View {
     const NAME: &'static str = "View";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -557,6 +564,7 @@ pub struct ViewConnection {
 
 impl FromMap for ViewConnection {
     const NAME: &'static str = "ViewConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -611,6 +619,7 @@ pub struct VirtualPrivateCloud {
 
 impl FromMap for VirtualPrivateCloud {
     const NAME: &'static str = "VirtualPrivateCloud";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -733,6 +742,7 @@ pub struct VirtualPrivateCloudClusterBinding {
 
 impl FromMap for VirtualPrivateCloudClusterBinding {
     const NAME: &'static str = "VirtualPrivateCloudClusterBinding";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -801,6 +811,7 @@ pub struct VirtualPrivateCloudClusterBindingConnection {
 
 impl FromMap for VirtualPrivateCloudClusterBindingConnection {
     const NAME: &'static str = "VirtualPrivateCloudClusterBindingConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -831,6 +842,7 @@ pub struct VirtualPrivateCloudConnection {
 
 impl FromMap for VirtualPrivateCloudConnection {
     const NAME: &'static str = "VirtualPrivateCloudConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -871,6 +883,7 @@ pub struct VirtualPrivateCloudEdgeGateway {
 
 impl FromMap for VirtualPrivateCloudEdgeGateway {
     const NAME: &'static str = "VirtualPrivateCloudEdgeGateway";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -942,6 +955,7 @@ pub struct VirtualPrivateCloudEdgeGatewayConnection {
 
 impl FromMap for VirtualPrivateCloudEdgeGatewayConnection {
     const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -984,6 +998,7 @@ pub struct VirtualPrivateCloudEdgeGatewayGroup {
 
 impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
     const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1057,6 +1072,7 @@ pub struct VirtualPrivateCloudEdgeGatewayGroupConnection {
 
 impl FromMap for VirtualPrivateCloudEdgeGatewayGroupConnection {
     const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1119,6 +1135,7 @@ pub struct VirtualPrivateCloudExternalSubnet {
 
 impl FromMap for VirtualPrivateCloudExternalSubnet {
     const NAME: &'static str = "VirtualPrivateCloudExternalSubnet";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1242,6 +1259,7 @@ pub struct VirtualPrivateCloudExternalSubnetConnection {
 
 impl FromMap for VirtualPrivateCloudExternalSubnetConnection {
     const NAME: &'static str = "VirtualPrivateCloudExternalSubnetConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1297,6 +1315,7 @@ pub struct VirtualPrivateCloudExternalSubnetGroup {
 
 impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
     const NAME: &'static str = "VirtualPrivateCloudExternalSubnetGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1412,6 +1431,7 @@ pub struct VirtualPrivateCloudExternalSubnetGroupConnection {
 
 impl FromMap for VirtualPrivateCloudExternalSubnetGroupConnection {
     const NAME: &'static str = "VirtualPrivateCloudExternalSubnetGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1456,6 +1476,7 @@ pub struct VirtualPrivateCloudFloatingIp {
 
 impl FromMap for VirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "VirtualPrivateCloudFloatingIp";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1541,6 +1562,7 @@ pub struct VirtualPrivateCloudFloatingIpConnection {
 
 impl FromMap for VirtualPrivateCloudFloatingIpConnection {
     const NAME: &'static str = "VirtualPrivateCloudFloatingIpConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1661,6 +1683,7 @@ pub struct VirtualPrivateCloudNatGateway {
 
 impl FromMap for VirtualPrivateCloudNatGateway {
     const NAME: &'static str = "VirtualPrivateCloudNatGateway";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1764,6 +1787,7 @@ pub struct VirtualPrivateCloudNatGatewayConnection {
 
 impl FromMap for VirtualPrivateCloudNatGatewayConnection {
     const NAME: &'static str = "VirtualPrivateCloudNatGatewayConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2044,6 +2068,7 @@ pub struct VirtualPrivateCloudRouteTable {
 
 impl FromMap for VirtualPrivateCloudRouteTable {
     const NAME: &'static str = "VirtualPrivateCloudRouteTable";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2136,6 +2161,7 @@ pub struct VirtualPrivateCloudRouteTableConnection {
 
 impl FromMap for VirtualPrivateCloudRouteTableConnection {
     const NAME: &'static str = "VirtualPrivateCloudRouteTableConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2188,6 +2214,7 @@ pub struct VirtualPrivateCloudRouterGateway {
 
 impl FromMap for VirtualPrivateCloudRouterGateway {
     const NAME: &'static str = "VirtualPrivateCloudRouterGateway";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2301,6 +2328,7 @@ pub struct VirtualPrivateCloudRouterGatewayConnection {
 
 impl FromMap for VirtualPrivateCloudRouterGatewayConnection {
     const NAME: &'static str = "VirtualPrivateCloudRouterGatewayConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2381,6 +2409,7 @@ pub struct VirtualPrivateCloudSecurityGroup {
 
 impl FromMap for VirtualPrivateCloudSecurityGroup {
     const NAME: &'static str = "VirtualPrivateCloudSecurityGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2468,6 +2497,7 @@ pub struct VirtualPrivateCloudSecurityGroupConnection {
 
 impl FromMap for VirtualPrivateCloudSecurityGroupConnection {
     const NAME: &'static str = "VirtualPrivateCloudSecurityGroupConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2516,6 +2546,7 @@ pub struct VirtualPrivateCloudSecurityPolicy {
 
 impl FromMap for VirtualPrivateCloudSecurityPolicy {
     const NAME: &'static str = "VirtualPrivateCloudSecurityPolicy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2605,6 +2636,7 @@ pub struct VirtualPrivateCloudSecurityPolicyConnection {
 
 impl FromMap for VirtualPrivateCloudSecurityPolicyConnection {
     const NAME: &'static str = "VirtualPrivateCloudSecurityPolicyConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2750,6 +2782,7 @@ pub struct VirtualPrivateCloudSubnet {
 
 impl FromMap for VirtualPrivateCloudSubnet {
     const NAME: &'static str = "VirtualPrivateCloudSubnet";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2848,6 +2881,7 @@ pub struct VirtualPrivateCloudSubnetConnection {
 
 impl FromMap for VirtualPrivateCloudSubnetConnection {
     const NAME: &'static str = "VirtualPrivateCloudSubnetConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2912,6 +2946,7 @@ pub struct Vlan {
 
 impl FromMap for Vlan {
     const NAME: &'static str = "Vlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3037,6 +3072,7 @@ pub struct VlanConnection {
 
 impl FromMap for VlanConnection {
     const NAME: &'static str = "VlanConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3306,6 +3342,7 @@ pub struct Vm {
 
 impl FromMap for Vm {
     const NAME: &'static str = "Vm";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3634,6 +3671,7 @@ pub struct VmConnection {
 
 impl FromMap for VmConnection {
     const NAME: &'static str = "VmConnection";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3704,6 +3742,7 @@ pub struct VmDisk {
 
 impl FromMap for VmDisk {
     const NAME: &'static str = "VmDisk";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3819,36 +3858,6 @@ impl FromMap for VmDisk {
 }
 
 impl<'de> serde::Deserialize<'de> for VmDisk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskConnection {
-    /// `aggregate`: `NestedAggregateVmDisk`, required by the model.
-    pub aggregate: Option<NestedAggregateVmDisk>,
-}
-
-impl FromMap for VmDiskConnection {
-    const NAME: &'static str = "VmDiskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -14,6 +14,7 @@ pub struct NestedAggregateAlert {
 
 impl FromMap for NestedAggregateAlert {
     const NAME: &'static str = "NestedAggregateAlert";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -392,6 +393,7 @@ pub struct NestedAuthSettings {
 
 impl FromMap for NestedAuthSettings {
     const NAME: &'static str = "NestedAuthSettings";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -474,6 +476,7 @@ pub struct NestedBackupPlan {
 
 impl FromMap for NestedBackupPlan {
     const NAME: &'static str = "NestedBackupPlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -516,6 +519,7 @@ pub struct NestedBackupPlanTimePoint {
 
 impl FromMap for NestedBackupPlanTimePoint {
     const NAME: &'static str = "NestedBackupPlanTimePoint";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -580,6 +584,7 @@ pub struct NestedBackupRestoreExecutionNetworkMapping {
 
 impl FromMap for NestedBackupRestoreExecutionNetworkMapping {
     const NAME: &'static str = "NestedBackupRestoreExecutionNetworkMapping";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -619,6 +624,7 @@ pub struct NestedBackupServiceNetworkStatus {
 
 impl FromMap for NestedBackupServiceNetworkStatus {
     const NAME: &'static str = "NestedBackupServiceNetworkStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -662,6 +668,7 @@ pub struct NestedBrickDiskLayout {
 
 impl FromMap for NestedBrickDiskLayout {
     const NAME: &'static str = "NestedBrickDiskLayout";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -715,6 +722,7 @@ impl serde::Serialize for NestedCapacity {
 
 impl FromMap for NestedCapacity {
     const NAME: &'static str = "NestedCapacity";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -803,6 +811,7 @@ pub struct NestedContentLibraryVmTemplateDisk {
 
 impl FromMap for NestedContentLibraryVmTemplateDisk {
     const NAME: &'static str = "NestedContentLibraryVmTemplateDisk";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -943,6 +952,7 @@ pub struct NestedContentLibraryVmTemplateNic {
 
 impl FromMap for NestedContentLibraryVmTemplateNic {
     const NAME: &'static str = "NestedContentLibraryVmTemplateNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1050,6 +1060,7 @@ pub struct NestedCpu {
 
 impl FromMap for NestedCpu {
     const NAME: &'static str = "NestedCpu";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1090,6 +1101,7 @@ pub struct NestedDiscoveredHostDimms {
 
 impl FromMap for NestedDiscoveredHostDimms {
     const NAME: &'static str = "NestedDiscoveredHostDimms";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1139,6 +1151,7 @@ pub struct NestedDiscoveredHostDisk {
 
 impl FromMap for NestedDiscoveredHostDisk {
     const NAME: &'static str = "NestedDiscoveredHostDisk";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1232,6 +1245,7 @@ pub struct NestedDiscoveredHostIface {
 
 impl FromMap for NestedDiscoveredHostIface {
     const NAME: &'static str = "NestedDiscoveredHostIface";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1327,6 +1341,7 @@ pub struct NestedDiskFailureInformation {
 
 impl FromMap for NestedDiskFailureInformation {
     const NAME: &'static str = "NestedDiskFailureInformation";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1413,6 +1428,7 @@ pub struct NestedEverouteAgentStatus {
 
 impl FromMap for NestedEverouteAgentStatus {
     const NAME: &'static str = "NestedEverouteAgentStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1490,6 +1506,7 @@ pub struct NestedEverouteClusterAgentStatus {
 
 impl FromMap for NestedEverouteClusterAgentStatus {
     const NAME: &'static str = "NestedEverouteClusterAgentStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1551,6 +1568,7 @@ pub struct NestedEverouteClusterCondition {
 
 impl FromMap for NestedEverouteClusterCondition {
     const NAME: &'static str = "NestedEverouteClusterCondition";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1586,6 +1604,7 @@ pub struct NestedEverouteClusterControllerStatus {
 
 impl FromMap for NestedEverouteClusterControllerStatus {
     const NAME: &'static str = "NestedEverouteClusterControllerStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1631,6 +1650,7 @@ pub struct NestedEverouteClusterStatus {
 
 impl FromMap for NestedEverouteClusterStatus {
     const NAME: &'static str = "NestedEverouteClusterStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1707,6 +1727,7 @@ pub struct NestedEverouteClusterVmMetrics {
 
 impl FromMap for NestedEverouteClusterVmMetrics {
     const NAME: &'static str = "NestedEverouteClusterVMMetrics";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1744,6 +1765,7 @@ pub struct NestedEverouteClusterWhitelist {
 
 impl FromMap for NestedEverouteClusterWhitelist {
     const NAME: &'static str = "NestedEverouteClusterWhitelist";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1778,6 +1800,7 @@ pub struct NestedEverouteControllerInstance {
 
 impl FromMap for NestedEverouteControllerInstance {
     const NAME: &'static str = "NestedEverouteControllerInstance";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1823,6 +1846,7 @@ pub struct NestedEverouteControllerStatus {
 
 impl FromMap for NestedEverouteControllerStatus {
     const NAME: &'static str = "NestedEverouteControllerStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1908,6 +1932,7 @@ pub struct NestedEverouteControllerTemplate {
 
 impl FromMap for NestedEverouteControllerTemplate {
     const NAME: &'static str = "NestedEverouteControllerTemplate";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1974,6 +1999,7 @@ pub struct NestedEverouteManageVdsStatus {
 
 impl FromMap for NestedEverouteManageVdsStatus {
     const NAME: &'static str = "NestedEverouteManageVDSStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2048,6 +2074,7 @@ pub struct NestedExecutePlan {
 
 impl FromMap for NestedExecutePlan {
     const NAME: &'static str = "NestedExecutePlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2120,6 +2147,7 @@ pub struct NestedFilterRule {
 
 impl FromMap for NestedFilterRule {
     const NAME: &'static str = "NestedFilterRule";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2226,6 +2254,7 @@ pub struct NestedFrozenDisks {
 
 impl FromMap for NestedFrozenDisks {
     const NAME: &'static str = "NestedFrozenDisks";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2378,6 +2407,7 @@ pub struct NestedFrozenNic {
 
 impl FromMap for NestedFrozenNic {
     const NAME: &'static str = "NestedFrozenNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2463,6 +2493,7 @@ pub struct NestedFrozenVlan {
 
 impl FromMap for NestedFrozenVlan {
     const NAME: &'static str = "NestedFrozenVlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2538,6 +2569,7 @@ pub struct NestedGpuDriverInfo {
 
 impl FromMap for NestedGpuDriverInfo {
     const NAME: &'static str = "NestedGpuDriverInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2618,6 +2650,7 @@ pub struct NestedHost {
 
 impl FromMap for NestedHost {
     const NAME: &'static str = "NestedHost";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2654,6 +2687,7 @@ pub struct NestedInitiatorChap {
 
 impl FromMap for NestedInitiatorChap {
     const NAME: &'static str = "NestedInitiatorChap";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2705,6 +2739,7 @@ pub struct NestedLabel {
 
 impl FromMap for NestedLabel {
     const NAME: &'static str = "NestedLabel";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2737,6 +2772,7 @@ pub struct NestedLabelGroup {
 
 impl FromMap for NestedLabelGroup {
     const NAME: &'static str = "NestedLabelGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2777,6 +2813,7 @@ pub struct NestedMaintenanceHostState {
 
 impl FromMap for NestedMaintenanceHostState {
     const NAME: &'static str = "NestedMaintenanceHostState";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2819,6 +2856,7 @@ pub struct NestedMetroAvailabilityChecklist {
 
 impl FromMap for NestedMetroAvailabilityChecklist {
     const NAME: &'static str = "NestedMetroAvailabilityChecklist";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2895,6 +2933,7 @@ pub struct NestedMetroCheckItem {
 
 impl FromMap for NestedMetroCheckItem {
     const NAME: &'static str = "NestedMetroCheckItem";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2964,6 +3003,7 @@ pub struct NestedMetroCheckResult {
 
 impl FromMap for NestedMetroCheckResult {
     const NAME: &'static str = "NestedMetroCheckResult";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3044,6 +3084,7 @@ pub struct NestedNetworkPolicyRule {
 
 impl FromMap for NestedNetworkPolicyRule {
     const NAME: &'static str = "NestedNetworkPolicyRule";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3154,6 +3195,7 @@ impl serde::Serialize for NestedNetworkPolicyRulePort {
 
 impl FromMap for NestedNetworkPolicyRulePort {
     const NAME: &'static str = "NestedNetworkPolicyRulePort";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3221,6 +3263,7 @@ pub struct NestedPartition {
 
 impl FromMap for NestedPartition {
     const NAME: &'static str = "NestedPartition";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3277,6 +3320,7 @@ pub struct NestedPasswordRecoverQa {
 
 impl FromMap for NestedPasswordRecoverQa {
     const NAME: &'static str = "NestedPasswordRecoverQa";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3308,6 +3352,7 @@ pub struct NestedPasswordReoverQaItem {
 
 impl FromMap for NestedPasswordReoverQaItem {
     const NAME: &'static str = "NestedPasswordReoverQaItem";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3354,6 +3399,7 @@ pub struct NestedReplicationClusterDescriptor {
 
 impl FromMap for NestedReplicationClusterDescriptor {
     const NAME: &'static str = "NestedReplicationClusterDescriptor";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3388,6 +3434,7 @@ pub struct NestedReplicationIpAddressMapping {
 
 impl FromMap for NestedReplicationIpAddressMapping {
     const NAME: &'static str = "NestedReplicationIPAddressMapping";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3423,6 +3470,7 @@ pub struct NestedReplicationNetworkConfigure {
 
 impl FromMap for NestedReplicationNetworkConfigure {
     const NAME: &'static str = "NestedReplicationNetworkConfigure";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3469,6 +3517,7 @@ pub struct NestedReplicationNetworkInformation {
 
 impl FromMap for NestedReplicationNetworkInformation {
     const NAME: &'static str = "NestedReplicationNetworkInformation";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3568,6 +3617,7 @@ pub struct NestedReplicationObjectDescriptor {
 
 impl FromMap for NestedReplicationObjectDescriptor {
     const NAME: &'static str = "NestedReplicationObjectDescriptor";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3656,6 +3706,7 @@ pub struct NestedReplicationPlanNetworkMapping {
 
 impl FromMap for NestedReplicationPlanNetworkMapping {
     const NAME: &'static str = "NestedReplicationPlanNetworkMapping";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3708,6 +3759,7 @@ pub struct NestedResourceMeta {
 
 impl FromMap for NestedResourceMeta {
     const NAME: &'static str = "NestedResourceMeta";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3755,6 +3807,7 @@ pub struct NestedSecurityPolicyApply {
 
 impl FromMap for NestedSecurityPolicyApply {
     const NAME: &'static str = "NestedSecurityPolicyApply";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3826,6 +3879,7 @@ pub struct NestedSecurityPolicyStatistics {
 
 impl FromMap for NestedSecurityPolicyStatistics {
     const NAME: &'static str = "NestedSecurityPolicyStatistics";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3914,6 +3968,7 @@ pub struct NestedSnapshotGroupVmDiskInfo {
 
 impl FromMap for NestedSnapshotGroupVmDiskInfo {
     const NAME: &'static str = "NestedSnapshotGroupVmDiskInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3929,45 +3984,6 @@ impl FromMap for NestedSnapshotGroupVmDiskInfo {
 }
 
 impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmDiskInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedSnapshotGroupVmInfo` of the CloudTower model.
-///
-/// The model requires `disks`, `vm_id`, `vm_name`, `vm_snapshot_status`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedSnapshotGroupVmInfo {
-    /// `disks`: `NestedSnapshotGroupVmDiskInfo[]`, required by the model.
-    pub disks: Option<Vec<NestedSnapshotGroupVmDiskInfo>>,
-    /// `vm_id`: `string`, required by the model.
-    pub vm_id: Option<String>,
-    /// `vm_name`: `string`, required by the model.
-    pub vm_name: Option<String>,
-    /// `vm_snapshot_status`: `ProtectSnapshotStatus`, required by the model.
-    pub vm_snapshot_status: Option<ProtectSnapshotStatus>,
-}
-
-impl FromMap for NestedSnapshotGroupVmInfo {
-    const NAME: &'static str = "NestedSnapshotGroupVmInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"disks" => self.disks = m.next_value::<List<_>>()?.0,
-            b"vm_id" => self.vm_id = m.next_value::<Opt<_>>()?.0,
-            b"vm_name" => self.vm_name = m.next_value::<Opt<_>>()?.0,
-            b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmInfo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

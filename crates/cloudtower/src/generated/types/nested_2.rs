@@ -3,6 +3,46 @@
 
 use super::*;
 
+/// `NestedSnapshotGroupVmInfo` of the CloudTower model.
+///
+/// The model requires `disks`, `vm_id`, `vm_name`, `vm_snapshot_status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSnapshotGroupVmInfo {
+    /// `disks`: `NestedSnapshotGroupVmDiskInfo[]`, required by the model.
+    pub disks: Option<Vec<NestedSnapshotGroupVmDiskInfo>>,
+    /// `vm_id`: `string`, required by the model.
+    pub vm_id: Option<String>,
+    /// `vm_name`: `string`, required by the model.
+    pub vm_name: Option<String>,
+    /// `vm_snapshot_status`: `ProtectSnapshotStatus`, required by the model.
+    pub vm_snapshot_status: Option<ProtectSnapshotStatus>,
+}
+
+impl FromMap for NestedSnapshotGroupVmInfo {
+    const NAME: &'static str = "NestedSnapshotGroupVmInfo";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"disks" => self.disks = m.next_value::<List<_>>()?.0,
+            b"vm_id" => self.vm_id = m.next_value::<Opt<_>>()?.0,
+            b"vm_name" => self.vm_name = m.next_value::<Opt<_>>()?.0,
+            b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `NestedSnapshotInfo` of the CloudTower model.
 ///
 /// The model requires `index`, `iscsi_lun_snapshot_uuid`; every field is optional here so that a tower that omits one still decodes.
@@ -20,6 +60,7 @@ pub struct NestedSnapshotInfo {
 
 impl FromMap for NestedSnapshotInfo {
     const NAME: &'static str = "NestedSnapshotInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -69,6 +110,7 @@ pub struct NestedStep {
 
 impl FromMap for NestedStep {
     const NAME: &'static str = "NestedStep";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -140,6 +182,7 @@ pub struct NestedStoragePolicyConfig {
 
 impl FromMap for NestedStoragePolicyConfig {
     const NAME: &'static str = "NestedStoragePolicyConfig";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -195,6 +238,7 @@ impl serde::Serialize for NestedTagPosition {
 
 impl FromMap for NestedTagPosition {
     const NAME: &'static str = "NestedTagPosition";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -243,6 +287,7 @@ pub struct NestedTask {
 
 impl FromMap for NestedTask {
     const NAME: &'static str = "NestedTask";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -329,6 +374,7 @@ pub struct NestedTemplateConfig {
 
 impl FromMap for NestedTemplateConfig {
     const NAME: &'static str = "NestedTemplateConfig";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -380,6 +426,7 @@ pub struct NestedTemplateNic {
 
 impl FromMap for NestedTemplateNic {
     const NAME: &'static str = "NestedTemplateNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -461,6 +508,7 @@ pub struct NestedTemplateVpcNic {
 
 impl FromMap for NestedTemplateVpcNic {
     const NAME: &'static str = "NestedTemplateVpcNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -495,6 +543,7 @@ pub struct NestedThresholds {
 
 impl FromMap for NestedThresholds {
     const NAME: &'static str = "NestedThresholds";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -548,6 +597,7 @@ pub struct NestedVgpuType {
 
 impl FromMap for NestedVgpuType {
     const NAME: &'static str = "NestedVgpuType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -619,6 +669,7 @@ pub struct NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
 
 impl FromMap for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
     const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayInstanceStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -647,6 +698,7 @@ pub struct NestedVirtualPrivateCloudEdgeGatewayStatus {
 
 impl FromMap for NestedVirtualPrivateCloudEdgeGatewayStatus {
     const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayStatus";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -687,6 +739,7 @@ pub struct NestedVirtualPrivateCloudExternalSubnet {
 
 impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
     const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnet";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -757,6 +810,7 @@ pub struct NestedVirtualPrivateCloudExternalSubnetGroup {
 
 impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
     const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroup";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -803,6 +857,7 @@ pub struct NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
 
 impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
     const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -884,6 +939,7 @@ pub struct NestedVirtualPrivateCloudFloatingIp {
 
 impl FromMap for NestedVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "NestedVirtualPrivateCloudFloatingIp";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -918,6 +974,7 @@ pub struct NestedVirtualPrivateCloudIsolationPolicy {
 
 impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
     const NAME: &'static str = "NestedVirtualPrivateCloudIsolationPolicy";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -958,6 +1015,7 @@ pub struct NestedVirtualPrivateCloudNatGateway {
 
 impl FromMap for NestedVirtualPrivateCloudNatGateway {
     const NAME: &'static str = "NestedVirtualPrivateCloudNatGateway";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1005,6 +1063,7 @@ pub struct NestedVirtualPrivateCloudNetworkPolicyRule {
 
 impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
     const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRule";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1087,6 +1146,7 @@ pub struct NestedVirtualPrivateCloudNetworkPolicyRulePort {
 
 impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
     const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRulePort";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1128,6 +1188,7 @@ pub struct NestedVirtualPrivateCloudNic {
 
 impl FromMap for NestedVirtualPrivateCloudNic {
     const NAME: &'static str = "NestedVirtualPrivateCloudNic";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1205,6 +1266,7 @@ pub struct NestedVirtualPrivateCloudRoute {
 
 impl FromMap for NestedVirtualPrivateCloudRoute {
     const NAME: &'static str = "NestedVirtualPrivateCloudRoute";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1254,6 +1316,7 @@ pub struct NestedVirtualPrivateCloudSecurityPolicyApply {
 
 impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
     const NAME: &'static str = "NestedVirtualPrivateCloudSecurityPolicyApply";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1290,6 +1353,7 @@ pub struct NestedVirtualPrivateCloudService {
 
 impl FromMap for NestedVirtualPrivateCloudService {
     const NAME: &'static str = "NestedVirtualPrivateCloudService";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1330,6 +1394,7 @@ pub struct NestedVirtualPrivateCloudServiceTepIpPool {
 
 impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
     const NAME: &'static str = "NestedVirtualPrivateCloudServiceTepIpPool";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1415,6 +1480,7 @@ pub struct NestedVmRecycleBin {
 
 impl FromMap for NestedVmRecycleBin {
     const NAME: &'static str = "NestedVmRecycleBin";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1462,6 +1528,7 @@ pub struct NestedVpcDnatRuleType {
 
 impl FromMap for NestedVpcDnatRuleType {
     const NAME: &'static str = "NestedVpcDnatRuleType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1510,6 +1577,7 @@ impl serde::Serialize for NestedVpcGatewaysCommonExternalIpsType {
 
 impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
     const NAME: &'static str = "NestedVpcGatewaysCommonExternalIpsType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1557,6 +1625,7 @@ impl serde::Serialize for NestedVpcRouterGatewayRuleNextHopsItemType {
 
 impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
     const NAME: &'static str = "NestedVpcRouterGatewayRuleNextHopsItemType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1592,6 +1661,7 @@ pub struct NestedVpcRouterGatewayRuleType {
 
 impl FromMap for NestedVpcRouterGatewayRuleType {
     const NAME: &'static str = "NestedVpcRouterGatewayRuleType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1640,6 +1710,7 @@ impl serde::Serialize for NestedVpcSubnetIpPooType {
 
 impl FromMap for NestedVpcSubnetIpPooType {
     const NAME: &'static str = "NestedVpcSubnetIpPooType";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1679,6 +1750,7 @@ pub struct NestedZbsStorageInfo {
 
 impl FromMap for NestedZbsStorageInfo {
     const NAME: &'static str = "NestedZbsStorageInfo";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

@@ -1475,6 +1475,7 @@ impl serde::Serialize for CloudTowerApplicationWhereUniqueInput {
 
 impl FromMap for CloudTowerApplicationWhereUniqueInput {
     const NAME: &'static str = "CloudTowerApplicationWhereUniqueInput";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

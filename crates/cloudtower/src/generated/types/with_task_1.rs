@@ -39,6 +39,7 @@ pub struct DeleteBackupPlan {
 
 impl FromMap for DeleteBackupPlan {
     const NAME: &'static str = "DeleteBackupPlan";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -254,6 +255,7 @@ pub struct WithTaskAlertNotifier {
 
 impl FromMap for WithTaskAlertNotifier {
     const NAME: &'static str = "WithTask_AlertNotifier_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -287,6 +289,7 @@ pub struct WithTaskAlert {
 
 impl FromMap for WithTaskAlert {
     const NAME: &'static str = "WithTask_Alert_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -320,6 +323,7 @@ pub struct WithTaskBackupPlanExecution {
 
 impl FromMap for WithTaskBackupPlanExecution {
     const NAME: &'static str = "WithTask_BackupPlanExecution_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -353,6 +357,7 @@ pub struct WithTaskBackupPlan {
 
 impl FromMap for WithTaskBackupPlan {
     const NAME: &'static str = "WithTask_BackupPlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -386,6 +391,7 @@ pub struct WithTaskBackupRestoreExecution {
 
 impl FromMap for WithTaskBackupRestoreExecution {
     const NAME: &'static str = "WithTask_BackupRestoreExecution_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -419,6 +425,7 @@ pub struct WithTaskBatchCreateVirtualPrivateCloudFloatingIp {
 
 impl FromMap for WithTaskBatchCreateVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_BatchCreateVirtualPrivateCloudFloatingIp_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -452,6 +459,7 @@ pub struct WithTaskBatchHosts {
 
 impl FromMap for WithTaskBatchHosts {
     const NAME: &'static str = "WithTask_BatchHosts_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -485,6 +493,7 @@ pub struct WithTaskBrickTopo {
 
 impl FromMap for WithTaskBrickTopo {
     const NAME: &'static str = "WithTask_BrickTopo_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -518,6 +527,7 @@ pub struct WithTaskClusterSettings {
 
 impl FromMap for WithTaskClusterSettings {
     const NAME: &'static str = "WithTask_ClusterSettings_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -551,6 +561,7 @@ pub struct WithTaskCluster {
 
 impl FromMap for WithTaskCluster {
     const NAME: &'static str = "WithTask_Cluster_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -584,6 +595,7 @@ pub struct WithTaskConsistencyGroupSnapshot {
 
 impl FromMap for WithTaskConsistencyGroupSnapshot {
     const NAME: &'static str = "WithTask_ConsistencyGroupSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -617,6 +629,7 @@ pub struct WithTaskConsistencyGroup {
 
 impl FromMap for WithTaskConsistencyGroup {
     const NAME: &'static str = "WithTask_ConsistencyGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -650,6 +663,7 @@ pub struct WithTaskContentLibraryImage {
 
 impl FromMap for WithTaskContentLibraryImage {
     const NAME: &'static str = "WithTask_ContentLibraryImage_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -683,6 +697,7 @@ pub struct WithTaskContentLibraryVmTemplate {
 
 impl FromMap for WithTaskContentLibraryVmTemplate {
     const NAME: &'static str = "WithTask_ContentLibraryVmTemplate_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -716,6 +731,7 @@ pub struct WithTaskDatacenter {
 
 impl FromMap for WithTaskDatacenter {
     const NAME: &'static str = "WithTask_Datacenter_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -749,6 +765,7 @@ pub struct WithTaskDeleteAlertNotifier {
 
 impl FromMap for WithTaskDeleteAlertNotifier {
     const NAME: &'static str = "WithTask_DeleteAlertNotifier_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -782,6 +799,7 @@ pub struct WithTaskDeleteBackupPlan {
 
 impl FromMap for WithTaskDeleteBackupPlan {
     const NAME: &'static str = "WithTask_DeleteBackupPlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -815,6 +833,7 @@ pub struct WithTaskDeleteBackupRestorePointArray {
 
 impl FromMap for WithTaskDeleteBackupRestorePointArray {
     const NAME: &'static str = "WithTask_DeleteBackupRestorePoint-Array_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -848,6 +867,7 @@ pub struct WithTaskDeleteBrickTopo {
 
 impl FromMap for WithTaskDeleteBrickTopo {
     const NAME: &'static str = "WithTask_DeleteBrickTopo_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -881,6 +901,7 @@ pub struct WithTaskDeleteClusterRecycleBin {
 
 impl FromMap for WithTaskDeleteClusterRecycleBin {
     const NAME: &'static str = "WithTask_DeleteClusterRecycleBin_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -914,6 +935,7 @@ pub struct WithTaskDeleteCluster {
 
 impl FromMap for WithTaskDeleteCluster {
     const NAME: &'static str = "WithTask_DeleteCluster_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -947,6 +969,7 @@ pub struct WithTaskDeleteConsistencyGroupSnapshot {
 
 impl FromMap for WithTaskDeleteConsistencyGroupSnapshot {
     const NAME: &'static str = "WithTask_DeleteConsistencyGroupSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -980,6 +1003,7 @@ pub struct WithTaskDeleteConsistencyGroup {
 
 impl FromMap for WithTaskDeleteConsistencyGroup {
     const NAME: &'static str = "WithTask_DeleteConsistencyGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1013,6 +1037,7 @@ pub struct WithTaskDeleteContentLibraryImage {
 
 impl FromMap for WithTaskDeleteContentLibraryImage {
     const NAME: &'static str = "WithTask_DeleteContentLibraryImage_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1046,6 +1071,7 @@ pub struct WithTaskDeleteContentLibraryVmTemplate {
 
 impl FromMap for WithTaskDeleteContentLibraryVmTemplate {
     const NAME: &'static str = "WithTask_DeleteContentLibraryVmTemplate_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1079,6 +1105,7 @@ pub struct WithTaskDeleteDatacenter {
 
 impl FromMap for WithTaskDeleteDatacenter {
     const NAME: &'static str = "WithTask_DeleteDatacenter_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1112,6 +1139,7 @@ pub struct WithTaskDeleteElfImage {
 
 impl FromMap for WithTaskDeleteElfImage {
     const NAME: &'static str = "WithTask_DeleteElfImage_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1145,6 +1173,7 @@ pub struct WithTaskDeleteEntityFilter {
 
 impl FromMap for WithTaskDeleteEntityFilter {
     const NAME: &'static str = "WithTask_DeleteEntityFilter_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1178,6 +1207,7 @@ pub struct WithTaskDeleteGraph {
 
 impl FromMap for WithTaskDeleteGraph {
     const NAME: &'static str = "WithTask_DeleteGraph_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1211,6 +1241,7 @@ pub struct WithTaskDeleteIscsiLunSnapshot {
 
 impl FromMap for WithTaskDeleteIscsiLunSnapshot {
     const NAME: &'static str = "WithTask_DeleteIscsiLunSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1244,6 +1275,7 @@ pub struct WithTaskDeleteIscsiLun {
 
 impl FromMap for WithTaskDeleteIscsiLun {
     const NAME: &'static str = "WithTask_DeleteIscsiLun_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1277,6 +1309,7 @@ pub struct WithTaskDeleteIscsiTarget {
 
 impl FromMap for WithTaskDeleteIscsiTarget {
     const NAME: &'static str = "WithTask_DeleteIscsiTarget_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1310,6 +1343,7 @@ pub struct WithTaskDeleteLabel {
 
 impl FromMap for WithTaskDeleteLabel {
     const NAME: &'static str = "WithTask_DeleteLabel_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1343,6 +1377,7 @@ pub struct WithTaskDeleteLogCollection {
 
 impl FromMap for WithTaskDeleteLogCollection {
     const NAME: &'static str = "WithTask_DeleteLogCollection_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1376,6 +1411,7 @@ pub struct WithTaskDeleteNamespaceGroup {
 
 impl FromMap for WithTaskDeleteNamespaceGroup {
     const NAME: &'static str = "WithTask_DeleteNamespaceGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1409,6 +1445,7 @@ pub struct WithTaskDeleteNetworkPolicyRuleService {
 
 impl FromMap for WithTaskDeleteNetworkPolicyRuleService {
     const NAME: &'static str = "WithTask_DeleteNetworkPolicyRuleService_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1442,6 +1479,7 @@ pub struct WithTaskDeleteNfsExport {
 
 impl FromMap for WithTaskDeleteNfsExport {
     const NAME: &'static str = "WithTask_DeleteNfsExport_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1475,6 +1513,7 @@ pub struct WithTaskDeleteNvmfNamespaceSnapshot {
 
 impl FromMap for WithTaskDeleteNvmfNamespaceSnapshot {
     const NAME: &'static str = "WithTask_DeleteNvmfNamespaceSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1508,6 +1547,7 @@ pub struct WithTaskDeleteNvmfNamespace {
 
 impl FromMap for WithTaskDeleteNvmfNamespace {
     const NAME: &'static str = "WithTask_DeleteNvmfNamespace_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1541,6 +1581,7 @@ pub struct WithTaskDeleteNvmfSubsystem {
 
 impl FromMap for WithTaskDeleteNvmfSubsystem {
     const NAME: &'static str = "WithTask_DeleteNvmfSubsystem_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1574,6 +1615,7 @@ pub struct WithTaskDeleteOrganization {
 
 impl FromMap for WithTaskDeleteOrganization {
     const NAME: &'static str = "WithTask_DeleteOrganization_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1607,6 +1649,7 @@ pub struct WithTaskDeleteRackTopo {
 
 impl FromMap for WithTaskDeleteRackTopo {
     const NAME: &'static str = "WithTask_DeleteRackTopo_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1640,6 +1683,7 @@ pub struct WithTaskDeleteReportTemplate {
 
 impl FromMap for WithTaskDeleteReportTemplate {
     const NAME: &'static str = "WithTask_DeleteReportTemplate_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1673,6 +1717,7 @@ pub struct WithTaskDeleteRole {
 
 impl FromMap for WithTaskDeleteRole {
     const NAME: &'static str = "WithTask_DeleteRole_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1706,6 +1751,7 @@ pub struct WithTaskDeleteSecurityGroup {
 
 impl FromMap for WithTaskDeleteSecurityGroup {
     const NAME: &'static str = "WithTask_DeleteSecurityGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1739,6 +1785,7 @@ pub struct WithTaskDeleteSecurityPolicy {
 
 impl FromMap for WithTaskDeleteSecurityPolicy {
     const NAME: &'static str = "WithTask_DeleteSecurityPolicy_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1772,6 +1819,7 @@ pub struct WithTaskDeleteSnapshotGroup {
 
 impl FromMap for WithTaskDeleteSnapshotGroup {
     const NAME: &'static str = "WithTask_DeleteSnapshotGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1805,6 +1853,7 @@ pub struct WithTaskDeleteSnapshotPlan {
 
 impl FromMap for WithTaskDeleteSnapshotPlan {
     const NAME: &'static str = "WithTask_DeleteSnapshotPlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1838,6 +1887,7 @@ pub struct WithTaskDeleteSnmpTransport {
 
 impl FromMap for WithTaskDeleteSnmpTransport {
     const NAME: &'static str = "WithTask_DeleteSnmpTransport_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1871,6 +1921,7 @@ pub struct WithTaskDeleteSnmpTrapReceiver {
 
 impl FromMap for WithTaskDeleteSnmpTrapReceiver {
     const NAME: &'static str = "WithTask_DeleteSnmpTrapReceiver_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1904,6 +1955,7 @@ pub struct WithTaskDeleteUser {
 
 impl FromMap for WithTaskDeleteUser {
     const NAME: &'static str = "WithTask_DeleteUser_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1937,6 +1989,7 @@ pub struct WithTaskDeleteVds {
 
 impl FromMap for WithTaskDeleteVds {
     const NAME: &'static str = "WithTask_DeleteVds_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -1970,6 +2023,7 @@ pub struct WithTaskDeleteView {
 
 impl FromMap for WithTaskDeleteView {
     const NAME: &'static str = "WithTask_DeleteView_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2003,6 +2057,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudFloatingIp {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudFloatingIp_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2036,6 +2091,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudNatGateway {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudNatGateway {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudNatGateway_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2069,6 +2125,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudRouteTable {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudRouteTable {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudRouteTable_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2102,6 +2159,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudRouterGateway {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudRouterGateway {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudRouterGateway_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2135,6 +2193,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudSecurityGroup {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityGroup {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSecurityGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2168,6 +2227,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudSecurityPolicy {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityPolicy {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSecurityPolicy_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2201,6 +2261,7 @@ pub struct WithTaskDeleteVirtualPrivateCloudSubnet {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloudSubnet {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloudSubnet_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2234,6 +2295,7 @@ pub struct WithTaskDeleteVirtualPrivateCloud {
 
 impl FromMap for WithTaskDeleteVirtualPrivateCloud {
     const NAME: &'static str = "WithTask_DeleteVirtualPrivateCloud_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2267,6 +2329,7 @@ pub struct WithTaskDeleteVlan {
 
 impl FromMap for WithTaskDeleteVlan {
     const NAME: &'static str = "WithTask_DeleteVlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2300,6 +2363,7 @@ pub struct WithTaskDeleteVmFolder {
 
 impl FromMap for WithTaskDeleteVmFolder {
     const NAME: &'static str = "WithTask_DeleteVmFolder_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2333,6 +2397,7 @@ pub struct WithTaskDeleteVmPlacementGroup {
 
 impl FromMap for WithTaskDeleteVmPlacementGroup {
     const NAME: &'static str = "WithTask_DeleteVmPlacementGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2366,6 +2431,7 @@ pub struct WithTaskDeleteVmSnapshot {
 
 impl FromMap for WithTaskDeleteVmSnapshot {
     const NAME: &'static str = "WithTask_DeleteVmSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2399,6 +2465,7 @@ pub struct WithTaskDeleteVmTemplate {
 
 impl FromMap for WithTaskDeleteVmTemplate {
     const NAME: &'static str = "WithTask_DeleteVmTemplate_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2432,6 +2499,7 @@ pub struct WithTaskDeleteVmVolumeSnapshot {
 
 impl FromMap for WithTaskDeleteVmVolumeSnapshot {
     const NAME: &'static str = "WithTask_DeleteVmVolumeSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2465,6 +2533,7 @@ pub struct WithTaskDeleteVmVolume {
 
 impl FromMap for WithTaskDeleteVmVolume {
     const NAME: &'static str = "WithTask_DeleteVmVolume_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2498,6 +2567,7 @@ pub struct WithTaskDeleteVm {
 
 impl FromMap for WithTaskDeleteVm {
     const NAME: &'static str = "WithTask_DeleteVm_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2531,6 +2601,7 @@ pub struct WithTaskDisassociateSystemServiceFromObsServiceResult {
 
 impl FromMap for WithTaskDisassociateSystemServiceFromObsServiceResult {
     const NAME: &'static str = "WithTask_DisassociateSystemServiceFromObsServiceResult_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2564,6 +2635,7 @@ pub struct WithTaskDisk {
 
 impl FromMap for WithTaskDisk {
     const NAME: &'static str = "WithTask_Disk_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2597,6 +2669,7 @@ pub struct WithTaskElfImage {
 
 impl FromMap for WithTaskElfImage {
     const NAME: &'static str = "WithTask_ElfImage_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2630,6 +2703,7 @@ pub struct WithTaskEntityFilter {
 
 impl FromMap for WithTaskEntityFilter {
     const NAME: &'static str = "WithTask_EntityFilter_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2663,6 +2737,7 @@ pub struct WithTaskGlobalAlertRule {
 
 impl FromMap for WithTaskGlobalAlertRule {
     const NAME: &'static str = "WithTask_GlobalAlertRule_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2696,6 +2771,7 @@ pub struct WithTaskGlobalSettings {
 
 impl FromMap for WithTaskGlobalSettings {
     const NAME: &'static str = "WithTask_GlobalSettings_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2729,6 +2805,7 @@ pub struct WithTaskGpuDevice {
 
 impl FromMap for WithTaskGpuDevice {
     const NAME: &'static str = "WithTask_GpuDevice_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2762,6 +2839,7 @@ pub struct WithTaskGraph {
 
 impl FromMap for WithTaskGraph {
     const NAME: &'static str = "WithTask_Graph_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2795,6 +2873,7 @@ pub struct WithTaskHost {
 
 impl FromMap for WithTaskHost {
     const NAME: &'static str = "WithTask_Host_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2828,6 +2907,7 @@ pub struct WithTaskIscsiLunSnapshot {
 
 impl FromMap for WithTaskIscsiLunSnapshot {
     const NAME: &'static str = "WithTask_IscsiLunSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2861,6 +2941,7 @@ pub struct WithTaskIscsiLun {
 
 impl FromMap for WithTaskIscsiLun {
     const NAME: &'static str = "WithTask_IscsiLun_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2894,6 +2975,7 @@ pub struct WithTaskIscsiTarget {
 
 impl FromMap for WithTaskIscsiTarget {
     const NAME: &'static str = "WithTask_IscsiTarget_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2927,6 +3009,7 @@ pub struct WithTaskLabel {
 
 impl FromMap for WithTaskLabel {
     const NAME: &'static str = "WithTask_Label_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2960,6 +3043,7 @@ pub struct WithTaskLicense {
 
 impl FromMap for WithTaskLicense {
     const NAME: &'static str = "WithTask_License_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -2993,6 +3077,7 @@ pub struct WithTaskLogCollection {
 
 impl FromMap for WithTaskLogCollection {
     const NAME: &'static str = "WithTask_LogCollection_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3026,6 +3111,7 @@ pub struct WithTaskLoginResponse {
 
 impl FromMap for WithTaskLoginResponse {
     const NAME: &'static str = "WithTask_LoginResponse_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3059,6 +3145,7 @@ pub struct WithTaskMetric {
 
 impl FromMap for WithTaskMetric {
     const NAME: &'static str = "WithTask_Metric_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3092,6 +3179,7 @@ pub struct WithTaskNamespaceGroup {
 
 impl FromMap for WithTaskNamespaceGroup {
     const NAME: &'static str = "WithTask_NamespaceGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3125,6 +3213,7 @@ pub struct WithTaskNetworkPolicyRuleService {
 
 impl FromMap for WithTaskNetworkPolicyRuleService {
     const NAME: &'static str = "WithTask_NetworkPolicyRuleService_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3158,6 +3247,7 @@ pub struct WithTaskNfsExport {
 
 impl FromMap for WithTaskNfsExport {
     const NAME: &'static str = "WithTask_NfsExport_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3191,6 +3281,7 @@ pub struct WithTaskNic {
 
 impl FromMap for WithTaskNic {
     const NAME: &'static str = "WithTask_Nic_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3224,6 +3315,7 @@ pub struct WithTaskNodeTopo {
 
 impl FromMap for WithTaskNodeTopo {
     const NAME: &'static str = "WithTask_NodeTopo_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3257,6 +3349,7 @@ pub struct WithTaskNvmfNamespaceSnapshot {
 
 impl FromMap for WithTaskNvmfNamespaceSnapshot {
     const NAME: &'static str = "WithTask_NvmfNamespaceSnapshot_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3290,6 +3383,7 @@ pub struct WithTaskNvmfNamespace {
 
 impl FromMap for WithTaskNvmfNamespace {
     const NAME: &'static str = "WithTask_NvmfNamespace_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3323,6 +3417,7 @@ pub struct WithTaskNvmfSubsystem {
 
 impl FromMap for WithTaskNvmfSubsystem {
     const NAME: &'static str = "WithTask_NvmfSubsystem_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3356,6 +3451,7 @@ pub struct WithTaskOrganization {
 
 impl FromMap for WithTaskOrganization {
     const NAME: &'static str = "WithTask_Organization_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3389,6 +3485,7 @@ pub struct WithTaskRackTopo {
 
 impl FromMap for WithTaskRackTopo {
     const NAME: &'static str = "WithTask_RackTopo_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3422,6 +3519,7 @@ pub struct WithTaskReportTask {
 
 impl FromMap for WithTaskReportTask {
     const NAME: &'static str = "WithTask_ReportTask_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3455,6 +3553,7 @@ pub struct WithTaskReportTemplate {
 
 impl FromMap for WithTaskReportTemplate {
     const NAME: &'static str = "WithTask_ReportTemplate_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3488,6 +3587,7 @@ pub struct WithTaskSecurityGroup {
 
 impl FromMap for WithTaskSecurityGroup {
     const NAME: &'static str = "WithTask_SecurityGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3521,6 +3621,7 @@ pub struct WithTaskSecurityPolicy {
 
 impl FromMap for WithTaskSecurityPolicy {
     const NAME: &'static str = "WithTask_SecurityPolicy_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3554,6 +3655,7 @@ pub struct WithTaskSnapshotGroup {
 
 impl FromMap for WithTaskSnapshotGroup {
     const NAME: &'static str = "WithTask_SnapshotGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3587,6 +3689,7 @@ pub struct WithTaskSnapshotPlan {
 
 impl FromMap for WithTaskSnapshotPlan {
     const NAME: &'static str = "WithTask_SnapshotPlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3620,6 +3723,7 @@ pub struct WithTaskSnmpTransport {
 
 impl FromMap for WithTaskSnmpTransport {
     const NAME: &'static str = "WithTask_SnmpTransport_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3653,6 +3757,7 @@ pub struct WithTaskSnmpTrapReceiver {
 
 impl FromMap for WithTaskSnmpTrapReceiver {
     const NAME: &'static str = "WithTask_SnmpTrapReceiver_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3686,6 +3791,7 @@ pub struct WithTaskTask {
 
 impl FromMap for WithTaskTask {
     const NAME: &'static str = "WithTask_Task_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3719,6 +3825,7 @@ pub struct WithTaskUsbDevice {
 
 impl FromMap for WithTaskUsbDevice {
     const NAME: &'static str = "WithTask_UsbDevice_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3752,6 +3859,7 @@ pub struct WithTaskUserAuditLog {
 
 impl FromMap for WithTaskUserAuditLog {
     const NAME: &'static str = "WithTask_UserAuditLog_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3785,6 +3893,7 @@ pub struct WithTaskUserRoleNext {
 
 impl FromMap for WithTaskUserRoleNext {
     const NAME: &'static str = "WithTask_UserRoleNext_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3818,6 +3927,7 @@ pub struct WithTaskUser {
 
 impl FromMap for WithTaskUser {
     const NAME: &'static str = "WithTask_User_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3851,6 +3961,7 @@ pub struct WithTaskVcenterAccount {
 
 impl FromMap for WithTaskVcenterAccount {
     const NAME: &'static str = "WithTask_VcenterAccount_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3884,6 +3995,7 @@ pub struct WithTaskVds {
 
 impl FromMap for WithTaskVds {
     const NAME: &'static str = "WithTask_Vds_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3917,6 +4029,7 @@ pub struct WithTaskView {
 
 impl FromMap for WithTaskView {
     const NAME: &'static str = "WithTask_View_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3950,6 +4063,7 @@ pub struct WithTaskVirtualPrivateCloudFloatingIp {
 
 impl FromMap for WithTaskVirtualPrivateCloudFloatingIp {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudFloatingIp_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -3983,6 +4097,7 @@ pub struct WithTaskVirtualPrivateCloudNatGateway {
 
 impl FromMap for WithTaskVirtualPrivateCloudNatGateway {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudNatGateway_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4016,6 +4131,7 @@ pub struct WithTaskVirtualPrivateCloudRouteTable {
 
 impl FromMap for WithTaskVirtualPrivateCloudRouteTable {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudRouteTable_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4049,6 +4165,7 @@ pub struct WithTaskVirtualPrivateCloudRouterGateway {
 
 impl FromMap for WithTaskVirtualPrivateCloudRouterGateway {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudRouterGateway_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4082,6 +4199,7 @@ pub struct WithTaskVirtualPrivateCloudSecurityGroup {
 
 impl FromMap for WithTaskVirtualPrivateCloudSecurityGroup {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4115,6 +4233,7 @@ pub struct WithTaskVirtualPrivateCloudSecurityPolicy {
 
 impl FromMap for WithTaskVirtualPrivateCloudSecurityPolicy {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityPolicy_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4148,6 +4267,7 @@ pub struct WithTaskVirtualPrivateCloudSubnet {
 
 impl FromMap for WithTaskVirtualPrivateCloudSubnet {
     const NAME: &'static str = "WithTask_VirtualPrivateCloudSubnet_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4181,6 +4301,7 @@ pub struct WithTaskVirtualPrivateCloud {
 
 impl FromMap for WithTaskVirtualPrivateCloud {
     const NAME: &'static str = "WithTask_VirtualPrivateCloud_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4214,6 +4335,7 @@ pub struct WithTaskVlan {
 
 impl FromMap for WithTaskVlan {
     const NAME: &'static str = "WithTask_Vlan_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4247,6 +4369,7 @@ pub struct WithTaskVmArray {
 
 impl FromMap for WithTaskVmArray {
     const NAME: &'static str = "WithTask_Vm-Array_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4280,6 +4403,7 @@ pub struct WithTaskVmExportFile {
 
 impl FromMap for WithTaskVmExportFile {
     const NAME: &'static str = "WithTask_VmExportFile_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4313,6 +4437,7 @@ pub struct WithTaskVmFolder {
 
 impl FromMap for WithTaskVmFolder {
     const NAME: &'static str = "WithTask_VmFolder_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4346,6 +4471,7 @@ pub struct WithTaskVmPlacementGroup {
 
 impl FromMap for WithTaskVmPlacementGroup {
     const NAME: &'static str = "WithTask_VmPlacementGroup_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -4361,138 +4487,6 @@ impl FromMap for WithTaskVmPlacementGroup {
 }
 
 impl<'de> serde::Deserialize<'de> for WithTaskVmPlacementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmSnapshot_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmSnapshot {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmSnapshot`, required by the model.
-    pub data: Option<VmSnapshot>,
-}
-
-impl FromMap for WithTaskVmSnapshot {
-    const NAME: &'static str = "WithTask_VmSnapshot_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
-            b"data" => self.data = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmTemplate_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmTemplate {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmTemplate`, required by the model.
-    pub data: Option<VmTemplate>,
-}
-
-impl FromMap for WithTaskVmTemplate {
-    const NAME: &'static str = "WithTask_VmTemplate_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
-            b"data" => self.data = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmVolumeSnapshot_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmVolumeSnapshot {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmVolumeSnapshot`, required by the model.
-    pub data: Option<VmVolumeSnapshot>,
-}
-
-impl FromMap for WithTaskVmVolumeSnapshot {
-    const NAME: &'static str = "WithTask_VmVolumeSnapshot_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
-            b"data" => self.data = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WithTask_VmVolume_` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WithTaskVmVolume {
-    /// `task_id`: `string`.
-    pub task_id: Option<String>,
-    /// `data`: `VmVolume`, required by the model.
-    pub data: Option<VmVolume>,
-}
-
-impl FromMap for WithTaskVmVolume {
-    const NAME: &'static str = "WithTask_VmVolume_";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
-            b"data" => self.data = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WithTaskVmVolume {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,142 @@
 
 use super::*;
 
+/// `WithTask_VmSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmSnapshot`, required by the model.
+    pub data: Option<VmSnapshot>,
+}
+
+impl FromMap for WithTaskVmSnapshot {
+    const NAME: &'static str = "WithTask_VmSnapshot_";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmTemplate_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmTemplate {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmTemplate`, required by the model.
+    pub data: Option<VmTemplate>,
+}
+
+impl FromMap for WithTaskVmTemplate {
+    const NAME: &'static str = "WithTask_VmTemplate_";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmVolumeSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmVolumeSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmVolumeSnapshot`, required by the model.
+    pub data: Option<VmVolumeSnapshot>,
+}
+
+impl FromMap for WithTaskVmVolumeSnapshot {
+    const NAME: &'static str = "WithTask_VmVolumeSnapshot_";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmVolumeSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VmVolume_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVmVolume {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VmVolume`, required by the model.
+    pub data: Option<VmVolume>,
+}
+
+impl FromMap for WithTaskVmVolume {
+    const NAME: &'static str = "WithTask_VmVolume_";
+    #[inline(always)]
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"data" => self.data = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVmVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `WithTask_Vm_` of the CloudTower model.
 ///
 /// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
@@ -16,6 +152,7 @@ pub struct WithTaskVm {
 
 impl FromMap for WithTaskVm {
     const NAME: &'static str = "WithTask_Vm_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],
@@ -49,6 +186,7 @@ pub struct WithTaskVsphereEsxiAccountArray {
 
 impl FromMap for WithTaskVsphereEsxiAccountArray {
     const NAME: &'static str = "WithTask_VsphereEsxiAccount-Array_";
+    #[inline(always)]
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &[u8],

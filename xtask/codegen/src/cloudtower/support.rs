@@ -217,6 +217,50 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Opt<T> {
     }
 }
 
+/// [`Opt`] for a string: the text is copied straight into the `String` (the visitor of
+/// `String` itself, reached through `Opt`, is a call per value that does only that).
+pub(crate) struct OptStr(pub(crate) Option<String>);
+
+impl<'de> serde::Deserialize<'de> for OptStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = OptStr;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<OptStr, E> {
+                Ok(OptStr(None))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> ::core::result::Result<OptStr, E> {
+                Ok(OptStr(None))
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> ::core::result::Result<OptStr, D2::Error> {
+                <String as serde::Deserialize>::deserialize(d).map(|s| OptStr(Some(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<OptStr, E> {
+                Ok(OptStr(Some(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> ::core::result::Result<OptStr, E> {
+                Ok(OptStr(Some(v)))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> ::core::result::Result<OptStr, E> {
+                match ::core::str::from_utf8(v) {
+                    Ok(s) => Ok(OptStr(Some(s.to_owned()))),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+                }
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> ::core::result::Result<OptStr, E> {
+                match String::from_utf8(v) {
+                    Ok(s) => Ok(OptStr(Some(s))),
+                    Err(e) => Err(E::invalid_value(serde::de::Unexpected::Bytes(&e.into_bytes()), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 /// A map key's bytes, borrowed from the input when it has no escapes. Keys are asked for as
 /// bytes: a key only selects a field, so checking that it is UTF-8 (as `&str` would) is wasted.
 struct Key<'de>(::std::borrow::Cow<'de, [u8]>);

@@ -608,7 +608,8 @@ fn field_match(out: &mut String, fields: &[Field], is_boxed: impl Fn(&Field) -> 
     let value = |f: &Field| match f.ty {
         _ if is_boxed(f) => "m.next_value()?",
         Ty::List(_) => "m.next_value::<List<_>>()?.0",
-        Ty::Str | Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => "m.next_value::<Opt<_>>()?.0",
+        Ty::Str => "m.next_value::<OptStr>()?.0",
+        Ty::I32 | Ty::I64 | Ty::F64 | Ty::Bool => "m.next_value::<Opt<_>>()?.0",
         Ty::Json | Ty::Named(_) => "m.next_value()?",
     };
     let arm = |out: &mut String, f: &Field| {

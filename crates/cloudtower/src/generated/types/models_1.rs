@@ -135,7 +135,7 @@ impl FromMap for Alert {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -158,7 +158,7 @@ impl FromMap for Alert {
             }
             5 => {
                 if key == b"cause" {
-                    self.cause = m.next_value::<Opt<_>>()?.0;
+                    self.cause = m.next_value::<OptStr>()?.0;
                 } else if key == b"ended" {
                     self.ended = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"value" {
@@ -169,7 +169,7 @@ impl FromMap for Alert {
             }
             6 => {
                 if key == b"impact" {
-                    self.impact = m.next_value::<Opt<_>>()?.0;
+                    self.impact = m.next_value::<OptStr>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value()?;
                 } else {
@@ -180,18 +180,18 @@ impl FromMap for Alert {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"severity" {
-                    self.severity = m.next_value::<Opt<_>>()?.0;
+                    self.severity = m.next_value::<OptStr>()?.0;
                 } else if key == b"solution" {
-                    self.solution = m.next_value::<Opt<_>>()?.0;
+                    self.solution = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -212,30 +212,30 @@ impl FromMap for Alert {
             }
             11 => {
                 if key == b"create_time" {
-                    self.create_time = m.next_value::<Opt<_>>()?.0;
+                    self.create_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"local_end_time" {
-                    self.local_end_time = m.next_value::<Opt<_>>()?.0;
+                    self.local_end_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_start_time" {
-                    self.local_start_time = m.next_value::<Opt<_>>()?.0;
+                    self.local_start_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"local_create_time" {
-                    self.local_create_time = m.next_value::<Opt<_>>()?.0;
+                    self.local_create_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_update_time" {
-                    self.local_update_time = m.next_value::<Opt<_>>()?.0;
+                    self.local_update_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -329,14 +329,14 @@ impl FromMap for AlertNotifier {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -347,7 +347,7 @@ impl FromMap for AlertNotifier {
                 } else if key == b"disabled" {
                     self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -361,7 +361,7 @@ impl FromMap for AlertNotifier {
             }
             10 => {
                 if key == b"email_from" {
-                    self.email_from = m.next_value::<Opt<_>>()?.0;
+                    self.email_from = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -377,7 +377,7 @@ impl FromMap for AlertNotifier {
             }
             16 => {
                 if key == b"smtp_server_host" {
-                    self.smtp_server_host = m.next_value::<Opt<_>>()?.0;
+                    self.smtp_server_host = m.next_value::<OptStr>()?.0;
                 } else if key == b"smtp_server_port" {
                     self.smtp_server_port = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -475,7 +475,7 @@ impl FromMap for AlertRule {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -491,7 +491,7 @@ impl FromMap for AlertRule {
                 if key == b"disabled" {
                     self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1033,7 +1033,7 @@ impl FromMap for Application {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1067,30 +1067,30 @@ impl FromMap for Application {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"image_name" {
-                    self.image_name = m.next_value::<Opt<_>>()?.0;
+                    self.image_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"storage_ip" {
-                    self.storage_ip = m.next_value::<Opt<_>>()?.0;
+                    self.storage_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"update_time" {
-                    self.update_time = m.next_value::<Opt<_>>()?.0;
+                    self.update_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"volume_size" {
                     self.volume_size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1099,7 +1099,7 @@ impl FromMap for Application {
             }
             13 => {
                 if key == b"error_message" {
-                    self.error_message = m.next_value::<Opt<_>>()?.0;
+                    self.error_message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2564,7 +2564,7 @@ impl FromMap for BackupPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2578,7 +2578,7 @@ impl FromMap for BackupPlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2599,14 +2599,14 @@ impl FromMap for BackupPlan {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"window_end" {
-                    self.window_end = m.next_value::<Opt<_>>()?.0;
+                    self.window_end = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2615,7 +2615,7 @@ impl FromMap for BackupPlan {
                 if key == b"compression" {
                     self.compression = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"full_period" {
                     self.full_period = m.next_value()?;
                 } else if key == b"keep_policy" {
@@ -2628,7 +2628,7 @@ impl FromMap for BackupPlan {
                 if key == b"logical_size" {
                     self.logical_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"window_start" {
-                    self.window_start = m.next_value::<Opt<_>>()?.0;
+                    self.window_start = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2662,7 +2662,7 @@ impl FromMap for BackupPlan {
             }
             16 => {
                 if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.last_executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2677,7 +2677,7 @@ impl FromMap for BackupPlan {
                 } else if key == b"keep_policy_value" {
                     self.keep_policy_value = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"next_execute_time" {
-                    self.next_execute_time = m.next_value::<Opt<_>>()?.0;
+                    self.next_execute_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2727,7 +2727,7 @@ impl FromMap for BackupPlan {
                 } else if key == b"incremental_time_points" {
                     self.incremental_time_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"last_manual_executed_at" {
-                    self.last_manual_executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.last_manual_executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2750,7 +2750,7 @@ impl FromMap for BackupPlan {
             }
             27 => {
                 if key == b"last_execute_status_message" {
-                    self.last_execute_status_message = m.next_value::<Opt<_>>()?.0;
+                    self.last_execute_status_message = m.next_value::<OptStr>()?.0;
                 } else if key == b"valid_size_of_backup_object" {
                     self.valid_size_of_backup_object = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"valid_size_of_restore_point" {
@@ -2775,7 +2775,7 @@ impl FromMap for BackupPlan {
             }
             34 => {
                 if key == b"last_manual_execute_status_message" {
-                    self.last_manual_execute_status_message = m.next_value::<Opt<_>>()?.0;
+                    self.last_manual_execute_status_message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3019,7 +3019,7 @@ impl FromMap for BackupPlanExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3051,7 +3051,7 @@ impl FromMap for BackupPlanExecution {
                 if key == b"duration" {
                     self.duration = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3060,7 +3060,7 @@ impl FromMap for BackupPlanExecution {
                 if key == b"backup_plan" {
                     self.backup_plan = m.next_value()?;
                 } else if key == b"executed_at" {
-                    self.executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3074,7 +3074,7 @@ impl FromMap for BackupPlanExecution {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3744,7 +3744,7 @@ impl FromMap for BackupRestoreExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3753,7 +3753,7 @@ impl FromMap for BackupRestoreExecution {
                 if key == b"mode" {
                     self.mode = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3781,7 +3781,7 @@ impl FromMap for BackupRestoreExecution {
             }
             11 => {
                 if key == b"executed_at" {
-                    self.executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.executed_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"retry_times" {
                     self.retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_bytes" {
@@ -3792,7 +3792,7 @@ impl FromMap for BackupRestoreExecution {
             }
             12 => {
                 if key == b"rebuild_name" {
-                    self.rebuild_name = m.next_value::<Opt<_>>()?.0;
+                    self.rebuild_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3820,7 +3820,7 @@ impl FromMap for BackupRestoreExecution {
             }
             22 => {
                 if key == b"rebuild_target_cluster" {
-                    self.rebuild_target_cluster = m.next_value::<Opt<_>>()?.0;
+                    self.rebuild_target_cluster = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -250,9 +250,9 @@ impl FromMap for VmDiskMetaData {
                 if key == b"vm_volume_size" {
                     self.vm_volume_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_volume_path" {
-                    self.vm_volume_path = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_path = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_volume_name" {
-                    self.vm_volume_name = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -287,7 +287,7 @@ impl FromMap for VmDiskMetaData {
             }
             27 => {
                 if key == b"vm_volume_lun_zbs_volume_id" {
-                    self.vm_volume_lun_zbs_volume_id = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_lun_zbs_volume_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -452,7 +452,7 @@ impl FromMap for VmEntityFilterResult {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"entityFilter" => self.entity_filter = m.next_value()?,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             b"result" => self.result = m.next_value::<List<_>>()?.0,
             b"vm" => self.vm = m.next_value()?,
             _ => skip(m)?,
@@ -538,7 +538,7 @@ impl FromMap for VmExportFile {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -568,7 +568,7 @@ impl FromMap for VmExportFile {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_volume" {
                     self.vm_volume = m.next_value()?;
                 } else {
@@ -577,7 +577,7 @@ impl FromMap for VmExportFile {
             }
             12 => {
                 if key == b"data_port_id" {
-                    self.data_port_id = m.next_value::<Opt<_>>()?.0;
+                    self.data_port_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -591,7 +591,7 @@ impl FromMap for VmExportFile {
             }
             18 => {
                 if key == b"storage_cluster_id" {
-                    self.storage_cluster_id = m.next_value::<Opt<_>>()?.0;
+                    self.storage_cluster_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -676,7 +676,7 @@ impl FromMap for VmExportFileFile {
         match key.len() {
             3 => {
                 if key == b"md5" {
-                    self.md5 = m.next_value::<Opt<_>>()?.0;
+                    self.md5 = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -692,16 +692,16 @@ impl FromMap for VmExportFileFile {
                 if key == b"fileSize" {
                     self.file_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"fileUUID" {
-                    self.file_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.file_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"fileName" {
-                    self.file_name = m.next_value::<Opt<_>>()?.0;
+                    self.file_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"fileSecret" {
-                    self.file_secret = m.next_value::<Opt<_>>()?.0;
+                    self.file_secret = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -892,7 +892,7 @@ impl FromMap for VmFolder {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -906,7 +906,7 @@ impl FromMap for VmFolder {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -927,7 +927,7 @@ impl FromMap for VmFolder {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1041,14 +1041,14 @@ impl FromMap for VmGpuDetail {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -1057,9 +1057,9 @@ impl FromMap for VmGpuDetail {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else if key == b"brand" {
-                    self.brand = m.next_value::<Opt<_>>()?.0;
+                    self.brand = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1075,7 +1075,7 @@ impl FromMap for VmGpuDetail {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1091,21 +1091,21 @@ impl FromMap for VmGpuDetail {
                 if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value::<Opt<_>>()?.0;
+                    self.bus_location = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1114,7 +1114,7 @@ impl FromMap for VmGpuDetail {
                 if key == b"vgpu_instance_num" {
                     self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -1130,7 +1130,7 @@ impl FromMap for VmGpuDetail {
             }
             19 => {
                 if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"available_vgpus_num" {
                     self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1199,9 +1199,9 @@ impl FromMap for VmGpuInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"gpu_devices" => self.gpu_devices = m.next_value::<List<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
-            b"local_id" => self.local_id = m.next_value::<Opt<_>>()?.0,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
+            b"local_id" => self.local_id = m.next_value::<OptStr>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1453,7 +1453,7 @@ impl FromMap for VmMetaData {
                 if key == b"vcpu" {
                     self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1480,7 +1480,7 @@ impl FromMap for VmMetaData {
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"firmware" {
@@ -1495,7 +1495,7 @@ impl FromMap for VmMetaData {
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_cores" {
                     self.cpu_cores = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1513,7 +1513,7 @@ impl FromMap for VmMetaData {
                 if key == b"ha_priority" {
                     self.ha_priority = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_sockets" {
                     self.cpu_sockets = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1533,7 +1533,7 @@ impl FromMap for VmMetaData {
                 if key == b"max_bandwidth" {
                     self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_local_id" {
-                    self.host_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.host_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"guest_os_type" {
                     self.guest_os_type = m.next_value()?;
                 } else {
@@ -1553,14 +1553,14 @@ impl FromMap for VmMetaData {
                 } else if key == b"max_iops_policy" {
                     self.max_iops_policy = m.next_value()?;
                 } else if key == b"cluster_version" {
-                    self.cluster_version = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1671,7 +1671,7 @@ impl FromMap for VmNic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1714,7 +1714,7 @@ impl FromMap for VmNic {
                 if key == b"enabled" {
                     self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else if key == b"vpc_nic" {
                     self.vpc_nic = m.next_value()?;
                 } else {
@@ -1723,30 +1723,30 @@ impl FromMap for VmNic {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value::<Opt<_>>()?.0;
+                    self.ip_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.subnet_mask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"interface_id" {
-                    self.interface_id = m.next_value::<Opt<_>>()?.0;
+                    self.interface_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1880,7 +1880,7 @@ impl FromMap for VmNicMetaData {
         match key.len() {
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1901,28 +1901,28 @@ impl FromMap for VmNicMetaData {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vlan_name" {
-                    self.vlan_name = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2245,7 +2245,7 @@ impl FromMap for VmPlacementGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2259,7 +2259,7 @@ impl FromMap for VmPlacementGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2275,14 +2275,14 @@ impl FromMap for VmPlacementGroup {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2296,9 +2296,9 @@ impl FromMap for VmPlacementGroup {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_updated_at" {
-                    self.local_updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2471,7 +2471,7 @@ impl FromMap for VmSnapshot {
                 if key == b"ha" {
                     self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -2487,7 +2487,7 @@ impl FromMap for VmSnapshot {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
@@ -2520,7 +2520,7 @@ impl FromMap for VmSnapshot {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
@@ -2531,7 +2531,7 @@ impl FromMap for VmSnapshot {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -2540,7 +2540,7 @@ impl FromMap for VmSnapshot {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2577,7 +2577,7 @@ impl FromMap for VmSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2799,7 +2799,7 @@ impl FromMap for VmTemplate {
                 if key == b"ha" {
                     self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2813,7 +2813,7 @@ impl FromMap for VmTemplate {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
@@ -2846,7 +2846,7 @@ impl FromMap for VmTemplate {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
@@ -2857,7 +2857,7 @@ impl FromMap for VmTemplate {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -2866,14 +2866,14 @@ impl FromMap for VmTemplate {
             }
             10 => {
                 if key == b"video_type" {
-                    self.video_type = m.next_value::<Opt<_>>()?.0;
+                    self.video_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2901,7 +2901,7 @@ impl FromMap for VmTemplate {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3361,23 +3361,23 @@ impl FromMap for VmVncInfo {
             }
             6 => {
                 if key == b"direct" {
-                    self.direct = m.next_value::<Opt<_>>()?.0;
+                    self.direct = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"terminal" {
-                    self.terminal = m.next_value::<Opt<_>>()?.0;
+                    self.terminal = m.next_value::<OptStr>()?.0;
                 } else if key == b"redirect" {
-                    self.redirect = m.next_value::<Opt<_>>()?.0;
+                    self.redirect = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"cluster_ip" {
-                    self.cluster_ip = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3456,7 +3456,7 @@ impl FromMap for VmVolume {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3470,9 +3470,9 @@ impl FromMap for VmVolume {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
@@ -3499,7 +3499,7 @@ impl FromMap for VmVolume {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"mounting" {
                     self.mounting = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_disks" {
@@ -3517,7 +3517,7 @@ impl FromMap for VmVolume {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3537,7 +3537,7 @@ impl FromMap for VmVolume {
                 if key == b"guest_size_usage" {
                     self.guest_size_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

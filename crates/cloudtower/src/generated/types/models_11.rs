@@ -57,14 +57,14 @@ impl FromMap for VmVolumeSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
@@ -89,9 +89,9 @@ impl FromMap for VmVolumeSnapshot {
             }
             8 => {
                 if key == b"createAt" {
-                    self.create_at = m.next_value::<Opt<_>>()?.0;
+                    self.create_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -105,7 +105,7 @@ impl FromMap for VmVolumeSnapshot {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"shared_size" {
                     self.shared_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"unique_size" {
@@ -125,7 +125,7 @@ impl FromMap for VmVolumeSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -134,7 +134,7 @@ impl FromMap for VmVolumeSnapshot {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"zbs_snapshot_uuid" {
-                    self.zbs_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_snapshot_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -437,9 +437,9 @@ impl FromMap for VsphereEsxiAccount {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value::<Opt<_>>()?.0;
+                    self.ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -457,9 +457,9 @@ impl FromMap for VsphereEsxiAccount {
                 if key == b"is_valid" {
                     self.is_valid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -645,14 +645,14 @@ impl FromMap for Witness {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -661,14 +661,14 @@ impl FromMap for Witness {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"data_ip" {
-                    self.data_ip = m.next_value::<Opt<_>>()?.0;
+                    self.data_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -682,7 +682,7 @@ impl FromMap for Witness {
             }
             13 => {
                 if key == b"management_ip" {
-                    self.management_ip = m.next_value::<Opt<_>>()?.0;
+                    self.management_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -788,23 +788,23 @@ impl FromMap for WitnessService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"role" {
-                    self.role = m.next_value::<Opt<_>>()?.0;
+                    self.role = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"state" {
-                    self.state = m.next_value::<Opt<_>>()?.0;
+                    self.state = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -960,7 +960,7 @@ impl FromMap for Zone {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -990,7 +990,7 @@ impl FromMap for Zone {
                 if key == b"host_num" {
                     self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1160,7 +1160,7 @@ impl FromMap for ZoneTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1174,7 +1174,7 @@ impl FromMap for ZoneTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

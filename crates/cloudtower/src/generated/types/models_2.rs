@@ -173,7 +173,7 @@ impl FromMap for BackupRestorePoint {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -191,14 +191,14 @@ impl FromMap for BackupRestorePoint {
             }
             5 => {
                 if key == b"slice" {
-                    self.slice = m.next_value::<Opt<_>>()?.0;
+                    self.slice = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"vm_name" {
-                    self.vm_name = m.next_value::<Opt<_>>()?.0;
+                    self.vm_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -207,7 +207,7 @@ impl FromMap for BackupRestorePoint {
                 if key == b"creation" {
                     self.creation = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -225,7 +225,7 @@ impl FromMap for BackupRestorePoint {
                 if key == b"backup_plan" {
                     self.backup_plan = m.next_value()?;
                 } else if key == b"vm_local_id" {
-                    self.vm_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vm_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -253,9 +253,9 @@ impl FromMap for BackupRestorePoint {
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -271,7 +271,7 @@ impl FromMap for BackupRestorePoint {
             }
             20 => {
                 if key == b"parent_restore_point" {
-                    self.parent_restore_point = m.next_value::<Opt<_>>()?.0;
+                    self.parent_restore_point = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -580,14 +580,14 @@ impl FromMap for BackupService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -610,9 +610,9 @@ impl FromMap for BackupService {
                 if key == b"application" {
                     self.application = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"kube_config" {
-                    self.kube_config = m.next_value::<Opt<_>>()?.0;
+                    self.kube_config = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -642,7 +642,7 @@ impl FromMap for BackupService {
             }
             17 => {
                 if key == b"backup_network_ip" {
-                    self.backup_network_ip = m.next_value::<Opt<_>>()?.0;
+                    self.backup_network_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -655,7 +655,7 @@ impl FromMap for BackupService {
                 } else if key == b"backup_wr_iops_max" {
                     self.backup_wr_iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"storage_network_ip" {
-                    self.storage_network_ip = m.next_value::<Opt<_>>()?.0;
+                    self.storage_network_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -664,7 +664,7 @@ impl FromMap for BackupService {
                 if key == b"backup_network_type" {
                     self.backup_network_type = m.next_value()?;
                 } else if key == b"backup_network_vlan" {
-                    self.backup_network_vlan = m.next_value::<Opt<_>>()?.0;
+                    self.backup_network_vlan = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_job_retry_times" {
                     self.max_job_retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"restore_rd_iops_max" {
@@ -679,30 +679,30 @@ impl FromMap for BackupService {
                 if key == b"storage_network_type" {
                     self.storage_network_type = m.next_value()?;
                 } else if key == b"storage_network_vlan" {
-                    self.storage_network_vlan = m.next_value::<Opt<_>>()?.0;
+                    self.storage_network_vlan = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"management_network_ip" {
-                    self.management_network_ip = m.next_value::<Opt<_>>()?.0;
+                    self.management_network_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"backup_network_gateway" {
-                    self.backup_network_gateway = m.next_value::<Opt<_>>()?.0;
+                    self.backup_network_gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             23 => {
                 if key == b"management_network_vlan" {
-                    self.management_network_vlan = m.next_value::<Opt<_>>()?.0;
+                    self.management_network_vlan = m.next_value::<OptStr>()?.0;
                 } else if key == b"storage_network_gateway" {
-                    self.storage_network_gateway = m.next_value::<Opt<_>>()?.0;
+                    self.storage_network_gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -725,23 +725,23 @@ impl FromMap for BackupService {
             }
             26 => {
                 if key == b"backup_network_subnet_mask" {
-                    self.backup_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.backup_network_subnet_mask = m.next_value::<OptStr>()?.0;
                 } else if key == b"management_network_gateway" {
-                    self.management_network_gateway = m.next_value::<Opt<_>>()?.0;
+                    self.management_network_gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"storage_network_subnet_mask" {
-                    self.storage_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.storage_network_subnet_mask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             30 => {
                 if key == b"management_network_subnet_mask" {
-                    self.management_network_subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.management_network_subnet_mask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1101,14 +1101,14 @@ impl FromMap for BackupStoreRepository {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -1124,34 +1124,34 @@ impl FromMap for BackupStoreRepository {
             }
             8 => {
                 if key == b"iscsi_ip" {
-                    self.iscsi_ip = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"nfs_path" {
-                    self.nfs_path = m.next_value::<Opt<_>>()?.0;
+                    self.nfs_path = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"error_code" {
-                    self.error_code = m.next_value::<Opt<_>>()?.0;
+                    self.error_code = m.next_value::<OptStr>()?.0;
                 } else if key == b"iscsi_port" {
                     self.iscsi_port = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nfs_server" {
-                    self.nfs_server = m.next_value::<Opt<_>>()?.0;
+                    self.nfs_server = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1160,7 +1160,7 @@ impl FromMap for BackupStoreRepository {
                 if key == b"backup_plans" {
                     self.backup_plans = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_lun_id" {
-                    self.iscsi_lun_id = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_lun_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1176,7 +1176,7 @@ impl FromMap for BackupStoreRepository {
             }
             15 => {
                 if key == b"iscsi_chap_name" {
-                    self.iscsi_chap_name = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_chap_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"used_data_space" {
                     self.used_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1185,9 +1185,9 @@ impl FromMap for BackupStoreRepository {
             }
             16 => {
                 if key == b"iscsi_target_iqn" {
-                    self.iscsi_target_iqn = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_target_iqn = m.next_value::<OptStr>()?.0;
                 } else if key == b"update_timestamp" {
-                    self.update_timestamp = m.next_value::<Opt<_>>()?.0;
+                    self.update_timestamp = m.next_value::<OptStr>()?.0;
                 } else if key == b"valid_data_space" {
                     self.valid_data_space = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1198,7 +1198,7 @@ impl FromMap for BackupStoreRepository {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"iscsi_chap_secret" {
-                    self.iscsi_chap_secret = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_chap_secret = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1472,7 +1472,7 @@ impl FromMap for BackupTargetExecution {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1495,7 +1495,7 @@ impl FromMap for BackupTargetExecution {
             }
             7 => {
                 if key == b"vm_name" {
-                    self.vm_name = m.next_value::<Opt<_>>()?.0;
+                    self.vm_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1504,7 +1504,7 @@ impl FromMap for BackupTargetExecution {
                 if key == b"duration" {
                     self.duration = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1518,34 +1518,34 @@ impl FromMap for BackupTargetExecution {
             }
             11 => {
                 if key == b"executed_at" {
-                    self.executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.executed_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"retry_times" {
                     self.retry_times = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_bytes" {
                     self.total_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_local_id" {
-                    self.vm_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vm_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"backup_group" {
-                    self.backup_group = m.next_value::<Opt<_>>()?.0;
+                    self.backup_group = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"parent_backup" {
-                    self.parent_backup = m.next_value::<Opt<_>>()?.0;
+                    self.parent_backup = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1632,7 +1632,7 @@ impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"local_id" => self.local_id = m.next_value::<Opt<_>>()?.0,
+            b"local_id" => self.local_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1959,21 +1959,21 @@ impl FromMap for BrickTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1998,7 +1998,7 @@ impl FromMap for BrickTopo {
                 if key == b"capacity" {
                     self.capacity = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"position" {
                     self.position = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2427,14 +2427,14 @@ impl FromMap for CloudTowerApplication {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"user" {
                     self.user = m.next_value()?;
                 } else {
@@ -2464,9 +2464,9 @@ impl FromMap for CloudTowerApplication {
             }
             13 => {
                 if key == b"placementVerb" {
-                    self.placement_verb = m.next_value::<Opt<_>>()?.0;
+                    self.placement_verb = m.next_value::<OptStr>()?.0;
                 } else if key == b"targetPackage" {
-                    self.target_package = m.next_value::<Opt<_>>()?.0;
+                    self.target_package = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2494,7 +2494,7 @@ impl FromMap for CloudTowerApplication {
             }
             18 => {
                 if key == b"placementSituation" {
-                    self.placement_situation = m.next_value::<Opt<_>>()?.0;
+                    self.placement_situation = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2576,14 +2576,14 @@ impl FromMap for CloudTowerApplicationPackage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2597,7 +2597,7 @@ impl FromMap for CloudTowerApplicationPackage {
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2611,7 +2611,7 @@ impl FromMap for CloudTowerApplicationPackage {
             }
             11 => {
                 if key == b"scosVersion" {
-                    self.scos_version = m.next_value::<Opt<_>>()?.0;
+                    self.scos_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2977,9 +2977,9 @@ impl FromMap for Cluster {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value::<Opt<_>>()?.0;
+                    self.ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2995,7 +2995,7 @@ impl FromMap for Cluster {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -3026,7 +3026,7 @@ impl FromMap for Cluster {
                 if key == b"stretch" {
                     self.stretch = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else if key == b"witness" {
                     self.witness = m.next_value()?;
                 } else {
@@ -3037,7 +3037,7 @@ impl FromMap for Cluster {
                 if key == b"host_num" {
                     self.host_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ntp_mode" {
                     self.ntp_mode = m.next_value()?;
                 } else if key == b"settings" {
@@ -3048,7 +3048,7 @@ impl FromMap for Cluster {
             }
             9 => {
                 if key == b"iscsi_vip" {
-                    self.iscsi_vip = m.next_value::<Opt<_>>()?.0;
+                    self.iscsi_vip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3068,9 +3068,9 @@ impl FromMap for Cluster {
                 if key == b"datacenters" {
                     self.datacenters = m.next_value::<List<_>>()?.0;
                 } else if key == b"mgt_gateway" {
-                    self.mgt_gateway = m.next_value::<Opt<_>>()?.0;
+                    self.mgt_gateway = m.next_value::<OptStr>()?.0;
                 } else if key == b"mgt_netmask" {
-                    self.mgt_netmask = m.next_value::<Opt<_>>()?.0;
+                    self.mgt_netmask = m.next_value::<OptStr>()?.0;
                 } else if key == b"ntp_servers" {
                     self.ntp_servers = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
@@ -3119,9 +3119,9 @@ impl FromMap for Cluster {
             }
             14 => {
                 if key == b"license_serial" {
-                    self.license_serial = m.next_value::<Opt<_>>()?.0;
+                    self.license_serial = m.next_value::<OptStr>()?.0;
                 } else if key == b"management_vip" {
-                    self.management_vip = m.next_value::<Opt<_>>()?.0;
+                    self.management_vip = m.next_value::<OptStr>()?.0;
                 } else if key == b"running_vm_num" {
                     self.running_vm_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stopped_vm_num" {
@@ -3160,13 +3160,13 @@ impl FromMap for Cluster {
             }
             17 => {
                 if key == b"current_cpu_model" {
-                    self.current_cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.current_cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"disconnected_date" {
-                    self.disconnected_date = m.next_value::<Opt<_>>()?.0;
+                    self.disconnected_date = m.next_value::<OptStr>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"license_sign_date" {
-                    self.license_sign_date = m.next_value::<Opt<_>>()?.0;
+                    self.license_sign_date = m.next_value::<OptStr>()?.0;
                 } else if key == b"provisioned_ratio" {
                     self.provisioned_ratio = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"recover_data_size" {
@@ -3194,7 +3194,7 @@ impl FromMap for Cluster {
                 if key == b"disconnected_reason" {
                     self.disconnected_reason = m.next_value()?;
                 } else if key == b"license_expire_date" {
-                    self.license_expire_date = m.next_value::<Opt<_>>()?.0;
+                    self.license_expire_date = m.next_value::<OptStr>()?.0;
                 } else if key == b"migration_data_size" {
                     self.migration_data_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_data_capacity" {
@@ -3205,11 +3205,11 @@ impl FromMap for Cluster {
             }
             20 => {
                 if key == b"maintenance_end_date" {
-                    self.maintenance_end_date = m.next_value::<Opt<_>>()?.0;
+                    self.maintenance_end_date = m.next_value::<OptStr>()?.0;
                 } else if key == b"total_cache_capacity" {
                     self.total_cache_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"upgrade_tool_version" {
-                    self.upgrade_tool_version = m.next_value::<Opt<_>>()?.0;
+                    self.upgrade_tool_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3225,7 +3225,7 @@ impl FromMap for Cluster {
             }
             22 => {
                 if key == b"maintenance_start_date" {
-                    self.maintenance_start_date = m.next_value::<Opt<_>>()?.0;
+                    self.maintenance_start_date = m.next_value::<OptStr>()?.0;
                 } else if key == b"nvme_over_rdma_enabled" {
                     self.nvme_over_rdma_enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"recommended_cpu_models" {
@@ -3250,7 +3250,7 @@ impl FromMap for Cluster {
             }
             27 => {
                 if key == b"application_highest_version" {
-                    self.application_highest_version = m.next_value::<Opt<_>>()?.0;
+                    self.application_highest_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3456,14 +3456,14 @@ impl FromMap for ClusterImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3474,21 +3474,21 @@ impl FromMap for ClusterImage {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"meta_name" {
-                    self.meta_name = m.next_value::<Opt<_>>()?.0;
+                    self.meta_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"meta_size" {
                     self.meta_size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3497,7 +3497,7 @@ impl FromMap for ClusterImage {
             }
             11 => {
                 if key == b"zbs_version" {
-                    self.zbs_version = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3518,7 +3518,7 @@ impl FromMap for ClusterImage {
             }
             20 => {
                 if key == b"upgrade_tool_version" {
-                    self.upgrade_tool_version = m.next_value::<Opt<_>>()?.0;
+                    self.upgrade_tool_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3596,7 +3596,7 @@ impl FromMap for ClusterSettings {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3717,7 +3717,7 @@ impl FromMap for ClusterStorageInfo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3726,7 +3726,7 @@ impl FromMap for ClusterStorageInfo {
                 if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -35,14 +35,14 @@ impl FromMap for ClusterTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -56,7 +56,7 @@ impl FromMap for ClusterTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -231,21 +231,21 @@ impl FromMap for ClusterUpgradeHistory {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"date" {
-                    self.date = m.next_value::<Opt<_>>()?.0;
+                    self.date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"result" {
-                    self.result = m.next_value::<Opt<_>>()?.0;
+                    self.result = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -254,14 +254,14 @@ impl FromMap for ClusterUpgradeHistory {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"progress" {
                     self.progress = m.next_value()?;
                 } else {
@@ -270,7 +270,7 @@ impl FromMap for ClusterUpgradeHistory {
             }
             9 => {
                 if key == b"task_uuid" {
-                    self.task_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.task_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -361,7 +361,7 @@ impl FromMap for CommonHeader {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"x-tower-request-id" => self.x_tower_request_id = m.next_value::<Opt<_>>()?.0,
+            b"x-tower-request-id" => self.x_tower_request_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -497,14 +497,14 @@ impl FromMap for ConsistencyGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -525,7 +525,7 @@ impl FromMap for ConsistencyGroup {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -541,7 +541,7 @@ impl FromMap for ConsistencyGroup {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -550,7 +550,7 @@ impl FromMap for ConsistencyGroup {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -650,14 +650,14 @@ impl FromMap for ConsistencyGroupSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -671,7 +671,7 @@ impl FromMap for ConsistencyGroupSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -685,7 +685,7 @@ impl FromMap for ConsistencyGroupSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -944,16 +944,16 @@ impl FromMap for ContentLibraryImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -978,7 +978,7 @@ impl FromMap for ContentLibraryImage {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -994,7 +994,7 @@ impl FromMap for ContentLibraryImage {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1212,9 +1212,9 @@ impl FromMap for ContentLibraryVmTemplate {
                 if key == b"ha" {
                     self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"os" {
-                    self.os = m.next_value::<Opt<_>>()?.0;
+                    self.os = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1228,7 +1228,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
@@ -1270,9 +1270,9 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             9 => {
                 if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"io_policy" {
                     self.io_policy = m.next_value()?;
                 } else {
@@ -1281,14 +1281,14 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             10 => {
                 if key == b"video_type" {
-                    self.video_type = m.next_value::<Opt<_>>()?.0;
+                    self.video_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1691,14 +1691,14 @@ impl FromMap for Datacenter {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1834,9 +1834,9 @@ impl FromMap for Deploy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             b"license" => self.license = m.next_value()?,
-            b"version" => self.version = m.next_value::<Opt<_>>()?.0,
+            b"version" => self.version = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1970,8 +1970,8 @@ impl FromMap for DisassociateSystemServiceFromObsServiceResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"errorMessage" => self.error_message = m.next_value::<Opt<_>>()?.0,
-            b"errorCode" => self.error_code = m.next_value::<Opt<_>>()?.0,
+            b"errorMessage" => self.error_message = m.next_value::<OptStr>()?.0,
+            b"errorCode" => self.error_code = m.next_value::<OptStr>()?.0,
             b"result" => self.result = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2112,22 +2112,22 @@ impl FromMap for DiscoveredHost {
                 if key == b"ifaces" {
                     self.ifaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"host_ip" {
-                    self.host_ip = m.next_value::<Opt<_>>()?.0;
+                    self.host_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"ipmi_ip" {
-                    self.ipmi_ip = m.next_value::<Opt<_>>()?.0;
+                    self.ipmi_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"product" {
-                    self.product = m.next_value::<Opt<_>>()?.0;
+                    self.product = m.next_value::<OptStr>()?.0;
                 } else if key == b"sockets" {
                     self.sockets = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2136,9 +2136,9 @@ impl FromMap for DiscoveredHost {
                 if key == b"deployed" {
                     self.deployed = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value::<Opt<_>>()?.0;
+                    self.hostname = m.next_value::<OptStr>()?.0;
                 } else if key == b"zbs_spec" {
-                    self.zbs_spec = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_spec = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2147,7 +2147,7 @@ impl FromMap for DiscoveredHost {
                 if key == b"all_flash" {
                     self.all_flash = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"host_uuid" {
-                    self.host_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.host_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2243,7 +2243,7 @@ impl FromMap for Disk {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2252,9 +2252,9 @@ impl FromMap for Disk {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
@@ -2265,7 +2265,7 @@ impl FromMap for Disk {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else if key == b"usage" {
                     self.usage = m.next_value()?;
                 } else {
@@ -2276,7 +2276,7 @@ impl FromMap for Disk {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2294,11 +2294,11 @@ impl FromMap for Disk {
             }
             8 => {
                 if key == b"firmware" {
-                    self.firmware = m.next_value::<Opt<_>>()?.0;
+                    self.firmware = m.next_value::<OptStr>()?.0;
                 } else if key == b"function" {
                     self.function = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2351,7 +2351,7 @@ impl FromMap for Disk {
             }
             22 => {
                 if key == b"persistent_memory_type" {
-                    self.persistent_memory_type = m.next_value::<Opt<_>>()?.0;
+                    self.persistent_memory_type = m.next_value::<OptStr>()?.0;
                 } else if key == b"physical_slot_on_brick" {
                     self.physical_slot_on_brick = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"remaining_life_percent" {
@@ -2914,14 +2914,14 @@ impl FromMap for ElfDataStore {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2939,7 +2939,7 @@ impl FromMap for ElfDataStore {
                 if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2953,7 +2953,7 @@ impl FromMap for ElfDataStore {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"replica_num" {
                     self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2964,7 +2964,7 @@ impl FromMap for ElfDataStore {
                 if key == b"external_use" {
                     self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.ip_whitelist = m.next_value::<OptStr>()?.0;
                 } else if key == b"iscsi_target" {
                     self.iscsi_target = m.next_value()?;
                 } else {
@@ -3141,16 +3141,16 @@ impl FromMap for ElfImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3173,7 +3173,7 @@ impl FromMap for ElfImage {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -3182,7 +3182,7 @@ impl FromMap for ElfImage {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3198,7 +3198,7 @@ impl FromMap for ElfImage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3298,14 +3298,14 @@ impl FromMap for ElfStoragePolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3319,7 +3319,7 @@ impl FromMap for ElfStoragePolicy {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3333,7 +3333,7 @@ impl FromMap for ElfStoragePolicy {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"replica_num" {
                     self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"stripe_size" {
@@ -3428,7 +3428,7 @@ impl FromMap for EnterMaintenanceModeCheckResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3591,7 +3591,7 @@ impl FromMap for EntityFilter {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3605,7 +3605,7 @@ impl FromMap for EntityFilter {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3619,7 +3619,7 @@ impl FromMap for EntityFilter {
             }
             6 => {
                 if key == b"preset" {
-                    self.preset = m.next_value::<Opt<_>>()?.0;
+                    self.preset = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3656,7 +3656,7 @@ impl FromMap for EntityFilter {
             }
             16 => {
                 if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.last_executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3816,7 +3816,7 @@ impl FromMap for ErrorBody {
                 if key == b"code" {
                     self.code = m.next_value()?;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3825,7 +3825,7 @@ impl FromMap for ErrorBody {
                 if key == b"props" {
                     self.props = m.next_value()?;
                 } else if key == b"stack" {
-                    self.stack = m.next_value::<Opt<_>>()?.0;
+                    self.stack = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3839,14 +3839,14 @@ impl FromMap for ErrorBody {
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"operationName" {
-                    self.operation_name = m.next_value::<Opt<_>>()?.0;
+                    self.operation_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -51,14 +51,14 @@ impl FromMap for EverouteCluster {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -79,7 +79,7 @@ impl FromMap for EverouteCluster {
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -396,21 +396,21 @@ impl FromMap for EverouteLicense {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"uid" {
-                    self.uid = m.next_value::<Opt<_>>()?.0;
+                    self.uid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"code" {
-                    self.code = m.next_value::<Opt<_>>()?.0;
+                    self.code = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -419,21 +419,21 @@ impl FromMap for EverouteLicense {
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value::<Opt<_>>()?.0;
+                    self.sign_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value::<Opt<_>>()?.0;
+                    self.expire_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -599,7 +599,7 @@ impl FromMap for EveroutePackage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -608,7 +608,7 @@ impl FromMap for EveroutePackage {
                 if key == b"arch" {
                     self.arch = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -617,14 +617,14 @@ impl FromMap for EveroutePackage {
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -638,7 +638,7 @@ impl FromMap for EveroutePackage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -859,8 +859,8 @@ impl FromMap for ExportFileDownloadLinks {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"link" => self.link = m.next_value::<Opt<_>>()?.0,
-            b"filename" => self.filename = m.next_value::<Opt<_>>()?.0,
+            b"link" => self.link = m.next_value::<OptStr>()?.0,
+            b"filename" => self.filename = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1449,14 +1449,14 @@ impl FromMap for GlobalAlertRule {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"unit" {
                     self.unit = m.next_value()?;
                 } else {
@@ -1465,14 +1465,14 @@ impl FromMap for GlobalAlertRule {
             }
             5 => {
                 if key == b"cause" {
-                    self.cause = m.next_value::<Opt<_>>()?.0;
+                    self.cause = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"impact" {
-                    self.impact = m.next_value::<Opt<_>>()?.0;
+                    self.impact = m.next_value::<OptStr>()?.0;
                 } else if key == b"object" {
                     self.object = m.next_value()?;
                 } else {
@@ -1483,7 +1483,7 @@ impl FromMap for GlobalAlertRule {
                 if key == b"boolean" {
                     self.boolean = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1492,9 +1492,9 @@ impl FromMap for GlobalAlertRule {
                 if key == b"disabled" {
                     self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"operator" {
-                    self.operator = m.next_value::<Opt<_>>()?.0;
+                    self.operator = m.next_value::<OptStr>()?.0;
                 } else if key == b"solution" {
-                    self.solution = m.next_value::<Opt<_>>()?.0;
+                    self.solution = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1654,7 +1654,7 @@ impl FromMap for GlobalSettings {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"auth" => self.auth = m.next_value()?,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             b"vm_recycle_bin" => self.vm_recycle_bin = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1765,7 +1765,7 @@ impl FromMap for GpuDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1781,16 +1781,16 @@ impl FromMap for GpuDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"brand" {
-                    self.brand = m.next_value::<Opt<_>>()?.0;
+                    self.brand = m.next_value::<OptStr>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1806,7 +1806,7 @@ impl FromMap for GpuDevice {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1820,7 +1820,7 @@ impl FromMap for GpuDevice {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else {
@@ -1829,14 +1829,14 @@ impl FromMap for GpuDevice {
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value::<Opt<_>>()?.0;
+                    self.bus_location = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1845,7 +1845,7 @@ impl FromMap for GpuDevice {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vgpu_instance_num" {
                     self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1863,7 +1863,7 @@ impl FromMap for GpuDevice {
                 if key == b"available_vgpus_num" {
                     self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2220,9 +2220,9 @@ impl FromMap for GpuVmDetail {
         match key.len() {
             2 => {
                 if key == b"os" {
-                    self.os = m.next_value::<Opt<_>>()?.0;
+                    self.os = m.next_value::<OptStr>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ha" {
                     self.ha = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2231,7 +2231,7 @@ impl FromMap for GpuVmDetail {
             }
             3 => {
                 if key == b"ips" {
-                    self.ips = m.next_value::<Opt<_>>()?.0;
+                    self.ips = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu" {
                     self.cpu = m.next_value()?;
                 } else {
@@ -2244,7 +2244,7 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -2270,7 +2270,7 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"node_ip" {
-                    self.node_ip = m.next_value::<Opt<_>>()?.0;
+                    self.node_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else {
@@ -2287,11 +2287,11 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value::<Opt<_>>()?.0;
+                    self.hostname = m.next_value::<OptStr>()?.0;
                 } else if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else {
@@ -2308,7 +2308,7 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"cpu_usage" {
                     self.cpu_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2317,7 +2317,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"video_type" {
                     self.video_type = m.next_value()?;
                 } else if key == b"deleted_at" {
-                    self.deleted_at = m.next_value::<Opt<_>>()?.0;
+                    self.deleted_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2328,13 +2328,13 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"kernel_info" {
-                    self.kernel_info = m.next_value::<Opt<_>>()?.0;
+                    self.kernel_info = m.next_value::<OptStr>()?.0;
                 } else if key == b"gpu_devices" {
                     self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"dns_servers" {
-                    self.dns_servers = m.next_value::<Opt<_>>()?.0;
+                    self.dns_servers = m.next_value::<OptStr>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2352,7 +2352,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"snapshot_plan" {
                     self.snapshot_plan = m.next_value()?;
                 } else if key == b"original_name" {
-                    self.original_name = m.next_value::<Opt<_>>()?.0;
+                    self.original_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_bandwidth" {
                     self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_os_type" {
@@ -2376,18 +2376,18 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"guest_used_size" {
                     self.guest_used_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"guest_cpu_model" {
-                    self.guest_cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.guest_cpu_model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"vm_tools_version" {
-                    self.vm_tools_version = m.next_value::<Opt<_>>()?.0;
+                    self.vm_tools_version = m.next_value::<OptStr>()?.0;
                 } else if key == b"provisioned_size" {
                     self.provisioned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"isolation_policy" {
                     self.isolation_policy = m.next_value()?;
                 } else if key == b"guest_size_usage" {
@@ -2411,7 +2411,7 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"logical_size_bytes" {
                     self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_shutdown_time" {
-                    self.last_shutdown_time = m.next_value::<Opt<_>>()?.0;
+                    self.last_shutdown_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2519,7 +2519,7 @@ impl FromMap for GpuVmInfo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2533,7 +2533,7 @@ impl FromMap for GpuVmInfo {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else {
@@ -2542,9 +2542,9 @@ impl FromMap for GpuVmInfo {
             }
             5 => {
                 if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else if key == b"brand" {
-                    self.brand = m.next_value::<Opt<_>>()?.0;
+                    self.brand = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2560,7 +2560,7 @@ impl FromMap for GpuVmInfo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2576,21 +2576,21 @@ impl FromMap for GpuVmInfo {
                 if key == b"driver_info" {
                     self.driver_info = m.next_value()?;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value::<Opt<_>>()?.0;
+                    self.bus_location = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2599,7 +2599,7 @@ impl FromMap for GpuVmInfo {
                 if key == b"vgpu_instance_num" {
                     self.vgpu_instance_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -2615,7 +2615,7 @@ impl FromMap for GpuVmInfo {
             }
             19 => {
                 if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value::<Opt<_>>()?.0;
+                    self.user_vgpu_type_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"available_vgpus_num" {
                     self.available_vgpus_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2725,7 +2725,7 @@ impl FromMap for Graph {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2756,7 +2756,7 @@ impl FromMap for Graph {
                 } else if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"title" {
-                    self.title = m.next_value::<Opt<_>>()?.0;
+                    self.title = m.next_value::<OptStr>()?.0;
                 } else if key == b"zones" {
                     self.zones = m.next_value::<List<_>>()?.0;
                 } else {
@@ -2776,7 +2776,7 @@ impl FromMap for Graph {
                 } else if key == b"network" {
                     self.network = m.next_value()?;
                 } else if key == b"service" {
-                    self.service = m.next_value::<Opt<_>>()?.0;
+                    self.service = m.next_value::<OptStr>()?.0;
                 } else if key == b"targets" {
                     self.targets = m.next_value()?;
                 } else {
@@ -2785,7 +2785,7 @@ impl FromMap for Graph {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2808,7 +2808,7 @@ impl FromMap for Graph {
             }
             11 => {
                 if key == b"metric_name" {
-                    self.metric_name = m.next_value::<Opt<_>>()?.0;
+                    self.metric_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"metric_type" {
                     self.metric_type = m.next_value()?;
                 } else {
@@ -2826,7 +2826,7 @@ impl FromMap for Graph {
             }
             13 => {
                 if key == b"resource_type" {
-                    self.resource_type = m.next_value::<Opt<_>>()?.0;
+                    self.resource_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3111,7 +3111,7 @@ impl FromMap for Host {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3127,7 +3127,7 @@ impl FromMap for Host {
                 if key == b"ipmi" {
                     self.ipmi = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"nics" {
                     self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"zone" {
@@ -3142,7 +3142,7 @@ impl FromMap for Host {
                 } else if key == b"iommu" {
                     self.iommu = m.next_value()?;
                 } else if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else if key == b"state" {
                     self.state = m.next_value()?;
                 } else {
@@ -3153,7 +3153,7 @@ impl FromMap for Host {
                 if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else if key == b"vm_num" {
@@ -3166,16 +3166,16 @@ impl FromMap for Host {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"data_ip" {
-                    self.data_ip = m.next_value::<Opt<_>>()?.0;
+                    self.data_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"chunk_id" {
-                    self.chunk_id = m.next_value::<Opt<_>>()?.0;
+                    self.chunk_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"scvm_cpu" {
                     self.scvm_cpu = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3184,30 +3184,30 @@ impl FromMap for Host {
             }
             9 => {
                 if key == b"access_ip" {
-                    self.access_ip = m.next_value::<Opt<_>>()?.0;
+                    self.access_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_brand" {
-                    self.cpu_brand = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_brand = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"nic_count" {
                     self.nic_count = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"scvm_name" {
-                    self.scvm_name = m.next_value::<Opt<_>>()?.0;
+                    self.scvm_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"cpu_vendor" {
-                    self.cpu_vendor = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_vendor = m.next_value::<OptStr>()?.0;
                 } else if key == b"host_state" {
                     self.host_state = m.next_value()?;
                 } else if key == b"os_version" {
-                    self.os_version = m.next_value::<Opt<_>>()?.0;
+                    self.os_version = m.next_value::<OptStr>()?.0;
                 } else if key == b"pmem_dimms" {
                     self.pmem_dimms = m.next_value::<List<_>>()?.0;
                 } else if key == b"vmotion_ip" {
-                    self.vmotion_ip = m.next_value::<Opt<_>>()?.0;
+                    self.vmotion_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3236,9 +3236,9 @@ impl FromMap for Host {
                 if key == b"cpu_fan_speed" {
                     self.cpu_fan_speed = m.next_value::<List<_>>()?.0;
                 } else if key == b"hypervisor_ip" {
-                    self.hypervisor_ip = m.next_value::<Opt<_>>()?.0;
+                    self.hypervisor_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"management_ip" {
-                    self.management_ip = m.next_value::<Opt<_>>()?.0;
+                    self.management_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3303,7 +3303,7 @@ impl FromMap for Host {
                 } else if key == b"failure_data_space" {
                     self.failure_data_space = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"node_topo_local_id" {
-                    self.node_topo_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.node_topo_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"pmem_dimm_capacity" {
                     self.pmem_dimm_capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"total_memory_bytes" {

@@ -105,9 +105,9 @@ impl FromMap for Ipmi {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value::<Opt<_>>()?.0;
+                    self.ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -128,9 +128,9 @@ impl FromMap for Ipmi {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -183,7 +183,7 @@ impl FromMap for IscsiConnection {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -215,7 +215,7 @@ impl FromMap for IscsiConnection {
             }
             12 => {
                 if key == b"initiator_ip" {
-                    self.initiator_ip = m.next_value::<Opt<_>>()?.0;
+                    self.initiator_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"iscsi_target" {
                     self.iscsi_target = m.next_value()?;
                 } else {
@@ -368,7 +368,7 @@ impl FromMap for IscsiLun {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -384,7 +384,7 @@ impl FromMap for IscsiLun {
                 if key == b"iops" {
                     self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -419,7 +419,7 @@ impl FromMap for IscsiLun {
                 if key == b"iops_max" {
                     self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -465,7 +465,7 @@ impl FromMap for IscsiLun {
                 if key == b"assigned_size" {
                     self.assigned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_volume_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -488,7 +488,7 @@ impl FromMap for IscsiLun {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -508,7 +508,7 @@ impl FromMap for IscsiLun {
             }
             18 => {
                 if key == b"allowed_initiators" {
-                    self.allowed_initiators = m.next_value::<Opt<_>>()?.0;
+                    self.allowed_initiators = m.next_value::<OptStr>()?.0;
                 } else if key == b"iops_rd_max_length" {
                     self.iops_rd_max_length = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max_length" {
@@ -605,14 +605,14 @@ impl FromMap for IscsiLunSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -626,7 +626,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -654,7 +654,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -832,7 +832,7 @@ impl FromMap for IscsiTarget {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -850,7 +850,7 @@ impl FromMap for IscsiTarget {
                 } else if key == b"luns" {
                     self.luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -887,16 +887,16 @@ impl FromMap for IscsiTarget {
                 } else if key == b"iops_max" {
                     self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iqn_name" {
-                    self.iqn_name = m.next_value::<Opt<_>>()?.0;
+                    self.iqn_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"chap_name" {
-                    self.chap_name = m.next_value::<Opt<_>>()?.0;
+                    self.chap_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -914,9 +914,9 @@ impl FromMap for IscsiTarget {
             }
             11 => {
                 if key == b"chap_secret" {
-                    self.chap_secret = m.next_value::<Opt<_>>()?.0;
+                    self.chap_secret = m.next_value::<OptStr>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"iops_rd_max" {
                     self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
@@ -935,14 +935,14 @@ impl FromMap for IscsiTarget {
                 } else if key == b"external_use" {
                     self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.ip_whitelist = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"iqn_whitelist" {
-                    self.iqn_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.iqn_whitelist = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1130,7 +1130,7 @@ impl FromMap for IsolationPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1388,14 +1388,14 @@ impl FromMap for Label {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value::<Opt<_>>()?.0;
+                    self.key = m.next_value::<OptStr>()?.0;
                 } else if key == b"vms" {
                     self.vms = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1415,7 +1415,7 @@ impl FromMap for Label {
                 } else if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"value" {
-                    self.value = m.next_value::<Opt<_>>()?.0;
+                    self.value = m.next_value::<OptStr>()?.0;
                 } else if key == b"vdses" {
                     self.vdses = m.next_value::<List<_>>()?.0;
                 } else if key == b"vlans" {
@@ -1453,7 +1453,7 @@ impl FromMap for Label {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"total_num" {
                     self.total_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1750,7 +1750,7 @@ impl FromMap for License {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1764,14 +1764,14 @@ impl FromMap for License {
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value::<Opt<_>>()?.0;
+                    self.sign_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value::<Opt<_>>()?.0;
+                    self.expire_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1785,7 +1785,7 @@ impl FromMap for License {
             }
             14 => {
                 if key == b"license_serial" {
-                    self.license_serial = m.next_value::<Opt<_>>()?.0;
+                    self.license_serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1806,14 +1806,14 @@ impl FromMap for License {
             }
             20 => {
                 if key == b"maintenance_end_date" {
-                    self.maintenance_end_date = m.next_value::<Opt<_>>()?.0;
+                    self.maintenance_end_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"maintenance_start_date" {
-                    self.maintenance_start_date = m.next_value::<Opt<_>>()?.0;
+                    self.maintenance_start_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1983,14 +1983,14 @@ impl FromMap for LogCollection {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2001,7 +2001,7 @@ impl FromMap for LogCollection {
                 if key == b"hosts" {
                     self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"owner" {
-                    self.owner = m.next_value::<Opt<_>>()?.0;
+                    self.owner = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2026,7 +2026,7 @@ impl FromMap for LogCollection {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"progress" {
                     self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"services" {
@@ -2037,21 +2037,21 @@ impl FromMap for LogCollection {
             }
             10 => {
                 if key == b"started_at" {
-                    self.started_at = m.next_value::<Opt<_>>()?.0;
+                    self.started_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"log_ended_at" {
-                    self.log_ended_at = m.next_value::<Opt<_>>()?.0;
+                    self.log_ended_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"log_started_at" {
-                    self.log_started_at = m.next_value::<Opt<_>>()?.0;
+                    self.log_started_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"service_groups" {
                     self.service_groups = m.next_value()?;
                 } else {
@@ -2202,7 +2202,7 @@ impl FromMap for LogServiceConfig {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"group_name" => self.group_name = m.next_value::<Opt<_>>()?.0,
+            b"group_name" => self.group_name = m.next_value::<OptStr>()?.0,
             b"service_list" => self.service_list = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -2234,7 +2234,7 @@ impl FromMap for LoginResponse {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"token" => self.token = m.next_value::<Opt<_>>()?.0,
+            b"token" => self.token = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2346,7 +2346,7 @@ impl FromMap for MaintenanceModeVerify {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"reason" => self.reason = m.next_value::<Opt<_>>()?.0,
+            b"reason" => self.reason = m.next_value::<OptStr>()?.0,
             b"changed" => self.changed = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
@@ -2392,7 +2392,7 @@ impl FromMap for MaintenanceModeVmInfo {
                 if key == b"vm_ha" {
                     self.vm_ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"state" {
-                    self.state = m.next_value::<Opt<_>>()?.0;
+                    self.state = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2406,23 +2406,23 @@ impl FromMap for MaintenanceModeVmInfo {
             }
             7 => {
                 if key == b"vm_uuid" {
-                    self.vm_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.vm_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_name" {
-                    self.vm_name = m.next_value::<Opt<_>>()?.0;
+                    self.vm_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"vm_state" {
-                    self.vm_state = m.next_value::<Opt<_>>()?.0;
+                    self.vm_state = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"target_host_name" {
-                    self.target_host_name = m.next_value::<Opt<_>>()?.0;
+                    self.target_host_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2459,8 +2459,8 @@ impl FromMap for MetaLeader {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"meta_leader" => self.meta_leader = m.next_value::<Opt<_>>()?.0,
-            b"cluster_id" => self.cluster_id = m.next_value::<Opt<_>>()?.0,
+            b"meta_leader" => self.meta_leader = m.next_value::<OptStr>()?.0,
+            b"cluster_id" => self.cluster_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2733,71 +2733,71 @@ impl FromMap for MetricLabel {
         match key.len() {
             3 => {
                 if key == b"job" {
-                    self.job = m.next_value::<Opt<_>>()?.0;
+                    self.job = m.next_value::<OptStr>()?.0;
                 } else if key == b"_vm" {
-                    self.vm = m.next_value::<Opt<_>>()?.0;
+                    self.vm = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"pool" {
-                    self.pool = m.next_value::<Opt<_>>()?.0;
+                    self.pool = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"_mac" {
-                    self.mac = m.next_value::<Opt<_>>()?.0;
+                    self.mac = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"_zone" {
-                    self.zone = m.next_value::<Opt<_>>()?.0;
+                    self.zone = m.next_value::<OptStr>()?.0;
                 } else if key == b"_scvm" {
-                    self.scvm = m.next_value::<Opt<_>>()?.0;
+                    self.scvm = m.next_value::<OptStr>()?.0;
                 } else if key == b"_host" {
-                    self.host = m.next_value::<Opt<_>>()?.0;
+                    self.host = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"_chunk" {
-                    self.chunk = m.next_value::<Opt<_>>()?.0;
+                    self.chunk = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"_volume" {
-                    self.volume = m.next_value::<Opt<_>>()?.0;
+                    self.volume = m.next_value::<OptStr>()?.0;
                 } else if key == b"_device" {
-                    self.device = m.next_value::<Opt<_>>()?.0;
+                    self.device = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"instance" {
-                    self.instance = m.next_value::<Opt<_>>()?.0;
+                    self.instance = m.next_value::<OptStr>()?.0;
                 } else if key == b"_witness" {
-                    self.witness = m.next_value::<Opt<_>>()?.0;
+                    self.witness = m.next_value::<OptStr>()?.0;
                 } else if key == b"_to_uuid" {
-                    self.to_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.to_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"_service" {
-                    self.service = m.next_value::<Opt<_>>()?.0;
+                    self.service = m.next_value::<OptStr>()?.0;
                 } else if key == b"_network" {
-                    self.network = m.next_value::<Opt<_>>()?.0;
+                    self.network = m.next_value::<OptStr>()?.0;
                 } else if key == b"_cluster" {
-                    self.cluster = m.next_value::<Opt<_>>()?.0;
+                    self.cluster = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"_esxi_uuid" {
-                    self.esxi_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.esxi_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"__typename" {
                     self.typename = m.next_value()?;
                 } else {
@@ -2806,16 +2806,16 @@ impl FromMap for MetricLabel {
             }
             11 => {
                 if key == b"to_hostname" {
-                    self.to_hostname = m.next_value::<Opt<_>>()?.0;
+                    self.to_hostname = m.next_value::<OptStr>()?.0;
                 } else if key == b"metric_name" {
-                    self.metric_name = m.next_value::<Opt<_>>()?.0;
+                    self.metric_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"serial_number" {
-                    self.serial_number = m.next_value::<Opt<_>>()?.0;
+                    self.serial_number = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3543,14 +3543,14 @@ impl FromMap for NamespaceGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3564,7 +3564,7 @@ impl FromMap for NamespaceGroup {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3587,7 +3587,7 @@ impl FromMap for NamespaceGroup {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"local_create_time" {
-                    self.local_create_time = m.next_value::<Opt<_>>()?.0;
+                    self.local_create_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3811,14 +3811,14 @@ impl FromMap for NetworkPolicyRuleService {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3839,7 +3839,7 @@ impl FromMap for NetworkPolicyRuleService {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -229,14 +229,14 @@ impl FromMap for NfsExport {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -261,14 +261,14 @@ impl FromMap for NfsExport {
                 if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"replica_num" {
                     self.replica_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -277,7 +277,7 @@ impl FromMap for NfsExport {
             }
             12 => {
                 if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.ip_whitelist = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -291,7 +291,7 @@ impl FromMap for NfsExport {
             }
             15 => {
                 if key == b"export_inode_id" {
-                    self.export_inode_id = m.next_value::<Opt<_>>()?.0;
+                    self.export_inode_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -392,7 +392,7 @@ impl FromMap for NfsInode {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -401,7 +401,7 @@ impl FromMap for NfsInode {
                 if key == b"file" {
                     self.file = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -415,14 +415,14 @@ impl FromMap for NfsInode {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"parent_id" {
-                    self.parent_id = m.next_value::<Opt<_>>()?.0;
+                    self.parent_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -459,7 +459,7 @@ impl FromMap for NfsInode {
             }
             16 => {
                 if key == b"local_updated_at" {
-                    self.local_updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -599,7 +599,7 @@ impl FromMap for Nic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"up" {
                     self.up = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -621,7 +621,7 @@ impl FromMap for Nic {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -630,9 +630,9 @@ impl FromMap for Nic {
             }
             5 => {
                 if key == b"ibdev" {
-                    self.ibdev = m.next_value::<Opt<_>>()?.0;
+                    self.ibdev = m.next_value::<OptStr>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else if key == b"speed" {
                     self.speed = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -641,7 +641,7 @@ impl FromMap for Nic {
             }
             6 => {
                 if key == b"driver" {
-                    self.driver = m.next_value::<Opt<_>>()?.0;
+                    self.driver = m.next_value::<OptStr>()?.0;
                 } else if key == b"labels" {
                     self.labels = m.next_value::<List<_>>()?.0;
                 } else {
@@ -659,9 +659,9 @@ impl FromMap for Nic {
                 if key == b"is_sriov" {
                     self.is_sriov = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"nic_uuid" {
-                    self.nic_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.nic_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"physical" {
                     self.physical = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -670,9 +670,9 @@ impl FromMap for Nic {
             }
             10 => {
                 if key == b"gateway_ip" {
-                    self.gateway_ip = m.next_value::<Opt<_>>()?.0;
+                    self.gateway_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"ip_address" {
-                    self.ip_address = m.next_value::<Opt<_>>()?.0;
+                    self.ip_address = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_vf_num" {
                     self.max_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"user_usage" {
@@ -683,9 +683,9 @@ impl FromMap for Nic {
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.subnet_mask = m.next_value::<OptStr>()?.0;
                 } else if key == b"used_vf_num" {
                     self.used_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -967,7 +967,7 @@ impl FromMap for NodeTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -976,7 +976,7 @@ impl FromMap for NodeTopo {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -990,7 +990,7 @@ impl FromMap for NodeTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"position" {
                     self.position = m.next_value()?;
                 } else {
@@ -1280,7 +1280,7 @@ impl FromMap for NtpServiceUrl {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"ntp_service_url" => self.ntp_service_url = m.next_value::<Opt<_>>()?.0,
+            b"ntp_service_url" => self.ntp_service_url = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1393,7 +1393,7 @@ impl FromMap for NvmfNamespace {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1409,7 +1409,7 @@ impl FromMap for NvmfNamespace {
                 if key == b"iops" {
                     self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1442,7 +1442,7 @@ impl FromMap for NvmfNamespace {
                 if key == b"iops_max" {
                     self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1495,9 +1495,9 @@ impl FromMap for NvmfNamespace {
                 if key == b"assigned_size" {
                     self.assigned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"nqn_whitelist" {
-                    self.nqn_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.nqn_whitelist = m.next_value::<OptStr>()?.0;
                 } else if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_volume_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1524,7 +1524,7 @@ impl FromMap for NvmfNamespace {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1639,14 +1639,14 @@ impl FromMap for NvmfNamespaceSnapshot {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1660,7 +1660,7 @@ impl FromMap for NvmfNamespaceSnapshot {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1683,7 +1683,7 @@ impl FromMap for NvmfNamespaceSnapshot {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1839,7 +1839,7 @@ impl FromMap for NvmfSubsystem {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1855,7 +1855,7 @@ impl FromMap for NvmfSubsystem {
                 if key == b"iops" {
                     self.iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1894,9 +1894,9 @@ impl FromMap for NvmfSubsystem {
                 } else if key == b"iops_max" {
                     self.iops_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"nqn_name" {
-                    self.nqn_name = m.next_value::<Opt<_>>()?.0;
+                    self.nqn_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1916,7 +1916,7 @@ impl FromMap for NvmfSubsystem {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"iops_rd_max" {
                     self.iops_rd_max = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"iops_wr_max" {
@@ -1933,14 +1933,14 @@ impl FromMap for NvmfSubsystem {
                 if key == b"external_use" {
                     self.external_use = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.ip_whitelist = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"nqn_whitelist" {
-                    self.nqn_whitelist = m.next_value::<Opt<_>>()?.0;
+                    self.nqn_whitelist = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2316,8 +2316,8 @@ impl FromMap for Organization {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"datacenters" => self.datacenters = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2456,7 +2456,7 @@ impl FromMap for OvfDisk {
             b"size" => self.size = m.next_value::<Opt<_>>()?.0,
             b"type" => self.r#type = m.next_value()?,
             b"bus" => self.bus = m.next_value()?,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2526,7 +2526,7 @@ impl FromMap for OvfNic {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"mac" => self.mac = m.next_value::<Opt<_>>()?.0,
+            b"mac" => self.mac = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2616,7 +2616,7 @@ impl FromMap for ParsedOvf {
                 } else if key == b"vcpu" {
                     self.vcpu = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2644,7 +2644,7 @@ impl FromMap for ParsedOvf {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2925,14 +2925,14 @@ impl FromMap for PciDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"bus" {
-                    self.bus = m.next_value::<Opt<_>>()?.0;
+                    self.bus = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2941,34 +2941,34 @@ impl FromMap for PciDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"slot" {
-                    self.slot = m.next_value::<Opt<_>>()?.0;
+                    self.slot = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vendor_id" {
-                    self.vendor_id = m.next_value::<Opt<_>>()?.0;
+                    self.vendor_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"class_code" {
-                    self.class_code = m.next_value::<Opt<_>>()?.0;
+                    self.class_code = m.next_value::<OptStr>()?.0;
                 } else if key == b"mdev_state" {
                     self.mdev_state = m.next_value()?;
                 } else if key == b"product_id" {
-                    self.product_id = m.next_value::<Opt<_>>()?.0;
+                    self.product_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"usage_type" {
                     self.usage_type = m.next_value()?;
                 } else if key == b"user_usage" {
@@ -2979,26 +2979,26 @@ impl FromMap for PciDevice {
             }
             11 => {
                 if key == b"device_type" {
-                    self.device_type = m.next_value::<Opt<_>>()?.0;
+                    self.device_type = m.next_value::<OptStr>()?.0;
                 } else if key == b"sriov_state" {
                     self.sriov_state = m.next_value()?;
                 } else if key == b"used_vf_num" {
                     self.used_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"verdor_name" {
-                    self.verdor_name = m.next_value::<Opt<_>>()?.0;
+                    self.verdor_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"bus_location" {
-                    self.bus_location = m.next_value::<Opt<_>>()?.0;
+                    self.bus_location = m.next_value::<OptStr>()?.0;
                 } else if key == b"function_num" {
-                    self.function_num = m.next_value::<Opt<_>>()?.0;
+                    self.function_num = m.next_value::<OptStr>()?.0;
                 } else if key == b"iommu_status" {
                     self.iommu_status = m.next_value()?;
                 } else if key == b"mdev_type_id" {
-                    self.mdev_type_id = m.next_value::<Opt<_>>()?.0;
+                    self.mdev_type_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"total_vf_num" {
                     self.total_vf_num = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3035,14 +3035,14 @@ impl FromMap for PciDevice {
             }
             19 => {
                 if key == b"subsystem_vendor_id" {
-                    self.subsystem_vendor_id = m.next_value::<Opt<_>>()?.0;
+                    self.subsystem_vendor_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"subsystem_product_id" {
-                    self.subsystem_product_id = m.next_value::<Opt<_>>()?.0;
+                    self.subsystem_product_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3467,7 +3467,7 @@ impl FromMap for PmemDimm {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3478,14 +3478,14 @@ impl FromMap for PmemDimm {
                 } else if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3494,7 +3494,7 @@ impl FromMap for PmemDimm {
                 if key == b"capacity" {
                     self.capacity = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3508,7 +3508,7 @@ impl FromMap for PmemDimm {
             }
             11 => {
                 if key == b"part_number" {
-                    self.part_number = m.next_value::<Opt<_>>()?.0;
+                    self.part_number = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3522,7 +3522,7 @@ impl FromMap for PmemDimm {
             }
             14 => {
                 if key == b"device_locator" {
-                    self.device_locator = m.next_value::<Opt<_>>()?.0;
+                    self.device_locator = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

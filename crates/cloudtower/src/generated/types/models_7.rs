@@ -1002,14 +1002,14 @@ impl FromMap for RackTopo {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1030,7 +1030,7 @@ impl FromMap for RackTopo {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1241,7 +1241,7 @@ impl FromMap for ReplicaVm {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -1271,27 +1271,27 @@ impl FromMap for ReplicaVm {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"iscsi_lun" {
                     self.iscsi_lun = m.next_value()?;
                 } else if key == b"origin_vm" {
                     self.origin_vm = m.next_value()?;
                 } else if key == b"updatedAt" {
-                    self.updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"replica_group" {
-                    self.replica_group = m.next_value::<Opt<_>>()?.0;
+                    self.replica_group = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"origin_vm_name" {
-                    self.origin_vm_name = m.next_value::<Opt<_>>()?.0;
+                    self.origin_vm_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"restore_points" {
                     self.restore_points = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1315,7 +1315,7 @@ impl FromMap for ReplicaVm {
                 } else if key == b"object_descriptor" {
                     self.object_descriptor = m.next_value()?;
                 } else if key == b"replication_group" {
-                    self.replication_group = m.next_value::<Opt<_>>()?.0;
+                    self.replication_group = m.next_value::<OptStr>()?.0;
                 } else if key == b"targets_deletable" {
                     self.targets_deletable = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1324,7 +1324,7 @@ impl FromMap for ReplicaVm {
             }
             18 => {
                 if key == b"origin_vm_local_id" {
-                    self.origin_vm_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.origin_vm_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1340,7 +1340,7 @@ impl FromMap for ReplicaVm {
             }
             22 => {
                 if key == b"origin_vm_cluster_name" {
-                    self.origin_vm_cluster_name = m.next_value::<Opt<_>>()?.0;
+                    self.origin_vm_cluster_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1354,14 +1354,14 @@ impl FromMap for ReplicaVm {
             }
             26 => {
                 if key == b"origin_vm_cluster_local_id" {
-                    self.origin_vm_cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.origin_vm_cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             27 => {
                 if key == b"failover_test_replica_group" {
-                    self.failover_test_replica_group = m.next_value::<Opt<_>>()?.0;
+                    self.failover_test_replica_group = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1732,7 +1732,7 @@ impl FromMap for ReplicationPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1750,7 +1750,7 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"ec_m" {
                     self.ec_m = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -1791,9 +1791,9 @@ impl FromMap for ReplicationPlan {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"updatedAt" {
-                    self.updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1804,7 +1804,7 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"iscsi_luns" {
                     self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"window_end" {
-                    self.window_end = m.next_value::<Opt<_>>()?.0;
+                    self.window_end = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1813,7 +1813,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"compression" {
                     self.compression = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"keep_policy" {
                     self.keep_policy = m.next_value()?;
                 } else if key == b"replica_num" {
@@ -1828,7 +1828,7 @@ impl FromMap for ReplicationPlan {
             }
             12 => {
                 if key == b"window_start" {
-                    self.window_start = m.next_value::<Opt<_>>()?.0;
+                    self.window_start = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1866,7 +1866,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"keep_mac_address" {
                     self.keep_mac_address = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_executed_at" {
-                    self.last_executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.last_executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1895,16 +1895,16 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"last_execute_status" {
                     self.last_execute_status = m.next_value()?;
                 } else if key == b"next_execution_time" {
-                    self.next_execution_time = m.next_value::<Opt<_>>()?.0;
+                    self.next_execution_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             20 => {
                 if key == b"activation_timestamp" {
-                    self.activation_timestamp = m.next_value::<Opt<_>>()?.0;
+                    self.activation_timestamp = m.next_value::<OptStr>()?.0;
                 } else if key == b"replica_name_setting" {
-                    self.replica_name_setting = m.next_value::<Opt<_>>()?.0;
+                    self.replica_name_setting = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1913,7 +1913,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"abort_window_unfinished" {
                     self.abort_window_unfinished = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"last_manual_executed_at" {
-                    self.last_manual_executed_at = m.next_value::<Opt<_>>()?.0;
+                    self.last_manual_executed_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1945,7 +1945,7 @@ impl FromMap for ReplicationPlan {
             }
             27 => {
                 if key == b"last_execute_status_message" {
-                    self.last_execute_status_message = m.next_value::<Opt<_>>()?.0;
+                    self.last_execute_status_message = m.next_value::<OptStr>()?.0;
                 } else if key == b"replication_plan_executions" {
                     self.replication_plan_executions = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1975,7 +1975,7 @@ impl FromMap for ReplicationPlan {
             }
             34 => {
                 if key == b"last_manual_execute_status_message" {
-                    self.last_manual_execute_status_message = m.next_value::<Opt<_>>()?.0;
+                    self.last_manual_execute_status_message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2426,14 +2426,14 @@ impl FromMap for ReportTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2447,7 +2447,7 @@ impl FromMap for ReportTask {
             }
             7 => {
                 if key == b"plan_id" {
-                    self.plan_id = m.next_value::<Opt<_>>()?.0;
+                    self.plan_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2463,7 +2463,7 @@ impl FromMap for ReportTask {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2547,14 +2547,14 @@ impl FromMap for ReportTemplate {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2568,7 +2568,7 @@ impl FromMap for ReportTemplate {
             }
             6 => {
                 if key == b"preset" {
-                    self.preset = m.next_value::<Opt<_>>()?.0;
+                    self.preset = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2582,14 +2582,14 @@ impl FromMap for ReportTemplate {
             }
             9 => {
                 if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2753,46 +2753,46 @@ impl FromMap for ResourceChangeEvent {
         match key.len() {
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value::<Opt<_>>()?.0;
+                    self.action = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"revision" {
-                    self.revision = m.next_value::<Opt<_>>()?.0;
+                    self.revision = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"new_value" {
-                    self.new_value = m.next_value::<Opt<_>>()?.0;
+                    self.new_value = m.next_value::<OptStr>()?.0;
                 } else if key == b"old_value" {
-                    self.old_value = m.next_value::<Opt<_>>()?.0;
+                    self.old_value = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"created_at" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"resource_id" {
-                    self.resource_id = m.next_value::<Opt<_>>()?.0;
+                    self.resource_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"prev_revision" {
-                    self.prev_revision = m.next_value::<Opt<_>>()?.0;
+                    self.prev_revision = m.next_value::<OptStr>()?.0;
                 } else if key == b"resource_type" {
-                    self.resource_type = m.next_value::<Opt<_>>()?.0;
+                    self.resource_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2840,7 +2840,7 @@ impl FromMap for ResourceChangeResponse {
         match key.len() {
             2 => {
                 if key == b"ec" {
-                    self.ec = m.next_value::<Opt<_>>()?.0;
+                    self.ec = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2861,9 +2861,9 @@ impl FromMap for ResourceChangeResponse {
             }
             15 => {
                 if key == b"currentRevision" {
-                    self.current_revision = m.next_value::<Opt<_>>()?.0;
+                    self.current_revision = m.next_value::<OptStr>()?.0;
                 } else if key == b"compactRevision" {
-                    self.compact_revision = m.next_value::<Opt<_>>()?.0;
+                    self.compact_revision = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3018,7 +3018,7 @@ impl FromMap for SecurityGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3032,14 +3032,14 @@ impl FromMap for SecurityGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3250,14 +3250,14 @@ impl FromMap for SecurityPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3292,7 +3292,7 @@ impl FromMap for SecurityPolicy {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"policy_mode" {
                     self.policy_mode = m.next_value()?;
                 } else {
@@ -3595,7 +3595,7 @@ impl FromMap for ShutdownVmId {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"vm_uuid" => self.vm_uuid = m.next_value::<Opt<_>>()?.0,
+            b"vm_uuid" => self.vm_uuid = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3712,16 +3712,16 @@ impl FromMap for SmtpServer {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"host" {
-                    self.host = m.next_value::<Opt<_>>()?.0;
+                    self.host = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"port" {
                     self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3730,14 +3730,14 @@ impl FromMap for SmtpServer {
             }
             8 => {
                 if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"secure_mode" {
                     self.secure_mode = m.next_value()?;
                 } else {
@@ -3835,7 +3835,7 @@ impl FromMap for SnapshotGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3844,7 +3844,7 @@ impl FromMap for SnapshotGroup {
                 if key == b"keep" {
                     self.keep = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3864,7 +3864,7 @@ impl FromMap for SnapshotGroup {
                 if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3885,7 +3885,7 @@ impl FromMap for SnapshotGroup {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"snapshotPlanTask" {
                     self.snapshot_plan_task = m.next_value()?;
                 } else {
@@ -3908,7 +3908,7 @@ impl FromMap for SnapshotGroup {
             }
             24 => {
                 if key == b"estimated_recycling_time" {
-                    self.estimated_recycling_time = m.next_value::<Opt<_>>()?.0;
+                    self.estimated_recycling_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -79,7 +79,7 @@ impl FromMap for SnapshotPlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -93,7 +93,7 @@ impl FromMap for SnapshotPlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -118,11 +118,11 @@ impl FromMap for SnapshotPlan {
             }
             8 => {
                 if key == b"end_time" {
-                    self.end_time = m.next_value::<Opt<_>>()?.0;
+                    self.end_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"exec_h_m" {
                     self.exec_h_m = m.next_value()?;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -131,14 +131,14 @@ impl FromMap for SnapshotPlan {
                 if key == b"object_num" {
                     self.object_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"start_time" {
-                    self.start_time = m.next_value::<Opt<_>>()?.0;
+                    self.start_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -167,11 +167,11 @@ impl FromMap for SnapshotPlan {
                 } else if key == b"execute_plan_type" {
                     self.execute_plan_type = m.next_value()?;
                 } else if key == b"last_execute_time" {
-                    self.last_execute_time = m.next_value::<Opt<_>>()?.0;
+                    self.last_execute_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"manual_delete_num" {
                     self.manual_delete_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"next_execute_time" {
-                    self.next_execute_time = m.next_value::<Opt<_>>()?.0;
+                    self.next_execute_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -200,7 +200,7 @@ impl FromMap for SnapshotPlan {
             }
             21 => {
                 if key == b"last_execute_end_time" {
-                    self.last_execute_end_time = m.next_value::<Opt<_>>()?.0;
+                    self.last_execute_end_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -527,7 +527,7 @@ impl FromMap for SnapshotPlanTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -555,18 +555,18 @@ impl FromMap for SnapshotPlanTask {
             }
             8 => {
                 if key == b"end_time" {
-                    self.end_time = m.next_value::<Opt<_>>()?.0;
+                    self.end_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"start_time" {
-                    self.start_time = m.next_value::<Opt<_>>()?.0;
+                    self.start_time = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1031,14 +1031,14 @@ impl FromMap for SnmpTransport {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"port" {
                     self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1058,18 +1058,18 @@ impl FromMap for SnmpTransport {
                 if key == b"disabled" {
                     self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"protocol" {
                     self.protocol = m.next_value()?;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"community" {
-                    self.community = m.next_value::<Opt<_>>()?.0;
+                    self.community = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1083,7 +1083,7 @@ impl FromMap for SnmpTransport {
             }
             16 => {
                 if key == b"auth_pass_phrase" {
-                    self.auth_pass_phrase = m.next_value::<Opt<_>>()?.0;
+                    self.auth_pass_phrase = m.next_value::<OptStr>()?.0;
                 } else if key == b"privacy_protocol" {
                     self.privacy_protocol = m.next_value()?;
                 } else {
@@ -1099,7 +1099,7 @@ impl FromMap for SnmpTransport {
             }
             19 => {
                 if key == b"privacy_pass_phrase" {
-                    self.privacy_pass_phrase = m.next_value::<Opt<_>>()?.0;
+                    self.privacy_pass_phrase = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1203,16 +1203,16 @@ impl FromMap for SnmpTrapReceiver {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"host" {
-                    self.host = m.next_value::<Opt<_>>()?.0;
+                    self.host = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"port" {
                     self.port = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1239,20 +1239,20 @@ impl FromMap for SnmpTrapReceiver {
                 if key == b"disabled" {
                     self.disabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"protocol" {
                     self.protocol = m.next_value()?;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"community" {
-                    self.community = m.next_value::<Opt<_>>()?.0;
+                    self.community = m.next_value::<OptStr>()?.0;
                 } else if key == b"engine_id" {
-                    self.engine_id = m.next_value::<Opt<_>>()?.0;
+                    self.engine_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1268,7 +1268,7 @@ impl FromMap for SnmpTrapReceiver {
             }
             16 => {
                 if key == b"auth_pass_phrase" {
-                    self.auth_pass_phrase = m.next_value::<Opt<_>>()?.0;
+                    self.auth_pass_phrase = m.next_value::<OptStr>()?.0;
                 } else if key == b"privacy_protocol" {
                     self.privacy_protocol = m.next_value()?;
                 } else {
@@ -1284,7 +1284,7 @@ impl FromMap for SnmpTrapReceiver {
             }
             19 => {
                 if key == b"privacy_pass_phrase" {
-                    self.privacy_pass_phrase = m.next_value::<Opt<_>>()?.0;
+                    self.privacy_pass_phrase = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1746,16 +1746,16 @@ impl FromMap for SvtImage {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -1773,7 +1773,7 @@ impl FromMap for SvtImage {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_disks" {
                     self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1782,7 +1782,7 @@ impl FromMap for SvtImage {
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1873,14 +1873,14 @@ impl FromMap for SystemAuditLog {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value::<Opt<_>>()?.0;
+                    self.action = m.next_value::<OptStr>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -1891,30 +1891,30 @@ impl FromMap for SystemAuditLog {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value::<Opt<_>>()?.0;
+                    self.finished_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value::<Opt<_>>()?.0;
+                    self.resource_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2026,14 +2026,14 @@ impl FromMap for Task {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value::<Opt<_>>()?.0;
+                    self.key = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2076,50 +2076,50 @@ impl FromMap for Task {
                 } else if key == b"progress" {
                     self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot" {
-                    self.snapshot = m.next_value::<Opt<_>>()?.0;
+                    self.snapshot = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"error_code" {
-                    self.error_code = m.next_value::<Opt<_>>()?.0;
+                    self.error_code = m.next_value::<OptStr>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value::<Opt<_>>()?.0;
+                    self.started_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"finished_at" {
-                    self.finished_at = m.next_value::<Opt<_>>()?.0;
+                    self.finished_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value::<Opt<_>>()?.0;
+                    self.resource_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"error_message" {
-                    self.error_message = m.next_value::<Opt<_>>()?.0;
+                    self.error_message = m.next_value::<OptStr>()?.0;
                 } else if key == b"resource_type" {
-                    self.resource_type = m.next_value::<Opt<_>>()?.0;
+                    self.resource_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"resource_mutation" {
-                    self.resource_mutation = m.next_value::<Opt<_>>()?.0;
+                    self.resource_mutation = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2133,7 +2133,7 @@ impl FromMap for Task {
             }
             23 => {
                 if key == b"resource_rollback_error" {
-                    self.resource_rollback_error = m.next_value::<Opt<_>>()?.0;
+                    self.resource_rollback_error = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2706,7 +2706,7 @@ impl FromMap for UploadTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2729,7 +2729,7 @@ impl FromMap for UploadTask {
             }
             9 => {
                 if key == b"updatedAt" {
-                    self.updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2738,14 +2738,14 @@ impl FromMap for UploadTask {
                 if key == b"chunk_size" {
                     self.chunk_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value::<Opt<_>>()?.0;
+                    self.started_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value::<Opt<_>>()?.0;
+                    self.finished_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2934,7 +2934,7 @@ impl FromMap for UsbDevice {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -2952,7 +2952,7 @@ impl FromMap for UsbDevice {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2970,30 +2970,30 @@ impl FromMap for UsbDevice {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"usb_type" {
-                    self.usb_type = m.next_value::<Opt<_>>()?.0;
+                    self.usb_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"manufacturer" {
-                    self.manufacturer = m.next_value::<Opt<_>>()?.0;
+                    self.manufacturer = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3164,14 +3164,14 @@ impl FromMap for User {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"role" {
                     self.role = m.next_value()?;
                 } else {
@@ -3194,7 +3194,7 @@ impl FromMap for User {
             }
             7 => {
                 if key == b"ldap_dn" {
-                    self.ldap_dn = m.next_value::<Opt<_>>()?.0;
+                    self.ldap_dn = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3203,35 +3203,35 @@ impl FromMap for User {
                 if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"mobile_phone" {
-                    self.mobile_phone = m.next_value::<Opt<_>>()?.0;
+                    self.mobile_phone = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"email_address" {
-                    self.email_address = m.next_value::<Opt<_>>()?.0;
+                    self.email_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"auth_config_id" {
-                    self.auth_config_id = m.next_value::<Opt<_>>()?.0;
+                    self.auth_config_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"display_username" {
-                    self.display_username = m.next_value::<Opt<_>>()?.0;
+                    self.display_username = m.next_value::<OptStr>()?.0;
                 } else if key == b"password_expired" {
                     self.password_expired = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3242,7 +3242,7 @@ impl FromMap for User {
                 if key == b"password_recover_qa" {
                     self.password_recover_qa = m.next_value()?;
                 } else if key == b"password_updated_at" {
-                    self.password_updated_at = m.next_value::<Opt<_>>()?.0;
+                    self.password_updated_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3305,7 +3305,7 @@ impl FromMap for UserAuditLog {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3319,7 +3319,7 @@ impl FromMap for UserAuditLog {
             }
             6 => {
                 if key == b"action" {
-                    self.action = m.next_value::<Opt<_>>()?.0;
+                    self.action = m.next_value::<OptStr>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -3330,48 +3330,48 @@ impl FromMap for UserAuditLog {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"auth_type" {
-                    self.auth_type = m.next_value::<Opt<_>>()?.0;
+                    self.auth_type = m.next_value::<OptStr>()?.0;
                 } else if key == b"createdAt" {
-                    self.created_at = m.next_value::<Opt<_>>()?.0;
+                    self.created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value::<Opt<_>>()?.0;
+                    self.ip_address = m.next_value::<OptStr>()?.0;
                 } else if key == b"started_at" {
-                    self.started_at = m.next_value::<Opt<_>>()?.0;
+                    self.started_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"finished_at" {
-                    self.finished_at = m.next_value::<Opt<_>>()?.0;
+                    self.finished_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"resource_id" {
-                    self.resource_id = m.next_value::<Opt<_>>()?.0;
+                    self.resource_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"resource_type" {
-                    self.resource_type = m.next_value::<Opt<_>>()?.0;
+                    self.resource_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3623,14 +3623,14 @@ impl FromMap for UserRoleNext {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -51,21 +51,21 @@ impl FromMap for V2EverouteLicense {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             3 => {
                 if key == b"uid" {
-                    self.uid = m.next_value::<Opt<_>>()?.0;
+                    self.uid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"code" {
-                    self.code = m.next_value::<Opt<_>>()?.0;
+                    self.code = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -74,7 +74,7 @@ impl FromMap for V2EverouteLicense {
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -88,7 +88,7 @@ impl FromMap for V2EverouteLicense {
             }
             9 => {
                 if key == b"sign_date" {
-                    self.sign_date = m.next_value::<Opt<_>>()?.0;
+                    self.sign_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -102,7 +102,7 @@ impl FromMap for V2EverouteLicense {
             }
             11 => {
                 if key == b"expire_date" {
-                    self.expire_date = m.next_value::<Opt<_>>()?.0;
+                    self.expire_date = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -214,9 +214,9 @@ impl FromMap for VcenterAccount {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ip" {
-                    self.ip = m.next_value::<Opt<_>>()?.0;
+                    self.ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -239,9 +239,9 @@ impl FromMap for VcenterAccount {
                 if key == b"is_valid" {
                     self.is_valid = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"username" {
-                    self.username = m.next_value::<Opt<_>>()?.0;
+                    self.username = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -337,14 +337,14 @@ impl FromMap for Vds {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"nics" {
                     self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"type" {
@@ -378,25 +378,25 @@ impl FromMap for Vds {
                 if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"bond_mode" {
-                    self.bond_mode = m.next_value::<Opt<_>>()?.0;
+                    self.bond_mode = m.next_value::<OptStr>()?.0;
                 } else if key == b"vlans_num" {
                     self.vlans_num = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"work_mode" {
-                    self.work_mode = m.next_value::<Opt<_>>()?.0;
+                    self.work_mode = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ovsbr_name" {
-                    self.ovsbr_name = m.next_value::<Opt<_>>()?.0;
+                    self.ovsbr_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -492,14 +492,14 @@ impl FromMap for View {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -520,7 +520,7 @@ impl FromMap for View {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -628,7 +628,7 @@ impl FromMap for VirtualPrivateCloud {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -642,7 +642,7 @@ impl FromMap for VirtualPrivateCloud {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -656,14 +656,14 @@ impl FromMap for VirtualPrivateCloud {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"vpc_service" {
                     self.vpc_service = m.next_value()?;
                 } else {
@@ -751,7 +751,7 @@ impl FromMap for VirtualPrivateCloudClusterBinding {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -892,14 +892,14 @@ impl FromMap for VirtualPrivateCloudEdgeGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -920,7 +920,7 @@ impl FromMap for VirtualPrivateCloudEdgeGateway {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1007,21 +1007,21 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1044,7 +1044,7 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
                 if key == b"active_edge_gateway_ids" {
                     self.active_edge_gateway_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"primary_edge_gateway_id" {
-                    self.primary_edge_gateway_id = m.next_value::<Opt<_>>()?.0;
+                    self.primary_edge_gateway_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1144,7 +1144,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1158,9 +1158,9 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value::<Opt<_>>()?.0;
+                    self.cidr = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"vlan" {
                     self.vlan = m.next_value()?;
                 } else {
@@ -1169,14 +1169,14 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1190,7 +1190,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1215,9 +1215,9 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.floating_ip_cidr = m.next_value::<OptStr>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.nat_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1231,7 +1231,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.router_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1324,7 +1324,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1338,14 +1338,14 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1359,7 +1359,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1485,7 +1485,7 @@ impl FromMap for VirtualPrivateCloudFloatingIp {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1499,14 +1499,14 @@ impl FromMap for VirtualPrivateCloudFloatingIp {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"external_ip" {
-                    self.external_ip = m.next_value::<Opt<_>>()?.0;
+                    self.external_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1692,7 +1692,7 @@ impl FromMap for VirtualPrivateCloudNatGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1706,14 +1706,14 @@ impl FromMap for VirtualPrivateCloudNatGateway {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1731,7 +1731,7 @@ impl FromMap for VirtualPrivateCloudNatGateway {
                 } else if key == b"enable_snat" {
                     self.enable_snat = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"external_ip" {
-                    self.external_ip = m.next_value::<Opt<_>>()?.0;
+                    self.external_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2077,7 +2077,7 @@ impl FromMap for VirtualPrivateCloudRouteTable {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2091,7 +2091,7 @@ impl FromMap for VirtualPrivateCloudRouteTable {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2112,14 +2112,14 @@ impl FromMap for VirtualPrivateCloudRouteTable {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2223,7 +2223,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2237,7 +2237,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2251,21 +2251,21 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"nexthop_ip" {
-                    self.nexthop_ip = m.next_value::<Opt<_>>()?.0;
+                    self.nexthop_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"external_ip" {
-                    self.external_ip = m.next_value::<Opt<_>>()?.0;
+                    self.external_ip = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2418,7 +2418,7 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2434,21 +2434,21 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2555,7 +2555,7 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2569,7 +2569,7 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2592,14 +2592,14 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
                 if key == b"apply_to" {
                     self.apply_to = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"policy_mode" {
                     self.policy_mode = m.next_value()?;
                 } else {
@@ -2791,7 +2791,7 @@ impl FromMap for VirtualPrivateCloudSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2805,16 +2805,16 @@ impl FromMap for VirtualPrivateCloudSubnet {
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value::<Opt<_>>()?.0;
+                    self.cidr = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2823,14 +2823,14 @@ impl FromMap for VirtualPrivateCloudSubnet {
                 if key == b"ip_pools" {
                     self.ip_pools = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"route_table" {
                     self.route_table = m.next_value()?;
                 } else {
@@ -2955,7 +2955,7 @@ impl FromMap for Vlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2969,7 +2969,7 @@ impl FromMap for Vlan {
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -2994,7 +2994,7 @@ impl FromMap for Vlan {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3010,9 +3010,9 @@ impl FromMap for Vlan {
             }
             10 => {
                 if key == b"gateway_ip" {
-                    self.gateway_ip = m.next_value::<Opt<_>>()?.0;
+                    self.gateway_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"subnetmask" {
-                    self.subnetmask = m.next_value::<Opt<_>>()?.0;
+                    self.subnetmask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3044,7 +3044,7 @@ impl FromMap for Vlan {
             }
             18 => {
                 if key == b"gateway_subnetmask" {
-                    self.gateway_subnetmask = m.next_value::<Opt<_>>()?.0;
+                    self.gateway_subnetmask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3353,9 +3353,9 @@ impl FromMap for Vm {
                 if key == b"ha" {
                     self.ha = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"os" {
-                    self.os = m.next_value::<Opt<_>>()?.0;
+                    self.os = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3364,7 +3364,7 @@ impl FromMap for Vm {
                 if key == b"cpu" {
                     self.cpu = m.next_value()?;
                 } else if key == b"ips" {
-                    self.ips = m.next_value::<Opt<_>>()?.0;
+                    self.ips = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3373,7 +3373,7 @@ impl FromMap for Vm {
                 if key == b"host" {
                     self.host = m.next_value()?;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vcpu" {
@@ -3399,7 +3399,7 @@ impl FromMap for Vm {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"node_ip" {
-                    self.node_ip = m.next_value::<Opt<_>>()?.0;
+                    self.node_ip = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_nics" {
                     self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
@@ -3412,11 +3412,11 @@ impl FromMap for Vm {
                 if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"hostname" {
-                    self.hostname = m.next_value::<Opt<_>>()?.0;
+                    self.hostname = m.next_value::<OptStr>()?.0;
                 } else if key == b"internal" {
                     self.internal = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"pci_nics" {
@@ -3431,9 +3431,9 @@ impl FromMap for Vm {
             }
             9 => {
                 if key == b"bios_uuid" {
-                    self.bios_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.bios_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_model" {
-                    self.cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"cpu_usage" {
                     self.cpu_usage = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"io_policy" {
@@ -3450,7 +3450,7 @@ impl FromMap for Vm {
             }
             10 => {
                 if key == b"deleted_at" {
-                    self.deleted_at = m.next_value::<Opt<_>>()?.0;
+                    self.deleted_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"video_type" {
                     self.video_type = m.next_value()?;
                 } else {
@@ -3459,13 +3459,13 @@ impl FromMap for Vm {
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else if key == b"dns_servers" {
-                    self.dns_servers = m.next_value::<Opt<_>>()?.0;
+                    self.dns_servers = m.next_value::<OptStr>()?.0;
                 } else if key == b"gpu_devices" {
                     self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"kernel_info" {
-                    self.kernel_info = m.next_value::<Opt<_>>()?.0;
+                    self.kernel_info = m.next_value::<OptStr>()?.0;
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"usb_devices" {
@@ -3491,7 +3491,7 @@ impl FromMap for Vm {
                 } else if key == b"max_bandwidth" {
                     self.max_bandwidth = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"original_name" {
-                    self.original_name = m.next_value::<Opt<_>>()?.0;
+                    self.original_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"snapshot_plan" {
                     self.snapshot_plan = m.next_value()?;
                 } else {
@@ -3507,7 +3507,7 @@ impl FromMap for Vm {
             }
             15 => {
                 if key == b"guest_cpu_model" {
-                    self.guest_cpu_model = m.next_value::<Opt<_>>()?.0;
+                    self.guest_cpu_model = m.next_value::<OptStr>()?.0;
                 } else if key == b"guest_used_size" {
                     self.guest_used_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"max_iops_policy" {
@@ -3526,11 +3526,11 @@ impl FromMap for Vm {
                 } else if key == b"isolation_policy" {
                     self.isolation_policy = m.next_value()?;
                 } else if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else if key == b"provisioned_size" {
                     self.provisioned_size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_tools_version" {
-                    self.vm_tools_version = m.next_value::<Opt<_>>()?.0;
+                    self.vm_tools_version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3546,7 +3546,7 @@ impl FromMap for Vm {
             }
             18 => {
                 if key == b"last_shutdown_time" {
-                    self.last_shutdown_time = m.next_value::<Opt<_>>()?.0;
+                    self.last_shutdown_time = m.next_value::<OptStr>()?.0;
                 } else if key == b"logical_size_bytes" {
                     self.logical_size_bytes = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vm_placement_group" {
@@ -3751,7 +3751,7 @@ impl FromMap for VmDisk {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm" {
                     self.vm = m.next_value()?;
                 } else {
@@ -3778,9 +3778,9 @@ impl FromMap for VmDisk {
             }
             6 => {
                 if key == b"device" {
-                    self.device = m.next_value::<Opt<_>>()?.0;
+                    self.device = m.next_value::<OptStr>()?.0;
                 } else if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3821,16 +3821,16 @@ impl FromMap for VmDisk {
             }
             16 => {
                 if key == b"unsafe_provision" {
-                    self.unsafe_provision = m.next_value::<Opt<_>>()?.0;
+                    self.unsafe_provision = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"unsafe_image_path" {
-                    self.unsafe_image_path = m.next_value::<Opt<_>>()?.0;
+                    self.unsafe_image_path = m.next_value::<OptStr>()?.0;
                 } else if key == b"unsafe_image_uuid" {
-                    self.unsafe_image_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.unsafe_image_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3844,9 +3844,9 @@ impl FromMap for VmDisk {
             }
             21 => {
                 if key == b"cloud_init_image_name" {
-                    self.cloud_init_image_name = m.next_value::<Opt<_>>()?.0;
+                    self.cloud_init_image_name = m.next_value::<OptStr>()?.0;
                 } else if key == b"cloud_init_image_path" {
-                    self.cloud_init_image_path = m.next_value::<Opt<_>>()?.0;
+                    self.cloud_init_image_path = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -483,8 +483,8 @@ impl FromMap for NestedBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -591,8 +591,8 @@ impl FromMap for NestedBackupRestoreExecutionNetworkMapping {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dst_vlan_id" => self.dst_vlan_id = m.next_value::<Opt<_>>()?.0,
-            b"src_vlan_id" => self.src_vlan_id = m.next_value::<Opt<_>>()?.0,
+            b"dst_vlan_id" => self.dst_vlan_id = m.next_value::<OptStr>()?.0,
+            b"src_vlan_id" => self.src_vlan_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -631,7 +631,7 @@ impl FromMap for NestedBackupServiceNetworkStatus {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster" => self.cluster = m.next_value::<Opt<_>>()?.0,
+            b"cluster" => self.cluster = m.next_value::<OptStr>()?.0,
             b"status" => self.status = m.next_value()?,
             _ => skip(m)?,
         }
@@ -829,7 +829,7 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
                 if key == b"boot" {
                     self.boot = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
@@ -856,7 +856,7 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             9 => {
                 if key == b"disk_name" {
-                    self.disk_name = m.next_value::<Opt<_>>()?.0;
+                    self.disk_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -900,7 +900,7 @@ impl FromMap for NestedContentLibraryVmTemplateDisk {
             }
             24 => {
                 if key == b"content_library_image_id" {
-                    self.content_library_image_id = m.next_value::<Opt<_>>()?.0;
+                    self.content_library_image_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1108,10 +1108,10 @@ impl FromMap for NestedDiscoveredHostDimms {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dimm_id" => self.dimm_id = m.next_value::<Opt<_>>()?.0,
-            b"fw_version" => self.fw_version = m.next_value::<Opt<_>>()?.0,
-            b"health_status" => self.health_status = m.next_value::<Opt<_>>()?.0,
-            b"socket_id" => self.socket_id = m.next_value::<Opt<_>>()?.0,
+            b"dimm_id" => self.dimm_id = m.next_value::<OptStr>()?.0,
+            b"fw_version" => self.fw_version = m.next_value::<OptStr>()?.0,
+            b"health_status" => self.health_status = m.next_value::<OptStr>()?.0,
+            b"socket_id" => self.socket_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1169,16 +1169,16 @@ impl FromMap for NestedDiscoveredHostDisk {
             }
             5 => {
                 if key == b"drive" {
-                    self.drive = m.next_value::<Opt<_>>()?.0;
+                    self.drive = m.next_value::<OptStr>()?.0;
                 } else if key == b"model" {
-                    self.model = m.next_value::<Opt<_>>()?.0;
+                    self.model = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"serial" {
-                    self.serial = m.next_value::<Opt<_>>()?.0;
+                    self.serial = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1201,7 +1201,7 @@ impl FromMap for NestedDiscoveredHostDisk {
             }
             22 => {
                 if key == b"persistent_memory_type" {
-                    self.persistent_memory_type = m.next_value::<Opt<_>>()?.0;
+                    self.persistent_memory_type = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1268,11 +1268,11 @@ impl FromMap for NestedDiscoveredHostIface {
             }
             4 => {
                 if key == b"ipv4" {
-                    self.ipv4 = m.next_value::<Opt<_>>()?.0;
+                    self.ipv4 = m.next_value::<OptStr>()?.0;
                 } else if key == b"ipv6" {
-                    self.ipv6 = m.next_value::<Opt<_>>()?.0;
+                    self.ipv6 = m.next_value::<OptStr>()?.0;
                 } else if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1286,7 +1286,7 @@ impl FromMap for NestedDiscoveredHostIface {
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1300,7 +1300,7 @@ impl FromMap for NestedDiscoveredHostIface {
             }
             13 => {
                 if key == b"pci_slot_name" {
-                    self.pci_slot_name = m.next_value::<Opt<_>>()?.0;
+                    self.pci_slot_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1451,18 +1451,18 @@ impl FromMap for NestedEverouteAgentStatus {
             }
             6 => {
                 if key == b"hostID" {
-                    self.host_id = m.next_value::<Opt<_>>()?.0;
+                    self.host_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"ipAddr" {
-                    self.ip_addr = m.next_value::<Opt<_>>()?.0;
+                    self.ip_addr = m.next_value::<OptStr>()?.0;
                 } else if key == b"reason" {
-                    self.reason = m.next_value::<Opt<_>>()?.0;
+                    self.reason = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1575,8 +1575,8 @@ impl FromMap for NestedEverouteClusterCondition {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"lastProbeTime" => self.last_probe_time = m.next_value::<Opt<_>>()?.0,
-            b"type" => self.r#type = m.next_value::<Opt<_>>()?.0,
+            b"lastProbeTime" => self.last_probe_time = m.next_value::<OptStr>()?.0,
+            b"type" => self.r#type = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1668,16 +1668,16 @@ impl FromMap for NestedEverouteClusterStatus {
                 if key == b"agents" {
                     self.agents = m.next_value()?;
                 } else if key == b"reason" {
-                    self.reason = m.next_value::<Opt<_>>()?.0;
+                    self.reason = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1736,7 +1736,7 @@ impl FromMap for NestedEverouteClusterVmMetrics {
         match key {
             b"cpuUsage" => self.cpu_usage = m.next_value::<Opt<_>>()?.0,
             b"dataVolumeUsage" => self.data_volume_usage = m.next_value::<Opt<_>>()?.0,
-            b"lastAcquisitionTime" => self.last_acquisition_time = m.next_value::<Opt<_>>()?.0,
+            b"lastAcquisitionTime" => self.last_acquisition_time = m.next_value::<OptStr>()?.0,
             b"memoryUsage" => self.memory_usage = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1807,8 +1807,8 @@ impl FromMap for NestedEverouteControllerInstance {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"ipAddr" => self.ip_addr = m.next_value::<Opt<_>>()?.0,
-            b"vlan" => self.vlan = m.next_value::<Opt<_>>()?.0,
+            b"ipAddr" => self.ip_addr = m.next_value::<OptStr>()?.0,
+            b"vlan" => self.vlan = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1862,7 +1862,7 @@ impl FromMap for NestedEverouteControllerStatus {
             }
             4 => {
                 if key == b"vmID" {
-                    self.vm_id = m.next_value::<Opt<_>>()?.0;
+                    self.vm_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1876,16 +1876,16 @@ impl FromMap for NestedEverouteControllerStatus {
             }
             6 => {
                 if key == b"ipAddr" {
-                    self.ip_addr = m.next_value::<Opt<_>>()?.0;
+                    self.ip_addr = m.next_value::<OptStr>()?.0;
                 } else if key == b"reason" {
-                    self.reason = m.next_value::<Opt<_>>()?.0;
+                    self.reason = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else if key == b"metrics" {
                     self.metrics = m.next_value()?;
                 } else {
@@ -1957,11 +1957,11 @@ impl FromMap for NestedEverouteControllerTemplate {
             }
             7 => {
                 if key == b"cluster" {
-                    self.cluster = m.next_value::<Opt<_>>()?.0;
+                    self.cluster = m.next_value::<OptStr>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else if key == b"netmask" {
-                    self.netmask = m.next_value::<Opt<_>>()?.0;
+                    self.netmask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2017,21 +2017,21 @@ impl FromMap for NestedEverouteManageVdsStatus {
                 if key == b"phase" {
                     self.phase = m.next_value()?;
                 } else if key == b"vdsID" {
-                    self.vds_id = m.next_value::<Opt<_>>()?.0;
+                    self.vds_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"reason" {
-                    self.reason = m.next_value::<Opt<_>>()?.0;
+                    self.reason = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"message" {
-                    self.message = m.next_value::<Opt<_>>()?.0;
+                    self.message = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2083,14 +2083,14 @@ impl FromMap for NestedExecutePlan {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"period" {
-                    self.period = m.next_value::<Opt<_>>()?.0;
+                    self.period = m.next_value::<OptStr>()?.0;
                 } else if key == b"retain" {
                     self.retain = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2106,7 +2106,7 @@ impl FromMap for NestedExecutePlan {
             }
             8 => {
                 if key == b"start_at" {
-                    self.start_at = m.next_value::<Opt<_>>()?.0;
+                    self.start_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2274,7 +2274,7 @@ impl FromMap for NestedFrozenDisks {
                 if key == b"boot" {
                     self.boot = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"type" {
@@ -2301,14 +2301,14 @@ impl FromMap for NestedFrozenDisks {
             }
             9 => {
                 if key == b"disk_name" {
-                    self.disk_name = m.next_value::<Opt<_>>()?.0;
+                    self.disk_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"image_name" {
-                    self.image_name = m.next_value::<Opt<_>>()?.0;
+                    self.image_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2329,25 +2329,25 @@ impl FromMap for NestedFrozenDisks {
             }
             17 => {
                 if key == b"snapshot_local_id" {
-                    self.snapshot_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.snapshot_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"elf_image_local_id" {
-                    self.elf_image_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.elf_image_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"svt_image_local_id" {
-                    self.svt_image_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.svt_image_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_volume_local_id" {
-                    self.vm_volume_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"storage_policy_uuid" {
-                    self.storage_policy_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.storage_policy_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2361,9 +2361,9 @@ impl FromMap for NestedFrozenDisks {
             }
             23 => {
                 if key == b"vm_volume_snapshot_uuid" {
-                    self.vm_volume_snapshot_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_snapshot_uuid = m.next_value::<OptStr>()?.0;
                 } else if key == b"vm_volume_template_uuid" {
-                    self.vm_volume_template_uuid = m.next_value::<Opt<_>>()?.0;
+                    self.vm_volume_template_uuid = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2441,23 +2441,23 @@ impl FromMap for NestedFrozenNic {
                 if key == b"enabled" {
                     self.enabled = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value::<Opt<_>>()?.0;
+                    self.ip_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value::<Opt<_>>()?.0;
+                    self.subnet_mask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2502,14 +2502,14 @@ impl FromMap for NestedFrozenVlan {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"vds_ovs" {
-                    self.vds_ovs = m.next_value::<Opt<_>>()?.0;
+                    self.vds_ovs = m.next_value::<OptStr>()?.0;
                 } else if key == b"vlan_id" {
                     self.vlan_id = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -2525,7 +2525,7 @@ impl FromMap for NestedFrozenVlan {
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2578,44 +2578,44 @@ impl FromMap for NestedGpuDriverInfo {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"version" {
-                    self.version = m.next_value::<Opt<_>>()?.0;
+                    self.version = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"filename" {
-                    self.filename = m.next_value::<Opt<_>>()?.0;
+                    self.filename = m.next_value::<OptStr>()?.0;
                 } else if key == b"vermagic" {
-                    self.vermagic = m.next_value::<Opt<_>>()?.0;
+                    self.vermagic = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"supported" {
-                    self.supported = m.next_value::<Opt<_>>()?.0;
+                    self.supported = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"srcversion" {
-                    self.srcversion = m.next_value::<Opt<_>>()?.0;
+                    self.srcversion = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"rhelversion" {
-                    self.rhelversion = m.next_value::<Opt<_>>()?.0;
+                    self.rhelversion = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2657,9 +2657,9 @@ impl FromMap for NestedHost {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"management_ip" => self.management_ip = m.next_value::<Opt<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"management_ip" => self.management_ip = m.next_value::<OptStr>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2694,9 +2694,9 @@ impl FromMap for NestedInitiatorChap {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"chap_name" => self.chap_name = m.next_value::<Opt<_>>()?.0,
-            b"chap_secret" => self.chap_secret = m.next_value::<Opt<_>>()?.0,
-            b"initiator_iqn" => self.initiator_iqn = m.next_value::<Opt<_>>()?.0,
+            b"chap_name" => self.chap_name = m.next_value::<OptStr>()?.0,
+            b"chap_secret" => self.chap_secret = m.next_value::<OptStr>()?.0,
+            b"initiator_iqn" => self.initiator_iqn = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2746,9 +2746,9 @@ impl FromMap for NestedLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"key" => self.key = m.next_value::<Opt<_>>()?.0,
-            b"value" => self.value = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"key" => self.key = m.next_value::<OptStr>()?.0,
+            b"value" => self.value = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2820,8 +2820,8 @@ impl FromMap for NestedMaintenanceHostState {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"enter_maintenance_time" => self.enter_maintenance_time = m.next_value::<Opt<_>>()?.0,
-            b"maintenance_job_id" => self.maintenance_job_id = m.next_value::<Opt<_>>()?.0,
+            b"enter_maintenance_time" => self.enter_maintenance_time = m.next_value::<OptStr>()?.0,
+            b"maintenance_job_id" => self.maintenance_job_id = m.next_value::<OptStr>()?.0,
             b"state" => self.state = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2942,7 +2942,7 @@ impl FromMap for NestedMetroCheckItem {
         match key.len() {
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value::<Opt<_>>()?.0;
+                    self.key = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3107,7 +3107,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             8 => {
                 if key == b"ip_block" {
-                    self.ip_block = m.next_value::<Opt<_>>()?.0;
+                    self.ip_block = m.next_value::<OptStr>()?.0;
                 } else if key == b"selector" {
                     self.selector = m.next_value::<List<_>>()?.0;
                 } else if key == b"services" {
@@ -3146,7 +3146,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
+                    self.security_group_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3203,7 +3203,7 @@ impl FromMap for NestedNetworkPolicyRulePort {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"alg_protocol" => self.alg_protocol = m.next_value()?,
-            b"port" => self.port = m.next_value::<Opt<_>>()?.0,
+            b"port" => self.port = m.next_value::<OptStr>()?.0,
             b"protocol" => self.protocol = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3272,9 +3272,9 @@ impl FromMap for NestedPartition {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else if key == b"path" {
-                    self.path = m.next_value::<Opt<_>>()?.0;
+                    self.path = m.next_value::<OptStr>()?.0;
                 } else if key == b"size" {
                     self.size = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3359,7 +3359,7 @@ impl FromMap for NestedPasswordReoverQaItem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"question" => self.question = m.next_value::<Opt<_>>()?.0,
+            b"question" => self.question = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3406,9 +3406,9 @@ impl FromMap for NestedReplicationClusterDescriptor {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster_local_id" => self.cluster_local_id = m.next_value::<Opt<_>>()?.0,
-            b"cluster_name" => self.cluster_name = m.next_value::<Opt<_>>()?.0,
-            b"tower_deploy_id" => self.tower_deploy_id = m.next_value::<Opt<_>>()?.0,
+            b"cluster_local_id" => self.cluster_local_id = m.next_value::<OptStr>()?.0,
+            b"cluster_name" => self.cluster_name = m.next_value::<OptStr>()?.0,
+            b"tower_deploy_id" => self.tower_deploy_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3477,9 +3477,9 @@ impl FromMap for NestedReplicationNetworkConfigure {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"gateway" => self.gateway = m.next_value::<Opt<_>>()?.0,
-            b"ip" => self.ip = m.next_value::<Opt<_>>()?.0,
-            b"subnet_mask" => self.subnet_mask = m.next_value::<Opt<_>>()?.0,
+            b"gateway" => self.gateway = m.next_value::<OptStr>()?.0,
+            b"ip" => self.ip = m.next_value::<OptStr>()?.0,
+            b"subnet_mask" => self.subnet_mask = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3533,14 +3533,14 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             8 => {
                 if key == b"vds_name" {
-                    self.vds_name = m.next_value::<Opt<_>>()?.0;
+                    self.vds_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             9 => {
                 if key == b"vlan_name" {
-                    self.vlan_name = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3554,14 +3554,14 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             12 => {
                 if key == b"cluster_name" {
-                    self.cluster_name = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"vlan_local_id" {
-                    self.vlan_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3575,7 +3575,7 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3626,51 +3626,51 @@ impl FromMap for NestedReplicationObjectDescriptor {
         match key.len() {
             11 => {
                 if key == b"object_name" {
-                    self.object_name = m.next_value::<Opt<_>>()?.0;
+                    self.object_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"cluster_name" {
-                    self.cluster_name = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value::<Opt<_>>()?.0;
+                    self.zbs_volume_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"object_local_id" {
-                    self.object_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.object_local_id = m.next_value::<OptStr>()?.0;
                 } else if key == b"tower_deploy_id" {
-                    self.tower_deploy_id = m.next_value::<Opt<_>>()?.0;
+                    self.tower_deploy_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"cluster_local_id" {
-                    self.cluster_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.cluster_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"parent_object_name" {
-                    self.parent_object_name = m.next_value::<Opt<_>>()?.0;
+                    self.parent_object_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"parent_object_local_id" {
-                    self.parent_object_local_id = m.next_value::<Opt<_>>()?.0;
+                    self.parent_object_local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3768,7 +3768,7 @@ impl FromMap for NestedResourceMeta {
         match key {
             b"fields" => self.fields = m.next_value::<List<_>>()?.0,
             b"filter" => self.filter = m.next_value()?,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             b"type" => self.r#type = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3839,7 +3839,7 @@ impl FromMap for NestedSecurityPolicyApply {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
+                    self.security_group_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3909,7 +3909,7 @@ impl FromMap for NestedSecurityPolicyStatistics {
             }
             21 => {
                 if key == b"count_reset_timestamp" {
-                    self.count_reset_timestamp = m.next_value::<Opt<_>>()?.0;
+                    self.count_reset_timestamp = m.next_value::<OptStr>()?.0;
                 } else if key == b"match_whitelist_count" {
                     self.match_whitelist_count = m.next_value::<Opt<_>>()?.0;
                 } else {
@@ -3918,7 +3918,7 @@ impl FromMap for NestedSecurityPolicyStatistics {
             }
             22 => {
                 if key == b"count_update_timestamp" {
-                    self.count_update_timestamp = m.next_value::<Opt<_>>()?.0;
+                    self.count_update_timestamp = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3975,7 +3975,7 @@ impl FromMap for NestedSnapshotGroupVmDiskInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"disk_id" => self.disk_id = m.next_value::<Opt<_>>()?.0,
+            b"disk_id" => self.disk_id = m.next_value::<OptStr>()?.0,
             b"disk_snapshot_status" => self.disk_snapshot_status = m.next_value()?,
             _ => skip(m)?,
         }

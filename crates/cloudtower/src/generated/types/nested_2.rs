@@ -28,8 +28,8 @@ impl FromMap for NestedSnapshotGroupVmInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"disks" => self.disks = m.next_value::<List<_>>()?.0,
-            b"vm_id" => self.vm_id = m.next_value::<Opt<_>>()?.0,
-            b"vm_name" => self.vm_name = m.next_value::<Opt<_>>()?.0,
+            b"vm_id" => self.vm_id = m.next_value::<OptStr>()?.0,
+            b"vm_name" => self.vm_name = m.next_value::<OptStr>()?.0,
             b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
             _ => skip(m)?,
         }
@@ -69,7 +69,7 @@ impl FromMap for NestedSnapshotInfo {
         match key {
             b"index" => self.index = m.next_value::<Opt<_>>()?.0,
             b"iscsi_lun_snapshot_uuid" => {
-                self.iscsi_lun_snapshot_uuid = m.next_value::<Opt<_>>()?.0
+                self.iscsi_lun_snapshot_uuid = m.next_value::<OptStr>()?.0
             }
             b"storage_encrypted" => self.storage_encrypted = m.next_value::<Opt<_>>()?.0,
             b"storage_policy_config" => self.storage_policy_config = m.next_value()?,
@@ -119,7 +119,7 @@ impl FromMap for NestedStep {
         match key.len() {
             3 => {
                 if key == b"key" {
-                    self.key = m.next_value::<Opt<_>>()?.0;
+                    self.key = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -247,7 +247,7 @@ impl FromMap for NestedTagPosition {
         match key {
             b"column" => self.column = m.next_value::<Opt<_>>()?.0,
             b"row" => self.row = m.next_value::<Opt<_>>()?.0,
-            b"tag" => self.tag = m.next_value::<Opt<_>>()?.0,
+            b"tag" => self.tag = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -296,7 +296,7 @@ impl FromMap for NestedTask {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -328,21 +328,21 @@ impl FromMap for NestedTask {
                 } else if key == b"progress" {
                     self.progress = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"snapshot" {
-                    self.snapshot = m.next_value::<Opt<_>>()?.0;
+                    self.snapshot = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"description" {
-                    self.description = m.next_value::<Opt<_>>()?.0;
+                    self.description = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"local_created_at" {
-                    self.local_created_at = m.next_value::<Opt<_>>()?.0;
+                    self.local_created_at = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -384,7 +384,7 @@ impl FromMap for NestedTemplateConfig {
             b"cpu_exclusive_expected_enabled" => {
                 self.cpu_exclusive_expected_enabled = m.next_value::<Opt<_>>()?.0
             }
-            b"guest_os_type" => self.guest_os_type = m.next_value::<Opt<_>>()?.0,
+            b"guest_os_type" => self.guest_os_type = m.next_value::<OptStr>()?.0,
             b"minimum_replica" => self.minimum_replica = m.next_value::<Opt<_>>()?.0,
             b"sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
@@ -469,14 +469,14 @@ impl FromMap for NestedTemplateNic {
             }
             10 => {
                 if key == b"ip_address" {
-                    self.ip_address = m.next_value::<Opt<_>>()?.0;
+                    self.ip_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"mac_address" {
-                    self.mac_address = m.next_value::<Opt<_>>()?.0;
+                    self.mac_address = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -516,8 +516,8 @@ impl FromMap for NestedTemplateVpcNic {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"use_floating_ip" => self.use_floating_ip = m.next_value::<Opt<_>>()?.0,
-            b"vpc_local_id" => self.vpc_local_id = m.next_value::<Opt<_>>()?.0,
-            b"vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value::<Opt<_>>()?.0,
+            b"vpc_local_id" => self.vpc_local_id = m.next_value::<OptStr>()?.0,
+            b"vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -606,7 +606,7 @@ impl FromMap for NestedVgpuType {
         match key.len() {
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -622,14 +622,14 @@ impl FromMap for NestedVgpuType {
                 if key == b"max_instance" {
                     self.max_instance = m.next_value::<Opt<_>>()?.0;
                 } else if key == b"vgpu_type_id" {
-                    self.vgpu_type_id = m.next_value::<Opt<_>>()?.0;
+                    self.vgpu_type_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"max_resolution" {
-                    self.max_resolution = m.next_value::<Opt<_>>()?.0;
+                    self.max_resolution = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -748,14 +748,14 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"name" {
-                    self.name = m.next_value::<Opt<_>>()?.0;
+                    self.name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -769,16 +769,16 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.floating_ip_cidr = m.next_value::<OptStr>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.nat_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.router_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -818,8 +818,8 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -866,46 +866,46 @@ impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"cidr" {
-                    self.cidr = m.next_value::<Opt<_>>()?.0;
+                    self.cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else if key == b"vlan_id" {
-                    self.vlan_id = m.next_value::<Opt<_>>()?.0;
+                    self.vlan_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"edge_gateway_id" {
-                    self.edge_gateway_id = m.next_value::<Opt<_>>()?.0;
+                    self.edge_gateway_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             16 => {
                 if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.floating_ip_cidr = m.next_value::<OptStr>()?.0;
                 } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.nat_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             19 => {
                 if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value::<Opt<_>>()?.0;
+                    self.router_gateway_cidr = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -946,9 +946,9 @@ impl FromMap for NestedVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
+            b"external_ip" => self.external_ip = m.next_value::<OptStr>()?.0,
             b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -981,7 +981,7 @@ impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             b"vm" => self.vm = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1022,10 +1022,10 @@ impl FromMap for NestedVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
+            b"external_ip" => self.external_ip = m.next_value::<OptStr>()?.0,
             b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"name" => self.name = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"name" => self.name = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1086,7 +1086,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             8 => {
                 if key == b"ip_block" {
-                    self.ip_block = m.next_value::<Opt<_>>()?.0;
+                    self.ip_block = m.next_value::<OptStr>()?.0;
                 } else if key == b"selector" {
                     self.selector = m.next_value::<List<_>>()?.0;
                 } else {
@@ -1116,7 +1116,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             17 => {
                 if key == b"security_group_id" {
-                    self.security_group_id = m.next_value::<Opt<_>>()?.0;
+                    self.security_group_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1153,7 +1153,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"port" => self.port = m.next_value::<Opt<_>>()?.0,
+            b"port" => self.port = m.next_value::<OptStr>()?.0,
             b"protocol" => self.protocol = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1197,7 +1197,7 @@ impl FromMap for NestedVirtualPrivateCloudNic {
         match key.len() {
             2 => {
                 if key == b"id" {
-                    self.id = m.next_value::<Opt<_>>()?.0;
+                    self.id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1211,7 +1211,7 @@ impl FromMap for NestedVirtualPrivateCloudNic {
             }
             8 => {
                 if key == b"local_id" {
-                    self.local_id = m.next_value::<Opt<_>>()?.0;
+                    self.local_id = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1273,9 +1273,9 @@ impl FromMap for NestedVirtualPrivateCloudRoute {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"destination" => self.destination = m.next_value::<Opt<_>>()?.0,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"next_hop_local_id" => self.next_hop_local_id = m.next_value::<Opt<_>>()?.0,
+            b"destination" => self.destination = m.next_value::<OptStr>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"next_hop_local_id" => self.next_hop_local_id = m.next_value::<OptStr>()?.0,
             b"next_hop_type" => self.next_hop_type = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1325,7 +1325,7 @@ impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
         match key {
             b"communicable" => self.communicable = m.next_value::<Opt<_>>()?.0,
             b"security_group" => self.security_group = m.next_value()?,
-            b"security_group_id" => self.security_group_id = m.next_value::<Opt<_>>()?.0,
+            b"security_group_id" => self.security_group_id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1360,8 +1360,8 @@ impl FromMap for NestedVirtualPrivateCloudService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
-            b"internal_cidr" => self.internal_cidr = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
+            b"internal_cidr" => self.internal_cidr = m.next_value::<OptStr>()?.0,
             b"tep_ip_pools" => self.tep_ip_pools = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1403,30 +1403,30 @@ impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
         match key.len() {
             6 => {
                 if key == b"ip_end" {
-                    self.ip_end = m.next_value::<Opt<_>>()?.0;
+                    self.ip_end = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"gateway" {
-                    self.gateway = m.next_value::<Opt<_>>()?.0;
+                    self.gateway = m.next_value::<OptStr>()?.0;
                 } else if key == b"netmask" {
-                    self.netmask = m.next_value::<Opt<_>>()?.0;
+                    self.netmask = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"ip_start" {
-                    self.ip_start = m.next_value::<Opt<_>>()?.0;
+                    self.ip_start = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"display_name" {
-                    self.display_name = m.next_value::<Opt<_>>()?.0;
+                    self.display_name = m.next_value::<OptStr>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1536,7 +1536,7 @@ impl FromMap for NestedVpcDnatRuleType {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"port" => self.port = m.next_value::<Opt<_>>()?.0,
-            b"target_ip" => self.target_ip = m.next_value::<Opt<_>>()?.0,
+            b"target_ip" => self.target_ip = m.next_value::<OptStr>()?.0,
             b"target_port" => self.target_port = m.next_value::<Opt<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1584,8 +1584,8 @@ impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<Opt<_>>()?.0,
-            b"external_ip" => self.external_ip = m.next_value::<Opt<_>>()?.0,
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<OptStr>()?.0,
+            b"external_ip" => self.external_ip = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1632,8 +1632,8 @@ impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<Opt<_>>()?.0,
-            b"nexthop" => self.nexthop = m.next_value::<Opt<_>>()?.0,
+            b"edge_gateway_id" => self.edge_gateway_id = m.next_value::<OptStr>()?.0,
+            b"nexthop" => self.nexthop = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1668,8 +1668,8 @@ impl FromMap for NestedVpcRouterGatewayRuleType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"dst" => self.dst = m.next_value::<Opt<_>>()?.0,
-            b"nexthop" => self.nexthop = m.next_value::<Opt<_>>()?.0,
+            b"dst" => self.dst = m.next_value::<OptStr>()?.0,
+            b"nexthop" => self.nexthop = m.next_value::<OptStr>()?.0,
             b"nexthops" => self.nexthops = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -1717,8 +1717,8 @@ impl FromMap for NestedVpcSubnetIpPooType {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"end" => self.end = m.next_value::<Opt<_>>()?.0,
-            b"start" => self.start = m.next_value::<Opt<_>>()?.0,
+            b"end" => self.end = m.next_value::<OptStr>()?.0,
+            b"start" => self.start = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1757,7 +1757,7 @@ impl FromMap for NestedZbsStorageInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"cluster_id" => self.cluster_id = m.next_value::<Opt<_>>()?.0,
+            b"cluster_id" => self.cluster_id = m.next_value::<OptStr>()?.0,
             b"snapshot_info" => self.snapshot_info = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }

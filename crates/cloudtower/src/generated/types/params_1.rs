@@ -1482,7 +1482,7 @@ impl FromMap for CloudTowerApplicationWhereUniqueInput {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())

@@ -47,7 +47,7 @@ impl FromMap for DeleteBackupPlan {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            b"id" => self.id = m.next_value::<Opt<_>>()?.0,
+            b"id" => self.id = m.next_value::<OptStr>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -262,7 +262,7 @@ impl FromMap for WithTaskAlertNotifier {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -296,7 +296,7 @@ impl FromMap for WithTaskAlert {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -330,7 +330,7 @@ impl FromMap for WithTaskBackupPlanExecution {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -364,7 +364,7 @@ impl FromMap for WithTaskBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -398,7 +398,7 @@ impl FromMap for WithTaskBackupRestoreExecution {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -432,7 +432,7 @@ impl FromMap for WithTaskBatchCreateVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -466,7 +466,7 @@ impl FromMap for WithTaskBatchHosts {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -500,7 +500,7 @@ impl FromMap for WithTaskBrickTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -534,7 +534,7 @@ impl FromMap for WithTaskClusterSettings {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -568,7 +568,7 @@ impl FromMap for WithTaskCluster {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -602,7 +602,7 @@ impl FromMap for WithTaskConsistencyGroupSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -636,7 +636,7 @@ impl FromMap for WithTaskConsistencyGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -670,7 +670,7 @@ impl FromMap for WithTaskContentLibraryImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -704,7 +704,7 @@ impl FromMap for WithTaskContentLibraryVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -738,7 +738,7 @@ impl FromMap for WithTaskDatacenter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -772,7 +772,7 @@ impl FromMap for WithTaskDeleteAlertNotifier {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -806,7 +806,7 @@ impl FromMap for WithTaskDeleteBackupPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -840,7 +840,7 @@ impl FromMap for WithTaskDeleteBackupRestorePointArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -874,7 +874,7 @@ impl FromMap for WithTaskDeleteBrickTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -908,7 +908,7 @@ impl FromMap for WithTaskDeleteClusterRecycleBin {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -942,7 +942,7 @@ impl FromMap for WithTaskDeleteCluster {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -976,7 +976,7 @@ impl FromMap for WithTaskDeleteConsistencyGroupSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1010,7 +1010,7 @@ impl FromMap for WithTaskDeleteConsistencyGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1044,7 +1044,7 @@ impl FromMap for WithTaskDeleteContentLibraryImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1078,7 +1078,7 @@ impl FromMap for WithTaskDeleteContentLibraryVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1112,7 +1112,7 @@ impl FromMap for WithTaskDeleteDatacenter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1146,7 +1146,7 @@ impl FromMap for WithTaskDeleteElfImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1180,7 +1180,7 @@ impl FromMap for WithTaskDeleteEntityFilter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1214,7 +1214,7 @@ impl FromMap for WithTaskDeleteGraph {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1248,7 +1248,7 @@ impl FromMap for WithTaskDeleteIscsiLunSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1282,7 +1282,7 @@ impl FromMap for WithTaskDeleteIscsiLun {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1316,7 +1316,7 @@ impl FromMap for WithTaskDeleteIscsiTarget {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1350,7 +1350,7 @@ impl FromMap for WithTaskDeleteLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1384,7 +1384,7 @@ impl FromMap for WithTaskDeleteLogCollection {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1418,7 +1418,7 @@ impl FromMap for WithTaskDeleteNamespaceGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1452,7 +1452,7 @@ impl FromMap for WithTaskDeleteNetworkPolicyRuleService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1486,7 +1486,7 @@ impl FromMap for WithTaskDeleteNfsExport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1520,7 +1520,7 @@ impl FromMap for WithTaskDeleteNvmfNamespaceSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1554,7 +1554,7 @@ impl FromMap for WithTaskDeleteNvmfNamespace {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1588,7 +1588,7 @@ impl FromMap for WithTaskDeleteNvmfSubsystem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1622,7 +1622,7 @@ impl FromMap for WithTaskDeleteOrganization {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1656,7 +1656,7 @@ impl FromMap for WithTaskDeleteRackTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1690,7 +1690,7 @@ impl FromMap for WithTaskDeleteReportTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1724,7 +1724,7 @@ impl FromMap for WithTaskDeleteRole {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1758,7 +1758,7 @@ impl FromMap for WithTaskDeleteSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1792,7 +1792,7 @@ impl FromMap for WithTaskDeleteSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1826,7 +1826,7 @@ impl FromMap for WithTaskDeleteSnapshotGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1860,7 +1860,7 @@ impl FromMap for WithTaskDeleteSnapshotPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1894,7 +1894,7 @@ impl FromMap for WithTaskDeleteSnmpTransport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1928,7 +1928,7 @@ impl FromMap for WithTaskDeleteSnmpTrapReceiver {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1962,7 +1962,7 @@ impl FromMap for WithTaskDeleteUser {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1996,7 +1996,7 @@ impl FromMap for WithTaskDeleteVds {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2030,7 +2030,7 @@ impl FromMap for WithTaskDeleteView {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2064,7 +2064,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2098,7 +2098,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2132,7 +2132,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouteTable {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2166,7 +2166,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudRouterGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2200,7 +2200,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2234,7 +2234,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2268,7 +2268,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloudSubnet {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2302,7 +2302,7 @@ impl FromMap for WithTaskDeleteVirtualPrivateCloud {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2336,7 +2336,7 @@ impl FromMap for WithTaskDeleteVlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2370,7 +2370,7 @@ impl FromMap for WithTaskDeleteVmFolder {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2404,7 +2404,7 @@ impl FromMap for WithTaskDeleteVmPlacementGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2438,7 +2438,7 @@ impl FromMap for WithTaskDeleteVmSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2472,7 +2472,7 @@ impl FromMap for WithTaskDeleteVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2506,7 +2506,7 @@ impl FromMap for WithTaskDeleteVmVolumeSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2540,7 +2540,7 @@ impl FromMap for WithTaskDeleteVmVolume {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2574,7 +2574,7 @@ impl FromMap for WithTaskDeleteVm {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2608,7 +2608,7 @@ impl FromMap for WithTaskDisassociateSystemServiceFromObsServiceResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2642,7 +2642,7 @@ impl FromMap for WithTaskDisk {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2676,7 +2676,7 @@ impl FromMap for WithTaskElfImage {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2710,7 +2710,7 @@ impl FromMap for WithTaskEntityFilter {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2744,7 +2744,7 @@ impl FromMap for WithTaskGlobalAlertRule {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2778,7 +2778,7 @@ impl FromMap for WithTaskGlobalSettings {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2812,7 +2812,7 @@ impl FromMap for WithTaskGpuDevice {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2846,7 +2846,7 @@ impl FromMap for WithTaskGraph {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2880,7 +2880,7 @@ impl FromMap for WithTaskHost {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2914,7 +2914,7 @@ impl FromMap for WithTaskIscsiLunSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2948,7 +2948,7 @@ impl FromMap for WithTaskIscsiLun {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -2982,7 +2982,7 @@ impl FromMap for WithTaskIscsiTarget {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3016,7 +3016,7 @@ impl FromMap for WithTaskLabel {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3050,7 +3050,7 @@ impl FromMap for WithTaskLicense {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3084,7 +3084,7 @@ impl FromMap for WithTaskLogCollection {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3118,7 +3118,7 @@ impl FromMap for WithTaskLoginResponse {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3152,7 +3152,7 @@ impl FromMap for WithTaskMetric {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3186,7 +3186,7 @@ impl FromMap for WithTaskNamespaceGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3220,7 +3220,7 @@ impl FromMap for WithTaskNetworkPolicyRuleService {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3254,7 +3254,7 @@ impl FromMap for WithTaskNfsExport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3288,7 +3288,7 @@ impl FromMap for WithTaskNic {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3322,7 +3322,7 @@ impl FromMap for WithTaskNodeTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3356,7 +3356,7 @@ impl FromMap for WithTaskNvmfNamespaceSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3390,7 +3390,7 @@ impl FromMap for WithTaskNvmfNamespace {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3424,7 +3424,7 @@ impl FromMap for WithTaskNvmfSubsystem {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3458,7 +3458,7 @@ impl FromMap for WithTaskOrganization {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3492,7 +3492,7 @@ impl FromMap for WithTaskRackTopo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3526,7 +3526,7 @@ impl FromMap for WithTaskReportTask {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3560,7 +3560,7 @@ impl FromMap for WithTaskReportTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3594,7 +3594,7 @@ impl FromMap for WithTaskSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3628,7 +3628,7 @@ impl FromMap for WithTaskSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3662,7 +3662,7 @@ impl FromMap for WithTaskSnapshotGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3696,7 +3696,7 @@ impl FromMap for WithTaskSnapshotPlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3730,7 +3730,7 @@ impl FromMap for WithTaskSnmpTransport {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3764,7 +3764,7 @@ impl FromMap for WithTaskSnmpTrapReceiver {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3798,7 +3798,7 @@ impl FromMap for WithTaskTask {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3832,7 +3832,7 @@ impl FromMap for WithTaskUsbDevice {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3866,7 +3866,7 @@ impl FromMap for WithTaskUserAuditLog {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3900,7 +3900,7 @@ impl FromMap for WithTaskUserRoleNext {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3934,7 +3934,7 @@ impl FromMap for WithTaskUser {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3968,7 +3968,7 @@ impl FromMap for WithTaskVcenterAccount {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4002,7 +4002,7 @@ impl FromMap for WithTaskVds {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4036,7 +4036,7 @@ impl FromMap for WithTaskView {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4070,7 +4070,7 @@ impl FromMap for WithTaskVirtualPrivateCloudFloatingIp {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4104,7 +4104,7 @@ impl FromMap for WithTaskVirtualPrivateCloudNatGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4138,7 +4138,7 @@ impl FromMap for WithTaskVirtualPrivateCloudRouteTable {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4172,7 +4172,7 @@ impl FromMap for WithTaskVirtualPrivateCloudRouterGateway {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4206,7 +4206,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4240,7 +4240,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSecurityPolicy {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4274,7 +4274,7 @@ impl FromMap for WithTaskVirtualPrivateCloudSubnet {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4308,7 +4308,7 @@ impl FromMap for WithTaskVirtualPrivateCloud {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4342,7 +4342,7 @@ impl FromMap for WithTaskVlan {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4376,7 +4376,7 @@ impl FromMap for WithTaskVmArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
@@ -4410,7 +4410,7 @@ impl FromMap for WithTaskVmExportFile {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4444,7 +4444,7 @@ impl FromMap for WithTaskVmFolder {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -4478,7 +4478,7 @@ impl FromMap for WithTaskVmPlacementGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }

@@ -23,7 +23,7 @@ impl FromMap for WithTaskVmSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -57,7 +57,7 @@ impl FromMap for WithTaskVmTemplate {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -91,7 +91,7 @@ impl FromMap for WithTaskVmVolumeSnapshot {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -125,7 +125,7 @@ impl FromMap for WithTaskVmVolume {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -159,7 +159,7 @@ impl FromMap for WithTaskVm {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value()?,
             _ => skip(m)?,
         }
@@ -193,7 +193,7 @@ impl FromMap for WithTaskVsphereEsxiAccountArray {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"task_id" => self.task_id = m.next_value::<Opt<_>>()?.0,
+            b"task_id" => self.task_id = m.next_value::<OptStr>()?.0,
             b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }

@@ -195,9 +195,9 @@ fn what(e: &serde_json::Error) -> String {
 }
 
 #[test]
-fn scalar_fields_decode_like_option_of_their_type() {
-    // Strings, numbers and booleans are read in one step (null or the value); each input must
-    // give what `Option<T>` gives: the same value, or an error with the same text.
+fn scalar_and_list_fields_decode_like_option_of_their_type() {
+    // Strings, numbers, booleans and lists are read in one step (null or the value); each input
+    // must give what `Option<T>` gives: the same value, or an error with the same text.
     let inputs = [
         "null",
         "0",
@@ -213,6 +213,8 @@ fn scalar_fields_decode_like_option_of_their_type() {
         r#""x""#,
         r#""a\"b\u00e9\n""#,
         r#""""#,
+        "[]",
+        r#"["a", "b", "c", "d"]"#,
         "[1]",
         "{}",
     ];
@@ -237,6 +239,9 @@ fn scalar_fields_decode_like_option_of_their_type() {
         check("vcpu", input, |vm| vm.vcpu);
         check("cpu_usage", input, |vm| vm.cpu_usage);
         check("ha", input, |vm| vm.ha);
+        check("out_uninstall_usb", input, |vm| {
+            vm.out_uninstall_usb.clone()
+        });
     }
     // The same through a `Value` (the deserializer hands over owned strings).
     let vm: Vm = serde_json::from_value(json!({"name": "n", "memory": null, "ha": false})).unwrap();

@@ -465,7 +465,8 @@ impl Backend for OvirtBackend {
         let page = page_of(cursor)?;
         let size = page_size(query);
         let search = vm_search(query, page);
-        let mut list = self.conn.system().vms().list();
+        // Only what the neutral VM shows is decoded.
+        let mut list = self.conn.system().vms().list().only(convert::vm_fields);
         // Addresses and tags inline: one query per page still, so a listing shows what a get
         // shows. 3.x engines know no `follow`.
         if self.conn.version() == crate::native::connection::ApiVersion::V4 {

@@ -215,6 +215,36 @@ pub fn vm(v: &Vm) -> Result<NVm> {
     Ok(out)
 }
 
+/// The child elements of `<vm>` that [`vm`] reads: a listing decodes only these
+/// ([`crate::native::services::ListRequest::only`]); a test checks that a VM read in part
+/// converts exactly as one read whole.
+///
+/// ```
+/// assert!(omnivirt_ovirt::convert::vm_fields(b"status"));
+/// assert!(!omnivirt_ovirt::convert::vm_fields(b"display"));
+/// ```
+pub fn vm_fields(tag: &[u8]) -> bool {
+    matches!(
+        tag,
+        b"name"
+            | b"status"
+            | b"status_detail"
+            | b"cpu"
+            | b"memory"
+            | b"cluster"
+            | b"host"
+            | b"description"
+            | b"creation_time"
+            | b"tags"
+            | b"reported_devices"
+            | b"type"
+            | b"os"
+            | b"template"
+            | b"fqdn"
+            | b"stateless"
+    )
+}
+
 /// oVirt's rule for secrets: only named fields reach `extra`, and any whose name has one of
 /// these words (a console `ticket`, `authorized_ssh_keys`, a root `password`, an SSO `token`) is
 /// replaced with `"***"`.
@@ -559,6 +589,35 @@ pub(crate) fn vm_ref(id: &str) -> ResourceRef {
 mod tests {
     use super::*;
     use crate::native::types::{HostStatus, JobStatus, VmStatus};
+
+    #[test]
+    fn a_vm_read_in_part_converts_as_one_read_whole() {
+        use crate::wire::Resource;
+        let samples = "../../fixtures/ovirt/samples";
+        let body = |v: &str| v[v.find("<vm ").unwrap()..].trim_end().to_owned();
+        let v4 = body(&std::fs::read_to_string(format!("{samples}/vm-v4.xml")).unwrap());
+        // As a listing with `follow=reported_devices,tags` serves it.
+        let followed = v4.replace(
+            "</vm>",
+            "<reported_devices><reported_device id=\"d\"><ips><ip><address>10.0.0.5</address>\
+             <version>v4</version></ip></ips><name>eth0</name></reported_device></reported_devices>\
+             <tags><tag id=\"t\"><name>web</name></tag></tags></vm>",
+        );
+        let v3 = body(&std::fs::read_to_string(format!("{samples}/vm-v3.6.xml")).unwrap());
+        let listed = std::fs::read_to_string(format!("{samples}/vms-list-v4.xml")).unwrap();
+        for doc in [format!("<vms>{v4}{followed}{v3}</vms>"), listed] {
+            let whole = Vm::list_from_xml(doc.as_bytes()).unwrap();
+            let part = Vm::list_from_xml_only(doc.as_bytes(), vm_fields).unwrap();
+            assert_eq!(whole.len(), part.len());
+            assert!(
+                part.iter().any(|v| v.display.is_none()),
+                "nothing was skipped"
+            );
+            for (w, p) in whole.iter().zip(&part) {
+                assert_eq!(vm(w).unwrap(), vm(p).unwrap());
+            }
+        }
+    }
 
     #[test]
     fn secret_rule_covers_tickets_keys_and_passwords() {

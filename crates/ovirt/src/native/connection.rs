@@ -142,7 +142,7 @@ impl Connection {
     /// Fetches the collection a `<link rel href>` points at.
     pub async fn follow_link_list<T: Resource>(&self, href: &str) -> Result<Vec<T>> {
         self.check_href(href)?;
-        self.list(href, &[], &[], None).await
+        self.list(href, &[], &[], None, None).await
     }
 
     fn check_href(&self, href: &str) -> Result<()> {
@@ -277,7 +277,7 @@ impl Connection {
         headers: &[(String, String)],
         body: Option<String>,
         op: Option<Op>,
-        decode: fn(&[u8]) -> Result<R>,
+        decode: impl FnOnce(&[u8]) -> Result<R> + Send,
     ) -> Result<R> {
         let raw = self
             .expect_xml(method, path, query, headers, body, op)
@@ -296,12 +296,15 @@ impl Connection {
             .await
     }
 
+    /// `GET` of a collection; with `only`, each object is read in part (see
+    /// [`Resource::list_from_xml_only`]).
     pub(crate) async fn list<T: Resource>(
         &self,
         path: &str,
         query: &[(String, String)],
         headers: &[(String, String)],
         op: Option<Op>,
+        only: Option<fn(&[u8]) -> bool>,
     ) -> Result<Vec<T>> {
         self.read(
             Method::GET,
@@ -310,7 +313,10 @@ impl Connection {
             headers,
             None,
             op,
-            T::list_from_xml,
+            |body: &[u8]| match only {
+                Some(keep) => T::list_from_xml_only(body, keep),
+                None => T::list_from_xml(body),
+            },
         )
         .await
     }

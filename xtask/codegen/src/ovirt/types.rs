@@ -283,8 +283,18 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
          fn from_xml(bytes: &[u8]) -> Result<Self> {{\n\
          g::one_from_xml(bytes, {el}, Self::read)\n}}\n\n\
          fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {{\n\
-         g::many_from_xml(bytes, {coll}, {el}, Self::read)\n}}\n\n\
+         g::many_from_xml(bytes, {coll}, {el}, Self::read)\n}}\n\n{partial}\
          fn to_xml(&self) -> String {{\nSelf::to_xml(self)\n}}\n}}\n",
+        partial = if ids.contains(&s.name) {
+            format!(
+                "fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {{\n\
+                 g::many_from_xml(bytes, {coll}, {el}, |x, e, empty| Self::read_only(x, e, empty, Some(keep)))\n}}\n\n",
+                coll = str_lit(&s.xml_collection),
+                el = str_lit(&s.xml_element),
+            )
+        } else {
+            String::new()
+        },
         model = str_lit(&s.name),
         el = str_lit(&s.xml_element),
         coll = str_lit(&s.xml_collection)
@@ -327,10 +337,24 @@ fn emit_struct(out: &mut String, s: &Struct, ids: &Identified) {
 }
 
 fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
-    out.push_str(
-        "/// Reads the element `start` (the reader is just past it).\n\
-         pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n",
-    );
+    // An object with an id can be read in part (a listing that prints a few fields skips the
+    // other child elements unread): `read_only` with a filter of child element names.
+    let partial = ids.contains(&s.name);
+    if partial {
+        out.push_str(
+            "/// Reads the element `start` (the reader is just past it).\n\
+             pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n\
+             Self::read_only(x, start, empty, None)\n}\n\n\
+             /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are \
+             skipped unread and their fields stay unset. Attributes are always read.\n\
+             pub(crate) fn read_only(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool, keep: Option<fn(&[u8]) -> bool>) -> Result<Self> {\n",
+        );
+    } else {
+        out.push_str(
+            "/// Reads the element `start` (the reader is just past it).\n\
+             pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n",
+        );
+    }
     let attrs: Vec<&Attr> = s.attrs.iter().filter(|a| a.xml_attribute).collect();
     // The 3.x dialect wrote many values as attributes that 4.x writes as child elements
     // (`<mac address=".."/>`, `<topology sockets=".." cores=".."/>`, `<version major=".."/>`,
@@ -434,8 +458,14 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool, ids: &Identified) {
             .push("b\"actions\" => v.actions = g::actions(x, &e, empty)?,".into());
     }
     out.push_str(
-        "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\nmatch tag.len() {\n",
+        "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\n",
     );
+    if partial {
+        out.push_str(
+            "if keep.is_some_and(|keep| !keep(tag)) {\nx.skip(&e, empty)?;\ncontinue;\n}\n",
+        );
+    }
+    out.push_str("match tag.len() {\n");
     for (len, group) in &arms {
         let _ = writeln!(out, "{len} => match tag {{");
         for arm in group {

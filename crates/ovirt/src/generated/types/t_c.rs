@@ -417,6 +417,16 @@ impl Cdrom {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -435,6 +445,10 @@ impl Cdrom {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
@@ -535,6 +549,12 @@ impl crate::wire::Resource for Cdrom {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "cdroms", "cdrom", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cdroms", "cdrom", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -638,6 +658,16 @@ impl Certificate {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -659,6 +689,10 @@ impl Certificate {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -729,6 +763,12 @@ impl crate::wire::Resource for Certificate {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "certificates", "certificate", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "certificates", "certificate", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -836,6 +876,16 @@ impl Checkpoint {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -857,6 +907,10 @@ impl Checkpoint {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
@@ -959,6 +1013,12 @@ impl crate::wire::Resource for Checkpoint {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "checkpoints", "checkpoint", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "checkpoints", "checkpoint", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -1363,6 +1423,16 @@ impl Cluster {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1431,6 +1501,10 @@ impl Cluster {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
@@ -1935,6 +2009,12 @@ impl crate::wire::Resource for Cluster {
         g::many_from_xml(bytes, "clusters", "cluster", Self::read)
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "clusters", "cluster", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -2032,6 +2112,16 @@ impl ClusterFeature {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2050,6 +2140,10 @@ impl ClusterFeature {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -2112,6 +2206,15 @@ impl crate::wire::Resource for ClusterFeature {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "cluster_features", "cluster_feature", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "cluster_features",
+            "cluster_feature",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {
@@ -2215,6 +2318,16 @@ impl ClusterLevel {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2233,6 +2346,10 @@ impl ClusterLevel {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -2345,6 +2462,12 @@ impl crate::wire::Resource for ClusterLevel {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "cluster_levels", "cluster_level", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cluster_levels", "cluster_level", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -3027,6 +3150,16 @@ impl CpuProfile {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -3045,6 +3178,10 @@ impl CpuProfile {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"qos" => v.qos = Some(g::linked(x, &e, empty)?),
@@ -3128,6 +3265,12 @@ impl crate::wire::Resource for CpuProfile {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "cpu_profiles", "cpu_profile", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "cpu_profiles", "cpu_profile", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {

@@ -749,6 +749,16 @@ impl Event {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -777,6 +787,10 @@ impl Event {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
@@ -925,6 +939,12 @@ impl crate::wire::Resource for Event {
         g::many_from_xml(bytes, "events", "event", Self::read)
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "events", "event", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -1028,6 +1048,16 @@ impl EventSubscription {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1051,6 +1081,10 @@ impl EventSubscription {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -1137,6 +1171,15 @@ impl crate::wire::Resource for EventSubscription {
             "event_subscriptions",
             "event_subscription",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "event_subscriptions",
+            "event_subscription",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -1243,6 +1286,16 @@ impl ExternalComputeResource {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1264,6 +1317,10 @@ impl ExternalComputeResource {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -1350,6 +1407,15 @@ impl crate::wire::Resource for ExternalComputeResource {
             "external_compute_resources",
             "external_compute_resource",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_compute_resources",
+            "external_compute_resource",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -1458,6 +1524,16 @@ impl ExternalDiscoveredHost {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1480,6 +1556,10 @@ impl ExternalDiscoveredHost {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"ip" => v.ip = Some(g::text(x, empty)?),
@@ -1570,6 +1650,15 @@ impl crate::wire::Resource for ExternalDiscoveredHost {
             "external_discovered_hosts",
             "external_discovered_host",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_discovered_hosts",
+            "external_discovered_host",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -1672,6 +1761,16 @@ impl ExternalHost {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1691,6 +1790,10 @@ impl ExternalHost {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -1759,6 +1862,12 @@ impl crate::wire::Resource for ExternalHost {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "external_hosts", "external_host", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "external_hosts", "external_host", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -1866,6 +1975,16 @@ impl ExternalHostGroup {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1888,6 +2007,10 @@ impl ExternalHostGroup {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -1978,6 +2101,15 @@ impl crate::wire::Resource for ExternalHostGroup {
             "external_host_groups",
             "external_host_group",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_host_groups",
+            "external_host_group",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -2098,6 +2230,16 @@ impl ExternalHostProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2124,6 +2266,10 @@ impl ExternalHostProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -2338,6 +2484,15 @@ impl crate::wire::Resource for ExternalHostProvider {
         )
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_host_providers",
+            "external_host_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -2437,6 +2592,16 @@ impl ExternalNetworkProviderConfiguration {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2455,6 +2620,10 @@ impl ExternalNetworkProviderConfiguration {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"host" => v.host = Some(g::linked(x, &e, empty)?),
@@ -2527,6 +2696,15 @@ impl crate::wire::Resource for ExternalNetworkProviderConfiguration {
             "external_network_provider_configurations",
             "external_network_provider_configuration",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_network_provider_configurations",
+            "external_network_provider_configuration",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -2637,6 +2815,16 @@ impl ExternalProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2663,6 +2851,10 @@ impl ExternalProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -2773,6 +2965,15 @@ impl crate::wire::Resource for ExternalProvider {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "external_providers", "external_provider", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "external_providers",
+            "external_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {

@@ -220,6 +220,16 @@ impl LinkLayerDiscoveryProtocolElement {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -241,6 +251,10 @@ impl LinkLayerDiscoveryProtocolElement {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"oui" => v.oui = Some(g::integer(x, empty, "oui")?),
@@ -335,6 +349,15 @@ impl crate::wire::Resource for LinkLayerDiscoveryProtocolElement {
             "link_layer_discovery_protocol_elements",
             "link_layer_discovery_protocol_element",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "link_layer_discovery_protocol_elements",
+            "link_layer_discovery_protocol_element",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 

@@ -492,6 +492,16 @@ impl MacPool {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -514,6 +524,10 @@ impl MacPool {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -622,6 +636,12 @@ impl crate::wire::Resource for MacPool {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "mac_pools", "mac_pool", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "mac_pools", "mac_pool", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -1464,6 +1484,16 @@ impl MigrationPolicy {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1482,6 +1512,10 @@ impl MigrationPolicy {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -1537,6 +1571,15 @@ impl crate::wire::Resource for MigrationPolicy {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "migration_policies", "migration_policy", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "migration_policies",
+            "migration_policy",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {

@@ -301,6 +301,16 @@ impl OpenStackImage {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -319,6 +329,10 @@ impl OpenStackImage {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -383,6 +397,15 @@ impl crate::wire::Resource for OpenStackImage {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "openstack_images", "openstack_image", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_images",
+            "openstack_image",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {
@@ -498,6 +521,16 @@ impl OpenStackImageProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -525,6 +558,10 @@ impl OpenStackImageProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -686,6 +723,15 @@ impl crate::wire::Resource for OpenStackImageProvider {
         )
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_image_providers",
+            "openstack_image_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -783,6 +829,16 @@ impl OpenStackNetwork {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -801,6 +857,10 @@ impl OpenStackNetwork {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -865,6 +925,15 @@ impl crate::wire::Resource for OpenStackNetwork {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "openstack_networks", "openstack_network", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_networks",
+            "openstack_network",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {
@@ -1002,6 +1071,16 @@ impl OpenStackNetworkProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1038,6 +1117,10 @@ impl OpenStackNetworkProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -1274,6 +1357,15 @@ impl crate::wire::Resource for OpenStackNetworkProvider {
         )
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_network_providers",
+            "openstack_network_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -1383,6 +1475,16 @@ impl OpenStackProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1410,6 +1512,10 @@ impl OpenStackProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -1531,6 +1637,15 @@ impl crate::wire::Resource for OpenStackProvider {
         )
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "open_stack_providers",
+            "open_stack_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -1636,6 +1751,16 @@ impl OpenStackSubnet {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1657,6 +1782,10 @@ impl OpenStackSubnet {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"cidr" => v.cidr = Some(g::text(x, empty)?),
@@ -1751,6 +1880,15 @@ impl crate::wire::Resource for OpenStackSubnet {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "openstack_subnets", "openstack_subnet", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_subnets",
+            "openstack_subnet",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {
@@ -1870,6 +2008,16 @@ impl OpenStackVolumeProvider {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1897,6 +2045,10 @@ impl OpenStackVolumeProvider {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 3 => match tag {
                     b"url" => v.url = Some(g::text(x, empty)?),
@@ -2079,6 +2231,15 @@ impl crate::wire::Resource for OpenStackVolumeProvider {
         )
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_volume_providers",
+            "openstack_volume_provider",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -2178,6 +2339,16 @@ impl OpenStackVolumeType {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2196,6 +2367,10 @@ impl OpenStackVolumeType {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -2284,6 +2459,15 @@ impl crate::wire::Resource for OpenStackVolumeType {
             "open_stack_volume_types",
             "open_stack_volume_type",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "open_stack_volume_types",
+            "open_stack_volume_type",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -2392,6 +2576,16 @@ impl OpenstackVolumeAuthenticationKey {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2416,6 +2610,10 @@ impl OpenstackVolumeAuthenticationKey {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -2513,6 +2711,15 @@ impl crate::wire::Resource for OpenstackVolumeAuthenticationKey {
             "openstack_volume_authentication_keys",
             "openstack_volume_authentication_key",
             Self::read,
+        )
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "openstack_volume_authentication_keys",
+            "openstack_volume_authentication_key",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
         )
     }
 
@@ -2809,6 +3016,16 @@ impl OperatingSystemInfo {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -2829,6 +3046,10 @@ impl OperatingSystemInfo {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -2910,6 +3131,15 @@ impl crate::wire::Resource for OperatingSystemInfo {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "operation_systems", "operating_system", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(
+            bytes,
+            "operation_systems",
+            "operating_system",
+            |x, e, empty| Self::read_only(x, e, empty, Some(keep)),
+        )
     }
 
     fn to_xml(&self) -> String {

@@ -606,6 +606,16 @@ impl Permission {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -624,6 +634,10 @@ impl Permission {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
@@ -737,6 +751,12 @@ impl crate::wire::Resource for Permission {
         g::many_from_xml(bytes, "permissions", "permission", Self::read)
     }
 
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "permissions", "permission", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
+    }
+
     fn to_xml(&self) -> String {
         Self::to_xml(self)
     }
@@ -836,6 +856,16 @@ impl Permit {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -857,6 +887,10 @@ impl Permit {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -925,6 +959,12 @@ impl crate::wire::Resource for Permit {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "permits", "permit", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "permits", "permit", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -1510,6 +1550,16 @@ impl Product {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -1528,6 +1578,10 @@ impl Product {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 4 => match tag {
                     b"name" => v.name = Some(g::text(x, empty)?),
@@ -1583,6 +1637,12 @@ impl crate::wire::Resource for Product {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "products", "product", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "products", "product", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {

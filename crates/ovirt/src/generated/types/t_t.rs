@@ -220,6 +220,16 @@ impl Tag {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -238,6 +248,10 @@ impl Tag {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"vm" => v.vm = Some(g::linked(x, &e, empty)?),
@@ -329,6 +343,12 @@ impl crate::wire::Resource for Tag {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "tags", "tag", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "tags", "tag", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {
@@ -542,6 +562,16 @@ impl Template {
 
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
+        Self::read_only(x, start, empty, None)
+    }
+
+    /// [`Self::read`] of the child elements `keep` accepts (all without a filter); the others are skipped unread and their fields stay unset. Attributes are always read.
+    pub(crate) fn read_only(
+        x: &mut XmlIn<'_>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        keep: Option<fn(&[u8]) -> bool>,
+    ) -> Result<Self> {
         let mut v = Self::default();
         g::attrs(x, start, |k, val| {
             match k {
@@ -604,6 +634,10 @@ impl Template {
         while let Some((e, empty)) = x.child()? {
             let name = e.local_name();
             let tag = name.as_ref();
+            if keep.is_some_and(|keep| !keep(tag)) {
+                x.skip(&e, empty)?;
+                continue;
+            }
             match tag.len() {
                 2 => match tag {
                     b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
@@ -1112,6 +1146,12 @@ impl crate::wire::Resource for Template {
 
     fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
         g::many_from_xml(bytes, "templates", "template", Self::read)
+    }
+
+    fn list_from_xml_only(bytes: &[u8], keep: fn(&[u8]) -> bool) -> Result<Vec<Self>> {
+        g::many_from_xml(bytes, "templates", "template", |x, e, empty| {
+            Self::read_only(x, e, empty, Some(keep))
+        })
     }
 
     fn to_xml(&self) -> String {

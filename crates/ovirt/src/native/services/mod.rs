@@ -287,6 +287,7 @@ impl<T: Resource> CollectionService<T> {
             path: self.path.clone(),
             query: Vec::new(),
             headers: Vec::new(),
+            only: None,
             _t: PhantomData,
         }
     }

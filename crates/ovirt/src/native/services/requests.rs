@@ -19,6 +19,7 @@ pub struct ListRequest<T> {
     pub(super) path: String,
     pub(super) query: Params,
     pub(super) headers: Params,
+    pub(super) only: Option<fn(&[u8]) -> bool>,
     pub(super) _t: PhantomData<fn() -> T>,
 }
 
@@ -75,10 +76,39 @@ impl<T: Resource> ListRequest<T> {
         self
     }
 
+    /// Reads of each object only the child elements `keep` accepts (by element name); the
+    /// others are passed over unread and their fields stay `None`. Attributes (`id`, `href`)
+    /// are always read. For a listing that needs a few fields of many objects: a VM decodes
+    /// in about half the time. Types without an `id` read everything.
+    ///
+    /// ```no_run
+    /// # async fn f(conn: omnivirt_ovirt::Connection) -> omnivirt_core::Result<()> {
+    /// let vms = conn
+    ///     .system()
+    ///     .vms()
+    ///     .list()
+    ///     .only(|tag| matches!(tag, b"name" | b"status"))
+    ///     .send()
+    ///     .await?;
+    /// # let _ = vms;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn only(mut self, keep: fn(&[u8]) -> bool) -> Self {
+        self.only = Some(keep);
+        self
+    }
+
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<T>> {
         self.conn
-            .list(&self.path, &self.query, &self.headers, op_list::<T>())
+            .list(
+                &self.path,
+                &self.query,
+                &self.headers,
+                op_list::<T>(),
+                self.only,
+            )
             .await
     }
 
@@ -120,7 +150,13 @@ impl<T: Resource> ListRequest<T> {
                     match st
                         .req
                         .conn
-                        .list::<T>(&st.req.path, &q, &st.req.headers, op_list::<T>())
+                        .list::<T>(
+                            &st.req.path,
+                            &q,
+                            &st.req.headers,
+                            op_list::<T>(),
+                            st.req.only,
+                        )
                         .await
                     {
                         Ok(items) => {

@@ -72,6 +72,11 @@ const XML_TOKENS: &[&str] = &[
     "<reason>",
     "<detail>",
     "<link rel=\"",
+    "<link href=\"/l\" rel=\"r\"/>",
+    "<actions>",
+    "</actions>",
+    "<display>",
+    "</display>",
     "<!DOCTYPE x [",
 ];
 
@@ -114,7 +119,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "ovirt_vm",
-        about: "oVirt Vm reader (one object and a collection), then its writer",
+        about: "oVirt Vm reader (one object and a collection, whole and in part), then its writer",
         seeds: &["fixtures/ovirt/samples/*.xml"],
         inline_seeds: &[
             "<vm id=\"1\"><name>a</name><status>up</status></vm>",
@@ -247,6 +252,29 @@ fn ovirt_vm(input: &[u8]) {
         }
     }
     let _ = Vm::list_from_xml(input);
+    let Ok(whole) = <Vm as omnivirt_ovirt::Resource>::list_from_xml(input) else {
+        return;
+    };
+    // Links and actions kept as text are read on first look.
+    for vm in &whole {
+        let _ = (vm.links.len(), vm.actions.links().len());
+    }
+    // What the neutral listing reads in part converts as the VM read whole.
+    let part = <Vm as omnivirt_ovirt::Resource>::list_from_xml_only(
+        input,
+        omnivirt_ovirt::convert::vm_fields,
+    );
+    let Ok(part) = part else {
+        panic!("a list read whole does not read in part");
+    };
+    for (w, p) in whole.iter().zip(&part) {
+        if let (Ok(a), Ok(b)) = (
+            omnivirt_ovirt::convert::vm(w),
+            omnivirt_ovirt::convert::vm(p),
+        ) {
+            assert_eq!(a, b, "a VM read in part converts differently");
+        }
+    }
 }
 
 fn ovirt_error(input: &[u8]) {

@@ -143,7 +143,9 @@ impl<'a> XmlIn<'a> {
     /// name (so that `</name` cannot be anything but this element's end tag; `<` never appears
     /// unescaped in attribute values). The reader then reads the end tag itself, which keeps
     /// its check of end-tag names. `None` (nothing consumed) when the shortcut does not apply;
-    /// the caller then reads the element's events as before.
+    /// the caller then reads the element's events as before. What lies in between is not read
+    /// as XML, so it is not checked either: its callers skip it or keep it as text (links and
+    /// actions read from that text later leave out what is malformed).
     ///
     /// An `<actions>` block is a quarter of a VM's bytes and is kept as text, so tokenising it
     /// only to find its end was the larger part of its cost.

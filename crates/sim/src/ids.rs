@@ -1,5 +1,7 @@
 //! Deterministic identifiers: the same seed and the same calls give the same ids.
 
+use crate::text::UuidText;
+
 /// The shape of the ids the World hands out for its objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -100,16 +102,14 @@ fn mix(mut z: u64) -> u64 {
 }
 
 fn format_uuid(a: u64, b: u64) -> String {
+    uuid_text(a, b).as_str().to_owned()
+}
+
+/// The version-4 shaped UUID text of `a` and `b`.
+fn uuid_text(a: u64, b: u64) -> UuidText {
     let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
     let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xFFFF,
-        a & 0xFFFF,
-        b >> 48,
-        b & 0xFFFF_FFFF_FFFF
-    )
+    UuidText::of(a, b)
 }
 
 /// A UUID derived from `text` alone (a hash, not random): the same text always gives the same
@@ -122,13 +122,18 @@ fn format_uuid(a: u64, b: u64) -> String {
 /// assert_eq!(a.len(), 36);
 /// ```
 pub fn uuid_from(text: &str) -> String {
+    uuid_of(&[text]).as_str().to_owned()
+}
+
+/// [`uuid_from`] of the concatenation of `parts`, without building it or a `String`.
+pub(crate) fn uuid_of(parts: &[&str]) -> UuidText {
     let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
     let mut h2: u64 = 0x8422_2325_cbf2_9ce4;
-    for byte in text.bytes() {
+    for byte in parts.iter().flat_map(|p| p.bytes()) {
         h1 = (h1 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3);
         h2 = (h2 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01B3 ^ 0x1_0000);
     }
-    format_uuid(mix(h1), mix(h2))
+    uuid_text(mix(h1), mix(h2))
 }
 
 #[cfg(test)]
@@ -157,5 +162,31 @@ mod tests {
     fn different_seeds_differ() {
         assert_ne!(IdGen::new(1).uuid(), IdGen::new(2).uuid());
         assert_ne!(uuid_from("a"), uuid_from("b"));
+    }
+
+    #[test]
+    fn uuid_of_parts_is_uuid_from_of_their_concatenation() {
+        assert_eq!(uuid_of(&["ab", "", "c-d"]).as_str(), uuid_from("abc-d"));
+        assert_eq!(uuid_of(&[]).as_str(), uuid_from(""));
+        // The text the `format!` of the fields gave.
+        for (a, b) in [
+            (0u64, 0u64),
+            (u64::MAX, u64::MAX),
+            (0x0123_4567_89ab_cdef, 42),
+        ] {
+            let (x, y) = (
+                (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x4000,
+                (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000,
+            );
+            let want = format!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                x >> 32,
+                (x >> 16) & 0xFFFF,
+                x & 0xFFFF,
+                y >> 48,
+                y & 0xFFFF_FFFF_FFFF
+            );
+            assert_eq!(format_uuid(a, b), want);
+        }
     }
 }

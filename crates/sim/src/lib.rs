@@ -62,6 +62,7 @@ mod query;
 mod server;
 pub mod skin;
 pub mod skins;
+mod text;
 mod transport;
 mod world;
 

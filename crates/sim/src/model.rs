@@ -444,19 +444,15 @@ impl From<&SimTask> for Task {
 /// assert_eq!(omnivirt_sim::rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
 /// ```
 pub fn rfc3339(secs: u64) -> String {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    let t = crate::text::DateTime::of(secs);
+    let mut s = String::with_capacity(t.as_str().len() + 1);
+    s.push_str(t.as_str());
+    s.push('Z');
+    s
 }
 
 // Howard Hinnant's days-to-civil algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -64,7 +64,14 @@ mod tests;
 mod xml;
 
 const MOUNT: &str = "/ovirt-engine";
-const API: &str = "/ovirt-engine/api";
+/// [`API`] as a literal, for `concat!` of the fixed parts of hrefs.
+macro_rules! api {
+    () => {
+        "/ovirt-engine/api"
+    };
+}
+use api;
+const API: &str = api!();
 const BLANK: &str = "00000000-0000-0000-0000-000000000000";
 const ROOT_TAG: &str = "00000000-0000-0000-0000-000000000001";
 const ADMIN_USER: &str = "58ca604b-017d-0374-0220-000000000001";

@@ -10,10 +10,10 @@ use http::StatusCode;
 use omnivirt_core::VmState;
 use omnivirt_http::{Request, Response};
 
-use super::API;
 use super::mutate::{drive_task, tag_correlation};
 use super::reply::{bad_request, list_doc, not_found_empty, sim_fault};
 use super::xml::{X, parse_xml};
+use super::{API, api};
 use crate::model::{SimNetwork, SimNic, SimVm};
 use crate::query::{Filter, Paging};
 use crate::skin;
@@ -111,26 +111,29 @@ pub(super) fn write_reported(x: &mut X, vm: &SimVm, i: usize, n: &SimNic) {
         return;
     }
     let vid = vm.id.as_str();
-    let id = crate::uuid_from(&format!("omnivirt-sim/ovirt/vm/{vid}/reported/{}", n.mac));
-    x.open_obj(
+    let id = crate::ids::uuid_of(&["omnivirt-sim/ovirt/vm/", vid, "/reported/", &n.mac]);
+    let id = id.as_str();
+    x.open_obj_at(
         "reported_device",
-        &format!("{API}/vms/{vid}/reporteddevices/{id}"),
-        &id,
+        &[API, "/vms/", vid, "/reporteddevices/", id],
+        id,
     );
-    x.leaf("name", &format!("eth{i}"));
-    x.leaf("description", "guest reported data");
-    x.open("ips");
-    x.open("ip");
-    x.leaf("address", &n.ip);
-    x.leaf("version", if n.ip.contains(':') { "v6" } else { "v4" });
-    x.close("ip");
-    x.close("ips");
-    x.open("mac");
-    x.leaf("address", &n.mac);
-    x.close("mac");
-    x.leaf("type", "network");
-    x.reference("vm", &format!("{API}/vms/{vid}"), vid);
-    x.close("reported_device");
+    x.s.push_str("<name>eth");
+    x.int(i);
+    x.s.push_str(concat!(
+        "</name><description>guest reported data</description>",
+        "<ips><ip><address>"
+    ));
+    x.esc(&n.ip);
+    x.s.push_str(if n.ip.contains(':') {
+        "</address><version>v6</version></ip></ips><mac><address>"
+    } else {
+        "</address><version>v4</version></ip></ips><mac><address>"
+    });
+    x.esc(&n.mac);
+    x.s.push_str("</address></mac><type>network</type>");
+    x.reference_to(concat!("<vm href=\"", api!(), "/vms/"), vid);
+    x.s.push_str("</reported_device>");
 }
 
 /// `GET /vms/{id}/nics`.

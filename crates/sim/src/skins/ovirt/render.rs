@@ -2,6 +2,7 @@
 //! attachments and the API root (templates, networks and storage domains are in `fabric`).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::API;
 
@@ -9,8 +10,8 @@ use omnivirt_core::{HostState, VmState};
 
 use super::fabric::{count_domains, disk_domain};
 use super::status::{disk_status, host_status, time, vm_status};
-use super::xml::X;
-use super::{ADMIN_USER, BLANK, DC_NAME, ROOT_TAG, dc_id};
+use super::xml::{LinkRun, X};
+use super::{ADMIN_USER, BLANK, DC_NAME, ROOT_TAG, api, dc_id};
 use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
 use crate::query::Filter;
 use crate::world::World;
@@ -37,39 +38,93 @@ pub(super) const VM_ACTIONS: &[&str] = &[
     "undosnapshot",
 ];
 
-/// The actions the engine offers for a VM in `state`, as its `<actions>` lists them.
-pub(super) fn vm_actions(state: VmState) -> Vec<&'static str> {
-    let power: &[&str] = match state {
-        VmState::Stopped => &[
-            "start",
-            "clone",
-            "export",
-            "previewsnapshot",
-            "commitsnapshot",
-            "undosnapshot",
-        ],
-        VmState::Running => &[
-            "cancelmigration",
-            "freezefilesystems",
-            "logon",
-            "migrate",
-            "reboot",
-            "shutdown",
-            "stop",
-            "suspend",
-            "thawfilesystems",
-            "ticket",
-        ],
-        VmState::Suspended => &["start", "stop"],
-        VmState::Starting | VmState::Stopping | VmState::Rebooting | VmState::Migrating => {
-            &["stop", "cancelmigration"]
-        }
-        _ => &[],
-    };
-    let mut out: Vec<&'static str> = vec!["detach", "maintenance", "reordermacaddresses"];
-    out.extend_from_slice(power);
-    out.sort_unstable();
-    out
+/// The lists of actions the engine offers a VM, sorted as its `<actions>` lists them; which
+/// one a VM gets depends on its state ([`action_set`]).
+const VM_ACTION_SETS: [&[&str]; 5] = [
+    // Stopped.
+    &[
+        "clone",
+        "commitsnapshot",
+        "detach",
+        "export",
+        "maintenance",
+        "previewsnapshot",
+        "reordermacaddresses",
+        "start",
+        "undosnapshot",
+    ],
+    // Running.
+    &[
+        "cancelmigration",
+        "detach",
+        "freezefilesystems",
+        "logon",
+        "maintenance",
+        "migrate",
+        "reboot",
+        "reordermacaddresses",
+        "shutdown",
+        "stop",
+        "suspend",
+        "thawfilesystems",
+        "ticket",
+    ],
+    // Suspended.
+    &[
+        "detach",
+        "maintenance",
+        "reordermacaddresses",
+        "start",
+        "stop",
+    ],
+    // On the way somewhere (starting, stopping, rebooting, migrating).
+    &[
+        "cancelmigration",
+        "detach",
+        "maintenance",
+        "reordermacaddresses",
+        "stop",
+    ],
+    // Anything else.
+    &["detach", "maintenance", "reordermacaddresses"],
+];
+
+/// The index in [`VM_ACTION_SETS`] of the actions of a VM in `state`.
+fn action_set(state: VmState) -> usize {
+    match state {
+        VmState::Stopped => 0,
+        VmState::Running => 1,
+        VmState::Suspended => 2,
+        VmState::Starting | VmState::Stopping | VmState::Rebooting | VmState::Migrating => 3,
+        _ => 4,
+    }
+}
+
+/// The actions the engine offers for a VM in `state`, as its `<actions>` lists them (sorted).
+#[cfg(test)]
+pub(super) fn vm_actions(state: VmState) -> &'static [&'static str] {
+    VM_ACTION_SETS
+        .get(action_set(state))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// A VM's `<actions>` (one run per entry of [`VM_ACTION_SETS`]) and sub-collection links, made
+/// once.
+struct VmRuns {
+    actions: Vec<LinkRun>,
+    links: LinkRun,
+}
+
+fn vm_runs() -> &'static VmRuns {
+    static RUNS: OnceLock<VmRuns> = OnceLock::new();
+    RUNS.get_or_init(|| VmRuns {
+        actions: VM_ACTION_SETS
+            .iter()
+            .map(|set| LinkRun::new("<actions>", set, "</actions>"))
+            .collect(),
+        links: LinkRun::new("", VM_LINKS, ""),
+    })
 }
 
 pub(super) const VM_LINKS: &[&str] = &[
@@ -99,53 +154,51 @@ pub(super) struct Follow {
     pub(super) tags: bool,
 }
 
+/// One `<vm>`. The hot path of every VM listing: the fixed parts between the VM's values
+/// are written as whole literals, the links as precomputed runs, numbers and times in place.
 pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
-    let base = format!("{API}/vms/{}", vm.id.as_str());
-    x.open_obj("vm", &base, vm.id.as_str());
-    x.actions(&base, &vm_actions(vm.state));
+    let id = vm.id.as_str();
+    let runs = vm_runs();
+    x.set_base(&[API, "/vms/", id]);
+    x.open_at_base("vm", id);
+    if let Some(actions) = runs.actions.get(action_set(vm.state)) {
+        x.run(actions);
+    }
     x.leaf("name", &vm.name);
     x.leaf("description", &vm.description);
-    x.leaf("comment", "");
-    x.links(&base, VM_LINKS);
-    x.open("cpu");
-    x.leaf("architecture", "x86_64");
-    x.open("topology");
-    x.num("cores", 1);
-    x.num("sockets", vm.vcpus);
-    x.num("threads", 1);
-    x.close("topology");
-    x.close("cpu");
-    x.leaf("creation_time", &time(vm.created_at));
-    x.leaf("delete_protected", "false");
-    x.open("high_availability");
-    x.leaf("enabled", "false");
-    x.num("priority", 0);
-    x.close("high_availability");
-    x.num("memory", vm.memory_bytes);
-    x.open("memory_policy");
-    x.num("guaranteed", vm.memory_bytes);
-    x.num("max", vm.memory_bytes.saturating_mul(4));
-    x.close("memory_policy");
-    x.leaf("origin", "ovirt");
-    x.open("os");
-    x.open("boot");
-    x.open("devices");
-    x.leaf("device", "hd");
-    x.close("devices");
-    x.close("boot");
-    x.leaf("type", "other");
-    x.close("os");
-    x.leaf("stateless", "false");
-    x.leaf("type", "server");
+    x.s.push_str("<comment></comment>");
+    x.run(&runs.links);
+    x.s.push_str(concat!(
+        "<cpu><architecture>x86_64</architecture>",
+        "<topology><cores>1</cores><sockets>"
+    ));
+    x.int(vm.vcpus);
+    x.s.push_str("</sockets><threads>1</threads></topology></cpu>");
+    x.time("creation_time", vm.created_at);
+    x.s.push_str(concat!(
+        "<delete_protected>false</delete_protected>",
+        "<high_availability><enabled>false</enabled><priority>0</priority></high_availability>",
+        "<memory>"
+    ));
+    x.int(vm.memory_bytes);
+    x.s.push_str("</memory><memory_policy><guaranteed>");
+    x.int(vm.memory_bytes);
+    x.s.push_str("</guaranteed><max>");
+    x.int(vm.memory_bytes.saturating_mul(4));
+    x.s.push_str(concat!(
+        "</max></memory_policy><origin>ovirt</origin>",
+        "<os><boot><devices><device>hd</device></devices></boot><type>other</type></os>",
+        "<stateless>false</stateless><type>server</type>"
+    ));
     x.status(vm_status(vm.state));
     if vm.host_id.is_some() {
-        x.leaf("start_time", &time(vm.updated_at));
+        x.time("start_time", vm.updated_at);
     }
     if follow.attachments {
         x.open("disk_attachments");
         for d in &vm.disk_ids {
             if let Ok(disk) = world.peek_disk(d.as_str()) {
-                write_attachment(x, world, &disk, vm.id.as_str(), follow.attachment_disks);
+                write_attachment(x, world, &disk, id, follow.attachment_disks);
             }
         }
         x.close("disk_attachments");
@@ -160,22 +213,24 @@ pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
     if follow.tags {
         x.open("tags");
         for t in &vm.tags {
-            super::tags::write_tag(x, vm.id.as_str(), t);
+            super::tags::write_tag(x, id, t);
         }
         x.close("tags");
     }
-    x.reference(
-        "cluster",
-        &format!("{API}/clusters/{}", vm.cluster_id.as_str()),
+    x.reference_to(
+        concat!("<cluster href=\"", api!(), "/clusters/"),
         vm.cluster_id.as_str(),
     );
     if let Some(h) = &vm.host_id {
-        x.reference("host", &format!("{API}/hosts/{}", h.as_str()), h.as_str());
+        x.reference_to(concat!("<host href=\"", api!(), "/hosts/"), h.as_str());
     }
     let tpl = vm.template_id.as_deref().unwrap_or(BLANK);
-    x.reference("original_template", &format!("{API}/templates/{tpl}"), tpl);
-    x.reference("template", &format!("{API}/templates/{tpl}"), tpl);
-    x.close("vm");
+    x.reference_to(
+        concat!("<original_template href=\"", api!(), "/templates/"),
+        tpl,
+    );
+    x.reference_to(concat!("<template href=\"", api!(), "/templates/"), tpl);
+    x.s.push_str("</vm>");
 }
 
 pub(super) fn write_host(x: &mut X, world: &World, h: &SimHost) {
@@ -363,8 +418,12 @@ pub(super) fn write_attachment(
     vm_id: &str,
     full_disk: bool,
 ) {
-    let href = format!("{API}/vms/{vm_id}/diskattachments/{}", d.id.as_str());
-    x.open_obj("disk_attachment", &href, d.id.as_str());
+    let did = d.id.as_str();
+    x.open_obj_at(
+        "disk_attachment",
+        &[API, "/vms/", vm_id, "/diskattachments/", did],
+        did,
+    );
     x.leaf("active", "true");
     x.leaf(
         "bootable",
@@ -380,13 +439,9 @@ pub(super) fn write_attachment(
     if full_disk {
         write_disk(x, world, d);
     } else {
-        x.reference(
-            "disk",
-            &format!("{API}/disks/{}", d.id.as_str()),
-            d.id.as_str(),
-        );
+        x.reference_at("disk", &[API, "/disks/", did], did);
     }
-    x.reference("vm", &format!("{API}/vms/{vm_id}"), vm_id);
+    x.reference_at("vm", &[API, "/vms/", vm_id], vm_id);
     x.close("disk_attachment");
 }
 

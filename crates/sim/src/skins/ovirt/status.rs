@@ -2,7 +2,8 @@
 
 use omnivirt_core::{DiskState, HostState, TaskState, VmState};
 
-use crate::model::rfc3339;
+use super::xml::TIME_SUFFIX;
+use crate::text::DateTime;
 
 /// Neutral VM state -> oVirt status.
 pub(super) const VM_STATUS: &[(VmState, &str)] = &[
@@ -73,6 +74,9 @@ pub(super) fn job_status(s: TaskState) -> &'static str {
 
 /// The engine's timestamps: local time with milliseconds and an offset.
 pub(super) fn time(secs: u64) -> String {
-    let t = rfc3339(secs);
-    format!("{}.000+00:00", t.trim_end_matches('Z'))
+    let t = DateTime::of(secs);
+    let mut s = String::with_capacity(t.as_str().len() + TIME_SUFFIX.len());
+    s.push_str(t.as_str());
+    s.push_str(TIME_SUFFIX);
+    s
 }

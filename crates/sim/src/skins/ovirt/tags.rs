@@ -7,42 +7,37 @@
 use http::StatusCode;
 use omnivirt_http::{Request, Response};
 
-use super::API;
 use super::reply::{bad_request, list_doc, not_found_empty, sim_fault};
 use super::xml::{X, parse_xml};
+use super::{API, api};
 use crate::skin;
+use crate::text::UuidText;
 use crate::world::World;
 
 /// The engine-style id of the tag named `name` (a UUID made from an FNV-1a hash of the name).
 pub(super) fn tag_id(name: &str) -> String {
+    tag_uuid(name).as_str().to_owned()
+}
+
+/// [`tag_id`] on the stack.
+fn tag_uuid(name: &str) -> UuidText {
     let hash = |seed: u64| {
         name.bytes().fold(seed, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         })
     };
-    let h = format!(
-        "{:016x}{:016x}",
-        hash(0xcbf2_9ce4_8422_2325),
-        hash(0x8422_2325_cbf2_9ce4)
-    );
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    UuidText::of(hash(0xcbf2_9ce4_8422_2325), hash(0x8422_2325_cbf2_9ce4))
 }
 
 /// `<tag href id><name/><vm/></tag>` for the tag `name` of VM `vm`.
 pub(super) fn write_tag(x: &mut X, vm: &str, name: &str) {
-    let id = tag_id(name);
-    x.open_obj("tag", &format!("{API}/vms/{vm}/tags/{id}"), &id);
+    let id = tag_uuid(name);
+    let id = id.as_str();
+    x.open_obj_at("tag", &[API, "/vms/", vm, "/tags/", id], id);
     x.leaf("name", name);
-    x.leaf("description", "");
-    x.reference("vm", &format!("{API}/vms/{vm}"), vm);
-    x.close("tag");
+    x.s.push_str("<description></description>");
+    x.reference_to(concat!("<vm href=\"", api!(), "/vms/"), vm);
+    x.s.push_str("</tag>");
 }
 
 /// `GET /vms/{id}/tags`.

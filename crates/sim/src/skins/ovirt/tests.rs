@@ -52,6 +52,43 @@ fn actions_follow_the_state() {
     }));
 }
 
+#[test]
+fn the_actions_table_is_the_common_actions_and_the_power_ones_sorted() {
+    for (state, _) in super::status::VM_STATUS {
+        let power: &[&str] = match state {
+            VmState::Stopped => &[
+                "start",
+                "clone",
+                "export",
+                "previewsnapshot",
+                "commitsnapshot",
+                "undosnapshot",
+            ],
+            VmState::Running => &[
+                "cancelmigration",
+                "freezefilesystems",
+                "logon",
+                "migrate",
+                "reboot",
+                "shutdown",
+                "stop",
+                "suspend",
+                "thawfilesystems",
+                "ticket",
+            ],
+            VmState::Suspended => &["start", "stop"],
+            VmState::Starting | VmState::Stopping | VmState::Rebooting | VmState::Migrating => {
+                &["stop", "cancelmigration"]
+            }
+            _ => &[],
+        };
+        let mut want = vec!["detach", "maintenance", "reordermacaddresses"];
+        want.extend_from_slice(power);
+        want.sort_unstable();
+        assert_eq!(vm_actions(*state), want.as_slice(), "{state:?}");
+    }
+}
+
 fn failed_task(op: Op, corr: Option<&str>) -> SimTask {
     let mut extra = omnivirt_core::Extra::new();
     if let Some(c) = corr {

@@ -4,8 +4,18 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::text::{DateTime, Int};
+
 /// The first line of every document.
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+
+/// What follows the date and time in the engine's timestamps.
+pub(super) const TIME_SUFFIX: &str = ".000+00:00";
+
+/// Whether `v` has none of the bytes [`X::esc`] replaces.
+fn plain(v: &str) -> bool {
+    !v.bytes().any(|b| ESCAPED[usize::from(b)])
+}
 
 /// The bytes [`X::esc`] replaces, as a table: one lookup a byte instead of five comparisons.
 const ESCAPED: [bool; 256] = {
@@ -21,6 +31,9 @@ const ESCAPED: [bool; 256] = {
 pub(super) struct X {
     pub(super) s: String,
     pub(super) v3: bool,
+    /// The escaped base href of the object being written (see [`X::set_base`]); kept between
+    /// objects so a page allocates it once.
+    base: String,
 }
 
 impl X {
@@ -28,6 +41,7 @@ impl X {
         X {
             s: String::with_capacity(4096),
             v3,
+            base: String::new(),
         }
     }
     /// A list document begun: the XML declaration and `<tag>`, with room for `capacity`
@@ -36,6 +50,7 @@ impl X {
         let mut x = X {
             s: String::with_capacity(capacity + DECLARATION.len() + 2 * tag.len() + 8),
             v3,
+            base: String::new(),
         };
         x.s.push_str(DECLARATION);
         x.open(tag);
@@ -55,25 +70,24 @@ impl X {
     /// Appends `v` escaped for XML text and attributes. Most values (ids, hrefs, names) have
     /// nothing to escape and are copied in one go.
     pub(super) fn esc(&mut self, v: &str) {
-        let mut rest = v;
-        while let Some(i) = rest.bytes().position(|b| ESCAPED[usize::from(b)]) {
-            self.s.push_str(&rest[..i]);
-            self.s.push_str(match rest.as_bytes()[i] {
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'&' => "&amp;",
-                b'"' => "&quot;",
-                _ => "&apos;",
-            });
-            rest = &rest[i + 1..];
+        esc_into(&mut self.s, v);
+    }
+    /// Appends the concatenation of `parts`, escaped.
+    fn esc_all(&mut self, parts: &[&str]) {
+        for p in parts {
+            self.esc(p);
         }
-        self.s.push_str(rest);
     }
     pub(super) fn open_obj(&mut self, tag: &str, href: &str, id: &str) {
+        self.open_obj_at(tag, &[href], id);
+    }
+    /// `<tag href="..." id="...">` with the href written from `href` parts, so it needs no
+    /// string of its own.
+    pub(super) fn open_obj_at(&mut self, tag: &str, href: &[&str], id: &str) {
         self.s.push('<');
         self.s.push_str(tag);
         self.s.push_str(" href=\"");
-        self.esc(href);
+        self.esc_all(href);
         self.s.push_str("\" id=\"");
         self.esc(id);
         self.s.push_str("\">");
@@ -93,18 +107,28 @@ impl X {
         self.esc(v);
         self.close(tag);
     }
-    /// A number needs no escaping: written straight into the document.
-    pub(super) fn num(&mut self, tag: &str, v: impl std::fmt::Display) {
-        use std::fmt::Write;
+    /// A number needs no escaping: written straight into the document, digit by digit.
+    pub(super) fn num(&mut self, tag: &str, v: impl Int) {
         self.open(tag);
-        let _ = write!(self.s, "{v}");
+        v.push_to(&mut self.s);
+        self.close(tag);
+    }
+    /// `<tag>` and the engine's timestamp of `secs` (see [`super::status::time`]).
+    pub(super) fn time(&mut self, tag: &str, secs: u64) {
+        self.open(tag);
+        self.s.push_str(DateTime::of(secs).as_str());
+        self.s.push_str(TIME_SUFFIX);
         self.close(tag);
     }
     pub(super) fn reference(&mut self, tag: &str, href: &str, id: &str) {
+        self.reference_at(tag, &[href], id);
+    }
+    /// `<tag href="..." id="..."/>` with the href written from `href` parts.
+    pub(super) fn reference_at(&mut self, tag: &str, href: &[&str], id: &str) {
         self.s.push('<');
         self.s.push_str(tag);
         self.s.push_str(" href=\"");
-        self.esc(href);
+        self.esc_all(href);
         self.s.push_str("\" id=\"");
         self.esc(id);
         self.s.push_str("\"/>");
@@ -116,28 +140,86 @@ impl X {
     /// needs no string of its own.
     fn link_of(&mut self, href: &[&str], rel: &str) {
         self.s.push_str("<link href=\"");
-        for part in href {
-            self.esc(part);
-        }
+        self.esc_all(href);
         self.s.push_str("\" rel=\"");
         self.esc(rel);
         self.s.push_str("\"/>");
     }
-    /// `<link href="base/rel" rel="rel"/>` for each of `rels`; `base` is escaped once.
+    /// `<link href="base/rel" rel="rel"/>` for each of `rels`.
     pub(super) fn links(&mut self, base: &str, rels: &[&str]) {
-        let start = self.s.len();
-        self.esc(base);
-        let escaped = self.s[start..].to_owned();
-        self.s.truncate(start);
+        self.links_at(&[base], rels);
+    }
+    /// `<link href="base/rel" rel="rel"/>` for each of `rels`, `base` given in parts. Parts
+    /// and rels are looked at once: what has nothing to escape (ids, paths, rel words: all
+    /// of them in practice) is copied as it is.
+    pub(super) fn links_at(&mut self, base: &[&str], rels: &[&str]) {
+        let plain_base = base.iter().all(|p| plain(p));
         for r in rels {
             self.s.push_str("<link href=\"");
-            self.s.push_str(&escaped);
+            if plain_base {
+                for p in base {
+                    self.s.push_str(p);
+                }
+            } else {
+                self.esc_all(base);
+            }
             self.s.push('/');
-            self.esc(r);
-            self.s.push_str("\" rel=\"");
-            self.esc(r);
+            if plain(r) {
+                self.s.push_str(r);
+                self.s.push_str("\" rel=\"");
+                self.s.push_str(r);
+            } else {
+                self.esc(r);
+                self.s.push_str("\" rel=\"");
+                self.esc(r);
+            }
             self.s.push_str("\"/>");
         }
+    }
+    /// Sets the base href the next [`X::run`]s and [`X::open_at_base`] use: `parts`
+    /// concatenated and escaped.
+    pub(super) fn set_base(&mut self, parts: &[&str]) {
+        self.base.clear();
+        for p in parts {
+            esc_into(&mut self.base, p);
+        }
+    }
+    /// `<tag href="BASE" id="id">` with the base of [`X::set_base`].
+    pub(super) fn open_at_base(&mut self, tag: &str, id: &str) {
+        self.s.push('<');
+        self.s.push_str(tag);
+        self.s.push_str(" href=\"");
+        self.s.push_str(&self.base);
+        self.s.push_str("\" id=\"");
+        self.esc(id);
+        self.s.push_str("\">");
+    }
+    /// `run` below the base of [`X::set_base`].
+    pub(super) fn run(&mut self, run: &LinkRun) {
+        self.s.push_str(&run.head);
+        for seg in &run.segs {
+            self.s.push_str(&self.base);
+            self.s.push_str(seg);
+        }
+    }
+    /// `{open}{id}" id="{id}"/>`: a reference whose start, up to the id in its href, is the
+    /// fixed `open` (e.g. `<cluster href="/ovirt-engine/api/clusters/`).
+    pub(super) fn reference_to(&mut self, open: &str, id: &str) {
+        self.s.push_str(open);
+        if plain(id) {
+            self.s.push_str(id);
+            self.s.push_str("\" id=\"");
+            self.s.push_str(id);
+        } else {
+            self.esc(id);
+            self.s.push_str("\" id=\"");
+            self.esc(id);
+        }
+        self.s.push_str("\"/>");
+    }
+    /// A number, written in place (no element around it).
+    pub(super) fn int(&mut self, v: impl Int) {
+        v.push_to(&mut self.s);
     }
     pub(super) fn actions(&mut self, base: &str, names: &[&str]) {
         self.open("actions");
@@ -155,6 +237,66 @@ impl X {
     }
     pub(super) fn doc(self) -> String {
         format!("{DECLARATION}{}\n", self.s)
+    }
+}
+
+/// Appends `v` to `out` escaped for XML text and attributes. Most values (ids, hrefs, names)
+/// have nothing to escape and are copied in one go.
+fn esc_into(out: &mut String, v: &str) {
+    let mut rest = v;
+    while let Some(i) = rest.bytes().position(|b| ESCAPED[usize::from(b)]) {
+        out.push_str(&rest[..i]);
+        out.push_str(match rest.as_bytes()[i] {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            _ => "&apos;",
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// A run of `<link href="BASE/rel" rel="rel"/>` for fixed rels, kept as the text between the
+/// bases: writing one for an object is two copies a link (the object's base, then the
+/// segment), whatever the rels are.
+#[derive(Debug)]
+pub(super) struct LinkRun {
+    /// `open` and the first `<link href="` (or `open` and `close` when there is no rel).
+    head: String,
+    /// For each rel, what follows the base: `/rel" rel="rel"/>`, then the next
+    /// `<link href="` or, after the last, `close`.
+    segs: Vec<String>,
+}
+
+impl LinkRun {
+    /// The run of `rels` between `open` and `close` (either may be empty).
+    pub(super) fn new(open: &str, rels: &[&str], close: &str) -> Self {
+        let mut head = open.to_owned();
+        if rels.is_empty() {
+            head.push_str(close);
+        } else {
+            head.push_str("<link href=\"");
+        }
+        let segs = rels
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut seg = String::from("/");
+                esc_into(&mut seg, r);
+                seg.push_str("\" rel=\"");
+                esc_into(&mut seg, r);
+                seg.push_str("\"/>");
+                seg.push_str(if i + 1 == rels.len() {
+                    close
+                } else {
+                    "<link href=\""
+                });
+                seg
+            })
+            .collect();
+        LinkRun { head, segs }
     }
 }
 
@@ -289,7 +431,7 @@ pub(super) fn parse_xml(body: &[u8]) -> Result<El, String> {
 
 #[cfg(test)]
 mod writer_tests {
-    use super::{DECLARATION, X};
+    use super::{DECLARATION, LinkRun, X};
 
     #[test]
     fn an_empty_list_is_one_empty_element_and_a_full_one_wraps_its_items() {
@@ -311,5 +453,31 @@ mod writer_tests {
         let mut x = X::new(false);
         x.links("/api/vms/1&2", &["nics"]);
         assert_eq!(x.s, "<link href=\"/api/vms/1&amp;2/nics\" rel=\"nics\"/>");
+    }
+
+    #[test]
+    fn a_link_run_writes_what_links_and_actions_write() {
+        let base: &[&str] = &["/api/vms/", "1&2"];
+        for rels in [&[][..], &["nics"][..], &["a", "b'c", "tags"][..]] {
+            let mut want = X::new(false);
+            want.links(&base.concat(), rels);
+            want.actions(&base.concat(), rels);
+            let mut got = X::new(false);
+            got.set_base(base);
+            got.run(&LinkRun::new("", rels, ""));
+            got.run(&LinkRun::new("<actions>", rels, "</actions>"));
+            assert_eq!(got.s, want.s, "{rels:?}");
+        }
+    }
+
+    #[test]
+    fn a_reference_to_a_fixed_start_is_the_reference() {
+        for id in ["plain-id", "a<b"] {
+            let mut want = X::new(false);
+            want.reference("vm", &format!("/api/vms/{id}"), id);
+            let mut got = X::new(false);
+            got.reference_to("<vm href=\"/api/vms/", id);
+            assert_eq!(got.s, want.s);
+        }
     }
 }

@@ -1,13 +1,18 @@
 //! The row store behind every kind of object, and the one paging routine they share.
+//!
+//! Rows are kept behind an `Arc`, so a page can hand out shared snapshots of its rows (an
+//! `Arc` clone each) instead of deep copies; a change to a row that a reader still holds
+//! copies it first ([`Arc::make_mut`]), so what the reader has never changes under it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use crate::model::{SimCluster, SimDisk, SimHost, SimNetwork, SimStoragePool, SimTemplate, SimVm};
 use crate::query::{Filter, Listing, Paging, SortBy};
 
 pub(super) struct Table<T> {
-    rows: BTreeMap<u64, T>,
+    rows: BTreeMap<u64, Arc<T>>,
     index: HashMap<String, u64>,
     /// Every key, ascending (keys only grow): a page in creation order is a slice of it, so
     /// an offset or a cursor costs no walk over the rows before it.
@@ -15,7 +20,7 @@ pub(super) struct Table<T> {
     next: u64,
 }
 
-impl<T> Table<T> {
+impl<T: Clone> Table<T> {
     pub(super) fn new() -> Self {
         Table {
             rows: BTreeMap::new(),
@@ -28,18 +33,24 @@ impl<T> Table<T> {
     pub(super) fn insert(&mut self, id: &str, row: T) {
         let key = self.next;
         self.next += 1;
-        self.rows.insert(key, row);
+        self.rows.insert(key, Arc::new(row));
         self.index.insert(id.to_owned(), key);
         self.order.push(key);
     }
 
     pub(super) fn get(&self, id: &str) -> Option<&T> {
+        self.shared(id).map(|r| &**r)
+    }
+
+    /// The row with id `id` as the shared snapshot a page hands out.
+    pub(super) fn shared(&self, id: &str) -> Option<&Arc<T>> {
         self.index.get(id).and_then(|k| self.rows.get(k))
     }
 
+    /// The row to change (copied first if a reader still holds it).
     pub(super) fn get_mut(&mut self, id: &str) -> Option<&mut T> {
         let k = *self.index.get(id)?;
-        self.rows.get_mut(&k)
+        self.rows.get_mut(&k).map(Arc::make_mut)
     }
 
     pub(super) fn remove(&mut self, id: &str) -> Option<T> {
@@ -47,13 +58,13 @@ impl<T> Table<T> {
         if let Ok(p) = self.order.binary_search(&k) {
             self.order.remove(p);
         }
-        self.rows.remove(&k)
+        self.rows.remove(&k).map(Arc::unwrap_or_clone)
     }
 
     /// The row with id `id` and its creation-order key.
     pub(super) fn keyed(&self, id: &str) -> Option<(u64, &T)> {
         let k = *self.index.get(id)?;
-        self.rows.get(&k).map(|r| (k, r))
+        self.rows.get(&k).map(|r| (k, &**r))
     }
 
     pub(super) fn len(&self) -> usize {
@@ -61,7 +72,7 @@ impl<T> Table<T> {
     }
 
     pub(super) fn values(&self) -> impl Iterator<Item = &T> {
-        self.rows.values()
+        self.rows.values().map(|r| &**r)
     }
 
     /// Matching rows with their keys, honouring an id list when given.
@@ -69,7 +80,7 @@ impl<T> Table<T> {
         &'a self,
         ids: Option<&'a [String]>,
         pred: impl Fn(&T) -> bool + 'a,
-    ) -> Vec<(u64, &'a T)> {
+    ) -> Vec<(u64, &'a Arc<T>)> {
         match ids {
             Some(ids) => {
                 let mut keys: Vec<u64> = ids
@@ -181,10 +192,8 @@ pub(super) fn page<T: Row>(
     )
 }
 
-/// One page of the rows `keep` accepts (`every`: it accepts them all). In creation order the
-/// page is found by walking from the cursor and clones only what it returns, so its cost is
-/// the page plus the rows skipped (and one predicate per row for a filtered total); an id list
-/// or a name/id order collects references to the matching rows and sorts them.
+/// One page of the rows `keep` accepts (`every`: it accepts them all), each row copied out.
+/// See [`page_by_as`].
 pub(super) fn page_by<T: Row>(
     table: &Table<T>,
     ids: Option<&[String]>,
@@ -192,8 +201,34 @@ pub(super) fn page_by<T: Row>(
     keep: impl Fn(&T) -> bool,
     every: bool,
 ) -> Listing<T> {
+    page_by_as(table, ids, paging, keep, every, owned)
+}
+
+/// A row copied out of its table.
+pub(super) fn owned<T: Clone>(r: &Arc<T>) -> T {
+    T::clone(r)
+}
+
+/// A row as the shared snapshot its table holds.
+pub(super) fn shared<T>(r: &Arc<T>) -> Arc<T> {
+    Arc::clone(r)
+}
+
+/// One page of the rows `keep` accepts (`every`: it accepts them all), each returned as `out`
+/// makes it ([`owned`] or [`shared`]). In creation order the page is found by walking from the
+/// cursor and takes only what it returns, so its cost is the page plus the rows skipped (and
+/// one predicate per row for a filtered total); an id list or a name/id order collects
+/// references to the matching rows and sorts them.
+pub(super) fn page_by_as<T: Row, O>(
+    table: &Table<T>,
+    ids: Option<&[String]>,
+    paging: &Paging,
+    keep: impl Fn(&T) -> bool,
+    every: bool,
+    out: impl Fn(&Arc<T>) -> O,
+) -> Listing<O> {
     if ids.is_none() && paging.sort == SortBy::Created {
-        return page_in_order(table, paging, keep, every);
+        return page_in_order(table, paging, keep, every, out);
     }
     let mut rows = table.matching(ids, keep);
     let total = rows.len();
@@ -215,7 +250,7 @@ pub(super) fn page_by<T: Row>(
     let from = start.saturating_add(paging.offset).min(rows.len());
     let limit = paging.limit.unwrap_or(usize::MAX);
     let to = from.saturating_add(limit).min(rows.len());
-    let items: Vec<T> = rows[from..to].iter().map(|(_, r)| (*r).clone()).collect();
+    let items: Vec<O> = rows[from..to].iter().map(|(_, r)| out(r)).collect();
     let next_offset = (to < rows.len() && paging.limit.is_some()).then_some(to - start);
     Listing {
         items,
@@ -225,15 +260,16 @@ pub(super) fn page_by<T: Row>(
 }
 
 /// One page in name order of a table whose rows have unique names, walking `by_name` (row ids
-/// by name, kept by the caller) instead of sorting every row: what [`page_by`] gives for
-/// [`SortBy::Name`] without an id list, at the cost of the page plus the rows skipped.
-pub(super) fn page_named<T: Row, I: AsRef<str>>(
+/// by name, kept by the caller) instead of sorting every row: what [`page_by_as`] gives for
+/// `SortBy::Name` without an id list, at the cost of the page (plus a count when filtered).
+pub(super) fn page_named_as<T: Row, I: AsRef<str>, O>(
     table: &Table<T>,
     by_name: &BTreeMap<String, I>,
     paging: &Paging,
     keep: impl Fn(&T) -> bool,
     every: bool,
-) -> Listing<T> {
+    out: impl Fn(&Arc<T>) -> O,
+) -> Listing<O> {
     let total = if every {
         table.len()
     } else {
@@ -268,25 +304,26 @@ pub(super) fn page_named<T: Row, I: AsRef<str>>(
         Box::new(names)
     };
     // Unfiltered, the offset skips names without looking their rows up.
-    let rest: Box<dyn Iterator<Item = &T>> = if every {
-        Box::new(names.skip(paging.offset).filter_map(|id| table.get(id)))
+    let rest: Box<dyn Iterator<Item = &Arc<T>>> = if every {
+        Box::new(names.skip(paging.offset).filter_map(|id| table.shared(id)))
     } else {
         Box::new(
             names
-                .filter_map(|id| table.get(id))
+                .filter_map(|id| table.shared(id))
                 .filter(|r| keep(r))
                 .skip(paging.offset),
         )
     };
-    finish(rest, paging, total)
+    finish(rest, paging, total, out)
 }
 
-fn page_in_order<T: Row>(
+fn page_in_order<T: Row, O>(
     table: &Table<T>,
     paging: &Paging,
     keep: impl Fn(&T) -> bool,
     every: bool,
-) -> Listing<T> {
+    out: impl Fn(&Arc<T>) -> O,
+) -> Listing<O> {
     let total = if every {
         table.len()
     } else {
@@ -313,7 +350,7 @@ fn page_in_order<T: Row>(
     };
     // Unfiltered, the offset skips keys without looking their rows up (the key slice skips in
     // O(1)), so a page deep into a large table costs what the page costs.
-    let rest: Box<dyn Iterator<Item = &T>> = if every {
+    let rest: Box<dyn Iterator<Item = &Arc<T>>> = if every {
         Box::new(keys.skip(paging.offset).filter_map(|k| table.rows.get(k)))
     } else {
         Box::new(
@@ -322,21 +359,19 @@ fn page_in_order<T: Row>(
                 .skip(paging.offset),
         )
     };
-    finish(rest, paging, total)
+    finish(rest, paging, total, out)
 }
 
-/// The page from `rest`, the rows after the cursor and offset in listing order: `limit` of
-/// them, and the next offset (counted from the cursor: the rows skipped plus this page) when
-/// more follow.
-fn finish<'a, T: Clone + 'a>(
-    mut rest: impl Iterator<Item = &'a T>,
+fn finish<'a, T: 'a, O>(
+    mut rest: impl Iterator<Item = &'a Arc<T>>,
     paging: &Paging,
     total: usize,
-) -> Listing<T> {
-    let items: Vec<T> = rest
+    out: impl Fn(&Arc<T>) -> O,
+) -> Listing<O> {
+    let items: Vec<O> = rest
         .by_ref()
         .take(paging.limit.unwrap_or(usize::MAX))
-        .cloned()
+        .map(out)
         .collect();
     let next_offset = (paging.limit.is_some() && rest.next().is_some())
         .then_some(paging.offset.saturating_add(items.len()));

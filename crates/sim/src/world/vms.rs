@@ -1,10 +1,12 @@
 //! VMs: reads, creation, the power state machine, migration, deletion and updates.
 
+use std::sync::Arc;
+
 use omnivirt_core::{
     DiskId, DiskState, Extra, Op, PowerAction, ResourceRef, TaskId, VmId, VmState,
 };
 
-use super::table::{page, page_by, page_named};
+use super::table::{owned, page, page_by_as, page_named_as, shared};
 use super::tasks::Effect;
 use super::{GIB, Inner, NewVm, World};
 use crate::error::{SimError, SimResult};
@@ -14,17 +16,19 @@ use crate::query::{Filter, Listing, Paging, SortBy};
 /// A page of VMs: a name-ordered page without an id list walks the World's name index (VM
 /// names are unique), so it costs the page, not a sort of every VM; any other page is
 /// [`page_by`]'s.
-fn vm_page(
+/// Each VM is returned as `out` makes it: a copy, or the World's shared snapshot.
+fn vm_page<O>(
     g: &Inner,
     filter: &Filter,
     paging: &Paging,
     keep: impl Fn(&SimVm) -> bool,
     every: bool,
-) -> Listing<SimVm> {
+    out: impl Fn(&Arc<SimVm>) -> O,
+) -> Listing<O> {
     if paging.sort == SortBy::Name && filter.ids.is_none() {
-        page_named(&g.vms, &g.vm_names, paging, keep, every)
+        page_named_as(&g.vms, &g.vm_names, paging, keep, every, out)
     } else {
-        page_by(&g.vms, filter.ids.as_deref(), paging, keep, every)
+        page_by_as(&g.vms, filter.ids.as_deref(), paging, keep, every, out)
     }
 }
 
@@ -60,6 +64,19 @@ impl World {
     /// **Observes** the running task of every VM returned, then re-checks the filter against
     /// the new state (a VM that no longer matches is left out of this page).
     pub fn list_vms(&self, filter: &Filter, paging: &Paging) -> Listing<SimVm> {
+        let l = self.list_vms_shared(filter, paging);
+        Listing {
+            items: l.items.iter().map(owned).collect(),
+            total: l.total,
+            next_offset: l.next_offset,
+        }
+    }
+
+    /// [`list_vms`](Self::list_vms) as the World's shared snapshots of the VMs: what a skin
+    /// that only renders the page takes, so no VM is copied. A snapshot never changes; the
+    /// World copies a VM it changes while a snapshot of it is held.
+    #[cfg_attr(not(feature = "ovirt"), allow(dead_code))]
+    pub(crate) fn list_vms_shared(&self, filter: &Filter, paging: &Paging) -> Listing<Arc<SimVm>> {
         let mut g = self.lock();
         let every = filter.is_unfiltered();
         let mut listing = vm_page(
@@ -68,6 +85,7 @@ impl World {
             paging,
             |v| every || (filter.name_ok(&v.name) && vm_pred(filter, v)),
             every,
+            shared,
         );
         let busy: Vec<TaskId> = listing
             .items
@@ -75,13 +93,15 @@ impl World {
             .filter_map(|v| v.task_id.clone())
             .collect();
         if !busy.is_empty() {
+            // Let go of the page before observing, so a VM a task changes is changed in place
+            // rather than copied away from the snapshot about to be dropped.
+            let ids: Vec<VmId> = listing.items.drain(..).map(|v| v.id.clone()).collect();
             for t in &busy {
                 g.observe(t.as_str());
             }
-            listing.items = listing
-                .items
+            listing.items = ids
                 .iter()
-                .filter_map(|v| g.vms.get(v.id.as_str()).cloned())
+                .filter_map(|id| g.vms.shared(id.as_str()).cloned())
                 .filter(|v| vm_pred(filter, v) && filter.name_ok(&v.name))
                 .collect();
         }
@@ -90,15 +110,16 @@ impl World {
 
     /// VMs matching `filter` and `keep`, in `paging` order, without observing any task: a
     /// skin that evaluates its own filter language on the VM calls
-    /// [`observe_busy_vms`](Self::observe_busy_vms) first, then takes its page here, so it
-    /// clones and renders only the page. `keep: None` keeps every VM the filter does.
+    /// [`observe_busy_vms`](Self::observe_busy_vms) first, then takes its page here, as the
+    /// World's shared snapshots of the VMs (no VM is copied). `keep: None` keeps every VM the
+    /// filter does.
     #[cfg_attr(not(any(feature = "cloudtower", feature = "zstack")), allow(dead_code))]
     pub(crate) fn peek_vms(
         &self,
         filter: &Filter,
         paging: &Paging,
         keep: Option<&dyn Fn(&SimVm) -> bool>,
-    ) -> Listing<SimVm> {
+    ) -> Listing<Arc<SimVm>> {
         let g = self.lock();
         let every = keep.is_none() && filter.is_unfiltered();
         vm_page(
@@ -110,6 +131,7 @@ impl World {
                     || (filter.name_ok(&v.name) && vm_pred(filter, v) && keep.is_none_or(|k| k(v)))
             },
             every,
+            shared,
         )
     }
 
@@ -568,6 +590,7 @@ mod tests {
     use super::*;
     use crate::WorldConfig;
     use crate::query::NameMatch;
+    use crate::world::table::page_by;
 
     /// The name index gives exactly the pages a sort of every VM gives: same rows, total and
     /// next offset, after renames, in both directions, with offsets, cursors and filters.
@@ -605,7 +628,7 @@ mod tests {
             let every = f.is_unfiltered();
             let keep = |v: &SimVm| every || (f.name_ok(&v.name) && vm_pred(f, v));
             for p in &pagings {
-                let fast = vm_page(&g, f, p, keep, every);
+                let fast = vm_page(&g, f, p, keep, every, owned);
                 let sorted = page_by(&g.vms, None, p, keep, every);
                 let ids =
                     |l: &Listing<SimVm>| l.items.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
@@ -614,5 +637,25 @@ mod tests {
                 assert_eq!(fast.next_offset, sorted.next_offset, "{f:?} {p:?}");
             }
         }
+    }
+
+    /// A shared page is a snapshot: a change the World makes afterwards copies the VM, the
+    /// page keeps what it saw, and the next page sees the change.
+    #[test]
+    fn a_shared_page_does_not_change_when_the_world_does() {
+        let w = World::new(WorldConfig::builder().vms(3).build());
+        let page = w.list_vms_shared(&Filter::new(), &Paging::all()).items;
+        let id = page[0].id.clone();
+        let before = page[0].description.clone();
+        w.update_vm(id.as_str(), |v| v.description = "changed".into())
+            .unwrap();
+        assert_eq!(page[0].description, before);
+        assert_eq!(w.peek_vm(id.as_str()).unwrap().description, "changed");
+        let again = w.list_vms_shared(&Filter::new(), &Paging::all()).items;
+        assert_eq!(again[0].description, "changed");
+        assert_eq!(
+            w.list_vms(&Filter::new(), &Paging::all()).items[0],
+            *again[0]
+        );
     }
 }

@@ -3,6 +3,8 @@
 //! the order is creation, id or name, the page is taken from the World and only it is
 //! rendered. Anything else goes through [`Ctx::select`], which renders every candidate.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::ctx::Ctx;
@@ -152,7 +154,7 @@ impl VmPage {
 }
 
 impl Ctx<'_> {
-    fn vm_listing(&self, q: &VmPage, paging: &Paging) -> crate::query::Listing<SimVm> {
+    fn vm_listing(&self, q: &VmPage, paging: &Paging) -> crate::query::Listing<Arc<SimVm>> {
         self.world.observe_busy_vms(&q.narrow);
         let keep = |v: &SimVm| q.tests.iter().all(|t| t(v));
         let keep: Option<&dyn Fn(&SimVm) -> bool> = if q.tests.is_empty() {

@@ -1,6 +1,8 @@
 //! Day-two actions and inventories: reconfigure, clone, VM snapshot groups, NICs, console,
 //! the event log and host maintenance.
 
+use std::sync::Arc;
+
 use http::StatusCode;
 use omnivirt_core::{ResourceRef, SnapshotState};
 use omnivirt_http::{Request, Response};
@@ -111,6 +113,7 @@ fn vm_holding(world: &World, snap: Option<&str>, nic: Option<&str>) -> Option<Si
         .items
         .into_iter()
         .next()
+        .map(Arc::unwrap_or_clone)
 }
 
 fn group_not_found(uuid: &str) -> Fail {
@@ -140,7 +143,8 @@ pub(super) fn create_group(world: &World, req: &Request) -> Result<Response, Fai
             .peek_vms(&Filter::new(), &Paging::all(), None)
             .items
             .into_iter()
-            .find(|v| is_root(v)),
+            .find(|v| is_root(v))
+            .map(Arc::unwrap_or_clone),
     }
     .map(|v| v.id)
     .ok_or_else(|| invalid_arg(format!("volume[uuid:{root}] is not a VM's root volume")))?;
@@ -249,6 +253,9 @@ pub(super) fn groups(world: &World, vm: Option<&str>) -> Vec<Value> {
             world
                 .peek_vms(&Filter::new(), &Paging::all(), Some(&any))
                 .items
+                .into_iter()
+                .map(Arc::unwrap_or_clone)
+                .collect()
         }
     };
     vms.iter()

@@ -444,11 +444,7 @@ impl From<&SimTask> for Task {
 /// assert_eq!(omnivirt_sim::rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
 /// ```
 pub fn rfc3339(secs: u64) -> String {
-    let t = crate::text::DateTime::of(secs);
-    let mut s = String::with_capacity(t.as_str().len() + 1);
-    s.push_str(t.as_str());
-    s.push('Z');
-    s
+    crate::text::DateTime::of(secs).with_z().as_str().to_owned()
 }
 
 // Howard Hinnant's days-to-civil algorithm.

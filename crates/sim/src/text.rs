@@ -91,6 +91,18 @@ impl UuidText {
     }
 }
 
+impl serde::Serialize for UuidText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS` of `secs` after the epoch, kept on the stack, with its end.
 #[derive(Clone, Copy)]
 pub(crate) struct DateTime {
@@ -142,6 +154,12 @@ impl DateTime {
         two(&mut t, b':', (rem / 60) % 60);
         two(&mut t, b':', rem % 60);
         t
+    }
+
+    /// The same with a `Z` after it: RFC 3339 in UTC.
+    pub(crate) fn with_z(mut self) -> Self {
+        self.put(b'Z');
+        self
     }
 
     fn put(&mut self, b: u8) {

@@ -46,9 +46,9 @@ pub(super) fn label_id(tag: &str) -> String {
 /// One of a VM's `labels` (a `NestedLabel`).
 #[derive(Serialize)]
 pub(super) struct NestedLabel<'a> {
-    id: String,
-    key: &'a str,
-    value: Option<&'a str>,
+    pub(super) id: String,
+    pub(super) key: &'a str,
+    pub(super) value: Option<&'a str>,
 }
 
 /// A VM's `labels`.

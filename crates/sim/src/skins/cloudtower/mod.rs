@@ -50,6 +50,7 @@ mod devices;
 mod disks;
 mod filter;
 mod inventory;
+mod json_out;
 mod labels;
 mod mutate;
 mod render;
@@ -58,6 +59,7 @@ mod router;
 mod select;
 mod status;
 mod vm_doc;
+mod vm_json;
 mod vm_page;
 
 /// Where the API lives.

@@ -14,13 +14,6 @@ pub(super) struct Fail {
     pub(super) props: Option<Value>,
 }
 
-impl Fail {
-    /// The skin could not produce an answer it should have (HTTP 500).
-    pub(super) fn internal(message: impl Into<String>) -> Fail {
-        fail(500, message)
-    }
-}
-
 pub(super) fn fail(status: u16, message: impl Into<String>) -> Fail {
     Fail {
         status,

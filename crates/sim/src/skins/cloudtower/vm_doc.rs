@@ -5,25 +5,91 @@
 //! in the order a tower sends them. Where a `Value` is needed (the `where` evaluator, nested
 //! expansion), it is made from this same struct, so both views always agree.
 
+use std::fmt;
+
 use serde::Serialize;
 use serde_json::Value;
 
-use super::ctx::{Ctx, slot_id};
-use super::devices::{cd_rom_id, cd_rom_n, cd_roms_of, nic_id};
+use super::ctx::Ctx;
+use super::devices::{cd_rom_n, cd_roms_of};
 use super::labels::{NestedLabel, nested_labels};
 use super::status::vm_words;
-use crate::ids::uuid_from;
-use crate::model::{SimVm, rfc3339};
+use crate::ids::uuid_of;
+use crate::model::SimVm;
+use crate::text::{DateTime, UuidText};
 
 /// Always `[]`.
-type NoList = [u8; 0];
+pub(super) type NoList = [u8; 0];
 /// Always `null`.
-type NoValue = ();
+pub(super) type NoValue = ();
 
-/// `{"id": ..}`.
-#[derive(Serialize)]
-pub(super) struct IdRef {
-    id: String,
+/// `{"id": "<prefix><vm>.<tail>"}`: a VM's disk slot (`vd.`), CD-ROM slot (`vc.`) or NIC
+/// (`vn.`), its id written from its parts.
+pub(super) struct IdRef<'a> {
+    pub(super) prefix: &'static str,
+    pub(super) vm: &'a str,
+    pub(super) tail: IdTail<'a>,
+}
+
+/// What follows the VM id in an [`IdRef`].
+#[derive(Clone, Copy)]
+pub(super) enum IdTail<'a> {
+    Id(&'a str),
+    N(u64),
+}
+
+impl fmt::Display for IdRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.prefix)?;
+        f.write_str(self.vm)?;
+        f.write_str(".")?;
+        match self.tail {
+            IdTail::Id(t) => f.write_str(t),
+            IdTail::N(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl Serialize for IdRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("id", &Collected(self))?;
+        m.end()
+    }
+}
+
+/// A `Display` value serialised as the string it displays.
+struct Collected<'a, T: fmt::Display>(&'a T);
+
+impl<T: fmt::Display> Serialize for Collected<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+/// A running VM's NIC addresses joined with `,` (empty otherwise), as `ips`.
+pub(super) struct Ips<'a>(pub(super) &'a SimVm);
+
+impl fmt::Display for Ips<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.state != omnivirt_core::VmState::Running {
+            return Ok(());
+        }
+        for (i, n) in self.0.nics.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(&n.ip)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Ips<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// `{"id": .., "name": ..}`.
@@ -36,90 +102,90 @@ pub(super) struct NamedRef<'a> {
 /// A VM's `host`.
 #[derive(Serialize)]
 pub(super) struct HostRef<'a> {
-    id: &'a str,
-    name: &'a str,
-    management_ip: &'a str,
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) management_ip: &'a str,
 }
 
 /// `{"cores": .., "sockets": 1}`.
 #[derive(Serialize)]
-struct Cpu {
-    cores: u32,
-    sockets: u32,
+pub(super) struct Cpu {
+    pub(super) cores: u32,
+    pub(super) sockets: u32,
 }
 
 /// One CloudTower `Vm` as the skin renders it.
 #[derive(Serialize)]
 pub(super) struct VmDoc<'a> {
-    id: &'a str,
-    name: &'a str,
-    local_id: String,
-    status: &'static str,
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) local_id: UuidText,
+    pub(super) status: &'static str,
     #[serde(rename = "entityAsyncStatus")]
-    entity_async_status: Value,
-    description: &'a str,
-    cpu: Cpu,
-    vcpu: u32,
-    memory: u64,
-    cpu_model: &'static str,
-    clock_offset: &'static str,
-    firmware: OrWord<'a>,
-    ha: bool,
-    in_recycle_bin: bool,
-    internal: bool,
-    ips: String,
-    nested_virtualization: bool,
-    node_ip: &'a str,
-    out_uninstall_usb: NoList,
-    protected: bool,
-    vm_tools_status: &'static str,
-    vm_tools_version: &'static str,
-    win_opt: bool,
-    cluster: NamedRef<'a>,
-    host: Option<HostRef<'a>>,
-    folder: NoValue,
-    vm_disks: Vec<IdRef>,
-    vm_nics: Vec<IdRef>,
-    labels: Vec<NestedLabel<'a>>,
-    snapshots: Vec<NamedRef<'a>>,
-    gpu_devices: NoList,
-    usb_devices: NoList,
-    pci_nics: NoList,
-    vm_placement_group: NoList,
-    backup_plans: NoList,
-    entity_filter_results: NoList,
-    snapshot_plan: NoValue,
-    isolation_policy: NoValue,
-    cpu_usage: f64,
-    memory_usage: f64,
-    size: u64,
-    provisioned_size: u64,
-    unique_size: u64,
-    logical_size_bytes: u64,
-    used_size: u64,
-    guest_used_size: u64,
-    unique_logical_size: f64,
-    used_size_usage: f64,
-    guest_size_usage: f64,
-    guest_os_type: &'static str,
-    os: &'static str,
-    hostname: &'a str,
-    dns_servers: &'static str,
-    kernel_info: &'static str,
-    deleted_at: &'a Value,
-    original_name: NoValue,
-    last_shutdown_time: NoValue,
-    local_created_at: String,
-    max_iops: NoValue,
-    max_iops_policy: NoValue,
-    max_bandwidth: NoValue,
-    max_bandwidth_policy: NoValue,
-    io_policy: NoValue,
-    video_type: &'static str,
-    vm_usage: NoValue,
-    bios_uuid: String,
-    cloud_init_supported: bool,
-    guest_cpu_model: NoValue,
+    pub(super) entity_async_status: Value,
+    pub(super) description: &'a str,
+    pub(super) cpu: Cpu,
+    pub(super) vcpu: u32,
+    pub(super) memory: u64,
+    pub(super) cpu_model: &'static str,
+    pub(super) clock_offset: &'static str,
+    pub(super) firmware: OrWord<'a>,
+    pub(super) ha: bool,
+    pub(super) in_recycle_bin: bool,
+    pub(super) internal: bool,
+    pub(super) ips: Ips<'a>,
+    pub(super) nested_virtualization: bool,
+    pub(super) node_ip: &'a str,
+    pub(super) out_uninstall_usb: NoList,
+    pub(super) protected: bool,
+    pub(super) vm_tools_status: &'static str,
+    pub(super) vm_tools_version: &'static str,
+    pub(super) win_opt: bool,
+    pub(super) cluster: NamedRef<'a>,
+    pub(super) host: Option<HostRef<'a>>,
+    pub(super) folder: NoValue,
+    pub(super) vm_disks: Vec<IdRef<'a>>,
+    pub(super) vm_nics: Vec<IdRef<'a>>,
+    pub(super) labels: Vec<NestedLabel<'a>>,
+    pub(super) snapshots: Vec<NamedRef<'a>>,
+    pub(super) gpu_devices: NoList,
+    pub(super) usb_devices: NoList,
+    pub(super) pci_nics: NoList,
+    pub(super) vm_placement_group: NoList,
+    pub(super) backup_plans: NoList,
+    pub(super) entity_filter_results: NoList,
+    pub(super) snapshot_plan: NoValue,
+    pub(super) isolation_policy: NoValue,
+    pub(super) cpu_usage: f64,
+    pub(super) memory_usage: f64,
+    pub(super) size: u64,
+    pub(super) provisioned_size: u64,
+    pub(super) unique_size: u64,
+    pub(super) logical_size_bytes: u64,
+    pub(super) used_size: u64,
+    pub(super) guest_used_size: u64,
+    pub(super) unique_logical_size: f64,
+    pub(super) used_size_usage: f64,
+    pub(super) guest_size_usage: f64,
+    pub(super) guest_os_type: &'static str,
+    pub(super) os: &'static str,
+    pub(super) hostname: &'a str,
+    pub(super) dns_servers: &'static str,
+    pub(super) kernel_info: &'static str,
+    pub(super) deleted_at: &'a Value,
+    pub(super) original_name: NoValue,
+    pub(super) last_shutdown_time: NoValue,
+    pub(super) local_created_at: DateTime,
+    pub(super) max_iops: NoValue,
+    pub(super) max_iops_policy: NoValue,
+    pub(super) max_bandwidth: NoValue,
+    pub(super) max_bandwidth_policy: NoValue,
+    pub(super) io_policy: NoValue,
+    pub(super) video_type: &'static str,
+    pub(super) vm_usage: NoValue,
+    pub(super) bios_uuid: UuidText,
+    pub(super) cloud_init_supported: bool,
+    pub(super) guest_cpu_model: NoValue,
 }
 
 static NULL: Value = Value::Null;
@@ -127,7 +193,7 @@ static NULL: Value = Value::Null;
 /// A value the VM carries in `extra`, or the word a tower sends when it has none.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum OrWord<'a> {
+pub(super) enum OrWord<'a> {
     Given(&'a Value),
     Word(&'static str),
 }
@@ -163,22 +229,24 @@ impl Ctx<'_> {
         let node_ip = host.as_ref().map_or("", |h| h.management_ip);
         let size = self.world.disk_bytes(&v.disk_ids);
         let vm_id = v.id.as_str();
-        let mut vm_disks: Vec<IdRef> = v
-            .disk_ids
-            .iter()
-            .map(|d| IdRef {
-                id: slot_id(vm_id, d.as_str()),
-            })
-            .collect();
-        vm_disks.extend(cd_roms_of(v).iter().map(|c| IdRef {
-            id: cd_rom_id(vm_id, cd_rom_n(c)),
+        let cd_roms = cd_roms_of(v);
+        let mut vm_disks: Vec<IdRef<'a>> = Vec::with_capacity(v.disk_ids.len() + cd_roms.len());
+        vm_disks.extend(v.disk_ids.iter().map(|d| IdRef {
+            prefix: "vd.",
+            vm: vm_id,
+            tail: IdTail::Id(d.as_str()),
+        }));
+        vm_disks.extend(cd_roms.iter().map(|c| IdRef {
+            prefix: "vc.",
+            vm: vm_id,
+            tail: IdTail::N(cd_rom_n(c)),
         }));
         let running = status == "RUNNING";
         let usage = |pct: f64| if running { pct } else { 0.0 };
         VmDoc {
             id: vm_id,
             name: &v.name,
-            local_id: uuid_from(vm_id),
+            local_id: uuid_of(&[vm_id]),
             status,
             entity_async_status: busy,
             description: &v.description,
@@ -194,7 +262,7 @@ impl Ctx<'_> {
             ha: flag("ha", true),
             in_recycle_bin: flag("in_recycle_bin", false),
             internal: false,
-            ips: v.ips().join(","),
+            ips: Ips(v),
             nested_virtualization: false,
             node_ip,
             out_uninstall_usb: [],
@@ -210,7 +278,9 @@ impl Ctx<'_> {
                 .nics
                 .iter()
                 .map(|n| IdRef {
-                    id: nic_id(vm_id, n.id.as_str()),
+                    prefix: "vn.",
+                    vm: vm_id,
+                    tail: IdTail::Id(n.id.as_str()),
                 })
                 .collect(),
             labels: nested_labels(v),
@@ -249,7 +319,7 @@ impl Ctx<'_> {
             deleted_at: v.extra.get("deleted_at").unwrap_or(&NULL),
             original_name: (),
             last_shutdown_time: (),
-            local_created_at: rfc3339(v.created_at),
+            local_created_at: DateTime::of(v.created_at).with_z(),
             max_iops: (),
             max_iops_policy: (),
             max_bandwidth: (),
@@ -257,7 +327,7 @@ impl Ctx<'_> {
             io_policy: (),
             video_type: "VGA",
             vm_usage: (),
-            bios_uuid: uuid_from(&format!("bios-{vm_id}")),
+            bios_uuid: uuid_of(&["bios-", vm_id]),
             cloud_init_supported: v.template_id.is_some(),
             guest_cpu_model: (),
         }

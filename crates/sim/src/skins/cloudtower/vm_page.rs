@@ -181,11 +181,16 @@ impl Ctx<'_> {
             return Ok(None);
         };
         let vms = self.vm_listing(&q, &q.paging).items;
-        let docs: Vec<_> = vms.iter().map(|v| self.vm_doc(v)).collect();
         // About 2.4 kB a VM: one allocation for the whole page.
-        let mut out = Vec::with_capacity(docs.len() * 2600 + 2);
-        serde_json::to_writer(&mut out, &docs)
-            .map_err(|e| Fail::internal(format!("cannot encode the page: {e}")))?;
+        let mut out = Vec::with_capacity(vms.len() * 2600 + 2);
+        out.push(b'[');
+        for (i, v) in vms.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            self.vm_doc(v).write_json(&mut out);
+        }
+        out.push(b']');
         Ok(Some(out))
     }
 

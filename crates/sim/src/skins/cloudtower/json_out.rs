@@ -18,15 +18,43 @@ pub(super) fn str(out: &mut Vec<u8>, v: &str) {
     out.push(b'"');
 }
 
+/// The index of the first byte of `b` that `serde_json` escapes (`b.len()` if none). Eight
+/// bytes are looked at a time: a word has such a byte when one of its bytes is below 0x20 or
+/// equal to `"` or `\`, which word arithmetic tells without a branch per byte.
+fn clean_prefix(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        if control
+            | has_zero(w ^ (ONES * u64::from(b'"')))
+            | has_zero(w ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| escaped(c))
+        .unwrap_or(b.len() - i)
+}
+
 /// Appends `v` escaped as inside a JSON string, without the quotes.
 pub(super) fn str_body(out: &mut Vec<u8>, v: &str) {
-    let bytes = v.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !escaped(b) {
-            continue;
-        }
-        out.extend_from_slice(&bytes[start..i]);
+    let mut bytes = v.as_bytes();
+    loop {
+        let clean = clean_prefix(bytes);
+        out.extend_from_slice(&bytes[..clean]);
+        let Some((&b, rest)) = bytes[clean..].split_first() else {
+            return;
+        };
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -41,9 +69,8 @@ pub(super) fn str_body(out: &mut Vec<u8>, v: &str) {
                 out.push(HEX[usize::from(b & 0xF)]);
             }
         }
-        start = i + 1;
+        bytes = rest;
     }
-    out.extend_from_slice(&bytes[start..]);
 }
 
 /// Appends `v` as a JSON string, or `null`.
@@ -74,37 +101,22 @@ pub(super) fn boolean(out: &mut Vec<u8>, v: bool) {
     out.extend_from_slice(if v { b"true" } else { b"false" });
 }
 
-/// Appends a float as `serde_json` writes it (shortest round-trip text). Values with at most
-/// three decimals below a billion (every float the skin sends) are written directly; anything
-/// else goes through `serde_json`.
+/// Appends a float as `serde_json` writes it (the shortest text that reads back as `v`).
+/// Quarters below a billion (every float the skin sends) are written directly: their exact
+/// decimal has at most two decimals, and no shorter text is near enough to read back as
+/// them. Anything else goes through `serde_json`.
 pub(super) fn float(out: &mut Vec<u8>, v: f64) {
-    let thousandths = v * 1000.0;
-    if (0.0..1e9).contains(&v) && thousandths.fract() == 0.0 && (thousandths / 1000.0) == v {
-        let n = thousandths as u64;
-        let start = out.len();
-        uint(out, n / 1000);
-        out.push(b'.');
-        let frac = n % 1000;
-        let digits = [frac / 100, frac / 10 % 10, frac % 10];
-        let keep = if frac % 100 == 0 {
-            1
-        } else if frac % 10 == 0 {
-            2
-        } else {
-            3
-        };
-        for d in &digits[..keep] {
-            out.push(b'0' + *d as u8);
-        }
-        // The text must read back as `v`; otherwise let serde_json decide.
-        let ok = std::str::from_utf8(&out[start..])
-            .ok()
-            .and_then(|t| t.parse::<f64>().ok())
-            == Some(v);
-        if ok {
-            return;
-        }
-        out.truncate(start);
+    let quarters = v * 4.0;
+    if (0.0..1e9).contains(&v) && v.is_sign_positive() && quarters.fract() == 0.0 {
+        let q = quarters as u64;
+        uint(out, q / 4);
+        out.extend_from_slice(match q % 4 {
+            0 => b".0",
+            1 => b".25",
+            2 => b".5",
+            _ => b".75",
+        });
+        return;
     }
     let _ = serde_json::to_writer(&mut *out, &v);
 }
@@ -126,6 +138,10 @@ mod tests {
             "q\"uote\\back/slash",
             "ctl \u{0}\u{1}\u{8}\u{9}\u{a}\u{b}\u{c}\u{d}\u{1f}\u{7f} end",
             "é ü — 日本 <&>'",
+            "a long clean run of text, then a quote: \" and more text after it \\",
+            "exactly8",
+            "exactly8\"",
+            "0123456789abcdef\u{1f}0123456789abcdef",
         ] {
             let mut out = Vec::new();
             str(&mut out, s);

@@ -14,7 +14,33 @@ pub(super) const TIME_SUFFIX: &str = ".000+00:00";
 
 /// Whether `v` has none of the bytes [`X::esc`] replaces.
 fn plain(v: &str) -> bool {
-    !v.bytes().any(|b| ESCAPED[usize::from(b)])
+    first_markup(v.as_bytes()) == v.len()
+}
+
+/// The index of the first byte of `b` that [`X::esc`] replaces (`b.len()` if none). Eight
+/// bytes are looked at a time (a word holds one of the five when, XORed with it repeated, it
+/// has a zero byte), then the table finds which.
+fn first_markup(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has = |w: u64, c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if has(w, b'<') | has(w, b'>') | has(w, b'&') | has(w, b'"') | has(w, b'\'') != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| ESCAPED[usize::from(c)])
+        .unwrap_or(b.len() - i)
 }
 
 /// The bytes [`X::esc`] replaces, as a table: one lookup a byte instead of five comparisons.
@@ -244,7 +270,11 @@ impl X {
 /// have nothing to escape and are copied in one go.
 fn esc_into(out: &mut String, v: &str) {
     let mut rest = v;
-    while let Some(i) = rest.bytes().position(|b| ESCAPED[usize::from(b)]) {
+    loop {
+        let i = first_markup(rest.as_bytes());
+        if i == rest.len() {
+            break;
+        }
         out.push_str(&rest[..i]);
         out.push_str(match rest.as_bytes()[i] {
             b'<' => "&lt;",
@@ -431,7 +461,7 @@ pub(super) fn parse_xml(body: &[u8]) -> Result<El, String> {
 
 #[cfg(test)]
 mod writer_tests {
-    use super::{DECLARATION, LinkRun, X};
+    use super::{DECLARATION, LinkRun, X, first_markup};
 
     #[test]
     fn an_empty_list_is_one_empty_element_and_a_full_one_wraps_its_items() {
@@ -453,6 +483,23 @@ mod writer_tests {
         let mut x = X::new(false);
         x.links("/api/vms/1&2", &["nics"]);
         assert_eq!(x.s, "<link href=\"/api/vms/1&amp;2/nics\" rel=\"nics\"/>");
+    }
+
+    #[test]
+    fn the_word_scan_finds_the_first_markup_byte() {
+        for s in [
+            "",
+            "plain",
+            "exactly8",
+            "exactly8<",
+            "0123456789abcdef'0123",
+            "é ü — 日本 and then & late",
+            "\"first",
+            "ids-like-3f2a9c1e-0b7d-4e55-9a1c-2d3e4f5a6b7c",
+        ] {
+            let want = s.bytes().position(|b| b"<>&\"'".contains(&b));
+            assert_eq!(first_markup(s.as_bytes()), want.unwrap_or(s.len()), "{s:?}");
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod config;
 pub mod convert;
 pub mod error;
 pub mod generated;
+pub mod json;
 pub mod native;
 mod wire;
 

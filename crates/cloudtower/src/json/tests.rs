@@ -1,0 +1,167 @@
+//! Edge cases of the reader against `serde_json` (the wide differential test is
+//! `tests/json_reader.rs`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+
+use super::from_slice;
+
+/// `serde_json`'s answer and ours for `T`, as text (the types compare through `Debug`).
+fn both<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+    input: &[u8],
+) -> (Result<String, String>, Result<String, String>) {
+    let theirs = serde_json::from_slice::<T>(input)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    let ours = from_slice::<T>(input)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    (theirs, ours)
+}
+
+/// Same value, or both fail.
+#[track_caller]
+fn same<T: serde::de::DeserializeOwned + std::fmt::Debug>(input: &[u8]) {
+    match both::<T>(input) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(input)),
+        (Err(_), Err(e)) => assert!(!e.contains('\n'), "{e}"),
+        (a, b) => panic!(
+            "{}: serde_json {a:?}, ours {b:?}",
+            String::from_utf8_lossy(input)
+        ),
+    }
+}
+
+#[test]
+fn scalars_and_edges() {
+    for s in [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "123456789012345678",
+        "1234567890123456789",
+        "0.5",
+        "-0.0",
+        "1.",
+        ".5",
+        "01",
+        "1e5",
+        "1E-5",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "12.345",
+        "0.1",
+        "3.141592653589793238",
+        "9007199254740993.0",
+        "1.0000000000000000000001",
+        "true",
+        "false",
+        "null",
+        "nul",
+        "tru",
+        "\"\"",
+        "\"a\\u00e9\\ud83d\\ude00\"",
+        "\"\\ud83d\"",
+        "\"\\ude00\"",
+        "\"\\ud83dx\"",
+        "\"\\ud83d\\n\"",
+        "\"\\ud83d\\ud83d\\ude00\"",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"\\u12G4\"",
+        "\"a\u{1}b\"",
+        "\"tab\there\"",
+        "\"unterminated",
+        "[1,2,]",
+        "[,]",
+        "[]",
+        "[1 2]",
+        "{}",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{1:2}",
+        "{\"a\":1}x",
+        " [ 1 , { \"k\" : [ ] } ] \n",
+        "",
+        "   ",
+        "-",
+        "--1",
+        "1.5e",
+        "1e+",
+        "2.5E+3",
+        "[1e3, -0, 0.0]",
+    ] {
+        same::<Value>(s.as_bytes());
+    }
+}
+
+#[test]
+fn depth_is_bounded_like_serde_json() {
+    for n in [126, 127, 128, 129, 10_000] {
+        let doc = format!("{}{}", "[".repeat(n), "]".repeat(n));
+        same::<Value>(doc.as_bytes());
+        let unknown = format!("{{\"zzz\":{}{}}}", "[".repeat(n), "]".repeat(n));
+        same::<crate::model::Vm>(unknown.as_bytes());
+    }
+    // An unclosed one is an error, not a hang or a stack overflow.
+    same::<Value>("[".repeat(100_000).as_bytes());
+    same::<crate::model::Vm>(format!("{{\"zzz\":{}", "[{\"a\":".repeat(50_000)).as_bytes());
+}
+
+#[test]
+fn typed_fields() {
+    for s in [
+        r#"{"id":"a","vcpu":4,"memory":17179869184,"cpu_usage":12,"ha":true,"status":"RUNNING"}"#,
+        r#"{"id":null,"vcpu":null,"status":null,"labels":null,"cluster":null}"#,
+        r#"{"vcpu":4.0}"#,
+        r#"{"vcpu":4294967296}"#,
+        r#"{"vcpu":"4"}"#,
+        r#"{"ha":1}"#,
+        r#"{"status":"SOMETHING_NEW"}"#,
+        r#"{"status":"RUN\u004eING"}"#,
+        r#"{"status":"\ud800"}"#,
+        r#"{"status":"a\u0001b"}"#,
+        "{\"status\":\"a\u{1}b\"}",
+        r#"{"status":5}"#,
+        r#"{"id":"first","id":"second"}"#,
+        r#"{"i\u0064":"escaped key"}"#,
+        r#"{"\ud800":1}"#,
+        "{\"k\u{1}\":1}",
+        r#"{"labels":[{"id":"l","key":"k","value":"v"},{}]}"#,
+        r#"{"labels":{}}"#,
+        r#"{"cpu":{"cores":2,"sockets":1,"extra":[1,{"x":[null]}]}}"#,
+        r#"{"unknown":{"deep":[1,2,{"x":"\u00e9\ud83d\ude00"}],"n":-1.5e-7}}"#,
+        r#"{"unknown":"\ud800"}"#,
+        r#"{"unknown":01}"#,
+        r#"{"unknown":[1,]}"#,
+        r#"{"out_uninstall_usb":["a","b\"c"]}"#,
+        r#"{"name":"caf\u00e9 \u4e2d"}"#,
+        r#"[]"#,
+        r#"{"id":"a"} "#,
+        r#"{"id":"a"}}"#,
+    ] {
+        same::<crate::model::Vm>(s.as_bytes());
+    }
+}
+
+#[test]
+fn invalid_utf8_reads_like_serde_json() {
+    same::<crate::model::Vm>(b"{\"unknown\":\"\xff\",\"id\":\"a\"}");
+    same::<crate::model::Vm>(b"{\"id\":\"\xff\"}");
+    same::<Value>(b"\"\xc3\"");
+}
+
+#[test]
+fn errors_have_a_place_and_one_line() {
+    let e = from_slice::<crate::model::Vm>(b"{\n  \"vcpu\": \"four\"\n}").unwrap_err();
+    assert_eq!(e.line(), Some(2), "{e}");
+    assert!(e.to_string().contains("line 2"), "{e}");
+    let e = from_slice::<Vec<crate::model::Vm>>(b"[{\"id\":\"a\"},").unwrap_err();
+    assert!(e.to_string().contains("EOF"), "{e}");
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side decode of the same 10,000-VM get-vms body (~22 MB): typed Rust, serde_json::Value,
+# Side-by-side decode of the same 10,000-VM get-vms body (~22 MB): typed Rust (the crate's reader,
+# then serde_json), serde_json::Value,
 # and the official Python SDK (cloudtower-sdk 2.23.0, HTTP faked). Not part of CI.
 # Usage: bash crates/cloudtower/benches/compare.sh [N]
 set -euo pipefail
@@ -15,7 +16,7 @@ bin="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys
 body="$(mktemp --suffix=.json)"
 trap 'rm -f "$body"' EXIT
 "$bin" write "$body" "$n"
-for mode in typed value; do
+for mode in typed serde-typed value; do
   best=""
   for _ in 1 2 3; do
     line="$("$bin" "$mode" "$body")"

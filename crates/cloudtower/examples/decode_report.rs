@@ -6,7 +6,11 @@
 //! decode_report write PATH [N]   # writes the N-VM body (default 10000) to PATH
 //! decode_report typed PATH       # prints one JSON line: vms, seconds, vms_per_s, peak_rss_mib
 //! decode_report value PATH
+//! decode_report serde-typed PATH
 //! ```
+//! `typed` decodes as the crate does (`omnivirt_cloudtower::json::from_slice`), `serde-typed`
+//! decodes the same types through `serde_json::from_slice`, `value` decodes into
+//! `serde_json::Value` with `serde_json`.
 //! With no arguments it measures a 1,000-VM body in memory, both ways.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -30,6 +34,11 @@ fn measure(mode: &str, body: &[u8]) {
     let before = peak_rss_mib();
     let t = Instant::now();
     let n = if mode == "typed" {
+        let vms: Vec<Vm> = omnivirt_cloudtower::json::from_slice(body).expect("typed decode");
+        let n = vms.len();
+        std::hint::black_box(&vms);
+        n
+    } else if mode == "serde-typed" {
         let vms: Vec<Vm> = serde_json::from_slice(body).expect("typed decode");
         let n = vms.len();
         std::hint::black_box(&vms);
@@ -59,8 +68,8 @@ fn main() {
             std::fs::write(path, &body).expect("write the body");
             println!("wrote {n} VMs, {} bytes, to {path}", body.len());
         }
-        Some(mode @ ("typed" | "value")) => {
-            let path = args.get(1).expect("typed|value PATH");
+        Some(mode @ ("typed" | "value" | "serde-typed")) => {
+            let path = args.get(1).expect("typed|value|serde-typed PATH");
             let body = std::fs::read(path).expect("read the body");
             measure(mode, &body);
         }

@@ -275,12 +275,17 @@ impl Row for StoragePool {
 }
 
 fn write_out(text: &str) {
-    if text.is_empty() {
+    write_bytes(text.as_bytes());
+}
+
+/// Writes to standard output and flushes. Bytes, so text built as bytes needs no UTF-8 check.
+fn write_bytes(bytes: &[u8]) {
+    if bytes.is_empty() {
         return;
     }
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message.
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(bytes);
     let _ = out.flush();
 }
 
@@ -327,14 +332,14 @@ where
     T: Row,
     S: futures::Stream<Item = omnivirt::Result<T>> + Unpin,
 {
-    stream_to(fmt, items, write_out).await
+    stream_to(fmt, items, write_bytes).await
 }
 
 /// [`stream`] with the output going to `out` (standard output in the binary, a buffer in tests).
 async fn stream_to<T, S>(
     fmt: OutputFormat,
     mut items: S,
-    mut out: impl FnMut(&str),
+    mut out: impl FnMut(&[u8]),
 ) -> Result<(), omnivirt::Error>
 where
     T: Row,
@@ -344,14 +349,14 @@ where
     const FLUSH_AT: usize = 64 << 10;
     if fmt == OutputFormat::Table {
         let all: Vec<T> = items.try_collect().await?;
-        out(&list_text(fmt, &all).map_err(render_error)?);
+        out(list_text(fmt, &all).map_err(render_error)?.as_bytes());
         return Ok(());
     }
-    // Bytes, not a String: serde_json writes each element straight in. Everything pushed is
-    // UTF-8, so handing it on as text is a linear check, never a loss.
-    let mut buf: Vec<u8> = Vec::new();
+    // Bytes, not a String: serde_json writes each element straight in, and everything pushed
+    // is UTF-8 already, so it goes out unchecked.
+    let mut buf: Vec<u8> = Vec::with_capacity(FLUSH_AT + (8 << 10));
     let mut emit = |buf: &mut Vec<u8>| {
-        out(&String::from_utf8_lossy(buf));
+        out(buf);
         buf.clear();
     };
     let mut first = true;
@@ -399,28 +404,106 @@ where
 }
 
 /// Appends `item` as pretty JSON one level deep (an element of the top-level array), written
-/// straight into `buf`: the same text as `to_string_pretty` with two spaces after every line
-/// break, without the intermediate string and its copy.
+/// straight into `buf`: the same text as `to_string_pretty` gives the element inside the whole
+/// array, without an intermediate string and without scanning the text for line breaks.
 fn push_element_json<T: Serialize>(buf: &mut Vec<u8>, item: &T) -> serde_json::Result<()> {
-    /// Indents every line after the first by two spaces.
-    struct Indented<'a>(&'a mut Vec<u8>);
-    impl Write for Indented<'_> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            let mut rest = bytes;
-            while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-                self.0.extend_from_slice(&rest[..=i]);
-                self.0.extend_from_slice(b"  ");
-                rest = &rest[i + 1..];
-            }
-            self.0.extend_from_slice(rest);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+    let mut ser = serde_json::Serializer::with_formatter(buf, ElementFormatter::default());
+    item.serialize(&mut ser)
+}
+
+/// serde_json's pretty layout (two spaces a level) one level deeper than the value itself, as
+/// an element of an array printed by `to_string_pretty` is.
+struct ElementFormatter {
+    /// Levels open around the next line, counting the enclosing array.
+    depth: usize,
+    /// Whether the innermost open array or object has an element (an empty one closes on its
+    /// own line only when it has).
+    has_value: bool,
+}
+
+impl Default for ElementFormatter {
+    fn default() -> Self {
+        Self {
+            depth: 1,
+            has_value: false,
         }
     }
-    let mut ser = serde_json::Serializer::pretty(Indented(buf));
-    item.serialize(&mut ser)
+}
+
+impl ElementFormatter {
+    /// A line break and the indentation of the current depth.
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(b"\n")?;
+        let mut left = self.depth * 2;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            left -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn element<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.new_line(w)
+    }
+}
+
+impl serde_json::ser::Formatter for ElementFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.element(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn render_error(msg: String) -> omnivirt::Error {
@@ -581,10 +664,12 @@ mod tests {
     }
 
     /// What `stream_to` has written so far, shared with the task that runs it.
-    fn sink() -> (Arc<Mutex<String>>, impl FnMut(&str)) {
+    fn sink() -> (Arc<Mutex<String>>, impl FnMut(&[u8])) {
         let seen = Arc::new(Mutex::new(String::new()));
         let w = seen.clone();
-        (seen, move |s: &str| w.lock().unwrap().push_str(s))
+        (seen, move |s: &[u8]| {
+            w.lock().unwrap().push_str(std::str::from_utf8(s).unwrap())
+        })
     }
 
     #[tokio::test]
@@ -631,8 +716,14 @@ mod tests {
         a.tags = vec!["web".into(), "Größe".into()];
         a.extra.insert(
             "nested".into(),
-            serde_json::json!({"k": [1, {"x": null}], "e": {}}),
+            serde_json::json!({"k": [1, {"x": null}], "e": {}, "d": {"a": {"b": [[], [1, [2]]]}}}),
         );
+        // Deeper than the formatter's run of spaces (32 levels).
+        let mut deep = serde_json::json!([1]);
+        for _ in 0..40 {
+            deep = serde_json::json!({ "in": deep });
+        }
+        a.extra.insert("deep".into(), deep);
         let all = vec![a.clone(), Vm::new("id-b", "b", VmState::Stopped), a];
         let (seen, out) = sink();
         let items = futures::stream::iter(all.clone().into_iter().map(Ok));

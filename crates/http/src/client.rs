@@ -296,7 +296,15 @@ impl Transport for HyperTransport {
             method,
             url: req.url,
         };
-        let body = reader.read_up_to(self.collect_limit).await?;
+        // Sized once from the declared length (capped, as a server may declare anything), so a
+        // large body is not copied again each time the buffer grows.
+        let expected = match content_length(&headers) {
+            Some(n) => usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .min(self.collect_limit.saturating_add(1)),
+            None => 0,
+        };
+        let body = reader.read_up_to(self.collect_limit, expected).await?;
         Ok(Response {
             status: parts.status,
             headers,
@@ -413,8 +421,8 @@ impl BodyReader {
     }
 
     /// Collects up to `limit` bytes; if the body is longer, hands the rest over as a stream.
-    async fn read_up_to(mut self, limit: usize) -> Result<Body> {
-        let mut buf = BytesMut::new();
+    async fn read_up_to(mut self, limit: usize, expected: usize) -> Result<Body> {
+        let mut buf = BytesMut::with_capacity(expected);
         while let Some(chunk) = self.next_chunk().await {
             let chunk = chunk?;
             buf.extend_from_slice(&chunk);

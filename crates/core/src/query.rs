@@ -225,6 +225,12 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// True if some filters of the query were applied client-side.
     pub filtered_client_side: bool,
+    /// Where the page after `next` starts, when the backend can tell without seeing the next
+    /// page (paging by position). A listing that fetches ahead starts that page as well, so
+    /// the server works on it while the next one is decoded; if the next page then names a
+    /// different cursor, the early fetch is left to finish and its answer never used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub following: Option<Cursor>,
 }
 
 impl<T> Page<T> {
@@ -235,7 +241,22 @@ impl<T> Page<T> {
             next,
             total: None,
             filtered_client_side: false,
+            following: None,
         }
+    }
+
+    /// Sets the cursor of the page after `next` (see [`Page::following`]); for paging by
+    /// position only, where it is known before the next page arrives.
+    ///
+    /// ```
+    /// use omnivirt_core::{Cursor, Page};
+    ///
+    /// let p = Page::new(vec![1, 2], Some(Cursor::new("2"))).with_following(Cursor::new("3"));
+    /// assert_eq!(p.following.as_ref().map(Cursor::as_str), Some("3"));
+    /// ```
+    pub fn with_following(mut self, cursor: Cursor) -> Self {
+        self.following = Some(cursor);
+        self
     }
 
     /// Sets the total.
@@ -346,13 +367,27 @@ struct Ahead {
 /// running fetch.
 enum NextPage<T> {
     Cursor(Option<Cursor>),
-    Running(tokio::task::JoinHandle<Result<Page<T>>>),
+    /// `None` once detached or awaited.
+    Running(Option<tokio::task::JoinHandle<Result<Page<T>>>>),
 }
 
 impl<T> Drop for NextPage<T> {
     fn drop(&mut self) {
-        if let NextPage::Running(h) = self {
+        if let NextPage::Running(Some(h)) = self {
             h.abort();
+        }
+    }
+}
+
+impl<T> NextPage<T> {
+    /// Lets a running fetch finish on its own, its answer unused (a page started early that
+    /// turned out not to be the next one). Not stopped: a request cut off mid-way would cost
+    /// its pooled connection, and the request goes out either way, so the server sees the
+    /// same requests however fast the client is.
+    fn detach(mut self) {
+        if let NextPage::Running(h) = &mut self {
+            // A dropped handle lets its task run on.
+            drop(h.take());
         }
     }
 }
@@ -365,11 +400,14 @@ impl<T: Send + 'static> NextPage<T> {
     {
         match &mut self {
             NextPage::Cursor(c) => fetch(c.take()).await,
-            NextPage::Running(h) => match h.await {
-                Ok(r) => r,
-                Err(e) => Err(Error::protocol(format!(
-                    "fetching the next page stopped: {e}"
-                ))),
+            NextPage::Running(h) => match h.take() {
+                Some(h) => match h.await {
+                    Ok(r) => r,
+                    Err(e) => Err(Error::protocol(format!(
+                        "fetching the next page stopped: {e}"
+                    ))),
+                },
+                None => Err(Error::protocol("the next page was fetched already")),
             },
         }
     }
@@ -381,8 +419,21 @@ impl<T: Send + 'static> NextPage<T> {
         Fut: Future<Output = Result<Page<T>>> + Send + 'static,
     {
         match tokio::runtime::Handle::try_current() {
-            Ok(rt) => NextPage::Running(rt.spawn(fetch(Some(cursor)))),
+            Ok(rt) => NextPage::Running(Some(rt.spawn(fetch(Some(cursor))))),
             Err(_) => NextPage::Cursor(Some(cursor)),
+        }
+    }
+}
+
+/// A page started before the walk knew it would need it, with its cursor. Dropped (not the
+/// next page after all, the walk ended, or the caller stopped listing), it is left to finish
+/// rather than cut off, so the requests a server sees do not depend on timing.
+struct Early<T>(Option<(Cursor, NextPage<T>)>);
+
+impl<T> Drop for Early<T> {
+    fn drop(&mut self) {
+        if let Some((_, running)) = self.0.take() {
+            running.detach();
         }
     }
 }
@@ -447,9 +498,14 @@ where
     F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    enum St<F, T> {
-        Next(F, NextPage<T>, Seen<T>, u64),
-        Done,
+    /// A walk under way: the fetcher, the next page, a page after it started early (with its
+    /// cursor), what was seen, and how many items were listed.
+    struct Walk<F, T> {
+        fetch: F,
+        next: NextPage<T>,
+        early: Early<T>,
+        seen: Seen<T>,
+        listed: u64,
     }
     let seen = Seen {
         cursors: HashSet::new(),
@@ -457,51 +513,78 @@ where
         key,
         pages: 0,
     };
-    stream::unfold(
-        St::Next(fetch, NextPage::Cursor(None), seen, 0),
-        move |st| async move {
-            let St::Next(mut fetch, next_page, mut seen, listed) = st else {
-                return None;
-            };
-            match next_page.get(&mut fetch).await {
-                Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
-                Ok(page) => {
-                    if let Err(e) = seen.check_items(&page) {
-                        return Some((stream::iter(vec![Err(e)]), St::Done));
+    let start = Walk {
+        fetch,
+        next: NextPage::Cursor(None),
+        early: Early(None),
+        seen,
+        listed: 0,
+    };
+    stream::unfold(Some(start), move |st| async move {
+        let Walk {
+            mut fetch,
+            next,
+            mut early,
+            mut seen,
+            listed,
+        } = st?;
+        let page = match next.get(&mut fetch).await {
+            Ok(page) => page,
+            Err(e) => return Some((stream::iter(vec![Err(e)]), None)),
+        };
+        if let Err(e) = seen.check_items(&page) {
+            return Some((stream::iter(vec![Err(e)]), None));
+        }
+        // An empty page ends the walk (a guard against servers that hand out cursors forever),
+        // unless the backend emptied it itself by filtering client-side: the server's page had
+        // items, and later pages may match.
+        let mut tail = None;
+        let listed = listed + page.items.len() as u64;
+        let go_on = match page.next {
+            Some(c) if !page.items.is_empty() || page.filtered_client_side => {
+                match seen.check_cursor(&c) {
+                    Ok(()) => Some(c),
+                    Err(e) => {
+                        tail = Some(Err(e));
+                        None
                     }
-                    // An empty page ends the walk (a guard against servers that hand out cursors
-                    // forever), unless the backend emptied it itself by filtering client-side: the
-                    // server's page had items, and later pages may match.
-                    let mut tail = None;
-                    let listed = listed + page.items.len() as u64;
-                    let next = match page.next {
-                        Some(c) if !page.items.is_empty() || page.filtered_client_side => {
-                            match seen.check_cursor(&c) {
-                                Ok(()) => {
-                                    let early =
-                                        ahead.is_some_and(|a| a.limit.is_none_or(|n| listed < n));
-                                    let next = if early {
-                                        NextPage::start(c, &mut fetch)
-                                    } else {
-                                        NextPage::Cursor(Some(c))
-                                    };
-                                    St::Next(fetch, next, seen, listed)
-                                }
-                                Err(e) => {
-                                    tail = Some(Err(e));
-                                    St::Done
-                                }
-                            }
-                        }
-                        _ => St::Done,
-                    };
-                    let items: Vec<Result<T>> =
-                        page.items.into_iter().map(Ok).chain(tail).collect();
-                    Some((stream::iter(items), next))
                 }
             }
-        },
-    )
+            _ => None,
+        };
+        let state = go_on.map(|c| {
+            let ahead_now = ahead.is_some_and(|a| a.limit.is_none_or(|n| listed < n));
+            let next = match early.0.take() {
+                Some((e, running)) if e == c => running,
+                other => {
+                    // Not the next page: dropped, so left to finish.
+                    drop(Early(other));
+                    if ahead_now {
+                        NextPage::start(c, &mut fetch)
+                    } else {
+                        NextPage::Cursor(Some(c))
+                    }
+                }
+            };
+            // Two pages ahead only for an unlimited listing: a limited one sends no request
+            // beyond what it needs.
+            let early = match (page.following, ahead) {
+                (Some(f), Some(Ahead { limit: None })) if matches!(next, NextPage::Running(_)) => {
+                    Early(Some((f.clone(), NextPage::start(f, &mut fetch))))
+                }
+                _ => Early(None),
+            };
+            Walk {
+                fetch,
+                next,
+                early,
+                seen,
+                listed,
+            }
+        });
+        let items: Vec<Result<T>> = page.items.into_iter().map(Ok).chain(tail).collect();
+        Some((stream::iter(items), state))
+    })
     .flatten()
     .boxed()
 }
@@ -640,5 +723,98 @@ mod tests {
         );
         let got: Vec<String> = s.map(|r| r.unwrap_or_default()).collect().await;
         assert_eq!(got, names(&["a", "b", "b", "c"]));
+    }
+
+    /// A positional source of `pages` pages of two items each that names the page after the
+    /// next one, counting the requests per cursor.
+    fn positional(
+        pages: u32,
+        asked: Arc<std::sync::Mutex<Vec<String>>>,
+    ) -> impl FnMut(Option<Cursor>) -> futures::future::Ready<Result<Page<String>>> {
+        move |cur: Option<Cursor>| {
+            let n: u32 = cur.as_ref().map_or(0, |c| c.as_str().parse().unwrap_or(99));
+            asked.lock().unwrap().push(n.to_string());
+            let items = if n < pages {
+                names(&[&format!("{n}a"), &format!("{n}b")])
+            } else {
+                Vec::new()
+            };
+            let next = (n + 1 < pages).then(|| Cursor::new((n + 1).to_string()));
+            let mut page = Page::new(items, next);
+            if n + 1 < pages {
+                page = page.with_following(Cursor::new((n + 2).to_string()));
+            }
+            futures::future::ready(Ok(page))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_positional_listing_starts_the_page_after_next_and_uses_its_answer() {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut s = paginate_ahead(positional(4, asked.clone()), |x: &String| x.as_str(), None);
+        assert_eq!(s.next().await.unwrap().unwrap(), "0a");
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(*asked.lock().unwrap(), ["0", "1", "2"], "two pages ahead");
+        let rest: Vec<String> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(rest, names(&["0b", "1a", "1b", "2a", "2b", "3a", "3b"]));
+        // Every page asked for once; the one past the end, started early, is the only extra.
+        assert_eq!(*asked.lock().unwrap(), ["0", "1", "2", "3", "4"]);
+    }
+
+    #[tokio::test]
+    async fn a_page_after_next_that_the_next_page_does_not_name_is_left_unused() {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let (a, f) = (asked.clone(), finished.clone());
+        let fetch = move |cur: Option<Cursor>| {
+            let c = cur.map(|c| c.0).unwrap_or_default();
+            a.lock().unwrap().push(c.clone());
+            let f = f.clone();
+            async move {
+                Ok(match c.as_str() {
+                    // The first page guesses that "2" follows "1"; "1" then names "x".
+                    "" => Page::new(names(&["a"]), Some(Cursor::new("1")))
+                        .with_following(Cursor::new("2")),
+                    "1" => Page::new(names(&["b"]), Some(Cursor::new("x"))),
+                    "x" => Page::new(names(&["c"]), None),
+                    _ => {
+                        // Slower than the rest: still under way when it is found unneeded.
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        f.fetch_add(1, Ordering::SeqCst);
+                        Page::new(names(&["never"]), None)
+                    }
+                })
+            }
+        };
+        let s = paginate_ahead(fetch, |x: &String| x.as_str(), None);
+        let got: Vec<String> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(
+            got,
+            names(&["a", "b", "c"]),
+            "the unneeded answer is not used"
+        );
+        let asked = asked.lock().unwrap().clone();
+        assert_eq!(asked.len(), 4, "{asked:?}");
+        assert!(asked.contains(&"2".to_string()) && asked.ends_with(&["x".to_string()]));
+        // Left to finish, not cut off (which would cost its connection).
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(finished.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_limited_listing_starts_no_page_after_next() {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut s = paginate_ahead(
+            positional(4, asked.clone()),
+            |x: &String| x.as_str(),
+            Some(5),
+        );
+        s.next().await.unwrap().unwrap();
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(*asked.lock().unwrap(), ["0", "1"], "one page ahead only");
     }
 }

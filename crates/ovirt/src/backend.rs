@@ -374,6 +374,20 @@ fn next_cursor(raw_len: usize, size: u32, page: u64) -> Option<Cursor> {
     (raw_len as u64 >= u64::from(size)).then(|| Cursor::new((page + 1).to_string()))
 }
 
+/// A page of a listing paged by number: when there is a next page, the one after it is known
+/// too, so a listing can start it early (see [`Page::following`]).
+pub(crate) fn numbered_page<N>(items: Vec<N>, next: Option<Cursor>) -> Page<N> {
+    let following = next
+        .as_ref()
+        .and_then(|c| c.as_str().parse::<u64>().ok())
+        .and_then(|n| n.checked_add(1));
+    let page = Page::new(items, next);
+    match following {
+        Some(n) => page.with_following(Cursor::new(n.to_string())),
+        None => page,
+    }
+}
+
 fn wrap(op: Op) -> impl Fn(Error) -> Error {
     move |e| e.with_vendor(VENDOR).with_op(op)
 }
@@ -480,7 +494,7 @@ impl Backend for OvirtBackend {
                 items.reverse();
             }
         }
-        Ok(Page::new(items, next).filtered_client_side(search.client_side))
+        Ok(numbered_page(items, next).filtered_client_side(search.client_side))
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
@@ -551,7 +565,7 @@ impl Backend for OvirtBackend {
         let (raw, next) = fetch_page(list, search, size, page, Op::HostList).await?;
         let items = convert_kept(&raw, convert::host, |h| query.matches_host(h))?;
         let cs = query.cluster.is_some() || query.host_state.is_some();
-        Ok(Page::new(items, next).filtered_client_side(cs))
+        Ok(numbered_page(items, next).filtered_client_side(cs))
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
@@ -572,7 +586,7 @@ impl Backend for OvirtBackend {
         let items = convert_kept(&raw, convert::cluster, |c| {
             query.name.as_ref().is_none_or(|f| f.matches(&c.name))
         })?;
-        Ok(Page::new(items, next))
+        Ok(numbered_page(items, next))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
@@ -627,7 +641,7 @@ impl Backend for OvirtBackend {
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::DiskList).await?;
         let items = convert_kept(&raw, convert::disk, |d| query.matches_disk(d))?;
-        Ok(Page::new(items, next).filtered_client_side(query.disk_state.is_some()))
+        Ok(numbered_page(items, next).filtered_client_side(query.disk_state.is_some()))
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {

@@ -157,6 +157,21 @@ impl Proxy {
     pub fn counts(&self) -> Counts {
         lock(&self.shared.armed).counts
     }
+
+    /// The counts once no request has arrived for 50 ms (at most ~2 s): a page a client
+    /// started early and left to finish may still be on its way when the listing ends.
+    pub async fn settled_counts(&self) -> Counts {
+        let mut last = self.counts();
+        for _ in 0..40 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let now = self.counts();
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        last
+    }
 }
 
 fn lock(m: &Mutex<Armed>) -> std::sync::MutexGuard<'_, Armed> {

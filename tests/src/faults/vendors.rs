@@ -40,6 +40,16 @@ impl Vendor {
         }
     }
 
+    /// List pages the client starts before it knows it needs them: oVirt pages by number, so
+    /// a listing starts the page after next while the next one is decoded (`Page::following`),
+    /// and that one goes out even when the next page turns out to be the last.
+    pub fn early_pages(self) -> usize {
+        match self {
+            Vendor::Ovirt => 1,
+            Vendor::CloudTower | Vendor::Zstack | Vendor::Veil => 0,
+        }
+    }
+
     /// The simulator skin serving this vendor's wire.
     pub fn skin(self) -> Arc<dyn Skin> {
         use omnivirt_sim::skins;

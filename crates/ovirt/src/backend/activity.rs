@@ -53,7 +53,7 @@ impl OvirtBackend {
         let next = next_cursor(raw.len(), size, page);
         let items = convert_kept(&raw, convert::event, |e| q.matches(e))?;
         let dropped = items.len() < raw.len();
-        Ok(Page::new(items, next).filtered_client_side(dropped))
+        Ok(super::numbered_page(items, next).filtered_client_side(dropped))
     }
 
     pub(super) async fn console_of(

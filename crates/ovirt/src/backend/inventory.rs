@@ -13,7 +13,8 @@ use omnivirt_core::{
 };
 
 use super::{
-    OvirtBackend, convert_kept, fetch_page, get_converted, page_of, page_size, simple_search, wrap,
+    OvirtBackend, convert_kept, fetch_page, get_converted, numbered_page, page_of, page_size,
+    simple_search, wrap,
 };
 use crate::convert;
 
@@ -45,7 +46,7 @@ impl OvirtBackend {
                     .as_ref()
                     .is_none_or(|c| t.cluster_id.as_ref() == Some(c))
         })?;
-        Ok(Page::new(items, next).filtered_client_side(query.cluster.is_some()))
+        Ok(numbered_page(items, next).filtered_client_side(query.cluster.is_some()))
     }
 
     pub(super) async fn template(&self, id: &TemplateId) -> Result<Template> {
@@ -80,7 +81,7 @@ impl OvirtBackend {
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::NetworkList).await?;
         let items = convert_kept(&raw, convert::network, |n| name_ok(query, &n.name))?;
-        Ok(Page::new(items, next))
+        Ok(numbered_page(items, next))
     }
 
     pub(super) async fn network(&self, id: &NetworkId) -> Result<Network> {
@@ -102,7 +103,7 @@ impl OvirtBackend {
         let search = simple_search(query, page);
         let (raw, next) = fetch_page(list, search, size, page, Op::StorageList).await?;
         let items = convert_kept(&raw, convert::storage_pool, |p| name_ok(query, &p.name))?;
-        Ok(Page::new(items, next))
+        Ok(numbered_page(items, next))
     }
 
     /// The storage domains a cluster's VMs can use: those attached to its data center (that

@@ -404,9 +404,22 @@ impl<'de> Reader<'de> {
 
     /// Skips one value, checking it is JSON (as `serde_json` does for ignored values: any
     /// depth, numbers by grammar only). Loops, never recurses.
+    #[inline]
     pub(super) fn skip(&mut self) -> Result<(), Error> {
-        // One entry per open container: `true` for an object.
-        let mut open: Vec<bool> = Vec::new();
+        match self.ws() {
+            Some(b'"') => self.skip_string(),
+            Some(b'-' | b'0'..=b'9') => self.skip_number(),
+            Some(b'n') => self.ident(b"null"),
+            Some(b't') => self.ident(b"true"),
+            Some(b'f') => self.ident(b"false"),
+            _ => self.skip_nested(),
+        }
+    }
+
+    /// [`Reader::skip`] of an array or object (or of what is not a value: an error).
+    #[inline(never)]
+    fn skip_nested(&mut self) -> Result<(), Error> {
+        let mut open = Open::default();
         loop {
             // A value.
             match self.ws() {
@@ -434,7 +447,7 @@ impl<'de> Reader<'de> {
             }
             // After a value: a comma (then the next value) or the end of containers.
             loop {
-                let Some(&obj) = open.last() else {
+                let Some(obj) = open.last() else {
                     return Ok(());
                 };
                 match self.ws() {
@@ -488,6 +501,7 @@ impl<'de> Reader<'de> {
         }
     }
 
+    #[inline]
     fn skip_string(&mut self) -> Result<(), Error> {
         let mut i = self.pos + 1;
         loop {
@@ -553,5 +567,45 @@ impl<'de> Reader<'de> {
         }
         self.pos = i;
         Ok(())
+    }
+}
+
+/// The containers a skip is inside, innermost last (`true`: an object): the first 128 as bits,
+/// deeper ones (rare, and unbounded as in `serde_json`) in a `Vec`.
+#[derive(Default)]
+struct Open {
+    bits: u128,
+    len: usize,
+    deeper: Vec<bool>,
+}
+
+impl Open {
+    fn push(&mut self, obj: bool) {
+        if self.len < 128 {
+            let bit = 1u128 << self.len;
+            self.bits = if obj {
+                self.bits | bit
+            } else {
+                self.bits & !bit
+            };
+        } else {
+            self.deeper.push(obj);
+        }
+        self.len += 1;
+    }
+
+    fn last(&self) -> Option<bool> {
+        match self.len {
+            0 => None,
+            1..=128 => Some(self.bits >> (self.len - 1) & 1 == 1),
+            _ => self.deeper.last().copied(),
+        }
+    }
+
+    fn pop(&mut self) {
+        if self.len > 128 {
+            self.deeper.pop();
+        }
+        self.len = self.len.saturating_sub(1);
     }
 }

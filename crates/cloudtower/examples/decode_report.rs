@@ -7,10 +7,12 @@
 //! decode_report typed PATH       # prints one JSON line: vms, seconds, vms_per_s, peak_rss_mib
 //! decode_report value PATH
 //! decode_report serde-typed PATH
+//! decode_report listed PATH
 //! ```
 //! `typed` decodes as the crate does (`omnivirt_cloudtower::json::from_slice`), `serde-typed`
 //! decodes the same types through `serde_json::from_slice`, `value` decodes into
-//! `serde_json::Value` with `serde_json`.
+//! `serde_json::Value` with `serde_json`, `listed` reads each VM in part as the uniform backend's
+//! VM listing does (`convert::ListedVm`).
 //! With no arguments it measures a 1,000-VM body in memory, both ways.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -35,6 +37,12 @@ fn measure(mode: &str, body: &[u8]) {
     let t = Instant::now();
     let n = if mode == "typed" {
         let vms: Vec<Vm> = omnivirt_cloudtower::json::from_slice(body).expect("typed decode");
+        let n = vms.len();
+        std::hint::black_box(&vms);
+        n
+    } else if mode == "listed" {
+        let vms: Vec<omnivirt_cloudtower::convert::ListedVm> =
+            omnivirt_cloudtower::json::from_slice(body).expect("listed decode");
         let n = vms.len();
         std::hint::black_box(&vms);
         n
@@ -68,8 +76,8 @@ fn main() {
             std::fs::write(path, &body).expect("write the body");
             println!("wrote {n} VMs, {} bytes, to {path}", body.len());
         }
-        Some(mode @ ("typed" | "value" | "serde-typed")) => {
-            let path = args.get(1).expect("typed|value|serde-typed PATH");
+        Some(mode @ ("typed" | "value" | "serde-typed" | "listed")) => {
+            let path = args.get(1).expect("typed|value|serde-typed|listed PATH");
             let body = std::fs::read(path).expect("read the body");
             measure(mode, &body);
         }

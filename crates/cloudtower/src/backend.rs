@@ -416,11 +416,14 @@ impl Backend for CloudTowerBackend {
 
     async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
         let (w, client_side) = vm_where(query);
-        let page = self.page::<wire::Vm>(w, query, cursor, Op::VmList).await?;
+        // Only the fields the conversion reads are decoded (`convert::ListedVm`).
+        let page = self
+            .page::<convert::ListedVm>(w, query, cursor, Op::VmList)
+            .await?;
         let items: Vec<Vm> = page
             .items
             .iter()
-            .map(convert::vm)
+            .map(|v| convert::vm(&v.0))
             .filter(|v| query.matches_vm(v))
             .collect();
         Ok(Page::new(items, page.next).filtered_client_side(client_side))

@@ -10,8 +10,10 @@ use crate::generated::types::NestedLabel;
 use crate::wire;
 
 mod inventory;
+mod listed;
 
 pub use inventory::{STORAGE_BUSY, STORAGE_CONNECT, cidr, network, storage_pool, template};
+pub use listed::{ListedVm, VM_FIELDS};
 
 /// `VmStatus` -> neutral state.
 pub const VM_STATUS: &[(&str, VmState)] = &[

@@ -15,6 +15,7 @@ use std::fmt::Debug;
 use std::path::Path;
 
 use common::example::{Examples, model};
+use omnivirt_cloudtower::convert::{self, ListedVm};
 use omnivirt_cloudtower::generated::types::{
     Alert, Cluster, ContentLibraryVmTemplate, Datacenter, Disk, Host, Task, Vm, VmDisk, VmNic,
     VmSnapshot, VmVolume,
@@ -367,8 +368,96 @@ fn mutations_decode_the_same_or_fail_on_both() {
         decoded += usize::from(same::<Value>(&input, &what));
         decoded += usize::from(same::<Vec<WithTask<Vm>>>(&input, &what));
         decoded += usize::from(same::<Vec<Task>>(&input, &what));
+        listed_converts_as_whole(&input, &what);
     }
     // Many mutations still decode (a changed value, an unknown key), so values are compared
     // too, not only failures.
     assert!(decoded > 2000, "{decoded}");
+}
+
+/// When the page decodes whole, it decodes in part (`ListedVm`, what the uniform listing reads)
+/// and every VM converts to the same neutral VM. Returns how many VMs were compared.
+#[track_caller]
+fn listed_converts_as_whole(input: &[u8], what: &str) -> usize {
+    let Ok(whole) = from_slice::<Vec<Vm>>(input) else {
+        return 0;
+    };
+    let part = match from_slice::<Vec<ListedVm>>(input) {
+        Ok(p) => p,
+        // Skipping checks keys as strings, decoding reads them as bytes: a raw control
+        // character in a key (which JSON forbids) fails only the read in part.
+        Err(_) if serde_json::from_slice::<Value>(input).is_err() => return 0,
+        Err(e) => panic!("{what}: decodes whole but not in part: {e}"),
+    };
+    assert_eq!(whole.len(), part.len(), "{what}");
+    for (w, p) in whole.iter().zip(&part) {
+        assert_eq!(convert::vm(w), convert::vm(&p.0), "{what}");
+    }
+    whole.len()
+}
+
+#[test]
+fn a_vm_page_read_in_part_converts_as_read_whole() {
+    let body = vm_body::body(300);
+    assert_eq!(listed_converts_as_whole(&body, "300 VMs"), 300);
+    // Every state the conversion tells apart, labels with and without values, duplicates,
+    // nulls, and the model's example (every field).
+    let mut vms: Vec<Value> = Vec::new();
+    for (i, status) in [
+        "RUNNING",
+        "STOPPED",
+        "SUSPENDED",
+        "UNKNOWN",
+        "DELETED",
+        "NEW",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for busy in [
+            Value::Null,
+            "CREATING".into(),
+            "UPDATING".into(),
+            "DELETING".into(),
+            "ODD".into(),
+        ] {
+            let mut v = vm_body::vm(i);
+            v["status"] = (*status).into();
+            v["entityAsyncStatus"] = busy;
+            v["in_recycle_bin"] = (i % 2 == 0).into();
+            v["labels"] = serde_json::json!([
+                {"id": "l1", "key": "env", "value": ""},
+                {"id": "l2", "key": "team", "value": null},
+                {"id": "l3", "key": "k", "value": "v"}
+            ]);
+            vms.push(v);
+        }
+    }
+    let mut nulls = vm_body::vm(7);
+    for k in convert::VM_FIELDS {
+        nulls[*k] = Value::Null;
+    }
+    vms.push(nulls);
+    let mut empty = vm_body::vm(8);
+    for k in convert::VM_FIELDS {
+        empty.as_object_mut().unwrap().remove(*k);
+    }
+    vms.push(empty);
+    let m = model();
+    let ex = Examples::new(&m);
+    vms.push(ex.of(ex.schema("Vm"), 0));
+    let n = vms.len();
+    let body = serde_json::to_vec(&Value::Array(vms)).unwrap();
+    assert_eq!(listed_converts_as_whole(&body, "varied VMs"), n);
+    let dup =
+        br#"[{"id":"a","status":"RUNNING","vm_disks":[{"id":"d"}],"id":"b","status":"STOPPED"}]"#;
+    assert_eq!(listed_converts_as_whole(dup, "duplicates"), 1);
+    // Found by the fuzz target: a raw control character in a key of a skipped object.
+    let ctrl = b"[{\"name\":\"a\",\"vm_nics\":[{\"con\x14ect\":\"v\"}]}]";
+    assert!(from_slice::<Vec<Vm>>(ctrl).is_ok());
+    assert!(from_slice::<Vec<ListedVm>>(ctrl).is_err());
+    assert_eq!(
+        listed_converts_as_whole(ctrl, "control character in a skipped key"),
+        0
+    );
 }

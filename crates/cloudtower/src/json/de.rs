@@ -460,6 +460,17 @@ struct Map<'a, 'de> {
 impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
     type Error = Error;
 
+    // Inlined into each struct's key loop (the provided `next_key` was one call per key).
+    #[inline(always)]
+    fn next_key<K: de::Deserialize<'de>>(&mut self) -> Result<Option<K>> {
+        self.next_key_seed(std::marker::PhantomData)
+    }
+
+    #[inline(always)]
+    fn next_value<V: de::Deserialize<'de>>(&mut self) -> Result<V> {
+        self.next_value_seed(std::marker::PhantomData)
+    }
+
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         let c = match self.de.ws() {

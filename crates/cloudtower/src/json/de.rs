@@ -471,7 +471,7 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
         self.next_value_seed(std::marker::PhantomData)
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         let c = match self.de.ws() {
             Some(b'}') => return Ok(None),
@@ -494,7 +494,7 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value> {
         self.de.colon()?;
         seed.deserialize(&mut *self.de)

@@ -3,9 +3,8 @@
 //!
 //! Each gives exactly the text of the `format!` it replaces (tests compare them).
 
-/// Appends `v` in decimal (what `write!(out, "{v}")` appends).
-pub(crate) fn push_u64(out: &mut String, mut v: u64) {
-    let mut buf = [0u8; 20];
+/// `v` in decimal, written at the end of `buf`: the digits are the returned slice.
+pub(crate) fn u64_digits(buf: &mut [u8; 20], mut v: u64) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -15,7 +14,12 @@ pub(crate) fn push_u64(out: &mut String, mut v: u64) {
             break;
         }
     }
-    push_ascii(out, &buf[i..]);
+    &buf[i..]
+}
+
+/// Appends `v` in decimal (what `write!(out, "{v}")` appends).
+pub(crate) fn push_u64(out: &mut String, v: u64) {
+    push_ascii(out, u64_digits(&mut [0; 20], v));
 }
 
 /// Appends `v` in decimal, with a `-` when negative.

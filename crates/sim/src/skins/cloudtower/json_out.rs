@@ -82,18 +82,8 @@ pub(super) fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
 }
 
 /// Appends an unsigned integer.
-pub(super) fn uint(out: &mut Vec<u8>, mut v: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+pub(super) fn uint(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(crate::text::u64_digits(&mut [0; 20], v));
 }
 
 /// Appends `true` or `false`.

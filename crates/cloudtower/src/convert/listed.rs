@@ -4,7 +4,7 @@
 
 use serde::de::MapAccess;
 
-use crate::generated::types::{FromMap, List, Opt, OptStr, from_map, skip};
+use crate::generated::types::{FromMap, from_map, skip};
 use crate::wire;
 
 /// The wire names of the `Vm` fields [`vm`](super::vm) reads (its state, ids, sizes, labels and
@@ -47,26 +47,13 @@ impl FromMap for ListedVm {
         key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        let v = &mut self.0;
-        // Each arm decodes exactly as the generated `Vm` does.
+        // The generated `Vm` decodes a field of the list; everything else is skipped.
         match key {
-            b"id" => v.id = m.next_value::<OptStr>()?.0,
-            b"name" => v.name = m.next_value::<OptStr>()?.0,
-            b"status" => v.status = m.next_value()?,
-            b"entityAsyncStatus" => v.entity_async_status = m.next_value()?,
-            b"in_recycle_bin" => v.in_recycle_bin = m.next_value::<Opt<_>>()?.0,
-            b"vcpu" => v.vcpu = m.next_value::<Opt<_>>()?.0,
-            b"memory" => v.memory = m.next_value::<Opt<_>>()?.0,
-            b"cluster" => v.cluster = m.next_value()?,
-            b"host" => v.host = m.next_value()?,
-            b"description" => v.description = m.next_value::<OptStr>()?.0,
-            b"ips" => v.ips = m.next_value::<OptStr>()?.0,
-            b"labels" => v.labels = m.next_value::<List<_>>()?.0,
-            b"local_created_at" => v.local_created_at = m.next_value::<OptStr>()?.0,
-            b"local_id" => v.local_id = m.next_value::<OptStr>()?.0,
-            b"ha" => v.ha = m.next_value::<Opt<_>>()?.0,
-            b"firmware" => v.firmware = m.next_value()?,
-            b"vm_tools_status" => v.vm_tools_status = m.next_value()?,
+            b"id" | b"name" | b"status" | b"entityAsyncStatus" | b"in_recycle_bin" | b"vcpu"
+            | b"memory" | b"cluster" | b"host" | b"description" | b"ips" | b"labels"
+            | b"local_created_at" | b"local_id" | b"ha" | b"firmware" | b"vm_tools_status" => {
+                self.0.field(key, m)?
+            }
             _ => skip(m)?,
         }
         Ok(())
@@ -92,13 +79,15 @@ impl crate::query::Resource for ListedVm {
 mod tests {
     use super::*;
 
-    /// Every arm of the match is in the list, and the other way round.
+    /// The names the match hands to the generated `Vm` are the list, in its order.
     #[test]
     fn the_list_names_the_fields_read() {
         let src = include_str!("listed.rs");
-        let arms: Vec<&str> = src
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("b\""))
+        let start = src.find("match key {").unwrap();
+        let end = start + src[start..].find("=> {").unwrap();
+        let arms: Vec<&str> = src[start..end]
+            .split("b\"")
+            .skip(1)
             .filter_map(|l| l.split('"').next())
             .collect();
         assert_eq!(arms, VM_FIELDS);

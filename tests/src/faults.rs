@@ -383,7 +383,7 @@ pub const TABLE: &[Row] = &[
         R,
         Outcome::Err(PROTOCOL),
         Attempts::PlusEarly(2),
-        "the repeated page is caught when it arrives (oVirt: the page after it was started already)",
+        "the repeated page is caught when it arrives (oVirt, CloudTower: the page after it was started already)",
     ),
 ];
 

@@ -52,6 +52,9 @@ pub use model::{
 };
 pub use op::{Capabilities, Op};
 pub use operation::{Finished, FromTarget, Observed, Operation};
-pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate, paginate_keyed};
+pub use query::{
+    Cursor, ListQuery, NameFilter, Order, OrderField, Page, announce_next_page, paginate,
+    paginate_keyed,
+};
 pub use secret::Secret;
 pub use wait::{Observation, Probe, Progress, WaitOptions, Waiter, poll_until};

@@ -1,14 +1,19 @@
 //! List queries, pages and pagination.
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::hash::{Hash, Hasher};
 
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+
+mod ahead;
+mod seen;
+
 use crate::model::{ClusterId, Disk, DiskState, Host, HostId, HostState, Vm, VmId, VmState};
+pub use ahead::announce_next_page;
+use ahead::{Early, NextPage};
+use seen::{KeyFn, Seen, hash_of};
 
 /// How to match names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +231,8 @@ pub struct Page<T> {
     /// True if some filters of the query were applied client-side.
     pub filtered_client_side: bool,
     /// Where the page after `next` starts, when the backend can tell without seeing the next
-    /// page (paging by position). A listing that fetches ahead starts that page as well, so
+    /// page (paging by position; a backend paging by a cursor found in the page itself can
+    /// announce it instead, see [`announce_next_page`]). A listing that fetches ahead starts that page as well, so
     /// the server works on it while the next one is decoded; if the next page then names a
     /// different cursor, the early fetch is left to finish and its answer never used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,129 +369,19 @@ struct Ahead {
     limit: Option<u64>,
 }
 
-/// The next page: a cursor to fetch it with, or a fetch already running. Dropping it stops a
-/// running fetch.
-enum NextPage<T> {
-    Cursor(Option<Cursor>),
-    /// `None` once detached or awaited.
-    Running(Option<tokio::task::JoinHandle<Result<Page<T>>>>),
-}
+/// A page's items as the walk hands them on, then its error if any.
+type Emitted<T> = stream::Iter<
+    std::iter::Chain<
+        std::iter::Map<std::vec::IntoIter<T>, fn(T) -> Result<T>>,
+        std::option::IntoIter<Result<T>>,
+    >,
+>;
 
-impl<T> Drop for NextPage<T> {
-    fn drop(&mut self) {
-        if let NextPage::Running(Some(h)) = self {
-            h.abort();
-        }
-    }
-}
-
-impl<T> NextPage<T> {
-    /// Lets a running fetch finish on its own, its answer unused (a page started early that
-    /// turned out not to be the next one). Not stopped: a request cut off mid-way would cost
-    /// its pooled connection, and the request goes out either way, so the server sees the
-    /// same requests however fast the client is.
-    fn detach(mut self) {
-        if let NextPage::Running(h) = &mut self {
-            // A dropped handle lets its task run on.
-            drop(h.take());
-        }
-    }
-}
-
-impl<T: Send + 'static> NextPage<T> {
-    async fn get<F, Fut>(mut self, fetch: &mut F) -> Result<Page<T>>
-    where
-        F: FnMut(Option<Cursor>) -> Fut,
-        Fut: Future<Output = Result<Page<T>>>,
-    {
-        match &mut self {
-            NextPage::Cursor(c) => fetch(c.take()).await,
-            NextPage::Running(h) => match h.take() {
-                Some(h) => match h.await {
-                    Ok(r) => r,
-                    Err(e) => Err(Error::protocol(format!(
-                        "fetching the next page stopped: {e}"
-                    ))),
-                },
-                None => Err(Error::protocol("the next page was fetched already")),
-            },
-        }
-    }
-
-    /// Starts fetching `cursor` now when a runtime is there, else leaves it for later.
-    fn start<F, Fut>(cursor: Cursor, fetch: &mut F) -> Self
-    where
-        F: FnMut(Option<Cursor>) -> Fut,
-        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
-    {
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => NextPage::Running(Some(rt.spawn(fetch(Some(cursor))))),
-            Err(_) => NextPage::Cursor(Some(cursor)),
-        }
-    }
-}
-
-/// A page started before the walk knew it would need it, with its cursor. Dropped (not the
-/// next page after all, the walk ended, or the caller stopped listing), it is left to finish
-/// rather than cut off, so the requests a server sees do not depend on timing.
-struct Early<T>(Option<(Cursor, NextPage<T>)>);
-
-impl<T> Drop for Early<T> {
-    fn drop(&mut self) {
-        if let Some((_, running)) = self.0.take() {
-            running.detach();
-        }
-    }
-}
-
-type KeyFn<T> = Box<dyn Fn(&T) -> u64 + Send>;
-
-/// What a walk remembers to notice a server going round in circles: hashes only, so a listing
-/// of 100,000 items costs under a few MB however large its items are.
-struct Seen<T> {
-    cursors: HashSet<u64>,
-    items: HashSet<u64>,
-    key: Option<KeyFn<T>>,
-    pages: u64,
-}
-
-impl<T> Seen<T> {
-    /// Checks one page's items: a non-empty page of items all listed before is an error.
-    fn check_items(&mut self, page: &Page<T>) -> Result<()> {
-        self.pages += 1;
-        let Some(key) = &self.key else {
-            return Ok(());
-        };
-        let mut fresh = false;
-        for item in &page.items {
-            fresh |= self.items.insert(key(item));
-        }
-        if page.items.is_empty() || fresh {
-            return Ok(());
-        }
-        Err(Error::protocol(format!(
-            "page {} of the listing repeats only items already listed; stopping instead of \
-             looping",
-            self.pages
-        )))
-    }
-
-    /// Checks the cursor a page hands out: one handed out before would repeat a request.
-    fn check_cursor(&mut self, next: &Cursor) -> Result<()> {
-        if self.cursors.insert(hash_of(&next.0)) {
-            return Ok(());
-        }
-        Err(Error::protocol(format!(
-            "the server handed out the cursor after page {} before; stopping instead of looping",
-            self.pages
-        )))
-    }
-}
-
-fn hash_of<K: Hash + ?Sized>(k: &K) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    k.hash(&mut h);
-    h.finish()
+/// The items of a page, moved straight from the page (not copied into a list of results first),
+/// then `tail`.
+fn emit<T>(items: Vec<T>, tail: Option<Result<T>>) -> Emitted<T> {
+    let ok: fn(T) -> Result<T> = Ok;
+    stream::iter(items.into_iter().map(ok).chain(tail))
 }
 
 fn walk<T, F, Fut>(
@@ -507,12 +403,7 @@ where
         seen: Seen<T>,
         listed: u64,
     }
-    let seen = Seen {
-        cursors: HashSet::new(),
-        items: HashSet::new(),
-        key,
-        pages: 0,
-    };
+    let seen = Seen::new(key);
     let start = Walk {
         fetch,
         next: NextPage::Cursor(None),
@@ -528,12 +419,12 @@ where
             mut seen,
             listed,
         } = st?;
-        let page = match next.get(&mut fetch).await {
+        let page = match next.get(&mut fetch, &mut early).await {
             Ok(page) => page,
-            Err(e) => return Some((stream::iter(vec![Err(e)]), None)),
+            Err(e) => return Some((emit(Vec::new(), Some(Err(e))), None)),
         };
         if let Err(e) = seen.check_items(&page) {
-            return Some((stream::iter(vec![Err(e)]), None));
+            return Some((emit(Vec::new(), Some(Err(e))), None));
         }
         // An empty page ends the walk (a guard against servers that hand out cursors forever),
         // unless the backend emptied it itself by filtering client-side: the server's page had
@@ -554,23 +445,25 @@ where
         };
         let state = go_on.map(|c| {
             let ahead_now = ahead.is_some_and(|a| a.limit.is_none_or(|n| listed < n));
+            // Two pages ahead (a page named by `following` or announced while it is fetched)
+            // only for an unlimited listing: a limited one sends no request beyond what it
+            // needs.
+            let listen = matches!(ahead, Some(Ahead { limit: None }));
             let next = match early.0.take() {
                 Some((e, running)) if e == c => running,
                 other => {
                     // Not the next page: dropped, so left to finish.
                     drop(Early(other));
                     if ahead_now {
-                        NextPage::start(c, &mut fetch)
+                        NextPage::start(c, &mut fetch, listen)
                     } else {
                         NextPage::Cursor(Some(c))
                     }
                 }
             };
-            // Two pages ahead only for an unlimited listing: a limited one sends no request
-            // beyond what it needs.
-            let early = match (page.following, ahead) {
-                (Some(f), Some(Ahead { limit: None })) if matches!(next, NextPage::Running(_)) => {
-                    Early(Some((f.clone(), NextPage::start(f, &mut fetch))))
+            let early = match page.following {
+                Some(f) if listen && next.is_running() => {
+                    Early(Some((f.clone(), NextPage::start(f, &mut fetch, listen))))
                 }
                 _ => Early(None),
             };
@@ -582,8 +475,7 @@ where
                 listed,
             }
         });
-        let items: Vec<Result<T>> = page.items.into_iter().map(Ok).chain(tail).collect();
-        Some((stream::iter(items), state))
+        Some((emit(page.items, tail), state))
     })
     .flatten()
     .boxed()
@@ -816,5 +708,113 @@ mod tests {
             tokio::task::yield_now().await;
         }
         assert_eq!(*asked.lock().unwrap(), ["0", "1"], "one page ahead only");
+    }
+
+    /// A source paged by the last item, like CloudTower: `pages` pages of two items, each page
+    /// announcing its successor (`announce(n)` says which cursor) before it takes 5 ms to
+    /// "decode". `log` records `ask n`, `call n` (the announcement closure ran) and `done n`.
+    fn by_last_item(
+        pages: u32,
+        announce: fn(u32) -> Option<String>,
+        log: Arc<std::sync::Mutex<Vec<String>>>,
+    ) -> impl FnMut(Option<Cursor>) -> BoxFuture<Result<Page<String>>> {
+        move |cur: Option<Cursor>| {
+            let n: u32 = cur.as_ref().map_or(0, |c| c.as_str().parse().unwrap_or(99));
+            let log = log.clone();
+            log.lock().unwrap().push(format!("ask {n}"));
+            Box::pin(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                announce_next_page(|| {
+                    log.lock().unwrap().push(format!("call {n}"));
+                    announce(n).map(Cursor::new)
+                });
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                log.lock().unwrap().push(format!("done {n}"));
+                let items = if n < pages {
+                    names(&[&format!("{n}a"), &format!("{n}b")])
+                } else {
+                    Vec::new()
+                };
+                let next = (n + 1 < pages).then(|| Cursor::new((n + 1).to_string()));
+                Ok(Page::new(items, next))
+            })
+        }
+    }
+
+    type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send>>;
+
+    fn position(log: &[String], entry: &str) -> usize {
+        log.iter()
+            .position(|e| e == entry)
+            .unwrap_or_else(|| panic!("no `{entry}` in {log:?}"))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_page_that_announces_its_successor_has_it_started_before_it_is_done() {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let fetch = by_last_item(4, |n| Some((n + 1).to_string()), log.clone());
+        let s = paginate_ahead(fetch, |x: &String| x.as_str(), None);
+        let got: Vec<String> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(got.len(), 8);
+        assert_eq!(got.first().map(String::as_str), Some("0a"));
+        assert_eq!(got.last().map(String::as_str), Some("3b"));
+        let log = log.lock().unwrap().clone();
+        // The first page is nobody's guess: its announcement is not asked for.
+        assert!(!log.contains(&"call 0".to_string()), "{log:?}");
+        assert!(
+            position(&log, "ask 2") < position(&log, "done 1"),
+            "{log:?}"
+        );
+        assert!(
+            position(&log, "ask 3") < position(&log, "done 2"),
+            "{log:?}"
+        );
+        // Every page asked for once, plus the one past the end announced by the last page.
+        let asks: Vec<&String> = log.iter().filter(|e| e.starts_with("ask")).collect();
+        assert_eq!(
+            asks,
+            ["ask 0", "ask 1", "ask 2", "ask 3", "ask 4"],
+            "{log:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wrong_announcement_costs_one_request_and_never_its_answer() {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        // Page 1 guesses 7, a page that does not exist in the listing.
+        let fetch = by_last_item(
+            3,
+            |n| Some(if n == 1 { 7 } else { n + 1 }.to_string()),
+            log.clone(),
+        );
+        let s = paginate_ahead(fetch, |x: &String| x.as_str(), None);
+        let got: Vec<String> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(got, names(&["0a", "0b", "1a", "1b", "2a", "2b"]));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let log = log.lock().unwrap().clone();
+        // Asked, left to finish (not cut off), not used; page 2 asked once, after page 1.
+        assert!(
+            position(&log, "ask 7") < position(&log, "done 1"),
+            "{log:?}"
+        );
+        assert!(log.contains(&"done 7".to_string()), "{log:?}");
+        assert!(
+            position(&log, "done 1") < position(&log, "ask 2"),
+            "{log:?}"
+        );
+        assert_eq!(log.iter().filter(|e| *e == "ask 2").count(), 1, "{log:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limited_listing_does_not_listen_to_announcements() {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let fetch = by_last_item(4, |n| Some((n + 1).to_string()), log.clone());
+        let s = paginate_ahead(fetch, |x: &String| x.as_str(), Some(5));
+        let got: Vec<String> = s.take(5).map(|r| r.unwrap()).collect().await;
+        assert_eq!(got.len(), 5);
+        let log = log.lock().unwrap().clone();
+        assert!(!log.iter().any(|e| e.starts_with("call")), "{log:?}");
+        let asks = log.iter().filter(|e| e.starts_with("ask")).count();
+        assert_eq!(asks, 3, "{log:?}");
     }
 }

@@ -40,13 +40,14 @@ impl Vendor {
         }
     }
 
-    /// List pages the client starts before it knows it needs them: oVirt pages by number, so
-    /// a listing starts the page after next while the next one is decoded (`Page::following`),
-    /// and that one goes out even when the next page turns out to be the last.
+    /// List pages the client starts before it knows it needs them, and that go out even when
+    /// the page before turns out to be the last: oVirt pages by number, so a listing starts
+    /// the page after next while the next one is decoded (`Page::following`); CloudTower pages
+    /// after the last id, which a page announces before it is decoded (`announce_next_page`).
     pub fn early_pages(self) -> usize {
         match self {
-            Vendor::Ovirt => 1,
-            Vendor::CloudTower | Vendor::Zstack | Vendor::Veil => 0,
+            Vendor::Ovirt | Vendor::CloudTower => 1,
+            Vendor::Zstack | Vendor::Veil => 0,
         }
     }
 

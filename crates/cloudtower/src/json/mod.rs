@@ -21,6 +21,9 @@
 
 mod de;
 mod scan;
+mod tail;
+
+pub(crate) use tail::last_item_id;
 
 use std::fmt;
 

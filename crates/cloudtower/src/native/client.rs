@@ -537,6 +537,11 @@ impl CloudTowerClient {
 pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> Result<R> {
     let status = resp.status.as_u16();
     let bytes = resp.bytes().await?;
+    decode_body(path, status, &bytes)
+}
+
+/// [`decode`] of a body already collected, answered with HTTP `status`.
+pub(crate) fn decode_body<R: DeserializeOwned>(path: &str, status: u16, bytes: &[u8]) -> Result<R> {
     if status == 304 || bytes.is_empty() {
         // "Not modified": nothing changed, nothing to decode; `null` decodes into Vec/Option.
         return serde_json::from_slice(b"[]")
@@ -547,7 +552,7 @@ pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> R
             });
     }
     // `serde_json`'s values, faster (see `crate::json`).
-    crate::json::from_slice(&bytes).map_err(|e| {
+    crate::json::from_slice(bytes).map_err(|e| {
         Error::protocol(format!(
             "{path}: the answer is not what the API describes: {e}"
         ))

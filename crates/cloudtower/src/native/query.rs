@@ -3,11 +3,11 @@
 use std::marker::PhantomData;
 
 use futures::stream::BoxStream;
-use omnivirt_core::{Cursor, Error, Op, Page, Result, paginate};
+use omnivirt_core::{Cursor, Error, Op, Page, Result, announce_next_page, paginate};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::client::{CloudTowerClient, decode};
+use super::client::{CloudTowerClient, decode, decode_body};
 use super::filter::{
     AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere,
     ElfStoragePolicyWhere, HostWhere, IscsiLunSnapshotWhere, TaskWhere, VdsWhere, VlanWhere,
@@ -15,6 +15,7 @@ use super::filter::{
 };
 use crate::VENDOR;
 use crate::generated::types::{ElfStoragePolicy, Vds, Vlan};
+use crate::json::last_item_id;
 use crate::wire::{
     Alert, Cluster, Connection, ContentLibraryVmTemplate, Datacenter, Host, IscsiLunSnapshot,
     PhysicalDisk, Task, Vm, VmDisk, VmNic, VmSnapshot, VmVolume,
@@ -395,7 +396,17 @@ impl<T: Resource> Api<T> {
             .send(T::LIST, &body, Some(op), true)
             .await
             .map_err(|e| e.with_op(op))?;
-        let items: Vec<T> = decode(T::LIST, resp).await.map_err(|e| e.with_op(op))?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await.map_err(|e| e.with_op(op))?;
+        // The next page starts after this page's last id: a listing fetching ahead can ask
+        // for it now, while this page is decoded (a guess the decoded page confirms).
+        announce_next_page(|| {
+            (page_size > 0)
+                .then(|| last_item_id(&bytes))
+                .flatten()
+                .map(Cursor::new)
+        });
+        let items: Vec<T> = decode_body(T::LIST, status, &bytes).map_err(|e| e.with_op(op))?;
         let next = (items.len() as u32 >= page_size && page_size > 0)
             .then(|| items.last().map(|i| Cursor::new(i.id())))
             .flatten();

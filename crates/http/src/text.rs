@@ -70,30 +70,38 @@ fn strip_tags(s: &str) -> String {
     out
 }
 
-/// True when a field name holds a secret by the given rule: one of its `_`/`-`-separated words
-/// (case-insensitive) is in `words`, e.g. `graphics_password` under `["password"]`.
+/// True when a field name holds a secret by the given rule: one of its words (split at `_`,
+/// `-`, `.` and before each ASCII capital after a word's first letter: `vncToken` is `vnc`,
+/// `Token`) is in `words`, ignoring ASCII case; e.g. `graphics_password` under `["password"]`.
+///
+/// One pass over the bytes, no allocation: this runs for every extra field of every object
+/// listed (the iterator version was 6% of a 10,000-VM CloudTower listing).
+///
+/// ```
+/// use omnivirt_http::is_secret_field;
+///
+/// assert!(is_secret_field("vncToken", &["token"]));
+/// assert!(is_secret_field("graphics_password", &["password"]));
+/// assert!(!is_secret_field("tokenizer", &["token"]));
+/// ```
 pub fn is_secret_field(name: &str, words: &[&str]) -> bool {
-    name.split(['_', '-', '.'])
-        .flat_map(split_camel)
-        .any(|w| words.iter().any(|s| w.eq_ignore_ascii_case(s)))
-}
-
-/// `vncToken` -> `vnc`, `Token` (no allocation: this runs for every extra field of every
-/// object listed).
-fn split_camel(s: &str) -> impl Iterator<Item = &str> {
-    let mut ends = s
-        .char_indices()
-        .skip(1)
-        .filter(|(_, c)| c.is_ascii_uppercase())
-        .map(|(i, _)| i)
-        .chain([s.len()]);
+    let b = name.as_bytes();
+    let is_word = |w: &[u8]| words.iter().any(|s| s.as_bytes().eq_ignore_ascii_case(w));
     let mut start = 0;
-    std::iter::from_fn(move || {
-        let end = ends.next()?;
-        let word = s.get(start..end);
-        start = end;
-        word
-    })
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(c, b'_' | b'-' | b'.') {
+            if is_word(&b[start..i]) {
+                return true;
+            }
+            start = i + 1;
+        } else if c.is_ascii_uppercase() && i > start {
+            if is_word(&b[start..i]) {
+                return true;
+            }
+            start = i;
+        }
+    }
+    is_word(&b[start..])
 }
 
 /// Replaces, at any depth, every non-null value whose field name is a secret by `words` (see
@@ -210,6 +218,51 @@ mod tests {
         assert!(!got.contains('\n'));
         assert_eq!(one_line(b"  \n\t"), None);
         assert_eq!(one_line(b""), None);
+    }
+
+    /// The rule as first written (split, then split at capitals), to hold the one-pass version
+    /// to it.
+    fn secret_by_splitting(name: &str, words: &[&str]) -> bool {
+        name.split(['_', '-', '.'])
+            .flat_map(|part| {
+                let mut cuts: Vec<usize> = part
+                    .char_indices()
+                    .skip(1)
+                    .filter(|(_, c)| c.is_ascii_uppercase())
+                    .map(|(i, _)| i)
+                    .collect();
+                cuts.insert(0, 0);
+                cuts.push(part.len());
+                cuts.windows(2)
+                    .map(|w| part[w[0]..w[1]].to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .any(|w| words.iter().any(|s| w.eq_ignore_ascii_case(s)))
+    }
+
+    #[test]
+    fn the_one_pass_rule_is_the_split_rule() {
+        let words = ["password", "token", "key", "secret"];
+        let alphabet = [
+            "_", "-", ".", "Key", "key", "KEY", "token", "Token", "x", "Pass", "word", "é", "K",
+        ];
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |a| format!("{n}{a}")))
+                .collect();
+            names.extend(longer);
+            names.dedup();
+        }
+        assert!(names.len() > 20_000);
+        for n in &names {
+            assert_eq!(
+                is_secret_field(n, &words),
+                secret_by_splitting(n, &words),
+                "{n:?}"
+            );
+        }
     }
 
     #[test]

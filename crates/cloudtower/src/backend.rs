@@ -422,8 +422,8 @@ impl Backend for CloudTowerBackend {
             .await?;
         let items: Vec<Vm> = page
             .items
-            .iter()
-            .map(|v| convert::vm(&v.0))
+            .into_iter()
+            .map(|v| convert::vm(v.0))
             .filter(|v| query.matches_vm(v))
             .collect();
         Ok(Page::new(items, page.next).filtered_client_side(client_side))
@@ -431,7 +431,7 @@ impl Backend for CloudTowerBackend {
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
         let v: wire::Vm = self.get(id.as_str(), Op::VmGet).await?;
-        Ok(convert::vm(&v))
+        Ok(convert::vm(v))
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {

@@ -179,27 +179,21 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret", "key"];
 
 /// A CloudTower VM as a neutral [`Vm`].
-pub fn vm(v: &wire::Vm) -> Vm {
-    let mut out = Vm::new(text(&v.id), text(&v.name), vm_state(v));
+pub fn vm(v: wire::Vm) -> Vm {
+    // Taken apart, not copied: a listing converts every VM it reads once.
+    let state = vm_state(&v);
+    let mut out = Vm::new(v.id.unwrap_or_default(), v.name.unwrap_or_default(), state);
     out.raw_state = v.status.as_ref().map(|s| s.as_str().to_owned());
     out.vcpus = v.vcpu.and_then(|n| u32::try_from(n).ok());
     out.memory_bytes = v.memory.and_then(|m| u64::try_from(m).ok());
-    out.cluster_id = v
-        .cluster
-        .as_ref()
-        .and_then(|c| c.id.as_deref())
-        .map(Into::into);
-    out.host_id = v
-        .host
-        .as_ref()
-        .and_then(|h| h.id.as_deref())
-        .map(Into::into);
-    out.description = non_empty(&v.description);
+    out.cluster_id = v.cluster.and_then(|c| c.id).map(Into::into);
+    out.host_id = v.host.and_then(|h| h.id).map(Into::into);
+    out.description = v.description.filter(|s| !s.is_empty());
     out.ips = vm_ips(v.ips.as_deref());
     out.tags = v.labels.iter().flatten().map(label_tag).collect();
-    out.created_at = non_empty(&v.local_created_at);
+    out.created_at = v.local_created_at.filter(|s| !s.is_empty());
     let x = &mut out.extra;
-    if let Some(id) = v.local_id.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(id) = v.local_id.filter(|s| !s.is_empty()) {
         put(x, "local_id", id);
     }
     if let Some(b) = &v.entity_async_status {
@@ -403,7 +397,7 @@ mod tests {
             };
             v.entity_async_status = busy.map(EntityAsyncStatus::from_wire);
             assert_eq!(vm_state(&v), *want, "{status} {busy:?} {recycled}");
-            assert_eq!(vm(&v).raw_state.as_deref(), Some(*status));
+            assert_eq!(vm(v).raw_state.as_deref(), Some(*status));
         }
     }
 

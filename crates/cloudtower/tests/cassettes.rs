@@ -61,8 +61,11 @@ async fn nested_filter_and_count() {
         .unwrap();
     let names: Vec<&str> = vms.iter().map(|v| v.name.as_deref().unwrap()).collect();
     assert_eq!(names, ["demo", "demo2"]);
-    let neutral: Vec<omnivirt_core::Vm> =
-        vms.iter().map(omnivirt_cloudtower::convert::vm).collect();
+    let neutral: Vec<omnivirt_core::Vm> = vms
+        .iter()
+        .cloned()
+        .map(omnivirt_cloudtower::convert::vm)
+        .collect();
     insta::assert_json_snapshot!("filtered_query_neutral_vms", neutral);
     // The generated model types decode only; the snapshot is their Debug form.
     insta::assert_debug_snapshot!("filtered_query_native_vm", vms[1]);

@@ -390,10 +390,11 @@ fn listed_converts_as_whole(input: &[u8], what: &str) -> usize {
         Err(e) => panic!("{what}: decodes whole but not in part: {e}"),
     };
     assert_eq!(whole.len(), part.len(), "{what}");
-    for (w, p) in whole.iter().zip(&part) {
-        assert_eq!(convert::vm(w), convert::vm(&p.0), "{what}");
+    let n = whole.len();
+    for (w, p) in whole.into_iter().zip(part) {
+        assert_eq!(convert::vm(w), convert::vm(p.0), "{what}");
     }
-    whole.len()
+    n
 }
 
 #[test]

@@ -386,8 +386,8 @@ fn cloudtower_vms(input: &[u8]) {
         }
         return;
     };
-    for (w, p) in whole.iter().zip(&part) {
-        assert_eq!(vm(w), vm(&p.0), "a VM read in part converts differently");
+    for (w, p) in whole.into_iter().zip(part) {
+        assert_eq!(vm(w), vm(p.0), "a VM read in part converts differently");
     }
 }
 

@@ -183,7 +183,7 @@ impl CloudTowerBackend {
         for chunk in ids.chunks(VM_BATCH) {
             let ids: Vec<String> = chunk.iter().map(|i| i.as_str().to_owned()).collect();
             let vms: Vec<wire::Vm> = self.by_ids(ids, Op::VmGetBatch).await?;
-            out.extend(vms.iter().map(convert::vm));
+            out.extend(vms.into_iter().map(convert::vm));
         }
         Ok(out)
     }

@@ -6,7 +6,9 @@ use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
 pub(crate) use super::reader::XmlIn;
-use super::reader::{each_attr, each_attr_in, link_attrs, scan_attrs, scan_attrs_in, xml_err};
+use super::reader::{
+    each_attr, each_attr_in, link_attrs, scan_attrs, scan_attrs_in, trim, xml_err,
+};
 pub(crate) use super::resource::{many_from_xml, one_from_xml};
 use crate::generated::types::Links;
 use crate::native::types::{ActionLinks, Linked};
@@ -64,7 +66,7 @@ pub(crate) fn decimal(x: &mut XmlIn<'_>, empty: bool, tag: &str) -> Result<f64> 
 
 /// A boolean value.
 pub(crate) fn parse_boolean(t: &str, tag: &str) -> Result<bool> {
-    let t = t.trim();
+    let t = trim(t);
     if t.eq_ignore_ascii_case("true") || t == "1" {
         Ok(true)
     } else if t.eq_ignore_ascii_case("false") || t == "0" {
@@ -76,14 +78,14 @@ pub(crate) fn parse_boolean(t: &str, tag: &str) -> Result<bool> {
 
 /// An integer value.
 pub(crate) fn parse_integer(t: &str, tag: &str) -> Result<i64> {
-    t.trim()
+    trim(t)
         .parse()
         .map_err(|_| xml_err(0, format!("<{tag}> is `{}`, not an integer", t.trim())))
 }
 
 /// A decimal value.
 pub(crate) fn parse_decimal(t: &str, tag: &str) -> Result<f64> {
-    t.trim()
+    trim(t)
         .parse()
         .map_err(|_| xml_err(0, format!("<{tag}> is `{}`, not a number", t.trim())))
 }

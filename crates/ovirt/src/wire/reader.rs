@@ -31,6 +31,7 @@ impl<'a> XmlIn<'a> {
     }
 
     /// `part` (a slice of the input) as text: sliced from the checked input, else checked.
+    #[inline]
     pub(crate) fn str_of(&self, part: &'a [u8]) -> Result<&'a str> {
         match slice_in(self.text, part) {
             Some(s) => Ok(s),
@@ -44,6 +45,7 @@ impl<'a> XmlIn<'a> {
     }
 
     /// The text of a text event, borrowed from the input.
+    #[inline]
     fn decode(&self, t: quick_xml::events::BytesText<'a>) -> Result<Cow<'a, str>> {
         match t.into_inner() {
             Cow::Borrowed(b) => self.str_of(b).map(Cow::Borrowed),
@@ -261,7 +263,7 @@ impl<'a> XmlIn<'a> {
         }
         Ok(match state {
             Some(s) => s,
-            None if text.trim().len() != text.len() => Cow::Owned(text.trim().to_owned()),
+            None if trim(&text).len() != text.len() => Cow::Owned(trim(&text).to_owned()),
             None => text,
         })
     }
@@ -330,7 +332,7 @@ impl<'a> XmlIn<'a> {
             }
         }
         let state = state.or(Some(text)).and_then(|t| match t {
-            Cow::Borrowed(b) => Some(Cow::Borrowed(b.trim())).filter(|t| !t.is_empty()),
+            Cow::Borrowed(b) => Some(Cow::Borrowed(trim(b))).filter(|t| !t.is_empty()),
             Cow::Owned(o) => {
                 Some(Cow::<'a, str>::Owned(o.trim().to_owned())).filter(|t| !t.is_empty())
             }
@@ -392,6 +394,17 @@ impl<'a> XmlIn<'a> {
         let guess = rest / per;
         let bound = rest.saturating_mul(4) / std::mem::size_of::<T>().max(1);
         out.reserve((guess + guess / 16).min(bound));
+    }
+}
+
+/// `t` without leading and trailing white space, as [`str::trim`]: checked byte-wise first,
+/// since values with a plain ASCII letter or digit at both ends (nearly all) need no trim.
+#[inline]
+pub(crate) fn trim(t: &str) -> &str {
+    let plain = |b: &u8| b.is_ascii_graphic();
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(a), Some(z)) if plain(a) && plain(z) => t,
+        _ => t.trim(),
     }
 }
 
@@ -464,6 +477,7 @@ pub(super) fn each_attr_in(
 
 /// `part` as a slice of `text` when it lies inside it (its bytes are then checked UTF-8):
 /// found by address, so no byte is looked at again.
+#[inline]
 fn slice_in<'s>(text: Option<&'s str>, part: &[u8]) -> Option<&'s str> {
     let text = text?;
     let off = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;

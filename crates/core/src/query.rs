@@ -12,7 +12,7 @@ mod seen;
 
 use crate::model::{ClusterId, Disk, DiskState, Host, HostId, HostState, Vm, VmId, VmState};
 pub use ahead::announce_next_page;
-use ahead::{Early, NextPage};
+use ahead::{Early, NextPage, Pager};
 use seen::{KeyFn, Seen, hash_of};
 
 /// How to match names.
@@ -394,32 +394,29 @@ where
     F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    /// A walk under way: the fetcher, the next page, a page after it started early (with its
-    /// cursor), what was seen, and how many items were listed.
+    /// A walk under way: the fetcher (with the page started early, if any), the next page,
+    /// what was seen, and how many items were listed.
     struct Walk<F, T> {
-        fetch: F,
+        pager: Pager<T, F>,
         next: NextPage<T>,
-        early: Early<T>,
         seen: Seen<T>,
         listed: u64,
     }
     let seen = Seen::new(key);
     let start = Walk {
-        fetch,
+        pager: Pager::new(fetch),
         next: NextPage::Cursor(None),
-        early: Early(None),
         seen,
         listed: 0,
     };
     stream::unfold(Some(start), move |st| async move {
         let Walk {
-            mut fetch,
+            pager,
             next,
-            mut early,
             mut seen,
             listed,
         } = st?;
-        let page = match next.get(&mut fetch, &mut early).await {
+        let page = match next.get(&pager).await {
             Ok(page) => page,
             Err(e) => return Some((emit(Vec::new(), Some(Err(e))), None)),
         };
@@ -449,28 +446,28 @@ where
             // only for an unlimited listing: a limited one sends no request beyond what it
             // needs.
             let listen = matches!(ahead, Some(Ahead { limit: None }));
-            let next = match early.0.take() {
+            let next = match pager.take_early().0.take() {
                 Some((e, running)) if e == c => running,
                 other => {
                     // Not the next page: dropped, so left to finish.
                     drop(Early(other));
                     if ahead_now {
-                        NextPage::start(c, &mut fetch, listen)
+                        pager.start(c, listen)
                     } else {
                         NextPage::Cursor(Some(c))
                     }
                 }
             };
-            let early = match page.following {
-                Some(f) if listen && next.is_running() => {
-                    Early(Some((f.clone(), NextPage::start(f, &mut fetch, listen))))
-                }
-                _ => Early(None),
-            };
+            pager.promote(&next);
+            if let Some(f) = page.following
+                && listen
+                && next.is_running()
+            {
+                pager.start_early(f);
+            }
             Walk {
-                fetch,
+                pager,
                 next,
-                early,
                 seen,
                 listed,
             }
@@ -775,6 +772,33 @@ mod tests {
             asks,
             ["ask 0", "ask 1", "ask 2", "ask 3", "ask 4"],
             "{log:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_announced_page_starts_while_the_caller_is_busy_and_no_page_beyond_it() {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let fetch = by_last_item(6, |n| Some((n + 1).to_string()), log.clone());
+        let mut s = paginate_ahead(fetch, |x: &String| x.as_str(), None);
+        assert_eq!(s.next().await.unwrap().unwrap(), "0a");
+        // The caller is busy with the first page and does not read from the walk meanwhile.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let seen = log.lock().unwrap().clone();
+        let asks: Vec<&String> = seen.iter().filter(|e| e.starts_with("ask")).collect();
+        // Page 1 announced 2, which started at once; page 2 announced 3 too, but 3 waits until
+        // 2 is the next page: never more than one page beyond the next.
+        assert_eq!(asks, ["ask 0", "ask 1", "ask 2"], "{seen:?}");
+        assert!(seen.contains(&"call 2".to_string()), "{seen:?}");
+        let rest: Vec<String> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(rest.len(), 11);
+        let seen = log.lock().unwrap().clone();
+        let asks: Vec<&String> = seen.iter().filter(|e| e.starts_with("ask")).collect();
+        assert_eq!(
+            asks,
+            [
+                "ask 0", "ask 1", "ask 2", "ask 3", "ask 4", "ask 5", "ask 6"
+            ],
+            "{seen:?}"
         );
     }
 

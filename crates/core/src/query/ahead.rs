@@ -3,18 +3,18 @@
 
 use std::cell::Cell;
 use std::future::Future;
-
-use futures::future::{Either, select};
-use tokio::sync::oneshot;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use super::{Cursor, Page};
 use crate::error::{Error, Result};
 
-tokio::task_local! {
-    /// Where a page fetched ahead by a listing sends its successor's cursor, once known.
-    static NEXT_PAGE: Cell<Option<oneshot::Sender<Cursor>>>;
-}
+/// What a page fetched ahead calls with its successor's cursor.
+type Tell = Box<dyn FnOnce(Cursor) + Send>;
 
+tokio::task_local! {
+    /// Where a page fetched ahead by a listing tells its successor's cursor, once known.
+    static NEXT_PAGE: Cell<Option<Tell>>;
+}
 /// Tells the listing that is fetching this page where the next page starts, before the page
 /// is decoded, so the listing can ask for it while this one is still being read.
 ///
@@ -33,26 +33,24 @@ tokio::task_local! {
 /// ```
 pub fn announce_next_page(cursor: impl FnOnce() -> Option<Cursor>) {
     let _ = NEXT_PAGE.try_with(|slot| {
-        if let Some(tx) = slot.take() {
+        if let Some(tell) = slot.take() {
             match cursor() {
-                Some(c) => {
-                    // The listing may have moved on; nothing to do then.
-                    let _ = tx.send(c);
-                }
-                None => slot.set(Some(tx)),
+                Some(c) => tell(c),
+                None => slot.set(Some(tell)),
             }
         }
     });
 }
 
-/// The next page: a cursor to fetch it with, or a fetch already running (with the channel on
-/// which it may announce its successor). Dropping it stops a running fetch.
+/// The next page: a cursor to fetch it with, or a fetch already running (numbered, so an
+/// announcement can tell whether it comes from the page the walk reads next). Dropping it
+/// stops a running fetch.
 pub(super) enum NextPage<T> {
     Cursor(Option<Cursor>),
     Running {
         /// `None` once detached or awaited.
         handle: Option<tokio::task::JoinHandle<Result<Page<T>>>>,
-        announced: Option<oneshot::Receiver<Cursor>>,
+        id: u64,
     },
 }
 
@@ -86,66 +84,24 @@ impl<T> NextPage<T> {
 }
 
 impl<T: Send + 'static> NextPage<T> {
-    /// The page. When `early` is empty and the page announces its successor before it is
-    /// done, that successor is started right away and put in `early`.
-    pub(super) async fn get<F, Fut>(
-        mut self,
-        fetch: &mut F,
-        early: &mut Early<T>,
-    ) -> Result<Page<T>>
+    /// The page.
+    pub(super) async fn get<F, Fut>(mut self, pager: &Pager<T, F>) -> Result<Page<T>>
     where
-        F: FnMut(Option<Cursor>) -> Fut,
+        F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Page<T>>> + Send + 'static,
     {
-        let (handle, announced) = match &mut self {
-            NextPage::Cursor(c) => return fetch(c.take()).await,
-            NextPage::Running { handle, announced } => (handle.take(), announced.take()),
+        let handle = match &mut self {
+            NextPage::Cursor(c) => return pager.fetch_now(c.take()).await,
+            NextPage::Running { handle, .. } => handle.take(),
         };
-        let Some(mut handle) = handle else {
+        let Some(handle) = handle else {
             return Err(Error::protocol("the next page was fetched already"));
         };
-        let joined = match announced {
-            Some(rx) if early.0.is_none() => match select(rx, &mut handle).await {
-                Either::Left((Ok(c), _)) => {
-                    let started = NextPage::start(c.clone(), fetch, true);
-                    early.0 = Some((c, started));
-                    handle.await
-                }
-                // Done without announcing: nothing to start.
-                Either::Left((Err(_), _)) => handle.await,
-                Either::Right((joined, _)) => joined,
-            },
-            _ => handle.await,
-        };
-        joined.unwrap_or_else(|e| {
+        handle.await.unwrap_or_else(|e| {
             Err(Error::protocol(format!(
                 "fetching the next page stopped: {e}"
             )))
         })
-    }
-
-    /// Starts fetching `cursor` now when a runtime is there, else leaves it for later. With
-    /// `listen`, the page may announce its successor (see [`announce_next_page`]).
-    pub(super) fn start<F, Fut>(cursor: Cursor, fetch: &mut F, listen: bool) -> Self
-    where
-        F: FnMut(Option<Cursor>) -> Fut,
-        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
-    {
-        let Ok(rt) = tokio::runtime::Handle::try_current() else {
-            return NextPage::Cursor(Some(cursor));
-        };
-        let fut = fetch(Some(cursor));
-        if !listen {
-            return NextPage::Running {
-                handle: Some(rt.spawn(fut)),
-                announced: None,
-            };
-        }
-        let (tx, rx) = oneshot::channel();
-        NextPage::Running {
-            handle: Some(rt.spawn(NEXT_PAGE.scope(Cell::new(Some(tx)), fut))),
-            announced: Some(rx),
-        }
     }
 }
 
@@ -159,5 +115,137 @@ impl<T> Drop for Early<T> {
         if let Some((_, running)) = self.0.take() {
             running.detach();
         }
+    }
+}
+
+/// The fetcher of a walk and the pages it started ahead, shared with those pages so that one
+/// announcing its successor starts it at once, whether or not the caller is reading from the
+/// walk at that moment. At most one page is started early: the successor of the page the walk
+/// reads next. A page further ahead that announces is remembered until it is the next one.
+pub(super) struct Pager<T, F>(Arc<Mutex<Shared<T, F>>>);
+
+struct Shared<T, F> {
+    fetch: F,
+    /// The number of the running page the walk reads next.
+    next: u64,
+    /// Numbers handed out.
+    count: u64,
+    early: Early<T>,
+    /// A successor announced by a page before it was the next one: (its number, the cursor).
+    pending: Option<(u64, Cursor)>,
+}
+
+impl<T, F, Fut> Pager<T, F>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    pub(super) fn new(fetch: F) -> Self {
+        Pager(Arc::new(Mutex::new(Shared {
+            fetch,
+            next: 0,
+            count: 0,
+            early: Early(None),
+            pending: None,
+        })))
+    }
+
+    /// The fetch of `cursor`, to await here.
+    pub(super) fn fetch_now(&self, cursor: Option<Cursor>) -> Fut {
+        (lock(&self.0).fetch)(cursor)
+    }
+
+    /// Starts fetching `cursor` now when a runtime is there, else leaves it for later. With
+    /// `listen`, the page may announce its successor (see [`announce_next_page`]).
+    pub(super) fn start(&self, cursor: Cursor, listen: bool) -> NextPage<T> {
+        start(&self.0, &mut lock(&self.0), cursor, listen)
+    }
+
+    /// The page started early, if any, leaving none.
+    pub(super) fn take_early(&self) -> Early<T> {
+        Early(lock(&self.0).early.0.take())
+    }
+
+    /// Starts `cursor` as the page after next (paging by position), unless one is started.
+    pub(super) fn start_early(&self, cursor: Cursor) {
+        let mut s = lock(&self.0);
+        if s.early.0.is_none() {
+            let page = start(&self.0, &mut s, cursor.clone(), true);
+            s.early = Early(Some((cursor, page)));
+        }
+    }
+
+    /// `next` is now the page the walk reads next: a successor it announced already starts.
+    pub(super) fn promote(&self, next: &NextPage<T>) {
+        let NextPage::Running { id, .. } = next else {
+            return;
+        };
+        let mut s = lock(&self.0);
+        s.next = *id;
+        match s.pending.take() {
+            Some((from, cursor)) if from == *id && s.early.0.is_none() => {
+                let page = start(&self.0, &mut s, cursor.clone(), true);
+                s.early = Early(Some((cursor, page)));
+            }
+            other => s.pending = other,
+        }
+    }
+}
+
+fn lock<T, F>(shared: &Mutex<Shared<T, F>>) -> MutexGuard<'_, Shared<T, F>> {
+    // Nothing panics while holding it but a caller's fetcher; what it guards stays whole.
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn start<T, F, Fut>(
+    shared: &Arc<Mutex<Shared<T, F>>>,
+    s: &mut Shared<T, F>,
+    cursor: Cursor,
+    listen: bool,
+) -> NextPage<T>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return NextPage::Cursor(Some(cursor));
+    };
+    s.count += 1;
+    let id = s.count;
+    let fut = (s.fetch)(Some(cursor));
+    let handle = if listen {
+        let weak = Arc::downgrade(shared);
+        let tell: Tell = Box::new(move |c| announced(&weak, id, c));
+        rt.spawn(NEXT_PAGE.scope(Cell::new(Some(tell)), fut))
+    } else {
+        rt.spawn(fut)
+    };
+    NextPage::Running {
+        handle: Some(handle),
+        id,
+    }
+}
+
+/// Page `id` announced that `cursor` follows it: started now if `id` is the page the walk reads
+/// next, else kept until it is. A walk that has ended hears nothing.
+fn announced<T, F, Fut>(shared: &Weak<Mutex<Shared<T, F>>>, id: u64, cursor: Cursor)
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let Some(shared) = shared.upgrade() else {
+        return;
+    };
+    let mut s = lock(&shared);
+    if s.next != id {
+        s.pending = Some((id, cursor));
+    } else if s.early.0.is_none() {
+        let page = start(&shared, &mut s, cursor.clone(), true);
+        s.early = Early(Some((cursor, page)));
     }
 }
